@@ -1,0 +1,134 @@
+// storyline::extractor — the facts one document yields.
+//
+// Every fact keeps its evidence: UTF-8 byte offsets [start, end) into the document text and the
+// index of the sentence it came from.
+//
+//   Extraction x = extractor.extract(doc);       // see extractor.hpp
+//   for (const Entity& e : x.entities) std::cout << e.id << ' ' << e.name << '\n';
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace storyline {
+
+// One error catalogue for all modules. Libraries return errors; only main() decides to exit.
+struct Error {
+  std::string code;     // stable, e.g. "rules.parse", "input.utf8"
+  std::string message;  // one line, names the file/rule/offset where there is one
+};
+
+template <class T>
+class Result {
+ public:
+  Result(T value) : v_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
+  Result(Error error) : v_(std::move(error)) {}    // NOLINT(google-explicit-constructor)
+  bool ok() const { return v_.index() == 0; }
+  explicit operator bool() const { return ok(); }
+  T& value() { return std::get<0>(v_); }
+  const T& value() const { return std::get<0>(v_); }
+  T& operator*() { return value(); }
+  const T& operator*() const { return value(); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+  const Error& error() const { return std::get<1>(v_); }
+
+ private:
+  std::variant<T, Error> v_;
+};
+
+}  // namespace storyline
+
+namespace storyline::extractor {
+
+struct Span {
+  std::size_t start = 0;
+  std::size_t end = 0;
+};
+
+struct Sentence {
+  std::size_t start = 0;
+  std::size_t end = 0;
+};
+
+struct Mention {
+  std::size_t start = 0;
+  std::size_t end = 0;
+  std::string text;
+  std::size_t sentence = 0;
+};
+
+// TIMEX3-style temporal expression. `value` is e.g. "2018", "2018-11-19", "2019-Q3", "199",
+// "PRESENT_REF", "P3Y", "XXXX-WXX-1".
+struct Timex {
+  std::size_t start = 0;
+  std::size_t end = 0;
+  std::string text;
+  std::string type;   // DATE | TIME | DURATION | SET
+  std::string value;
+  std::size_t sentence = 0;
+  std::string rule;   // id of the rule that produced it (debugging, provenance)
+};
+
+struct Entity {
+  std::string id;      // "org:nissan", stable within a document
+  std::string name;    // canonical (longest informative) name
+  std::string type;    // PER | ORG | LOC | MISC
+  std::vector<std::string> aliases;   // other surface forms, sorted
+  std::vector<Mention> mentions;      // in text order
+};
+
+struct Participant {
+  std::string entity;  // entity id
+  std::string role;    // agent | patient | place | participant
+};
+
+struct Event {
+  std::string id;      // "ev1", in text order
+  std::string type;    // e.g. "arrest", "launch"
+  Mention trigger;
+  std::optional<std::string> date;   // TIMEX3 value
+  std::string date_source;           // text | document | none
+  std::vector<Participant> participants;
+  std::size_t sentence = 0;
+  std::string summary;               // short label fit for a timeline
+  std::string modality = "asserted"; // asserted | negated | hypothetical | future
+};
+
+struct Evidence {
+  std::size_t sentence = 0;
+  std::size_t start = 0;
+  std::size_t end = 0;
+};
+
+struct Relation {
+  std::string source;  // entity id
+  std::string target;  // entity id
+  std::string type;    // role_of | partner_of | located_in | co_occurs ...
+  std::string qualifier;  // e.g. "former", role name "CEO"; empty when none
+  double weight = 1.0;
+  std::vector<Evidence> evidence;
+};
+
+struct DocumentInfo {
+  std::string id;
+  std::string source;                 // file path, "-" for stdin
+  std::optional<std::string> date;    // YYYY-MM-DD publication date
+  std::string date_source = "none";   // option | jsonl | dateline | none
+  std::size_t bytes = 0;
+};
+
+struct Extraction {
+  DocumentInfo document;
+  std::vector<Sentence> sentences;
+  std::vector<Entity> entities;
+  std::vector<Timex> timexes;
+  std::vector<Event> events;
+  std::vector<Relation> relations;
+};
+
+}  // namespace storyline::extractor

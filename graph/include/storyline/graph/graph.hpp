@@ -1,0 +1,48 @@
+// storyline::graph — building, merging, analysing, filtering and exporting the story.
+//
+//   std::vector<DocumentInput> docs = {{&x, &text}};
+//   KnowledgeGraph g = build_graph(docs);          // merged by entity name and alias
+//   compute_analytics(g);
+//   KnowledgeGraph small = filter_graph(g, {.top = 30, .min_weight = 1.0});
+//   std::string xml = to_graphml(small);
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "storyline/graph/model.hpp"
+
+namespace storyline::graph {
+
+// Merges entities across documents by canonical name and alias (same type), relations by
+// (source, target, type, qualifier) with summed weight and all evidence. Deterministic.
+KnowledgeGraph build_graph(const std::vector<DocumentInput>& docs);
+
+// Fills Node::degree, betweenness (Brandes, relative), component (0 = largest). Boost.Graph.
+void compute_analytics(KnowledgeGraph& g);
+
+struct FilterOptions {
+  double min_weight = 0;          // drop edges lighter than this
+  std::size_t top = 0;            // keep the N most important nodes (0 = all)
+  std::string focus;              // keep the ego graph of this node (name, alias or id)
+  int depth = 1;                  // ego graph radius
+  bool drop_isolated = false;     // drop nodes with no edge after filtering
+};
+// A filtered copy; analytics are recomputed. Unknown focus gives an empty graph.
+KnowledgeGraph filter_graph(const KnowledgeGraph& g, const FilterOptions& options);
+
+// Events of all documents, dated and ordered; modality != asserted kept but flagged.
+Timeline build_timeline(const std::vector<DocumentInput>& docs);
+
+// Keeps events whose date overlaps [from_year, to_year] (either may be absent).
+Timeline filter_timeline(const Timeline& t, std::optional<int> from_year, std::optional<int> to_year,
+                         bool include_non_asserted = false);
+
+// Exports. All deterministic.
+std::string to_json(const KnowledgeGraph& g);            // {"nodes":[...],"edges":[...]}
+std::string to_graphml(const KnowledgeGraph& g);         // Boost write_graphml
+std::string timeline_to_json(const Timeline& t);         // storyline's own
+std::string timeline_to_timelinejs(const Timeline& t);   // TimelineJS3 JSON
+
+}  // namespace storyline::graph

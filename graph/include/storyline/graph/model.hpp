@@ -1,0 +1,85 @@
+// storyline::graph — the story as data: an entity graph and an event timeline, merged over one or
+// many documents. Plain value types (no Boost in this header) so that render/ and tests can build
+// them by hand; Boost.Graph does the analytics behind graph.hpp.
+//
+//   KnowledgeGraph g = build_graph(docs);          // docs: extractions with their texts
+//   compute_analytics(g);                          // degree, betweenness, components
+//   Timeline t = build_timeline(docs);
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "storyline/extractor/timex_value.hpp"
+#include "storyline/extractor/types.hpp"
+
+namespace storyline::graph {
+
+// Where a fact was read: document id, byte span, and the sentence text (for tooltips).
+struct EvidenceRef {
+  std::string doc;
+  std::size_t sentence = 0;
+  std::size_t start = 0;
+  std::size_t end = 0;
+  std::string sentence_text;
+};
+
+struct Node {
+  std::string id;            // entity id, unique in the graph ("org:nissan")
+  std::string name;
+  std::string type;          // PER | ORG | LOC | MISC
+  std::vector<std::string> aliases;
+  int mentions = 0;
+  std::vector<EvidenceRef> evidence;   // first mention per document, in document order
+  // analytics (compute_analytics)
+  double degree = 0;         // weighted degree
+  double betweenness = 0;    // relative (0..1)
+  int component = 0;         // connected component index, 0 = largest
+};
+
+struct Edge {
+  std::string source;        // node id
+  std::string target;        // node id
+  std::string type;          // role_of | partner_of | located_in | co_occurs | ...
+  std::string qualifier;     // "former", "CEO", ...; may be empty
+  bool directed = false;
+  double weight = 1.0;
+  std::vector<EvidenceRef> evidence;
+};
+
+struct KnowledgeGraph {
+  std::string title;
+  std::vector<Node> nodes;   // sorted by id
+  std::vector<Edge> edges;   // sorted by (source, target, type, qualifier)
+  const Node* find(const std::string& id) const;
+};
+
+struct TimelineEvent {
+  std::string id;            // "<doc>:ev3" when several documents, else "ev3"
+  std::string type;
+  std::string summary;
+  std::string date_value;    // TIMEX3 value as extracted
+  std::optional<extractor::CalendarDate> date;   // parsed; nullopt = undated
+  std::string date_source;   // text | document | none
+  std::string modality;      // asserted | negated | hypothetical | future
+  std::vector<std::string> participants;   // node ids
+  std::vector<std::string> participant_names;
+  std::string lane;          // main participant's name (or type), chosen by build_timeline
+  EvidenceRef evidence;
+};
+
+struct Timeline {
+  std::string title;
+  std::vector<TimelineEvent> events;   // ordered by date (first day), then document, then text order
+  std::size_t undated = 0;             // events left out for lack of a date
+};
+
+// One document as the graph module sees it: its extraction and its text (for evidence sentences).
+struct DocumentInput {
+  const extractor::Extraction* extraction = nullptr;
+  const std::string* text = nullptr;
+};
+
+}  // namespace storyline::graph
