@@ -1,0 +1,200 @@
+// JSON exports: the graph, the timeline, and the timeline as TimelineJS3 reads it.
+// nlohmann::ordered_json keeps keys in insertion order, so equal input gives equal bytes.
+#include <cstdio>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "graph_internal.hpp"
+#include "storyline/graph/graph.hpp"
+
+namespace storyline::graph {
+
+namespace {
+
+using ojson = nlohmann::ordered_json;
+using detail::clean_text;
+
+std::string dump(const ojson& j) {
+  // clean_text already made every string valid UTF-8; `replace` is the belt to those braces
+  // (the default handler throws on invalid UTF-8).
+  return j.dump(2, ' ', false, ojson::error_handler_t::replace) + "\n";
+}
+
+ojson evidence_json(const EvidenceRef& e) {
+  ojson j;
+  j["doc"] = clean_text(e.doc);
+  j["sentence"] = e.sentence;
+  j["start"] = e.start;
+  j["end"] = e.end;
+  j["text"] = clean_text(e.sentence_text);
+  return j;
+}
+
+std::string iso_of_day(long day) {
+  int y = 0, m = 0, d = 0;
+  extractor::civil_from_days(day, y, m, d);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
+  return buf;
+}
+
+const char* granularity_name(extractor::Granularity g) {
+  using extractor::Granularity;
+  switch (g) {
+    case Granularity::decade: return "decade";
+    case Granularity::year: return "year";
+    case Granularity::half: return "half";
+    case Granularity::quarter: return "quarter";
+    case Granularity::season: return "season";
+    case Granularity::month: return "month";
+    case Granularity::week: return "week";
+    case Granularity::day: return "day";
+  }
+  return "unknown";
+}
+
+}  // namespace
+
+std::string to_json(const KnowledgeGraph& g) {
+  ojson root;
+  root["title"] = clean_text(g.title);
+  root["nodes"] = ojson::array();
+  for (const Node& n : g.nodes) {
+    ojson j;
+    j["id"] = clean_text(n.id);
+    j["name"] = clean_text(n.name);
+    j["type"] = clean_text(n.type);
+    j["aliases"] = ojson::array();
+    for (const auto& a : n.aliases) j["aliases"].push_back(clean_text(a));
+    j["mentions"] = n.mentions;
+    j["degree"] = n.degree;
+    j["betweenness"] = n.betweenness;
+    j["component"] = n.component;
+    j["evidence"] = ojson::array();
+    for (const auto& e : n.evidence) j["evidence"].push_back(evidence_json(e));
+    root["nodes"].push_back(std::move(j));
+  }
+  root["edges"] = ojson::array();
+  for (const Edge& e : g.edges) {
+    ojson j;
+    j["source"] = clean_text(e.source);
+    j["target"] = clean_text(e.target);
+    j["type"] = clean_text(e.type);
+    j["qualifier"] = clean_text(e.qualifier);
+    j["directed"] = e.directed;
+    j["weight"] = e.weight;
+    j["evidence"] = ojson::array();
+    for (const auto& ev : e.evidence) j["evidence"].push_back(evidence_json(ev));
+    root["edges"].push_back(std::move(j));
+  }
+  return dump(root);
+}
+
+std::string timeline_to_json(const Timeline& t) {
+  ojson root;
+  root["title"] = clean_text(t.title);
+  root["undated"] = t.undated;
+  root["events"] = ojson::array();
+  for (const auto& e : t.events) {
+    ojson j;
+    j["id"] = clean_text(e.id);
+    j["type"] = clean_text(e.type);
+    j["summary"] = clean_text(e.summary);
+    j["date_value"] = clean_text(e.date_value);
+    if (e.date) {
+      j["date"] = e.date->iso();
+      j["granularity"] = granularity_name(e.date->granularity);
+      j["first_day"] = iso_of_day(e.date->first_day());
+      j["last_day"] = iso_of_day(e.date->last_day());
+    } else {
+      j["date"] = nullptr;
+    }
+    j["date_source"] = clean_text(e.date_source);
+    j["modality"] = clean_text(e.modality);
+    j["lane"] = clean_text(e.lane);
+    j["participants"] = ojson::array();
+    for (std::size_t i = 0; i < e.participants.size(); ++i) {
+      ojson p;
+      p["id"] = clean_text(e.participants[i]);
+      p["name"] = clean_text(i < e.participant_names.size() ? e.participant_names[i] : e.participants[i]);
+      j["participants"].push_back(std::move(p));
+    }
+    j["evidence"] = evidence_json(e.evidence);
+    root["events"].push_back(std::move(j));
+  }
+  return dump(root);
+}
+
+namespace {
+
+// TimelineJS date object from a day number: month only below year granularity, day only for
+// weeks and days (a quarter starts on its first month, drawn from there to end_date).
+ojson tljs_date(long day, extractor::Granularity g) {
+  using extractor::Granularity;
+  int y = 0, m = 0, d = 0;
+  extractor::civil_from_days(day, y, m, d);
+  ojson j;
+  j["year"] = y;
+  if (g != Granularity::decade && g != Granularity::year) j["month"] = m;
+  if (g == Granularity::week || g == Granularity::day) j["day"] = d;
+  return j;
+}
+
+// unique_id becomes an HTML id and a URL fragment in TimelineJS: keep it to a safe alphabet.
+std::string safe_id(const std::string& id) {
+  std::string out;
+  for (char c : id) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                    c == '_' || c == ':' || c == '.';
+    out += ok ? c : '-';
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string timeline_to_timelinejs(const Timeline& t) {
+  using detail::html_escape;
+  using extractor::Granularity;
+  ojson root;
+  ojson title_text;
+  title_text["headline"] = html_escape(clean_text(t.title));
+  std::string summary = std::to_string(t.events.size()) + " events";
+  if (t.undated > 0) summary += ", " + std::to_string(t.undated) + " undated left out";
+  title_text["text"] = summary;
+  root["title"]["text"] = std::move(title_text);
+  root["events"] = ojson::array();
+  for (const auto& e : t.events) {
+    if (!e.date) continue;   // TimelineJS requires start_date
+    const auto g = e.date->granularity;
+    ojson j;
+    j["unique_id"] = safe_id(clean_text(e.id));
+    j["start_date"] = tljs_date(e.date->first_day(), g);
+    if (g != Granularity::day && g != Granularity::month && g != Granularity::year) {
+      j["end_date"] = tljs_date(e.date->last_day(), g);
+    }
+    j["display_date"] = html_escape(e.date->iso());
+    std::string headline = e.summary.empty() ? e.type : e.summary;
+    if (!e.modality.empty() && e.modality != "asserted") headline += " (" + e.modality + ")";
+    std::string body;
+    if (!e.evidence.sentence_text.empty()) body += "<p>" + html_escape(clean_text(e.evidence.sentence_text)) + "</p>";
+    if (!e.participant_names.empty()) {
+      body += "<p>";
+      for (std::size_t i = 0; i < e.participant_names.size(); ++i) {
+        if (i > 0) body += ", ";
+        body += html_escape(clean_text(e.participant_names[i]));
+      }
+      body += "</p>";
+    }
+    body += "<p><small>" + html_escape(clean_text(e.evidence.doc)) + " [" + std::to_string(e.evidence.start) + "-" +
+            std::to_string(e.evidence.end) + "]</small></p>";
+    j["text"]["headline"] = html_escape(clean_text(headline));
+    j["text"]["text"] = body;
+    j["group"] = html_escape(clean_text(e.lane));
+    root["events"].push_back(std::move(j));
+  }
+  return dump(root);
+}
+
+}  // namespace storyline::graph
