@@ -1,9 +1,10 @@
 // build_graph: entities of many documents merged into nodes, relations into weighted edges.
 //
 // Merge rules (one place, used by build_graph and build_timeline alike):
-//  * An entity joins an existing node of the same type when one of its surface forms (name first,
-//    then aliases) equals, case-insensitively, one of the node's surface forms. Its canonical
-//    name is tried before its aliases; among several candidate nodes the one created first wins.
+//  * An entity joins an existing node of the same type when, case-insensitively, its canonical
+//    name equals any name or alias of the node, or else one of its aliases equals a canonical name
+//    of the node. Alias-to-alias is not enough ("Smith" and "Smith"). Among several candidate
+//    nodes the one created first wins.
 //  * Two entities of the same document never join the same node: the extractor already merged
 //    its own aliases, so entities it kept apart stay apart.
 //  * A node is named by the longest canonical name among its entities (ties: byte order); every
@@ -68,7 +69,9 @@ std::string fallback_id(const extractor::Entity& e) {
 EntityMerge merge_entities(const std::vector<DocumentInput>& docs) {
   std::vector<Proto> protos;
   // (type, folded surface) -> protos having that surface, in creation order.
-  std::map<std::pair<std::string, std::string>, std::vector<std::size_t>> by_surface;
+  using Index = std::map<std::pair<std::string, std::string>, std::vector<std::size_t>>;
+  Index by_surface;   // every name and alias
+  Index by_name;      // canonical names only
   std::vector<std::map<std::string, std::size_t>> proto_of(docs.size());
 
   for (std::size_t d = 0; d < docs.size(); ++d) {
@@ -77,50 +80,72 @@ EntityMerge merge_entities(const std::vector<DocumentInput>& docs) {
     const std::string doc_name = document_name(docs[d], d);
     std::set<std::size_t> used;   // protos already joined by an entity of this document
 
-    for (const auto& e : x.entities) {
-      if (proto_of[d].count(e.id) != 0) continue;   // duplicate id within a document: first wins
-      auto lookup = [&](const std::string& surface) -> std::optional<std::size_t> {
-        auto it = by_surface.find({e.type, fold_case(surface)});
-        if (it == by_surface.end()) return std::nullopt;
-        for (std::size_t p : it->second) {
-          if (used.count(p) == 0) return p;
-        }
-        return std::nullopt;
-      };
-      std::optional<std::size_t> target = lookup(e.name);
-      if (!target) {
-        for (const auto& alias : e.aliases) {
-          auto p = lookup(alias);
-          if (p && (!target || *p < *target)) target = p;
-        }
+    // Pass 1 matches canonical names against every known form, pass 2 aliases against canonical
+    // names only (two people sharing the alias "Smith" are not one person); pass 3 creates nodes.
+    // Name matches go first so that an alias cannot steal a node that a name match wants.
+    std::vector<std::optional<std::size_t>> target(x.entities.size());
+    std::vector<bool> skip(x.entities.size(), false);
+    std::set<std::string> seen_ids;
+    for (std::size_t i = 0; i < x.entities.size(); ++i) {
+      skip[i] = !seen_ids.insert(x.entities[i].id).second;   // duplicate id in a document: first wins
+    }
+    auto lookup = [&](const auto& index, const std::string& type,
+                      const std::string& surface) -> std::optional<std::size_t> {
+      auto it = index.find({type, fold_case(surface)});
+      if (it == index.end()) return std::nullopt;
+      for (std::size_t p : it->second) {
+        if (used.count(p) == 0) return p;
       }
-      if (!target) {
+      return std::nullopt;
+    };
+    for (std::size_t i = 0; i < x.entities.size(); ++i) {
+      if (skip[i]) continue;
+      target[i] = lookup(by_surface, x.entities[i].type, x.entities[i].name);
+      if (target[i]) used.insert(*target[i]);
+    }
+    for (std::size_t i = 0; i < x.entities.size(); ++i) {
+      if (skip[i] || target[i]) continue;
+      for (const auto& alias : x.entities[i].aliases) {
+        auto p = lookup(by_name, x.entities[i].type, alias);
+        if (p && (!target[i] || *p < *target[i])) target[i] = p;
+      }
+      if (target[i]) used.insert(*target[i]);
+    }
+
+    for (std::size_t i = 0; i < x.entities.size(); ++i) {
+      if (skip[i]) continue;
+      const auto& e = x.entities[i];
+      if (!target[i]) {
         Proto p;
         p.type = e.type;
         p.wanted_id = e.id.empty() ? fallback_id(e) : e.id;
         p.first_doc = d;
         protos.push_back(std::move(p));
-        target = protos.size() - 1;
+        target[i] = protos.size() - 1;
       }
-      Proto& p = protos[*target];
-      used.insert(*target);
-      proto_of[d][e.id] = *target;
+      const std::size_t t = *target[i];
+      Proto& p = protos[t];
+      proto_of[d][e.id] = t;
       p.names.push_back(e.name);
       p.mentions += static_cast<int>(e.mentions.size());
       if (!e.mentions.empty()) {
         const auto& m = e.mentions.front();
         p.evidence.push_back({doc_name, m.sentence, m.start, m.end, sentence_text(docs[d], m.sentence)});
       }
-      std::vector<std::string> forms = e.aliases;
-      forms.push_back(e.name);
-      for (const auto& f : forms) {
-        if (f.empty()) continue;
-        p.surfaces.insert(f);
-        auto& list = by_surface[{e.type, fold_case(f)}];
-        if (std::find(list.begin(), list.end(), *target) == list.end()) {
-          list.push_back(*target);
+      auto remember = [&](auto& index, const std::string& form) {
+        if (form.empty()) return;
+        auto& list = index[{e.type, fold_case(form)}];
+        if (std::find(list.begin(), list.end(), t) == list.end()) {
+          list.push_back(t);
           std::sort(list.begin(), list.end());
         }
+      };
+      remember(by_name, e.name);
+      remember(by_surface, e.name);
+      if (!e.name.empty()) p.surfaces.insert(e.name);
+      for (const auto& alias : e.aliases) {
+        remember(by_surface, alias);
+        if (!alias.empty()) p.surfaces.insert(alias);
       }
     }
   }

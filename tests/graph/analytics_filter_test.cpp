@@ -1,0 +1,127 @@
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "graph/graph_fixtures.hpp"
+
+using storyline::graph::compute_analytics;
+using storyline::graph::filter_graph;
+using storyline::graph::FilterOptions;
+using storyline::graph::KnowledgeGraph;
+using storyline::graph::testing::small_graph;
+
+namespace {
+
+std::vector<std::string> ids(const KnowledgeGraph& g) {
+  std::vector<std::string> out;
+  for (const auto& n : g.nodes) out.push_back(n.id);
+  return out;
+}
+
+}  // namespace
+
+TEST_SUITE("graph") {
+
+TEST_CASE("compute_analytics on the path b-a-c plus isolated d") {
+  KnowledgeGraph g = small_graph({"a", "b", "c", "d"}, {{"a", "b", 1.0}, {"a", "c", 2.0}});
+  compute_analytics(g);
+  const auto& a = *g.find("a");
+  const auto& b = *g.find("b");
+  const auto& c = *g.find("c");
+  const auto& d = *g.find("d");
+  // Brandes unnormalised bc(a) = 1 (undirected), relative = 1 / ((n-1)(n-2)/2) = 1/3.
+  CHECK(a.betweenness == doctest::Approx(1.0 / 3.0));
+  CHECK(b.betweenness == doctest::Approx(0.0));
+  CHECK(c.betweenness == doctest::Approx(0.0));
+  CHECK(d.betweenness == doctest::Approx(0.0));
+  CHECK(a.degree == doctest::Approx(3.0));
+  CHECK(b.degree == doctest::Approx(1.0));
+  CHECK(c.degree == doctest::Approx(2.0));
+  CHECK(d.degree == doctest::Approx(0.0));
+  CHECK(a.component == 0);
+  CHECK(b.component == 0);
+  CHECK(c.component == 0);
+  CHECK(d.component == 1);
+}
+
+TEST_CASE("compute_analytics: equal-size components ordered by smallest id; parallel edges count once") {
+  KnowledgeGraph g = small_graph({"a", "b", "m", "x", "y", "z"},
+                                 {{"x", "y", 1.0}, {"y", "z", 1.0}, {"a", "b", 1.0}, {"b", "m", 1.0}});
+  g.edges.push_back(g.edges[0]);   // x-y twice (say role_of and co_occurs)
+  g.edges.back().type = "role_of";
+  compute_analytics(g);
+  CHECK(g.find("a")->component == 0);
+  CHECK(g.find("m")->component == 0);
+  CHECK(g.find("x")->component == 1);
+  // Path of 3 in a graph of 6: bc(middle) = 1 / (5*4/2) = 0.1, parallel edge or not.
+  CHECK(g.find("b")->betweenness == doctest::Approx(0.1));
+  CHECK(g.find("y")->betweenness == doctest::Approx(0.1));
+  CHECK(g.find("y")->degree == doctest::Approx(3.0));
+}
+
+TEST_CASE("compute_analytics on tiny graphs gives finite values") {
+  KnowledgeGraph empty;
+  compute_analytics(empty);
+  KnowledgeGraph two = small_graph({"a", "b"}, {{"a", "b", 1.0}});
+  compute_analytics(two);
+  CHECK(std::isfinite(two.nodes[0].betweenness));
+  CHECK(two.nodes[0].betweenness == 0.0);
+  CHECK(two.nodes[1].component == 0);
+}
+
+TEST_CASE("filter_graph: min_weight, top, focus and depth, drop_isolated") {
+  // Chain a-b-c-d-e, plus f hanging off e by a weak edge, plus isolated g.
+  const KnowledgeGraph g = small_graph(
+      {"a", "b", "c", "d", "e", "f", "g"},
+      {{"a", "b", 2.0}, {"b", "c", 2.0}, {"c", "d", 2.0}, {"d", "e", 2.0}, {"e", "f", 0.5}});
+
+  SUBCASE("min_weight drops light edges, drop_isolated their nodes") {
+    FilterOptions o;
+    o.min_weight = 1.0;
+    auto f = filter_graph(g, o);
+    CHECK(f.edges.size() == 4);
+    CHECK(f.nodes.size() == 7);
+    CHECK(f.find("f")->component != 0);
+    o.drop_isolated = true;
+    f = filter_graph(g, o);
+    CHECK(ids(f) == std::vector<std::string>{"a", "b", "c", "d", "e"});
+    CHECK(f.find("c")->betweenness == doctest::Approx(4.0 / 6.0));   // recomputed on 5 nodes
+  }
+  SUBCASE("top N by betweenness, then degree, mentions, id") {
+    FilterOptions o;
+    o.top = 3;
+    auto f = filter_graph(g, o);
+    // On a-b-c-d-e-f: raw bc c=6, d=6, b=4, e=4 -> c, d; then b vs e tie on bc; b has degree 4 > 2.5.
+    CHECK(ids(f) == std::vector<std::string>{"b", "c", "d"});
+    CHECK(f.edges.size() == 2);
+  }
+  SUBCASE("focus by id, name or alias, case-insensitive, with depth") {
+    FilterOptions o;
+    o.focus = "C";
+    auto f = filter_graph(g, o);
+    CHECK(ids(f) == std::vector<std::string>{"b", "c", "d"});
+    o.focus = "name c";
+    o.depth = 2;
+    f = filter_graph(g, o);
+    CHECK(ids(f) == std::vector<std::string>{"a", "b", "c", "d", "e"});
+    KnowledgeGraph with_alias = g;
+    with_alias.nodes[6].aliases = {"The Loner"};
+    o.focus = "the loner";
+    f = filter_graph(with_alias, o);
+    CHECK(ids(f) == std::vector<std::string>{"g"});
+    o.focus = "nobody";
+    f = filter_graph(g, o);
+    CHECK(f.nodes.empty());
+    CHECK(f.edges.empty());
+  }
+  SUBCASE("focus survives top") {
+    FilterOptions o;
+    o.focus = "a";
+    o.depth = 3;
+    o.top = 2;
+    auto f = filter_graph(g, o);
+    CHECK(ids(f) == std::vector<std::string>{"a", "b"});
+  }
+}
+
+}  // TEST_SUITE

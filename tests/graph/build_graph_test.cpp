@@ -1,0 +1,125 @@
+#include <doctest/doctest.h>
+
+#include "graph/graph_fixtures.hpp"
+
+using storyline::graph::build_graph;
+using storyline::graph::KnowledgeGraph;
+using storyline::graph::testing::DocBuilder;
+
+TEST_SUITE("graph") {
+
+TEST_CASE("build_graph merges an entity across documents by alias and sums relations") {
+  DocBuilder a("a");
+  a.sentence("Carlos Ghosn, chairman of Nissan Motor, was arrested in Tokyo.");
+  a.sentence("Ghosn denied it.");
+  a.entity("per:carlos_ghosn", "Carlos Ghosn", "PER", {"Ghosn"});
+  a.mention("per:carlos_ghosn", "Carlos Ghosn", 0);
+  a.mention("per:carlos_ghosn", "Ghosn", 1);
+  a.entity("org:nissan_motor", "Nissan Motor", "ORG", {"Nissan"});
+  a.mention("org:nissan_motor", "Nissan Motor", 0);
+  a.relation("per:carlos_ghosn", "org:nissan_motor", "role_of", "chairman", 1.0, 0);
+
+  DocBuilder b("b");
+  b.sentence("NISSAN said its chairman Ghosn had been removed.");
+  b.entity("org:nissan", "NISSAN", "ORG");
+  b.mention("org:nissan", "NISSAN", 0);
+  b.entity("per:ghosn", "Ghosn", "PER");
+  b.mention("per:ghosn", "Ghosn", 0);
+  b.relation("per:ghosn", "org:nissan", "role_of", "chairman", 2.0, 0);
+
+  const KnowledgeGraph g = build_graph({a.input(), b.input()});
+  CHECK(g.title == "2 documents");
+  REQUIRE(g.nodes.size() == 2);
+  const auto* nissan = g.find("org:nissan_motor");
+  const auto* ghosn = g.find("per:carlos_ghosn");
+  REQUIRE(nissan != nullptr);
+  REQUIRE(ghosn != nullptr);
+  CHECK(g.nodes[0].id == "org:nissan_motor");   // sorted by id
+  CHECK(nissan->name == "Nissan Motor");          // the longest canonical name
+  CHECK(nissan->aliases == std::vector<std::string>{"NISSAN", "Nissan"});
+  CHECK(nissan->mentions == 2);
+  CHECK(ghosn->mentions == 3);
+  REQUIRE(ghosn->evidence.size() == 2);   // first mention per document
+  CHECK(ghosn->evidence[0].doc == "a");
+  CHECK(ghosn->evidence[0].sentence_text == "Carlos Ghosn, chairman of Nissan Motor, was arrested in Tokyo.");
+  CHECK(ghosn->evidence[1].doc == "b");
+  CHECK(b.text.substr(ghosn->evidence[1].start, ghosn->evidence[1].end - ghosn->evidence[1].start) == "Ghosn");
+
+  REQUIRE(g.edges.size() == 1);
+  const auto& e = g.edges[0];
+  CHECK(e.source == "per:carlos_ghosn");
+  CHECK(e.target == "org:nissan_motor");
+  CHECK(e.type == "role_of");
+  CHECK(e.qualifier == "chairman");
+  CHECK(e.directed);
+  CHECK(e.weight == doctest::Approx(3.0));
+  REQUIRE(e.evidence.size() == 2);
+  CHECK(e.evidence[0].doc == "a");
+  CHECK(e.evidence[1].doc == "b");
+  CHECK(e.evidence[1].sentence_text == "NISSAN said its chairman Ghosn had been removed.");
+}
+
+TEST_CASE("build_graph: a single document is titled by its id; symmetric relations merge both ways") {
+  DocBuilder a("reuters-1");
+  a.sentence("Renault and Nissan renewed their alliance. Nissan and Renault met.");
+  a.entity("org:renault", "Renault", "ORG");
+  a.entity("org:nissan", "Nissan", "ORG");
+  a.relation("org:renault", "org:nissan", "partner_of", "", 1.0, 0);
+  a.relation("org:nissan", "org:renault", "partner_of", "", 1.0, 0);
+  a.relation("org:nissan", "org:renault", "co_occurs", "", 0.5, 0);
+  a.relation("org:nissan", "org:nissan", "co_occurs", "", 1.0, 0);   // self-loop: dropped
+  a.relation("org:nissan", "org:ghost", "co_occurs", "", 1.0, 0);    // dangling: dropped
+  const KnowledgeGraph g = build_graph({a.input()});
+  CHECK(g.title == "reuters-1");
+  REQUIRE(g.edges.size() == 2);
+  CHECK(g.edges[0].type == "co_occurs");
+  CHECK(g.edges[0].source == "org:nissan");
+  CHECK(g.edges[0].target == "org:renault");
+  CHECK_FALSE(g.edges[0].directed);
+  CHECK(g.edges[1].type == "partner_of");
+  CHECK(g.edges[1].weight == doctest::Approx(2.0));
+  CHECK(g.edges[1].evidence.size() == 2);
+}
+
+TEST_CASE("build_graph keeps different types apart and disambiguates colliding ids") {
+  DocBuilder a("a");
+  a.sentence("Jordan visited A.B. Corp.");
+  a.entity("per:jordan", "Jordan", "PER");
+  a.entity("org:ab", "A.B. Corp", "ORG");
+  DocBuilder b("b");
+  b.sentence("Jordan hosted AB Holdings.");
+  b.entity("loc:jordan", "Jordan", "LOC");
+  b.entity("org:ab", "AB Holdings", "ORG");   // same id, different company
+
+  const KnowledgeGraph g = build_graph({a.input(), b.input()});
+  REQUIRE(g.nodes.size() == 4);
+  CHECK(g.find("per:jordan") != nullptr);
+  CHECK(g.find("loc:jordan") != nullptr);
+  REQUIRE(g.find("org:ab") != nullptr);
+  CHECK(g.find("org:ab")->name == "A.B. Corp");   // first come keeps the id
+  REQUIRE(g.find("org:ab@b") != nullptr);
+  CHECK(g.find("org:ab@b")->name == "AB Holdings");
+}
+
+TEST_CASE("build_graph never merges two entities of one document, and alias-to-alias is not enough") {
+  DocBuilder a("a");
+  a.sentence("John Smith spoke.");
+  a.entity("per:john_smith", "John Smith", "PER", {"Smith"});
+  DocBuilder b("b");
+  b.sentence("Anna Smith met John Smith.");
+  b.entity("per:anna_smith", "Anna Smith", "PER", {"Smith"});
+  b.entity("per:john_smith", "John Smith", "PER", {"Smith"});
+  const KnowledgeGraph g = build_graph({a.input(), b.input()});
+  REQUIRE(g.nodes.size() == 2);
+  CHECK(g.find("per:anna_smith")->name == "Anna Smith");
+  CHECK(g.find("per:john_smith")->name == "John Smith");
+}
+
+TEST_CASE("build_graph on no documents is empty") {
+  const KnowledgeGraph g = build_graph({});
+  CHECK(g.nodes.empty());
+  CHECK(g.edges.empty());
+  CHECK(g.title == "0 documents");
+}
+
+}  // TEST_SUITE
