@@ -1,0 +1,596 @@
+// Temporal expression tagger: rules as data (extractor/rules/en/timex/), compiled once with RE2.
+//
+// Pass 1 (extract): every rule's pattern is expanded from lexicons and macros, an RE2::Set picks the
+// rules that can match the document, each of those scans the text once; candidates are checked for
+// word boundaries and calendar validity, then overlaps are resolved with one total order.
+// Pass 2 (anchor): bracketed functions left in values ("[year-1]", "[weekday:5]", "[@day+1]") are
+// resolved against the document date, or ('@') against the previous anchored date in the text.
+#include "storyline/extractor/timex.hpp"
+
+#include <re2/re2.h>
+#include <re2/set.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <unordered_map>
+
+#include "storyline/extractor/timex_value.hpp"
+#include "timex_internal.hpp"
+
+namespace storyline::extractor {
+
+namespace {
+
+using timex_internal::Candidate;
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+struct Lexicon {
+  std::unordered_map<std::string, std::vector<std::string>> values;  // lower-case surface -> columns
+  std::vector<std::string> surfaces;
+};
+
+struct CompiledRule {
+  std::string id;
+  std::string file;
+  std::string type;
+  std::string value;
+  int priority = 0;
+  bool latent = false;
+  bool require_capital = false;
+  std::string expanded;
+  std::shared_ptr<const RE2> re;
+  int ngroups = 0;
+  std::vector<std::string> group_name;                 // index -> name ("" for unnamed / 0)
+  std::vector<std::vector<const Lexicon*>> group_lex;  // index -> lexicons referenced inside
+  int span_group = 0;                                  // group named "t", or 0 (whole match)
+};
+
+bool is_word_byte(unsigned char c) { return std::isalnum(c) || c >= 0x80; }
+
+// Decodes the code point ending just before `pos` (for non-ASCII neighbours).
+bool non_ascii_is_punct(std::string_view text, std::size_t i) {
+  // i: index of the first byte of a UTF-8 sequence.
+  unsigned char c = static_cast<unsigned char>(text[i]);
+  unsigned cp = 0;
+  int n = 0;
+  if ((c & 0xE0) == 0xC0) { cp = c & 0x1F; n = 1; }
+  else if ((c & 0xF0) == 0xE0) { cp = c & 0x0F; n = 2; }
+  else if ((c & 0xF8) == 0xF0) { cp = c & 0x07; n = 3; }
+  else return false;
+  for (int k = 1; k <= n; ++k) {
+    if (i + k >= text.size()) return false;
+    cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+  }
+  return (cp >= 0x2000 && cp <= 0x206F) || (cp >= 0xA0 && cp <= 0xBF && cp != 0xA3 && cp != 0xA5) ||
+         (cp >= 0x3000 && cp <= 0x303F);
+}
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// Word boundaries, plus the number-shaped neighbours that make a digit string part of something
+// else: "$2018", "2,018", "2018.5", "650-650-6500", "20%".
+bool boundaries_ok(std::string_view text, std::size_t start, std::size_t end) {
+  if (start > 0) {
+    const unsigned char p = static_cast<unsigned char>(text[start - 1]);
+    if (p >= 0x80) {
+      std::size_t i = start - 1;
+      while (i > 0 && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) --i;
+      if (!non_ascii_is_punct(text, i)) return false;
+    } else if (std::isalnum(p)) {
+      if (std::isalnum(static_cast<unsigned char>(text[start]))) return false;
+    }
+    if (is_digit(text[start])) {
+      if (p == '$' || p == '#') return false;
+      if ((p == ',' || p == '.' || p == '-' || p == '/' || p == ':') && start >= 2 && is_digit(text[start - 2]))
+        return false;
+    }
+  }
+  if (end < text.size()) {
+    const unsigned char n = static_cast<unsigned char>(text[end]);
+    if (n >= 0x80) {
+      if (!non_ascii_is_punct(text, end)) return false;
+    } else if (std::isalnum(n)) {
+      if (std::isalnum(static_cast<unsigned char>(text[end - 1]))) return false;
+    }
+    if (is_digit(text[end - 1])) {
+      if (n == '%') return false;
+      if ((n == ',' || n == '.' || n == '-' || n == '/' || n == ':') && end + 1 < text.size() &&
+          is_digit(text[end + 1]))
+        return false;
+    }
+  }
+  return true;
+}
+
+int days_in_month(int y, int m) {
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;
+  return kDays[m - 1];
+}
+
+bool parse_int(const std::string& s, int& out) {
+  if (s.empty() || s.size() > 9) return false;
+  out = 0;
+  for (char c : s) {
+    if (!is_digit(c)) return false;
+    out = out * 10 + (c - '0');
+  }
+  return true;
+}
+
+int expand_year(int y, std::size_t ndigits) {
+  if (ndigits > 2) return y;
+  return y < 40 ? 2000 + y : 1900 + y;  // news archive pivot
+}
+
+std::string escape_literal(const std::string& s) { return RE2::QuoteMeta(s); }
+
+// Pattern expansion: "{name}" is a macro (regex) or a lexicon (alternation of its surfaces);
+// "{2}" and "{1,3}" stay regex quantifiers.
+struct Expander {
+  const std::map<std::string, std::string>& macros;
+  const std::map<std::string, Lexicon>& lexicons;
+  std::string error;
+
+  bool ref_at(const std::string& p, std::size_t i, std::string& name, std::size_t& close) const {
+    if (p[i] != '{' || (i > 0 && p[i - 1] == '\\')) return false;
+    if (i + 1 >= p.size() || !(std::isalpha(static_cast<unsigned char>(p[i + 1])) || p[i + 1] == '_'))
+      return false;
+    close = p.find('}', i);
+    if (close == std::string::npos) return false;
+    name = p.substr(i + 1, close - i - 1);
+    return true;
+  }
+
+  std::string expand(const std::string& p, int depth = 0) {
+    if (depth > 10) {
+      error = "macro recursion too deep";
+      return {};
+    }
+    std::string out;
+    for (std::size_t i = 0; i < p.size(); ++i) {
+      std::string name;
+      std::size_t close = 0;
+      if (ref_at(p, i, name, close)) {
+        if (auto m = macros.find(name); m != macros.end()) {
+          out += "(?:" + expand(m->second, depth + 1) + ")";
+        } else if (auto l = lexicons.find(name); l != lexicons.end()) {
+          out += "(?:";
+          bool first = true;
+          for (const auto& s : l->second.surfaces) {
+            if (!first) out += '|';
+            first = false;
+            out += escape_literal(s);
+          }
+          out += ")";
+        } else {
+          error = "unknown lexicon or macro '" + name + "'";
+          return {};
+        }
+        i = close;
+      } else {
+        out += p[i];
+      }
+    }
+    return out;
+  }
+
+  // Lexicons referenced (directly or through macros) in `p`.
+  void lexicons_in(const std::string& p, std::vector<const Lexicon*>& out, int depth = 0) const {
+    if (depth > 10) return;
+    for (std::size_t i = 0; i < p.size(); ++i) {
+      std::string name;
+      std::size_t close = 0;
+      if (!ref_at(p, i, name, close)) continue;
+      if (auto m = macros.find(name); m != macros.end()) lexicons_in(m->second, out, depth + 1);
+      else if (auto l = lexicons.find(name); l != lexicons.end()) out.push_back(&l->second);
+      i = close;
+    }
+  }
+};
+
+// For every "(?P<name>" in the raw pattern, the text of the group (balanced parentheses).
+std::map<std::string, std::string> named_group_bodies(const std::string& p) {
+  std::map<std::string, std::string> out;
+  for (std::size_t i = 0; i + 4 < p.size(); ++i) {
+    if (p.compare(i, 4, "(?P<") != 0 || (i > 0 && p[i - 1] == '\\')) continue;
+    const std::size_t name_end = p.find('>', i);
+    if (name_end == std::string::npos) break;
+    const std::string name = p.substr(i + 4, name_end - i - 4);
+    int depth = 1;
+    bool in_class = false;
+    std::size_t j = name_end + 1;
+    for (; j < p.size() && depth > 0; ++j) {
+      const char c = p[j];
+      if (c == '\\') { ++j; continue; }
+      if (in_class) { if (c == ']') in_class = false; continue; }
+      if (c == '[') in_class = true;
+      else if (c == '(') ++depth;
+      else if (c == ')') --depth;
+    }
+    out[name] = p.substr(name_end + 1, j - name_end - 2);
+  }
+  return out;
+}
+
+}  // namespace
+
+struct TimexTagger::Impl {
+  std::map<std::string, std::string> macros;
+  std::map<std::string, Lexicon> lexicons;
+  std::vector<CompiledRule> rules;
+  std::unique_ptr<RE2::Set> set;
+
+  std::string normalise(const CompiledRule& r, int g, const std::string& raw, int column) const;
+  bool validate(const CompiledRule& r, const std::vector<std::string>& caps) const;
+  std::string fill(const CompiledRule& r, const std::vector<std::string>& raw, bool& ok) const;
+  std::vector<Candidate> extract(std::string_view text) const;
+};
+
+std::string TimexTagger::Impl::normalise(const CompiledRule& r, int g, const std::string& raw,
+                                         int column) const {
+  if (raw.empty()) return raw;
+  std::string key = lower(raw);
+  for (const Lexicon* lex : r.group_lex[g]) {
+    auto it = lex->values.find(key);
+    if (it == lex->values.end() && key.size() > 1 && key.back() == '.')
+      it = lex->values.find(key.substr(0, key.size() - 1));
+    if (it != lex->values.end()) {
+      const auto& cols = it->second;
+      if (cols.empty()) return raw;
+      return cols[std::min<std::size_t>(column, cols.size() - 1)];
+    }
+  }
+  return raw;
+}
+
+// Calendar validation of the conventional capture names.
+bool TimexTagger::Impl::validate(const CompiledRule& r, const std::vector<std::string>& caps) const {
+  int year = 2000, month = 0, v = 0;
+  for (int g = 1; g <= r.ngroups; ++g) {
+    const std::string& name = r.group_name[g];
+    if (caps[g].empty()) continue;
+    if (name == "year" && parse_int(caps[g], v)) year = expand_year(v, caps[g].size());
+    if (name == "month") {
+      if (!parse_int(caps[g], month) || month < 1 || month > 12) return false;
+    }
+  }
+  for (int g = 1; g <= r.ngroups; ++g) {
+    const std::string& name = r.group_name[g];
+    if (caps[g].empty()) continue;
+    if (name == "day") {
+      if (!parse_int(caps[g], v) || v < 1 || v > (month ? days_in_month(year, month) : 31)) return false;
+    } else if (name == "hour") {
+      if (!parse_int(caps[g], v) || v > 24) return false;
+    } else if (name == "hour12") {
+      if (!parse_int(caps[g], v) || v < 1 || v > 12) return false;
+    } else if (name == "q" || name == "q2") {
+      if (!parse_int(caps[g], v) || v < 1 || v > 4) return false;
+    } else if (name == "h") {
+      if (!parse_int(caps[g], v) || v < 1 || v > 2) return false;
+    } else if (name == "minute" || name == "second") {
+      if (!parse_int(caps[g], v) || v > 59) return false;
+    }
+  }
+  return true;
+}
+
+// Substitutes "{name}" / "{name:fmt}" / "{name:fmt=default}" in the rule's value template.
+// fmt: "02" zero-pad to 2, "y" two-digit year to four, "h" 12-hour clock with the "ampm" capture,
+// "cN" the N-th value column of the lexicon (1-based).
+std::string TimexTagger::Impl::fill(const CompiledRule& r, const std::vector<std::string>& raw,
+                                    bool& ok) const {
+  ok = true;
+  std::map<std::string, int> index;
+  for (int g = 1; g <= r.ngroups; ++g)
+    if (!r.group_name[g].empty()) index[r.group_name[g]] = g;
+  auto norm_of = [&](const std::string& name, int column) -> std::string {
+    auto it = index.find(name);
+    if (it == index.end()) return {};
+    return normalise(r, it->second, raw[it->second], column);
+  };
+  std::string out;
+  const std::string& t = r.value;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    if (t[i] != '{') {
+      out += t[i];
+      continue;
+    }
+    const std::size_t close = t.find('}', i);
+    if (close == std::string::npos) {
+      out += t.substr(i);
+      break;
+    }
+    std::string spec = t.substr(i + 1, close - i - 1);
+    i = close;
+    std::string def;
+    bool has_def = false;
+    if (auto eq = spec.find('='); eq != std::string::npos) {
+      def = spec.substr(eq + 1);
+      spec = spec.substr(0, eq);
+      has_def = true;
+    }
+    std::string fmt;
+    if (auto colon = spec.find(':'); colon != std::string::npos) {
+      fmt = spec.substr(colon + 1);
+      spec = spec.substr(0, colon);
+    }
+    int column = 0;
+    if (fmt.size() >= 2 && fmt[0] == 'c') {
+      column = std::max(0, std::atoi(fmt.c_str() + 1) - 1);
+      fmt.clear();
+    }
+    std::string v = norm_of(spec, column);
+    if (v.empty()) {
+      if (!has_def) ok = false;
+      out += def;
+      continue;
+    }
+    int n = 0;
+    if (fmt == "02" && parse_int(v, n)) {
+      char buf[16];
+      std::snprintf(buf, sizeof buf, "%02d", n);
+      v = buf;
+    } else if (fmt == "y" && parse_int(v, n)) {
+      v = std::to_string(expand_year(n, v.size()));
+    } else if (fmt == "h" && parse_int(v, n)) {
+      const std::string ampm = lower(norm_of("ampm", 0));
+      if (ampm == "pm" && n < 12) n += 12;
+      if (ampm == "am" && n == 12) n = 0;
+      char buf[16];
+      std::snprintf(buf, sizeof buf, "%02d", n);
+      v = buf;
+    }
+    out += v;
+  }
+  return out;
+}
+
+std::vector<Candidate> TimexTagger::Impl::extract(std::string_view text) const {
+  std::vector<Candidate> cands;
+  std::vector<int> which;
+  RE2::Set::ErrorInfo info;
+  if (!set->Match(text, &which, &info) && info.kind != RE2::Set::kNoError) {
+    which.clear();  // DFA budget exhausted: fall back to running every rule.
+    for (std::size_t i = 0; i < rules.size(); ++i) which.push_back(static_cast<int>(i));
+  }
+  std::sort(which.begin(), which.end());
+  std::vector<re2::StringPiece> groups;
+  std::vector<std::string> caps;
+  for (int ri : which) {
+    const CompiledRule& r = rules[ri];
+    groups.assign(r.ngroups + 1, re2::StringPiece());
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+      if (!r.re->Match(text, pos, text.size(), RE2::UNANCHORED, groups.data(), r.ngroups + 1)) break;
+      const std::size_t ms = groups[0].data() - text.data();
+      const std::size_t me = ms + groups[0].size();
+      auto skip_word = [&]() {
+        std::size_t p = ms + 1;
+        while (p < text.size() && is_word_byte(static_cast<unsigned char>(text[p])) &&
+               is_word_byte(static_cast<unsigned char>(text[p - 1])))
+          ++p;
+        pos = p;
+      };
+      if (me == ms || !boundaries_ok(text, ms, me)) {
+        skip_word();
+        continue;
+      }
+      std::size_t s = ms, e = me;
+      if (r.span_group && groups[r.span_group].data() != nullptr) {
+        s = groups[r.span_group].data() - text.data();
+        e = s + groups[r.span_group].size();
+      }
+      caps.assign(r.ngroups + 1, std::string());
+      for (int g = 1; g <= r.ngroups; ++g)
+        if (groups[g].data()) caps[g] = std::string(groups[g].data(), groups[g].size());
+      std::vector<std::string> normed(caps.size());
+      for (int g = 1; g <= r.ngroups; ++g) normed[g] = normalise(r, g, caps[g], 0);
+      bool ok = e > s && validate(r, normed);
+      if (ok && r.require_capital && !std::isupper(static_cast<unsigned char>(text[s]))) ok = false;
+      if (!ok) {
+        skip_word();
+        continue;
+      }
+      bool filled = true;
+      std::string value = fill(r, caps, filled);
+      if (filled) {
+        Candidate c;
+        c.start = s;
+        c.end = e;
+        c.priority = r.priority;
+        c.rule = static_cast<int>(ri);
+        c.latent = r.latent;
+        c.value = std::move(value);
+        cands.push_back(std::move(c));
+      }
+      pos = me;
+    }
+  }
+  return cands;
+}
+
+Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
+  auto impl = std::make_shared<Impl>();
+  const std::string base = "en/timex";
+
+  if (auto macros = dirs.read(base + "/macros.tsv"); macros.ok()) {
+    for (const auto& row : parse_tsv(*macros))
+      if (row.size() >= 2) impl->macros[row[0]] = row[1];
+  } else {
+    return Error{"rules.missing", base + "/macros.tsv: " + macros.error().message};
+  }
+
+  for (const auto& p : dirs.list(base + "/lexicons", ".tsv")) {
+    auto text = read_file(p);
+    if (!text.ok()) return text.error();
+    Lexicon lex;
+    for (const auto& row : parse_tsv(*text)) {
+      if (row.empty() || row[0].empty()) continue;
+      const std::string key = lower(row[0]);
+      if (!lex.values.count(key)) lex.surfaces.push_back(key);
+      lex.values[key] = std::vector<std::string>(row.begin() + 1, row.end());
+    }
+    // Longest surface first, so leftmost-first alternation prefers "September" over "Sept".
+    std::stable_sort(lex.surfaces.begin(), lex.surfaces.end(),
+                     [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+    impl->lexicons[p.stem().string()] = std::move(lex);
+  }
+
+  Expander ex{impl->macros, impl->lexicons, {}};
+  RE2::Options opts;
+  opts.set_case_sensitive(false);
+  opts.set_longest_match(true);
+  opts.set_log_errors(false);
+  opts.set_max_mem(64 << 20);
+  impl->set = std::make_unique<RE2::Set>(opts, RE2::UNANCHORED);
+  std::set<std::string> ids;
+
+  for (const auto& p : dirs.list(base, ".json")) {
+    auto text = read_file(p);
+    if (!text.ok()) return text.error();
+    const std::string fname = p.filename().string();
+    nlohmann::json j = nlohmann::json::parse(*text, nullptr, false);
+    if (j.is_discarded() || !j.contains("rules") || !j["rules"].is_array())
+      return Error{"rules.parse", fname + ": not a JSON object with a \"rules\" array"};
+    for (const auto& jr : j["rules"]) {
+      CompiledRule r;
+      r.file = fname;
+      r.id = jr.value("id", "");
+      auto fail = [&](const std::string& code, const std::string& msg) {
+        return Error{code, fname + ": rule '" + r.id + "': " + msg};
+      };
+      if (r.id.empty()) return fail("rules.schema", "missing id");
+      if (!ids.insert(r.id).second) return fail("rules.duplicate", "duplicate id");
+      if (!jr.contains("priority") || !jr["priority"].is_number_integer())
+        return fail("rules.schema", "missing integer priority");
+      r.priority = jr["priority"].get<int>();
+      r.type = jr.value("type", "");
+      if (r.type != "DATE" && r.type != "TIME" && r.type != "DURATION" && r.type != "SET")
+        return fail("rules.schema", "type must be DATE|TIME|DURATION|SET");
+      r.value = jr.value("value", "");
+      if (r.value.empty()) return fail("rules.schema", "missing value");
+      r.latent = jr.value("latent", false);
+      r.require_capital = jr.value("require_capital", false);
+      const std::string pattern = jr.value("pattern", "");
+      if (pattern.empty()) return fail("rules.schema", "missing pattern");
+      r.expanded = ex.expand(pattern);
+      if (!ex.error.empty()) return fail("rules.lexicon", ex.error);
+      auto re = std::make_shared<RE2>(r.expanded, opts);
+      if (!re->ok()) return fail("rules.pattern", re->error());
+      r.ngroups = re->NumberOfCapturingGroups();
+      r.group_name.assign(r.ngroups + 1, "");
+      r.group_lex.assign(r.ngroups + 1, {});
+      const auto bodies = named_group_bodies(pattern);
+      for (const auto& [name, idx] : re->NamedCapturingGroups()) {
+        r.group_name[idx] = name;
+        if (auto b = bodies.find(name); b != bodies.end()) ex.lexicons_in(b->second, r.group_lex[idx]);
+        if (name == "t") r.span_group = idx;
+      }
+      // Every "{name}" in the value must be a capture.
+      for (std::size_t i = r.value.find('{'); i != std::string::npos; i = r.value.find('{', i + 1)) {
+        const std::size_t close = r.value.find('}', i);
+        std::string name = r.value.substr(i + 1, close - i - 1);
+        name = name.substr(0, name.find_first_of(":="));
+        if (!re->NamedCapturingGroups().count(name))
+          return fail("rules.value", "value uses '{" + name + "}' which is not a named capture");
+      }
+      r.re = std::move(re);
+      if (impl->set->Add(r.expanded, nullptr) < 0) return fail("rules.pattern", "RE2::Set rejected pattern");
+      impl->rules.push_back(std::move(r));
+    }
+  }
+  if (impl->rules.empty()) return Error{"rules.missing", base + ": no rule files found"};
+  if (!impl->set->Compile()) return Error{"rules.compile", base + ": RE2::Set compilation failed"};
+  TimexTagger t;
+  t.impl_ = std::move(impl);
+  return t;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Overlap resolution: one total order — longer span, then priority, then earlier start, then id.
+std::vector<Candidate> timex_internal::resolve_overlaps(std::vector<Candidate> cands,
+                                                        const std::vector<std::string>& ids) {
+  std::sort(cands.begin(), cands.end(), [&](const Candidate& a, const Candidate& b) {
+    const std::size_t la = a.end - a.start, lb = b.end - b.start;
+    if (la != lb) return la > lb;
+    if (a.priority != b.priority) return a.priority > b.priority;
+    if (a.start != b.start) return a.start < b.start;
+    return ids[a.rule] < ids[b.rule];
+  });
+  std::vector<Candidate> kept;
+  for (auto& c : cands) {
+    bool clash = false;
+    for (const auto& k : kept)
+      if (c.start < k.end && k.start < c.end) {
+        clash = true;
+        break;
+      }
+    if (!clash) kept.push_back(std::move(c));
+  }
+  kept.erase(std::remove_if(kept.begin(), kept.end(), [](const Candidate& c) { return c.latent; }),
+             kept.end());
+  std::sort(kept.begin(), kept.end(),
+            [](const Candidate& a, const Candidate& b) { return a.start < b.start; });
+  return kept;
+}
+
+std::vector<Timex> TimexTagger::tag(std::string_view text, const std::vector<Sentence>& sentences,
+                                    const std::optional<std::string>& dct) const {
+  std::vector<Timex> out;
+  if (!impl_) return out;
+  std::vector<std::string> ids;
+  ids.reserve(impl_->rules.size());
+  for (const auto& r : impl_->rules) ids.push_back(r.id);
+  auto kept = timex_internal::resolve_overlaps(impl_->extract(text), ids);
+
+  timex_internal::Anchor anchor;
+  std::optional<timex_internal::Ymd> doc;
+  if (dct) doc = timex_internal::parse_ymd(*dct);
+  anchor.dct = doc;
+  anchor.ref = doc;
+  std::size_t si = 0;
+  for (const auto& c : kept) {
+    const CompiledRule& r = impl_->rules[c.rule];
+    while (si + 1 < sentences.size() && sentences[si].end <= c.start) ++si;
+    const std::size_t sent_start = sentences.empty() ? 0 : std::min(sentences[si].start, c.start);
+    anchor.future = timex_internal::future_context(text.substr(sent_start, c.start - sent_start),
+                                                   text.substr(c.end, std::min<std::size_t>(40, text.size() - c.end)));
+    Timex t;
+    t.start = c.start;
+    t.end = c.end;
+    t.text = std::string(text.substr(c.start, c.end - c.start));
+    t.type = r.type;
+    t.value = timex_internal::resolve_value(c.value, anchor);
+    t.sentence = sentences.empty() ? 0 : si;
+    t.rule = r.id;
+    if (t.type == "DATE" || t.type == "TIME") timex_internal::update_ref(t.value, anchor);
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+std::optional<std::string> TimexTagger::dateline_date(std::string_view text) const {
+  // Only the head of the document: the first few lines / 300 bytes.
+  std::size_t limit = std::min<std::size_t>(text.size(), 300);
+  const auto xs = tag(text.substr(0, limit), {}, std::nullopt);
+  for (const auto& t : xs) {
+    if (t.type != "DATE" && t.type != "TIME") continue;
+    if (t.value.size() >= 10 && t.value[0] != 'X') {
+      auto d = parse_timex_value(t.value.substr(0, 10));
+      if (d && d->granularity == Granularity::day) return d->iso();
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace storyline::extractor

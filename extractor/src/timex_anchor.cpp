@@ -1,0 +1,216 @@
+// Second pass of the timex tagger: anchoring underspecified values.
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
+#include <vector>
+
+#include "storyline/extractor/timex_value.hpp"
+#include "timex_internal.hpp"
+
+namespace storyline::extractor::timex_internal {
+
+namespace {
+
+std::string fmt(const char* f, int a, int b = 0, int c = 0) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, f, a, b, c);
+  return buf;
+}
+
+long weekday_of(long days) { return ((days % 7) + 7 + 3) % 7 + 1; }  // 1 = Monday
+
+std::string iso_week(long days) {
+  // ISO week: the week's Thursday decides the year.
+  const long thursday = days - (weekday_of(days) - 1) + 3;
+  int y, m, d;
+  civil_from_days(thursday, y, m, d);
+  const long jan1 = days_from_civil(y, 1, 1);
+  const int week = static_cast<int>((thursday - jan1) / 7 + 1);
+  return fmt("%04d-W%02d", y, week);
+}
+
+std::string unresolved(const std::string& unit) {
+  if (unit == "year") return "XXXX";
+  if (unit == "month") return "XXXX-XX";
+  if (unit == "day" || unit == "weekday" || unit == "nthweekday") return "XXXX-XX-XX";
+  if (unit == "pastmonth" || unit == "nextmonth") return "XXXX-XX";
+  if (unit == "week") return "XXXX-WXX";
+  if (unit == "quarter") return "XXXX-QX";
+  if (unit == "half") return "XXXX-HX";
+  if (unit == "decade") return "XXX";
+  if (unit == "century") return "XX";
+  return "XXXX";
+}
+
+int season_month(const std::string& s) {
+  return s == "SP" ? 3 : s == "SU" ? 6 : s == "FA" ? 9 : s == "WI" ? 12 : 0;
+}
+
+// `args`: the ':'-separated arguments after the unit ("5", "5:p", "11:4:4", "SU").
+std::string apply(const std::string& unit, long n, const std::vector<std::string>& args, const Ymd& a,
+                  bool future) {
+  auto arg = [&](std::size_t i) { return i < args.size() ? std::atoi(args[i].c_str()) : 0; };
+  if (unit == "year") return fmt("%04d", a.y + static_cast<int>(n));
+  if (unit == "decade") return fmt("%03d", a.y / 10 + static_cast<int>(n));
+  if (unit == "century") return fmt("%02d", a.y / 100 + static_cast<int>(n));
+  if (unit == "month") {
+    long idx = a.y * 12L + (a.m - 1) + n;
+    return fmt("%04d-%02d", static_cast<int>(idx / 12), static_cast<int>(idx % 12 + 1));
+  }
+  if (unit == "pastmonth" || unit == "nextmonth") {
+    const int m = arg(0);
+    if (m < 1 || m > 12) return "XXXX-XX";
+    int y = a.y;
+    if (unit == "pastmonth" && m >= a.m) --y;
+    if (unit == "nextmonth" && m <= a.m) ++y;
+    return fmt("%04d-%02d", y, m);
+  }
+  if (unit == "pastseason" || unit == "nextseason") {
+    const std::string code = args.empty() ? "" : args[0];
+    const int s = season_month(code);
+    if (!s) return "XXXX-" + code;
+    // The season's year is the year it starts in; winter starts in December.
+    int cur_y = a.y;
+    if (a.m <= 2) --cur_y;  // Jan/Feb belong to the previous year's winter
+    int y;
+    if (unit == "pastseason") {
+      const long start = cur_y * 12L + s;  // month index of the season's start this season-year
+      const long now = a.y * 12L + a.m;
+      y = (now >= start + 3) ? cur_y : cur_y - 1;
+    } else {
+      const long start = cur_y * 12L + s;
+      const long now = a.y * 12L + a.m;
+      y = (now < start) ? cur_y : cur_y + 1;
+    }
+    return fmt("%04d-", y) + code;
+  }
+  if (unit == "quarter" || unit == "half") {
+    const int per = unit == "quarter" ? 4 : 2;
+    const int len = 12 / per;
+    long idx = a.y * static_cast<long>(per) + (a.m - 1) / len + n;
+    return fmt(unit == "quarter" ? "%04d-Q%d" : "%04d-H%d", static_cast<int>(idx / per),
+               static_cast<int>(idx % per + 1));
+  }
+  if (unit == "nthweekday") {
+    // args: month, ISO weekday, n-th occurrence in that month of the anchor's year.
+    const int m = arg(0), wd = arg(1), nth = arg(2);
+    if (m < 1 || m > 12 || wd < 1 || wd > 7 || nth < 1 || nth > 5) return "XXXX-XX-XX";
+    const long first = days_from_civil(a.y, m, 1);
+    const long delta = (wd - weekday_of(first) + 7) % 7;
+    int y, mm, d;
+    civil_from_days(first + delta + 7L * (nth - 1), y, mm, d);
+    return fmt("%04d-%02d-%02d", y, mm, d);
+  }
+  const long base = days_from_civil(a.y, a.m, a.d);
+  if (unit == "day") {
+    int y, m, d;
+    civil_from_days(base + n, y, m, d);
+    return fmt("%04d-%02d-%02d", y, m, d);
+  }
+  if (unit == "week") return iso_week(base + 7 * n);
+  if (unit == "weekday") {
+    const int weekday = arg(0);
+    if (weekday < 1 || weekday > 7) return "XXXX-XX-XX";
+    const std::string dir = args.size() > 1 ? args[1] : "";
+    const bool fut = dir == "f" || (dir.empty() && future);
+    const long wd = weekday_of(base);
+    long delta = weekday - wd;  // in -6..6
+    if (dir == "p" && delta >= 0) delta -= 7;            // "last Friday" is never today
+    else if (dir == "f" && delta <= 0) delta += 7;       // "next Friday" is never today
+    else if (dir.empty()) {
+      if (fut && delta < 0) delta += 7;
+      if (!fut && delta > 0) delta -= 7;
+    }
+    int y, m, d;
+    civil_from_days(base + delta, y, m, d);
+    return fmt("%04d-%02d-%02d", y, m, d);
+  }
+  return "XXXX";
+}
+
+}  // namespace
+
+std::optional<Ymd> parse_ymd(std::string_view s) {
+  auto c = parse_timex_value(s.substr(0, std::min<std::size_t>(s.size(), 10)));
+  if (!c || c->granularity != Granularity::day) return std::nullopt;
+  return Ymd{c->year, c->month, c->day};
+}
+
+bool future_context(std::string_view before, std::string_view after) {
+  auto lower = [](std::string_view s) {
+    std::string o(s);
+    for (char& c : o) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return o;
+  };
+  // Only the clause right before the expression matters.
+  if (before.size() > 80) before = before.substr(before.size() - 80);
+  const std::string b = " " + lower(before) + " ";
+  const std::string f = lower(after);
+  static const char* kCues[] = {" will ", "'ll ", " next ", " until ", " scheduled ", " expected to ",
+                                " going to ", " plans to ", " planned ", " due to ", " to be held ",
+                                " shall ", " would ", " upcoming "};
+  for (const char* cue : kCues)
+    if (b.find(cue) != std::string::npos) return true;
+  (void)f;
+  return false;
+}
+
+std::string resolve_value(const std::string& value, const Anchor& a) {
+  std::string out;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    if (value[i] != '[') {
+      out += value[i];
+      continue;
+    }
+    const std::size_t close = value.find(']', i);
+    if (close == std::string::npos) {
+      out += value.substr(i);
+      break;
+    }
+    std::string fn = value.substr(i + 1, close - i - 1);
+    i = close;
+    bool anaphoric = false;
+    if (!fn.empty() && fn[0] == '@') {
+      anaphoric = true;
+      fn.erase(0, 1);
+    }
+    std::string unit;
+    std::size_t k = 0;
+    while (k < fn.size() && std::isalpha(static_cast<unsigned char>(fn[k]))) unit += fn[k++];
+    long n = 0;
+    std::vector<std::string> args;
+    if (k < fn.size() && fn[k] == ':') {
+      std::size_t p = k + 1;
+      while (true) {
+        const std::size_t q = fn.find(':', p);
+        args.push_back(fn.substr(p, q == std::string::npos ? std::string::npos : q - p));
+        if (q == std::string::npos) break;
+        p = q + 1;
+      }
+    } else if (k < fn.size()) {
+      n = std::strtol(fn.c_str() + k, nullptr, 10);
+    }
+    const std::optional<Ymd>& anchor = anaphoric && a.ref ? a.ref : a.dct;
+    if (!anchor) {
+      out += unresolved(unit);
+      continue;
+    }
+    out += apply(unit, n, args, *anchor, a.future);
+  }
+  return out;
+}
+
+void update_ref(const std::string& value, Anchor& a) {
+  auto c = parse_timex_value(value);
+  if (!c) return;
+  if (c->granularity == Granularity::day || c->granularity == Granularity::week) {
+    a.ref = Ymd{c->year, c->month, c->day};
+  } else if (c->granularity == Granularity::month) {
+    a.ref = Ymd{c->year, c->month, 1};
+  } else if (c->granularity == Granularity::year || c->granularity == Granularity::quarter ||
+             c->granularity == Granularity::half || c->granularity == Granularity::season) {
+    a.ref = Ymd{c->year, c->month ? c->month : 1, 1};
+  }
+}
+
+}  // namespace storyline::extractor::timex_internal
