@@ -174,7 +174,8 @@ std::string timeline_to_timelinejs(const Timeline& t) {
     if (g != Granularity::day && g != Granularity::month && g != Granularity::year) {
       j["end_date"] = tljs_date(e.date->last_day(), g);
     }
-    j["display_date"] = html_escape(e.date->iso());
+    // The TIMEX value says "2019-Q3" where iso() can only say "2019-07".
+    j["display_date"] = html_escape(clean_text(e.date_value.empty() ? e.date->iso() : e.date_value));
     std::string headline = e.summary.empty() ? e.type : e.summary;
     if (!e.modality.empty() && e.modality != "asserted") headline += " (" + e.modality + ")";
     std::string body;
