@@ -45,7 +45,7 @@ struct CompiledRule {
   std::string value;
   int priority = 0;
   bool latent = false;
-  bool require_capital = false;
+  std::string require_capital;  // capture whose first letter must be upper case ("" = none, "*" = span)
   std::string expanded;
   std::shared_ptr<const RE2> re;
   int ngroups = 0;
@@ -305,8 +305,12 @@ std::string TimexTagger::Impl::fill(const CompiledRule& r, const std::vector<std
       out += t[i];
       continue;
     }
-    const std::size_t close = t.find('}', i);
-    if (close == std::string::npos) {
+    std::size_t close = i + 1;
+    for (int depth = 1; close < t.size(); ++close) {
+      if (t[close] == '{') ++depth;
+      if (t[close] == '}' && --depth == 0) break;
+    }
+    if (close >= t.size()) {
       out += t.substr(i);
       break;
     }
@@ -332,6 +336,13 @@ std::string TimexTagger::Impl::fill(const CompiledRule& r, const std::vector<std
     std::string v = norm_of(spec, column);
     if (v.empty()) {
       if (!has_def) ok = false;
+      if (def.find('{') != std::string::npos) {
+        CompiledRule sub = r;
+        sub.value = def;
+        bool sub_ok = true;
+        def = fill(sub, raw, sub_ok);
+        ok = ok && sub_ok;
+      }
       out += def;
       continue;
     }
@@ -396,7 +407,14 @@ std::vector<Candidate> TimexTagger::Impl::extract(std::string_view text) const {
       std::vector<std::string> normed(caps.size());
       for (int g = 1; g <= r.ngroups; ++g) normed[g] = normalise(r, g, caps[g], 0);
       bool ok = e > s && validate(r, normed);
-      if (ok && r.require_capital && !std::isupper(static_cast<unsigned char>(text[s]))) ok = false;
+      if (ok && !r.require_capital.empty()) {
+        std::size_t at = s;
+        if (r.require_capital != "*") {
+          for (int g = 1; g <= r.ngroups; ++g)
+            if (r.group_name[g] == r.require_capital && groups[g].data()) at = groups[g].data() - text.data();
+        }
+        if (!std::isupper(static_cast<unsigned char>(text[at]))) ok = false;
+      }
       if (!ok) {
         skip_word();
         continue;
@@ -480,7 +498,12 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
       r.value = jr.value("value", "");
       if (r.value.empty()) return fail("rules.schema", "missing value");
       r.latent = jr.value("latent", false);
-      r.require_capital = jr.value("require_capital", false);
+      if (jr.contains("require_capital")) {
+        const auto& rc = jr["require_capital"];
+        if (rc.is_boolean()) r.require_capital = rc.get<bool>() ? "*" : "";
+        else if (rc.is_string()) r.require_capital = rc.get<std::string>();
+        else return fail("rules.schema", "require_capital must be a boolean or a capture name");
+      }
       const std::string pattern = jr.value("pattern", "");
       if (pattern.empty()) return fail("rules.schema", "missing pattern");
       r.expanded = ex.expand(pattern);
@@ -565,6 +588,12 @@ std::vector<Timex> TimexTagger::tag(std::string_view text, const std::vector<Sen
     const std::size_t sent_start = sentences.empty() ? 0 : std::min(sentences[si].start, c.start);
     anchor.future = timex_internal::future_context(text.substr(sent_start, c.start - sent_start),
                                                    text.substr(c.end, std::min<std::size_t>(40, text.size() - c.end)));
+    {
+      const std::size_t sent_end = sentences.empty() ? text.size() : std::max(sentences[si].end, c.end);
+      const std::size_t ws = std::max(sent_start, c.start > 200 ? c.start - 200 : 0);
+      const std::size_t we = std::min(sent_end, c.end + 200);
+      anchor.quarter_context = timex_internal::quarter_context(text.substr(ws, we - ws));
+    }
     Timex t;
     t.start = c.start;
     t.end = c.end;

@@ -33,7 +33,11 @@ std::string unresolved(const std::string& unit) {
   if (unit == "year") return "XXXX";
   if (unit == "month") return "XXXX-XX";
   if (unit == "day" || unit == "weekday" || unit == "nthweekday") return "XXXX-XX-XX";
-  if (unit == "pastmonth" || unit == "nextmonth") return "XXXX-XX";
+  if (unit == "pastmonth" || unit == "nextmonth" || unit == "near" || unit == "monthago") return "XXXX-XX";
+  if (unit == "yearago" || unit == "nearyear") return "XXXX";
+  if (unit == "dayago") return "XXXX-XX-XX";
+  if (unit == "weekago") return "XXXX-WXX";
+  if (unit == "pastquarter") return "XXXX-QX";
   if (unit == "week") return "XXXX-WXX";
   if (unit == "quarter") return "XXXX-QX";
   if (unit == "half") return "XXXX-HX";
@@ -47,9 +51,50 @@ int season_month(const std::string& s) {
 }
 
 // `args`: the ':'-separated arguments after the unit ("5", "5:p", "11:4:4", "SU").
+// The year that puts month `m` nearest to the anchor (news convention: "Nov. 25" in a January
+// article is last November); ties go to the past.
+int near_year(const Ymd& a, int m) {
+  const int diff = m - a.m;
+  if (diff > 6) return a.y - 1;
+  if (diff < -5) return a.y + 1;
+  return a.y;
+}
+
 std::string apply(const std::string& unit, long n, const std::vector<std::string>& args, const Ymd& a,
-                  bool future) {
+                  bool future, bool quarter_context);
+
+std::string apply(const std::string& unit, long n, const std::vector<std::string>& args, const Ymd& a,
+                  bool future, bool quarter_context) {
   auto arg = [&](std::size_t i) { return i < args.size() ? std::atoi(args[i].c_str()) : 0; };
+  if (unit.size() > 3 && unit.compare(unit.size() - 3, 3, "ago") == 0) {
+    // "a year ago": in quarterly-results prose TimeBank anchors it to the same quarter a year back.
+    const std::string base = unit.substr(0, unit.size() - 3);
+    const long k = args.empty() ? 1 : arg(0);
+    if (base == "year" && quarter_context) return apply("quarter", -4 * k, {}, a, future, false);
+    return apply(base, -k, {}, a, future, false);
+  }
+  if (unit == "near") {
+    const int m = arg(0);
+    if (m < 1 || m > 12) return "XXXX-XX";
+    return fmt("%04d-%02d", near_year(a, m), m);
+  }
+  if (unit == "nearyear") {
+    const int m = arg(0);
+    if (m < 1 || m > 12) return "XXXX";
+    return fmt("%04d", near_year(a, m));
+  }
+  if (unit == "nearmd") {  // args "MM-DD"
+    const std::string md = args.empty() ? "" : args[0];
+    const int m = std::atoi(md.c_str());
+    if (m < 1 || m > 12 || md.size() != 5) return "XXXX-" + md;
+    return fmt("%04d-", near_year(a, m)) + md;
+  }
+  if (unit == "pastquarter") {
+    const int q = arg(0);
+    if (q < 1 || q > 4) return "XXXX-QX";
+    const int start = (q - 1) * 3 + 1;
+    return fmt("%04d-Q%d", start <= a.m ? a.y : a.y - 1, q);
+  }
   if (unit == "year") return fmt("%04d", a.y + static_cast<int>(n));
   if (unit == "decade") return fmt("%03d", a.y / 10 + static_cast<int>(n));
   if (unit == "century") return fmt("%02d", a.y / 100 + static_cast<int>(n));
@@ -95,7 +140,7 @@ std::string apply(const std::string& unit, long n, const std::vector<std::string
     // args: month, ISO weekday, n-th occurrence in that month of the anchor's year.
     const int m = arg(0), wd = arg(1), nth = arg(2);
     if (m < 1 || m > 12 || wd < 1 || wd > 7 || nth < 1 || nth > 5) return "XXXX-XX-XX";
-    const long first = days_from_civil(a.y, m, 1);
+    const long first = days_from_civil(near_year(a, m), m, 1);
     const long delta = (wd - weekday_of(first) + 7) % 7;
     int y, mm, d;
     civil_from_days(first + delta + 7L * (nth - 1), y, mm, d);
@@ -146,12 +191,17 @@ bool future_context(std::string_view before, std::string_view after) {
   if (before.size() > 80) before = before.substr(before.size() - 80);
   const std::string b = " " + lower(before) + " ";
   const std::string f = lower(after);
-  static const char* kCues[] = {" will ", "'ll ", " next ", " until ", " scheduled ", " expected to ",
-                                " going to ", " plans to ", " planned ", " due to ", " to be held ",
-                                " shall ", " would ", " upcoming "};
+  static const char* kCues[] = {" will ", "'ll ", " next ", " scheduled ", " going to ",
+                                " to be held ", " shall ", " upcoming "};
   for (const char* cue : kCues)
     if (b.find(cue) != std::string::npos) return true;
   (void)f;
+  return false;
+}
+
+bool quarter_context(std::string_view window) {
+  for (std::size_t i = window.find("uarter"); i != std::string_view::npos; i = window.find("uarter", i + 1))
+    if (i > 0 && (window[i - 1] == 'q' || window[i - 1] == 'Q')) return true;
   return false;
 }
 
@@ -195,7 +245,7 @@ std::string resolve_value(const std::string& value, const Anchor& a) {
       out += unresolved(unit);
       continue;
     }
-    out += apply(unit, n, args, *anchor, a.future);
+    out += apply(unit, n, args, *anchor, a.future, a.quarter_context);
   }
   return out;
 }

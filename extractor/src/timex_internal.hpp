@@ -31,12 +31,16 @@ struct Anchor {
   std::optional<Ymd> dct;  // document date
   std::optional<Ymd> ref;  // last anchored date in the text (starts as dct)
   bool future = false;     // tense cue around the expression
+  bool quarter_context = false;  // the surrounding text talks about quarters (earnings prose)
 };
 
 std::optional<Ymd> parse_ymd(std::string_view s);  // "YYYY-MM-DD..." or nullopt
 
 // True when the words before (same sentence) or just after the expression point to the future.
 bool future_context(std::string_view before, std::string_view after);
+
+// True when the window mentions a fiscal quarter.
+bool quarter_context(std::string_view window);
 
 // Resolves the bracketed functions of an underspecified value:
 //   [year|month|day|week|quarter|half|decade|century(+N|-N)]  relative to the dct,
