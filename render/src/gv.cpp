@@ -73,15 +73,19 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
 
-// The session's captured text lives here; one session at a time (the mutex).
-std::string g_buffer;
+// The session's captured text lives here; one session at a time (the mutex). Function-local so
+// that renders from static initialisers of other translation units work.
+std::string& capture_buffer() {
+  static std::string buffer;
+  return buffer;
+}
 
 }  // namespace
 
 GvSession::GvSession(std::vector<std::string>* diagnostics)
     : lock_(graphviz_mutex()), diagnostics_(diagnostics) {
-  g_buffer.clear();
-  g_capture = &g_buffer;
+  capture_buffer().clear();
+  g_capture = &capture_buffer();
   previous_ = agseterrf(capture);
 }
 
@@ -89,12 +93,12 @@ GvSession::~GvSession() {
   agseterrf(previous_);
   g_capture = nullptr;
   if (diagnostics_ != nullptr) {
-    for (const std::string& m : split_lines(g_buffer)) diagnostics_->push_back("graphviz: " + m);
+    for (const std::string& m : split_lines(capture_buffer())) diagnostics_->push_back("graphviz: " + m);
   }
-  g_buffer.clear();
+  capture_buffer().clear();
 }
 
-std::vector<std::string> GvSession::messages() const { return split_lines(g_buffer); }
+std::vector<std::string> GvSession::messages() const { return split_lines(capture_buffer()); }
 
 std::string GvSession::messages_or(const std::string& fallback) const {
   std::string out;

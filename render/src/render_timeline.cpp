@@ -44,7 +44,7 @@ struct Ev {
   bool coarse = false, doc_dated = false;
   std::size_t lane = 0;
   std::string tok;            // id token
-  std::string text;           // clean label text
+  std::string text;           // label text, already Graphviz-safe (gv_text)
   double x0 = 0, x1 = 0;      // marker x / end of interval x
   double width = 0;           // measured label width (points)
   std::size_t row = 0;
@@ -276,7 +276,7 @@ Result<std::string> render_timeline(const graph::Timeline& t, const RenderOption
     for (int k = 2; !used_tokens.insert(ev.tok).second; ++k) ev.tok = base + "_" + std::to_string(k);
     std::string summary = ellipsize(clean_text(ev.e->summary), kSummaryChars);
     if (summary.empty()) summary = clean_text(ev.e->type);
-    ev.text = date_text(*ev.e->date) + "  " + summary;
+    ev.text = gv_text(date_text(*ev.e->date)) + "  " + gv_text(summary);   // already Graphviz-safe
     ev.x0 = axis.x(std::max(ev.first, axis.start));
     ev.x1 = axis.x(std::min(ev.last + 1, axis.end));
   }
@@ -317,7 +317,7 @@ Result<std::string> render_timeline(const graph::Timeline& t, const RenderOption
     auto make = [&](const std::string& name, const std::string& text, double fontsize) {
       Agnode_t* v = add_node(mg.get(), name);
       if (v == nullptr) return v;
-      set_attr(v, "label", gv_text(text));
+      set_attr(v, "label", text);
       set_attr(v, "pos", "0,0");
       if (fontsize != kLabelFontSize) {
         set_attr(v, "fontsize", num(fontsize));
@@ -326,8 +326,8 @@ Result<std::string> render_timeline(const graph::Timeline& t, const RenderOption
       return v;
     };
     for (std::size_t i = 0; i < evs.size(); ++i) label_nodes.push_back(make("l" + std::to_string(i), evs[i].text, kLabelFontSize));
-    for (std::size_t i = 0; i < lanes.size(); ++i) lane_nodes.push_back(make("k" + std::to_string(i), ellipsize(lanes[i], 28), kLaneFontSize));
-    for (std::size_t i = 0; i < legend.items.size(); ++i) legend_nodes.push_back(make("g" + std::to_string(i), legend.items[i].second, 9));
+    for (std::size_t i = 0; i < lanes.size(); ++i) lane_nodes.push_back(make("k" + std::to_string(i), gv_text(ellipsize(lanes[i], 28)), kLaneFontSize));
+    for (std::size_t i = 0; i < legend.items.size(); ++i) legend_nodes.push_back(make("g" + std::to_string(i), gv_text(legend.items[i].second), 9));
     for (auto* v : label_nodes) if (!v) return Error{"render.graphviz", session.messages_or("agnode failed")};
     for (auto* v : lane_nodes) if (!v) return Error{"render.graphviz", session.messages_or("agnode failed")};
     for (auto* v : legend_nodes) if (!v) return Error{"render.graphviz", session.messages_or("agnode failed")};
@@ -555,7 +555,7 @@ Result<std::string> render_timeline(const graph::Timeline& t, const RenderOption
     if (l != nullptr) {
       set_attr(l, "id", "lbl_" + ev.tok);
       set_attr(l, "class", "event-label " + kind + " " + lane_cls);
-      set_attr(l, "label", gv_text(ev.text));
+      set_attr(l, "label", ev.text);
       set_attr(l, "tooltip", tip);
       set_attr(l, "color", accent);
       set_attr(l, "width", num(ev.width / 72.0, 4));
