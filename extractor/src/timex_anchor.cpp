@@ -55,8 +55,8 @@ int season_month(const std::string& s) {
 // article is last November); ties go to the past.
 int near_year(const Ymd& a, int m) {
   const int diff = m - a.m;
-  if (diff > 6) return a.y - 1;
-  if (diff < -5) return a.y + 1;
+  if (diff >= 6) return a.y - 1;
+  if (diff < -6) return a.y + 1;
   return a.y;
 }
 
@@ -242,7 +242,18 @@ std::string resolve_value(const std::string& value, const Anchor& a) {
     }
     const std::optional<Ymd>& anchor = anaphoric && a.ref ? a.ref : a.dct;
     if (!anchor) {
-      out += unresolved(unit);
+      // Keep what the text itself says ("Nov. 19" -> XXXX-11-19).
+      const int a0 = args.empty() ? 0 : std::atoi(args[0].c_str());
+      if ((unit == "near" || unit == "pastmonth" || unit == "nextmonth") && a0 >= 1 && a0 <= 12)
+        out += fmt("XXXX-%02d", a0);
+      else if (unit == "nearmd" && !args.empty())
+        out += "XXXX-" + args[0];
+      else if (unit == "pastquarter" && a0 >= 1 && a0 <= 4)
+        out += fmt("XXXX-Q%d", a0);
+      else if ((unit == "pastseason" || unit == "nextseason") && !args.empty())
+        out += "XXXX-" + args[0];
+      else
+        out += unresolved(unit);
       continue;
     }
     out += apply(unit, n, args, *anchor, a.future, a.quarter_context);

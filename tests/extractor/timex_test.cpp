@@ -1,0 +1,180 @@
+// Unit tests of the timex tagger: negative corpus, overlap resolution, anchoring with and without a
+// document date, anaphora, timex_value parsing and dateline detection.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "../../extractor/src/timex_internal.hpp"
+#include "storyline/extractor/timex.hpp"
+#include "storyline/extractor/timex_value.hpp"
+
+using namespace storyline::extractor;
+
+namespace {
+
+const TimexTagger& tagger() {
+  static const TimexTagger t = [] {
+    auto r = TimexTagger::load(RuleDirs({std::filesystem::path(STORYLINE_SOURCE_DIR) / "extractor/rules"}));
+    if (!r.ok()) throw std::runtime_error(r.error().message);
+    return *r;
+  }();
+  return t;
+}
+
+std::vector<Timex> tag(const std::string& text, std::optional<std::string> dct = "2018-11-21") {
+  return tagger().tag(text, {{0, text.size()}}, dct);
+}
+
+}  // namespace
+
+TEST_SUITE("extractor.time") {
+  TEST_CASE("negative corpus: text that must yield no timex") {
+    const char* kNone[] = {
+        "Call us at 650-650-6500.", "The code is 2882015.", "They may leave early.",
+        "It cost $2018 in total.", "About 2,018 people came.", "We march on.", "Room 1204B.",
+        "He scored 20.2018 points.", "The 6-year-old boy smiled.", "Version 3.5 shipped.",
+        "a 5-4 vote", "nowhere to be seen", "the snow fell", "Mayor Jones spoke.",
+    };
+    int failures = 0;
+    for (const char* text : kNone) {
+      const auto got = tag(text);
+      if (!got.empty()) {
+        ++failures;
+        MESSAGE("'" << text << "' yielded '" << got[0].text << "' (" << got[0].rule << ")");
+      }
+    }
+    CHECK(failures == 0);
+  }
+
+  TEST_CASE("overlap resolution: longer span, then priority, then start, then id") {
+    using timex_internal::Candidate;
+    const std::vector<std::string> ids = {"a", "b", "c"};
+    auto mk = [](std::size_t s, std::size_t e, int prio, int rule) {
+      Candidate c;
+      c.start = s;
+      c.end = e;
+      c.priority = prio;
+      c.rule = rule;
+      return c;
+    };
+    SUBCASE("longer span wins over higher priority") {
+      auto kept = timex_internal::resolve_overlaps({mk(0, 4, 99, 0), mk(0, 10, 1, 1)}, ids);
+      REQUIRE(kept.size() == 1);
+      CHECK(kept[0].rule == 1);
+    }
+    SUBCASE("equal length: priority") {
+      auto kept = timex_internal::resolve_overlaps({mk(0, 5, 1, 0), mk(2, 7, 5, 1)}, ids);
+      REQUIRE(kept.size() == 1);
+      CHECK(kept[0].rule == 1);
+    }
+    SUBCASE("equal length and priority: earlier start") {
+      auto kept = timex_internal::resolve_overlaps({mk(2, 7, 5, 0), mk(0, 5, 5, 1)}, ids);
+      REQUIRE(kept.size() == 1);
+      CHECK(kept[0].start == 0);
+    }
+    SUBCASE("identical span: smaller id; input order does not matter") {
+      auto k1 = timex_internal::resolve_overlaps({mk(0, 5, 5, 2), mk(0, 5, 5, 0)}, ids);
+      auto k2 = timex_internal::resolve_overlaps({mk(0, 5, 5, 0), mk(0, 5, 5, 2)}, ids);
+      REQUIRE(k1.size() == 1);
+      CHECK(k1[0].rule == 0);
+      CHECK(k2[0].rule == 0);
+    }
+    SUBCASE("latent candidates block overlaps but are not returned") {
+      auto c = mk(0, 10, 1, 0);
+      c.latent = true;
+      auto kept = timex_internal::resolve_overlaps({c, mk(0, 4, 1, 1), mk(12, 15, 1, 2)}, ids);
+      REQUIRE(kept.size() == 1);
+      CHECK(kept[0].start == 12);
+    }
+    SUBCASE("non-overlapping results come back in text order") {
+      auto kept = timex_internal::resolve_overlaps({mk(20, 25, 1, 0), mk(0, 5, 1, 1)}, ids);
+      REQUIRE(kept.size() == 2);
+      CHECK(kept[0].start == 0);
+    }
+  }
+
+  TEST_CASE("tagging a sentence: longest match, offsets, sentence index") {
+    const std::string text = "Shares fell. On Nov. 19, 2018 the company said profit rose 5% last year.";
+    const auto xs = tagger().tag(text, {{0, 12}, {13, text.size()}}, "2018-11-21");
+    REQUIRE(xs.size() == 2);
+    CHECK(xs[0].text == "Nov. 19, 2018");
+    CHECK(text.substr(xs[0].start, xs[0].end - xs[0].start) == "Nov. 19, 2018");
+    CHECK(xs[0].sentence == 1);
+    CHECK(xs[0].value == "2018-11-19");
+    CHECK(xs[1].value == "2017");
+  }
+
+  TEST_CASE("anchoring with and without a document date") {
+    CHECK(tag("yesterday")[0].value == "2018-11-20");
+    CHECK(tag("yesterday", std::nullopt)[0].value == "XXXX-XX-XX");
+    CHECK(tag("last year", std::nullopt)[0].value == "XXXX");
+    CHECK(tag("Nov. 19", std::nullopt)[0].value == "XXXX-11-19");
+    CHECK(tag("recently", std::nullopt)[0].value == "PAST_REF");
+    CHECK(tag("Nov. 19, 2018", std::nullopt)[0].value == "2018-11-19");
+    // A month-day without a year takes the year that puts it nearest the document date.
+    CHECK(tag("Dec. 28", "2019-01-03")[0].value == "2018-12-28");
+    CHECK(tag("Jan. 3", "2018-12-28")[0].value == "2019-01-03");
+    // Weekdays: past by default, future with a future cue.
+    CHECK(tag("He left Friday.")[0].value == "2018-11-16");
+    CHECK(tag("She will leave Friday.")[0].value == "2018-11-23");
+  }
+
+  TEST_CASE("anaphora: relative to the previous anchored date") {
+    const auto xs = tag("The plant closed on March 3, 2015. Two months later it reopened; the next day workers returned.");
+    REQUIRE(xs.size() == 3);
+    CHECK(xs[0].value == "2015-03-03");
+    CHECK(xs[1].value == "2015-05");
+    CHECK(xs[2].value == "2015-05-02");
+  }
+
+  TEST_CASE("timex_value parsing and day ranges") {
+    auto d = parse_timex_value("2018-11");
+    REQUIRE(d);
+    CHECK(d->granularity == Granularity::month);
+    CHECK(d->first_day() == days_from_civil(2018, 11, 1));
+    CHECK(d->last_day() == days_from_civil(2018, 11, 30));
+    auto leap = parse_timex_value("2016-02");
+    CHECK(leap->last_day() - leap->first_day() == 28);
+    auto q = parse_timex_value("2019-Q3");
+    REQUIRE(q);
+    CHECK(q->first_day() == days_from_civil(2019, 7, 1));
+    CHECK(q->last_day() == days_from_civil(2019, 9, 30));
+    auto dec = parse_timex_value("199");
+    REQUIRE(dec);
+    CHECK(dec->granularity == Granularity::decade);
+    CHECK(dec->first_day() == days_from_civil(1990, 1, 1));
+    CHECK(dec->last_day() == days_from_civil(1999, 12, 31));
+    auto w = parse_timex_value("2018-W47");
+    REQUIRE(w);
+    CHECK(w->first_day() == days_from_civil(2018, 11, 19));
+    CHECK(w->last_day() == days_from_civil(2018, 11, 25));
+    auto day = parse_timex_value("2018-11-19T15:00");
+    REQUIRE(day);
+    CHECK(day->iso() == "2018-11-19");
+    auto wi = parse_timex_value("2018-WI");
+    REQUIRE(wi);
+    CHECK(wi->last_day() == days_from_civil(2019, 2, 28));
+    CHECK(parse_timex_value("2018-H2")->first_day() == days_from_civil(2018, 7, 1));
+    CHECK_FALSE(parse_timex_value("PRESENT_REF"));
+    CHECK_FALSE(parse_timex_value("XXXX-11-19"));
+    CHECK_FALSE(parse_timex_value("P3Y"));
+    CHECK_FALSE(parse_timex_value("2018-02-30"));
+    CHECK_FALSE(parse_timex_value("2018-13"));
+    int y, m, dd;
+    civil_from_days(days_from_civil(2000, 2, 29), y, m, dd);
+    CHECK((y == 2000 && m == 2 && dd == 29));
+    CHECK(days_from_civil(1970, 1, 1) == 0);
+  }
+
+  TEST_CASE("dateline detection") {
+    CHECK(tagger().dateline_date("TOKYO, Feb. 6, 2023 -- Nissan said on Monday...") == "2023-02-06");
+    CHECK(tagger().dateline_date("Published: 6 February 2023\n\nThe company...") == "2023-02-06");
+    CHECK(tagger().dateline_date("2023-02-06\nBERLIN (Reuters) - ...") == "2023-02-06");
+    CHECK_FALSE(tagger().dateline_date("BERLIN (Reuters) - The company said on Monday..."));
+    std::string late(400, 'x');
+    late += " on Feb. 6, 2023";
+    CHECK_FALSE(tagger().dateline_date(late));
+  }
+}
