@@ -72,7 +72,9 @@ struct TimelineEvent {
 
 struct Timeline {
   std::string title;
-  std::vector<TimelineEvent> events;   // ordered by date (first day), then document, then text order
+  // Ordered by first day, then the longer interval first ("2018" before "2018-01" before
+  // "2018-01-01"), then document, then text order.
+  std::vector<TimelineEvent> events;
   std::size_t undated = 0;             // events left out for lack of a date
 };
 
