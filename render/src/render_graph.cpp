@@ -24,6 +24,7 @@ namespace {
 using namespace detail;
 
 constexpr std::size_t kMaxNodes = 1500;   // beyond this, keep the most important entities
+constexpr std::size_t kDotUpTo = 40;          // dot places edge labels without overlaps
 constexpr std::size_t kCurvedEdgesUpTo = 50;
 constexpr std::size_t kNeatoUpTo = 400;
 constexpr std::size_t kPngSizeFrom = 150;
@@ -189,6 +190,7 @@ Plan prepare(const graph::KnowledgeGraph& kg, std::vector<std::string>& notes) {
 }
 
 const char* engine_for(std::size_t nodes) {
+  if (nodes <= kDotUpTo) return "dot";
   return nodes <= kNeatoUpTo ? "neato" : "sfdp";
 }
 
@@ -283,6 +285,13 @@ Result<std::string> render_graph(const graph::KnowledgeGraph& kg, const RenderOp
   default_attr(g, AGRAPH, "pack", "true");
   default_attr(g, AGRAPH, "id", "storyline-graph");
   default_attr(g, AGRAPH, "class", "storyline relationship-diagram " + th.name);
+  if (std::string(engine) == "dot") {
+    default_attr(g, AGRAPH, "rankdir", "TB");
+    default_attr(g, AGRAPH, "nodesep", "0.35");
+    default_attr(g, AGRAPH, "ranksep", "0.55");
+    default_attr(g, AGRAPH, "nslimit", "20");
+    default_attr(g, AGRAPH, "nslimit1", "20");
+  }
   if (std::string(engine) == "neato") {
     default_attr(g, AGRAPH, "mode", "major");
     default_attr(g, AGRAPH, "epsilon", "0.0001");
