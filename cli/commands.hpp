@@ -1,0 +1,43 @@
+// storyline CLI — subcommand options and entry points (one options struct + run_x per command).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace storyline::cli {
+
+struct Common {
+  std::vector<std::string> inputs;
+  std::string date;
+  std::vector<std::string> rules;
+  bool jsonl = false;
+  std::size_t max_bytes = 64u << 20;
+  std::string output;
+  bool quiet = false;
+};
+
+struct ExtractOptions {
+  std::string out_dir;
+  bool compact = false;
+};
+
+struct DiagramOptions {
+  std::string format;
+  std::string title;
+  std::string theme = "light";
+  std::size_t top = 0;
+  double min_weight = 0;
+  std::string focus;
+  int depth = 1;
+  bool no_cooccurrence = false;
+  std::optional<int> from_year, to_year;
+  bool all_modalities = false;
+};
+
+enum class Diagram { graph, timeline };
+
+int run_extract(const Common& c, const ExtractOptions& o);
+int run_diagram(const Common& c, const DiagramOptions& o, Diagram which);
+
+}  // namespace storyline::cli

@@ -1,0 +1,77 @@
+// storyline — news article in, relationship diagram and timeline out.
+//
+//   storyline extract  ARTICLE.txt [--date 2023-02-06] [-o facts.json]
+//   storyline graph    ARTICLE.txt [--date 2023-02-06] -o relationships.svg
+//   storyline timeline ARTICLE.txt [--date 2023-02-06] --from 2018 -o timeline.svg
+//
+// This file is glue: options in, library calls, one line per problem on stderr. Exit codes:
+// 0 success, 1 some input or output failed, 2 usage error.
+#include <csignal>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "commands.hpp"
+
+int main(int argc, char** argv) {
+  std::signal(SIGPIPE, SIG_IGN);
+  using namespace storyline::cli;
+  CLI::App app{"storyline: reads English news articles and draws what they say — a relationship diagram of "
+               "the companies, people and places in them, and a timeline of their dated events.",
+               "storyline"};
+  app.set_version_flag("--version", std::string("storyline ") + STORYLINE_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough();
+  Common common;
+  ExtractOptions ex;
+  DiagramOptions dg;
+  auto add_common = [&](CLI::App* sub) {
+    sub->add_option("inputs", common.inputs, "article files (UTF-8 text), JSON Lines files (.jsonl), or - for stdin")
+        ->required();
+    sub->add_option("--date", common.date, "publication date YYYY-MM-DD (anchors \"last year\", \"has launched\")");
+    sub->add_option("--rules", common.rules, "extra rule folder; its files add to or override the built-in rules")
+        ->check(CLI::ExistingDirectory);
+    sub->add_flag("--jsonl", common.jsonl, "read every input as JSON Lines ({\"id\",\"date\",\"text\"} per line)");
+    sub->add_option("--max-bytes", common.max_bytes, "largest document accepted, in bytes")
+        ->capture_default_str();
+    sub->add_option("-o,--output", common.output, "output file; its extension picks the format; - or none: stdout");
+    sub->add_flag("--quiet", common.quiet, "no progress or warnings on stderr");
+  };
+  auto* extract = app.add_subcommand("extract", "extract entities, dates, events and relations as JSON");
+  add_common(extract);
+  extract->add_option("--out-dir", ex.out_dir, "write one <id>.json per document into this folder");
+  extract->add_flag("--compact", ex.compact, "one line per document (JSON Lines), also for a single document");
+
+  auto* graph = app.add_subcommand("graph", "draw the relationship diagram (svg, png, pdf, dot, json, graphml)");
+  add_common(graph);
+  auto* timeline = app.add_subcommand("timeline", "draw the timeline of dated events (svg, png, pdf, dot, json)");
+  add_common(timeline);
+  for (CLI::App* sub : {graph, timeline}) {
+    sub->add_option("--format", dg.format, "output format when -o has no telling extension (svg png pdf dot json ...)");
+    sub->add_option("--title", dg.title, "diagram title (default: the article headline or file name)");
+    sub->add_option("--theme", dg.theme, "light or dark")->check(CLI::IsMember({"light", "dark"}))->capture_default_str();
+  }
+  graph->add_option("--top", dg.top, "keep the N most central entities (0 = all)");
+  graph->add_option("--min-weight", dg.min_weight, "hide relations lighter than W (co-occurrence counts 0.5 a sentence)");
+  graph->add_option("--focus", dg.focus, "draw only this entity's neighbourhood (name, alias or id)");
+  graph->add_option("--depth", dg.depth, "neighbourhood radius for --focus")->capture_default_str();
+  graph->add_flag("--no-cooccurrence", dg.no_cooccurrence, "leave out same-sentence co-occurrence links");
+  timeline->add_option("--from", dg.from_year, "first year shown");
+  timeline->add_option("--to", dg.to_year, "last year shown");
+  timeline->add_flag("--all-modalities", dg.all_modalities, "also show negated, hypothetical and future events");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);
+    std::cerr << "storyline: error: " << e.what() << " (see storyline --help)\n";
+    return 2;
+  }
+  if (*extract) return run_extract(common, ex);
+  if (*graph) return run_diagram(common, dg, Diagram::graph);
+  if (*timeline) return run_diagram(common, dg, Diagram::timeline);
+  return 2;
+}

@@ -1,0 +1,50 @@
+// storyline::extractor — named entities (PER, ORG, LOC, MISC) found by rules and merged into
+// document-level entities with aliases ("Nissan Motor Co." = "Nissan", "Carlos Ghosn" = "Ghosn").
+//
+//   EntityTagger tagger(lexicons);
+//   EntityResult r = tagger.tag(text, tokens, sentences, timexes);
+//   r.entities[r.mentions[0].entity].name;
+//
+// Stages: (1) capitalised chunks split at person cues, classified by gazetteers, organisation
+// suffixes and heads, person cues, given names and shape; (2) aliases registered (base names,
+// surnames, acronyms defined in brackets); (3) unresolved mentions, hyphenated pairs
+// ("Nissan-Renault") and title/upper-case headlines resolved against known aliases.
+#pragma once
+
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "storyline/extractor/lexicons.hpp"
+#include "storyline/extractor/text.hpp"
+#include "storyline/extractor/types.hpp"
+
+namespace storyline::extractor {
+
+struct MentionSpan {
+  std::size_t start = 0, end = 0;          // bytes
+  std::size_t tok_begin = 0, tok_end = 0;  // tokens covered (a hyphen part covers its whole token)
+  std::size_t sentence = 0;
+  std::size_t entity = 0;                  // index into EntityResult::entities
+};
+
+struct EntityResult {
+  std::vector<Entity> entities;            // ids and names final; mentions in text order
+  std::vector<MentionSpan> mentions;       // all mentions, text order
+};
+
+class EntityTagger {
+ public:
+  explicit EntityTagger(std::shared_ptr<const Lexicons> lex) : lex_(std::move(lex)) {}
+  // Thread-safe. Tokens must carry sentence indices (split_sentences).
+  EntityResult tag(std::string_view text, const std::vector<Token>& tokens, const std::vector<Sentence>& sentences,
+                   const std::vector<Timex>& timexes) const;
+
+ private:
+  std::shared_ptr<const Lexicons> lex_;
+};
+
+// "Carlos Ghosn" -> "carlos-ghosn"; ASCII letters/digits lower-cased, other UTF-8 kept.
+std::string slug(std::string_view name);
+
+}  // namespace storyline::extractor

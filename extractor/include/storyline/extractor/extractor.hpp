@@ -1,0 +1,45 @@
+// storyline::extractor — one document in, its facts out.
+//
+//   Result<Extractor> ex = Extractor::load(RuleDirs::defaults());
+//   if (!ex) die(ex.error().message);
+//   DocumentInfo info{.id = "a1", .source = "a1.txt", .date = "2023-02-06", .date_source = "option"};
+//   Extraction x = ex->extract(text, info);       // text must be valid UTF-8
+//   std::string json = to_json(x, text);
+//
+// Pipeline: tokens -> sentences -> timexes -> entities -> events -> relations. Every stage's
+// knowledge is in rule files (extractor/rules/en/); the Extractor is immutable after load and
+// extract() is thread-safe.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "storyline/extractor/rules.hpp"
+#include "storyline/extractor/types.hpp"
+
+namespace storyline::extractor {
+
+struct ExtractOptions {
+  std::size_t max_sentence_tokens = 2000;   // longer "sentences" are cut (bounded work)
+};
+
+class Extractor {
+ public:
+  // Loads and validates every rule file; Error{"rules.*"} names the file and rule.
+  static Result<Extractor> load(const RuleDirs& dirs);
+
+  // `info.date` empty: a dateline date is looked for (info.date_source becomes "dateline").
+  Extraction extract(std::string_view text, DocumentInfo info, const ExtractOptions& options = {}) const;
+
+  // Short hash of the rule files' contents (recorded in the output).
+  const std::string& rules_hash() const;
+
+  struct Impl;
+  std::shared_ptr<const Impl> impl_;
+};
+
+// The extract JSON of one document (see README "JSON written by extract"): stable key order.
+std::string to_json(const Extraction& x, int indent = 2);
+
+}  // namespace storyline::extractor

@@ -1,0 +1,56 @@
+// storyline::extractor — the word lists every rule stage shares, loaded once from rule files.
+//
+//   Result<Lexicons> lex = Lexicons::load(RuleDirs::defaults());
+//   lex->places.match(text, tokens, k, end, /*any_case=*/false, &len);   // "United States" -> LOC
+//
+// Immutable after load; safe to share between threads.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "storyline/extractor/rules.hpp"
+#include "storyline/extractor/text.hpp"
+
+namespace storyline::extractor {
+
+// Multi-token phrases matched on token boundaries, longest first.
+class PhraseTable {
+ public:
+  struct Entry {
+    std::vector<std::string> tokens;   // surface tokens of the phrase
+    std::string value;                 // payload (type, kind, canonical form ...)
+    std::string extra;
+  };
+  void add(std::string_view phrase, std::string value, std::string extra, const TextLexicons& lex);
+  // Longest entry matching tokens[k..end); nullptr if none. `any_case` compares ASCII-case-insensitively.
+  const Entry* match(std::string_view text, const std::vector<Token>& tokens, std::size_t k, std::size_t end,
+                     bool any_case) const;
+  bool empty() const { return by_first_.empty(); }
+  std::size_t size() const { return count_; }
+
+ private:
+  std::unordered_map<std::string, std::vector<Entry>> by_first_;   // key: lower-cased first token
+  std::size_t count_ = 0;
+};
+
+struct Lexicons {
+  TextLexicons text;
+  PhraseTable places;          // value: LOC, extra: kind (country | region | city)
+  PhraseTable user_entities;   // user/gazetteer JSONL patterns: value: type, extra: id
+  PhraseTable person_cues;     // value: title | role
+  PhraseTable demonyms;        // value: place name
+  std::unordered_map<std::string, std::string> org_suffixes;   // surface -> canonical
+  std::unordered_map<std::string, std::string> org_heads;      // word -> any | last | first
+  std::unordered_set<std::string> given_names;
+  std::unordered_set<std::string> common_words;   // lower-case English words
+  std::unordered_set<std::string> non_entities;   // "The", "But", ...
+
+  // Loads en/lexicon/*.tsv and en/gazetteer/*.jsonl; Error{"rules.*"} naming the file and line.
+  static Result<Lexicons> load(const RuleDirs& dirs);
+};
+
+}  // namespace storyline::extractor

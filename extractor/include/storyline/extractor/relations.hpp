@@ -1,0 +1,46 @@
+// storyline::extractor — events and relations over entity mentions, from rule files
+// (rules/en/events/*.tsv, rules/en/relations/patterns.json).
+//
+//   Result<RelationRules> rr = RelationRules::load(dirs, lexicons);
+//   std::vector<Relation> rels = rr->relations(ctx);     // typed patterns + co-occurrence
+//   std::vector<Event> evs = event_rules->events(ctx);
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "storyline/extractor/entities.hpp"
+#include "storyline/extractor/lexicons.hpp"
+
+namespace storyline::extractor {
+
+// What the event and relation stages read about one document.
+struct DocContext {
+  std::string_view text;
+  const std::vector<Token>* tokens = nullptr;
+  const std::vector<Sentence>* sentences = nullptr;
+  const std::vector<Timex>* timexes = nullptr;
+  const EntityResult* entities = nullptr;
+  std::optional<std::string> document_date;   // YYYY-MM-DD
+};
+
+class RelationRules {
+ public:
+  static Result<RelationRules> load(const RuleDirs& dirs, std::shared_ptr<const Lexicons> lex);
+  std::vector<Relation> relations(const DocContext& ctx) const;
+  struct Impl;
+  std::shared_ptr<const Impl> impl_;
+};
+
+class EventRules {
+ public:
+  static Result<EventRules> load(const RuleDirs& dirs, std::shared_ptr<const Lexicons> lex);
+  std::vector<Event> events(const DocContext& ctx) const;
+  struct Impl;
+  std::shared_ptr<const Impl> impl_;
+};
+
+}  // namespace storyline::extractor

@@ -1,0 +1,542 @@
+#include "storyline/extractor/entities.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+namespace storyline::extractor {
+namespace {
+
+struct Cand {
+  Cand() = default;
+  Cand(std::size_t tb_, std::size_t te_, std::size_t start_, std::size_t end_, std::size_t sentence_, std::string type_,
+       bool strong_)
+      : tb(tb_), te(te_), start(start_), end(end_), sentence(sentence_), type(std::move(type_)), strong(strong_) {}
+  std::size_t tb = 0, te = 0;        // tokens [tb, te)
+  std::size_t start = 0, end = 0;    // bytes
+  std::size_t sentence = 0;
+  std::string type;                  // "" = unknown
+  bool strong = false;
+  bool hyphen_pair = false;
+  bool acronym = false;
+  std::string user_id;
+  std::size_t entity = static_cast<std::size_t>(-1);
+};
+
+struct Work {
+  std::string_view text;
+  const std::vector<Token>& toks;
+  const Lexicons& lex;
+  std::vector<char> blocked;         // token covered by a timex
+  std::vector<Cand> cands;
+
+  std::string_view tv(std::size_t k) const { return toks[k].view(text); }
+  std::string span_text(std::size_t s, std::size_t e) const { return std::string(text.substr(s, e - s)); }
+  bool cap(std::size_t k) const { return toks[k].has(kWord) && (toks[k].has(kCap) || toks[k].has(kAllCaps)); }
+  bool common(std::size_t k) const {
+    std::string w = ascii_lower(tv(k));
+    if (!w.empty() && w.back() == '.') w.pop_back();
+    return lex.common_words.count(w) > 0;
+  }
+  bool is_cue_before(std::size_t k, std::size_t a, std::string* kind) const {
+    for (std::size_t len = 1; len <= 4 && len <= k - a; ++len) {
+      const auto* e = lex.person_cues.match(text, toks, k - len, k, false);
+      if (e && e->tokens.size() == len) {
+        if (kind) *kind = e->value;
+        return true;
+      }
+    }
+    return false;
+  }
+};
+
+const std::set<std::string> kConnectors = {"of", "de", "del", "della", "di", "da", "dos", "das", "van", "von",
+                                           "der", "den", "la", "le", "du", "bin", "ibn", "al", "el", "y", "&"};
+
+std::string first_part(std::string_view tok) {
+  auto h = tok.find('-');
+  return std::string(h == std::string_view::npos ? tok : tok.substr(0, h));
+}
+
+void classify(Work& w, Cand& c, std::size_t sentence_begin) {
+  const Lexicons& lex = w.lex;
+  std::size_t n = c.te - c.tb;
+  std::string last(w.tv(c.te - 1));
+  if (const auto* p = lex.places.match(w.text, w.toks, c.tb, c.te, false); p && p->tokens.size() == n) {
+    c.type = "LOC";
+    c.strong = true;
+    return;
+  }
+  if (const auto* d = lex.demonyms.match(w.text, w.toks, c.tb, c.te, false); d && d->tokens.size() == n) {
+    c.type = "MISC";
+    c.strong = true;
+    return;
+  }
+  if (n >= 2 && lex.org_suffixes.count(last)) {
+    c.type = "ORG";
+    c.strong = true;
+    return;
+  }
+  for (std::size_t k = c.tb; k < c.te && n >= 2; ++k) {
+    auto it = lex.org_heads.find(std::string(w.tv(k)));
+    if (it == lex.org_heads.end()) continue;
+    if (it->second == "any" || (it->second == "last" && k + 1 == c.te) || (it->second == "first" && k == c.tb)) {
+      c.type = "ORG";
+      c.strong = true;
+      return;
+    }
+  }
+  std::string cue;
+  if (w.is_cue_before(c.tb, sentence_begin, &cue)) {
+    c.type = "PER";
+    c.strong = true;
+    return;
+  }
+  std::string first = first_part(w.tv(c.tb));
+  if (n >= 2 && lex.given_names.count(first) && !w.toks[c.tb].has(kAllCaps)) {
+    c.type = "PER";
+    c.strong = true;
+    return;
+  }
+  if (n == 1 && w.toks[c.tb].has(kHyphenated) && w.toks[c.tb].has(kCap)) {
+    c.hyphen_pair = true;  // resolved against known names later ("Nissan-Renault")
+    return;
+  }
+  bool digits = false, all_common = true;
+  for (std::size_t k = c.tb; k < c.te; ++k) {
+    if (w.toks[k].has(kDigit)) digits = true;
+    if (w.toks[k].has(kWord) && !w.common(k) && !kConnectors.count(std::string(w.tv(k)))) all_common = false;
+  }
+  if (digits) {
+    c.type = "MISC";
+    return;
+  }
+  if (n == 1) {
+    std::string_view t = w.tv(c.tb);
+    if (w.toks[c.tb].has(kAllCaps) && t.size() <= 6) c.acronym = true;
+    return;  // unknown single word: resolved by alias, else ORG
+  }
+  c.type = all_common ? "MISC" : "PER";
+}
+
+// Initials of the capitalised words: "Federal Aviation Administration" -> "FAA".
+std::string initials(const Work& w, std::size_t tb, std::size_t te) {
+  std::string out;
+  for (std::size_t k = tb; k < te; ++k)
+    if (w.cap(k) && !w.toks[k].has(kAllCaps)) out.push_back(w.tv(k)[0]);
+    else if (w.toks[k].has(kAllCaps)) out += std::string(w.tv(k));
+  return out;
+}
+
+}  // namespace
+
+std::string slug(std::string_view name) {
+  std::string out;
+  bool dash = false;
+  for (unsigned char c : name) {
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80) {
+      out.push_back(static_cast<char>(c));
+      dash = false;
+    } else if (c >= 'A' && c <= 'Z') {
+      out.push_back(static_cast<char>(c - 'A' + 'a'));
+      dash = false;
+    } else if (!out.empty() && !dash) {
+      out.push_back('-');
+      dash = true;
+    }
+  }
+  while (!out.empty() && out.back() == '-') out.pop_back();
+  return out.empty() ? "x" : out;
+}
+
+EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& toks,
+                               const std::vector<Sentence>& sentences, const std::vector<Timex>& timexes) const {
+  const Lexicons& lex = *lex_;
+  Work w{text, toks, lex, std::vector<char>(toks.size(), 0), {}};
+  // Tokens inside temporal expressions are never names ("November", "Tuesday").
+  {
+    std::size_t ti = 0;
+    for (std::size_t k = 0; k < toks.size(); ++k) {
+      while (ti < timexes.size() && timexes[ti].end <= toks[k].start) ++ti;
+      if (ti < timexes.size() && timexes[ti].start < toks[k].end && toks[k].start < timexes[ti].end) w.blocked[k] = 1;
+    }
+  }
+
+  // Token range of each sentence.
+  std::vector<std::pair<std::size_t, std::size_t>> srange(sentences.size(), {0, 0});
+  for (std::size_t k = 0; k < toks.size();) {
+    std::size_t s = toks[k].sentence, e = k;
+    while (e < toks.size() && toks[e].sentence == s) ++e;
+    if (s < srange.size()) srange[s] = {k, e};
+    k = e;
+  }
+
+  std::vector<char> headline(sentences.size(), 0);  // title case or upper case: names by lookup only
+  for (std::size_t s = 0; s < sentences.size(); ++s) {
+    auto [a, b] = srange[s];
+    int words = 0, caps = 0, upper = 0;
+    for (std::size_t k = a; k < b; ++k) {
+      if (!toks[k].has(kWord) || toks[k].has(kDigit)) continue;
+      ++words;
+      if (toks[k].has(kAllCaps)) ++upper;
+      std::string lw = ascii_lower(w.tv(k));
+      if (toks[k].has(kCap) && !(k == a)) ++caps;
+      else if (toks[k].has(kLower) && (lw.size() <= 3 || kConnectors.count(lw))) ++caps;  // "of", "and" in titles
+    }
+    if (words >= 3 && upper * 10 >= words * 7) headline[s] = 2;
+    else if (words >= 4 && (caps + 1) * 10 >= words * 9) headline[s] = 1;
+  }
+
+  // Pass 1: chunks.
+  for (std::size_t s = 0; s < sentences.size(); ++s) {
+    auto [a, b] = srange[s];
+    std::size_t k = a;
+    while (k < b) {
+      if (const auto* u = lex.user_entities.match(text, toks, k, b, false)) {
+        Cand c{k, k + u->tokens.size(), toks[k].start, toks[k + u->tokens.size() - 1].end, s, u->value, true};
+        c.user_id = u->extra;
+        w.cands.push_back(c);
+        k = c.te;
+        continue;
+      }
+      if (w.blocked[k] || !w.cap(k)) { ++k; continue; }
+      if (headline[s]) {
+        const auto* p = lex.places.match(text, toks, k, b, headline[s] == 2);
+        if (p) {
+          Cand c{k, k + p->tokens.size(), toks[k].start, toks[k + p->tokens.size() - 1].end, s, "LOC", true};
+          w.cands.push_back(c);
+          k = c.te;
+        } else {
+          ++k;
+        }
+        continue;
+      }
+      if (const auto* cue = lex.person_cues.match(text, toks, k, b, false)) {
+        k += cue->tokens.size();
+        continue;
+      }
+      std::size_t j = k + 1;
+      while (j < b && !w.blocked[j]) {
+        if (w.cap(j) && !toks[j].has(kNewlineBefore)) {
+          if (lex.person_cues.match(text, toks, j, b, false)) break;
+          ++j;
+          continue;
+        }
+        std::string lw(w.tv(j));
+        if (kConnectors.count(lw) && j + 1 < b && w.cap(j + 1) && !w.blocked[j + 1]) {
+          ++j;
+          continue;
+        }
+        if (toks[j].has(kDigit) && toks[j].has(kWord) && toks[j].has(kSpaceBefore) && j + 1 < b &&
+            !(toks[j + 1].has(kWord))) {
+          ++j;  // "Flight 610", "Boeing 737" (the number ends the name)
+          break;
+        }
+        break;
+      }
+      std::size_t end = j;
+      // Leading function words and sentence-initial common words are not part of a name.
+      auto initial = [&](std::size_t t) {
+        for (std::size_t q = a; q < t; ++q)
+          if (!toks[q].has(kPunct)) return false;
+        return true;
+      };
+      while (k < end) {
+        std::string word(w.tv(k));
+        bool known = lex.places.match(text, toks, k, end, false) || lex.given_names.count(first_part(word)) ||
+                     lex.demonyms.match(text, toks, k, end, false);
+        if (lex.non_entities.count(word) && !(known && end - k > 1)) { ++k; continue; }
+        if (initial(k) && w.common(k) && !known && !toks[k].has(kAllCaps)) {
+          // "Shares of Nissan ..." but keep "Mark Zuckerberg" (given name + capitalised word).
+          ++k;
+          continue;
+        }
+        break;
+      }
+      while (end > k && kConnectors.count(std::string(w.tv(end - 1)))) --end;
+      if (k < end) {
+        Cand c{k, end, toks[k].start, toks[end - 1].end, s, "", false};
+        classify(w, c, a);
+        w.cands.push_back(c);
+      }
+      k = std::max(j, k + 1);
+    }
+  }
+
+  // Pass 2: entities from strong candidates, with aliases.
+  EntityResult r;
+  struct Info {
+    std::string type;
+    std::map<std::string, int> keys;   // base names seen (for naming)
+    std::map<std::string, int> texts;  // surface forms
+    std::string user_id;
+  };
+  std::vector<Info> infos;
+  std::unordered_map<std::string, std::vector<std::size_t>> aliases;   // alias text -> entity indices
+  std::map<std::string, bool> is_initials;                             // aliases made from initials
+  std::map<std::pair<std::string, std::string>, std::size_t> by_key;   // (type, key) -> entity
+  auto add_alias = [&](const std::string& a, std::size_t e) {
+    auto& v = aliases[a];
+    if (std::find(v.begin(), v.end(), e) == v.end()) v.push_back(e);
+  };
+  auto org_key = [&](const Cand& c) {
+    std::size_t tb = c.tb, te = c.te;
+    if (te - tb >= 2 && w.tv(tb) == "The") ++tb;
+    while (te - tb >= 2 && lex.org_suffixes.count(std::string(w.tv(te - 1)))) --te;
+    while (te - tb >= 2 && (w.tv(te - 1) == "," || w.tv(te - 1) == "&")) --te;
+    return std::make_pair(tb, te);
+  };
+  auto key_of = [&](const Cand& c) -> std::string {
+    if (!c.user_id.empty()) return "id:" + c.user_id;
+    if (c.type == "ORG") {
+      auto [tb, te] = org_key(c);
+      return w.span_text(toks[tb].start, toks[te - 1].end);
+    }
+    return w.span_text(c.start, c.end);
+  };
+  auto new_entity = [&](const std::string& type) {
+    infos.push_back(Info{type, {}, {}, {}});
+    return infos.size() - 1;
+  };
+  auto register_aliases = [&](const Cand& c, std::size_t e) {
+    std::string surface = w.span_text(c.start, c.end);
+    add_alias(surface, e);
+    if (c.type == "ORG" && c.user_id.empty()) {
+      auto [tb, te] = org_key(c);
+      add_alias(w.span_text(toks[tb].start, toks[te - 1].end), e);
+      if (te - tb >= 2 && !w.common(tb) && !lex.places.match(text, toks, tb, tb + 1, false) &&
+          !lex.org_heads.count(std::string(w.tv(tb))) && !toks[tb].has(kHyphenated))
+        add_alias(std::string(w.tv(tb)), e);                              // "Nissan Motor" -> "Nissan"
+      if (te - tb >= 2) {
+        std::string ini = initials(w, tb, te);
+        if (ini.size() >= 2) {
+          add_alias(ini, e);                                              // "General Motors" -> "GM"
+          is_initials[ini] = true;
+        }
+      }
+    } else if (c.type == "PER" && c.te - c.tb >= 2) {
+      add_alias(std::string(w.tv(c.te - 1)), e);                          // surname
+    }
+  };
+  // Multi-token strong candidates first, so single words resolve to them.
+  std::vector<std::size_t> order(w.cands.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+    return (w.cands[x].te - w.cands[x].tb) > (w.cands[y].te - w.cands[y].tb);
+  });
+  for (std::size_t i : order) {
+    Cand& c = w.cands[i];
+    if (!c.strong) continue;
+    std::string key = key_of(c);
+    auto known = by_key.find({c.type, key});
+    if (known == by_key.end()) {
+      // A strong single word that is a known alias of the same type ("Mr. Ghosn").
+      auto al = aliases.find(key);
+      if (al != aliases.end() && al->second.size() == 1 && infos[al->second[0]].type == c.type) {
+        c.entity = al->second[0];
+      } else {
+        c.entity = new_entity(c.type);
+        by_key[{c.type, key}] = c.entity;
+      }
+    } else {
+      c.entity = known->second;
+    }
+    infos[c.entity].keys[key]++;
+    infos[c.entity].user_id = c.user_id;
+    register_aliases(c, c.entity);
+  }
+  // Acronyms defined in brackets: "Federal Aviation Administration (FAA)".
+  for (std::size_t i = 0; i + 1 < w.cands.size(); ++i) {
+    Cand& a = w.cands[i];
+    Cand& b = w.cands[i + 1];
+    if (a.entity == static_cast<std::size_t>(-1) || b.te - b.tb != 1 || !toks[b.tb].has(kAllCaps)) continue;
+    if (b.tb != a.te + 1 || w.tv(a.te) != "(" || b.te >= toks.size() || w.tv(b.te) != ")") continue;
+    std::string acr(w.tv(b.tb));
+    std::string ini = initials(w, a.tb, a.te);
+    if (ini == acr || (acr.size() >= 2 && ini.find(acr) == 0)) {
+      aliases[acr] = {a.entity};
+      b.type = infos[a.entity].type;
+    }
+  }
+  // Weak candidates: resolve by alias, else new entities.
+  std::vector<std::size_t> last_seen(infos.size(), 0);
+  auto resolve = [&](const std::string& s, std::size_t pos) -> std::size_t {
+    auto it = aliases.find(s);
+    if (it == aliases.end()) return static_cast<std::size_t>(-1);
+    std::size_t best = it->second[0];
+    for (std::size_t e : it->second)   // ambiguous: the most recently mentioned
+      if (e < last_seen.size() && last_seen[e] > last_seen[best] && last_seen[e] <= pos) best = e;
+    return best;
+  };
+  std::vector<Cand> extra;  // hyphen parts
+  for (Cand& c : w.cands) {
+    if (c.entity < infos.size()) {
+      if (c.entity >= last_seen.size()) last_seen.resize(infos.size(), 0);
+      last_seen[c.entity] = c.start + 1;
+      continue;
+    }
+    last_seen.resize(infos.size(), 0);
+    std::string surface = w.span_text(c.start, c.end);
+    std::size_t e = resolve(surface, c.start + 1);
+    if (e == static_cast<std::size_t>(-1) && c.hyphen_pair) {
+      // "Nissan-Renault": split when every part is a known name.
+      std::vector<std::pair<std::size_t, std::size_t>> parts;
+      std::size_t ps = c.start;
+      for (std::size_t q = c.start; q <= c.end; ++q) {
+        if (q == c.end || text[q] == '-') {
+          parts.push_back({ps, q});
+          ps = q + 1;
+        }
+      }
+      std::vector<std::size_t> ents;
+      for (auto [s0, e0] : parts) {
+        std::string part = w.span_text(s0, e0);
+        std::size_t pe = resolve(part, c.start + 1);
+        if (pe == static_cast<std::size_t>(-1)) {
+          if (const auto* p = lex.places.match(part, tokenize(part, lex.text), 0, 1, false); p && p->tokens.size() == 1) {
+            pe = new_entity("LOC");
+            by_key[{"LOC", part}] = pe;
+            add_alias(part, pe);
+          }
+        }
+        ents.push_back(pe);
+      }
+      if (std::find(ents.begin(), ents.end(), static_cast<std::size_t>(-1)) == ents.end()) {
+        for (std::size_t p = 0; p < parts.size(); ++p) {
+          Cand part = c;
+          part.start = parts[p].first;
+          part.end = parts[p].second;
+          part.entity = ents[p];
+          part.type = infos[ents[p]].type;
+          infos[ents[p]].texts[w.span_text(part.start, part.end)]++;
+          extra.push_back(part);
+        }
+        c.entity = static_cast<std::size_t>(-2);  // replaced by its parts
+        continue;
+      }
+    }
+    if (e == static_cast<std::size_t>(-1)) {
+      std::string type = c.type.empty() ? "ORG" : c.type;
+      auto known = by_key.find({type, surface});
+      if (known != by_key.end()) {
+        e = known->second;
+      } else {
+        c.type = type;
+        e = new_entity(type);
+        by_key[{type, surface}] = e;
+        register_aliases(c, e);
+      }
+      infos[e].keys[c.acronym ? "" : surface]++;
+    }
+    c.entity = e;
+    last_seen.resize(infos.size(), 0);
+    last_seen[e] = c.start + 1;
+  }
+  w.cands.erase(std::remove_if(w.cands.begin(), w.cands.end(),
+                               [](const Cand& c) { return c.entity == static_cast<std::size_t>(-2); }),
+                w.cands.end());
+  for (Cand& c : extra) w.cands.push_back(c);
+
+  // Pass 3: known aliases where no candidate was taken (headlines, sentence-initial words).
+  {
+    PhraseTable alias_table;
+    for (const auto& [a, ents] : aliases)
+      if (ents.size() == 1 && a.size() >= 2) alias_table.add(a, std::to_string(ents[0]), "", lex.text);
+    std::vector<char> covered(toks.size(), 0);
+    for (const Cand& c : w.cands)
+      for (std::size_t k = c.tb; k < c.te; ++k) covered[k] = 1;
+    for (std::size_t k = 0; k < toks.size(); ++k) {
+      if (covered[k] || w.blocked[k] || !toks[k].has(kWord)) continue;
+      std::size_t s = toks[k].sentence;
+      bool any_case = s < headline.size() && headline[s] == 2;
+      if (!any_case && !w.cap(k)) continue;
+      std::size_t b = s < srange.size() ? srange[s].second : toks.size();
+      const auto* m = alias_table.match(text, toks, k, b, any_case);
+      if (!m) continue;
+      std::size_t te = k + m->tokens.size();
+      bool free = true;
+      for (std::size_t q = k; q < te; ++q) free = free && !covered[q];
+      if (!free) continue;
+      Cand c{k, te, toks[k].start, toks[te - 1].end, s, "", true};
+      c.entity = static_cast<std::size_t>(std::stoul(m->value));
+      w.cands.push_back(c);
+      for (std::size_t q = k; q < te; ++q) covered[q] = 1;
+      k = te - 1;
+    }
+  }
+
+  // Entities: names, ids, mentions.
+  std::sort(w.cands.begin(), w.cands.end(), [](const Cand& x, const Cand& y) {
+    return x.start != y.start ? x.start < y.start : x.end > y.end;
+  });
+  std::vector<std::vector<const Cand*>> by_entity(infos.size());
+  for (const Cand& c : w.cands) by_entity[c.entity].push_back(&c);
+  // Order entities by first mention.
+  std::vector<std::size_t> ent_order;
+  for (std::size_t e = 0; e < infos.size(); ++e)
+    if (!by_entity[e].empty()) ent_order.push_back(e);
+  std::sort(ent_order.begin(), ent_order.end(),
+            [&](std::size_t x, std::size_t y) { return by_entity[x][0]->start < by_entity[y][0]->start; });
+  std::vector<std::size_t> new_index(infos.size(), static_cast<std::size_t>(-1));
+  std::set<std::string> used_ids;
+  for (std::size_t e : ent_order) {
+    Entity ent;
+    ent.type = infos[e].type;
+    std::map<std::string, int> texts;
+    for (const Cand* c : by_entity[e]) texts[w.span_text(c->start, c->end)]++;
+    // Name: for people the longest form; otherwise the most frequent base name (not an acronym).
+    std::string name;
+    if (ent.type == "PER") {
+      for (const auto& [t, n] : texts)
+        if (t.size() > name.size()) name = t;
+    } else {
+      int best = -1;
+      std::map<std::string, int> keys = infos[e].keys;
+      for (const Cand* c : by_entity[e]) {
+        std::string t = w.span_text(c->start, c->end);
+        if (c->type == "ORG" || infos[e].type == "ORG") {
+          Cand tmp = *c;
+          tmp.type = "ORG";
+          if (c->te > c->tb && c->start == toks[c->tb].start && c->end == toks[c->te - 1].end) {
+            auto [tb, te] = org_key(tmp);
+            t = w.span_text(toks[tb].start, toks[te - 1].end);
+          }
+        }
+        keys[t]++;
+      }
+      for (const auto& [t, n] : keys) {
+        if (t.empty() || t.rfind("id:", 0) == 0) continue;
+        bool acr = t.size() <= 6 && std::all_of(t.begin(), t.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; });
+        int score = n * 2 + (acr ? -1000 : 0);
+        if (score > best || (score == best && t.size() > name.size())) {
+          best = score;
+          name = t;
+        }
+      }
+      if (name.empty()) name = texts.begin()->first;
+    }
+    ent.name = name;
+    std::string base = ascii_lower(ent.type) + ":" + slug(name);
+    if (!infos[e].user_id.empty()) base = infos[e].user_id;
+    std::string id = base;
+    for (int n = 2; used_ids.count(id); ++n) id = base + "-" + std::to_string(n);
+    used_ids.insert(id);
+    ent.id = id;
+    std::set<std::string> alias_set;
+    for (const auto& [t, n] : texts) alias_set.insert(t);
+    for (const auto& [a, owners] : aliases)   // derived short forms: surnames, base names
+      if (owners.size() == 1 && owners[0] == e && (texts.count(a) || !is_initials[a])) alias_set.insert(a);
+    alias_set.erase(name);
+    ent.aliases.assign(alias_set.begin(), alias_set.end());
+    for (const Cand* c : by_entity[e])
+      ent.mentions.push_back(Mention{c->start, c->end, w.span_text(c->start, c->end), c->sentence});
+    new_index[e] = r.entities.size();
+    r.entities.push_back(std::move(ent));
+  }
+  for (const Cand& c : w.cands)
+    r.mentions.push_back(MentionSpan{c.start, c.end, c.tb, c.te, c.sentence, new_index[c.entity]});
+  return r;
+}
+
+}  // namespace storyline::extractor

@@ -1,0 +1,246 @@
+#include <algorithm>
+#include <map>
+#include <sstream>
+
+#include "storyline/extractor/relations.hpp"
+#include "storyline/extractor/timex_value.hpp"
+
+namespace storyline::extractor {
+namespace {
+
+struct Trigger {
+  std::string type, pos, label, requires_class;
+};
+
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  std::size_t p = 0;
+  while (p <= s.size()) {
+    std::size_t q = s.find(sep, p);
+    if (q == std::string::npos) q = s.size();
+    std::string part = s.substr(p, q - p);
+    if (!part.empty()) out.push_back(part);
+    p = q + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+struct EventRules::Impl {
+  std::shared_ptr<const Lexicons> lex;
+  PhraseTable triggers;    // value: index into defs
+  PhraseTable modality;    // value: negated | hypothetical | future | present | passive
+  PhraseTable words;       // relations/words.tsv classes
+  std::vector<Trigger> defs;
+
+  bool class_near(const DocContext& ctx, std::size_t k, std::size_t end, const std::string& cls) const {
+    const auto& toks = *ctx.tokens;
+    for (std::size_t q = k; q < end && q < k + 6; ++q) {
+      const PhraseTable& table = cls == "role" ? lex->person_cues : words;
+      const auto* e = table.match(ctx.text, toks, q, end, true);
+      if (e && (cls == "role" ? e->value == "role" : e->value == cls)) return true;
+    }
+    return false;
+  }
+};
+
+Result<EventRules> EventRules::load(const RuleDirs& dirs, std::shared_ptr<const Lexicons> lex) {
+  auto impl = std::make_shared<Impl>();
+  impl->lex = lex;
+  auto trig = dirs.read("en/events/triggers.tsv");
+  if (!trig) return trig.error();
+  std::size_t row_no = 0;
+  for (auto& row : parse_tsv(*trig)) {
+    ++row_no;
+    if (row.size() < 4)
+      return Error{"rules.events", "en/events/triggers.tsv: row " + std::to_string(row_no) +
+                                       " needs type, pos, forms and label"};
+    Trigger t{row[0], row[1], row[3], row.size() > 4 ? row[4] : ""};
+    impl->defs.push_back(t);
+    for (const std::string& form : split(row[2], ','))
+      impl->triggers.add(form, std::to_string(impl->defs.size() - 1), "", lex->text);
+  }
+  auto mod = dirs.read("en/events/modality.tsv");
+  if (!mod) return mod.error();
+  for (auto& row : parse_tsv(*mod))
+    if (row.size() >= 2) impl->modality.add(row[0], row[1], "", lex->text);
+  auto words = dirs.read("en/relations/words.tsv");
+  if (!words) return words.error();
+  for (auto& row : parse_tsv(*words))
+    if (row.size() >= 2) impl->words.add(row[0], row[1], "", lex->text);
+  EventRules er;
+  er.impl_ = impl;
+  return er;
+}
+
+std::vector<Event> EventRules::events(const DocContext& ctx) const {
+  const Impl& im = *impl_;
+  const auto& toks = *ctx.tokens;
+  const auto& mentions = ctx.entities->mentions;
+  const auto& ents = ctx.entities->entities;
+  std::vector<Event> out;
+  std::vector<int> in_mention(toks.size(), -1);
+  for (std::size_t m = 0; m < mentions.size(); ++m)
+    for (std::size_t k = mentions[m].tok_begin; k < mentions[m].tok_end && k < toks.size(); ++k)
+      in_mention[k] = static_cast<int>(m);
+
+  std::size_t k = 0;
+  while (k < toks.size()) {
+    std::size_t s = toks[k].sentence, b = k, e = k;
+    while (e < toks.size() && toks[e].sentence == s) ++e;
+    std::size_t last_verb = static_cast<std::size_t>(-1);
+    for (std::size_t t = b; t < e; ++t) {
+      if (in_mention[t] >= 0 || !toks[t].has(kWord)) continue;
+      const auto* m = im.triggers.match(ctx.text, toks, t, e, true);
+      if (!m) continue;
+      // Capitalised triggers mid-sentence are names or titles, not events.
+      if (toks[t].has(kCap) && t != b) continue;
+      const Trigger& def = im.defs[std::stoul(m->value)];
+      std::size_t te = t + m->tokens.size();
+      if (!def.requires_class.empty() && !im.class_near(ctx, te, e, def.requires_class)) continue;
+      if (def.pos == "noun" && last_verb != static_cast<std::size_t>(-1) && t - last_verb <= 5) continue;
+      if (def.pos == "verb") last_verb = t;
+
+      Event ev;
+      ev.type = def.type;
+      ev.trigger = Mention{toks[t].start, toks[te - 1].end,
+                           std::string(ctx.text.substr(toks[t].start, toks[te - 1].end - toks[t].start)), s};
+      ev.sentence = s;
+      // Modality, tense and voice from the four words before the trigger.
+      bool present = false, passive = false;
+      for (std::size_t back = 1; back <= 4 && t >= b + back; ++back) {
+        std::size_t q = t - back;
+        if (toks[q].has(kPunct) && ctx.text.substr(toks[q].start, 1) != "'") break;
+        if (in_mention[q] >= 0) break;
+        const auto* mm = im.modality.match(ctx.text, toks, q, t, true);
+        if (!mm) continue;
+        const std::string& v = mm->value;
+        if (v == "present") present = true;
+        else if (v == "passive") passive = !ev.trigger.text.ends_with("ing");  // "has been investing" is active
+        else if (ev.modality == "asserted") ev.modality = v;
+      }
+      // Participants: nearest entity before (agent, or patient in the passive), nearest after.
+      int before = -1, after = -1, place = -1, by_agent = -1;
+      for (std::size_t mi = 0; mi < mentions.size(); ++mi) {
+        const MentionSpan& ms = mentions[mi];
+        if (ms.sentence != s) continue;
+        const std::string& type = ents[ms.entity].type;
+        if (type == "LOC") {
+          if (ms.start >= ev.trigger.end && (place < 0 || mentions[place].start < ev.trigger.start)) place = mi;
+          else if (place < 0) place = mi;
+          continue;
+        }
+        if (ms.end <= ev.trigger.start) before = static_cast<int>(mi);
+        else if (ms.start >= ev.trigger.end && after < 0) {
+          after = static_cast<int>(mi);
+          if (ms.tok_begin > 0 && ascii_lower(toks[ms.tok_begin - 1].view(ctx.text)) == "by") by_agent = mi;
+        }
+      }
+      auto add = [&](int mi, const std::string& role) {
+        if (mi < 0) return;
+        const std::string& id = ents[mentions[mi].entity].id;
+        for (const auto& p : ev.participants)
+          if (p.entity == id) return;
+        ev.participants.push_back({id, role});
+      };
+      // "Nissan Motor Co. and Renault SA have abandoned": every conjunct is a participant.
+      std::vector<int> conjuncts;
+      for (int mi = before; mi > 0;) {
+        const MentionSpan& cur = mentions[mi];
+        const MentionSpan& prev = mentions[mi - 1];
+        if (prev.sentence != s || ents[prev.entity].type == "LOC") break;
+        bool joined = prev.tok_end == cur.tok_begin - 1 || prev.tok_begin == cur.tok_begin;
+        if (!joined) break;
+        if (prev.tok_end == cur.tok_begin - 1) {
+          std::string w = ascii_lower(toks[prev.tok_end].view(ctx.text));
+          if (w != "and" && w != "," && w != "-" && w != "/") break;
+        }
+        conjuncts.push_back(mi - 1);
+        mi = mi - 1;
+      }
+      auto names = [&](int last) {
+        std::string out;
+        std::vector<int> all(conjuncts.rbegin(), conjuncts.rend());
+        all.push_back(last);
+        for (std::size_t q = 0; q < all.size(); ++q) {
+          const std::string& n = ents[mentions[all[q]].entity].name;
+          if (out.find(n) != std::string::npos) continue;
+          if (!out.empty()) out += q + 1 == all.size() ? " and " : ", ";
+          out += n;
+        }
+        return out;
+      };
+      std::string subject, object;
+      if (passive && def.pos == "verb") {
+        for (auto it = conjuncts.rbegin(); it != conjuncts.rend(); ++it) add(*it, "patient");
+        add(before, "patient");
+        add(by_agent, "agent");
+        if (before >= 0) subject = names(before);
+        if (by_agent >= 0) object = "by " + ents[mentions[by_agent].entity].name;
+      } else {
+        for (auto it = conjuncts.rbegin(); it != conjuncts.rend(); ++it) add(*it, "agent");
+        add(before, "agent");
+        add(after, "patient");
+        if (before >= 0) subject = names(before);
+        if (after >= 0) object = ents[mentions[after].entity].name;
+      }
+      add(place, "place");
+      // Date: the nearest anchored date in the sentence, else the article date for present reports.
+      const Timex* best = nullptr;
+      std::size_t best_dist = 0;
+      for (const Timex& x : *ctx.timexes) {
+        if (x.sentence != s || (x.type != "DATE" && x.type != "TIME")) continue;
+        if (!parse_timex_value(x.value)) continue;
+        std::size_t dist = x.start >= ev.trigger.end ? x.start - ev.trigger.end : ev.trigger.start - x.end;
+        if (!best || dist < best_dist) {
+          best = &x;
+          best_dist = dist;
+        }
+      }
+      if (best) {
+        auto d = parse_timex_value(best->value);
+        ev.date = d->iso();
+        ev.date_source = "text";
+      } else if (present && ctx.document_date) {
+        ev.date = *ctx.document_date;
+        ev.date_source = "document";
+      } else {
+        ev.date_source = "none";
+      }
+      // Summary: subject, past-tense label, object or the next few words, place.
+      std::string summary = subject;
+      auto append = [&](const std::string& w) {
+        if (w.empty()) return;
+        if (!summary.empty()) summary += ' ';
+        summary += w;
+      };
+      append(def.label);
+      if (!object.empty()) {
+        append(object);
+      } else {
+        int words = 0;
+        for (std::size_t q = te; q < e && words < 4; ++q) {
+          if (!toks[q].has(kWord) || in_mention[q] >= 0) break;
+          std::string lw = ascii_lower(toks[q].view(ctx.text));
+          if (lw == "in" || lw == "on" || lw == "at" || lw == "which" || lw == "that" || lw == "and" || lw == "to" ||
+              lw == "with" || lw == "after" || lw == "for" || lw == "by")
+            break;
+          if (im.modality.match(ctx.text, toks, q, e, true)) break;
+          append(std::string(toks[q].view(ctx.text)));
+          ++words;
+        }
+      }
+      if (place >= 0 && summary.find(ents[mentions[place].entity].name) == std::string::npos)
+        append("in " + ents[mentions[place].entity].name);
+      ev.summary = summary;
+      out.push_back(std::move(ev));
+      t = te - 1;
+    }
+    k = e;
+  }
+  for (std::size_t i = 0; i < out.size(); ++i) out[i].id = "ev" + std::to_string(i + 1);
+  return out;
+}
+
+}  // namespace storyline::extractor

@@ -1,0 +1,119 @@
+#include "storyline/extractor/lexicons.hpp"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+namespace storyline::extractor {
+
+void PhraseTable::add(std::string_view phrase, std::string value, std::string extra, const TextLexicons& lex) {
+  std::vector<Token> toks = tokenize(phrase, lex);
+  if (toks.empty()) return;
+  Entry e;
+  for (const Token& t : toks) e.tokens.emplace_back(t.view(phrase));
+  e.value = std::move(value);
+  e.extra = std::move(extra);
+  auto& bucket = by_first_[ascii_lower(e.tokens.front())];
+  // Keep the first entry for an identical phrase (files are read in a fixed order).
+  for (const Entry& old : bucket)
+    if (old.tokens == e.tokens) return;
+  bucket.push_back(std::move(e));
+  std::stable_sort(bucket.begin(), bucket.end(),
+                   [](const Entry& a, const Entry& b) { return a.tokens.size() > b.tokens.size(); });
+  ++count_;
+}
+
+namespace {
+bool equal_any_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+}  // namespace
+
+const PhraseTable::Entry* PhraseTable::match(std::string_view text, const std::vector<Token>& tokens, std::size_t k,
+                                             std::size_t end, bool any_case) const {
+  if (k >= end) return nullptr;
+  auto it = by_first_.find(ascii_lower(tokens[k].view(text)));
+  if (it == by_first_.end()) return nullptr;
+  for (const Entry& e : it->second) {
+    if (k + e.tokens.size() > end) continue;
+    bool ok = true;
+    for (std::size_t i = 0; i < e.tokens.size() && ok; ++i) {
+      std::string_view tv = tokens[k + i].view(text);
+      ok = any_case ? equal_any_case(tv, e.tokens[i]) : tv == e.tokens[i];
+      // Phrase tokens must be adjacent the way they are in the phrase (no sentence break).
+      if (ok && i > 0 && tokens[k + i].sentence != tokens[k].sentence) ok = false;
+    }
+    if (ok) return &e;
+  }
+  return nullptr;
+}
+
+Result<Lexicons> Lexicons::load(const RuleDirs& dirs) {
+  Lexicons lex;
+  auto tsv = [&](const std::string& rel) -> Result<std::vector<std::vector<std::string>>> {
+    auto text = dirs.read(rel);
+    if (!text) return text.error();
+    return parse_tsv(*text);
+  };
+#define STORYLINE_LOAD(var, rel)        \
+  auto var = tsv(rel);                  \
+  if (!var) return var.error();
+  STORYLINE_LOAD(abbrev, "en/lexicon/abbreviations.tsv")
+  STORYLINE_LOAD(non_entities, "en/lexicon/non_entities.tsv")
+  STORYLINE_LOAD(places, "en/lexicon/places.tsv")
+  STORYLINE_LOAD(cues, "en/lexicon/person_cues.tsv")
+  STORYLINE_LOAD(demonyms, "en/lexicon/demonyms.tsv")
+  STORYLINE_LOAD(suffixes, "en/lexicon/org_suffixes.tsv")
+  STORYLINE_LOAD(heads, "en/lexicon/org_heads.tsv")
+  STORYLINE_LOAD(given, "en/lexicon/given_names.tsv")
+  STORYLINE_LOAD(common, "en/lexicon/common_words.tsv")
+#undef STORYLINE_LOAD
+  for (auto& row : *abbrev) lex.text.abbreviations.insert(row[0]);
+  for (auto& row : *non_entities) {
+    lex.non_entities.insert(row[0]);
+    lex.text.sentence_starters.insert(row[0]);
+  }
+  for (auto& row : *given) lex.given_names.insert(row[0]);
+  for (auto& row : *common) lex.common_words.insert(row[0]);
+  for (auto& row : *suffixes) lex.org_suffixes[row[0]] = row.size() > 1 ? row[1] : row[0];
+  for (auto& row : *heads) lex.org_heads[row[0]] = row.size() > 1 ? row[1] : "any";
+  for (auto& row : *places)
+    lex.places.add(row[0], row.size() > 1 ? row[1] : "LOC", row.size() > 2 ? row[2] : "", lex.text);
+  for (auto& row : *cues) lex.person_cues.add(row[0], row.size() > 1 ? row[1] : "title", "", lex.text);
+  for (auto& row : *demonyms) lex.demonyms.add(row[0], row.size() > 1 ? row[1] : "", "", lex.text);
+
+  // spaCy-EntityRuler-shaped gazetteers: {"label":"ORG","pattern":"Acme Corp.","id":"org:acme"}.
+  for (const auto& path : dirs.list("en/gazetteer", ".jsonl")) {
+    auto text = read_file(path);
+    if (!text) return text.error();
+    std::size_t line_no = 0, pos = 0;
+    while (pos < text->size()) {
+      std::size_t nl = text->find('\n', pos);
+      if (nl == std::string::npos) nl = text->size();
+      std::string line = text->substr(pos, nl - pos);
+      pos = nl + 1;
+      ++line_no;
+      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+      auto where = path.string() + ":" + std::to_string(line_no);
+      nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+      if (j.is_discarded() || !j.is_object()) return Error{"rules.parse", where + ": not a JSON object"};
+      if (!j.contains("label") || !j["label"].is_string() || !j.contains("pattern") || !j["pattern"].is_string())
+        return Error{"rules.pattern", where + ": needs string fields \"label\" and \"pattern\""};
+      std::string label = j["label"];
+      if (label != "PER" && label != "ORG" && label != "LOC" && label != "MISC")
+        return Error{"rules.label", where + ": label '" + label + "' is not PER, ORG, LOC or MISC"};
+      std::string id = j.contains("id") && j["id"].is_string() ? j["id"].get<std::string>() : "";
+      lex.user_entities.add(j["pattern"].get<std::string>(), label, id, lex.text);
+    }
+  }
+  return lex;
+}
+
+}  // namespace storyline::extractor

@@ -1,0 +1,387 @@
+#include "storyline/extractor/relations.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+namespace storyline::extractor {
+namespace {
+
+struct Item {
+  bool ent = false;
+  std::size_t entity = 0;
+  std::string type;
+  std::size_t tb = 0, te = 0;      // tokens
+  std::size_t start = 0, end = 0;  // bytes
+  std::string lower;               // TOK: lower-cased text
+};
+
+std::vector<Item> build_items(const DocContext& ctx, std::size_t tb, std::size_t te,
+                              std::vector<MentionSpan>::const_iterator& mit) {
+  const auto& toks = *ctx.tokens;
+  const auto& mentions = ctx.entities->mentions;
+  std::vector<Item> items;
+  std::size_t k = tb;
+  while (k < te) {
+    while (mit != mentions.end() && mit->tok_begin < k && mit->start < toks[k].start) ++mit;
+    if (mit != mentions.end() && mit->tok_begin == k) {
+      // All mentions starting in this token (hyphen parts share one token).
+      std::size_t last_te = k + 1;
+      bool first = true;
+      while (mit != mentions.end() && mit->tok_begin == k) {
+        if (!first) {
+          Item dash;
+          dash.lower = "-";
+          dash.tb = k;
+          dash.te = k + 1;
+          dash.start = dash.end = mit->start;
+          items.push_back(dash);
+        }
+        first = false;
+        Item it;
+        it.ent = true;
+        it.entity = mit->entity;
+        it.type = ctx.entities->entities[mit->entity].type;
+        it.tb = mit->tok_begin;
+        it.te = mit->tok_end;
+        it.start = mit->start;
+        it.end = mit->end;
+        last_te = std::max(last_te, mit->tok_end);
+        items.push_back(it);
+        ++mit;
+      }
+      k = last_te;
+      continue;
+    }
+    Item it;
+    it.tb = k;
+    it.te = k + 1;
+    it.start = toks[k].start;
+    it.end = toks[k].end;
+    it.lower = ascii_lower(toks[k].view(ctx.text));
+    items.push_back(it);
+    ++k;
+  }
+  return items;
+}
+
+struct Elem {
+  enum Kind { kEnt, kEntList, kClass, kLit, kSkip } kind = kLit;
+  std::string type;                 // PER | ORG | LOC | MISC | ENT
+  std::string cls;                  // @class
+  std::vector<std::string> alts;    // literals
+  bool optional = false;
+  int skip = 0;
+  std::string label;                // "ORG", "ORG#2", "@role" (for source/target/qualifier)
+};
+
+struct Rule {
+  std::string id;
+  int priority = 0;
+  std::string relation;
+  bool directed = true;
+  std::vector<Elem> elems;
+  std::string source, target, qualifier;
+};
+
+bool type_ok(const std::string& want, const std::string& have) { return want == "ENT" || want == have; }
+
+struct MatchState {
+  std::vector<std::vector<std::size_t>> ents;   // per element: matched entity indices
+  std::vector<std::string> texts;               // per element: matched class text
+  bool former = false;
+  std::size_t last = 0;                         // one past the last matched item
+};
+
+}  // namespace
+
+struct RelationRules::Impl {
+  std::shared_ptr<const Lexicons> lex;
+  PhraseTable words;   // value: class
+  std::vector<Rule> rules;
+
+  // Matches a class phrase at items[i]; returns the number of items consumed (0 = no match).
+  std::size_t match_class(const DocContext& ctx, const std::vector<Item>& items, std::size_t i, const std::string& cls,
+                          std::size_t sentence_end, std::string* text) const {
+    if (i >= items.size() || items[i].ent) return 0;
+    const PhraseTable& table = cls == "role" ? lex->person_cues : words;
+    const auto& toks = *ctx.tokens;
+    // Try every entry length by asking for the longest match, then checking the class.
+    const PhraseTable::Entry* e = table.match(ctx.text, toks, items[i].tb, sentence_end, true);
+    if (!e) return 0;
+    if (cls == "role" ? e->value != "role" : e->value != cls) return 0;
+    std::size_t n = e->tokens.size();
+    if (i + n > items.size()) return 0;
+    for (std::size_t q = 0; q < n; ++q)
+      if (items[i + q].ent || items[i + q].tb != items[i].tb + q) return 0;
+    std::string s(ctx.text.substr(items[i].start, items[i + n - 1].end - items[i].start));
+    bool upper = std::all_of(s.begin(), s.end(), [](char c) { return !(c >= 'a' && c <= 'z'); });
+    *text = upper ? s : ascii_lower(s);
+    return n;
+  }
+
+  bool match(const DocContext& ctx, const std::vector<Item>& items, const Rule& r, std::size_t ei, std::size_t ii,
+             std::size_t sentence_end, MatchState& st) const {
+    if (ei == r.elems.size()) {
+      st.last = ii;
+      return true;
+    }
+    const Elem& e = r.elems[ei];
+    if (e.kind == Elem::kSkip) {
+      for (int n = 0; n <= e.skip; ++n) {
+        if (n > 0 && (ii + n - 1 >= items.size() || items[ii + n - 1].ent)) break;
+        if (match(ctx, items, r, ei + 1, ii + n, sentence_end, st)) return true;
+      }
+      return false;
+    }
+    if (e.optional && match(ctx, items, r, ei + 1, ii, sentence_end, st)) return true;
+    if (ii >= items.size()) return false;
+    const Item& it = items[ii];
+    switch (e.kind) {
+      case Elem::kEnt:
+        if (!it.ent || !type_ok(e.type, it.type)) return false;
+        st.ents[ei] = {it.entity};
+        if (match(ctx, items, r, ei + 1, ii + 1, sentence_end, st)) return true;
+        st.ents[ei].clear();
+        return false;
+      case Elem::kEntList: {
+        if (!it.ent || !type_ok(e.type, it.type)) return false;
+        std::vector<std::size_t> got = {it.entity};
+        std::size_t j = ii + 1;
+        while (j + 1 < items.size() && !items[j].ent &&
+               (items[j].lower == "-" || items[j].lower == "and" || items[j].lower == "," || items[j].lower == "/" ||
+                items[j].lower == "\u2013") &&
+               items[j + 1].ent && type_ok(e.type, items[j + 1].type)) {
+          got.push_back(items[j + 1].entity);
+          j += 2;
+        }
+        st.ents[ei] = got;
+        if (match(ctx, items, r, ei + 1, j, sentence_end, st)) return true;
+        st.ents[ei].clear();
+        return false;
+      }
+      case Elem::kClass: {
+        std::string text;
+        std::size_t n = match_class(ctx, items, ii, e.cls, sentence_end, &text);
+        if (n == 0) return false;
+        st.texts[ei] = text;
+        if (match(ctx, items, r, ei + 1, ii + n, sentence_end, st)) return true;
+        st.texts[ei].clear();
+        return false;
+      }
+      case Elem::kLit: {
+        if (it.ent || std::find(e.alts.begin(), e.alts.end(), it.lower) == e.alts.end()) return false;
+        bool was = st.former;
+        if (it.lower == "former") st.former = true;
+        if (match(ctx, items, r, ei + 1, ii + 1, sentence_end, st)) return true;
+        st.former = was;
+        return false;
+      }
+      default:
+        return false;
+    }
+  }
+};
+
+namespace {
+
+Result<Elem> parse_elem(const std::string& raw, std::map<std::string, int>& seen, const std::string& where) {
+  Elem e;
+  std::string s = raw;
+  if (s.size() > 1 && s.back() == '?') {
+    e.optional = true;
+    s.pop_back();
+  }
+  if (s.rfind("..", 0) == 0) {
+    e.kind = Elem::kSkip;
+    try {
+      e.skip = std::stoi(s.substr(2));
+    } catch (...) {
+      return Error{"rules.pattern", where + ": bad skip '" + raw + "'"};
+    }
+    return e;
+  }
+  std::string base = s;
+  bool list = false;
+  if (base.size() > 1 && base.back() == '+') {
+    list = true;
+    base.pop_back();
+  }
+  if (base == "PER" || base == "ORG" || base == "LOC" || base == "MISC" || base == "ENT") {
+    e.kind = list ? Elem::kEntList : Elem::kEnt;
+    e.type = base;
+    int n = ++seen[s];
+    e.label = n == 1 ? s : s + "#" + std::to_string(n);
+    return e;
+  }
+  if (s[0] == '@') {
+    e.kind = Elem::kClass;
+    e.cls = s.substr(1);
+    e.label = s;
+    return e;
+  }
+  e.kind = Elem::kLit;
+  std::size_t p = 0;
+  while (p <= s.size()) {
+    std::size_t bar = s.find('|', p);
+    if (bar == std::string::npos) bar = s.size();
+    e.alts.push_back(ascii_lower(s.substr(p, bar - p)));
+    p = bar + 1;
+  }
+  return e;
+}
+
+}  // namespace
+
+Result<RelationRules> RelationRules::load(const RuleDirs& dirs, std::shared_ptr<const Lexicons> lex) {
+  auto impl = std::make_shared<Impl>();
+  impl->lex = lex;
+  auto words = dirs.read("en/relations/words.tsv");
+  if (!words) return words.error();
+  for (auto& row : parse_tsv(*words))
+    if (row.size() >= 2) impl->words.add(row[0], row[1], "", lex->text);
+  auto path = dirs.find("en/relations/patterns.json");
+  if (!path) return Error{"rules.missing", "rule file 'en/relations/patterns.json' not found"};
+  auto text = read_file(*path);
+  if (!text) return text.error();
+  nlohmann::json j = nlohmann::json::parse(*text, nullptr, false);
+  if (j.is_discarded() || !j.contains("rules") || !j["rules"].is_array())
+    return Error{"rules.parse", path->string() + ": not a JSON object with a \"rules\" array"};
+  for (const auto& jr : j["rules"]) {
+    Rule r;
+    r.id = jr.value("id", "");
+    std::string where = path->string() + ": rule '" + r.id + "'";
+    if (r.id.empty() || !jr.contains("pattern") || !jr["pattern"].is_array())
+      return Error{"rules.pattern", where + ": needs \"id\" and a \"pattern\" array"};
+    r.priority = jr.value("priority", 0);
+    r.relation = jr.value("relation", "");
+    r.directed = jr.value("directed", true);
+    r.source = jr.value("source", "");
+    r.target = jr.value("target", "");
+    r.qualifier = jr.value("qualifier", "");
+    std::map<std::string, int> seen;
+    std::set<std::string> labels;
+    for (const auto& je : jr["pattern"]) {
+      if (!je.is_string()) return Error{"rules.pattern", where + ": pattern elements must be strings"};
+      auto e = parse_elem(je.get<std::string>(), seen, where);
+      if (!e) return e.error();
+      if (e->kind == Elem::kClass && e->cls != "role") {
+        bool known = false;
+        (void)known;
+      }
+      labels.insert(e->label);
+      r.elems.push_back(*e);
+    }
+    for (const std::string* need : {&r.source, &r.target})
+      if (!labels.count(*need)) return Error{"rules.pattern", where + ": unknown element '" + *need + "'"};
+    if (!r.qualifier.empty() && !labels.count(r.qualifier))
+      return Error{"rules.pattern", where + ": unknown qualifier element '" + r.qualifier + "'"};
+    if (r.relation.empty()) return Error{"rules.pattern", where + ": needs \"relation\""};
+    impl->rules.push_back(std::move(r));
+  }
+  std::stable_sort(impl->rules.begin(), impl->rules.end(), [](const Rule& a, const Rule& b) {
+    return a.priority != b.priority ? a.priority > b.priority : a.id < b.id;
+  });
+  RelationRules rr;
+  rr.impl_ = impl;
+  return rr;
+}
+
+std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
+  const Impl& im = *impl_;
+  const auto& toks = *ctx.tokens;
+  const auto& ents = ctx.entities->entities;
+  // key: source, target, type, qualifier
+  std::map<std::tuple<std::size_t, std::size_t, std::string, std::string>, Relation> out;
+  auto mit = ctx.entities->mentions.cbegin();
+  std::size_t k = 0;
+  const std::size_t kMaxCooccurring = 12;
+  while (k < toks.size()) {
+    std::size_t s = toks[k].sentence, e = k;
+    while (e < toks.size() && toks[e].sentence == s) ++e;
+    std::vector<Item> items = build_items(ctx, k, e, mit);
+    const Sentence& sent = (*ctx.sentences)[s];
+    auto add = [&](std::size_t a, std::size_t b, const std::string& type, const std::string& qual, bool directed,
+                   Evidence ev, double w) {
+      if (a == b) return;
+      if (!directed && ents[a].id > ents[b].id) std::swap(a, b);
+      auto key = std::make_tuple(a, b, type, qual);
+      auto it = out.find(key);
+      if (it == out.end()) {
+        Relation r;
+        r.source = ents[a].id;
+        r.target = ents[b].id;
+        r.type = type;
+        r.qualifier = qual;
+        r.weight = 0;
+        it = out.emplace(key, std::move(r)).first;
+      }
+      for (const Evidence& old : it->second.evidence)
+        if (old.start == ev.start && old.end == ev.end) return;
+      it->second.weight += w;
+      it->second.evidence.push_back(ev);
+    };
+    struct Found {
+      std::size_t a, b;
+      const Rule* rule;
+      std::string qual;
+      Evidence ev;
+    };
+    std::vector<Found> found;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      for (const Rule& r : im.rules) {
+        MatchState st;
+        st.ents.resize(r.elems.size());
+        st.texts.resize(r.elems.size());
+        if (!im.match(ctx, items, r, 0, i, e, st)) continue;
+        auto find = [&](const std::string& label) -> std::size_t {
+          for (std::size_t q = 0; q < r.elems.size(); ++q)
+            if (r.elems[q].label == label) return q;
+          return r.elems.size();
+        };
+        std::size_t si = find(r.source), ti = find(r.target);
+        std::string qual;
+        if (!r.qualifier.empty()) qual = st.texts[find(r.qualifier)];
+        if (st.former) qual = qual.empty() ? "former" : "former " + qual;
+        std::size_t last = std::max(st.last, i + 1) - 1;
+        Evidence ev{s, items[i].start, items[last].end};
+        for (std::size_t a : st.ents[si])
+          for (std::size_t b : st.ents[ti]) found.push_back({a, b, &r, qual, ev});
+      }
+    }
+    // One reading per pair and span: the longest match wins ("former Renault CEO X" over "Renault CEO X").
+    for (std::size_t f = 0; f < found.size(); ++f) {
+      bool beaten = false;
+      for (std::size_t g = 0; g < found.size() && !beaten; ++g) {
+        if (f == g || found[f].a != found[g].a || found[f].b != found[g].b ||
+            found[f].rule->relation != found[g].rule->relation)
+          continue;
+        bool overlap = found[f].ev.start < found[g].ev.end && found[g].ev.start < found[f].ev.end;
+        std::size_t lf = found[f].ev.end - found[f].ev.start, lg = found[g].ev.end - found[g].ev.start;
+        beaten = overlap && (lg > lf || (lg == lf && g < f));
+      }
+      if (!beaten)
+        add(found[f].a, found[f].b, found[f].rule->relation, found[f].qual, found[f].rule->directed, found[f].ev, 1.0);
+    }
+    // Same-sentence co-occurrence: a weak, weighted link.
+    std::vector<std::size_t> present;
+    for (const Item& it : items)
+      if (it.ent && std::find(present.begin(), present.end(), it.entity) == present.end()) present.push_back(it.entity);
+    if (present.size() > kMaxCooccurring) present.resize(kMaxCooccurring);
+    for (std::size_t x = 0; x < present.size(); ++x)
+      for (std::size_t y = x + 1; y < present.size(); ++y)
+        add(present[x], present[y], "co_occurs", "", false, Evidence{s, sent.start, sent.end}, 0.5);
+    k = e;
+  }
+  std::vector<Relation> rels;
+  for (auto& [key, r] : out) rels.push_back(std::move(r));
+  std::sort(rels.begin(), rels.end(), [](const Relation& a, const Relation& b) {
+    return std::tie(a.source, a.target, a.type, a.qualifier) < std::tie(b.source, b.target, b.type, b.qualifier);
+  });
+  return rels;
+}
+
+}  // namespace storyline::extractor

@@ -1,0 +1,266 @@
+#include "storyline/extractor/text.hpp"
+
+#include <algorithm>
+
+namespace storyline::extractor {
+namespace {
+
+// Decodes one code point at s[i]; returns its length (1 for an invalid byte, cp = 0xFFFD).
+std::size_t decode(std::string_view s, std::size_t i, char32_t& cp) {
+  unsigned char c = static_cast<unsigned char>(s[i]);
+  if (c < 0x80) { cp = c; return 1; }
+  std::size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
+  if (n == 0 || i + n > s.size()) { cp = 0xFFFD; return 1; }
+  cp = c & (0x3F >> (n - 1));
+  for (std::size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+  return n;
+}
+
+bool is_letter(char32_t cp) {
+  if (cp < 0x80) return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
+  if (cp == 0xD7 || cp == 0xF7) return false;
+  if (cp >= 0xC0 && cp <= 0x24F) return true;        // Latin-1 supplement, Latin extended
+  if (cp >= 0x370 && cp <= 0x52F) return true;       // Greek, Cyrillic
+  if (cp >= 0x1E00 && cp <= 0x1FFF) return true;     // Latin extended additional, Greek ext.
+  if (cp >= 0x2000 && cp <= 0x2BFF) return false;    // punctuation, symbols, arrows
+  if (cp >= 0x3000 && cp <= 0x303F) return false;    // CJK punctuation
+  if (cp >= 0xFF00 && cp <= 0xFF20) return false;    // full-width punctuation
+  return cp >= 0x530 && cp != 0xFFFD && cp != 0xFEFF;
+}
+
+bool is_upper(char32_t cp) {
+  if (cp < 0x80) return cp >= 'A' && cp <= 'Z';
+  if (cp >= 0xC0 && cp <= 0xDE) return cp != 0xD7;
+  if (cp >= 0x100 && cp <= 0x17F) return (cp % 2) == 0 && cp != 0x138;
+  if (cp >= 0x391 && cp <= 0x3A9) return true;
+  if (cp >= 0x400 && cp <= 0x42F) return true;
+  return false;
+}
+
+bool is_space(char32_t cp) {
+  return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' || cp == '\v' || cp == 0xA0 ||
+         (cp >= 0x2000 && cp <= 0x200B) || cp == 0x3000 || cp == 0xFEFF;
+}
+
+bool is_digit(char32_t cp) { return cp >= '0' && cp <= '9'; }
+bool is_alnum(char32_t cp) { return is_letter(cp) || is_digit(cp); }
+bool is_apostrophe(char32_t cp) { return cp == '\'' || cp == 0x2019; }
+
+}  // namespace
+
+std::size_t find_invalid_utf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) { ++i; continue; }
+    std::size_t n = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return i;
+    char32_t cp = c & (0x3F >> (n - 1));
+    for (std::size_t k = 1; k < n; ++k) {
+      unsigned char cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return i;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+      return i;
+    i += n;
+  }
+  return std::string_view::npos;
+}
+
+std::string ascii_lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
+  std::vector<Token> toks;
+  toks.reserve(text.size() / 5 + 1);
+  std::size_t i = 0;
+  bool space_before = true;
+  int newlines = 0;
+  while (i < text.size()) {
+    char32_t cp;
+    std::size_t n = decode(text, i, cp);
+    if (is_space(cp) || cp < 0x20 || cp == 0x7F) {
+      if (cp == '\n') ++newlines;
+      space_before = true;
+      i += n;
+      continue;
+    }
+    Token t;
+    t.start = static_cast<std::uint32_t>(i);
+    std::uint16_t flags = 0;
+    if (space_before) flags |= kSpaceBefore;
+    if (newlines > 0 || i == 0) flags |= kNewlineBefore;
+    if (newlines > 1) flags |= kBlankLineBefore;
+    space_before = false;
+    newlines = 0;
+    if (is_alnum(cp)) {
+      flags |= kWord;
+      bool first_letter_seen = false, all_upper = true;
+      int letters = 0;
+      bool lower_part = false, upper_part = false;  // per hyphen part: first letter case
+      std::size_t j = i;
+      std::size_t part_start = i;
+      std::vector<std::size_t> hyphens;
+      while (j < text.size()) {
+        char32_t c;
+        std::size_t m = decode(text, j, c);
+        if (is_alnum(c)) {
+          if (is_letter(c)) {
+            ++letters;
+            if (!is_upper(c)) all_upper = false;
+            if (!first_letter_seen) {
+              first_letter_seen = true;
+              flags |= is_upper(c) ? kCap : kLower;
+            }
+            if (j == part_start) (is_upper(c) ? upper_part : lower_part) = true;
+          } else {
+            flags |= kDigit;
+          }
+          j += m;
+          continue;
+        }
+        // Inner joiners: ' ’ - . & / followed by an alphanumeric character.
+        if (j + m < text.size() && (c == '-' || c == '.' || c == '&' || is_apostrophe(c))) {
+          char32_t next;
+          decode(text, j + m, next);
+          if (is_alnum(next)) {
+            // "Renault's": the possessive becomes its own token.
+            if (is_apostrophe(c) && (next == 's' || next == 'S')) {
+              std::size_t after = j + m + 1;
+              char32_t c2 = 0;
+              if (after < text.size()) decode(text, after, c2);
+              if (after >= text.size() || !is_alnum(c2)) break;
+            }
+            if (c == '-') {
+              hyphens.push_back(j);
+              part_start = j + m;
+            }
+            j += m;
+            continue;
+          }
+        }
+        break;
+      }
+      // Split "Tokyo-based" / "al-Assad": a hyphen between parts of different case.
+      if (!hyphens.empty() && upper_part && lower_part) {
+        j = hyphens.front();
+        // Recompute flags for the first part only.
+        flags &= static_cast<std::uint16_t>(~(kAllCaps | kDigit));
+        all_upper = true;
+        letters = 0;
+        for (std::size_t k = i; k < j;) {
+          char32_t c;
+          k += decode(text, k, c);
+          if (is_letter(c)) { ++letters; if (!is_upper(c)) all_upper = false; }
+          if (is_digit(c)) flags |= kDigit;
+        }
+      } else if (!hyphens.empty()) {
+        flags |= kHyphenated;
+      }
+      if (all_upper && letters >= 2) flags |= kAllCaps;
+      // Trailing period that belongs to the word: known abbreviations, initials ("J."), dotted
+      // acronyms ("U.S.").
+      if (j < text.size() && text[j] == '.') {
+        std::string_view word = text.substr(i, j - i);
+        std::string with_dot(word);
+        with_dot.push_back('.');
+        bool dotted = word.find('.') != std::string_view::npos;
+        bool initial = letters == 1 && (flags & kCap) && (j - i) <= 2;
+        if (lex.abbreviations.count(with_dot) || dotted || initial) {
+          ++j;
+          flags |= kAbbrev;
+        }
+      }
+      t.end = static_cast<std::uint32_t>(j);
+      t.flags = flags;
+      toks.push_back(t);
+      i = j;
+      continue;
+    }
+    // "'s" possessive after a word, and any other single character: punctuation.
+    if (is_apostrophe(cp) && i + n < text.size() && (text[i + n] == 's' || text[i + n] == 'S') && !toks.empty() &&
+        !(flags & kSpaceBefore)) {
+      std::size_t after = i + n + 1;
+      char32_t c2 = 0;
+      if (after < text.size()) decode(text, after, c2);
+      if (after >= text.size() || !is_alnum(c2)) {
+        t.end = static_cast<std::uint32_t>(after);
+        t.flags = flags | kWord | kLower;
+        toks.push_back(t);
+        i = after;
+        continue;
+      }
+    }
+    t.end = static_cast<std::uint32_t>(i + n);
+    t.flags = flags | kPunct;
+    toks.push_back(t);
+    i += n;
+  }
+  return toks;
+}
+
+std::vector<Sentence> split_sentences(std::string_view text, std::vector<Token>& tokens, const TextLexicons& lex) {
+  std::vector<Sentence> out;
+  if (tokens.empty()) return out;
+  auto is_closer = [&](const Token& t) {
+    if (!t.has(kPunct)) return false;
+    std::string_view v = t.view(text);
+    return v == "\"" || v == "'" || v == ")" || v == "]" || v == "\u201D" || v == "\u2019";
+  };
+  auto starts_sentence = [&](const Token& t) {
+    if (t.has(kCap) || t.has(kDigit)) return true;
+    if (!t.has(kPunct)) return false;
+    std::string_view v = t.view(text);
+    return v == "\"" || v == "\u201C" || v == "'" || v == "(" || v == "[" || v == "\u2018" || v == "-" ||
+           v == "\u2014";
+  };
+  std::size_t begin = 0;
+  std::uint32_t index = 0;
+  auto close = [&](std::size_t last) {
+    for (std::size_t k = begin; k <= last; ++k) tokens[k].sentence = index;
+    out.push_back({tokens[begin].start, tokens[last].end});
+    ++index;
+    begin = last + 1;
+  };
+  for (std::size_t k = 0; k < tokens.size(); ++k) {
+    const Token& t = tokens[k];
+    // Line breaks.
+    if (k > begin && t.has(kNewlineBefore)) {
+      const Token& prev = tokens[k - 1];
+      bool wrapped = !t.has(kBlankLineBefore) && !t.has(kCap) && !t.has(kDigit) &&
+                     (prev.has(kLower) || (prev.has(kPunct) && prev.view(text) == ","));
+      if (!wrapped) {
+        close(k - 1);
+        continue;
+      }
+    }
+    if (k + 1 >= tokens.size()) break;
+    std::string_view v = t.view(text);
+    bool terminal = t.has(kPunct) && (v == "." || v == "!" || v == "?" || v == "\u2026");
+    bool abbrev_end = t.has(kAbbrev);
+    if (!terminal && !abbrev_end) continue;
+    std::size_t last = k;
+    while (last + 1 < tokens.size() && is_closer(tokens[last + 1]) && !tokens[last + 1].has(kSpaceBefore)) ++last;
+    if (last + 1 >= tokens.size()) break;
+    const Token& next = tokens[last + 1];
+    if (!next.has(kSpaceBefore) || next.has(kNewlineBefore)) continue;  // handled by line rule
+    if (!starts_sentence(next)) continue;
+    if (abbrev_end && !terminal) {
+      // "Nissan Motor Co. The alliance ...": only a typical sentence starter ends it.
+      std::string word(next.view(text));
+      if (!lex.sentence_starters.count(word)) continue;
+    }
+    close(last);
+    k = last;
+  }
+  if (begin < tokens.size()) close(tokens.size() - 1);
+  return out;
+}
+
+}  // namespace storyline::extractor
