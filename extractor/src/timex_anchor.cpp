@@ -54,9 +54,10 @@ int season_month(const std::string& s) {
 // The year that puts month `m` nearest to the anchor (news convention: "Nov. 25" in a January
 // article is last November); ties go to the past.
 int near_year(const Ymd& a, int m) {
+  const int ahead = 4;  // months ahead still read as "upcoming" (tuned on news: past bias)
   const int diff = m - a.m;
-  if (diff >= 6) return a.y - 1;
-  if (diff < -6) return a.y + 1;
+  if (diff > ahead) return a.y - 1;
+  if (diff + 12 <= ahead) return a.y + 1;
   return a.y;
 }
 
@@ -70,7 +71,7 @@ std::string apply(const std::string& unit, long n, const std::vector<std::string
     // "a year ago": in quarterly-results prose TimeBank anchors it to the same quarter a year back.
     const std::string base = unit.substr(0, unit.size() - 3);
     const long k = args.empty() ? 1 : arg(0);
-    if (base == "year" && quarter_context) return apply("quarter", -4 * k, {}, a, future, false);
+    if (base == "year" && quarter_context) return apply("quarter", -4 * k - 1, {}, a, future, false);
     return apply(base, -k, {}, a, future, false);
   }
   if (unit == "near") {
