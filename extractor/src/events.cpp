@@ -25,6 +25,43 @@ std::vector<std::string> split(const std::string& s, char sep) {
   return out;
 }
 
+// A stretch of a sentence that is not its main clause: ", who ...", ", the former CEO of X,", "( ... )".
+struct Aside {
+  std::size_t begin = 0, end = 0;   // tokens
+  bool relative = false;            // who / which / whose / where
+};
+
+std::vector<Aside> find_asides(const DocContext& ctx, std::size_t b, std::size_t e) {
+  static const std::vector<std::string> relative = {"who", "whom", "whose", "which", "where"};
+  static const std::vector<std::string> openers = {"the", "a", "an", "at", "then", "now", "once", "also",
+                                                   "previously", "formerly", "its", "his", "her", "their",
+                                                   "both", "until", "since", "including"};
+  const auto& toks = *ctx.tokens;
+  std::vector<Aside> out;
+  for (std::size_t k = b; k + 1 < e; ++k) {
+    std::string_view v = toks[k].view(ctx.text);
+    if (v == "(") {
+      std::size_t q = k + 1;
+      while (q < e && toks[q].view(ctx.text) != ")") ++q;
+      out.push_back({k, std::min(q + 1, e), false});
+      k = q;
+      continue;
+    }
+    if (v != ",") continue;
+    std::string next = ascii_lower(toks[k + 1].view(ctx.text));
+    bool rel = std::find(relative.begin(), relative.end(), next) != relative.end();
+    bool app = std::find(openers.begin(), openers.end(), next) != openers.end();
+    if (!rel && !app) continue;
+    std::size_t q = k + 1;
+    while (q < e && q < k + 20 && toks[q].view(ctx.text) != "," && toks[q].view(ctx.text) != "—") ++q;
+    bool closed = q < e && q < k + 20;
+    if (!closed && !rel) continue;
+    out.push_back({k, closed ? q + 1 : e, rel});
+    k = closed ? q - 1 : e;
+  }
+  return out;
+}
+
 }  // namespace
 
 struct EventRules::Impl {
@@ -90,6 +127,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
     std::size_t s = toks[k].sentence, b = k, e = k;
     while (e < toks.size() && toks[e].sentence == s) ++e;
     std::size_t last_verb = static_cast<std::size_t>(-1);
+    std::vector<Aside> asides = find_asides(ctx, b, e);
     for (std::size_t t = b; t < e; ++t) {
       if (in_mention[t] >= 0 || !toks[t].has(kWord)) continue;
       const auto* m = im.triggers.match(ctx.text, toks, t, e, true);
@@ -121,7 +159,19 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         else if (ev.modality == "asserted") ev.modality = v;
       }
       // Participants: nearest entity before (agent, or patient in the passive), nearest after.
+      // Participants: the subject is the nearest entity before the trigger outside asides
+      // (", the former president of X,"), or before the relative clause the trigger sits in
+      // ("Ghosn, who was arrested"); the object is the nearest entity after it.
       int before = -1, after = -1, place = -1, by_agent = -1;
+      const Aside* inside = nullptr;
+      for (const Aside& a : asides)
+        if (t >= a.begin && t < a.end) inside = &a;
+      std::size_t subject_limit = inside && inside->relative ? inside->begin : t;
+      auto in_aside = [&](const MentionSpan& ms) {
+        for (const Aside& a : asides)
+          if (ms.tok_begin >= a.begin && ms.tok_begin < a.end && &a != inside) return true;
+        return false;
+      };
       for (std::size_t mi = 0; mi < mentions.size(); ++mi) {
         const MentionSpan& ms = mentions[mi];
         if (ms.sentence != s) continue;
@@ -131,11 +181,19 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
           else if (place < 0) place = mi;
           continue;
         }
-        if (ms.end <= ev.trigger.start) before = static_cast<int>(mi);
-        else if (ms.start >= ev.trigger.end && after < 0) {
+        if (ms.tok_end <= subject_limit) {
+          if (!in_aside(ms) || (inside && inside->relative)) before = static_cast<int>(mi);
+        } else if (ms.start >= ev.trigger.end && after < 0 && !(in_aside(ms) && !inside)) {
           after = static_cast<int>(mi);
           if (ms.tok_begin > 0 && ascii_lower(toks[ms.tok_begin - 1].view(ctx.text)) == "by") by_agent = mi;
         }
+      }
+      if (inside && inside->relative && before >= 0) {
+        // The antecedent of "who" is the entity right before the clause, even inside an earlier aside.
+        for (std::size_t mi = 0; mi < mentions.size(); ++mi)
+          if (mentions[mi].sentence == s && mentions[mi].tok_end <= inside->begin &&
+              ents[mentions[mi].entity].type != "LOC")
+            before = static_cast<int>(mi);
       }
       auto add = [&](int mi, const std::string& role) {
         if (mi < 0) return;
@@ -171,6 +229,16 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         }
         return out;
       };
+      // "he fled": a personal pronoun right before the trigger stands for the last person named.
+      if (before < 0) {
+        for (std::size_t back = 1; back <= 3 && t >= b + back; ++back) {
+          std::string w = ascii_lower(toks[t - back].view(ctx.text));
+          if (w != "he" && w != "she") continue;
+          for (std::size_t mi = 0; mi < mentions.size() && mentions[mi].start < toks[t - back].start; ++mi)
+            if (ents[mentions[mi].entity].type == "PER") before = static_cast<int>(mi);
+          break;
+        }
+      }
       std::string subject, object;
       if (passive && def.pos == "verb") {
         for (auto it = conjuncts.rbegin(); it != conjuncts.rend(); ++it) add(*it, "patient");
@@ -216,20 +284,28 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         summary += w;
       };
       append(def.label);
-      if (!object.empty()) {
+      // The words after the trigger, as written, up to a clause boundary: "Nissan's chief executive",
+      // "to pay more than $2.5 billion". Dates are left out (the timeline shows them).
+      static const std::vector<std::string> stops = {"in", "on", "at", "after", "before", "during", "since", "when",
+                                                     "while", "which", "who", "that", "because", "amid", "following",
+                                                     "until", "and", "but", "from", "over", "as"};
+      std::size_t tail_end = te, words = 0;
+      for (std::size_t q = te; q < e && words < 7; ++q) {
+        if (toks[q].has(kPunct) && toks[q].view(ctx.text) != "%" && toks[q].view(ctx.text) != "$") break;
+        std::string lw = ascii_lower(toks[q].view(ctx.text));
+        bool is_stop = std::find(stops.begin(), stops.end(), lw) != stops.end() && !(lw == "as" && q == te + 1);
+        if (is_stop && in_mention[q] < 0) break;
+        bool in_timex = false;
+        for (const Timex& x : *ctx.timexes)
+          if (x.sentence == s && toks[q].start < x.end && x.start < toks[q].end) in_timex = true;
+        if (in_timex) break;
+        tail_end = q + 1;
+        if (toks[q].has(kWord)) ++words;
+      }
+      if (tail_end > te) {
+        append(std::string(ctx.text.substr(toks[te].start, toks[tail_end - 1].end - toks[te].start)));
+      } else if (!object.empty()) {
         append(object);
-      } else {
-        int words = 0;
-        for (std::size_t q = te; q < e && words < 4; ++q) {
-          if (!toks[q].has(kWord) || in_mention[q] >= 0) break;
-          std::string lw = ascii_lower(toks[q].view(ctx.text));
-          if (lw == "in" || lw == "on" || lw == "at" || lw == "which" || lw == "that" || lw == "and" || lw == "to" ||
-              lw == "with" || lw == "after" || lw == "for" || lw == "by")
-            break;
-          if (im.modality.match(ctx.text, toks, q, e, true)) break;
-          append(std::string(toks[q].view(ctx.text)));
-          ++words;
-        }
       }
       if (place >= 0 && summary.find(ents[mentions[place].entity].name) == std::string::npos)
         append("in " + ents[mentions[place].entity].name);
