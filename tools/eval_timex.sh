@@ -19,7 +19,7 @@ scorer="$(dirname "$gold")/../score_timex.py"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT INT TERM
 mkdir -p "$work/text" "$work/pred" "$work/raw"
-python3 "$scorer" --dump-text "$gold" "$work/text" >/dev/null
+python3 "$scorer" --dump-text "$gold" "$work/text" >/dev/null 2>&1
 
 failed=0
 for txt in "$work/text"/*.txt; do
