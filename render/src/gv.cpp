@@ -113,10 +113,17 @@ void GvSession::note(const std::string& message) {
   if (diagnostics_ != nullptr) diagnostics_->push_back("render: " + message);
 }
 
-GvContext::GvContext() : gvc_(gvContext()) {}
-GvContext::~GvContext() {
-  if (gvc_ != nullptr) gvFreeContext(gvc_);
+// One context for the whole process, created on first use and never freed. Graphviz 2.42 is not
+// safe with a context per render: gvFreeContext frees the font-name strings that the pango
+// plugin (a loaded .so that outlives the context) keeps in its font cache, and the next layout
+// strcmp()s freed memory (valgrind: invalid read in textspan_size <- make_label, freed by
+// dtclose <- gvFreeContext). Only ever touched with the Graphviz lock held.
+GvContext::GvContext() {
+  static GVC_t* shared = nullptr;
+  if (shared == nullptr) shared = gvContext();
+  gvc_ = shared;
 }
+GvContext::~GvContext() = default;
 
 GvGraph::GvGraph(const char* name, bool directed)
     : g_(agopen(S(name), directed ? Agdirected : Agundirected, nullptr)) {}

@@ -43,6 +43,8 @@ class GvSession {
   agusererrf previous_ = nullptr;
 };
 
+// Handle to the process-wide context (see gv.cpp for why it is never freed). Construct only
+// while a GvSession is alive.
 class GvContext {
  public:
   GvContext();
