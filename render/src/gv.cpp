@@ -53,7 +53,17 @@ int render_data(int (*fn)(GVC_t*, graph_t*, const char*, char**, Len*), GVC_t* g
   return 0;
 }
 
-std::vector<std::string> plugin_list(GVC_t* gvc, const char* kind) {
+// Read once per process: the context is process-wide, and 2.42's gvPluginList leaks the strdup'ed
+// name of every duplicate entry (png:cairo, png:gd, ...) on each call.
+std::vector<std::string> read_plugin_list(GVC_t* gvc, const char* kind);
+
+const std::vector<std::string>& plugin_list(GVC_t* gvc, const char* kind) {
+  static std::vector<std::string> layouts = read_plugin_list(gvc, "layout");
+  static std::vector<std::string> devices = read_plugin_list(gvc, "device");
+  return std::string(kind) == "layout" ? layouts : devices;
+}
+
+std::vector<std::string> read_plugin_list(GVC_t* gvc, const char* kind) {
   int n = 0;
   char** list = gvPluginList(gvc, kind, &n, nullptr);
   std::vector<std::string> out;
@@ -175,7 +185,7 @@ Result<std::string> render_bytes(GvSession& session, const GvContext& ctx, const
 std::vector<std::string> formats_of(const GvContext& ctx) {
   std::vector<std::string> out;
   if (!ctx) return out;
-  const std::vector<std::string> devices = plugin_list(ctx.get(), "device");
+  const std::vector<std::string>& devices = plugin_list(ctx.get(), "device");
   for (const char* f : {"svg", "png", "pdf", "dot"}) {
     if (contains(devices, f)) out.emplace_back(f);
   }
@@ -186,7 +196,7 @@ std::string check_plugins(const GvContext& ctx, const char* engine, const std::s
   static const char* kFix =
       " (Graphviz plugins are not registered: run 'dot -c' as root, or reinstall libgvc6)";
   if (!ctx) return "gvContext() failed";
-  const std::vector<std::string> layouts = plugin_list(ctx.get(), "layout");
+  const std::vector<std::string>& layouts = plugin_list(ctx.get(), "layout");
   if (!contains(layouts, engine)) {
     return std::string("Graphviz layout engine '") + engine + "' is not available" + kFix;
   }
