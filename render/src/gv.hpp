@@ -8,8 +8,8 @@
 //   Result<std::string> bytes = render_bytes(ctx, g, "svg");
 //
 // cgraph/gvc are not thread-safe (not even with one context per thread), and their error handler
-// is a global, so every call happens while a GvSession is alive. The objects below must be
-// destroyed in reverse order of creation (layout, graph, context), which C++ scoping gives us.
+// is a global, so every call happens while a GvSession is alive. Layouts must go before their
+// graph (reverse order of creation, which C++ scoping gives us); the context is process-wide.
 #pragma once
 
 #include <gvc.h>
