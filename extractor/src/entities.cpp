@@ -54,6 +54,10 @@ struct Work {
 const std::set<std::string> kConnectors = {"of", "de", "del", "della", "di", "da", "dos", "das", "van", "von",
                                            "der", "den", "la", "le", "du", "bin", "ibn", "al", "el", "y", "&"};
 
+// Words a title-case headline leaves in lower case.
+const std::set<std::string> kTitleLower = {"a", "an", "the", "and", "or", "but", "nor", "of", "in", "on", "at", "to",
+                                           "for", "by", "with", "from", "as", "vs", "via", "into", "over", "per"};
+
 std::string first_part(std::string_view tok) {
   auto h = tok.find('-');
   return std::string(h == std::string_view::npos ? tok : tok.substr(0, h));
@@ -182,7 +186,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       if (toks[k].has(kAllCaps)) ++upper;
       std::string lw = ascii_lower(w.tv(k));
       if (toks[k].has(kCap) && !(k == a)) ++caps;
-      else if (toks[k].has(kLower) && (lw.size() <= 3 || kConnectors.count(lw))) ++caps;  // "of", "and" in titles
+      else if (toks[k].has(kLower) && (kTitleLower.count(lw) || kConnectors.count(lw))) ++caps;  // "of" in titles
     }
     if (words >= 3 && upper * 10 >= words * 7) headline[s] = 2;
     else if (words >= 4 && (caps + 1) * 10 >= words * 9) headline[s] = 1;
@@ -246,6 +250,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         std::string word(w.tv(k));
         bool known = lex.places.match(text, toks, k, end, false) || lex.given_names.count(first_part(word)) ||
                      lex.demonyms.match(text, toks, k, end, false);
+        if (kConnectors.count(word)) { ++k; continue; }
         if (lex.non_entities.count(word) && !(known && end - k > 1)) { ++k; continue; }
         if (initial(k) && w.common(k) && !known && !toks[k].has(kAllCaps)) {
           // "Shares of Nissan ..." but keep "Mark Zuckerberg" (given name + capitalised word).
@@ -275,6 +280,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   std::vector<Info> infos;
   std::unordered_map<std::string, std::vector<std::size_t>> aliases;   // alias text -> entity indices
   std::map<std::string, bool> is_initials;                             // aliases made from initials
+  std::map<std::string, std::vector<std::size_t>> first_words;         // common first words of ORG names
   std::map<std::pair<std::string, std::string>, std::size_t> by_key;   // (type, key) -> entity
   auto add_alias = [&](const std::string& a, std::size_t e) {
     auto& v = aliases[a];
@@ -305,9 +311,12 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     if (c.type == "ORG" && c.user_id.empty()) {
       auto [tb, te] = org_key(c);
       add_alias(w.span_text(toks[tb].start, toks[te - 1].end), e);
-      if (te - tb >= 2 && !w.common(tb) && !lex.places.match(text, toks, tb, tb + 1, false) &&
-          !lex.org_heads.count(std::string(w.tv(tb))) && !toks[tb].has(kHyphenated))
+      bool plain_first = !lex.places.match(text, toks, tb, tb + 1, false) &&
+                         !lex.org_heads.count(std::string(w.tv(tb))) && !toks[tb].has(kHyphenated);
+      if (te - tb >= 2 && plain_first && !w.common(tb))
         add_alias(std::string(w.tv(tb)), e);                              // "Nissan Motor" -> "Nissan"
+      else if (te - tb >= 2 && plain_first)
+        first_words[std::string(w.tv(tb))].push_back(e);                  // "Fiat" only inside "Peugeot-Fiat"
       if (te - tb >= 2) {
         std::string ini = initials(w, tb, te);
         if (ini.size() >= 2) {
@@ -393,6 +402,10 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       for (auto [s0, e0] : parts) {
         std::string part = w.span_text(s0, e0);
         std::size_t pe = resolve(part, c.start + 1);
+        if (pe == static_cast<std::size_t>(-1)) {
+          auto fw = first_words.find(part);
+          if (fw != first_words.end() && fw->second.size() == 1) pe = fw->second[0];
+        }
         if (pe == static_cast<std::size_t>(-1)) {
           if (const auto* p = lex.places.match(part, tokenize(part, lex.text), 0, 1, false); p && p->tokens.size() == 1) {
             pe = new_entity("LOC");
@@ -492,7 +505,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         if (t.size() > name.size()) name = t;
     } else {
       int best = -1;
-      std::map<std::string, int> keys = infos[e].keys;
+      std::map<std::string, int> keys;
+      std::set<std::string> full_bases;   // base names of mentions with a legal suffix or head
       for (const Cand* c : by_entity[e]) {
         std::string t = w.span_text(c->start, c->end);
         if (c->type == "ORG" || infos[e].type == "ORG") {
@@ -501,6 +515,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
           if (c->te > c->tb && c->start == toks[c->tb].start && c->end == toks[c->te - 1].end) {
             auto [tb, te] = org_key(tmp);
             t = w.span_text(toks[tb].start, toks[te - 1].end);
+            if (c->strong && c->te - c->tb >= 2) full_bases.insert(t);
           }
         }
         keys[t]++;
@@ -508,8 +523,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       for (const auto& [t, n] : keys) {
         if (t.empty() || t.rfind("id:", 0) == 0) continue;
         bool acr = t.size() <= 6 && std::all_of(t.begin(), t.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; });
-        int score = n * 2 + (acr ? -1000 : 0);
-        if (score > best || (score == best && t.size() > name.size())) {
+        int score = n * 2 + (acr ? -1000 : 0) + (full_bases.count(t) ? 1 : 0);
+        if (score > best || (score == best && t.size() < name.size())) {
           best = score;
           name = t;
         }

@@ -233,7 +233,11 @@ std::vector<Sentence> split_sentences(std::string_view text, std::vector<Token>&
     // Line breaks.
     if (k > begin && t.has(kNewlineBefore)) {
       const Token& prev = tokens[k - 1];
-      bool wrapped = !t.has(kBlankLineBefore) && !t.has(kCap) && !t.has(kDigit) &&
+      // A wrapped paragraph: the line before is long prose that stops mid-sentence.
+      std::size_t line_start = text.rfind('\n', prev.start);
+      line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
+      bool long_line = prev.end - line_start >= 40;
+      bool wrapped = !t.has(kBlankLineBefore) && long_line &&
                      (prev.has(kLower) || (prev.has(kPunct) && prev.view(text) == ","));
       if (!wrapped) {
         close(k - 1);

@@ -1,0 +1,321 @@
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "storyline/extractor/extractor.hpp"
+#include "test_support.hpp"
+
+using namespace storyline::extractor;
+
+namespace {
+
+const Extractor& extractor() {
+  static Extractor ex = [] {
+    auto r = Extractor::load(RuleDirs::defaults());
+    REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().message));
+    return *r;
+  }();
+  return ex;
+}
+
+Extraction run(const std::string& text, std::optional<std::string> date = std::nullopt) {
+  DocumentInfo info;
+  info.id = "t";
+  info.source = "t.txt";
+  info.date = date;
+  info.date_source = date ? "option" : "none";
+  return extractor().extract(text, info);
+}
+
+const Entity* entity(const Extraction& x, const std::string& name) {
+  for (const auto& e : x.entities)
+    if (e.name == name) return &e;
+  return nullptr;
+}
+
+bool has_alias(const Entity& e, const std::string& a) {
+  return std::find(e.aliases.begin(), e.aliases.end(), a) != e.aliases.end();
+}
+
+const Relation* relation(const Extraction& x, const std::string& src, const std::string& type, const std::string& tgt) {
+  for (const auto& r : x.relations)
+    if (r.source == src && r.type == type && r.target == tgt) return &r;
+  return nullptr;
+}
+
+std::vector<std::string> names(const Extraction& x) {
+  std::vector<std::string> out;
+  for (const auto& e : x.entities) out.push_back(e.type + ":" + e.name);
+  return out;
+}
+
+}  // namespace
+
+TEST_SUITE("extractor.entities") {
+
+TEST_CASE("organisation suffixes, short forms and people's surnames merge into one entity") {
+  auto x = run("Toyota Motor Corp. said on Monday that Akio Toyoda would step aside. Toyota named Koji Sato. "
+               "Toyoda will remain chairman, Toyota said.");
+  const Entity* toyota = entity(x, "Toyota");
+  REQUIRE(toyota);
+  CHECK(toyota->type == "ORG");
+  CHECK(has_alias(*toyota, "Toyota Motor Corp."));
+  CHECK(toyota->mentions.size() == 3);
+  CHECK(toyota->id == "org:toyota");
+  const Entity* toyoda = entity(x, "Akio Toyoda");
+  REQUIRE(toyoda);
+  CHECK(toyoda->type == "PER");
+  CHECK(has_alias(*toyoda, "Toyoda"));
+  CHECK(toyoda->mentions.size() == 2);
+}
+
+TEST_CASE("sentence-initial function words and common words are not entities") {
+  auto x = run("While markets fell, investors bought. Shares of Siemens AG rose. But analysts disagreed. "
+               "As expected, growth slowed. Growth returned in Berlin.");
+  for (const auto& n : names(x)) {
+    CHECK(n.find("While") == std::string::npos);
+    CHECK(n.find("Shares") == std::string::npos);
+    CHECK(n.find(":But") == std::string::npos);
+    CHECK(n.find(":As") == std::string::npos);
+    CHECK(n.find("Growth") == std::string::npos);
+  }
+  CHECK(entity(x, "Siemens"));
+}
+
+TEST_CASE("places come from the gazetteer, titles and roles mark people") {
+  auto x = run("Prime Minister Fumio Kishida met President Emmanuel Macron in Paris, France, and later flew to "
+               "New York.");
+  REQUIRE(entity(x, "Paris"));
+  CHECK(entity(x, "Paris")->type == "LOC");
+  REQUIRE(entity(x, "France"));
+  CHECK(entity(x, "France")->type == "LOC");
+  REQUIRE(entity(x, "New York"));
+  REQUIRE(entity(x, "Fumio Kishida"));
+  CHECK(entity(x, "Fumio Kishida")->type == "PER");
+  REQUIRE(entity(x, "Emmanuel Macron"));
+  CHECK(entity(x, "Emmanuel Macron")->type == "PER");
+  CHECK_FALSE(entity(x, "Prime Minister Fumio Kishida"));
+}
+
+TEST_CASE("hyphenated pairs of known names split into both entities") {
+  auto x = run("Peugeot SA and Fiat Chrysler Automobiles NV agreed to merge. The Peugeot-Fiat deal was approved.");
+  const Entity* p = entity(x, "Peugeot");
+  REQUIRE(p);
+  REQUIRE(p->mentions.size() == 2);
+  CHECK(p->mentions[1].text == "Peugeot");
+  REQUIRE(entity(x, "Fiat Chrysler Automobiles"));
+  CHECK(entity(x, "Fiat Chrysler Automobiles")->mentions.size() == 2);
+  CHECK_FALSE(entity(x, "Peugeot-Fiat"));
+}
+
+TEST_CASE("acronyms defined in brackets are aliases") {
+  auto x = run("The Federal Aviation Administration (FAA) grounded the jet. The FAA later lifted the order.");
+  const Entity* faa = entity(x, "Federal Aviation Administration");
+  REQUIRE(faa);
+  CHECK(faa->type == "ORG");
+  CHECK(has_alias(*faa, "FAA"));
+  CHECK(faa->mentions.size() == 3);
+}
+
+TEST_CASE("title-case headlines only name what the body confirms") {
+  auto x = run("Carmaker Stellantis Opens New Plant In Ohio\n\nStellantis NV opened a factory in Ohio on Tuesday.");
+  CHECK_FALSE(entity(x, "Opens New Plant"));
+  CHECK_FALSE(entity(x, "Carmaker Stellantis Opens New Plant In Ohio"));
+  const Entity* s = entity(x, "Stellantis");
+  REQUIRE(s);
+  CHECK(s->mentions.size() == 2);
+}
+
+TEST_CASE("non-ASCII names keep byte offsets") {
+  std::string text = "Jürgen Schrempp led Daimler-Benz AG. Schrempp said Daimler-Benz would grow.";
+  auto x = run(text);
+  const Entity* j = entity(x, "Jürgen Schrempp");
+  REQUIRE(j);
+  CHECK(j->mentions[0].start == 0);
+  CHECK(j->mentions[0].end == std::string("Jürgen Schrempp").size());
+  CHECK(text.substr(j->mentions[1].start, j->mentions[1].end - j->mentions[1].start) == "Schrempp");
+}
+
+}  // TEST_SUITE
+
+TEST_SUITE("extractor.relations") {
+
+TEST_CASE("role patterns: ORG ROLE PER, PER, ROLE of ORG, ORG's ROLE PER, with former") {
+  auto x = run("Former Acme Corp. chief executive Jane Holloway joined Globex Inc. on Monday. "
+               "Tom Reyes, the chairman of Initech LLC, agreed. Globex's chairman Ravi Patel said so.");
+  const Entity* jane = entity(x, "Jane Holloway");
+  REQUIRE(jane);
+  const Relation* r1 = relation(x, jane->id, "role_of", "org:acme");
+  REQUIRE(r1);
+  CHECK(r1->qualifier == "former chief executive");
+  CHECK_FALSE(relation(x, jane->id, "role_of", "org:globex"));
+  const Relation* r2 = relation(x, "per:tom-reyes", "role_of", "org:initech");
+  REQUIRE(r2);
+  CHECK(r2->qualifier == "chairman");
+  CHECK(relation(x, "per:ravi-patel", "role_of", "org:globex"));
+  CHECK(r1->evidence.size() == 1);
+  CHECK(r1->evidence[0].sentence == 0);
+}
+
+TEST_CASE("partnership pairs and co-occurrence with weights") {
+  auto x = run("Airbus SE and Boeing Co. compete. The Airbus-Boeing rivalry is old. Airbus and Boeing sell jets.");
+  const Relation* co = relation(x, "org:airbus", "co_occurs", "org:boeing");
+  REQUIRE(co);
+  CHECK(co->weight == doctest::Approx(1.5));
+  CHECK(co->evidence.size() == 3);
+  CHECK_FALSE(relation(x, "org:airbus", "partner_of", "org:boeing"));
+  auto y = run("Honda Motor Co. and Sony Group Corp. formed a venture. The Sony-Honda alliance makes cars.");
+  REQUIRE(entity(y, "Honda Motor"));
+  REQUIRE(entity(y, "Sony"));
+  CHECK(relation(y, entity(y, "Honda Motor")->id, "partner_of", entity(y, "Sony")->id));
+}
+
+TEST_CASE("based_in from X-based and based in") {
+  auto x = run("Kyoto-based Nintendo Co. grew. Spotify Technology SA, based in Stockholm, listed shares.");
+  CHECK(relation(x, "org:nintendo", "based_in", "loc:kyoto"));
+  CHECK(relation(x, "org:spotify-technology", "based_in", "loc:stockholm"));
+}
+
+}  // TEST_SUITE
+
+TEST_SUITE("extractor.events") {
+
+TEST_CASE("passive arrest inside a relative clause: the antecedent is the patient, the timex the date") {
+  auto x = run("The bank was hurt by the exit of former Acme Corp. CEO Jane Holloway, who was arrested in Brazil in "
+               "2017 on fraud charges.");
+  REQUIRE(!x.events.empty());
+  const Event* arrest = nullptr;
+  for (const auto& e : x.events)
+    if (e.type == "arrest") arrest = &e;
+  REQUIRE(arrest);
+  REQUIRE(arrest->date);
+  CHECK(*arrest->date == "2017");
+  CHECK(arrest->date_source == "text");
+  REQUIRE(arrest->participants.size() >= 2);
+  CHECK(arrest->participants[0].entity == "per:jane-holloway");
+  CHECK(arrest->participants[0].role == "patient");
+  CHECK(arrest->participants[1].entity == "loc:brazil");
+  CHECK(arrest->participants[1].role == "place");
+  CHECK(arrest->summary == "Jane Holloway arrested in Brazil");
+}
+
+TEST_CASE("present perfect takes the article date; negation and modals are marked") {
+  auto x = run("Globex Inc. has launched a new phone. Initech LLC did not acquire Globex. Acme Corp. may sell its unit.",
+               "2024-03-05");
+  REQUIRE(x.events.size() == 3);
+  CHECK(x.events[0].type == "launch");
+  REQUIRE(x.events[0].date);
+  CHECK(*x.events[0].date == "2024-03-05");
+  CHECK(x.events[0].date_source == "document");
+  CHECK(x.events[0].modality == "asserted");
+  CHECK(x.events[1].type == "acquisition");
+  CHECK(x.events[1].modality == "negated");
+  CHECK(x.events[2].type == "sale");
+  CHECK(x.events[2].modality == "hypothetical");
+  CHECK_FALSE(x.events[1].date);
+  CHECK(x.events[1].date_source == "none");
+}
+
+TEST_CASE("conjoined subjects are all participants") {
+  auto x = run("Globex Inc. and Initech LLC have abandoned their merger talks.", "2024-03-05");
+  REQUIRE(!x.events.empty());
+  CHECK(x.events[0].participants.size() == 2);
+  CHECK(x.events[0].summary.rfind("Globex and Initech abandoned", 0) == 0);
+}
+
+}  // TEST_SUITE
+
+TEST_SUITE("extractor.document") {
+
+TEST_CASE("offsets are byte spans into the text and sentences cover mentions") {
+  std::string text = "Zürich-based Acme AG hired Jean-Luc Picard in Geneva. He resigned in 2021.";
+  auto x = run(text);
+  for (const auto& e : x.entities)
+    for (const auto& m : e.mentions) {
+      CHECK(text.substr(m.start, m.end - m.start) == m.text);
+      REQUIRE(m.sentence < x.sentences.size());
+      CHECK(x.sentences[m.sentence].start <= m.start);
+      CHECK(m.end <= x.sentences[m.sentence].end);
+    }
+  for (const auto& t : x.timexes) CHECK(text.substr(t.start, t.end - t.start) == t.text);
+}
+
+TEST_CASE("same input, byte-identical JSON") {
+  std::string text = testsupport::slurp(testsupport::source_dir() + "/examples/nissan_renault.txt");
+  REQUIRE(!text.empty());
+  CHECK(to_json(run(text, "2023-02-07")) == to_json(run(text, "2023-02-07")));
+}
+
+TEST_CASE("rules override: a user gazetteer adds names without rebuilding") {
+  auto dir = testsupport::temp_dir("rules");
+  std::filesystem::create_directories(dir / "en" / "gazetteer");
+  testsupport::spit((dir / "en" / "gazetteer" / "mine.jsonl").string(),
+                    "{\"label\": \"MISC\", \"pattern\": \"Model Y\", \"id\": \"misc:model-y\"}\n");
+  RuleDirs dirs = RuleDirs::defaults();
+  dirs.add(dir);
+  auto ex = Extractor::load(dirs);
+  REQUIRE(ex.ok());
+  DocumentInfo info;
+  auto x = ex->extract("Tesla Inc. said the Model Y sold well.", info);
+  bool found = false;
+  for (const auto& e : x.entities) found = found || (e.id == "misc:model-y" && e.type == "MISC");
+  CHECK(found);
+  // A broken user rule file is an error that names the file and line.
+  testsupport::spit((dir / "en" / "gazetteer" / "bad.jsonl").string(), "{\"label\": \"ORG\"}\n");
+  auto bad = Extractor::load(dirs);
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().message.find("bad.jsonl:1") != std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("dateline gives the article date when none is passed") {
+  auto x = run("TOKYO, Feb. 6, 2023 - Nissan Motor Co. has agreed to a new deal.");
+  REQUIRE(x.document.date);
+  CHECK(*x.document.date == "2023-02-06");
+  CHECK(x.document.date_source == "dateline");
+}
+
+}  // TEST_SUITE
+
+// The seed article (issue 2): read from ../shared when present.
+TEST_CASE("seed article: entities, aliases, relations and the dated arrest" * doctest::test_suite("extractor.seed")) {
+  namespace fs = std::filesystem;
+  fs::path seeds = testsupport::shared_dir() + "/seeds";
+  if (!fs::is_directory(seeds)) {
+    MESSAGE("../shared/seeds not present: seed test skipped");
+    return;
+  }
+  std::string text;
+  for (const auto& f : fs::directory_iterator(seeds))
+    if (f.path().extension() == ".txt") text = testsupport::slurp(f.path().string());
+  REQUIRE(!text.empty());
+  auto x = run(text);
+  std::vector<std::string> got = names(x);
+  std::sort(got.begin(), got.end());
+  CHECK(got == std::vector<std::string>{"LOC:Japan", "ORG:Nissan", "ORG:Renault", "PER:Carlos Ghosn"});
+  REQUIRE(entity(x, "Nissan"));
+  CHECK(has_alias(*entity(x, "Nissan"), "Nissan Motor Co."));
+  CHECK(has_alias(*entity(x, "Renault"), "Renault SA"));
+  CHECK(has_alias(*entity(x, "Carlos Ghosn"), "Ghosn"));
+  CHECK(relation(x, "org:nissan", "partner_of", "org:renault"));
+  const Relation* g1 = relation(x, "per:carlos-ghosn", "role_of", "org:nissan");
+  const Relation* g2 = relation(x, "per:carlos-ghosn", "role_of", "org:renault");
+  REQUIRE(g1);
+  REQUIRE(g2);
+  CHECK(g1->qualifier == "former CEO");
+  CHECK(g2->qualifier == "former CEO");
+  bool arrest = false;
+  for (const auto& e : x.events) {
+    if (e.type != "arrest") continue;
+    arrest = e.date && *e.date == "2018";
+    bool ghosn = false, japan = false;
+    for (const auto& p : e.participants) {
+      ghosn = ghosn || p.entity == "per:carlos-ghosn";
+      japan = japan || p.entity == "loc:japan";
+    }
+    CHECK(ghosn);
+    CHECK(japan);
+  }
+  CHECK(arrest);
+}
