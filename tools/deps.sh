@@ -7,6 +7,7 @@ STORYLINE_PACKAGES=(
   libcli11-dev                   # command line
   libre2-dev                     # linear-time regular expressions for the TIMEX3 rules
   doctest-dev                    # unit tests
+  libbenchmark-dev               # benchmarks (bench/)
   fonts-dejavu-core              # the diagrams' font
   python3                        # evaluation scripts
 )
