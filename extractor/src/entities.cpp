@@ -20,6 +20,7 @@ struct Cand {
   bool strong = false;
   bool hyphen_pair = false;
   bool acronym = false;
+  bool drop_unless_known = false;
   std::string user_id;
   std::size_t entity = static_cast<std::size_t>(-1);
 };
@@ -91,6 +92,23 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
       return;
     }
   }
+  if (n >= 2) {
+    auto first = lex.loc_heads.find(std::string(w.tv(c.tb)));
+    auto lastw = lex.loc_heads.find(last);
+    if ((first != lex.loc_heads.end() && first->second == "first") ||
+        (lastw != lex.loc_heads.end() && lastw->second == "last")) {
+      c.type = "LOC";
+      c.strong = true;
+      return;
+    }
+  }
+  if (n == 1 && w.toks[c.tb].has(kAllCaps)) {   // "LONDON" in a dateline
+    if (const auto* p = lex.places.match(w.text, w.toks, c.tb, c.te, true); p && p->tokens.size() == 1) {
+      c.type = "LOC";
+      c.strong = true;
+      return;
+    }
+  }
   std::string cue;
   if (w.is_cue_before(c.tb, sentence_begin, &cue)) {
     c.type = "PER";
@@ -116,11 +134,24 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
     c.type = "MISC";
     return;
   }
+  if (n == 1 && lex.is_demonym(w.tv(c.tb))) {
+    c.type = "MISC";
+    c.strong = true;
+    return;
+  }
   if (n == 1) {
     std::string_view t = w.tv(c.tb);
     if (w.toks[c.tb].has(kAllCaps) && t.size() <= 6) c.acronym = true;
+    if (w.common(c.tb) || t.size() == 1 || (t.size() == 2 && t[1] == '.'))
+      c.drop_unless_known = true;   // "Women", "Test", "NOTE", "N": a name only if known
     return;  // unknown single word: resolved by alias, else ORG
   }
+  // "Real Madrid", "Air France", "Bristol City": a name built on a place is an organisation.
+  for (std::size_t k = c.tb; k < c.te; ++k)
+    if (const auto* p = lex.places.match(w.text, w.toks, k, c.te, false); p && (k > c.tb || !lex.given_names.count(first))) {
+      c.type = "ORG";
+      return;
+    }
   c.type = all_common ? "MISC" : "PER";
 }
 
@@ -189,7 +220,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       else if (toks[k].has(kLower) && (kTitleLower.count(lw) || kConnectors.count(lw))) ++caps;  // "of" in titles
     }
     if (words >= 3 && upper * 10 >= words * 7) headline[s] = 2;
-    else if (words >= 4 && (caps + 1) * 10 >= words * 9) headline[s] = 1;
+    else if (s == 0 && words >= 4 && (caps + 1) * 10 >= words * 9) headline[s] = 1;   // a title-case headline
   }
 
   // Pass 1: chunks.
@@ -211,9 +242,21 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
           Cand c{k, k + p->tokens.size(), toks[k].start, toks[k + p->tokens.size() - 1].end, s, "LOC", true};
           w.cands.push_back(c);
           k = c.te;
-        } else {
-          ++k;
+          continue;
         }
+        // "ROBERTO DURAN": a given name and a surname in an upper-case line.
+        if (headline[s] == 2 && k + 1 < b && toks[k].has(kAllCaps) && toks[k + 1].has(kAllCaps) &&
+            !w.blocked[k + 1]) {
+          std::string word(w.tv(k));
+          std::string title = word.substr(0, 1) + ascii_lower(word.substr(1));
+          if (lex.given_names.count(title) && !w.common(k)) {
+            Cand c{k, k + 2, toks[k].start, toks[k + 1].end, s, "PER", true};
+            w.cands.push_back(c);
+            k += 2;
+            continue;
+          }
+        }
+        ++k;
         continue;
       }
       if (const auto* cue = lex.person_cues.match(text, toks, k, b, false)) {
@@ -233,7 +276,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
           continue;
         }
         if (toks[j].has(kDigit) && toks[j].has(kWord) && toks[j].has(kSpaceBefore) && j + 1 < b &&
-            !(toks[j + 1].has(kWord))) {
+            toks[j + 1].has(kWord) && toks[j + 1].has(kLower)) {
           ++j;  // "Flight 610", "Boeing 737" (the number ends the name)
           break;
         }
@@ -241,7 +284,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       }
       std::size_t end = j;
       // Leading function words and sentence-initial common words are not part of a name.
-      auto initial = [&](std::size_t t) {
+      auto initial = [&, a = a](std::size_t t) {  // copy: clang 14 cannot capture a structured binding
         for (std::size_t q = a; q < t; ++q)
           if (!toks[q].has(kPunct)) return false;
         return true;
@@ -260,6 +303,20 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         break;
       }
       while (end > k && kConnectors.count(std::string(w.tv(end - 1)))) --end;
+      // "Australian Tom Moody": a leading nationality word is its own (MISC) mention.
+      if (k + 1 < end) {
+        const auto* d = lex.demonyms.match(text, toks, k, end, false);
+        std::size_t dlen = d ? d->tokens.size() : lex.is_demonym(w.tv(k)) ? 1 : 0;
+        if (dlen > 0 && k + dlen < end && !lex.places.match(text, toks, k, end, false)) {
+          std::size_t de = k + dlen;
+          Cand rest{de, end, toks[de].start, toks[end - 1].end, s, "", false};
+          classify(w, rest, a);
+          if (rest.type != "ORG" && rest.type != "LOC") {
+            w.cands.push_back(Cand{k, de, toks[k].start, toks[de - 1].end, s, "MISC", true});
+            k = de;
+          }
+        }
+      }
       if (k < end) {
         Cand c{k, end, toks[k].start, toks[end - 1].end, s, "", false};
         classify(w, c, a);
@@ -428,6 +485,10 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         c.entity = static_cast<std::size_t>(-2);  // replaced by its parts
         continue;
       }
+    }
+    if (e == static_cast<std::size_t>(-1) && c.drop_unless_known) {
+      c.entity = static_cast<std::size_t>(-2);
+      continue;
     }
     if (e == static_cast<std::size_t>(-1)) {
       std::string type = c.type.empty() ? "ORG" : c.type;

@@ -55,6 +55,24 @@ const PhraseTable::Entry* PhraseTable::match(std::string_view text, const std::v
   return nullptr;
 }
 
+bool Lexicons::is_demonym(std::string_view word) const {
+  if (word.size() < 4) return false;
+  std::string w(word);
+  std::vector<Token> one{Token{0, static_cast<std::uint32_t>(w.size()), 0, kWord}};
+  if (const auto* d = demonyms.match(w, one, 0, 1, false); d && d->tokens.size() == 1) return true;
+  std::vector<std::string> forms = {w};
+  if (w.back() == 's') forms.push_back(w.substr(0, w.size() - 1));
+  for (const std::string& f : forms) {
+    if (country_names.count(f)) continue;   // the place itself is not its demonym
+    for (const auto& [strip, add] : demonym_rules) {
+      if (f.size() < strip.size() + 3 || f.compare(f.size() - strip.size(), strip.size(), strip) != 0) continue;
+      std::string stem = f.substr(0, f.size() - strip.size()) + add;
+      if (country_names.count(stem)) return true;
+    }
+  }
+  return false;
+}
+
 Result<Lexicons> Lexicons::load(const RuleDirs& dirs) {
   Lexicons lex;
   auto tsv = [&](const std::string& rel) -> Result<std::vector<std::vector<std::string>>> {
@@ -68,6 +86,10 @@ Result<Lexicons> Lexicons::load(const RuleDirs& dirs) {
   STORYLINE_LOAD(abbrev, "en/lexicon/abbreviations.tsv")
   STORYLINE_LOAD(non_entities, "en/lexicon/non_entities.tsv")
   STORYLINE_LOAD(places, "en/lexicon/places.tsv")
+  STORYLINE_LOAD(places_extra, "en/lexicon/places_extra.tsv")
+  STORYLINE_LOAD(loc_heads, "en/lexicon/loc_heads.tsv")
+  STORYLINE_LOAD(demonym_rules, "en/lexicon/demonym_rules.tsv")
+  STORYLINE_LOAD(religions, "en/lexicon/religions.tsv")
   STORYLINE_LOAD(cues, "en/lexicon/person_cues.tsv")
   STORYLINE_LOAD(demonyms, "en/lexicon/demonyms.tsv")
   STORYLINE_LOAD(suffixes, "en/lexicon/org_suffixes.tsv")
@@ -84,8 +106,16 @@ Result<Lexicons> Lexicons::load(const RuleDirs& dirs) {
   for (auto& row : *common) lex.common_words.insert(row[0]);
   for (auto& row : *suffixes) lex.org_suffixes[row[0]] = row.size() > 1 ? row[1] : row[0];
   for (auto& row : *heads) lex.org_heads[row[0]] = row.size() > 1 ? row[1] : "any";
-  for (auto& row : *places)
-    lex.places.add(row[0], row.size() > 1 ? row[1] : "LOC", row.size() > 2 ? row[2] : "", lex.text);
+  for (auto* list : {&*places_extra, &*places})   // hand-written first: they win on duplicates
+    for (auto& row : *list)
+      lex.places.add(row[0], row.size() > 1 ? row[1] : "LOC", row.size() > 2 ? row[2] : "", lex.text);
+  for (auto& row : *loc_heads) lex.loc_heads[row[0]] = row.size() > 1 ? row[1] : "last";
+  for (auto* list : {&*places_extra, &*places})
+    for (auto& row : *list)
+      if (row.size() > 2 && (row[2] == "country" || row[2] == "region") && row[0].find(' ') == std::string::npos)
+        lex.country_names.insert(row[0]);
+  for (auto& row : *demonym_rules) lex.demonym_rules.emplace_back(row[0], row.size() > 1 ? row[1] : "");
+  for (auto& row : *religions) lex.demonyms.add(row[0], "", "religion", lex.text);
   for (auto& row : *cues) lex.person_cues.add(row[0], row.size() > 1 ? row[1] : "title", "", lex.text);
   for (auto& row : *demonyms) lex.demonyms.add(row[0], row.size() > 1 ? row[1] : "", "", lex.text);
 

@@ -45,9 +45,16 @@ struct Lexicons {
   PhraseTable demonyms;        // value: place name
   std::unordered_map<std::string, std::string> org_suffixes;   // surface -> canonical
   std::unordered_map<std::string, std::string> org_heads;      // word -> any | last | first
+  std::unordered_map<std::string, std::string> loc_heads;      // word -> last | first
   std::unordered_set<std::string> given_names;
   std::unordered_set<std::string> common_words;   // lower-case English words
   std::unordered_set<std::string> non_entities;   // "The", "But", ...
+  std::unordered_set<std::string> country_names;  // one-word countries and regions ("Rwanda")
+  std::vector<std::pair<std::string, std::string>> demonym_rules;   // strip, add
+
+  // "Rwandan", "Iraqis", "Sudanese": a listed demonym or religion word, or a word that the
+  // demonym rules turn into a one-word country or region.
+  bool is_demonym(std::string_view word) const;
 
   // Loads en/lexicon/*.tsv and en/gazetteer/*.jsonl; Error{"rules.*"} naming the file and line.
   static Result<Lexicons> load(const RuleDirs& dirs);
