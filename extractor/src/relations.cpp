@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -18,6 +19,59 @@ struct Item {
   std::size_t start = 0, end = 0;  // bytes
   std::string lower;               // TOK: lower-cased text
 };
+
+}  // namespace
+
+// "succeeded him", "replaced her with Hunt": an object pronoun stands for the most recent person
+// named before it who is not the subject of its own clause. The subject is the nearest person
+// named since the last clause break (", and", ";") outside asides, else the sentence's first
+// person. Only him/her in object position (her before a noun is a possessive).
+std::optional<std::size_t> resolve_object_pronoun(const DocContext& ctx, std::size_t k) {
+  const auto& toks = *ctx.tokens;
+  std::string w = ascii_lower(toks[k].view(ctx.text));
+  if (w != "him" && w != "her") return std::nullopt;
+  if (w == "her" && k + 1 < toks.size() && toks[k + 1].sentence == toks[k].sentence) {
+    static const std::vector<std::string> after = {"as", "with", "to", "on", "in", "at", "after", "for", "by",
+                                                   "from", "and", "that", "of", "before", "when"};
+    std::string next = ascii_lower(toks[k + 1].view(ctx.text));
+    if (!toks[k + 1].has(kPunct) && std::find(after.begin(), after.end(), next) == after.end())
+      return std::nullopt;
+  }
+  const auto& mentions = ctx.entities->mentions;
+  const auto& ents = ctx.entities->entities;
+  const std::size_t s = toks[k].sentence;
+  std::size_t sb = k;
+  while (sb > 0 && toks[sb - 1].sentence == s) --sb;
+  // Clause start: after the last ", and" / ";" before the pronoun.
+  std::size_t clause = sb;
+  for (std::size_t q = sb; q + 1 < k; ++q) {
+    std::string v = ascii_lower(toks[q].view(ctx.text));
+    if (v == ";" || (v == "," && ascii_lower(toks[q + 1].view(ctx.text)) == "and")) clause = q + 1;
+  }
+  std::optional<std::size_t> subject;
+  for (const auto& m : mentions) {
+    if (m.tok_begin >= k) break;
+    if (m.sentence != s || ents[m.entity].type != "PER") continue;
+    if (m.tok_begin >= clause && !subject) subject = m.entity;
+  }
+  if (!subject) {
+    for (const auto& m : mentions)
+      if (m.sentence == s && m.tok_begin < k && ents[m.entity].type == "PER") {
+        subject = m.entity;
+        break;
+      }
+  }
+  std::optional<std::size_t> best;
+  for (const auto& m : mentions) {
+    if (m.tok_begin >= k) break;
+    if (ents[m.entity].type != "PER" || (subject && m.entity == *subject)) continue;
+    if (m.sentence + 2 < s) continue;   // no further back than the previous two sentences
+    best = m.entity;
+  }
+  return best;
+}
+
+namespace {
 
 std::vector<Item> build_items(const DocContext& ctx, std::size_t tb, std::size_t te,
                               std::vector<MentionSpan>::const_iterator& mit) {
@@ -62,6 +116,11 @@ std::vector<Item> build_items(const DocContext& ctx, std::size_t tb, std::size_t
     it.start = toks[k].start;
     it.end = toks[k].end;
     it.lower = ascii_lower(toks[k].view(ctx.text));
+    if (auto who = resolve_object_pronoun(ctx, k)) {
+      it.ent = true;
+      it.entity = *who;
+      it.type = "PER";
+    }
     items.push_back(it);
     ++k;
   }
@@ -69,7 +128,7 @@ std::vector<Item> build_items(const DocContext& ctx, std::size_t tb, std::size_t
 }
 
 struct Elem {
-  enum Kind { kEnt, kEntList, kClass, kLit, kSkip } kind = kLit;
+  enum Kind { kEnt, kEntList, kClass, kLit, kSkip, kNotList, kNotLit } kind = kLit;
   std::string type;                 // PER | ORG | LOC | MISC | ENT
   std::string cls;                  // @class
   std::vector<std::string> alts;    // literals
@@ -103,20 +162,38 @@ struct RelationRules::Impl {
   PhraseTable words;   // value: class
   std::vector<Rule> rules;
 
+  // One phrase of class `cls` at items[i]: the longest entry of person_cues (roles) or of
+  // relations/words.tsv; returns the number of items it covers (0 = none).
+  std::size_t match_one_class(const DocContext& ctx, const std::vector<Item>& items, std::size_t i,
+                              const std::string& cls, std::size_t sentence_end) const {
+    if (i >= items.size() || items[i].ent) return 0;
+    const auto& toks = *ctx.tokens;
+    std::size_t best = 0;
+    for (const PhraseTable* table : {&lex->person_cues, &words}) {
+      const PhraseTable::Entry* e = table->match(ctx.text, toks, items[i].tb, sentence_end, true);
+      if (!e || e->value != cls) continue;
+      std::size_t n = e->tokens.size();
+      if (i + n > items.size()) continue;
+      bool ok = true;
+      for (std::size_t q = 0; q < n; ++q)
+        if (items[i + q].ent || items[i + q].tb != items[i].tb + q) ok = false;
+      if (ok) best = std::max(best, n);
+    }
+    return best;
+  }
+
   // Matches a class phrase at items[i]; returns the number of items consumed (0 = no match).
   std::size_t match_class(const DocContext& ctx, const std::vector<Item>& items, std::size_t i, const std::string& cls,
                           std::size_t sentence_end, std::string* text) const {
-    if (i >= items.size() || items[i].ent) return 0;
-    const PhraseTable& table = cls == "role" ? lex->person_cues : words;
-    const auto& toks = *ctx.tokens;
-    // Try every entry length by asking for the longest match, then checking the class.
-    const PhraseTable::Entry* e = table.match(ctx.text, toks, items[i].tb, sentence_end, true);
-    if (!e) return 0;
-    if (cls == "role" ? e->value != "role" : e->value != cls) return 0;
-    std::size_t n = e->tokens.size();
-    if (i + n > items.size()) return 0;
-    for (std::size_t q = 0; q < n; ++q)
-      if (items[i + q].ent || items[i + q].tb != items[i].tb + q) return 0;
+    std::size_t n = match_one_class(ctx, items, i, cls, sentence_end);
+    if (n == 0) return 0;
+    // Roles run in lists: "chairman and chief executive", "founder, chairman and CEO".
+    while (cls == "role" && i + n + 1 < items.size() && !items[i + n].ent &&
+           (items[i + n].lower == "and" || items[i + n].lower == ",")) {
+      std::size_t more = match_one_class(ctx, items, i + n + 1, cls, sentence_end);
+      if (more == 0) break;
+      n += 1 + more;
+    }
     std::string s(ctx.text.substr(items[i].start, items[i + n - 1].end - items[i].start));
     bool upper = std::all_of(s.begin(), s.end(), [](char c) { return !(c >= 'a' && c <= 'z'); });
     *text = upper ? s : ascii_lower(s);
@@ -132,10 +209,24 @@ struct RelationRules::Impl {
     const Elem& e = r.elems[ei];
     if (e.kind == Elem::kSkip) {
       for (int n = 0; n <= e.skip; ++n) {
-        if (n > 0 && (ii + n - 1 >= items.size() || items[ii + n - 1].ent)) break;
+        // Skips cross words and MISC mentions ("the British chip designer"), never other entities.
+        if (n > 0 && (ii + n - 1 >= items.size() || (items[ii + n - 1].ent && items[ii + n - 1].type != "MISC"))) break;
         if (match(ctx, items, r, ei + 1, ii + n, sentence_end, st)) return true;
       }
       return false;
+    }
+    if (e.kind == Elem::kNotList) {
+      // "!list": the previous entity does not go on into a list ("Yokohama, Japan." but not
+      // "Louisiana, Mississippi, Alabama").
+      bool list = ii < items.size() && !items[ii].ent &&
+                  (items[ii].lower == "and" || items[ii].lower == "or" ||
+                   (items[ii].lower == "," && ii + 1 < items.size() && items[ii + 1].ent));
+      return !list && match(ctx, items, r, ei + 1, ii, sentence_end, st);
+    }
+    if (e.kind == Elem::kNotLit) {
+      bool hit = ii < items.size() && !items[ii].ent &&
+                 std::find(e.alts.begin(), e.alts.end(), items[ii].lower) != e.alts.end();
+      return !hit && match(ctx, items, r, ei + 1, ii, sentence_end, st);
     }
     if (e.optional && match(ctx, items, r, ei + 1, ii, sentence_end, st)) return true;
     if (ii >= items.size()) return false;
@@ -201,6 +292,22 @@ Result<Elem> parse_elem(const std::string& raw, std::map<std::string, int>& seen
       e.skip = std::stoi(s.substr(2));
     } catch (...) {
       return Error{"rules.pattern", where + ": bad skip '" + raw + "'"};
+    }
+    return e;
+  }
+  if (s == "!list") {
+    e.kind = Elem::kNotList;
+    return e;
+  }
+  if (s.size() > 1 && s[0] == '!') {
+    e.kind = Elem::kNotLit;
+    s = s.substr(1);
+    std::size_t p = 0;
+    while (p <= s.size()) {
+      std::size_t bar = s.find('|', p);
+      if (bar == std::string::npos) bar = s.size();
+      e.alts.push_back(ascii_lower(s.substr(p, bar - p)));
+      p = bar + 1;
     }
     return e;
   }

@@ -27,6 +27,10 @@ struct DocContext {
   std::optional<std::string> document_date;   // YYYY-MM-DD
 };
 
+// The person an object pronoun ("succeeded him") at token k stands for: an entity index, or
+// nullopt when token k is no such pronoun or nobody fits. Shared by events and relations.
+std::optional<std::size_t> resolve_object_pronoun(const DocContext& ctx, std::size_t k);
+
 class RelationRules {
  public:
   static Result<RelationRules> load(const RuleDirs& dirs, std::shared_ptr<const Lexicons> lex);
