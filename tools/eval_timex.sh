@@ -1,9 +1,11 @@
 #!/bin/sh
 # Scores the TIMEX3 tagger on the TempEval-3 dev set (shared/eval/timex/dev) end to end:
-# dump each document's text and DCT, run `storyline extract` on it, score with score_timex.py.
+# dump each document's text and DCT, run `storyline extract --jsonl` once over all of them (one
+# {"id","date","text"} line per document), score the `timexes` with score_timex.py.
 #
 #   tools/eval_timex.sh build/storyline [GOLD_DIR] [--errors|--json|--per-doc]
 #
+# EVAL_TIMEX_KEEP=DIR keeps the per-document predictions in DIR for inspection.
 # Exit status: the scorer's (0 ok, 2 bad input); 2 when the binary or gold folder is missing.
 set -eu
 
@@ -21,17 +23,32 @@ trap 'rm -rf "$work"' EXIT INT TERM
 mkdir -p "$work/text" "$work/pred" "$work/raw"
 python3 "$scorer" --dump-text "$gold" "$work/text" >/dev/null 2>&1
 
-failed=0
-for txt in "$work/text"/*.txt; do
-  doc=$(basename "$txt" .txt)
-  dct=$(cut -c1-10 "$work/text/$doc.dct")
-  if ! "$bin" extract "$txt" --date "$dct" -o "$work/raw/$doc.json" 2>>"$work/stderr"; then
-    failed=$((failed + 1))
-    continue
-  fi
-  # Keep only what the scorer reads (timexes), whatever else the extraction carries.
-  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); json.dump({"timexes": d.get("timexes", [])}, open(sys.argv[2], "w"))' \
-    "$work/raw/$doc.json" "$work/pred/$doc.json"
-done
-[ "$failed" -eq 0 ] || { echo "eval_timex: $failed documents failed; first errors:" >&2; head -5 "$work/stderr" >&2; }
+# One JSON Lines input; the DCT's date part is the document date.
+python3 - "$work/text" "$work/all.jsonl" <<'PY'
+import glob, json, os, sys
+src, dst = sys.argv[1], sys.argv[2]
+with open(dst, "w", encoding="utf-8") as out:
+    for txt in sorted(glob.glob(os.path.join(src, "*.txt"))):
+        doc = os.path.basename(txt)[:-4]
+        with open(txt, encoding="utf-8", newline="") as f:
+            text = f.read()
+        with open(txt[:-4] + ".dct", encoding="utf-8") as f:
+            dct = f.read().strip()[:10]
+        out.write(json.dumps({"id": doc, "date": dct, "text": text}) + "\n")
+PY
+if ! "$bin" extract --jsonl "$work/all.jsonl" --out-dir "$work/raw" --quiet 2>"$work/stderr"; then
+  echo "eval_timex: extraction failed:" >&2
+  head -5 "$work/stderr" >&2
+  exit 2
+fi
+# Keep only what the scorer reads (timexes), whatever else the extraction carries.
+python3 - "$work/raw" "$work/pred" <<'PY'
+import glob, json, os, sys
+for p in glob.glob(os.path.join(sys.argv[1], "*.json")):
+    with open(p, encoding="utf-8") as f:
+        d = json.load(f)
+    with open(os.path.join(sys.argv[2], os.path.basename(p)), "w", encoding="utf-8") as f:
+        json.dump({"timexes": d.get("timexes", [])}, f)
+PY
+if [ -n "${EVAL_TIMEX_KEEP:-}" ]; then mkdir -p "$EVAL_TIMEX_KEEP" && cp "$work/pred"/*.json "$EVAL_TIMEX_KEEP"/; fi
 python3 "$scorer" "$gold" "$work/pred" "$@"

@@ -39,6 +39,7 @@ std::string unresolved(const std::string& unit) {
   if (unit == "weekago") return "XXXX-WXX";
   if (unit == "pastquarter") return "XXXX-QX";
   if (unit == "week") return "XXXX-WXX";
+  if (unit == "weekend") return "XXXX-WXX-WE";
   if (unit == "quarter") return "XXXX-QX";
   if (unit == "half") return "XXXX-HX";
   if (unit == "decade") return "XXX";
@@ -53,7 +54,10 @@ int season_month(const std::string& s) {
 // `args`: the ':'-separated arguments after the unit ("5", "5:p", "11:4:4", "SU").
 // The year that puts month `m` nearest to the anchor (news convention: "Nov. 25" in a January
 // article is last November); ties go to the past.
-int near_year(const Ymd& a, int m) {
+// With a future cue ("will", "scheduled", "by") the next occurrence of the month, the current one
+// included.
+int near_year(const Ymd& a, int m, bool future) {
+  if (future) return m >= a.m ? a.y : a.y + 1;
   const int ahead = 4;  // months ahead still read as "upcoming" (tuned on news: past bias)
   const int diff = m - a.m;
   if (diff > ahead) return a.y - 1;
@@ -77,18 +81,31 @@ std::string apply(const std::string& unit, long n, const std::vector<std::string
   if (unit == "near") {
     const int m = arg(0);
     if (m < 1 || m > 12) return "XXXX-XX";
-    return fmt("%04d-%02d", near_year(a, m), m);
+    return fmt("%04d-%02d", near_year(a, m, future), m);
   }
   if (unit == "nearyear") {
     const int m = arg(0);
     if (m < 1 || m > 12) return "XXXX";
-    return fmt("%04d", near_year(a, m));
+    return fmt("%04d", near_year(a, m, future));
   }
   if (unit == "nearmd") {  // args "MM-DD"
     const std::string md = args.empty() ? "" : args[0];
     const int m = std::atoi(md.c_str());
     if (m < 1 || m > 12 || md.size() != 5) return "XXXX-" + md;
-    return fmt("%04d-", near_year(a, m)) + md;
+    return fmt("%04d-", near_year(a, m, future)) + md;
+  }
+  if (unit == "weekend") {
+    // The weekend (ISO week "YYYY-Www-WE") nearest the anchor: on a Saturday or Sunday the current
+    // one; otherwise the one just past, or the coming one with a future cue (or ':f').
+    const std::string dir = args.empty() ? "" : args[0];
+    const long base = days_from_civil(a.y, a.m, a.d);
+    const long wd = weekday_of(base);
+    const bool fut = dir == "f" || (dir.empty() && future);
+    long day = base;
+    if (dir == "p") day = base - 7;
+    else if (dir == "f") day = wd >= 6 ? base + 7 : base;
+    else if (wd < 6 && !fut) day = base - 7;
+    return iso_week(day) + "-WE";
   }
   if (unit == "pastquarter") {
     const int q = arg(0);
@@ -141,7 +158,7 @@ std::string apply(const std::string& unit, long n, const std::vector<std::string
     // args: month, ISO weekday, n-th occurrence in that month of the anchor's year.
     const int m = arg(0), wd = arg(1), nth = arg(2);
     if (m < 1 || m > 12 || wd < 1 || wd > 7 || nth < 1 || nth > 5) return "XXXX-XX-XX";
-    const long first = days_from_civil(near_year(a, m), m, 1);
+    const long first = days_from_civil(near_year(a, m, future), m, 1);
     const long delta = (wd - weekday_of(first) + 7) % 7;
     int y, mm, d;
     civil_from_days(first + delta + 7L * (nth - 1), y, mm, d);
@@ -192,8 +209,11 @@ bool future_context(std::string_view before, std::string_view after) {
   if (before.size() > 80) before = before.substr(before.size() - 80);
   const std::string b = " " + lower(before) + " ";
   const std::string f = lower(after);
-  static const char* kCues[] = {" will ", "'ll ", " next ", " scheduled ", " going to ",
-                                " to be held ", " shall ", " upcoming "};
+  static const char* kCues[] = {" will ",        "'ll ",        " next ",        " scheduled ",
+                                " going to ",    " to be held ", " shall ",       " upcoming ",
+                                " set to ",      " planned to ", " planning to ", " plans to ",
+                                " plan to ",     " expected to "," as soon as ",  " as early as ",
+                                " is to ",       " are to ",     " until ",       " due to "};
   for (const char* cue : kCues)
     if (b.find(cue) != std::string::npos) return true;
   (void)f;
