@@ -581,6 +581,9 @@ std::vector<Timex> TimexTagger::tag(std::string_view text, const std::vector<Sen
   if (dct) doc = timex_internal::parse_ymd(*dct);
   anchor.dct = doc;
   anchor.ref = doc;
+  // Earnings reports: a document that mentions fiscal quarters more than once reads "a year ago"
+  // as the same quarter a year back, even far from the word "quarter".
+  const bool doc_quarters = timex_internal::quarter_mentions(text) >= 2;
   std::size_t si = 0;
   for (const auto& c : kept) {
     const CompiledRule& r = impl_->rules[c.rule];
@@ -592,7 +595,7 @@ std::vector<Timex> TimexTagger::tag(std::string_view text, const std::vector<Sen
       const std::size_t sent_end = sentences.empty() ? text.size() : std::max(sentences[si].end, c.end);
       const std::size_t ws = std::max(sent_start, c.start > 200 ? c.start - 200 : 0);
       const std::size_t we = std::min(sent_end, c.end + 200);
-      anchor.quarter_context = timex_internal::quarter_context(text.substr(ws, we - ws));
+      anchor.quarter_context = timex_internal::quarter_context(text.substr(ws, we - ws)) || doc_quarters;
     }
     Timex t;
     t.start = c.start;

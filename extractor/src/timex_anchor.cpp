@@ -209,22 +209,50 @@ bool future_context(std::string_view before, std::string_view after) {
   if (before.size() > 80) before = before.substr(before.size() - 80);
   const std::string b = " " + lower(before) + " ";
   const std::string f = lower(after);
+  // A past-tense verb right before the expression ("said Friday", "met on Monday") wins over cues
+  // further back (quotes: "... will concentrate on ...," he said Friday).
+  {
+    std::vector<std::string> words;
+    std::string w;
+    for (char c : b) {
+      if (std::isalpha(static_cast<unsigned char>(c))) w += c;
+      else if (!w.empty()) { words.push_back(w); w.clear(); }
+    }
+    while (!words.empty() && (words.back() == "on" || words.back() == "early" || words.back() == "late" ||
+                              words.back() == "until" || words.back() == "since"))
+      words.pop_back();
+    if (!words.empty()) {
+      const std::string& v = words.back();
+      static const char* kFutureVerbs[] = {"scheduled", "planned", "expected", "slated", "postponed",
+                                           "delayed", "adjourned", "deferred"};
+      bool future_verb = false;
+      for (const char* fv : kFutureVerbs) future_verb = future_verb || v == fv;
+      const bool past = v == "said" || v == "told" || v == "met" || v == "was" || v == "were" ||
+                        v == "began" || v == "took" || v == "made" || v == "held" || v == "left" ||
+                        (v.size() > 3 && v.compare(v.size() - 2, 2, "ed") == 0 && !future_verb);
+      if (past) return false;
+    }
+  }
   static const char* kCues[] = {" will ",        "'ll ",        " next ",        " scheduled ",
                                 " going to ",    " to be held ", " shall ",       " upcoming ",
                                 " set to ",      " planned to ", " planning to ", " plans to ",
                                 " plan to ",     " expected to "," as soon as ",  " as early as ",
-                                " is to ",       " are to ",     " until ",       " due to "};
+                                " is to ",       " are to ",     " due to "};
   for (const char* cue : kCues)
-    if (b.find(cue) != std::string::npos) return true;
+    for (std::size_t i = b.find(cue); i != std::string::npos; i = b.find(cue, i + 1))
+      if (b.compare(i, 8, " next to") != 0) return true;  // "next to the embassy" is a place
   (void)f;
   return false;
 }
 
-bool quarter_context(std::string_view window) {
-  for (std::size_t i = window.find("uarter"); i != std::string_view::npos; i = window.find("uarter", i + 1))
-    if (i > 0 && (window[i - 1] == 'q' || window[i - 1] == 'Q')) return true;
-  return false;
+int quarter_mentions(std::string_view text) {
+  int n = 0;
+  for (std::size_t i = text.find("uarter"); i != std::string_view::npos; i = text.find("uarter", i + 1))
+    if (i > 0 && (text[i - 1] == 'q' || text[i - 1] == 'Q')) ++n;
+  return n;
 }
+
+bool quarter_context(std::string_view window) { return quarter_mentions(window) > 0; }
 
 std::string resolve_value(const std::string& value, const Anchor& a) {
   std::string out;

@@ -41,6 +41,7 @@ bool future_context(std::string_view before, std::string_view after);
 
 // True when the window mentions a fiscal quarter.
 bool quarter_context(std::string_view window);
+int quarter_mentions(std::string_view text);  // how often "quarter" occurs
 
 // Resolves the bracketed functions of an underspecified value:
 //   [year|month|day|week|quarter|half|decade|century(+N|-N)]  relative to the dct,
