@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <set>
 
 #include "io.hpp"
 #include "storyline/extractor/extractor.hpp"
@@ -43,6 +44,10 @@ std::optional<Loaded> load_and_extract(const Common& c) {
   l.docs = read_inputs(c.inputs, io, problems);
   for (const auto& p : problems) fail(p);
   l.problems = !problems.empty();
+  if (l.problems && !c.keep_going) {
+    fail("stopped at the first bad input (--no-keep-going); nothing written");
+    return std::nullopt;
+  }
   if (l.docs.empty()) return std::nullopt;
   bool progress = !c.quiet && stderr_is_tty() && l.docs.size() > 1;
   std::size_t bytes = 0;
@@ -53,7 +58,14 @@ std::optional<Loaded> load_and_extract(const Common& c) {
     info.source = d.source;
     info.date = d.date;
     info.date_source = d.date_source;
-    l.extractions.push_back(ex->extract(d.text, info));
+    std::size_t cut = 0;
+    extractor::ExtractOptions eo;
+    eo.max_sentence_tokens = c.max_sentence_tokens;
+    eo.sentences_cut = &cut;
+    l.extractions.push_back(ex->extract(d.text, info, eo));
+    if (cut > 0 && !c.quiet)
+      std::cerr << "storyline: warning: " << d.source << ": " << cut << " sentence(s) longer than "
+                << c.max_sentence_tokens << " tokens cut into pieces (see --max-sentence-tokens)\n";
     bytes += d.text.size();
     if (progress && (i % 16 == 15 || i + 1 == l.docs.size()))
       std::cerr << "\rstoryline: " << (i + 1) << "/" << l.docs.size() << " documents, " << bytes / 1000000.0
@@ -84,6 +96,7 @@ std::string safe_file_name(const std::string& id) {
     out.push_back(ok ? ch : '_');
   }
   while (!out.empty() && out.front() == '.') out.front() = '_';
+  if (out.size() > 200) out.resize(200);   // file names are limited to 255 bytes
   return out.empty() ? "_" : out;
 }
 
@@ -99,8 +112,11 @@ int run_extract(const Common& c, const ExtractOptions& o) {
       fail(o.out_dir + ": output folder does not exist");
       return 1;
     }
+    std::set<std::string> used;   // "a/b" and "a_b" must not overwrite each other
     for (const auto& x : loaded->extractions) {
-      std::string path = (std::filesystem::path(o.out_dir) / (safe_file_name(x.document.id) + ".json")).string();
+      std::string base = safe_file_name(x.document.id), name = base;
+      for (int k = 2; !used.insert(name).second; ++k) name = base + "-" + std::to_string(k);
+      std::string path = (std::filesystem::path(o.out_dir) / (name + ".json")).string();
       auto w = write_output(path, extractor::to_json(x) + "\n");
       if (!w) {
         fail(w.error().message);
@@ -165,6 +181,15 @@ int run_diagram(const Common& c, const DiagramOptions& o, Diagram which) {
     if (o.top || o.min_weight > 0 || !o.focus.empty() || o.no_cooccurrence) g = graph::filter_graph(g, fo);
     if (!o.focus.empty() && g.nodes.empty()) {
       fail("--focus '" + o.focus + "': no entity with that name, alias or id");
+      return 1;
+    }
+    const bool layout = format != "json" && format != "graphml";
+    if (layout && o.max_entities > 0 && g.nodes.size() > o.max_entities) {
+      fail("the diagram would have " + std::to_string(g.nodes.size()) + " entities and " +
+           std::to_string(g.edges.size()) + " relations, more than --max-entities " +
+           std::to_string(o.max_entities) + " allows (its layout would take too long); draw fewer with --top " +
+           std::to_string(std::min<std::size_t>(o.max_entities, 100)) +
+           " or --min-weight 2, or raise --max-entities; -o x.json and -o x.graphml need no layout");
       return 1;
     }
     if (format == "json") bytes = graph::to_json(g) + "\n";

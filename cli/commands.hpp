@@ -13,6 +13,8 @@ struct Common {
   std::vector<std::string> rules;
   bool jsonl = false;
   std::size_t max_bytes = 64u << 20;
+  std::size_t max_sentence_tokens = 2000;   // longer sentences are cut (bounded work); 0 = no limit
+  bool keep_going = true;   // false: the first bad document stops the run, nothing is written
   std::string output;
   bool quiet = false;
 };
@@ -31,6 +33,7 @@ struct DiagramOptions {
   std::string focus;
   int depth = 1;
   bool no_cooccurrence = false;
+  std::size_t max_entities = 1000;   // a drawn graph with more entities is refused (layout time)
   std::optional<int> from_year, to_year;
   bool all_modalities = false;
 };

@@ -61,6 +61,23 @@ bool read_all(std::istream& in, std::size_t limit, std::string& out, bool& too_b
   return !in.bad();
 }
 
+// A document id as it may appear in a one-line message: quoted, control bytes escaped, at most 80 bytes.
+std::string printable_id(const std::string& id) {
+  std::string out = "'";
+  for (std::size_t i = 0; i < id.size() && i < 80; ++i) {
+    unsigned char c = static_cast<unsigned char>(id[i]);
+    if (c < 0x20 || c == 0x7f || c == '\'' || c == '\\') {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  if (id.size() > 80) out += "...";
+  return out + "'";
+}
+
 std::string stem_id(const std::string& path) {
   if (path == "-") return "stdin";
   std::string s = fs::path(path).filename().string();
@@ -72,6 +89,53 @@ std::string stem_id(const std::string& path) {
 }
 
 }  // namespace
+
+void parse_jsonl(const std::string& data, const std::string& path, const InputOptions& options,
+                 std::vector<InputDoc>& docs, std::vector<std::string>& problems) {
+  // JSON Lines: {"id","date","text"} per line; a bad line is reported and skipped.
+  const std::string name = path == "-" ? "<stdin>" : path;
+  std::size_t pos = 0, line_no = 0;
+  if (data.empty()) problems.push_back(name + ": empty input (no documents)");
+  while (pos < data.size()) {
+    std::size_t nl = data.find('\n', pos);
+    if (nl == std::string::npos) nl = data.size();
+    std::string line = data.substr(pos, nl - pos);
+    pos = nl + 1;
+    ++line_no;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    const std::string loc = name + ":" + std::to_string(line_no);
+    std::string where = loc;
+    nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) { problems.push_back(where + ": not a JSON object"); continue; }
+    if (j.contains("id") && (j["id"].is_string() || j["id"].is_number_integer()))
+      where += " (id " + printable_id(j["id"].is_string() ? j["id"].get<std::string>() : j["id"].dump()) + ")";
+    if (!j.contains("text") || !j["text"].is_string()) {
+      problems.push_back(where + ": no string field \"text\"");
+      continue;
+    }
+    InputDoc d;
+    d.text = j["text"].get<std::string>();
+    if (std::string why = check_text(d.text); !why.empty()) { problems.push_back(where + ": " + why); continue; }
+    if (d.text.size() > options.max_bytes) {
+      problems.push_back(where + ": text larger than the limit of " + std::to_string(options.max_bytes) + " bytes");
+      continue;
+    }
+    if (j.contains("id") && j["id"].is_string()) d.id = j["id"].get<std::string>();
+    else if (j.contains("id") && j["id"].is_number_integer()) d.id = std::to_string(j["id"].get<long long>());
+    else d.id = stem_id(path) + "-" + std::to_string(line_no);
+    d.source = loc;
+    if (options.date) {
+      d.date = options.date;
+      d.date_source = "option";
+    } else if (j.contains("date") && j["date"].is_string()) {
+      std::string date = j["date"].get<std::string>().substr(0, 10);
+      if (!valid_date(date)) { problems.push_back(where + ": bad \"date\" (want YYYY-MM-DD)"); continue; }
+      d.date = date;
+      d.date_source = "jsonl";
+    }
+    docs.push_back(std::move(d));
+  }
+}
 
 std::vector<InputDoc> read_inputs(const std::vector<std::string>& paths, const InputOptions& options,
                                   std::vector<std::string>& problems) {
@@ -110,45 +174,7 @@ std::vector<InputDoc> read_inputs(const std::vector<std::string>& paths, const I
       docs.push_back(std::move(d));
       continue;
     }
-    // JSON Lines: {"id","date","text"} per line; a bad line is reported and skipped.
-    std::size_t pos = 0, line_no = 0;
-    if (data.empty()) problems.push_back(name + ": empty input (no documents)");
-    while (pos < data.size()) {
-      std::size_t nl = data.find('\n', pos);
-      if (nl == std::string::npos) nl = data.size();
-      std::string line = data.substr(pos, nl - pos);
-      pos = nl + 1;
-      ++line_no;
-      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-      std::string where = name + ":" + std::to_string(line_no);
-      nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
-      if (j.is_discarded() || !j.is_object()) { problems.push_back(where + ": not a JSON object"); continue; }
-      if (!j.contains("text") || !j["text"].is_string()) {
-        problems.push_back(where + ": no string field \"text\"");
-        continue;
-      }
-      InputDoc d;
-      d.text = j["text"].get<std::string>();
-      if (std::string why = check_text(d.text); !why.empty()) { problems.push_back(where + ": " + why); continue; }
-      if (d.text.size() > options.max_bytes) {
-        problems.push_back(where + ": text larger than the limit of " + std::to_string(options.max_bytes) + " bytes");
-        continue;
-      }
-      if (j.contains("id") && j["id"].is_string()) d.id = j["id"].get<std::string>();
-      else if (j.contains("id") && j["id"].is_number_integer()) d.id = std::to_string(j["id"].get<long long>());
-      else d.id = stem_id(path) + "-" + std::to_string(line_no);
-      d.source = where;
-      if (options.date) {
-        d.date = options.date;
-        d.date_source = "option";
-      } else if (j.contains("date") && j["date"].is_string()) {
-        std::string date = j["date"].get<std::string>().substr(0, 10);
-        if (!valid_date(date)) { problems.push_back(where + ": bad \"date\" (want YYYY-MM-DD)"); continue; }
-        d.date = date;
-        d.date_source = "jsonl";
-      }
-      docs.push_back(std::move(d));
-    }
+    parse_jsonl(data, path, options, docs, problems);
   }
   // Unique ids, in input order.
   std::map<std::string, int> seen;

@@ -28,6 +28,11 @@ struct InputOptions {
 std::vector<InputDoc> read_inputs(const std::vector<std::string>& paths, const InputOptions& options,
                                   std::vector<std::string>& problems);
 
+// Parses JSON Lines bytes read from `path` ("-" = stdin): one {"id","date","text"} object a line.
+// A bad line is reported in `problems` ("path:line (id 'x'): reason") and skipped; never throws.
+void parse_jsonl(const std::string& data, const std::string& path, const InputOptions& options,
+                 std::vector<InputDoc>& docs, std::vector<std::string>& problems);
+
 // Checks one document's bytes: empty, binary (NUL), invalid UTF-8. Empty string when fine.
 std::string check_text(const std::string& text);
 

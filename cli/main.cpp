@@ -37,6 +37,12 @@ int main(int argc, char** argv) {
     sub->add_flag("--jsonl", common.jsonl, "read every input as JSON Lines ({\"id\",\"date\",\"text\"} per line)");
     sub->add_option("--max-bytes", common.max_bytes, "largest document accepted, in bytes")
         ->capture_default_str();
+    sub->add_option("--max-sentence-tokens", common.max_sentence_tokens,
+                    "longest sentence analysed whole, in tokens; longer ones are cut (0 = no limit)")
+        ->capture_default_str();
+    sub->add_flag("--keep-going,!--no-keep-going", common.keep_going,
+                  "skip a bad document (reported with its id and reason) and go on; exit status 1 at the end")
+        ->capture_default_str();
     sub->add_option("-o,--output", common.output, "output file; its extension picks the format; - or none: stdout");
     sub->add_flag("--quiet", common.quiet, "no progress or warnings on stderr");
   };
@@ -58,6 +64,9 @@ int main(int argc, char** argv) {
   graph->add_option("--min-weight", dg.min_weight, "hide relations lighter than W (co-occurrence counts 0.5 a sentence)");
   graph->add_option("--focus", dg.focus, "draw only this entity's neighbourhood (name, alias or id)");
   graph->add_option("--depth", dg.depth, "neighbourhood radius for --focus")->capture_default_str();
+  graph->add_option("--max-entities", dg.max_entities,
+                    "refuse to lay out a diagram of more entities than this (narrow it with --top or --min-weight)")
+      ->capture_default_str();
   graph->add_flag("--no-cooccurrence", dg.no_cooccurrence, "leave out same-sentence co-occurrence links");
   timeline->add_option("--from", dg.from_year, "first year shown");
   timeline->add_option("--to", dg.to_year, "last year shown");

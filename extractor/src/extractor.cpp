@@ -87,6 +87,7 @@ Extraction Extractor::extract(std::string_view text, DocumentInfo info, const Ex
     while (k < tokens.size()) {
       std::size_t s = tokens[k].sentence, e = k;
       while (e < tokens.size() && tokens[e].sentence == s) ++e;
+      if (e - k > options.max_sentence_tokens && options.sentences_cut) ++*options.sentences_cut;
       for (std::size_t p = k; p < e; p += options.max_sentence_tokens) {
         std::size_t q = std::min(e, p + options.max_sentence_tokens);
         for (std::size_t t = p; t < q; ++t) tokens[t].sentence = index;

@@ -22,6 +22,7 @@ namespace storyline::extractor {
 
 struct ExtractOptions {
   std::size_t max_sentence_tokens = 2000;   // longer "sentences" are cut (bounded work)
+  std::size_t* sentences_cut = nullptr;     // if set, += how many sentences were cut (caller owns)
 };
 
 class Extractor {
