@@ -40,6 +40,7 @@ std::string unresolved(const std::string& unit) {
   if (unit == "pastquarter") return "XXXX-QX";
   if (unit == "week") return "XXXX-WXX";
   if (unit == "weekend") return "XXXX-WXX-WE";
+  if (unit == "lastq") return "X";
   if (unit == "quarter") return "XXXX-QX";
   if (unit == "half") return "XXXX-HX";
   if (unit == "decade") return "XXX";
@@ -113,6 +114,7 @@ std::string apply(const std::string& unit, long n, const std::vector<std::string
     const int start = (q - 1) * 3 + 1;
     return fmt("%04d-Q%d", start <= a.m ? a.y : a.y - 1, q);
   }
+  if (unit == "lastq") return fmt("%d", ((a.m - 1) / 3 + 3) % 4 + 1);  // latest completed quarter
   if (unit == "year") return fmt("%04d", a.y + static_cast<int>(n));
   if (unit == "decade") return fmt("%03d", a.y / 10 + static_cast<int>(n));
   if (unit == "century") return fmt("%02d", a.y / 100 + static_cast<int>(n));
