@@ -139,7 +139,7 @@ int run_extract(const Common& c, const ExtractOptions& o) {
 int run_diagram(const Common& c, const DiagramOptions& o, Diagram which) {
   std::string format = o.format.empty() ? extension_of(c.output) : o.format;
   if (format.empty()) format = "svg";
-  static const std::vector<std::string> graph_formats = {"svg", "png", "pdf", "dot", "gv", "json", "graphml"};
+  static const std::vector<std::string> graph_formats = {"svg", "png", "pdf", "dot", "gv", "json", "graphml", "csv"};
   static const std::vector<std::string> timeline_formats = {"svg", "png", "pdf", "dot", "gv", "json", "timelinejs"};
   const auto& allowed = which == Diagram::graph ? graph_formats : timeline_formats;
   if (std::find(allowed.begin(), allowed.end(), format) == allowed.end()) {
@@ -194,6 +194,18 @@ int run_diagram(const Common& c, const DiagramOptions& o, Diagram which) {
     }
     if (format == "json") bytes = graph::to_json(g) + "\n";
     else if (format == "graphml") bytes = graph::to_graphml(g);
+    else if (format == "csv") {
+      // Neo4j bulk import: -o graph.csv writes graph.nodes.csv and graph.edges.csv.
+      std::string stem = c.output.empty() || c.output == "-" ? "graph" : c.output;
+      if (extension_of(stem) == "csv") stem.resize(stem.size() - 4);
+      graph::CsvFiles files = graph::to_neo4j_csv(g);
+      for (const auto& [path, data] : {std::pair{stem + ".nodes.csv", files.nodes}, {stem + ".edges.csv", files.edges}})
+        if (auto w = write_output(path, data); !w) {
+          fail(w.error().message);
+          return 1;
+        }
+      return status;
+    }
     else bytes = render::render_graph(g, ro);
   } else {
     graph::Timeline t = graph::build_timeline(inputs);

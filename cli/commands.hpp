@@ -38,9 +38,17 @@ struct DiagramOptions {
   bool all_modalities = false;
 };
 
+struct MergeOptions {
+  std::vector<std::string> inputs;   // extract JSON, JSON Lines of them, or earlier merge outputs
+  std::string output;
+  bool compact = false;
+  bool quiet = false;
+};
+
 enum class Diagram { graph, timeline };
 
 int run_extract(const Common& c, const ExtractOptions& o);
+int run_merge(const MergeOptions& o);   // cli/merge.cpp
 int run_diagram(const Common& c, const DiagramOptions& o, Diagram which);
 
 }  // namespace storyline::cli

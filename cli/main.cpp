@@ -72,6 +72,13 @@ int main(int argc, char** argv) {
   timeline->add_option("--to", dg.to_year, "last year shown");
   timeline->add_flag("--all-modalities", dg.all_modalities, "also show negated, hypothetical and future events");
 
+  MergeOptions mg;
+  auto* merge = app.add_subcommand("merge", "merge per-document extract JSON (or earlier merges) into one graph JSON");
+  merge->add_option("inputs", mg.inputs, "extract JSON files, JSON Lines of them, or merge outputs")->required();
+  merge->add_option("-o,--output", mg.output, "output file (- or none: stdout)");
+  merge->add_flag("--compact", mg.compact, "one line of JSON");
+  merge->add_flag("--quiet", mg.quiet, "no warnings on stderr");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -79,6 +86,7 @@ int main(int argc, char** argv) {
     std::cerr << "storyline: error: " << e.what() << " (see storyline --help)\n";
     return 2;
   }
+  if (*merge) return run_merge(mg);
   if (*extract) return run_extract(common, ex);
   if (*graph) return run_diagram(common, dg, Diagram::graph);
   if (*timeline) return run_diagram(common, dg, Diagram::timeline);

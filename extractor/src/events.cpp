@@ -10,6 +10,7 @@ namespace {
 
 struct Trigger {
   std::string type, pos, label, requires_class;
+  bool control = false;   // takes an infinitive that may carry the real event ("agreed to sell")
 };
 
 std::vector<std::string> split(const std::string& s, char sep) {
@@ -69,14 +70,35 @@ struct EventRules::Impl {
   PhraseTable triggers;    // value: index into defs
   PhraseTable modality;    // value: negated | hypothetical | future | present | passive
   PhraseTable words;       // relations/words.tsv classes
+  PhraseTable amounts;     // events/amounts.tsv: currency | scale
   std::vector<Trigger> defs;
+
+  // The first money amount within ten tokens after the trigger: "$2.5 billion", "£24 billion".
+  std::optional<std::string> amount_after(const DocContext& ctx, std::size_t from, std::size_t end) const {
+    const auto& toks = *ctx.tokens;
+    for (std::size_t q = from; q < end && q < from + 10; ++q) {
+      const auto* cur = amounts.match(ctx.text, toks, q, end, true);
+      if (!cur || cur->value != "currency") continue;
+      std::size_t n = q + cur->tokens.size();
+      if (n >= end || !toks[n].has(kWord) || !(toks[n].view(ctx.text)[0] >= '0' && toks[n].view(ctx.text)[0] <= '9'))
+        continue;
+      std::size_t last = n;
+      if (n + 1 < end) {
+        const auto* sc = amounts.match(ctx.text, toks, n + 1, end, true);
+        if (sc && sc->value == "scale") last = n + sc->tokens.size();
+      }
+      return std::string(ctx.text.substr(toks[q].start, toks[last].end - toks[q].start));
+    }
+    return std::nullopt;
+  }
 
   bool class_near(const DocContext& ctx, std::size_t k, std::size_t end, const std::string& cls) const {
     const auto& toks = *ctx.tokens;
     for (std::size_t q = k; q < end && q < k + 6; ++q) {
-      const PhraseTable& table = cls == "role" ? lex->person_cues : words;
-      const auto* e = table.match(ctx.text, toks, q, end, true);
-      if (e && (cls == "role" ? e->value == "role" : e->value == cls)) return true;
+      for (const PhraseTable* table : {&lex->person_cues, &words}) {
+        const auto* e = table->match(ctx.text, toks, q, end, true);
+        if (e && e->value == cls) return true;
+      }
     }
     return false;
   }
@@ -93,7 +115,10 @@ Result<EventRules> EventRules::load(const RuleDirs& dirs, std::shared_ptr<const 
     if (row.size() < 4)
       return Error{"rules.events", "en/events/triggers.tsv: row " + std::to_string(row_no) +
                                        " needs type, pos, forms and label"};
-    Trigger t{row[0], row[1], row[3], row.size() > 4 ? row[4] : ""};
+    Trigger t{row[0], row[1], row[3], row.size() > 4 && row[4] != "-" ? row[4] : "", row.size() > 5 && row[5] == "control"};
+    if (row.size() > 5 && row[5] != "control" && row[5] != "-")
+      return Error{"rules.events", "en/events/triggers.tsv: row " + std::to_string(row_no) + ": unknown frame '" +
+                                       row[5] + "'"};
     impl->defs.push_back(t);
     for (const std::string& form : split(row[2], ','))
       impl->triggers.add(form, std::to_string(impl->defs.size() - 1), "", lex->text);
@@ -106,6 +131,10 @@ Result<EventRules> EventRules::load(const RuleDirs& dirs, std::shared_ptr<const 
   if (!words) return words.error();
   for (auto& row : parse_tsv(*words))
     if (row.size() >= 2) impl->words.add(row[0], row[1], "", lex->text);
+  auto amounts = dirs.read("en/events/amounts.tsv");
+  if (!amounts) return amounts.error();
+  for (auto& row : parse_tsv(*amounts))
+    if (row.size() >= 2) impl->amounts.add(row[0], row[1], "", lex->text);
   EventRules er;
   er.impl_ = impl;
   return er;
@@ -128,6 +157,9 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
     while (e < toks.size() && toks[e].sentence == s) ++e;
     std::size_t last_verb = static_cast<std::size_t>(-1);
     std::vector<Aside> asides = find_asides(ctx, b, e);
+    const std::size_t first_here = out.size();
+    std::vector<std::size_t> trig_tok;   // per event of this sentence: first trigger token
+    std::vector<bool> controls;
     for (std::size_t t = b; t < e; ++t) {
       if (in_mention[t] >= 0 || !toks[t].has(kWord)) continue;
       const auto* m = im.triggers.match(ctx.text, toks, t, e, true);
@@ -163,6 +195,15 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       // (", the former president of X,"), or before the relative clause the trigger sits in
       // ("Ghosn, who was arrested"); the object is the nearest entity after it.
       int before = -1, after = -1, place = -1, by_agent = -1;
+      // The object sits in the trigger's clause: ", and John J. Ray III" after "resigned" is not it.
+      auto clause_break = [&](std::size_t from, std::size_t to) {
+        for (std::size_t q = from; q < to; ++q) {
+          std::string_view v = toks[q].view(ctx.text);
+          if (v == ";" || v == "—" || (v == "," && q + 1 < to && ascii_lower(toks[q + 1].view(ctx.text)) == "and"))
+            return true;
+        }
+        return false;
+      };
       const Aside* inside = nullptr;
       for (const Aside& a : asides)
         if (t >= a.begin && t < a.end) inside = &a;
@@ -183,7 +224,8 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         }
         if (ms.tok_end <= subject_limit) {
           if (!in_aside(ms) || (inside && inside->relative)) before = static_cast<int>(mi);
-        } else if (ms.start >= ev.trigger.end && after < 0 && !(in_aside(ms) && !inside)) {
+        } else if (ms.start >= ev.trigger.end && after < 0 && !(in_aside(ms) && !inside) &&
+                   !clause_break(te, ms.tok_begin)) {
           after = static_cast<int>(mi);
           if (ms.tok_begin > 0 && ascii_lower(toks[ms.tok_begin - 1].view(ctx.text)) == "by") by_agent = mi;
         }
@@ -260,6 +302,20 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       for (const Timex& x : *ctx.timexes) {
         if (x.sentence != s || (x.type != "DATE" && x.type != "TIME")) continue;
         if (!parse_timex_value(x.value)) continue;
+        // A date inside another aside or relative clause belongs to it ("who had led the company
+        // since 2013"), and an attributive year belongs to its noun ("the 2010 oil spill").
+        std::size_t xt = b;
+        while (xt < e && toks[xt].end <= x.start) ++xt;
+        bool foreign = false;
+        for (const Aside& a : asides)
+          if (xt >= a.begin && xt < a.end && &a != inside) foreign = true;
+        if (foreign) continue;
+        if (xt > b && x.value.size() == 4) {
+          std::string prev = ascii_lower(toks[xt - 1].view(ctx.text));
+          bool attributive = prev == "the" || prev == "a" || prev == "its" || prev == "their" || prev == "his" ||
+                             prev == "her" || prev == "this" || prev == "that";
+          if (attributive && !(t > xt && t - xt <= 3)) continue;
+        }
         std::size_t dist = x.start >= ev.trigger.end ? x.start - ev.trigger.end : ev.trigger.start - x.end;
         if (!best || dist < best_dist) {
           best = &x;
@@ -310,9 +366,43 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       if (place >= 0 && summary.find(ents[mentions[place].entity].name) == std::string::npos)
         append("in " + ents[mentions[place].entity].name);
       ev.summary = summary;
+      ev.amount = im.amount_after(ctx, te, e);
       out.push_back(std::move(ev));
+      trig_tok.push_back(t);
+      controls.push_back(def.control);
       t = te - 1;
     }
+    // "agreed to sell Arm": one event, of the inner type, with the outer subject and date.
+    std::vector<bool> drop(out.size() - first_here, false);
+    for (std::size_t a = 0; a < drop.size(); ++a) {
+      if (!controls[a]) continue;
+      for (std::size_t c = a + 1; c < drop.size(); ++c) {
+        std::size_t ta = trig_tok[a], tc = trig_tok[c];
+        if (tc - ta > 12 || ascii_lower(toks[tc - 1].view(ctx.text)) != "to") continue;
+        Event& outer = out[first_here + a];
+        Event& inner = out[first_here + c];
+        std::vector<Participant> merged;
+        for (const auto& p : outer.participants)
+          if (p.role == "agent") merged.push_back(p);
+        for (const auto& p : inner.participants) {
+          bool dup = false;
+          for (const auto& m : merged) dup = dup || m.entity == p.entity;
+          if (!dup && !(p.role == "agent" && !merged.empty())) merged.push_back(p);
+        }
+        inner.participants = merged;
+        if (!inner.date || outer.date_source == "text") {
+          inner.date = outer.date;
+          inner.date_source = outer.date_source;
+        }
+        if (outer.modality != "asserted") inner.modality = outer.modality;
+        if (!inner.amount) inner.amount = outer.amount;
+        inner.summary = outer.summary;   // "SoftBank agreed to sell Arm to Nvidia for $40 billion"
+        drop[a] = true;
+        break;
+      }
+    }
+    for (std::size_t a = drop.size(); a-- > 0;)
+      if (drop[a]) out.erase(out.begin() + static_cast<long>(first_here + a));
     k = e;
   }
   for (std::size_t i = 0; i < out.size(); ++i) out[i].id = "ev" + std::to_string(i + 1);

@@ -142,6 +142,7 @@ std::string to_json(const Extraction& x, int indent) {
     je["sentence"] = ev.sentence;
     je["summary"] = ev.summary;
     je["modality"] = ev.modality;
+    je["amount"] = ev.amount ? ojson(*ev.amount) : ojson(nullptr);
     j["events"].push_back(je);
   }
   j["relations"] = ojson::array();

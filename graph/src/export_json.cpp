@@ -121,6 +121,9 @@ std::string timeline_to_json(const Timeline& t) {
       j["participants"].push_back(std::move(p));
     }
     j["evidence"] = evidence_json(e.evidence);
+    j["amount"] = e.amount.empty() ? ojson(nullptr) : ojson(clean_text(e.amount));
+    j["sources"] = ojson::array();
+    for (const auto& src : e.sources) j["sources"].push_back(evidence_json(src));
     root["events"].push_back(std::move(j));
   }
   return dump(root);
@@ -188,14 +191,82 @@ std::string timeline_to_timelinejs(const Timeline& t) {
       }
       body += "</p>";
     }
-    body += "<p><small>" + html_escape(clean_text(e.evidence.doc)) + " [" + std::to_string(e.evidence.start) + "-" +
-            std::to_string(e.evidence.end) + "]</small></p>";
+    if (!e.amount.empty()) body += "<p>" + html_escape(clean_text(e.amount)) + "</p>";
+    const std::vector<EvidenceRef> one = {e.evidence};
+    for (const auto& src : e.sources.empty() ? one : e.sources)
+      body += "<p><small>" + html_escape(clean_text(src.doc)) + " [" + std::to_string(src.start) + "-" +
+              std::to_string(src.end) + "]</small></p>";
     j["text"]["headline"] = html_escape(clean_text(headline));
     j["text"]["text"] = body;
     j["group"] = html_escape(clean_text(e.lane));
     root["events"].push_back(std::move(j));
   }
   return dump(root);
+}
+
+namespace {
+
+// One CSV field, RFC 4180: quoted when it holds a comma, quote, or line break; quotes doubled.
+// Neo4j's importer reads this with its default settings.
+std::string csv_field(const std::string& raw) {
+  std::string v = clean_text(raw);
+  if (v.find_first_of(",\"\n\r") == std::string::npos) return v;
+  std::string out = "\"";
+  for (char c : v) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string csv_number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+
+// A Neo4j relationship type: upper case letters, digits and underscores ("role_of" -> ROLE_OF).
+std::string neo4j_type(const std::string& type) {
+  std::string out;
+  for (char c : type) {
+    if (c >= 'a' && c <= 'z') out += static_cast<char>(c - 'a' + 'A');
+    else if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) out += c;
+    else out += '_';
+  }
+  return out.empty() ? "RELATED" : out;
+}
+
+// A Neo4j label from an entity type: PER -> Person, ORG -> Organization, LOC -> Location.
+std::string neo4j_label(const std::string& type) {
+  if (type == "PER") return "Entity;Person";
+  if (type == "ORG") return "Entity;Organization";
+  if (type == "LOC") return "Entity;Location";
+  return "Entity;Misc";
+}
+
+}  // namespace
+
+CsvFiles to_neo4j_csv(const KnowledgeGraph& g) {
+  CsvFiles f;
+  f.nodes = "id:ID,name,type,aliases:string[],:LABEL,mentions:int,degree:float,betweenness:float,component:int\n";
+  for (const Node& n : g.nodes) {
+    std::string aliases;
+    for (const auto& a : n.aliases) {
+      std::string clean;
+      for (char c : a) clean += c == ';' ? ',' : c;   // ';' separates array items
+      aliases += (aliases.empty() ? "" : ";") + clean;
+    }
+    f.nodes += csv_field(n.id) + "," + csv_field(n.name) + "," + csv_field(n.type) + "," + csv_field(aliases) + "," +
+               neo4j_label(n.type) + "," + std::to_string(n.mentions) + "," + csv_number(n.degree) + "," +
+               csv_number(n.betweenness) + "," + std::to_string(n.component) + "\n";
+  }
+  f.edges = ":START_ID,:END_ID,:TYPE,qualifier,directed:boolean,weight:float,evidence:int\n";
+  for (const Edge& e : g.edges) {
+    f.edges += csv_field(e.source) + "," + csv_field(e.target) + "," + neo4j_type(e.type) + "," +
+               csv_field(e.qualifier) + "," + (e.directed ? "true" : "false") + "," + csv_number(e.weight) + "," +
+               std::to_string(e.evidence.size()) + "\n";
+  }
+  return f;
 }
 
 }  // namespace storyline::graph

@@ -5,9 +5,11 @@
 // then granularity (coarser first, for equal intervals); then document order, trigger offset and
 // event id (TimelineJS3 #59: same-date ties follow the source order).
 //
-// The same event told twice — same type, modality, date value and the same non-empty set of
-// participant nodes — is kept once (the first in that order, with its evidence).
+// The same event told twice — same type, modality and date value, and participant nodes that
+// overlap — is one event: the first in that order, with the union of participants and every
+// telling in `sources` (in one article or across articles).
 #include <algorithm>
+#include <map>
 #include <set>
 #include <string>
 #include <tuple>
@@ -70,6 +72,8 @@ Timeline build_timeline(const std::vector<DocumentInput>& docs) {
       te.lane = lane.empty() ? ev.type : lane;
       te.evidence = {doc_name, ev.trigger.sentence, ev.trigger.start, ev.trigger.end,
                      detail::sentence_text(docs[d], ev.trigger.sentence)};
+      te.sources = {te.evidence};
+      te.amount = ev.amount.value_or("");
       dated.push_back({std::move(te), d, ev.trigger.start, i});
     }
   }
@@ -85,12 +89,32 @@ Timeline build_timeline(const std::vector<DocumentInput>& docs) {
     return std::tie(a.doc, a.start, a.ordinal) < std::tie(b.doc, b.start, b.ordinal);
   });
 
-  std::set<std::tuple<std::string, std::string, std::string, std::vector<std::string>>> seen;
+  // (type, modality, date value) -> indexes into t.events.
+  std::map<std::tuple<std::string, std::string, std::string>, std::vector<std::size_t>> seen;
   for (auto& k : dated) {
-    std::vector<std::string> who = k.event.participants;
-    std::sort(who.begin(), who.end());
-    if (!who.empty() && !seen.emplace(k.event.type, k.event.modality, k.event.date_value, who).second) continue;
-    t.events.push_back(std::move(k.event));
+    auto& same = seen[{k.event.type, k.event.modality, k.event.date_value}];
+    TimelineEvent* into = nullptr;
+    for (std::size_t i : same) {
+      for (const auto& p : k.event.participants)
+        if (std::find(t.events[i].participants.begin(), t.events[i].participants.end(), p) !=
+            t.events[i].participants.end())
+          into = &t.events[i];
+      if (into) break;
+    }
+    if (into == nullptr) {
+      same.push_back(t.events.size());
+      t.events.push_back(std::move(k.event));
+      continue;
+    }
+    for (std::size_t p = 0; p < k.event.participants.size(); ++p) {
+      if (std::find(into->participants.begin(), into->participants.end(), k.event.participants[p]) !=
+          into->participants.end())
+        continue;
+      into->participants.push_back(k.event.participants[p]);
+      into->participant_names.push_back(k.event.participant_names[p]);
+    }
+    if (into->amount.empty()) into->amount = k.event.amount;
+    into->sources.push_back(k.event.evidence);
   }
   return t;
 }

@@ -172,7 +172,7 @@ TEST_CASE("events and relations against every example gold file") {
   for (const auto& f : std::filesystem::directory_iterator(testsupport::source_dir() + "/examples"))
     if (f.path().string().ends_with(".gold.json")) golds.push_back(f.path());
   std::sort(golds.begin(), golds.end());
-  REQUIRE(golds.size() >= 4);
+  REQUIRE(golds.size() >= 7);
   const bool verbose = std::getenv("STORYLINE_GOLD_VERBOSE") != nullptr;
   Counts ev_all, rel_all;
   std::ostringstream table;
@@ -192,7 +192,7 @@ TEST_CASE("events and relations against every example gold file") {
         << fmt(rel_all.p()) << " | " << fmt(rel_all.r()) << " | " << fmt(rel_all.f()) << " |\n";
   MESSAGE("gold scores\n" << table.str());
   // Floors just below what the rules achieve: a drop is a regression to look at.
-  CHECK(ev_all.f() >= 0.0);
-  CHECK(rel_all.f() >= 0.0);
+  CHECK(ev_all.f() >= 0.45);   // measured 0.52 (events), 0.41 (relations) at the commit that set these
+  CHECK(rel_all.f() >= 0.35);
 }
 }

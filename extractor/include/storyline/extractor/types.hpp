@@ -97,6 +97,7 @@ struct Event {
   std::size_t sentence = 0;
   std::string summary;               // short label fit for a timeline
   std::string modality = "asserted"; // asserted | negated | hypothetical | future
+  std::optional<std::string> amount; // money as written near the trigger: "$44 billion"
 };
 
 struct Evidence {

@@ -45,4 +45,12 @@ std::string to_graphml(const KnowledgeGraph& g);         // Boost write_graphml
 std::string timeline_to_json(const Timeline& t);         // storyline's own
 std::string timeline_to_timelinejs(const Timeline& t);   // TimelineJS3 JSON
 
+// Neo4j bulk import (neo4j-admin database import): one node file and one relationship file with
+// typed headers (id:ID, :LABEL, :START_ID, :END_ID, :TYPE, weight:float ...). RFC 4180 quoting.
+struct CsvFiles {
+  std::string nodes;
+  std::string edges;
+};
+CsvFiles to_neo4j_csv(const KnowledgeGraph& g);
+
 }  // namespace storyline::graph

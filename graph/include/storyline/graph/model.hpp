@@ -67,7 +67,10 @@ struct TimelineEvent {
   std::vector<std::string> participants;   // node ids
   std::vector<std::string> participant_names;
   std::string lane;          // main participant's name (or type), chosen by build_timeline
-  EvidenceRef evidence;
+  EvidenceRef evidence;      // the first telling (timeline order)
+  // Every telling of the same event, in one article or across articles; the first is `evidence`.
+  std::vector<EvidenceRef> sources;
+  std::string amount;        // money as written ("$44 billion"); empty when none
 };
 
 struct Timeline {
