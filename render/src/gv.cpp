@@ -186,7 +186,7 @@ std::vector<std::string> formats_of(const GvContext& ctx) {
   std::vector<std::string> out;
   if (!ctx) return out;
   const std::vector<std::string>& devices = plugin_list(ctx.get(), "device");
-  for (const char* f : {"svg", "png", "pdf", "dot"}) {
+  for (const char* f : {"svg", "png", "pdf", "dot", "xdot"}) {
     if (contains(devices, f)) out.emplace_back(f);
   }
   return out;

@@ -3,6 +3,11 @@
 // SVG handles (stable across runs, for tests and CSS):
 //   node  <g id="n_<entity id, [A-Za-z0-9_-]>" class="node <per|org|loc|misc|other> [hub]">
 //   edge  <g id="e_<index in sorted order>" class="edge <type> [<qualifier words>] [weak] [directed]">
+//   with neato/sfdp (more than 40 entities) a labelled relation is drawn as two halves with the
+//   label as a node between them: e_<i> (source to label), el_<i> class "edge-label <type> ...",
+//   e_<i>_to class "edge-tail <type> ..." (label to target, carries the arrow).
+//   component  <g id="comp_<k>" class="cluster component comp-<k>"> (dot, several components);
+//   every node also has the class comp-<k> (0 = largest component).
 //   note  <g id="empty" class="node empty-note"> when there is nothing to draw.
 #include <algorithm>
 #include <cctype>
@@ -123,7 +128,36 @@ struct Plan {
   std::vector<PreparedNode> nodes;
   std::vector<PreparedEdge> edges;
   std::size_t dropped_nodes = 0;
+  std::vector<std::size_t> component;   // per node: 0 = largest component, ties by first node
+  std::size_t components = 0;
 };
+
+// Connected components of what is drawn (not of the input graph: filters and the node cap change
+// them). Numbered by size, then by their first node in id order, so numbering is stable.
+void compute_components(Plan& plan) {
+  const std::size_t n = plan.nodes.size();
+  std::vector<std::size_t> parent(n);
+  for (std::size_t i = 0; i < n; ++i) parent[i] = i;
+  auto find = [&](std::size_t x) {
+    while (parent[x] != x) x = parent[x] = parent[parent[x]];
+    return x;
+  };
+  for (const PreparedEdge& e : plan.edges) {
+    const std::size_t a = find(e.source), b = find(e.target);
+    if (a != b) parent[std::max(a, b)] = std::min(a, b);
+  }
+  std::map<std::size_t, std::vector<std::size_t>> members;
+  for (std::size_t i = 0; i < n; ++i) members[find(i)].push_back(i);
+  std::vector<const std::vector<std::size_t>*> order;
+  for (const auto& [root, list] : members) order.push_back(&list);
+  std::stable_sort(order.begin(), order.end(),
+                   [](const auto* a, const auto* b) { return a->size() > b->size(); });
+  plan.component.assign(n, 0);
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    for (std::size_t i : *order[k]) plan.component[i] = k;
+  }
+  plan.components = order.size();
+}
 
 Plan prepare(const graph::KnowledgeGraph& kg, std::vector<std::string>& notes) {
   Plan plan;
@@ -186,6 +220,7 @@ Plan prepare(const graph::KnowledgeGraph& kg, std::vector<std::string>& notes) {
   if (missing > 0 && plan.dropped_nodes == 0) {
     notes.push_back(std::to_string(missing) + " relation(s) refer to unknown entities and were left out");
   }
+  compute_components(plan);
   return plan;
 }
 
@@ -282,7 +317,9 @@ Result<std::string> render_graph(const graph::KnowledgeGraph& kg, const RenderOp
   default_attr(g, AGRAPH, "splines", n <= kCurvedEdgesUpTo ? "true" : "line");
   default_attr(g, AGRAPH, "sep", "+14");
   default_attr(g, AGRAPH, "esep", "+8");
-  default_attr(g, AGRAPH, "pack", "true");
+  // dot lays out components together (and draws them as clusters below); its pack mode in 2.42
+  // drops or misplaces edge labels (found by the overlap test: 2 of 15 labels drawn, far away).
+  if (std::string(engine) != "dot") default_attr(g, AGRAPH, "pack", "true");
   default_attr(g, AGRAPH, "id", "storyline-graph");
   default_attr(g, AGRAPH, "class", "storyline relationship-diagram " + th.name);
   if (std::string(engine) == "dot") {
@@ -325,11 +362,37 @@ Result<std::string> render_graph(const graph::KnowledgeGraph& kg, const RenderOp
     set_attr(note, "label", "Nothing to show \xE2\x80\x94 no entities were found.");
   }
 
+  // dot draws clusters: one faint box per connected component with two or more entities, when
+  // there is more than one component. neato/sfdp pack components apart (pack=true) instead; the
+  // class comp-<k> on every node lets a page style them either way.
+  const bool is_dot = std::string(engine) == "dot";
+  std::vector<Agraph_t*> clusters(plan.components, nullptr);
+  if (is_dot && plan.components > 1) {
+    std::vector<std::size_t> sizes(plan.components, 0);
+    for (std::size_t c : plan.component) ++sizes[c];
+    for (std::size_t k = 0; k < plan.components; ++k) {
+      if (sizes[k] < 2) continue;
+      const std::string name = "cluster_comp_" + std::to_string(k);
+      Agraph_t* sg = agsubg(g, const_cast<char*>(name.c_str()), 1);
+      if (sg == nullptr) return Error{"render.graphviz", session.messages_or("agsubg failed")};
+      set_attr(sg, "id", "comp_" + std::to_string(k));
+      set_attr(sg, "class", "component comp-" + std::to_string(k));
+      set_attr(sg, "style", "rounded,dashed");
+      set_attr(sg, "color", th.grid);
+      set_attr(sg, "penwidth", "0.8");
+      set_attr(sg, "label", "");
+      set_attr(sg, "margin", "12");
+      clusters[k] = sg;
+    }
+  }
+
   std::vector<Agnode_t*> handles;
   handles.reserve(n);
-  for (const PreparedNode& p : plan.nodes) {
+  for (std::size_t idx = 0; idx < plan.nodes.size(); ++idx) {
+    const PreparedNode& p = plan.nodes[idx];
     const graph::Node& node = *p.node;
-    Agnode_t* v = add_node(g, p.gv_name);
+    Agraph_t* home = clusters.empty() ? nullptr : clusters[plan.component[idx]];
+    Agnode_t* v = add_node(home != nullptr ? home : g, p.gv_name);
     if (v == nullptr) return Error{"render.graphviz", session.messages_or("agnode failed")};
     handles.push_back(v);
     const TypeStyle& s = th.type_style(node.type);
@@ -338,6 +401,7 @@ Result<std::string> render_graph(const graph::KnowledgeGraph& kg, const RenderOp
     std::string cls = class_token(node.type.empty() ? "other" : node.type);
     if (cls != "per" && cls != "org" && cls != "loc" && cls != "misc") cls = "other " + cls;
     if (p.importance >= 0.66) cls += " hub";
+    cls += " comp-" + std::to_string(plan.component[idx]);
     set_attr(v, "id", p.gv_name);
     set_attr(v, "class", cls);
     set_attr(v, "label", gv_text(name));
@@ -356,8 +420,23 @@ Result<std::string> render_graph(const graph::KnowledgeGraph& kg, const RenderOp
   for (std::size_t i = 0; i < plan.edges.size(); ++i) {
     const PreparedEdge& pe = plan.edges[i];
     const graph::Edge& e = *pe.edge;
-    Agedge_t* ed = add_edge(g, handles[pe.source], handles[pe.target], "e_" + std::to_string(i));
+    const std::string label = relation_label(e);
+    // neato/sfdp place edge labels at the midpoint without looking at anything else, so there a
+    // label becomes a small node of its own on the way (A - label - B) that overlap removal keeps
+    // clear of every other node and label. dot routes labels itself without overlaps.
+    Agnode_t* label_node = nullptr;
+    if (!is_dot && !label.empty()) {
+      label_node = add_node(g, "el_" + std::to_string(i));
+      if (label_node == nullptr) return Error{"render.graphviz", session.messages_or("agnode failed")};
+    }
+    Agedge_t* ed = add_edge(g, handles[pe.source], label_node != nullptr ? label_node : handles[pe.target],
+                            "e_" + std::to_string(i));
     if (ed == nullptr) return Error{"render.graphviz", session.messages_or("agedge failed")};
+    Agedge_t* tail = nullptr;
+    if (label_node != nullptr) {
+      tail = add_edge(g, label_node, handles[pe.target], "e_" + std::to_string(i) + "_to");
+      if (tail == nullptr) return Error{"render.graphviz", session.messages_or("agedge failed")};
+    }
     const bool weak = is_weak(e), former = is_former(e);
     std::string cls = class_token(e.type.empty() ? "relation" : e.type);
     std::string q = clean_text(e.qualifier);
@@ -372,8 +451,7 @@ Result<std::string> render_graph(const graph::KnowledgeGraph& kg, const RenderOp
     if (e.directed) cls += " directed";
     set_attr(ed, "id", "e_" + std::to_string(i));
     set_attr(ed, "class", cls);
-    const std::string label = relation_label(e);
-    if (!label.empty()) set_attr(ed, "label", gv_text(ellipsize(label, 40)));
+    if (!label.empty() && label_node == nullptr) set_attr(ed, "label", gv_text(ellipsize(label, 40)));
     const double w = std::max(1.0, std::isfinite(e.weight) ? e.weight : 1.0);
     const double pen = std::min(5.0, 1.0 + 1.2 * std::log2(w));
     set_attr(ed, "penwidth", num(weak ? std::max(0.8, pen * 0.7) : pen + 0.2, 2));
@@ -387,7 +465,32 @@ Result<std::string> render_graph(const graph::KnowledgeGraph& kg, const RenderOp
                        (weak ? std::string("mentioned together") : words(clean_text(e.type)));
     if (!q.empty() && !weak) head += " (" + q + ")";
     if (e.weight > 1) head += " \xC2\xB7 weight " + num(e.weight, 2);
-    set_attr(ed, "tooltip", tooltip(head, e.evidence));
+    const std::string tip = tooltip(head, e.evidence);
+    set_attr(ed, "tooltip", tip);
+    if (label_node != nullptr) {
+      set_attr(label_node, "id", "el_" + std::to_string(i));
+      set_attr(label_node, "class", "edge-label " + cls);
+      set_attr(label_node, "shape", "plaintext");
+      set_attr(label_node, "style", "");
+      set_attr(label_node, "margin", "0.02,0.01");
+      set_attr(label_node, "width", "0");
+      set_attr(label_node, "height", "0");
+      set_attr(label_node, "fontsize", "9");
+      set_attr(label_node, "fontcolor", th.muted);
+      set_attr(label_node, "label", gv_text(ellipsize(label, 40)));
+      set_attr(label_node, "tooltip", tip);
+      set_attr(tail, "id", "e_" + std::to_string(i) + "_to");
+      set_attr(tail, "class", "edge-tail " + cls);
+      set_attr(tail, "tooltip", tip);
+      for (const char* a : {"penwidth", "color", "style"}) {
+        const char* v = agget(ed, const_cast<char*>(a));
+        if (v != nullptr && *v != '\0') set_attr(tail, a, v);
+      }
+      // The arrow belongs at the target: the first half never has one.
+      if (e.directed) { set_attr(tail, "dir", "forward"); set_attr(ed, "dir", "none"); }
+      set_attr(ed, "len", "0.7");
+      set_attr(tail, "len", "0.7");
+    }
   }
 
   GvLayout layout(ctx, gg, engine);

@@ -11,6 +11,7 @@
 //   leader  <g id="lead_<tok>" class="edge leader">
 // plus "lane_<k>" lane names, "tick_<i>" axis labels, "undated" / "empty" notes.
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <map>
 #include <set>
@@ -34,6 +35,7 @@ constexpr double kFirstRow = 22;     // label row 0 centre above the lane baseli
 constexpr double kLaneGap = 34;      // from a lane's top label row to the next baseline
 constexpr double kLabelGap = 10;     // minimum horizontal gap between labels in a row
 constexpr double kLabelInset = 6;    // label's left edge this far before its marker
+constexpr double kRightOverhang = 40;   // labels may run this far past the axis end
 constexpr double kLabelFontSize = 9.5;
 constexpr double kLaneFontSize = 11;
 constexpr std::size_t kSummaryChars = 70;
@@ -47,6 +49,7 @@ struct Ev {
   std::string text;           // label text, already Graphviz-safe (gv_text)
   double x0 = 0, x1 = 0;      // marker x / end of interval x
   double width = 0;           // measured label width (points)
+  double left = 0;            // label's left edge (labels near the right end hang to the left)
   std::size_t row = 0;
 };
 
@@ -63,6 +66,7 @@ struct Tick {
   long day;
   std::string label;
   bool major;
+  bool minor = false;   // a month tick on a year axis: a short mark, no grid line
 };
 
 const char* kMonthNames[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -170,10 +174,17 @@ std::vector<Tick> make_ticks(const Axis& a) {
   const int years = y1 - y0;
   const double per_year = a.width / std::max(1, years);
   const int step = per_year >= 40 ? 1 : per_year * 2 >= 40 ? 2 : per_year * 5 >= 40 ? 5 : 10;
+  // Month ticks between the years once a month gets 8 points; named once it gets 30.
+  const bool month_ticks = per_year >= 96, month_names = per_year >= 360;
   for (int yr = y0; yr <= y1; ++yr) {
     const bool labelled = (yr - y0) % step == 0 || yr == y1;
-    if (!labelled && step > 2) continue;
-    ticks.push_back({extractor::days_from_civil(yr, 1, 1), labelled ? std::to_string(yr) : "", labelled});
+    if (labelled || step <= 2) {
+      ticks.push_back({extractor::days_from_civil(yr, 1, 1), labelled ? std::to_string(yr) : "", labelled});
+    }
+    if (!month_ticks || yr == y1) continue;
+    for (int mo = 2; mo <= 12; ++mo) {
+      ticks.push_back({extractor::days_from_civil(yr, mo, 1), month_names ? kMonthNames[mo - 1] : "", false, true});
+    }
   }
   return ticks;
 }
@@ -266,7 +277,11 @@ Result<std::string> render_timeline(const graph::Timeline& t, const RenderOption
   std::map<std::string, std::size_t> lane_index;
   std::set<std::string> used_tokens;
   for (Ev& ev : evs) {
-    std::string lane = clean_text(ev.e->lane);
+    std::string lane = clean_text(options.lanes == "type" ? ev.e->type : ev.e->lane);
+    if (options.lanes == "type") {
+      std::replace(lane.begin(), lane.end(), '_', ' ');
+      if (!lane.empty() && lane[0] >= 'a' && lane[0] <= 'z') lane[0] = static_cast<char>(lane[0] - 'a' + 'A');
+    }
     if (lane.empty()) lane = "Other";
     auto [it, fresh] = lane_index.emplace(lane, lanes.size());
     if (fresh) lanes.push_back(lane);
@@ -343,17 +358,34 @@ Result<std::string> render_timeline(const graph::Timeline& t, const RenderOption
     for (std::size_t i = 0; i < legend.items.size(); ++i) legend.widths.push_back(width_of(legend_nodes[i]));
   }
 
-  // 3. Greedy row packing per lane: first row whose last label ends before this one starts.
-  std::vector<std::vector<double>> row_ends(lanes.size());
+  // 3. Greedy row packing per lane, events in date order. A label starts just before its marker,
+  // or ends just after it when it would run far past the axis end. It takes the lowest row where
+  // it keeps kLabelGap from every label already there and from the leader lines of earlier
+  // events that rise through that row (so no later label hides an earlier leader).
+  struct Slot { double x0, x1, marker; };
+  std::vector<std::vector<std::vector<Slot>>> rows_of(lanes.size());
   for (Ev& ev : evs) {
-    const double left = ev.x0 - kLabelInset;
-    std::vector<double>& rows = row_ends[ev.lane];
+    ev.left = ev.x0 - kLabelInset;
+    if (ev.left + ev.width > axis.width + kRightOverhang && ev.width < ev.x0 + kLabelInset) {
+      ev.left = ev.x0 + kLabelInset - ev.width;
+    }
+    std::vector<std::vector<Slot>>& rows = rows_of[ev.lane];
+    auto free_span = [&](const std::vector<Slot>& row) {
+      for (const Slot& s : row) {
+        if (ev.left < s.x1 + kLabelGap && s.x0 < ev.left + ev.width + kLabelGap) return false;
+      }
+      return true;
+    };
     std::size_t r = 0;
-    while (r < rows.size() && rows[r] + kLabelGap > left) ++r;
-    if (r == rows.size()) rows.push_back(0);
-    rows[r] = left + ev.width;
+    while (r < rows.size() && !free_span(rows[r])) ++r;
+    if (r == rows.size()) rows.emplace_back();
+    rows[r].push_back({ev.left, ev.left + ev.width, ev.x0});
+    // Later labels must not cover this leader either: reserve its line in the rows below.
+    for (std::size_t k = 0; k < r; ++k) rows[k].push_back({ev.x0 - 0.5, ev.x0 + 0.5, ev.x0});
     ev.row = r;
   }
+  std::vector<std::vector<double>> row_ends(lanes.size());
+  for (std::size_t k = 0; k < lanes.size(); ++k) row_ends[k].resize(rows_of[k].size());
   // Lane baselines from the bottom (last lane) up; the first lane ends on top.
   std::vector<double> baseline(lanes.size(), 0);
   double y = 30;
@@ -453,8 +485,23 @@ Result<std::string> render_timeline(const graph::Timeline& t, const RenderOption
       const double x = axis.x(ticks[i].day);
       if (x < -0.5 || x > W + 0.5) continue;
       const std::string s = std::to_string(i);
-      Agnode_t* lo = point("tick_lo_" + s, x, ticks[i].major ? -5 : -3);
       Agnode_t* mid = point("tick_mid_" + s, x, 0);
+      if (ticks[i].minor) {
+        Agnode_t* lo = point("tick_lo_" + s, x, -3);
+        if (Agedge_t* e = edge(lo, mid, "tick_" + s)) {
+          set_attr(e, "color", th.muted);
+          set_attr(e, "class", "tick minor");
+          set_attr(e, "penwidth", "0.6");
+        }
+        if (!ticks[i].label.empty()) {
+          if (Agnode_t* v = text_node("tick_" + s, x + 0.5 * (axis.x(ticks[i].day + 30) - x), -13,
+                                      ticks[i].label, 7.5, th.muted)) {
+            set_attr(v, "class", "tick-label minor");
+          }
+        }
+        continue;
+      }
+      Agnode_t* lo = point("tick_lo_" + s, x, ticks[i].major ? -5 : -3);
       Agnode_t* hi = point("tick_hi_" + s, x, top);
       if (Agedge_t* e = edge(lo, mid, "tick_" + s)) {
         set_attr(e, "color", th.axis);
@@ -543,7 +590,7 @@ Result<std::string> render_timeline(const graph::Timeline& t, const RenderOption
       }
     }
     const double ly = by + kFirstRow + kRowStep * static_cast<double>(ev.row);
-    const double left = ev.x0 - kLabelInset;
+    const double left = ev.left;
     Agnode_t* anchor = point("lead_end_" + ev.tok, ev.x0, ly);
     if (Agedge_t* e = edge(m, anchor, "lead_" + ev.tok)) {
       set_attr(e, "id", "lead_" + ev.tok);

@@ -41,14 +41,17 @@ std::optional<Theme> theme_named(const std::string& name) {
 
 std::optional<Error> check_options(const RenderOptions& options) {
   const std::string& f = options.format;
-  if (f != "svg" && f != "png" && f != "pdf" && f != "dot") {
-    return Error{"render.format", "unknown output format '" + f + "' (svg, png, pdf or dot)"};
+  if (f != "svg" && f != "png" && f != "pdf" && f != "dot" && f != "xdot") {
+    return Error{"render.format", "unknown output format '" + f + "' (svg, png, pdf, dot or xdot)"};
   }
   if (!theme_named(options.theme)) {
     return Error{"render.format", "unknown theme '" + options.theme + "' (light or dark)"};
   }
   if (!(options.dpi > 0 && options.dpi <= 1200)) {
     return Error{"render.format", "dpi must be in (0, 1200], got " + num(options.dpi)};
+  }
+  if (options.lanes != "entity" && options.lanes != "type") {
+    return Error{"render.format", "unknown lane grouping '" + options.lanes + "' (entity or type)"};
   }
   if (options.from_year && options.to_year && *options.from_year > *options.to_year) {
     return Error{"render.format", "from_year " + std::to_string(*options.from_year) +

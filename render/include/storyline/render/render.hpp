@@ -19,10 +19,11 @@
 namespace storyline::render {
 
 struct RenderOptions {
-  std::string format = "svg";      // svg | png | pdf | dot
+  std::string format = "svg";      // svg | png | pdf | dot | xdot (dot with drawing ops: tests)
   std::string title;               // empty = graph/timeline title
   std::string theme = "light";     // light | dark
-  double dpi = 96;                 // png only
+  double dpi = 96;                 // png only (Graphviz 2.42 mis-scales SVG with dpi set)
+  std::string lanes = "entity";    // timeline only: entity (main participant) | type (event type)
   std::optional<int> from_year;    // timeline only (already filtered; used for the axis)
   std::optional<int> to_year;
   std::vector<std::string>* diagnostics = nullptr;   // Graphviz warnings land here if set
