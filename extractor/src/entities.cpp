@@ -1,6 +1,7 @@
 #include "storyline/extractor/entities.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -55,6 +56,9 @@ struct Work {
 const std::set<std::string> kConnectors = {"of", "de", "del", "della", "di", "da", "dos", "das", "van", "von",
                                            "der", "den", "la", "le", "du", "bin", "ibn", "al", "el", "y", "&"};
 
+// Type of a lone capitalised word nothing else explains.
+const char* const kDefaultSingle = "ORG";
+
 // Words a title-case headline leaves in lower case.
 const std::set<std::string> kTitleLower = {"a", "an", "the", "and", "or", "but", "nor", "of", "in", "on", "at", "to",
                                            "for", "by", "with", "from", "as", "vs", "via", "into", "over", "per"};
@@ -68,7 +72,9 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
   const Lexicons& lex = w.lex;
   std::size_t n = c.te - c.tb;
   std::string last(w.tv(c.te - 1));
-  if (const auto* p = lex.places.match(w.text, w.toks, c.tb, c.te, false); p && p->tokens.size() == n) {
+  bool upper = true;
+  for (std::size_t k = c.tb; k < c.te; ++k) upper = upper && (w.toks[k].has(kAllCaps) || !w.toks[k].has(kWord));
+  if (const auto* p = lex.places.match(w.text, w.toks, c.tb, c.te, upper); p && p->tokens.size() == n) {
     c.type = "LOC";
     c.strong = true;
     return;
@@ -99,6 +105,22 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
         (lastw != lex.loc_heads.end() && lastw->second == "last")) {
       c.type = "LOC";
       c.strong = true;
+      return;
+    }
+  }
+  if (n >= 2) {
+    auto it = lex.misc_heads.find(last);
+    if (it != lex.misc_heads.end()) {
+      c.type = "MISC";
+      c.strong = true;
+      return;
+    }
+  }
+  if (n >= 2 && upper) {   // "W L PCT GB": table headers are not names
+    bool short_words = true;
+    for (std::size_t k = c.tb; k < c.te; ++k) short_words = short_words && w.tv(k).size() <= 3;
+    if (short_words) {
+      c.drop_unless_known = true;
       return;
     }
   }
@@ -271,12 +293,14 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
           continue;
         }
         std::string lw(w.tv(j));
-        if (kConnectors.count(lw) && j + 1 < b && w.cap(j + 1) && !w.blocked[j + 1]) {
+        bool of_ok = lw != "of" || w.common(j - 1) || lex.org_heads.count(std::string(w.tv(j - 1))) ||
+                     lex.loc_heads.count(std::string(w.tv(j - 1)));
+        if (kConnectors.count(lw) && of_ok && j + 1 < b && w.cap(j + 1) && !w.blocked[j + 1]) {
           ++j;
           continue;
         }
-        if (toks[j].has(kDigit) && toks[j].has(kWord) && toks[j].has(kSpaceBefore) && j + 1 < b &&
-            toks[j + 1].has(kWord) && toks[j + 1].has(kLower)) {
+        if (toks[j].has(kDigit) && toks[j].has(kWord) && toks[j].has(kSpaceBefore) && w.common(j - 1) &&
+            !w.toks[j - 1].has(kAllCaps)) {
           ++j;  // "Flight 610", "Boeing 737" (the number ends the name)
           break;
         }
@@ -303,6 +327,14 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         break;
       }
       while (end > k && kConnectors.count(std::string(w.tv(end - 1)))) --end;
+      // "General Director Ljubomir Acimovic": common words before a given name are a title.
+      for (std::size_t q = k + 1; q + 1 < end; ++q) {
+        if (!lex.given_names.count(first_part(w.tv(q))) || w.common(q)) continue;
+        bool lead_common = true;
+        for (std::size_t r = k; r < q; ++r) lead_common = lead_common && (w.common(r) || toks[r].has(kHyphenated));
+        if (lead_common) k = q;
+        break;
+      }
       // "Australian Tom Moody": a leading nationality word is its own (MISC) mention.
       if (k + 1 < end) {
         const auto* d = lex.demonyms.match(text, toks, k, end, false);
@@ -323,6 +355,23 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         w.cands.push_back(c);
       }
       k = std::max(j, k + 1);
+    }
+  }
+
+  // Results tables ("Chicago 5 Detroit 3"): a city or region followed by a number in a sentence with
+  // several such pairs is a team, an organisation.
+  {
+    std::map<std::size_t, int> scored;   // sentence -> names followed by a number
+    auto followed_by_number = [&](const Cand& c) {
+      return c.te < toks.size() && toks[c.te].sentence == c.sentence && toks[c.te].has(kDigit) &&
+             !w.blocked[c.te];
+    };
+    for (const Cand& c : w.cands)
+      if (followed_by_number(c)) scored[c.sentence]++;
+    for (Cand& c : w.cands) {
+      if (c.type != "LOC" || !followed_by_number(c) || scored[c.sentence] < 2) continue;
+      const auto* p = lex.places.match(text, toks, c.tb, c.te, true);
+      if (p && p->extra != "country") c.type = "ORG";
     }
   }
 
@@ -383,6 +432,9 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       }
     } else if (c.type == "PER" && c.te - c.tb >= 2) {
       add_alias(std::string(w.tv(c.te - 1)), e);                          // surname
+      std::string first(w.tv(c.tb));
+      if (!lex.given_names.count(first_part(first)) && !w.common(c.tb) && !toks[c.tb].has(kAbbrev))
+        add_alias(first, e);                                              // family name first ("Wang")
     }
   };
   // Multi-token strong candidates first, so single words resolve to them.
@@ -399,7 +451,10 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     if (known == by_key.end()) {
       // A strong single word that is a known alias of the same type ("Mr. Ghosn").
       auto al = aliases.find(key);
-      if (al != aliases.end() && al->second.size() == 1 && infos[al->second[0]].type == c.type) {
+      // A one-word place that is also the short name of an organisation or person named in full in
+      // this document ("Toyota Motor Corp." ... "Toyota") is that organisation or person.
+      bool yields = c.type == "LOC" && c.te - c.tb == 1 && c.user_id.empty();
+      if (al != aliases.end() && al->second.size() == 1 && (infos[al->second[0]].type == c.type || yields)) {
         c.entity = al->second[0];
       } else {
         c.entity = new_entity(c.type);
@@ -491,7 +546,16 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       continue;
     }
     if (e == static_cast<std::size_t>(-1)) {
-      std::string type = c.type.empty() ? "ORG" : c.type;
+      std::string type = c.type;
+      if (type.empty() && c.tb > 0 && toks[c.tb - 1].sentence == c.sentence) {
+        auto cue = lex.context_cues.find({ascii_lower(w.tv(c.tb - 1)), "before"});
+        if (cue != lex.context_cues.end()) type = cue->second;
+      }
+      if (type.empty() && c.te < toks.size() && toks[c.te].sentence == c.sentence) {
+        auto cue = lex.context_cues.find({ascii_lower(w.tv(c.te)), "after"});
+        if (cue != lex.context_cues.end()) type = cue->second;
+      }
+      if (type.empty()) type = kDefaultSingle;
       auto known = by_key.find({type, surface});
       if (known != by_key.end()) {
         e = known->second;
@@ -553,6 +617,9 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   std::sort(ent_order.begin(), ent_order.end(),
             [&](std::size_t x, std::size_t y) { return by_entity[x][0]->start < by_entity[y][0]->start; });
   std::vector<std::size_t> new_index(infos.size(), static_cast<std::size_t>(-1));
+  std::vector<std::vector<const std::string*>> own_aliases(infos.size());   // unambiguous aliases per entity
+  for (const auto& [a, owners] : aliases)
+    if (owners.size() == 1 && owners[0] < infos.size()) own_aliases[owners[0]].push_back(&a);
   std::set<std::string> used_ids;
   for (std::size_t e : ent_order) {
     Entity ent;
@@ -601,8 +668,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     ent.id = id;
     std::set<std::string> alias_set;
     for (const auto& [t, n] : texts) alias_set.insert(t);
-    for (const auto& [a, owners] : aliases)   // derived short forms: surnames, base names
-      if (owners.size() == 1 && owners[0] == e && (texts.count(a) || !is_initials[a])) alias_set.insert(a);
+    for (const std::string* a : own_aliases[e])   // derived short forms: surnames, base names
+      if (texts.count(*a) || !is_initials[*a]) alias_set.insert(*a);
     alias_set.erase(name);
     ent.aliases.assign(alias_set.begin(), alias_set.end());
     for (const Cand* c : by_entity[e])

@@ -90,6 +90,8 @@ Result<Lexicons> Lexicons::load(const RuleDirs& dirs) {
   STORYLINE_LOAD(loc_heads, "en/lexicon/loc_heads.tsv")
   STORYLINE_LOAD(demonym_rules, "en/lexicon/demonym_rules.tsv")
   STORYLINE_LOAD(religions, "en/lexicon/religions.tsv")
+  STORYLINE_LOAD(context, "en/lexicon/context_cues.tsv")
+  STORYLINE_LOAD(misc_heads, "en/lexicon/misc_heads.tsv")
   STORYLINE_LOAD(cues, "en/lexicon/person_cues.tsv")
   STORYLINE_LOAD(demonyms, "en/lexicon/demonyms.tsv")
   STORYLINE_LOAD(suffixes, "en/lexicon/org_suffixes.tsv")
@@ -115,6 +117,9 @@ Result<Lexicons> Lexicons::load(const RuleDirs& dirs) {
       if (row.size() > 2 && (row[2] == "country" || row[2] == "region") && row[0].find(' ') == std::string::npos)
         lex.country_names.insert(row[0]);
   for (auto& row : *demonym_rules) lex.demonym_rules.emplace_back(row[0], row.size() > 1 ? row[1] : "");
+  for (auto& row : *misc_heads) lex.misc_heads[row[0]] = row.size() > 1 ? row[1] : "last";
+  for (auto& row : *context)
+    if (row.size() >= 3) lex.context_cues[{row[0], row[1]}] = row[2];
   for (auto& row : *religions) lex.demonyms.add(row[0], "", "religion", lex.text);
   for (auto& row : *cues) lex.person_cues.add(row[0], row.size() > 1 ? row[1] : "title", "", lex.text);
   for (auto& row : *demonyms) lex.demonyms.add(row[0], row.size() > 1 ? row[1] : "", "", lex.text);

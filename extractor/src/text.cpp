@@ -46,6 +46,19 @@ bool is_digit(char32_t cp) { return cp >= '0' && cp <= '9'; }
 bool is_alnum(char32_t cp) { return is_letter(cp) || is_digit(cp); }
 bool is_apostrophe(char32_t cp) { return cp == '\'' || cp == 0x2019; }
 
+bool is_upper_at(std::string_view s, std::size_t i) {
+  char32_t cp;
+  decode(s, i, cp);
+  return is_upper(cp);
+}
+
+// Whether any hyphen part after the first starts with an upper-case letter.
+bool upper_after_first(std::string_view s, std::size_t, std::size_t, const std::vector<std::size_t>& hyphens) {
+  for (std::size_t h : hyphens)
+    if (h + 1 < s.size() && is_upper_at(s, h + 1)) return true;
+  return false;
+}
+
 }  // namespace
 
 std::size_t find_invalid_utf8(std::string_view s) {
@@ -147,8 +160,13 @@ std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
         }
         break;
       }
-      // Split "Tokyo-based" / "al-Assad": a hyphen between parts of different case.
-      if (!hyphens.empty() && upper_part && lower_part) {
+      // Split "Tokyo-based" (capitalised, then only lower-case parts) and "al-Assad" (one lower-case
+      // prefix); keep "Ata-ur-Rehman" and "Jean-Dominique" whole.
+      bool first_upper = is_upper_at(text, i);
+      std::size_t parts = hyphens.size() + 1;
+      bool split = upper_part && lower_part &&
+                   ((first_upper && !upper_after_first(text, i, j, hyphens)) || (!first_upper && parts == 2));
+      if (split) {
         j = hyphens.front();
         // Recompute flags for the first part only.
         flags &= static_cast<std::uint16_t>(~(kAllCaps | kDigit));

@@ -6,6 +6,7 @@
 // Immutable after load; safe to share between threads.
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -46,9 +47,11 @@ struct Lexicons {
   std::unordered_map<std::string, std::string> org_suffixes;   // surface -> canonical
   std::unordered_map<std::string, std::string> org_heads;      // word -> any | last | first
   std::unordered_map<std::string, std::string> loc_heads;      // word -> last | first
+  std::unordered_map<std::string, std::string> misc_heads;     // word -> last
   std::unordered_set<std::string> given_names;
   std::unordered_set<std::string> common_words;   // lower-case English words
   std::unordered_set<std::string> non_entities;   // "The", "But", ...
+  std::map<std::pair<std::string, std::string>, std::string> context_cues;   // (word, side) -> type
   std::unordered_set<std::string> country_names;  // one-word countries and regions ("Rwanda")
   std::vector<std::pair<std::string, std::string>> demonym_rules;   // strip, add
 
