@@ -299,8 +299,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
           ++j;
           continue;
         }
-        if (toks[j].has(kDigit) && toks[j].has(kWord) && toks[j].has(kSpaceBefore) && w.common(j - 1) &&
-            !w.toks[j - 1].has(kAllCaps)) {
+        if (toks[j].has(kDigit) && toks[j].has(kWord) && toks[j].has(kSpaceBefore) &&
+            lex.numbered_heads.count(std::string(w.tv(j - 1)))) {
           ++j;  // "Flight 610", "Boeing 737" (the number ends the name)
           break;
         }

@@ -49,6 +49,7 @@ struct Lexicons {
   std::unordered_map<std::string, std::string> loc_heads;      // word -> last | first
   std::unordered_map<std::string, std::string> misc_heads;     // word -> last
   std::unordered_set<std::string> given_names;
+  std::unordered_set<std::string> numbered_heads;  // "Flight" (610), "Euro" (96)
   std::unordered_set<std::string> common_words;   // lower-case English words
   std::unordered_set<std::string> non_entities;   // "The", "But", ...
   std::map<std::pair<std::string, std::string>, std::string> context_cues;   // (word, side) -> type
