@@ -16,11 +16,7 @@ namespace {
 
 void fail(const std::string& msg) { std::cerr << "storyline: error: " << msg << "\n"; }
 
-struct Loaded {
-  std::vector<InputDoc> docs;
-  std::vector<extractor::Extraction> extractions;
-  bool problems = false;
-};
+}  // namespace
 
 // Options -> rules -> inputs -> extractions. Returns nullopt after reporting a fatal problem.
 std::optional<Loaded> load_and_extract(const Common& c) {
@@ -87,6 +83,33 @@ std::string headline(const std::vector<InputDoc>& docs) {
   if (first.size() <= 120 && !sentence) return first;
   return docs[0].id;
 }
+
+graph::KnowledgeGraph story_graph(const std::vector<graph::DocumentInput>& inputs, const DiagramOptions& o,
+                                  const std::string& title) {
+  graph::KnowledgeGraph g = graph::build_graph(inputs);
+  g.title = title;
+  if (o.no_cooccurrence)
+    g.edges.erase(std::remove_if(g.edges.begin(), g.edges.end(),
+                                 [](const graph::Edge& e) { return e.type == "co_occurs"; }),
+                  g.edges.end());
+  graph::compute_analytics(g);
+  graph::FilterOptions fo;
+  fo.min_weight = o.min_weight;
+  fo.top = o.top;
+  fo.focus = o.focus;
+  fo.depth = o.depth;
+  if (o.top || o.min_weight > 0 || !o.focus.empty() || o.no_cooccurrence) g = graph::filter_graph(g, fo);
+  return g;
+}
+
+graph::Timeline story_timeline(const std::vector<graph::DocumentInput>& inputs, const DiagramOptions& o,
+                               const std::string& title) {
+  graph::Timeline t = graph::build_timeline(inputs);
+  t.title = title;
+  return graph::filter_timeline(t, o.from_year, o.to_year, o.all_modalities);
+}
+
+namespace {
 
 std::string safe_file_name(const std::string& id) {
   std::string out;
@@ -163,22 +186,12 @@ int run_diagram(const Common& c, const DiagramOptions& o, Diagram which) {
   ro.theme = o.theme;
   ro.from_year = o.from_year;
   ro.to_year = o.to_year;
+  ro.dpi = o.dpi;
+  ro.lanes = o.lanes;
   ro.diagnostics = &diagnostics;
   Result<std::string> bytes = std::string();
   if (which == Diagram::graph) {
-    graph::KnowledgeGraph g = graph::build_graph(inputs);
-    g.title = title;
-    if (o.no_cooccurrence)
-      g.edges.erase(std::remove_if(g.edges.begin(), g.edges.end(),
-                                   [](const graph::Edge& e) { return e.type == "co_occurs"; }),
-                    g.edges.end());
-    graph::compute_analytics(g);
-    graph::FilterOptions fo;
-    fo.min_weight = o.min_weight;
-    fo.top = o.top;
-    fo.focus = o.focus;
-    fo.depth = o.depth;
-    if (o.top || o.min_weight > 0 || !o.focus.empty() || o.no_cooccurrence) g = graph::filter_graph(g, fo);
+    graph::KnowledgeGraph g = story_graph(inputs, o, title);
     if (!o.focus.empty() && g.nodes.empty()) {
       fail("--focus '" + o.focus + "': no entity with that name, alias or id");
       return 1;
@@ -208,9 +221,7 @@ int run_diagram(const Common& c, const DiagramOptions& o, Diagram which) {
     }
     else bytes = render::render_graph(g, ro);
   } else {
-    graph::Timeline t = graph::build_timeline(inputs);
-    t.title = title;
-    t = graph::filter_timeline(t, o.from_year, o.to_year, o.all_modalities);
+    graph::Timeline t = story_timeline(inputs, o, title);
     if (format == "json") bytes = graph::timeline_to_json(t) + "\n";
     else if (format == "timelinejs") bytes = graph::timeline_to_timelinejs(t) + "\n";
     else bytes = render::render_timeline(t, ro);

@@ -5,6 +5,10 @@
 #include <string>
 #include <vector>
 
+#include "io.hpp"
+#include "storyline/extractor/types.hpp"
+#include "storyline/graph/model.hpp"
+
 namespace storyline::cli {
 
 struct Common {
@@ -36,6 +40,8 @@ struct DiagramOptions {
   std::size_t max_entities = 1000;   // a drawn graph with more entities is refused (layout time)
   std::optional<int> from_year, to_year;
   bool all_modalities = false;
+  double dpi = 96;                   // png only
+  std::string lanes = "entity";      // timeline lanes: entity | type
 };
 
 struct MergeOptions {
@@ -50,5 +56,20 @@ enum class Diagram { graph, timeline };
 int run_extract(const Common& c, const ExtractOptions& o);
 int run_merge(const MergeOptions& o);   // cli/merge.cpp
 int run_diagram(const Common& c, const DiagramOptions& o, Diagram which);
+int run_report(const Common& c, const DiagramOptions& o);   // cli/report.cpp
+
+// Shared by run_diagram and run_report: the inputs read and extracted, and the story built from
+// them exactly as the graph and timeline commands build it.
+struct Loaded {
+  std::vector<InputDoc> docs;
+  std::vector<extractor::Extraction> extractions;
+  bool problems = false;
+};
+std::optional<Loaded> load_and_extract(const Common& c);   // nullopt after reporting a fatal problem
+std::string headline(const std::vector<InputDoc>& docs);   // first line of a single article, or "N documents"
+graph::KnowledgeGraph story_graph(const std::vector<graph::DocumentInput>& inputs, const DiagramOptions& o,
+                                  const std::string& title);
+graph::Timeline story_timeline(const std::vector<graph::DocumentInput>& inputs, const DiagramOptions& o,
+                               const std::string& title);
 
 }  // namespace storyline::cli

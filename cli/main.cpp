@@ -3,6 +3,7 @@
 //   storyline extract  ARTICLE.txt [--date 2023-02-06] [-o facts.json]
 //   storyline graph    ARTICLE.txt [--date 2023-02-06] -o relationships.svg
 //   storyline timeline ARTICLE.txt [--date 2023-02-06] --from 2018 -o timeline.svg
+//   storyline report   ARTICLE.txt [--date 2023-02-06] -o report.html
 //
 // This file is glue: options in, library calls, one line per problem on stderr. Exit codes:
 // 0 success, 1 some input or output failed, 2 usage error.
@@ -71,6 +72,24 @@ int main(int argc, char** argv) {
   timeline->add_option("--from", dg.from_year, "first year shown");
   timeline->add_option("--to", dg.to_year, "last year shown");
   timeline->add_flag("--all-modalities", dg.all_modalities, "also show negated, hypothetical and future events");
+  for (CLI::App* sub : {graph, timeline})
+    sub->add_option("--dpi", dg.dpi, "PNG resolution (PNG only; SVG and PDF are vector)")
+        ->check(CLI::Range(10.0, 1200.0))->capture_default_str();
+  timeline->add_option("--lanes", dg.lanes, "one lane per main entity or per event type")
+      ->check(CLI::IsMember({"entity", "type"}))->capture_default_str();
+
+  auto* report = app.add_subcommand("report", "write a self-contained HTML report: both diagrams, entities, events with evidence");
+  add_common(report);
+  report->add_option("--title", dg.title, "report title (default: the article headline or file name)");
+  report->add_option("--theme", dg.theme, "light or dark")->check(CLI::IsMember({"light", "dark"}))->capture_default_str();
+  report->add_option("--top", dg.top, "diagram: keep the N most central entities (0 = all)");
+  report->add_option("--min-weight", dg.min_weight, "diagram: hide relations lighter than W");
+  report->add_flag("--no-cooccurrence", dg.no_cooccurrence, "diagram: leave out same-sentence co-occurrence links");
+  report->add_option("--from", dg.from_year, "timeline: first year shown");
+  report->add_option("--to", dg.to_year, "timeline: last year shown");
+  report->add_option("--lanes", dg.lanes, "timeline lanes: entity or type")
+      ->check(CLI::IsMember({"entity", "type"}))->capture_default_str();
+  report->add_flag("--all-modalities", dg.all_modalities, "timeline: also negated, hypothetical and future events");
 
   MergeOptions mg;
   auto* merge = app.add_subcommand("merge", "merge per-document extract JSON (or earlier merges) into one graph JSON");
@@ -90,5 +109,6 @@ int main(int argc, char** argv) {
   if (*extract) return run_extract(common, ex);
   if (*graph) return run_diagram(common, dg, Diagram::graph);
   if (*timeline) return run_diagram(common, dg, Diagram::timeline);
+  if (*report) return run_report(common, dg);
   return 2;
 }

@@ -1,0 +1,282 @@
+// storyline report — one self-contained HTML page: the relationship diagram and the timeline as
+// inline SVG, the entity table and the event list with their evidence sentences.
+//
+//   storyline report ARTICLE.txt --date 2023-02-06 -o report.html
+//
+// The page loads nothing (no scripts, fonts, images or style sheets from elsewhere; a
+// Content-Security-Policy says so to the browser) and is written as polyglot XHTML, so an XML
+// parser can check it. Every string from the articles is escaped here; the SVGs come from the
+// render module, which escapes its own text. Bytes are deterministic (no clock, sorted tables).
+#include <algorithm>
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "commands.hpp"
+#include "io.hpp"
+#include "storyline/extractor/extractor.hpp"
+#include "storyline/graph/graph.hpp"
+#include "storyline/render/render.hpp"
+
+namespace storyline::cli {
+namespace {
+
+void fail(const std::string& msg) { std::cerr << "storyline: error: " << msg << "\n"; }
+
+// Text for HTML element content and attribute values: C0 controls (except tab/newline) and DEL
+// dropped, the five XML specials escaped.
+std::string esc(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 16);
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) continue;
+    switch (ch) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += ch;
+    }
+  }
+  return out;
+}
+
+std::string collapse(std::string_view s) {
+  std::string out;
+  bool space = false;
+  for (char ch : s) {
+    if (ch == '\n' || ch == '\r' || ch == '\t' || ch == ' ') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += ch;
+  }
+  return out;
+}
+
+// The <svg>...</svg> element of a Graphviz SVG document, without the XML prolog, DOCTYPE and
+// comments, fit to be inlined in HTML.
+std::string inline_svg(const std::string& svg, const std::string& label) {
+  const std::size_t start = svg.find("<svg");
+  if (start == std::string::npos) return {};
+  std::string body = svg.substr(start);
+  const std::size_t tag_end = body.find('>');
+  // Scale with the page; the viewBox keeps the proportions. role/aria-label for screen readers.
+  body.insert(tag_end, " role=\"img\" aria-label=\"" + esc(label) + "\" preserveAspectRatio=\"xMidYMin meet\"");
+  std::string out;
+  for (std::size_t p = 0; p < body.size();) {
+    const std::size_t c = body.find("<!--", p);
+    if (c == std::string::npos) { out.append(body, p, std::string::npos); break; }
+    out.append(body, p, c - p);
+    const std::size_t e = body.find("-->", c);
+    p = e == std::string::npos ? body.size() : e + 3;
+  }
+  return out;
+}
+
+std::string sentence_of(const graph::EvidenceRef& ev) { return collapse(ev.sentence_text); }
+
+const char* type_name(const std::string& t) {
+  if (t == "PER") return "Person";
+  if (t == "ORG") return "Organisation";
+  if (t == "LOC") return "Place";
+  if (t == "MISC") return "Other";
+  return "Unknown";
+}
+
+std::string fixed(double v, int decimals) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+const char* kStyleLight =
+    ":root{--bg:#ffffff;--fg:#1c1c1c;--muted:#5f6368;--rule:#dcdcdc;--band:#f6f7f9;--accent:#1f4e79}";
+const char* kStyleDark =
+    ":root{--bg:#16191d;--fg:#e9e9e9;--muted:#a3aab3;--rule:#343a42;--band:#20252b;--accent:#8ab8e6}";
+const char* kStyle =
+    "body{margin:0;background:var(--bg);color:var(--fg);font:15px/1.45 'DejaVu Sans',Verdana,sans-serif}"
+    "main{max-width:1200px;margin:0 auto;padding:24px 28px 48px}"
+    "h1{font-size:26px;margin:0 0 4px}h2{font-size:19px;margin:36px 0 8px;border-bottom:1px solid var(--rule);"
+    "padding-bottom:4px}p.meta{color:var(--muted);margin:0 0 8px;font-size:13px}"
+    "figure{margin:0;overflow-x:auto;border:1px solid var(--rule);border-radius:6px;background:var(--bg)}"
+    "figure svg{display:block;max-width:100%;height:auto}"
+    "figcaption{color:var(--muted);font-size:12px;padding:6px 10px;border-top:1px solid var(--rule)}"
+    "table{border-collapse:collapse;width:100%;font-size:13px}"
+    "th,td{text-align:left;vertical-align:top;padding:5px 8px;border-bottom:1px solid var(--rule)}"
+    "th{font-weight:bold;background:var(--band)}td.n{text-align:right;font-variant-numeric:tabular-nums}"
+    "td.date{white-space:nowrap;font-variant-numeric:tabular-nums}"
+    "blockquote{margin:0;color:var(--muted);font-style:italic}"
+    "span.tag{display:inline-block;font-size:11px;padding:0 5px;border:1px solid var(--rule);border-radius:8px;"
+    "color:var(--muted);margin-left:4px;font-style:normal}"
+    "nav a{color:var(--accent);margin-right:14px}footer{margin-top:40px;color:var(--muted);font-size:12px}";
+
+}  // namespace
+
+int run_report(const Common& c, const DiagramOptions& o) {
+  const std::string format = extension_of(c.output);
+  if (!format.empty() && format != "html" && format != "htm") {
+    fail("storyline report writes HTML; use -o NAME.html (got '" + c.output + "')");
+    return 2;
+  }
+  auto loaded = load_and_extract(c);
+  if (!loaded) return 1;
+  int status = loaded->problems ? 1 : 0;
+  std::vector<graph::DocumentInput> inputs;
+  for (std::size_t i = 0; i < loaded->docs.size(); ++i)
+    inputs.push_back({&loaded->extractions[i], &loaded->docs[i].text});
+  const std::string title = o.title.empty() ? headline(loaded->docs) : o.title;
+
+  graph::KnowledgeGraph g = story_graph(inputs, o, title);
+  graph::Timeline t = story_timeline(inputs, o, title);
+  if (o.max_entities > 0 && g.nodes.size() > o.max_entities) {
+    fail("the diagram would have " + std::to_string(g.nodes.size()) + " entities, more than --max-entities " +
+         std::to_string(o.max_entities) + " allows; draw fewer with --top or --min-weight");
+    return 1;
+  }
+
+  std::vector<std::string> diagnostics;
+  render::RenderOptions ro;
+  ro.format = "svg";
+  ro.title = title;
+  ro.theme = o.theme;
+  ro.from_year = o.from_year;
+  ro.to_year = o.to_year;
+  ro.lanes = o.lanes;
+  ro.diagnostics = &diagnostics;
+  Result<std::string> graph_svg = render::render_graph(g, ro);
+  Result<std::string> timeline_svg = render::render_timeline(t, ro);
+  if (!c.quiet)
+    for (const auto& d : diagnostics) std::cerr << "storyline: graphviz: " << d << "\n";
+  for (const Result<std::string>* r : {&graph_svg, &timeline_svg}) {
+    if (!*r) {
+      fail(r->error().message);
+      return 1;
+    }
+  }
+
+  std::string h;
+  h += "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n";
+  h += "<meta charset=\"utf-8\" />\n";
+  h += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\" />\n";
+  h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\" />\n";
+  h += "<meta name=\"generator\" content=\"storyline " STORYLINE_VERSION "\" />\n";
+  h += "<title>" + esc(collapse(title)) + "</title>\n";
+  h += std::string("<style>") + (o.theme == "dark" ? kStyleDark : kStyleLight) + kStyle + "</style>\n";
+  h += "</head>\n<body class=\"storyline-report " + esc(o.theme) + "\">\n<main>\n";
+  h += "<h1>" + esc(collapse(title)) + "</h1>\n";
+
+  // Where it came from: documents, dates.
+  std::string sources;
+  for (const InputDoc& d : loaded->docs) {
+    if (!sources.empty()) sources += " \xC2\xB7 ";
+    sources += esc(d.id);
+    if (d.date) sources += " (" + esc(*d.date) + ")";
+  }
+  h += "<p class=\"meta\">" + std::to_string(loaded->docs.size()) +
+       (loaded->docs.size() == 1 ? " article: " : " articles: ") + sources + "</p>\n";
+  h += "<p class=\"meta\">" + std::to_string(g.nodes.size()) + " entities \xC2\xB7 " +
+       std::to_string(g.edges.size()) + " relations \xC2\xB7 " + std::to_string(t.events.size()) +
+       " dated events</p>\n";
+  h += "<nav><a href=\"#relationships\">Relationships</a><a href=\"#timeline\">Timeline</a>"
+       "<a href=\"#entities\">Entities</a><a href=\"#events\">Events</a></nav>\n";
+
+  h += "<h2 id=\"relationships\">Relationships</h2>\n<figure>\n" + inline_svg(*graph_svg, "Relationship diagram") +
+       "\n<figcaption>Hover a name or a line for the sentence it was read from.</figcaption>\n</figure>\n";
+  h += "<h2 id=\"timeline\">Timeline</h2>\n<figure>\n" + inline_svg(*timeline_svg, "Timeline") +
+       "\n<figcaption>Hollow markers and bars: dates known only to the month, quarter or year; diamonds: "
+       "dated by the article's publication date.</figcaption>\n</figure>\n";
+
+  // Entities, most central first (ties by name, then id: a total order).
+  std::vector<const graph::Node*> nodes;
+  for (const graph::Node& n : g.nodes) nodes.push_back(&n);
+  std::stable_sort(nodes.begin(), nodes.end(), [](const graph::Node* a, const graph::Node* b) {
+    if (a->betweenness != b->betweenness) return a->betweenness > b->betweenness;
+    if (a->mentions != b->mentions) return a->mentions > b->mentions;
+    if (a->name != b->name) return a->name < b->name;
+    return a->id < b->id;
+  });
+  h += "<h2 id=\"entities\">Entities</h2>\n<table>\n<thead><tr><th>Name</th><th>Type</th><th>Mentions</th>"
+       "<th>Centrality</th><th>Also called</th><th>First mention</th></tr></thead>\n<tbody>\n";
+  for (const graph::Node* n : nodes) {
+    std::string aliases;
+    for (const std::string& a : n->aliases) {
+      if (a == n->name) continue;
+      if (!aliases.empty()) aliases += ", ";
+      aliases += esc(collapse(a));
+    }
+    std::string first;
+    if (!n->evidence.empty()) {
+      first = "<blockquote>" + esc(sentence_of(n->evidence.front())) + "</blockquote>";
+      if (loaded->docs.size() > 1) first += "<span class=\"tag\">" + esc(n->evidence.front().doc) + "</span>";
+    }
+    h += "<tr id=\"entity-" + esc(n->id) + "\"><td>" + esc(collapse(n->name)) + "</td><td>" + type_name(n->type) +
+         "</td><td class=\"n\">" + std::to_string(n->mentions) + "</td><td class=\"n\">" +
+         fixed(n->betweenness, 3) + "</td><td>" + aliases + "</td><td>" + first + "</td></tr>\n";
+  }
+  h += "</tbody>\n</table>\n";
+
+  // Events: the timeline's dated events in its order, then those without a usable date.
+  h += "<h2 id=\"events\">Events</h2>\n<table>\n<thead><tr><th>Date</th><th>What</th><th>Who</th>"
+       "<th>Evidence</th></tr></thead>\n<tbody>\n";
+  for (const graph::TimelineEvent& e : t.events) {
+    std::string date = esc(e.date_value);
+    if (e.date_source == "document") date += "<span class=\"tag\">article date</span>";
+    std::string what = esc(collapse(e.summary));
+    if (!e.type.empty()) what += "<span class=\"tag\">" + esc(e.type) + "</span>";
+    if (!e.modality.empty() && e.modality != "asserted") what += "<span class=\"tag\">" + esc(e.modality) + "</span>";
+    std::string who;
+    for (const std::string& p : e.participant_names) {
+      if (!who.empty()) who += ", ";
+      who += esc(collapse(p));
+    }
+    std::string evidence = "<blockquote>" + esc(sentence_of(e.evidence)) + "</blockquote>";
+    if (loaded->docs.size() > 1) evidence += "<span class=\"tag\">" + esc(e.evidence.doc) + "</span>";
+    h += "<tr id=\"event-" + esc(e.id) + "\"><td class=\"date\">" + date + "</td><td>" + what + "</td><td>" + who +
+         "</td><td>" + evidence + "</td></tr>\n";
+  }
+  std::size_t undated = 0;
+  for (std::size_t i = 0; i < loaded->extractions.size(); ++i) {
+    const extractor::Extraction& x = loaded->extractions[i];
+    const std::string& text = loaded->docs[i].text;
+    for (const extractor::Event& e : x.events) {
+      if (e.date) continue;
+      if (!o.all_modalities && e.modality != "asserted") continue;
+      ++undated;
+      std::string sentence;
+      if (e.sentence < x.sentences.size()) {
+        const extractor::Sentence& s = x.sentences[e.sentence];
+        if (s.start <= s.end && s.end <= text.size()) sentence = collapse(text.substr(s.start, s.end - s.start));
+      }
+      std::string what = esc(collapse(e.summary));
+      if (!e.type.empty()) what += "<span class=\"tag\">" + esc(e.type) + "</span>";
+      std::string evidence = "<blockquote>" + esc(sentence) + "</blockquote>";
+      if (loaded->docs.size() > 1) evidence += "<span class=\"tag\">" + esc(x.document.id) + "</span>";
+      h += "<tr class=\"undated\"><td class=\"date\">no date</td><td>" + what + "</td><td></td><td>" + evidence +
+           "</td></tr>\n";
+    }
+  }
+  h += "</tbody>\n</table>\n";
+  if (undated > 0) {
+    h += "<p class=\"meta\">" + std::to_string(undated) +
+         (undated == 1 ? " event has" : " events have") + " no usable date and " +
+         (undated == 1 ? "is" : "are") + " listed without one; the timeline leaves them out.</p>\n";
+  }
+  h += "<footer>Made by storyline " STORYLINE_VERSION " from the text alone: every entity, relation and "
+       "event above links back to the sentence it was read from.</footer>\n";
+  h += "</main>\n</body>\n</html>\n";
+
+  auto w = write_output(c.output, h);
+  if (!w) {
+    fail(w.error().message);
+    return 1;
+  }
+  return status;
+}
+
+}  // namespace storyline::cli
