@@ -200,6 +200,25 @@ struct RelationRules::Impl {
     return n;
   }
 
+  // Cheap test of the first required element, so most (item, rule) pairs are rejected at once.
+  bool may_start(const Rule& r, const Item& it) const {
+    for (const Elem& e : r.elems) {
+      if (e.optional || e.kind == Elem::kSkip) return true;
+      switch (e.kind) {
+        case Elem::kEnt:
+        case Elem::kEntList:
+          return it.ent && type_ok(e.type, it.type);
+        case Elem::kLit:
+          return !it.ent && std::find(e.alts.begin(), e.alts.end(), it.lower) != e.alts.end();
+        case Elem::kClass:
+          return !it.ent;
+        default:
+          return true;   // look-aheads: no cheap test
+      }
+    }
+    return true;
+  }
+
   bool match(const DocContext& ctx, const std::vector<Item>& items, const Rule& r, std::size_t ei, std::size_t ii,
              std::size_t sentence_end, MatchState& st) const {
     if (ei == r.elems.size()) {
@@ -404,6 +423,12 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   // key: source, target, type, qualifier
   std::map<std::tuple<std::size_t, std::size_t, std::string, std::string>, Relation> out;
   auto mit = ctx.entities->mentions.cbegin();
+  // One match state per rule, reused (clearing keeps capacity: no allocation per item and rule).
+  std::vector<MatchState> states(im.rules.size());
+  for (std::size_t ri = 0; ri < im.rules.size(); ++ri) {
+    states[ri].ents.resize(im.rules[ri].elems.size());
+    states[ri].texts.resize(im.rules[ri].elems.size());
+  }
   std::size_t k = 0;
   const std::size_t kMaxCooccurring = 12;
   while (k < toks.size()) {
@@ -439,10 +464,14 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     };
     std::vector<Found> found;
     for (std::size_t i = 0; i < items.size(); ++i) {
-      for (const Rule& r : im.rules) {
-        MatchState st;
-        st.ents.resize(r.elems.size());
-        st.texts.resize(r.elems.size());
+      for (std::size_t ri = 0; ri < im.rules.size(); ++ri) {
+        const Rule& r = im.rules[ri];
+        if (!im.may_start(r, items[i])) continue;
+        MatchState& st = states[ri];
+        for (auto& v : st.ents) v.clear();
+        for (auto& t : st.texts) t.clear();
+        st.former = false;
+        st.last = 0;
         if (!im.match(ctx, items, r, 0, i, e, st)) continue;
         auto find = [&](const std::string& label) -> std::size_t {
           for (std::size_t q = 0; q < r.elems.size(); ++q)

@@ -1,0 +1,165 @@
+// Throughput of each extraction stage on one core (MB/s, MB = 10^6 bytes), on news-like text:
+// the bundled examples plus, when ../shared is present, the CoNLL-2003 and TimeBank texts, cut into
+// documents the size of a news article.
+//
+//   build/extract_bench --benchmark_counters_tabular=true
+#include <benchmark/benchmark.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "storyline/extractor/entities.hpp"
+#include "storyline/extractor/extractor.hpp"
+#include "storyline/extractor/lexicons.hpp"
+#include "storyline/extractor/relations.hpp"
+#include "storyline/extractor/text.hpp"
+#include "storyline/extractor/timex.hpp"
+
+namespace fs = std::filesystem;
+using namespace storyline::extractor;
+
+namespace {
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Documents of about 3-5 KB each, in a fixed order.
+const std::vector<std::string>& corpus() {
+  static std::vector<std::string> docs = [] {
+    std::vector<fs::path> files;
+    for (const char* dir : {"examples", "../shared/eval/ner/dev/text"}) {
+      fs::path d = fs::path(STORYLINE_SOURCE_DIR) / dir;
+      std::error_code ec;
+      if (!fs::is_directory(d, ec)) continue;
+      for (const auto& f : fs::directory_iterator(d))
+        if (f.path().extension() == ".txt") files.push_back(f.path());
+    }
+    std::sort(files.begin(), files.end());
+    std::vector<std::string> out;
+    for (const auto& f : files) out.push_back(slurp(f));
+    return out;
+  }();
+  return docs;
+}
+
+std::size_t corpus_bytes() {
+  std::size_t n = 0;
+  for (const auto& d : corpus()) n += d.size();
+  return n;
+}
+
+struct Stages {
+  std::shared_ptr<const Lexicons> lex;
+  TimexTagger timex;
+  std::unique_ptr<EntityTagger> entities;
+  EventRules events;
+  RelationRules relations;
+  Extractor extractor;
+};
+
+const Stages& stages() {
+  static Stages s = [] {
+    RuleDirs dirs = RuleDirs::defaults();
+    auto lex = std::make_shared<const Lexicons>(std::move(*Lexicons::load(dirs)));
+    Stages st{lex, std::move(*TimexTagger::load(dirs)), std::make_unique<EntityTagger>(lex),
+              std::move(*EventRules::load(dirs, lex)), std::move(*RelationRules::load(dirs, lex)),
+              std::move(*Extractor::load(dirs))};
+    return st;
+  }();
+  return s;
+}
+
+struct Prepared {
+  std::vector<Token> tokens;
+  std::vector<Sentence> sentences;
+  std::vector<Timex> timexes;
+  EntityResult entities;
+};
+
+const std::vector<Prepared>& prepared() {
+  static std::vector<Prepared> out = [] {
+    std::vector<Prepared> v;
+    const Stages& s = stages();
+    for (const auto& d : corpus()) {
+      Prepared p;
+      p.tokens = tokenize(d, s.lex->text);
+      p.sentences = split_sentences(d, p.tokens, s.lex->text);
+      p.timexes = s.timex.tag(d, p.sentences, std::string("2020-01-01"));
+      p.entities = s.entities->tag(d, p.tokens, p.sentences, p.timexes);
+      v.push_back(std::move(p));
+    }
+    return v;
+  }();
+  return out;
+}
+
+void finish(benchmark::State& state) {
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * static_cast<int64_t>(corpus_bytes()));
+  state.counters["docs"] = static_cast<double>(corpus().size());
+}
+
+void BM_TokensAndSentences(benchmark::State& state) {
+  const Stages& s = stages();
+  for (auto _ : state)
+    for (const auto& d : corpus()) {
+      auto toks = tokenize(d, s.lex->text);
+      benchmark::DoNotOptimize(split_sentences(d, toks, s.lex->text));
+    }
+  finish(state);
+}
+
+void BM_Timexes(benchmark::State& state) {
+  const Stages& s = stages();
+  const auto& p = prepared();
+  for (auto _ : state)
+    for (std::size_t i = 0; i < corpus().size(); ++i)
+      benchmark::DoNotOptimize(s.timex.tag(corpus()[i], p[i].sentences, std::string("2020-01-01")));
+  finish(state);
+}
+
+void BM_Entities(benchmark::State& state) {
+  const Stages& s = stages();
+  const auto& p = prepared();
+  for (auto _ : state)
+    for (std::size_t i = 0; i < corpus().size(); ++i)
+      benchmark::DoNotOptimize(s.entities->tag(corpus()[i], p[i].tokens, p[i].sentences, p[i].timexes));
+  finish(state);
+}
+
+void BM_EventsAndRelations(benchmark::State& state) {
+  const Stages& s = stages();
+  const auto& p = prepared();
+  for (auto _ : state)
+    for (std::size_t i = 0; i < corpus().size(); ++i) {
+      DocContext ctx{corpus()[i], &p[i].tokens, &p[i].sentences, &p[i].timexes, &p[i].entities,
+                     std::string("2020-01-01")};
+      benchmark::DoNotOptimize(s.events.events(ctx));
+      benchmark::DoNotOptimize(s.relations.relations(ctx));
+    }
+  finish(state);
+}
+
+void BM_FullExtract(benchmark::State& state) {
+  const Stages& s = stages();
+  for (auto _ : state)
+    for (const auto& d : corpus()) {
+      DocumentInfo info;
+      info.date = "2020-01-01";
+      benchmark::DoNotOptimize(s.extractor.extract(d, info));
+    }
+  finish(state);
+}
+
+}  // namespace
+
+BENCHMARK(BM_TokensAndSentences)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Timexes)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Entities)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_EventsAndRelations)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_FullExtract)->Unit(benchmark::kMillisecond);
+BENCHMARK_MAIN();
