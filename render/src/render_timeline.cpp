@@ -9,7 +9,9 @@
 //   label   <g id="lbl_<tok>"  class="node event-label  <exact|coarse> [doc-dated] lane-<k> ...">
 //   span    <g id="span_<tok>" class="edge event-span ...">   (month/quarter/year precision)
 //   leader  <g id="lead_<tok>" class="edge leader">
-// plus "lane_<k>" lane names, "tick_<i>" axis labels, "undated" / "empty" notes.
+// plus "lane_<k>" lane names (class lane-label), "lane_line_<k>", "tick_<i>" axis labels
+// (class tick-label [major|minor]), "tick_mark_<i>" (class tick [minor]), "grid_<i>", "axis",
+// legend "key_<i>" / "key_text_<i>" / "key_span_<i>", "undated" / "empty" notes.
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -491,6 +493,7 @@ Result<std::string> render_timeline(const graph::Timeline& t, const RenderOption
         if (Agedge_t* e = edge(lo, mid, "tick_" + s)) {
           set_attr(e, "color", th.muted);
           set_attr(e, "class", "tick minor");
+          set_attr(e, "id", "tick_mark_" + s);
           set_attr(e, "penwidth", "0.6");
         }
         if (!ticks[i].label.empty()) {
@@ -506,10 +509,12 @@ Result<std::string> render_timeline(const graph::Timeline& t, const RenderOption
       if (Agedge_t* e = edge(lo, mid, "tick_" + s)) {
         set_attr(e, "color", th.axis);
         set_attr(e, "class", "tick");
+        set_attr(e, "id", "tick_mark_" + s);
       }
       if (Agedge_t* e = edge(mid, hi, "grid_" + s)) {
         set_attr(e, "style", "dashed");
         set_attr(e, "class", ticks[i].major ? "grid major" : "grid");
+        set_attr(e, "id", "grid_" + s);
         if (ticks[i].major && axis.months) set_attr(e, "penwidth", "1.1");
       }
       if (!ticks[i].label.empty()) {
@@ -534,6 +539,7 @@ Result<std::string> render_timeline(const graph::Timeline& t, const RenderOption
     Agnode_t* b1 = point("lane_b1_" + s, W, baseline[k]);
     if (Agedge_t* e = edge(b0, b1, "lane_line_" + s)) {
       set_attr(e, "class", "lane-line lane-" + s);
+      set_attr(e, "id", "lane_line_" + s);
     }
   }
 
@@ -626,6 +632,7 @@ Result<std::string> render_timeline(const graph::Timeline& t, const RenderOption
           set_attr(e, "color", std::string(accent) + "59");
           set_attr(e, "penwidth", "6");
           set_attr(e, "class", "legend");
+          set_attr(e, "id", "key_span_" + s);
         }
       }
       Agnode_t* mk = node("key_" + s, x, ly);
