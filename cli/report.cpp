@@ -106,6 +106,8 @@ const char* kStyle =
     "padding-bottom:4px}p.meta{color:var(--muted);margin:0 0 8px;font-size:13px}"
     "figure{margin:0;overflow-x:auto;border:1px solid var(--rule);border-radius:6px;background:var(--bg)}"
     "figure svg{display:block;max-width:100%;height:auto}"
+    // A long time axis scaled to the page would make its labels unreadable: keep its size, scroll.
+    "figure.timeline svg{max-width:none}"
     "figcaption{color:var(--muted);font-size:12px;padding:6px 10px;border-top:1px solid var(--rule)}"
     "table{border-collapse:collapse;width:100%;font-size:13px}"
     "th,td{text-align:left;vertical-align:top;padding:5px 8px;border-bottom:1px solid var(--rule)}"
@@ -186,9 +188,9 @@ int run_report(const Common& c, const DiagramOptions& o) {
   h += "<nav><a href=\"#relationships\">Relationships</a><a href=\"#timeline\">Timeline</a>"
        "<a href=\"#entities\">Entities</a><a href=\"#events\">Events</a></nav>\n";
 
-  h += "<h2 id=\"relationships\">Relationships</h2>\n<figure>\n" + inline_svg(*graph_svg, "Relationship diagram") +
+  h += "<h2 id=\"relationships\">Relationships</h2>\n<figure class=\"relationships\">\n" + inline_svg(*graph_svg, "Relationship diagram") +
        "\n<figcaption>Hover a name or a line for the sentence it was read from.</figcaption>\n</figure>\n";
-  h += "<h2 id=\"timeline\">Timeline</h2>\n<figure>\n" + inline_svg(*timeline_svg, "Timeline") +
+  h += "<h2 id=\"timeline\">Timeline</h2>\n<figure class=\"timeline\">\n" + inline_svg(*timeline_svg, "Timeline") +
        "\n<figcaption>Hollow markers and bars: dates known only to the month, quarter or year; diamonds: "
        "dated by the article's publication date.</figcaption>\n</figure>\n";
 

@@ -472,6 +472,7 @@ Result<std::string> render_timeline(const graph::Timeline& t, const RenderOption
   };
 
   const double W = axis.width;
+  bool named_months = false;
   // Axis, ticks and grid.
   {
     Agnode_t* a0 = point("axis_0", 0, 0);
@@ -483,6 +484,9 @@ Result<std::string> render_timeline(const graph::Timeline& t, const RenderOption
       set_attr(e, "penwidth", "1.4");
     }
     const std::vector<Tick> ticks = make_ticks(axis);
+    // Month names under a year axis take the first line; the years then go on a second one.
+    for (const Tick& t : ticks) named_months |= t.minor && !t.label.empty();
+    const double year_y = named_months ? -28 : -16;
     for (std::size_t i = 0; i < ticks.size(); ++i) {
       const double x = axis.x(ticks[i].day);
       if (x < -0.5 || x > W + 0.5) continue;
@@ -518,7 +522,7 @@ Result<std::string> render_timeline(const graph::Timeline& t, const RenderOption
         if (ticks[i].major && axis.months) set_attr(e, "penwidth", "1.1");
       }
       if (!ticks[i].label.empty()) {
-        if (Agnode_t* v = text_node("tick_" + s, x, -16, ticks[i].label, 10, th.muted)) {
+        if (Agnode_t* v = text_node("tick_" + s, x, year_y, ticks[i].label, 10, th.muted)) {
           set_attr(v, "class", ticks[i].major ? "tick-label major" : "tick-label");
         }
       }
@@ -620,7 +624,7 @@ Result<std::string> render_timeline(const graph::Timeline& t, const RenderOption
   // Legend and notes under the axis.
   {
     double x = 0;
-    const double ly = -40;
+    const double ly = named_months ? -50 : -40;
     for (std::size_t i = 0; i < legend.items.size(); ++i) {
       const std::string& kindname = legend.items[i].first;
       const std::string s = std::to_string(i);
