@@ -254,4 +254,28 @@ TEST_CASE("report: self-contained, well-formed, hostile text stays text (issue 6
   fs::remove_all(dir);
 }
 
+TEST_CASE("cli: --dpi doubles the PNG, --lanes type, bad values are usage errors") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / "storyline_dpi_test";
+  fs::create_directories(dir);
+  const std::string bin = STORYLINE_BINARY;
+  const std::string article = std::string(STORYLINE_SOURCE_DIR) + "/examples/uk_prime_ministers.txt";
+  auto run = [&](const std::string& args) {
+    const std::string cmd = bin + " " + args + " --quiet 2>/dev/null";
+    return WEXITSTATUS(std::system(cmd.c_str()));
+  };
+  REQUIRE(run("graph " + article + " -o " + (dir / "a.png").string()) == 0);
+  REQUIRE(run("graph " + article + " --dpi 192 -o " + (dir / "b.png").string()) == 0);
+  const double ratio = static_cast<double>(png_width(read_file((dir / "b.png").string()))) /
+                       png_width(read_file((dir / "a.png").string()));
+  CHECK(ratio == doctest::Approx(2).epsilon(0.02));
+  REQUIRE(run("timeline " + article + " --lanes type -o " + (dir / "t.svg").string()) == 0);
+  const std::string svg = read_file((dir / "t.svg").string());
+  CHECK(svgcheck::well_formed(svg) == "");
+  CHECK_FALSE(lane_names(svg).empty());
+  CHECK(run("timeline " + article + " --lanes people -o " + (dir / "x.svg").string()) == 2);
+  CHECK(run("graph " + article + " --dpi 0 -o " + (dir / "x.png").string()) == 2);
+  fs::remove_all(dir);
+}
+
 }  // TEST_SUITE
