@@ -23,6 +23,7 @@ struct Cand {
   bool acronym = false;
   bool drop_unless_known = false;
   std::string user_id;
+  std::string place_code;            // countries: ISO code, so "U.S." and "United States" merge
   std::size_t entity = static_cast<std::size_t>(-1);
 };
 
@@ -56,6 +57,9 @@ struct Work {
 const std::set<std::string> kConnectors = {"of", "de", "del", "della", "di", "da", "dos", "das", "van", "von",
                                            "der", "den", "la", "le", "du", "bin", "ibn", "al", "el", "y", "&"};
 
+// Generation suffixes that are not surnames.
+const std::set<std::string> kNameSuffixes = {"Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV", "V"};
+
 // Type of a lone capitalised word nothing else explains.
 const char* const kDefaultSingle = "ORG";
 
@@ -77,6 +81,7 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
   if (const auto* p = lex.places.match(w.text, w.toks, c.tb, c.te, upper); p && p->tokens.size() == n) {
     c.type = "LOC";
     c.strong = true;
+    c.place_code = p->code;
     return;
   }
   if (const auto* d = lex.demonyms.match(w.text, w.toks, c.tb, c.te, false); d && d->tokens.size() == n) {
@@ -101,8 +106,8 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
   if (n >= 2) {
     auto first = lex.loc_heads.find(std::string(w.tv(c.tb)));
     auto lastw = lex.loc_heads.find(last);
-    if ((first != lex.loc_heads.end() && first->second == "first") ||
-        (lastw != lex.loc_heads.end() && lastw->second == "last")) {
+    if ((first != lex.loc_heads.end() && first->second != "last") ||
+        (lastw != lex.loc_heads.end() && lastw->second != "first")) {
       c.type = "LOC";
       c.strong = true;
       return;
@@ -111,6 +116,15 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
   if (n >= 2) {
     auto it = lex.misc_heads.find(last);
     if (it != lex.misc_heads.end()) {
+      c.type = "MISC";
+      c.strong = true;
+      return;
+    }
+  }
+  if (n >= 2 && lex.is_demonym(last)) {   // "South Asian", "Latin American"
+    bool lead_common = true;
+    for (std::size_t k = c.tb; k + 1 < c.te; ++k) lead_common = lead_common && w.common(k);
+    if (lead_common) {
       c.type = "MISC";
       c.strong = true;
       return;
@@ -138,6 +152,11 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
     return;
   }
   std::string first = first_part(w.tv(c.tb));
+  if (n >= 2 && w.toks[c.te - 1].has(kDigit) && !w.toks[c.te - 1].has(kCap)) {   // "Lion Air Flight 610"
+    c.type = "MISC";
+    c.strong = true;
+    return;
+  }
   if (n >= 2 && lex.given_names.count(first) && !w.toks[c.tb].has(kAllCaps)) {
     c.type = "PER";
     c.strong = true;
@@ -164,7 +183,9 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
   if (n == 1) {
     std::string_view t = w.tv(c.tb);
     if (w.toks[c.tb].has(kAllCaps) && t.size() <= 6) c.acronym = true;
-    if (w.common(c.tb) || t.size() == 1 || (t.size() == 2 && t[1] == '.'))
+    std::string ts(t);
+    if (w.common(c.tb) || t.size() == 1 || (t.size() == 2 && t[1] == '.') || lex.org_heads.count(ts) ||
+        lex.org_suffixes.count(ts) || lex.loc_heads.count(ts))
       c.drop_unless_known = true;   // "Women", "Test", "NOTE", "N": a name only if known
     return;  // unknown single word: resolved by alias, else ORG
   }
@@ -174,7 +195,11 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
       c.type = "ORG";
       return;
     }
-  c.type = all_common ? "MISC" : "PER";
+  // "Alameda Research", "Deepwater Horizon": a last word from the dictionary makes a person unlikely.
+  bool last_common = w.common(c.te - 1) && !w.toks[c.te - 1].has(kAllCaps);
+  if (all_common) c.type = "MISC";
+  else if (last_common) c.type = "ORG";
+  else c.type = "PER";
 }
 
 // Initials of the capitalised words: "Federal Aviation Administration" -> "FAA".
@@ -231,7 +256,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
 
   std::vector<char> headline(sentences.size(), 0);  // title case or upper case: names by lookup only
   for (std::size_t s = 0; s < sentences.size(); ++s) {
-    auto [a, b] = srange[s];
+    const std::size_t a = srange[s].first, b = srange[s].second;
     int words = 0, caps = 0, upper = 0;
     for (std::size_t k = a; k < b; ++k) {
       if (!toks[k].has(kWord) || toks[k].has(kDigit)) continue;
@@ -247,7 +272,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
 
   // Pass 1: chunks.
   for (std::size_t s = 0; s < sentences.size(); ++s) {
-    auto [a, b] = srange[s];
+    const std::size_t a = srange[s].first, b = srange[s].second;   // not a structured binding: clang 14 cannot capture one
     std::size_t k = a;
     while (k < b) {
       if (const auto* u = lex.user_entities.match(text, toks, k, b, false)) {
@@ -262,6 +287,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         const auto* p = lex.places.match(text, toks, k, b, headline[s] == 2);
         if (p) {
           Cand c{k, k + p->tokens.size(), toks[k].start, toks[k + p->tokens.size() - 1].end, s, "LOC", true};
+          c.place_code = p->code;
           w.cands.push_back(c);
           k = c.te;
           continue;
@@ -281,14 +307,23 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         ++k;
         continue;
       }
-      if (const auto* cue = lex.person_cues.match(text, toks, k, b, false)) {
+      auto cue_before_head = [&](const PhraseTable::Entry* cue, std::size_t at) {
+        std::size_t after = at + cue->tokens.size();
+        return after < b && lex.org_heads.count(std::string(w.tv(after))) > 0;
+      };
+      if (const auto* cue = lex.person_cues.match(text, toks, k, b, false); cue && !cue_before_head(cue, k)) {
         k += cue->tokens.size();
         continue;
       }
       std::size_t j = k + 1;
+      // "Theresa May": a capitalised word the date rules took ("May") is a surname after a given name.
+      if (j < b && w.blocked[j] && w.cap(j) && lex.given_names.count(std::string(w.tv(k))) && !w.common(k) &&
+          (j + 1 >= b || !toks[j + 1].has(kDigit))) {
+        w.blocked[j] = 0;
+      }
       while (j < b && !w.blocked[j]) {
         if (w.cap(j) && !toks[j].has(kNewlineBefore)) {
-          if (lex.person_cues.match(text, toks, j, b, false)) break;
+          if (const auto* cue = lex.person_cues.match(text, toks, j, b, false); cue && !cue_before_head(cue, j)) break;
           ++j;
           continue;
         }
@@ -308,7 +343,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       }
       std::size_t end = j;
       // Leading function words and sentence-initial common words are not part of a name.
-      auto initial = [&, a = a](std::size_t t) {  // copy: clang 14 cannot capture a structured binding
+      auto initial = [&](std::size_t t) {
         for (std::size_t q = a; q < t; ++q)
           if (!toks[q].has(kPunct)) return false;
         return true;
@@ -319,7 +354,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
                      lex.demonyms.match(text, toks, k, end, false);
         if (kConnectors.count(word)) { ++k; continue; }
         if (lex.non_entities.count(word) && !(known && end - k > 1)) { ++k; continue; }
-        if (initial(k) && w.common(k) && !known && !toks[k].has(kAllCaps)) {
+        bool cap_follows = k + 1 < end && w.cap(k + 1);
+        if (initial(k) && w.common(k) && !known && !toks[k].has(kAllCaps) && !cap_follows) {
           // "Shares of Nissan ..." but keep "Mark Zuckerberg" (given name + capitalised word).
           ++k;
           continue;
@@ -336,7 +372,9 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         break;
       }
       // "Australian Tom Moody": a leading nationality word is its own (MISC) mention.
-      if (k + 1 < end) {
+      Cand whole{k, end, k < end ? toks[k].start : 0, k < end ? toks[end - 1].end : 0, s, "", false};
+      if (k < end) classify(w, whole, a);
+      if (k + 1 < end && !(whole.strong && whole.type != "PER")) {
         const auto* d = lex.demonyms.match(text, toks, k, end, false);
         std::size_t dlen = d ? d->tokens.size() : lex.is_demonym(w.tv(k)) ? 1 : 0;
         if (dlen > 0 && k + dlen < end && !lex.places.match(text, toks, k, end, false)) {
@@ -401,6 +439,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   };
   auto key_of = [&](const Cand& c) -> std::string {
     if (!c.user_id.empty()) return "id:" + c.user_id;
+    if (c.type == "LOC" && !c.place_code.empty()) return "place:" + c.place_code;
     if (c.type == "ORG") {
       auto [tb, te] = org_key(c);
       return w.span_text(toks[tb].start, toks[te - 1].end);
@@ -431,7 +470,10 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         }
       }
     } else if (c.type == "PER" && c.te - c.tb >= 2) {
-      add_alias(std::string(w.tv(c.te - 1)), e);                          // surname
+      std::size_t sur = c.te - 1;                                         // surname, before "Jr." / "III"
+      while (sur > c.tb + 1 && kNameSuffixes.count(std::string(w.tv(sur)))) --sur;
+      if (!toks[sur].has(kDigit) && !kNameSuffixes.count(std::string(w.tv(sur))))
+        add_alias(std::string(w.tv(sur)), e);
       std::string first(w.tv(c.tb));
       if (!lex.given_names.count(first_part(first)) && !w.common(c.tb) && !toks[c.tb].has(kAbbrev))
         add_alias(first, e);                                              // family name first ("Wang")
@@ -450,7 +492,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     auto known = by_key.find({c.type, key});
     if (known == by_key.end()) {
       // A strong single word that is a known alias of the same type ("Mr. Ghosn").
-      auto al = aliases.find(key);
+      auto al = aliases.find(c.type == "LOC" ? w.span_text(c.start, c.end) : key);
       // A one-word place that is also the short name of an organisation or person named in full in
       // this document ("Toyota Motor Corp." ... "Toyota") is that organisation or person.
       bool yields = c.type == "LOC" && c.te - c.tb == 1 && c.user_id.empty();
@@ -480,6 +522,25 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       b.type = infos[a.entity].type;
     }
   }
+  // A dictionary word used as a name throughout ("Twitter", "Shell"): capitalised at least twice
+  // inside sentences and never written in lower case.
+  std::unordered_map<std::string, int> cap_inside, lower_uses;
+  for (std::size_t k = 0; k < toks.size(); ++k) {
+    if (!toks[k].has(kWord)) continue;
+    if (toks[k].has(kLower)) lower_uses[std::string(w.tv(k))]++;
+    else if (toks[k].has(kCap) && k > 0 && toks[k - 1].sentence == toks[k].sentence && !toks[k - 1].has(kPunct))
+      cap_inside[ascii_lower(w.tv(k))]++;
+  }
+  auto used_as_name = [&](std::size_t k) {
+    std::string lw = ascii_lower(w.tv(k));
+    auto c = cap_inside.find(lw);
+    return c != cap_inside.end() && c->second >= 2 && !lower_uses.count(lw);
+  };
+  for (Cand& c : w.cands)
+    if (c.drop_unless_known && c.te - c.tb == 1 && !toks[c.tb].has(kAllCaps) && w.tv(c.tb).size() > 2 &&
+        used_as_name(c.tb))
+      c.drop_unless_known = false;
+
   // Weak candidates: resolve by alias, else new entities.
   std::vector<std::size_t> last_seen(infos.size(), 0);
   auto resolve = [&](const std::string& s, std::size_t pos) -> std::size_t {
@@ -628,7 +689,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     for (const Cand* c : by_entity[e]) texts[w.span_text(c->start, c->end)]++;
     // Name: for people the longest form; otherwise the most frequent base name (not an acronym).
     std::string name;
-    if (ent.type == "PER") {
+    if (ent.type == "PER" || ent.type == "LOC") {
       for (const auto& [t, n] : texts)
         if (t.size() > name.size()) name = t;
     } else {

@@ -100,6 +100,24 @@ Extraction Extractor::extract(std::string_view text, DocumentInfo info, const Ex
   }
   x.timexes = im.timex.tag(text, x.sentences, info.date);
   EntityResult er = im.entities->tag(text, tokens, x.sentences, x.timexes);
+  // A name the entity rules took over from the date rules ("Theresa May") is not a date.
+  if (!er.mentions.empty()) {
+    std::vector<std::pair<std::size_t, std::size_t>> spans;
+    for (const auto& m : er.mentions) spans.emplace_back(m.start, m.end);
+    std::sort(spans.begin(), spans.end());
+    std::erase_if(x.timexes, [&](const Timex& t) {
+      auto it = std::lower_bound(spans.begin(), spans.end(), std::make_pair(t.end, std::size_t{0}));
+      while (it != spans.begin()) {
+        --it;
+        if (it->second <= t.start) {
+          if (it->first + 256 < t.start) break;   // spans are short; stop scanning back
+          continue;
+        }
+        return it->first < t.end;
+      }
+      return false;
+    });
+  }
   DocContext ctx{text, &tokens, &x.sentences, &x.timexes, &er, info.date};
   x.events = im.events.events(ctx);
   x.relations = im.relations.relations(ctx);

@@ -6,13 +6,15 @@
 
 namespace storyline::extractor {
 
-void PhraseTable::add(std::string_view phrase, std::string value, std::string extra, const TextLexicons& lex) {
+void PhraseTable::add(std::string_view phrase, std::string value, std::string extra, const TextLexicons& lex,
+                      std::string code) {
   std::vector<Token> toks = tokenize(phrase, lex);
   if (toks.empty()) return;
   Entry e;
   for (const Token& t : toks) e.tokens.emplace_back(t.view(phrase));
   e.value = std::move(value);
   e.extra = std::move(extra);
+  e.code = std::move(code);
   auto& bucket = by_first_[ascii_lower(e.tokens.front())];
   // Keep the first entry for an identical phrase (files are read in a fixed order).
   for (const Entry& old : bucket)
@@ -111,7 +113,8 @@ Result<Lexicons> Lexicons::load(const RuleDirs& dirs) {
   for (auto& row : *heads) lex.org_heads[row[0]] = row.size() > 1 ? row[1] : "any";
   for (auto* list : {&*places_extra, &*places})   // hand-written first: they win on duplicates
     for (auto& row : *list)
-      lex.places.add(row[0], row.size() > 1 ? row[1] : "LOC", row.size() > 2 ? row[2] : "", lex.text);
+      lex.places.add(row[0], row.size() > 1 ? row[1] : "LOC", row.size() > 2 ? row[2] : "", lex.text,
+                     row.size() > 3 && row[2] == "country" ? row[3] : "");
   for (auto& row : *loc_heads) lex.loc_heads[row[0]] = row.size() > 1 ? row[1] : "last";
   for (auto* list : {&*places_extra, &*places})
     for (auto& row : *list)

@@ -25,8 +25,10 @@ class PhraseTable {
     std::vector<std::string> tokens;   // surface tokens of the phrase
     std::string value;                 // payload (type, kind, canonical form ...)
     std::string extra;
+    std::string code;                  // places: ISO code ("US"), to merge "U.S." with "United States"
   };
-  void add(std::string_view phrase, std::string value, std::string extra, const TextLexicons& lex);
+  void add(std::string_view phrase, std::string value, std::string extra, const TextLexicons& lex,
+           std::string code = "");
   // Longest entry matching tokens[k..end); nullptr if none. `any_case` compares ASCII-case-insensitively.
   const Entry* match(std::string_view text, const std::vector<Token>& tokens, std::size_t k, std::size_t end,
                      bool any_case) const;
