@@ -23,7 +23,8 @@ struct Cand {
   bool acronym = false;
   bool drop_unless_known = false;
   std::string user_id;
-  std::string place_code;            // countries: ISO code, so "U.S." and "United States" merge
+  std::string place_code;            // ISO code from the gazetteer
+  bool place_is_country = false;
   std::size_t entity = static_cast<std::size_t>(-1);
 };
 
@@ -82,6 +83,7 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
     c.type = "LOC";
     c.strong = true;
     c.place_code = p->code;
+    c.place_is_country = p->extra == "country";
     return;
   }
   if (const auto* d = lex.demonyms.match(w.text, w.toks, c.tb, c.te, false); d && d->tokens.size() == n) {
@@ -288,6 +290,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         if (p) {
           Cand c{k, k + p->tokens.size(), toks[k].start, toks[k + p->tokens.size() - 1].end, s, "LOC", true};
           c.place_code = p->code;
+          c.place_is_country = p->extra == "country";
           w.cands.push_back(c);
           k = c.te;
           continue;
@@ -439,7 +442,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   };
   auto key_of = [&](const Cand& c) -> std::string {
     if (!c.user_id.empty()) return "id:" + c.user_id;
-    if (c.type == "LOC" && !c.place_code.empty()) return "place:" + c.place_code;
+    if (c.type == "LOC" && c.place_is_country && !c.place_code.empty()) return "place:" + c.place_code;
     if (c.type == "ORG") {
       auto [tb, te] = org_key(c);
       return w.span_text(toks[tb].start, toks[te - 1].end);
@@ -740,6 +743,14 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   }
   for (const Cand& c : w.cands)
     r.mentions.push_back(MentionSpan{c.start, c.end, c.tb, c.te, c.sentence, new_index[c.entity]});
+  r.country_of.assign(r.entities.size(), "");
+  r.is_country.assign(r.entities.size(), 0);
+  for (const Cand& c : w.cands) {
+    std::size_t e = new_index[c.entity];
+    if (e >= r.entities.size() || r.entities[e].type != "LOC" || c.place_code.empty()) continue;
+    r.country_of[e] = c.place_code.substr(0, 2);
+    if (c.place_is_country) r.is_country[e] = 1;
+  }
   return r;
 }
 

@@ -114,7 +114,7 @@ Result<Lexicons> Lexicons::load(const RuleDirs& dirs) {
   for (auto* list : {&*places_extra, &*places})   // hand-written first: they win on duplicates
     for (auto& row : *list)
       lex.places.add(row[0], row.size() > 1 ? row[1] : "LOC", row.size() > 2 ? row[2] : "", lex.text,
-                     row.size() > 3 && row[2] == "country" ? row[3] : "");
+                     row.size() > 3 ? row[3] : "");
   for (auto& row : *loc_heads) lex.loc_heads[row[0]] = row.size() > 1 ? row[1] : "last";
   for (auto* list : {&*places_extra, &*places})
     for (auto& row : *list)

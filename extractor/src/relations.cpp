@@ -502,6 +502,19 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
       if (!beaten)
         add(found[f].a, found[f].b, found[f].rule->relation, found[f].qual, found[f].rule->directed, found[f].ev, 1.0);
     }
+    // A place and the country the gazetteer puts it in, named in one sentence ("Addis Ababa ...
+    // Ethiopia"): located_in.
+    const auto& country_of = ctx.entities->country_of;
+    if (!country_of.empty()) {
+      for (const Item& a : items) {
+        if (!a.ent || a.type != "LOC" || country_of[a.entity].empty() || ctx.entities->is_country[a.entity]) continue;
+        for (const Item& b : items)
+          if (b.ent && b.entity != a.entity && ctx.entities->is_country[b.entity] &&
+              country_of[b.entity] == country_of[a.entity])
+            add(a.entity, b.entity, "located_in", "", true,
+                Evidence{s, std::min(a.start, b.start), std::max(a.end, b.end)}, 1.0);
+      }
+    }
     // Same-sentence co-occurrence: a weak, weighted link.
     std::vector<std::size_t> present;
     for (const Item& it : items)

@@ -31,6 +31,10 @@ struct MentionSpan {
 struct EntityResult {
   std::vector<Entity> entities;            // ids and names final; mentions in text order
   std::vector<MentionSpan> mentions;       // all mentions, text order
+  // Per entity, from the gazetteer: the ISO country a place lies in ("ET" for Addis Ababa and for
+  // Ethiopia itself; "" when unknown), and whether the place is that country.
+  std::vector<std::string> country_of;
+  std::vector<char> is_country;
 };
 
 class EntityTagger {

@@ -25,7 +25,7 @@ class PhraseTable {
     std::vector<std::string> tokens;   // surface tokens of the phrase
     std::string value;                 // payload (type, kind, canonical form ...)
     std::string extra;
-    std::string code;                  // places: ISO code ("US"), to merge "U.S." with "United States"
+    std::string code;                  // places: ISO code ("US", "US-DE", city: its country's)
   };
   void add(std::string_view phrase, std::string value, std::string extra, const TextLexicons& lex,
            std::string code = "");
