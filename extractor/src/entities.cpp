@@ -743,6 +743,30 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   }
   for (const Cand& c : w.cands)
     r.mentions.push_back(MentionSpan{c.start, c.end, c.tb, c.te, c.sentence, new_index[c.entity]});
+  // Light coreference: pronouns and definite descriptions point back to the last named entity of
+  // their type (within two sentences).
+  {
+    std::vector<char> covered(toks.size(), 0);
+    for (const auto& m : r.mentions)
+      for (std::size_t k = m.tok_begin; k < m.tok_end && k < toks.size(); ++k) covered[k] = 1;
+    std::map<std::string, const MentionSpan*> last;   // type -> last mention
+    std::size_t mi = 0;
+    for (std::size_t k = 0; k < toks.size(); ++k) {
+      while (mi < r.mentions.size() && r.mentions[mi].tok_begin <= k) {
+        const MentionSpan& m = r.mentions[mi++];
+        if (m.entity < r.entities.size()) last[r.entities[m.entity].type] = &m;
+      }
+      if (covered[k] || !toks[k].has(kWord)) continue;
+      std::size_t b = srange[toks[k].sentence].second;
+      const auto* ref = lex.references.match(text, toks, k, b, true);
+      if (!ref) continue;
+      auto it = last.find(ref->value);
+      std::size_t te = k + ref->tokens.size();
+      if (it != last.end() && it->second->sentence + 2 >= toks[k].sentence)
+        r.references.push_back(MentionSpan{toks[k].start, toks[te - 1].end, k, te, toks[k].sentence, it->second->entity});
+      k = te - 1;
+    }
+  }
   r.country_of.assign(r.entities.size(), "");
   r.is_country.assign(r.entities.size(), 0);
   for (const Cand& c : w.cands) {

@@ -95,6 +95,7 @@ Result<Lexicons> Lexicons::load(const RuleDirs& dirs) {
   STORYLINE_LOAD(context, "en/lexicon/context_cues.tsv")
   STORYLINE_LOAD(misc_heads, "en/lexicon/misc_heads.tsv")
   STORYLINE_LOAD(numbered, "en/lexicon/numbered_heads.tsv")
+  STORYLINE_LOAD(references, "en/lexicon/references.tsv")
   STORYLINE_LOAD(cues, "en/lexicon/person_cues.tsv")
   STORYLINE_LOAD(demonyms, "en/lexicon/demonyms.tsv")
   STORYLINE_LOAD(suffixes, "en/lexicon/org_suffixes.tsv")
@@ -121,6 +122,8 @@ Result<Lexicons> Lexicons::load(const RuleDirs& dirs) {
       if (row.size() > 2 && (row[2] == "country" || row[2] == "region") && row[0].find(' ') == std::string::npos)
         lex.country_names.insert(row[0]);
   for (auto& row : *demonym_rules) lex.demonym_rules.emplace_back(row[0], row.size() > 1 ? row[1] : "");
+  for (auto& row : *references)
+    if (row.size() >= 2) lex.references.add(row[0], row[1], "", lex.text);
   for (auto& row : *numbered) lex.numbered_heads.insert(row[0]);
   for (auto& row : *misc_heads) lex.misc_heads[row[0]] = row.size() > 1 ? row[1] : "last";
   for (auto& row : *context)

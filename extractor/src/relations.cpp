@@ -73,10 +73,9 @@ std::optional<std::size_t> resolve_object_pronoun(const DocContext& ctx, std::si
 
 namespace {
 
-std::vector<Item> build_items(const DocContext& ctx, std::size_t tb, std::size_t te,
-                              std::vector<MentionSpan>::const_iterator& mit) {
+std::vector<Item> build_items(const DocContext& ctx, const std::vector<MentionSpan>& mentions, std::size_t tb,
+                              std::size_t te, std::vector<MentionSpan>::const_iterator& mit) {
   const auto& toks = *ctx.tokens;
-  const auto& mentions = ctx.entities->mentions;
   std::vector<Item> items;
   std::size_t k = tb;
   while (k < te) {
@@ -422,7 +421,17 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   const auto& ents = ctx.entities->entities;
   // key: source, target, type, qualifier
   std::map<std::tuple<std::size_t, std::size_t, std::string, std::string>, Relation> out;
-  auto mit = ctx.entities->mentions.cbegin();
+  // Names and resolved references ("he", "the company"), in text order, for the patterns.
+  std::vector<MentionSpan> all_mentions;
+  const std::vector<MentionSpan>* mentions = &ctx.entities->mentions;
+  if (!ctx.entities->references.empty()) {
+    all_mentions = ctx.entities->mentions;
+    all_mentions.insert(all_mentions.end(), ctx.entities->references.begin(), ctx.entities->references.end());
+    std::stable_sort(all_mentions.begin(), all_mentions.end(),
+                     [](const MentionSpan& a, const MentionSpan& b) { return a.start < b.start; });
+    mentions = &all_mentions;
+  }
+  auto mit = mentions->cbegin();
   // One match state per rule, reused (clearing keeps capacity: no allocation per item and rule).
   std::vector<MatchState> states(im.rules.size());
   for (std::size_t ri = 0; ri < im.rules.size(); ++ri) {
@@ -434,7 +443,7 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   while (k < toks.size()) {
     std::size_t s = toks[k].sentence, e = k;
     while (e < toks.size() && toks[e].sentence == s) ++e;
-    std::vector<Item> items = build_items(ctx, k, e, mit);
+    std::vector<Item> items = build_items(ctx, *mentions, k, e, mit);
     const Sentence& sent = (*ctx.sentences)[s];
     auto add = [&](std::size_t a, std::size_t b, const std::string& type, const std::string& qual, bool directed,
                    Evidence ev, double w) {

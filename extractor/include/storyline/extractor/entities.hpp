@@ -31,6 +31,9 @@ struct MentionSpan {
 struct EntityResult {
   std::vector<Entity> entities;            // ids and names final; mentions in text order
   std::vector<MentionSpan> mentions;       // all mentions, text order
+  // "he", "the company" resolved to the last entity of that type named in the previous two
+  // sentences or earlier in this one: for relation and event patterns only, text order.
+  std::vector<MentionSpan> references;
   // Per entity, from the gazetteer: the ISO country a place lies in ("ET" for Addis Ababa and for
   // Ethiopia itself; "" when unknown), and whether the place is that country.
   std::vector<std::string> country_of;
