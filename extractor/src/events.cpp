@@ -143,7 +143,15 @@ Result<EventRules> EventRules::load(const RuleDirs& dirs, std::shared_ptr<const 
 std::vector<Event> EventRules::events(const DocContext& ctx) const {
   const Impl& im = *impl_;
   const auto& toks = *ctx.tokens;
-  const auto& mentions = ctx.entities->mentions;
+  // Names plus resolved references ("he", "the company"), in text order.
+  std::vector<MentionSpan> all_mentions;
+  if (!ctx.entities->references.empty()) {
+    all_mentions = ctx.entities->mentions;
+    all_mentions.insert(all_mentions.end(), ctx.entities->references.begin(), ctx.entities->references.end());
+    std::stable_sort(all_mentions.begin(), all_mentions.end(),
+                     [](const MentionSpan& a, const MentionSpan& b) { return a.start < b.start; });
+  }
+  const auto& mentions = ctx.entities->references.empty() ? ctx.entities->mentions : all_mentions;
   const auto& ents = ctx.entities->entities;
   std::vector<Event> out;
   std::vector<int> in_mention(toks.size(), -1);

@@ -274,9 +274,13 @@ std::vector<Sentence> split_sentences(std::string_view text, std::vector<Token>&
     if (!next.has(kSpaceBefore) || next.has(kNewlineBefore)) continue;  // handled by line rule
     if (!starts_sentence(next)) continue;
     if (abbrev_end && !terminal) {
-      // "Nissan Motor Co. The alliance ...": only a typical sentence starter ends it.
+      // "Nissan Motor Co. The alliance ...": only a typical sentence starter ends it. A lone capital
+      // after a lower-case word ("turned the service into X. Musk said") ends the sentence too:
+      // an initial follows a given name or a title, not a verb or a preposition.
       std::string word(next.view(text));
-      if (!lex.sentence_starters.count(word)) continue;
+      bool lone_capital = t.end - t.start == 2 && k > begin && tokens[k - 1].has(kLower) &&
+                          tokens[k - 1].has(kWord);
+      if (!lex.sentence_starters.count(word) && !lone_capital) continue;
     }
     close(last);
     k = last;
