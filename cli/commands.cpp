@@ -1,12 +1,14 @@
 #include "commands.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 #include <set>
 
 #include "io.hpp"
+#include "pipeline.hpp"
 #include "storyline/extractor/extractor.hpp"
 #include "storyline/graph/graph.hpp"
 #include "storyline/render/render.hpp"
@@ -18,8 +20,10 @@ void fail(const std::string& msg) { std::cerr << "storyline: error: " << msg << 
 
 }  // namespace
 
-// Options -> rules -> inputs -> extractions. Returns nullopt after reporting a fatal problem.
-std::optional<Loaded> load_and_extract(const Common& c) {
+namespace {
+
+// Options -> rules. Returns nullopt after reporting a fatal problem.
+std::optional<extractor::Extractor> load_extractor(const Common& c) {
   if (!c.date.empty() && !valid_date(c.date)) {
     fail("--date '" + c.date + "' is not a calendar date in the form YYYY-MM-DD");
     return std::nullopt;
@@ -31,13 +35,46 @@ std::optional<Loaded> load_and_extract(const Common& c) {
     fail(ex.error().message);
     return std::nullopt;
   }
+  return std::move(*ex);
+}
+
+InputOptions input_options(const Common& c) {
   InputOptions io;
   if (!c.date.empty()) io.date = c.date;
   io.jsonl = c.jsonl;
   io.max_bytes = c.max_bytes;
+  return io;
+}
+
+// One document's extraction; `cut` counts sentences cut at --max-sentence-tokens.
+extractor::Extraction extract_one(const extractor::Extractor& ex, const Common& c, const InputDoc& d,
+                                  std::size_t& cut) {
+  extractor::DocumentInfo info;
+  info.id = d.id;
+  info.source = d.source;
+  info.date = d.date;
+  info.date_source = d.date_source;
+  extractor::ExtractOptions eo;
+  eo.max_sentence_tokens = c.max_sentence_tokens;
+  eo.sentences_cut = &cut;
+  return ex.extract(d.text, info, eo);
+}
+
+void warn_cut(const Common& c, const InputDoc& d, std::size_t cut) {
+  if (cut > 0 && !c.quiet)
+    std::cerr << "storyline: warning: " << d.source << ": " << cut << " sentence(s) longer than "
+              << c.max_sentence_tokens << " tokens cut into pieces (see --max-sentence-tokens)\n";
+}
+
+}  // namespace
+
+// Options -> rules -> inputs -> extractions (on --threads threads, results in input order).
+std::optional<Loaded> load_and_extract(const Common& c) {
+  auto ex = load_extractor(c);
+  if (!ex) return std::nullopt;
   std::vector<std::string> problems;
   Loaded l;
-  l.docs = read_inputs(c.inputs, io, problems);
+  l.docs = read_inputs(c.inputs, input_options(c), problems);
   for (const auto& p : problems) fail(p);
   l.problems = !problems.empty();
   if (l.problems && !c.keep_going) {
@@ -45,29 +82,22 @@ std::optional<Loaded> load_and_extract(const Common& c) {
     return std::nullopt;
   }
   if (l.docs.empty()) return std::nullopt;
-  bool progress = !c.quiet && stderr_is_tty() && l.docs.size() > 1;
-  std::size_t bytes = 0;
-  for (std::size_t i = 0; i < l.docs.size(); ++i) {
-    const InputDoc& d = l.docs[i];
-    extractor::DocumentInfo info;
-    info.id = d.id;
-    info.source = d.source;
-    info.date = d.date;
-    info.date_source = d.date_source;
-    std::size_t cut = 0;
-    extractor::ExtractOptions eo;
-    eo.max_sentence_tokens = c.max_sentence_tokens;
-    eo.sentences_cut = &cut;
-    l.extractions.push_back(ex->extract(d.text, info, eo));
-    if (cut > 0 && !c.quiet)
-      std::cerr << "storyline: warning: " << d.source << ": " << cut << " sentence(s) longer than "
-                << c.max_sentence_tokens << " tokens cut into pieces (see --max-sentence-tokens)\n";
-    bytes += d.text.size();
-    if (progress && (i % 16 == 15 || i + 1 == l.docs.size()))
-      std::cerr << "\rstoryline: " << (i + 1) << "/" << l.docs.size() << " documents, " << bytes / 1000000.0
-                << " MB" << std::flush;
-  }
-  if (progress) std::cerr << "\n";
+  std::uint64_t total = 0;
+  for (const auto& d : l.docs) total += d.text.size();
+  Progress progress(!c.quiet && stderr_is_tty() && l.docs.size() > 1, total);
+  std::vector<std::size_t> cut(l.docs.size(), 0);
+  l.extractions.resize(l.docs.size());
+  std::atomic<std::size_t> done_docs{0};
+  std::atomic<std::uint64_t> done_bytes{0};
+  std::mutex progress_mutex;
+  parallel_for(l.docs.size(), resolve_threads(c.threads), [&](std::size_t i) {
+    l.extractions[i] = extract_one(*ex, c, l.docs[i], cut[i]);
+    std::size_t n = ++done_docs;
+    std::uint64_t b = done_bytes += l.docs[i].text.size();
+    if (std::unique_lock lock(progress_mutex, std::try_to_lock); lock) progress.update(n, b, n == l.docs.size());
+  });
+  progress.finish();
+  for (std::size_t i = 0; i < l.docs.size(); ++i) warn_cut(c, l.docs[i], cut[i]);
   return l;
 }
 
@@ -125,38 +155,112 @@ std::string safe_file_name(const std::string& id) {
 
 }  // namespace
 
+// Streams: documents are read, extracted on --threads threads and written in input order, a
+// window of 4 per thread alive at a time, so memory does not grow with the number of documents.
 int run_extract(const Common& c, const ExtractOptions& o) {
-  auto loaded = load_and_extract(c);
-  if (!loaded) return 1;
-  int status = loaded->problems ? 1 : 0;
-  if (!o.out_dir.empty()) {
+  auto ex = load_extractor(c);
+  if (!ex) return 1;
+  const bool to_dir = !o.out_dir.empty();
+  if (to_dir) {
     std::error_code ec;
     if (!std::filesystem::is_directory(o.out_dir, ec)) {
       fail(o.out_dir + ": output folder does not exist");
       return 1;
     }
-    std::set<std::string> used;   // "a/b" and "a_b" must not overwrite each other
-    for (const auto& x : loaded->extractions) {
-      std::string base = safe_file_name(x.document.id), name = base;
-      for (int k = 2; !used.insert(name).second; ++k) name = base + "-" + std::to_string(k);
-      std::string path = (std::filesystem::path(o.out_dir) / (name + ".json")).string();
-      auto w = write_output(path, extractor::to_json(x) + "\n");
-      if (!w) {
-        fail(w.error().message);
-        status = 1;
-      }
-    }
-    return status;
   }
-  std::string out;
-  bool lines = o.compact || loaded->extractions.size() > 1 || extension_of(c.output) == "jsonl";
-  for (const auto& x : loaded->extractions) out += extractor::to_json(x, lines ? -1 : 2) + "\n";
-  auto w = write_output(c.output, out);
-  if (!w) {
+  // One document alone is pretty-printed unless asked otherwise; two or more are JSON Lines. The
+  // first result waits (unserialised) until a second one or the end of the input decides.
+  const bool lines = o.compact || extension_of(c.output) == "jsonl";
+  DocumentStream stream(c.inputs, input_options(c));
+  OutputStream out(c.output, /*hold=*/!c.keep_going && extension_of(c.output).empty());
+  Progress progress(!c.quiet && stderr_is_tty(), stream.bytes_total());
+  struct Job {
+    InputDoc doc;
+    std::size_t index = 0;
+    std::uint64_t input_end = 0;   // input bytes read up to the end of this document
+    extractor::Extraction x;
+    std::string json;              // serialised by the worker, except the first document's
+    std::size_t cut = 0;
+  };
+  std::size_t produced = 0, written = 0;
+  std::uint64_t text_bytes = 0;
+  bool problems = false, stopped = false, failed = false;
+  std::optional<Job> first;        // the first document, until its format is known
+  std::set<std::string> used;      // --out-dir: "a/b" and "a_b" must not overwrite each other
+  std::vector<std::string> found;
+  auto report = [&] {
+    for (const auto& p : found) fail(p);
+    if (!found.empty()) problems = true;
+    found.clear();
+    if (problems && !c.keep_going) stopped = true;
+  };
+  auto emit = [&](const std::string& data) {
+    auto w = out.write(data);
+    if (!w) {
+      fail(w.error().message);
+      failed = true;
+    }
+    return w.ok() && !out.pipe_closed();
+  };
+  ordered_map<Job>(
+      resolve_threads(c.threads), 4 * resolve_threads(c.threads),
+      [&](Job& j) {
+        if (stopped || failed) return false;
+        bool got = stream.next(j.doc, found);
+        report();
+        if (!got || stopped) return false;
+        j.index = produced++;
+        j.input_end = stream.bytes_read();
+        return true;
+      },
+      [&](Job& j) {
+        j.x = extract_one(*ex, c, j.doc, j.cut);
+        if (to_dir) j.json = extractor::to_json(j.x) + "\n";
+        else if (lines || j.index > 0) j.json = extractor::to_json(j.x, -1) + "\n";
+        if (!j.json.empty()) j.x = {};
+      },
+      [&](Job& j) {
+        warn_cut(c, j.doc, j.cut);
+        ++written;
+        text_bytes += j.doc.text.size();
+        progress.update(written, j.input_end);
+        if (to_dir) {
+          std::string base = safe_file_name(j.x.document.id.empty() ? j.doc.id : j.x.document.id), name = base;
+          for (int k = 2; !used.insert(name).second; ++k) name = base + "-" + std::to_string(k);
+          std::string path = (std::filesystem::path(o.out_dir) / (name + ".json")).string();
+          if (auto w = write_output(path, j.json); !w) {
+            fail(w.error().message);
+            problems = true;
+          }
+          return true;
+        }
+        if (j.index == 0 && !lines) {
+          first = std::move(j);
+          return true;
+        }
+        if (first) {
+          bool ok = emit(extractor::to_json(first->x, -1) + "\n");
+          first.reset();
+          if (!ok) return false;
+        }
+        return emit(j.json);
+      });
+  progress.update(written, stream.bytes_read(), true);
+  progress.finish();
+  if (stopped) {
+    out.abort();
+    fail("stopped at the first bad input (--no-keep-going); nothing written");
+    return 1;
+  }
+  if (failed) return 1;
+  if (first) emit(extractor::to_json(first->x, 2) + "\n");
+  if (failed) return 1;
+  if (written == 0) return 1;
+  if (auto w = out.commit(); !w) {
     fail(w.error().message);
     return 1;
   }
-  return status;
+  return problems ? 1 : 0;
 }
 
 int run_diagram(const Common& c, const DiagramOptions& o, Diagram which) {

@@ -21,6 +21,7 @@ struct Common {
   bool keep_going = true;   // false: the first bad document stops the run, nothing is written
   std::string output;
   bool quiet = false;
+  unsigned threads = 0;   // documents extracted in parallel; 0 = all cores (output identical for any N)
 };
 
 struct ExtractOptions {

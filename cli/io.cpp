@@ -90,6 +90,43 @@ std::string stem_id(const std::string& path) {
 
 }  // namespace
 
+bool parse_jsonl_line(std::string_view line, const std::string& path, std::size_t line_no,
+                      const InputOptions& options, InputDoc& d, std::vector<std::string>& problems) {
+  if (line.find_first_not_of(" \t\r") == std::string_view::npos) return false;
+  const std::string name = path == "-" ? "<stdin>" : path;
+  const std::string loc = name + ":" + std::to_string(line_no);
+  std::string where = loc;
+  nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) { problems.push_back(where + ": not a JSON object"); return false; }
+  if (j.contains("id") && (j["id"].is_string() || j["id"].is_number_integer()))
+    where += " (id " + printable_id(j["id"].is_string() ? j["id"].get<std::string>() : j["id"].dump()) + ")";
+  if (!j.contains("text") || !j["text"].is_string()) {
+    problems.push_back(where + ": no string field \"text\"");
+    return false;
+  }
+  d = InputDoc{};
+  d.text = std::move(j["text"].get_ref<std::string&>());
+  if (std::string why = check_text(d.text); !why.empty()) { problems.push_back(where + ": " + why); return false; }
+  if (d.text.size() > options.max_bytes) {
+    problems.push_back(where + ": text larger than the limit of " + std::to_string(options.max_bytes) + " bytes");
+    return false;
+  }
+  if (j.contains("id") && j["id"].is_string()) d.id = j["id"].get<std::string>();
+  else if (j.contains("id") && j["id"].is_number_integer()) d.id = std::to_string(j["id"].get<long long>());
+  else d.id = stem_id(path) + "-" + std::to_string(line_no);
+  d.source = loc;
+  if (options.date) {
+    d.date = options.date;
+    d.date_source = "option";
+  } else if (j.contains("date") && j["date"].is_string()) {
+    std::string date = j["date"].get<std::string>().substr(0, 10);
+    if (!valid_date(date)) { problems.push_back(where + ": bad \"date\" (want YYYY-MM-DD)"); return false; }
+    d.date = date;
+    d.date_source = "jsonl";
+  }
+  return true;
+}
+
 void parse_jsonl(const std::string& data, const std::string& path, const InputOptions& options,
                  std::vector<InputDoc>& docs, std::vector<std::string>& problems) {
   // JSON Lines: {"id","date","text"} per line; a bad line is reported and skipped.
@@ -99,89 +136,156 @@ void parse_jsonl(const std::string& data, const std::string& path, const InputOp
   while (pos < data.size()) {
     std::size_t nl = data.find('\n', pos);
     if (nl == std::string::npos) nl = data.size();
-    std::string line = data.substr(pos, nl - pos);
+    std::string_view line(data.data() + pos, nl - pos);
     pos = nl + 1;
     ++line_no;
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    const std::string loc = name + ":" + std::to_string(line_no);
-    std::string where = loc;
-    nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) { problems.push_back(where + ": not a JSON object"); continue; }
-    if (j.contains("id") && (j["id"].is_string() || j["id"].is_number_integer()))
-      where += " (id " + printable_id(j["id"].is_string() ? j["id"].get<std::string>() : j["id"].dump()) + ")";
-    if (!j.contains("text") || !j["text"].is_string()) {
-      problems.push_back(where + ": no string field \"text\"");
-      continue;
-    }
     InputDoc d;
-    d.text = j["text"].get<std::string>();
-    if (std::string why = check_text(d.text); !why.empty()) { problems.push_back(where + ": " + why); continue; }
-    if (d.text.size() > options.max_bytes) {
-      problems.push_back(where + ": text larger than the limit of " + std::to_string(options.max_bytes) + " bytes");
+    if (parse_jsonl_line(line, path, line_no, options, d, problems)) docs.push_back(std::move(d));
+  }
+}
+
+// ---- DocumentStream -------------------------------------------------------------------------
+
+DocumentStream::DocumentStream(std::vector<std::string> paths, InputOptions options)
+    : paths_(std::move(paths)), options_(std::move(options)) {
+  for (const auto& p : paths_) {
+    std::error_code ec;
+    if (p == "-" || !fs::is_regular_file(p, ec)) continue;
+    bytes_total_ += fs::file_size(p, ec);
+  }
+}
+
+DocumentStream::~DocumentStream() { close_current(); }
+
+void DocumentStream::close_current() {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+}
+
+std::size_t DocumentStream::line_limit() const {
+  // A document's text may be escaped in JSON (\u00e9 is 6 bytes for 2): room for that, and some.
+  return options_.max_bytes * 6 + 65536;
+}
+
+// One line from fd_ into `line` (without the newline). False at the end of the file. A line
+// longer than line_limit() is consumed but not stored; `too_long` says so.
+bool DocumentStream::read_line(std::string& line, bool& too_long, bool& failed) {
+  line.clear();
+  too_long = failed = false;
+  bool any = false;
+  for (;;) {
+    if (buf_pos_ == buf_len_) {
+      ssize_t n;
+      do n = ::read(fd_, buf_.data(), buf_.size()); while (n < 0 && errno == EINTR);
+      if (n < 0) { failed = true; return any; }
+      if (n == 0) return any;
+      buf_pos_ = 0;
+      buf_len_ = static_cast<std::size_t>(n);
+    }
+    any = true;
+    const char* start = buf_.data() + buf_pos_;
+    const void* nl = std::memchr(start, '\n', buf_len_ - buf_pos_);
+    std::size_t take = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - start) : buf_len_ - buf_pos_;
+    if (!too_long) {
+      if (line.size() + take > line_limit()) {
+        too_long = true;
+        line.clear();
+        line.shrink_to_fit();
+      } else {
+        line.append(start, take);
+      }
+    }
+    bytes_read_ += take + (nl ? 1 : 0);
+    buf_pos_ += take + (nl ? 1 : 0);
+    if (nl) return true;
+  }
+}
+
+bool DocumentStream::next(InputDoc& doc, std::vector<std::string>& problems) {
+  for (;;) {
+    if (fd_ >= 0) {
+      // Inside a JSON Lines input.
+      std::string line;
+      bool too_long = false, failed = false;
+      bool got = read_line(line, too_long, failed);
+      const std::string name = current_ == "-" ? "<stdin>" : current_;
+      if (failed) {
+        problems.push_back(name + ": read error");
+        close_current();
+        continue;
+      }
+      if (!got) {
+        if (line_no_ == 0) problems.push_back(name + ": empty input (no documents)");
+        close_current();
+        continue;
+      }
+      ++line_no_;
+      if (too_long) {
+        problems.push_back(name + ":" + std::to_string(line_no_) + ": line larger than the limit of " +
+                           std::to_string(line_limit()) + " bytes (see --max-bytes)");
+        continue;
+      }
+      if (!parse_jsonl_line(line, current_, line_no_, options_, doc, problems)) continue;
+      make_unique(doc);
+      return true;
+    }
+    if (next_path_ >= paths_.size()) return false;
+    const std::string path = paths_[next_path_++];
+    const std::string name = path == "-" ? "<stdin>" : path;
+    const bool is_jsonl = options_.jsonl || extension_of(path) == "jsonl";
+    if (path != "-") {
+      std::error_code ec;
+      if (!fs::exists(path, ec)) { problems.push_back(name + ": no such file"); continue; }
+      if (fs::is_directory(path, ec)) { problems.push_back(name + ": is a directory, not a file"); continue; }
+    }
+    if (is_jsonl) {
+      fd_ = path == "-" ? ::dup(0) : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd_ < 0) { problems.push_back(name + ": cannot open (" + std::strerror(errno) + ")"); continue; }
+      if (buf_.empty()) buf_.resize(1 << 16);
+      buf_pos_ = buf_len_ = 0;
+      line_no_ = 0;
+      current_ = path;
       continue;
     }
-    if (j.contains("id") && j["id"].is_string()) d.id = j["id"].get<std::string>();
-    else if (j.contains("id") && j["id"].is_number_integer()) d.id = std::to_string(j["id"].get<long long>());
-    else d.id = stem_id(path) + "-" + std::to_string(line_no);
-    d.source = loc;
-    if (options.date) {
-      d.date = options.date;
-      d.date_source = "option";
-    } else if (j.contains("date") && j["date"].is_string()) {
-      std::string date = j["date"].get<std::string>().substr(0, 10);
-      if (!valid_date(date)) { problems.push_back(where + ": bad \"date\" (want YYYY-MM-DD)"); continue; }
-      d.date = date;
-      d.date_source = "jsonl";
+    // A whole file is one document.
+    std::string data;
+    bool too_big = false;
+    if (path == "-") {
+      if (!read_all(std::cin, options_.max_bytes, data, too_big)) { problems.push_back(name + ": read error"); continue; }
+    } else {
+      std::ifstream in(path, std::ios::binary);
+      if (!in) { problems.push_back(name + ": cannot open (" + std::strerror(errno) + ")"); continue; }
+      if (!read_all(in, options_.max_bytes, data, too_big)) { problems.push_back(name + ": read error"); continue; }
     }
-    docs.push_back(std::move(d));
+    bytes_read_ += data.size();
+    if (too_big) {
+      problems.push_back(name + ": larger than the limit of " + std::to_string(options_.max_bytes) +
+                         " bytes (see --max-bytes)");
+      continue;
+    }
+    data = strip_bom(std::move(data));
+    if (std::string why = check_text(data); !why.empty()) {
+      problems.push_back(name + ": " + why);
+      continue;
+    }
+    doc = InputDoc{stem_id(path), path, std::move(data), options_.date, options_.date ? "option" : "none"};
+    make_unique(doc);
+    return true;
   }
+}
+
+void DocumentStream::make_unique(InputDoc& d) {
+  // Unique ids, in input order: the second "a" becomes "a-2".
+  int n = ++seen_[d.id];
+  if (n > 1) d.id += "-" + std::to_string(n);
 }
 
 std::vector<InputDoc> read_inputs(const std::vector<std::string>& paths, const InputOptions& options,
                                   std::vector<std::string>& problems) {
   std::vector<InputDoc> docs;
-  const std::size_t kJsonlLimit = options.max_bytes * 16;
-  for (const std::string& path : paths) {
-    std::string name = path == "-" ? "<stdin>" : path;
-    std::string data;
-    bool too_big = false;
-    bool is_jsonl = options.jsonl || extension_of(path) == "jsonl";
-    std::size_t limit = is_jsonl ? kJsonlLimit : options.max_bytes;
-    if (path == "-") {
-      if (!read_all(std::cin, limit, data, too_big)) {
-        problems.push_back(name + ": read error");
-        continue;
-      }
-    } else {
-      std::error_code ec;
-      if (!fs::exists(path, ec)) { problems.push_back(name + ": no such file"); continue; }
-      if (fs::is_directory(path, ec)) { problems.push_back(name + ": is a directory, not a file"); continue; }
-      std::ifstream in(path, std::ios::binary);
-      if (!in) { problems.push_back(name + ": cannot open (" + std::strerror(errno) + ")"); continue; }
-      if (!read_all(in, limit, data, too_big)) { problems.push_back(name + ": read error"); continue; }
-    }
-    if (too_big) {
-      problems.push_back(name + ": larger than the limit of " + std::to_string(limit) + " bytes (see --max-bytes)");
-      continue;
-    }
-    if (!is_jsonl) {
-      data = strip_bom(std::move(data));
-      if (std::string why = check_text(data); !why.empty()) {
-        problems.push_back(name + ": " + why);
-        continue;
-      }
-      InputDoc d{stem_id(path), path, std::move(data), options.date, options.date ? "option" : "none"};
-      docs.push_back(std::move(d));
-      continue;
-    }
-    parse_jsonl(data, path, options, docs, problems);
-  }
-  // Unique ids, in input order.
-  std::map<std::string, int> seen;
-  for (InputDoc& d : docs) {
-    int n = ++seen[d.id];
-    if (n > 1) d.id += "-" + std::to_string(n);
-  }
+  DocumentStream stream(paths, options);
+  InputDoc d;
+  while (stream.next(d, problems)) docs.push_back(std::move(d));
   return docs;
 }
 
@@ -234,6 +338,97 @@ Result<bool> write_output(const std::string& path, const std::string& data) {
     int err = errno;
     ::unlink(tmp.c_str());
     return Error{"io.write", path + ": cannot write (" + std::strerror(err) + ")"};
+  }
+  return true;
+}
+
+namespace {
+bool to_stdout(const std::string& path) { return path.empty() || path == "-"; }
+}  // namespace
+
+OutputStream::~OutputStream() { abort(); }
+
+void OutputStream::abort() {
+  pending_.clear();
+  if (fd_ >= 0) {
+    ::close(fd_);
+    ::unlink(tmp_.c_str());
+    fd_ = -1;
+  }
+}
+
+Result<bool> OutputStream::flush_file() {
+  const char* p = pending_.data();
+  std::size_t left = pending_.size();
+  while (left > 0) {
+    ssize_t n = ::write(fd_, p, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int err = errno;
+      abort();
+      return Error{"io.write", path_ + ": write failed (" + std::strerror(err) + ")"};
+    }
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  pending_.clear();
+  return true;
+}
+
+Result<bool> OutputStream::write(std::string_view data) {
+  if (pipe_closed_) return true;
+  if (hold_) {
+    pending_.append(data);
+    return true;
+  }
+  if (to_stdout(path_)) {
+    std::cout.write(data.data(), static_cast<std::streamsize>(data.size()));
+    std::cout.flush();
+    if (!std::cout) {
+      if (errno == EPIPE) {
+        pipe_closed_ = true;
+        return true;
+      }
+      return Error{"io.write", "<stdout>: write error"};
+    }
+    return true;
+  }
+  if (fd_ < 0) {
+    fs::path target(path_);
+    std::error_code ec;
+    if (fs::is_directory(target, ec)) return Error{"io.write", path_ + ": is a directory"};
+    fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
+    if (!fs::is_directory(dir, ec)) return Error{"io.write", path_ + ": folder " + dir.string() + " does not exist"};
+    std::string tmpl = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
+    std::vector<char> buf(tmpl.begin(), tmpl.end());
+    buf.push_back('\0');
+    fd_ = mkstemp(buf.data());
+    if (fd_ < 0) return Error{"io.write", path_ + ": cannot write (" + std::strerror(errno) + ")"};
+    tmp_ = buf.data();
+  }
+  pending_.append(data);
+  if (pending_.size() >= (1u << 20)) return flush_file();
+  return true;
+}
+
+Result<bool> OutputStream::commit() {
+  if (hold_) {
+    hold_ = false;
+    std::string all = std::move(pending_);
+    pending_.clear();
+    if (all.empty()) return true;
+    if (auto w = write(all); !w) return w;
+    return commit();
+  }
+  if (fd_ < 0) return true;
+  if (auto f = flush_file(); !f) return f;
+  fchmod(fd_, 0644);
+  int fd = fd_;
+  fd_ = -1;
+  if (::close(fd) != 0 || std::rename(tmp_.c_str(), path_.c_str()) != 0) {
+    int err = errno;
+    ::unlink(tmp_.c_str());
+    return Error{"io.write", path_ + ": cannot write (" + std::strerror(err) + ")"};
   }
   return true;
 }

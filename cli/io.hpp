@@ -1,8 +1,11 @@
 // storyline CLI — reading inputs (files, "-", JSON Lines) and writing outputs atomically.
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "storyline/extractor/types.hpp"
@@ -23,6 +26,44 @@ struct InputOptions {
   std::size_t max_bytes = 64u << 20; // per document
 };
 
+// Reads the inputs one document at a time, JSON Lines a line at a time, so memory is bounded by the
+// largest document (plus the ids seen so far, kept to make ids unique). Problems ("file: reason",
+// "file:line (id 'x'): reason") are appended as they are met and the document is skipped.
+//
+//   DocumentStream in(paths, options);
+//   InputDoc d;
+//   while (in.next(d, problems)) use(d);
+class DocumentStream {
+ public:
+  DocumentStream(std::vector<std::string> paths, InputOptions options);
+  ~DocumentStream();
+  DocumentStream(const DocumentStream&) = delete;
+  DocumentStream& operator=(const DocumentStream&) = delete;
+
+  // The next usable document in input order, its id made unique; false after the last one.
+  bool next(InputDoc& doc, std::vector<std::string>& problems);
+  // Input bytes consumed so far, and the total size of the regular input files (0 for stdin only).
+  std::uint64_t bytes_read() const { return bytes_read_; }
+  std::uint64_t bytes_total() const { return bytes_total_; }
+
+ private:
+  bool read_line(std::string& line, bool& too_long, bool& failed);
+  std::size_t line_limit() const;
+  void close_current();
+  void make_unique(InputDoc& d);
+
+  std::vector<std::string> paths_;
+  InputOptions options_;
+  std::size_t next_path_ = 0;
+  int fd_ = -1;                  // the JSON Lines input being read, -1 between files
+  std::string current_;
+  std::size_t line_no_ = 0;
+  std::string buf_;
+  std::size_t buf_pos_ = 0, buf_len_ = 0;
+  std::uint64_t bytes_read_ = 0, bytes_total_ = 0;
+  std::map<std::string, int> seen_;
+};
+
 // Reads every input; a document that cannot be used is reported in `problems` ("file: reason")
 // and skipped. Returns the usable documents in input order, ids made unique.
 std::vector<InputDoc> read_inputs(const std::vector<std::string>& paths, const InputOptions& options,
@@ -33,6 +74,11 @@ std::vector<InputDoc> read_inputs(const std::vector<std::string>& paths, const I
 void parse_jsonl(const std::string& data, const std::string& path, const InputOptions& options,
                  std::vector<InputDoc>& docs, std::vector<std::string>& problems);
 
+// One JSON Lines line (line_no counts from 1) into `doc`; false, with a problem appended unless the
+// line is blank, when it is not a usable document.
+bool parse_jsonl_line(std::string_view line, const std::string& path, std::size_t line_no,
+                      const InputOptions& options, InputDoc& doc, std::vector<std::string>& problems);
+
 // Checks one document's bytes: empty, binary (NUL), invalid UTF-8. Empty string when fine.
 std::string check_text(const std::string& text);
 
@@ -42,6 +88,33 @@ bool valid_date(const std::string& s);
 // Writes `data` to `path` through a temporary file in the same folder and a rename, so no
 // partial file is ever left; "-" or "" writes to stdout. Error{"io.write"} on failure.
 Result<bool> write_output(const std::string& path, const std::string& data);
+
+// An output written as it is produced: stdout directly (flushed per write, so a reader downstream
+// sees each document as soon as it is done), a file through a temporary in the same folder renamed
+// by commit(), so no partial file is ever left under the target name. `hold`: keep all bytes in
+// memory and write them at commit() (stdout under --no-keep-going: nothing written on failure).
+// The file is created at the first write, not before.
+class OutputStream {
+ public:
+  explicit OutputStream(std::string path, bool hold = false) : path_(std::move(path)), hold_(hold) {}
+  ~OutputStream();   // not committed: the temporary is removed
+  OutputStream(const OutputStream&) = delete;
+  OutputStream& operator=(const OutputStream&) = delete;
+
+  Result<bool> write(std::string_view data);   // Error{"io.write"}
+  Result<bool> commit();                       // Error{"io.write"}; nothing written at all: no file
+  void abort();                                // drops what was written (file outputs and held bytes)
+  bool pipe_closed() const { return pipe_closed_; }   // stdout's reader went away (not an error)
+
+ private:
+  Result<bool> flush_file();
+  std::string path_;
+  bool hold_ = false;
+  bool pipe_closed_ = false;
+  int fd_ = -1;
+  std::string tmp_;
+  std::string pending_;
+};
 
 // Lower-case extension of an output path without the dot ("svg"), "" for stdout.
 std::string extension_of(const std::string& path);

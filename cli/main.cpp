@@ -46,6 +46,9 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     sub->add_option("-o,--output", common.output, "output file; its extension picks the format; - or none: stdout");
     sub->add_flag("--quiet", common.quiet, "no progress or warnings on stderr");
+    sub->add_option("-j,--threads", common.threads,
+                    "documents extracted in parallel (0 = all cores); the output is the same for any number")
+        ->check(CLI::Range(0u, 1024u))->capture_default_str();
   };
   auto* extract = app.add_subcommand("extract", "extract entities, dates, events and relations as JSON");
   add_common(extract);

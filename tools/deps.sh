@@ -10,6 +10,7 @@ STORYLINE_PACKAGES=(
   libbenchmark-dev               # benchmarks (bench/)
   fonts-dejavu-core              # the diagrams' font
   python3                        # evaluation scripts
+  python3-distributed            # Dask: tools/dask_extract.py and its local-cluster test (issue 7)
   clang libclang-rt-14-dev       # sanitizer + libFuzzer build (build-asan, tools/fuzz.sh; issue 8)
 )
 

@@ -1,0 +1,48 @@
+#include "pipeline.hpp"
+
+#include <cstdio>
+#include <iostream>
+
+namespace storyline::cli {
+
+void parallel_for(std::size_t n, unsigned threads, const std::function<void(std::size_t)>& f) {
+  threads = static_cast<unsigned>(std::min<std::size_t>(std::max(threads, 1u), std::max<std::size_t>(n, 1)));
+  std::atomic<std::size_t> next{0};
+  auto loop = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < n;) f(i);
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(loop);
+  loop();
+  for (auto& t : pool) t.join();
+}
+
+Progress::Progress(bool enabled, std::uint64_t total_bytes)
+    : enabled_(enabled), total_(total_bytes), start_(std::chrono::steady_clock::now()), last_(start_) {}
+
+void Progress::update(std::size_t documents, std::uint64_t bytes, bool force) {
+  if (!enabled_) return;
+  auto now = std::chrono::steady_clock::now();
+  if (!force && now - last_ < std::chrono::milliseconds(200)) return;
+  last_ = now;
+  double secs = std::chrono::duration<double>(now - start_).count();
+  double mb = bytes / 1e6, rate = secs > 0 ? mb / secs : 0;
+  char line[160];
+  int n = std::snprintf(line, sizeof line, "\rstoryline: %zu documents, %.1f MB, %.1f MB/s", documents, mb, rate);
+  std::string out(line, static_cast<std::size_t>(n));
+  if (total_ > 0 && rate > 0 && bytes <= total_) {
+    auto eta = static_cast<long long>((total_ - bytes) / 1e6 / rate + 0.5);
+    std::snprintf(line, sizeof line, ", ETA %lld:%02lld", eta / 60, eta % 60);
+    out += line;
+  }
+  out += "   ";   // wipes the tail of a longer previous line
+  std::cerr << out << std::flush;
+  shown_ = true;
+}
+
+void Progress::finish() {
+  if (enabled_ && shown_) std::cerr << "\n";
+  shown_ = false;
+}
+
+}  // namespace storyline::cli

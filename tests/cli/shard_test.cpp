@@ -1,0 +1,196 @@
+// Issue 7: extract is a pure map over documents and merge an associative, commutative reduce, so
+// a collection can be cut into shards, extracted anywhere in parallel and merged in any order and
+// grouping — always the same bytes. Also: --threads never changes the output, and extract streams.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "test_support.hpp"
+
+namespace fs = std::filesystem;
+using testsupport::run;
+using testsupport::slurp;
+using testsupport::spit;
+
+namespace {
+
+// The bundled examples as JSON Lines documents, each one several times under its own id (a small
+// collection with repeated entities across documents, so merging has something to merge).
+std::vector<std::string> corpus_lines() {
+  std::vector<std::string> lines;
+  std::vector<fs::path> files;
+  for (const auto& f : fs::directory_iterator(testsupport::source_dir() + "/examples"))
+    if (f.path().extension() == ".txt") files.push_back(f.path());
+  std::sort(files.begin(), files.end());
+  for (int copy = 0; copy < 2; ++copy)
+    for (const auto& f : files) {
+      nlohmann::json j;
+      j["id"] = f.stem().string() + "-" + std::to_string(copy);
+      j["date"] = "2023-0" + std::to_string(1 + copy) + "-15";
+      j["text"] = slurp(f.string());
+      lines.push_back(j.dump());
+    }
+  return lines;
+}
+
+std::string join(const std::vector<std::string>& lines, std::size_t from, std::size_t to) {
+  std::string s;
+  for (std::size_t i = from; i < to && i < lines.size(); ++i) s += lines[i] + "\n";
+  return s;
+}
+
+std::string q(const fs::path& p) { return "'" + p.string() + "'"; }
+
+// A document's "source" names the file and line it was read from ("s1.jsonl:4"), the one thing a
+// shard cannot share with the whole corpus; everything else must be the same bytes.
+std::string without_sources(const std::string& merged_or_lines) {
+  std::string out;
+  std::size_t pos = 0;
+  const std::string key = "\"source\":";
+  for (std::size_t k; (k = merged_or_lines.find(key, pos)) != std::string::npos;) {
+    std::size_t v = merged_or_lines.find('"', k + key.size());
+    std::size_t e = merged_or_lines.find('"', v + 1);
+    out += merged_or_lines.substr(pos, k - pos);
+    pos = e + 1;
+  }
+  return out + merged_or_lines.substr(pos);
+}
+
+// A python3 that has Dask distributed (Debian's is /usr/bin/python3; a pyenv one may come first).
+std::string dask_python() {
+  for (const char* py : {"python3", "/usr/bin/python3"})
+    if (std::system((std::string(py) + " -c 'import distributed' >/dev/null 2>&1").c_str()) == 0) return py;
+  return "";
+}
+
+}  // namespace
+
+TEST_SUITE("cli.scale") {
+
+TEST_CASE("--threads 1 and --threads 2 give byte-identical output") {
+  auto dir = testsupport::temp_dir("threads");
+  auto lines = corpus_lines();
+  spit((dir / "c.jsonl").string(), join(lines, 0, lines.size()));
+  for (const char* cmd : {"extract", "graph --format json", "timeline --format json"}) {
+    std::string base = std::string(cmd) + " " + q(dir / "c.jsonl");
+    auto one = run(base + " --threads 1");
+    auto two = run(base + " --threads 2");
+    auto all = run(base);   // default: all cores
+    CHECK_MESSAGE(one.status == 0, one.err);
+    CHECK(one.out.size() > 1000);
+    CHECK_MESSAGE(one.out == two.out, cmd);
+    CHECK_MESSAGE(one.out == all.out, cmd);
+  }
+  // Extract output is JSON Lines in input order.
+  auto r = run("extract -j 2 " + q(dir / "c.jsonl"));
+  std::size_t pos = 0, n = 0;
+  for (std::size_t nl; (nl = r.out.find('\n', pos)) != std::string::npos; pos = nl + 1, ++n) {
+    auto j = nlohmann::json::parse(r.out.substr(pos, nl - pos));
+    CHECK(j["document"]["id"] == nlohmann::json::parse(lines[n])["id"]);
+  }
+  CHECK(n == lines.size());
+  CHECK(run("extract --threads -1 " + q(dir / "c.jsonl")).status == 2);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("extract streams: a document per line out as it is read, also from a pipe") {
+  auto dir = testsupport::temp_dir("stream");
+  auto lines = corpus_lines();
+  spit((dir / "c.jsonl").string(), join(lines, 0, lines.size()));
+  // Through stdin and a pipe on both sides; the reader stopping early is not an error.
+  std::string cmd = "cat " + q(dir / "c.jsonl") + " | '" + testsupport::binary() + "' extract --jsonl - -j 2 | head -n 1 > " +
+                    q(dir / "first.jsonl");
+  CHECK(std::system(cmd.c_str()) == 0);
+  auto first = nlohmann::json::parse(slurp((dir / "first.jsonl").string()));
+  CHECK(first["document"]["id"] == nlohmann::json::parse(lines[0])["id"]);
+  // Progress is for terminals only: piped stderr stays silent.
+  auto r = run("extract " + q(dir / "c.jsonl") + " -o " + q(dir / "out.jsonl"));
+  CHECK(r.status == 0);
+  CHECK(r.err.empty());
+  fs::remove_all(dir);
+}
+
+TEST_CASE("shards extracted in parallel and merged in any order equal one merge of the whole corpus") {
+  auto dir = testsupport::temp_dir("shards");
+  auto lines = corpus_lines();
+  const std::size_t k = 3, per = (lines.size() + k - 1) / k;
+  spit((dir / "all.jsonl").string(), join(lines, 0, lines.size()));
+  for (std::size_t s = 0; s < k; ++s) spit((dir / ("s" + std::to_string(s) + ".jsonl")).string(), join(lines, s * per, (s + 1) * per));
+
+  // Map: every shard in its own process, all at once (plain processes, as a cluster would run them).
+  std::string map = "set -e; ";
+  for (std::size_t s = 0; s < k; ++s) {
+    std::string n = "s" + std::to_string(s);
+    map += "'" + testsupport::binary() + "' extract -j 1 --compact " + q(dir / (n + ".jsonl")) + " -o " +
+           q(dir / (n + ".out.jsonl")) + " & ";
+  }
+  map += "wait";
+  REQUIRE(std::system(("sh -c \"" + map + "\"").c_str()) == 0);
+  for (std::size_t s = 0; s < k; ++s) REQUIRE(fs::exists(dir / ("s" + std::to_string(s) + ".out.jsonl")));
+
+  auto whole_x = run("extract " + q(dir / "all.jsonl") + " -o " + q(dir / "all.out.jsonl"));
+  REQUIRE(whole_x.status == 0);
+  auto whole = run("merge " + q(dir / "all.out.jsonl"));
+  REQUIRE_MESSAGE(whole.status == 0, whole.err);
+  CHECK(whole.out.size() > 1000);
+
+  // The map outputs concatenated are the whole corpus's extract output, byte for byte.
+  std::string cat;
+  for (std::size_t s = 0; s < k; ++s) cat += slurp((dir / ("s" + std::to_string(s) + ".out.jsonl")).string());
+  CHECK(without_sources(cat) == without_sources(slurp((dir / "all.out.jsonl").string())));
+  CHECK(cat != slurp((dir / "all.out.jsonl").string()));   // (the sources do differ)
+
+  const std::string s0 = q(dir / "s0.out.jsonl"), s1 = q(dir / "s1.out.jsonl"), s2 = q(dir / "s2.out.jsonl");
+  // Any order.
+  for (const std::string& order : {s0 + " " + s1 + " " + s2, s2 + " " + s0 + " " + s1, s1 + " " + s2 + " " + s0}) {
+    auto m = run("merge " + order);
+    CHECK_MESSAGE(m.status == 0, m.err);
+    CHECK(without_sources(m.out) == without_sources(whole.out));
+    CHECK(m.out == run("merge " + s0 + " " + s1 + " " + s2).out);
+    // The graph and the timeline are the same bytes as the whole corpus's.
+    auto mj = nlohmann::json::parse(m.out), wj = nlohmann::json::parse(whole.out);
+    CHECK(mj["graph"].dump() == wj["graph"].dump());
+    CHECK(mj["timeline"].dump() == wj["timeline"].dump());
+  }
+  const std::string one_merge = run("merge " + s0 + " " + s1 + " " + s2).out;
+  // Any grouping: ((s2 s0) s1) and (s1 (s0 s2)), through intermediate merge files.
+  REQUIRE(run("merge " + s2 + " " + s0 + " -o " + q(dir / "m20.json")).status == 0);
+  REQUIRE(run("merge " + s0 + " " + s2 + " -o " + q(dir / "m02.json")).status == 0);
+  CHECK(slurp((dir / "m20.json").string()) == slurp((dir / "m02.json").string()));
+  auto left = run("merge " + q(dir / "m20.json") + " " + s1);
+  auto right = run("merge " + s1 + " " + q(dir / "m02.json"));
+  CHECK(left.out == one_merge);
+  CHECK(right.out == one_merge);
+  // A merge is idempotent under re-merge with itself (a shard retried twice counts once).
+  auto again = run("merge " + q(dir / "m20.json") + " " + s1 + " " + s1);
+  CHECK(again.out == one_merge);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("tools/dask_extract.py on a local cluster of worker processes gives the single-run merge") {
+  const std::string py = dask_python();
+  if (py.empty()) {
+    MESSAGE("skipped: python3-distributed is not installed (tools/deps.sh installs it)");
+    return;
+  }
+  auto dir = testsupport::temp_dir("dask");
+  auto lines = corpus_lines();
+  spit((dir / "all.jsonl").string(), join(lines, 0, lines.size()));
+  REQUIRE(run("extract " + q(dir / "all.jsonl") + " -o " + q(dir / "all.out.jsonl")).status == 0);
+  auto whole = run("merge " + q(dir / "all.out.jsonl") + " -o " + q(dir / "whole.json"));
+  REQUIRE(whole.status == 0);
+  std::string cmd = py + " '" + testsupport::source_dir() + "/tools/dask_extract.py' --local 2 --shard-docs 5 --binary '" +
+                    testsupport::binary() + "' --work-dir " + q(dir / "work") + " -o " + q(dir / "dask.json") + " " +
+                    q(dir / "all.jsonl") + " > " + q(dir / "dask.log") + " 2>&1";
+  int rc = std::system(cmd.c_str());
+  CHECK_MESSAGE(rc == 0, slurp((dir / "dask.log").string()));
+  std::string dask = slurp((dir / "dask.json").string());
+  CHECK(dask.size() > 1000);
+  CHECK(without_sources(dask) == without_sources(slurp((dir / "whole.json").string())));
+  fs::remove_all(dir);
+}
+
+}  // TEST_SUITE
