@@ -38,10 +38,16 @@ struct Work {
   std::string_view tv(std::size_t k) const { return toks[k].view(text); }
   std::string span_text(std::size_t s, std::size_t e) const { return std::string(text.substr(s, e - s)); }
   bool cap(std::size_t k) const { return toks[k].has(kWord) && (toks[k].has(kCap) || toks[k].has(kAllCaps)); }
+  // Memoised per token: the word lists are consulted many times for the same token.
+  mutable std::vector<signed char> common_cache;
   bool common(std::size_t k) const {
-    std::string w = ascii_lower(tv(k));
-    if (!w.empty() && w.back() == '.') w.pop_back();
-    return lex.common_words.count(w) > 0;
+    if (common_cache.size() != toks.size()) common_cache.assign(toks.size(), -1);
+    if (common_cache[k] < 0) {
+      std::string w = ascii_lower(tv(k));
+      if (!w.empty() && w.back() == '.') w.pop_back();
+      common_cache[k] = lex.common_words.count(w) > 0 ? 1 : 0;
+    }
+    return common_cache[k] == 1;
   }
   bool is_cue_before(std::size_t k, std::size_t a, std::string* kind) const {
     for (std::size_t len = 1; len <= 4 && len <= k - a; ++len) {
