@@ -97,6 +97,11 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
     c.strong = true;
     return;
   }
+  if (n >= 2 && w.toks[c.te - 1].has(kDigit) && !w.toks[c.te - 1].has(kCap)) {   // "Lion Air Flight 610"
+    c.type = "MISC";
+    c.strong = true;
+    return;
+  }
   if (n >= 2 && lex.org_suffixes.count(last)) {
     c.type = "ORG";
     c.strong = true;
@@ -160,11 +165,6 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
     return;
   }
   std::string first = first_part(w.tv(c.tb));
-  if (n >= 2 && w.toks[c.te - 1].has(kDigit) && !w.toks[c.te - 1].has(kCap)) {   // "Lion Air Flight 610"
-    c.type = "MISC";
-    c.strong = true;
-    return;
-  }
   if (n >= 2 && lex.given_names.count(first) && !w.toks[c.tb].has(kAllCaps)) {
     c.type = "PER";
     c.strong = true;
@@ -204,7 +204,7 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
       return;
     }
   // "Alameda Research", "Deepwater Horizon": a last word from the dictionary makes a person unlikely.
-  bool last_common = w.common(c.te - 1) && !w.toks[c.te - 1].has(kAllCaps);
+  bool last_common = w.common(c.te - 1) && !w.toks[c.te - 1].has(kAllCaps) && w.tv(c.te - 1).size() > 4;
   if (all_common) c.type = "MISC";
   else if (last_common) c.type = "ORG";
   else c.type = "PER";
@@ -522,11 +522,19 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   for (std::size_t i = 0; i + 1 < w.cands.size(); ++i) {
     Cand& a = w.cands[i];
     Cand& b = w.cands[i + 1];
-    if (a.entity == static_cast<std::size_t>(-1) || b.te - b.tb != 1 || !toks[b.tb].has(kAllCaps)) continue;
+    if (b.te - b.tb != 1 || !toks[b.tb].has(kAllCaps) || a.te <= a.tb) continue;
     if (b.tb != a.te + 1 || w.tv(a.te) != "(" || b.te >= toks.size() || w.tv(b.te) != ")") continue;
     std::string acr(w.tv(b.tb));
     std::string ini = initials(w, a.tb, a.te);
     if (ini == acr || (acr.size() >= 2 && ini.find(acr) == 0)) {
+      if (a.entity == static_cast<std::size_t>(-1)) {   // a weak name made definite by its acronym
+        if (a.type.empty()) a.type = "ORG";
+        a.strong = true;
+        a.entity = new_entity(a.type);
+        by_key[{a.type, key_of(a)}] = a.entity;
+        infos[a.entity].keys[key_of(a)]++;
+        register_aliases(a, a.entity);
+      }
       aliases[acr] = {a.entity};
       b.type = infos[a.entity].type;
     }
