@@ -772,6 +772,36 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       }
       if (covered[k] || !toks[k].has(kWord)) continue;
       std::size_t b = srange[toks[k].sentence].second;
+      // "the two automakers", "both companies": the pair of that type named together last.
+      std::string lw = ascii_lower(w.tv(k));
+      std::size_t noun = 0;
+      if (lw == "both") noun = k + 1;
+      else if (lw == "the" && k + 1 < b && ascii_lower(w.tv(k + 1)) == "two") noun = k + 2;
+      if (noun > 0) {
+        for (std::size_t q = noun; q < b && q < noun + 2; ++q) {   // one adjective may come between
+          auto pn = lex.pair_nouns.find(ascii_lower(w.tv(q)));
+          if (pn == lex.pair_nouns.end()) continue;
+          // Latest sentence before this word that names exactly two entities of that type.
+          std::vector<std::size_t> pair;
+          for (std::size_t m = 0; m < r.mentions.size() && r.mentions[m].start < toks[k].start; ++m) {
+            const MentionSpan& ms = r.mentions[m];
+            if (ms.entity >= r.entities.size() || r.entities[ms.entity].type != pn->second) continue;
+            if (!pair.empty() && r.mentions[pair.back()].sentence != ms.sentence) pair.clear();
+            bool seen = false;
+            for (std::size_t pm : pair) seen = seen || r.mentions[pm].entity == ms.entity;
+            if (!seen) pair.push_back(m);
+          }
+          std::vector<std::size_t> distinct;
+          if (pair.size() == 2) {
+            for (std::size_t pm : pair)
+              r.references.push_back(
+                  MentionSpan{toks[k].start, toks[q].end, k, q + 1, toks[k].sentence, r.mentions[pm].entity});
+            k = q;
+          }
+          break;
+        }
+        if (k >= noun) continue;
+      }
       const auto* ref = lex.references.match(text, toks, k, b, true);
       if (!ref) continue;
       auto it = last.find(ref->value);

@@ -122,8 +122,11 @@ Result<Lexicons> Lexicons::load(const RuleDirs& dirs) {
       if (row.size() > 2 && (row[2] == "country" || row[2] == "region") && row[0].find(' ') == std::string::npos)
         lex.country_names.insert(row[0]);
   for (auto& row : *demonym_rules) lex.demonym_rules.emplace_back(row[0], row.size() > 1 ? row[1] : "");
-  for (auto& row : *references)
-    if (row.size() >= 2) lex.references.add(row[0], row[1], "", lex.text);
+  for (auto& row : *references) {
+    if (row.size() < 2) continue;
+    if (!row[0].empty() && row[0][0] == '*') lex.pair_nouns[row[0].substr(1)] = row[1];
+    else lex.references.add(row[0], row[1], "", lex.text);
+  }
   for (auto& row : *numbered) lex.numbered_heads.insert(row[0]);
   for (auto& row : *misc_heads) lex.misc_heads[row[0]] = row.size() > 1 ? row[1] : "last";
   for (auto& row : *context)

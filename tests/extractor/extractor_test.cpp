@@ -217,6 +217,22 @@ TEST_CASE("present perfect takes the article date; negation and modals are marke
   CHECK(x.events[1].date_source == "none");
 }
 
+TEST_CASE("light coreference: 'the two companies' and 'he' stand for the entities named before") {
+  auto x = run("Acme Corp. and Globex Inc. held talks in Paris on Monday. The two companies have launched a joint "
+               "venture. Jane Holloway leads Acme. He has resigned.",
+               "2024-03-05");
+  const Event* launch = nullptr;
+  for (const auto& e : x.events)
+    if (e.type == "launch") launch = &e;
+  REQUIRE(launch);
+  REQUIRE(launch->participants.size() == 2);
+  CHECK(launch->participants[0].entity == "org:acme");
+  CHECK(launch->participants[1].entity == "org:globex");
+  CHECK(launch->summary == "Acme and Globex launched a joint venture");
+  // References are not reported as entity mentions (they are not names).
+  CHECK(entity(x, "Acme")->mentions.size() == 2);
+}
+
 TEST_CASE("conjoined subjects are all participants") {
   auto x = run("Globex Inc. and Initech LLC have abandoned their merger talks.", "2024-03-05");
   REQUIRE(!x.events.empty());

@@ -47,6 +47,7 @@ struct Lexicons {
   PhraseTable person_cues;     // value: title | role
   PhraseTable demonyms;        // value: place name
   PhraseTable references;      // "he", "the company": value: the type they refer back to
+  std::unordered_map<std::string, std::string> pair_nouns;   // "automakers" -> ORG ("the two automakers")
   std::unordered_map<std::string, std::string> org_suffixes;   // surface -> canonical
   std::unordered_map<std::string, std::string> org_heads;      // word -> any | last | first
   std::unordered_map<std::string, std::string> loc_heads;      // word -> last | first
