@@ -3,11 +3,16 @@
 // documents the size of a news article.
 //
 //   build/extract_bench --benchmark_counters_tabular=true
+//   STORYLINE_BENCH_CORPUS=/tmp/news50.jsonl build/extract_bench   # any JSON Lines corpus instead
+//                                     (bench/make_corpus.py builds a deterministic one of any size)
 #include <benchmark/benchmark.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include <nlohmann/json.hpp>
 
 #include "storyline/extractor/entities.hpp"
 #include "storyline/extractor/extractor.hpp"
@@ -31,6 +36,13 @@ std::string slurp(const fs::path& p) {
 // Documents of about 3-5 KB each, in a fixed order.
 const std::vector<std::string>& corpus() {
   static std::vector<std::string> docs = [] {
+    if (const char* path = std::getenv("STORYLINE_BENCH_CORPUS"); path && *path) {
+      std::ifstream in(path, std::ios::binary);
+      std::vector<std::string> out;
+      for (std::string line; std::getline(in, line);)
+        if (!line.empty()) out.push_back(nlohmann::json::parse(line)["text"].get<std::string>());
+      return out;
+    }
     std::vector<fs::path> files;
     for (const char* dir : {"examples", "../shared/eval/ner/dev/text"}) {
       fs::path d = fs::path(STORYLINE_SOURCE_DIR) / dir;
@@ -155,8 +167,25 @@ void BM_FullExtract(benchmark::State& state) {
   finish(state);
 }
 
+void BM_ToJson(benchmark::State& state) {
+  const Stages& s = stages();
+  static const std::vector<Extraction> xs = [&] {
+    std::vector<Extraction> v;
+    for (const auto& d : corpus()) {
+      DocumentInfo info;
+      info.date = "2020-01-01";
+      v.push_back(s.extractor.extract(d, info));
+    }
+    return v;
+  }();
+  for (auto _ : state)
+    for (const auto& x : xs) benchmark::DoNotOptimize(to_json(x, -1));
+  finish(state);
+}
+
 }  // namespace
 
+BENCHMARK(BM_ToJson)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_TokensAndSentences)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Timexes)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Entities)->Unit(benchmark::kMillisecond);
