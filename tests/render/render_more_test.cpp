@@ -117,8 +117,8 @@ TEST_CASE("timeline: from/to axis spans the whole range even when events do not 
   CHECK(labels.count("2015"));
   CHECK(labels.count("2025"));
   // The one event sits where 2020-05-04 falls between 2015-01-01 and 2025-01-01.
-  const auto* first = svgcheck::by_id(svgcheck::groups(svg), "tick_0");
-  REQUIRE(first != nullptr);
+  const auto all_groups = svgcheck::groups(svg);
+  REQUIRE(svgcheck::by_id(all_groups, "tick_0") != nullptr);
   double x2015 = 0, x2025 = 0;
   for (const auto& g : svgcheck::with_class(svg, "tick-label")) {
     const auto texts = svgcheck::texts(g.body);
@@ -155,8 +155,9 @@ TEST_CASE("timeline: labels near the right end hang to the left of their marker"
   t.events = {fixtures::event("a", "X", "2019-01-10", "Early"),
               fixtures::event("b", "X", "2019-12-28", "A late event with a long summary that would run off")};
   const std::string svg = svg_t(t);
-  const auto* marker = svgcheck::by_id(svgcheck::groups(svg), "ev_b");
-  const auto* label = svgcheck::by_id(svgcheck::groups(svg), "lbl_b");
+  const auto groups = svgcheck::groups(svg);   // by_id points into this vector: keep it alive
+  const auto* marker = svgcheck::by_id(groups, "ev_b");
+  const auto* label = svgcheck::by_id(groups, "lbl_b");
   REQUIRE(marker != nullptr);
   REQUIRE(label != nullptr);
   const auto mb = svgcheck::shape_box(marker->body), lb = svgcheck::shape_box(label->body);
