@@ -297,6 +297,19 @@ struct RelationRules::Impl {
 
 namespace {
 
+// "a|b|c" -> {"a", "b", "c"}, lower-cased.
+std::vector<std::string> split_alternatives(const std::string& s) {
+  std::vector<std::string> out;
+  std::size_t p = 0;
+  while (p <= s.size()) {
+    std::size_t bar = s.find('|', p);
+    if (bar == std::string::npos) bar = s.size();
+    out.push_back(ascii_lower(s.substr(p, bar - p)));
+    p = bar + 1;
+  }
+  return out;
+}
+
 Result<Elem> parse_elem(const std::string& raw, std::map<std::string, int>& seen, const std::string& where) {
   Elem e;
   std::string s = raw;
@@ -319,14 +332,7 @@ Result<Elem> parse_elem(const std::string& raw, std::map<std::string, int>& seen
   }
   if (s.size() > 1 && s[0] == '!') {
     e.kind = Elem::kNotLit;
-    s = s.substr(1);
-    std::size_t p = 0;
-    while (p <= s.size()) {
-      std::size_t bar = s.find('|', p);
-      if (bar == std::string::npos) bar = s.size();
-      e.alts.push_back(ascii_lower(s.substr(p, bar - p)));
-      p = bar + 1;
-    }
+    e.alts = split_alternatives(s.substr(1));
     return e;
   }
   std::string base = s;
@@ -349,13 +355,7 @@ Result<Elem> parse_elem(const std::string& raw, std::map<std::string, int>& seen
     return e;
   }
   e.kind = Elem::kLit;
-  std::size_t p = 0;
-  while (p <= s.size()) {
-    std::size_t bar = s.find('|', p);
-    if (bar == std::string::npos) bar = s.size();
-    e.alts.push_back(ascii_lower(s.substr(p, bar - p)));
-    p = bar + 1;
-  }
+  e.alts = split_alternatives(s);
   return e;
 }
 
