@@ -375,6 +375,12 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         append("in " + ents[mentions[place].entity].name);
       ev.summary = summary;
       ev.amount = im.amount_after(ctx, te, e);
+      // An event nobody named takes part in ("renamed", "the deal soured") cannot be placed in the
+      // story: it is left out rather than shown as an anonymous mark.
+      if (ev.participants.empty()) {
+        t = te - 1;
+        continue;
+      }
       out.push_back(std::move(ev));
       trig_tok.push_back(t);
       controls.push_back(def.control);
