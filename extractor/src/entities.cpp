@@ -625,6 +625,10 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     }
     if (e == static_cast<std::size_t>(-1)) {
       std::string type = c.type;
+      if (type.empty() && c.tb > 1 && toks[c.tb - 2].sentence == c.sentence) {   // "the town of X"
+        auto cue = lex.context_cues.find({ascii_lower(w.tv(c.tb - 2)) + " " + ascii_lower(w.tv(c.tb - 1)), "before"});
+        if (cue != lex.context_cues.end()) type = cue->second;
+      }
       if (type.empty() && c.tb > 0 && toks[c.tb - 1].sentence == c.sentence) {
         auto cue = lex.context_cues.find({ascii_lower(w.tv(c.tb - 1)), "before"});
         if (cue != lex.context_cues.end()) type = cue->second;
