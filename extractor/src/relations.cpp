@@ -143,6 +143,7 @@ struct Rule {
   bool directed = true;
   std::vector<Elem> elems;
   std::string source, target, qualifier;
+  bool former = false;   // the relation ended with what the sentence tells ("fired its CEO X")
 };
 
 bool type_ok(const std::string& want, const std::string& have) { return want == "ENT" || want == have; }
@@ -387,6 +388,7 @@ Result<RelationRules> RelationRules::load(const RuleDirs& dirs, std::shared_ptr<
     r.source = jr.value("source", "");
     r.target = jr.value("target", "");
     r.qualifier = jr.value("qualifier", "");
+    r.former = jr.value("former", false);
     std::map<std::string, int> seen;
     std::set<std::string> labels;
     for (const auto& je : jr["pattern"]) {
@@ -490,7 +492,7 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
         std::size_t si = find(r.source), ti = find(r.target);
         std::string qual;
         if (!r.qualifier.empty()) qual = st.texts[find(r.qualifier)];
-        if (st.former) qual = qual.empty() ? "former" : "former " + qual;
+        if (st.former || r.former) qual = qual.empty() ? "former" : "former " + qual;
         std::size_t last = std::max(st.last, i + 1) - 1;
         Evidence ev{s, items[i].start, items[last].end};
         for (std::size_t a : st.ents[si])

@@ -158,6 +158,17 @@ TEST_CASE("role patterns: ORG ROLE PER, PER, ROLE of ORG, ORG's ROLE PER, with f
   CHECK(r1->evidence[0].sentence == 0);
 }
 
+TEST_CASE("dismissals and resignations leave a former role") {
+  auto x = run("Globex Inc. fired its chief executive Jane Holloway on Monday. "
+               "Tom Reyes resigned as chairman of Initech LLC.");
+  const Relation* fired = relation(x, "per:jane-holloway", "role_of", "org:globex");
+  REQUIRE(fired);
+  CHECK(fired->qualifier == "former chief executive");
+  const Relation* quit = relation(x, "per:tom-reyes", "role_of", "org:initech");
+  REQUIRE(quit);
+  CHECK(quit->qualifier == "former chairman");
+}
+
 TEST_CASE("partnership pairs and co-occurrence with weights") {
   auto x = run("Airbus SE and Boeing Co. compete. The Airbus-Boeing rivalry is old. Airbus and Boeing sell jets.");
   const Relation* co = relation(x, "org:airbus", "co_occurs", "org:boeing");
