@@ -243,7 +243,7 @@ std::string slug(std::string_view name) {
 EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& toks,
                                const std::vector<Sentence>& sentences, const std::vector<Timex>& timexes) const {
   const Lexicons& lex = *lex_;
-  Work w{text, toks, lex, std::vector<char>(toks.size(), 0), {}};
+  Work w{text, toks, lex, std::vector<char>(toks.size(), 0), {}, {}};
   // Tokens inside temporal expressions are never names ("November", "Tuesday").
   {
     std::size_t ti = 0;
