@@ -225,6 +225,8 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         const MentionSpan& ms = mentions[mi];
         if (ms.sentence != s) continue;
         const std::string& type = ents[ms.entity].type;
+        // Nationality words ("the French carmaker") describe an actor; they are not one.
+        if (type == "MISC" && im.lex->is_demonym(ents[ms.entity].name)) continue;
         if (type == "LOC") {
           if (ms.start >= ev.trigger.end && (place < 0 || mentions[place].start < ev.trigger.start)) place = mi;
           else if (place < 0) place = mi;
