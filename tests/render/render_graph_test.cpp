@@ -23,12 +23,6 @@ std::string svg_of(const graph::KnowledgeGraph& g, RenderOptions o = {}) {
   return *r;
 }
 
-std::string all_text(const std::string& svg) {
-  std::string out;
-  for (const std::string& t : svgcheck::texts(svg)) out += t + "\n";
-  return out;
-}
-
 }  // namespace
 
 TEST_SUITE("render") {
@@ -47,7 +41,7 @@ TEST_CASE("graph: one node group per entity with type classes, one edge group pe
     std::string type = n.type;
     std::transform(type.begin(), type.end(), type.begin(), ::tolower);
     CHECK(svgcheck::has_class(*grp, type));
-    CHECK(all_text(grp->body).find(n.name) != std::string::npos);
+    CHECK(svgcheck::all_text(grp->body).find(n.name) != std::string::npos);
     CHECK(grp->body.find("xlink:title") != std::string::npos);   // tooltip with evidence
     CHECK(svgcheck::decode(grp->body).find(n.name + " appears in this sentence.") != std::string::npos);
   }
@@ -61,7 +55,7 @@ TEST_CASE("graph: one node group per entity with type classes, one edge group pe
 TEST_CASE("graph: relation labels, qualifiers as classes, dashes and arrows") {
   const std::string svg = svg_of(fixtures::ghosn_graph());
   const auto edges = svgcheck::with_class(svg, "edge");
-  const std::string text = all_text(svg);
+  const std::string text = svgcheck::all_text(svg);
   CHECK(text.find("former chairman") != std::string::npos);   // role with a title: the title
   CHECK(text.find("CEO") != std::string::npos);
   CHECK(text.find("partner of (former)") != std::string::npos);
@@ -92,10 +86,10 @@ TEST_CASE("graph: relation labels, qualifiers as classes, dashes and arrows") {
 
 TEST_CASE("graph: title and legend; the option title wins over the graph title") {
   const auto g = fixtures::ghosn_graph();
-  CHECK(all_text(svg_of(g)).find("Nissan and the Ghosn affair") != std::string::npos);
+  CHECK(svgcheck::all_text(svg_of(g)).find("Nissan and the Ghosn affair") != std::string::npos);
   RenderOptions o;
   o.title = "Front page";
-  const std::string text = all_text(svg_of(g, o));
+  const std::string text = svgcheck::all_text(svg_of(g, o));
   CHECK(text.find("Front page") != std::string::npos);
   CHECK(text.find("Nissan and the Ghosn affair") == std::string::npos);
   for (const char* key : {"Person", "Organisation", "Place", "Other", "former", "mentioned together"}) {
@@ -127,7 +121,7 @@ TEST_CASE("graph: hostile text never reaches the SVG raw") {
   CHECK(svg.find("</a><b>") == std::string::npos);
   CHECK(svg.find('\x07') == std::string::npos);
   CHECK(svg.find('\x1b') == std::string::npos);
-  const std::string text = all_text(svg);
+  const std::string text = svgcheck::all_text(svg);
   CHECK(text.find("<script>alert(1)</script>") != std::string::npos);   // shown, escaped
   CHECK(text.find("C:\\new") != std::string::npos);                     // backslash literal
   CHECK(text.find("caf\xEF\xBF\xBD") != std::string::npos);             // U+FFFD for bad bytes
@@ -181,7 +175,7 @@ TEST_CASE("graph: empty graph renders a note instead of failing") {
   const auto nodes = svgcheck::with_class(svg, "node");
   REQUIRE(nodes.size() == 1);
   CHECK(nodes[0].id == "empty");
-  CHECK(all_text(svg).find("Nothing to show") != std::string::npos);
+  CHECK(svgcheck::all_text(svg).find("Nothing to show") != std::string::npos);
   RenderOptions o;
   o.format = "png";
   CHECK(render::render_graph(g, o).ok());

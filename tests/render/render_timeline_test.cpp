@@ -24,12 +24,6 @@ std::string svg_of(const graph::Timeline& t, RenderOptions o = {}) {
   return *r;
 }
 
-std::string all_text(const std::string& svg) {
-  std::string out;
-  for (const std::string& t : svgcheck::texts(svg)) out += t + "\n";
-  return out;
-}
-
 // Marker x (centre of its shape) per event id.
 std::map<std::string, double> marker_x(const std::string& svg) {
   std::map<std::string, double> out;
@@ -80,7 +74,7 @@ TEST_CASE("timeline: markers, labels and lanes for every event") {
   CHECK(svgcheck::with_class(svg, "event-marker").size() == t.events.size());
   CHECK(svgcheck::with_class(svg, "event-label").size() == t.events.size());
   CHECK(svgcheck::with_class(svg, "lane-label").size() == 3);
-  const std::string text = all_text(svg);
+  const std::string text = svgcheck::all_text(svg);
   for (const char* s : {"Carlos Ghosn", "Greg Kelly", "Nissan", "The Ghosn affair", "2018", "2022"}) {
     CHECK_MESSAGE(text.find(s) != std::string::npos, s);
   }
@@ -131,7 +125,7 @@ TEST_CASE("timeline: label boxes never overlap, even in a crowded month") {
   CHECK(svgcheck::with_class(svg, "event-label").size() == dense.events.size());
   CHECK(overlapping_labels(svg) == "");
   // A short span gets month ticks.
-  const std::string text = all_text(svg);
+  const std::string text = svgcheck::all_text(svg);
   CHECK(text.find("Feb 2020") != std::string::npos);
   CHECK(text.find("Mar\n") != std::string::npos);
 }
@@ -157,18 +151,18 @@ TEST_CASE("timeline: coarse dates get a span, article-dated events their own cla
 
 TEST_CASE("timeline: undated note only when events were left out") {
   auto t = fixtures::ghosn_timeline();
-  CHECK(all_text(svg_of(t)).find("2 events without a usable date not shown") != std::string::npos);
+  CHECK(svgcheck::all_text(svg_of(t)).find("2 events without a usable date not shown") != std::string::npos);
   t.undated = 0;
-  CHECK(all_text(svg_of(t)).find("without a usable date") == std::string::npos);
+  CHECK(svgcheck::all_text(svg_of(t)).find("without a usable date") == std::string::npos);
   t.events[0].date.reset();   // an undated event that slipped through counts as well
-  CHECK(all_text(svg_of(t)).find("1 event without a usable date") != std::string::npos);
+  CHECK(svgcheck::all_text(svg_of(t)).find("1 event without a usable date") != std::string::npos);
 }
 
 TEST_CASE("timeline: from_year/to_year set the axis") {
   RenderOptions o;
   o.from_year = 2017;
   o.to_year = 2023;
-  const std::string text = all_text(svg_of(fixtures::ghosn_timeline(), o));
+  const std::string text = svgcheck::all_text(svg_of(fixtures::ghosn_timeline(), o));
   CHECK(text.find("2017") != std::string::npos);
   CHECK(text.find("2024") != std::string::npos);   // the axis ends on Jan 1 after to_year
 }
@@ -184,7 +178,7 @@ TEST_CASE("timeline: hostile text is shown literally and the SVG stays well-form
   CHECK(svgcheck::well_formed(svg) == "");
   CHECK(svg.find("<script") == std::string::npos);
   CHECK(svg.find("<b>") == std::string::npos);
-  const std::string text = all_text(svg);
+  const std::string text = svgcheck::all_text(svg);
   CHECK(text.find("<script>alert(1)</script>") != std::string::npos);
   CHECK(text.find("C:\\new") != std::string::npos);
   CHECK(svgcheck::with_class(svg, "event-marker").size() == t.events.size());
@@ -220,7 +214,7 @@ TEST_CASE("timeline: empty timeline renders a note") {
   t.undated = 3;
   const std::string svg = svg_of(t);
   CHECK(svgcheck::well_formed(svg) == "");
-  const std::string text = all_text(svg);
+  const std::string text = svgcheck::all_text(svg);
   CHECK(text.find("Nothing to show") != std::string::npos);
   CHECK(text.find("3 events without a usable date") != std::string::npos);
   RenderOptions o;

@@ -226,6 +226,13 @@ inline std::vector<std::string> texts(const std::string& x) {
   return out;
 }
 
+// Every text of an SVG, one per line (for substring checks).
+inline std::string all_text(const std::string& svg) {
+  std::string out;
+  for (const std::string& t : texts(svg)) out += t + "\n";
+  return out;
+}
+
 struct Box {
   double x0 = 1e18, y0 = 1e18, x1 = -1e18, y1 = -1e18;
   bool empty() const { return x0 > x1; }
