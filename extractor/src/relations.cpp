@@ -17,7 +17,7 @@ struct Item {
   std::string type;
   std::size_t tb = 0, te = 0;      // tokens
   std::size_t start = 0, end = 0;  // bytes
-  std::string lower;               // TOK: lower-cased text
+  std::string lower;               // TOK: lower-cased text; a one-word reference ("her") keeps its word too
 };
 
 }  // namespace
@@ -97,7 +97,14 @@ std::vector<Item> build_items(const DocContext& ctx, const std::vector<MentionSp
         Item it;
         it.ent = true;
         it.entity = mit->entity;
-        it.type = ctx.entities->entities[mit->entity].type;
+        // An object pronoun the reference pass resolved to the clause's own subject ("Grant
+        // succeeded him"): the object rule knows better.
+        if (mit->tok_end == k + 1) {
+          if (auto who = resolve_object_pronoun(ctx, k)) it.entity = *who;
+          // A one-word reference stays a word for literals too ("dismissed her chancellor").
+          it.lower = ascii_lower(toks[k].view(ctx.text));
+        }
+        it.type = ctx.entities->entities[it.entity].type;
         it.tb = mit->tok_begin;
         it.te = mit->tok_end;
         it.start = mit->start;
@@ -127,7 +134,7 @@ std::vector<Item> build_items(const DocContext& ctx, const std::vector<MentionSp
 }
 
 struct Elem {
-  enum Kind { kEnt, kEntList, kClass, kLit, kSkip, kNotList, kNotLit } kind = kLit;
+  enum Kind { kEnt, kEntList, kClass, kLit, kSkip, kNotList, kNotLit, kAside } kind = kLit;
   std::string type;                 // PER | ORG | LOC | MISC | ENT
   std::string cls;                  // @class
   std::vector<std::string> alts;    // literals
@@ -144,6 +151,8 @@ struct Rule {
   std::vector<Elem> elems;
   std::string source, target, qualifier;
   bool former = false;   // the relation ended with what the sentence tells ("fired its CEO X")
+  std::string label;     // fixed qualifier when the pattern has no @class for it ("has led X": "head")
+  std::string point;     // "start" | "end": what a plain date after the match ("in 2019") tells
 };
 
 bool type_ok(const std::string& want, const std::string& have) { return want == "ENT" || want == have; }
@@ -160,6 +169,75 @@ struct MatchState {
 struct RelationRules::Impl {
   std::shared_ptr<const Lexicons> lex;
   PhraseTable words;   // value: class
+  PhraseTable offices; // relations/offices.tsv: offices of a state ("prime minister"), class "office"
+  PhraseTable spans;   // relations/spans.tsv: "from" -> start, "until" -> end
+  std::set<std::string> party_words;   // words.tsv class "party": an ORG named "... Party"
+  struct FromEvent {
+    std::string event_type;
+    std::vector<std::string> triggers;   // lower-cased trigger texts; empty = any
+    std::string relation, source_role, target_role;
+    std::vector<std::string> source_types, target_types;
+    std::vector<std::string> unless;     // words within five tokens after the trigger that block it
+  };
+  std::vector<FromEvent> from_events;  // relations/from_events.tsv
+  struct Implies {
+    std::string relation, implied, condition;   // condition: "-" or a words.tsv class the target's last word is in
+  };
+  std::vector<Implies> implies;        // relations/implies.tsv
+
+  // The TIMEX start of token k's text, or nullptr.
+  const Timex* timex_at(const DocContext& ctx, std::size_t k) const {
+    if (!ctx.timexes) return nullptr;
+    const auto& tx = *ctx.timexes;
+    std::size_t at = (*ctx.tokens)[k].start;
+    auto it = std::lower_bound(tx.begin(), tx.end(), at, [](const Timex& t, std::size_t v) { return t.start < v; });
+    if (it == tx.end() || it->start != at || it->type != "DATE") return nullptr;
+    if (it->value.empty() || !(it->value[0] >= '0' && it->value[0] <= '9')) return nullptr;
+    return &*it;
+  }
+
+  // Reads a time span told with the relation: "from 2010 to 2017", "since 2019", "until March"
+  // after the match (within eight tokens) or opening the sentence ("Since 2019, X has led Y").
+  // A rule with "point" takes a plain date after it ("became CEO in 2019") as its start or end.
+  // The first telling wins.
+  void time_span(const DocContext& ctx, std::size_t sb, std::size_t after, std::size_t se, const Rule& rule,
+                 Relation& rel) const {
+    const auto& toks = *ctx.tokens;
+    std::string start, end;
+    auto scan = [&](std::size_t p, std::size_t limit) {
+      bool opened = false;
+      while (p < se && p < limit) {
+        const PhraseTable::Entry* w = spans.match(ctx.text, toks, p, se, true);
+        if (!w) {
+          std::string v = ascii_lower(toks[p].view(ctx.text));
+          if (v == "." || v == ";") return;
+          ++p;
+          continue;
+        }
+        std::size_t q = p + w->tokens.size();
+        const Timex* t = q < se ? timex_at(ctx, q) : nullptr;
+        std::string kind = w->value;
+        if (kind == "then_end") kind = opened ? "end" : "";
+        if (kind == "point") kind = rule.point;
+        if (!t || kind.empty()) {
+          ++p;
+          continue;
+        }
+        if (kind == "start" && start.empty()) start = t->value;
+        if (kind == "end" && end.empty()) end = t->value;
+        opened = true;
+        while (q < se && toks[q].start < t->end) ++q;
+        p = q;
+        limit = std::max(limit, p + 2);
+      }
+    };
+    scan(after, after + 8);
+    if (start.empty() && end.empty() && sb < after) scan(sb, sb + 1);
+    if (rel.start.empty() && rel.end.empty()) {
+      rel.start = start;
+      rel.end = end;
+    }
+  }
   std::vector<Rule> rules;
 
   // One phrase of class `cls` at items[i]: the longest entry of person_cues (roles) or of
@@ -169,7 +247,7 @@ struct RelationRules::Impl {
     if (i >= items.size() || items[i].ent) return 0;
     const auto& toks = *ctx.tokens;
     std::size_t best = 0;
-    for (const PhraseTable* table : {&lex->person_cues, &words}) {
+    for (const PhraseTable* table : {&lex->person_cues, &words, &offices}) {
       const PhraseTable::Entry* e = table->match(ctx.text, toks, items[i].tb, sentence_end, true);
       if (!e || e->value != cls) continue;
       std::size_t n = e->tokens.size();
@@ -209,7 +287,7 @@ struct RelationRules::Impl {
         case Elem::kEntList:
           return it.ent && type_ok(e.type, it.type);
         case Elem::kLit:
-          return !it.ent && std::find(e.alts.begin(), e.alts.end(), it.lower) != e.alts.end();
+          return std::find(e.alts.begin(), e.alts.end(), it.lower) != e.alts.end();
         case Elem::kClass:
           return !it.ent;
         default:
@@ -242,9 +320,21 @@ struct RelationRules::Impl {
                    (items[ii].lower == "," && ii + 1 < items.size() && items[ii + 1].ent));
       return !list && match(ctx, items, r, ei + 1, ii, sentence_end, st);
     }
+    if (e.kind == Elem::kAside) {
+      // "(aside)": nothing, or ", ... ," of up to 20 items that may name anyone ("Bob Dudley, an
+      // American executive who had led the response in the Gulf, succeeded him").
+      if (match(ctx, items, r, ei + 1, ii, sentence_end, st)) return true;
+      if (ii >= items.size() || items[ii].ent || items[ii].lower != ",") return false;
+      for (std::size_t j = ii + 2; j < items.size() && j <= ii + 21; ++j)
+        if (!items[j].ent && items[j].lower == ",") return match(ctx, items, r, ei + 1, j + 1, sentence_end, st);
+      return false;
+    }
     if (e.kind == Elem::kNotLit) {
-      bool hit = ii < items.size() && !items[ii].ent &&
-                 std::find(e.alts.begin(), e.alts.end(), items[ii].lower) != e.alts.end();
+      bool hit = false;
+      if (ii < items.size() && e.type.empty())
+        hit = !items[ii].ent && std::find(e.alts.begin(), e.alts.end(), items[ii].lower) != e.alts.end();
+      else if (ii < items.size())
+        hit = items[ii].ent && type_ok(e.type, items[ii].type);   // "!ORG": no organisation next
       return !hit && match(ctx, items, r, ei + 1, ii, sentence_end, st);
     }
     if (e.optional && match(ctx, items, r, ei + 1, ii, sentence_end, st)) return true;
@@ -283,7 +373,7 @@ struct RelationRules::Impl {
         return false;
       }
       case Elem::kLit: {
-        if (it.ent || std::find(e.alts.begin(), e.alts.end(), it.lower) == e.alts.end()) return false;
+        if (it.lower.empty() || std::find(e.alts.begin(), e.alts.end(), it.lower) == e.alts.end()) return false;
         bool was = st.former;
         if (it.lower == "former") st.former = true;
         if (match(ctx, items, r, ei + 1, ii + 1, sentence_end, st)) return true;
@@ -327,8 +417,18 @@ Result<Elem> parse_elem(const std::string& raw, std::map<std::string, int>& seen
     }
     return e;
   }
+  if (s == "(aside)") {
+    e.kind = Elem::kAside;
+    e.optional = true;
+    return e;
+  }
   if (s == "!list") {
     e.kind = Elem::kNotList;
+    return e;
+  }
+  if (s == "!PER" || s == "!ORG" || s == "!LOC" || s == "!MISC" || s == "!ENT") {
+    e.kind = Elem::kNotLit;
+    e.type = s.substr(1);
     return e;
   }
   if (s.size() > 1 && s[0] == '!') {
@@ -352,7 +452,8 @@ Result<Elem> parse_elem(const std::string& raw, std::map<std::string, int>& seen
   if (s[0] == '@') {
     e.kind = Elem::kClass;
     e.cls = s.substr(1);
-    e.label = s;
+    int n = ++seen[s];
+    e.label = n == 1 ? s : s + "#" + std::to_string(n);
     return e;
   }
   e.kind = Elem::kLit;
@@ -367,8 +468,50 @@ Result<RelationRules> RelationRules::load(const RuleDirs& dirs, std::shared_ptr<
   impl->lex = lex;
   auto words = dirs.read("en/relations/words.tsv");
   if (!words) return words.error();
-  for (auto& row : parse_tsv(*words))
-    if (row.size() >= 2) impl->words.add(row[0], row[1], "", lex->text);
+  for (auto& row : parse_tsv(*words)) {
+    if (row.size() < 2) continue;
+    if (row[1] == "party") impl->party_words.insert(ascii_lower(row[0]));
+    else impl->words.add(row[0], row[1], "", lex->text);
+  }
+  auto offices = dirs.read("en/relations/offices.tsv");
+  if (!offices) return offices.error();
+  for (auto& row : parse_tsv(*offices))
+    if (!row.empty()) impl->offices.add(row[0], "office", "", lex->text);
+  auto split_commas = [](const std::string& v) {
+    std::vector<std::string> out;
+    if (v == "*" || v == "-") return out;
+    std::size_t p = 0;
+    while (p <= v.size()) {
+      std::size_t c = v.find(',', p);
+      if (c == std::string::npos) c = v.size();
+      out.push_back(ascii_lower(v.substr(p, c - p)));
+      p = c + 1;
+    }
+    return out;
+  };
+  auto fe = dirs.read("en/relations/from_events.tsv");
+  if (!fe) return fe.error();
+  for (auto& row : parse_tsv(*fe)) {
+    if (row.size() < 8)
+      return Error{"rules.parse",
+                   "en/relations/from_events.tsv: row '" + (row.empty() ? "" : row[0]) + "' needs 8 columns"};
+    Impl::FromEvent f{row[0],          split_commas(row[1]), row[2], row[3], row[4], split_commas(row[5]),
+                      split_commas(row[6]), split_commas(row[7])};
+    for (auto* col : {&f.source_types, &f.target_types})
+      for (auto& t : *col)
+        for (char& c : t) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+    impl->from_events.push_back(std::move(f));
+  }
+  auto imp = dirs.read("en/relations/implies.tsv");
+  if (!imp) return imp.error();
+  for (auto& row : parse_tsv(*imp)) {
+    if (row.size() < 3) return Error{"rules.parse", "en/relations/implies.tsv: rows need 3 columns"};
+    impl->implies.push_back({row[0], row[1], row[2]});
+  }
+  auto spans = dirs.read("en/relations/spans.tsv");
+  if (!spans) return spans.error();
+  for (auto& row : parse_tsv(*spans))
+    if (row.size() >= 2) impl->spans.add(row[0], row[1], "", lex->text);
   auto path = dirs.find("en/relations/patterns.json");
   if (!path) return Error{"rules.missing", "rule file 'en/relations/patterns.json' not found"};
   auto text = read_file(*path);
@@ -389,6 +532,8 @@ Result<RelationRules> RelationRules::load(const RuleDirs& dirs, std::shared_ptr<
     r.target = jr.value("target", "");
     r.qualifier = jr.value("qualifier", "");
     r.former = jr.value("former", false);
+    r.label = jr.value("label", "");
+    r.point = jr.value("point", "");
     std::map<std::string, int> seen;
     std::set<std::string> labels;
     for (const auto& je : jr["pattern"]) {
@@ -403,7 +548,8 @@ Result<RelationRules> RelationRules::load(const RuleDirs& dirs, std::shared_ptr<
       r.elems.push_back(*e);
     }
     for (const std::string* need : {&r.source, &r.target})
-      if (!labels.count(*need)) return Error{"rules.pattern", where + ": unknown element '" + *need + "'"};
+      if (!labels.count(*need) && *need != "$org" && *need != "$country")
+        return Error{"rules.pattern", where + ": unknown element '" + *need + "'"};
     if (!r.qualifier.empty() && !labels.count(r.qualifier))
       return Error{"rules.pattern", where + ": unknown qualifier element '" + r.qualifier + "'"};
     if (r.relation.empty()) return Error{"rules.pattern", where + ": needs \"relation\""};
@@ -440,6 +586,55 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     states[ri].ents.resize(im.rules[ri].elems.size());
     states[ri].texts.resize(im.rules[ri].elems.size());
   }
+  auto add = [&](std::size_t a, std::size_t b, const std::string& type, const std::string& qual, bool directed,
+                 Evidence ev, double w) -> Relation* {
+    if (a == b) return nullptr;
+    if (!directed && ents[a].id > ents[b].id) std::swap(a, b);
+    auto key = std::make_tuple(a, b, type, qual);
+    auto it = out.find(key);
+    if (it == out.end()) {
+      Relation r;
+      r.source = ents[a].id;
+      r.target = ents[b].id;
+      r.type = type;
+      r.qualifier = qual;
+      r.weight = 0;
+      it = out.emplace(key, std::move(r)).first;
+    }
+    for (const Evidence& old : it->second.evidence)
+      if (old.start == ev.start && old.end == ev.end) return &it->second;
+    it->second.weight += w;
+    it->second.evidence.push_back(ev);
+    return &it->second;
+  };
+  // What an article is about, when it says so unambiguously: the organisation (or country) named
+  // or referred to ("the company") at least three times and at least half again as often as any
+  // other. Roles told without an organisation ("Musk remained executive chairman", "became prime
+  // minister") belong to it.
+  std::vector<std::size_t> told(ents.size(), 0);   // names and references ("the company")
+  for (std::size_t i = 0; i < ents.size(); ++i) told[i] = ents[i].mentions.size();
+  for (const MentionSpan& m : ctx.entities->references)
+    if (m.entity < told.size()) ++told[m.entity];
+  auto dominant = [&](auto&& fits) -> std::optional<std::size_t> {
+    std::size_t best = ents.size(), n1 = 0, n2 = 0;
+    for (std::size_t i = 0; i < ents.size(); ++i) {
+      if (!fits(i)) continue;
+      std::size_t n = told[i];
+      if (n > n1) {
+        n2 = n1;
+        n1 = n;
+        best = i;
+      } else if (n > n2) {
+        n2 = n;
+      }
+    }
+    if (best == ents.size() || n1 < 3 || 2 * n1 < 3 * n2) return std::nullopt;
+    return best;
+  };
+  const std::optional<std::size_t> topic_org = dominant([&](std::size_t i) { return ents[i].type == "ORG"; });
+  const std::optional<std::size_t> topic_country = dominant([&](std::size_t i) {
+    return ents[i].type == "LOC" && i < ctx.entities->is_country.size() && ctx.entities->is_country[i];
+  });
   std::size_t k = 0;
   const std::size_t kMaxCooccurring = 12;
   while (k < toks.size()) {
@@ -447,31 +642,12 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     while (e < toks.size() && toks[e].sentence == s) ++e;
     std::vector<Item> items = build_items(ctx, *mentions, k, e, mit);
     const Sentence& sent = (*ctx.sentences)[s];
-    auto add = [&](std::size_t a, std::size_t b, const std::string& type, const std::string& qual, bool directed,
-                   Evidence ev, double w) {
-      if (a == b) return;
-      if (!directed && ents[a].id > ents[b].id) std::swap(a, b);
-      auto key = std::make_tuple(a, b, type, qual);
-      auto it = out.find(key);
-      if (it == out.end()) {
-        Relation r;
-        r.source = ents[a].id;
-        r.target = ents[b].id;
-        r.type = type;
-        r.qualifier = qual;
-        r.weight = 0;
-        it = out.emplace(key, std::move(r)).first;
-      }
-      for (const Evidence& old : it->second.evidence)
-        if (old.start == ev.start && old.end == ev.end) return;
-      it->second.weight += w;
-      it->second.evidence.push_back(ev);
-    };
     struct Found {
       std::size_t a, b;
       const Rule* rule;
       std::string qual;
       Evidence ev;
+      std::size_t after;   // token one past the match
     };
     std::vector<Found> found;
     for (std::size_t i = 0; i < items.size(); ++i) {
@@ -489,14 +665,44 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
             if (r.elems[q].label == label) return q;
           return r.elems.size();
         };
-        std::size_t si = find(r.source), ti = find(r.target);
-        std::string qual;
+        std::size_t last = std::max(st.last, i + 1) - 1;
+        // "$org" / "$country": the article's dominant organisation or country, unless the
+        // sentence itself names another one before the match or a nationality or place stands
+        // right before it ("Indian prime minister X").
+        auto implicit = [&](const std::string& label, std::vector<std::size_t>& got) -> bool {
+          std::optional<std::size_t> t = label == "$org" ? topic_org : topic_country;
+          if (!t) return false;
+          if (i > 0 && items[i - 1].ent && (items[i - 1].type == "MISC" || items[i - 1].type == "LOC")) return false;
+          for (std::size_t q = 0; q < items.size(); ++q) {
+            const Item& it = items[q];
+            if (!it.ent || it.entity == *t) continue;
+            if (label == "$country" && it.type == "LOC" && ctx.entities->is_country[it.entity]) return false;
+            if (label == "$org" && it.type == "ORG" && q < i && q + 6 >= i) return false;
+          }
+          got = {*t};
+          return true;
+        };
+        std::vector<std::size_t> src_imp, tgt_imp;
+        const std::vector<std::size_t>* src = nullptr;
+        const std::vector<std::size_t>* tgt = nullptr;
+        if (r.source[0] == '$') {
+          if (!implicit(r.source, src_imp)) continue;
+          src = &src_imp;
+        } else {
+          src = &st.ents[find(r.source)];
+        }
+        if (r.target[0] == '$') {
+          if (!implicit(r.target, tgt_imp)) continue;
+          tgt = &tgt_imp;
+        } else {
+          tgt = &st.ents[find(r.target)];
+        }
+        std::string qual = r.label;
         if (!r.qualifier.empty()) qual = st.texts[find(r.qualifier)];
         if (st.former || r.former) qual = qual.empty() ? "former" : "former " + qual;
-        std::size_t last = std::max(st.last, i + 1) - 1;
         Evidence ev{s, items[i].start, items[last].end};
-        for (std::size_t a : st.ents[si])
-          for (std::size_t b : st.ents[ti]) found.push_back({a, b, &r, qual, ev});
+        for (std::size_t a : *src)
+          for (std::size_t b : *tgt) found.push_back({a, b, &r, qual, ev, items[last].te});
       }
     }
     // One reading per pair and span: the longest match wins ("former Renault CEO X" over "Renault CEO X").
@@ -510,8 +716,10 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
         std::size_t lf = found[f].ev.end - found[f].ev.start, lg = found[g].ev.end - found[g].ev.start;
         beaten = overlap && (lg > lf || (lg == lf && g < f));
       }
-      if (!beaten)
-        add(found[f].a, found[f].b, found[f].rule->relation, found[f].qual, found[f].rule->directed, found[f].ev, 1.0);
+      if (beaten) continue;
+      const Found& fd = found[f];
+      Relation* rel = add(fd.a, fd.b, fd.rule->relation, fd.qual, fd.rule->directed, fd.ev, 1.0);
+      if (rel) im.time_span(ctx, k, fd.after, e, *fd.rule, *rel);
     }
     // A place and the country the gazetteer puts it in, named in one sentence ("Addis Ababa ...
     // Ethiopia"): located_in.
@@ -535,6 +743,91 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
       for (std::size_t y = x + 1; y < present.size(); ++y)
         add(present[x], present[y], "co_occurs", "", false, Evidence{s, sent.start, sent.end}, 0.5);
     k = e;
+  }
+  // Relations that extracted events tell (relations/from_events.tsv): "Grant succeeded Baker" is
+  // an appointment that also says Grant replaced Baker. Asserted events only; a pair the patterns
+  // already joined in that sentence keeps its weight.
+  if (ctx.events && !im.from_events.empty()) {
+    std::map<std::string, std::size_t> index;
+    for (std::size_t i = 0; i < ents.size(); ++i) index[ents[i].id] = i;
+    auto role_entity = [&](const Event& ev, const std::string& role,
+                           const std::vector<std::string>& types) -> std::optional<std::size_t> {
+      for (const Participant& p : ev.participants) {
+        if (p.role != role) continue;
+        auto it = index.find(p.entity);
+        if (it == index.end()) continue;
+        if (types.empty() || std::find(types.begin(), types.end(), ents[it->second].type) != types.end())
+          return it->second;
+        return std::nullopt;
+      }
+      return std::nullopt;
+    };
+    for (const Event& ev : *ctx.events) {
+      if (ev.modality != "asserted") continue;
+      std::string trig = ascii_lower(ev.trigger.text);
+      for (const auto& fe : im.from_events) {
+        if (fe.event_type != ev.type) continue;
+        if (!fe.triggers.empty() && std::find(fe.triggers.begin(), fe.triggers.end(), trig) == fe.triggers.end())
+          continue;
+        if (!fe.unless.empty()) {
+          auto t = std::lower_bound(toks.begin(), toks.end(), ev.trigger.end,
+                                    [](const Token& x, std::size_t v) { return x.start < v; });
+          bool blocked = false;
+          for (std::size_t n = 0; n < 5 && t != toks.end() && t->sentence == ev.sentence; ++n, ++t)
+            blocked = blocked || std::find(fe.unless.begin(), fe.unless.end(), ascii_lower(t->view(ctx.text))) !=
+                                     fe.unless.end();
+          if (blocked) continue;
+        }
+        auto a = role_entity(ev, fe.source_role, fe.source_types);
+        auto b = role_entity(ev, fe.target_role, fe.target_types);
+        if (!a || !b || *a == *b) continue;
+        bool told = false;
+        for (const auto& [key, r] : out)
+          if (std::get<0>(key) == *a && std::get<1>(key) == *b && std::get<2>(key) == fe.relation)
+            for (const Evidence& x : r.evidence) told = told || x.sentence == ev.sentence;
+        if (told) continue;
+        add(*a, *b, fe.relation, "", true, Evidence{ev.sentence, ev.trigger.start, ev.trigger.end}, 1.0);
+      }
+    }
+  }
+  // "chairman" and "former chairman" of one pair are one relation that has ended: the former
+  // reading keeps both tellings.
+  for (auto it = out.begin(); it != out.end();) {
+    const auto& [a, b, type, qual] = it->first;
+    auto ended = qual.rfind("former", 0) == 0 ? out.end() : out.find(std::make_tuple(a, b, type, "former " + qual));
+    if (qual.empty() || ended == out.end()) {
+      ++it;
+      continue;
+    }
+    Relation& keep = ended->second;
+    keep.weight += it->second.weight;
+    for (const Evidence& x : it->second.evidence) keep.evidence.push_back(x);
+    std::sort(keep.evidence.begin(), keep.evidence.end(),
+              [](const Evidence& l, const Evidence& r) { return std::tie(l.start, l.end) < std::tie(r.start, r.end); });
+    if (keep.start.empty()) keep.start = it->second.start;
+    if (keep.end.empty()) keep.end = it->second.end;
+    it = out.erase(it);
+  }
+  // One relation implying another (relations/implies.tsv): an acquirer owns what it bought; the
+  // leader of a party is a member of it.
+  if (!im.implies.empty()) {
+    std::vector<std::pair<std::tuple<std::size_t, std::size_t, std::string, std::string>, Relation>> more;
+    for (const auto& [key, r] : out)
+      for (const auto& rule : im.implies) {
+        if (rule.relation != r.type) continue;
+        if (rule.condition != "-") {
+          const std::string& name = ents[std::get<1>(key)].name;
+          std::size_t sp = name.find_last_of(' ');
+          std::string last = ascii_lower(sp == std::string::npos ? name : name.substr(sp + 1));
+          if (rule.condition != "party" || !im.party_words.count(last)) continue;
+        }
+        Relation x = r;
+        x.type = rule.implied;
+        x.qualifier.clear();
+        more.push_back({std::make_tuple(std::get<0>(key), std::get<1>(key), rule.implied, std::string()), x});
+      }
+    for (auto& [key, x] : more)
+      if (!out.count(key)) out.emplace(key, std::move(x));
   }
   std::vector<Relation> rels;
   for (auto& [key, r] : out) rels.push_back(std::move(r));
