@@ -782,9 +782,11 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
         auto b = role_entity(ev, fe.target_role, fe.target_types);
         if (!a || !b || *a == *b) continue;
         bool told = false;
-        for (const auto& [key, r] : out)
-          if (std::get<0>(key) == *a && std::get<1>(key) == *b && std::get<2>(key) == fe.relation)
-            for (const Evidence& x : r.evidence) told = told || x.sentence == ev.sentence;
+        for (auto it = out.lower_bound(std::make_tuple(*a, *b, fe.relation, std::string()));
+             it != out.end() && std::get<0>(it->first) == *a && std::get<1>(it->first) == *b &&
+             std::get<2>(it->first) == fe.relation;
+             ++it)
+          for (const Evidence& x : it->second.evidence) told = told || x.sentence == ev.sentence;
         if (told) continue;
         add(*a, *b, fe.relation, "", true, Evidence{ev.sentence, ev.trigger.start, ev.trigger.end}, 1.0);
       }
