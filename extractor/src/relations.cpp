@@ -4,6 +4,8 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <unordered_map>
+#include <cstdint>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -239,6 +241,64 @@ struct RelationRules::Impl {
     }
   }
   std::vector<Rule> rules;
+  // Which rules may start at an item, as bit sets over rule indices (one bit per rule), so the
+  // sentence loop tries only those, still in rule order.
+  using Mask = std::vector<std::uint64_t>;
+  std::unordered_map<std::string, Mask> start_lit;   // a literal word
+  std::map<std::string, Mask> start_ent;             // an entity of this type
+  Mask start_word;                                   // any word (a word class)
+  Mask start_any;                                    // anything (a skip, aside or look-ahead first)
+
+  void index_starts() {
+    const std::size_t words = (rules.size() + 63) / 64;
+    start_word.assign(words, 0);
+    start_any.assign(words, 0);
+    auto set = [&](Mask& m, std::size_t ri) {
+      m.resize(words, 0);
+      m[ri / 64] |= std::uint64_t{1} << (ri % 64);
+    };
+    for (std::size_t ri = 0; ri < rules.size(); ++ri) {
+      bool required = false;
+      for (const Elem& e : rules[ri].elems) {
+        if (e.kind == Elem::kSkip || e.kind == Elem::kAside || e.kind == Elem::kNotList || e.kind == Elem::kNotLit) {
+          set(start_any, ri);
+          required = true;
+          break;
+        }
+        if (e.kind == Elem::kEnt || e.kind == Elem::kEntList) {
+          for (const char* t : {"PER", "ORG", "LOC", "MISC"})
+            if (type_ok(e.type, t)) set(start_ent[t], ri);
+        } else if (e.kind == Elem::kLit) {
+          for (const auto& a : e.alts) set(start_lit[a], ri);
+        } else if (e.kind == Elem::kClass) {
+          set(start_word, ri);
+        }
+        if (!e.optional) {
+          required = true;
+          break;
+        }
+      }
+      if (!required) set(start_any, ri);
+    }
+  }
+
+  // The rules that may start at `it`, into `m`.
+  void starts(const Item& it, Mask& m) const {
+    m = start_any;
+    auto merge = [&](const Mask& x) {
+      for (std::size_t w = 0; w < x.size(); ++w) m[w] |= x[w];
+    };
+    if (it.ent) {
+      auto e = start_ent.find(it.type);
+      if (e != start_ent.end()) merge(e->second);
+    } else {
+      merge(start_word);
+    }
+    if (!it.lower.empty()) {
+      auto l = start_lit.find(it.lower);
+      if (l != start_lit.end()) merge(l->second);
+    }
+  }
 
   // One phrase of class `cls` at items[i]: the longest entry of person_cues (roles) or of
   // relations/words.tsv; returns the number of items it covers (0 = none).
@@ -558,6 +618,7 @@ Result<RelationRules> RelationRules::load(const RuleDirs& dirs, std::shared_ptr<
   std::stable_sort(impl->rules.begin(), impl->rules.end(), [](const Rule& a, const Rule& b) {
     return a.priority != b.priority ? a.priority > b.priority : a.id < b.id;
   });
+  impl->index_starts();
   RelationRules rr;
   rr.impl_ = impl;
   return rr;
@@ -635,6 +696,7 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   const std::optional<std::size_t> topic_country = dominant([&](std::size_t i) {
     return ents[i].type == "LOC" && i < ctx.entities->is_country.size() && ctx.entities->is_country[i];
   });
+  Impl::Mask start_mask;
   std::size_t k = 0;
   const std::size_t kMaxCooccurring = 12;
   while (k < toks.size()) {
@@ -651,7 +713,10 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     };
     std::vector<Found> found;
     for (std::size_t i = 0; i < items.size(); ++i) {
-      for (std::size_t ri = 0; ri < im.rules.size(); ++ri) {
+      im.starts(items[i], start_mask);
+      for (std::size_t w = 0; w < start_mask.size(); ++w)
+      for (std::uint64_t bits = start_mask[w]; bits != 0; bits &= bits - 1) {
+        const std::size_t ri = w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits));
         const Rule& r = im.rules[ri];
         if (!im.may_start(r, items[i])) continue;
         MatchState& st = states[ri];
