@@ -777,6 +777,14 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
         if (f == g || found[f].a != found[g].a || found[f].b != found[g].b ||
             found[f].rule->relation != found[g].rule->relation)
           continue;
+        // Two different roles told in one stretch ("X, who had been chairman, succeeded him as chief
+        // executive") are two relations; the same role with and without "former" is one.
+        const std::string& qf = found[f].qual;
+        const std::string& qg = found[g].qual;
+        auto ends_with = [](const std::string& a, const std::string& b) {
+          return a.size() >= b.size() && a.compare(a.size() - b.size(), b.size(), b) == 0;
+        };
+        if (!qf.empty() && !qg.empty() && !ends_with(qf, qg) && !ends_with(qg, qf)) continue;
         bool overlap = found[f].ev.start < found[g].ev.end && found[g].ev.start < found[f].ev.end;
         std::size_t lf = found[f].ev.end - found[f].ev.start, lg = found[g].ev.end - found[g].ev.start;
         beaten = overlap && (lg > lf || (lg == lf && g < f));

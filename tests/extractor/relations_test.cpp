@@ -58,6 +58,8 @@ TEST_CASE("replaced: object pronouns, asides, 'replaces', 'replaced X with Y', '
   CHECK(relation(z, "per:mia-holt", "replaced", "per:karl-dunn"));
   auto w = run("Vera Moss took over from Piet Smit at the start of the season.");
   CHECK(relation(w, "per:vera-moss", "replaced", "per:piet-smit"));
+  auto v = run("Hal Moore remained chairman until Ed Vance took over in 2015.");
+  CHECK(relation(v, "per:ed-vance", "replaced", "per:hal-moore"));
 }
 
 TEST_CASE("offices of a state belong to the country the article is about") {
@@ -90,6 +92,8 @@ TEST_CASE("roles told without an organisation belong to the article's organisati
                "director. Ole Berg remained chairman.");
   CHECK(relation(x, "per:ole-berg", "role_of", "org:fjordline-shipping", "chief executive"));
   CHECK(relation(x, "per:ole-berg", "replaced", "per:hanna-vik"));
+  // Two roles told in one stretch are two relations.
+  CHECK(relation(x, "per:ole-berg", "role_of", "org:fjordline-shipping", "chairman"));
   const Relation* ceo = relation(x, "per:ole-berg", "role_of", "org:fjordline-shipping", "chief executive");
   REQUIRE(ceo);
   CHECK(ceo->start == "2020-05");
