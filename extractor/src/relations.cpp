@@ -174,6 +174,7 @@ struct RelationRules::Impl {
   PhraseTable offices; // relations/offices.tsv: offices of a state ("prime minister"), class "office"
   PhraseTable spans;   // relations/spans.tsv: "from" -> start, "until" -> end
   std::set<std::string> party_words;   // words.tsv class "party": an ORG named "... Party"
+  std::set<std::string> not_done;      // words.tsv class "not_done": before a trigger ("to be acquired")
   struct FromEvent {
     std::string event_type;
     std::vector<std::string> triggers;   // lower-cased trigger texts; empty = any
@@ -531,6 +532,7 @@ Result<RelationRules> RelationRules::load(const RuleDirs& dirs, std::shared_ptr<
   for (auto& row : parse_tsv(*words)) {
     if (row.size() < 2) continue;
     if (row[1] == "party") impl->party_words.insert(ascii_lower(row[0]));
+    else if (row[1] == "not_done") impl->not_done.insert(ascii_lower(row[0]));
     else impl->words.add(row[0], row[1], "", lex->text);
   }
   auto offices = dirs.read("en/relations/offices.tsv");
@@ -737,7 +739,13 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
         auto implicit = [&](const std::string& label, std::vector<std::size_t>& got) -> bool {
           std::optional<std::size_t> t = label == "$org" ? topic_org : topic_country;
           if (!t) return false;
-          if (i > 0 && items[i - 1].ent && (items[i - 1].type == "MISC" || items[i - 1].type == "LOC")) return false;
+          // Another place, organisation or nationality right before the match, or its possessive,
+          // says whose office it is ("Zairean Prime Minister X", "Iraq's deputy prime minister X").
+          auto other = [&](std::size_t q) {
+            return items[q].ent && items[q].type != "PER" && items[q].entity != *t;
+          };
+          if (i > 0 && other(i - 1)) return false;
+          if (i > 1 && (items[i - 1].lower == "'s" || items[i - 1].lower == "’s") && other(i - 2)) return false;
           for (std::size_t q = 0; q < items.size(); ++q) {
             const Item& it = items[q];
             if (!it.ent || it.entity == *t) continue;
@@ -842,6 +850,12 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
         if (fe.event_type != ev.type) continue;
         if (!fe.triggers.empty() && std::find(fe.triggers.begin(), fe.triggers.end(), trig) == fe.triggers.end())
           continue;
+        {
+          // An infinitive trigger is no done deal ("agreed to be acquired by", "plans to sue").
+          auto t = std::lower_bound(toks.begin(), toks.end(), ev.trigger.start,
+                                    [](const Token& x, std::size_t v) { return x.start < v; });
+          if (t != toks.begin() && im.not_done.count(ascii_lower((t - 1)->view(ctx.text)))) continue;
+        }
         if (!fe.unless.empty()) {
           auto t = std::lower_bound(toks.begin(), toks.end(), ev.trigger.end,
                                     [](const Token& x, std::size_t v) { return x.start < v; });
@@ -899,6 +913,8 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
         Relation x = r;
         x.type = rule.implied;
         x.qualifier.clear();
+        x.start.clear();   // when someone became leader is not when they joined
+        x.end.clear();
         more.push_back({std::make_tuple(std::get<0>(key), std::get<1>(key), rule.implied, std::string()), x});
       }
     for (auto& [key, x] : more)
