@@ -239,10 +239,18 @@ bool future_context(std::string_view before, std::string_view after) {
                                 " going to ",    " to be held ", " shall ",       " upcoming ",
                                 " set to ",      " planned to ", " planning to ", " plans to ",
                                 " plan to ",     " expected to "," as soon as ",  " as early as ",
-                                " is to ",       " are to ",     " due to "};
+                                " is to ",       " are to ",     " due to ",     " until ",
+                                " deadline of ", " planned a ",  " plans a "};
   for (const char* cue : kCues)
-    for (std::size_t i = b.find(cue); i != std::string::npos; i = b.find(cue, i + 1))
-      if (b.compare(i, 8, " next to") != 0) return true;  // "next to the embassy" is a place
+    for (std::size_t i = b.find(cue); i != std::string::npos; i = b.find(cue, i + 1)) {
+      if (b.compare(i, 8, " next to") == 0) continue;  // "next to the embassy" is a place
+      // A clause-initial "Until Thursday, they had not ..." looks back, not ahead.
+      if (i == 0 && b.compare(i, 7, " until ") == 0) continue;
+      // A plan already overtaken: "had been scheduled to expire Friday", "had been due to".
+      const std::size_t from = i > 12 ? i - 12 : 0;
+      if (b.find(" had ", from) < i || b.find(" had been", from) < i) continue;
+      return true;
+    }
   (void)f;
   return false;
 }
@@ -291,7 +299,11 @@ std::string resolve_value(const std::string& value, const Anchor& a) {
     } else if (k < fn.size()) {
       n = std::strtol(fn.c_str() + k, nullptr, 10);
     }
-    const std::optional<Ymd>& anchor = anaphoric && a.ref ? a.ref : a.dct;
+    // "refday": a bare clock time belongs to the day the text last named ("Oct. 23 ... at 10 p.m."),
+    // or to the dct when no day has been named yet.
+    const bool refday = unit == "refday";
+    if (refday) unit = "day";
+    const std::optional<Ymd>& anchor = refday && a.ref_day ? a.ref_day : anaphoric && a.ref ? a.ref : a.dct;
     if (!anchor) {
       // Keep what the text itself says ("Nov. 19" -> XXXX-11-19).
       const int a0 = args.empty() ? 0 : std::atoi(args[0].c_str());
@@ -315,6 +327,7 @@ std::string resolve_value(const std::string& value, const Anchor& a) {
 void update_ref(const std::string& value, Anchor& a) {
   auto c = parse_timex_value(value);
   if (!c) return;
+  if (c->granularity == Granularity::day) a.ref_day = Ymd{c->year, c->month, c->day};
   if (c->granularity == Granularity::day || c->granularity == Granularity::week) {
     a.ref = Ymd{c->year, c->month, c->day};
   } else if (c->granularity == Granularity::month) {

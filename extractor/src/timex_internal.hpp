@@ -30,6 +30,7 @@ struct Ymd {
 struct Anchor {
   std::optional<Ymd> dct;  // document date
   std::optional<Ymd> ref;  // last anchored date in the text (starts as dct)
+  std::optional<Ymd> ref_day;  // last anchored date of day granularity (bare clock times use it)
   bool future = false;     // tense cue around the expression
   bool quarter_context = false;  // the surrounding text talks about quarters (earnings prose)
 };
@@ -46,6 +47,8 @@ int quarter_mentions(std::string_view text);  // how often "quarter" occurs
 // Resolves the bracketed functions of an underspecified value:
 //   [year|month|day|week|quarter|half|decade|century(+N|-N)]  relative to the dct,
 //   [@unit(+N|-N)]  relative to the previous anchored date (anaphora),
+//   [refday(+N|-N)]  relative to the last day-granular date in the text, else the dct
+//                    ("10 p.m." in a story about an earlier day),
 //   [weekday:N]  the nearest such weekday (1 = Monday) to the dct, past unless `future`.
 // Without an anchor a function becomes X's of its granularity ("XXXX", "XXXX-XX-XX").
 std::string resolve_value(const std::string& value, const Anchor& a);
