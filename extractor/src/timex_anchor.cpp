@@ -57,8 +57,11 @@ int season_month(const std::string& s) {
 // article is last November); ties go to the past.
 // With a future cue ("will", "scheduled", "by") the next occurrence of the month, the current one
 // included.
-int near_year(const Ymd& a, int m, bool future) {
-  if (future) return m >= a.m ? a.y : a.y + 1;
+// With a past-tense verb right before ("the year ended March 31") the latest occurrence that has
+// begun, the current month included.
+int near_year(const Ymd& a, int m, int tense) {
+  if (tense > 0) return m >= a.m ? a.y : a.y + 1;
+  if (tense < 0) return m <= a.m ? a.y : a.y - 1;
   const int ahead = 4;  // months ahead still read as "upcoming" (tuned on news: past bias)
   const int diff = m - a.m;
   if (diff > ahead) return a.y - 1;
@@ -67,33 +70,34 @@ int near_year(const Ymd& a, int m, bool future) {
 }
 
 std::string apply(const std::string& unit, long n, const std::vector<std::string>& args, const Ymd& a,
-                  bool future, bool quarter_context);
+                  int tense, bool quarter_context);
 
 std::string apply(const std::string& unit, long n, const std::vector<std::string>& args, const Ymd& a,
-                  bool future, bool quarter_context) {
+                  int tense, bool quarter_context) {
+  const bool future = tense > 0;
   auto arg = [&](std::size_t i) { return i < args.size() ? std::atoi(args[i].c_str()) : 0; };
   if (unit.size() > 3 && unit.compare(unit.size() - 3, 3, "ago") == 0) {
     // "a year ago": in quarterly-results prose TimeBank anchors it to the same quarter a year back.
     const std::string base = unit.substr(0, unit.size() - 3);
     const long k = args.empty() ? 1 : arg(0);
-    if (base == "year" && quarter_context) return apply("quarter", -4 * k - 1, {}, a, future, false);
-    return apply(base, -k, {}, a, future, false);
+    if (base == "year" && quarter_context) return apply("quarter", -4 * k - 1, {}, a, tense, false);
+    return apply(base, -k, {}, a, tense, false);
   }
   if (unit == "near") {
     const int m = arg(0);
     if (m < 1 || m > 12) return "XXXX-XX";
-    return fmt("%04d-%02d", near_year(a, m, future), m);
+    return fmt("%04d-%02d", near_year(a, m, tense), m);
   }
   if (unit == "nearyear") {
     const int m = arg(0);
     if (m < 1 || m > 12) return "XXXX";
-    return fmt("%04d", near_year(a, m, future));
+    return fmt("%04d", near_year(a, m, tense));
   }
   if (unit == "nearmd") {  // args "MM-DD"
     const std::string md = args.empty() ? "" : args[0];
     const int m = std::atoi(md.c_str());
     if (m < 1 || m > 12 || md.size() != 5) return "XXXX-" + md;
-    return fmt("%04d-", near_year(a, m, future)) + md;
+    return fmt("%04d-", near_year(a, m, tense)) + md;
   }
   if (unit == "weekend") {
     // The weekend (ISO week "YYYY-Www-WE") nearest the anchor: on a Saturday or Sunday the current
@@ -160,7 +164,7 @@ std::string apply(const std::string& unit, long n, const std::vector<std::string
     // args: month, ISO weekday, n-th occurrence in that month of the anchor's year.
     const int m = arg(0), wd = arg(1), nth = arg(2);
     if (m < 1 || m > 12 || wd < 1 || wd > 7 || nth < 1 || nth > 5) return "XXXX-XX-XX";
-    const long first = days_from_civil(near_year(a, m, future), m, 1);
+    const long first = days_from_civil(near_year(a, m, tense), m, 1);
     const long delta = (wd - weekday_of(first) + 7) % 7;
     int y, mm, d;
     civil_from_days(first + delta + 7L * (nth - 1), y, mm, d);
@@ -201,40 +205,53 @@ std::optional<Ymd> parse_ymd(std::string_view s) {
   return Ymd{c->year, c->month, c->day};
 }
 
+namespace {
+
+std::string lower_copy(std::string_view s) {
+  std::string o(s);
+  for (char& c : o) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return o;
+}
+
+// The last word of `before` once "on", "in", "early", ... are skipped, if it is a past-tense verb
+// ("said Friday", "met on Monday", "the year ended March 31") - but not a verb of planning
+// ("scheduled", "postponed"), which points ahead.
+bool past_verb_before(std::string_view before) {
+  if (before.size() > 80) before = before.substr(before.size() - 80);
+  const std::string b = " " + lower_copy(before) + " ";
+  std::vector<std::string> words;
+  std::string w;
+  for (char c : b) {
+    if (std::isalpha(static_cast<unsigned char>(c))) w += c;
+    else if (!w.empty()) { words.push_back(w); w.clear(); }
+  }
+  while (!words.empty() && (words.back() == "on" || words.back() == "early" || words.back() == "late" ||
+                            words.back() == "until" || words.back() == "since"))
+    words.pop_back();
+  if (words.empty()) return false;
+  const std::string& v = words.back();
+  static const char* kFutureVerbs[] = {"scheduled", "planned", "expected", "slated", "postponed",
+                                       "delayed", "adjourned", "deferred"};
+  for (const char* fv : kFutureVerbs)
+    if (v == fv) return false;
+  return v == "said" || v == "told" || v == "met" || v == "was" || v == "were" || v == "began" ||
+         v == "took" || v == "made" || v == "held" || v == "left" ||
+         (v.size() > 3 && v.compare(v.size() - 2, 2, "ed") == 0);
+}
+
+}  // namespace
+
+bool past_context(std::string_view before) { return past_verb_before(before); }
+
 bool future_context(std::string_view before, std::string_view after) {
-  auto lower = [](std::string_view s) {
-    std::string o(s);
-    for (char& c : o) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return o;
-  };
+  auto lower = [](std::string_view x) { return lower_copy(x); };
   // Only the clause right before the expression matters.
   if (before.size() > 80) before = before.substr(before.size() - 80);
   const std::string b = " " + lower(before) + " ";
   const std::string f = lower(after);
   // A past-tense verb right before the expression ("said Friday", "met on Monday") wins over cues
   // further back (quotes: "... will concentrate on ...," he said Friday).
-  {
-    std::vector<std::string> words;
-    std::string w;
-    for (char c : b) {
-      if (std::isalpha(static_cast<unsigned char>(c))) w += c;
-      else if (!w.empty()) { words.push_back(w); w.clear(); }
-    }
-    while (!words.empty() && (words.back() == "on" || words.back() == "early" || words.back() == "late" ||
-                              words.back() == "until" || words.back() == "since"))
-      words.pop_back();
-    if (!words.empty()) {
-      const std::string& v = words.back();
-      static const char* kFutureVerbs[] = {"scheduled", "planned", "expected", "slated", "postponed",
-                                           "delayed", "adjourned", "deferred"};
-      bool future_verb = false;
-      for (const char* fv : kFutureVerbs) future_verb = future_verb || v == fv;
-      const bool past = v == "said" || v == "told" || v == "met" || v == "was" || v == "were" ||
-                        v == "began" || v == "took" || v == "made" || v == "held" || v == "left" ||
-                        (v.size() > 3 && v.compare(v.size() - 2, 2, "ed") == 0 && !future_verb);
-      if (past) return false;
-    }
-  }
+  if (past_verb_before(before)) return false;
   static const char* kCues[] = {" will ",        "'ll ",        " next ",        " scheduled ",
                                 " going to ",    " to be held ", " shall ",       " upcoming ",
                                 " set to ",      " planned to ", " planning to ", " plans to ",
@@ -319,7 +336,7 @@ std::string resolve_value(const std::string& value, const Anchor& a) {
         out += unresolved(unit);
       continue;
     }
-    out += apply(unit, n, args, *anchor, a.future, a.quarter_context);
+    out += apply(unit, n, args, *anchor, a.future ? 1 : a.past ? -1 : 0, a.quarter_context);
   }
   return out;
 }

@@ -32,6 +32,7 @@ struct Anchor {
   std::optional<Ymd> ref;  // last anchored date in the text (starts as dct)
   std::optional<Ymd> ref_day;  // last anchored date of day granularity (bare clock times use it)
   bool future = false;     // tense cue around the expression
+  bool past = false;       // a past-tense verb right before it ("ended March 31")
   bool quarter_context = false;  // the surrounding text talks about quarters (earnings prose)
 };
 
@@ -39,6 +40,9 @@ std::optional<Ymd> parse_ymd(std::string_view s);  // "YYYY-MM-DD..." or nullopt
 
 // True when the words before (same sentence) or just after the expression point to the future.
 bool future_context(std::string_view before, std::string_view after);
+
+// True when the word right before the expression (skipping "on", "in", ...) is a past-tense verb.
+bool past_context(std::string_view before);
 
 // True when the window mentions a fiscal quarter.
 bool quarter_context(std::string_view window);
