@@ -234,6 +234,11 @@ bool past_verb_before(std::string_view before) {
                                        "delayed", "adjourned", "deferred"};
   for (const char* fv : kFutureVerbs)
     if (v == fv) return false;
+  // A participle after "be" / "will" is no past tense: "will be reported Jan. 31", "to be held Friday".
+  if (words.size() >= 2) {
+    const std::string& aux = words[words.size() - 2];
+    if (aux == "be" || aux == "will" || aux == "would" || aux == "to") return false;
+  }
   return v == "said" || v == "told" || v == "met" || v == "was" || v == "were" || v == "began" ||
          v == "took" || v == "made" || v == "held" || v == "left" ||
          (v.size() > 3 && v.compare(v.size() - 2, 2, "ed") == 0);

@@ -177,4 +177,47 @@ TEST_SUITE("extractor.time") {
     late += " on Feb. 6, 2023";
     CHECK_FALSE(tagger().dateline_date(late));
   }
+
+  // Issue 3 (value F1): anchoring by context. Sentences written for these tests.
+  TEST_CASE("a bare clock time belongs to the day the text last named") {
+    const auto xs = tag("The ferry sank on Oct. 2, 2018. Rescuers arrived at 10:15 p.m. and worked until 4 a.m.");
+    REQUIRE(xs.size() == 3);
+    CHECK(xs[1].value == "2018-10-02T22:15");
+    CHECK(xs[2].value == "2018-10-02T04:00");
+    // No day named yet: the document date.
+    CHECK(tag("The vote closes at 6 p.m.")[0].value == "2018-11-21T18:00");
+    // A month is not a day: the clock time stays on the document date.
+    const auto ys = tag("Sales rose in March. The store opens at 9 a.m.");
+    REQUIRE(ys.size() == 2);
+    CHECK(ys[1].value == "2018-11-21T09:00");
+  }
+
+  TEST_CASE("weekday tense: 'until' looks ahead, a plan that 'had been' set does not") {
+    // dct 2018-11-21 is a Wednesday.
+    CHECK(tag("The court gave the tenants until Monday to leave.")[0].value == "2018-11-26");
+    CHECK(tag("The hearing was postponed until Friday morning.")[0].value == "2018-11-23");
+    CHECK(tag("The offer had been due to expire Friday evening.")[0].value == "2018-11-16TEV");
+    CHECK(tag("The offer had been scheduled to end Tuesday.")[0].value == "2018-11-20");
+    CHECK(tag("Until Monday, the two sides had not spoken.")[0].value == "2018-11-19");
+    const auto x = tag("Fans gathered Sunday evening outside the stadium.");
+    REQUIRE(x.size() == 1);
+    CHECK(x[0].type == "TIME");
+    CHECK(x[0].value == "2018-11-18TEV");
+  }
+
+  TEST_CASE("a past-tense verb right before a month picks its latest occurrence") {
+    // In a November article "March 31" alone would be read as the coming one within 4 months ...
+    CHECK(tag("Profit will be reported Jan. 31.", "2018-11-21")[0].value == "2019-01-31");
+    // ... but "the year ended Jan. 31" is over.
+    CHECK(tag("In the fiscal year that ended Jan. 31, sales fell.", "2018-11-21")[1].value == "2018-01-31");
+  }
+
+  TEST_CASE("coming units without an article and year-end") {
+    const auto xs = tag("Prices should ease in coming months, and the plant will close by year-end.");
+    REQUIRE(xs.size() == 2);
+    CHECK(xs[0].text == "coming months");
+    CHECK(xs[0].value == "FUTURE_REF");
+    CHECK(xs[1].text == "year-end");
+    CHECK(xs[1].value == "2018");
+  }
 }
