@@ -262,7 +262,7 @@ bool future_context(std::string_view before, std::string_view after) {
                                 " set to ",      " planned to ", " planning to ", " plans to ",
                                 " plan to ",     " expected to "," as soon as ",  " as early as ",
                                 " is to ",       " are to ",     " due to ",     " until ",
-                                " deadline of ", " planned a ",  " plans a "};
+                                " deadline of ", " planned a ",  " plans a ",    " would be "};
   for (const char* cue : kCues)
     for (std::size_t i = b.find(cue); i != std::string::npos; i = b.find(cue, i + 1)) {
       if (b.compare(i, 8, " next to") == 0) continue;  // "next to the embassy" is a place

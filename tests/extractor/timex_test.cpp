@@ -199,6 +199,7 @@ TEST_SUITE("extractor.time") {
     CHECK(tag("The offer had been due to expire Friday evening.")[0].value == "2018-11-16TEV");
     CHECK(tag("The offer had been scheduled to end Tuesday.")[0].value == "2018-11-20");
     CHECK(tag("Until Monday, the two sides had not spoken.")[0].value == "2018-11-19");
+    CHECK(tag("She said the team would be flying home Saturday.")[0].value == "2018-11-24");
     const auto x = tag("Fans gathered Sunday evening outside the stadium.");
     REQUIRE(x.size() == 1);
     CHECK(x[0].type == "TIME");
