@@ -221,4 +221,18 @@ TEST_SUITE("extractor.time") {
     CHECK(xs[1].text == "year-end");
     CHECK(xs[1].value == "2018");
   }
+
+  TEST_CASE("'the year': the current year, a duration when it ended or runs throughout") {
+    const auto xs = tag("For the year, exports were flat; in the fiscal year ended June 30 they fell, and they "
+                        "should grow throughout the fiscal year. Later in the year prices rose.");
+    REQUIRE(xs.size() == 5);
+    CHECK((xs[0].text == "the year" && xs[0].type == "DATE" && xs[0].value == "2018"));
+    CHECK((xs[1].text == "the fiscal year" && xs[1].type == "DURATION" && xs[1].value == "P1Y"));
+    CHECK(xs[2].value == "2018-06-30");
+    CHECK((xs[3].text == "the fiscal year" && xs[3].value == "P1Y"));
+    CHECK((xs[4].text == "Later in the year" && xs[4].value == "2018"));
+    const auto ys = tag("Investors are cautious about the months ahead.");
+    REQUIRE(ys.size() == 1);
+    CHECK(ys[0].value == "PXM");
+  }
 }
