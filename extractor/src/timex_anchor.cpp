@@ -262,12 +262,19 @@ bool future_context(std::string_view before, std::string_view after) {
                                 " set to ",      " planned to ", " planning to ", " plans to ",
                                 " plan to ",     " expected to "," as soon as ",  " as early as ",
                                 " is to ",       " are to ",     " due to ",     " until ",
-                                " deadline of ", " planned a ",  " plans a ",    " would be "};
+                                " deadline of ", " planned a ",  " plans a ",    " would be ",    " ahead of "};
   for (const char* cue : kCues)
     for (std::size_t i = b.find(cue); i != std::string::npos; i = b.find(cue, i + 1)) {
       if (b.compare(i, 8, " next to") == 0) continue;  // "next to the embassy" is a place
       // A clause-initial "Until Thursday, they had not ..." looks back, not ahead.
       if (i == 0 && b.compare(i, 7, " until ") == 0) continue;
+      // "ahead of" points to what follows it directly ("ahead of the weekend"), not to a later
+      // clause ("Ahead of the trip, officials on Sunday issued ...").
+      if (b.compare(i, 10, " ahead of ") == 0) {
+        std::string rest = b.substr(i + 10);
+        while (!rest.empty() && rest.back() == ' ') rest.pop_back();
+        if (!rest.empty() && rest != "the") continue;
+      }
       // A plan already overtaken: "had been scheduled to expire Friday", "had been due to".
       const std::size_t from = i > 12 ? i - 12 : 0;
       if (b.find(" had ", from) < i || b.find(" had been", from) < i) continue;

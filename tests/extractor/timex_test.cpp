@@ -200,6 +200,8 @@ TEST_SUITE("extractor.time") {
     CHECK(tag("The offer had been scheduled to end Tuesday.")[0].value == "2018-11-20");
     CHECK(tag("Until Monday, the two sides had not spoken.")[0].value == "2018-11-19");
     CHECK(tag("She said the team would be flying home Saturday.")[0].value == "2018-11-24");
+    CHECK(tag("Traders sold ahead of the weekend.")[0].value == "2018-W47-WE");
+    CHECK(tag("Ahead of the summit, the ministers met on Monday.").at(0).value == "2018-11-19");
     const auto x = tag("Fans gathered Sunday evening outside the stadium.");
     REQUIRE(x.size() == 1);
     CHECK(x[0].type == "TIME");
