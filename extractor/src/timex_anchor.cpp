@@ -280,7 +280,26 @@ bool future_context(std::string_view before, std::string_view after) {
       if (b.find(" had ", from) < i || b.find(" had been", from) < i) continue;
       return true;
     }
-  (void)f;
+  // A clause-initial expression ("On Tuesday, the league plans to ...") takes its tense from the
+  // verb that follows it in the same sentence.
+  {
+    std::vector<std::string> words;
+    std::string w;
+    for (char c : b) {
+      if (std::isalpha(static_cast<unsigned char>(c))) w += c;
+      else if (!w.empty()) { words.push_back(w); w.clear(); }
+    }
+    bool initial = true;
+    for (const auto& x : words) initial = initial && (x == "on" || x == "early" || x == "late" || x == "by");
+    if (initial) {
+      const std::string a = " " + f.substr(0, f.find_first_of(".;:?!")) + " ";
+      static const char* kAfterCues[] = {" will ", "'ll ", " plans to ", " plan to ", " is to ", " are to ",
+                                         " is scheduled ", " are scheduled ", " is expected to ",
+                                         " are expected to ", " is due to ", " are due to "};
+      for (const char* cue : kAfterCues)
+        if (a.find(cue) != std::string::npos) return true;
+    }
+  }
   return false;
 }
 

@@ -201,6 +201,9 @@ TEST_SUITE("extractor.time") {
     CHECK(tag("Until Monday, the two sides had not spoken.")[0].value == "2018-11-19");
     CHECK(tag("She said the team would be flying home Saturday.")[0].value == "2018-11-24");
     CHECK(tag("Traders sold ahead of the weekend.")[0].value == "2018-W47-WE");
+    // A clause-initial weekday takes the tense of the verb after it.
+    CHECK(tag("On Friday, the union plans to hold a rally.").at(0).value == "2018-11-23");
+    CHECK(tag("On Friday, the union held a rally.").at(0).value == "2018-11-16");
     CHECK(tag("Ahead of the summit, the ministers met on Monday.").at(0).value == "2018-11-19");
     const auto x = tag("Fans gathered Sunday evening outside the stadium.");
     REQUIRE(x.size() == 1);
