@@ -240,4 +240,17 @@ TEST_SUITE("extractor.time") {
     REQUIRE(ys.size() == 1);
     CHECK(ys[0].value == "PXM");
   }
+
+  TEST_CASE("anaphoric weekdays and weekly sets") {
+    const auto xs = tag("The strike began on Wednesday, Nov. 7, 2018, and the following Monday the mines closed.");
+    REQUIRE(xs.size() == 2);
+    CHECK(xs[1].value == "2018-11-12");
+    const auto zs = tag("Talks collapsed on Nov. 7, 2018; the previous Friday they had looked close to a deal.");
+    REQUIRE(zs.size() == 2);
+    CHECK(zs[1].value == "2018-11-02");
+    const auto ys = tag("The club is open on Friday and Saturday nights.");
+    REQUIRE(ys.size() == 2);
+    CHECK((ys[0].text == "Friday" && ys[0].type == "SET" && ys[0].value == "XXXX-WXX-5TNI"));
+    CHECK((ys[1].text == "Saturday nights" && ys[1].value == "XXXX-WXX-6TNI"));
+  }
 }
