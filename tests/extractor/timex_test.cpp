@@ -236,6 +236,9 @@ TEST_SUITE("extractor.time") {
     CHECK(xs[2].value == "2018-06-30");
     CHECK((xs[3].text == "the fiscal year" && xs[3].value == "P1Y"));
     CHECK((xs[4].text == "Later in the year" && xs[4].value == "2018"));
+    const auto ws = tag("Prices have doubled over the years.");
+    REQUIRE(ws.size() == 1);
+    CHECK((ws[0].text == "the years" && ws[0].value == "PXY"));
     const auto ys = tag("Investors are cautious about the months ahead.");
     REQUIRE(ys.size() == 1);
     CHECK(ys[0].value == "PXM");
