@@ -161,13 +161,15 @@ std::string apply(const std::string& unit, long n, const std::vector<std::string
                static_cast<int>(idx % per + 1));
   }
   if (unit == "nthweekday") {
-    // args: month, ISO weekday, n-th occurrence in that month of the anchor's year.
-    const int m = arg(0), wd = arg(1), nth = arg(2);
+    // args: month, ISO weekday, n-th occurrence in that month of the anchor's year, and an optional
+    // day offset (US Election Day: the day after the first Monday of November, "11:1:1:1").
+    const int m = arg(0), wd = arg(1), nth = arg(2), offset = arg(3);
     if (m < 1 || m > 12 || wd < 1 || wd > 7 || nth < 1 || nth > 5) return "XXXX-XX-XX";
     const long first = days_from_civil(near_year(a, m, tense), m, 1);
     const long delta = (wd - weekday_of(first) + 7) % 7;
     int y, mm, d;
-    civil_from_days(first + delta + 7L * (nth - 1), y, mm, d);
+    if (offset < -7 || offset > 7) return "XXXX-XX-XX";
+    civil_from_days(first + delta + 7L * (nth - 1) + offset, y, mm, d);
     return fmt("%04d-%02d-%02d", y, mm, d);
   }
   const long base = days_from_civil(a.y, a.m, a.d);
