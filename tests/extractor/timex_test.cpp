@@ -256,4 +256,12 @@ TEST_SUITE("extractor.time") {
     CHECK((ys[0].text == "Friday" && ys[0].type == "SET" && ys[0].value == "XXXX-WXX-5TNI"));
     CHECK((ys[1].text == "Saturday nights" && ys[1].value == "XXXX-WXX-6TNI"));
   }
+
+  TEST_CASE("the second day of 'December 4 and 5' keeps the month") {
+    const auto xs = tag("The summit is on December 4 and 5 in Vienna.");
+    REQUIRE(xs.size() == 2);
+    CHECK(xs[0].value == "2018-12-04");
+    CHECK((xs[1].text == "5" && xs[1].value == "2018-12-05"));
+    CHECK(tag("Voters go to the polls on Election Day.").at(0).value == "2018-11-06");
+  }
 }
