@@ -263,5 +263,10 @@ TEST_SUITE("extractor.time") {
     CHECK(xs[0].value == "2018-12-04");
     CHECK((xs[1].text == "5" && xs[1].value == "2018-12-05"));
     CHECK(tag("Voters go to the polls on Election Day.").at(0).value == "2018-11-06");
+    const auto xs2 = tag("Robots could one day replace them, perhaps in a year or two.");
+    REQUIRE(xs2.size() == 2);
+    CHECK((xs2[0].text == "one day" && xs2[0].value == "FUTURE_REF"));
+    CHECK((xs2[1].text == "a year or two" && xs2[1].value == "FUTURE_REF"));
+    CHECK(tag("The strike lasted one day.").at(0).value == "P1D");
   }
 }
