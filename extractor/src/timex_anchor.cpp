@@ -220,25 +220,31 @@ std::string lower_copy(std::string_view s) {
 // ("scheduled", "postponed"), which points ahead.
 bool past_verb_before(std::string_view before) {
   if (before.size() > 80) before = before.substr(before.size() - 80);
-  const std::string b = " " + lower_copy(before) + " ";
-  std::vector<std::string> words;
-  std::string w;
-  for (char c : b) {
-    if (std::isalpha(static_cast<unsigned char>(c))) w += c;
-    else if (!w.empty()) { words.push_back(w); w.clear(); }
+  // The last few words, read backwards (this runs once or twice per timex; keep it cheap).
+  std::string words[8];
+  int n = 0;
+  std::size_t k = before.size();
+  while (n < 8) {
+    while (k > 0 && !std::isalpha(static_cast<unsigned char>(before[k - 1]))) --k;
+    if (k == 0) break;
+    std::size_t start = k;
+    while (start > 0 && std::isalpha(static_cast<unsigned char>(before[start - 1]))) --start;
+    std::string w(before.substr(start, k - start));
+    for (char& c : w) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    k = start;
+    if (n == 0 && (w == "on" || w == "early" || w == "late" || w == "until" || w == "since")) continue;
+    words[n++] = std::move(w);
+    if (n == 2) break;
   }
-  while (!words.empty() && (words.back() == "on" || words.back() == "early" || words.back() == "late" ||
-                            words.back() == "until" || words.back() == "since"))
-    words.pop_back();
-  if (words.empty()) return false;
-  const std::string& v = words.back();
+  if (n == 0) return false;
+  const std::string& v = words[0];
   static const char* kFutureVerbs[] = {"scheduled", "planned", "expected", "slated", "postponed",
                                        "delayed", "adjourned", "deferred"};
   for (const char* fv : kFutureVerbs)
     if (v == fv) return false;
   // A participle after "be" / "will" is no past tense: "will be reported Jan. 31", "to be held Friday".
-  if (words.size() >= 2) {
-    const std::string& aux = words[words.size() - 2];
+  if (n >= 2) {
+    const std::string& aux = words[1];
     if (aux == "be" || aux == "will" || aux == "would" || aux == "to") return false;
   }
   return v == "said" || v == "told" || v == "met" || v == "was" || v == "were" || v == "began" ||
@@ -255,7 +261,6 @@ bool future_context(std::string_view before, std::string_view after) {
   // Only the clause right before the expression matters.
   if (before.size() > 80) before = before.substr(before.size() - 80);
   const std::string b = " " + lower(before) + " ";
-  const std::string f = lower(after);
   // A past-tense verb right before the expression ("said Friday", "met on Monday") wins over cues
   // further back (quotes: "... will concentrate on ...," he said Friday).
   if (past_verb_before(before)) return false;
@@ -284,7 +289,7 @@ bool future_context(std::string_view before, std::string_view after) {
     }
   // A clause-initial expression ("On Tuesday, the league plans to ...") takes its tense from the
   // verb that follows it in the same sentence.
-  {
+  if (b.size() <= 24) {  // only a clause-initial expression has so short a prefix
     std::vector<std::string> words;
     std::string w;
     for (char c : b) {
@@ -294,7 +299,7 @@ bool future_context(std::string_view before, std::string_view after) {
     bool initial = true;
     for (const auto& x : words) initial = initial && (x == "on" || x == "early" || x == "late" || x == "by");
     if (initial) {
-      const std::string a = " " + f.substr(0, f.find_first_of(".;:?!")) + " ";
+      const std::string a = " " + lower(after.substr(0, after.find_first_of(".;:?!"))) + " ";
       static const char* kAfterCues[] = {" will ", "'ll ", " plans to ", " plan to ", " is to ", " are to ",
                                          " is scheduled ", " are scheduled ", " is expected to ",
                                          " are expected to ", " is due to ", " are due to "};
