@@ -97,6 +97,11 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
     c.strong = true;
     return;
   }
+  if (const auto* k = lex.known_names.match(w.text, w.toks, c.tb, c.te, false); k && k->tokens.size() == n) {
+    c.type = k->value;   // "Nasdaq", "Euronext": names no head word or context types
+    c.strong = true;
+    return;
+  }
   if (n >= 2 && w.toks[c.te - 1].has(kDigit) && !w.toks[c.te - 1].has(kCap)) {   // "Lion Air Flight 610"
     c.type = "MISC";
     c.strong = true;
@@ -187,6 +192,17 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
     c.type = "MISC";
     c.strong = true;
     return;
+  }
+  if (n == 1 && !w.toks[c.tb].has(kAllCaps) && !w.common(c.tb)) {
+    // "Brexit", "Grexit": a one-word name built on an event suffix (misc_heads.tsv, "suffix").
+    std::string lw = ascii_lower(w.tv(c.tb));
+    for (const auto& [suffix, pos] : lex.misc_heads)
+      if (pos == "suffix" && lw.size() >= suffix.size() + 2 &&
+          lw.compare(lw.size() - suffix.size(), suffix.size(), suffix) == 0) {
+        c.type = "MISC";
+        c.strong = true;
+        return;
+      }
   }
   if (n == 1) {
     std::string_view t = w.tv(c.tb);
@@ -419,6 +435,71 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       if (c.type != "LOC" || !followed_by_number(c) || scored[c.sentence] < 2) continue;
       const auto* p = lex.places.match(text, toks, c.tb, c.te, true);
       if (p && p->extra != "country") c.type = "ORG";
+    }
+  }
+
+  // Facilities, vessels and craft ("the Macondo well", "the Deepwater Horizon drilling rig"): a name
+  // nothing else typed, followed by a facility head noun (facility_heads.tsv) and preceded by a
+  // determiner, is not an organisation. It takes the head's type when at least half of the mentions
+  // of that name have this shape.
+  if (!lex.facility_heads.empty()) {
+    auto kind = [&](std::size_t k) -> const std::string* {
+      if (k >= toks.size() || !toks[k].has(kWord) || !toks[k].has(kLower)) return nullptr;
+      auto it = lex.facility_heads.find(std::string(w.tv(k)));
+      return it == lex.facility_heads.end() ? nullptr : &it->second;
+    };
+    auto facility_type = [&](const Cand& c) -> std::string {
+      if (c.strong || c.hyphen_pair || !c.user_id.empty() || (c.te - c.tb == 1 && toks[c.tb].has(kAllCaps)))
+        return "";
+      bool det = false;   // "the", "its", "BP's": at most two lower-case words or numbers between
+      for (std::size_t back = 1; back <= 3 && back <= c.tb && !det; ++back) {
+        std::size_t q = c.tb - back;
+        if (toks[q].sentence != c.sentence) break;
+        auto it = lex.facility_heads.find(ascii_lower(w.tv(q)));
+        if (it != lex.facility_heads.end() && it->second == "det") det = true;
+        else if (!(toks[q].has(kLower) || (toks[q].has(kDigit) && !toks[q].has(kPunct)))) break;
+      }
+      if (!det) return "";
+      std::size_t k = c.te, mods = 0;
+      while (mods < 2 && k < toks.size() && toks[k].sentence == c.sentence) {
+        const std::string* kk = kind(k);
+        if (!kk || *kk != "mod") break;
+        ++mods;
+        ++k;
+      }
+      if (k >= toks.size() || toks[k].sentence != c.sentence) return "";
+      const std::string* head = kind(k);
+      if (!head || *head == "mod" || *head == "det") return "";
+      std::string type = *head;
+      if (type.back() == '?') {
+        if (mods == 0) return "";
+        type.pop_back();
+      }
+      return type;
+    };
+    std::map<std::string, std::pair<int, int>> votes;   // surface -> (facility mentions, weak mentions)
+    std::map<std::string, std::string> fac_type;
+    for (const Cand& c : w.cands) {
+      if (c.strong || c.te <= c.tb) continue;
+      std::string surface = w.span_text(c.start, c.end);
+      auto& v = votes[surface];
+      ++v.second;
+      std::string t = facility_type(c);
+      if (!t.empty()) {
+        ++v.first;
+        fac_type.emplace(surface, t);
+      }
+    }
+    for (Cand& c : w.cands) {
+      if (c.strong || c.hyphen_pair || !c.user_id.empty()) continue;
+      std::string surface = w.span_text(c.start, c.end);
+      auto ft = fac_type.find(surface);
+      if (ft == fac_type.end()) continue;
+      const auto& v = votes[surface];
+      if (v.first * 2 < v.second) continue;
+      c.type = ft->second;
+      c.strong = true;
+      c.drop_unless_known = false;
     }
   }
 
