@@ -514,6 +514,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   std::vector<Info> infos;
   std::unordered_map<std::string, std::vector<std::size_t>> aliases;   // alias text -> entity indices
   std::map<std::string, bool> is_initials;                             // aliases made from initials
+  std::set<std::string> first_name_alias;                              // "Wang" from "Wang Jianlin"
   std::map<std::string, std::vector<std::size_t>> first_words;         // common first words of ORG names
   std::map<std::pair<std::string, std::string>, std::size_t> by_key;   // (type, key) -> entity
   auto add_alias = [&](const std::string& a, std::size_t e) {
@@ -547,7 +548,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       auto [tb, te] = org_key(c);
       add_alias(w.span_text(toks[tb].start, toks[te - 1].end), e);
       bool plain_first = !lex.places.match(text, toks, tb, tb + 1, false) &&
-                         !lex.org_heads.count(std::string(w.tv(tb))) && !toks[tb].has(kHyphenated);
+                         !lex.org_heads.count(std::string(w.tv(tb))) && !toks[tb].has(kHyphenated) &&
+                         !lex.is_demonym(w.tv(tb));   // "American Airlines" is not "American"
       if (te - tb >= 2 && plain_first && !w.common(tb))
         add_alias(std::string(w.tv(tb)), e);                              // "Nissan Motor" -> "Nissan"
       else if (te - tb >= 2 && plain_first)
@@ -565,8 +567,14 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       if (!toks[sur].has(kDigit) && !kNameSuffixes.count(std::string(w.tv(sur))))
         add_alias(std::string(w.tv(sur)), e);
       std::string first(w.tv(c.tb));
-      if (!lex.given_names.count(first_part(first)) && !w.common(c.tb) && !toks[c.tb].has(kAbbrev))
+      if (!lex.given_names.count(first_part(first)) && !w.common(c.tb) && !toks[c.tb].has(kAbbrev)) {
         add_alias(first, e);                                              // family name first ("Wang")
+        first_name_alias.insert(first);   // reported only where the text uses it alone
+      }
+    } else if (c.type == "LOC" && c.te - c.tb >= 3 && w.tv(c.tb + 1) == "of") {
+      // "Gulf of Mexico" ... "the Gulf", "Strait of Hormuz" ... "the Strait".
+      auto head = lex.loc_heads.find(std::string(w.tv(c.tb)));
+      if (head != lex.loc_heads.end() && head->second != "last") add_alias(std::string(w.tv(c.tb)), e);
     }
   };
   // Multi-token strong candidates first, so single words resolve to them.
@@ -832,7 +840,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     std::set<std::string> alias_set;
     for (const auto& [t, n] : texts) alias_set.insert(t);
     for (const std::string* a : own_aliases[e])   // derived short forms: surnames, base names
-      if (texts.count(*a) || !is_initials[*a]) alias_set.insert(*a);
+      if (texts.count(*a) || (!is_initials[*a] && !first_name_alias.count(*a))) alias_set.insert(*a);
     alias_set.erase(name);
     ent.aliases.assign(alias_set.begin(), alias_set.end());
     for (const Cand* c : by_entity[e])
