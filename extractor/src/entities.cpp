@@ -436,6 +436,32 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       const auto* p = lex.places.match(text, toks, c.tb, c.te, true);
       if (p && p->extra != "country") c.type = "ORG";
     }
+    // Standings ("BOSTON 69 66 .511 6"): a city or region that starts its line and is followed by
+    // two numbers on it, in a document with at least three such lines, is a team; so are both
+    // sides of a fixture line there ("CHICAGO AT TORONTO", context_cues.tsv side "fixture").
+    auto city = [&](const Cand& c) {
+      if (c.type != "LOC") return false;
+      const auto* p = lex.places.match(text, toks, c.tb, c.te, true);
+      return p != nullptr && p->tokens.size() == c.te - c.tb && p->extra != "country";
+    };
+    auto line_start = [&](const Cand& c) { return c.tb == 0 || toks[c.tb].has(kNewlineBefore); };
+    auto on_line = [&](std::size_t k) { return k < toks.size() && !toks[k].has(kNewlineBefore); };
+    std::vector<Cand*> rows;
+    for (Cand& c : w.cands)
+      if (city(c) && line_start(c) && on_line(c.te) && on_line(c.te + 1) && toks[c.te].has(kDigit) &&
+          toks[c.te + 1].has(kDigit))
+        rows.push_back(&c);
+    if (rows.size() >= 3) {
+      for (Cand* c : rows) c->type = "ORG";
+      for (std::size_t i = 0; i + 1 < w.cands.size(); ++i) {
+        Cand& x = w.cands[i];
+        Cand& y = w.cands[i + 1];
+        if (!line_start(x) || y.tb != x.te + 1 || !on_line(x.te) || !on_line(y.tb)) continue;
+        if (y.te < toks.size() && on_line(y.te)) continue;   // the line is exactly "X at Y"
+        if (!lex.context_cues.count({ascii_lower(w.tv(x.te)), "fixture"})) continue;
+        if ((city(x) || x.type == "ORG") && (city(y) || y.type == "ORG")) x.type = y.type = "ORG";
+      }
+    }
   }
 
   // Facilities, vessels and craft ("the Macondo well", "the Deepwater Horizon drilling rig"): a name

@@ -219,4 +219,22 @@ TEST_CASE("aliases: a first name is reported only where the text uses it alone")
   CHECK_FALSE(has_alias(*p, "Tamsu"));
 }
 
+TEST_CASE("standings: cities that start table rows and fixture lines are teams") {
+  Extraction x = run(
+      "HOCKEY - REGIONAL LEAGUE TABLE\n\n"
+      "Standings after Sunday's games:\n"
+      "DENVER 41 22 .651 -\n"
+      "PORTLAND 37 26 .587 4\n"
+      "PHOENIX 30 33 .476 11\n"
+      "Tuesday's schedule:\n"
+      "PHOENIX AT DENVER\n");
+  CHECK(type_of(x, "DENVER") == "ORG");
+  CHECK(type_of(x, "PORTLAND") == "ORG");
+  CHECK(type_of(x, "PHOENIX") == "ORG");
+  // Two such lines are not a table; a city in prose stays a place.
+  x = run("Rainfall in millimetres:\nDENVER 41 22\nPORTLAND 37 26\nThe storm reached Denver on Sunday.\n");
+  CHECK(type_of(x, "Denver") == "LOC");
+  CHECK(type_of(x, "DENVER") == "LOC");
+}
+
 }  // TEST_SUITE
