@@ -175,6 +175,20 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
     c.strong = true;
     return;
   }
+  // "M. Butcher", "J. K. Rowling": initials before a capitalised word are a person's.
+  if (n >= 2 && !upper) {
+    std::size_t k = c.tb;
+    auto initial = [&](std::size_t q) {
+      std::string_view t = w.tv(q);
+      return t.size() == 2 && t[0] >= 'A' && t[0] <= 'Z' && t[1] == '.';
+    };
+    while (k + 1 < c.te && initial(k)) ++k;
+    if (k > c.tb && w.toks[k].has(kCap) && !initial(k)) {
+      c.type = "PER";
+      c.strong = true;
+      return;
+    }
+  }
   if (n == 1 && w.toks[c.tb].has(kHyphenated) && w.toks[c.tb].has(kCap)) {
     c.hyphen_pair = true;  // resolved against known names later ("Nissan-Renault")
     return;

@@ -237,4 +237,12 @@ TEST_CASE("standings: cities that start table rows and fixture lines are teams")
   CHECK(type_of(x, "DENVER") == "LOC");
 }
 
+TEST_CASE("initials: 'R. Tallowby' is a person even with a dictionary word for a surname") {
+  // (After a lower-case word, "by R. Tallowby", the sentence splitter ends a sentence at "R.".)
+  Extraction x = run("Yesterday R. Tallowby dismissed the appeal.");
+  CHECK(type_of(x, "R. Tallowby") == "PER");
+  x = run("On Monday J. K. Fletcher resigned from the board.");
+  CHECK(type_of(x, "J. K. Fletcher") == "PER");
+}
+
 }  // TEST_SUITE
