@@ -245,4 +245,10 @@ TEST_CASE("initials: 'R. Tallowby' is a person even with a dictionary word for a
   CHECK(type_of(x, "J. K. Fletcher") == "PER");
 }
 
+TEST_CASE("places: 'St Louis' and 'Saint Louis' are the gazetteer's 'St. Louis'") {
+  Extraction x = run("Flooding closed roads near St Louis and Saint Paul on Tuesday.");
+  CHECK(type_of(x, "St Louis") == "LOC");
+  CHECK(type_of(x, "Saint Paul") == "LOC");
+}
+
 }  // TEST_SUITE
