@@ -251,4 +251,11 @@ TEST_CASE("places: 'St Louis' and 'Saint Louis' are the gazetteer's 'St. Louis'"
   CHECK(type_of(x, "Saint Paul") == "LOC");
 }
 
+TEST_CASE("demonym rules: 'Chilean', 'Panamanian', 'Surinamese' are nationality words") {
+  Extraction x = run("A Chilean judge fined a Panamanian shipper and two Surinamese traders.");
+  CHECK(type_of(x, "Chilean") == "MISC");
+  CHECK(type_of(x, "Panamanian") == "MISC");
+  CHECK(type_of(x, "Surinamese") == "MISC");
+}
+
 }  // TEST_SUITE
