@@ -604,8 +604,13 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     } else if (c.type == "PER" && c.te - c.tb >= 2) {
       std::size_t sur = c.te - 1;                                         // surname, before "Jr." / "III"
       while (sur > c.tb + 1 && kNameSuffixes.count(std::string(w.tv(sur)))) --sur;
-      if (!toks[sur].has(kDigit) && !kNameSuffixes.count(std::string(w.tv(sur))))
+      if (!toks[sur].has(kDigit) && !kNameSuffixes.count(std::string(w.tv(sur)))) {
         add_alias(std::string(w.tv(sur)), e);
+        if (toks[sur].has(kAllCaps) && w.tv(sur).size() > 2) {   // "ROBERTO DURAN" in a headline ... "Duran"
+          std::string t = ascii_lower(w.tv(sur));
+          if (t[0] >= 'a' && t[0] <= 'z') add_alias(static_cast<char>(t[0] - 'a' + 'A') + t.substr(1), e);
+        }
+      }
       std::string first(w.tv(c.tb));
       if (!lex.given_names.count(first_part(first)) && !w.common(c.tb) && !toks[c.tb].has(kAbbrev)) {
         add_alias(first, e);                                              // family name first ("Wang")

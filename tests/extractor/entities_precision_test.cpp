@@ -258,4 +258,13 @@ TEST_CASE("demonym rules: 'Chilean', 'Panamanian', 'Surinamese' are nationality 
   CHECK(type_of(x, "Surinamese") == "MISC");
 }
 
+TEST_CASE("aliases: a surname from an upper-case headline also matches in title case") {
+  Extraction x = run("BOXING - MARCO VELLARDO WINS TITLE AT LAST\n\nVellardo, 31, beat the champion on points on Saturday.");
+  const Entity* p = entity(x, "MARCO VELLARDO");
+  REQUIRE(p != nullptr);
+  CHECK(p->type == "PER");
+  CHECK(p->mentions.size() == 2);
+  CHECK(entity(x, "Vellardo") == nullptr);
+}
+
 }  // TEST_SUITE
