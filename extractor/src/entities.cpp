@@ -792,6 +792,79 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
                 w.cands.end());
   for (Cand& c : extra) w.cands.push_back(c);
 
+  // Lists of names ("such as Apple, Samsung and Qualcomm", "Apple, Nvidia, Samsung and Alphabet"):
+  // a lone capitalised dictionary word among at least two names of one type, in a list of three or
+  // more items closed by "and" or "or", is a name of that type.
+  {
+    std::vector<const Cand*> at(toks.size(), nullptr);   // candidate starting at a token
+    std::vector<char> covered(toks.size(), 0);
+    for (const Cand& c : w.cands) {
+      if (c.tb < at.size() && c.entity < infos.size()) at[c.tb] = &c;
+      for (std::size_t k = c.tb; k < c.te && k < covered.size(); ++k) covered[k] = 1;
+    }
+    std::vector<Cand> listed;
+    for (std::size_t s = 0; s < sentences.size(); ++s) {
+      const std::size_t a = srange[s].first, b = srange[s].second;
+      if (headline[s]) continue;
+      for (std::size_t k = a; k < b;) {
+        // Items: a candidate, or one capitalised word nothing took; separators: ",", "and", "or".
+        struct Item { std::size_t tb, te; const Cand* c; };
+        std::vector<Item> items;
+        bool closed = false;
+        std::size_t q = k;
+        while (q < b) {
+          Item it{q, q + 1, nullptr};
+          if (at[q]) it = Item{q, at[q]->te, at[q]};
+          else if (!(w.cap(q) && !covered[q] && !w.blocked[q] && !lex.non_entities.count(std::string(w.tv(q)))))
+            break;
+          items.push_back(it);
+          q = it.te;
+          if (closed || q >= b) break;
+          std::string sep = ascii_lower(w.tv(q));
+          if (sep == ",") {
+            ++q;
+            if (q < b && (ascii_lower(w.tv(q)) == "and" || ascii_lower(w.tv(q)) == "or")) { ++q; closed = true; }
+          } else if (sep == "and" || sep == "or") {
+            ++q;
+            closed = true;
+          } else {
+            break;
+          }
+        }
+        bool complete = closed && items.size() >= 3 && items.back().te <= q;
+        if (complete) {
+          std::string type;
+          int named = 0;
+          bool agree = true;
+          for (const Item& it : items) {
+            if (!it.c) continue;
+            const std::string& t = infos[it.c->entity].type;
+            if (type.empty()) type = t;
+            agree = agree && t == type;
+            ++named;
+          }
+          if (agree && named >= 2 && named < static_cast<int>(items.size()) && type != "MISC")
+            for (const Item& it : items)
+              if (!it.c) listed.push_back(Cand{it.tb, it.te, toks[it.tb].start, toks[it.te - 1].end, s, type, true});
+        }
+        k = items.empty() ? k + 1 : std::max(k + 1, items.front().te);
+      }
+    }
+    for (Cand& c : listed) {
+      std::string surface = w.span_text(c.start, c.end);
+      auto known = by_key.find({c.type, surface});
+      if (known != by_key.end()) {
+        c.entity = known->second;
+      } else {
+        c.entity = new_entity(c.type);
+        by_key[{c.type, surface}] = c.entity;
+        register_aliases(c, c.entity);
+      }
+      infos[c.entity].keys[surface]++;
+      w.cands.push_back(c);
+    }
+  }
+
   // Pass 3: known aliases where no candidate was taken (headlines, sentence-initial words).
   {
     PhraseTable alias_table;

@@ -267,4 +267,13 @@ TEST_CASE("aliases: a surname from an upper-case headline also matches in title 
   CHECK(entity(x, "Vellardo") == nullptr);
 }
 
+TEST_CASE("lists: a dictionary word among names of one type takes their type") {
+  Extraction x = run("The fund sold its stakes in Quillon Corp., Orchard, Brevant Systems and Harbor on Friday.");
+  CHECK(type_of(x, "Orchard") == "ORG");
+  CHECK(type_of(x, "Harbor") == "ORG");
+  // Two items are not a list; a lone dictionary word stays out.
+  x = run("The fund sold its stakes in Quillon Corp. and Orchard on Friday.");
+  CHECK(entity(x, "Orchard") == nullptr);
+}
+
 }  // TEST_SUITE
