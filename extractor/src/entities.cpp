@@ -164,6 +164,14 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
     }
   }
   std::string cue;
+  // "an analyst at Credit Suisse", "an economist at Morgan Stanley": a role at a name is a job at
+  // an organisation (a place would have been typed above).
+  if (c.tb >= sentence_begin + 2 && w.tv(c.tb - 1) == "at" && w.toks[c.tb - 2].has(kLower) &&
+      w.is_cue_before(c.tb - 1, sentence_begin, &cue) && cue == "role") {
+    c.type = "ORG";
+    c.strong = true;
+    return;
+  }
   if (w.is_cue_before(c.tb, sentence_begin, &cue)) {
     c.type = "PER";
     c.strong = true;
@@ -235,8 +243,15 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
     }
   // "Alameda Research", "Deepwater Horizon": a last word from the dictionary makes a person unlikely.
   bool last_common = w.common(c.te - 1) && !w.toks[c.te - 1].has(kAllCaps) && w.tv(c.te - 1).size() > 4;
+  // "Gorgon LNG", "Banco BPI": an upper-case word of two letters or more is an acronym, not part of
+  // a person's name. Whole names in capitals outside headlines (short table lines) fall here too:
+  // people in capitals were taken by the given-name rule above.
+  bool has_acronym = false;
+  for (std::size_t k = c.tb; k < c.te; ++k)
+    has_acronym = has_acronym || (w.toks[k].has(kAllCaps) && w.toks[k].has(kWord) && w.tv(k).size() >= 2 &&
+                                  w.tv(k).back() != '.');
   if (all_common) c.type = "MISC";
-  else if (last_common) c.type = "ORG";
+  else if (last_common || has_acronym) c.type = "ORG";
   else c.type = "PER";
 }
 
@@ -606,7 +621,9 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       while (sur > c.tb + 1 && kNameSuffixes.count(std::string(w.tv(sur)))) --sur;
       if (!toks[sur].has(kDigit) && !kNameSuffixes.count(std::string(w.tv(sur)))) {
         add_alias(std::string(w.tv(sur)), e);
-        if (toks[sur].has(kAllCaps) && w.tv(sur).size() > 2) {   // "ROBERTO DURAN" in a headline ... "Duran"
+        bool all_caps = true;
+        for (std::size_t k = c.tb; k < c.te; ++k) all_caps = all_caps && (toks[k].has(kAllCaps) || !toks[k].has(kWord));
+        if (all_caps && w.tv(sur).size() > 2) {   // "ROBERTO DURAN" in a headline ... "Duran"
           std::string t = ascii_lower(w.tv(sur));
           if (t[0] >= 'a' && t[0] <= 'z') add_alias(static_cast<char>(t[0] - 'a' + 'A') + t.substr(1), e);
         }

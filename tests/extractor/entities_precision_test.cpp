@@ -276,4 +276,17 @@ TEST_CASE("lists: a dictionary word among names of one type takes their type") {
   CHECK(entity(x, "Orchard") == nullptr);
 }
 
+TEST_CASE("roles and acronyms: 'an analyst at X' and 'X LNG' are organisations") {
+  Extraction x = run("\"Demand is soft,\" said Marta Velez, an analyst at Harlow Brandt.");
+  CHECK(type_of(x, "Harlow Brandt") == "ORG");
+  CHECK(type_of(x, "Marta Velez") == "PER");
+  x = run("Output at Tarvo LNG fell after the storm.");
+  CHECK(type_of(x, "Tarvo LNG") == "ORG");
+}
+
+TEST_CASE("place heads: 'Basin' ends a place name") {
+  Extraction x = run("Drillers added rigs in the Karoo Basin last month.");
+  CHECK(type_of(x, "Karoo Basin") == "LOC");
+}
+
 }  // TEST_SUITE
