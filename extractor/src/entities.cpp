@@ -704,9 +704,16 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     auto c = cap_inside.find(lw);
     return c != cap_inside.end() && c->second >= 2 && !lower_uses.count(lw);
   };
+  // A capitalised dictionary word inside a sentence with a possessive after it is a name too
+  // ("Alphabet's Google", "fines on Amazon's unit"): "the Apple's" does not occur in prose.
+  auto possessor = [&](const Cand& c) {
+    return c.te < toks.size() && toks[c.te].sentence == c.sentence && w.tv(c.te) == "'s" && c.tb > 0 &&
+           toks[c.tb - 1].sentence == c.sentence && toks[c.tb - 1].has(kLower) && w.common(c.tb) &&
+           !lex.org_heads.count(std::string(w.tv(c.tb))) && !lex.loc_heads.count(std::string(w.tv(c.tb)));
+  };
   for (Cand& c : w.cands)
     if (c.drop_unless_known && c.te - c.tb == 1 && !toks[c.tb].has(kAllCaps) && w.tv(c.tb).size() > 2 &&
-        used_as_name(c.tb))
+        (used_as_name(c.tb) || possessor(c)))
       c.drop_unless_known = false;
 
   // Weak candidates: resolve by alias, else new entities.
@@ -774,6 +781,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       c.entity = static_cast<std::size_t>(-2);
       continue;
     }
+
     if (e == static_cast<std::size_t>(-1)) {
       std::string type = c.type;
       if (type.empty() && c.tb > 1 && toks[c.tb - 2].sentence == c.sentence) {   // "the town of X"

@@ -289,4 +289,18 @@ TEST_CASE("place heads: 'Basin' ends a place name") {
   CHECK(type_of(x, "Karoo Basin") == "LOC");
 }
 
+TEST_CASE("org heads: 'Platforms', 'Energy', 'Financial' end company names") {
+  Extraction x = run("Regulators fined Olivia Platforms and Kestrow Energy on Monday.");
+  CHECK(type_of(x, "Olivia Platforms") == "ORG");
+  CHECK(type_of(x, "Kestrow Energy") == "ORG");
+}
+
+TEST_CASE("possessives: a capitalised dictionary word before 's is a name") {
+  Extraction x = run("Investors cheered after regulators cleared Orchard's takeover of a rival.");
+  CHECK(type_of(x, "Orchard") == "ORG");
+  // Without the possessive a lone dictionary word stays out.
+  x = run("Investors cheered after regulators cleared Orchard for the takeover.");
+  CHECK(entity(x, "Orchard") == nullptr);
+}
+
 }  // TEST_SUITE
