@@ -133,6 +133,10 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
   }
   if (n >= 2) {
     auto it = lex.misc_heads.find(last);
+    if (it == lex.misc_heads.end() || it->second != "last") {   // "Hurricane Milton": a head first
+      it = lex.misc_heads.find(std::string(w.tv(c.tb)));
+      if (it != lex.misc_heads.end() && it->second != "first") it = lex.misc_heads.end();
+    }
     if (it != lex.misc_heads.end()) {
       c.type = "MISC";
       c.strong = true;
@@ -586,6 +590,9 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   auto key_of = [&](const Cand& c) -> std::string {
     if (!c.user_id.empty()) return "id:" + c.user_id;
     if (c.type == "LOC" && c.place_is_country && !c.place_code.empty()) return "place:" + c.place_code;
+    if (c.type == "LOC" && c.place_code.find('-') != std::string::npos) return "place:" + c.place_code;   // "Fla." = "Florida"
+    // "SARASOTA" in a dateline and "Sarasota" in the text are one place (one person).
+    if (c.type == "LOC" || c.type == "PER") return ascii_lower(w.span_text(c.start, c.end));
     if (c.type == "ORG") {
       auto [tb, te] = org_key(c);
       return w.span_text(toks[tb].start, toks[te - 1].end);
@@ -943,8 +950,9 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     // Name: for people the longest form; otherwise the most frequent base name (not an acronym).
     std::string name;
     if (ent.type == "PER" || ent.type == "LOC") {
-      for (const auto& [t, n] : texts)
-        if (t.size() > name.size()) name = t;
+      auto mixed = [](const std::string& t) { return std::any_of(t.begin(), t.end(), [](char ch) { return ch >= 'a' && ch <= 'z'; }); };
+      for (const auto& [t, n] : texts)   // the longest form; of equal ones, not the one in capitals
+        if (t.size() > name.size() || (t.size() == name.size() && mixed(t) && !mixed(name))) name = t;
     } else {
       int best = -1;
       std::map<std::string, int> keys;
