@@ -574,6 +574,13 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   std::unordered_map<std::string, std::vector<std::size_t>> aliases;   // alias text -> entity indices
   std::map<std::string, bool> is_initials;                             // aliases made from initials
   std::set<std::string> first_name_alias;                              // "Wang" from "Wang Jianlin"
+  std::map<std::string, std::vector<std::size_t>> city_first;          // "Toyota" -> "Toyota Motor Corp."
+  std::set<std::string> locative;   // capitalised words the document puts after "in", "near" ...
+  for (std::size_t k = 1; k < toks.size(); ++k) {
+    if (!w.cap(k) || toks[k - 1].sentence != toks[k].sentence) continue;
+    auto cue = lex.context_cues.find({ascii_lower(w.tv(k - 1)), "before"});
+    if (cue != lex.context_cues.end() && cue->second == "LOC") locative.insert(std::string(w.tv(k)));
+  }
   std::map<std::string, std::vector<std::size_t>> first_words;         // common first words of ORG names
   std::map<std::pair<std::string, std::string>, std::size_t> by_key;   // (type, key) -> entity
   auto add_alias = [&](const std::string& a, std::size_t e) {
@@ -609,6 +616,10 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     if (c.type == "ORG" && c.user_id.empty()) {
       auto [tb, te] = org_key(c);
       add_alias(w.span_text(toks[tb].start, toks[te - 1].end), e);
+      // Only for a legal name ("Toyota Motor Corp."): "Tokyo Stock Exchange" is not "Tokyo".
+      if (te < c.te && c.strong && !toks[tb].has(kHyphenated))
+        if (const auto* p = lex.places.match(text, toks, tb, tb + 1, false); p && p->extra == "city")
+          city_first[std::string(w.tv(tb))].push_back(e);                 // "Toyota Motor Corp." -> "Toyota"
       bool plain_first = !lex.places.match(text, toks, tb, tb + 1, false) &&
                          !lex.org_heads.count(std::string(w.tv(tb))) && !toks[tb].has(kHyphenated) &&
                          !lex.is_demonym(w.tv(tb));   // "American Airlines" is not "American"
@@ -663,8 +674,13 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       // A one-word place that is also the short name of an organisation or person named in full in
       // this document ("Toyota Motor Corp." ... "Toyota") is that organisation or person.
       bool yields = c.type == "LOC" && c.te - c.tb == 1 && c.user_id.empty();
+      auto cf = yields ? city_first.find(w.span_text(c.start, c.end)) : city_first.end();
       if (al != aliases.end() && al->second.size() == 1 && (infos[al->second[0]].type == c.type || yields)) {
         c.entity = al->second[0];
+      } else if (cf != city_first.end() && cf->second.size() == 1 && !locative.count(cf->first)) {
+        // A city that names a company named in full here ("Toyota Motor Corp." ... "Shares of
+        // Toyota") is the company, unless the document also uses it as a place ("in Toyota").
+        c.entity = cf->second[0];
       } else {
         c.entity = new_entity(c.type);
         by_key[{c.type, key}] = c.entity;

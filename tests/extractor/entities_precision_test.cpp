@@ -333,4 +333,15 @@ TEST_CASE("place heads: 'Bay' and 'Strait' work first and last") {
   CHECK(type_of(x, "Bay of Kells") == "LOC");
 }
 
+TEST_CASE("city-named companies: 'Kobe Steel Ltd.' ... 'Kobe' is the company unless 'in Kobe'") {
+  Extraction x = run("Kobe Steel Ltd. cut its forecast on Monday. Shares of Kobe fell 4% after the announcement.");
+  const Entity* k = entity(x, "Kobe Steel");
+  REQUIRE(k != nullptr);
+  CHECK(k->type == "ORG");
+  CHECK(k->mentions.size() == 2);
+  x = run("Kobe Steel Ltd. cut its forecast on Monday. It will close a plant in Kobe next year.");
+  CHECK(type_of(x, "Kobe") == "LOC");
+  CHECK(type_of(x, "Kobe Steel") == "ORG");
+}
+
 }  // TEST_SUITE
