@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <map>
 #include <sstream>
+#include <tuple>
 
 #include "storyline/extractor/relations.hpp"
 #include "storyline/extractor/timex_value.hpp"
@@ -63,6 +64,131 @@ std::vector<Aside> find_asides(const DocContext& ctx, std::size_t b, std::size_t
   return out;
 }
 
+// A noun that refers to an event told elsewhere ("after the takeover").
+struct Reference {
+  std::size_t event = 0;      // index of the event of its clause
+  std::size_t start = 0;      // byte offset of the reference
+  std::string relation, type, cue;
+};
+// "A, two months after B" inside one sentence.
+struct Order {
+  std::size_t from = 0, to = 0;   // event indexes
+  std::string relation, cue;
+};
+
+int source_rank(const std::string& source) {
+  return source == "text" ? 3 : source == "anaphoric" ? 2 : source == "document" ? 1 : 0;
+}
+
+// Two dates that may name the same day: equal, one missing, or one inside the other ("2022" and
+// "2022-10-27").
+bool dates_nest(const std::optional<std::string>& a, const std::optional<std::string>& b) {
+  if (!a || !b) return true;
+  auto da = parse_timex_value(*a), db = parse_timex_value(*b);
+  if (!da || !db) return *a == *b;
+  return (da->first_day() >= db->first_day() && da->last_day() <= db->last_day()) ||
+         (db->first_day() >= da->first_day() && db->last_day() <= da->last_day());
+}
+
+bool narrower(const std::string& a, const std::string& b) {
+  auto da = parse_timex_value(a), db = parse_timex_value(b);
+  return da && db && da->last_day() - da->first_day() < db->last_day() - db->first_day();
+}
+
+// The same event told twice in one document (same type and modality, a shared participant other
+// than the place, dates that nest) becomes one event: the telling with the best date (text, then
+// the narrower interval) gives trigger, date and summary; the others are kept as `evidence`.
+// Then references and in-sentence orders become `order` constraints, and ids are given.
+std::vector<Event> finish(std::vector<Event> evs, const std::vector<Reference>& references,
+                          const std::vector<Order>& orders) {
+  std::vector<Event> kept;
+  std::vector<std::size_t> into(evs.size());
+  for (std::size_t i = 0; i < evs.size(); ++i) {
+    Event& ev = evs[i];
+    std::size_t target = kept.size();
+    for (std::size_t j = kept.size(); j-- > 0 && target == kept.size();) {
+      const Event& k = kept[j];
+      if (k.type != ev.type || k.modality != ev.modality || !dates_nest(k.date, ev.date)) continue;
+      for (const auto& p : ev.participants)
+        for (const auto& q : k.participants)
+          if (p.role != "place" && q.role != "place" && p.entity == q.entity) target = j;
+    }
+    into[i] = target;
+    if (target == kept.size()) {
+      kept.push_back(std::move(ev));
+      continue;
+    }
+    Event& k = kept[target];
+    for (const auto& p : ev.participants) {
+      bool have = false;
+      for (const auto& q : k.participants) have = have || q.entity == p.entity;
+      if (!have) k.participants.push_back(p);
+    }
+    if (!k.amount) k.amount = ev.amount;
+    bool better = ev.date && (!k.date || source_rank(ev.date_source) > source_rank(k.date_source) ||
+                              (source_rank(ev.date_source) == source_rank(k.date_source) && narrower(*ev.date, *k.date)));
+    if (better) {
+      k.evidence.push_back(k.trigger);
+      k.trigger = ev.trigger;
+      k.sentence = ev.sentence;
+      k.date = ev.date;
+      k.date_source = ev.date_source;
+      k.summary = ev.summary;
+    } else {
+      k.evidence.push_back(ev.trigger);
+    }
+    for (auto& m : ev.evidence) k.evidence.push_back(m);
+    std::sort(k.evidence.begin(), k.evidence.end(),
+              [](const Mention& a, const Mention& b) { return a.start < b.start; });
+  }
+  // Text order of the main telling; ids follow it.
+  std::vector<std::size_t> perm(kept.size());
+  for (std::size_t i = 0; i < perm.size(); ++i) perm[i] = i;
+  std::stable_sort(perm.begin(), perm.end(),
+                   [&](std::size_t a, std::size_t b) { return kept[a].trigger.start < kept[b].trigger.start; });
+  std::vector<std::size_t> rank(kept.size());
+  for (std::size_t i = 0; i < perm.size(); ++i) rank[perm[i]] = i;
+  auto id_of = [&](std::size_t kidx) { return "ev" + std::to_string(rank[kidx] + 1); };
+  auto add_order = [&](std::size_t from, std::size_t to, const std::string& relation, const std::string& cue) {
+    if (from == to) return;
+    for (const auto& o : kept[from].order)
+      if (o.event == id_of(to) && o.relation == relation) return;
+    kept[from].order.push_back({relation, id_of(to), cue});
+  };
+  for (const Reference& r : references) {
+    if (r.relation != "after" && r.relation != "before") continue;
+    std::size_t gov = into[r.event];
+    // The event referred to: the latest of its type told before the reference, else the first after.
+    std::size_t best = kept.size(), after_ref = kept.size();
+    std::size_t best_start = 0;
+    for (std::size_t j = 0; j < kept.size(); ++j) {
+      if (j == gov || kept[j].type != r.type) continue;
+      std::vector<std::size_t> starts{kept[j].trigger.start};
+      for (const auto& m : kept[j].evidence) starts.push_back(m.start);
+      for (std::size_t st : starts) {
+        if (st < r.start && (best == kept.size() || st > best_start)) {
+          best = j;
+          best_start = st;
+        }
+        if (st > r.start && (after_ref == kept.size() || rank[j] < rank[after_ref])) after_ref = j;
+      }
+    }
+    if (best == kept.size()) best = after_ref;
+    if (best < kept.size()) add_order(gov, best, r.relation, r.cue);
+  }
+  for (const Order& o : orders) add_order(into[o.from], into[o.to], o.relation, o.cue);
+  std::vector<Event> result;
+  result.reserve(kept.size());
+  for (std::size_t i : perm) result.push_back(std::move(kept[i]));
+  for (std::size_t i = 0; i < result.size(); ++i) {
+    result[i].id = "ev" + std::to_string(i + 1);
+    std::sort(result[i].order.begin(), result[i].order.end(), [](const EventOrder& a, const EventOrder& b) {
+      return std::tie(a.event, a.relation, a.cue) < std::tie(b.event, b.relation, b.cue);
+    });
+  }
+  return result;
+}
+
 }  // namespace
 
 struct EventRules::Impl {
@@ -71,6 +197,10 @@ struct EventRules::Impl {
   PhraseTable modality;    // value: negated | hypothetical | future | present | passive
   PhraseTable words;       // relations/words.tsv classes
   PhraseTable amounts;     // events/amounts.tsv: currency | scale
+  PhraseTable references;  // events/references.tsv: after | before | about
+  PhraseTable barriers;    // events/barriers.tsv: after | before | none
+  PhraseTable anaphora;    // events/anaphora.tsv: anaphoric
+  PhraseTable determiners; // events/determiners.tsv: definite | indefinite
   std::vector<Trigger> defs;
 
   // The first money amount within ten tokens after the trigger: "$2.5 billion", "£24 billion".
@@ -135,6 +265,15 @@ Result<EventRules> EventRules::load(const RuleDirs& dirs, std::shared_ptr<const 
   if (!amounts) return amounts.error();
   for (auto& row : parse_tsv(*amounts))
     if (row.size() >= 2) impl->amounts.add(row[0], row[1], "", lex->text);
+  for (auto [file, table] : {std::pair{"en/events/references.tsv", &impl->references},
+                              std::pair{"en/events/barriers.tsv", &impl->barriers},
+                              std::pair{"en/events/anaphora.tsv", &impl->anaphora},
+                              std::pair{"en/events/determiners.tsv", &impl->determiners}}) {
+    auto rows = dirs.read(file);
+    if (!rows) return rows.error();
+    for (auto& row : parse_tsv(*rows))
+      if (row.size() >= 2) table->add(row[0], row[1], "", lex->text);
+  }
   EventRules er;
   er.impl_ = impl;
   return er;
@@ -159,6 +298,16 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
     for (std::size_t k = mentions[m].tok_begin; k < mentions[m].tok_end && k < toks.size(); ++k)
       in_mention[k] = static_cast<int>(m);
 
+  // Nouns that refer to an event told elsewhere ("after the takeover"), resolved once all events
+  // are known; and ordering constraints between events of one sentence.
+  std::vector<Reference> references;
+  std::vector<Order> orders;
+  std::optional<std::string> last_date;   // the last anchored date of the sentences read so far
+  auto is_word = [&](std::size_t q, const PhraseTable& table, const char* value) {
+    const auto* m = table.match(ctx.text, toks, q, q + 1, true);
+    return m && (value == nullptr || m->value == value);
+  };
+
   std::size_t k = 0;
   while (k < toks.size()) {
     std::size_t s = toks[k].sentence, b = k, e = k;
@@ -168,6 +317,16 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
     const std::size_t first_here = out.size();
     std::vector<std::size_t> trig_tok;   // per event of this sentence: first trigger token
     std::vector<bool> controls;
+    struct PendingRef {
+      std::size_t tok = 0, start = 0;
+      std::string relation, type, cue;
+    };
+    std::vector<PendingRef> pending;
+    bool sentence_dated = false, anaphoric_cue = false;
+    for (const Timex& x : *ctx.timexes)
+      if (x.sentence == s && (x.type == "DATE" || x.type == "TIME") && parse_timex_value(x.value)) sentence_dated = true;
+    for (std::size_t q = b; q < e && !anaphoric_cue; ++q)
+      anaphoric_cue = im.anaphora.match(ctx.text, toks, q, e, true) != nullptr;
     for (std::size_t t = b; t < e; ++t) {
       if (in_mention[t] >= 0 || !toks[t].has(kWord)) continue;
       const auto* m = im.triggers.match(ctx.text, toks, t, e, true);
@@ -178,6 +337,39 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       std::size_t te = t + m->tokens.size();
       if (!def.requires_class.empty() && !im.class_near(ctx, te, e, def.requires_class)) continue;
       if (def.pos == "noun" && last_verb != static_cast<std::size_t>(-1) && t - last_verb <= 5) continue;
+      const Aside* inside = nullptr;
+      for (const Aside& a : asides)
+        if (t >= a.begin && t < a.end) inside = &a;
+      if (def.pos == "verb" && t > b) {
+        // "the sign", "a split": right after a determiner the word is a noun.
+        if (in_mention[t - 1] < 0 && is_word(t - 1, im.determiners, nullptr)) continue;
+      }
+      if (def.pos == "noun") {
+        // "after the takeover", "over the 2010 oil spill", "at the trial": a reference to an event
+        // told elsewhere, not a new one. It may order the event of its clause.
+        std::string relation;
+        std::size_t from = t;
+        for (std::size_t back = 1; back <= 6 && t >= b + back; ++back) {
+          std::size_t q = t - back;
+          if (toks[q].has(kPunct) && ctx.text.substr(toks[q].start, 1) != "'") break;
+          const auto* r = im.references.match(ctx.text, toks, q, t, true);
+          if (!r) continue;
+          relation = r->value;
+          from = q;
+          break;
+        }
+        if (!relation.empty()) {
+          pending.push_back({t, toks[t].start, relation, def.type,
+                             std::string(ctx.text.substr(toks[from].start, toks[te - 1].end - toks[from].start))});
+          t = te - 1;
+          continue;
+        }
+        // ", the largest settlement in its history,": a noun in an apposition describes, it does not tell.
+        if (inside && !inside->relative) {
+          t = te - 1;
+          continue;
+        }
+      }
       if (def.pos == "verb") last_verb = t;
 
       Event ev;
@@ -187,6 +379,8 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       ev.sentence = s;
       // Modality, tense and voice from the four words before the trigger.
       bool present = false, passive = false;
+      std::size_t modal_tok = t;
+      auto v_is = [&](std::size_t q, const char* w) { return ascii_lower(toks[q].view(ctx.text)) == w; };
       for (std::size_t back = 1; back <= 4 && t >= b + back; ++back) {
         std::size_t q = t - back;
         if (toks[q].has(kPunct) && ctx.text.substr(toks[q].start, 1) != "'") break;
@@ -196,7 +390,21 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         const std::string& v = mm->value;
         if (v == "present") present = true;
         else if (v == "passive") passive = !ev.trigger.text.ends_with("ing");  // "has been investing" is active
-        else if (ev.modality == "asserted") ev.modality = v;
+        else if (v == "announce") continue;
+        else if (ev.modality == "asserted") {
+          ev.modality = v;
+          modal_tok = q;
+        }
+      }
+      // "announced that she would step down": the announcement is the event, told as done.
+      if (modal_tok < t && v_is(modal_tok, "would")) {
+        for (std::size_t q = modal_tok; q-- > b && modal_tok - q <= 15;) {
+          const auto* mm = im.modality.match(ctx.text, toks, q, modal_tok, true);
+          if (mm && mm->value == "announce") {
+            ev.modality = "asserted";
+            break;
+          }
+        }
       }
       // Participants: nearest entity before (agent, or patient in the passive), nearest after.
       // Participants: the subject is the nearest entity before the trigger outside asides
@@ -212,9 +420,18 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         }
         return false;
       };
-      const Aside* inside = nullptr;
-      for (const Aside& a : asides)
-        if (t >= a.begin && t < a.end) inside = &a;
+      auto subject_break = [&](std::size_t from, std::size_t to) {
+        for (std::size_t q = from; q < to; ++q) {
+          std::string_view v = toks[q].view(ctx.text);
+          if (v == ";" || (v == "," && q + 1 < to && ascii_lower(toks[q + 1].view(ctx.text)) == "and")) return true;
+        }
+        return false;
+      };
+      auto barrier_between = [&](std::size_t from, std::size_t to) {
+        for (std::size_t q = from; q < to; ++q)
+          if (in_mention[q] < 0 && is_word(q, im.barriers, nullptr)) return true;
+        return false;
+      };
       std::size_t subject_limit = inside && inside->relative ? inside->begin : t;
       auto in_aside = [&](const MentionSpan& ms) {
         for (const Aside& a : asides)
@@ -233,9 +450,11 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
           continue;
         }
         if (ms.tok_end <= subject_limit) {
+          // "Musk announced it, and the new logo replaced the bird": not across ", and" or ";".
+          if (subject_break(ms.tok_end, subject_limit)) continue;
           if (!in_aside(ms) || (inside && inside->relative)) before = static_cast<int>(mi);
         } else if (ms.start >= ev.trigger.end && after < 0 && !(in_aside(ms) && !inside) &&
-                   !clause_break(te, ms.tok_begin)) {
+                   !clause_break(te, ms.tok_begin) && !barrier_between(te, ms.tok_begin)) {
           after = static_cast<int>(mi);
           if (ms.tok_begin > 0 && ascii_lower(toks[ms.tok_begin - 1].view(ctx.text)) == "by") by_agent = mi;
         }
@@ -246,6 +465,26 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
           if (mentions[mi].sentence == s && mentions[mi].tok_end <= inside->begin &&
               ents[mentions[mi].entity].type != "LOC")
             before = static_cast<int>(mi);
+      }
+      // "fired Parag Agrawal, chief financial officer Ned Segal and Vijaya Gadde": every object of a list.
+      std::vector<int> more_objects;
+      for (int cur = after, mi = after + 1; after >= 0 && mi < static_cast<int>(mentions.size()); ++mi) {
+        const MentionSpan& ms = mentions[mi];
+        if (ms.sentence != s) break;
+        if (ms.tok_begin < mentions[cur].tok_end) continue;   // a name and its reference
+        const std::string& ty = ents[ms.entity].type;
+        if (ty == "LOC" || ty == "MISC") break;
+        std::size_t g0 = mentions[cur].tok_end, g1 = ms.tok_begin;
+        if (g1 == g0 || g1 - g0 > 4) break;
+        std::string first = ascii_lower(toks[g0].view(ctx.text));
+        if (first != "," && first != "and" && first != "or") break;
+        bool list_gap = true;
+        for (std::size_t q = g0 + 1; q < g1; ++q)
+          if (toks[q].has(kPunct) || is_word(q, im.barriers, nullptr) || is_word(q, im.references, nullptr))
+            list_gap = false;
+        if (!list_gap || clause_break(g0, g1)) break;
+        more_objects.push_back(mi);
+        cur = mi;
       }
       auto add = [&](int mi, const std::string& role) {
         if (mi < 0) return;
@@ -285,11 +524,27 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       if (before < 0) {
         for (std::size_t back = 1; back <= 3 && t >= b + back; ++back) {
           std::string w = ascii_lower(toks[t - back].view(ctx.text));
-          if (w != "he" && w != "she") continue;
+          if (w != "he" && w != "she" && w != "it") continue;
+          // "it" is the subject of an earlier event of the sentence ("Binance signed ..., but it
+          // abandoned the deal"), else the last organisation named.
+          const char* want = w == "it" ? "ORG" : "PER";
           for (std::size_t mi = 0; mi < mentions.size() && mentions[mi].start < toks[t - back].start; ++mi)
-            if (ents[mentions[mi].entity].type == "PER") before = static_cast<int>(mi);
+            if (ents[mentions[mi].entity].type == want) before = static_cast<int>(mi);
+          if (w == "it")
+            for (std::size_t i = first_here; i < out.size(); ++i)
+              for (std::size_t mi = 0; mi < mentions.size(); ++mi)
+                if (mentions[mi].sentence == s && mentions[mi].start < ev.trigger.start &&
+                    ents[mentions[mi].entity].id == (out[i].participants.empty() ? "" : out[i].participants[0].entity) &&
+                    out[i].participants[0].role == "agent")
+                  before = static_cast<int>(mi);
           break;
         }
+      }
+      // "convicted the 32-year-old": an age stands for the last person named.
+      if (after < 0 && te + 1 < e && ascii_lower(toks[te].view(ctx.text)) == "the" &&
+          toks[te + 1].view(ctx.text).ends_with("-year-old")) {
+        for (std::size_t mi = 0; mi < mentions.size() && mentions[mi].start < toks[te].start; ++mi)
+          if (ents[mentions[mi].entity].type == "PER") after = static_cast<int>(mi);
       }
       std::string subject, object;
       if (passive && def.pos == "verb") {
@@ -302,6 +557,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         for (auto it = conjuncts.rbegin(); it != conjuncts.rend(); ++it) add(*it, "agent");
         add(before, "agent");
         add(after, "patient");
+        for (int mi : more_objects) add(mi, "patient");
         if (before >= 0) subject = names(before);
         if (after >= 0) object = ents[mentions[after].entity].name;
       }
@@ -320,6 +576,15 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         for (const Aside& a : asides)
           if (xt >= a.begin && xt < a.end && &a != inside) foreign = true;
         if (foreign) continue;
+        // An event told in a relative clause takes only a date from that clause
+        // ("Musk, who had run the company since the takeover, said in May").
+        if (inside && inside->relative && (xt < inside->begin || xt >= inside->end)) continue;
+        // Nor a date across ", and", ";" or a word opening another clause ("in September 2016, two
+        // months after Son agreed to buy it").
+        std::size_t xe = xt;
+        while (xe < e && toks[xe].start < x.end) ++xe;
+        std::size_t g0 = xe <= t ? xe : te, g1 = xe <= t ? t : xt;
+        if (g0 < g1 && (clause_break(g0, g1) || barrier_between(g0, g1))) continue;
         if (xt > b && x.value.size() == 4) {
           std::string prev = ascii_lower(toks[xt - 1].view(ctx.text));
           bool attributive = prev == "the" || prev == "a" || prev == "its" || prev == "their" || prev == "his" ||
@@ -339,6 +604,10 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       } else if (present && ctx.document_date) {
         ev.date = *ctx.document_date;
         ev.date_source = "document";
+      } else if (!sentence_dated && anaphoric_cue && last_date) {
+        // "Twitter sued him days later": the time of the sentence before carries over.
+        ev.date = *last_date;
+        ev.date_source = "anaphoric";
       } else {
         ev.date_source = "none";
       }
@@ -350,13 +619,19 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         summary += w;
       };
       append(def.label);
+      std::size_t tail_from = te;
+      {
+        // "held an election held on ...": the label already says it.
+        std::string last_label_word = def.label.substr(def.label.rfind(' ') + 1);
+        if (te < e && ascii_lower(toks[te].view(ctx.text)) == last_label_word) tail_from = te + 1;
+      }
       // The words after the trigger, as written, up to a clause boundary: "Nissan's chief executive",
       // "to pay more than $2.5 billion". Dates are left out (the timeline shows them).
       static const std::vector<std::string> stops = {"in", "on", "at", "after", "before", "during", "since", "when",
                                                      "while", "which", "who", "that", "because", "amid", "following",
                                                      "until", "and", "but", "from", "over", "as"};
-      std::size_t tail_end = te, words = 0;
-      for (std::size_t q = te; q < e && words < 7; ++q) {
+      std::size_t tail_end = tail_from, words = 0;
+      for (std::size_t q = tail_from; q < e && words < 7; ++q) {
         if (toks[q].has(kPunct) && toks[q].view(ctx.text) != "%" && toks[q].view(ctx.text) != "$") break;
         std::string lw = ascii_lower(toks[q].view(ctx.text));
         bool is_stop = std::find(stops.begin(), stops.end(), lw) != stops.end() && !(lw == "as" && q == te + 1);
@@ -368,9 +643,9 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         tail_end = q + 1;
         if (toks[q].has(kWord)) ++words;
       }
-      if (tail_end > te) {
-        append(std::string(ctx.text.substr(toks[te].start, toks[tail_end - 1].end - toks[te].start)));
-      } else if (!object.empty()) {
+      if (tail_end > tail_from) {
+        append(std::string(ctx.text.substr(toks[tail_from].start, toks[tail_end - 1].end - toks[tail_from].start)));
+      } else if (!object.empty() && summary.find(object) == std::string::npos) {
         append(object);
       }
       if (place >= 0 && summary.find(ents[mentions[place].entity].name) == std::string::npos)
@@ -379,6 +654,23 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       ev.amount = im.amount_after(ctx, te, e);
       // An event nobody named takes part in ("renamed", "the deal soured") cannot be placed in the
       // story: it is left out rather than shown as an anonymous mark.
+      // Except "The acquisition closed on October 27": a definite noun with nobody named is the
+      // event of its type told before, now told again (usually with its date).
+      if (ev.participants.empty() && def.pos == "noun" && t > b && is_word(t - 1, im.determiners, "definite")) {
+        for (std::size_t i = first_here; i-- > 0;) {
+          if (out[i].type != def.type) continue;
+          std::string agents, patients;
+          for (const auto& p : out[i].participants) {
+            if (p.role == "place") continue;
+            ev.participants.push_back(p);
+            std::string& list = p.role == "agent" ? agents : patients;
+            for (const auto& en : ents)
+              if (en.id == p.entity) list += (list.empty() ? "" : " and ") + en.name;
+          }
+          ev.summary = agents + (agents.empty() ? "" : " ") + def.label + (patients.empty() ? "" : " " + patients);
+          break;
+        }
+      }
       if (ev.participants.empty()) {
         t = te - 1;
         continue;
@@ -418,11 +710,42 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       }
     }
     for (std::size_t a = drop.size(); a-- > 0;)
-      if (drop[a]) out.erase(out.begin() + static_cast<long>(first_here + a));
+      if (drop[a]) {
+        out.erase(out.begin() + static_cast<long>(first_here + a));
+        trig_tok.erase(trig_tok.begin() + static_cast<long>(a));
+      }
+    // References ("after the takeover") order the nearest event of the sentence before them (or
+    // after them, when none precedes).
+    for (const PendingRef& r : pending) {
+      if (out.size() == first_here) break;
+      std::size_t gov = first_here;
+      for (std::size_t i = first_here; i < out.size(); ++i)
+        if (trig_tok[i - first_here] < r.tok) gov = i;
+      references.push_back({gov, r.start, r.relation, r.type, r.cue});
+    }
+    // "A, two months after B": between two events of the sentence, after | before orders them.
+    for (std::size_t i = first_here; i + 1 < out.size(); ++i) {
+      std::size_t a = trig_tok[i - first_here], c = trig_tok[i + 1 - first_here];
+      for (std::size_t q = a + 1; q < c; ++q) {
+        if (in_mention[q] >= 0) continue;
+        const auto* w = im.barriers.match(ctx.text, toks, q, c, true);
+        if (!w || w->value == "none") continue;
+        bool nominal = false;   // "after the takeover" is a reference, handled above
+        for (const PendingRef& r : pending) nominal = nominal || (r.tok > q && r.tok < c);
+        bool timex = false;      // "since 2013"
+        for (const Timex& x : *ctx.timexes) timex = timex || (x.start >= toks[q].end && x.start <= toks[q].end + 1);
+        if (nominal || timex) break;
+        orders.push_back({i, i + 1, w->value,
+                          std::string(ctx.text.substr(toks[q].start, toks[q].end - toks[q].start))});
+        break;
+      }
+    }
+    for (const Timex& x : *ctx.timexes)
+      if (x.sentence == s && x.type == "DATE" && parse_timex_value(x.value))
+        last_date = parse_timex_value(x.value)->iso();
     k = e;
   }
-  for (std::size_t i = 0; i < out.size(); ++i) out[i].id = "ev" + std::to_string(i + 1);
-  return out;
+  return finish(std::move(out), references, orders);
 }
 
 }  // namespace storyline::extractor
