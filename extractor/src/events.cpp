@@ -109,6 +109,8 @@ std::vector<Event> finish(std::vector<Event> evs, const std::vector<Reference>& 
     for (std::size_t j = kept.size(); j-- > 0 && target == kept.size();) {
       const Event& k = kept[j];
       if (k.type != ev.type || k.modality != ev.modality || !dates_nest(k.date, ev.date)) continue;
+      // A later telling without a date cannot be checked against a dated one: kept apart.
+      if (!ev.date && k.date) continue;
       for (const auto& p : ev.participants)
         for (const auto& q : k.participants)
           if (p.role != "place" && q.role != "place" && p.entity == q.entity) target = j;
@@ -340,11 +342,16 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       const Aside* inside = nullptr;
       for (const Aside& a : asides)
         if (t >= a.begin && t < a.end) inside = &a;
-      if (def.pos == "verb" && t > b) {
-        // "the sign", "a split": right after a determiner the word is a noun.
-        if (in_mention[t - 1] < 0 && is_word(t - 1, im.determiners, nullptr)) continue;
+      // "the crash", "a split", "the second crash": after a determiner (and at most one more
+      // lower-case word) a verb form is a noun.
+      std::string pos = def.pos;
+      if (pos == "verb" && t > b && in_mention[t - 1] < 0) {
+        if (is_word(t - 1, im.determiners, nullptr)) pos = "noun";
+        else if (t > b + 1 && in_mention[t - 2] < 0 && toks[t - 1].has(kWord) && !toks[t - 1].has(kCap) &&
+                 is_word(t - 2, im.determiners, nullptr))
+          pos = "noun";
       }
-      if (def.pos == "noun") {
+      if (pos == "noun") {
         // "after the takeover", "over the 2010 oil spill", "at the trial": a reference to an event
         // told elsewhere, not a new one. It may order the event of its clause.
         std::string relation;
@@ -370,7 +377,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
           continue;
         }
       }
-      if (def.pos == "verb") last_verb = t;
+      if (pos == "verb") last_verb = t;
 
       Event ev;
       ev.type = def.type;
@@ -547,7 +554,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
           if (ents[mentions[mi].entity].type == "PER") after = static_cast<int>(mi);
       }
       std::string subject, object;
-      if (passive && def.pos == "verb") {
+      if (passive && pos == "verb") {
         for (auto it = conjuncts.rbegin(); it != conjuncts.rend(); ++it) add(*it, "patient");
         add(before, "patient");
         add(by_agent, "agent");
@@ -584,7 +591,10 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         std::size_t xe = xt;
         while (xe < e && toks[xe].start < x.end) ++xe;
         std::size_t g0 = xe <= t ? xe : te, g1 = xe <= t ? t : xt;
-        if (g0 < g1 && (clause_break(g0, g1) || barrier_between(g0, g1))) continue;
+        if (g0 < g1 && barrier_between(g0, g1)) continue;
+        // Across ", and" only when the trigger's own clause has no date ("resigned the same day, and
+        // Ray was appointed to replace him").
+        const bool other_clause = g0 < g1 && clause_break(g0, g1);
         if (xt > b && x.value.size() == 4) {
           std::string prev = ascii_lower(toks[xt - 1].view(ctx.text));
           bool attributive = prev == "the" || prev == "a" || prev == "its" || prev == "their" || prev == "his" ||
@@ -592,6 +602,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
           if (attributive && !(t > xt && t - xt <= 3)) continue;
         }
         std::size_t dist = x.start >= ev.trigger.end ? x.start - ev.trigger.end : ev.trigger.start - x.end;
+        if (other_clause) dist += ctx.text.size();
         if (!best || dist < best_dist) {
           best = &x;
           best_dist = dist;
@@ -656,7 +667,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       // story: it is left out rather than shown as an anonymous mark.
       // Except "The acquisition closed on October 27": a definite noun with nobody named is the
       // event of its type told before, now told again (usually with its date).
-      if (ev.participants.empty() && def.pos == "noun" && t > b && is_word(t - 1, im.determiners, "definite")) {
+      if (ev.participants.empty() && pos == "noun" && t > b && is_word(t - 1, im.determiners, "definite")) {
         for (std::size_t i = first_here; i-- > 0;) {
           if (out[i].type != def.type) continue;
           std::string agents, patients;
