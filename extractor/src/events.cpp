@@ -338,7 +338,6 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       const Trigger& def = im.defs[std::stoul(m->value)];
       std::size_t te = t + m->tokens.size();
       if (!def.requires_class.empty() && !im.class_near(ctx, te, e, def.requires_class)) continue;
-      if (def.pos == "noun" && last_verb != static_cast<std::size_t>(-1) && t - last_verb <= 5) continue;
       const Aside* inside = nullptr;
       for (const Aside& a : asides)
         if (t >= a.begin && t < a.end) inside = &a;
@@ -371,6 +370,8 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
           t = te - 1;
           continue;
         }
+        // "abandoned the deal": a noun right after a verb trigger is its object, not another event.
+        if (last_verb != static_cast<std::size_t>(-1) && t - last_verb <= 5) continue;
         // ", the largest settlement in its history,": a noun in an apposition describes, it does not tell.
         if (inside && !inside->relative) {
           t = te - 1;
@@ -422,7 +423,8 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       auto clause_break = [&](std::size_t from, std::size_t to) {
         for (std::size_t q = from; q < to; ++q) {
           std::string_view v = toks[q].view(ctx.text);
-          if (v == ";" || v == "—" || (v == "," && q + 1 < to && ascii_lower(toks[q + 1].view(ctx.text)) == "and"))
+          if (v == ";" || v == "—" || (v == "," && q + 1 < to && (ascii_lower(toks[q + 1].view(ctx.text)) == "and" ||
+                                      ascii_lower(toks[q + 1].view(ctx.text)) == "but")))
             return true;
         }
         return false;
@@ -430,7 +432,8 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       auto subject_break = [&](std::size_t from, std::size_t to) {
         for (std::size_t q = from; q < to; ++q) {
           std::string_view v = toks[q].view(ctx.text);
-          if (v == ";" || (v == "," && q + 1 < to && ascii_lower(toks[q + 1].view(ctx.text)) == "and")) return true;
+          if (v == ";" || (v == "," && q + 1 < to && (ascii_lower(toks[q + 1].view(ctx.text)) == "and" ||
+                                      ascii_lower(toks[q + 1].view(ctx.text)) == "but"))) return true;
         }
         return false;
       };
@@ -633,8 +636,9 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       std::size_t tail_from = te;
       {
         // "held an election held on ...": the label already says it.
-        std::string last_label_word = def.label.substr(def.label.rfind(' ') + 1);
-        if (te < e && ascii_lower(toks[te].view(ctx.text)) == last_label_word) tail_from = te + 1;
+        std::string first_tail = te < e ? ascii_lower(toks[te].view(ctx.text)) : "";
+        std::string padded = " " + def.label + " ";
+        if (!first_tail.empty() && padded.find(" " + first_tail + " ") != std::string::npos) tail_from = te + 1;
       }
       // The words after the trigger, as written, up to a clause boundary: "Nissan's chief executive",
       // "to pay more than $2.5 billion". Dates are left out (the timeline shows them).

@@ -244,6 +244,137 @@ TEST_CASE("light coreference: 'the two companies' and 'he' stand for the entitie
   CHECK(entity(x, "Acme")->mentions.size() == 2);
 }
 
+namespace {
+const Event* first_of(const Extraction& x, const std::string& type) {
+  for (const auto& e : x.events)
+    if (e.type == type) return &e;
+  return nullptr;
+}
+std::size_t count_of(const Extraction& x, const std::string& type) {
+  std::size_t n = 0;
+  for (const auto& e : x.events) n += e.type == type;
+  return n;
+}
+}  // namespace
+
+TEST_CASE("issue 5: a noun after 'after' refers to an event told before and orders its clause") {
+  auto x = run("Globex Inc. bought Initech LLC on 3 May 2021. Jane Holloway resigned from Globex after the "
+               "acquisition.");
+  CHECK(count_of(x, "acquisition") == 1);
+  const Event* acq = first_of(x, "acquisition");
+  const Event* res = first_of(x, "resignation");
+  REQUIRE(acq);
+  REQUIRE(res);
+  REQUIRE(res->order.size() == 1);
+  CHECK(res->order[0].relation == "after");
+  CHECK(res->order[0].event == acq->id);
+  CHECK(res->order[0].cue == "after the acquisition");
+}
+
+TEST_CASE("issue 5: 'A, weeks after B' orders A after B and B does not take A's date") {
+  auto x = run("Acme Corp. sold its chip unit to Globex Inc. in June 2020, three weeks after Initech LLC sued Acme.");
+  const Event* sale = first_of(x, "sale");
+  const Event* suit = first_of(x, "lawsuit");
+  REQUIRE(sale);
+  REQUIRE(suit);
+  REQUIRE(sale->date);
+  CHECK(*sale->date == "2020-06");
+  CHECK_FALSE(suit->date);
+  REQUIRE(sale->order.size() == 1);
+  CHECK(sale->order[0].relation == "after");
+  CHECK(sale->order[0].event == suit->id);
+}
+
+TEST_CASE("issue 5: 'before the vote' gives a before constraint; 'over the spill' is only a reference") {
+  auto x = run("Initech LLC settled with Ruritania over the oil spill on 2 March 2019. Jane Holloway quit Initech "
+               "on 4 April 2019. Globex Inc. fired Jane Holloway on 4 April 2019 before the resignation.");
+  CHECK(count_of(x, "accident") == 0);
+  const Event* fired = first_of(x, "dismissal");
+  REQUIRE(fired);
+  REQUIRE(fired->order.size() == 1);
+  CHECK(fired->order[0].relation == "before");
+  CHECK(fired->order[0].event == first_of(x, "resignation")->id);
+}
+
+TEST_CASE("issue 5: the same event told twice is one event with both tellings as evidence") {
+  auto x = run("Globex Inc. acquired Initech LLC in 2022. Analysts cheered. Globex Inc. acquired Initech LLC on "
+               "4 April 2022, paying $2 billion.");
+  REQUIRE(count_of(x, "acquisition") == 1);
+  const Event* acq = first_of(x, "acquisition");
+  REQUIRE(acq->date);
+  CHECK(*acq->date == "2022-04-04");          // the narrower date wins
+  CHECK(acq->sentence == 2);
+  REQUIRE(acq->evidence.size() == 1);
+  CHECK(acq->evidence[0].sentence == 0);
+  REQUIRE(acq->amount);
+  CHECK(*acq->amount == "$2 billion");
+}
+
+TEST_CASE("issue 5: 'days later' carries the date of the sentence before (anaphoric)") {
+  auto x = run("Acme Corp. fired its auditor on 2 March 2021. Globex Inc. sued Acme days later.");
+  const Event* suit = first_of(x, "lawsuit");
+  REQUIRE(suit);
+  REQUIRE(suit->date);
+  CHECK(*suit->date == "2021-03-02");
+  CHECK(suit->date_source == "anaphoric");
+}
+
+TEST_CASE("issue 5: 'The acquisition closed on ...' is the acquisition told before, with its own date") {
+  auto x = run("Globex Inc. agreed to buy Initech LLC in March 2023. The acquisition closed on 9 June 2023.");
+  REQUIRE(count_of(x, "acquisition") == 2);
+  const Event& closed = x.events[1];
+  REQUIRE(closed.date);
+  CHECK(*closed.date == "2023-06-09");
+  REQUIRE(!closed.participants.empty());
+  CHECK(closed.participants[0].entity == "org:globex");
+  CHECK(closed.summary.rfind("Globex acquired", 0) == 0);
+}
+
+TEST_CASE("issue 5: 'announced that she would resign' is an asserted resignation") {
+  auto x = run("Jane Holloway announced on 2 May 2022 that she would resign. Tom Baker said he might resign.");
+  REQUIRE(count_of(x, "resignation") == 2);
+  CHECK(x.events[0].modality == "asserted");
+  REQUIRE(x.events[0].date);
+  CHECK(*x.events[0].date == "2022-05-02");
+  CHECK(x.events[1].modality == "hypothetical");
+}
+
+TEST_CASE("issue 5: every person of an object list is a patient; 'offered to buy' is hypothetical") {
+  auto x = run("Acme Corp. fired John Smith, finance chief Mary Jones and Peter Brown on 1 June 2020. Globex Inc. "
+               "offered to buy Acme on 3 June 2020.");
+  const Event* fired = first_of(x, "dismissal");
+  REQUIRE(fired);
+  std::size_t patients = 0;
+  for (const auto& p : fired->participants) patients += p.role == "patient";
+  CHECK(patients == 3);
+  const Event* buy = first_of(x, "acquisition");
+  REQUIRE(buy);
+  CHECK(buy->modality == "hypothetical");
+}
+
+TEST_CASE("issue 5: no subject across ', and'; 'the crash' is a noun; the label is not repeated") {
+  auto x = run("Jane Holloway spoke on 1 May 2020, and the new logo replaced the old one. Tom Baker won the "
+               "election held on 5 May 2021. Ruritania grounded the Zephyr jets after the second crash.");
+  CHECK(count_of(x, "appointment") == 0);
+  CHECK(count_of(x, "crash") == 0);
+  const Event* vote = first_of(x, "election");
+  REQUIRE(vote);
+  CHECK(vote->summary.find("election held") == std::string::npos);
+}
+
+TEST_CASE("issue 5: 'it' is the subject of the sentence's earlier event; 'the 45-year-old' the last person") {
+  auto x = run("Globex Inc. signed a deal to buy Initech LLC on 2 May 2020, but it abandoned the deal on 9 May "
+               "2020. Jane Holloway was arrested in May. A court convicted the 45-year-old on 1 June 2021.");
+  const Event* split = first_of(x, "split");
+  REQUIRE(split);
+  REQUIRE(!split->participants.empty());
+  CHECK(split->participants[0].entity == "org:globex");
+  const Event* trial = first_of(x, "trial");
+  REQUIRE(trial);
+  REQUIRE(!trial->participants.empty());
+  CHECK(trial->participants[0].entity == "per:jane-holloway");
+}
+
 TEST_CASE("conjoined subjects are all participants") {
   auto x = run("Globex Inc. and Initech LLC have abandoned their merger talks.", "2024-03-05");
   REQUIRE(!x.events.empty());
