@@ -95,8 +95,8 @@ bool narrower(const std::string& a, const std::string& b) {
   return da && db && da->last_day() - da->first_day() < db->last_day() - db->first_day();
 }
 
-// The same event told twice in one document (same type and modality, a shared participant other
-// than the place, dates that nest) becomes one event: the telling with the best date (text, then
+// The same event told twice in one document (same type and modality, a shared participant in the
+// same role other than the place, dates that nest) becomes one event: the telling with the best date (text, then
 // the narrower interval) gives trigger, date and summary; the others are kept as `evidence`.
 // Then references and in-sentence orders become `order` constraints, and ids are given.
 std::vector<Event> finish(std::vector<Event> evs, const std::vector<Reference>& references,
@@ -105,16 +105,19 @@ std::vector<Event> finish(std::vector<Event> evs, const std::vector<Reference>& 
   std::vector<std::size_t> into(evs.size());
   for (std::size_t i = 0; i < evs.size(); ++i) {
     Event& ev = evs[i];
+    // The latest dated telling that fits, else the latest undated one.
     std::size_t target = kept.size();
-    for (std::size_t j = kept.size(); j-- > 0 && target == kept.size();) {
-      const Event& k = kept[j];
-      if (k.type != ev.type || k.modality != ev.modality || !dates_nest(k.date, ev.date)) continue;
-      // A later telling without a date cannot be checked against a dated one: kept apart.
-      if (!ev.date && k.date) continue;
-      for (const auto& p : ev.participants)
-        for (const auto& q : k.participants)
-          if (p.role != "place" && q.role != "place" && p.entity == q.entity) target = j;
-    }
+    for (int dated_pass = 1; dated_pass >= 0 && target == kept.size(); --dated_pass)
+      for (std::size_t j = kept.size(); j-- > 0 && target == kept.size();) {
+        const Event& k = kept[j];
+        if (k.date.has_value() != (dated_pass == 1)) continue;
+        if (k.type != ev.type || k.modality != ev.modality || !dates_nest(k.date, ev.date)) continue;
+        // A later telling without a date cannot be checked against a dated one: kept apart.
+        if (!ev.date && k.date) continue;
+        for (const auto& p : ev.participants)
+          for (const auto& q : k.participants)
+            if (p.role != "place" && p.role == q.role && p.entity == q.entity) target = j;
+      }
     into[i] = target;
     if (target == kept.size()) {
       kept.push_back(std::move(ev));
@@ -203,6 +206,7 @@ struct EventRules::Impl {
   PhraseTable barriers;    // events/barriers.tsv: after | before | none
   PhraseTable anaphora;    // events/anaphora.tsv: anaphoric
   PhraseTable determiners; // events/determiners.tsv: definite | indefinite
+  PhraseTable stakes;      // events/stakes.tsv: stake | control
   std::vector<Trigger> defs;
 
   // The first money amount within ten tokens after the trigger: "$2.5 billion", "£24 billion".
@@ -270,7 +274,8 @@ Result<EventRules> EventRules::load(const RuleDirs& dirs, std::shared_ptr<const 
   for (auto [file, table] : {std::pair{"en/events/references.tsv", &impl->references},
                               std::pair{"en/events/barriers.tsv", &impl->barriers},
                               std::pair{"en/events/anaphora.tsv", &impl->anaphora},
-                              std::pair{"en/events/determiners.tsv", &impl->determiners}}) {
+                              std::pair{"en/events/determiners.tsv", &impl->determiners},
+                              std::pair{"en/events/stakes.tsv", &impl->stakes}}) {
     auto rows = dirs.read(file);
     if (!rows) return rows.error();
     for (auto& row : parse_tsv(*rows))
@@ -382,6 +387,18 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
 
       Event ev;
       ev.type = def.type;
+      if (ev.type == "acquisition") {
+        // "bought a 36.8% stake in Nissan" is a stake; "a controlling stake" stays an acquisition.
+        bool control = false;
+        for (std::size_t q = te; q < e && q < te + 5; ++q) {
+          if (toks[q].has(kPunct) && toks[q].view(ctx.text) != "%") break;
+          if (is_word(q, im.stakes, "control")) control = true;
+          if (is_word(q, im.stakes, "stake")) {
+            if (!control) ev.type = "stake";
+            break;
+          }
+        }
+      }
       ev.trigger = Mention{toks[t].start, toks[te - 1].end,
                            std::string(ctx.text.substr(toks[t].start, toks[te - 1].end - toks[t].start)), s};
       ev.sentence = s;
@@ -440,6 +457,20 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       auto barrier_between = [&](std::size_t from, std::size_t to) {
         for (std::size_t q = from; q < to; ++q)
           if (in_mention[q] < 0 && is_word(q, im.barriers, nullptr)) return true;
+        return false;
+      };
+      // For dates: "although", "because" always open another time; "after" and "before" only with a
+      // distance ("two months after Son agreed": not the same date; "in October 2016 after Nissan
+      // acquired": the same month).
+      auto date_barrier = [&](std::size_t from, std::size_t to) {
+        for (std::size_t q = from; q < to; ++q) {
+          if (in_mention[q] >= 0) continue;
+          const auto* w = im.barriers.match(ctx.text, toks, q, q + 1, true);
+          if (!w) continue;
+          if (w->value == "none") return true;
+          for (const Timex& x : *ctx.timexes)
+            if (x.type == "DURATION" && x.end <= toks[q].start && x.end + 1 >= toks[q].start) return true;
+        }
         return false;
       };
       std::size_t subject_limit = inside && inside->relative ? inside->begin : t;
@@ -594,7 +625,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         std::size_t xe = xt;
         while (xe < e && toks[xe].start < x.end) ++xe;
         std::size_t g0 = xe <= t ? xe : te, g1 = xe <= t ? t : xt;
-        if (g0 < g1 && barrier_between(g0, g1)) continue;
+        if (g0 < g1 && date_barrier(g0, g1)) continue;
         // Across ", and" only when the trigger's own clause has no date ("resigned the same day, and
         // Ray was appointed to replace him").
         const bool other_clause = g0 < g1 && clause_break(g0, g1);
@@ -671,7 +702,16 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       // story: it is left out rather than shown as an anonymous mark.
       // Except "The acquisition closed on October 27": a definite noun with nobody named is the
       // event of its type told before, now told again (usually with its date).
-      if (ev.participants.empty() && pos == "noun" && t > b && is_word(t - 1, im.determiners, "definite")) {
+      // Its date must follow it closely ("The deal follows months of talks that began last year" is no
+      // new telling).
+      auto date_close = [&]() {
+        if (!best || best->start < ev.trigger.end) return false;
+        std::size_t n = 0;
+        for (std::size_t q = te; q < e && toks[q].start < best->start; ++q) ++n;
+        return n <= 4;
+      };
+      if (ev.participants.empty() && pos == "noun" && t > b && is_word(t - 1, im.determiners, "definite") &&
+          date_close()) {
         for (std::size_t i = first_here; i-- > 0;) {
           if (out[i].type != def.type) continue;
           std::string agents, patients;

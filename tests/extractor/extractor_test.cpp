@@ -375,6 +375,26 @@ TEST_CASE("issue 5: 'it' is the subject of the sentence's earlier event; 'the 45
   CHECK(trial->participants[0].entity == "per:jane-holloway");
 }
 
+TEST_CASE("issue 5: a bought stake is a stake unless controlling; 'when' and a bare 'after' keep the date") {
+  auto x = run("The venture began in May 2001, when Globex Inc. bought a 20% stake in Initech LLC. Initech LLC "
+               "joined the index in June 2004 after Acme Corp. acquired a controlling 60% stake in Initech LLC.");
+  const Event* stake = first_of(x, "stake");
+  REQUIRE(stake);
+  REQUIRE(stake->date);
+  CHECK(*stake->date == "2001-05");
+  const Event* acq = first_of(x, "acquisition");
+  REQUIRE(acq);
+  REQUIRE(acq->date);
+  CHECK(*acq->date == "2004-06");
+}
+
+TEST_CASE("issue 5: 'under the agreement' is a reference; tellings with a participant in other roles stay apart") {
+  auto x = run("Under the agreement, Globex Inc. will pay $5 million on 2 May 2020. Tom Baker replaces Jane "
+               "Holloway. Jane Holloway became chairman of Globex on 1 March 2019.");
+  CHECK(count_of(x, "agreement") == 0);
+  CHECK(count_of(x, "appointment") == 2);   // Baker's and Holloway's appointments are not one
+}
+
 TEST_CASE("conjoined subjects are all participants") {
   auto x = run("Globex Inc. and Initech LLC have abandoned their merger talks.", "2024-03-05");
   REQUIRE(!x.events.empty());
