@@ -387,6 +387,17 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
 
       Event ev;
       ev.type = def.type;
+      if (def.type == "launch") {
+        // "launched a major restructuring effort": the launch of an event is that event.
+        for (std::size_t q = te; q < e && q < te + 4; ++q) {
+          if (toks[q].has(kPunct) || in_mention[q] >= 0) break;
+          const auto* inner = im.triggers.match(ctx.text, toks, q, e, true);
+          if (inner && im.defs[std::stoul(inner->value)].pos == "noun") {
+            ev.type = im.defs[std::stoul(inner->value)].type;
+            break;
+          }
+        }
+      }
       if (ev.type == "acquisition") {
         // "bought a 36.8% stake in Nissan" is a stake; "a controlling stake" stays an acquisition.
         bool control = false;
@@ -550,14 +561,17 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         mi = mi - 1;
       }
       auto names = [&](int last) {
-        std::string out;
         std::vector<int> all(conjuncts.rbegin(), conjuncts.rend());
         all.push_back(last);
-        for (std::size_t q = 0; q < all.size(); ++q) {
-          const std::string& n = ents[mentions[all[q]].entity].name;
-          if (out.find(n) != std::string::npos) continue;
-          if (!out.empty()) out += q + 1 == all.size() ? " and " : ", ";
-          out += n;
+        std::vector<std::string> unique;   // "Nissan and Renault", not "Nissan, Renault" (a name and its reference)
+        for (int mi : all) {
+          const std::string& n = ents[mentions[mi].entity].name;
+          if (std::find(unique.begin(), unique.end(), n) == unique.end()) unique.push_back(n);
+        }
+        std::string out;
+        for (std::size_t q = 0; q < unique.size(); ++q) {
+          if (q > 0) out += q + 1 == unique.size() ? " and " : ", ";
+          out += unique[q];
         }
         return out;
       };

@@ -395,11 +395,26 @@ TEST_CASE("issue 5: 'under the agreement' is a reference; tellings with a partic
   CHECK(count_of(x, "appointment") == 2);   // Baker's and Holloway's appointments are not one
 }
 
+TEST_CASE("issue 5: 'launched a restructuring' is a restructuring; the departure of a chief is a resignation") {
+  auto x = run("Globex Inc. launched a broad restructuring plan in 2015. Shares fell after the departure of Jane "
+               "Holloway in March 2016.");
+  CHECK(count_of(x, "launch") == 0);
+  CHECK(count_of(x, "restructuring") == 1);
+  CHECK(count_of(x, "resignation") == 0);   // "after the departure": a reference, not a telling
+  auto y = run("The departure of Jane Holloway in March 2016 surprised investors.");
+  const Event* dep = first_of(y, "resignation");
+  REQUIRE(dep);
+  CHECK(dep->participants[0].entity == "per:jane-holloway");
+}
+
 TEST_CASE("conjoined subjects are all participants") {
   auto x = run("Globex Inc. and Initech LLC have abandoned their merger talks.", "2024-03-05");
   REQUIRE(!x.events.empty());
   CHECK(x.events[0].participants.size() == 2);
   CHECK(x.events[0].summary.rfind("Globex and Initech abandoned", 0) == 0);
+  auto y = run("Acme Corp. and Globex Inc. have abandoned their joint venture.", "2024-03-05");
+  REQUIRE(!y.events.empty());
+  CHECK(y.events[0].summary.rfind("Acme and Globex abandoned", 0) == 0);
 }
 
 }  // TEST_SUITE
