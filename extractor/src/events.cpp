@@ -595,6 +595,21 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
           break;
         }
       }
+      // "the departure of former CEO Carlos Ghosn": after a noun, the person of the "of" phrase is
+      // the one it happened to, told as the subject.
+      bool of_subject = false;
+      if (pos == "noun" && te < e && ascii_lower(toks[te].view(ctx.text)) == "of") {
+        for (std::size_t mi = 0; mi < mentions.size(); ++mi)
+          if (mentions[mi].sentence == s && mentions[mi].tok_begin > te && mentions[mi].tok_begin <= te + 6 &&
+              ents[mentions[mi].entity].type == "PER") {
+            before = static_cast<int>(mi);
+            after = -1;
+            more_objects.clear();
+            conjuncts.clear();
+            of_subject = true;
+            break;
+          }
+      }
       // "convicted the 32-year-old": an age stands for the last person named.
       if (after < 0 && te + 1 < e && ascii_lower(toks[te].view(ctx.text)) == "the" &&
           toks[te + 1].view(ctx.text).ends_with("-year-old")) {
@@ -678,7 +693,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         summary += w;
       };
       append(def.label);
-      std::size_t tail_from = te;
+      std::size_t tail_from = of_subject ? e : te;
       {
         // "held an election held on ...": the label already says it.
         std::string first_tail = te < e ? ascii_lower(toks[te].view(ctx.text)) : "";

@@ -405,6 +405,8 @@ TEST_CASE("issue 5: 'launched a restructuring' is a restructuring; the departure
   const Event* dep = first_of(y, "resignation");
   REQUIRE(dep);
   CHECK(dep->participants[0].entity == "per:jane-holloway");
+  CHECK(dep->participants[0].role == "agent");
+  CHECK(dep->summary.rfind("Jane Holloway resigned", 0) == 0);
 }
 
 TEST_CASE("conjoined subjects are all participants") {
