@@ -739,6 +739,16 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         for (std::size_t q = te; q < e && toks[q].start < best->start; ++q) ++n;
         return n <= 4;
       };
+      // "the explosion was caused by ...", "The deal follows months of talks": "the" + a noun of a type
+      // already told, with no date of its own right after it, is that event again, not a new one.
+      if (pos == "noun" && t > b && ascii_lower(toks[t - 1].view(ctx.text)) == "the" && !date_close()) {
+        bool told = false;
+        for (std::size_t i = 0; i < first_here; ++i) told = told || out[i].type == ev.type;
+        if (told) {
+          t = te - 1;
+          continue;
+        }
+      }
       if (ev.participants.empty() && pos == "noun" && t > b && is_word(t - 1, im.determiners, "definite") &&
           date_close()) {
         for (std::size_t i = first_here; i-- > 0;) {

@@ -409,6 +409,16 @@ TEST_CASE("issue 5: 'launched a restructuring' is a restructuring; the departure
   CHECK(dep->summary.rfind("Jane Holloway resigned", 0) == 0);
 }
 
+TEST_CASE("issue 5: 'the explosion' of a type already told, with no date of its own, is no new event") {
+  auto x = run("An explosion hit the Globex Inc. refinery on 3 May 2012. A report published in June 2013 found "
+               "that the explosion was caused by failures at Globex Inc.");
+  CHECK(count_of(x, "accident") == 1);
+  const Event* boom = first_of(x, "accident");
+  REQUIRE(boom);
+  REQUIRE(boom->date);
+  CHECK(*boom->date == "2012-05-03");
+}
+
 TEST_CASE("conjoined subjects are all participants") {
   auto x = run("Globex Inc. and Initech LLC have abandoned their merger talks.", "2024-03-05");
   REQUIRE(!x.events.empty());
