@@ -31,6 +31,7 @@ std::vector<std::string> split(const std::string& s, char sep) {
 struct Aside {
   std::size_t begin = 0, end = 0;   // tokens
   bool relative = false;            // who / which / whose / where
+  bool name = false;                // ", Kwasi Kwarteng," after a noun: names the noun (an object may sit in it)
 };
 
 std::vector<Aside> find_asides(const DocContext& ctx, std::size_t b, std::size_t e) {
@@ -50,6 +51,16 @@ std::vector<Aside> find_asides(const DocContext& ctx, std::size_t b, std::size_t
       continue;
     }
     if (v != ",") continue;
+    // "her chancellor, Kwasi Kwarteng, on ...": a name set off by commas after a lower-case noun.
+    if (k > b && toks[k - 1].has(kWord) && !toks[k - 1].has(kCap) && toks[k + 1].has(kCap)) {
+      std::size_t q = k + 1;
+      while (q < e && q < k + 6 && toks[q].has(kCap)) ++q;
+      if (q < e && q > k + 1 && toks[q].view(ctx.text) == ",") {
+        out.push_back({k, q + 1, false, true});
+        k = q - 1;
+        continue;
+      }
+    }
     std::string next = ascii_lower(toks[k + 1].view(ctx.text));
     bool rel = std::find(relative.begin(), relative.end(), next) != relative.end();
     bool app = std::find(openers.begin(), openers.end(), next) != openers.end();
@@ -421,6 +432,9 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         std::size_t q = t - back;
         if (toks[q].has(kPunct) && ctx.text.substr(toks[q].start, 1) != "'") break;
         if (in_mention[q] >= 0) break;
+        bool in_timex = false;   // "on 4 May 2021 and replaced": the month is no modal
+        for (const Timex& x : *ctx.timexes) in_timex = in_timex || (toks[q].start >= x.start && toks[q].end <= x.end);
+        if (in_timex) continue;
         const auto* mm = im.modality.match(ctx.text, toks, q, t, true);
         if (!mm) continue;
         const std::string& v = mm->value;
@@ -485,9 +499,9 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         return false;
       };
       std::size_t subject_limit = inside && inside->relative ? inside->begin : t;
-      auto in_aside = [&](const MentionSpan& ms) {
+      auto in_aside = [&](const MentionSpan& ms, bool object = false) {
         for (const Aside& a : asides)
-          if (ms.tok_begin >= a.begin && ms.tok_begin < a.end && &a != inside) return true;
+          if (ms.tok_begin >= a.begin && ms.tok_begin < a.end && &a != inside && !(object && a.name)) return true;
         return false;
       };
       for (std::size_t mi = 0; mi < mentions.size(); ++mi) {
@@ -505,7 +519,8 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
           // "Musk announced it, and the new logo replaced the bird": not across ", and" or ";".
           if (subject_break(ms.tok_end, subject_limit)) continue;
           if (!in_aside(ms) || (inside && inside->relative)) before = static_cast<int>(mi);
-        } else if (ms.start >= ev.trigger.end && after < 0 && !(in_aside(ms) && !inside) &&
+        } else if (ms.start >= ev.trigger.end && after < 0 && !(in_aside(ms, true) && !inside) &&
+                   !(before >= 0 && mentions[before].entity == ms.entity) &&   // "fired her deputy": not the subject
                    !clause_break(te, ms.tok_begin) && !barrier_between(te, ms.tok_begin)) {
           after = static_cast<int>(mi);
           if (ms.tok_begin > 0 && ascii_lower(toks[ms.tok_begin - 1].view(ctx.text)) == "by") by_agent = mi;
@@ -517,6 +532,16 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
           if (mentions[mi].sentence == s && mentions[mi].tok_end <= inside->begin &&
               ents[mentions[mi].entity].type != "LOC")
             before = static_cast<int>(mi);
+      }
+      // "replaced him with Hunt", "merged with Globex": the name after "with" in the clause takes part.
+      int with_object = -1;
+      for (std::size_t mi = 0; mi < mentions.size(); ++mi) {
+        const MentionSpan& ms = mentions[mi];
+        if (ms.sentence != s || ms.tok_begin <= te || ms.tok_begin > te + 5 || ms.tok_begin == 0) continue;
+        if (ents[ms.entity].type == "LOC" || ascii_lower(toks[ms.tok_begin - 1].view(ctx.text)) != "with") continue;
+        if (clause_break(te, ms.tok_begin) || barrier_between(te, ms.tok_begin)) continue;
+        with_object = static_cast<int>(mi);
+        break;
       }
       // "fired Parag Agrawal, chief financial officer Ned Segal and Vijaya Gadde": every object of a list.
       std::vector<int> more_objects;
@@ -628,6 +653,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         add(before, "agent");
         add(after, "patient");
         for (int mi : more_objects) add(mi, "patient");
+        add(with_object, "patient");
         if (before >= 0) subject = names(before);
         if (after >= 0) object = ents[mentions[after].entity].name;
       }

@@ -419,6 +419,23 @@ TEST_CASE("issue 5: 'the explosion' of a type already told, with no date of its 
   CHECK(*boom->date == "2012-05-03");
 }
 
+TEST_CASE("issue 5: a name in commas after a noun is no subject; 'replaced him with X' makes X take part") {
+  auto x = run("Jane Holloway fired her deputy, Tom Baker, on 4 May 2021 and replaced him with Peter Brown.");
+  const Event* fired = first_of(x, "dismissal");
+  REQUIRE(fired);
+  REQUIRE(fired->participants.size() >= 2);
+  CHECK(fired->participants[0].entity == "per:jane-holloway");
+  CHECK(fired->participants[1].entity == "per:tom-baker");
+  const Event* repl = first_of(x, "appointment");
+  REQUIRE(repl);
+  REQUIRE(!repl->participants.empty());
+  CHECK(repl->participants[0].entity == "per:jane-holloway");
+  CHECK(repl->modality == "asserted");   // "4 May 2021 and replaced": May is a month
+  bool brown = false;
+  for (const auto& p : repl->participants) brown = brown || p.entity == "per:peter-brown";
+  CHECK(brown);
+}
+
 TEST_CASE("conjoined subjects are all participants") {
   auto x = run("Globex Inc. and Initech LLC have abandoned their merger talks.", "2024-03-05");
   REQUIRE(!x.events.empty());
