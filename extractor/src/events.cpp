@@ -239,9 +239,14 @@ struct EventRules::Impl {
     return std::nullopt;
   }
 
-  bool class_near(const DocContext& ctx, std::size_t k, std::size_t end, const std::string& cls) const {
+  // A word of class `cls` within six tokens after k, names not counted ("named Jean-Dominique Senard,
+  // at the time chief executive").
+  bool class_near(const DocContext& ctx, std::size_t k, std::size_t end, const std::string& cls,
+                  const std::vector<int>& in_mention) const {
     const auto& toks = *ctx.tokens;
-    for (std::size_t q = k; q < end && q < k + 6; ++q) {
+    for (std::size_t q = k, n = 0; q < end && n < 6; ++q) {
+      if (q < in_mention.size() && in_mention[q] >= 0) continue;
+      ++n;
       for (const PhraseTable* table : {&lex->person_cues, &words}) {
         const auto* e = table->match(ctx.text, toks, q, end, true);
         if (e && e->value == cls) return true;
@@ -353,7 +358,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       if (toks[t].has(kCap) && t != b) continue;
       const Trigger& def = im.defs[std::stoul(m->value)];
       std::size_t te = t + m->tokens.size();
-      if (!def.requires_class.empty() && !im.class_near(ctx, te, e, def.requires_class)) continue;
+      if (!def.requires_class.empty() && !im.class_near(ctx, te, e, def.requires_class, in_mention)) continue;
       const Aside* inside = nullptr;
       for (const Aside& a : asides)
         if (t >= a.begin && t < a.end) inside = &a;

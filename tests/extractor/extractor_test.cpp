@@ -436,6 +436,15 @@ TEST_CASE("issue 5: a name in commas after a noun is no subject; 'replaced him w
   CHECK(brown);
 }
 
+TEST_CASE("issue 5: a long name does not hide the role that 'named' requires") {
+  auto x = run("Globex Inc. named Jean-Baptiste Marie Holloway, then head of sales at Initech LLC, as its chief "
+               "executive on 2 June 2022.");
+  const Event* named = first_of(x, "appointment");
+  REQUIRE(named);
+  REQUIRE(named->date);
+  CHECK(*named->date == "2022-06-02");
+}
+
 TEST_CASE("conjoined subjects are all participants") {
   auto x = run("Globex Inc. and Initech LLC have abandoned their merger talks.", "2024-03-05");
   REQUIRE(!x.events.empty());
