@@ -1,5 +1,7 @@
 #include <algorithm>
+#include <functional>
 #include <map>
+#include <set>
 #include <sstream>
 #include <tuple>
 
@@ -114,24 +116,37 @@ std::vector<Event> finish(std::vector<Event> evs, const std::vector<Reference>& 
                           const std::vector<Order>& orders) {
   std::vector<Event> kept;
   std::vector<std::size_t> into(evs.size());
+  // (type, modality, role, entity) -> kept events with that participant, in order (linear look-up).
+  std::map<std::tuple<std::string, std::string, std::string, std::string>, std::vector<std::size_t>> index;
+  auto index_event = [&](std::size_t j) {
+    for (const auto& p : kept[j].participants) {
+      if (p.role == "place") continue;
+      auto& v = index[{kept[j].type, kept[j].modality, p.role, p.entity}];
+      if (v.empty() || v.back() != j) v.push_back(j);
+    }
+  };
   for (std::size_t i = 0; i < evs.size(); ++i) {
     Event& ev = evs[i];
     // The latest dated telling that fits, else the latest undated one.
+    std::set<std::size_t> candidates;
+    for (const auto& p : ev.participants) {
+      if (p.role == "place") continue;
+      auto it = index.find({ev.type, ev.modality, p.role, p.entity});
+      if (it != index.end()) candidates.insert(it->second.begin(), it->second.end());
+    }
     std::size_t target = kept.size();
     for (int dated_pass = 1; dated_pass >= 0 && target == kept.size(); --dated_pass)
-      for (std::size_t j = kept.size(); j-- > 0 && target == kept.size();) {
-        const Event& k = kept[j];
-        if (k.date.has_value() != (dated_pass == 1)) continue;
-        if (k.type != ev.type || k.modality != ev.modality || !dates_nest(k.date, ev.date)) continue;
+      for (auto it = candidates.rbegin(); it != candidates.rend() && target == kept.size(); ++it) {
+        const Event& k = kept[*it];
+        if (k.date.has_value() != (dated_pass == 1) || !dates_nest(k.date, ev.date)) continue;
         // A later telling without a date cannot be checked against a dated one: kept apart.
         if (!ev.date && k.date) continue;
-        for (const auto& p : ev.participants)
-          for (const auto& q : k.participants)
-            if (p.role != "place" && p.role == q.role && p.entity == q.entity) target = j;
+        target = *it;
       }
     into[i] = target;
     if (target == kept.size()) {
       kept.push_back(std::move(ev));
+      index_event(target);
       continue;
     }
     Event& k = kept[target];
@@ -140,6 +155,7 @@ std::vector<Event> finish(std::vector<Event> evs, const std::vector<Reference>& 
       for (const auto& q : k.participants) have = have || q.entity == p.entity;
       if (!have) k.participants.push_back(p);
     }
+    index_event(target);
     if (!k.amount) k.amount = ev.amount;
     bool better = ev.date && (!k.date || source_rank(ev.date_source) > source_rank(k.date_source) ||
                               (source_rank(ev.date_source) == source_rank(k.date_source) && narrower(*ev.date, *k.date)));
@@ -171,14 +187,18 @@ std::vector<Event> finish(std::vector<Event> evs, const std::vector<Reference>& 
       if (o.event == id_of(to) && o.relation == relation) return;
     kept[from].order.push_back({relation, id_of(to), cue});
   };
+  std::map<std::string, std::vector<std::size_t>> by_type;
+  for (std::size_t j = 0; j < kept.size(); ++j) by_type[kept[j].type].push_back(j);
   for (const Reference& r : references) {
     if (r.relation != "after" && r.relation != "before") continue;
     std::size_t gov = into[r.event];
     // The event referred to: the latest of its type told before the reference, else the first after.
     std::size_t best = kept.size(), after_ref = kept.size();
     std::size_t best_start = 0;
-    for (std::size_t j = 0; j < kept.size(); ++j) {
-      if (j == gov || kept[j].type != r.type) continue;
+    auto same_type = by_type.find(r.type);
+    if (same_type == by_type.end()) continue;
+    for (std::size_t j : same_type->second) {
+      if (j == gov) continue;
       std::vector<std::size_t> starts{kept[j].trigger.start};
       for (const auto& m : kept[j].evidence) starts.push_back(m.start);
       for (std::size_t st : starts) {
@@ -239,14 +259,13 @@ struct EventRules::Impl {
     return std::nullopt;
   }
 
-  // A word of class `cls` within six tokens after k, names not counted ("named Jean-Dominique Senard,
-  // at the time chief executive").
+  // A word of class `cls` within six tokens after k, names looked into but not counted ("named
+  // Jean-Dominique Senard, at the time chief executive"; "joined the Baltic Carriers Alliance").
   bool class_near(const DocContext& ctx, std::size_t k, std::size_t end, const std::string& cls,
                   const std::vector<int>& in_mention) const {
     const auto& toks = *ctx.tokens;
     for (std::size_t q = k, n = 0; q < end && n < 6; ++q) {
-      if (q < in_mention.size() && in_mention[q] >= 0) continue;
-      ++n;
+      if (q >= in_mention.size() || in_mention[q] < 0) ++n;   // a name's words are looked at, not counted
       for (const PhraseTable* table : {&lex->person_cues, &words}) {
         const auto* e = table->match(ctx.text, toks, q, end, true);
         if (e && e->value == cls) return true;
@@ -326,6 +345,12 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
   std::vector<Reference> references;
   std::vector<Order> orders;
   std::optional<std::string> last_date;   // the last anchored date of the sentences read so far
+  std::map<std::string, std::size_t> last_of_type;   // type -> index in `out` of its last event in earlier sentences
+  // Timexes by sentence: every look-up below stays inside one sentence (linear in the document).
+  std::vector<std::vector<std::reference_wrapper<const Timex>>> sentence_timexes(
+      toks.empty() ? 0 : toks.back().sentence + 1);
+  for (const Timex& x : *ctx.timexes)
+    if (x.sentence < sentence_timexes.size()) sentence_timexes[x.sentence].push_back(std::cref(x));
   auto is_word = [&](std::size_t q, const PhraseTable& table, const char* value) {
     const auto* m = table.match(ctx.text, toks, q, q + 1, true);
     return m && (value == nullptr || m->value == value);
@@ -346,7 +371,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
     };
     std::vector<PendingRef> pending;
     bool sentence_dated = false, anaphoric_cue = false;
-    for (const Timex& x : *ctx.timexes)
+    for (const Timex& x : sentence_timexes[s])
       if (x.sentence == s && (x.type == "DATE" || x.type == "TIME") && parse_timex_value(x.value)) sentence_dated = true;
     for (std::size_t q = b; q < e && !anaphoric_cue; ++q)
       anaphoric_cue = im.anaphora.match(ctx.text, toks, q, e, true) != nullptr;
@@ -438,7 +463,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         if (toks[q].has(kPunct) && ctx.text.substr(toks[q].start, 1) != "'") break;
         if (in_mention[q] >= 0) break;
         bool in_timex = false;   // "on 4 May 2021 and replaced": the month is no modal
-        for (const Timex& x : *ctx.timexes) in_timex = in_timex || (toks[q].start >= x.start && toks[q].end <= x.end);
+        for (const Timex& x : sentence_timexes[s]) in_timex = in_timex || (toks[q].start >= x.start && toks[q].end <= x.end);
         if (in_timex) continue;
         const auto* mm = im.modality.match(ctx.text, toks, q, t, true);
         if (!mm) continue;
@@ -498,7 +523,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
           const auto* w = im.barriers.match(ctx.text, toks, q, q + 1, true);
           if (!w) continue;
           if (w->value == "none") return true;
-          for (const Timex& x : *ctx.timexes)
+          for (const Timex& x : sentence_timexes[s])
             if (x.type == "DURATION" && x.end <= toks[q].start && x.end + 1 >= toks[q].start) return true;
         }
         return false;
@@ -666,7 +691,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       // Date: the nearest anchored date in the sentence, else the article date for present reports.
       const Timex* best = nullptr;
       std::size_t best_dist = 0;
-      for (const Timex& x : *ctx.timexes) {
+      for (const Timex& x : sentence_timexes[s]) {
         if (x.sentence != s || (x.type != "DATE" && x.type != "TIME")) continue;
         if (!parse_timex_value(x.value)) continue;
         // A date inside another aside or relative clause belongs to it ("who had led the company
@@ -743,7 +768,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         bool is_stop = std::find(stops.begin(), stops.end(), lw) != stops.end() && !(lw == "as" && q == te + 1);
         if (is_stop && in_mention[q] < 0) break;
         bool in_timex = false;
-        for (const Timex& x : *ctx.timexes)
+        for (const Timex& x : sentence_timexes[s])
           if (x.sentence == s && toks[q].start < x.end && x.start < toks[q].end) in_timex = true;
         if (in_timex) break;
         tail_end = q + 1;
@@ -773,17 +798,15 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       // "the explosion was caused by ...", "The deal follows months of talks": "the" + a noun of a type
       // already told, with no date of its own right after it, is that event again, not a new one.
       if (pos == "noun" && t > b && ascii_lower(toks[t - 1].view(ctx.text)) == "the" && !date_close()) {
-        bool told = false;
-        for (std::size_t i = 0; i < first_here; ++i) told = told || out[i].type == ev.type;
-        if (told) {
+        if (last_of_type.count(ev.type)) {
           t = te - 1;
           continue;
         }
       }
       if (ev.participants.empty() && pos == "noun" && t > b && is_word(t - 1, im.determiners, "definite") &&
           date_close()) {
-        for (std::size_t i = first_here; i-- > 0;) {
-          if (out[i].type != def.type) continue;
+        if (auto it = last_of_type.find(def.type); it != last_of_type.end()) {
+          const std::size_t i = it->second;
           std::string agents, patients;
           for (const auto& p : out[i].participants) {
             if (p.role == "place") continue;
@@ -793,7 +816,6 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
               if (en.id == p.entity) list += (list.empty() ? "" : " and ") + en.name;
           }
           ev.summary = agents + (agents.empty() ? "" : " ") + def.label + (patients.empty() ? "" : " " + patients);
-          break;
         }
       }
       if (ev.participants.empty()) {
@@ -858,16 +880,17 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         bool nominal = false;   // "after the takeover" is a reference, handled above
         for (const PendingRef& r : pending) nominal = nominal || (r.tok > q && r.tok < c);
         bool timex = false;      // "since 2013"
-        for (const Timex& x : *ctx.timexes) timex = timex || (x.start >= toks[q].end && x.start <= toks[q].end + 1);
+        for (const Timex& x : sentence_timexes[s]) timex = timex || (x.start >= toks[q].end && x.start <= toks[q].end + 1);
         if (nominal || timex) break;
         orders.push_back({i, i + 1, w->value,
                           std::string(ctx.text.substr(toks[q].start, toks[q].end - toks[q].start))});
         break;
       }
     }
-    for (const Timex& x : *ctx.timexes)
+    for (const Timex& x : sentence_timexes[s])
       if (x.sentence == s && x.type == "DATE" && parse_timex_value(x.value))
         last_date = parse_timex_value(x.value)->iso();
+    for (std::size_t i = first_here; i < out.size(); ++i) last_of_type[out[i].type] = i;
     k = e;
   }
   return finish(std::move(out), references, orders);
