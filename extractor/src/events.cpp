@@ -298,10 +298,12 @@ Result<EventRules> EventRules::load(const RuleDirs& dirs, std::shared_ptr<const 
   if (!mod) return mod.error();
   for (auto& row : parse_tsv(*mod))
     if (row.size() >= 2) impl->modality.add(row[0], row[1], "", lex->text);
-  auto words = dirs.read("en/relations/words.tsv");
-  if (!words) return words.error();
-  for (auto& row : parse_tsv(*words))
-    if (row.size() >= 2) impl->words.add(row[0], row[1], "", lex->text);
+  for (const char* file : {"en/relations/words.tsv", "en/events/words.tsv"}) {
+    auto words = dirs.read(file);
+    if (!words) return words.error();
+    for (auto& row : parse_tsv(*words))
+      if (row.size() >= 2) impl->words.add(row[0], row[1], "", lex->text);
+  }
   auto amounts = dirs.read("en/events/amounts.tsv");
   if (!amounts) return amounts.error();
   for (auto& row : parse_tsv(*amounts))

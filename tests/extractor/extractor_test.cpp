@@ -445,6 +445,14 @@ TEST_CASE("issue 5: a long name does not hide the role that 'named' requires") {
   CHECK(*named->date == "2022-06-02");
 }
 
+TEST_CASE("issue 5: 'cleared the jets to return to service' is an approval") {
+  auto x = run("The Ruritanian Aviation Authority cleared the Zephyr jets to return to service on 3 March 2021.");
+  const Event* ok = first_of(x, "approval");
+  REQUIRE(ok);
+  REQUIRE(ok->date);
+  CHECK(*ok->date == "2021-03-03");
+}
+
 TEST_CASE("conjoined subjects are all participants") {
   auto x = run("Globex Inc. and Initech LLC have abandoned their merger talks.", "2024-03-05");
   REQUIRE(!x.events.empty());
