@@ -407,7 +407,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
           std::size_t q = t - back;
           if (toks[q].has(kPunct) && ctx.text.substr(toks[q].start, 1) != "'") break;
           const auto* r = im.references.match(ctx.text, toks, q, t, true);
-          if (!r) continue;
+          if (!r || r->value == "place") continue;
           relation = r->value;
           from = q;
           break;
@@ -550,6 +550,13 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         if (ms.tok_end <= subject_limit) {
           // "Musk announced it, and the new logo replaced the bird": not across ", and" or ";".
           if (subject_break(ms.tok_end, subject_limit)) continue;
+          // "rose 25% on the Nasdaq, in the largest offering": a name after "on", "at", "from", "into"
+          // is a circumstance, not the subject.
+          if (ms.tok_begin > b) {
+            std::size_t q = ms.tok_begin - 1;
+            if (q > b && ascii_lower(toks[q].view(ctx.text)) == "the") --q;
+            if (is_word(q, im.references, "place")) continue;
+          }
           if (!in_aside(ms) || (inside && inside->relative)) before = static_cast<int>(mi);
         } else if (ms.start >= ev.trigger.end && after < 0 && !(in_aside(ms, true) && !inside) &&
                    !(before >= 0 && mentions[before].entity == ms.entity) &&   // "fired her deputy": not the subject

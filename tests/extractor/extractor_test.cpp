@@ -453,6 +453,15 @@ TEST_CASE("issue 5: 'cleared the jets to return to service' is an approval") {
   CHECK(*ok->date == "2021-03-03");
 }
 
+TEST_CASE("issue 5: a name after 'on' is no subject") {
+  auto x = run("Globex Inc. shares rose 12% on the Nasdaq Exchange on 2 May 2022, in the largest initial public "
+               "offering of the month.");
+  const Event* ipo = first_of(x, "ipo");
+  REQUIRE(ipo);
+  REQUIRE(!ipo->participants.empty());
+  CHECK(ipo->participants[0].entity == "org:globex");
+}
+
 TEST_CASE("conjoined subjects are all participants") {
   auto x = run("Globex Inc. and Initech LLC have abandoned their merger talks.", "2024-03-05");
   REQUIRE(!x.events.empty());
