@@ -88,6 +88,12 @@ Result<extractor::Extraction> parse_extraction(const json& j) {
     ev.summary = get_or<std::string>(jv, "summary", "");
     ev.modality = get_or<std::string>(jv, "modality", "asserted");
     if (jv.contains("amount") && jv["amount"].is_string()) ev.amount = jv["amount"].get<std::string>();
+    for (const auto& m : jv.value("evidence", json::array()))
+      ev.evidence.push_back({get_or<std::size_t>(m, "start", 0), get_or<std::size_t>(m, "end", 0),
+                             get_or<std::string>(m, "text", ""), get_or<std::size_t>(m, "sentence", 0)});
+    for (const auto& o : jv.value("order", json::array()))
+      ev.order.push_back({get_or<std::string>(o, "relation", ""), get_or<std::string>(o, "event", ""),
+                          get_or<std::string>(o, "cue", "")});
     x.events.push_back(std::move(ev));
   }
   for (const auto& jr : j.value("relations", json::array())) {

@@ -1,6 +1,9 @@
 #include <algorithm>
+#include <functional>
 #include <map>
+#include <set>
 #include <sstream>
+#include <tuple>
 
 #include "storyline/extractor/relations.hpp"
 #include "storyline/extractor/timex_value.hpp"
@@ -30,6 +33,7 @@ std::vector<std::string> split(const std::string& s, char sep) {
 struct Aside {
   std::size_t begin = 0, end = 0;   // tokens
   bool relative = false;            // who / which / whose / where
+  bool name = false;                // ", Kwasi Kwarteng," after a noun: names the noun (an object may sit in it)
 };
 
 std::vector<Aside> find_asides(const DocContext& ctx, std::size_t b, std::size_t e) {
@@ -49,6 +53,16 @@ std::vector<Aside> find_asides(const DocContext& ctx, std::size_t b, std::size_t
       continue;
     }
     if (v != ",") continue;
+    // "her chancellor, Kwasi Kwarteng, on ...": a name set off by commas after a lower-case noun.
+    if (k > b && toks[k - 1].has(kWord) && !toks[k - 1].has(kCap) && toks[k + 1].has(kCap)) {
+      std::size_t q = k + 1;
+      while (q < e && q < k + 6 && toks[q].has(kCap)) ++q;
+      if (q < e && q > k + 1 && toks[q].view(ctx.text) == ",") {
+        out.push_back({k, q + 1, false, true});
+        k = q - 1;
+        continue;
+      }
+    }
     std::string next = ascii_lower(toks[k + 1].view(ctx.text));
     bool rel = std::find(relative.begin(), relative.end(), next) != relative.end();
     bool app = std::find(openers.begin(), openers.end(), next) != openers.end();
@@ -63,6 +77,154 @@ std::vector<Aside> find_asides(const DocContext& ctx, std::size_t b, std::size_t
   return out;
 }
 
+// A noun that refers to an event told elsewhere ("after the takeover").
+struct Reference {
+  std::size_t event = 0;      // index of the event of its clause
+  std::size_t start = 0;      // byte offset of the reference
+  std::string relation, type, cue;
+};
+// "A, two months after B" inside one sentence.
+struct Order {
+  std::size_t from = 0, to = 0;   // event indexes
+  std::string relation, cue;
+};
+
+int source_rank(const std::string& source) {
+  return source == "text" ? 3 : source == "anaphoric" ? 2 : source == "document" ? 1 : 0;
+}
+
+// Two dates that may name the same day: equal, one missing, or one inside the other ("2022" and
+// "2022-10-27").
+bool dates_nest(const std::optional<std::string>& a, const std::optional<std::string>& b) {
+  if (!a || !b) return true;
+  auto da = parse_timex_value(*a), db = parse_timex_value(*b);
+  if (!da || !db) return *a == *b;
+  return (da->first_day() >= db->first_day() && da->last_day() <= db->last_day()) ||
+         (db->first_day() >= da->first_day() && db->last_day() <= da->last_day());
+}
+
+bool narrower(const std::string& a, const std::string& b) {
+  auto da = parse_timex_value(a), db = parse_timex_value(b);
+  return da && db && da->last_day() - da->first_day() < db->last_day() - db->first_day();
+}
+
+// The same event told twice in one document (same type and modality, a shared participant in the
+// same role other than the place, dates that nest) becomes one event: the telling with the best date (text, then
+// the narrower interval) gives trigger, date and summary; the others are kept as `evidence`.
+// Then references and in-sentence orders become `order` constraints, and ids are given.
+std::vector<Event> finish(std::vector<Event> evs, const std::vector<Reference>& references,
+                          const std::vector<Order>& orders) {
+  std::vector<Event> kept;
+  std::vector<std::size_t> into(evs.size());
+  // (type, modality, role, entity) -> kept events with that participant, in order (linear look-up).
+  std::map<std::tuple<std::string, std::string, std::string, std::string>, std::vector<std::size_t>> index;
+  auto index_event = [&](std::size_t j) {
+    for (const auto& p : kept[j].participants) {
+      if (p.role == "place") continue;
+      auto& v = index[{kept[j].type, kept[j].modality, p.role, p.entity}];
+      if (v.empty() || v.back() != j) v.push_back(j);
+    }
+  };
+  for (std::size_t i = 0; i < evs.size(); ++i) {
+    Event& ev = evs[i];
+    // The latest dated telling that fits, else the latest undated one.
+    std::set<std::size_t> candidates;
+    for (const auto& p : ev.participants) {
+      if (p.role == "place") continue;
+      auto it = index.find({ev.type, ev.modality, p.role, p.entity});
+      if (it != index.end()) candidates.insert(it->second.begin(), it->second.end());
+    }
+    std::size_t target = kept.size();
+    for (int dated_pass = 1; dated_pass >= 0 && target == kept.size(); --dated_pass)
+      for (auto it = candidates.rbegin(); it != candidates.rend() && target == kept.size(); ++it) {
+        const Event& k = kept[*it];
+        if (k.date.has_value() != (dated_pass == 1) || !dates_nest(k.date, ev.date)) continue;
+        // A later telling without a date cannot be checked against a dated one: kept apart.
+        if (!ev.date && k.date) continue;
+        target = *it;
+      }
+    into[i] = target;
+    if (target == kept.size()) {
+      kept.push_back(std::move(ev));
+      index_event(target);
+      continue;
+    }
+    Event& k = kept[target];
+    for (const auto& p : ev.participants) {
+      bool have = false;
+      for (const auto& q : k.participants) have = have || q.entity == p.entity;
+      if (!have) k.participants.push_back(p);
+    }
+    index_event(target);
+    if (!k.amount) k.amount = ev.amount;
+    bool better = ev.date && (!k.date || source_rank(ev.date_source) > source_rank(k.date_source) ||
+                              (source_rank(ev.date_source) == source_rank(k.date_source) && narrower(*ev.date, *k.date)));
+    if (better) {
+      k.evidence.push_back(k.trigger);
+      k.trigger = ev.trigger;
+      k.sentence = ev.sentence;
+      k.date = ev.date;
+      k.date_source = ev.date_source;
+      k.summary = ev.summary;
+    } else {
+      k.evidence.push_back(ev.trigger);
+    }
+    for (auto& m : ev.evidence) k.evidence.push_back(m);
+    std::sort(k.evidence.begin(), k.evidence.end(),
+              [](const Mention& a, const Mention& b) { return a.start < b.start; });
+  }
+  // Text order of the main telling; ids follow it.
+  std::vector<std::size_t> perm(kept.size());
+  for (std::size_t i = 0; i < perm.size(); ++i) perm[i] = i;
+  std::stable_sort(perm.begin(), perm.end(),
+                   [&](std::size_t a, std::size_t b) { return kept[a].trigger.start < kept[b].trigger.start; });
+  std::vector<std::size_t> rank(kept.size());
+  for (std::size_t i = 0; i < perm.size(); ++i) rank[perm[i]] = i;
+  auto id_of = [&](std::size_t kidx) { return "ev" + std::to_string(rank[kidx] + 1); };
+  auto add_order = [&](std::size_t from, std::size_t to, const std::string& relation, const std::string& cue) {
+    if (from == to) return;
+    for (const auto& o : kept[from].order)
+      if (o.event == id_of(to) && o.relation == relation) return;
+    kept[from].order.push_back({relation, id_of(to), cue});
+  };
+  std::map<std::string, std::vector<std::size_t>> by_type;
+  for (std::size_t j = 0; j < kept.size(); ++j) by_type[kept[j].type].push_back(j);
+  for (const Reference& r : references) {
+    if (r.relation != "after" && r.relation != "before") continue;
+    std::size_t gov = into[r.event];
+    // The event referred to: the latest of its type told before the reference, else the first after.
+    std::size_t best = kept.size(), after_ref = kept.size();
+    std::size_t best_start = 0;
+    auto same_type = by_type.find(r.type);
+    if (same_type == by_type.end()) continue;
+    for (std::size_t j : same_type->second) {
+      if (j == gov) continue;
+      std::vector<std::size_t> starts{kept[j].trigger.start};
+      for (const auto& m : kept[j].evidence) starts.push_back(m.start);
+      for (std::size_t st : starts) {
+        if (st < r.start && (best == kept.size() || st > best_start)) {
+          best = j;
+          best_start = st;
+        }
+        if (st > r.start && (after_ref == kept.size() || rank[j] < rank[after_ref])) after_ref = j;
+      }
+    }
+    if (best == kept.size()) best = after_ref;
+    if (best < kept.size()) add_order(gov, best, r.relation, r.cue);
+  }
+  for (const Order& o : orders) add_order(into[o.from], into[o.to], o.relation, o.cue);
+  std::vector<Event> result;
+  result.reserve(kept.size());
+  for (std::size_t i : perm) result.push_back(std::move(kept[i]));
+  for (std::size_t i = 0; i < result.size(); ++i) {
+    result[i].id = "ev" + std::to_string(i + 1);
+    std::sort(result[i].order.begin(), result[i].order.end(), [](const EventOrder& a, const EventOrder& b) {
+      return std::tie(a.event, a.relation, a.cue) < std::tie(b.event, b.relation, b.cue);
+    });
+  }
+  return result;
+}
+
 }  // namespace
 
 struct EventRules::Impl {
@@ -71,6 +233,11 @@ struct EventRules::Impl {
   PhraseTable modality;    // value: negated | hypothetical | future | present | passive
   PhraseTable words;       // relations/words.tsv classes
   PhraseTable amounts;     // events/amounts.tsv: currency | scale
+  PhraseTable references;  // events/references.tsv: after | before | about
+  PhraseTable barriers;    // events/barriers.tsv: after | before | none
+  PhraseTable anaphora;    // events/anaphora.tsv: anaphoric
+  PhraseTable determiners; // events/determiners.tsv: definite | indefinite
+  PhraseTable stakes;      // events/stakes.tsv: stake | control
   std::vector<Trigger> defs;
 
   // The first money amount within ten tokens after the trigger: "$2.5 billion", "£24 billion".
@@ -92,9 +259,13 @@ struct EventRules::Impl {
     return std::nullopt;
   }
 
-  bool class_near(const DocContext& ctx, std::size_t k, std::size_t end, const std::string& cls) const {
+  // A word of class `cls` within six tokens after k, names looked into but not counted ("named
+  // Jean-Dominique Senard, at the time chief executive"; "joined the Baltic Carriers Alliance").
+  bool class_near(const DocContext& ctx, std::size_t k, std::size_t end, const std::string& cls,
+                  const std::vector<int>& in_mention) const {
     const auto& toks = *ctx.tokens;
-    for (std::size_t q = k; q < end && q < k + 6; ++q) {
+    for (std::size_t q = k, n = 0; q < end && n < 6; ++q) {
+      if (q >= in_mention.size() || in_mention[q] < 0) ++n;   // a name's words are looked at, not counted
       for (const PhraseTable* table : {&lex->person_cues, &words}) {
         const auto* e = table->match(ctx.text, toks, q, end, true);
         if (e && e->value == cls) return true;
@@ -127,14 +298,26 @@ Result<EventRules> EventRules::load(const RuleDirs& dirs, std::shared_ptr<const 
   if (!mod) return mod.error();
   for (auto& row : parse_tsv(*mod))
     if (row.size() >= 2) impl->modality.add(row[0], row[1], "", lex->text);
-  auto words = dirs.read("en/relations/words.tsv");
-  if (!words) return words.error();
-  for (auto& row : parse_tsv(*words))
-    if (row.size() >= 2) impl->words.add(row[0], row[1], "", lex->text);
+  for (const char* file : {"en/relations/words.tsv", "en/events/words.tsv"}) {
+    auto words = dirs.read(file);
+    if (!words) return words.error();
+    for (auto& row : parse_tsv(*words))
+      if (row.size() >= 2) impl->words.add(row[0], row[1], "", lex->text);
+  }
   auto amounts = dirs.read("en/events/amounts.tsv");
   if (!amounts) return amounts.error();
   for (auto& row : parse_tsv(*amounts))
     if (row.size() >= 2) impl->amounts.add(row[0], row[1], "", lex->text);
+  for (auto [file, table] : {std::pair{"en/events/references.tsv", &impl->references},
+                              std::pair{"en/events/barriers.tsv", &impl->barriers},
+                              std::pair{"en/events/anaphora.tsv", &impl->anaphora},
+                              std::pair{"en/events/determiners.tsv", &impl->determiners},
+                              std::pair{"en/events/stakes.tsv", &impl->stakes}}) {
+    auto rows = dirs.read(file);
+    if (!rows) return rows.error();
+    for (auto& row : parse_tsv(*rows))
+      if (row.size() >= 2) table->add(row[0], row[1], "", lex->text);
+  }
   EventRules er;
   er.impl_ = impl;
   return er;
@@ -159,6 +342,22 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
     for (std::size_t k = mentions[m].tok_begin; k < mentions[m].tok_end && k < toks.size(); ++k)
       in_mention[k] = static_cast<int>(m);
 
+  // Nouns that refer to an event told elsewhere ("after the takeover"), resolved once all events
+  // are known; and ordering constraints between events of one sentence.
+  std::vector<Reference> references;
+  std::vector<Order> orders;
+  std::optional<std::string> last_date;   // the last anchored date of the sentences read so far
+  std::map<std::string, std::size_t> last_of_type;   // type -> index in `out` of its last event in earlier sentences
+  // Timexes by sentence: every look-up below stays inside one sentence (linear in the document).
+  std::vector<std::vector<std::reference_wrapper<const Timex>>> sentence_timexes(
+      toks.empty() ? 0 : toks.back().sentence + 1);
+  for (const Timex& x : *ctx.timexes)
+    if (x.sentence < sentence_timexes.size()) sentence_timexes[x.sentence].push_back(std::cref(x));
+  auto is_word = [&](std::size_t q, const PhraseTable& table, const char* value) {
+    const auto* m = table.match(ctx.text, toks, q, q + 1, true);
+    return m && (value == nullptr || m->value == value);
+  };
+
   std::size_t k = 0;
   while (k < toks.size()) {
     std::size_t s = toks[k].sentence, b = k, e = k;
@@ -168,6 +367,16 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
     const std::size_t first_here = out.size();
     std::vector<std::size_t> trig_tok;   // per event of this sentence: first trigger token
     std::vector<bool> controls;
+    struct PendingRef {
+      std::size_t tok = 0, start = 0;
+      std::string relation, type, cue;
+    };
+    std::vector<PendingRef> pending;
+    bool sentence_dated = false, anaphoric_cue = false;
+    for (const Timex& x : sentence_timexes[s])
+      if (x.sentence == s && (x.type == "DATE" || x.type == "TIME") && parse_timex_value(x.value)) sentence_dated = true;
+    for (std::size_t q = b; q < e && !anaphoric_cue; ++q)
+      anaphoric_cue = im.anaphora.match(ctx.text, toks, q, e, true) != nullptr;
     for (std::size_t t = b; t < e; ++t) {
       if (in_mention[t] >= 0 || !toks[t].has(kWord)) continue;
       const auto* m = im.triggers.match(ctx.text, toks, t, e, true);
@@ -176,27 +385,108 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       if (toks[t].has(kCap) && t != b) continue;
       const Trigger& def = im.defs[std::stoul(m->value)];
       std::size_t te = t + m->tokens.size();
-      if (!def.requires_class.empty() && !im.class_near(ctx, te, e, def.requires_class)) continue;
-      if (def.pos == "noun" && last_verb != static_cast<std::size_t>(-1) && t - last_verb <= 5) continue;
-      if (def.pos == "verb") last_verb = t;
+      if (!def.requires_class.empty() && !im.class_near(ctx, te, e, def.requires_class, in_mention)) continue;
+      const Aside* inside = nullptr;
+      for (const Aside& a : asides)
+        if (t >= a.begin && t < a.end) inside = &a;
+      // "the crash", "a split", "the second crash": after a determiner (and at most one more
+      // lower-case word) a verb form is a noun.
+      std::string pos = def.pos;
+      if (pos == "verb" && t > b && in_mention[t - 1] < 0) {
+        if (is_word(t - 1, im.determiners, nullptr)) pos = "noun";
+        else if (t > b + 1 && in_mention[t - 2] < 0 && toks[t - 1].has(kWord) && !toks[t - 1].has(kCap) &&
+                 is_word(t - 2, im.determiners, nullptr))
+          pos = "noun";
+      }
+      if (pos == "noun") {
+        // "after the takeover", "over the 2010 oil spill", "at the trial": a reference to an event
+        // told elsewhere, not a new one. It may order the event of its clause.
+        std::string relation;
+        std::size_t from = t;
+        for (std::size_t back = 1; back <= 6 && t >= b + back; ++back) {
+          std::size_t q = t - back;
+          if (toks[q].has(kPunct) && ctx.text.substr(toks[q].start, 1) != "'") break;
+          const auto* r = im.references.match(ctx.text, toks, q, t, true);
+          if (!r || r->value == "place") continue;
+          relation = r->value;
+          from = q;
+          break;
+        }
+        if (!relation.empty()) {
+          pending.push_back({t, toks[t].start, relation, def.type,
+                             std::string(ctx.text.substr(toks[from].start, toks[te - 1].end - toks[from].start))});
+          t = te - 1;
+          continue;
+        }
+        // "abandoned the deal": a noun right after a verb trigger is its object, not another event.
+        if (last_verb != static_cast<std::size_t>(-1) && t - last_verb <= 5) continue;
+        // ", the largest settlement in its history,": a noun in an apposition describes, it does not tell.
+        if (inside && !inside->relative) {
+          t = te - 1;
+          continue;
+        }
+      }
+      if (pos == "verb") last_verb = t;
 
       Event ev;
       ev.type = def.type;
+      if (def.type == "launch") {
+        // "launched a major restructuring effort": the launch of an event is that event.
+        for (std::size_t q = te; q < e && q < te + 4; ++q) {
+          if (toks[q].has(kPunct) || in_mention[q] >= 0) break;
+          const auto* inner = im.triggers.match(ctx.text, toks, q, e, true);
+          if (inner && im.defs[std::stoul(inner->value)].pos == "noun") {
+            ev.type = im.defs[std::stoul(inner->value)].type;
+            break;
+          }
+        }
+      }
+      if (ev.type == "acquisition") {
+        // "bought a 36.8% stake in Nissan" is a stake; "a controlling stake" stays an acquisition.
+        bool control = false;
+        for (std::size_t q = te; q < e && q < te + 5; ++q) {
+          if (toks[q].has(kPunct) && toks[q].view(ctx.text) != "%") break;
+          if (is_word(q, im.stakes, "control")) control = true;
+          if (is_word(q, im.stakes, "stake")) {
+            if (!control) ev.type = "stake";
+            break;
+          }
+        }
+      }
       ev.trigger = Mention{toks[t].start, toks[te - 1].end,
                            std::string(ctx.text.substr(toks[t].start, toks[te - 1].end - toks[t].start)), s};
       ev.sentence = s;
       // Modality, tense and voice from the four words before the trigger.
       bool present = false, passive = false;
+      std::size_t modal_tok = t;
+      auto v_is = [&](std::size_t q, const char* w) { return ascii_lower(toks[q].view(ctx.text)) == w; };
       for (std::size_t back = 1; back <= 4 && t >= b + back; ++back) {
         std::size_t q = t - back;
         if (toks[q].has(kPunct) && ctx.text.substr(toks[q].start, 1) != "'") break;
         if (in_mention[q] >= 0) break;
+        bool in_timex = false;   // "on 4 May 2021 and replaced": the month is no modal
+        for (const Timex& x : sentence_timexes[s]) in_timex = in_timex || (toks[q].start >= x.start && toks[q].end <= x.end);
+        if (in_timex) continue;
         const auto* mm = im.modality.match(ctx.text, toks, q, t, true);
         if (!mm) continue;
         const std::string& v = mm->value;
         if (v == "present") present = true;
         else if (v == "passive") passive = !ev.trigger.text.ends_with("ing");  // "has been investing" is active
-        else if (ev.modality == "asserted") ev.modality = v;
+        else if (v == "announce") continue;
+        else if (ev.modality == "asserted") {
+          ev.modality = v;
+          modal_tok = q;
+        }
+      }
+      // "announced that she would step down": the announcement is the event, told as done.
+      if (modal_tok < t && v_is(modal_tok, "would")) {
+        for (std::size_t q = modal_tok; q-- > b && modal_tok - q <= 15;) {
+          const auto* mm = im.modality.match(ctx.text, toks, q, modal_tok, true);
+          if (mm && mm->value == "announce") {
+            ev.modality = "asserted";
+            break;
+          }
+        }
       }
       // Participants: nearest entity before (agent, or patient in the passive), nearest after.
       // Participants: the subject is the nearest entity before the trigger outside asides
@@ -207,18 +497,43 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       auto clause_break = [&](std::size_t from, std::size_t to) {
         for (std::size_t q = from; q < to; ++q) {
           std::string_view v = toks[q].view(ctx.text);
-          if (v == ";" || v == "—" || (v == "," && q + 1 < to && ascii_lower(toks[q + 1].view(ctx.text)) == "and"))
+          if (v == ";" || v == "—" || (v == "," && q + 1 < to && (ascii_lower(toks[q + 1].view(ctx.text)) == "and" ||
+                                      ascii_lower(toks[q + 1].view(ctx.text)) == "but")))
             return true;
         }
         return false;
       };
-      const Aside* inside = nullptr;
-      for (const Aside& a : asides)
-        if (t >= a.begin && t < a.end) inside = &a;
+      auto subject_break = [&](std::size_t from, std::size_t to) {
+        for (std::size_t q = from; q < to; ++q) {
+          std::string_view v = toks[q].view(ctx.text);
+          if (v == ";" || (v == "," && q + 1 < to && (ascii_lower(toks[q + 1].view(ctx.text)) == "and" ||
+                                      ascii_lower(toks[q + 1].view(ctx.text)) == "but"))) return true;
+        }
+        return false;
+      };
+      auto barrier_between = [&](std::size_t from, std::size_t to) {
+        for (std::size_t q = from; q < to; ++q)
+          if (in_mention[q] < 0 && is_word(q, im.barriers, nullptr)) return true;
+        return false;
+      };
+      // For dates: "although", "because" always open another time; "after" and "before" only with a
+      // distance ("two months after Son agreed": not the same date; "in October 2016 after Nissan
+      // acquired": the same month).
+      auto date_barrier = [&](std::size_t from, std::size_t to) {
+        for (std::size_t q = from; q < to; ++q) {
+          if (in_mention[q] >= 0) continue;
+          const auto* w = im.barriers.match(ctx.text, toks, q, q + 1, true);
+          if (!w) continue;
+          if (w->value == "none") return true;
+          for (const Timex& x : sentence_timexes[s])
+            if (x.type == "DURATION" && x.end <= toks[q].start && x.end + 1 >= toks[q].start) return true;
+        }
+        return false;
+      };
       std::size_t subject_limit = inside && inside->relative ? inside->begin : t;
-      auto in_aside = [&](const MentionSpan& ms) {
+      auto in_aside = [&](const MentionSpan& ms, bool object = false) {
         for (const Aside& a : asides)
-          if (ms.tok_begin >= a.begin && ms.tok_begin < a.end && &a != inside) return true;
+          if (ms.tok_begin >= a.begin && ms.tok_begin < a.end && &a != inside && !(object && a.name)) return true;
         return false;
       };
       for (std::size_t mi = 0; mi < mentions.size(); ++mi) {
@@ -233,9 +548,19 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
           continue;
         }
         if (ms.tok_end <= subject_limit) {
+          // "Musk announced it, and the new logo replaced the bird": not across ", and" or ";".
+          if (subject_break(ms.tok_end, subject_limit)) continue;
+          // "rose 25% on the Nasdaq, in the largest offering": a name after "on", "at", "from", "into"
+          // is a circumstance, not the subject.
+          if (ms.tok_begin > b) {
+            std::size_t q = ms.tok_begin - 1;
+            if (q > b && ascii_lower(toks[q].view(ctx.text)) == "the") --q;
+            if (is_word(q, im.references, "place")) continue;
+          }
           if (!in_aside(ms) || (inside && inside->relative)) before = static_cast<int>(mi);
-        } else if (ms.start >= ev.trigger.end && after < 0 && !(in_aside(ms) && !inside) &&
-                   !clause_break(te, ms.tok_begin)) {
+        } else if (ms.start >= ev.trigger.end && after < 0 && !(in_aside(ms, true) && !inside) &&
+                   !(before >= 0 && mentions[before].entity == ms.entity) &&   // "fired her deputy": not the subject
+                   !clause_break(te, ms.tok_begin) && !barrier_between(te, ms.tok_begin)) {
           after = static_cast<int>(mi);
           if (ms.tok_begin > 0 && ascii_lower(toks[ms.tok_begin - 1].view(ctx.text)) == "by") by_agent = mi;
         }
@@ -246,6 +571,36 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
           if (mentions[mi].sentence == s && mentions[mi].tok_end <= inside->begin &&
               ents[mentions[mi].entity].type != "LOC")
             before = static_cast<int>(mi);
+      }
+      // "replaced him with Hunt", "merged with Globex": the name after "with" in the clause takes part.
+      int with_object = -1;
+      for (std::size_t mi = 0; mi < mentions.size(); ++mi) {
+        const MentionSpan& ms = mentions[mi];
+        if (ms.sentence != s || ms.tok_begin <= te || ms.tok_begin > te + 5 || ms.tok_begin == 0) continue;
+        if (ents[ms.entity].type == "LOC" || ascii_lower(toks[ms.tok_begin - 1].view(ctx.text)) != "with") continue;
+        if (clause_break(te, ms.tok_begin) || barrier_between(te, ms.tok_begin)) continue;
+        with_object = static_cast<int>(mi);
+        break;
+      }
+      // "fired Parag Agrawal, chief financial officer Ned Segal and Vijaya Gadde": every object of a list.
+      std::vector<int> more_objects;
+      for (int cur = after, mi = after + 1; after >= 0 && mi < static_cast<int>(mentions.size()); ++mi) {
+        const MentionSpan& ms = mentions[mi];
+        if (ms.sentence != s) break;
+        if (ms.tok_begin < mentions[cur].tok_end) continue;   // a name and its reference
+        const std::string& ty = ents[ms.entity].type;
+        if (ty == "LOC" || ty == "MISC") break;
+        std::size_t g0 = mentions[cur].tok_end, g1 = ms.tok_begin;
+        if (g1 == g0 || g1 - g0 > 4) break;
+        std::string first = ascii_lower(toks[g0].view(ctx.text));
+        if (first != "," && first != "and" && first != "or") break;
+        bool list_gap = true;
+        for (std::size_t q = g0 + 1; q < g1; ++q)
+          if (toks[q].has(kPunct) || is_word(q, im.barriers, nullptr) || is_word(q, im.references, nullptr))
+            list_gap = false;
+        if (!list_gap || clause_break(g0, g1)) break;
+        more_objects.push_back(mi);
+        cur = mi;
       }
       auto add = [&](int mi, const std::string& role) {
         if (mi < 0) return;
@@ -270,14 +625,17 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         mi = mi - 1;
       }
       auto names = [&](int last) {
-        std::string out;
         std::vector<int> all(conjuncts.rbegin(), conjuncts.rend());
         all.push_back(last);
-        for (std::size_t q = 0; q < all.size(); ++q) {
-          const std::string& n = ents[mentions[all[q]].entity].name;
-          if (out.find(n) != std::string::npos) continue;
-          if (!out.empty()) out += q + 1 == all.size() ? " and " : ", ";
-          out += n;
+        std::vector<std::string> unique;   // "Nissan and Renault", not "Nissan, Renault" (a name and its reference)
+        for (int mi : all) {
+          const std::string& n = ents[mentions[mi].entity].name;
+          if (std::find(unique.begin(), unique.end(), n) == unique.end()) unique.push_back(n);
+        }
+        std::string out;
+        for (std::size_t q = 0; q < unique.size(); ++q) {
+          if (q > 0) out += q + 1 == unique.size() ? " and " : ", ";
+          out += unique[q];
         }
         return out;
       };
@@ -285,14 +643,45 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       if (before < 0) {
         for (std::size_t back = 1; back <= 3 && t >= b + back; ++back) {
           std::string w = ascii_lower(toks[t - back].view(ctx.text));
-          if (w != "he" && w != "she") continue;
+          if (w != "he" && w != "she" && w != "it") continue;
+          // "it" is the subject of an earlier event of the sentence ("Binance signed ..., but it
+          // abandoned the deal"), else the last organisation named.
+          const char* want = w == "it" ? "ORG" : "PER";
           for (std::size_t mi = 0; mi < mentions.size() && mentions[mi].start < toks[t - back].start; ++mi)
-            if (ents[mentions[mi].entity].type == "PER") before = static_cast<int>(mi);
+            if (ents[mentions[mi].entity].type == want) before = static_cast<int>(mi);
+          if (w == "it")
+            for (std::size_t i = first_here; i < out.size(); ++i)
+              for (std::size_t mi = 0; mi < mentions.size(); ++mi)
+                if (mentions[mi].sentence == s && mentions[mi].start < ev.trigger.start &&
+                    ents[mentions[mi].entity].id == (out[i].participants.empty() ? "" : out[i].participants[0].entity) &&
+                    out[i].participants[0].role == "agent")
+                  before = static_cast<int>(mi);
           break;
         }
       }
+      // "the departure of former CEO Carlos Ghosn": after a noun, the person of the "of" phrase is
+      // the one it happened to, told as the subject.
+      bool of_subject = false;
+      if (pos == "noun" && te < e && ascii_lower(toks[te].view(ctx.text)) == "of") {
+        for (std::size_t mi = 0; mi < mentions.size(); ++mi)
+          if (mentions[mi].sentence == s && mentions[mi].tok_begin > te && mentions[mi].tok_begin <= te + 6 &&
+              ents[mentions[mi].entity].type == "PER") {
+            before = static_cast<int>(mi);
+            after = -1;
+            more_objects.clear();
+            conjuncts.clear();
+            of_subject = true;
+            break;
+          }
+      }
+      // "convicted the 32-year-old": an age stands for the last person named.
+      if (after < 0 && te + 1 < e && ascii_lower(toks[te].view(ctx.text)) == "the" &&
+          toks[te + 1].view(ctx.text).ends_with("-year-old")) {
+        for (std::size_t mi = 0; mi < mentions.size() && mentions[mi].start < toks[te].start; ++mi)
+          if (ents[mentions[mi].entity].type == "PER") after = static_cast<int>(mi);
+      }
       std::string subject, object;
-      if (passive && def.pos == "verb") {
+      if (passive && pos == "verb") {
         for (auto it = conjuncts.rbegin(); it != conjuncts.rend(); ++it) add(*it, "patient");
         add(before, "patient");
         add(by_agent, "agent");
@@ -302,6 +691,8 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         for (auto it = conjuncts.rbegin(); it != conjuncts.rend(); ++it) add(*it, "agent");
         add(before, "agent");
         add(after, "patient");
+        for (int mi : more_objects) add(mi, "patient");
+        add(with_object, "patient");
         if (before >= 0) subject = names(before);
         if (after >= 0) object = ents[mentions[after].entity].name;
       }
@@ -309,7 +700,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       // Date: the nearest anchored date in the sentence, else the article date for present reports.
       const Timex* best = nullptr;
       std::size_t best_dist = 0;
-      for (const Timex& x : *ctx.timexes) {
+      for (const Timex& x : sentence_timexes[s]) {
         if (x.sentence != s || (x.type != "DATE" && x.type != "TIME")) continue;
         if (!parse_timex_value(x.value)) continue;
         // A date inside another aside or relative clause belongs to it ("who had led the company
@@ -320,6 +711,18 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         for (const Aside& a : asides)
           if (xt >= a.begin && xt < a.end && &a != inside) foreign = true;
         if (foreign) continue;
+        // An event told in a relative clause takes only a date from that clause
+        // ("Musk, who had run the company since the takeover, said in May").
+        if (inside && inside->relative && (xt < inside->begin || xt >= inside->end)) continue;
+        // Nor a date across ", and", ";" or a word opening another clause ("in September 2016, two
+        // months after Son agreed to buy it").
+        std::size_t xe = xt;
+        while (xe < e && toks[xe].start < x.end) ++xe;
+        std::size_t g0 = xe <= t ? xe : te, g1 = xe <= t ? t : xt;
+        if (g0 < g1 && date_barrier(g0, g1)) continue;
+        // Across ", and" only when the trigger's own clause has no date ("resigned the same day, and
+        // Ray was appointed to replace him").
+        const bool other_clause = g0 < g1 && clause_break(g0, g1);
         if (xt > b && x.value.size() == 4) {
           std::string prev = ascii_lower(toks[xt - 1].view(ctx.text));
           bool attributive = prev == "the" || prev == "a" || prev == "its" || prev == "their" || prev == "his" ||
@@ -327,6 +730,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
           if (attributive && !(t > xt && t - xt <= 3)) continue;
         }
         std::size_t dist = x.start >= ev.trigger.end ? x.start - ev.trigger.end : ev.trigger.start - x.end;
+        if (other_clause) dist += ctx.text.size();
         if (!best || dist < best_dist) {
           best = &x;
           best_dist = dist;
@@ -339,6 +743,10 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       } else if (present && ctx.document_date) {
         ev.date = *ctx.document_date;
         ev.date_source = "document";
+      } else if (!sentence_dated && anaphoric_cue && last_date) {
+        // "Twitter sued him days later": the time of the sentence before carries over.
+        ev.date = *last_date;
+        ev.date_source = "anaphoric";
       } else {
         ev.date_source = "none";
       }
@@ -350,27 +758,34 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         summary += w;
       };
       append(def.label);
+      std::size_t tail_from = of_subject ? e : te;
+      {
+        // "held an election held on ...": the label already says it.
+        std::string first_tail = te < e ? ascii_lower(toks[te].view(ctx.text)) : "";
+        std::string padded = " " + def.label + " ";
+        if (!first_tail.empty() && padded.find(" " + first_tail + " ") != std::string::npos) tail_from = te + 1;
+      }
       // The words after the trigger, as written, up to a clause boundary: "Nissan's chief executive",
       // "to pay more than $2.5 billion". Dates are left out (the timeline shows them).
       static const std::vector<std::string> stops = {"in", "on", "at", "after", "before", "during", "since", "when",
                                                      "while", "which", "who", "that", "because", "amid", "following",
                                                      "until", "and", "but", "from", "over", "as"};
-      std::size_t tail_end = te, words = 0;
-      for (std::size_t q = te; q < e && words < 7; ++q) {
+      std::size_t tail_end = tail_from, words = 0;
+      for (std::size_t q = tail_from; q < e && words < 7; ++q) {
         if (toks[q].has(kPunct) && toks[q].view(ctx.text) != "%" && toks[q].view(ctx.text) != "$") break;
         std::string lw = ascii_lower(toks[q].view(ctx.text));
         bool is_stop = std::find(stops.begin(), stops.end(), lw) != stops.end() && !(lw == "as" && q == te + 1);
         if (is_stop && in_mention[q] < 0) break;
         bool in_timex = false;
-        for (const Timex& x : *ctx.timexes)
+        for (const Timex& x : sentence_timexes[s])
           if (x.sentence == s && toks[q].start < x.end && x.start < toks[q].end) in_timex = true;
         if (in_timex) break;
         tail_end = q + 1;
         if (toks[q].has(kWord)) ++words;
       }
-      if (tail_end > te) {
-        append(std::string(ctx.text.substr(toks[te].start, toks[tail_end - 1].end - toks[te].start)));
-      } else if (!object.empty()) {
+      if (tail_end > tail_from) {
+        append(std::string(ctx.text.substr(toks[tail_from].start, toks[tail_end - 1].end - toks[tail_from].start)));
+      } else if (!object.empty() && summary.find(object) == std::string::npos) {
         append(object);
       }
       if (place >= 0 && summary.find(ents[mentions[place].entity].name) == std::string::npos)
@@ -379,6 +794,39 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       ev.amount = im.amount_after(ctx, te, e);
       // An event nobody named takes part in ("renamed", "the deal soured") cannot be placed in the
       // story: it is left out rather than shown as an anonymous mark.
+      // Except "The acquisition closed on October 27": a definite noun with nobody named is the
+      // event of its type told before, now told again (usually with its date).
+      // Its date must follow it closely ("The deal follows months of talks that began last year" is no
+      // new telling).
+      auto date_close = [&]() {
+        if (!best || best->start < ev.trigger.end) return false;
+        std::size_t n = 0;
+        for (std::size_t q = te; q < e && toks[q].start < best->start; ++q) ++n;
+        return n <= 4;
+      };
+      // "the explosion was caused by ...", "The deal follows months of talks": "the" + a noun of a type
+      // already told, with no date of its own right after it, is that event again, not a new one.
+      if (pos == "noun" && t > b && ascii_lower(toks[t - 1].view(ctx.text)) == "the" && !date_close()) {
+        if (last_of_type.count(ev.type)) {
+          t = te - 1;
+          continue;
+        }
+      }
+      if (ev.participants.empty() && pos == "noun" && t > b && is_word(t - 1, im.determiners, "definite") &&
+          date_close()) {
+        if (auto it = last_of_type.find(def.type); it != last_of_type.end()) {
+          const std::size_t i = it->second;
+          std::string agents, patients;
+          for (const auto& p : out[i].participants) {
+            if (p.role == "place") continue;
+            ev.participants.push_back(p);
+            std::string& list = p.role == "agent" ? agents : patients;
+            for (const auto& en : ents)
+              if (en.id == p.entity) list += (list.empty() ? "" : " and ") + en.name;
+          }
+          ev.summary = agents + (agents.empty() ? "" : " ") + def.label + (patients.empty() ? "" : " " + patients);
+        }
+      }
       if (ev.participants.empty()) {
         t = te - 1;
         continue;
@@ -418,11 +866,43 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       }
     }
     for (std::size_t a = drop.size(); a-- > 0;)
-      if (drop[a]) out.erase(out.begin() + static_cast<long>(first_here + a));
+      if (drop[a]) {
+        out.erase(out.begin() + static_cast<long>(first_here + a));
+        trig_tok.erase(trig_tok.begin() + static_cast<long>(a));
+      }
+    // References ("after the takeover") order the nearest event of the sentence before them (or
+    // after them, when none precedes).
+    for (const PendingRef& r : pending) {
+      if (out.size() == first_here) break;
+      std::size_t gov = first_here;
+      for (std::size_t i = first_here; i < out.size(); ++i)
+        if (trig_tok[i - first_here] < r.tok) gov = i;
+      references.push_back({gov, r.start, r.relation, r.type, r.cue});
+    }
+    // "A, two months after B": between two events of the sentence, after | before orders them.
+    for (std::size_t i = first_here; i + 1 < out.size(); ++i) {
+      std::size_t a = trig_tok[i - first_here], c = trig_tok[i + 1 - first_here];
+      for (std::size_t q = a + 1; q < c; ++q) {
+        if (in_mention[q] >= 0) continue;
+        const auto* w = im.barriers.match(ctx.text, toks, q, c, true);
+        if (!w || w->value == "none") continue;
+        bool nominal = false;   // "after the takeover" is a reference, handled above
+        for (const PendingRef& r : pending) nominal = nominal || (r.tok > q && r.tok < c);
+        bool timex = false;      // "since 2013"
+        for (const Timex& x : sentence_timexes[s]) timex = timex || (x.start >= toks[q].end && x.start <= toks[q].end + 1);
+        if (nominal || timex) break;
+        orders.push_back({i, i + 1, w->value,
+                          std::string(ctx.text.substr(toks[q].start, toks[q].end - toks[q].start))});
+        break;
+      }
+    }
+    for (const Timex& x : sentence_timexes[s])
+      if (x.sentence == s && x.type == "DATE" && parse_timex_value(x.value))
+        last_date = parse_timex_value(x.value)->iso();
+    for (std::size_t i = first_here; i < out.size(); ++i) last_of_type[out[i].type] = i;
     k = e;
   }
-  for (std::size_t i = 0; i < out.size(); ++i) out[i].id = "ev" + std::to_string(i + 1);
-  return out;
+  return finish(std::move(out), references, orders);
 }
 
 }  // namespace storyline::extractor

@@ -343,6 +343,27 @@ std::string to_json(const Extraction& x, int indent) {
     w.field("summary", std::string_view(ev.summary));
     w.field("modality", std::string_view(ev.modality));
     w.field("amount", ev.amount);
+    w.key("evidence");
+    w.begin_array();
+    for (const auto& m : ev.evidence) {
+      w.begin_object();
+      w.field("start", m.start);
+      w.field("end", m.end);
+      w.field("text", std::string_view(m.text));
+      w.field("sentence", m.sentence);
+      w.end_object();
+    }
+    w.end_array();
+    w.key("order");
+    w.begin_array();
+    for (const auto& o : ev.order) {
+      w.begin_object();
+      w.field("relation", std::string_view(o.relation));
+      w.field("event", std::string_view(o.event));
+      w.field("cue", std::string_view(o.cue));
+      w.end_object();
+    }
+    w.end_array();
     w.end_object();
   }
   w.end_array();

@@ -868,13 +868,19 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
         auto a = role_entity(ev, fe.source_role, fe.source_types);
         auto b = role_entity(ev, fe.target_role, fe.target_types);
         if (!a || !b || *a == *b) continue;
-        bool told = false;
-        for (auto it = out.lower_bound(std::make_tuple(*a, *b, fe.relation, std::string()));
-             it != out.end() && std::get<0>(it->first) == *a && std::get<1>(it->first) == *b &&
-             std::get<2>(it->first) == fe.relation;
-             ++it)
-          for (const Evidence& x : it->second.evidence) told = told || x.sentence == ev.sentence;
-        if (told) continue;
+        // Told by a pattern in that sentence: in the same direction it is already there; in the other
+        // direction the pattern, which reads the words, beats the event's guess at its roles ("and
+        // replaced her with Y": Y replaced her).
+        auto told_in_sentence = [&](std::size_t from, std::size_t to) {
+          bool told = false;
+          for (auto it = out.lower_bound(std::make_tuple(from, to, fe.relation, std::string()));
+               it != out.end() && std::get<0>(it->first) == from && std::get<1>(it->first) == to &&
+               std::get<2>(it->first) == fe.relation;
+               ++it)
+            for (const Evidence& x : it->second.evidence) told = told || x.sentence == ev.sentence;
+          return told;
+        };
+        if (told_in_sentence(*a, *b) || told_in_sentence(*b, *a)) continue;
         add(*a, *b, fe.relation, "", true, Evidence{ev.sentence, ev.trigger.start, ev.trigger.end}, 1.0);
       }
     }

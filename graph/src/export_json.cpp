@@ -126,6 +126,8 @@ std::string timeline_to_json(const Timeline& t) {
     j["amount"] = e.amount.empty() ? ojson(nullptr) : ojson(clean_text(e.amount));
     j["sources"] = ojson::array();
     for (const auto& src : e.sources) j["sources"].push_back(evidence_json(src));
+    j["after"] = ojson::array();
+    for (const auto& id : e.after) j["after"].push_back(id);
     root["events"].push_back(std::move(j));
   }
   return dump(root);

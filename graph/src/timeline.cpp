@@ -5,6 +5,12 @@
 // then granularity (coarser first, for equal intervals); then document order, trigger offset and
 // event id (TimelineJS3 #59: same-date ties follow the source order).
 //
+// Partial order: an event's `order` constraints from the text ("fired after the takeover", "two
+// months after Son agreed to buy it") reorder events whose date keys are equal (a stable
+// topological sort inside each run of equal keys, text order breaking ties and cycles), and an
+// undated event constrained to a dated one takes that date (date_source "order") and sits on the
+// right side of it. TimelineEvent::after lists the ids it follows.
+//
 // The same event told twice — same type, modality and date value, and participant nodes that
 // overlap — is one event: the first in that order, with the union of participants and every
 // telling in `sources` (in one article or across articles).
@@ -31,6 +37,47 @@ struct Keyed {
 
 bool is_lane_type(const std::string& type) { return type == "PER" || type == "ORG"; }
 
+bool same_key(const Keyed& a, const Keyed& b) {
+  return a.event.date->first_day() == b.event.date->first_day() &&
+         a.event.date->last_day() == b.event.date->last_day() &&
+         a.event.date->granularity == b.event.date->granularity;
+}
+
+// Inside each run of equal date keys, a stable topological sort: repeatedly take the first event
+// (in the current order) none of whose predecessors in the run is still waiting; on a cycle take
+// the first waiting event.
+void order_equal_dates(std::vector<Keyed>& v, const std::map<std::string, std::set<std::string>>& follows) {
+  for (std::size_t lo = 0; lo < v.size();) {
+    std::size_t hi = lo + 1;
+    while (hi < v.size() && same_key(v[lo], v[hi])) ++hi;
+    if (hi - lo > 1) {
+      std::vector<Keyed> run(std::make_move_iterator(v.begin() + static_cast<long>(lo)),
+                             std::make_move_iterator(v.begin() + static_cast<long>(hi)));
+      std::vector<bool> done(run.size(), false);
+      std::vector<Keyed> sorted;
+      for (std::size_t n = 0; n < run.size(); ++n) {
+        std::size_t pick = run.size();
+        for (std::size_t i = 0; i < run.size() && pick == run.size(); ++i) {
+          if (done[i]) continue;
+          auto it = follows.find(run[i].event.id);
+          bool ready = true;
+          if (it != follows.end())
+            for (std::size_t j = 0; j < run.size(); ++j)
+              if (!done[j] && j != i && it->second.count(run[j].event.id)) ready = false;
+          if (ready) pick = i;
+        }
+        if (pick == run.size())
+          for (std::size_t i = 0; i < run.size() && pick == run.size(); ++i)
+            if (!done[i]) pick = i;
+        done[pick] = true;
+        sorted.push_back(std::move(run[pick]));
+      }
+      std::move(sorted.begin(), sorted.end(), v.begin() + static_cast<long>(lo));
+    }
+    lo = hi;
+  }
+}
+
 }  // namespace
 
 Timeline build_timeline(const std::vector<DocumentInput>& docs) {
@@ -40,24 +87,57 @@ Timeline build_timeline(const std::vector<DocumentInput>& docs) {
   const bool several = docs.size() > 1;
 
   std::vector<Keyed> dated;
+  // Timeline id -> ids it must follow (from "after" and the reverse of "before").
+  std::map<std::string, std::set<std::string>> follows;
   for (std::size_t d = 0; d < docs.size(); ++d) {
     if (docs[d].extraction == nullptr) continue;
     const auto& x = *docs[d].extraction;
     const std::string doc_name = detail::document_name(docs[d], d);
     const auto& node_of = merged.node_of[d];
+    auto tid = [&](const std::string& ev_id) { return several ? doc_name + ":" + ev_id : ev_id; };
+    std::map<std::string, const extractor::Event*> by_id;
+    for (const auto& ev : x.events) by_id[ev.id] = &ev;
+    for (const auto& ev : x.events)
+      for (const auto& o : ev.order) {
+        if (!by_id.count(o.event) || o.event == ev.id) continue;
+        if (o.relation == "after") follows[tid(ev.id)].insert(tid(o.event));
+        else if (o.relation == "before") follows[tid(o.event)].insert(tid(ev.id));
+      }
+    // An undated event ordered against a dated one borrows its date (two rounds: chains of two).
+    std::map<std::string, std::string> borrowed;
+    for (int round = 0; round < 2; ++round)
+      for (const auto& ev : x.events) {
+        if (ev.date || borrowed.count(ev.id)) continue;
+        for (const auto& o : ev.order) {
+          auto it = by_id.find(o.event);
+          if (it == by_id.end() || o.event == ev.id) continue;
+          if (it->second->date) borrowed[ev.id] = *it->second->date;
+          else if (borrowed.count(o.event)) borrowed[ev.id] = borrowed[o.event];
+          if (borrowed.count(ev.id)) break;
+        }
+        // "B before A" told on A's side: A's order names B; B borrows from A as well.
+        if (borrowed.count(ev.id)) continue;
+        for (const auto& other : x.events)
+          for (const auto& o : other.order)
+            if (o.event == ev.id && other.date && !borrowed.count(ev.id)) borrowed[ev.id] = *other.date;
+      }
     for (std::size_t i = 0; i < x.events.size(); ++i) {
       const auto& ev = x.events[i];
       TimelineEvent te;
       te.date_value = ev.date.value_or("");
-      if (ev.date) te.date = extractor::parse_timex_value(*ev.date);
+      te.date_source = ev.date_source;
+      if (!ev.date && borrowed.count(ev.id)) {
+        te.date_value = borrowed[ev.id];
+        te.date_source = "order";
+      }
+      if (!te.date_value.empty()) te.date = extractor::parse_timex_value(te.date_value);
       if (!te.date) {
         ++t.undated;
         continue;
       }
-      te.id = several ? doc_name + ":" + ev.id : ev.id;
+      te.id = tid(ev.id);
       te.type = ev.type;
       te.summary = ev.summary;
-      te.date_source = ev.date_source;
       te.modality = ev.modality;
       std::string lane;
       for (const auto& p : ev.participants) {
@@ -88,9 +168,11 @@ Timeline build_timeline(const std::vector<DocumentInput>& docs) {
     if (da.granularity != db.granularity) return da.granularity < db.granularity;   // enum: coarse first
     return std::tie(a.doc, a.start, a.ordinal) < std::tie(b.doc, b.start, b.ordinal);
   });
+  order_equal_dates(dated, follows);
 
   // (type, modality, date value) -> indexes into t.events.
   std::map<std::tuple<std::string, std::string, std::string>, std::vector<std::size_t>> seen;
+  std::map<std::string, std::string> merged_into;   // id of a telling merged away -> id kept
   for (auto& k : dated) {
     auto& same = seen[{k.event.type, k.event.modality, k.event.date_value}];
     TimelineEvent* into = nullptr;
@@ -114,7 +196,24 @@ Timeline build_timeline(const std::vector<DocumentInput>& docs) {
       into->participant_names.push_back(k.event.participant_names[p]);
     }
     if (into->amount.empty()) into->amount = k.event.amount;
+    merged_into[k.event.id] = into->id;
     into->sources.push_back(k.event.evidence);
+  }
+  std::set<std::string> present;
+  for (const auto& e : t.events) present.insert(e.id);
+  std::map<std::string, std::set<std::string>> after_of;   // kept id -> kept ids it follows
+  for (const auto& [id, preds] : follows) {
+    auto kept = [&](const std::string& x) {
+      auto it = merged_into.find(x);
+      return it == merged_into.end() ? x : it->second;
+    };
+    for (const auto& p : preds)
+      if (present.count(kept(id)) && present.count(kept(p)) && kept(id) != kept(p))
+        after_of[kept(id)].insert(kept(p));
+  }
+  for (auto& e : t.events) {
+    auto it = after_of.find(e.id);
+    if (it != after_of.end()) e.after.assign(it->second.begin(), it->second.end());
   }
   return t;
 }

@@ -81,6 +81,31 @@ TEST_CASE("build_timeline over several documents: prefixed ids, document order o
   CHECK(t.events[0].lane == "Carlos Ghosn");
 }
 
+TEST_CASE("issue 5: order constraints reorder same-date events and place undated ones beside their anchor") {
+  DocBuilder d("d");
+  d.sentence("On 3 May 2021 Holloway resigned after the takeover.");   // 0
+  d.sentence("Globex took over Initech on 3 May 2021.");               // 1
+  d.sentence("Earlier the board met.");                                // 2
+  d.sentence("Nobody knows when Initech moved.");                      // 3
+  d.entity("per:holloway", "Jane Holloway", "PER", {"Holloway"});
+  d.entity("org:globex", "Globex", "ORG");
+  d.entity("org:initech", "Initech", "ORG");
+  auto& resign = d.event("ev1", "resignation", "2021-05-03", {"per:holloway"}, "resigned", 0);
+  resign.order.push_back({"after", "ev2", "after the takeover"});
+  d.event("ev2", "acquisition", "2021-05-03", {"org:globex", "org:initech"}, "took", 1);
+  auto& met = d.event("ev3", "meeting", std::nullopt, {"org:globex"}, "met", 2);
+  met.order.push_back({"before", "ev2", "earlier"});
+  d.event("ev4", "move", std::nullopt, {"org:initech"}, "moved", 3);
+  const Timeline t = build_timeline({d.input()});
+  // ev3 borrows ev2's date and goes before it; ev1 follows ev2 although told first.
+  CHECK(ids(t) == std::vector<std::string>{"ev3", "ev2", "ev1"});
+  CHECK(t.events[0].date_source == "order");
+  CHECK(t.events[0].date_value == "2021-05-03");
+  CHECK(t.events[2].after == std::vector<std::string>{"ev2"});
+  CHECK(t.events[1].after == std::vector<std::string>{"ev3"});
+  CHECK(t.undated == 1);   // ev4 has no date and no constraint
+}
+
 TEST_CASE("filter_timeline keeps events overlapping [from, to] and drops non-asserted unless asked") {
   DocBuilder d("doc1");
   fill(d);

@@ -87,17 +87,29 @@ struct Participant {
   std::string role;    // agent | patient | place | participant
 };
 
+// An ordering constraint between two events of one document, from "after", "before", "since"
+// ("fired after the takeover", "two months after X agreed to buy it"): this event is `relation`
+// (after | before) the event `event`. `cue` is the text that says so.
+struct EventOrder {
+  std::string relation;   // after | before
+  std::string event;      // id of the other event
+  std::string cue;        // "after the takeover"
+};
+
 struct Event {
   std::string id;      // "ev1", in text order
   std::string type;    // e.g. "arrest", "launch"
   Mention trigger;
   std::optional<std::string> date;   // TIMEX3 value
-  std::string date_source;           // text | document | none
+  std::string date_source;           // text | anaphoric (the last date before, "days later") | document | none
   std::vector<Participant> participants;
   std::size_t sentence = 0;
   std::string summary;               // short label fit for a timeline
   std::string modality = "asserted"; // asserted | negated | hypothetical | future
   std::optional<std::string> amount; // money as written near the trigger: "$44 billion"
+  // Added fields (older JSON without them reads as empty):
+  std::vector<Mention> evidence;     // other tellings of the same event in this document (triggers)
+  std::vector<EventOrder> order;     // partial order to other events of this document
 };
 
 struct Evidence {

@@ -66,7 +66,7 @@ struct TimelineEvent {
   std::string summary;
   std::string date_value;    // TIMEX3 value as extracted
   std::optional<extractor::CalendarDate> date;   // parsed; nullopt = undated
-  std::string date_source;   // text | document | none
+  std::string date_source;   // text | anaphoric | document | order | none
   std::string modality;      // asserted | negated | hypothetical | future
   std::vector<std::string> participants;   // node ids
   std::vector<std::string> participant_names;
@@ -75,6 +75,9 @@ struct TimelineEvent {
   // Every telling of the same event, in one article or across articles; the first is `evidence`.
   std::vector<EvidenceRef> sources;
   std::string amount;        // money as written ("$44 billion"); empty when none
+  // Partial order from the text ("after the takeover"): ids of timeline events this one follows.
+  // An undated event with such a constraint to a dated one is placed beside it (date_source "order").
+  std::vector<std::string> after;
 };
 
 struct Timeline {
