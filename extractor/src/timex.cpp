@@ -642,7 +642,11 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
     auto try_at = [&](std::size_t p) {
       which.clear();
       RE2::Set::ErrorInfo info;
-      if (!starts_set->Match(text.substr(p, be - p), &which, &info) && info.kind != RE2::Set::kNoError) {
+      const re2::StringPiece rest(text.data() + p, be - p);
+      // Without a result vector the set stops at the first match and allocates nothing; most
+      // positions match no rule, so ask that first.
+      if (!starts_set->Match(rest, nullptr, &info) && info.kind == RE2::Set::kNoError) return;
+      if (!starts_set->Match(rest, &which, &info) && info.kind != RE2::Set::kNoError) {
         which.clear();  // DFA budget exhausted: every rule is a candidate here
         for (std::size_t i = 0; i < rules.size(); ++i) which.push_back(static_cast<int>(i));
       }
