@@ -146,7 +146,9 @@ struct Rule {
   bool former = false;   // the relation ended with what the sentence tells ("fired its CEO X")
 };
 
-bool type_ok(const std::string& want, const std::string& have) { return want == "ENT" || want == have; }
+inline bool type_ok(const std::string& want, const std::string& have) {
+  return (want.size() == 3 && want[0] == 'E' && want[1] == 'N' && want[2] == 'T') || want == have;
+}
 
 struct MatchState {
   std::vector<std::vector<std::size_t>> ents;   // per element: matched entity indices
@@ -259,7 +261,8 @@ struct RelationRules::Impl {
         return false;
       case Elem::kEntList: {
         if (!it.ent || !type_ok(e.type, it.type)) return false;
-        std::vector<std::size_t> got = {it.entity};
+        std::vector<std::size_t>& got = st.ents[ei];   // filled in place: no allocation per attempt
+        got.assign(1, it.entity);
         std::size_t j = ii + 1;
         while (j + 1 < items.size() && !items[j].ent &&
                (items[j].lower == "-" || items[j].lower == "and" || items[j].lower == "," || items[j].lower == "/" ||
@@ -268,7 +271,6 @@ struct RelationRules::Impl {
           got.push_back(items[j + 1].entity);
           j += 2;
         }
-        st.ents[ei] = got;
         if (match(ctx, items, r, ei + 1, j, sentence_end, st)) return true;
         st.ents[ei].clear();
         return false;
