@@ -5,6 +5,7 @@
 #include <optional>
 #include <set>
 #include <sstream>
+#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
@@ -163,6 +164,55 @@ struct RelationRules::Impl {
   std::shared_ptr<const Lexicons> lex;
   PhraseTable words;   // value: class
   std::vector<Rule> rules;
+  // may_start() precomputed (it reads only a rule's first element): for an item, the rules that
+  // may start there, in rule order. Entity items by type; other items by their lower-cased text
+  // (rules starting with one of these words), else `word_rules`.
+  std::map<std::string, std::vector<std::size_t>, std::less<>> ent_rules;   // type -> rules
+  std::vector<std::size_t> any_ent_rules;                                   // a type not listed
+  std::unordered_map<std::string, std::vector<std::size_t>> lit_rules;      // word -> rules
+  std::vector<std::size_t> word_rules;                                      // any other word
+
+  void index_starts() {
+    auto fill = [&](const Item& it, std::vector<std::size_t>& out) {
+      for (std::size_t ri = 0; ri < rules.size(); ++ri)
+        if (may_start(rules[ri], it)) out.push_back(ri);
+    };
+    std::set<std::string> types = {"PER", "ORG", "LOC", "MISC"}, words;
+    for (const Rule& r : rules)
+      for (const Elem& e : r.elems) {
+        if (e.kind == Elem::kEnt || e.kind == Elem::kEntList) types.insert(e.type);
+        if (e.kind == Elem::kLit)
+          for (const auto& a : e.alts) words.insert(a);
+      }
+    for (const std::string& t : types) {
+      Item it;
+      it.ent = true;
+      it.type = t;
+      fill(it, ent_rules[t]);
+    }
+    {
+      Item it;
+      it.ent = true;
+      it.type = "\x01";   // matches only ENT and unconditional starts
+      fill(it, any_ent_rules);
+    }
+    for (const std::string& w : words) {
+      Item it;
+      it.lower = w;
+      fill(it, lit_rules[w]);
+    }
+    Item it;
+    it.lower = "\x01";
+    fill(it, word_rules);
+  }
+  const std::vector<std::size_t>& rules_starting_at(const Item& it) const {
+    if (it.ent) {
+      auto e = ent_rules.find(it.type);
+      return e != ent_rules.end() ? e->second : any_ent_rules;
+    }
+    auto w = lit_rules.find(it.lower);
+    return w != lit_rules.end() ? w->second : word_rules;
+  }
 
   // One phrase of class `cls` at items[i]: the longest entry of person_cues (roles) or of
   // relations/words.tsv; returns the number of items it covers (0 = none).
@@ -414,6 +464,7 @@ Result<RelationRules> RelationRules::load(const RuleDirs& dirs, std::shared_ptr<
   std::stable_sort(impl->rules.begin(), impl->rules.end(), [](const Rule& a, const Rule& b) {
     return a.priority != b.priority ? a.priority > b.priority : a.id < b.id;
   });
+  impl->index_starts();
   RelationRules rr;
   rr.impl_ = impl;
   return rr;
@@ -477,9 +528,8 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     };
     std::vector<Found> found;
     for (std::size_t i = 0; i < items.size(); ++i) {
-      for (std::size_t ri = 0; ri < im.rules.size(); ++ri) {
+      for (std::size_t ri : im.rules_starting_at(items[i])) {
         const Rule& r = im.rules[ri];
-        if (!im.may_start(r, items[i])) continue;
         MatchState& st = states[ri];
         for (auto& v : st.ents) v.clear();
         for (auto& t : st.texts) t.clear();
