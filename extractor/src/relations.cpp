@@ -29,6 +29,7 @@ struct Item {
 // person. Only him/her in object position (her before a noun is a possessive).
 std::optional<std::size_t> resolve_object_pronoun(const DocContext& ctx, std::size_t k) {
   const auto& toks = *ctx.tokens;
+  if (toks[k].end - toks[k].start != 3) return std::nullopt;   // not him/her: no lower-casing
   std::string w = ascii_lower(toks[k].view(ctx.text));
   if (w != "him" && w != "her") return std::nullopt;
   if (w == "her" && k + 1 < toks.size() && toks[k + 1].sentence == toks[k].sentence) {
