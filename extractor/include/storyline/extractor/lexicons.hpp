@@ -38,6 +38,10 @@ class PhraseTable {
  private:
   std::unordered_map<std::string, std::vector<Entry>> by_first_;   // key: lower-cased first token
   std::size_t count_ = 0;
+  // A bit per hash of every key (FNV-1a of the lower-cased first token): most lookups are of words
+  // that start no phrase, and they stop here without building a key. Grows with the table.
+  std::vector<std::uint64_t> first_bits_;
+  void mark_first(std::string_view lower_key);
 };
 
 struct Lexicons {
