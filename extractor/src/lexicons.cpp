@@ -93,19 +93,31 @@ const PhraseTable::Entry* PhraseTable::match(std::string_view text, const std::v
   return nullptr;
 }
 
+bool PhraseTable::has_single(std::string_view word) const {
+  if (first_bits_.empty() || !test_bit(first_bits_, folded_hash(word))) return false;
+  auto it = by_first_.find(ascii_lower(word));
+  if (it == by_first_.end()) return false;
+  for (const Entry& e : it->second)
+    if (e.tokens.size() == 1 && e.tokens[0] == word) return true;
+  return false;
+}
+
 bool Lexicons::is_demonym(std::string_view word) const {
   if (word.size() < 4) return false;
-  std::string w(word);
-  std::vector<Token> one{Token{0, static_cast<std::uint32_t>(w.size()), 0, kWord}};
-  if (const auto* d = demonyms.match(w, one, 0, 1, false); d && d->tokens.size() == 1) return true;
-  std::vector<std::string> forms = {w};
-  if (w.back() == 's') forms.push_back(w.substr(0, w.size() - 1));
-  for (const std::string& f : forms) {
-    if (country_names.count(f)) continue;   // the place itself is not its demonym
+  // The word as a one-token phrase of the demonym table (case-sensitive).
+  if (demonyms.has_single(word)) return true;
+  std::string key;   // reused for the set lookups
+  key.reserve(word.size() + 8);
+  const std::string_view forms[2] = {word, word.back() == 's' ? word.substr(0, word.size() - 1) : std::string_view()};
+  for (int i = 0; i < (word.back() == 's' ? 2 : 1); ++i) {
+    const std::string_view f = forms[i];
+    key.assign(f);
+    if (country_names.count(key)) continue;   // the place itself is not its demonym
     for (const auto& [strip, add] : demonym_rules) {
       if (f.size() < strip.size() + 3 || f.compare(f.size() - strip.size(), strip.size(), strip) != 0) continue;
-      std::string stem = f.substr(0, f.size() - strip.size()) + add;
-      if (country_names.count(stem)) return true;
+      key.assign(f.substr(0, f.size() - strip.size()));
+      key += add;
+      if (country_names.count(key)) return true;
     }
   }
   return false;

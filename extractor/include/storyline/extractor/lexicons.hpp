@@ -32,6 +32,9 @@ class PhraseTable {
   // Longest entry matching tokens[k..end); nullptr if none. `any_case` compares ASCII-case-insensitively.
   const Entry* match(std::string_view text, const std::vector<Token>& tokens, std::size_t k, std::size_t end,
                      bool any_case) const;
+  // Whether a one-token entry is exactly `word` (case-sensitive): what match() says of `word`
+  // taken as a single token.
+  bool has_single(std::string_view word) const;
   bool empty() const { return by_first_.empty(); }
   std::size_t size() const { return count_; }
 
