@@ -20,6 +20,7 @@
 #include <unordered_map>
 
 #include "storyline/extractor/timex_value.hpp"
+#include "timex_engine.hpp"
 #include "timex_internal.hpp"
 
 namespace storyline::extractor {
@@ -964,6 +965,13 @@ std::vector<Timex> TimexTagger::tag(std::string_view text, const std::vector<Sen
     out.push_back(std::move(t));
   }
   return out;
+}
+
+bool timex_engine::uses_starts(const TimexTagger& t) { return t.impl_ && t.impl_->use_starts; }
+
+std::pair<std::vector<Candidate>, std::vector<Candidate>> timex_engine::both(const TimexTagger& t,
+                                                                             std::string_view text) {
+  return {t.impl_->extract_starts(text), t.impl_->extract_blocks(text)};
 }
 
 std::optional<std::string> TimexTagger::dateline_date(std::string_view text) const {
