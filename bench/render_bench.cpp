@@ -121,9 +121,9 @@ void BM_Timeline(benchmark::State& state, const char* format) {
 
 }  // namespace
 
-BENCHMARK_CAPTURE(BM_Graph, svg, "svg")->Arg(30)->Arg(100)->Arg(300)->Unit(benchmark::kMillisecond)->MinTime(1);
+BENCHMARK_CAPTURE(BM_Graph, svg, "svg")->Arg(30)->Arg(100)->Arg(300)->Arg(1000)->Unit(benchmark::kMillisecond)->MinTime(1);
 BENCHMARK_CAPTURE(BM_Graph, png, "png")->Arg(300)->Unit(benchmark::kMillisecond)->MinTime(1);
-BENCHMARK_CAPTURE(BM_Timeline, svg, "svg")->Arg(100)->Arg(500)->Unit(benchmark::kMillisecond)->MinTime(1);
+BENCHMARK_CAPTURE(BM_Timeline, svg, "svg")->Arg(100)->Arg(500)->Arg(2000)->Unit(benchmark::kMillisecond)->MinTime(1);
 BENCHMARK_CAPTURE(BM_Timeline, png, "png")->Arg(500)->Unit(benchmark::kMillisecond)->MinTime(1);
 
 BENCHMARK_MAIN();

@@ -14,6 +14,21 @@
 #include "storyline/render/render.hpp"
 
 namespace storyline::cli {
+
+std::string reduce_for_layout(graph::KnowledgeGraph& g, std::size_t max_entities, bool quiet) {
+  if (max_entities == 0 || g.nodes.size() <= max_entities) return "";
+  const std::size_t all = g.nodes.size();
+  graph::FilterOptions keep;
+  keep.top = max_entities;
+  g = graph::filter_graph(g, keep);
+  const std::string note = "The " + std::to_string(g.nodes.size()) + " most central of " + std::to_string(all) +
+                           " entities are drawn; " + std::to_string(all - g.nodes.size()) +
+                           " are left out (see --top and --max-entities).";
+  if (!quiet)
+    std::cerr << "storyline: note: " << all << " entities are too many to lay out in time; drawing the "
+              << g.nodes.size() << " most central (raise --max-entities, or narrow with --top or --min-weight)\n";
+  return note;
+}
 namespace {
 
 void fail(const std::string& msg) { std::cerr << "storyline: error: " << msg << "\n"; }
@@ -301,14 +316,7 @@ int run_diagram(const Common& c, const DiagramOptions& o, Diagram which) {
       return 1;
     }
     const bool layout = format != "json" && format != "graphml";
-    if (layout && o.max_entities > 0 && g.nodes.size() > o.max_entities) {
-      fail("the diagram would have " + std::to_string(g.nodes.size()) + " entities and " +
-           std::to_string(g.edges.size()) + " relations, more than --max-entities " +
-           std::to_string(o.max_entities) + " allows (its layout would take too long); draw fewer with --top " +
-           std::to_string(std::min<std::size_t>(o.max_entities, 100)) +
-           " or --min-weight 2, or raise --max-entities; -o x.json and -o x.graphml need no layout");
-      return 1;
-    }
+    if (layout) ro.note = reduce_for_layout(g, o.max_entities, c.quiet);
     if (format == "json") bytes = graph::to_json(g) + "\n";
     else if (format == "graphml") bytes = graph::to_graphml(g);
     else if (format == "csv") {

@@ -69,7 +69,7 @@ int main(int argc, char** argv) {
   graph->add_option("--focus", dg.focus, "draw only this entity's neighbourhood (name, alias or id)");
   graph->add_option("--depth", dg.depth, "neighbourhood radius for --focus")->capture_default_str();
   graph->add_option("--max-entities", dg.max_entities,
-                    "refuse to lay out a diagram of more entities than this (narrow it with --top or --min-weight)")
+                    "draw at most this many entities, the most central; a note in the picture counts the rest (0 = all)")
       ->capture_default_str();
   graph->add_flag("--no-cooccurrence", dg.no_cooccurrence, "leave out same-sentence co-occurrence links");
   timeline->add_option("--from", dg.from_year, "first year shown");

@@ -136,11 +136,7 @@ int run_report(const Common& c, const DiagramOptions& o) {
 
   graph::KnowledgeGraph g = story_graph(inputs, o, title);
   graph::Timeline t = story_timeline(inputs, o, title);
-  if (o.max_entities > 0 && g.nodes.size() > o.max_entities) {
-    fail("the diagram would have " + std::to_string(g.nodes.size()) + " entities, more than --max-entities " +
-         std::to_string(o.max_entities) + " allows; draw fewer with --top or --min-weight");
-    return 1;
-  }
+  const std::string note = reduce_for_layout(g, o.max_entities, c.quiet);
 
   std::vector<std::string> diagnostics;
   render::RenderOptions ro;
@@ -151,6 +147,7 @@ int run_report(const Common& c, const DiagramOptions& o) {
   ro.to_year = o.to_year;
   ro.lanes = o.lanes;
   ro.diagnostics = &diagnostics;
+  ro.note = note;   // the timeline ignores it
   Result<std::string> graph_svg = render::render_graph(g, ro);
   Result<std::string> timeline_svg = render::render_timeline(t, ro);
   if (!c.quiet)

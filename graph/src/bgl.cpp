@@ -27,10 +27,65 @@ struct Link {
 // undirectedS: connected_components silently miscounts on directed graphs (Boost 1.74).
 using Bgl = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, boost::no_property, Link>;
 
+// Exact Brandes costs |V|·|E| per component; past this many steps a component is sampled.
+constexpr std::size_t kExactBetweennessWork = 50'000'000;
+constexpr std::size_t kMinBetweennessPivots = 64;
+
 std::map<std::string, std::size_t> index_of(const KnowledgeGraph& g) {
   std::map<std::string, std::size_t> index;
   for (std::size_t i = 0; i < g.nodes.size(); ++i) index.emplace(g.nodes[i].id, i);
   return index;
+}
+
+}  // namespace
+
+namespace {
+
+// Brandes' dependency accumulation from the given sources only, on an unweighted undirected graph
+// in adjacency-array form. With every vertex as a source it equals BGL's
+// brandes_betweenness_centrality (each unordered pair counted from both ends); with a sample of
+// sources it is the pivot estimate of Brandes & Pich (2007), scaled by |V| / |sources|.
+void sampled_brandes(const std::vector<std::vector<std::size_t>>& adj, const std::vector<std::size_t>& sources,
+                     std::vector<double>& out) {
+  const std::size_t n = adj.size();
+  std::vector<double> sigma(n), delta(n);
+  std::vector<long> dist(n, -1);
+  std::vector<std::size_t> stack, queue;
+  stack.reserve(n);
+  queue.reserve(n);
+  for (std::size_t s : sources) {
+    stack.clear();
+    queue.clear();
+    queue.push_back(s);
+    dist[s] = 0;
+    sigma[s] = 1;
+    for (std::size_t head = 0; head < queue.size(); ++head) {
+      std::size_t v = queue[head];
+      stack.push_back(v);
+      for (std::size_t w : adj[v]) {
+        if (dist[w] < 0) {
+          dist[w] = dist[v] + 1;
+          queue.push_back(w);
+        }
+        if (dist[w] == dist[v] + 1) sigma[w] += sigma[v];
+      }
+    }
+    for (auto it = stack.rbegin(); it != stack.rend(); ++it) {
+      std::size_t w = *it;
+      for (std::size_t v : adj[w])
+        if (dist[v] == dist[w] - 1) delta[v] += sigma[v] / sigma[w] * (1.0 + delta[w]);
+      if (w != s) out[w] += delta[w];
+    }
+    for (std::size_t v : stack) {   // reset only what this source touched: O(component), not O(V)
+      dist[v] = -1;
+      sigma[v] = 0;
+      delta[v] = 0;
+    }
+  }
+  // Halved like BGL's undirected result: each unordered pair was counted from both of its ends.
+  const double scale =
+      sources.empty() ? 0.0 : static_cast<double>(n) / static_cast<double>(sources.size()) / 2.0;
+  for (double& c : out) c *= scale;
 }
 
 }  // namespace
@@ -57,17 +112,6 @@ void compute_analytics(KnowledgeGraph& g) {
     degree[key.second] += weight;
   }
 
-  // Unweighted betweenness: relation weights are strengths, and Brandes would read them as
-  // distances (a stronger tie would look longer).
-  std::vector<double> centrality(n, 0.0);
-  if (n > 0) {
-    auto cmap = boost::make_iterator_property_map(centrality.begin(), boost::get(boost::vertex_index, bgl));
-    boost::brandes_betweenness_centrality(bgl, cmap);
-    // relative_betweenness_centrality divides by (n-1)(n-2)/2: undefined below 3 nodes.
-    if (n > 2) boost::relative_betweenness_centrality(bgl, cmap);
-    else std::fill(centrality.begin(), centrality.end(), 0.0);
-  }
-
   std::vector<int> raw(n, 0);
   const int count = n == 0 ? 0 : boost::connected_components(bgl, raw.data());
   // Renumber: largest component first; equal sizes ordered by their smallest node index, which is
@@ -87,12 +131,66 @@ void compute_analytics(KnowledgeGraph& g) {
   std::vector<int> rank(count, 0);
   for (int r = 0; r < count; ++r) rank[order[r]] = r;
 
+  // Unweighted betweenness: relation weights are strengths, and Brandes would read them as
+  // distances (a stronger tie would look longer). Shortest paths never leave a component, so
+  // Brandes runs per component: on the whole graph BGL's version clears O(V) arrays per source,
+  // which is quadratic on a corpus graph of many small components. A component too big for exact
+  // Brandes within the budget uses evenly spaced pivot sources (deterministic) instead.
+  std::vector<double> centrality(n, 0.0);
+  std::vector<std::vector<std::size_t>> members(count);
+  for (std::size_t v = 0; v < n; ++v) members[raw[v]].push_back(v);
+  std::vector<std::size_t> local(n, 0);
+  for (int c = 0; c < count; ++c) {
+    const auto& vs = members[c];
+    if (vs.size() < 3) continue;   // no vertex lies between two others
+    for (std::size_t i = 0; i < vs.size(); ++i) local[vs[i]] = i;
+    std::size_t edges = 0;
+    for (std::size_t v : vs) edges += boost::out_degree(v, bgl);
+    edges /= 2;
+    std::vector<double> part(vs.size(), 0.0);
+    if (vs.size() * edges <= kExactBetweennessWork) {
+      Bgl sub(vs.size());
+      for (std::size_t v : vs)
+        for (auto [it, end] = boost::adjacent_vertices(v, bgl); it != end; ++it)
+          if (v < *it) boost::add_edge(local[v], local[*it], sub);
+      auto cmap = boost::make_iterator_property_map(part.begin(), boost::get(boost::vertex_index, sub));
+      boost::brandes_betweenness_centrality(sub, cmap);
+    } else {
+      std::vector<std::vector<std::size_t>> adj(vs.size());
+      for (std::size_t v : vs)
+        for (auto [it, end] = boost::adjacent_vertices(v, bgl); it != end; ++it) adj[local[v]].push_back(local[*it]);
+      const std::size_t k = std::clamp<std::size_t>(kExactBetweennessWork / std::max<std::size_t>(edges, 1),
+                                                    kMinBetweennessPivots, vs.size());
+      std::vector<std::size_t> pivots;
+      for (std::size_t i = 0; i < k; ++i) pivots.push_back(i * vs.size() / k);
+      sampled_brandes(adj, pivots, part);
+    }
+    for (std::size_t i = 0; i < vs.size(); ++i) centrality[vs[i]] = part[i];
+  }
+  // BGL's relative_betweenness_centrality: divide by (n-1)(n-2)/2 over the whole graph; undefined
+  // below 3 nodes.
+  if (n > 2) {
+    const double norm = 2.0 / (static_cast<double>(n - 1) * static_cast<double>(n - 2));
+    for (double& c : centrality) c *= norm;
+  } else {
+    std::fill(centrality.begin(), centrality.end(), 0.0);
+  }
+
   for (std::size_t v = 0; v < n; ++v) {
     g.nodes[v].degree = degree[v];
     g.nodes[v].betweenness = centrality[v];
     g.nodes[v].component = rank[raw[v]];
   }
 }
+
+namespace detail {
+std::vector<double> betweenness_from(const std::vector<std::vector<std::size_t>>& adj,
+                                     const std::vector<std::size_t>& sources) {
+  std::vector<double> out(adj.size(), 0.0);
+  sampled_brandes(adj, sources, out);
+  return out;
+}
+}  // namespace detail
 
 namespace {
 

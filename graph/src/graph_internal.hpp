@@ -40,4 +40,10 @@ struct EntityMerge {
 };
 EntityMerge merge_entities(const std::vector<DocumentInput>& docs);
 
+// Brandes betweenness (raw, undirected: each pair counted once) of an unweighted graph given as
+// adjacency lists, accumulated from `sources` only and scaled by |V| / |sources| (the pivot estimate
+// compute_analytics uses for components too big for exact Brandes). Exact when sources are all.
+std::vector<double> betweenness_from(const std::vector<std::vector<std::size_t>>& adj,
+                                     const std::vector<std::size_t>& sources);
+
 }  // namespace storyline::graph::detail

@@ -230,7 +230,7 @@ const char* engine_for(std::size_t nodes) {
 }
 
 // Title, a one-line summary and the key, as one HTML-like graph label at the top.
-std::string header_html(const std::string& title, const Plan& plan, const Theme& th) {
+std::string header_html(const std::string& title, const std::string& note, const Plan& plan, const Theme& th) {
   std::set<std::string> types;
   bool any_typed = false, any_former = false, any_weak = false, any_directed = false;
   for (const PreparedNode& p : plan.nodes) types.insert(p.node->type);
@@ -276,6 +276,10 @@ std::string header_html(const std::string& title, const Plan& plan, const Theme&
   }
   html += std::string("<TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"10\" COLOR=\"") + th.muted + "\">" +
           summary + "</FONT></TD></TR>";
+  if (!note.empty()) {
+    html += std::string("<TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"10\" COLOR=\"") + th.text + "\"><I>" +
+            xml_escape(ellipsize(clean_text(note), 200)) + "</I></FONT></TD></TR>";
+  }
   if (!key.empty()) {
     html += "<TR><TD ALIGN=\"LEFT\"><TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"6\" "
             "CELLPADDING=\"0\"><TR>" + key + "</TR></TABLE></TD></TR>";
@@ -350,7 +354,7 @@ Result<std::string> render_graph(const graph::KnowledgeGraph& kg, const RenderOp
   default_attr(g, AGEDGE, "dir", "none");
   if (n > kCurvedEdgesUpTo) default_attr(g, AGEDGE, "len", "1.3");
 
-  set_html_label(g, g, header_html(title, plan, th));
+  set_html_label(g, g, header_html(title, options.note, plan, th));
 
   if (n == 0) {
     Agnode_t* note = add_node(g, "empty");

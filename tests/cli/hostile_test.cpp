@@ -96,6 +96,12 @@ void stderr_is_ours(const std::string& err) {
   }
 }
 
+std::size_t count_occurrences(const std::string& s, const std::string& what) {
+  std::size_t n = 0;
+  for (std::size_t at = s.find(what); at != std::string::npos; at = s.find(what, at + what.size())) ++n;
+  return n;
+}
+
 int count_lines(const std::string& s) {
   int n = 0;
   for (char c : s) n += c == '\n';
@@ -286,16 +292,25 @@ TEST_CASE("limits are options with clear messages") {
   CHECK(big.status == 1);
   CHECK(big.err.find("larger than the limit of 100 bytes (see --max-bytes)") != std::string::npos);
 
-  auto refused = run("graph " + in + " --max-entities 50 -o '" + (dir / "g.svg").string() + "'");
-  CHECK(refused.status == 1);
-  CHECK(count_lines(refused.err) == 1);
-  CHECK_MESSAGE(refused.err.find("more than --max-entities 50") != std::string::npos, refused.err);
-  CHECK(refused.err.find("--top") != std::string::npos);
-  CHECK(refused.err.find("--min-weight") != std::string::npos);
-  CHECK_FALSE(fs::exists(dir / "g.svg"));
-  // Narrowed as advised, it draws; JSON needs no layout and is never refused.
-  CHECK(run("graph " + in + " --max-entities 50 --top 40 -o '" + (dir / "g.svg").string() + "'").status == 0);
+  // JSON needs no layout and keeps every entity.
   CHECK(run("graph " + in + " --max-entities 50 -o '" + (dir / "g.json").string() + "'").status == 0);
+  const std::size_t total = nlohmann::json::parse(slurp((dir / "g.json").string()))["nodes"].size();
+  CHECK(total > 250);
+  // Too many entities to lay out: the 50 most central are drawn, and the picture says so.
+  auto reduced = run("graph " + in + " --max-entities 50 -o '" + (dir / "g.svg").string() + "'");
+  CHECK_MESSAGE(reduced.status == 0, reduced.err);
+  CHECK(count_lines(reduced.err) == 1);
+  CHECK_MESSAGE(reduced.err.find("drawing the 50 most central") != std::string::npos, reduced.err);
+  std::string svg = slurp((dir / "g.svg").string());
+  CHECK_MESSAGE(svg.find("The 50 most central of " + std::to_string(total) + " entities are drawn; " +
+                         std::to_string(total - 50) + " are left out") != std::string::npos,
+                svg.substr(0, 2000));
+  CHECK(count_occurrences(svg, "class=\"node") == 50);
+  CHECK(run("graph " + in + " --max-entities 50 --quiet -o '" + (dir / "q.svg").string() + "'").err.empty());
+  // Without a limit nothing is left out and there is no note.
+  auto all = run("graph " + in + " --max-entities 0 -o '" + (dir / "all.svg").string() + "'");
+  CHECK(all.status == 0);
+  CHECK(slurp((dir / "all.svg").string()).find("left out") == std::string::npos);
 
   std::string run_on;
   for (int i = 0; i < 3000; ++i) run_on += "word ";

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "graph/graph_fixtures.hpp"
+#include "graph_internal.hpp"
 
 using storyline::graph::compute_analytics;
 using storyline::graph::filter_graph;
@@ -21,6 +22,52 @@ std::vector<std::string> ids(const KnowledgeGraph& g) {
 }  // namespace
 
 TEST_SUITE("graph") {
+
+TEST_CASE("betweenness from pivots: exact with every source, an estimate with a sample") {
+  using storyline::graph::detail::betweenness_from;
+  // Path 0-1-2-3-4: vertex 2 lies on (0,3) (0,4) (1,3) (1,4); vertex 1 on (0,2) (0,3) (0,4).
+  std::vector<std::vector<std::size_t>> path = {{1}, {0, 2}, {1, 3}, {2, 4}, {3}};
+  auto exact = betweenness_from(path, {0, 1, 2, 3, 4});
+  CHECK(exact == std::vector<double>{0, 3, 4, 3, 0});
+  // Star with centre 0 and 99 leaves: the centre lies on all C(99, 2) = 4851 leaf pairs. Every leaf
+  // source sees the same picture, so any sample of leaves estimates it exactly.
+  std::vector<std::vector<std::size_t>> star(100);
+  for (std::size_t i = 1; i < 100; ++i) {
+    star[0].push_back(i);
+    star[i].push_back(0);
+  }
+  auto sampled = betweenness_from(star, {1, 50, 99});
+  CHECK(sampled[0] == doctest::Approx(99.0 * 98.0 / 2.0 * 100.0 / 99.0));
+  CHECK(sampled[7] == 0.0);
+  CHECK(betweenness_from(star, {})[0] == 0.0);
+}
+
+TEST_CASE("compute_analytics: many small components and one component past the exact budget") {
+  // 3,000 three-node paths (a corpus of short articles): each middle node lies on its one pair.
+  std::vector<std::string> names;
+  std::vector<std::tuple<std::string, std::string, double>> links;
+  for (int i = 0; i < 3000; ++i) {
+    std::string p = "p" + std::to_string(10000 + i);
+    names.insert(names.end(), {p + "a", p + "b", p + "c"});
+    links.emplace_back(p + "a", p + "b", 1.0);
+    links.emplace_back(p + "b", p + "c", 1.0);
+  }
+  // A star of 8,000 leaves: 8,001 x 8,000 steps of exact Brandes is past the budget, so it is sampled.
+  names.push_back("hub");
+  for (int i = 0; i < 8000; ++i) {
+    names.push_back("leaf" + std::to_string(10000 + i));
+    links.emplace_back("hub", names.back(), 1.0);
+  }
+  KnowledgeGraph g = small_graph(names, links);
+  compute_analytics(g);
+  const double n = static_cast<double>(g.nodes.size());
+  const double norm = 2.0 / ((n - 1) * (n - 2));
+  CHECK(g.find("p10000b")->betweenness == doctest::Approx(1.0 * norm));
+  CHECK(g.find("p10000a")->betweenness == 0.0);
+  CHECK(g.find("hub")->betweenness == doctest::Approx(8000.0 * 7999.0 / 2.0 * norm).epsilon(0.01));
+  CHECK(g.find("hub")->component == 0);
+  CHECK(g.find("leaf10000")->betweenness == doctest::Approx(0.0));
+}
 
 TEST_CASE("compute_analytics on the path b-a-c plus isolated d") {
   KnowledgeGraph g = small_graph({"a", "b", "c", "d"}, {{"a", "b", 1.0}, {"a", "c", 2.0}});

@@ -27,6 +27,7 @@ struct RenderOptions {
   std::optional<int> from_year;    // timeline only (already filtered; used for the axis)
   std::optional<int> to_year;
   std::vector<std::string>* diagnostics = nullptr;   // Graphviz warnings land here if set
+  std::string note;                // graph only: a line under the summary (e.g. what was left out)
 };
 
 // Error codes: "render.format", "render.layout", "render.graphviz".
