@@ -254,16 +254,23 @@ class FirstByteAnalyzer {
     f.nullable = true;
     return f;
   }
+  static const std::bitset<256>& high_bytes() {
+    static const std::bitset<256> m = [] {
+      std::bitset<256> b;
+      for (int c = 0x80; c < 0x100; ++c) b.set(c);
+      return b;
+    }();
+    return m;
+  }
   void add_byte(FirstBytes& f, unsigned char c) const {
     f.set.set(c);
     if (std::isalpha(c)) {
       // Case folding: both cases, and the non-ASCII letters RE2 folds with ASCII ones (K, s).
       f.set.set(static_cast<unsigned char>(std::tolower(c)));
       f.set.set(static_cast<unsigned char>(std::toupper(c)));
-      for (int b = 0x80; b < 0x100; ++b) f.set.set(b);
+      f.set |= high_bytes();
     }
-    if (c >= 0x80)
-      for (int b = 0x80; b < 0x100; ++b) f.set.set(b);
+    if (c >= 0x80) f.set |= high_bytes();
   }
   FirstBytes alt() {
     FirstBytes f = seq();
@@ -462,7 +469,7 @@ struct TimexTagger::Impl {
   bool validate(const CompiledRule& r, const std::vector<std::string>& caps) const;
   std::string fill(const CompiledRule& r, const std::vector<std::string>& raw, bool& ok) const;
   std::vector<Candidate> extract(std::string_view text) const;
-  std::vector<Candidate> extract_blocks(std::string_view text) const;
+  std::vector<Candidate> extract_blocks(std::string_view text, const RE2::Set& block_set) const;
   std::vector<Candidate> extract_starts(std::string_view text) const;
   void scan_rule(int ri, std::string_view text, std::size_t from, std::size_t to,
                  std::vector<re2::StringPiece>& groups, std::vector<std::string>& caps,
@@ -618,7 +625,7 @@ static std::vector<std::pair<std::size_t, std::size_t>> blocks_of(std::string_vi
 }
 
 std::vector<Candidate> TimexTagger::Impl::extract(std::string_view text) const {
-  return use_starts ? extract_starts(text) : extract_blocks(text);
+  return use_starts ? extract_starts(text) : extract_blocks(text, *set);
 }
 
 // Per block, the positions where some rule can start (anchored RE2::Set at each candidate
@@ -700,7 +707,7 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
   return cands;
 }
 
-std::vector<Candidate> TimexTagger::Impl::extract_blocks(std::string_view text) const {
+std::vector<Candidate> TimexTagger::Impl::extract_blocks(std::string_view text, const RE2::Set& block_set) const {
   std::vector<Candidate> cands;
   std::vector<int> which;
   std::vector<re2::StringPiece> groups;
@@ -710,7 +717,7 @@ std::vector<Candidate> TimexTagger::Impl::extract_blocks(std::string_view text) 
   for (const auto& [bs, be] : blocks_of(text)) {
     which.clear();
     RE2::Set::ErrorInfo info;
-    if (!set->Match(text.substr(bs, be - bs), &which, &info) && info.kind != RE2::Set::kNoError) {
+    if (!block_set.Match(text.substr(bs, be - bs), &which, &info) && info.kind != RE2::Set::kNoError) {
       which.clear();  // DFA budget exhausted: fall back to running every rule.
       for (std::size_t i = 0; i < rules.size(); ++i) which.push_back(static_cast<int>(i));
     }
@@ -878,7 +885,6 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
           return fail("rules.value", "value uses '{" + name + "}' which is not a named capture");
       }
       r.re = std::move(re);
-      if (impl->set->Add(r.expanded, nullptr) < 0) return fail("rules.pattern", "RE2::Set rejected pattern");
       if (impl->starts_set->Add(r.expanded, nullptr) < 0)
         return fail("rules.pattern", "RE2::Set rejected pattern");
       FirstByteAnalyzer fa(r.expanded);
@@ -891,8 +897,16 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
     }
   }
   if (impl->rules.empty()) return Error{"rules.missing", base + ": no rule files found"};
-  if (!impl->set->Compile()) return Error{"rules.compile", base + ": RE2::Set compilation failed"};
-  if (!impl->starts_set->Compile()) return Error{"rules.compile", base + ": RE2::Set compilation failed"};
+  // Only the set the engine uses is compiled (compiling is most of the loading time).
+  if (impl->use_starts) {
+    impl->set.reset();
+    if (!impl->starts_set->Compile()) return Error{"rules.compile", base + ": RE2::Set compilation failed"};
+  } else {
+    impl->starts_set.reset();
+    for (const auto& r : impl->rules)
+      if (impl->set->Add(r.expanded, nullptr) < 0) return Error{"rules.pattern", r.file + ": rule '" + r.id + "': RE2::Set rejected pattern"};
+    if (!impl->set->Compile()) return Error{"rules.compile", base + ": RE2::Set compilation failed"};
+  }
   TimexTagger t;
   t.impl_ = std::move(impl);
   return t;
@@ -971,7 +985,17 @@ bool timex_engine::uses_starts(const TimexTagger& t) { return t.impl_ && t.impl_
 
 std::pair<std::vector<Candidate>, std::vector<Candidate>> timex_engine::both(const TimexTagger& t,
                                                                              std::string_view text) {
-  return {t.impl_->extract_starts(text), t.impl_->extract_blocks(text)};
+  const auto& im = *t.impl_;
+  if (!im.use_starts) return {{}, im.extract_blocks(text, *im.set)};
+  RE2::Options opts;   // as in load()
+  opts.set_case_sensitive(false);
+  opts.set_longest_match(true);
+  opts.set_log_errors(false);
+  opts.set_max_mem(64 << 20);
+  RE2::Set block_set(opts, RE2::UNANCHORED);
+  for (const auto& r : im.rules) block_set.Add(r.expanded, nullptr);
+  block_set.Compile();
+  return {im.extract_starts(text), im.extract_blocks(text, block_set)};
 }
 
 std::optional<std::string> TimexTagger::dateline_date(std::string_view text) const {

@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -55,5 +56,29 @@ TEST_SUITE("extractor.timex") {
     }
     CHECK(failures == 0);
     CHECK(total > 40);   // the texts do wake many rules
+  }
+
+  TEST_CASE("a rule that reads outside its match (\\b) switches to the block scans") {
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::temp_directory_path() / "storyline_timex_engine_test";
+    fs::create_directories(dir / "en/timex");
+    {
+      std::ofstream f(dir / "en/timex/zz_boundary.json");
+      f << R"({"rules": [{"id": "test.fortnight", "priority": 1, "type": "DURATION", "value": "P2W",)"
+        << R"( "pattern": "\\bfortnight\\b"}]})";
+    }
+    auto t = TimexTagger::load(RuleDirs({fs::path(STORYLINE_SOURCE_DIR) / "extractor/rules", dir}));
+    REQUIRE(t.ok());
+    CHECK_FALSE(timex_engine::uses_starts(*t));
+    const std::string text = "The repairs took a fortnight and ended on May 4, 2022.";
+    auto xs = t->tag(text, {}, std::string("2022-06-01"));
+    bool fortnight = false, date = false;
+    for (const auto& x : xs) {
+      fortnight = fortnight || (x.text == "fortnight" && x.value == "P2W");
+      date = date || x.value == "2022-05-04";
+    }
+    CHECK(fortnight);
+    CHECK(date);
+    fs::remove_all(dir);
   }
 }
