@@ -940,8 +940,27 @@ std::vector<Candidate> timex_internal::resolve_overlaps(std::vector<Candidate> c
   return kept;
 }
 
+namespace {
+// A DATE/TIME whose value names a calendar day: what a dateline gives.
+std::optional<std::string> day_of(const Timex& t) {
+  if (t.type != "DATE" && t.type != "TIME") return std::nullopt;
+  if (t.value.size() >= 10 && t.value[0] != 'X') {
+    auto d = parse_timex_value(t.value.substr(0, 10));
+    if (d && d->granularity == Granularity::day) return d->iso();
+  }
+  return std::nullopt;
+}
+}  // namespace
+
 std::vector<Timex> TimexTagger::tag(std::string_view text, const std::vector<Sentence>& sentences,
                                     const std::optional<std::string>& dct) const {
+  return tag_until(text, sentences, dct, false);
+}
+
+// `first_day`: stop after the first DATE/TIME naming a day, and skip the others' anchoring (they
+// change no anchor state: only DATE/TIME values update the reference date).
+std::vector<Timex> TimexTagger::tag_until(std::string_view text, const std::vector<Sentence>& sentences,
+                                          const std::optional<std::string>& dct, bool first_day) const {
   std::vector<Timex> out;
   if (!impl_) return out;
   auto kept = timex_internal::resolve_overlaps(impl_->extract(text), impl_->ids);
@@ -957,6 +976,7 @@ std::vector<Timex> TimexTagger::tag(std::string_view text, const std::vector<Sen
   std::size_t si = 0;
   for (const auto& c : kept) {
     const CompiledRule& r = impl_->rules[c.rule];
+    if (first_day && r.type != "DATE" && r.type != "TIME") continue;
     while (si + 1 < sentences.size() && sentences[si].end <= c.start) ++si;
     const std::size_t sent_start = sentences.empty() ? 0 : std::min(sentences[si].start, c.start);
     anchor.future = timex_internal::future_context(text.substr(sent_start, c.start - sent_start),
@@ -977,6 +997,7 @@ std::vector<Timex> TimexTagger::tag(std::string_view text, const std::vector<Sen
     t.rule = r.id;
     if (t.type == "DATE" || t.type == "TIME") timex_internal::update_ref(t.value, anchor);
     out.push_back(std::move(t));
+    if (first_day && day_of(out.back())) break;
   }
   return out;
 }
@@ -1001,14 +1022,9 @@ std::pair<std::vector<Candidate>, std::vector<Candidate>> timex_engine::both(con
 std::optional<std::string> TimexTagger::dateline_date(std::string_view text) const {
   // Only the head of the document: the first few lines / 300 bytes.
   std::size_t limit = std::min<std::size_t>(text.size(), 300);
-  const auto xs = tag(text.substr(0, limit), {}, std::nullopt);
-  for (const auto& t : xs) {
-    if (t.type != "DATE" && t.type != "TIME") continue;
-    if (t.value.size() >= 10 && t.value[0] != 'X') {
-      auto d = parse_timex_value(t.value.substr(0, 10));
-      if (d && d->granularity == Granularity::day) return d->iso();
-    }
-  }
+  const auto xs = tag_until(text.substr(0, limit), {}, std::nullopt, true);
+  for (const auto& t : xs)
+    if (auto day = day_of(t)) return day;
   return std::nullopt;
 }
 
