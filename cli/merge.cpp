@@ -97,6 +97,8 @@ Result<extractor::Extraction> parse_extraction(const json& j) {
     r.type = get_or<std::string>(jr, "type", "");
     r.qualifier = get_or<std::string>(jr, "qualifier", "");
     r.weight = get_or<double>(jr, "weight", 1.0);
+    r.start = get_or<std::string>(jr, "start", "");
+    r.end = get_or<std::string>(jr, "end", "");
     for (const auto& e : jr.value("evidence", json::array()))
       r.evidence.push_back({get_or<std::size_t>(e, "sentence", 0), get_or<std::size_t>(e, "start", 0),
                             get_or<std::size_t>(e, "end", 0)});

@@ -97,6 +97,11 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
     c.strong = true;
     return;
   }
+  if (const auto* k = lex.known_names.match(w.text, w.toks, c.tb, c.te, false); k && k->tokens.size() == n) {
+    c.type = k->value;   // "Nasdaq", "Euronext": names no head word or context types
+    c.strong = true;
+    return;
+  }
   if (n >= 2 && w.toks[c.te - 1].has(kDigit) && !w.toks[c.te - 1].has(kCap)) {   // "Lion Air Flight 610"
     c.type = "MISC";
     c.strong = true;
@@ -128,6 +133,10 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
   }
   if (n >= 2) {
     auto it = lex.misc_heads.find(last);
+    if (it == lex.misc_heads.end() || it->second != "last") {   // "Hurricane Milton": a head first
+      it = lex.misc_heads.find(std::string(w.tv(c.tb)));
+      if (it != lex.misc_heads.end() && it->second != "first") it = lex.misc_heads.end();
+    }
     if (it != lex.misc_heads.end()) {
       c.type = "MISC";
       c.strong = true;
@@ -159,6 +168,14 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
     }
   }
   std::string cue;
+  // "an analyst at Credit Suisse", "an economist at Morgan Stanley": a role at a name is a job at
+  // an organisation (a place would have been typed above).
+  if (c.tb >= sentence_begin + 2 && w.tv(c.tb - 1) == "at" && w.toks[c.tb - 2].has(kLower) &&
+      w.is_cue_before(c.tb - 1, sentence_begin, &cue) && cue == "role") {
+    c.type = "ORG";
+    c.strong = true;
+    return;
+  }
   if (w.is_cue_before(c.tb, sentence_begin, &cue)) {
     c.type = "PER";
     c.strong = true;
@@ -169,6 +186,20 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
     c.type = "PER";
     c.strong = true;
     return;
+  }
+  // "M. Butcher", "J. K. Rowling": initials before a capitalised word are a person's.
+  if (n >= 2 && !upper) {
+    std::size_t k = c.tb;
+    auto initial = [&](std::size_t q) {
+      std::string_view t = w.tv(q);
+      return t.size() == 2 && t[0] >= 'A' && t[0] <= 'Z' && t[1] == '.';
+    };
+    while (k + 1 < c.te && initial(k)) ++k;
+    if (k > c.tb && w.toks[k].has(kCap) && !initial(k)) {
+      c.type = "PER";
+      c.strong = true;
+      return;
+    }
   }
   if (n == 1 && w.toks[c.tb].has(kHyphenated) && w.toks[c.tb].has(kCap)) {
     c.hyphen_pair = true;  // resolved against known names later ("Nissan-Renault")
@@ -188,6 +219,17 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
     c.strong = true;
     return;
   }
+  if (n == 1 && !w.toks[c.tb].has(kAllCaps) && !w.common(c.tb)) {
+    // "Brexit", "Grexit": a one-word name built on an event suffix (misc_heads.tsv, "suffix").
+    std::string lw = ascii_lower(w.tv(c.tb));
+    for (const auto& [suffix, pos] : lex.misc_heads)
+      if (pos == "suffix" && lw.size() >= suffix.size() + 2 &&
+          lw.compare(lw.size() - suffix.size(), suffix.size(), suffix) == 0) {
+        c.type = "MISC";
+        c.strong = true;
+        return;
+      }
+  }
   if (n == 1) {
     std::string_view t = w.tv(c.tb);
     if (w.toks[c.tb].has(kAllCaps) && t.size() <= 6) c.acronym = true;
@@ -205,8 +247,15 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
     }
   // "Alameda Research", "Deepwater Horizon": a last word from the dictionary makes a person unlikely.
   bool last_common = w.common(c.te - 1) && !w.toks[c.te - 1].has(kAllCaps) && w.tv(c.te - 1).size() > 4;
+  // "Gorgon LNG", "Banco BPI": an upper-case word of two letters or more is an acronym, not part of
+  // a person's name. Whole names in capitals outside headlines (short table lines) fall here too:
+  // people in capitals were taken by the given-name rule above.
+  bool has_acronym = false;
+  for (std::size_t k = c.tb; k < c.te; ++k)
+    has_acronym = has_acronym || (w.toks[k].has(kAllCaps) && w.toks[k].has(kWord) && w.tv(k).size() >= 2 &&
+                                  w.tv(k).back() != '.');
   if (all_common) c.type = "MISC";
-  else if (last_common) c.type = "ORG";
+  else if (last_common || has_acronym) c.type = "ORG";
   else c.type = "PER";
 }
 
@@ -420,6 +469,97 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       const auto* p = lex.places.match(text, toks, c.tb, c.te, true);
       if (p && p->extra != "country") c.type = "ORG";
     }
+    // Standings ("BOSTON 69 66 .511 6"): a city or region that starts its line and is followed by
+    // two numbers on it, in a document with at least three such lines, is a team; so are both
+    // sides of a fixture line there ("CHICAGO AT TORONTO", context_cues.tsv side "fixture").
+    auto city = [&](const Cand& c) {
+      if (c.type != "LOC") return false;
+      const auto* p = lex.places.match(text, toks, c.tb, c.te, true);
+      return p != nullptr && p->tokens.size() == c.te - c.tb && p->extra != "country";
+    };
+    auto line_start = [&](const Cand& c) { return c.tb == 0 || toks[c.tb].has(kNewlineBefore); };
+    auto on_line = [&](std::size_t k) { return k < toks.size() && !toks[k].has(kNewlineBefore); };
+    std::vector<Cand*> rows;
+    for (Cand& c : w.cands)
+      if (city(c) && line_start(c) && on_line(c.te) && on_line(c.te + 1) && toks[c.te].has(kDigit) &&
+          toks[c.te + 1].has(kDigit))
+        rows.push_back(&c);
+    if (rows.size() >= 3) {
+      for (Cand* c : rows) c->type = "ORG";
+      for (std::size_t i = 0; i + 1 < w.cands.size(); ++i) {
+        Cand& x = w.cands[i];
+        Cand& y = w.cands[i + 1];
+        if (!line_start(x) || y.tb != x.te + 1 || !on_line(x.te) || !on_line(y.tb)) continue;
+        if (y.te < toks.size() && on_line(y.te)) continue;   // the line is exactly "X at Y"
+        if (!lex.context_cues.count({ascii_lower(w.tv(x.te)), "fixture"})) continue;
+        if ((city(x) || x.type == "ORG") && (city(y) || y.type == "ORG")) x.type = y.type = "ORG";
+      }
+    }
+  }
+
+  // Facilities, vessels and craft ("the Macondo well", "the Deepwater Horizon drilling rig"): a name
+  // nothing else typed, followed by a facility head noun (facility_heads.tsv) and preceded by a
+  // determiner, is not an organisation. It takes the head's type when at least half of the mentions
+  // of that name have this shape.
+  if (!lex.facility_heads.empty()) {
+    auto kind = [&](std::size_t k) -> const std::string* {
+      if (k >= toks.size() || !toks[k].has(kWord) || !toks[k].has(kLower)) return nullptr;
+      auto it = lex.facility_heads.find(std::string(w.tv(k)));
+      return it == lex.facility_heads.end() ? nullptr : &it->second;
+    };
+    auto facility_type = [&](const Cand& c) -> std::string {
+      if (c.strong || c.hyphen_pair || !c.user_id.empty() || (c.te - c.tb == 1 && toks[c.tb].has(kAllCaps)))
+        return "";
+      bool det = false;   // "the", "its", "BP's": at most two lower-case words or numbers between
+      for (std::size_t back = 1; back <= 3 && back <= c.tb && !det; ++back) {
+        std::size_t q = c.tb - back;
+        if (toks[q].sentence != c.sentence) break;
+        auto it = lex.facility_heads.find(ascii_lower(w.tv(q)));
+        if (it != lex.facility_heads.end() && it->second == "det") det = true;
+        else if (!(toks[q].has(kLower) || (toks[q].has(kDigit) && !toks[q].has(kPunct)))) break;
+      }
+      if (!det) return "";
+      std::size_t k = c.te, mods = 0;
+      while (mods < 2 && k < toks.size() && toks[k].sentence == c.sentence) {
+        const std::string* kk = kind(k);
+        if (!kk || *kk != "mod") break;
+        ++mods;
+        ++k;
+      }
+      if (k >= toks.size() || toks[k].sentence != c.sentence) return "";
+      const std::string* head = kind(k);
+      if (!head || *head == "mod" || *head == "det") return "";
+      std::string type = *head;
+      if (type.back() == '?') {
+        if (mods == 0) return "";
+        type.pop_back();
+      }
+      return type;
+    };
+    std::map<std::string, std::pair<int, int>> votes;   // surface -> (facility mentions, weak mentions)
+    std::map<std::string, std::string> fac_type;
+    for (const Cand& c : w.cands) {
+      if (c.strong || c.te <= c.tb) continue;
+      std::string surface = w.span_text(c.start, c.end);
+      auto& v = votes[surface];
+      ++v.second;
+      std::string t = facility_type(c);
+      if (!t.empty()) {
+        ++v.first;
+        fac_type.emplace(surface, t);
+      }
+    }
+    for (Cand& c : w.cands) {
+      if (c.strong || c.hyphen_pair || !c.user_id.empty()) continue;
+      std::string surface = w.span_text(c.start, c.end);
+      auto ft = fac_type.find(surface);
+      if (ft == fac_type.end()) continue;
+      const auto& v = votes[surface];
+      if (v.first * 2 < v.second) continue;
+      c.type = ft->second;
+      c.strong = true;
+      c.drop_unless_known = false;
+    }
   }
 
   // Pass 2: entities from strong candidates, with aliases.
@@ -433,6 +573,14 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   std::vector<Info> infos;
   std::unordered_map<std::string, std::vector<std::size_t>> aliases;   // alias text -> entity indices
   std::map<std::string, bool> is_initials;                             // aliases made from initials
+  std::set<std::string> first_name_alias;                              // "Wang" from "Wang Jianlin"
+  std::map<std::string, std::vector<std::size_t>> city_first;          // "Toyota" -> "Toyota Motor Corp."
+  std::set<std::string> locative;   // capitalised words the document puts after "in", "near" ...
+  for (std::size_t k = 1; k < toks.size(); ++k) {
+    if (!w.cap(k) || toks[k - 1].sentence != toks[k].sentence) continue;
+    auto cue = lex.context_cues.find({ascii_lower(w.tv(k - 1)), "before"});
+    if (cue != lex.context_cues.end() && cue->second == "LOC") locative.insert(std::string(w.tv(k)));
+  }
   std::map<std::string, std::vector<std::size_t>> first_words;         // common first words of ORG names
   std::map<std::pair<std::string, std::string>, std::size_t> by_key;   // (type, key) -> entity
   auto add_alias = [&](const std::string& a, std::size_t e) {
@@ -449,6 +597,9 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   auto key_of = [&](const Cand& c) -> std::string {
     if (!c.user_id.empty()) return "id:" + c.user_id;
     if (c.type == "LOC" && c.place_is_country && !c.place_code.empty()) return "place:" + c.place_code;
+    if (c.type == "LOC" && c.place_code.find('-') != std::string::npos) return "place:" + c.place_code;   // "Fla." = "Florida"
+    // "SARASOTA" in a dateline and "Sarasota" in the text are one place (one person).
+    if (c.type == "LOC" || c.type == "PER") return ascii_lower(w.span_text(c.start, c.end));
     if (c.type == "ORG") {
       auto [tb, te] = org_key(c);
       return w.span_text(toks[tb].start, toks[te - 1].end);
@@ -465,8 +616,13 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     if (c.type == "ORG" && c.user_id.empty()) {
       auto [tb, te] = org_key(c);
       add_alias(w.span_text(toks[tb].start, toks[te - 1].end), e);
+      // Only for a legal name ("Toyota Motor Corp."): "Tokyo Stock Exchange" is not "Tokyo".
+      if (te < c.te && c.strong && !toks[tb].has(kHyphenated))
+        if (const auto* p = lex.places.match(text, toks, tb, tb + 1, false); p && p->extra == "city")
+          city_first[std::string(w.tv(tb))].push_back(e);                 // "Toyota Motor Corp." -> "Toyota"
       bool plain_first = !lex.places.match(text, toks, tb, tb + 1, false) &&
-                         !lex.org_heads.count(std::string(w.tv(tb))) && !toks[tb].has(kHyphenated);
+                         !lex.org_heads.count(std::string(w.tv(tb))) && !toks[tb].has(kHyphenated) &&
+                         !lex.is_demonym(w.tv(tb));   // "American Airlines" is not "American"
       if (te - tb >= 2 && plain_first && !w.common(tb))
         add_alias(std::string(w.tv(tb)), e);                              // "Nissan Motor" -> "Nissan"
       else if (te - tb >= 2 && plain_first)
@@ -481,11 +637,24 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     } else if (c.type == "PER" && c.te - c.tb >= 2) {
       std::size_t sur = c.te - 1;                                         // surname, before "Jr." / "III"
       while (sur > c.tb + 1 && kNameSuffixes.count(std::string(w.tv(sur)))) --sur;
-      if (!toks[sur].has(kDigit) && !kNameSuffixes.count(std::string(w.tv(sur))))
+      if (!toks[sur].has(kDigit) && !kNameSuffixes.count(std::string(w.tv(sur)))) {
         add_alias(std::string(w.tv(sur)), e);
+        bool all_caps = true;
+        for (std::size_t k = c.tb; k < c.te; ++k) all_caps = all_caps && (toks[k].has(kAllCaps) || !toks[k].has(kWord));
+        if (all_caps && w.tv(sur).size() > 2) {   // "ROBERTO DURAN" in a headline ... "Duran"
+          std::string t = ascii_lower(w.tv(sur));
+          if (t[0] >= 'a' && t[0] <= 'z') add_alias(static_cast<char>(t[0] - 'a' + 'A') + t.substr(1), e);
+        }
+      }
       std::string first(w.tv(c.tb));
-      if (!lex.given_names.count(first_part(first)) && !w.common(c.tb) && !toks[c.tb].has(kAbbrev))
+      if (!lex.given_names.count(first_part(first)) && !w.common(c.tb) && !toks[c.tb].has(kAbbrev)) {
         add_alias(first, e);                                              // family name first ("Wang")
+        first_name_alias.insert(first);   // reported only where the text uses it alone
+      }
+    } else if (c.type == "LOC" && c.te - c.tb >= 3 && w.tv(c.tb + 1) == "of") {
+      // "Gulf of Mexico" ... "the Gulf", "Strait of Hormuz" ... "the Strait".
+      auto head = lex.loc_heads.find(std::string(w.tv(c.tb)));
+      if (head != lex.loc_heads.end() && head->second != "last") add_alias(std::string(w.tv(c.tb)), e);
     }
   };
   // Multi-token strong candidates first, so single words resolve to them.
@@ -505,8 +674,13 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       // A one-word place that is also the short name of an organisation or person named in full in
       // this document ("Toyota Motor Corp." ... "Toyota") is that organisation or person.
       bool yields = c.type == "LOC" && c.te - c.tb == 1 && c.user_id.empty();
+      auto cf = yields ? city_first.find(w.span_text(c.start, c.end)) : city_first.end();
       if (al != aliases.end() && al->second.size() == 1 && (infos[al->second[0]].type == c.type || yields)) {
         c.entity = al->second[0];
+      } else if (cf != city_first.end() && cf->second.size() == 1 && !locative.count(cf->first)) {
+        // A city that names a company named in full here ("Toyota Motor Corp." ... "Shares of
+        // Toyota") is the company, unless the document also uses it as a place ("in Toyota").
+        c.entity = cf->second[0];
       } else {
         c.entity = new_entity(c.type);
         by_key[{c.type, key}] = c.entity;
@@ -553,9 +727,16 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     auto c = cap_inside.find(lw);
     return c != cap_inside.end() && c->second >= 2 && !lower_uses.count(lw);
   };
+  // A capitalised dictionary word inside a sentence with a possessive after it is a name too
+  // ("Alphabet's Google", "fines on Amazon's unit"): "the Apple's" does not occur in prose.
+  auto possessor = [&](const Cand& c) {
+    return c.te < toks.size() && toks[c.te].sentence == c.sentence && w.tv(c.te) == "'s" && c.tb > 0 &&
+           toks[c.tb - 1].sentence == c.sentence && toks[c.tb - 1].has(kLower) && w.common(c.tb) &&
+           !lex.org_heads.count(std::string(w.tv(c.tb))) && !lex.loc_heads.count(std::string(w.tv(c.tb)));
+  };
   for (Cand& c : w.cands)
     if (c.drop_unless_known && c.te - c.tb == 1 && !toks[c.tb].has(kAllCaps) && w.tv(c.tb).size() > 2 &&
-        used_as_name(c.tb))
+        (used_as_name(c.tb) || possessor(c)))
       c.drop_unless_known = false;
 
   // Weak candidates: resolve by alias, else new entities.
@@ -623,6 +804,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       c.entity = static_cast<std::size_t>(-2);
       continue;
     }
+
     if (e == static_cast<std::size_t>(-1)) {
       std::string type = c.type;
       if (type.empty() && c.tb > 1 && toks[c.tb - 2].sentence == c.sentence) {   // "the town of X"
@@ -657,6 +839,79 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
                                [](const Cand& c) { return c.entity == static_cast<std::size_t>(-2); }),
                 w.cands.end());
   for (Cand& c : extra) w.cands.push_back(c);
+
+  // Lists of names ("such as Apple, Samsung and Qualcomm", "Apple, Nvidia, Samsung and Alphabet"):
+  // a lone capitalised dictionary word among at least two names of one type, in a list of three or
+  // more items closed by "and" or "or", is a name of that type.
+  {
+    std::vector<const Cand*> at(toks.size(), nullptr);   // candidate starting at a token
+    std::vector<char> covered(toks.size(), 0);
+    for (const Cand& c : w.cands) {
+      if (c.tb < at.size() && c.entity < infos.size()) at[c.tb] = &c;
+      for (std::size_t k = c.tb; k < c.te && k < covered.size(); ++k) covered[k] = 1;
+    }
+    std::vector<Cand> listed;
+    for (std::size_t s = 0; s < sentences.size(); ++s) {
+      const std::size_t a = srange[s].first, b = srange[s].second;
+      if (headline[s]) continue;
+      for (std::size_t k = a; k < b;) {
+        // Items: a candidate, or one capitalised word nothing took; separators: ",", "and", "or".
+        struct Item { std::size_t tb, te; const Cand* c; };
+        std::vector<Item> items;
+        bool closed = false;
+        std::size_t q = k;
+        while (q < b) {
+          Item it{q, q + 1, nullptr};
+          if (at[q]) it = Item{q, at[q]->te, at[q]};
+          else if (!(w.cap(q) && !covered[q] && !w.blocked[q] && !lex.non_entities.count(std::string(w.tv(q)))))
+            break;
+          items.push_back(it);
+          q = it.te;
+          if (closed || q >= b) break;
+          std::string sep = ascii_lower(w.tv(q));
+          if (sep == ",") {
+            ++q;
+            if (q < b && (ascii_lower(w.tv(q)) == "and" || ascii_lower(w.tv(q)) == "or")) { ++q; closed = true; }
+          } else if (sep == "and" || sep == "or") {
+            ++q;
+            closed = true;
+          } else {
+            break;
+          }
+        }
+        bool complete = closed && items.size() >= 3 && items.back().te <= q;
+        if (complete) {
+          std::string type;
+          int named = 0;
+          bool agree = true;
+          for (const Item& it : items) {
+            if (!it.c) continue;
+            const std::string& t = infos[it.c->entity].type;
+            if (type.empty()) type = t;
+            agree = agree && t == type;
+            ++named;
+          }
+          if (agree && named >= 2 && named < static_cast<int>(items.size()) && type != "MISC")
+            for (const Item& it : items)
+              if (!it.c) listed.push_back(Cand{it.tb, it.te, toks[it.tb].start, toks[it.te - 1].end, s, type, true});
+        }
+        k = items.empty() ? k + 1 : std::max(k + 1, items.front().te);
+      }
+    }
+    for (Cand& c : listed) {
+      std::string surface = w.span_text(c.start, c.end);
+      auto known = by_key.find({c.type, surface});
+      if (known != by_key.end()) {
+        c.entity = known->second;
+      } else {
+        c.entity = new_entity(c.type);
+        by_key[{c.type, surface}] = c.entity;
+        register_aliases(c, c.entity);
+      }
+      infos[c.entity].keys[surface]++;
+      w.cands.push_back(c);
+    }
+  }
 
   // Pass 3: known aliases where no candidate was taken (headlines, sentence-initial words).
   {
@@ -711,8 +966,9 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     // Name: for people the longest form; otherwise the most frequent base name (not an acronym).
     std::string name;
     if (ent.type == "PER" || ent.type == "LOC") {
-      for (const auto& [t, n] : texts)
-        if (t.size() > name.size()) name = t;
+      auto mixed = [](const std::string& t) { return std::any_of(t.begin(), t.end(), [](char ch) { return ch >= 'a' && ch <= 'z'; }); };
+      for (const auto& [t, n] : texts)   // the longest form; of equal ones, not the one in capitals
+        if (t.size() > name.size() || (t.size() == name.size() && mixed(t) && !mixed(name))) name = t;
     } else {
       int best = -1;
       std::map<std::string, int> keys;
@@ -751,7 +1007,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     std::set<std::string> alias_set;
     for (const auto& [t, n] : texts) alias_set.insert(t);
     for (const std::string* a : own_aliases[e])   // derived short forms: surnames, base names
-      if (texts.count(*a) || !is_initials[*a]) alias_set.insert(*a);
+      if (texts.count(*a) || (!is_initials[*a] && !first_name_alias.count(*a))) alias_set.insert(*a);
     alias_set.erase(name);
     ent.aliases.assign(alias_set.begin(), alias_set.end());
     for (const Cand* c : by_entity[e])

@@ -122,6 +122,7 @@ Extraction Extractor::extract(std::string_view text, DocumentInfo info, const Ex
   }
   DocContext ctx{text, &tokens, &x.sentences, &x.timexes, &er, info.date};
   x.events = im.events.events(ctx);
+  ctx.events = &x.events;
   x.relations = im.relations.relations(ctx);
   x.entities = std::move(er.entities);
   return x;
@@ -356,6 +357,8 @@ std::string to_json(const Extraction& x, int indent) {
     w.field("type", std::string_view(r.type));
     w.field("qualifier", std::string_view(r.qualifier));
     w.field("weight", r.weight);
+    if (!r.start.empty()) w.field("start", std::string_view(r.start));
+    if (!r.end.empty()) w.field("end", std::string_view(r.end));
     w.key("evidence");
     w.begin_array();
     for (const auto& ev : r.evidence) {

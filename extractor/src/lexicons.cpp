@@ -142,6 +142,8 @@ Result<Lexicons> Lexicons::load(const RuleDirs& dirs) {
   STORYLINE_LOAD(religions, "en/lexicon/religions.tsv")
   STORYLINE_LOAD(context, "en/lexicon/context_cues.tsv")
   STORYLINE_LOAD(misc_heads, "en/lexicon/misc_heads.tsv")
+  STORYLINE_LOAD(facility, "en/lexicon/facility_heads.tsv")
+  STORYLINE_LOAD(known_names, "en/lexicon/known_names.tsv")
   STORYLINE_LOAD(numbered, "en/lexicon/numbered_heads.tsv")
   STORYLINE_LOAD(references, "en/lexicon/references.tsv")
   STORYLINE_LOAD(cues, "en/lexicon/person_cues.tsv")
@@ -177,6 +179,9 @@ Result<Lexicons> Lexicons::load(const RuleDirs& dirs) {
   }
   for (auto& row : *numbered) lex.numbered_heads.insert(row[0]);
   for (auto& row : *misc_heads) lex.misc_heads[row[0]] = row.size() > 1 ? row[1] : "last";
+  for (auto& row : *facility) lex.facility_heads[row[0]] = row.size() > 1 ? row[1] : "MISC";
+  for (auto& row : *known_names)
+    lex.known_names.add(row[0], row.size() > 1 ? row[1] : "ORG", row.size() > 2 ? row[2] : "", lex.text);
   for (auto& row : *context)
     if (row.size() >= 3) lex.context_cues[{row[0], row[1]}] = row[2];
   for (auto& row : *religions) lex.demonyms.add(row[0], "", "religion", lex.text);

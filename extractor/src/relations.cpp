@@ -4,8 +4,9 @@
 #include <map>
 #include <optional>
 #include <set>
-#include <sstream>
 #include <unordered_map>
+#include <cstdint>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -18,7 +19,7 @@ struct Item {
   std::string type;
   std::size_t tb = 0, te = 0;      // tokens
   std::size_t start = 0, end = 0;  // bytes
-  std::string lower;               // TOK: lower-cased text
+  std::string lower;               // TOK: lower-cased text; a one-word reference ("her") keeps its word too
 };
 
 }  // namespace
@@ -99,7 +100,14 @@ std::vector<Item> build_items(const DocContext& ctx, const std::vector<MentionSp
         Item it;
         it.ent = true;
         it.entity = mit->entity;
-        it.type = ctx.entities->entities[mit->entity].type;
+        // An object pronoun the reference pass resolved to the clause's own subject ("Grant
+        // succeeded him"): the object rule knows better.
+        if (mit->tok_end == k + 1) {
+          if (auto who = resolve_object_pronoun(ctx, k)) it.entity = *who;
+          // A one-word reference stays a word for literals too ("dismissed her chancellor").
+          it.lower = ascii_lower(toks[k].view(ctx.text));
+        }
+        it.type = ctx.entities->entities[it.entity].type;
         it.tb = mit->tok_begin;
         it.te = mit->tok_end;
         it.start = mit->start;
@@ -129,7 +137,7 @@ std::vector<Item> build_items(const DocContext& ctx, const std::vector<MentionSp
 }
 
 struct Elem {
-  enum Kind { kEnt, kEntList, kClass, kLit, kSkip, kNotList, kNotLit } kind = kLit;
+  enum Kind { kEnt, kEntList, kClass, kLit, kSkip, kNotList, kNotLit, kAside } kind = kLit;
   std::string type;                 // PER | ORG | LOC | MISC | ENT
   std::string cls;                  // @class
   std::vector<std::string> alts;    // literals
@@ -146,6 +154,8 @@ struct Rule {
   std::vector<Elem> elems;
   std::string source, target, qualifier;
   bool former = false;   // the relation ended with what the sentence tells ("fired its CEO X")
+  std::string label;     // fixed qualifier when the pattern has no @class for it ("has led X": "head")
+  std::string point;     // "start" | "end": what a plain date after the match ("in 2019") tells
 };
 
 inline bool type_ok(const std::string& want, const std::string& have) {
@@ -164,55 +174,134 @@ struct MatchState {
 struct RelationRules::Impl {
   std::shared_ptr<const Lexicons> lex;
   PhraseTable words;   // value: class
+  PhraseTable offices; // relations/offices.tsv: offices of a state ("prime minister"), class "office"
+  PhraseTable spans;   // relations/spans.tsv: "from" -> start, "until" -> end
+  std::set<std::string> party_words;   // words.tsv class "party": an ORG named "... Party"
+  std::set<std::string> not_done;      // words.tsv class "not_done": before a trigger ("to be acquired")
+  struct FromEvent {
+    std::string event_type;
+    std::vector<std::string> triggers;   // lower-cased trigger texts; empty = any
+    std::string relation, source_role, target_role;
+    std::vector<std::string> source_types, target_types;
+    std::vector<std::string> unless;     // words within five tokens after the trigger that block it
+  };
+  std::vector<FromEvent> from_events;  // relations/from_events.tsv
+  struct Implies {
+    std::string relation, implied, condition;   // condition: "-" or a words.tsv class the target's last word is in
+  };
+  std::vector<Implies> implies;        // relations/implies.tsv
+
+  // The TIMEX start of token k's text, or nullptr.
+  const Timex* timex_at(const DocContext& ctx, std::size_t k) const {
+    if (!ctx.timexes) return nullptr;
+    const auto& tx = *ctx.timexes;
+    std::size_t at = (*ctx.tokens)[k].start;
+    auto it = std::lower_bound(tx.begin(), tx.end(), at, [](const Timex& t, std::size_t v) { return t.start < v; });
+    if (it == tx.end() || it->start != at || it->type != "DATE") return nullptr;
+    if (it->value.empty() || !(it->value[0] >= '0' && it->value[0] <= '9')) return nullptr;
+    return &*it;
+  }
+
+  // Reads a time span told with the relation: "from 2010 to 2017", "since 2019", "until March"
+  // after the match (within eight tokens) or opening the sentence ("Since 2019, X has led Y").
+  // A rule with "point" takes a plain date after it ("became CEO in 2019") as its start or end.
+  // The first telling wins.
+  void time_span(const DocContext& ctx, std::size_t sb, std::size_t after, std::size_t se, const Rule& rule,
+                 Relation& rel) const {
+    const auto& toks = *ctx.tokens;
+    std::string start, end;
+    auto scan = [&](std::size_t p, std::size_t limit) {
+      bool opened = false;
+      while (p < se && p < limit) {
+        const PhraseTable::Entry* w = spans.match(ctx.text, toks, p, se, true);
+        if (!w) {
+          std::string v = ascii_lower(toks[p].view(ctx.text));
+          if (v == "." || v == ";") return;
+          ++p;
+          continue;
+        }
+        std::size_t q = p + w->tokens.size();
+        const Timex* t = q < se ? timex_at(ctx, q) : nullptr;
+        std::string kind = w->value;
+        if (kind == "then_end") kind = opened ? "end" : "";
+        if (kind == "point") kind = rule.point;
+        if (!t || kind.empty()) {
+          ++p;
+          continue;
+        }
+        if (kind == "start" && start.empty()) start = t->value;
+        if (kind == "end" && end.empty()) end = t->value;
+        opened = true;
+        while (q < se && toks[q].start < t->end) ++q;
+        p = q;
+        limit = std::max(limit, p + 2);
+      }
+    };
+    scan(after, after + 8);
+    if (start.empty() && end.empty() && sb < after) scan(sb, sb + 1);
+    if (rel.start.empty() && rel.end.empty()) {
+      rel.start = start;
+      rel.end = end;
+    }
+  }
   std::vector<Rule> rules;
-  // may_start() precomputed (it reads only a rule's first element): for an item, the rules that
-  // may start there, in rule order. Entity items by type; other items by their lower-cased text
-  // (rules starting with one of these words), else `word_rules`.
-  std::map<std::string, std::vector<std::size_t>, std::less<>> ent_rules;   // type -> rules
-  std::vector<std::size_t> any_ent_rules;                                   // a type not listed
-  std::unordered_map<std::string, std::vector<std::size_t>> lit_rules;      // word -> rules
-  std::vector<std::size_t> word_rules;                                      // any other word
+  // Which rules may start at an item, as bit sets over rule indices (one bit per rule), so the
+  // sentence loop tries only those, still in rule order.
+  using Mask = std::vector<std::uint64_t>;
+  std::unordered_map<std::string, Mask> start_lit;   // a literal word
+  std::map<std::string, Mask> start_ent;             // an entity of this type
+  Mask start_word;                                   // any word (a word class)
+  Mask start_any;                                    // anything (a skip, aside or look-ahead first)
 
   void index_starts() {
-    auto fill = [&](const Item& it, std::vector<std::size_t>& out) {
-      for (std::size_t ri = 0; ri < rules.size(); ++ri)
-        if (may_start(rules[ri], it)) out.push_back(ri);
+    const std::size_t words = (rules.size() + 63) / 64;
+    start_word.assign(words, 0);
+    start_any.assign(words, 0);
+    auto set = [&](Mask& m, std::size_t ri) {
+      m.resize(words, 0);
+      m[ri / 64] |= std::uint64_t{1} << (ri % 64);
     };
-    std::set<std::string> types = {"PER", "ORG", "LOC", "MISC"}, words;
-    for (const Rule& r : rules)
-      for (const Elem& e : r.elems) {
-        if (e.kind == Elem::kEnt || e.kind == Elem::kEntList) types.insert(e.type);
-        if (e.kind == Elem::kLit)
-          for (const auto& a : e.alts) words.insert(a);
+    for (std::size_t ri = 0; ri < rules.size(); ++ri) {
+      bool required = false;
+      for (const Elem& e : rules[ri].elems) {
+        if (e.kind == Elem::kSkip || e.kind == Elem::kAside || e.kind == Elem::kNotList || e.kind == Elem::kNotLit) {
+          set(start_any, ri);
+          required = true;
+          break;
+        }
+        if (e.kind == Elem::kEnt || e.kind == Elem::kEntList) {
+          for (const char* t : {"PER", "ORG", "LOC", "MISC"})
+            if (type_ok(e.type, t)) set(start_ent[t], ri);
+        } else if (e.kind == Elem::kLit) {
+          for (const auto& a : e.alts) set(start_lit[a], ri);
+        } else if (e.kind == Elem::kClass) {
+          set(start_word, ri);
+        }
+        if (!e.optional) {
+          required = true;
+          break;
+        }
       }
-    for (const std::string& t : types) {
-      Item it;
-      it.ent = true;
-      it.type = t;
-      fill(it, ent_rules[t]);
+      if (!required) set(start_any, ri);
     }
-    {
-      Item it;
-      it.ent = true;
-      it.type = "\x01";   // matches only ENT and unconditional starts
-      fill(it, any_ent_rules);
-    }
-    for (const std::string& w : words) {
-      Item it;
-      it.lower = w;
-      fill(it, lit_rules[w]);
-    }
-    Item it;
-    it.lower = "\x01";
-    fill(it, word_rules);
   }
-  const std::vector<std::size_t>& rules_starting_at(const Item& it) const {
+
+  // The rules that may start at `it`, into `m`.
+  void starts(const Item& it, Mask& m) const {
+    m = start_any;
+    auto merge = [&](const Mask& x) {
+      for (std::size_t w = 0; w < x.size(); ++w) m[w] |= x[w];
+    };
     if (it.ent) {
-      auto e = ent_rules.find(it.type);
-      return e != ent_rules.end() ? e->second : any_ent_rules;
+      auto e = start_ent.find(it.type);
+      if (e != start_ent.end()) merge(e->second);
+    } else {
+      merge(start_word);
     }
-    auto w = lit_rules.find(it.lower);
-    return w != lit_rules.end() ? w->second : word_rules;
+    if (!it.lower.empty()) {
+      auto l = start_lit.find(it.lower);
+      if (l != start_lit.end()) merge(l->second);
+    }
   }
 
   // One phrase of class `cls` at items[i]: the longest entry of person_cues (roles) or of
@@ -222,7 +311,7 @@ struct RelationRules::Impl {
     if (i >= items.size() || items[i].ent) return 0;
     const auto& toks = *ctx.tokens;
     std::size_t best = 0;
-    for (const PhraseTable* table : {&lex->person_cues, &words}) {
+    for (const PhraseTable* table : {&lex->person_cues, &words, &offices}) {
       const PhraseTable::Entry* e = table->match(ctx.text, toks, items[i].tb, sentence_end, true);
       if (!e || e->value != cls) continue;
       std::size_t n = e->tokens.size();
@@ -262,7 +351,7 @@ struct RelationRules::Impl {
         case Elem::kEntList:
           return it.ent && type_ok(e.type, it.type);
         case Elem::kLit:
-          return !it.ent && std::find(e.alts.begin(), e.alts.end(), it.lower) != e.alts.end();
+          return std::find(e.alts.begin(), e.alts.end(), it.lower) != e.alts.end();
         case Elem::kClass:
           return !it.ent;
         default:
@@ -295,9 +384,21 @@ struct RelationRules::Impl {
                    (items[ii].lower == "," && ii + 1 < items.size() && items[ii + 1].ent));
       return !list && match(ctx, items, r, ei + 1, ii, sentence_end, st);
     }
+    if (e.kind == Elem::kAside) {
+      // "(aside)": nothing, or ", ... ," of up to 20 items that may name anyone ("Bob Dudley, an
+      // American executive who had led the response in the Gulf, succeeded him").
+      if (match(ctx, items, r, ei + 1, ii, sentence_end, st)) return true;
+      if (ii >= items.size() || items[ii].ent || items[ii].lower != ",") return false;
+      for (std::size_t j = ii + 2; j < items.size() && j <= ii + 21; ++j)
+        if (!items[j].ent && items[j].lower == ",") return match(ctx, items, r, ei + 1, j + 1, sentence_end, st);
+      return false;
+    }
     if (e.kind == Elem::kNotLit) {
-      bool hit = ii < items.size() && !items[ii].ent &&
-                 std::find(e.alts.begin(), e.alts.end(), items[ii].lower) != e.alts.end();
+      bool hit = false;
+      if (ii < items.size() && e.type.empty())
+        hit = !items[ii].ent && std::find(e.alts.begin(), e.alts.end(), items[ii].lower) != e.alts.end();
+      else if (ii < items.size())
+        hit = items[ii].ent && type_ok(e.type, items[ii].type);   // "!ORG": no organisation next
       return !hit && match(ctx, items, r, ei + 1, ii, sentence_end, st);
     }
     if (e.optional && match(ctx, items, r, ei + 1, ii, sentence_end, st)) return true;
@@ -336,7 +437,7 @@ struct RelationRules::Impl {
         return false;
       }
       case Elem::kLit: {
-        if (it.ent || std::find(e.alts.begin(), e.alts.end(), it.lower) == e.alts.end()) return false;
+        if (it.lower.empty() || std::find(e.alts.begin(), e.alts.end(), it.lower) == e.alts.end()) return false;
         bool was = st.former;
         if (it.lower == "former") st.former = true;
         if (match(ctx, items, r, ei + 1, ii + 1, sentence_end, st)) return true;
@@ -380,8 +481,18 @@ Result<Elem> parse_elem(const std::string& raw, std::map<std::string, int>& seen
     }
     return e;
   }
+  if (s == "(aside)") {
+    e.kind = Elem::kAside;
+    e.optional = true;
+    return e;
+  }
   if (s == "!list") {
     e.kind = Elem::kNotList;
+    return e;
+  }
+  if (s == "!PER" || s == "!ORG" || s == "!LOC" || s == "!MISC" || s == "!ENT") {
+    e.kind = Elem::kNotLit;
+    e.type = s.substr(1);
     return e;
   }
   if (s.size() > 1 && s[0] == '!') {
@@ -405,7 +516,8 @@ Result<Elem> parse_elem(const std::string& raw, std::map<std::string, int>& seen
   if (s[0] == '@') {
     e.kind = Elem::kClass;
     e.cls = s.substr(1);
-    e.label = s;
+    int n = ++seen[s];
+    e.label = n == 1 ? s : s + "#" + std::to_string(n);
     return e;
   }
   e.kind = Elem::kLit;
@@ -420,8 +532,51 @@ Result<RelationRules> RelationRules::load(const RuleDirs& dirs, std::shared_ptr<
   impl->lex = lex;
   auto words = dirs.read("en/relations/words.tsv");
   if (!words) return words.error();
-  for (auto& row : parse_tsv(*words))
-    if (row.size() >= 2) impl->words.add(row[0], row[1], "", lex->text);
+  for (auto& row : parse_tsv(*words)) {
+    if (row.size() < 2) continue;
+    if (row[1] == "party") impl->party_words.insert(ascii_lower(row[0]));
+    else if (row[1] == "not_done") impl->not_done.insert(ascii_lower(row[0]));
+    else impl->words.add(row[0], row[1], "", lex->text);
+  }
+  auto offices = dirs.read("en/relations/offices.tsv");
+  if (!offices) return offices.error();
+  for (auto& row : parse_tsv(*offices))
+    if (!row.empty()) impl->offices.add(row[0], "office", "", lex->text);
+  auto split_commas = [](const std::string& v) {
+    std::vector<std::string> out;
+    if (v == "*" || v == "-") return out;
+    std::size_t p = 0;
+    while (p <= v.size()) {
+      std::size_t c = v.find(',', p);
+      if (c == std::string::npos) c = v.size();
+      out.push_back(ascii_lower(v.substr(p, c - p)));
+      p = c + 1;
+    }
+    return out;
+  };
+  auto fe = dirs.read("en/relations/from_events.tsv");
+  if (!fe) return fe.error();
+  for (auto& row : parse_tsv(*fe)) {
+    if (row.size() < 8)
+      return Error{"rules.parse",
+                   "en/relations/from_events.tsv: row '" + (row.empty() ? "" : row[0]) + "' needs 8 columns"};
+    Impl::FromEvent f{row[0],          split_commas(row[1]), row[2], row[3], row[4], split_commas(row[5]),
+                      split_commas(row[6]), split_commas(row[7])};
+    for (auto* col : {&f.source_types, &f.target_types})
+      for (auto& t : *col)
+        for (char& c : t) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+    impl->from_events.push_back(std::move(f));
+  }
+  auto imp = dirs.read("en/relations/implies.tsv");
+  if (!imp) return imp.error();
+  for (auto& row : parse_tsv(*imp)) {
+    if (row.size() < 3) return Error{"rules.parse", "en/relations/implies.tsv: rows need 3 columns"};
+    impl->implies.push_back({row[0], row[1], row[2]});
+  }
+  auto spans = dirs.read("en/relations/spans.tsv");
+  if (!spans) return spans.error();
+  for (auto& row : parse_tsv(*spans))
+    if (row.size() >= 2) impl->spans.add(row[0], row[1], "", lex->text);
   auto path = dirs.find("en/relations/patterns.json");
   if (!path) return Error{"rules.missing", "rule file 'en/relations/patterns.json' not found"};
   auto text = read_file(*path);
@@ -442,6 +597,8 @@ Result<RelationRules> RelationRules::load(const RuleDirs& dirs, std::shared_ptr<
     r.target = jr.value("target", "");
     r.qualifier = jr.value("qualifier", "");
     r.former = jr.value("former", false);
+    r.label = jr.value("label", "");
+    r.point = jr.value("point", "");
     std::map<std::string, int> seen;
     std::set<std::string> labels;
     for (const auto& je : jr["pattern"]) {
@@ -456,7 +613,8 @@ Result<RelationRules> RelationRules::load(const RuleDirs& dirs, std::shared_ptr<
       r.elems.push_back(*e);
     }
     for (const std::string* need : {&r.source, &r.target})
-      if (!labels.count(*need)) return Error{"rules.pattern", where + ": unknown element '" + *need + "'"};
+      if (!labels.count(*need) && *need != "$org" && *need != "$country")
+        return Error{"rules.pattern", where + ": unknown element '" + *need + "'"};
     if (!r.qualifier.empty() && !labels.count(r.qualifier))
       return Error{"rules.pattern", where + ": unknown qualifier element '" + r.qualifier + "'"};
     if (r.relation.empty()) return Error{"rules.pattern", where + ": needs \"relation\""};
@@ -494,6 +652,56 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     states[ri].ents.resize(im.rules[ri].elems.size());
     states[ri].texts.resize(im.rules[ri].elems.size());
   }
+  auto add = [&](std::size_t a, std::size_t b, const std::string& type, const std::string& qual, bool directed,
+                 Evidence ev, double w) -> Relation* {
+    if (a == b) return nullptr;
+    if (!directed && ents[a].id > ents[b].id) std::swap(a, b);
+    auto key = std::make_tuple(a, b, type, qual);
+    auto it = out.find(key);
+    if (it == out.end()) {
+      Relation r;
+      r.source = ents[a].id;
+      r.target = ents[b].id;
+      r.type = type;
+      r.qualifier = qual;
+      r.weight = 0;
+      it = out.emplace(key, std::move(r)).first;
+    }
+    for (const Evidence& old : it->second.evidence)
+      if (old.start == ev.start && old.end == ev.end) return &it->second;
+    it->second.weight += w;
+    it->second.evidence.push_back(ev);
+    return &it->second;
+  };
+  // What an article is about, when it says so unambiguously: the organisation (or country) named
+  // or referred to ("the company") at least three times and at least half again as often as any
+  // other. Roles told without an organisation ("Musk remained executive chairman", "became prime
+  // minister") belong to it.
+  std::vector<std::size_t> told(ents.size(), 0);   // names and references ("the company")
+  for (std::size_t i = 0; i < ents.size(); ++i) told[i] = ents[i].mentions.size();
+  for (const MentionSpan& m : ctx.entities->references)
+    if (m.entity < told.size()) ++told[m.entity];
+  auto dominant = [&](auto&& fits) -> std::optional<std::size_t> {
+    std::size_t best = ents.size(), n1 = 0, n2 = 0;
+    for (std::size_t i = 0; i < ents.size(); ++i) {
+      if (!fits(i)) continue;
+      std::size_t n = told[i];
+      if (n > n1) {
+        n2 = n1;
+        n1 = n;
+        best = i;
+      } else if (n > n2) {
+        n2 = n;
+      }
+    }
+    if (best == ents.size() || n1 < 3 || 2 * n1 < 3 * n2) return std::nullopt;
+    return best;
+  };
+  const std::optional<std::size_t> topic_org = dominant([&](std::size_t i) { return ents[i].type == "ORG"; });
+  const std::optional<std::size_t> topic_country = dominant([&](std::size_t i) {
+    return ents[i].type == "LOC" && i < ctx.entities->is_country.size() && ctx.entities->is_country[i];
+  });
+  Impl::Mask start_mask;
   std::size_t k = 0;
   const std::size_t kMaxCooccurring = 12;
   while (k < toks.size()) {
@@ -501,36 +709,21 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     while (e < toks.size() && toks[e].sentence == s) ++e;
     std::vector<Item> items = build_items(ctx, *mentions, k, e, mit);
     const Sentence& sent = (*ctx.sentences)[s];
-    auto add = [&](std::size_t a, std::size_t b, const std::string& type, const std::string& qual, bool directed,
-                   Evidence ev, double w) {
-      if (a == b) return;
-      if (!directed && ents[a].id > ents[b].id) std::swap(a, b);
-      auto key = std::make_tuple(a, b, type, qual);
-      auto it = out.find(key);
-      if (it == out.end()) {
-        Relation r;
-        r.source = ents[a].id;
-        r.target = ents[b].id;
-        r.type = type;
-        r.qualifier = qual;
-        r.weight = 0;
-        it = out.emplace(key, std::move(r)).first;
-      }
-      for (const Evidence& old : it->second.evidence)
-        if (old.start == ev.start && old.end == ev.end) return;
-      it->second.weight += w;
-      it->second.evidence.push_back(ev);
-    };
     struct Found {
       std::size_t a, b;
       const Rule* rule;
       std::string qual;
       Evidence ev;
+      std::size_t after;   // token one past the match
     };
     std::vector<Found> found;
     for (std::size_t i = 0; i < items.size(); ++i) {
-      for (std::size_t ri : im.rules_starting_at(items[i])) {
+      im.starts(items[i], start_mask);
+      for (std::size_t w = 0; w < start_mask.size(); ++w)
+      for (std::uint64_t bits = start_mask[w]; bits != 0; bits &= bits - 1) {
+        const std::size_t ri = w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits));
         const Rule& r = im.rules[ri];
+        if (!im.may_start(r, items[i])) continue;
         MatchState& st = states[ri];
         for (auto& v : st.ents) v.clear();
         for (auto& t : st.texts) t.clear();
@@ -542,14 +735,50 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
             if (r.elems[q].label == label) return q;
           return r.elems.size();
         };
-        std::size_t si = find(r.source), ti = find(r.target);
-        std::string qual;
+        std::size_t last = std::max(st.last, i + 1) - 1;
+        // "$org" / "$country": the article's dominant organisation or country, unless the
+        // sentence itself names another one before the match or a nationality or place stands
+        // right before it ("Indian prime minister X").
+        auto implicit = [&](const std::string& label, std::vector<std::size_t>& got) -> bool {
+          std::optional<std::size_t> t = label == "$org" ? topic_org : topic_country;
+          if (!t) return false;
+          // Another place, organisation or nationality right before the match, or its possessive,
+          // says whose office it is ("Zairean Prime Minister X", "Iraq's deputy prime minister X").
+          auto other = [&](std::size_t q) {
+            return items[q].ent && items[q].type != "PER" && items[q].entity != *t;
+          };
+          if (i > 0 && other(i - 1)) return false;
+          if (i > 1 && (items[i - 1].lower == "'s" || items[i - 1].lower == "’s") && other(i - 2)) return false;
+          for (std::size_t q = 0; q < items.size(); ++q) {
+            const Item& it = items[q];
+            if (!it.ent || it.entity == *t) continue;
+            if (label == "$country" && it.type == "LOC" && ctx.entities->is_country[it.entity]) return false;
+            if (label == "$org" && it.type == "ORG" && q < i && q + 6 >= i) return false;
+          }
+          got = {*t};
+          return true;
+        };
+        std::vector<std::size_t> src_imp, tgt_imp;
+        const std::vector<std::size_t>* src = nullptr;
+        const std::vector<std::size_t>* tgt = nullptr;
+        if (r.source[0] == '$') {
+          if (!implicit(r.source, src_imp)) continue;
+          src = &src_imp;
+        } else {
+          src = &st.ents[find(r.source)];
+        }
+        if (r.target[0] == '$') {
+          if (!implicit(r.target, tgt_imp)) continue;
+          tgt = &tgt_imp;
+        } else {
+          tgt = &st.ents[find(r.target)];
+        }
+        std::string qual = r.label;
         if (!r.qualifier.empty()) qual = st.texts[find(r.qualifier)];
         if (st.former || r.former) qual = qual.empty() ? "former" : "former " + qual;
-        std::size_t last = std::max(st.last, i + 1) - 1;
         Evidence ev{s, items[i].start, items[last].end};
-        for (std::size_t a : st.ents[si])
-          for (std::size_t b : st.ents[ti]) found.push_back({a, b, &r, qual, ev});
+        for (std::size_t a : *src)
+          for (std::size_t b : *tgt) found.push_back({a, b, &r, qual, ev, items[last].te});
       }
     }
     // One reading per pair and span: the longest match wins ("former Renault CEO X" over "Renault CEO X").
@@ -559,12 +788,22 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
         if (f == g || found[f].a != found[g].a || found[f].b != found[g].b ||
             found[f].rule->relation != found[g].rule->relation)
           continue;
+        // Two different roles told in one stretch ("X, who had been chairman, succeeded him as chief
+        // executive") are two relations; the same role with and without "former" is one.
+        const std::string& qf = found[f].qual;
+        const std::string& qg = found[g].qual;
+        auto ends_with = [](const std::string& a, const std::string& b) {
+          return a.size() >= b.size() && a.compare(a.size() - b.size(), b.size(), b) == 0;
+        };
+        if (!qf.empty() && !qg.empty() && !ends_with(qf, qg) && !ends_with(qg, qf)) continue;
         bool overlap = found[f].ev.start < found[g].ev.end && found[g].ev.start < found[f].ev.end;
         std::size_t lf = found[f].ev.end - found[f].ev.start, lg = found[g].ev.end - found[g].ev.start;
         beaten = overlap && (lg > lf || (lg == lf && g < f));
       }
-      if (!beaten)
-        add(found[f].a, found[f].b, found[f].rule->relation, found[f].qual, found[f].rule->directed, found[f].ev, 1.0);
+      if (beaten) continue;
+      const Found& fd = found[f];
+      Relation* rel = add(fd.a, fd.b, fd.rule->relation, fd.qual, fd.rule->directed, fd.ev, 1.0);
+      if (rel) im.time_span(ctx, k, fd.after, e, *fd.rule, *rel);
     }
     // A place and the country the gazetteer puts it in, named in one sentence ("Addis Ababa ...
     // Ethiopia"): located_in.
@@ -588,6 +827,101 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
       for (std::size_t y = x + 1; y < present.size(); ++y)
         add(present[x], present[y], "co_occurs", "", false, Evidence{s, sent.start, sent.end}, 0.5);
     k = e;
+  }
+  // Relations that extracted events tell (relations/from_events.tsv): "Grant succeeded Baker" is
+  // an appointment that also says Grant replaced Baker. Asserted events only; a pair the patterns
+  // already joined in that sentence keeps its weight.
+  if (ctx.events && !im.from_events.empty()) {
+    std::map<std::string, std::size_t> index;
+    for (std::size_t i = 0; i < ents.size(); ++i) index[ents[i].id] = i;
+    auto role_entity = [&](const Event& ev, const std::string& role,
+                           const std::vector<std::string>& types) -> std::optional<std::size_t> {
+      for (const Participant& p : ev.participants) {
+        if (p.role != role) continue;
+        auto it = index.find(p.entity);
+        if (it == index.end()) continue;
+        if (types.empty() || std::find(types.begin(), types.end(), ents[it->second].type) != types.end())
+          return it->second;
+        return std::nullopt;
+      }
+      return std::nullopt;
+    };
+    for (const Event& ev : *ctx.events) {
+      if (ev.modality != "asserted") continue;
+      std::string trig = ascii_lower(ev.trigger.text);
+      for (const auto& fe : im.from_events) {
+        if (fe.event_type != ev.type) continue;
+        if (!fe.triggers.empty() && std::find(fe.triggers.begin(), fe.triggers.end(), trig) == fe.triggers.end())
+          continue;
+        {
+          // An infinitive trigger is no done deal ("agreed to be acquired by", "plans to sue").
+          auto t = std::lower_bound(toks.begin(), toks.end(), ev.trigger.start,
+                                    [](const Token& x, std::size_t v) { return x.start < v; });
+          if (t != toks.begin() && im.not_done.count(ascii_lower((t - 1)->view(ctx.text)))) continue;
+        }
+        if (!fe.unless.empty()) {
+          auto t = std::lower_bound(toks.begin(), toks.end(), ev.trigger.end,
+                                    [](const Token& x, std::size_t v) { return x.start < v; });
+          bool blocked = false;
+          for (std::size_t n = 0; n < 5 && t != toks.end() && t->sentence == ev.sentence; ++n, ++t)
+            blocked = blocked || std::find(fe.unless.begin(), fe.unless.end(), ascii_lower(t->view(ctx.text))) !=
+                                     fe.unless.end();
+          if (blocked) continue;
+        }
+        auto a = role_entity(ev, fe.source_role, fe.source_types);
+        auto b = role_entity(ev, fe.target_role, fe.target_types);
+        if (!a || !b || *a == *b) continue;
+        bool told = false;
+        for (auto it = out.lower_bound(std::make_tuple(*a, *b, fe.relation, std::string()));
+             it != out.end() && std::get<0>(it->first) == *a && std::get<1>(it->first) == *b &&
+             std::get<2>(it->first) == fe.relation;
+             ++it)
+          for (const Evidence& x : it->second.evidence) told = told || x.sentence == ev.sentence;
+        if (told) continue;
+        add(*a, *b, fe.relation, "", true, Evidence{ev.sentence, ev.trigger.start, ev.trigger.end}, 1.0);
+      }
+    }
+  }
+  // "chairman" and "former chairman" of one pair are one relation that has ended: the former
+  // reading keeps both tellings.
+  for (auto it = out.begin(); it != out.end();) {
+    const auto& [a, b, type, qual] = it->first;
+    auto ended = qual.rfind("former", 0) == 0 ? out.end() : out.find(std::make_tuple(a, b, type, "former " + qual));
+    if (qual.empty() || ended == out.end()) {
+      ++it;
+      continue;
+    }
+    Relation& keep = ended->second;
+    keep.weight += it->second.weight;
+    for (const Evidence& x : it->second.evidence) keep.evidence.push_back(x);
+    std::sort(keep.evidence.begin(), keep.evidence.end(),
+              [](const Evidence& l, const Evidence& r) { return std::tie(l.start, l.end) < std::tie(r.start, r.end); });
+    if (keep.start.empty()) keep.start = it->second.start;
+    if (keep.end.empty()) keep.end = it->second.end;
+    it = out.erase(it);
+  }
+  // One relation implying another (relations/implies.tsv): an acquirer owns what it bought; the
+  // leader of a party is a member of it.
+  if (!im.implies.empty()) {
+    std::vector<std::pair<std::tuple<std::size_t, std::size_t, std::string, std::string>, Relation>> more;
+    for (const auto& [key, r] : out)
+      for (const auto& rule : im.implies) {
+        if (rule.relation != r.type) continue;
+        if (rule.condition != "-") {
+          const std::string& name = ents[std::get<1>(key)].name;
+          std::size_t sp = name.find_last_of(' ');
+          std::string last = ascii_lower(sp == std::string::npos ? name : name.substr(sp + 1));
+          if (rule.condition != "party" || !im.party_words.count(last)) continue;
+        }
+        Relation x = r;
+        x.type = rule.implied;
+        x.qualifier.clear();
+        x.start.clear();   // when someone became leader is not when they joined
+        x.end.clear();
+        more.push_back({std::make_tuple(std::get<0>(key), std::get<1>(key), rule.implied, std::string()), x});
+      }
+    for (auto& [key, x] : more)
+      if (!out.count(key)) out.emplace(key, std::move(x));
   }
   std::vector<Relation> rels;
   for (auto& [key, r] : out) rels.push_back(std::move(r));

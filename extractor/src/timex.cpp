@@ -980,7 +980,8 @@ std::vector<Timex> TimexTagger::tag_until(std::string_view text, const std::vect
     while (si + 1 < sentences.size() && sentences[si].end <= c.start) ++si;
     const std::size_t sent_start = sentences.empty() ? 0 : std::min(sentences[si].start, c.start);
     anchor.future = timex_internal::future_context(text.substr(sent_start, c.start - sent_start),
-                                                   text.substr(c.end, std::min<std::size_t>(40, text.size() - c.end)));
+                                                   text.substr(c.end, std::min<std::size_t>(120, text.size() - c.end)));
+    anchor.past = !anchor.future && timex_internal::past_context(text.substr(sent_start, c.start - sent_start));
     {
       const std::size_t sent_end = sentences.empty() ? text.size() : std::max(sentences[si].end, c.end);
       const std::size_t ws = std::max(sent_start, c.start > 200 ? c.start - 200 : 0);

@@ -57,8 +57,11 @@ int season_month(const std::string& s) {
 // article is last November); ties go to the past.
 // With a future cue ("will", "scheduled", "by") the next occurrence of the month, the current one
 // included.
-int near_year(const Ymd& a, int m, bool future) {
-  if (future) return m >= a.m ? a.y : a.y + 1;
+// With a past-tense verb right before ("the year ended March 31") the latest occurrence that has
+// begun, the current month included.
+int near_year(const Ymd& a, int m, int tense) {
+  if (tense > 0) return m >= a.m ? a.y : a.y + 1;
+  if (tense < 0) return m <= a.m ? a.y : a.y - 1;
   const int ahead = 4;  // months ahead still read as "upcoming" (tuned on news: past bias)
   const int diff = m - a.m;
   if (diff > ahead) return a.y - 1;
@@ -67,33 +70,34 @@ int near_year(const Ymd& a, int m, bool future) {
 }
 
 std::string apply(const std::string& unit, long n, const std::vector<std::string>& args, const Ymd& a,
-                  bool future, bool quarter_context);
+                  int tense, bool quarter_context);
 
 std::string apply(const std::string& unit, long n, const std::vector<std::string>& args, const Ymd& a,
-                  bool future, bool quarter_context) {
+                  int tense, bool quarter_context) {
+  const bool future = tense > 0;
   auto arg = [&](std::size_t i) { return i < args.size() ? std::atoi(args[i].c_str()) : 0; };
   if (unit.size() > 3 && unit.compare(unit.size() - 3, 3, "ago") == 0) {
     // "a year ago": in quarterly-results prose TimeBank anchors it to the same quarter a year back.
     const std::string base = unit.substr(0, unit.size() - 3);
     const long k = args.empty() ? 1 : arg(0);
-    if (base == "year" && quarter_context) return apply("quarter", -4 * k - 1, {}, a, future, false);
-    return apply(base, -k, {}, a, future, false);
+    if (base == "year" && quarter_context) return apply("quarter", -4 * k - 1, {}, a, tense, false);
+    return apply(base, -k, {}, a, tense, false);
   }
   if (unit == "near") {
     const int m = arg(0);
     if (m < 1 || m > 12) return "XXXX-XX";
-    return fmt("%04d-%02d", near_year(a, m, future), m);
+    return fmt("%04d-%02d", near_year(a, m, tense), m);
   }
   if (unit == "nearyear") {
     const int m = arg(0);
     if (m < 1 || m > 12) return "XXXX";
-    return fmt("%04d", near_year(a, m, future));
+    return fmt("%04d", near_year(a, m, tense));
   }
   if (unit == "nearmd") {  // args "MM-DD"
     const std::string md = args.empty() ? "" : args[0];
     const int m = std::atoi(md.c_str());
     if (m < 1 || m > 12 || md.size() != 5) return "XXXX-" + md;
-    return fmt("%04d-", near_year(a, m, future)) + md;
+    return fmt("%04d-", near_year(a, m, tense)) + md;
   }
   if (unit == "weekend") {
     // The weekend (ISO week "YYYY-Www-WE") nearest the anchor: on a Saturday or Sunday the current
@@ -157,13 +161,15 @@ std::string apply(const std::string& unit, long n, const std::vector<std::string
                static_cast<int>(idx % per + 1));
   }
   if (unit == "nthweekday") {
-    // args: month, ISO weekday, n-th occurrence in that month of the anchor's year.
-    const int m = arg(0), wd = arg(1), nth = arg(2);
+    // args: month, ISO weekday, n-th occurrence in that month of the anchor's year, and an optional
+    // day offset (US Election Day: the day after the first Monday of November, "11:1:1:1").
+    const int m = arg(0), wd = arg(1), nth = arg(2), offset = arg(3);
     if (m < 1 || m > 12 || wd < 1 || wd > 7 || nth < 1 || nth > 5) return "XXXX-XX-XX";
-    const long first = days_from_civil(near_year(a, m, future), m, 1);
+    const long first = days_from_civil(near_year(a, m, tense), m, 1);
     const long delta = (wd - weekday_of(first) + 7) % 7;
     int y, mm, d;
-    civil_from_days(first + delta + 7L * (nth - 1), y, mm, d);
+    if (offset < -7 || offset > 7) return "XXXX-XX-XX";
+    civil_from_days(first + delta + 7L * (nth - 1) + offset, y, mm, d);
     return fmt("%04d-%02d-%02d", y, mm, d);
   }
   const long base = days_from_civil(a.y, a.m, a.d);
@@ -201,49 +207,106 @@ std::optional<Ymd> parse_ymd(std::string_view s) {
   return Ymd{c->year, c->month, c->day};
 }
 
+namespace {
+
+std::string lower_copy(std::string_view s) {
+  std::string o(s);
+  for (char& c : o) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return o;
+}
+
+// The last word of `before` once "on", "in", "early", ... are skipped, if it is a past-tense verb
+// ("said Friday", "met on Monday", "the year ended March 31") - but not a verb of planning
+// ("scheduled", "postponed"), which points ahead.
+bool past_verb_before(std::string_view before) {
+  if (before.size() > 80) before = before.substr(before.size() - 80);
+  // The last few words, read backwards (this runs once or twice per timex; keep it cheap).
+  std::string words[8];
+  int n = 0;
+  std::size_t k = before.size();
+  while (n < 8) {
+    while (k > 0 && !std::isalpha(static_cast<unsigned char>(before[k - 1]))) --k;
+    if (k == 0) break;
+    std::size_t start = k;
+    while (start > 0 && std::isalpha(static_cast<unsigned char>(before[start - 1]))) --start;
+    std::string w(before.substr(start, k - start));
+    for (char& c : w) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    k = start;
+    if (n == 0 && (w == "on" || w == "early" || w == "late" || w == "until" || w == "since")) continue;
+    words[n++] = std::move(w);
+    if (n == 2) break;
+  }
+  if (n == 0) return false;
+  const std::string& v = words[0];
+  static const char* kFutureVerbs[] = {"scheduled", "planned", "expected", "slated", "postponed",
+                                       "delayed", "adjourned", "deferred"};
+  for (const char* fv : kFutureVerbs)
+    if (v == fv) return false;
+  // A participle after "be" / "will" is no past tense: "will be reported Jan. 31", "to be held Friday".
+  if (n >= 2) {
+    const std::string& aux = words[1];
+    if (aux == "be" || aux == "will" || aux == "would" || aux == "to") return false;
+  }
+  return v == "said" || v == "told" || v == "met" || v == "was" || v == "were" || v == "began" ||
+         v == "took" || v == "made" || v == "held" || v == "left" ||
+         (v.size() > 3 && v.compare(v.size() - 2, 2, "ed") == 0);
+}
+
+}  // namespace
+
+bool past_context(std::string_view before) { return past_verb_before(before); }
+
 bool future_context(std::string_view before, std::string_view after) {
-  auto lower = [](std::string_view s) {
-    std::string o(s);
-    for (char& c : o) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return o;
-  };
+  auto lower = [](std::string_view x) { return lower_copy(x); };
   // Only the clause right before the expression matters.
   if (before.size() > 80) before = before.substr(before.size() - 80);
   const std::string b = " " + lower(before) + " ";
-  const std::string f = lower(after);
   // A past-tense verb right before the expression ("said Friday", "met on Monday") wins over cues
   // further back (quotes: "... will concentrate on ...," he said Friday).
-  {
+  if (past_verb_before(before)) return false;
+  static const char* kCues[] = {" will ",        "'ll ",        " next ",        " scheduled ",
+                                " going to ",    " to be held ", " shall ",       " upcoming ",
+                                " set to ",      " planned to ", " planning to ", " plans to ",
+                                " plan to ",     " expected to "," as soon as ",  " as early as ",
+                                " is to ",       " are to ",     " due to ",     " until ",
+                                " deadline of ", " planned a ",  " plans a ",    " would be ",    " ahead of "};
+  for (const char* cue : kCues)
+    for (std::size_t i = b.find(cue); i != std::string::npos; i = b.find(cue, i + 1)) {
+      if (b.compare(i, 8, " next to") == 0) continue;  // "next to the embassy" is a place
+      // A clause-initial "Until Thursday, they had not ..." looks back, not ahead.
+      if (i == 0 && b.compare(i, 7, " until ") == 0) continue;
+      // "ahead of" points to what follows it directly ("ahead of the weekend"), not to a later
+      // clause ("Ahead of the trip, officials on Sunday issued ...").
+      if (b.compare(i, 10, " ahead of ") == 0) {
+        std::string rest = b.substr(i + 10);
+        while (!rest.empty() && rest.back() == ' ') rest.pop_back();
+        if (!rest.empty() && rest != "the") continue;
+      }
+      // A plan already overtaken: "had been scheduled to expire Friday", "had been due to".
+      const std::size_t from = i > 12 ? i - 12 : 0;
+      if (b.find(" had ", from) < i || b.find(" had been", from) < i) continue;
+      return true;
+    }
+  // A clause-initial expression ("On Tuesday, the league plans to ...") takes its tense from the
+  // verb that follows it in the same sentence.
+  if (b.size() <= 24) {  // only a clause-initial expression has so short a prefix
     std::vector<std::string> words;
     std::string w;
     for (char c : b) {
       if (std::isalpha(static_cast<unsigned char>(c))) w += c;
       else if (!w.empty()) { words.push_back(w); w.clear(); }
     }
-    while (!words.empty() && (words.back() == "on" || words.back() == "early" || words.back() == "late" ||
-                              words.back() == "until" || words.back() == "since"))
-      words.pop_back();
-    if (!words.empty()) {
-      const std::string& v = words.back();
-      static const char* kFutureVerbs[] = {"scheduled", "planned", "expected", "slated", "postponed",
-                                           "delayed", "adjourned", "deferred"};
-      bool future_verb = false;
-      for (const char* fv : kFutureVerbs) future_verb = future_verb || v == fv;
-      const bool past = v == "said" || v == "told" || v == "met" || v == "was" || v == "were" ||
-                        v == "began" || v == "took" || v == "made" || v == "held" || v == "left" ||
-                        (v.size() > 3 && v.compare(v.size() - 2, 2, "ed") == 0 && !future_verb);
-      if (past) return false;
+    bool initial = true;
+    for (const auto& x : words) initial = initial && (x == "on" || x == "early" || x == "late" || x == "by");
+    if (initial) {
+      const std::string a = " " + lower(after.substr(0, after.find_first_of(".;:?!"))) + " ";
+      static const char* kAfterCues[] = {" will ", "'ll ", " plans to ", " plan to ", " is to ", " are to ",
+                                         " is scheduled ", " are scheduled ", " is expected to ",
+                                         " are expected to ", " is due to ", " are due to "};
+      for (const char* cue : kAfterCues)
+        if (a.find(cue) != std::string::npos) return true;
     }
   }
-  static const char* kCues[] = {" will ",        "'ll ",        " next ",        " scheduled ",
-                                " going to ",    " to be held ", " shall ",       " upcoming ",
-                                " set to ",      " planned to ", " planning to ", " plans to ",
-                                " plan to ",     " expected to "," as soon as ",  " as early as ",
-                                " is to ",       " are to ",     " due to "};
-  for (const char* cue : kCues)
-    for (std::size_t i = b.find(cue); i != std::string::npos; i = b.find(cue, i + 1))
-      if (b.compare(i, 8, " next to") != 0) return true;  // "next to the embassy" is a place
-  (void)f;
   return false;
 }
 
@@ -291,7 +354,11 @@ std::string resolve_value(const std::string& value, const Anchor& a) {
     } else if (k < fn.size()) {
       n = std::strtol(fn.c_str() + k, nullptr, 10);
     }
-    const std::optional<Ymd>& anchor = anaphoric && a.ref ? a.ref : a.dct;
+    // "refday": a bare clock time belongs to the day the text last named ("Oct. 23 ... at 10 p.m."),
+    // or to the dct when no day has been named yet.
+    const bool refday = unit == "refday";
+    if (refday) unit = "day";
+    const std::optional<Ymd>& anchor = refday && a.ref_day ? a.ref_day : anaphoric && a.ref ? a.ref : a.dct;
     if (!anchor) {
       // Keep what the text itself says ("Nov. 19" -> XXXX-11-19).
       const int a0 = args.empty() ? 0 : std::atoi(args[0].c_str());
@@ -307,7 +374,7 @@ std::string resolve_value(const std::string& value, const Anchor& a) {
         out += unresolved(unit);
       continue;
     }
-    out += apply(unit, n, args, *anchor, a.future, a.quarter_context);
+    out += apply(unit, n, args, *anchor, a.future ? 1 : a.past ? -1 : 0, a.quarter_context);
   }
   return out;
 }
@@ -315,6 +382,7 @@ std::string resolve_value(const std::string& value, const Anchor& a) {
 void update_ref(const std::string& value, Anchor& a) {
   auto c = parse_timex_value(value);
   if (!c) return;
+  if (c->granularity == Granularity::day) a.ref_day = Ymd{c->year, c->month, c->day};
   if (c->granularity == Granularity::day || c->granularity == Granularity::week) {
     a.ref = Ymd{c->year, c->month, c->day};
   } else if (c->granularity == Granularity::month) {

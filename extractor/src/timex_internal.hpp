@@ -30,7 +30,9 @@ struct Ymd {
 struct Anchor {
   std::optional<Ymd> dct;  // document date
   std::optional<Ymd> ref;  // last anchored date in the text (starts as dct)
+  std::optional<Ymd> ref_day;  // last anchored date of day granularity (bare clock times use it)
   bool future = false;     // tense cue around the expression
+  bool past = false;       // a past-tense verb right before it ("ended March 31")
   bool quarter_context = false;  // the surrounding text talks about quarters (earnings prose)
 };
 
@@ -39,6 +41,9 @@ std::optional<Ymd> parse_ymd(std::string_view s);  // "YYYY-MM-DD..." or nullopt
 // True when the words before (same sentence) or just after the expression point to the future.
 bool future_context(std::string_view before, std::string_view after);
 
+// True when the word right before the expression (skipping "on", "in", ...) is a past-tense verb.
+bool past_context(std::string_view before);
+
 // True when the window mentions a fiscal quarter.
 bool quarter_context(std::string_view window);
 int quarter_mentions(std::string_view text);  // how often "quarter" occurs
@@ -46,6 +51,8 @@ int quarter_mentions(std::string_view text);  // how often "quarter" occurs
 // Resolves the bracketed functions of an underspecified value:
 //   [year|month|day|week|quarter|half|decade|century(+N|-N)]  relative to the dct,
 //   [@unit(+N|-N)]  relative to the previous anchored date (anaphora),
+//   [refday(+N|-N)]  relative to the last day-granular date in the text, else the dct
+//                    ("10 p.m." in a story about an earlier day),
 //   [weekday:N]  the nearest such weekday (1 = Monday) to the dct, past unless `future`.
 // Without an anchor a function becomes X's of its granularity ("XXXX", "XXXX-XX-XX").
 std::string resolve_value(const std::string& value, const Anchor& a);

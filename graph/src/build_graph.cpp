@@ -241,6 +241,8 @@ KnowledgeGraph build_graph(const std::vector<DocumentInput>& docs) {
         e.weight = 0;
       }
       e.weight += r.weight;
+      if (!r.start.empty() && (e.start.empty() || r.start < e.start)) e.start = r.start;
+      if (!r.end.empty() && (e.end.empty() || r.end > e.end)) e.end = r.end;
       for (const auto& ev : r.evidence) {
         e.evidence.push_back({doc_name, ev.sentence, ev.start, ev.end, detail::sentence_text(docs[d], ev.sentence)});
       }

@@ -84,6 +84,8 @@ std::string to_json(const KnowledgeGraph& g) {
     j["qualifier"] = clean_text(e.qualifier);
     j["directed"] = e.directed;
     j["weight"] = e.weight;
+    if (!e.start.empty()) j["start"] = clean_text(e.start);
+    if (!e.end.empty()) j["end"] = clean_text(e.end);
     j["evidence"] = ojson::array();
     for (const auto& ev : e.evidence) j["evidence"].push_back(evidence_json(ev));
     root["edges"].push_back(std::move(j));
@@ -260,11 +262,11 @@ CsvFiles to_neo4j_csv(const KnowledgeGraph& g) {
                neo4j_label(n.type) + "," + std::to_string(n.mentions) + "," + csv_number(n.degree) + "," +
                csv_number(n.betweenness) + "," + std::to_string(n.component) + "\n";
   }
-  f.edges = ":START_ID,:END_ID,:TYPE,qualifier,directed:boolean,weight:float,evidence:int\n";
+  f.edges = ":START_ID,:END_ID,:TYPE,qualifier,directed:boolean,weight:float,evidence:int,start,end\n";
   for (const Edge& e : g.edges) {
     f.edges += csv_field(e.source) + "," + csv_field(e.target) + "," + neo4j_type(e.type) + "," +
                csv_field(e.qualifier) + "," + (e.directed ? "true" : "false") + "," + csv_number(e.weight) + "," +
-               std::to_string(e.evidence.size()) + "\n";
+               std::to_string(e.evidence.size()) + "," + csv_field(e.start) + "," + csv_field(e.end) + "\n";
   }
   return f;
 }

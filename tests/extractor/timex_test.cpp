@@ -177,4 +177,96 @@ TEST_SUITE("extractor.time") {
     late += " on Feb. 6, 2023";
     CHECK_FALSE(tagger().dateline_date(late));
   }
+
+  // Issue 3 (value F1): anchoring by context. Sentences written for these tests.
+  TEST_CASE("a bare clock time belongs to the day the text last named") {
+    const auto xs = tag("The ferry sank on Oct. 2, 2018. Rescuers arrived at 10:15 p.m. and worked until 4 a.m.");
+    REQUIRE(xs.size() == 3);
+    CHECK(xs[1].value == "2018-10-02T22:15");
+    CHECK(xs[2].value == "2018-10-02T04:00");
+    // No day named yet: the document date.
+    CHECK(tag("The vote closes at 6 p.m.")[0].value == "2018-11-21T18:00");
+    // A month is not a day: the clock time stays on the document date.
+    const auto ys = tag("Sales rose in March. The store opens at 9 a.m.");
+    REQUIRE(ys.size() == 2);
+    CHECK(ys[1].value == "2018-11-21T09:00");
+  }
+
+  TEST_CASE("weekday tense: 'until' looks ahead, a plan that 'had been' set does not") {
+    // dct 2018-11-21 is a Wednesday.
+    CHECK(tag("The court gave the tenants until Monday to leave.")[0].value == "2018-11-26");
+    CHECK(tag("The hearing was postponed until Friday morning.")[0].value == "2018-11-23");
+    CHECK(tag("The offer had been due to expire Friday evening.")[0].value == "2018-11-16TEV");
+    CHECK(tag("The offer had been scheduled to end Tuesday.")[0].value == "2018-11-20");
+    CHECK(tag("Until Monday, the two sides had not spoken.")[0].value == "2018-11-19");
+    CHECK(tag("She said the team would be flying home Saturday.")[0].value == "2018-11-24");
+    CHECK(tag("Traders sold ahead of the weekend.")[0].value == "2018-W47-WE");
+    // A clause-initial weekday takes the tense of the verb after it.
+    CHECK(tag("On Friday, the union plans to hold a rally.").at(0).value == "2018-11-23");
+    CHECK(tag("On Friday, the union held a rally.").at(0).value == "2018-11-16");
+    CHECK(tag("Ahead of the summit, the ministers met on Monday.").at(0).value == "2018-11-19");
+    const auto x = tag("Fans gathered Sunday evening outside the stadium.");
+    REQUIRE(x.size() == 1);
+    CHECK(x[0].type == "TIME");
+    CHECK(x[0].value == "2018-11-18TEV");
+  }
+
+  TEST_CASE("a past-tense verb right before a month picks its latest occurrence") {
+    // In a November article "March 31" alone would be read as the coming one within 4 months ...
+    CHECK(tag("Profit will be reported Jan. 31.", "2018-11-21")[0].value == "2019-01-31");
+    // ... but "the year ended Jan. 31" is over.
+    CHECK(tag("In the fiscal year that ended Jan. 31, sales fell.", "2018-11-21")[1].value == "2018-01-31");
+  }
+
+  TEST_CASE("coming units without an article and year-end") {
+    const auto xs = tag("Prices should ease in coming months, and the plant will close by year-end.");
+    REQUIRE(xs.size() == 2);
+    CHECK(xs[0].text == "coming months");
+    CHECK(xs[0].value == "FUTURE_REF");
+    CHECK(xs[1].text == "year-end");
+    CHECK(xs[1].value == "2018");
+  }
+
+  TEST_CASE("'the year': the current year, a duration when it ended or runs throughout") {
+    const auto xs = tag("For the year, exports were flat; in the fiscal year ended June 30 they fell, and they "
+                        "should grow throughout the fiscal year. Later in the year prices rose.");
+    REQUIRE(xs.size() == 5);
+    CHECK((xs[0].text == "the year" && xs[0].type == "DATE" && xs[0].value == "2018"));
+    CHECK((xs[1].text == "the fiscal year" && xs[1].type == "DURATION" && xs[1].value == "P1Y"));
+    CHECK(xs[2].value == "2018-06-30");
+    CHECK((xs[3].text == "the fiscal year" && xs[3].value == "P1Y"));
+    CHECK((xs[4].text == "Later in the year" && xs[4].value == "2018"));
+    const auto ws = tag("Prices have doubled over the years.");
+    REQUIRE(ws.size() == 1);
+    CHECK((ws[0].text == "the years" && ws[0].value == "PXY"));
+    const auto ys = tag("Investors are cautious about the months ahead.");
+    REQUIRE(ys.size() == 1);
+    CHECK(ys[0].value == "PXM");
+  }
+
+  TEST_CASE("anaphoric weekdays and weekly sets") {
+    const auto xs = tag("The strike began on Wednesday, Nov. 7, 2018, and the following Monday the mines closed.");
+    REQUIRE(xs.size() == 2);
+    CHECK(xs[1].value == "2018-11-12");
+    const auto zs = tag("Talks collapsed on Nov. 7, 2018; the previous Friday they had looked close to a deal.");
+    REQUIRE(zs.size() == 2);
+    CHECK(zs[1].value == "2018-11-02");
+    const auto ys = tag("The club is open on Friday and Saturday nights.");
+    REQUIRE(ys.size() == 2);
+    CHECK((ys[0].text == "Friday" && ys[0].type == "SET" && ys[0].value == "XXXX-WXX-5TNI"));
+    CHECK((ys[1].text == "Saturday nights" && ys[1].value == "XXXX-WXX-6TNI"));
+  }
+
+  TEST_CASE("the second day of 'December 4 and 5' keeps the month") {
+    const auto xs = tag("The summit is on December 4 and 5 in Vienna.");
+    REQUIRE(xs.size() == 2);
+    CHECK(xs[0].value == "2018-12-04");
+    CHECK((xs[1].text == "5" && xs[1].value == "2018-12-05"));
+    CHECK(tag("Voters go to the polls on Election Day.").at(0).value == "2018-11-06");
+    const auto xs2 = tag("Robots could one day replace them, perhaps in a year or two.");
+    REQUIRE(xs2.size() == 2);
+    CHECK((xs2[0].text == "one day" && xs2[0].value == "FUTURE_REF"));
+    CHECK((xs2[1].text == "a year or two" && xs2[1].value == "FUTURE_REF"));
+    CHECK(tag("The strike lasted one day.").at(0).value == "P1D");
+  }
 }

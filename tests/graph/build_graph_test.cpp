@@ -115,6 +115,37 @@ TEST_CASE("build_graph never merges two entities of one document, and alias-to-a
   CHECK(g.find("per:john_smith")->name == "John Smith");
 }
 
+TEST_CASE("build_graph carries a relation's time span: the earliest start and the latest end over tellings") {
+  DocBuilder a("a");
+  a.sentence("Ravi Rao led Lantern Corp. from 2012 to 2016.");
+  a.entity("per:ravi_rao", "Ravi Rao", "PER");
+  a.mention("per:ravi_rao", "Ravi Rao", 0);
+  a.entity("org:lantern", "Lantern Corp.", "ORG");
+  a.mention("org:lantern", "Lantern Corp.", 0);
+  a.relation("per:ravi_rao", "org:lantern", "role_of", "head", 1.0, 0);
+  a.x.relations.back().start = "2012";
+  a.x.relations.back().end = "2016";
+  DocBuilder b("b");
+  b.sentence("Ravi Rao ran Lantern Corp. until 2018.");
+  b.entity("per:ravi_rao", "Ravi Rao", "PER");
+  b.mention("per:ravi_rao", "Ravi Rao", 0);
+  b.entity("org:lantern", "Lantern Corp.", "ORG");
+  b.mention("org:lantern", "Lantern Corp.", 0);
+  b.relation("per:ravi_rao", "org:lantern", "role_of", "head", 1.0, 0);
+  b.x.relations.back().end = "2018";
+  const KnowledgeGraph g = build_graph({a.input(), b.input()});
+  REQUIRE(g.edges.size() == 1);
+  CHECK(g.edges[0].start == "2012");
+  CHECK(g.edges[0].end == "2018");
+  const std::string json = storyline::graph::to_json(g);
+  CHECK(json.find("\"start\": \"2012\"") != std::string::npos);
+  CHECK(json.find("\"end\": \"2018\"") != std::string::npos);
+  const auto csv = storyline::graph::to_neo4j_csv(g);
+  CHECK(csv.edges.rfind(":START_ID,:END_ID,:TYPE,qualifier,directed:boolean,weight:float,evidence:int,start,end\n",
+                        0) == 0);
+  CHECK(csv.edges.find(",2012,2018\n") != std::string::npos);
+}
+
 TEST_CASE("build_graph on no documents is empty") {
   const KnowledgeGraph g = build_graph({});
   CHECK(g.nodes.empty());

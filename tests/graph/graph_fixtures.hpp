@@ -62,7 +62,7 @@ class DocBuilder {
   void relation(const std::string& source, const std::string& target, const std::string& type,
                 const std::string& qualifier, double weight, std::size_t sentence) {
     const auto& s = x.sentences.at(sentence);
-    x.relations.push_back({source, target, type, qualifier, weight, {{sentence, s.start, s.end}}});
+    x.relations.push_back({source, target, type, qualifier, weight, {{sentence, s.start, s.end}}, {}, {}});
   }
 
   extractor::Event& event(const std::string& id, const std::string& type, std::optional<std::string> date,

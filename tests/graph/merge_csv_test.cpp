@@ -73,8 +73,8 @@ TEST_CASE("to_neo4j_csv: typed headers, one row per node and edge, quoting") {
   KnowledgeGraph g;
   g.nodes.push_back({"org:a", "Acme, \"Inc\"", "ORG", {"Acme"}, 2, {}, 1.5, 0.25, 0});
   g.nodes.push_back({"per:b", "Bo", "PER", {}, 1, {}, 1.5, 0, 0});
-  g.edges.push_back({"per:b", "org:a", "role_of", "former CEO", true, 1.0, {}});
-  g.edges.push_back({"org:a", "per:b", "co_occurs", "", false, 0.5, {}});
+  g.edges.push_back({"per:b", "org:a", "role_of", "former CEO", true, 1.0, {}, {}, {}});
+  g.edges.push_back({"org:a", "per:b", "co_occurs", "", false, 0.5, {}, {}, {}});
   CsvFiles f = to_neo4j_csv(g);
   auto nodes = lines_of(f.nodes);
   auto edges = lines_of(f.edges);

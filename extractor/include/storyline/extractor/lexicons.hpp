@@ -58,7 +58,9 @@ struct Lexicons {
   std::unordered_map<std::string, std::string> org_suffixes;   // surface -> canonical
   std::unordered_map<std::string, std::string> org_heads;      // word -> any | last | first
   std::unordered_map<std::string, std::string> loc_heads;      // word -> last | first
-  std::unordered_map<std::string, std::string> misc_heads;     // word -> last
+  std::unordered_map<std::string, std::string> misc_heads;     // word -> last | suffix ("exit": "Brexit")
+  std::unordered_map<std::string, std::string> facility_heads; // "rig" -> MISC, "mine" -> LOC, "oil" -> mod, "the" -> det
+  PhraseTable known_names;     // well-known names without a head word ("Nasdaq"): value: type, extra: kind
   std::unordered_set<std::string> given_names;
   std::unordered_set<std::string> numbered_heads;  // "Flight" (610), "Euro" (96)
   std::unordered_set<std::string> common_words;   // lower-case English words

@@ -25,6 +25,7 @@ struct DocContext {
   const std::vector<Timex>* timexes = nullptr;
   const EntityResult* entities = nullptr;
   std::optional<std::string> document_date;   // YYYY-MM-DD
+  const std::vector<Event>* events = nullptr;  // set once events are extracted; relations read them
 };
 
 // The person an object pronoun ("succeeded him") at token k stands for: an entity index, or

@@ -113,6 +113,10 @@ struct Relation {
   std::string qualifier;  // e.g. "former", role name "CEO"; empty when none
   double weight = 1.0;
   std::vector<Evidence> evidence;
+  // Time span the text gives for the relation ("chief executive from 2010 to 2017", "has led X
+  // since 2019"): TIMEX3 values; empty when the text gives none.
+  std::string start;
+  std::string end;
 };
 
 struct DocumentInfo {

@@ -47,6 +47,10 @@ struct Edge {
   bool directed = false;
   double weight = 1.0;
   std::vector<EvidenceRef> evidence;
+  // Time span as the texts give it (TIMEX3 values, empty = not told). Merged over tellings: the
+  // earliest start and the latest end.
+  std::string start;
+  std::string end;
 };
 
 struct KnowledgeGraph {
