@@ -364,8 +364,21 @@ class FirstByteAnalyzer {
         if (close == std::string_view::npos) return fail();
         i_ = close + 1;
       } else if (i_ < p_.size() && p_[i_] == '?') {
-        context = true;  // flags such as (?i) / (?s): not read here
-        return fail();
+        // Flags: "(?-i:This Week)" or "(?i)". Case sensitivity only narrows what we assume (every
+        // pattern read as case-insensitive), 's' and 'U' change no start byte, 'm' matters only
+        // with ^ and $, which are flagged where they occur.
+        std::size_t j = i_ + 1;
+        while (j < p_.size() && (p_[j] == 'i' || p_[j] == 'm' || p_[j] == 's' || p_[j] == 'U' || p_[j] == '-')) ++j;
+        if (j < p_.size() && p_[j] == ')') {  // flags for the rest of the group: an empty atom
+          i_ = j + 1;
+          f.nullable = true;
+          return f;
+        }
+        if (j >= p_.size() || p_[j] != ':') {
+          context = true;  // look-arounds and the like: not read here
+          return fail();
+        }
+        i_ = j + 1;
       }
       f = alt();
       if (i_ >= p_.size() || p_[i_] != ')') return fail();

@@ -43,6 +43,7 @@ TEST_SUITE("extractor.timex") {
         "",
         "2019",
         "May",
+        "The programme This Week aired this week; at high noon, High Noon, and this Week.",
     };
     int failures = 0;
     std::size_t total = 0;
