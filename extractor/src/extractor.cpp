@@ -143,11 +143,13 @@ class JsonWriter {
   void end_object() { close('}'); }
   void begin_array() { open('['); }
   void end_array() { close(']'); }
-  // A key inside an object; the value follows.
+  // A key inside an object; the value follows. Keys are our own field names (plain ASCII, nothing
+  // to escape), so they are copied as they are.
   void key(std::string_view k) {
     separator();
-    put_string(k);
-    out_ += indent_ >= 0 ? ": " : ":";
+    out_ += '"';
+    out_.append(k);
+    out_.append(indent_ >= 0 ? "\": " : "\":");
     after_key_ = true;
   }
   void value(std::string_view v) { before_value(); put_string(v); }

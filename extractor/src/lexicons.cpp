@@ -6,6 +6,39 @@
 
 namespace storyline::extractor {
 
+namespace {
+// FNV-1a of the ASCII-lower-cased bytes (the folding ascii_lower does).
+inline std::uint64_t folded_hash(std::string_view s) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (char c : s) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+inline bool test_bit(const std::vector<std::uint64_t>& bits, std::uint64_t h) {
+  const std::uint64_t i = (h ^ (h >> 29)) & (bits.size() * 64 - 1);
+  return (bits[i >> 6] >> (i & 63)) & 1u;
+}
+inline void set_bit(std::vector<std::uint64_t>& bits, std::uint64_t h) {
+  const std::uint64_t i = (h ^ (h >> 29)) & (bits.size() * 64 - 1);
+  bits[i >> 6] |= std::uint64_t{1} << (i & 63);
+}
+}  // namespace
+
+void PhraseTable::mark_first(std::string_view lower_key) {
+  // At least 16 bits per key; when the table outgrows the bits, rebuild them twice as large.
+  const std::size_t want = std::max<std::size_t>(1024, by_first_.size() * 16);
+  if (first_bits_.size() * 64 < want) {
+    std::size_t words = first_bits_.empty() ? 16 : first_bits_.size();
+    while (words * 64 < want) words *= 2;
+    first_bits_.assign(words, 0);
+    for (const auto& [key, entries] : by_first_) set_bit(first_bits_, folded_hash(key));
+  }
+  set_bit(first_bits_, folded_hash(lower_key));
+}
+
 void PhraseTable::add(std::string_view phrase, std::string value, std::string extra, const TextLexicons& lex,
                       std::string code) {
   std::vector<Token> toks = tokenize(phrase, lex);
@@ -15,7 +48,9 @@ void PhraseTable::add(std::string_view phrase, std::string value, std::string ex
   e.value = std::move(value);
   e.extra = std::move(extra);
   e.code = std::move(code);
-  auto& bucket = by_first_[ascii_lower(e.tokens.front())];
+  const std::string key = ascii_lower(e.tokens.front());
+  auto& bucket = by_first_[key];
+  mark_first(key);
   // Keep the first entry for an identical phrase (files are read in a fixed order).
   for (const Entry& old : bucket)
     if (old.tokens == e.tokens) return;
@@ -40,7 +75,8 @@ bool equal_any_case(std::string_view a, std::string_view b) {
 
 const PhraseTable::Entry* PhraseTable::match(std::string_view text, const std::vector<Token>& tokens, std::size_t k,
                                              std::size_t end, bool any_case) const {
-  if (k >= end) return nullptr;
+  if (k >= end || first_bits_.empty()) return nullptr;
+  if (!test_bit(first_bits_, folded_hash(tokens[k].view(text)))) return nullptr;   // no phrase starts so
   auto it = by_first_.find(ascii_lower(tokens[k].view(text)));
   if (it == by_first_.end()) return nullptr;
   for (const Entry& e : it->second) {
@@ -57,19 +93,31 @@ const PhraseTable::Entry* PhraseTable::match(std::string_view text, const std::v
   return nullptr;
 }
 
+bool PhraseTable::has_single(std::string_view word) const {
+  if (first_bits_.empty() || !test_bit(first_bits_, folded_hash(word))) return false;
+  auto it = by_first_.find(ascii_lower(word));
+  if (it == by_first_.end()) return false;
+  for (const Entry& e : it->second)
+    if (e.tokens.size() == 1 && e.tokens[0] == word) return true;
+  return false;
+}
+
 bool Lexicons::is_demonym(std::string_view word) const {
   if (word.size() < 4) return false;
-  std::string w(word);
-  std::vector<Token> one{Token{0, static_cast<std::uint32_t>(w.size()), 0, kWord}};
-  if (const auto* d = demonyms.match(w, one, 0, 1, false); d && d->tokens.size() == 1) return true;
-  std::vector<std::string> forms = {w};
-  if (w.back() == 's') forms.push_back(w.substr(0, w.size() - 1));
-  for (const std::string& f : forms) {
-    if (country_names.count(f)) continue;   // the place itself is not its demonym
+  // The word as a one-token phrase of the demonym table (case-sensitive).
+  if (demonyms.has_single(word)) return true;
+  std::string key;   // reused for the set lookups
+  key.reserve(word.size() + 8);
+  const std::string_view forms[2] = {word, word.back() == 's' ? word.substr(0, word.size() - 1) : std::string_view()};
+  for (int i = 0; i < (word.back() == 's' ? 2 : 1); ++i) {
+    const std::string_view f = forms[i];
+    key.assign(f);
+    if (country_names.count(key)) continue;   // the place itself is not its demonym
     for (const auto& [strip, add] : demonym_rules) {
       if (f.size() < strip.size() + 3 || f.compare(f.size() - strip.size(), strip.size(), strip) != 0) continue;
-      std::string stem = f.substr(0, f.size() - strip.size()) + add;
-      if (country_names.count(stem)) return true;
+      key.assign(f.substr(0, f.size() - strip.size()));
+      key += add;
+      if (country_names.count(key)) return true;
     }
   }
   return false;

@@ -30,6 +30,7 @@ struct Item {
 // person. Only him/her in object position (her before a noun is a possessive).
 std::optional<std::size_t> resolve_object_pronoun(const DocContext& ctx, std::size_t k) {
   const auto& toks = *ctx.tokens;
+  if (toks[k].end - toks[k].start != 3) return std::nullopt;   // not him/her: no lower-casing
   std::string w = ascii_lower(toks[k].view(ctx.text));
   if (w != "him" && w != "her") return std::nullopt;
   if (w == "her" && k + 1 < toks.size() && toks[k + 1].sentence == toks[k].sentence) {
@@ -157,7 +158,9 @@ struct Rule {
   std::string point;     // "start" | "end": what a plain date after the match ("in 2019") tells
 };
 
-bool type_ok(const std::string& want, const std::string& have) { return want == "ENT" || want == have; }
+inline bool type_ok(const std::string& want, const std::string& have) {
+  return (want.size() == 3 && want[0] == 'E' && want[1] == 'N' && want[2] == 'T') || want == have;
+}
 
 struct MatchState {
   std::vector<std::vector<std::size_t>> ents;   // per element: matched entity indices
@@ -410,7 +413,8 @@ struct RelationRules::Impl {
         return false;
       case Elem::kEntList: {
         if (!it.ent || !type_ok(e.type, it.type)) return false;
-        std::vector<std::size_t> got = {it.entity};
+        std::vector<std::size_t>& got = st.ents[ei];   // filled in place: no allocation per attempt
+        got.assign(1, it.entity);
         std::size_t j = ii + 1;
         while (j + 1 < items.size() && !items[j].ent &&
                (items[j].lower == "-" || items[j].lower == "and" || items[j].lower == "," || items[j].lower == "/" ||
@@ -419,7 +423,6 @@ struct RelationRules::Impl {
           got.push_back(items[j + 1].entity);
           j += 2;
         }
-        st.ents[ei] = got;
         if (match(ctx, items, r, ei + 1, j, sentence_end, st)) return true;
         st.ents[ei].clear();
         return false;

@@ -11,6 +11,7 @@
 #include <re2/set.h>
 
 #include <algorithm>
+#include <bitset>
 #include <cctype>
 #include <cstdio>
 #include <map>
@@ -19,6 +20,7 @@
 #include <unordered_map>
 
 #include "storyline/extractor/timex_value.hpp"
+#include "timex_engine.hpp"
 #include "timex_internal.hpp"
 
 namespace storyline::extractor {
@@ -51,6 +53,7 @@ struct CompiledRule {
   int ngroups = 0;
   std::vector<std::string> group_name;                 // index -> name ("" for unnamed / 0)
   std::vector<std::vector<const Lexicon*>> group_lex;  // index -> lexicons referenced inside
+  std::map<std::string, int> group_index;              // name -> index (named groups)
   int span_group = 0;                                  // group named "t", or 0 (whole match)
 };
 
@@ -222,21 +225,271 @@ std::map<std::string, std::string> named_group_bodies(const std::string& p) {
   return out;
 }
 
+
+// Which bytes can begin a match of an expanded pattern (case-insensitive), for the start-position
+// prefilter. A conservative reading of the RE2 syntax the rule files use: anything it does not know
+// widens the answer to every byte, and anchors or look-arounds that read outside the match (^ $ \b)
+// make the whole engine fall back to plain scans (`context` = true). Over-approximation is safe;
+// under-approximation would lose matches, so when in doubt, widen.
+struct FirstBytes {
+  std::bitset<256> set;
+  bool nullable = false;
+};
+
+class FirstByteAnalyzer {
+ public:
+  explicit FirstByteAnalyzer(std::string_view p) : p_(p) {}
+  bool context = false;  // the pattern reads outside its own match
+
+  FirstBytes run() {
+    FirstBytes f = alt();
+    if (i_ != p_.size()) f = all();  // unbalanced ')' or a construct we stopped at
+    return f;
+  }
+
+ private:
+  static FirstBytes all() {
+    FirstBytes f;
+    f.set.set();
+    f.nullable = true;
+    return f;
+  }
+  static const std::bitset<256>& high_bytes() {
+    static const std::bitset<256> m = [] {
+      std::bitset<256> b;
+      for (int c = 0x80; c < 0x100; ++c) b.set(c);
+      return b;
+    }();
+    return m;
+  }
+  void add_byte(FirstBytes& f, unsigned char c) const {
+    f.set.set(c);
+    if (std::isalpha(c)) {
+      // Case folding: both cases, and the non-ASCII letters RE2 folds with ASCII ones (K, s).
+      f.set.set(static_cast<unsigned char>(std::tolower(c)));
+      f.set.set(static_cast<unsigned char>(std::toupper(c)));
+      f.set |= high_bytes();
+    }
+    if (c >= 0x80) f.set |= high_bytes();
+  }
+  FirstBytes alt() {
+    FirstBytes f = seq();
+    while (i_ < p_.size() && p_[i_] == '|') {
+      ++i_;
+      FirstBytes g = seq();
+      f.set |= g.set;
+      f.nullable = f.nullable || g.nullable;
+    }
+    return f;
+  }
+  FirstBytes seq() {
+    FirstBytes f;
+    f.nullable = true;
+    while (i_ < p_.size() && p_[i_] != '|' && p_[i_] != ')') {
+      FirstBytes a = item();
+      if (f.nullable) f.set |= a.set;
+      f.nullable = f.nullable && a.nullable;
+    }
+    return f;
+  }
+  // Parses "{n}", "{n,}", "{n,m}" at i_; returns the minimum, or -1 (then '{' is a literal).
+  int repeat_min() {
+    std::size_t j = i_ + 1;
+    int n = 0;
+    bool digits = false;
+    while (j < p_.size() && std::isdigit(static_cast<unsigned char>(p_[j]))) {
+      n = n * 10 + (p_[j] - '0');
+      digits = true;
+      ++j;
+    }
+    if (!digits) return -1;
+    if (j < p_.size() && p_[j] == ',') {
+      ++j;
+      while (j < p_.size() && std::isdigit(static_cast<unsigned char>(p_[j]))) ++j;
+    }
+    if (j >= p_.size() || p_[j] != '}') return -1;
+    i_ = j + 1;
+    return n;
+  }
+  FirstBytes item() {
+    FirstBytes a = atom();
+    while (i_ < p_.size()) {
+      const char q = p_[i_];
+      if (q == '?' || q == '*') {
+        a.nullable = true;
+        ++i_;
+      } else if (q == '+') {
+        ++i_;
+      } else if (q == '{') {
+        const std::size_t save = i_;
+        const int n = repeat_min();
+        if (n < 0) {
+          i_ = save;
+          break;
+        }
+        if (n == 0) a.nullable = true;
+      } else {
+        break;
+      }
+      if (i_ < p_.size() && p_[i_] == '?') ++i_;  // non-greedy
+    }
+    return a;
+  }
+  void escape_class(char e, FirstBytes& f, bool& known) {
+    switch (e) {
+      case 'd':
+        for (char c = '0'; c <= '9'; ++c) f.set.set(static_cast<unsigned char>(c));
+        break;
+      case 's':
+        for (char c : std::string_view(" \t\n\r\f\v")) f.set.set(static_cast<unsigned char>(c));
+        break;
+      case 'w':
+        for (int c = 0; c < 128; ++c)
+          if (std::isalnum(c) || c == '_') add_byte(f, static_cast<unsigned char>(c));
+        break;
+      default:
+        if (std::isalnum(static_cast<unsigned char>(e))) known = false;  // \D \S \W \pN \x41 ...
+        else add_byte(f, static_cast<unsigned char>(e));                  // \. \- \' ...
+    }
+  }
+  FirstBytes atom() {
+    FirstBytes f;
+    const char c = p_[i_];
+    if (c == '(') {
+      ++i_;
+      if (p_.compare(i_, 2, "?:") == 0) {
+        i_ += 2;
+      } else if (p_.compare(i_, 3, "?P<") == 0 || p_.compare(i_, 2, "?<") == 0) {
+        const std::size_t close = p_.find('>', i_);
+        if (close == std::string_view::npos) return fail();
+        i_ = close + 1;
+      } else if (i_ < p_.size() && p_[i_] == '?') {
+        // Flags: "(?-i:This Week)" or "(?i)". Case sensitivity only narrows what we assume (every
+        // pattern read as case-insensitive), 's' and 'U' change no start byte, 'm' matters only
+        // with ^ and $, which are flagged where they occur.
+        std::size_t j = i_ + 1;
+        while (j < p_.size() && (p_[j] == 'i' || p_[j] == 'm' || p_[j] == 's' || p_[j] == 'U' || p_[j] == '-')) ++j;
+        if (j < p_.size() && p_[j] == ')') {  // flags for the rest of the group: an empty atom
+          i_ = j + 1;
+          f.nullable = true;
+          return f;
+        }
+        if (j >= p_.size() || p_[j] != ':') {
+          context = true;  // look-arounds and the like: not read here
+          return fail();
+        }
+        i_ = j + 1;
+      }
+      f = alt();
+      if (i_ >= p_.size() || p_[i_] != ')') return fail();
+      ++i_;
+      return f;
+    }
+    if (c == '[') {
+      ++i_;
+      if (i_ < p_.size() && p_[i_] == '^') return fail();
+      bool known = true, first = true;
+      int prev = -1;
+      while (i_ < p_.size() && (p_[i_] != ']' || first)) {
+        first = false;
+        char x = p_[i_++];
+        if (x == '[') return fail();  // [[:alpha:]]
+        if (x == '\\' && i_ < p_.size()) {
+          const char e = p_[i_++];
+          escape_class(e, f, known);
+          prev = std::isalnum(static_cast<unsigned char>(e)) ? -1 : static_cast<unsigned char>(e);
+          continue;
+        }
+        if (x == '-' && prev >= 0 && i_ < p_.size() && p_[i_] != ']') {
+          unsigned char hi = static_cast<unsigned char>(p_[i_++]);
+          if (hi == '\\') return fail();
+          for (int b = prev; b <= hi; ++b) add_byte(f, static_cast<unsigned char>(b));
+          prev = -1;
+          continue;
+        }
+        add_byte(f, static_cast<unsigned char>(x));
+        prev = static_cast<unsigned char>(x);
+      }
+      if (i_ >= p_.size()) return fail();
+      ++i_;  // ']'
+      if (!known) return fail();
+      return f;
+    }
+    if (c == '\\') {
+      if (i_ + 1 >= p_.size()) return fail();
+      const char e = p_[i_ + 1];
+      i_ += 2;
+      if (e == 'b' || e == 'B' || e == 'A' || e == 'z' || e == 'Q' || e == 'C') {
+        context = true;
+        return fail();
+      }
+      bool known = true;
+      escape_class(e, f, known);
+      if (!known) return fail();
+      return f;
+    }
+    if (c == '^' || c == '$') {
+      context = true;
+      ++i_;
+      return fail();
+    }
+    ++i_;
+    if (c == '.') return fail();
+    add_byte(f, static_cast<unsigned char>(c));
+    return f;
+  }
+  FirstBytes fail() {
+    // Not understood: any byte may start it, and it may be empty. Skip to the end of this group so
+    // the rest of the pattern is still read (a wider answer is always safe).
+    int depth = 0;
+    while (i_ < p_.size()) {
+      const char c = p_[i_];
+      if (c == '\\') {
+        i_ += 2;
+        continue;
+      }
+      if (c == '(') ++depth;
+      if (c == ')') {
+        if (depth == 0) break;
+        --depth;
+      }
+      ++i_;
+    }
+    if (i_ > p_.size()) i_ = p_.size();
+    return all();
+  }
+
+  std::string_view p_;
+  std::size_t i_ = 0;
+};
+
 }  // namespace
 
 struct TimexTagger::Impl {
   std::map<std::string, std::string> macros;
   std::map<std::string, Lexicon> lexicons;
   std::vector<CompiledRule> rules;
-  std::unique_ptr<RE2::Set> set;
+  std::vector<std::string> ids;       // rules[i].id, for the overlap order
+  std::unique_ptr<RE2::Set> set;      // unanchored: which rules match somewhere in a block
+  // Start-position engine: `starts_set` (anchored at the start) says which rules match at a
+  // position; only positions whose byte can begin some rule (`first`) are tried. Off (plain
+  // per-block scans) when a rule reads outside its match (^, $, \b) or could not be read.
+  std::unique_ptr<RE2::Set> starts_set;
+  std::bitset<256> first;
+  bool use_starts = false;
 
   std::string normalise(const CompiledRule& r, int g, const std::string& raw, int column) const;
   bool validate(const CompiledRule& r, const std::vector<std::string>& caps) const;
   std::string fill(const CompiledRule& r, const std::vector<std::string>& raw, bool& ok) const;
   std::vector<Candidate> extract(std::string_view text) const;
+  std::vector<Candidate> extract_blocks(std::string_view text, const RE2::Set& block_set) const;
+  std::vector<Candidate> extract_starts(std::string_view text) const;
   void scan_rule(int ri, std::string_view text, std::size_t from, std::size_t to,
                  std::vector<re2::StringPiece>& groups, std::vector<std::string>& caps,
                  std::vector<Candidate>& cands) const;
+  std::size_t take_match(const CompiledRule& r, int ri, std::string_view text, std::size_t to,
+                         const std::vector<re2::StringPiece>& groups, std::vector<std::string>& caps,
+                         std::vector<Candidate>& cands) const;
 };
 
 std::string TimexTagger::Impl::normalise(const CompiledRule& r, int g, const std::string& raw,
@@ -293,9 +546,7 @@ bool TimexTagger::Impl::validate(const CompiledRule& r, const std::vector<std::s
 std::string TimexTagger::Impl::fill(const CompiledRule& r, const std::vector<std::string>& raw,
                                     bool& ok) const {
   ok = true;
-  std::map<std::string, int> index;
-  for (int g = 1; g <= r.ngroups; ++g)
-    if (!r.group_name[g].empty()) index[r.group_name[g]] = g;
+  const std::map<std::string, int>& index = r.group_index;
   auto norm_of = [&](const std::string& name, int column) -> std::string {
     auto it = index.find(name);
     if (it == index.end()) return {};
@@ -387,6 +638,89 @@ static std::vector<std::pair<std::size_t, std::size_t>> blocks_of(std::string_vi
 }
 
 std::vector<Candidate> TimexTagger::Impl::extract(std::string_view text) const {
+  return use_starts ? extract_starts(text) : extract_blocks(text, *set);
+}
+
+// Per block, the positions where some rule can start (anchored RE2::Set at each candidate
+// position), then each rule with such positions takes them in order. This finds exactly the
+// matches of scan_rule's leftmost-longest unanchored search:
+//  - a match found from `pos` is the one at the smallest position >= pos where the rule matches
+//    (anchored), and the anchored longest match there is the same match with the same captures;
+//  - positions are tried only where the byte can begin some rule (the first-byte sets), and, in a
+//    run of ASCII letters and digits, only at its first byte: a match starting inside such a run
+//    fails the boundary check, and scan_rule then skips to the end of the run anyway, past every
+//    position in it. Runs holding other bytes (UTF-8) are tried at every position.
+std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) const {
+  std::vector<Candidate> cands;
+  std::vector<std::vector<std::uint32_t>> starts(rules.size());
+  std::vector<int> hit_rules, which;
+  std::vector<re2::StringPiece> groups;
+  std::vector<std::string> caps;
+  auto ascii_alnum = [](unsigned char c) { return c < 0x80 && std::isalnum(c); };
+  for (const auto& [bs, be] : blocks_of(text)) {
+    for (int ri : hit_rules) starts[ri].clear();
+    hit_rules.clear();
+    auto try_at = [&](std::size_t p) {
+      which.clear();
+      RE2::Set::ErrorInfo info;
+      const re2::StringPiece rest(text.data() + p, be - p);
+      // Without a result vector the set stops at the first match and allocates nothing; most
+      // positions match no rule, so ask that first.
+      if (!starts_set->Match(rest, nullptr, &info) && info.kind == RE2::Set::kNoError) return;
+      if (!starts_set->Match(rest, &which, &info) && info.kind != RE2::Set::kNoError) {
+        which.clear();  // DFA budget exhausted: every rule is a candidate here
+        for (std::size_t i = 0; i < rules.size(); ++i) which.push_back(static_cast<int>(i));
+      }
+      for (int ri : which) {
+        if (starts[ri].empty()) hit_rules.push_back(ri);
+        starts[ri].push_back(static_cast<std::uint32_t>(p));
+      }
+    };
+    std::size_t p = bs;
+    while (p < be) {
+      const unsigned char c = static_cast<unsigned char>(text[p]);
+      if (!is_word_byte(c)) {
+        if (first.test(c)) try_at(p);
+        ++p;
+        continue;
+      }
+      // A run of word bytes [p, q).
+      std::size_t q = p;
+      bool ascii = true;
+      while (q < be && is_word_byte(static_cast<unsigned char>(text[q]))) {
+        ascii = ascii && ascii_alnum(static_cast<unsigned char>(text[q]));
+        ++q;
+      }
+      if (ascii) {
+        if (first.test(c)) try_at(p);
+      } else {
+        for (std::size_t k = p; k < q; ++k)
+          if (first.test(static_cast<unsigned char>(text[k]))) try_at(k);
+      }
+      p = q;
+    }
+    std::sort(hit_rules.begin(), hit_rules.end());
+    for (int ri : hit_rules) {
+      const CompiledRule& r = rules[ri];
+      groups.assign(r.ngroups + 1, re2::StringPiece());
+      const auto& at = starts[ri];
+      std::size_t pos = bs, k = 0;
+      while (pos < be) {
+        while (k < at.size() && at[k] < pos) ++k;
+        if (k == at.size()) break;
+        const std::size_t ms0 = at[k];
+        if (!r.re->Match(text, ms0, be, RE2::ANCHOR_START, groups.data(), r.ngroups + 1)) {
+          ++k;  // only after a DFA budget failure in the set: not a start after all
+          continue;
+        }
+        pos = take_match(r, ri, text, be, groups, caps, cands);
+      }
+    }
+  }
+  return cands;
+}
+
+std::vector<Candidate> TimexTagger::Impl::extract_blocks(std::string_view text, const RE2::Set& block_set) const {
   std::vector<Candidate> cands;
   std::vector<int> which;
   std::vector<re2::StringPiece> groups;
@@ -396,7 +730,7 @@ std::vector<Candidate> TimexTagger::Impl::extract(std::string_view text) const {
   for (const auto& [bs, be] : blocks_of(text)) {
     which.clear();
     RE2::Set::ErrorInfo info;
-    if (!set->Match(text.substr(bs, be - bs), &which, &info) && info.kind != RE2::Set::kNoError) {
+    if (!block_set.Match(text.substr(bs, be - bs), &which, &info) && info.kind != RE2::Set::kNoError) {
       which.clear();  // DFA budget exhausted: fall back to running every rule.
       for (std::size_t i = 0; i < rules.size(); ++i) which.push_back(static_cast<int>(i));
     }
@@ -416,56 +750,58 @@ void TimexTagger::Impl::scan_rule(int ri, std::string_view text, std::size_t fro
   std::size_t pos = from;
   while (pos < to) {
     if (!r.re->Match(text, pos, to, RE2::UNANCHORED, groups.data(), r.ngroups + 1)) break;
-    const std::size_t ms = groups[0].data() - text.data();
-    const std::size_t me = ms + groups[0].size();
-    auto skip_word = [&]() {
-      std::size_t p = ms + 1;
-      while (p < to && is_word_byte(static_cast<unsigned char>(text[p])) &&
-             is_word_byte(static_cast<unsigned char>(text[p - 1])))
-        ++p;
-      pos = p;
-    };
-    if (me == ms || !boundaries_ok(text, ms, me)) {
-      skip_word();
-      continue;
-    }
-    std::size_t s = ms, e = me;
-    if (r.span_group && groups[r.span_group].data() != nullptr) {
-      s = groups[r.span_group].data() - text.data();
-      e = s + groups[r.span_group].size();
-    }
-    caps.assign(r.ngroups + 1, std::string());
-    for (int g = 1; g <= r.ngroups; ++g)
-      if (groups[g].data()) caps[g] = std::string(groups[g].data(), groups[g].size());
-    std::vector<std::string> normed(caps.size());
-    for (int g = 1; g <= r.ngroups; ++g) normed[g] = normalise(r, g, caps[g], 0);
-    bool ok = e > s && validate(r, normed);
-    if (ok && !r.require_capital.empty()) {
-      std::size_t at = s;
-      if (r.require_capital != "*") {
-        for (int g = 1; g <= r.ngroups; ++g)
-          if (r.group_name[g] == r.require_capital && groups[g].data()) at = groups[g].data() - text.data();
-      }
-      if (!std::isupper(static_cast<unsigned char>(text[at]))) ok = false;
-    }
-    if (!ok) {
-      skip_word();
-      continue;
-    }
-    bool filled = true;
-    std::string value = fill(r, caps, filled);
-    if (filled) {
-      Candidate c;
-      c.start = s;
-      c.end = e;
-      c.priority = r.priority;
-      c.rule = static_cast<int>(ri);
-      c.latent = r.latent;
-      c.value = std::move(value);
-      cands.push_back(std::move(c));
-    }
-    pos = me;
+    pos = take_match(r, ri, text, to, groups, caps, cands);
   }
+}
+
+// Checks the match in `groups` (boundaries, calendar, capitals), adds its candidate, and returns
+// where the scan goes on: after the match, or after the word it starts in when it was refused.
+std::size_t TimexTagger::Impl::take_match(const CompiledRule& r, int ri, std::string_view text, std::size_t to,
+                                          const std::vector<re2::StringPiece>& groups,
+                                          std::vector<std::string>& caps, std::vector<Candidate>& cands) const {
+  const std::size_t ms = groups[0].data() - text.data();
+  const std::size_t me = ms + groups[0].size();
+  auto skip_word = [&]() {
+    std::size_t p = ms + 1;
+    while (p < to && is_word_byte(static_cast<unsigned char>(text[p])) &&
+           is_word_byte(static_cast<unsigned char>(text[p - 1])))
+      ++p;
+    return p;
+  };
+  if (me == ms || !boundaries_ok(text, ms, me)) return skip_word();
+  std::size_t s = ms, e = me;
+  if (r.span_group && groups[r.span_group].data() != nullptr) {
+    s = groups[r.span_group].data() - text.data();
+    e = s + groups[r.span_group].size();
+  }
+  caps.assign(r.ngroups + 1, std::string());
+  for (int g = 1; g <= r.ngroups; ++g)
+    if (groups[g].data()) caps[g] = std::string(groups[g].data(), groups[g].size());
+  std::vector<std::string> normed(caps.size());
+  for (int g = 1; g <= r.ngroups; ++g) normed[g] = normalise(r, g, caps[g], 0);
+  bool ok = e > s && validate(r, normed);
+  if (ok && !r.require_capital.empty()) {
+    std::size_t at = s;
+    if (r.require_capital != "*") {
+      for (int g = 1; g <= r.ngroups; ++g)
+        if (r.group_name[g] == r.require_capital && groups[g].data()) at = groups[g].data() - text.data();
+    }
+    if (!std::isupper(static_cast<unsigned char>(text[at]))) ok = false;
+  }
+  if (!ok) return skip_word();
+  bool filled = true;
+  std::string value = fill(r, caps, filled);
+  if (filled) {
+    Candidate c;
+    c.start = s;
+    c.end = e;
+    c.priority = r.priority;
+    c.rule = ri;
+    c.latent = r.latent;
+    c.value = std::move(value);
+    cands.push_back(std::move(c));
+  }
+  return me;
 }
 
 Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
@@ -502,6 +838,8 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
   opts.set_log_errors(false);
   opts.set_max_mem(64 << 20);
   impl->set = std::make_unique<RE2::Set>(opts, RE2::UNANCHORED);
+  impl->starts_set = std::make_unique<RE2::Set>(opts, RE2::ANCHOR_START);
+  impl->use_starts = true;
   std::set<std::string> ids;
 
   for (const auto& p : dirs.list(base, ".json")) {
@@ -547,6 +885,7 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
       const auto bodies = named_group_bodies(pattern);
       for (const auto& [name, idx] : re->NamedCapturingGroups()) {
         r.group_name[idx] = name;
+        r.group_index[name] = idx;
         if (auto b = bodies.find(name); b != bodies.end()) ex.lexicons_in(b->second, r.group_lex[idx]);
         if (name == "t") r.span_group = idx;
       }
@@ -559,12 +898,28 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
           return fail("rules.value", "value uses '{" + name + "}' which is not a named capture");
       }
       r.re = std::move(re);
-      if (impl->set->Add(r.expanded, nullptr) < 0) return fail("rules.pattern", "RE2::Set rejected pattern");
+      if (impl->starts_set->Add(r.expanded, nullptr) < 0)
+        return fail("rules.pattern", "RE2::Set rejected pattern");
+      FirstByteAnalyzer fa(r.expanded);
+      const FirstBytes fb = fa.run();
+      if (fa.context) impl->use_starts = false;
+      impl->first |= fb.set;
+      if (fb.nullable) impl->first.set();
+      impl->ids.push_back(r.id);
       impl->rules.push_back(std::move(r));
     }
   }
   if (impl->rules.empty()) return Error{"rules.missing", base + ": no rule files found"};
-  if (!impl->set->Compile()) return Error{"rules.compile", base + ": RE2::Set compilation failed"};
+  // Only the set the engine uses is compiled (compiling is most of the loading time).
+  if (impl->use_starts) {
+    impl->set.reset();
+    if (!impl->starts_set->Compile()) return Error{"rules.compile", base + ": RE2::Set compilation failed"};
+  } else {
+    impl->starts_set.reset();
+    for (const auto& r : impl->rules)
+      if (impl->set->Add(r.expanded, nullptr) < 0) return Error{"rules.pattern", r.file + ": rule '" + r.id + "': RE2::Set rejected pattern"};
+    if (!impl->set->Compile()) return Error{"rules.compile", base + ": RE2::Set compilation failed"};
+  }
   TimexTagger t;
   t.impl_ = std::move(impl);
   return t;
@@ -598,14 +953,30 @@ std::vector<Candidate> timex_internal::resolve_overlaps(std::vector<Candidate> c
   return kept;
 }
 
+namespace {
+// A DATE/TIME whose value names a calendar day: what a dateline gives.
+std::optional<std::string> day_of(const Timex& t) {
+  if (t.type != "DATE" && t.type != "TIME") return std::nullopt;
+  if (t.value.size() >= 10 && t.value[0] != 'X') {
+    auto d = parse_timex_value(t.value.substr(0, 10));
+    if (d && d->granularity == Granularity::day) return d->iso();
+  }
+  return std::nullopt;
+}
+}  // namespace
+
 std::vector<Timex> TimexTagger::tag(std::string_view text, const std::vector<Sentence>& sentences,
                                     const std::optional<std::string>& dct) const {
+  return tag_until(text, sentences, dct, false);
+}
+
+// `first_day`: stop after the first DATE/TIME naming a day, and skip the others' anchoring (they
+// change no anchor state: only DATE/TIME values update the reference date).
+std::vector<Timex> TimexTagger::tag_until(std::string_view text, const std::vector<Sentence>& sentences,
+                                          const std::optional<std::string>& dct, bool first_day) const {
   std::vector<Timex> out;
   if (!impl_) return out;
-  std::vector<std::string> ids;
-  ids.reserve(impl_->rules.size());
-  for (const auto& r : impl_->rules) ids.push_back(r.id);
-  auto kept = timex_internal::resolve_overlaps(impl_->extract(text), ids);
+  auto kept = timex_internal::resolve_overlaps(impl_->extract(text), impl_->ids);
 
   timex_internal::Anchor anchor;
   std::optional<timex_internal::Ymd> doc;
@@ -618,6 +989,7 @@ std::vector<Timex> TimexTagger::tag(std::string_view text, const std::vector<Sen
   std::size_t si = 0;
   for (const auto& c : kept) {
     const CompiledRule& r = impl_->rules[c.rule];
+    if (first_day && r.type != "DATE" && r.type != "TIME") continue;
     while (si + 1 < sentences.size() && sentences[si].end <= c.start) ++si;
     const std::size_t sent_start = sentences.empty() ? 0 : std::min(sentences[si].start, c.start);
     anchor.future = timex_internal::future_context(text.substr(sent_start, c.start - sent_start),
@@ -639,21 +1011,34 @@ std::vector<Timex> TimexTagger::tag(std::string_view text, const std::vector<Sen
     t.rule = r.id;
     if (t.type == "DATE" || t.type == "TIME") timex_internal::update_ref(t.value, anchor);
     out.push_back(std::move(t));
+    if (first_day && day_of(out.back())) break;
   }
   return out;
+}
+
+bool timex_engine::uses_starts(const TimexTagger& t) { return t.impl_ && t.impl_->use_starts; }
+
+std::pair<std::vector<Candidate>, std::vector<Candidate>> timex_engine::both(const TimexTagger& t,
+                                                                             std::string_view text) {
+  const auto& im = *t.impl_;
+  if (!im.use_starts) return {{}, im.extract_blocks(text, *im.set)};
+  RE2::Options opts;   // as in load()
+  opts.set_case_sensitive(false);
+  opts.set_longest_match(true);
+  opts.set_log_errors(false);
+  opts.set_max_mem(64 << 20);
+  RE2::Set block_set(opts, RE2::UNANCHORED);
+  for (const auto& r : im.rules) block_set.Add(r.expanded, nullptr);
+  block_set.Compile();
+  return {im.extract_starts(text), im.extract_blocks(text, block_set)};
 }
 
 std::optional<std::string> TimexTagger::dateline_date(std::string_view text) const {
   // Only the head of the document: the first few lines / 300 bytes.
   std::size_t limit = std::min<std::size_t>(text.size(), 300);
-  const auto xs = tag(text.substr(0, limit), {}, std::nullopt);
-  for (const auto& t : xs) {
-    if (t.type != "DATE" && t.type != "TIME") continue;
-    if (t.value.size() >= 10 && t.value[0] != 'X') {
-      auto d = parse_timex_value(t.value.substr(0, 10));
-      if (d && d->granularity == Granularity::day) return d->iso();
-    }
-  }
+  const auto xs = tag_until(text.substr(0, limit), {}, std::nullopt, true);
+  for (const auto& t : xs)
+    if (auto day = day_of(t)) return day;
   return std::nullopt;
 }
 

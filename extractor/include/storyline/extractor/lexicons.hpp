@@ -32,12 +32,19 @@ class PhraseTable {
   // Longest entry matching tokens[k..end); nullptr if none. `any_case` compares ASCII-case-insensitively.
   const Entry* match(std::string_view text, const std::vector<Token>& tokens, std::size_t k, std::size_t end,
                      bool any_case) const;
+  // Whether a one-token entry is exactly `word` (case-sensitive): what match() says of `word`
+  // taken as a single token.
+  bool has_single(std::string_view word) const;
   bool empty() const { return by_first_.empty(); }
   std::size_t size() const { return count_; }
 
  private:
   std::unordered_map<std::string, std::vector<Entry>> by_first_;   // key: lower-cased first token
   std::size_t count_ = 0;
+  // A bit per hash of every key (FNV-1a of the lower-cased first token): most lookups are of words
+  // that start no phrase, and they stop here without building a key. Grows with the table.
+  std::vector<std::uint64_t> first_bits_;
+  void mark_first(std::string_view lower_key);
 };
 
 struct Lexicons {

@@ -37,6 +37,10 @@ class TimexTagger {
 
   struct Impl;
   std::shared_ptr<const Impl> impl_;
+
+ private:
+  std::vector<Timex> tag_until(std::string_view text, const std::vector<Sentence>& sentences,
+                               const std::optional<std::string>& dct, bool first_day) const;
 };
 
 }  // namespace storyline::extractor

@@ -1,0 +1,21 @@
+// Private to the timex tagger: a test hook comparing the two matching engines of TimexTagger::Impl
+// (start positions with an anchored RE2::Set, and the per-paragraph unanchored scans they replace).
+#pragma once
+
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "storyline/extractor/timex.hpp"
+#include "timex_internal.hpp"
+
+namespace storyline::extractor::timex_engine {
+
+// Whether the tagger uses the start-position engine (false when a rule reads outside its match).
+bool uses_starts(const TimexTagger& t);
+
+// Raw candidates (before overlap resolution) of both engines on `text`: {starts, blocks}.
+std::pair<std::vector<timex_internal::Candidate>, std::vector<timex_internal::Candidate>> both(
+    const TimexTagger& t, std::string_view text);
+
+}  // namespace storyline::extractor::timex_engine

@@ -1,0 +1,85 @@
+// The start-position engine of the timex tagger (anchored RE2::Set at the positions where a rule can
+// begin) must find exactly the candidates of the per-paragraph unanchored scans it replaced: same
+// spans, rules and values, in the same order. Texts written for this test: digits glued to letters
+// and symbols, UTF-8 neighbours, apostrophes, long digit runs, numbers in tables.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "../../extractor/src/timex_engine.hpp"
+#include "storyline/extractor/timex.hpp"
+
+using namespace storyline::extractor;
+
+namespace {
+
+std::string describe(const std::vector<timex_internal::Candidate>& cs) {
+  std::string out;
+  for (const auto& c : cs)
+    out += std::to_string(c.start) + "-" + std::to_string(c.end) + " r" + std::to_string(c.rule) + " " + c.value + "\n";
+  return out;
+}
+
+}  // namespace
+
+TEST_SUITE("extractor.timex") {
+  TEST_CASE("start-position engine finds what the block scans find") {
+    auto t = TimexTagger::load(RuleDirs({std::filesystem::path(STORYLINE_SOURCE_DIR) / "extractor/rules"}));
+    REQUIRE(t.ok());
+    CHECK(timex_engine::uses_starts(*t));
+    const std::vector<std::string> texts = {
+        "The depot reopened on March 3, 2021, two years after the flood of 12/04/2019.",
+        "Codes x2019 and 2019x, AB1990s, $2018, #1999, 2,018 and 2018.5 are not years; 20% is not either.",
+        "Call 650-650-6500 before 10:30 p.m. or after 7am tomorrow\u2014or on Friday\u20142022 at the latest.",
+        "Prices rose in the \u201990s and in the '80s; caf\u00e9 2019, na\u00efve1998, \u00e92010 and \u00e9 2010.",
+        "Q3 2020 results, the first quarter of 2021, fiscal 2019, H1 2018 and the third-quarter earnings.",
+        "Team  W  L  PCT\nAlpha 12 4 .750\nBeta 10 6 .625\n\n1999 2000 2001 20022003 123456789 1,234,567 days",
+        "every Monday, twice a week, three times a year, the past 15 years, several months ago, mid-2000s",
+        "Last week's vote -- held on Tuesday, Nov. 19 -- came a decade after the 2009 ballot; next spring.",
+        "\u00c9t\u00e9 2019, \u041c\u043e\u0441\u043a\u0432\u0430 1998, \u65e5\u672c2020\u5e74, 2021\u00b7 and \u00a92017.",
+        "",
+        "2019",
+        "May",
+        "The programme This Week aired this week; at high noon, High Noon, and this Week.",
+    };
+    int failures = 0;
+    std::size_t total = 0;
+    for (const auto& text : texts) {
+      auto [starts, blocks] = timex_engine::both(*t, text);
+      total += starts.size();
+      if (describe(starts) != describe(blocks)) {
+        ++failures;
+        MESSAGE("text: " << text << "\nstarts:\n" << describe(starts) << "blocks:\n" << describe(blocks));
+      }
+    }
+    CHECK(failures == 0);
+    CHECK(total > 40);   // the texts do wake many rules
+  }
+
+  TEST_CASE("a rule that reads outside its match (\\b) switches to the block scans") {
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::temp_directory_path() / "storyline_timex_engine_test";
+    fs::create_directories(dir / "en/timex");
+    {
+      std::ofstream f(dir / "en/timex/zz_boundary.json");
+      f << R"({"rules": [{"id": "test.fortnight", "priority": 1, "type": "DURATION", "value": "P2W",)"
+        << R"( "pattern": "\\bfortnight\\b"}]})";
+    }
+    auto t = TimexTagger::load(RuleDirs({fs::path(STORYLINE_SOURCE_DIR) / "extractor/rules", dir}));
+    REQUIRE(t.ok());
+    CHECK_FALSE(timex_engine::uses_starts(*t));
+    const std::string text = "The repairs took a fortnight and ended on May 4, 2022.";
+    auto xs = t->tag(text, {}, std::string("2022-06-01"));
+    bool fortnight = false, date = false;
+    for (const auto& x : xs) {
+      fortnight = fortnight || (x.text == "fortnight" && x.value == "P2W");
+      date = date || x.value == "2022-05-04";
+    }
+    CHECK(fortnight);
+    CHECK(date);
+    fs::remove_all(dir);
+  }
+}
