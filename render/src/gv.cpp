@@ -1,6 +1,9 @@
 #include "gv.hpp"
 
 #include <algorithm>
+#include <deque>
+#include <map>
+#include <string_view>
 #include <cstdlib>
 #include <memory>
 
@@ -135,8 +138,59 @@ GvContext::GvContext() {
 }
 GvContext::~GvContext() = default;
 
+namespace {
+
+// Object ids in creation order. cgraph's default id discipline makes a named object's id the address
+// of its interned name, and keeps subgraphs (our clusters) ordered by id: the layout then depends on
+// where malloc happened to put those strings, which changes with any unrelated change in the
+// program's allocations (same input, another build: clusters in another order, another picture).
+// Here a named object gets the next even id and an anonymous one the next odd id, as in the default
+// scheme, so everything that cgraph orders by id is ordered by our (sorted) creation order.
+struct CreationOrderIds {
+  std::map<std::string, IDTYPE, std::less<>> ids;
+  std::deque<std::string> names;   // names[id / 2 - 1]; a deque keeps c_str() pointers stable
+  IDTYPE next_anonymous = 1;
+};
+
+void* ids_open(Agraph_t*, Agdisc_t*) { return new CreationOrderIds; }
+
+long ids_map(void* state, int, char* str, IDTYPE* id, int createflag) {
+  auto* st = static_cast<CreationOrderIds*>(state);
+  if (str == nullptr) {
+    *id = st->next_anonymous;
+    st->next_anonymous += 2;
+    return 1;
+  }
+  if (auto it = st->ids.find(std::string_view(str)); it != st->ids.end()) {
+    *id = it->second;
+    return 1;
+  }
+  if (!createflag) return 0;   // unknown name: cgraph looks in its internal map, then gives up
+  st->names.emplace_back(str);
+  *id = static_cast<IDTYPE>(2 * st->names.size());
+  st->ids.emplace(st->names.back(), *id);
+  return 1;
+}
+
+long ids_alloc(void*, int, IDTYPE) { return 0; }   // no caller-chosen ids
+void ids_free(void*, int, IDTYPE) {}               // names live until the graph closes
+
+char* ids_print(void* state, int, IDTYPE id) {
+  auto* st = static_cast<CreationOrderIds*>(state);
+  if (id % 2 != 0 || id == 0 || id / 2 > st->names.size()) return nullptr;
+  return const_cast<char*>(st->names[id / 2 - 1].c_str());
+}
+
+void ids_close(void* state) { delete static_cast<CreationOrderIds*>(state); }
+void ids_register(void*, int, void*) {}
+
+Agiddisc_t creation_order_ids = {ids_open, ids_map, ids_alloc, ids_free, ids_print, ids_close, ids_register};
+Agdisc_t creation_order_disc = {&AgMemDisc, &creation_order_ids, &AgIoDisc};
+
+}  // namespace
+
 GvGraph::GvGraph(const char* name, bool directed)
-    : g_(agopen(S(name), directed ? Agdirected : Agundirected, nullptr)) {}
+    : g_(agopen(S(name), directed ? Agdirected : Agundirected, &creation_order_disc)) {}
 GvGraph::~GvGraph() {
   if (g_ != nullptr) agclose(g_);
 }
