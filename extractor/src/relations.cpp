@@ -892,7 +892,25 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   // reading keeps both tellings.
   for (auto it = out.begin(); it != out.end();) {
     const auto& [a, b, type, qual] = it->first;
-    auto ended = qual.rfind("former", 0) == 0 ? out.end() : out.find(std::make_tuple(a, b, type, "former " + qual));
+    // The former reading may say more or less of the title ("chancellor" and "former chancellor of
+    // the exchequer"): word-prefix either way.
+    auto ended = out.end();
+    if (!qual.empty() && qual.rfind("former", 0) != 0) {
+      auto word_prefix = [](const std::string& shorter, const std::string& longer) {
+        return longer.size() > shorter.size() && longer.compare(0, shorter.size(), shorter) == 0 &&
+               longer[shorter.size()] == ' ';
+      };
+      for (auto f = out.lower_bound(std::make_tuple(a, b, type, std::string("former ")));
+           f != out.end() && std::get<0>(f->first) == a && std::get<1>(f->first) == b &&
+           std::get<2>(f->first) == type && std::get<3>(f->first).rfind("former ", 0) == 0;
+           ++f) {
+        const std::string core = std::get<3>(f->first).substr(7);
+        if (core == qual || word_prefix(qual, core) || word_prefix(core, qual)) {
+          ended = f;
+          break;
+        }
+      }
+    }
     if (qual.empty() || ended == out.end()) {
       ++it;
       continue;

@@ -123,6 +123,14 @@ TEST_CASE("a role and its end are one relation; two roles in one aside") {
   CHECK_FALSE(relation(x, "per:ida-berg", "role_of", "org:vexa", "chairman"));
 }
 
+TEST_CASE("a role and a longer or shorter former title of it are one ended relation") {
+  auto x = run("Britain will vote in May. Polls in Britain show a close race, and markets in Britain are calm. "
+               "Tom Hale, 50, a former chancellor of the exchequer, will lead the campaign. Hale, who served "
+               "as chancellor until 2019, said little.");
+  CHECK(relation(x, "per:tom-hale", "role_of", "loc:britain", "former chancellor of the exchequer"));
+  CHECK_FALSE(relation(x, "per:tom-hale", "role_of", "loc:britain", "chancellor"));
+}
+
 TEST_CASE("a role of a company's brand is not a role of the company") {
   auto x = run("Jon Wick, the former president of Ardent Motors Inc.'s Italian brand, joined a rival.");
   CHECK_FALSE(relation(x, "per:jon-wick", "role_of", "org:ardent-motors"));
