@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench_corpus.hpp"
 #include "storyline/extractor/entities.hpp"
 #include "storyline/extractor/extractor.hpp"
 #include "storyline/extractor/lexicons.hpp"
@@ -26,36 +27,9 @@ using namespace storyline::extractor;
 
 namespace {
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 // Documents of about 3-5 KB each, in a fixed order.
 const std::vector<std::string>& corpus() {
-  static std::vector<std::string> docs = [] {
-    if (const char* path = std::getenv("STORYLINE_BENCH_CORPUS"); path && *path) {
-      std::ifstream in(path, std::ios::binary);
-      std::vector<std::string> out;
-      for (std::string line; std::getline(in, line);)
-        if (!line.empty()) out.push_back(nlohmann::json::parse(line)["text"].get<std::string>());
-      return out;
-    }
-    std::vector<fs::path> files;
-    for (const char* dir : {"examples", "../shared/eval/ner/dev/text"}) {
-      fs::path d = fs::path(STORYLINE_SOURCE_DIR) / dir;
-      std::error_code ec;
-      if (!fs::is_directory(d, ec)) continue;
-      for (const auto& f : fs::directory_iterator(d))
-        if (f.path().extension() == ".txt") files.push_back(f.path());
-    }
-    std::sort(files.begin(), files.end());
-    std::vector<std::string> out;
-    for (const auto& f : files) out.push_back(slurp(f));
-    return out;
-  }();
+  static std::vector<std::string> docs = storyline::bench::load_corpus();
   return docs;
 }
 

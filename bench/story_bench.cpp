@@ -18,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench_corpus.hpp"
 #include "storyline/extractor/extractor.hpp"
 #include "storyline/graph/graph.hpp"
 #include "storyline/render/render.hpp"
@@ -26,13 +27,6 @@ namespace fs = std::filesystem;
 using namespace storyline;
 
 namespace {
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 struct Corpus {
   std::vector<std::string> texts;
@@ -48,22 +42,7 @@ struct Corpus {
 const Corpus& corpus() {
   static Corpus c = [] {
     Corpus out;
-    if (const char* path = std::getenv("STORYLINE_BENCH_CORPUS"); path && *path) {
-      std::ifstream in(path, std::ios::binary);
-      for (std::string line; std::getline(in, line);)
-        if (!line.empty()) out.texts.push_back(nlohmann::json::parse(line)["text"].get<std::string>());
-    } else {
-      std::vector<fs::path> files;
-      for (const char* dir : {"examples", "../shared/eval/ner/dev/text"}) {
-        fs::path d = fs::path(STORYLINE_SOURCE_DIR) / dir;
-        std::error_code ec;
-        if (!fs::is_directory(d, ec)) continue;
-        for (const auto& f : fs::directory_iterator(d))
-          if (f.path().extension() == ".txt") files.push_back(f.path());
-      }
-      std::sort(files.begin(), files.end());
-      for (const auto& f : files) out.texts.push_back(slurp(f));
-    }
+    out.texts = bench::load_corpus();
     auto ex = extractor::Extractor::load(extractor::RuleDirs::defaults());
     if (!ex) std::abort();
     for (std::size_t i = 0; i < out.texts.size(); ++i) {

@@ -259,6 +259,20 @@ class JsonWriter {
   std::string out_;
 };
 
+// Entity mentions and event evidence: [{"start","end","text","sentence"}].
+void write_mentions(JsonWriter& w, const std::vector<Mention>& mentions) {
+  w.begin_array();
+  for (const auto& m : mentions) {
+    w.begin_object();
+    w.field("start", m.start);
+    w.field("end", m.end);
+    w.field("text", std::string_view(m.text));
+    w.field("sentence", m.sentence);
+    w.end_object();
+  }
+  w.end_array();
+}
+
 }  // namespace
 
 std::string to_json(const Extraction& x, int indent) {
@@ -291,16 +305,7 @@ std::string to_json(const Extraction& x, int indent) {
     w.key("aliases");
     w.strings(e.aliases);
     w.key("mentions");
-    w.begin_array();
-    for (const auto& m : e.mentions) {
-      w.begin_object();
-      w.field("start", m.start);
-      w.field("end", m.end);
-      w.field("text", std::string_view(m.text));
-      w.field("sentence", m.sentence);
-      w.end_object();
-    }
-    w.end_array();
+    write_mentions(w, e.mentions);
     w.end_object();
   }
   w.end_array();
@@ -346,16 +351,7 @@ std::string to_json(const Extraction& x, int indent) {
     w.field("modality", std::string_view(ev.modality));
     w.field("amount", ev.amount);
     w.key("evidence");
-    w.begin_array();
-    for (const auto& m : ev.evidence) {
-      w.begin_object();
-      w.field("start", m.start);
-      w.field("end", m.end);
-      w.field("text", std::string_view(m.text));
-      w.field("sentence", m.sentence);
-      w.end_object();
-    }
-    w.end_array();
+    write_mentions(w, ev.evidence);
     w.key("order");
     w.begin_array();
     for (const auto& o : ev.order) {

@@ -13,20 +13,14 @@
 #include <nlohmann/json.hpp>
 
 #include "storyline/extractor/extractor.hpp"
+#include "extract_support.hpp"
 #include "test_support.hpp"
 
 using namespace storyline::extractor;
 
 namespace {
 
-const Extractor& extractor() {
-  static Extractor ex = [] {
-    auto r = Extractor::load(RuleDirs::defaults());
-    REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().message));
-    return *r;
-  }();
-  return ex;
-}
+using testing::extractor;
 
 Extraction run(const std::string& text, const std::string& date = "2024-03-14") {
   DocumentInfo info;

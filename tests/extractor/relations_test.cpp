@@ -6,29 +6,16 @@
 #include <algorithm>
 
 #include "storyline/extractor/extractor.hpp"
+#include "extract_support.hpp"
 #include "test_support.hpp"
 
 using namespace storyline::extractor;
 
 namespace {
 
-const Extractor& extractor() {
-  static Extractor ex = [] {
-    auto r = Extractor::load(RuleDirs::defaults());
-    REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().message));
-    return *r;
-  }();
-  return ex;
-}
+using testing::extractor;
 
-Extraction run(const std::string& text, std::optional<std::string> date = std::nullopt) {
-  DocumentInfo info;
-  info.id = "t";
-  info.source = "t.txt";
-  info.date = date;
-  info.date_source = date ? "option" : "none";
-  return extractor().extract(text, info);
-}
+using testing::run;
 
 const Relation* relation(const Extraction& x, const std::string& src, const std::string& type, const std::string& tgt,
                          const std::string& qualifier = "*") {
