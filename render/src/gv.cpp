@@ -1,7 +1,7 @@
 #include "gv.hpp"
 
 #include <algorithm>
-#include <deque>
+#include <vector>
 #include <map>
 #include <string_view>
 #include <cstdlib>
@@ -147,12 +147,19 @@ namespace {
 // Here a named object gets the next even id and an anonymous one the next odd id, as in the default
 // scheme, so everything that cgraph orders by id is ordered by our (sorted) creation order.
 struct CreationOrderIds {
+  Agraph_t* root = nullptr;
   std::map<std::string, IDTYPE, std::less<>> ids;
-  std::deque<std::string> names;   // names[id / 2 - 1]; a deque keeps c_str() pointers stable
+  // names[id / 2 - 1], interned in the root graph's string pool like cgraph's own names: Graphviz
+  // reads a refstr header in front of a name (aghtmlstr), so a plain C string would be misread.
+  std::vector<char*> names;
   IDTYPE next_anonymous = 1;
 };
 
-void* ids_open(Agraph_t*, Agdisc_t*) { return new CreationOrderIds; }
+void* ids_open(Agraph_t* g, Agdisc_t*) {
+  auto* st = new CreationOrderIds;
+  st->root = g;
+  return st;
+}
 
 long ids_map(void* state, int, char* str, IDTYPE* id, int createflag) {
   auto* st = static_cast<CreationOrderIds*>(state);
@@ -166,19 +173,19 @@ long ids_map(void* state, int, char* str, IDTYPE* id, int createflag) {
     return 1;
   }
   if (!createflag) return 0;   // unknown name: cgraph looks in its internal map, then gives up
-  st->names.emplace_back(str);
+  st->names.push_back(agstrdup(st->root, str));
   *id = static_cast<IDTYPE>(2 * st->names.size());
-  st->ids.emplace(st->names.back(), *id);
+  st->ids.emplace(str, *id);
   return 1;
 }
 
 long ids_alloc(void*, int, IDTYPE) { return 0; }   // no caller-chosen ids
-void ids_free(void*, int, IDTYPE) {}               // names live until the graph closes
+void ids_free(void*, int, IDTYPE) {}               // names live in the pool until the graph closes
 
 char* ids_print(void* state, int, IDTYPE id) {
   auto* st = static_cast<CreationOrderIds*>(state);
   if (id % 2 != 0 || id == 0 || id / 2 > st->names.size()) return nullptr;
-  return const_cast<char*>(st->names[id / 2 - 1].c_str());
+  return st->names[id / 2 - 1];
 }
 
 void ids_close(void* state) { delete static_cast<CreationOrderIds*>(state); }
