@@ -657,7 +657,9 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
   std::vector<re2::StringPiece> groups;
   std::vector<std::string> caps;
   auto ascii_alnum = [](unsigned char c) { return c < 0x80 && std::isalnum(c); };
-  for (const auto& [bs, be] : blocks_of(text)) {
+  for (const auto& block : blocks_of(text)) {
+    // Named copies: a lambda may not capture a structured binding in C++17 (clang refuses).
+    const std::size_t bs = block.first, be = block.second;
     for (int ri : hit_rules) starts[ri].clear();
     hit_rules.clear();
     auto try_at = [&](std::size_t p) {
