@@ -20,6 +20,10 @@ struct Item {
   std::size_t tb = 0, te = 0;      // tokens
   std::size_t start = 0, end = 0;  // bytes
   std::string lower;               // TOK: lower-cased text; a one-word reference ("her") keeps its word too
+  // What person_cues, words.tsv and offices.tsv match at token tb (to the sentence end), looked up
+  // once per item on first use: the rules ask again and again.
+  mutable bool phrases_done = false;
+  mutable const PhraseTable::Entry* phrases[3] = {nullptr, nullptr, nullptr};
 };
 
 }  // namespace
@@ -311,8 +315,13 @@ struct RelationRules::Impl {
     if (i >= items.size() || items[i].ent) return 0;
     const auto& toks = *ctx.tokens;
     std::size_t best = 0;
-    for (const PhraseTable* table : {&lex->person_cues, &words, &offices}) {
-      const PhraseTable::Entry* e = table->match(ctx.text, toks, items[i].tb, sentence_end, true);
+    const Item& at = items[i];
+    if (!at.phrases_done) {
+      const PhraseTable* tables[3] = {&lex->person_cues, &words, &offices};
+      for (int t = 0; t < 3; ++t) at.phrases[t] = tables[t]->match(ctx.text, toks, at.tb, sentence_end, true);
+      at.phrases_done = true;
+    }
+    for (const PhraseTable::Entry* e : at.phrases) {
       if (!e || e->value != cls) continue;
       std::size_t n = e->tokens.size();
       if (i + n > items.size()) continue;
