@@ -98,7 +98,7 @@ std::vector<Item> build_items(const DocContext& ctx, const std::vector<MentionSp
           dash.tb = k;
           dash.te = k + 1;
           dash.start = dash.end = mit->start;
-          items.push_back(dash);
+          items.push_back(std::move(dash));
         }
         first = false;
         Item it;
@@ -117,7 +117,7 @@ std::vector<Item> build_items(const DocContext& ctx, const std::vector<MentionSp
         it.start = mit->start;
         it.end = mit->end;
         last_te = std::max(last_te, mit->tok_end);
-        items.push_back(it);
+        items.push_back(std::move(it));
         ++mit;
       }
       k = last_te;
@@ -134,7 +134,7 @@ std::vector<Item> build_items(const DocContext& ctx, const std::vector<MentionSp
       it.entity = *who;
       it.type = "PER";
     }
-    items.push_back(it);
+    items.push_back(std::move(it));
     ++k;
   }
   return items;
@@ -171,6 +171,9 @@ struct MatchState {
   std::vector<std::string> texts;               // per element: matched class text
   bool former = false;
   std::size_t last = 0;                         // one past the last matched item
+  // A failed match leaves ents/texts/former as it found them (every element undoes what it set),
+  // so only a successful one needs clearing before the next attempt.
+  bool dirty = false;
 };
 
 }  // namespace
@@ -351,23 +354,45 @@ struct RelationRules::Impl {
     return n;
   }
 
-  // Cheap test of the first required element, so most (item, rule) pairs are rejected at once.
-  bool may_start(const Rule& r, const Item& it) const {
-    for (const Elem& e : r.elems) {
-      if (e.optional || e.kind == Elem::kSkip) return true;
-      switch (e.kind) {
-        case Elem::kEnt:
-        case Elem::kEntList:
-          return it.ent && type_ok(e.type, it.type);
-        case Elem::kLit:
-          return std::find(e.alts.begin(), e.alts.end(), it.lower) != e.alts.end();
-        case Elem::kClass:
-          return !it.ent;
-        default:
-          return true;   // look-aheads: no cheap test
-      }
+  // Cheap test of the first element, so most (item, rule) pairs are rejected at once: an
+  // optional element or a skip first lets anything start; an entity, literal or class must fit.
+  // What that test is, per rule, is kept compact so the candidate loop does not walk the rules'
+  // element vectors.
+  struct StartTest {
+    enum Kind : unsigned char { kAlways, kEntType, kLitAlts, kWord } kind = kAlways;
+    const Elem* elem = nullptr;
+  };
+  std::vector<StartTest> start_tests;
+
+  void index_start_tests() {
+    start_tests.assign(rules.size(), StartTest{});
+    for (std::size_t ri = 0; ri < rules.size(); ++ri) {
+      const auto& elems = rules[ri].elems;
+      if (elems.empty()) continue;
+      const Elem& e = elems[0];
+      StartTest& t = start_tests[ri];
+      t.elem = &e;
+      if (e.optional || e.kind == Elem::kSkip) t.kind = StartTest::kAlways;
+      else if (e.kind == Elem::kEnt || e.kind == Elem::kEntList) t.kind = StartTest::kEntType;
+      else if (e.kind == Elem::kLit) t.kind = StartTest::kLitAlts;
+      else if (e.kind == Elem::kClass) t.kind = StartTest::kWord;
+      else t.kind = StartTest::kAlways;
     }
-    return true;
+  }
+
+  // Whether rules[ri] may start at `it`.
+  bool may_start_fast(std::size_t ri, const Item& it) const {
+    const StartTest& t = start_tests[ri];
+    switch (t.kind) {
+      case StartTest::kEntType:
+        return it.ent && type_ok(t.elem->type, it.type);
+      case StartTest::kLitAlts:
+        return std::find(t.elem->alts.begin(), t.elem->alts.end(), it.lower) != t.elem->alts.end();
+      case StartTest::kWord:
+        return !it.ent;
+      default:
+        return true;
+    }
   }
 
   bool match(const DocContext& ctx, const std::vector<Item>& items, const Rule& r, std::size_t ei, std::size_t ii,
@@ -633,6 +658,7 @@ Result<RelationRules> RelationRules::load(const RuleDirs& dirs, std::shared_ptr<
     return a.priority != b.priority ? a.priority > b.priority : a.id < b.id;
   });
   impl->index_starts();
+  impl->index_start_tests();
   RelationRules rr;
   rr.impl_ = impl;
   return rr;
@@ -732,13 +758,17 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
       for (std::uint64_t bits = start_mask[w]; bits != 0; bits &= bits - 1) {
         const std::size_t ri = w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits));
         const Rule& r = im.rules[ri];
-        if (!im.may_start(r, items[i])) continue;
+        if (!im.may_start_fast(ri, items[i])) continue;
         MatchState& st = states[ri];
-        for (auto& v : st.ents) v.clear();
-        for (auto& t : st.texts) t.clear();
-        st.former = false;
+        if (st.dirty) {
+          for (auto& v : st.ents) v.clear();
+          for (auto& t : st.texts) t.clear();
+          st.former = false;
+          st.dirty = false;
+        }
         st.last = 0;
         if (!im.match(ctx, items, r, 0, i, e, st)) continue;
+        st.dirty = true;
         auto find = [&](const std::string& label) -> std::size_t {
           for (std::size_t q = 0; q < r.elems.size(); ++q)
             if (r.elems[q].label == label) return q;
