@@ -348,9 +348,12 @@ struct RelationRules::Impl {
       if (more == 0) break;
       n += 1 + more;
     }
-    std::string s(ctx.text.substr(items[i].start, items[i + n - 1].end - items[i].start));
-    bool upper = std::all_of(s.begin(), s.end(), [](char c) { return !(c >= 'a' && c <= 'z'); });
-    *text = upper ? s : ascii_lower(s);
+    // The phrase as written when it is all capitals ("CEO"), else lower-cased; into *text in place.
+    text->assign(ctx.text.substr(items[i].start, items[i + n - 1].end - items[i].start));
+    bool upper = std::all_of(text->begin(), text->end(), [](char c) { return !(c >= 'a' && c <= 'z'); });
+    if (!upper)
+      for (char& c : *text)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
     return n;
   }
 
@@ -441,7 +444,7 @@ struct RelationRules::Impl {
     switch (e.kind) {
       case Elem::kEnt:
         if (!it.ent || !type_ok(e.type, it.type)) return false;
-        st.ents[ei] = {it.entity};
+        st.ents[ei].assign(1, it.entity);
         if (match(ctx, items, r, ei + 1, ii + 1, sentence_end, st)) return true;
         st.ents[ei].clear();
         return false;
@@ -462,10 +465,9 @@ struct RelationRules::Impl {
         return false;
       }
       case Elem::kClass: {
-        std::string text;
-        std::size_t n = match_class(ctx, items, ii, e.cls, sentence_end, &text);
+        // Written straight into the state: an element's text is empty until it matches.
+        std::size_t n = match_class(ctx, items, ii, e.cls, sentence_end, &st.texts[ei]);
         if (n == 0) return false;
-        st.texts[ei] = text;
         if (match(ctx, items, r, ei + 1, ii + n, sentence_end, st)) return true;
         st.texts[ei].clear();
         return false;
