@@ -366,8 +366,29 @@ struct RelationRules::Impl {
     const Elem* elem = nullptr;
   };
   std::vector<StartTest> start_tests;
+  // Per rule: its required (not optional) literal elements. A literal matches only an item whose
+  // lower-cased word is one of its alternatives, and every match passes every required element, so
+  // a rule with a literal none of whose words is in the sentence cannot match there.
+  // Required literals are numbered; lit_first[ri]..lit_first[ri + 1] are rule ri's, and
+  // lit_words maps each alternative word to the literals it satisfies.
+  std::vector<std::size_t> lit_first;
+  std::unordered_map<std::string, std::vector<std::size_t>> lit_words;
 
   void index_start_tests() {
+    lit_first.assign(1, 0);
+    std::size_t n = 0;
+    for (std::size_t ri = 0; ri < rules.size(); ++ri) {
+      for (const Elem& e : rules[ri].elems)
+        if (e.kind == Elem::kLit && !e.optional) {
+          for (const std::string& a : e.alts)
+            if (!a.empty()) {
+              auto& ids = lit_words[a];
+              if (ids.empty() || ids.back() != n) ids.push_back(n);
+            }
+          ++n;
+        }
+      lit_first.push_back(n);
+    }
     start_tests.assign(rules.size(), StartTest{});
     for (std::size_t ri = 0; ri < rules.size(); ++ri) {
       const auto& elems = rules[ri].elems;
@@ -739,6 +760,8 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     return ents[i].type == "LOC" && i < ctx.entities->is_country.size() && ctx.entities->is_country[i];
   });
   Impl::Mask start_mask;
+  std::vector<char> lit_seen(im.lit_first.back(), 0);   // required literals with a word in the sentence
+  std::vector<char> possible(im.rules.size(), 1);
   std::size_t k = 0;
   const std::size_t kMaxCooccurring = 12;
   while (k < toks.size()) {
@@ -754,11 +777,25 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
       std::size_t after;   // token one past the match
     };
     std::vector<Found> found;
+    // The rules whose required literals all have a word in this sentence; the others cannot match.
+    std::fill(lit_seen.begin(), lit_seen.end(), 0);
+    for (const Item& it : items) {
+      if (it.lower.empty()) continue;
+      auto w = im.lit_words.find(it.lower);
+      if (w != im.lit_words.end())
+        for (std::size_t id : w->second) lit_seen[id] = 1;
+    }
+    for (std::size_t ri = 0; ri < im.rules.size(); ++ri) {
+      bool ok = true;
+      for (std::size_t id = im.lit_first[ri]; id < im.lit_first[ri + 1] && ok; ++id) ok = lit_seen[id] != 0;
+      possible[ri] = ok;
+    }
     for (std::size_t i = 0; i < items.size(); ++i) {
       im.starts(items[i], start_mask);
       for (std::size_t w = 0; w < start_mask.size(); ++w)
       for (std::uint64_t bits = start_mask[w]; bits != 0; bits &= bits - 1) {
         const std::size_t ri = w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits));
+        if (!possible[ri]) continue;
         const Rule& r = im.rules[ri];
         if (!im.may_start_fast(ri, items[i])) continue;
         MatchState& st = states[ri];
