@@ -84,6 +84,7 @@ std::vector<Item> build_items(const DocContext& ctx, const std::vector<MentionSp
                               std::size_t te, std::vector<MentionSpan>::const_iterator& mit) {
   const auto& toks = *ctx.tokens;
   std::vector<Item> items;
+  items.reserve(te - tb);   // at most one item per token, plus a dash between hyphen parts
   std::size_t k = tb;
   while (k < te) {
     while (mit != mentions.end() && mit->tok_begin < k && mit->start < toks[k].start) ++mit;
