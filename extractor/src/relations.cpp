@@ -1,6 +1,7 @@
 #include "storyline/extractor/relations.hpp"
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <optional>
 #include <set>
@@ -375,7 +376,28 @@ struct RelationRules::Impl {
   std::vector<std::size_t> lit_first;
   std::unordered_map<std::string, std::vector<std::size_t>> lit_words;
 
+  // Per rule: how many required entity elements it has of each type (PER, ORG, LOC, MISC) and in
+  // all (ENT included). Each consumes its own item, so a sentence with fewer such mentions cannot
+  // match the rule.
+  std::vector<std::array<unsigned, 5>> ent_need;
+
+  static int type_slot(const std::string& t) {
+    if (t == "PER") return 0;
+    if (t == "ORG") return 1;
+    if (t == "LOC") return 2;
+    if (t == "MISC") return 3;
+    return -1;
+  }
+
   void index_start_tests() {
+    ent_need.assign(rules.size(), {0, 0, 0, 0, 0});
+    for (std::size_t ri = 0; ri < rules.size(); ++ri)
+      for (const Elem& e : rules[ri].elems)
+        if ((e.kind == Elem::kEnt || e.kind == Elem::kEntList) && !e.optional) {
+          int slot = type_slot(e.type);
+          if (slot >= 0) ++ent_need[ri][static_cast<std::size_t>(slot)];
+          ++ent_need[ri][4];
+        }
     lit_first.assign(1, 0);
     std::size_t n = 0;
     for (std::size_t ri = 0; ri < rules.size(); ++ri) {
@@ -786,8 +808,16 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
       if (w != im.lit_words.end())
         for (std::size_t id : w->second) lit_seen[id] = 1;
     }
+    std::array<unsigned, 5> ent_have = {0, 0, 0, 0, 0};
+    for (const Item& it : items)
+      if (it.ent) {
+        int slot = Impl::type_slot(it.type);
+        if (slot >= 0) ++ent_have[static_cast<std::size_t>(slot)];
+        ++ent_have[4];
+      }
     for (std::size_t ri = 0; ri < im.rules.size(); ++ri) {
       bool ok = true;
+      for (std::size_t t = 0; t < 5 && ok; ++t) ok = im.ent_need[ri][t] <= ent_have[t];
       for (std::size_t id = im.lit_first[ri]; id < im.lit_first[ri + 1] && ok; ++id) ok = lit_seen[id] != 0;
       possible[ri] = ok;
     }
