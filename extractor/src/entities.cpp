@@ -92,9 +92,34 @@ bool listed(const std::string_view (&list)[N], std::string_view word) {
   return false;
 }
 
+// Whether ascii_lower(a) == b, for a lower-case b, without making the lower-case copy.
+bool lower_equals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (x != b[i]) return false;
+  }
+  return true;
+}
+template <std::size_t N>
+bool listed_lower(const std::string_view (&list)[N], std::string_view word) {
+  for (std::string_view x : list)
+    if (lower_equals(word, x)) return true;
+  return false;
+}
+
 constexpr std::string_view kConnectors[] = {"of", "de", "del", "della", "di", "da", "dos", "das", "van", "von",
                                             "der", "den", "la", "le", "du", "bin", "ibn", "al", "el", "y", "&"};
-bool is_connector(std::string_view word) { return word.size() <= 5 && listed(kConnectors, word); }
+bool is_connector(std::string_view word) {
+  if (word.empty() || word.size() > 5 || word.size() == 4) return false;
+  switch (word[0]) {   // every connector starts with one of these
+    case 'o': case 'd': case 'v': case 'l': case 'b': case 'i': case 'a': case 'e': case 'y': case '&':
+      return listed(kConnectors, word);
+    default:
+      return false;
+  }
+}
 
 // Generation suffixes that are not surnames.
 constexpr std::string_view kNameSuffixes[] = {"Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV", "V"};
@@ -106,7 +131,10 @@ const char* const kDefaultSingle = "ORG";
 // Words a title-case headline leaves in lower case.
 constexpr std::string_view kTitleLower[] = {"a", "an", "the", "and", "or", "but", "nor", "of", "in", "on", "at", "to",
                                             "for", "by", "with", "from", "as", "vs", "via", "into", "over", "per"};
-bool is_title_lower(std::string_view word) { return word.size() <= 4 && listed(kTitleLower, word); }
+// The same lists for ascii_lower(word) (all their words are lower case).
+bool is_title_lower_or_connector_ci(std::string_view word) {
+  return (word.size() <= 4 && listed_lower(kTitleLower, word)) || (word.size() <= 5 && listed_lower(kConnectors, word));
+}
 
 std::string first_part(std::string_view tok) {
   auto h = tok.find('-');
@@ -354,7 +382,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       ++words;
       if (toks[k].has(kAllCaps)) ++upper;
       if (toks[k].has(kCap) && !(k == a)) ++caps;
-      else if (toks[k].has(kLower) && (is_title_lower(w.lower(k)) || is_connector(w.lower(k)))) ++caps;  // "of" in titles
+      else if (toks[k].has(kLower) && is_title_lower_or_connector_ci(w.tv(k))) ++caps;  // "of" in titles
     }
     if (words >= 3 && upper * 10 >= words * 7) headline[s] = 2;
     else if (s == 0 && words >= 4 && (caps + 1) * 10 >= words * 9) headline[s] = 1;   // a title-case headline
@@ -441,12 +469,15 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       };
       while (k < end) {
         std::string word(w.tv(k));
-        bool known = lex.places.match(text, toks, k, end, false) || lex.given_names.count(first_part(word)) ||
-                     lex.demonyms.match(text, toks, k, end, false);
+        // Looked up only where a rule below asks (the lookups have no side effects).
+        auto known = [&]() {
+          return lex.places.match(text, toks, k, end, false) || lex.given_names.count(first_part(word)) ||
+                 lex.demonyms.match(text, toks, k, end, false);
+        };
         if (is_connector(word)) { ++k; continue; }
-        if (lex.non_entities.count(word) && !(known && end - k > 1)) { ++k; continue; }
+        if (lex.non_entities.count(word) && !(end - k > 1 && known())) { ++k; continue; }
         bool cap_follows = k + 1 < end && w.cap(k + 1);
-        if (initial(k) && w.common(k) && !known && !toks[k].has(kAllCaps) && !cap_follows) {
+        if (initial(k) && w.common(k) && !toks[k].has(kAllCaps) && !cap_follows && !known()) {
           // "Shares of Nissan ..." but keep "Mark Zuckerberg" (given name + capitalised word).
           ++k;
           continue;
@@ -1081,10 +1112,10 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       if (covered[k] || !toks[k].has(kWord)) continue;
       std::size_t b = srange[toks[k].sentence].second;
       // "the two automakers", "both companies": the pair of that type named together last.
-      const std::string& lw = w.lower(k);
+      const std::string_view tk = w.tv(k);
       std::size_t noun = 0;
-      if (lw == "both") noun = k + 1;
-      else if (lw == "the" && k + 1 < b && w.lower(k + 1) == "two") noun = k + 2;
+      if (lower_equals(tk, "both")) noun = k + 1;
+      else if (lower_equals(tk, "the") && k + 1 < b && lower_equals(w.tv(k + 1), "two")) noun = k + 2;
       if (noun > 0) {
         for (std::size_t q = noun; q < b && q < noun + 2; ++q) {   // one adjective may come between
           auto pn = lex.pair_nouns.find(w.lower(q));
