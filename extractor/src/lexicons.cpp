@@ -54,9 +54,11 @@ void PhraseTable::add(std::string_view phrase, std::string value, std::string ex
   // Keep the first entry for an identical phrase (files are read in a fixed order).
   for (const Entry& old : bucket)
     if (old.tokens == e.tokens) return;
-  bucket.push_back(std::move(e));
-  std::stable_sort(bucket.begin(), bucket.end(),
-                   [](const Entry& a, const Entry& b) { return a.tokens.size() > b.tokens.size(); });
+  // Longest first, in insertion order among equal lengths (what a stable sort after push_back
+  // gives): after every entry at least as long.
+  auto at = std::find_if(bucket.begin(), bucket.end(),
+                         [&](const Entry& old) { return old.tokens.size() < e.tokens.size(); });
+  bucket.insert(at, std::move(e));
   ++count_;
 }
 
