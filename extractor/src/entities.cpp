@@ -43,11 +43,35 @@ struct Work {
   bool common(std::size_t k) const {
     if (common_cache.size() != toks.size()) common_cache.assign(toks.size(), -1);
     if (common_cache[k] < 0) {
-      std::string w = ascii_lower(tv(k));
-      if (!w.empty() && w.back() == '.') w.pop_back();
-      common_cache[k] = lex.common_words.count(w) > 0 ? 1 : 0;
+      const std::string& l = lower(k);
+      if (!l.empty() && l.back() == '.') common_cache[k] = lex.common_words.count(l.substr(0, l.size() - 1)) > 0 ? 1 : 0;
+      else common_cache[k] = lex.common_words.count(l) > 0 ? 1 : 0;
     }
     return common_cache[k] == 1;
+  }
+  // The token's text ASCII-lower-cased, made once per token.
+  mutable std::vector<std::string> lower_cache;
+  mutable std::vector<char> lower_done;
+  const std::string& lower(std::size_t k) const {
+    if (lower_done.size() != toks.size()) {
+      lower_done.assign(toks.size(), 0);
+      lower_cache.assign(toks.size(), std::string());
+    }
+    if (!lower_done[k]) {
+      std::string& out = lower_cache[k];
+      out.assign(tv(k));
+      for (char& c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      lower_done[k] = 1;
+    }
+    return lower_cache[k];
+  }
+  // Lexicons::is_demonym of the token's text, memoised.
+  mutable std::vector<signed char> demonym_cache;
+  bool demonym(std::size_t k) const {
+    if (demonym_cache.size() != toks.size()) demonym_cache.assign(toks.size(), -1);
+    if (demonym_cache[k] < 0) demonym_cache[k] = lex.is_demonym(tv(k)) ? 1 : 0;
+    return demonym_cache[k] == 1;
   }
   bool is_cue_before(std::size_t k, std::size_t a, std::string* kind) const {
     for (std::size_t len = 1; len <= 4 && len <= k - a; ++len) {
@@ -61,18 +85,56 @@ struct Work {
   }
 };
 
-const std::set<std::string> kConnectors = {"of", "de", "del", "della", "di", "da", "dos", "das", "van", "von",
-                                           "der", "den", "la", "le", "du", "bin", "ibn", "al", "el", "y", "&"};
+template <std::size_t N>
+bool listed(const std::string_view (&list)[N], std::string_view word) {
+  for (std::string_view x : list)
+    if (x == word) return true;
+  return false;
+}
+
+// Whether ascii_lower(a) == b, for a lower-case b, without making the lower-case copy.
+bool lower_equals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (x != b[i]) return false;
+  }
+  return true;
+}
+template <std::size_t N>
+bool listed_lower(const std::string_view (&list)[N], std::string_view word) {
+  for (std::string_view x : list)
+    if (lower_equals(word, x)) return true;
+  return false;
+}
+
+constexpr std::string_view kConnectors[] = {"of", "de", "del", "della", "di", "da", "dos", "das", "van", "von",
+                                            "der", "den", "la", "le", "du", "bin", "ibn", "al", "el", "y", "&"};
+bool is_connector(std::string_view word) {
+  if (word.empty() || word.size() > 5 || word.size() == 4) return false;
+  switch (word[0]) {   // every connector starts with one of these
+    case 'o': case 'd': case 'v': case 'l': case 'b': case 'i': case 'a': case 'e': case 'y': case '&':
+      return listed(kConnectors, word);
+    default:
+      return false;
+  }
+}
 
 // Generation suffixes that are not surnames.
-const std::set<std::string> kNameSuffixes = {"Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV", "V"};
+constexpr std::string_view kNameSuffixes[] = {"Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV", "V"};
+bool is_name_suffix(std::string_view word) { return word.size() <= 3 && listed(kNameSuffixes, word); }
 
 // Type of a lone capitalised word nothing else explains.
 const char* const kDefaultSingle = "ORG";
 
 // Words a title-case headline leaves in lower case.
-const std::set<std::string> kTitleLower = {"a", "an", "the", "and", "or", "but", "nor", "of", "in", "on", "at", "to",
-                                           "for", "by", "with", "from", "as", "vs", "via", "into", "over", "per"};
+constexpr std::string_view kTitleLower[] = {"a", "an", "the", "and", "or", "but", "nor", "of", "in", "on", "at", "to",
+                                            "for", "by", "with", "from", "as", "vs", "via", "into", "over", "per"};
+// The same lists for ascii_lower(word) (all their words are lower case).
+bool is_title_lower_or_connector_ci(std::string_view word) {
+  return (word.size() <= 4 && listed_lower(kTitleLower, word)) || (word.size() <= 5 && listed_lower(kConnectors, word));
+}
 
 std::string first_part(std::string_view tok) {
   auto h = tok.find('-');
@@ -143,7 +205,7 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
       return;
     }
   }
-  if (n >= 2 && lex.is_demonym(last)) {   // "South Asian", "Latin American"
+  if (n >= 2 && w.demonym(c.te - 1)) {   // "South Asian", "Latin American"
     bool lead_common = true;
     for (std::size_t k = c.tb; k + 1 < c.te; ++k) lead_common = lead_common && w.common(k);
     if (lead_common) {
@@ -208,20 +270,20 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
   bool digits = false, all_common = true;
   for (std::size_t k = c.tb; k < c.te; ++k) {
     if (w.toks[k].has(kDigit)) digits = true;
-    if (w.toks[k].has(kWord) && !w.common(k) && !kConnectors.count(std::string(w.tv(k)))) all_common = false;
+    if (w.toks[k].has(kWord) && !w.common(k) && !is_connector(w.tv(k))) all_common = false;
   }
   if (digits) {
     c.type = "MISC";
     return;
   }
-  if (n == 1 && lex.is_demonym(w.tv(c.tb))) {
+  if (n == 1 && w.demonym(c.tb)) {
     c.type = "MISC";
     c.strong = true;
     return;
   }
   if (n == 1 && !w.toks[c.tb].has(kAllCaps) && !w.common(c.tb)) {
     // "Brexit", "Grexit": a one-word name built on an event suffix (misc_heads.tsv, "suffix").
-    std::string lw = ascii_lower(w.tv(c.tb));
+    const std::string& lw = w.lower(c.tb);
     for (const auto& [suffix, pos] : lex.misc_heads)
       if (pos == "suffix" && lw.size() >= suffix.size() + 2 &&
           lw.compare(lw.size() - suffix.size(), suffix.size(), suffix) == 0) {
@@ -292,7 +354,7 @@ std::string slug(std::string_view name) {
 EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& toks,
                                const std::vector<Sentence>& sentences, const std::vector<Timex>& timexes) const {
   const Lexicons& lex = *lex_;
-  Work w{text, toks, lex, std::vector<char>(toks.size(), 0), {}, {}};
+  Work w{text, toks, lex, std::vector<char>(toks.size(), 0), {}, {}, {}, {}, {}};
   // Tokens inside temporal expressions are never names ("November", "Tuesday").
   {
     std::size_t ti = 0;
@@ -319,9 +381,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       if (!toks[k].has(kWord) || toks[k].has(kDigit)) continue;
       ++words;
       if (toks[k].has(kAllCaps)) ++upper;
-      std::string lw = ascii_lower(w.tv(k));
       if (toks[k].has(kCap) && !(k == a)) ++caps;
-      else if (toks[k].has(kLower) && (kTitleLower.count(lw) || kConnectors.count(lw))) ++caps;  // "of" in titles
+      else if (toks[k].has(kLower) && is_title_lower_or_connector_ci(w.tv(k))) ++caps;  // "of" in titles
     }
     if (words >= 3 && upper * 10 >= words * 7) headline[s] = 2;
     else if (s == 0 && words >= 4 && (caps + 1) * 10 >= words * 9) headline[s] = 1;   // a title-case headline
@@ -385,10 +446,10 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
           ++j;
           continue;
         }
-        std::string lw(w.tv(j));
+        const std::string_view lw = w.tv(j);
         bool of_ok = lw != "of" || w.common(j - 1) || lex.org_heads.count(std::string(w.tv(j - 1))) ||
                      lex.loc_heads.count(std::string(w.tv(j - 1)));
-        if (kConnectors.count(lw) && of_ok && j + 1 < b && w.cap(j + 1) && !w.blocked[j + 1]) {
+        if (is_connector(lw) && of_ok && j + 1 < b && w.cap(j + 1) && !w.blocked[j + 1]) {
           ++j;
           continue;
         }
@@ -408,19 +469,22 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       };
       while (k < end) {
         std::string word(w.tv(k));
-        bool known = lex.places.match(text, toks, k, end, false) || lex.given_names.count(first_part(word)) ||
-                     lex.demonyms.match(text, toks, k, end, false);
-        if (kConnectors.count(word)) { ++k; continue; }
-        if (lex.non_entities.count(word) && !(known && end - k > 1)) { ++k; continue; }
+        // Looked up only where a rule below asks (the lookups have no side effects).
+        auto known = [&]() {
+          return lex.places.match(text, toks, k, end, false) || lex.given_names.count(first_part(word)) ||
+                 lex.demonyms.match(text, toks, k, end, false);
+        };
+        if (is_connector(word)) { ++k; continue; }
+        if (lex.non_entities.count(word) && !(end - k > 1 && known())) { ++k; continue; }
         bool cap_follows = k + 1 < end && w.cap(k + 1);
-        if (initial(k) && w.common(k) && !known && !toks[k].has(kAllCaps) && !cap_follows) {
+        if (initial(k) && w.common(k) && !toks[k].has(kAllCaps) && !cap_follows && !known()) {
           // "Shares of Nissan ..." but keep "Mark Zuckerberg" (given name + capitalised word).
           ++k;
           continue;
         }
         break;
       }
-      while (end > k && kConnectors.count(std::string(w.tv(end - 1)))) --end;
+      while (end > k && is_connector(w.tv(end - 1))) --end;
       // "General Director Ljubomir Acimovic": common words before a given name are a title.
       for (std::size_t q = k + 1; q + 1 < end; ++q) {
         if (!lex.given_names.count(first_part(w.tv(q))) || w.common(q)) continue;
@@ -434,7 +498,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       if (k < end) classify(w, whole, a);
       if (k + 1 < end && !(whole.strong && whole.type != "PER")) {
         const auto* d = lex.demonyms.match(text, toks, k, end, false);
-        std::size_t dlen = d ? d->tokens.size() : lex.is_demonym(w.tv(k)) ? 1 : 0;
+        std::size_t dlen = d ? d->tokens.size() : w.demonym(k) ? 1 : 0;
         if (dlen > 0 && k + dlen < end && !lex.places.match(text, toks, k, end, false)) {
           std::size_t de = k + dlen;
           Cand rest{de, end, toks[de].start, toks[end - 1].end, s, "", false};
@@ -491,7 +555,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         Cand& y = w.cands[i + 1];
         if (!line_start(x) || y.tb != x.te + 1 || !on_line(x.te) || !on_line(y.tb)) continue;
         if (y.te < toks.size() && on_line(y.te)) continue;   // the line is exactly "X at Y"
-        if (!lex.context_cues.count({ascii_lower(w.tv(x.te)), "fixture"})) continue;
+        if (!lex.cues_fixture.count(w.lower(x.te))) continue;
         if ((city(x) || x.type == "ORG") && (city(y) || y.type == "ORG")) x.type = y.type = "ORG";
       }
     }
@@ -514,7 +578,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       for (std::size_t back = 1; back <= 3 && back <= c.tb && !det; ++back) {
         std::size_t q = c.tb - back;
         if (toks[q].sentence != c.sentence) break;
-        auto it = lex.facility_heads.find(ascii_lower(w.tv(q)));
+        auto it = lex.facility_heads.find(w.lower(q));
         if (it != lex.facility_heads.end() && it->second == "det") det = true;
         else if (!(toks[q].has(kLower) || (toks[q].has(kDigit) && !toks[q].has(kPunct)))) break;
       }
@@ -578,8 +642,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   std::set<std::string> locative;   // capitalised words the document puts after "in", "near" ...
   for (std::size_t k = 1; k < toks.size(); ++k) {
     if (!w.cap(k) || toks[k - 1].sentence != toks[k].sentence) continue;
-    auto cue = lex.context_cues.find({ascii_lower(w.tv(k - 1)), "before"});
-    if (cue != lex.context_cues.end() && cue->second == "LOC") locative.insert(std::string(w.tv(k)));
+    auto cue = lex.cues_before.find(w.lower(k - 1));
+    if (cue != lex.cues_before.end() && cue->second == "LOC") locative.insert(std::string(w.tv(k)));
   }
   std::map<std::string, std::vector<std::size_t>> first_words;         // common first words of ORG names
   std::map<std::pair<std::string, std::string>, std::size_t> by_key;   // (type, key) -> entity
@@ -622,7 +686,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
           city_first[std::string(w.tv(tb))].push_back(e);                 // "Toyota Motor Corp." -> "Toyota"
       bool plain_first = !lex.places.match(text, toks, tb, tb + 1, false) &&
                          !lex.org_heads.count(std::string(w.tv(tb))) && !toks[tb].has(kHyphenated) &&
-                         !lex.is_demonym(w.tv(tb));   // "American Airlines" is not "American"
+                         !w.demonym(tb);   // "American Airlines" is not "American"
       if (te - tb >= 2 && plain_first && !w.common(tb))
         add_alias(std::string(w.tv(tb)), e);                              // "Nissan Motor" -> "Nissan"
       else if (te - tb >= 2 && plain_first)
@@ -636,8 +700,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       }
     } else if (c.type == "PER" && c.te - c.tb >= 2) {
       std::size_t sur = c.te - 1;                                         // surname, before "Jr." / "III"
-      while (sur > c.tb + 1 && kNameSuffixes.count(std::string(w.tv(sur)))) --sur;
-      if (!toks[sur].has(kDigit) && !kNameSuffixes.count(std::string(w.tv(sur)))) {
+      while (sur > c.tb + 1 && is_name_suffix(w.tv(sur))) --sur;
+      if (!toks[sur].has(kDigit) && !is_name_suffix(w.tv(sur))) {
         add_alias(std::string(w.tv(sur)), e);
         bool all_caps = true;
         for (std::size_t k = c.tb; k < c.te; ++k) all_caps = all_caps && (toks[k].has(kAllCaps) || !toks[k].has(kWord));
@@ -716,14 +780,18 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   // A dictionary word used as a name throughout ("Twitter", "Shell"): capitalised at least twice
   // inside sentences and never written in lower case.
   std::unordered_map<std::string, int> cap_inside, lower_uses;
-  for (std::size_t k = 0; k < toks.size(); ++k) {
-    if (!toks[k].has(kWord)) continue;
-    if (toks[k].has(kLower)) lower_uses[std::string(w.tv(k))]++;
-    else if (toks[k].has(kCap) && k > 0 && toks[k - 1].sentence == toks[k].sentence && !toks[k - 1].has(kPunct))
-      cap_inside[ascii_lower(w.tv(k))]++;
-  }
+  bool counted = false;   // the counts are made only when a candidate asks
   auto used_as_name = [&](std::size_t k) {
-    std::string lw = ascii_lower(w.tv(k));
+    if (!counted) {
+      counted = true;
+      for (std::size_t q = 0; q < toks.size(); ++q) {
+        if (!toks[q].has(kWord)) continue;
+        if (toks[q].has(kLower)) lower_uses[std::string(w.tv(q))]++;
+        else if (toks[q].has(kCap) && q > 0 && toks[q - 1].sentence == toks[q].sentence && !toks[q - 1].has(kPunct))
+          cap_inside[w.lower(q)]++;
+      }
+    }
+    const std::string& lw = w.lower(k);
     auto c = cap_inside.find(lw);
     return c != cap_inside.end() && c->second >= 2 && !lower_uses.count(lw);
   };
@@ -808,16 +876,16 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     if (e == static_cast<std::size_t>(-1)) {
       std::string type = c.type;
       if (type.empty() && c.tb > 1 && toks[c.tb - 2].sentence == c.sentence) {   // "the town of X"
-        auto cue = lex.context_cues.find({ascii_lower(w.tv(c.tb - 2)) + " " + ascii_lower(w.tv(c.tb - 1)), "before"});
-        if (cue != lex.context_cues.end()) type = cue->second;
+        auto cue = lex.cues_before.find(w.lower(c.tb - 2) + " " + w.lower(c.tb - 1));
+        if (cue != lex.cues_before.end()) type = cue->second;
       }
       if (type.empty() && c.tb > 0 && toks[c.tb - 1].sentence == c.sentence) {
-        auto cue = lex.context_cues.find({ascii_lower(w.tv(c.tb - 1)), "before"});
-        if (cue != lex.context_cues.end()) type = cue->second;
+        auto cue = lex.cues_before.find(w.lower(c.tb - 1));
+        if (cue != lex.cues_before.end()) type = cue->second;
       }
       if (type.empty() && c.te < toks.size() && toks[c.te].sentence == c.sentence) {
-        auto cue = lex.context_cues.find({ascii_lower(w.tv(c.te)), "after"});
-        if (cue != lex.context_cues.end()) type = cue->second;
+        auto cue = lex.cues_after.find(w.lower(c.te));
+        if (cue != lex.cues_after.end()) type = cue->second;
       }
       if (type.empty()) type = kDefaultSingle;
       auto known = by_key.find({type, surface});
@@ -868,10 +936,10 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
           items.push_back(it);
           q = it.te;
           if (closed || q >= b) break;
-          std::string sep = ascii_lower(w.tv(q));
+          const std::string& sep = w.lower(q);
           if (sep == ",") {
             ++q;
-            if (q < b && (ascii_lower(w.tv(q)) == "and" || ascii_lower(w.tv(q)) == "or")) { ++q; closed = true; }
+            if (q < b && (w.lower(q) == "and" || w.lower(q) == "or")) { ++q; closed = true; }
           } else if (sep == "and" || sep == "or") {
             ++q;
             closed = true;
@@ -942,9 +1010,20 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   }
 
   // Entities: names, ids, mentions.
-  std::sort(w.cands.begin(), w.cands.end(), [](const Cand& x, const Cand& y) {
-    return x.start != y.start ? x.start < y.start : x.end > y.end;
-  });
+  {
+    // Sorted through an index (the same comparisons, so the same order) and moved once.
+    std::vector<std::size_t> idx(w.cands.size());
+    for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
+    std::sort(idx.begin(), idx.end(), [&](std::size_t xi, std::size_t yi) {
+      const Cand& x = w.cands[xi];
+      const Cand& y = w.cands[yi];
+      return x.start != y.start ? x.start < y.start : x.end > y.end;
+    });
+    std::vector<Cand> sorted;
+    sorted.reserve(w.cands.size());
+    for (std::size_t i : idx) sorted.push_back(std::move(w.cands[i]));
+    w.cands = std::move(sorted);
+  }
   std::vector<std::vector<const Cand*>> by_entity(infos.size());
   for (const Cand& c : w.cands) by_entity[c.entity].push_back(&c);
   // Order entities by first mention.
@@ -1033,13 +1112,13 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       if (covered[k] || !toks[k].has(kWord)) continue;
       std::size_t b = srange[toks[k].sentence].second;
       // "the two automakers", "both companies": the pair of that type named together last.
-      std::string lw = ascii_lower(w.tv(k));
+      const std::string_view tk = w.tv(k);
       std::size_t noun = 0;
-      if (lw == "both") noun = k + 1;
-      else if (lw == "the" && k + 1 < b && ascii_lower(w.tv(k + 1)) == "two") noun = k + 2;
+      if (lower_equals(tk, "both")) noun = k + 1;
+      else if (lower_equals(tk, "the") && k + 1 < b && lower_equals(w.tv(k + 1), "two")) noun = k + 2;
       if (noun > 0) {
         for (std::size_t q = noun; q < b && q < noun + 2; ++q) {   // one adjective may come between
-          auto pn = lex.pair_nouns.find(ascii_lower(w.tv(q)));
+          auto pn = lex.pair_nouns.find(w.lower(q));
           if (pn == lex.pair_nouns.end()) continue;
           // Latest sentence before this word that names exactly two entities of that type.
           std::vector<std::size_t> pair;

@@ -54,9 +54,11 @@ void PhraseTable::add(std::string_view phrase, std::string value, std::string ex
   // Keep the first entry for an identical phrase (files are read in a fixed order).
   for (const Entry& old : bucket)
     if (old.tokens == e.tokens) return;
-  bucket.push_back(std::move(e));
-  std::stable_sort(bucket.begin(), bucket.end(),
-                   [](const Entry& a, const Entry& b) { return a.tokens.size() > b.tokens.size(); });
+  // Longest first, in insertion order among equal lengths (what a stable sort after push_back
+  // gives): after every entry at least as long.
+  auto at = std::find_if(bucket.begin(), bucket.end(),
+                         [&](const Entry& old) { return old.tokens.size() < e.tokens.size(); });
+  bucket.insert(at, std::move(e));
   ++count_;
 }
 
@@ -76,8 +78,13 @@ bool equal_any_case(std::string_view a, std::string_view b) {
 const PhraseTable::Entry* PhraseTable::match(std::string_view text, const std::vector<Token>& tokens, std::size_t k,
                                              std::size_t end, bool any_case) const {
   if (k >= end || first_bits_.empty()) return nullptr;
-  if (!test_bit(first_bits_, folded_hash(tokens[k].view(text)))) return nullptr;   // no phrase starts so
-  auto it = by_first_.find(ascii_lower(tokens[k].view(text)));
+  const std::string_view first = tokens[k].view(text);
+  if (!test_bit(first_bits_, folded_hash(first))) return nullptr;   // no phrase starts so
+  thread_local std::string key;   // reused: no allocation per lookup
+  key.assign(first);
+  for (char& c : key)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  auto it = by_first_.find(key);
   if (it == by_first_.end()) return nullptr;
   for (const Entry& e : it->second) {
     if (k + e.tokens.size() > end) continue;
@@ -183,7 +190,12 @@ Result<Lexicons> Lexicons::load(const RuleDirs& dirs) {
   for (auto& row : *known_names)
     lex.known_names.add(row[0], row.size() > 1 ? row[1] : "ORG", row.size() > 2 ? row[2] : "", lex.text);
   for (auto& row : *context)
-    if (row.size() >= 3) lex.context_cues[{row[0], row[1]}] = row[2];
+    if (row.size() >= 3) {
+      lex.context_cues[{row[0], row[1]}] = row[2];
+      if (row[1] == "before") lex.cues_before[row[0]] = row[2];
+      else if (row[1] == "after") lex.cues_after[row[0]] = row[2];
+      else if (row[1] == "fixture") lex.cues_fixture[row[0]] = row[2];
+    }
   for (auto& row : *religions) lex.demonyms.add(row[0], "", "religion", lex.text);
   for (auto& row : *cues) lex.person_cues.add(row[0], row.size() > 1 ? row[1] : "title", "", lex.text);
   for (auto& row : *demonyms) lex.demonyms.add(row[0], row.size() > 1 ? row[1] : "", "", lex.text);

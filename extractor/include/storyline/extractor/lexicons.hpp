@@ -66,6 +66,8 @@ struct Lexicons {
   std::unordered_set<std::string> common_words;   // lower-case English words
   std::unordered_set<std::string> non_entities;   // "The", "But", ...
   std::map<std::pair<std::string, std::string>, std::string> context_cues;   // (word, side) -> type
+  // The same cues by side, for lookups by one key: word -> type.
+  std::unordered_map<std::string, std::string> cues_before, cues_after, cues_fixture;
   std::unordered_set<std::string> country_names;  // one-word countries and regions ("Rwanda")
   std::vector<std::pair<std::string, std::string>> demonym_rules;   // strip, add
 
