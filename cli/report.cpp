@@ -24,40 +24,8 @@ namespace {
 
 void fail(const std::string& msg) { std::cerr << "storyline: error: " << msg << "\n"; }
 
-// Text for HTML element content and attribute values: C0 controls (except tab/newline) and DEL
-// dropped, the five XML specials escaped.
-std::string esc(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 16);
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) continue;
-    switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += ch;
-    }
-  }
-  return out;
-}
-
-std::string collapse(std::string_view s) {
-  std::string out;
-  bool space = false;
-  for (char ch : s) {
-    if (ch == '\n' || ch == '\r' || ch == '\t' || ch == ' ') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += ch;
-  }
-  return out;
-}
+// Report text goes through the same hygiene as the diagrams' labels.
+std::string esc(std::string_view s) { return render::escape_html_text(s); }
 
 // The <svg>...</svg> element of a Graphviz SVG document, without the XML prolog, DOCTYPE and
 // comments, fit to be inlined in HTML.
@@ -79,7 +47,7 @@ std::string inline_svg(const std::string& svg, const std::string& label) {
   return out;
 }
 
-std::string sentence_of(const graph::EvidenceRef& ev) { return collapse(ev.sentence_text); }
+std::string sentence_of(const graph::EvidenceRef& ev) { return ev.sentence_text; }
 
 const char* type_name(const std::string& t) {
   if (t == "PER") return "Person";
@@ -165,10 +133,10 @@ int run_report(const Common& c, const DiagramOptions& o) {
   h += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\" />\n";
   h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\" />\n";
   h += "<meta name=\"generator\" content=\"storyline " STORYLINE_VERSION "\" />\n";
-  h += "<title>" + esc(collapse(title)) + "</title>\n";
+  h += "<title>" + esc(title) + "</title>\n";
   h += std::string("<style>") + (o.theme == "dark" ? kStyleDark : kStyleLight) + kStyle + "</style>\n";
   h += "</head>\n<body class=\"storyline-report " + esc(o.theme) + "\">\n<main>\n";
-  h += "<h1>" + esc(collapse(title)) + "</h1>\n";
+  h += "<h1>" + esc(title) + "</h1>\n";
 
   // Where it came from: documents, dates.
   std::string sources;
@@ -207,14 +175,14 @@ int run_report(const Common& c, const DiagramOptions& o) {
     for (const std::string& a : n->aliases) {
       if (a == n->name) continue;
       if (!aliases.empty()) aliases += ", ";
-      aliases += esc(collapse(a));
+      aliases += esc(a);
     }
     std::string first;
     if (!n->evidence.empty()) {
       first = "<blockquote>" + esc(sentence_of(n->evidence.front())) + "</blockquote>";
       if (loaded->docs.size() > 1) first += "<span class=\"tag\">" + esc(n->evidence.front().doc) + "</span>";
     }
-    h += "<tr id=\"entity-" + esc(n->id) + "\"><td>" + esc(collapse(n->name)) + "</td><td>" + type_name(n->type) +
+    h += "<tr id=\"entity-" + esc(n->id) + "\"><td>" + esc(n->name) + "</td><td>" + type_name(n->type) +
          "</td><td class=\"n\">" + std::to_string(n->mentions) + "</td><td class=\"n\">" +
          fixed(n->betweenness, 3) + "</td><td>" + aliases + "</td><td>" + first + "</td></tr>\n";
   }
@@ -226,13 +194,13 @@ int run_report(const Common& c, const DiagramOptions& o) {
   for (const graph::TimelineEvent& e : t.events) {
     std::string date = esc(e.date_value);
     if (e.date_source == "document") date += "<span class=\"tag\">article date</span>";
-    std::string what = esc(collapse(e.summary));
+    std::string what = esc(e.summary);
     if (!e.type.empty()) what += "<span class=\"tag\">" + esc(e.type) + "</span>";
     if (!e.modality.empty() && e.modality != "asserted") what += "<span class=\"tag\">" + esc(e.modality) + "</span>";
     std::string who;
     for (const std::string& p : e.participant_names) {
       if (!who.empty()) who += ", ";
-      who += esc(collapse(p));
+      who += esc(p);
     }
     std::string evidence = "<blockquote>" + esc(sentence_of(e.evidence)) + "</blockquote>";
     if (loaded->docs.size() > 1) evidence += "<span class=\"tag\">" + esc(e.evidence.doc) + "</span>";
@@ -250,9 +218,9 @@ int run_report(const Common& c, const DiagramOptions& o) {
       std::string sentence;
       if (e.sentence < x.sentences.size()) {
         const extractor::Sentence& s = x.sentences[e.sentence];
-        if (s.start <= s.end && s.end <= text.size()) sentence = collapse(text.substr(s.start, s.end - s.start));
+        if (s.start <= s.end && s.end <= text.size()) sentence = text.substr(s.start, s.end - s.start);
       }
-      std::string what = esc(collapse(e.summary));
+      std::string what = esc(e.summary);
       if (!e.type.empty()) what += "<span class=\"tag\">" + esc(e.type) + "</span>";
       std::string evidence = "<blockquote>" + esc(sentence) + "</blockquote>";
       if (loaded->docs.size() > 1) evidence += "<span class=\"tag\">" + esc(x.document.id) + "</span>";

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Re-renders every bundled example into examples/rendered/ (SVG and PNG of both diagrams).
+# Re-renders every bundled example into examples/rendered/ (SVG and PNG of both diagrams), and the
+# HTML report of nissan_renault.
 # Usage: tools/render_examples.sh [path/to/storyline]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,4 +15,7 @@ for txt in examples/*.txt; do
     done
   done
 done
+# The self-contained HTML report of the seed-like example (docs/diagrams.md).
+date=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['date'])" examples/nissan_renault.meta.json)
+"$bin" report examples/nissan_renault.txt --date "$date" --quiet -o examples/rendered/nissan_renault.report.html
 echo "rendered $(ls examples/rendered | wc -l) files into examples/rendered/"

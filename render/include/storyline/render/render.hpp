@@ -11,6 +11,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "storyline/extractor/types.hpp"
@@ -36,5 +37,9 @@ Result<std::string> render_timeline(const graph::Timeline& t, const RenderOption
 
 // Formats this build can write, from the Graphviz plugin list (self-check at start-up).
 std::vector<std::string> available_formats();
+
+// User text made safe for HTML or XML content and attribute values, the way every diagram label is:
+// valid UTF-8, no control characters, whitespace runs collapsed, & < > " ' escaped.
+std::string escape_html_text(std::string_view s);
 
 }  // namespace storyline::render
