@@ -9,6 +9,7 @@
 #include <iterator>
 #include <map>
 #include <sstream>
+#include <tuple>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -16,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "jsonl_scan.hpp"
 #include "storyline/extractor/text.hpp"
 
 namespace storyline::cli {
@@ -96,30 +98,48 @@ bool parse_jsonl_line(std::string_view line, const std::string& path, std::size_
   const std::string name = path == "-" ? "<stdin>" : path;
   const std::string loc = name + ":" + std::to_string(line_no);
   std::string where = loc;
-  nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) { problems.push_back(where + ": not a JSON object"); return false; }
-  if (j.contains("id") && (j["id"].is_string() || j["id"].is_number_integer()))
-    where += " (id " + printable_id(j["id"].is_string() ? j["id"].get<std::string>() : j["id"].dump()) + ")";
-  if (!j.contains("text") || !j["text"].is_string()) {
+  // The fields as the fast flat-object reader gives them, or else from the full parser.
+  FlatFields f;
+  if (!scan_flat_object(line, f)) {
+    nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) { problems.push_back(where + ": not a JSON object"); return false; }
+    f = FlatFields{};
+    if (j.contains("id") && j["id"].is_number_integer()) {
+      // A number id is printed as written for an integer ("42"), as JSON otherwise.
+      f.id_present = f.id_string = true;
+      f.id = std::to_string(j["id"].get<long long>());
+      where += " (id " + printable_id(j["id"].dump()) + ")";
+    } else if (j.contains("id") && j["id"].is_string()) {
+      f.id_present = f.id_string = true;
+      f.id = j["id"].get<std::string>();
+    }
+    for (auto [key, present, is_string, target] :
+         {std::tuple{"text", &f.text_present, &f.text_string, &f.text},
+          std::tuple{"date", &f.date_present, &f.date_string, &f.date}}) {
+      if (!j.contains(key)) continue;
+      *present = true;
+      if ((*is_string = j[key].is_string())) *target = std::move(j[key].get_ref<std::string&>());
+    }
+  }
+  if (f.id_string && where == loc) where += " (id " + printable_id(f.id) + ")";
+  if (!f.text_string) {
     problems.push_back(where + ": no string field \"text\"");
     return false;
   }
   d = InputDoc{};
-  d.text = std::move(j["text"].get_ref<std::string&>());
+  d.text = std::move(f.text);
   if (std::string why = check_text(d.text); !why.empty()) { problems.push_back(where + ": " + why); return false; }
   if (d.text.size() > options.max_bytes) {
     problems.push_back(where + ": text larger than the limit of " + std::to_string(options.max_bytes) + " bytes");
     return false;
   }
-  if (j.contains("id") && j["id"].is_string()) d.id = j["id"].get<std::string>();
-  else if (j.contains("id") && j["id"].is_number_integer()) d.id = std::to_string(j["id"].get<long long>());
-  else d.id = stem_id(path) + "-" + std::to_string(line_no);
+  d.id = f.id_string ? std::move(f.id) : stem_id(path) + "-" + std::to_string(line_no);
   d.source = loc;
   if (options.date) {
     d.date = options.date;
     d.date_source = "option";
-  } else if (j.contains("date") && j["date"].is_string()) {
-    std::string date = j["date"].get<std::string>().substr(0, 10);
+  } else if (f.date_string) {
+    std::string date = f.date.substr(0, 10);
     if (!valid_date(date)) { problems.push_back(where + ": bad \"date\" (want YYYY-MM-DD)"); return false; }
     d.date = date;
     d.date_source = "jsonl";
