@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <filesystem>
 
@@ -480,6 +482,31 @@ TEST_CASE("same input, byte-identical JSON") {
   std::string text = testsupport::slurp(testsupport::source_dir() + "/examples/nissan_renault.txt");
   REQUIRE(!text.empty());
   CHECK(to_json(run(text, "2023-02-07")) == to_json(run(text, "2023-02-07")));
+}
+
+TEST_CASE("relation weights are written as nlohmann::json writes doubles") {
+  // The writer prints halves itself and hands every other double to nlohmann: the bytes must be
+  // the same either way.
+  Extraction x;
+  const std::vector<double> weights = {0.0, -0.0, 0.5, 1.0, 1.5, 2.0, 12.5, -2.5, 1999999.5, 2000000.5,
+                                       3e6, 0.25, 0.1, 1.0 / 3, 1e-7, 1e20, -7.0};
+  for (double w : weights) {
+    Relation r;
+    r.source = "a";
+    r.target = "b";
+    r.type = "co_occurs";
+    r.weight = w;
+    x.relations.push_back(r);
+  }
+  const std::string json = to_json(x, -1);
+  std::size_t at = 0;
+  for (double w : weights) {
+    const std::string want = "\"weight\":" + nlohmann::json(w).dump() + ",";
+    INFO("weight " << w << " should be written " << want);
+    const std::size_t found = json.find(want, at);
+    REQUIRE(found != std::string::npos);
+    at = found + want.size();
+  }
 }
 
 TEST_CASE("rules override: a user gazetteer adds names without rebuilding") {
