@@ -6,6 +6,7 @@ STORYLINE_PACKAGES=(
   nlohmann-json3-dev             # JSON in and out
   libcli11-dev                   # command line
   libre2-dev                     # linear-time regular expressions for the TIMEX3 rules
+  libmimalloc-dev                # faster malloc for the command and benchmarks (optional in CMake)
   doctest-dev                    # unit tests
   libbenchmark-dev               # benchmarks (bench/)
   fonts-dejavu-core              # the diagrams' font
