@@ -14,6 +14,7 @@
 //    "<id>@<document>" (then "<id>@<document>#2", ...).
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -40,23 +41,13 @@ const Node* KnowledgeGraph::find(const std::string& id) const {
 
 namespace detail {
 
-const Node* EntityMerge::node(const std::string& id) const {
+const Node* find_sorted(const std::vector<Node>& nodes, const std::string& id) {
   auto it = std::lower_bound(nodes.begin(), nodes.end(), id,
                              [](const Node& n, const std::string& key) { return n.id < key; });
   return (it != nodes.end() && it->id == id) ? &*it : nullptr;
 }
 
 namespace {
-
-struct Proto {
-  std::string type;
-  std::string wanted_id;
-  std::size_t first_doc = 0;
-  std::vector<std::string> names;     // canonical names of the merged entities
-  std::set<std::string> surfaces;     // names and aliases, as written
-  int mentions = 0;
-  std::vector<EvidenceRef> evidence;
-};
 
 std::string fallback_id(const extractor::Entity& e) {
   std::string id = fold_case(e.type) + ":";
@@ -66,133 +57,116 @@ std::string fallback_id(const extractor::Entity& e) {
 
 }  // namespace
 
-EntityMerge merge_entities(const std::vector<DocumentInput>& docs) {
-  std::vector<Proto> protos;
-  // (type, folded surface) -> protos having that surface, in creation order.
-  using Index = std::map<std::pair<std::string, std::string>, std::vector<std::size_t>>;
-  Index by_surface;   // every name and alias
-  Index by_name;      // canonical names only
-  std::vector<std::map<std::string, std::size_t>> proto_of(docs.size());
+std::map<std::string, std::string> EntityMerger::add(const DocumentInput& doc, std::size_t d) {
+  std::map<std::string, std::string> node_of;
+  if (doc.extraction == nullptr) return node_of;
+  const auto& x = *doc.extraction;
+  const std::string doc_name = document_name(doc, d);
+  std::set<std::size_t> used;   // protos already joined by an entity of this document
 
-  for (std::size_t d = 0; d < docs.size(); ++d) {
-    if (docs[d].extraction == nullptr) continue;
-    const auto& x = *docs[d].extraction;
-    const std::string doc_name = document_name(docs[d], d);
-    std::set<std::size_t> used;   // protos already joined by an entity of this document
-
-    // Pass 1 matches canonical names against every known form, pass 2 aliases against canonical
-    // names only (two people sharing the alias "Smith" are not one person); pass 3 creates nodes.
-    // Name matches go first so that an alias cannot steal a node that a name match wants.
-    std::vector<std::optional<std::size_t>> target(x.entities.size());
-    std::vector<bool> skip(x.entities.size(), false);
-    std::set<std::string> seen_ids;
-    for (std::size_t i = 0; i < x.entities.size(); ++i) {
-      skip[i] = !seen_ids.insert(x.entities[i].id).second;   // duplicate id in a document: first wins
+  // Pass 1 matches canonical names against every known form, pass 2 aliases against canonical
+  // names only (two people sharing the alias "Smith" are not one person); pass 3 creates nodes.
+  // Name matches go first so that an alias cannot steal a node that a name match wants.
+  std::vector<std::optional<std::size_t>> target(x.entities.size());
+  std::vector<bool> skip(x.entities.size(), false);
+  std::set<std::string> seen_ids;
+  for (std::size_t i = 0; i < x.entities.size(); ++i) {
+    skip[i] = !seen_ids.insert(x.entities[i].id).second;   // duplicate id in a document: first wins
+  }
+  auto lookup = [&](const Index& index, const std::string& type,
+                    const std::string& surface) -> std::optional<std::size_t> {
+    auto it = index.find({type, fold_case(surface)});
+    if (it == index.end()) return std::nullopt;
+    for (std::size_t p : it->second) {
+      if (used.count(p) == 0) return p;
     }
-    auto lookup = [&](const auto& index, const std::string& type,
-                      const std::string& surface) -> std::optional<std::size_t> {
-      auto it = index.find({type, fold_case(surface)});
-      if (it == index.end()) return std::nullopt;
-      for (std::size_t p : it->second) {
-        if (used.count(p) == 0) return p;
+    return std::nullopt;
+  };
+  for (std::size_t i = 0; i < x.entities.size(); ++i) {
+    if (skip[i]) continue;
+    target[i] = lookup(by_surface_, x.entities[i].type, x.entities[i].name);
+    if (target[i]) used.insert(*target[i]);
+  }
+  for (std::size_t i = 0; i < x.entities.size(); ++i) {
+    if (skip[i] || target[i]) continue;
+    for (const auto& alias : x.entities[i].aliases) {
+      auto p = lookup(by_name_, x.entities[i].type, alias);
+      if (p && (!target[i] || *p < *target[i])) target[i] = p;
+    }
+    if (target[i]) used.insert(*target[i]);
+  }
+
+  for (std::size_t i = 0; i < x.entities.size(); ++i) {
+    if (skip[i]) continue;
+    const auto& e = x.entities[i];
+    if (!target[i]) {
+      // Ids: first come keeps the entity id; later distinct nodes get "@<document>".
+      Proto p;
+      p.type = e.type;
+      std::string id = e.id.empty() ? fallback_id(e) : e.id;
+      if (proto_of_id_.count(id) != 0) {
+        const std::string base = id + "@" + doc_name;
+        id = base;
+        for (int n = 2; proto_of_id_.count(id) != 0; ++n) id = base + "#" + std::to_string(n);
       }
-      return std::nullopt;
+      p.id = id;
+      proto_of_id_.emplace(id, protos_.size());
+      protos_.push_back(std::move(p));
+      target[i] = protos_.size() - 1;
+    }
+    const std::size_t t = *target[i];
+    Proto& p = protos_[t];
+    node_of[e.id] = p.id;
+    // A node is named by the longest canonical name among its entities (ties: byte order).
+    if (p.name.empty() || e.name.size() > p.name.size() || (e.name.size() == p.name.size() && e.name < p.name))
+      p.name = e.name;
+    p.mentions += static_cast<int>(e.mentions.size());
+    if (!e.mentions.empty()) {
+      const auto& m = e.mentions.front();
+      p.evidence.push_back({doc_name, m.sentence, m.start, m.end, sentence_text(doc, m.sentence)});
+    }
+    auto remember = [&](Index& index, const std::string& form) {
+      if (form.empty()) return;
+      auto& list = index[{e.type, fold_case(form)}];
+      if (std::find(list.begin(), list.end(), t) == list.end()) {
+        list.push_back(t);
+        std::sort(list.begin(), list.end());
+      }
     };
-    for (std::size_t i = 0; i < x.entities.size(); ++i) {
-      if (skip[i]) continue;
-      target[i] = lookup(by_surface, x.entities[i].type, x.entities[i].name);
-      if (target[i]) used.insert(*target[i]);
-    }
-    for (std::size_t i = 0; i < x.entities.size(); ++i) {
-      if (skip[i] || target[i]) continue;
-      for (const auto& alias : x.entities[i].aliases) {
-        auto p = lookup(by_name, x.entities[i].type, alias);
-        if (p && (!target[i] || *p < *target[i])) target[i] = p;
-      }
-      if (target[i]) used.insert(*target[i]);
-    }
-
-    for (std::size_t i = 0; i < x.entities.size(); ++i) {
-      if (skip[i]) continue;
-      const auto& e = x.entities[i];
-      if (!target[i]) {
-        Proto p;
-        p.type = e.type;
-        p.wanted_id = e.id.empty() ? fallback_id(e) : e.id;
-        p.first_doc = d;
-        protos.push_back(std::move(p));
-        target[i] = protos.size() - 1;
-      }
-      const std::size_t t = *target[i];
-      Proto& p = protos[t];
-      proto_of[d][e.id] = t;
-      p.names.push_back(e.name);
-      p.mentions += static_cast<int>(e.mentions.size());
-      if (!e.mentions.empty()) {
-        const auto& m = e.mentions.front();
-        p.evidence.push_back({doc_name, m.sentence, m.start, m.end, sentence_text(docs[d], m.sentence)});
-      }
-      auto remember = [&](auto& index, const std::string& form) {
-        if (form.empty()) return;
-        auto& list = index[{e.type, fold_case(form)}];
-        if (std::find(list.begin(), list.end(), t) == list.end()) {
-          list.push_back(t);
-          std::sort(list.begin(), list.end());
-        }
-      };
-      remember(by_name, e.name);
-      remember(by_surface, e.name);
-      if (!e.name.empty()) p.surfaces.insert(e.name);
-      for (const auto& alias : e.aliases) {
-        remember(by_surface, alias);
-        if (!alias.empty()) p.surfaces.insert(alias);
-      }
+    remember(by_name_, e.name);
+    remember(by_surface_, e.name);
+    if (!e.name.empty()) p.surfaces.insert(e.name);
+    for (const auto& alias : e.aliases) {
+      remember(by_surface_, alias);
+      if (!alias.empty()) p.surfaces.insert(alias);
     }
   }
+  return node_of;
+}
 
-  // Ids: first come keeps the entity id; later distinct nodes get "@<document>".
-  std::vector<std::string> ids(protos.size());
-  std::set<std::string> taken;
-  for (std::size_t i = 0; i < protos.size(); ++i) {
-    std::string id = protos[i].wanted_id;
-    if (taken.count(id) != 0) {
-      const std::string base = id + "@" + document_name(docs[protos[i].first_doc], protos[i].first_doc);
-      id = base;
-      for (int n = 2; taken.count(id) != 0; ++n) id = base + "#" + std::to_string(n);
-    }
-    taken.insert(id);
-    ids[i] = id;
-  }
+const std::string& EntityMerger::type_of(const std::string& node_id) const {
+  static const std::string none;
+  auto it = proto_of_id_.find(node_id);
+  return it == proto_of_id_.end() ? none : protos_[it->second].type;
+}
 
-  EntityMerge out;
-  out.nodes.reserve(protos.size());
-  for (std::size_t i = 0; i < protos.size(); ++i) {
-    Proto& p = protos[i];
+std::vector<Node> EntityMerger::nodes() const {
+  std::vector<Node> out;
+  out.reserve(protos_.size());
+  for (const Proto& p : protos_) {
     Node n;
-    n.id = ids[i];
+    n.id = p.id;
     n.type = p.type;
-    std::string name;
-    for (const auto& candidate : p.names) {
-      if (name.empty() || candidate.size() > name.size() ||
-          (candidate.size() == name.size() && candidate < name)) {
-        name = candidate;
-      }
-    }
-    n.name = name;
-    const std::string folded = fold_case(name);
+    n.name = p.name;
+    const std::string folded = fold_case(p.name);
     for (const auto& s : p.surfaces) {   // std::set: sorted, unique
       if (fold_case(s) != folded) n.aliases.push_back(s);
     }
     n.mentions = p.mentions;
-    n.evidence = std::move(p.evidence);
-    out.nodes.push_back(std::move(n));
+    n.evidence = p.evidence;
+    out.push_back(std::move(n));
   }
-  std::sort(out.nodes.begin(), out.nodes.end(), [](const Node& a, const Node& b) { return a.id < b.id; });
-
-  out.node_of.resize(docs.size());
-  for (std::size_t d = 0; d < docs.size(); ++d) {
-    for (const auto& [entity, proto] : proto_of[d]) out.node_of[d][entity] = ids[proto];
-  }
+  std::sort(out.begin(), out.end(), [](const Node& a, const Node& b) { return a.id < b.id; });
   return out;
 }
 
@@ -209,18 +183,24 @@ bool is_symmetric(const std::string& type) {
 
 }  // namespace
 
-KnowledgeGraph build_graph(const std::vector<DocumentInput>& docs) {
-  detail::EntityMerge merged = detail::merge_entities(docs);
-  KnowledgeGraph g;
-  g.title = detail::title_for(docs);
-
+struct StoryBuilder::Impl {
+  std::size_t documents = 0;
+  std::size_t added = 0;
+  bool want_graph = true;
+  std::string first_name;   // the title of a one-document story
+  detail::EntityMerger merger;
   using Key = std::tuple<std::string, std::string, std::string, std::string>;
   std::map<Key, Edge> edges;   // std::map: output order is the key order
-  for (std::size_t d = 0; d < docs.size(); ++d) {
-    if (docs[d].extraction == nullptr) continue;
-    const std::string doc_name = detail::document_name(docs[d], d);
-    const auto& node_of = merged.node_of[d];
-    for (const auto& r : docs[d].extraction->relations) {
+  detail::TimelineAccumulator timeline;
+
+  std::string title() const {
+    if (documents == 1) return first_name;
+    return std::to_string(documents) + " documents";
+  }
+
+  void add_relations(const DocumentInput& doc, std::size_t d, const std::map<std::string, std::string>& node_of) {
+    const std::string doc_name = detail::document_name(doc, d);
+    for (const auto& r : doc.extraction->relations) {
       auto s = node_of.find(r.source);
       auto t = node_of.find(r.target);
       if (s == node_of.end() || t == node_of.end()) continue;   // dangling relation: nothing to draw
@@ -244,14 +224,57 @@ KnowledgeGraph build_graph(const std::vector<DocumentInput>& docs) {
       if (!r.start.empty() && (e.start.empty() || r.start < e.start)) e.start = r.start;
       if (!r.end.empty() && (e.end.empty() || r.end > e.end)) e.end = r.end;
       for (const auto& ev : r.evidence) {
-        e.evidence.push_back({doc_name, ev.sentence, ev.start, ev.end, detail::sentence_text(docs[d], ev.sentence)});
+        e.evidence.push_back({doc_name, ev.sentence, ev.start, ev.end, detail::sentence_text(doc, ev.sentence)});
       }
     }
   }
-  g.nodes = std::move(merged.nodes);
-  g.edges.reserve(edges.size());
-  for (auto& [key, e] : edges) g.edges.push_back(std::move(e));
+};
+
+StoryBuilder::StoryBuilder(std::size_t documents, Parts parts) : impl_(std::make_unique<Impl>()) {
+  impl_->documents = documents;
+  impl_->want_graph = parts != Parts::timeline;
+  impl_->timeline.enabled = parts != Parts::graph;
+  impl_->timeline.several = documents > 1;
+}
+StoryBuilder::~StoryBuilder() = default;
+StoryBuilder::StoryBuilder(StoryBuilder&&) noexcept = default;
+StoryBuilder& StoryBuilder::operator=(StoryBuilder&&) noexcept = default;
+
+void StoryBuilder::add(const DocumentInput& doc) {
+  const std::size_t d = impl_->added++;
+  if (d == 0) impl_->first_name = detail::document_name(doc, 0);
+  if (doc.extraction == nullptr) return;
+  const auto node_of = impl_->merger.add(doc, d);
+  if (impl_->want_graph) impl_->add_relations(doc, d, node_of);
+  impl_->timeline.add(doc, d, node_of, impl_->merger);
+}
+
+KnowledgeGraph StoryBuilder::graph() {
+  KnowledgeGraph g;
+  g.title = impl_->title();
+  g.nodes = impl_->merger.nodes();
+  g.edges.reserve(impl_->edges.size());
+  for (auto& [key, e] : impl_->edges) g.edges.push_back(std::move(e));
+  impl_->edges.clear();
   return g;
+}
+
+Timeline StoryBuilder::timeline() {
+  Timeline t = impl_->timeline.finish(impl_->merger.nodes());
+  t.title = impl_->title();
+  return t;
+}
+
+KnowledgeGraph build_graph(const std::vector<DocumentInput>& docs) {
+  StoryBuilder b(docs.size(), StoryBuilder::Parts::graph);
+  for (const auto& doc : docs) b.add(doc);
+  return b.graph();
+}
+
+Timeline build_timeline(const std::vector<DocumentInput>& docs) {
+  StoryBuilder b(docs.size(), StoryBuilder::Parts::timeline);
+  for (const auto& doc : docs) b.add(doc);
+  return b.timeline();
 }
 
 }  // namespace storyline::graph

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,17 +29,58 @@ std::string sentence_text(const DocumentInput& doc, std::size_t index);
 // "<id>" of a document, or "<source>", or "doc<N>" (1-based) when both are empty.
 std::string document_name(const DocumentInput& doc, std::size_t index);
 
-// Title of a graph or timeline built from `docs`: the single document's name, else "N documents".
-std::string title_for(const std::vector<DocumentInput>& docs);
+// Entities merged into nodes one document at a time (see build_graph for the rules). A node's id
+// is final when it is made; its name (the longest canonical name) only when every document is in.
+class EntityMerger {
+ public:
+  // Merges document `index`'s entities; returns its extractor entity id -> node id.
+  std::map<std::string, std::string> add(const DocumentInput& doc, std::size_t index);
+  // The node's type ("" for an unknown id).
+  const std::string& type_of(const std::string& node_id) const;
+  // Every node so far, sorted by id; analytics not computed.
+  std::vector<Node> nodes() const;
 
-// Entities of all documents merged into nodes (see build_graph for the rules).
-struct EntityMerge {
-  std::vector<Node> nodes;   // sorted by id; analytics not computed
-  // For document i: extractor entity id -> node id.
-  std::vector<std::map<std::string, std::string>> node_of;
-  const Node* node(const std::string& id) const;
+ private:
+  struct Proto {
+    std::string id;
+    std::string type;
+    std::string name;                   // longest canonical name so far (ties: byte order)
+    std::set<std::string> surfaces;     // names and aliases, as written
+    int mentions = 0;
+    std::vector<EvidenceRef> evidence;  // first mention per document
+  };
+  // (type, folded surface) -> protos having that surface, in creation order.
+  using Index = std::map<std::pair<std::string, std::string>, std::vector<std::size_t>>;
+  std::vector<Proto> protos_;
+  Index by_surface_;   // every name and alias
+  Index by_name_;      // canonical names only
+  std::map<std::string, std::size_t> proto_of_id_;
 };
-EntityMerge merge_entities(const std::vector<DocumentInput>& docs);
+
+// The timeline of build_timeline, one document at a time. Participant names and lanes wait for
+// finish(): a node's name is final only when every document is in.
+struct TimelineAccumulator {
+  struct Keyed {
+    TimelineEvent event;
+    std::size_t doc = 0;
+    std::size_t start = 0;
+    std::size_t ordinal = 0;               // position in the document's event list
+    std::vector<std::string> lane_nodes;   // PER/ORG participants, in order: the lane candidates
+  };
+  bool enabled = true;
+  bool several = false;   // ids are "<doc>:<event>" when the story has several documents
+  std::vector<Keyed> dated;
+  std::size_t undated = 0;
+  // Timeline id -> ids it must follow (from "after" and the reverse of "before").
+  std::map<std::string, std::set<std::string>> follows;
+
+  void add(const DocumentInput& doc, std::size_t index, const std::map<std::string, std::string>& node_of,
+           const EntityMerger& merger);
+  Timeline finish(const std::vector<Node>& nodes);
+};
+
+// Node lookup by id in a vector sorted by id; null when absent.
+const Node* find_sorted(const std::vector<Node>& nodes, const std::string& id);
 
 // Brandes betweenness (raw, undirected: each pair counted once) of an unweighted graph given as
 // adjacency lists, accumulated from `sources` only and scaled by |V| / |sources| (the pivot estimate

@@ -116,9 +116,4 @@ std::string document_name(const DocumentInput& doc, std::size_t index) {
   return "doc" + std::to_string(index + 1);
 }
 
-std::string title_for(const std::vector<DocumentInput>& docs) {
-  if (docs.size() == 1) return document_name(docs[0], 0);
-  return std::to_string(docs.size()) + " documents";
-}
-
 }  // namespace storyline::graph::detail

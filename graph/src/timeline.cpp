@@ -28,12 +28,7 @@ namespace storyline::graph {
 
 namespace {
 
-struct Keyed {
-  TimelineEvent event;
-  std::size_t doc = 0;
-  std::size_t start = 0;
-  std::size_t ordinal = 0;   // position in the document's event list
-};
+using Keyed = detail::TimelineAccumulator::Keyed;
 
 bool is_lane_type(const std::string& type) { return type == "PER" || type == "ORG"; }
 
@@ -80,84 +75,96 @@ void order_equal_dates(std::vector<Keyed>& v, const std::map<std::string, std::s
 
 }  // namespace
 
-Timeline build_timeline(const std::vector<DocumentInput>& docs) {
-  const detail::EntityMerge merged = detail::merge_entities(docs);
-  Timeline t;
-  t.title = detail::title_for(docs);
-  const bool several = docs.size() > 1;
+namespace detail {
 
-  std::vector<Keyed> dated;
-  // Timeline id -> ids it must follow (from "after" and the reverse of "before").
-  std::map<std::string, std::set<std::string>> follows;
-  for (std::size_t d = 0; d < docs.size(); ++d) {
-    if (docs[d].extraction == nullptr) continue;
-    const auto& x = *docs[d].extraction;
-    const std::string doc_name = detail::document_name(docs[d], d);
-    const auto& node_of = merged.node_of[d];
-    auto tid = [&](const std::string& ev_id) { return several ? doc_name + ":" + ev_id : ev_id; };
-    std::map<std::string, const extractor::Event*> by_id;
-    for (const auto& ev : x.events) by_id[ev.id] = &ev;
-    for (const auto& ev : x.events)
-      for (const auto& o : ev.order) {
-        if (!by_id.count(o.event) || o.event == ev.id) continue;
-        if (o.relation == "after") follows[tid(ev.id)].insert(tid(o.event));
-        else if (o.relation == "before") follows[tid(o.event)].insert(tid(ev.id));
-      }
-    // An undated event ordered against a dated one borrows its date (two rounds: chains of two).
-    std::map<std::string, std::string> borrowed;
-    for (int round = 0; round < 2; ++round)
-      for (const auto& ev : x.events) {
-        if (ev.date || borrowed.count(ev.id)) continue;
-        for (const auto& o : ev.order) {
-          auto it = by_id.find(o.event);
-          if (it == by_id.end() || o.event == ev.id) continue;
-          if (it->second->date) borrowed[ev.id] = *it->second->date;
-          else if (borrowed.count(o.event)) borrowed[ev.id] = borrowed[o.event];
-          if (borrowed.count(ev.id)) break;
-        }
-        // "B before A" told on A's side: A's order names B; B borrows from A as well.
-        if (borrowed.count(ev.id)) continue;
-        for (const auto& other : x.events)
-          for (const auto& o : other.order)
-            if (o.event == ev.id && other.date && !borrowed.count(ev.id)) borrowed[ev.id] = *other.date;
-      }
-    for (std::size_t i = 0; i < x.events.size(); ++i) {
-      const auto& ev = x.events[i];
-      TimelineEvent te;
-      te.date_value = ev.date.value_or("");
-      te.date_source = ev.date_source;
-      if (!ev.date && borrowed.count(ev.id)) {
-        te.date_value = borrowed[ev.id];
-        te.date_source = "order";
-      }
-      if (!te.date_value.empty()) te.date = extractor::parse_timex_value(te.date_value);
-      if (!te.date) {
-        ++t.undated;
-        continue;
-      }
-      te.id = tid(ev.id);
-      te.type = ev.type;
-      te.summary = ev.summary;
-      te.modality = ev.modality;
-      std::string lane;
-      for (const auto& p : ev.participants) {
-        auto it = node_of.find(p.entity);
-        if (it == node_of.end()) continue;
-        if (std::find(te.participants.begin(), te.participants.end(), it->second) != te.participants.end()) continue;
-        const Node* n = merged.node(it->second);
-        te.participants.push_back(it->second);
-        te.participant_names.push_back(n != nullptr ? n->name : it->second);
-        if (lane.empty() && n != nullptr && is_lane_type(n->type)) lane = n->name;
-      }
-      te.lane = lane.empty() ? ev.type : lane;
-      te.evidence = {doc_name, ev.trigger.sentence, ev.trigger.start, ev.trigger.end,
-                     detail::sentence_text(docs[d], ev.trigger.sentence)};
-      te.sources = {te.evidence};
-      te.amount = ev.amount.value_or("");
-      dated.push_back({std::move(te), d, ev.trigger.start, i});
+void TimelineAccumulator::add(const DocumentInput& doc, std::size_t d,
+                              const std::map<std::string, std::string>& node_of, const EntityMerger& merger) {
+  if (!enabled || doc.extraction == nullptr) return;
+  const auto& x = *doc.extraction;
+  const std::string doc_name = detail::document_name(doc, d);
+  auto tid = [&](const std::string& ev_id) { return several ? doc_name + ":" + ev_id : ev_id; };
+  std::map<std::string, const extractor::Event*> by_id;
+  for (const auto& ev : x.events) by_id[ev.id] = &ev;
+  for (const auto& ev : x.events)
+    for (const auto& o : ev.order) {
+      if (!by_id.count(o.event) || o.event == ev.id) continue;
+      if (o.relation == "after") follows[tid(ev.id)].insert(tid(o.event));
+      else if (o.relation == "before") follows[tid(o.event)].insert(tid(ev.id));
     }
+  // An undated event ordered against a dated one borrows its date (two rounds: chains of two).
+  std::map<std::string, std::string> borrowed;
+  for (int round = 0; round < 2; ++round)
+    for (const auto& ev : x.events) {
+      if (ev.date || borrowed.count(ev.id)) continue;
+      for (const auto& o : ev.order) {
+        auto it = by_id.find(o.event);
+        if (it == by_id.end() || o.event == ev.id) continue;
+        if (it->second->date) borrowed[ev.id] = *it->second->date;
+        else if (borrowed.count(o.event)) borrowed[ev.id] = borrowed[o.event];
+        if (borrowed.count(ev.id)) break;
+      }
+      // "B before A" told on A's side: A's order names B; B borrows from A as well.
+      if (borrowed.count(ev.id)) continue;
+      for (const auto& other : x.events)
+        for (const auto& o : other.order)
+          if (o.event == ev.id && other.date && !borrowed.count(ev.id)) borrowed[ev.id] = *other.date;
+    }
+  for (std::size_t i = 0; i < x.events.size(); ++i) {
+    const auto& ev = x.events[i];
+    TimelineEvent te;
+    te.date_value = ev.date.value_or("");
+    te.date_source = ev.date_source;
+    if (!ev.date && borrowed.count(ev.id)) {
+      te.date_value = borrowed[ev.id];
+      te.date_source = "order";
+    }
+    if (!te.date_value.empty()) te.date = extractor::parse_timex_value(te.date_value);
+    if (!te.date) {
+      ++undated;
+      continue;
+    }
+    te.id = tid(ev.id);
+    te.type = ev.type;
+    te.summary = ev.summary;
+    te.modality = ev.modality;
+    Keyed k;
+    for (const auto& p : ev.participants) {
+      auto it = node_of.find(p.entity);
+      if (it == node_of.end()) continue;
+      if (std::find(te.participants.begin(), te.participants.end(), it->second) != te.participants.end()) continue;
+      te.participants.push_back(it->second);
+      if (is_lane_type(merger.type_of(it->second))) k.lane_nodes.push_back(it->second);
+    }
+    te.evidence = {doc_name, ev.trigger.sentence, ev.trigger.start, ev.trigger.end,
+                   detail::sentence_text(doc, ev.trigger.sentence)};
+    te.sources = {te.evidence};
+    te.amount = ev.amount.value_or("");
+    k.event = std::move(te);
+    k.doc = d;
+    k.start = ev.trigger.start;
+    k.ordinal = i;
+    dated.push_back(std::move(k));
   }
+}
 
+Timeline TimelineAccumulator::finish(const std::vector<Node>& nodes) {
+  Timeline t;
+  t.undated = undated;
+  // Names and lanes from the final nodes: a lane is the first PER/ORG participant with a name.
+  for (auto& k : dated) {
+    auto& te = k.event;
+    te.participant_names.clear();
+    for (const auto& id : te.participants) {
+      const Node* n = find_sorted(nodes, id);
+      te.participant_names.push_back(n != nullptr ? n->name : id);
+    }
+    std::string lane;
+    for (const auto& id : k.lane_nodes) {
+      const Node* n = find_sorted(nodes, id);
+      if (lane.empty() && n != nullptr) lane = n->name;
+    }
+    te.lane = lane.empty() ? te.type : lane;
+  }
   std::stable_sort(dated.begin(), dated.end(), [](const Keyed& a, const Keyed& b) {
     const auto& da = *a.event.date;
     const auto& db = *b.event.date;
@@ -217,6 +224,8 @@ Timeline build_timeline(const std::vector<DocumentInput>& docs) {
   }
   return t;
 }
+
+}  // namespace detail
 
 Timeline filter_timeline(const Timeline& t, std::optional<int> from_year, std::optional<int> to_year,
                          bool include_non_asserted) {

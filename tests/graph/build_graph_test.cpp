@@ -153,4 +153,58 @@ TEST_CASE("build_graph on no documents is empty") {
   CHECK(g.title == "0 documents");
 }
 
+
+TEST_CASE("StoryBuilder: documents added one at a time and dropped give build_graph's graph and timeline") {
+  // Each document lives only for its add(); a later one renames the merged node ("Ghosn" becomes
+  // "Carlos Ghosn"), which the earlier document's event must show in its names and lane.
+  auto make_a = [](DocBuilder& a) {
+    a.sentence("Ghosn was arrested in Tokyo on Monday.");
+    a.entity("per:ghosn", "Ghosn", "PER");
+    a.mention("per:ghosn", "Ghosn", 0);
+    a.entity("loc:tokyo", "Tokyo", "LOC");
+    a.mention("loc:tokyo", "Tokyo", 0);
+    a.relation("per:ghosn", "loc:tokyo", "located_in", "", 1.0, 0);
+    a.event("ev1", "arrest", std::string("2018-11-19"), {"per:ghosn", "loc:tokyo"}, "arrested", 0);
+  };
+  auto make_b = [](DocBuilder& b) {
+    b.sentence("Carlos Ghosn left Japan for Lebanon in December 2019.");
+    b.entity("per:carlos_ghosn", "Carlos Ghosn", "PER", {"Ghosn"});
+    b.mention("per:carlos_ghosn", "Carlos Ghosn", 0);
+    b.entity("loc:lebanon", "Lebanon", "LOC");
+    b.mention("loc:lebanon", "Lebanon", 0);
+    b.relation("per:carlos_ghosn", "loc:lebanon", "located_in", "", 1.0, 0);
+    b.event("ev1", "travel", std::string("2019-12"), {"per:carlos_ghosn", "loc:lebanon"}, "left", 0);
+  };
+  storyline::graph::StoryBuilder streamed(2);
+  {
+    DocBuilder a("a");
+    make_a(a);
+    streamed.add(a.input());
+  }
+  {
+    DocBuilder b("b");
+    make_b(b);
+    streamed.add(b.input());
+  }
+  const KnowledgeGraph g = streamed.graph();
+  const storyline::graph::Timeline t = streamed.timeline();
+
+  DocBuilder a("a"), b("b");
+  make_a(a);
+  make_b(b);
+  const KnowledgeGraph whole = build_graph({a.input(), b.input()});
+  const storyline::graph::Timeline whole_t = storyline::graph::build_timeline({a.input(), b.input()});
+  CHECK(storyline::graph::to_json(g) == storyline::graph::to_json(whole));
+  CHECK(storyline::graph::timeline_to_json(t) == storyline::graph::timeline_to_json(whole_t));
+
+  REQUIRE(g.find("per:ghosn") != nullptr);
+  CHECK(g.find("per:ghosn")->name == "Carlos Ghosn");
+  REQUIRE(t.events.size() == 2);
+  CHECK(t.events[0].id == "a:ev1");
+  CHECK(t.events[0].lane == "Carlos Ghosn");
+  CHECK(t.events[0].participant_names == std::vector<std::string>{"Carlos Ghosn", "Tokyo"});
+  CHECK(t.events[0].evidence.sentence_text == "Ghosn was arrested in Tokyo on Monday.");
+  CHECK(t.title == "2 documents");
+}
+
 }  // TEST_SUITE

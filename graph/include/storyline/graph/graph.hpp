@@ -7,6 +7,8 @@
 //   std::string xml = to_graphml(small);
 #pragma once
 
+#include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +20,29 @@ namespace storyline::graph {
 // Merges entities across documents by canonical name and alias (same type), relations by
 // (source, target, type, qualifier) with summed weight and all evidence. Deterministic.
 KnowledgeGraph build_graph(const std::vector<DocumentInput>& docs);
+
+// build_graph and build_timeline one document at a time, for collections too big to hold at once
+// (`storyline merge`): add() the documents in the order build_graph would get them, then take
+// graph() and/or timeline() once each. The results are those of build_graph/build_timeline over
+// the same documents; a document's data is needed only during its add(). Memory grows with the
+// distinct entities, the relations with their evidence, and the dated events — not with the text.
+class StoryBuilder {
+ public:
+  enum class Parts { graph, timeline, both };
+  // `documents`: how many will be added (titles and timeline ids depend on it).
+  explicit StoryBuilder(std::size_t documents, Parts parts = Parts::both);
+  ~StoryBuilder();
+  StoryBuilder(StoryBuilder&&) noexcept;
+  StoryBuilder& operator=(StoryBuilder&&) noexcept;
+
+  void add(const DocumentInput& doc);
+  KnowledgeGraph graph();   // analytics not computed
+  Timeline timeline();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 // Fills Node::degree, betweenness (Brandes, relative), component (0 = largest). Boost.Graph.
 void compute_analytics(KnowledgeGraph& g);
