@@ -9,6 +9,7 @@
 // of (re-serialised, sorted by id, one per id), the merged graph and the merged timeline, so that
 // merging is associative and commutative: any grouping and any order give the same bytes.
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -113,87 +114,224 @@ Result<extractor::Extraction> parse_extraction(const json& j) {
   return x;
 }
 
-// Every JSON value in a file: one document, a merged file, or JSON Lines.
-Result<std::vector<json>> read_values(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{"io.read", path + ": cannot open"};
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string text = ss.str();
-  json whole = json::parse(text, nullptr, false);
-  if (!whole.is_discarded()) return std::vector<json>{whole};
-  std::vector<json> out;
-  std::istringstream lines(text);
-  std::string line;
-  std::size_t n = 0;
-  while (std::getline(lines, line)) {
-    ++n;
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    json j = json::parse(line, nullptr, false);
-    if (j.is_discarded()) return Error{"merge.input", path + ":" + std::to_string(n) + ": not JSON"};
-    out.push_back(std::move(j));
+// Re-indents a nested nlohmann dump by `extra` spaces (dumps never hold a raw newline inside a string).
+std::string nest(std::string dumped, std::size_t extra) {
+  if (extra == 0) return dumped;
+  std::string out;
+  out.reserve(dumped.size() + dumped.size() / 8);
+  const std::string pad = "\n" + std::string(extra, ' ');
+  for (char c : dumped) {
+    if (c == '\n') out += pad;
+    else out += c;
   }
   return out;
+}
+
+// The documents of the merge, kept out of memory: each one's canonical compact JSON is appended
+// to an anonymous temporary file and only its id and place are remembered. Two different
+// documents with one id: the smaller serialisation wins, whatever the input order (commutativity).
+class DocumentSpill {
+ public:
+  DocumentSpill() : file_(std::tmpfile()) {}
+  ~DocumentSpill() {
+    if (file_ != nullptr) std::fclose(file_);
+  }
+  DocumentSpill(const DocumentSpill&) = delete;
+  DocumentSpill& operator=(const DocumentSpill&) = delete;
+  bool ok() const { return file_ != nullptr && !failed_; }
+
+  struct Slot {
+    long offset = 0;
+    std::size_t size = 0;
+  };
+  // Appends a document's canonical JSON; its slot.
+  Slot put(const std::string& canon) {
+    Slot slot{end_, canon.size()};
+    if (std::fseek(file_, end_, SEEK_SET) != 0 || std::fwrite(canon.data(), 1, canon.size(), file_) != canon.size())
+      failed_ = true;
+    end_ += static_cast<long>(canon.size());
+    return slot;
+  }
+  std::string get(const Slot& slot) {
+    std::string out(slot.size, '\0');
+    if (std::fseek(file_, slot.offset, SEEK_SET) != 0 || std::fread(out.data(), 1, slot.size, file_) != slot.size)
+      failed_ = true;
+    return out;
+  }
+
+ private:
+  std::FILE* file_ = nullptr;
+  long end_ = 0;
+  bool failed_ = false;
+};
+
+// What one input file gave, applied only when the whole file was read (a broken file adds nothing).
+struct FileTake {
+  struct Doc {
+    std::string id;
+    DocumentSpill::Slot slot;
+    std::string error;   // non-empty: this value was not a usable document
+  };
+  std::vector<Doc> docs;
+};
+
+// Calls `take` for every document value of one JSON text: a single extract object, or every element
+// of a merged file's "documents" (parsed one at a time and dropped; its graph and timeline are not
+// even built, they are recomputed). False when the text is not JSON.
+template <class Input, class Take>
+bool for_each_document(Input&& input, Take&& take) {
+  std::string top_key;
+  bool in_documents = false;
+  bool took_documents = false;
+  json top = json::parse(
+      std::forward<Input>(input),
+      [&](int depth, json::parse_event_t event, json& parsed) -> bool {
+        using E = json::parse_event_t;
+        if (depth == 1 && event == E::key) {
+          top_key = parsed.is_string() ? parsed.get<std::string>() : std::string();
+          return top_key != "graph" && top_key != "timeline";
+        }
+        if (depth == 1 && event == E::array_start && top_key == "documents") in_documents = took_documents = true;
+        if (depth == 1 && event == E::array_end) in_documents = false;
+        if (in_documents && depth == 2 &&
+            (event == E::object_end || event == E::array_end || event == E::value)) {
+          take(parsed);
+          return false;   // done with it: not kept in the tree
+        }
+        return true;
+      },
+      false);
+  if (top.is_discarded()) return false;
+  if (!took_documents) take(top);
+  return true;
 }
 
 }  // namespace
 
 int run_merge(const MergeOptions& o) {
-  // id -> canonical compact JSON of the document. Two different documents with one id: the
-  // smaller serialisation wins, whatever the input order (commutativity).
-  std::map<std::string, std::string> docs;
+  DocumentSpill spill;
+  if (!spill.ok()) {
+    std::cerr << "storyline: error: cannot create a temporary file for the merge\n";
+    return 1;
+  }
+  std::map<std::string, DocumentSpill::Slot> index;   // id -> its document in the spill
   bool problems = false;
-  auto take = [&](const json& j, const std::string& where) {
-    auto x = parse_extraction(j);
-    if (!x) {
-      std::cerr << "storyline: error: " << where << ": " << x.error().message << "\n";
-      problems = true;
-      return;
-    }
-    std::string canon = extractor::to_json(*x, -1);
-    auto [it, fresh] = docs.emplace(x->document.id, canon);
-    if (!fresh && canon != it->second) {
-      if (!o.quiet)
-        std::cerr << "storyline: warning: " << where << ": document id '" << x->document.id
-                  << "' seen twice with different content; keeping one deterministically\n";
-      if (canon < it->second) it->second = canon;
-    }
-  };
   for (const auto& path : o.inputs) {
-    auto values = read_values(path);
-    if (!values) {
-      std::cerr << "storyline: error: " << values.error().message << "\n";
+    FileTake pending;
+    auto take = [&](const json& j) {
+      auto x = parse_extraction(j);
+      if (!x) {
+        pending.docs.push_back({"", {}, x.error().message});
+        return;
+      }
+      pending.docs.push_back({x->document.id, spill.put(extractor::to_json(*x, -1)), ""});
+    };
+    // JSON Lines when the first non-blank line is a whole JSON value; else one JSON text.
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      std::cerr << "storyline: error: " << path << ": cannot open\n";
       problems = true;
       continue;
     }
-    for (const auto& v : *values) {
-      if (v.is_object() && v.contains("documents") && v["documents"].is_array()) {
-        for (const auto& d : v["documents"]) take(d, path);
-      } else {
-        take(v, path);
+    std::string line;
+    std::size_t n = 0, first = 0;
+    bool lines_mode = false;
+    while (std::getline(in, line)) {
+      ++n;
+      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+      first = n;
+      lines_mode = json::accept(line);
+      break;
+    }
+    std::string bad;
+    if (first != 0 && lines_mode) {
+      // Line `first` is in `line`; go on from there.
+      do {
+        if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+        if (!for_each_document(line, take)) {
+          bad = path + ":" + std::to_string(n) + ": not JSON";
+          break;
+        }
+      } while ((++n, std::getline(in, line)));
+    } else if (first != 0) {
+      std::ifstream whole(path, std::ios::binary);
+      if (!for_each_document(whole, take)) bad = path + ":" + std::to_string(first) + ": not JSON";
+    }
+    if (!bad.empty()) {
+      std::cerr << "storyline: error: " << bad << "\n";
+      problems = true;
+      continue;
+    }
+    for (const auto& d : pending.docs) {
+      if (!d.error.empty()) {
+        std::cerr << "storyline: error: " << path << ": " << d.error << "\n";
+        problems = true;
+        continue;
+      }
+      auto [it, fresh] = index.emplace(d.id, d.slot);
+      if (fresh) continue;
+      const std::string canon = spill.get(d.slot), kept = spill.get(it->second);
+      if (canon != kept) {
+        if (!o.quiet)
+          std::cerr << "storyline: warning: " << path << ": document id '" << d.id
+                    << "' seen twice with different content; keeping one deterministically\n";
+        if (canon < kept) it->second = d.slot;
       }
     }
   }
-  if (docs.empty()) {
+  if (index.empty()) {
     std::cerr << "storyline: error: no documents to merge\n";
     return 1;
   }
-  std::vector<extractor::Extraction> xs;
-  for (const auto& [id, canon] : docs) xs.push_back(*parse_extraction(json::parse(canon)));
-  std::vector<graph::DocumentInput> inputs;
-  for (const auto& x : xs) inputs.push_back({&x, nullptr});
-  graph::KnowledgeGraph g = graph::build_graph(inputs);
+
+  // Second pass, in id order: each document into the story and straight to the output.
+  const int indent = o.compact ? -1 : 1;
+  const auto dump = [&](const nlohmann::ordered_json& j, std::size_t depth) {
+    return nest(j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace), indent < 0 ? 0 : depth);
+  };
+  OutputStream out(o.output);
+  std::string buf = indent < 0 ? "{\"storyline\":\"merged\",\"documents\":["
+                               : "{\n \"storyline\": \"merged\",\n \"documents\": [";
+  graph::StoryBuilder story(index.size());
+  bool first_doc = true;
+  auto flush = [&](bool force) -> bool {
+    if (!force && buf.size() < (1u << 20)) return true;
+    auto w = out.write(buf);
+    buf.clear();
+    if (!w) {
+      std::cerr << "storyline: error: " << w.error().message << "\n";
+      return false;
+    }
+    return true;
+  };
+  for (const auto& [id, slot] : index) {
+    const std::string canon = spill.get(slot);
+    const auto x = parse_extraction(json::parse(canon));
+    story.add({&*x, nullptr});
+    buf += first_doc ? "" : ",";
+    if (indent >= 0) buf += "\n  ";
+    buf += dump(nlohmann::ordered_json::parse(canon), 2);
+    first_doc = false;
+    if (!flush(false)) return 1;
+  }
+  if (!spill.ok()) {
+    std::cerr << "storyline: error: the merge's temporary file could not be written or read back\n";
+    out.abort();
+    return 1;
+  }
+  graph::KnowledgeGraph g = story.graph();
   graph::compute_analytics(g);
-  graph::Timeline t = graph::build_timeline(inputs);
-  nlohmann::ordered_json out;
-  out["storyline"] = "merged";
-  out["documents"] = nlohmann::ordered_json::array();
-  for (const auto& [id, canon] : docs) out["documents"].push_back(nlohmann::ordered_json::parse(canon));
-  out["graph"] = nlohmann::ordered_json::parse(graph::to_json(g));
-  out["timeline"] = nlohmann::ordered_json::parse(graph::timeline_to_json(t));
-  auto w = write_output(o.output, out.dump(o.compact ? -1 : 1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
-  if (!w) {
-    std::cerr << "storyline: error: " << w.error().message << "\n";
+  const graph::Timeline t = story.timeline();
+  if (indent < 0) {
+    buf += "],\"graph\":" + graph::to_json(g, indent);
+    buf += ",\"timeline\":" + graph::timeline_to_json(t, indent) + "}\n";
+  } else {
+    buf += "\n ],\n \"graph\": " + nest(graph::to_json(g, indent), 1);
+    buf += ",\n \"timeline\": " + nest(graph::timeline_to_json(t, indent), 1) + "\n}\n";
+  }
+  if (!flush(true)) return 1;
+  if (auto c = out.commit(); !c) {
+    std::cerr << "storyline: error: " << c.error().message << "\n";
     return 1;
   }
   return problems ? 1 : 0;

@@ -123,7 +123,9 @@ std::map<std::string, std::string> EntityMerger::add(const DocumentInput& doc, s
     p.mentions += static_cast<int>(e.mentions.size());
     if (!e.mentions.empty()) {
       const auto& m = e.mentions.front();
-      p.evidence.push_back({doc_name, m.sentence, m.start, m.end, sentence_text(doc, m.sentence)});
+      if (p.evidence.size() < kEvidenceKept)
+        p.evidence.push_back({doc_name, m.sentence, m.start, m.end, sentence_text(doc, m.sentence)});
+      ++p.evidence_total;
     }
     auto remember = [&](Index& index, const std::string& form) {
       if (form.empty()) return;
@@ -164,6 +166,7 @@ std::vector<Node> EntityMerger::nodes() const {
     }
     n.mentions = p.mentions;
     n.evidence = p.evidence;
+    n.evidence_total = p.evidence_total;
     out.push_back(std::move(n));
   }
   std::sort(out.begin(), out.end(), [](const Node& a, const Node& b) { return a.id < b.id; });
@@ -224,7 +227,9 @@ struct StoryBuilder::Impl {
       if (!r.start.empty() && (e.start.empty() || r.start < e.start)) e.start = r.start;
       if (!r.end.empty() && (e.end.empty() || r.end > e.end)) e.end = r.end;
       for (const auto& ev : r.evidence) {
-        e.evidence.push_back({doc_name, ev.sentence, ev.start, ev.end, detail::sentence_text(doc, ev.sentence)});
+        if (e.evidence.size() < kEvidenceKept)
+          e.evidence.push_back({doc_name, ev.sentence, ev.start, ev.end, detail::sentence_text(doc, ev.sentence)});
+        ++e.evidence_total;
       }
     }
   }

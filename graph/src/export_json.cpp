@@ -1,5 +1,6 @@
 // JSON exports: the graph, the timeline, and the timeline as TimelineJS3 reads it.
 // nlohmann::ordered_json keeps keys in insertion order, so equal input gives equal bytes.
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
@@ -15,9 +16,10 @@ namespace {
 using ojson = nlohmann::ordered_json;
 using detail::clean_text;
 
-std::string dump(const ojson& j) {
+std::string dump(const ojson& j, int indent = -2) {
   // clean_text already made every string valid UTF-8; `replace` is the belt to those braces
-  // (the default handler throws on invalid UTF-8).
+  // (the default handler throws on invalid UTF-8). -2: the files' own form, indent 2 + newline.
+  if (indent != -2) return j.dump(indent, ' ', false, ojson::error_handler_t::replace);
   return j.dump(2, ' ', false, ojson::error_handler_t::replace) + "\n";
 }
 
@@ -56,7 +58,9 @@ const char* granularity_name(extractor::Granularity g) {
 
 }  // namespace
 
-std::string to_json(const KnowledgeGraph& g) {
+std::string to_json(const KnowledgeGraph& g) { return to_json(g, -2); }
+
+std::string to_json(const KnowledgeGraph& g, int indent) {
   ojson root;
   root["title"] = clean_text(g.title);
   root["nodes"] = ojson::array();
@@ -73,6 +77,8 @@ std::string to_json(const KnowledgeGraph& g) {
     j["component"] = n.component;
     j["evidence"] = ojson::array();
     for (const auto& e : n.evidence) j["evidence"].push_back(evidence_json(e));
+    // Only when some were left out (see kEvidenceKept): every telling, kept or not.
+    if (n.evidence_total > n.evidence.size()) j["evidence_total"] = n.evidence_total;
     root["nodes"].push_back(std::move(j));
   }
   root["edges"] = ojson::array();
@@ -88,12 +94,15 @@ std::string to_json(const KnowledgeGraph& g) {
     if (!e.end.empty()) j["end"] = clean_text(e.end);
     j["evidence"] = ojson::array();
     for (const auto& ev : e.evidence) j["evidence"].push_back(evidence_json(ev));
+    if (e.evidence_total > e.evidence.size()) j["evidence_total"] = e.evidence_total;
     root["edges"].push_back(std::move(j));
   }
-  return dump(root);
+  return dump(root, indent);
 }
 
-std::string timeline_to_json(const Timeline& t) {
+std::string timeline_to_json(const Timeline& t) { return timeline_to_json(t, -2); }
+
+std::string timeline_to_json(const Timeline& t, int indent) {
   ojson root;
   root["title"] = clean_text(t.title);
   root["undated"] = t.undated;
@@ -130,7 +139,7 @@ std::string timeline_to_json(const Timeline& t) {
     for (const auto& id : e.after) j["after"].push_back(id);
     root["events"].push_back(std::move(j));
   }
-  return dump(root);
+  return dump(root, indent);
 }
 
 namespace {
@@ -268,7 +277,7 @@ CsvFiles to_neo4j_csv(const KnowledgeGraph& g) {
   for (const Edge& e : g.edges) {
     f.edges += csv_field(e.source) + "," + csv_field(e.target) + "," + neo4j_type(e.type) + "," +
                csv_field(e.qualifier) + "," + (e.directed ? "true" : "false") + "," + csv_number(e.weight) + "," +
-               std::to_string(e.evidence.size()) + "," + csv_field(e.start) + "," + csv_field(e.end) + "\n";
+               std::to_string(std::max(e.evidence.size(), e.evidence_total)) + "," + csv_field(e.start) + "," + csv_field(e.end) + "\n";
   }
   return f;
 }

@@ -47,7 +47,8 @@ class EntityMerger {
     std::string name;                   // longest canonical name so far (ties: byte order)
     std::set<std::string> surfaces;     // names and aliases, as written
     int mentions = 0;
-    std::vector<EvidenceRef> evidence;  // first mention per document
+    std::vector<EvidenceRef> evidence;  // first mention per document (at most kEvidenceKept)
+    std::size_t evidence_total = 0;
   };
   // (type, folded surface) -> protos having that surface, in creation order.
   using Index = std::map<std::pair<std::string, std::string>, std::vector<std::size_t>>;

@@ -89,7 +89,8 @@ std::string evidence_line(const graph::EvidenceRef& ev) {
 
 // Tooltip: a headline line, then up to two evidence sentences. Built from clean text, then made
 // Graphviz-safe in one go; "\n" separators are added afterwards so they stay escapes.
-std::string tooltip(const std::string& head, const std::vector<graph::EvidenceRef>& evidence) {
+// `total`: every telling, when the graph kept only the first ones (graph::kEvidenceKept).
+std::string tooltip(const std::string& head, const std::vector<graph::EvidenceRef>& evidence, std::size_t total) {
   std::string out = gv_text(head);
   std::size_t shown = 0;
   for (const graph::EvidenceRef& ev : evidence) {
@@ -98,8 +99,9 @@ std::string tooltip(const std::string& head, const std::vector<graph::EvidenceRe
     out += "\\n" + gv_text(line);
     if (++shown == 2) break;
   }
-  if (evidence.size() > shown && shown > 0) {
-    out += "\\n(+" + std::to_string(evidence.size() - shown) + " more)";
+  const std::size_t all = std::max(total, evidence.size());
+  if (all > shown && shown > 0) {
+    out += "\\n(+" + std::to_string(all - shown) + " more)";
   }
   return out;
 }
@@ -418,7 +420,7 @@ Result<std::string> render_graph(const graph::KnowledgeGraph& kg, const RenderOp
     std::string head = name + " \xE2\x80\x94 " + clean_text(node.type);
     head += " \xC2\xB7 " + std::to_string(node.mentions) +
             (node.mentions == 1 ? " mention" : " mentions");
-    set_attr(v, "tooltip", tooltip(head, node.evidence));
+    set_attr(v, "tooltip", tooltip(head, node.evidence, node.evidence_total));
   }
 
   for (std::size_t i = 0; i < plan.edges.size(); ++i) {
@@ -469,7 +471,7 @@ Result<std::string> render_graph(const graph::KnowledgeGraph& kg, const RenderOp
                        (weak ? std::string("mentioned together") : words(clean_text(e.type)));
     if (!q.empty() && !weak) head += " (" + q + ")";
     if (e.weight > 1) head += " \xC2\xB7 weight " + num(e.weight, 2);
-    const std::string tip = tooltip(head, e.evidence);
+    const std::string tip = tooltip(head, e.evidence, e.evidence_total);
     set_attr(ed, "tooltip", tip);
     if (label_node != nullptr) {
       set_attr(label_node, "id", "el_" + std::to_string(i));

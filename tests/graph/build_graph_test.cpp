@@ -1,5 +1,11 @@
 #include <doctest/doctest.h>
 
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
 #include "graph/graph_fixtures.hpp"
 
 using storyline::graph::build_graph;
@@ -205,6 +211,50 @@ TEST_CASE("StoryBuilder: documents added one at a time and dropped give build_gr
   CHECK(t.events[0].participant_names == std::vector<std::string>{"Carlos Ghosn", "Tokyo"});
   CHECK(t.events[0].evidence.sentence_text == "Ghosn was arrested in Tokyo on Monday.");
   CHECK(t.title == "2 documents");
+}
+
+}  // TEST_SUITE
+
+TEST_SUITE("graph") {
+
+TEST_CASE("build_graph keeps the first kEvidenceKept pieces of evidence and counts them all") {
+  // 25 short documents telling the same pair: the weight sums every telling, the evidence keeps
+  // the first ones in document order, and the JSON says how many there were.
+  const std::size_t n = storyline::graph::kEvidenceKept + 5;
+  std::vector<std::unique_ptr<DocBuilder>> docs;
+  std::vector<storyline::graph::DocumentInput> inputs;
+  for (std::size_t i = 0; i < n; ++i) {
+    auto d = std::make_unique<DocBuilder>("d" + std::to_string(100 + i));
+    d->sentence("Acme Corp and Globex met again.");
+    d->entity("org:acme", "Acme Corp", "ORG");
+    d->mention("org:acme", "Acme Corp", 0);
+    d->entity("org:globex", "Globex", "ORG");
+    d->mention("org:globex", "Globex", 0);
+    d->relation("org:acme", "org:globex", "co_occurs", "", 0.5, 0);
+    inputs.push_back(d->input());
+    docs.push_back(std::move(d));
+  }
+  const KnowledgeGraph g = build_graph(inputs);
+  REQUIRE(g.edges.size() == 1);
+  CHECK(g.edges[0].weight == doctest::Approx(0.5 * static_cast<double>(n)));
+  CHECK(g.edges[0].evidence.size() == storyline::graph::kEvidenceKept);
+  CHECK(g.edges[0].evidence_total == n);
+  CHECK(g.edges[0].evidence.front().doc == "d100");
+  CHECK(g.edges[0].evidence.back().doc == "d" + std::to_string(100 + storyline::graph::kEvidenceKept - 1));
+  const auto* acme = g.find("org:acme");
+  REQUIRE(acme != nullptr);
+  CHECK(acme->mentions == static_cast<int>(n));
+  CHECK(acme->evidence.size() == storyline::graph::kEvidenceKept);
+  CHECK(acme->evidence_total == n);
+  const auto j = nlohmann::json::parse(storyline::graph::to_json(g));
+  CHECK(j["edges"][0]["evidence"].size() == storyline::graph::kEvidenceKept);
+  CHECK(j["edges"][0]["evidence_total"] == n);
+  CHECK(j["nodes"][0]["evidence_total"] == n);
+  // Under the limit nothing is left out and the JSON has no total.
+  const KnowledgeGraph small = build_graph({inputs[0], inputs[1]});
+  const auto js = nlohmann::json::parse(storyline::graph::to_json(small));
+  CHECK(js["edges"][0]["evidence"].size() == 2);
+  CHECK_FALSE(js["edges"][0].contains("evidence_total"));
 }
 
 }  // TEST_SUITE

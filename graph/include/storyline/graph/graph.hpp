@@ -68,6 +68,10 @@ Timeline filter_timeline(const Timeline& t, std::optional<int> from_year, std::o
 std::string to_json(const KnowledgeGraph& g);            // {"nodes":[...],"edges":[...]}
 std::string to_graphml(const KnowledgeGraph& g);         // Boost write_graphml
 std::string timeline_to_json(const Timeline& t);         // storyline's own
+// The same two as one JSON text with nlohmann's indent (-1 compact), no trailing newline: for
+// embedding (`storyline merge`).
+std::string to_json(const KnowledgeGraph& g, int indent);
+std::string timeline_to_json(const Timeline& t, int indent);
 std::string timeline_to_timelinejs(const Timeline& t);   // TimelineJS3 JSON
 
 // Neo4j bulk import (neo4j-admin database import): one node file and one relationship file with

@@ -17,6 +17,11 @@
 
 namespace storyline::graph {
 
+// How many pieces of evidence a node or an edge keeps when built from documents: the first ones in
+// document order. A collection's busiest nodes and edges are told thousands of times; keeping
+// them all would make a merged graph grow with the text instead of with the distinct entities.
+constexpr std::size_t kEvidenceKept = 20;
+
 // Where a fact was read: document id, byte span, and the sentence text (for tooltips).
 struct EvidenceRef {
   std::string doc;
@@ -32,11 +37,12 @@ struct Node {
   std::string type;          // PER | ORG | LOC | MISC
   std::vector<std::string> aliases;
   int mentions = 0;
-  std::vector<EvidenceRef> evidence;   // first mention per document, in document order
+  std::vector<EvidenceRef> evidence;   // first mention per document, in document order (at most kEvidenceKept)
   // analytics (compute_analytics)
   double degree = 0;         // weighted degree
   double betweenness = 0;    // relative (0..1)
   int component = 0;         // connected component index, 0 = largest
+  std::size_t evidence_total = 0;      // first mentions per document, kept in `evidence` or not
 };
 
 struct Edge {
@@ -46,11 +52,12 @@ struct Edge {
   std::string qualifier;     // "former", "CEO", ...; may be empty
   bool directed = false;
   double weight = 1.0;
-  std::vector<EvidenceRef> evidence;
+  std::vector<EvidenceRef> evidence;   // the first tellings, in document order (at most kEvidenceKept)
   // Time span as the texts give it (TIMEX3 values, empty = not told). Merged over tellings: the
   // earliest start and the latest end.
   std::string start;
   std::string end;
+  std::size_t evidence_total = 0;      // every telling, kept in `evidence` or not (the weight sums them all)
 };
 
 struct KnowledgeGraph {
