@@ -292,7 +292,7 @@ int run_merge(const MergeOptions& o) {
   OutputStream out(o.output);
   std::string buf = indent < 0 ? "{\"storyline\":\"merged\",\"documents\":["
                                : "{\n \"storyline\": \"merged\",\n \"documents\": [";
-  graph::StoryBuilder story(index.size());
+  graph::StoryBuilder story;
   bool first_doc = true;
   auto flush = [&](bool force) -> bool {
     if (!force && buf.size() < (1u << 20)) return true;

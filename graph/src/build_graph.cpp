@@ -187,7 +187,6 @@ bool is_symmetric(const std::string& type) {
 }  // namespace
 
 struct StoryBuilder::Impl {
-  std::size_t documents = 0;
   std::size_t added = 0;
   bool want_graph = true;
   std::string first_name;   // the title of a one-document story
@@ -197,8 +196,8 @@ struct StoryBuilder::Impl {
   detail::TimelineAccumulator timeline;
 
   std::string title() const {
-    if (documents == 1) return first_name;
-    return std::to_string(documents) + " documents";
+    if (added == 1) return first_name;
+    return std::to_string(added) + " documents";
   }
 
   void add_relations(const DocumentInput& doc, std::size_t d, const std::map<std::string, std::string>& node_of) {
@@ -235,11 +234,9 @@ struct StoryBuilder::Impl {
   }
 };
 
-StoryBuilder::StoryBuilder(std::size_t documents, Parts parts) : impl_(std::make_unique<Impl>()) {
-  impl_->documents = documents;
+StoryBuilder::StoryBuilder(Parts parts) : impl_(std::make_unique<Impl>()) {
   impl_->want_graph = parts != Parts::timeline;
   impl_->timeline.enabled = parts != Parts::graph;
-  impl_->timeline.several = documents > 1;
 }
 StoryBuilder::~StoryBuilder() = default;
 StoryBuilder::StoryBuilder(StoryBuilder&&) noexcept = default;
@@ -265,19 +262,19 @@ KnowledgeGraph StoryBuilder::graph() {
 }
 
 Timeline StoryBuilder::timeline() {
-  Timeline t = impl_->timeline.finish(impl_->merger.nodes());
+  Timeline t = impl_->timeline.finish(impl_->merger.nodes(), impl_->added > 1);
   t.title = impl_->title();
   return t;
 }
 
 KnowledgeGraph build_graph(const std::vector<DocumentInput>& docs) {
-  StoryBuilder b(docs.size(), StoryBuilder::Parts::graph);
+  StoryBuilder b(StoryBuilder::Parts::graph);
   for (const auto& doc : docs) b.add(doc);
   return b.graph();
 }
 
 Timeline build_timeline(const std::vector<DocumentInput>& docs) {
-  StoryBuilder b(docs.size(), StoryBuilder::Parts::timeline);
+  StoryBuilder b(StoryBuilder::Parts::timeline);
   for (const auto& doc : docs) b.add(doc);
   return b.timeline();
 }

@@ -68,16 +68,18 @@ struct TimelineAccumulator {
     std::size_t ordinal = 0;               // position in the document's event list
     std::vector<std::string> lane_nodes;   // PER/ORG participants, in order: the lane candidates
   };
+  using EventKey = std::pair<std::size_t, std::string>;   // (document index, extractor event id)
   bool enabled = true;
-  bool several = false;   // ids are "<doc>:<event>" when the story has several documents
-  std::vector<Keyed> dated;
+  std::vector<Keyed> dated;   // event.id is the extractor's until finish()
   std::size_t undated = 0;
-  // Timeline id -> ids it must follow (from "after" and the reverse of "before").
-  std::map<std::string, std::set<std::string>> follows;
+  std::vector<std::string> doc_names;   // by document index
+  // Event -> events it must follow (from "after" and the reverse of "before").
+  std::map<EventKey, std::set<EventKey>> follows;
 
   void add(const DocumentInput& doc, std::size_t index, const std::map<std::string, std::string>& node_of,
            const EntityMerger& merger);
-  Timeline finish(const std::vector<Node>& nodes);
+  // `several`: the story has several documents, so timeline ids are "<document>:<event>".
+  Timeline finish(const std::vector<Node>& nodes, bool several);
 };
 
 // Node lookup by id in a vector sorted by id; null when absent.

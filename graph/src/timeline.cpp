@@ -82,14 +82,15 @@ void TimelineAccumulator::add(const DocumentInput& doc, std::size_t d,
   if (!enabled || doc.extraction == nullptr) return;
   const auto& x = *doc.extraction;
   const std::string doc_name = detail::document_name(doc, d);
-  auto tid = [&](const std::string& ev_id) { return several ? doc_name + ":" + ev_id : ev_id; };
+  if (doc_names.size() <= d) doc_names.resize(d + 1);
+  doc_names[d] = doc_name;
   std::map<std::string, const extractor::Event*> by_id;
   for (const auto& ev : x.events) by_id[ev.id] = &ev;
   for (const auto& ev : x.events)
     for (const auto& o : ev.order) {
       if (!by_id.count(o.event) || o.event == ev.id) continue;
-      if (o.relation == "after") follows[tid(ev.id)].insert(tid(o.event));
-      else if (o.relation == "before") follows[tid(o.event)].insert(tid(ev.id));
+      if (o.relation == "after") follows[{d, ev.id}].insert({d, o.event});
+      else if (o.relation == "before") follows[{d, o.event}].insert({d, ev.id});
     }
   // An undated event ordered against a dated one borrows its date (two rounds: chains of two).
   std::map<std::string, std::string> borrowed;
@@ -123,7 +124,7 @@ void TimelineAccumulator::add(const DocumentInput& doc, std::size_t d,
       ++undated;
       continue;
     }
-    te.id = tid(ev.id);
+    te.id = ev.id;
     te.type = ev.type;
     te.summary = ev.summary;
     te.modality = ev.modality;
@@ -147,9 +148,14 @@ void TimelineAccumulator::add(const DocumentInput& doc, std::size_t d,
   }
 }
 
-Timeline TimelineAccumulator::finish(const std::vector<Node>& nodes) {
+Timeline TimelineAccumulator::finish(const std::vector<Node>& nodes, bool several) {
   Timeline t;
   t.undated = undated;
+  auto tid = [&](std::size_t doc, const std::string& ev_id) { return several ? doc_names[doc] + ":" + ev_id : ev_id; };
+  std::map<std::string, std::set<std::string>> follows_ids;   // timeline id -> ids it must follow
+  for (const auto& [key, preds] : follows)
+    for (const auto& p : preds) follows_ids[tid(key.first, key.second)].insert(tid(p.first, p.second));
+  for (auto& k : dated) k.event.id = tid(k.doc, k.event.id);
   // Names and lanes from the final nodes: a lane is the first PER/ORG participant with a name.
   for (auto& k : dated) {
     auto& te = k.event;
@@ -175,7 +181,7 @@ Timeline TimelineAccumulator::finish(const std::vector<Node>& nodes) {
     if (da.granularity != db.granularity) return da.granularity < db.granularity;   // enum: coarse first
     return std::tie(a.doc, a.start, a.ordinal) < std::tie(b.doc, b.start, b.ordinal);
   });
-  order_equal_dates(dated, follows);
+  order_equal_dates(dated, follows_ids);
 
   // (type, modality, date value) -> indexes into t.events.
   std::map<std::tuple<std::string, std::string, std::string>, std::vector<std::size_t>> seen;
@@ -209,7 +215,7 @@ Timeline TimelineAccumulator::finish(const std::vector<Node>& nodes) {
   std::set<std::string> present;
   for (const auto& e : t.events) present.insert(e.id);
   std::map<std::string, std::set<std::string>> after_of;   // kept id -> kept ids it follows
-  for (const auto& [id, preds] : follows) {
+  for (const auto& [id, preds] : follows_ids) {
     auto kept = [&](const std::string& x) {
       auto it = merged_into.find(x);
       return it == merged_into.end() ? x : it->second;

@@ -181,7 +181,7 @@ TEST_CASE("StoryBuilder: documents added one at a time and dropped give build_gr
     b.relation("per:carlos_ghosn", "loc:lebanon", "located_in", "", 1.0, 0);
     b.event("ev1", "travel", std::string("2019-12"), {"per:carlos_ghosn", "loc:lebanon"}, "left", 0);
   };
-  storyline::graph::StoryBuilder streamed(2);
+  storyline::graph::StoryBuilder streamed;
   {
     DocBuilder a("a");
     make_a(a);

@@ -22,15 +22,15 @@ namespace storyline::graph {
 KnowledgeGraph build_graph(const std::vector<DocumentInput>& docs);
 
 // build_graph and build_timeline one document at a time, for collections too big to hold at once
-// (`storyline merge`): add() the documents in the order build_graph would get them, then take
-// graph() and/or timeline() once each. The results are those of build_graph/build_timeline over
-// the same documents; a document's data is needed only during its add(). Memory grows with the
-// distinct entities, the relations with their evidence, and the dated events — not with the text.
+// (`storyline merge`, `graph`, `timeline`): add() the documents in the order build_graph would
+// get them, then take graph() and/or timeline() once each. The results are those of
+// build_graph/build_timeline over the same documents; a document's data is needed only during its
+// add(). Memory grows with the distinct entities and relations (evidence is capped, see
+// kEvidenceKept) and with the dated events — not with the text.
 class StoryBuilder {
  public:
   enum class Parts { graph, timeline, both };
-  // `documents`: how many will be added (titles and timeline ids depend on it).
-  explicit StoryBuilder(std::size_t documents, Parts parts = Parts::both);
+  explicit StoryBuilder(Parts parts = Parts::both);
   ~StoryBuilder();
   StoryBuilder(StoryBuilder&&) noexcept;
   StoryBuilder& operator=(StoryBuilder&&) noexcept;
