@@ -131,7 +131,10 @@ std::string headline(const std::vector<InputDoc>& docs) {
 
 graph::KnowledgeGraph story_graph(const std::vector<graph::DocumentInput>& inputs, const DiagramOptions& o,
                                   const std::string& title) {
-  graph::KnowledgeGraph g = graph::build_graph(inputs);
+  return story_graph(graph::build_graph(inputs), o, title);
+}
+
+graph::KnowledgeGraph story_graph(graph::KnowledgeGraph g, const DiagramOptions& o, const std::string& title) {
   g.title = title;
   if (o.no_cooccurrence)
     g.edges.erase(std::remove_if(g.edges.begin(), g.edges.end(),
@@ -149,9 +152,59 @@ graph::KnowledgeGraph story_graph(const std::vector<graph::DocumentInput>& input
 
 graph::Timeline story_timeline(const std::vector<graph::DocumentInput>& inputs, const DiagramOptions& o,
                                const std::string& title) {
-  graph::Timeline t = graph::build_timeline(inputs);
+  return story_timeline(graph::build_timeline(inputs), o, title);
+}
+
+graph::Timeline story_timeline(graph::Timeline t, const DiagramOptions& o, const std::string& title) {
   t.title = title;
   return graph::filter_timeline(t, o.from_year, o.to_year, o.all_modalities);
+}
+
+std::optional<Streamed> stream_story(const Common& c, graph::StoryBuilder::Parts parts) {
+  auto ex = load_extractor(c);
+  if (!ex) return std::nullopt;
+  DocumentStream stream(c.inputs, input_options(c));
+  Progress progress(!c.quiet && stderr_is_tty(), stream.bytes_total());
+  Streamed s{graph::StoryBuilder(parts), 0, {}, false};
+  struct Job {
+    InputDoc doc;
+    std::uint64_t input_end = 0;
+    extractor::Extraction x;
+    std::size_t cut = 0;
+  };
+  bool stopped = false;
+  std::vector<std::string> found;
+  const unsigned threads = resolve_threads(c.threads);
+  ordered_map<Job>(
+      threads, 4 * threads,
+      [&](Job& j) {
+        if (stopped) return false;
+        const bool got = stream.next(j.doc, found);
+        for (const auto& p : found) fail(p);
+        if (!found.empty()) s.problems = true;
+        found.clear();
+        if (s.problems && !c.keep_going) stopped = true;
+        if (!got || stopped) return false;
+        j.input_end = stream.bytes_read();
+        return true;
+      },
+      [&](Job& j) { j.x = extract_one(*ex, c, j.doc, j.cut); },
+      [&](Job& j) {
+        warn_cut(c, j.doc, j.cut);
+        if (s.documents++ == 0) s.headline = headline({j.doc});
+        s.story.add({&j.x, &j.doc.text});
+        progress.update(s.documents, j.input_end);
+        return true;
+      });
+  progress.update(s.documents, stream.bytes_read(), true);
+  progress.finish();
+  if (stopped) {
+    fail("stopped at the first bad input (--no-keep-going); nothing written");
+    return std::nullopt;
+  }
+  if (s.documents == 0) return std::nullopt;
+  if (s.documents > 1) s.headline = std::to_string(s.documents) + " documents";
+  return s;
 }
 
 namespace {
@@ -291,13 +344,12 @@ int run_diagram(const Common& c, const DiagramOptions& o, Diagram which) {
     return 2;
   }
   if (format == "gv") format = "dot";
-  auto loaded = load_and_extract(c);
-  if (!loaded) return 1;
-  int status = loaded->problems ? 1 : 0;
-  std::vector<graph::DocumentInput> inputs;
-  for (std::size_t i = 0; i < loaded->docs.size(); ++i)
-    inputs.push_back({&loaded->extractions[i], &loaded->docs[i].text});
-  std::string title = o.title.empty() ? headline(loaded->docs) : o.title;
+  // Documents stream through extraction into the story: memory grows with the story, not the text.
+  auto streamed = stream_story(c, which == Diagram::graph ? graph::StoryBuilder::Parts::graph
+                                                          : graph::StoryBuilder::Parts::timeline);
+  if (!streamed) return 1;
+  int status = streamed->problems ? 1 : 0;
+  std::string title = o.title.empty() ? streamed->headline : o.title;
   std::vector<std::string> diagnostics;
   render::RenderOptions ro;
   ro.format = format;
@@ -310,7 +362,7 @@ int run_diagram(const Common& c, const DiagramOptions& o, Diagram which) {
   ro.diagnostics = &diagnostics;
   Result<std::string> bytes = std::string();
   if (which == Diagram::graph) {
-    graph::KnowledgeGraph g = story_graph(inputs, o, title);
+    graph::KnowledgeGraph g = story_graph(streamed->story.graph(), o, title);
     if (!o.focus.empty() && g.nodes.empty()) {
       fail("--focus '" + o.focus + "': no entity with that name, alias or id");
       return 1;
@@ -333,7 +385,7 @@ int run_diagram(const Common& c, const DiagramOptions& o, Diagram which) {
     }
     else bytes = render::render_graph(g, ro);
   } else {
-    graph::Timeline t = story_timeline(inputs, o, title);
+    graph::Timeline t = story_timeline(streamed->story.timeline(), o, title);
     if (format == "json") bytes = graph::timeline_to_json(t) + "\n";
     else if (format == "timelinejs") bytes = graph::timeline_to_timelinejs(t) + "\n";
     else bytes = render::render_timeline(t, ro);

@@ -7,6 +7,7 @@
 
 #include "io.hpp"
 #include "storyline/extractor/types.hpp"
+#include "storyline/graph/graph.hpp"
 #include "storyline/graph/model.hpp"
 
 namespace storyline::cli {
@@ -75,5 +76,19 @@ graph::KnowledgeGraph story_graph(const std::vector<graph::DocumentInput>& input
 std::string reduce_for_layout(graph::KnowledgeGraph& g, std::size_t max_entities, bool quiet);
 graph::Timeline story_timeline(const std::vector<graph::DocumentInput>& inputs, const DiagramOptions& o,
                                const std::string& title);
+// The same two on a graph or timeline already built.
+graph::KnowledgeGraph story_graph(graph::KnowledgeGraph g, const DiagramOptions& o, const std::string& title);
+graph::Timeline story_timeline(graph::Timeline t, const DiagramOptions& o, const std::string& title);
+
+// The graph and timeline commands' input: documents read, extracted on --threads threads and added
+// to a StoryBuilder in input order, a few per thread alive at a time (memory grows with the story,
+// not with the text). nullopt after reporting a fatal problem or when there is no document.
+struct Streamed {
+  graph::StoryBuilder story;
+  std::size_t documents = 0;
+  std::string headline;   // headline() of the documents
+  bool problems = false;
+};
+std::optional<Streamed> stream_story(const Common& c, graph::StoryBuilder::Parts parts);
 
 }  // namespace storyline::cli
