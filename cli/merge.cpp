@@ -286,9 +286,6 @@ int run_merge(const MergeOptions& o) {
 
   // Second pass, in id order: each document into the story and straight to the output.
   const int indent = o.compact ? -1 : 1;
-  const auto dump = [&](const nlohmann::ordered_json& j, std::size_t depth) {
-    return nest(j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace), indent < 0 ? 0 : depth);
-  };
   OutputStream out(o.output);
   std::string buf = indent < 0 ? "{\"storyline\":\"merged\",\"documents\":["
                                : "{\n \"storyline\": \"merged\",\n \"documents\": [";
@@ -309,8 +306,14 @@ int run_merge(const MergeOptions& o) {
     const auto x = parse_extraction(json::parse(canon));
     story.add({&*x, nullptr});
     buf += first_doc ? "" : ",";
-    if (indent >= 0) buf += "\n  ";
-    buf += dump(nlohmann::ordered_json::parse(canon), 2);
+    // extractor::to_json writes what nlohmann's dump of the same tree writes, at any indent: the
+    // compact form is the canonical text itself.
+    if (indent < 0) {
+      buf += canon;
+    } else {
+      buf += "\n  ";
+      buf += nest(extractor::to_json(*x, indent), 2);
+    }
     first_doc = false;
     if (!flush(false)) return 1;
   }
