@@ -14,6 +14,7 @@
 #include <iostream>
 #include <map>
 #include <sstream>
+#include <type_traits>
 
 #include <nlohmann/json.hpp>
 
@@ -27,11 +28,20 @@ namespace {
 
 using json = nlohmann::json;
 
+// j[key] as a T, or `fallback` when j is not an object, lacks the key, or holds null or a value
+// of another type (one lookup; no exception on the usual path).
 template <class T>
 T get_or(const json& j, const char* key, T fallback) {
-  if (!j.is_object() || !j.contains(key) || j[key].is_null()) return fallback;
+  if (!j.is_object()) return fallback;
+  const auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return fallback;
+  if constexpr (std::is_same_v<T, std::string>) {
+    if (it->is_string()) return it->template get_ref<const std::string&>();
+  } else if constexpr (std::is_same_v<T, std::size_t>) {
+    if (it->is_number_unsigned()) return it->template get<std::size_t>();
+  }
   try {
-    return j[key].get<T>();
+    return it->template get<T>();
   } catch (const json::exception&) {
     return fallback;
   }
