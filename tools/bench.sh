@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# The speed table of README.md / docs/scale.md (issue 7) in one run, on generated news-like corpora
+# of 1, 5 and 50 MB (bench/make_corpus.py; made once, kept in the corpus folder):
+#  - each extraction stage on one core (build/extract_bench, 5 MB) and the story stages (story_bench);
+#  - `storyline extract` on 50 MB with 1 and 2 threads, and on 5 MB (10x input vs time);
+#  - peak memory (/usr/bin/time) of extract, merge, graph and timeline on 5 and 50 MB;
+#  - chrono-node and compromise on the same text, when node and ../shared/anchors' packages are
+#    installed (/opt/anchors, see ../shared/anchors/README.md).
+# Usage: tools/bench.sh [BUILD_DIR] [CORPUS_DIR]     (defaults: build, /tmp/storyline-bench)
+# Needs a Release build with the benchmarks (cmake -DCMAKE_BUILD_TYPE=Release). Takes ~3 minutes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build}
+corpora=${2:-/tmp/storyline-bench}
+bin="$build/storyline"
+mkdir -p "$corpora"
+for mb in 1 5 50; do
+  [ -s "$corpora/news$mb.jsonl" ] || python3 bench/make_corpus.py "$corpora/news$mb" "$mb"
+done
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+# "CPU seconds, wall seconds, peak MB" of one command.
+measure() {
+  /usr/bin/time -f "%U %S %e %M" -o "$out/time" "$@" >/dev/null 2>"$out/err" || {
+    cat "$out/err" >&2
+    return 1
+  }
+  awk '{printf "%.2f %.2f %.1f\n", $1 + $2, $3, $4 / 1024}' "$out/time"
+}
+mbps() { awk -v b="$1" -v s="$2" 'BEGIN { printf "%.2f", b / 1e6 / s }'; }
+size() { stat -c %s "$1"; }
+text_bytes() { python3 -c "import json,sys; print(sum(len(json.loads(l)['text'].encode()) for l in open(sys.argv[1])))" "$1"; }
+
+echo "## Stages, one core (extract_bench, news5, median of 3, CPU time; MB = 10^6 bytes)"
+echo
+echo "| stage | MB/s |"
+echo "| --- | --- |"
+STORYLINE_BENCH_CORPUS="$corpora/news5.jsonl" "$build/extract_bench" --benchmark_min_time=0.01 \
+  --benchmark_repetitions=3 --benchmark_report_aggregates_only=true --benchmark_format=json 2>/dev/null |
+  python3 -c '
+import json, sys
+names = {"BM_TokensAndSentences": "tokens + sentences", "BM_Timexes": "temporal expressions",
+         "BM_Entities": "entities", "BM_EventsAndRelations": "events + relations",
+         "BM_ToJson": "JSON output", "BM_FullExtract": "full extraction"}
+for b in json.load(sys.stdin)["benchmarks"]:
+    if b.get("aggregate_name") == "median" and b["run_name"] in names:
+        print("| %s | %.1f |" % (names[b["run_name"]], b["bytes_per_second"] / 1e6))
+'
+echo
+echo "## The command (/usr/bin/time; CPU = user + system)"
+echo
+echo "| run | CPU s | wall s | MB/s (CPU) | peak MB |"
+echo "| --- | --- | --- | --- | --- |"
+for mb in 5 50; do
+  bytes=$(text_bytes "$corpora/news$mb.jsonl")
+  echo "$bytes" >"$out/bytes$mb"
+  read -r cpu wall peak < <(measure "$bin" extract --jsonl "$corpora/news$mb.jsonl" --compact -j 1 --quiet -o "$out/x$mb.jsonl")
+  echo "| extract news$mb, 1 thread | $cpu | $wall | $(mbps "$bytes" "$cpu") | $peak |"
+  echo "$cpu" >"$out/cpu$mb"
+done
+bytes50=$(cat "$out/bytes50")
+read -r cpu2 wall2 peak2 < <(measure "$bin" extract --jsonl "$corpora/news50.jsonl" --compact -j 2 --quiet -o "$out/x50j2.jsonl")
+read -r cpu1 wall1 _ < <(measure "$bin" extract --jsonl "$corpora/news50.jsonl" --compact -j 1 --quiet -o "$out/x50j1.jsonl")
+cmp -s "$out/x50j1.jsonl" "$out/x50j2.jsonl" && same="same bytes" || same="OUTPUTS DIFFER"
+echo "| extract news50, 2 threads | $cpu2 | $wall2 | | $peak2 |"
+echo
+echo "- 2 threads vs 1: $(awk -v a="$wall1" -v b="$wall2" 'BEGIN { printf "%.2f", a / b }')x wall ($wall1 s vs $wall2 s), $same"
+echo "- 10x input: $(awk -v a="$(cat "$out/cpu50")" -v b="$(cat "$out/cpu5")" 'BEGIN { printf "%.1f", a / b }')x CPU time (news5 vs news50)"
+echo
+echo "| run (news5 / news50) | CPU s | peak MB |"
+echo "| --- | --- | --- |"
+for mb in 5 50; do
+  read -r cpu _ peak < <(measure "$bin" merge "$out/x$mb.jsonl" --compact --quiet -o "$out/m$mb.json")
+  echo "| merge of news$mb's extractions ($(awk -v b="$(size "$out/x$mb.jsonl")" 'BEGIN { printf "%.0f", b / 1e6 }') MB of JSON) | $cpu | $peak |"
+done
+for mb in 5 50; do
+  read -r cpu _ peak < <(measure "$bin" graph --jsonl "$corpora/news$mb.jsonl" -j 1 --quiet -o "$out/g$mb.svg")
+  echo "| graph news$mb to SVG (extraction included) | $cpu | $peak |"
+  read -r cpu _ peak < <(measure "$bin" timeline --jsonl "$corpora/news$mb.jsonl" -j 1 --quiet -o "$out/t$mb.json")
+  echo "| timeline news$mb to JSON (extraction included) | $cpu | $peak |"
+done
+
+anchors=${ANCHORS_DIR:-/opt/anchors}
+if command -v node >/dev/null && [ -d "$anchors/node_modules" ] && [ -f ../shared/anchors/bench.mjs ]; then
+  echo
+  echo "## The JavaScript libraries on the same text (../shared/anchors/bench.mjs --split 4000)"
+  echo
+  for tool in chrono:5 compromise:1; do
+    name=${tool%%:*} mb=${tool##*:}
+    echo "### $name, news$mb"
+    node ../shared/anchors/bench.mjs "$name" "$corpora/news$mb.txt" --split 4000 --modules "$anchors/node_modules" 2>&1 | tail -n 5
+  done
+else
+  echo
+  echo "(node or the anchors' packages are missing: no JavaScript comparison)"
+fi
