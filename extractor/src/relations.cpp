@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <map>
 #include <optional>
 #include <set>
@@ -182,6 +183,7 @@ struct MatchState {
 
 struct RelationRules::Impl {
   std::shared_ptr<const Lexicons> lex;
+  std::uint64_t serial = 0;   // unique per loaded rule set: keys the per-thread scratch
   PhraseTable words;   // value: class
   PhraseTable offices; // relations/offices.tsv: offices of a state ("prime minister"), class "office"
   PhraseTable spans;   // relations/spans.tsv: "from" -> start, "until" -> end
@@ -705,6 +707,8 @@ Result<RelationRules> RelationRules::load(const RuleDirs& dirs, std::shared_ptr<
   });
   impl->index_starts();
   impl->index_start_tests();
+  static std::atomic<std::uint64_t> serials{0};
+  impl->serial = ++serials;
   RelationRules rr;
   rr.impl_ = impl;
   return rr;
@@ -727,11 +731,18 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     mentions = &all_mentions;
   }
   auto mit = mentions->cbegin();
-  // One match state per rule, reused (clearing keeps capacity: no allocation per item and rule).
-  std::vector<MatchState> states(im.rules.size());
-  for (std::size_t ri = 0; ri < im.rules.size(); ++ri) {
-    states[ri].ents.resize(im.rules[ri].elems.size());
-    states[ri].texts.resize(im.rules[ri].elems.size());
+  // One match state per rule, reused (clearing keeps capacity: no allocation per item and rule),
+  // kept per thread across documents (the rules are shared by threads; the serial tells whose
+  // rules the states were sized for).
+  thread_local std::uint64_t states_serial = 0;
+  thread_local std::vector<MatchState> states;
+  if (states_serial != im.serial) {
+    states.assign(im.rules.size(), MatchState{});
+    for (std::size_t ri = 0; ri < im.rules.size(); ++ri) {
+      states[ri].ents.resize(im.rules[ri].elems.size());
+      states[ri].texts.resize(im.rules[ri].elems.size());
+    }
+    states_serial = im.serial;
   }
   auto add = [&](std::size_t a, std::size_t b, const std::string& type, const std::string& qual, bool directed,
                  Evidence ev, double w) -> Relation* {
@@ -1056,11 +1067,16 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     for (auto& [key, x] : more)
       if (!out.count(key)) out.emplace(key, std::move(x));
   }
-  std::vector<Relation> rels;
-  for (auto& [key, r] : out) rels.push_back(std::move(r));
-  std::sort(rels.begin(), rels.end(), [](const Relation& a, const Relation& b) {
-    return std::tie(a.source, a.target, a.type, a.qualifier) < std::tie(b.source, b.target, b.type, b.qualifier);
+  // Sorted as pointers (the same comparisons, so the same order), moved out once.
+  std::vector<Relation*> order;
+  order.reserve(out.size());
+  for (auto& [key, r] : out) order.push_back(&r);
+  std::sort(order.begin(), order.end(), [](const Relation* a, const Relation* b) {
+    return std::tie(a->source, a->target, a->type, a->qualifier) < std::tie(b->source, b->target, b->type, b->qualifier);
   });
+  std::vector<Relation> rels;
+  rels.reserve(order.size());
+  for (Relation* r : order) rels.push_back(std::move(*r));
   return rels;
 }
 
