@@ -15,13 +15,28 @@
 namespace storyline::extractor {
 namespace {
 
+const std::string kNoType, kPerType = "PER";
+
+// PER, ORG, LOC, MISC -> 0..3; anything else -1.
+inline int type_slot_of(const std::string& t) {
+  if (t == "PER") return 0;
+  if (t == "ORG") return 1;
+  if (t == "LOC") return 2;
+  if (t == "MISC") return 3;
+  return -1;
+}
+
 struct Item {
   bool ent = false;
+  signed char tslot = -1;          // type_slot_of(type)
+  int word = -1;                   // `lower` in the rules' word table (RelationRules::Impl::word_id), or -1
   std::size_t entity = 0;
-  std::string type;
+  const std::string* type = &kNoType;
   std::size_t tb = 0, te = 0;      // tokens
   std::size_t start = 0, end = 0;  // bytes
-  std::string lower;               // TOK: lower-cased text; a one-word reference ("her") keeps its word too
+  // TOK: lower-cased text (a view of the lower-cased document); a one-word reference ("her") keeps
+  // its word too.
+  std::string_view lower;
   // What person_cues, words.tsv and offices.tsv match at token tb (to the sentence end), looked up
   // once per item on first use: the rules ask again and again.
   mutable bool phrases_done = false;
@@ -82,11 +97,18 @@ std::optional<std::size_t> resolve_object_pronoun(const DocContext& ctx, std::si
 
 namespace {
 
-std::vector<Item> build_items(const DocContext& ctx, const std::vector<MentionSpan>& mentions, std::size_t tb,
-                              std::size_t te, std::vector<MentionSpan>::const_iterator& mit) {
+// Whether token k may be an object pronoun (him/her): resolve_object_pronoun says no at once otherwise.
+inline bool maybe_object_pronoun(std::string_view lower) {
+  return lower.size() == 3 && (lower == "him" || lower == "her");
+}
+
+template <class WordId>
+void build_items(const DocContext& ctx, std::string_view lowered, const WordId& word_id,
+                 const std::vector<MentionSpan>& mentions, std::size_t tb, std::size_t te,
+                 std::vector<MentionSpan>::const_iterator& mit, std::vector<Item>& items) {
   const auto& toks = *ctx.tokens;
-  std::vector<Item> items;
-  items.reserve(te - tb);   // at most one item per token, plus a dash between hyphen parts
+  items.clear();
+  auto lower_of = [&](std::size_t k) { return lowered.substr(toks[k].start, toks[k].end - toks[k].start); };
   std::size_t k = tb;
   while (k < te) {
     while (mit != mentions.end() && mit->tok_begin < k && mit->start < toks[k].start) ++mit;
@@ -98,6 +120,7 @@ std::vector<Item> build_items(const DocContext& ctx, const std::vector<MentionSp
         if (!first) {
           Item dash;
           dash.lower = "-";
+          dash.word = word_id(dash.lower);
           dash.tb = k;
           dash.te = k + 1;
           dash.start = dash.end = mit->start;
@@ -110,11 +133,14 @@ std::vector<Item> build_items(const DocContext& ctx, const std::vector<MentionSp
         // An object pronoun the reference pass resolved to the clause's own subject ("Grant
         // succeeded him"): the object rule knows better.
         if (mit->tok_end == k + 1) {
-          if (auto who = resolve_object_pronoun(ctx, k)) it.entity = *who;
           // A one-word reference stays a word for literals too ("dismissed her chancellor").
-          it.lower = ascii_lower(toks[k].view(ctx.text));
+          it.lower = lower_of(k);
+          if (maybe_object_pronoun(it.lower))
+            if (auto who = resolve_object_pronoun(ctx, k)) it.entity = *who;
+          it.word = word_id(it.lower);
         }
-        it.type = ctx.entities->entities[it.entity].type;
+        it.type = &ctx.entities->entities[it.entity].type;
+        it.tslot = static_cast<signed char>(type_slot_of(*it.type));
         it.tb = mit->tok_begin;
         it.te = mit->tok_end;
         it.start = mit->start;
@@ -131,16 +157,18 @@ std::vector<Item> build_items(const DocContext& ctx, const std::vector<MentionSp
     it.te = k + 1;
     it.start = toks[k].start;
     it.end = toks[k].end;
-    it.lower = ascii_lower(toks[k].view(ctx.text));
-    if (auto who = resolve_object_pronoun(ctx, k)) {
-      it.ent = true;
-      it.entity = *who;
-      it.type = "PER";
-    }
+    it.lower = lower_of(k);
+    it.word = word_id(it.lower);
+    if (maybe_object_pronoun(it.lower))
+      if (auto who = resolve_object_pronoun(ctx, k)) {
+        it.ent = true;
+        it.entity = *who;
+        it.type = &kPerType;
+        it.tslot = 0;
+      }
     items.push_back(std::move(it));
     ++k;
   }
-  return items;
 }
 
 struct Elem {
@@ -148,6 +176,9 @@ struct Elem {
   std::string type;                 // PER | ORG | LOC | MISC | ENT
   std::string cls;                  // @class
   std::vector<std::string> alts;    // literals
+  std::vector<int> alt_ids;         // kLit: the alternatives in the rules' word table
+  signed char tslot = -1;           // type_slot_of(type)
+  bool any_type = false;            // type "ENT"
   bool optional = false;
   int skip = 0;
   std::string label;                // "ORG", "ORG#2", "@role" (for source/target/qualifier)
@@ -168,6 +199,54 @@ struct Rule {
 inline bool type_ok(const std::string& want, const std::string& have) {
   return (want.size() == 3 && want[0] == 'E' && want[1] == 'N' && want[2] == 'T') || want == have;
 }
+// type_ok(e.type, *it.type) by slots (an element's type is ENT or one of the four).
+inline bool type_ok(const Elem& e, const Item& it) { return e.any_type || (e.tslot >= 0 && e.tslot == it.tslot); }
+
+// Lower-cased words -> dense ids (open addressing, FNV-1a), looked up by view: one probe per item.
+class WordTable {
+ public:
+  static std::uint64_t hash(std::string_view w) {
+    std::uint64_t h = 1469598103934665603ull;
+    for (unsigned char c : w) {
+      h ^= c;
+      h *= 1099511628211ull;
+    }
+    return h;
+  }
+  int find(std::string_view w) const {
+    if (slots_.empty()) return -1;
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t p = hash(w) & mask;; p = (p + 1) & mask) {
+      int id = slots_[p];
+      if (id < 0) return -1;
+      if (keys_[static_cast<std::size_t>(id)] == w) return id;
+    }
+  }
+  int add(const std::string& w) {
+    int id = find(w);
+    if (id >= 0) return id;
+    id = static_cast<int>(keys_.size());
+    keys_.push_back(w);
+    if (2 * keys_.size() > slots_.size()) {
+      slots_.assign(slots_.empty() ? 64 : 2 * slots_.size(), -1);
+      for (std::size_t i = 0; i < keys_.size(); ++i) place(static_cast<int>(i));
+    } else {
+      place(id);
+    }
+    return id;
+  }
+  std::size_t size() const { return keys_.size(); }
+
+ private:
+  void place(int id) {
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t p = hash(keys_[static_cast<std::size_t>(id)]) & mask;
+    while (slots_[p] >= 0) p = (p + 1) & mask;
+    slots_[p] = id;
+  }
+  std::vector<std::string> keys_;
+  std::vector<int> slots_;
+};
 
 struct MatchState {
   std::vector<std::vector<std::size_t>> ents;   // per element: matched entity indices
@@ -304,15 +383,36 @@ struct RelationRules::Impl {
       for (std::size_t w = 0; w < x.size(); ++w) m[w] |= x[w];
     };
     if (it.ent) {
-      auto e = start_ent.find(it.type);
-      if (e != start_ent.end()) merge(e->second);
+      if (it.tslot >= 0) merge(start_ent_slot[static_cast<std::size_t>(it.tslot)]);
     } else {
       merge(start_word);
     }
-    if (!it.lower.empty()) {
-      auto l = start_lit.find(it.lower);
-      if (l != start_lit.end()) merge(l->second);
-    }
+    if (it.word >= 0) merge(word_start[static_cast<std::size_t>(it.word)]);
+  }
+
+  // The rules' words (every literal alternative and start word): start_lit and lit_words by id.
+  WordTable word_table;
+  std::vector<Mask> word_start;                          // start_lit by word id (empty: none)
+  std::vector<std::vector<std::size_t>> word_lits;       // lit_words by word id
+  std::array<Mask, 4> start_ent_slot;                    // start_ent by type slot
+  int word_id(std::string_view lower) const { return lower.empty() ? -1 : word_table.find(lower); }
+
+  void index_words() {
+    for (Rule& r : rules)
+      for (Elem& e : r.elems) {
+        e.any_type = e.type == "ENT";
+        e.tslot = static_cast<signed char>(type_slot_of(e.type));
+        if (e.kind == Elem::kLit)
+          for (const std::string& a : e.alts) e.alt_ids.push_back(word_table.add(a));
+      }
+    for (const auto& [w, m] : start_lit) word_table.add(w);
+    for (const auto& [w, ids] : lit_words) word_table.add(w);
+    word_start.assign(word_table.size(), Mask{});
+    word_lits.assign(word_table.size(), {});
+    for (const auto& [w, m] : start_lit) word_start[static_cast<std::size_t>(word_table.find(w))] = m;
+    for (const auto& [w, ids] : lit_words) word_lits[static_cast<std::size_t>(word_table.find(w))] = ids;
+    for (const auto& [t, m] : start_ent)
+      if (int slot = type_slot_of(t); slot >= 0) start_ent_slot[static_cast<std::size_t>(slot)] = m;
   }
 
   // One phrase of class `cls` at items[i]: the longest entry of person_cues (roles) or of
@@ -434,9 +534,9 @@ struct RelationRules::Impl {
     const StartTest& t = start_tests[ri];
     switch (t.kind) {
       case StartTest::kEntType:
-        return it.ent && type_ok(t.elem->type, it.type);
+        return it.ent && type_ok(*t.elem, it);
       case StartTest::kLitAlts:
-        return std::find(t.elem->alts.begin(), t.elem->alts.end(), it.lower) != t.elem->alts.end();
+        return it.word >= 0 && std::find(t.elem->alt_ids.begin(), t.elem->alt_ids.end(), it.word) != t.elem->alt_ids.end();
       case StartTest::kWord:
         return !it.ent;
       default:
@@ -454,7 +554,7 @@ struct RelationRules::Impl {
     if (e.kind == Elem::kSkip) {
       for (int n = 0; n <= e.skip; ++n) {
         // Skips cross words and MISC mentions ("the British chip designer"), never other entities.
-        if (n > 0 && (ii + n - 1 >= items.size() || (items[ii + n - 1].ent && items[ii + n - 1].type != "MISC"))) break;
+        if (n > 0 && (ii + n - 1 >= items.size() || (items[ii + n - 1].ent && items[ii + n - 1].tslot != 3))) break;
         if (match(ctx, items, r, ei + 1, ii + n, sentence_end, st)) return true;
       }
       return false;
@@ -481,7 +581,7 @@ struct RelationRules::Impl {
       if (ii < items.size() && e.type.empty())
         hit = !items[ii].ent && std::find(e.alts.begin(), e.alts.end(), items[ii].lower) != e.alts.end();
       else if (ii < items.size())
-        hit = items[ii].ent && type_ok(e.type, items[ii].type);   // "!ORG": no organisation next
+        hit = items[ii].ent && type_ok(e, items[ii]);   // "!ORG": no organisation next
       return !hit && match(ctx, items, r, ei + 1, ii, sentence_end, st);
     }
     if (e.optional && match(ctx, items, r, ei + 1, ii, sentence_end, st)) return true;
@@ -489,20 +589,20 @@ struct RelationRules::Impl {
     const Item& it = items[ii];
     switch (e.kind) {
       case Elem::kEnt:
-        if (!it.ent || !type_ok(e.type, it.type)) return false;
+        if (!it.ent || !type_ok(e, it)) return false;
         st.ents[ei].assign(1, it.entity);
         if (match(ctx, items, r, ei + 1, ii + 1, sentence_end, st)) return true;
         st.ents[ei].clear();
         return false;
       case Elem::kEntList: {
-        if (!it.ent || !type_ok(e.type, it.type)) return false;
+        if (!it.ent || !type_ok(e, it)) return false;
         std::vector<std::size_t>& got = st.ents[ei];   // filled in place: no allocation per attempt
         got.assign(1, it.entity);
         std::size_t j = ii + 1;
         while (j + 1 < items.size() && !items[j].ent &&
                (items[j].lower == "-" || items[j].lower == "and" || items[j].lower == "," || items[j].lower == "/" ||
                 items[j].lower == "\u2013") &&
-               items[j + 1].ent && type_ok(e.type, items[j + 1].type)) {
+               items[j + 1].ent && type_ok(e, items[j + 1])) {
           got.push_back(items[j + 1].entity);
           j += 2;
         }
@@ -519,7 +619,7 @@ struct RelationRules::Impl {
         return false;
       }
       case Elem::kLit: {
-        if (it.lower.empty() || std::find(e.alts.begin(), e.alts.end(), it.lower) == e.alts.end()) return false;
+        if (it.word < 0 || std::find(e.alt_ids.begin(), e.alt_ids.end(), it.word) == e.alt_ids.end()) return false;
         bool was = st.former;
         if (it.lower == "former") st.former = true;
         if (match(ctx, items, r, ei + 1, ii + 1, sentence_end, st)) return true;
@@ -707,6 +807,7 @@ Result<RelationRules> RelationRules::load(const RuleDirs& dirs, std::shared_ptr<
   });
   impl->index_starts();
   impl->index_start_tests();
+  impl->index_words();
   static std::atomic<std::uint64_t> serials{0};
   impl->serial = ++serials;
   RelationRules rr;
@@ -793,51 +894,63 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   const std::optional<std::size_t> topic_country = dominant([&](std::size_t i) {
     return ents[i].type == "LOC" && i < ctx.entities->is_country.size() && ctx.entities->is_country[i];
   });
-  Impl::Mask start_mask;
-  std::vector<char> lit_seen(im.lit_first.back(), 0);   // required literals with a word in the sentence
-  std::vector<char> possible(im.rules.size(), 1);
+  // Per-thread scratch, reused across sentences and documents.
+  struct Found {
+    std::size_t a, b;
+    const Rule* rule;
+    std::string qual;
+    Evidence ev;
+    std::size_t after;   // token one past the match
+  };
+  thread_local Impl::Mask start_mask;
+  thread_local std::vector<char> lit_seen;    // required literals with a word in the sentence
+  thread_local std::vector<signed char> possible;   // per rule: -1 not yet known, 0 no, 1 yes
+  thread_local std::vector<Item> items;
+  thread_local std::vector<Found> found;
+  thread_local std::vector<std::size_t> present;
+  thread_local std::string lowered;   // the document, ASCII-lower-cased: items' words are views of it
+  lit_seen.assign(im.lit_first.back(), 0);
+  possible.assign(im.rules.size(), -1);
+  lowered.assign(ctx.text.data(), ctx.text.size());
+  for (char& c : lowered)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  auto word_id = [&im](std::string_view w) { return im.word_id(w); };
   std::size_t k = 0;
   const std::size_t kMaxCooccurring = 12;
   while (k < toks.size()) {
     std::size_t s = toks[k].sentence, e = k;
     while (e < toks.size() && toks[e].sentence == s) ++e;
-    std::vector<Item> items = build_items(ctx, *mentions, k, e, mit);
+    build_items(ctx, lowered, word_id, *mentions, k, e, mit, items);
     const Sentence& sent = (*ctx.sentences)[s];
-    struct Found {
-      std::size_t a, b;
-      const Rule* rule;
-      std::string qual;
-      Evidence ev;
-      std::size_t after;   // token one past the match
-    };
-    std::vector<Found> found;
+    found.clear();
     // The rules whose required literals all have a word in this sentence; the others cannot match.
     std::fill(lit_seen.begin(), lit_seen.end(), 0);
-    for (const Item& it : items) {
-      if (it.lower.empty()) continue;
-      auto w = im.lit_words.find(it.lower);
-      if (w != im.lit_words.end())
-        for (std::size_t id : w->second) lit_seen[id] = 1;
-    }
+    for (const Item& it : items)
+      if (it.word >= 0)
+        for (std::size_t id : im.word_lits[static_cast<std::size_t>(it.word)]) lit_seen[id] = 1;
     std::array<unsigned, 5> ent_have = {0, 0, 0, 0, 0};
     for (const Item& it : items)
       if (it.ent) {
-        int slot = Impl::type_slot(it.type);
-        if (slot >= 0) ++ent_have[static_cast<std::size_t>(slot)];
+        if (it.tslot >= 0) ++ent_have[static_cast<std::size_t>(it.tslot)];
         ++ent_have[4];
       }
-    for (std::size_t ri = 0; ri < im.rules.size(); ++ri) {
-      bool ok = true;
-      for (std::size_t t = 0; t < 5 && ok; ++t) ok = im.ent_need[ri][t] <= ent_have[t];
-      for (std::size_t id = im.lit_first[ri]; id < im.lit_first[ri + 1] && ok; ++id) ok = lit_seen[id] != 0;
-      possible[ri] = ok;
-    }
+    // Worked out for a rule when it is first a candidate in this sentence.
+    std::fill(possible.begin(), possible.end(), -1);
+    auto is_possible = [&](std::size_t ri) {
+      if (possible[ri] < 0) {
+        bool ok = true;
+        for (std::size_t t = 0; t < 5 && ok; ++t) ok = im.ent_need[ri][t] <= ent_have[t];
+        for (std::size_t id = im.lit_first[ri]; id < im.lit_first[ri + 1] && ok; ++id) ok = lit_seen[id] != 0;
+        possible[ri] = ok ? 1 : 0;
+      }
+      return possible[ri] != 0;
+    };
     for (std::size_t i = 0; i < items.size(); ++i) {
       im.starts(items[i], start_mask);
       for (std::size_t w = 0; w < start_mask.size(); ++w)
       for (std::uint64_t bits = start_mask[w]; bits != 0; bits &= bits - 1) {
         const std::size_t ri = w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits));
-        if (!possible[ri]) continue;
+        if (!is_possible(ri)) continue;
         const Rule& r = im.rules[ri];
         if (!im.may_start_fast(ri, items[i])) continue;
         MatchState& st = states[ri];
@@ -865,15 +978,15 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
           // Another place, organisation or nationality right before the match, or its possessive,
           // says whose office it is ("Zairean Prime Minister X", "Iraq's deputy prime minister X").
           auto other = [&](std::size_t q) {
-            return items[q].ent && items[q].type != "PER" && items[q].entity != *t;
+            return items[q].ent && items[q].tslot != 0 && items[q].entity != *t;
           };
           if (i > 0 && other(i - 1)) return false;
           if (i > 1 && (items[i - 1].lower == "'s" || items[i - 1].lower == "’s") && other(i - 2)) return false;
           for (std::size_t q = 0; q < items.size(); ++q) {
             const Item& it = items[q];
             if (!it.ent || it.entity == *t) continue;
-            if (label == "$country" && it.type == "LOC" && ctx.entities->is_country[it.entity]) return false;
-            if (label == "$org" && it.type == "ORG" && q < i && q + 6 >= i) return false;
+            if (label == "$country" && it.tslot == 2 && ctx.entities->is_country[it.entity]) return false;
+            if (label == "$org" && it.tslot == 1 && q < i && q + 6 >= i) return false;
           }
           got = {*t};
           return true;
@@ -930,7 +1043,7 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     const auto& country_of = ctx.entities->country_of;
     if (!country_of.empty()) {
       for (const Item& a : items) {
-        if (!a.ent || a.type != "LOC" || country_of[a.entity].empty() || ctx.entities->is_country[a.entity]) continue;
+        if (!a.ent || a.tslot != 2 || country_of[a.entity].empty() || ctx.entities->is_country[a.entity]) continue;
         for (const Item& b : items)
           if (b.ent && b.entity != a.entity && ctx.entities->is_country[b.entity] &&
               country_of[b.entity] == country_of[a.entity])
@@ -939,7 +1052,7 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
       }
     }
     // Same-sentence co-occurrence: a weak, weighted link.
-    std::vector<std::size_t> present;
+    present.clear();
     for (const Item& it : items)
       if (it.ent && std::find(present.begin(), present.end(), it.entity) == present.end()) present.push_back(it.entity);
     if (present.size() > kMaxCooccurring) present.resize(kMaxCooccurring);
