@@ -15,7 +15,7 @@
 namespace storyline::extractor {
 namespace {
 
-const std::string kNoType, kPerType = "PER";
+const std::string kNoType, kPerType = "PER", kCoOccurs = "co_occurs", kLocatedIn = "located_in";
 
 // PER, ORG, LOC, MISC -> 0..3; anything else -1.
 inline int type_slot_of(const std::string& t) {
@@ -39,7 +39,7 @@ struct Item {
   std::string_view lower;
   // What person_cues, words.tsv and offices.tsv match at token tb (to the sentence end), looked up
   // once per item on first use: the rules ask again and again.
-  mutable bool phrases_done = false;
+  mutable unsigned char phrases_done = 0;   // bit t: phrases[t] looked up
   mutable const PhraseTable::Entry* phrases[3] = {nullptr, nullptr, nullptr};
 };
 
@@ -179,6 +179,7 @@ struct Elem {
   std::vector<int> alt_ids;         // kLit: the alternatives in the rules' word table
   signed char tslot = -1;           // type_slot_of(type)
   bool any_type = false;            // type "ENT"
+  unsigned char tables = 7;         // kClass: which of person_cues, words, offices may hold the class
   bool optional = false;
   int skip = 0;
   std::string label;                // "ORG", "ORG#2", "@role" (for source/target/qualifier)
@@ -266,6 +267,7 @@ struct RelationRules::Impl {
   PhraseTable words;   // value: class
   PhraseTable offices; // relations/offices.tsv: offices of a state ("prime minister"), class "office"
   PhraseTable spans;   // relations/spans.tsv: "from" -> start, "until" -> end
+  std::set<std::string> word_classes;  // the classes `words` holds
   std::set<std::string> party_words;   // words.tsv class "party": an ORG named "... Party"
   std::set<std::string> not_done;      // words.tsv class "not_done": before a trigger ("to be acquired")
   struct FromEvent {
@@ -378,7 +380,7 @@ struct RelationRules::Impl {
 
   // The rules that may start at `it`, into `m`.
   void starts(const Item& it, Mask& m) const {
-    m = start_any;
+    std::copy(start_any.begin(), start_any.end(), m.begin());   // m has start_any's size
     auto merge = [&](const Mask& x) {
       for (std::size_t w = 0; w < x.size(); ++w) m[w] |= x[w];
     };
@@ -404,6 +406,10 @@ struct RelationRules::Impl {
         e.tslot = static_cast<signed char>(type_slot_of(e.type));
         if (e.kind == Elem::kLit)
           for (const std::string& a : e.alts) e.alt_ids.push_back(word_table.add(a));
+        // person_cues' classes are the lexicon's: always looked into. words.tsv's are known, and
+        // offices.tsv's one class is "office".
+        if (e.kind == Elem::kClass)
+          e.tables = static_cast<unsigned char>(1u | (word_classes.count(e.cls) ? 2u : 0u) | (e.cls == "office" ? 4u : 0u));
       }
     for (const auto& [w, m] : start_lit) word_table.add(w);
     for (const auto& [w, ids] : lit_words) word_table.add(w);
@@ -417,18 +423,24 @@ struct RelationRules::Impl {
 
   // One phrase of class `cls` at items[i]: the longest entry of person_cues (roles) or of
   // relations/words.tsv; returns the number of items it covers (0 = none).
+  // `tables`: bit t set when table t (person_cues, words, offices) may hold class `cls`; the others
+  // are not looked into.
   std::size_t match_one_class(const DocContext& ctx, const std::vector<Item>& items, std::size_t i,
-                              const std::string& cls, std::size_t sentence_end) const {
+                              const std::string& cls, unsigned tables, std::size_t sentence_end) const {
     if (i >= items.size() || items[i].ent) return 0;
     const auto& toks = *ctx.tokens;
     std::size_t best = 0;
     const Item& at = items[i];
-    if (!at.phrases_done) {
-      const PhraseTable* tables[3] = {&lex->person_cues, &words, &offices};
-      for (int t = 0; t < 3; ++t) at.phrases[t] = tables[t]->match(ctx.text, toks, at.tb, sentence_end, true);
-      at.phrases_done = true;
+    if ((at.phrases_done & tables) != tables) {
+      const PhraseTable* table[3] = {&lex->person_cues, &words, &offices};
+      for (unsigned t = 0; t < 3; ++t)
+        if ((tables >> t & 1u) && !(at.phrases_done >> t & 1u))
+          at.phrases[t] = table[t]->match(ctx.text, toks, at.tb, sentence_end, true);
+      at.phrases_done = static_cast<unsigned char>(at.phrases_done | tables);
     }
-    for (const PhraseTable::Entry* e : at.phrases) {
+    for (unsigned t = 0; t < 3; ++t) {
+      if (!(tables >> t & 1u)) continue;
+      const PhraseTable::Entry* e = at.phrases[t];
       if (!e || e->value != cls) continue;
       std::size_t n = e->tokens.size();
       if (i + n > items.size()) continue;
@@ -442,13 +454,13 @@ struct RelationRules::Impl {
 
   // Matches a class phrase at items[i]; returns the number of items consumed (0 = no match).
   std::size_t match_class(const DocContext& ctx, const std::vector<Item>& items, std::size_t i, const std::string& cls,
-                          std::size_t sentence_end, std::string* text) const {
-    std::size_t n = match_one_class(ctx, items, i, cls, sentence_end);
+                          unsigned tables, std::size_t sentence_end, std::string* text) const {
+    std::size_t n = match_one_class(ctx, items, i, cls, tables, sentence_end);
     if (n == 0) return 0;
     // Roles run in lists: "chairman and chief executive", "founder, chairman and CEO".
     while (cls == "role" && i + n + 1 < items.size() && !items[i + n].ent &&
            (items[i + n].lower == "and" || items[i + n].lower == ",")) {
-      std::size_t more = match_one_class(ctx, items, i + n + 1, cls, sentence_end);
+      std::size_t more = match_one_class(ctx, items, i + n + 1, cls, tables, sentence_end);
       if (more == 0) break;
       n += 1 + more;
     }
@@ -612,7 +624,7 @@ struct RelationRules::Impl {
       }
       case Elem::kClass: {
         // Written straight into the state: an element's text is empty until it matches.
-        std::size_t n = match_class(ctx, items, ii, e.cls, sentence_end, &st.texts[ei]);
+        std::size_t n = match_class(ctx, items, ii, e.cls, e.tables, sentence_end, &st.texts[ei]);
         if (n == 0) return false;
         if (match(ctx, items, r, ei + 1, ii + n, sentence_end, st)) return true;
         st.texts[ei].clear();
@@ -718,7 +730,10 @@ Result<RelationRules> RelationRules::load(const RuleDirs& dirs, std::shared_ptr<
     if (row.size() < 2) continue;
     if (row[1] == "party") impl->party_words.insert(ascii_lower(row[0]));
     else if (row[1] == "not_done") impl->not_done.insert(ascii_lower(row[0]));
-    else impl->words.add(row[0], row[1], "", lex->text);
+    else {
+      impl->words.add(row[0], row[1], "", lex->text);
+      impl->word_classes.insert(row[1]);
+    }
   }
   auto offices = dirs.read("en/relations/offices.tsv");
   if (!offices) return offices.error();
@@ -850,15 +865,15 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     if (a == b) return nullptr;
     if (!directed && ents[a].id > ents[b].id) std::swap(a, b);
     auto key = std::make_tuple(a, b, type, qual);
-    auto it = out.find(key);
-    if (it == out.end()) {
+    auto it = out.lower_bound(key);
+    if (it == out.end() || out.key_comp()(key, it->first)) {
       Relation r;
       r.source = ents[a].id;
       r.target = ents[b].id;
       r.type = type;
       r.qualifier = qual;
       r.weight = 0;
-      it = out.emplace(key, std::move(r)).first;
+      it = out.emplace_hint(it, std::move(key), std::move(r));
     }
     for (const Evidence& old : it->second.evidence)
       if (old.start == ev.start && old.end == ev.end) return &it->second;
@@ -909,6 +924,9 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   thread_local std::vector<Found> found;
   thread_local std::vector<std::size_t> present;
   thread_local std::string lowered;   // the document, ASCII-lower-cased: items' words are views of it
+  thread_local Impl::Mask ruled_out;   // rules found impossible in this sentence
+  start_mask.assign(im.start_any.size(), 0);
+  ruled_out.assign(im.start_any.size(), 0);
   lit_seen.assign(im.lit_first.back(), 0);
   possible.assign(im.rules.size(), -1);
   lowered.assign(ctx.text.data(), ctx.text.size());
@@ -936,19 +954,21 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
       }
     // Worked out for a rule when it is first a candidate in this sentence.
     std::fill(possible.begin(), possible.end(), -1);
+    std::fill(ruled_out.begin(), ruled_out.end(), 0);
     auto is_possible = [&](std::size_t ri) {
       if (possible[ri] < 0) {
         bool ok = true;
         for (std::size_t t = 0; t < 5 && ok; ++t) ok = im.ent_need[ri][t] <= ent_have[t];
         for (std::size_t id = im.lit_first[ri]; id < im.lit_first[ri + 1] && ok; ++id) ok = lit_seen[id] != 0;
         possible[ri] = ok ? 1 : 0;
+        if (!ok) ruled_out[ri / 64] |= std::uint64_t{1} << (ri % 64);
       }
       return possible[ri] != 0;
     };
     for (std::size_t i = 0; i < items.size(); ++i) {
       im.starts(items[i], start_mask);
       for (std::size_t w = 0; w < start_mask.size(); ++w)
-      for (std::uint64_t bits = start_mask[w]; bits != 0; bits &= bits - 1) {
+      for (std::uint64_t bits = start_mask[w] & ~ruled_out[w]; bits != 0; bits &= bits - 1) {
         const std::size_t ri = w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits));
         if (!is_possible(ri)) continue;
         const Rule& r = im.rules[ri];
@@ -1047,7 +1067,7 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
         for (const Item& b : items)
           if (b.ent && b.entity != a.entity && ctx.entities->is_country[b.entity] &&
               country_of[b.entity] == country_of[a.entity])
-            add(a.entity, b.entity, "located_in", "", true,
+            add(a.entity, b.entity, kLocatedIn, kNoType, true,
                 Evidence{s, std::min(a.start, b.start), std::max(a.end, b.end)}, 1.0);
       }
     }
@@ -1058,7 +1078,7 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     if (present.size() > kMaxCooccurring) present.resize(kMaxCooccurring);
     for (std::size_t x = 0; x < present.size(); ++x)
       for (std::size_t y = x + 1; y < present.size(); ++y)
-        add(present[x], present[y], "co_occurs", "", false, Evidence{s, sent.start, sent.end}, 0.5);
+        add(present[x], present[y], kCoOccurs, kNoType, false, Evidence{s, sent.start, sent.end}, 0.5);
     k = e;
   }
   // Relations that extracted events tell (relations/from_events.tsv): "Grant succeeded Baker" is
@@ -1117,7 +1137,7 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
           return told;
         };
         if (told_in_sentence(*a, *b) || told_in_sentence(*b, *a)) continue;
-        add(*a, *b, fe.relation, "", true, Evidence{ev.sentence, ev.trigger.start, ev.trigger.end}, 1.0);
+        add(*a, *b, fe.relation, kNoType, true, Evidence{ev.sentence, ev.trigger.start, ev.trigger.end}, 1.0);
       }
     }
   }
