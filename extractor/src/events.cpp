@@ -346,7 +346,17 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
   // are known; and ordering constraints between events of one sentence.
   std::vector<Reference> references;
   std::vector<Order> orders;
-  std::optional<std::string> last_date;   // the last anchored date of the sentences read so far
+  // The last anchored date of the sentences read so far: its timex, written out (iso) when first needed.
+  const Timex* last_date_tx = nullptr;
+  const Timex* last_date_done = nullptr;
+  std::string last_date_iso;
+  auto last_date = [&]() -> const std::string& {
+    if (last_date_done != last_date_tx) {
+      last_date_iso = parse_timex_value(last_date_tx->value)->iso();
+      last_date_done = last_date_tx;
+    }
+    return last_date_iso;
+  };
   std::map<std::string, std::size_t> last_of_type;   // type -> index in `out` of its last event in earlier sentences
   // Timexes by sentence: every look-up below stays inside one sentence (linear in the document).
   std::vector<std::vector<std::reference_wrapper<const Timex>>> sentence_timexes(
@@ -363,7 +373,10 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
     std::size_t s = toks[k].sentence, b = k, e = k;
     while (e < toks.size() && toks[e].sentence == s) ++e;
     std::size_t last_verb = static_cast<std::size_t>(-1);
-    std::vector<Aside> asides = find_asides(ctx, b, e);
+    // Asides, and whether the sentence has a date or an anaphoric cue ("days later"), are worked out
+    // when a trigger first needs them: most sentences have none.
+    std::vector<Aside> asides;
+    bool asides_done = false;
     const std::size_t first_here = out.size();
     std::vector<std::size_t> trig_tok;   // per event of this sentence: first trigger token
     std::vector<bool> controls;
@@ -372,11 +385,20 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       std::string relation, type, cue;
     };
     std::vector<PendingRef> pending;
-    bool sentence_dated = false, anaphoric_cue = false;
-    for (const Timex& x : sentence_timexes[s])
-      if (x.sentence == s && (x.type == "DATE" || x.type == "TIME") && parse_timex_value(x.value)) sentence_dated = true;
-    for (std::size_t q = b; q < e && !anaphoric_cue; ++q)
-      anaphoric_cue = im.anaphora.match(ctx.text, toks, q, e, true) != nullptr;
+    auto sentence_dated = [&]() {
+      for (const Timex& x : sentence_timexes[s])
+        if (x.sentence == s && (x.type == "DATE" || x.type == "TIME") && parse_timex_value(x.value)) return true;
+      return false;
+    };
+    signed char anaphoric_known = -1;
+    auto anaphoric_cue = [&]() {
+      if (anaphoric_known < 0) {
+        bool cue = false;
+        for (std::size_t q = b; q < e && !cue; ++q) cue = im.anaphora.match(ctx.text, toks, q, e, true) != nullptr;
+        anaphoric_known = cue ? 1 : 0;
+      }
+      return anaphoric_known == 1;
+    };
     for (std::size_t t = b; t < e; ++t) {
       if (in_mention[t] >= 0 || !toks[t].has(kWord)) continue;
       const auto* m = im.triggers.match(ctx.text, toks, t, e, true);
@@ -386,6 +408,10 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       const Trigger& def = im.defs[std::stoul(m->value)];
       std::size_t te = t + m->tokens.size();
       if (!def.requires_class.empty() && !im.class_near(ctx, te, e, def.requires_class, in_mention)) continue;
+      if (!asides_done) {
+        asides = find_asides(ctx, b, e);
+        asides_done = true;
+      }
       const Aside* inside = nullptr;
       for (const Aside& a : asides)
         if (t >= a.begin && t < a.end) inside = &a;
@@ -743,9 +769,9 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       } else if (present && ctx.document_date) {
         ev.date = *ctx.document_date;
         ev.date_source = "document";
-      } else if (!sentence_dated && anaphoric_cue && last_date) {
+      } else if (last_date_tx && !sentence_dated() && anaphoric_cue()) {
         // "Twitter sued him days later": the time of the sentence before carries over.
-        ev.date = *last_date;
+        ev.date = last_date();
         ev.date_source = "anaphoric";
       } else {
         ev.date_source = "none";
@@ -898,7 +924,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
     }
     for (const Timex& x : sentence_timexes[s])
       if (x.sentence == s && x.type == "DATE" && parse_timex_value(x.value))
-        last_date = parse_timex_value(x.value)->iso();
+        last_date_tx = &x;
     for (std::size_t i = first_here; i < out.size(); ++i) last_of_type[out[i].type] = i;
     k = e;
   }
