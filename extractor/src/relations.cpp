@@ -837,10 +837,10 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   // key: source, target, type, qualifier
   std::map<std::tuple<std::size_t, std::size_t, std::string, std::string>, Relation> out;
   // Names and resolved references ("he", "the company"), in text order, for the patterns.
-  std::vector<MentionSpan> all_mentions;
+  thread_local std::vector<MentionSpan> all_mentions;   // kept per thread across documents
   const std::vector<MentionSpan>* mentions = &ctx.entities->mentions;
   if (!ctx.entities->references.empty()) {
-    all_mentions = ctx.entities->mentions;
+    all_mentions.assign(ctx.entities->mentions.begin(), ctx.entities->mentions.end());
     all_mentions.insert(all_mentions.end(), ctx.entities->references.begin(), ctx.entities->references.end());
     std::stable_sort(all_mentions.begin(), all_mentions.end(),
                      [](const MentionSpan& a, const MentionSpan& b) { return a.start < b.start; });
