@@ -8,6 +8,7 @@
 #include <set>
 #include <unordered_map>
 #include <cstdint>
+#include <cstring>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -19,10 +20,13 @@ const std::string kNoType, kPerType = "PER", kCoOccurs = "co_occurs", kLocatedIn
 
 // PER, ORG, LOC, MISC -> 0..3; anything else -1.
 inline int type_slot_of(const std::string& t) {
-  if (t == "PER") return 0;
-  if (t == "ORG") return 1;
-  if (t == "LOC") return 2;
-  if (t == "MISC") return 3;
+  if (t.size() == 3) {
+    if (t[0] == 'P' && t[1] == 'E' && t[2] == 'R') return 0;
+    if (t[0] == 'O' && t[1] == 'R' && t[2] == 'G') return 1;
+    if (t[0] == 'L' && t[1] == 'O' && t[2] == 'C') return 2;
+  } else if (t.size() == 4 && t[0] == 'M' && t[1] == 'I' && t[2] == 'S' && t[3] == 'C') {
+    return 3;
+  }
   return -1;
 }
 
@@ -97,9 +101,31 @@ std::optional<std::size_t> resolve_object_pronoun(const DocContext& ctx, std::si
 
 namespace {
 
+// `text` with A-Z lower-cased (what ascii_lower does), eight bytes at a time.
+void ascii_lower_into(std::string_view text, std::string& out) {
+  out.assign(text.data(), text.size());
+  char* p = out.data();
+  const std::size_t n = out.size();
+  std::size_t i = 0;
+  constexpr std::uint64_t k01 = 0x0101010101010101ull, k80 = 0x8080808080808080ull;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t x;
+    std::memcpy(&x, p + i, 8);
+    const std::uint64_t low7 = x & ~k80;                       // each byte's low seven bits
+    const std::uint64_t ge_a = low7 + k01 * (0x80 - 'A');      // high bit: low7 >= 'A'
+    const std::uint64_t gt_z = low7 + k01 * (0x7F - 'Z');      // high bit: low7 > 'Z'
+    const std::uint64_t upper = (ge_a & ~gt_z) & ~x & k80;     // ASCII and in A..Z
+    x |= upper >> 2;                                           // 0x80 >> 2 = 0x20
+    std::memcpy(p + i, &x, 8);
+  }
+  for (; i < n; ++i)
+    if (p[i] >= 'A' && p[i] <= 'Z') p[i] = static_cast<char>(p[i] - 'A' + 'a');
+}
+
 // Whether token k may be an object pronoun (him/her): resolve_object_pronoun says no at once otherwise.
 inline bool maybe_object_pronoun(std::string_view lower) {
-  return lower.size() == 3 && (lower == "him" || lower == "her");
+  return lower.size() == 3 && lower[0] == 'h' &&
+         ((lower[1] == 'i' && lower[2] == 'm') || (lower[1] == 'e' && lower[2] == 'r'));
 }
 
 template <class WordId>
@@ -118,16 +144,15 @@ void build_items(const DocContext& ctx, std::string_view lowered, const WordId& 
       bool first = true;
       while (mit != mentions.end() && mit->tok_begin == k) {
         if (!first) {
-          Item dash;
+          Item& dash = items.emplace_back();
           dash.lower = "-";
           dash.word = word_id(dash.lower);
           dash.tb = k;
           dash.te = k + 1;
           dash.start = dash.end = mit->start;
-          items.push_back(std::move(dash));
         }
         first = false;
-        Item it;
+        Item& it = items.emplace_back();
         it.ent = true;
         it.entity = mit->entity;
         // An object pronoun the reference pass resolved to the clause's own subject ("Grant
@@ -146,13 +171,12 @@ void build_items(const DocContext& ctx, std::string_view lowered, const WordId& 
         it.start = mit->start;
         it.end = mit->end;
         last_te = std::max(last_te, mit->tok_end);
-        items.push_back(std::move(it));
         ++mit;
       }
       k = last_te;
       continue;
     }
-    Item it;
+    Item& it = items.emplace_back();
     it.tb = k;
     it.te = k + 1;
     it.start = toks[k].start;
@@ -166,7 +190,6 @@ void build_items(const DocContext& ctx, std::string_view lowered, const WordId& 
         it.type = &kPerType;
         it.tslot = 0;
       }
-    items.push_back(std::move(it));
     ++k;
   }
 }
@@ -220,7 +243,8 @@ class WordTable {
     for (std::size_t p = hash(w) & mask;; p = (p + 1) & mask) {
       int id = slots_[p];
       if (id < 0) return -1;
-      if (keys_[static_cast<std::size_t>(id)] == w) return id;
+      const std::string& key = keys_[static_cast<std::size_t>(id)];
+      if (key.size() == w.size() && std::memcmp(key.data(), w.data(), w.size()) == 0) return id;
     }
   }
   int add(const std::string& w) {
@@ -867,13 +891,13 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     auto key = std::make_tuple(a, b, type, qual);
     auto it = out.lower_bound(key);
     if (it == out.end() || out.key_comp()(key, it->first)) {
-      Relation r;
+      it = out.emplace_hint(it, std::piecewise_construct, std::forward_as_tuple(std::move(key)), std::forward_as_tuple());
+      Relation& r = it->second;   // built in place
       r.source = ents[a].id;
       r.target = ents[b].id;
       r.type = type;
       r.qualifier = qual;
       r.weight = 0;
-      it = out.emplace_hint(it, std::move(key), std::move(r));
     }
     for (const Evidence& old : it->second.evidence)
       if (old.start == ev.start && old.end == ev.end) return &it->second;
@@ -929,9 +953,7 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   ruled_out.assign(im.start_any.size(), 0);
   lit_seen.assign(im.lit_first.back(), 0);
   possible.assign(im.rules.size(), -1);
-  lowered.assign(ctx.text.data(), ctx.text.size());
-  for (char& c : lowered)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  ascii_lower_into(ctx.text, lowered);
   auto word_id = [&im](std::string_view w) { return im.word_id(w); };
   std::size_t k = 0;
   const std::size_t kMaxCooccurring = 12;
@@ -1085,10 +1107,14 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   // an appointment that also says Grant replaced Baker. Asserted events only; a pair the patterns
   // already joined in that sentence keeps its weight.
   if (ctx.events && !im.from_events.empty()) {
-    std::map<std::string, std::size_t> index;
-    for (std::size_t i = 0; i < ents.size(); ++i) index[ents[i].id] = i;
+    std::map<std::string, std::size_t> index;   // entity id -> index, built when first asked
+    bool indexed = false;
     auto role_entity = [&](const Event& ev, const std::string& role,
                            const std::vector<std::string>& types) -> std::optional<std::size_t> {
+      if (!indexed) {
+        for (std::size_t i = 0; i < ents.size(); ++i) index[ents[i].id] = i;
+        indexed = true;
+      }
       for (const Participant& p : ev.participants) {
         if (p.role != role) continue;
         auto it = index.find(p.entity);
