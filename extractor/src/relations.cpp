@@ -129,7 +129,7 @@ inline bool maybe_object_pronoun(std::string_view lower) {
 }
 
 template <class WordId>
-void build_items(const DocContext& ctx, std::string_view lowered, const WordId& word_id,
+void build_items(const DocContext& ctx, std::string_view lowered, const WordId& word_id, int dash_word,
                  const std::vector<MentionSpan>& mentions, std::size_t tb, std::size_t te,
                  std::vector<MentionSpan>::const_iterator& mit, std::vector<Item>& items) {
   const auto& toks = *ctx.tokens;
@@ -146,7 +146,7 @@ void build_items(const DocContext& ctx, std::string_view lowered, const WordId& 
         if (!first) {
           Item& dash = items.emplace_back();
           dash.lower = "-";
-          dash.word = word_id(dash.lower);
+          dash.word = dash_word;
           dash.tb = k;
           dash.te = k + 1;
           dash.start = dash.end = mit->start;
@@ -226,27 +226,13 @@ inline bool type_ok(const std::string& want, const std::string& have) {
 // type_ok(e.type, *it.type) by slots (an element's type is ENT or one of the four).
 inline bool type_ok(const Elem& e, const Item& it) { return e.any_type || (e.tslot >= 0 && e.tslot == it.tslot); }
 
-// Lower-cased words -> dense ids (open addressing, FNV-1a), looked up by view: one probe per item.
+// Lower-cased words -> dense ids (open addressing), looked up by view: one probe per item. The
+// hash reads eight bytes at a time; find_padded() may read up to seven bytes past the word (the
+// caller's buffer has them), find() copies.
 class WordTable {
  public:
-  static std::uint64_t hash(std::string_view w) {
-    std::uint64_t h = 1469598103934665603ull;
-    for (unsigned char c : w) {
-      h ^= c;
-      h *= 1099511628211ull;
-    }
-    return h;
-  }
-  int find(std::string_view w) const {
-    if (slots_.empty()) return -1;
-    const std::size_t mask = slots_.size() - 1;
-    for (std::size_t p = hash(w) & mask;; p = (p + 1) & mask) {
-      int id = slots_[p];
-      if (id < 0) return -1;
-      const std::string& key = keys_[static_cast<std::size_t>(id)];
-      if (key.size() == w.size() && std::memcmp(key.data(), w.data(), w.size()) == 0) return id;
-    }
-  }
+  int find(std::string_view w) const { return find_hashed(w, hash(w, false)); }
+  int find_padded(std::string_view w) const { return find_hashed(w, hash(w, true)); }
   int add(const std::string& w) {
     int id = find(w);
     if (id >= 0) return id;
@@ -263,9 +249,41 @@ class WordTable {
   std::size_t size() const { return keys_.size(); }
 
  private:
+  // The bytes w[at, at + n) (n <= 8) as the low bytes of a word, the rest zero.
+  static std::uint64_t chunk(std::string_view w, std::size_t at, std::size_t n, bool padded) {
+    std::uint64_t x = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (padded) {
+      std::memcpy(&x, w.data() + at, 8);
+      return n == 8 ? x : x & ((std::uint64_t{1} << (8 * n)) - 1);
+    }
+#else
+    (void)padded;
+#endif
+    for (std::size_t i = 0; i < n; ++i) x |= std::uint64_t{static_cast<unsigned char>(w[at + i])} << (8 * i);
+    return x;
+  }
+  static std::uint64_t hash(std::string_view w, bool padded) {
+    std::uint64_t h = w.size() * 0x9E3779B97F4A7C15ull;
+    for (std::size_t at = 0; at < w.size(); at += 8) {
+      h = (h ^ chunk(w, at, std::min<std::size_t>(8, w.size() - at), padded)) * 0xBF58476D1CE4E5B9ull;
+      h ^= h >> 31;
+    }
+    return h;
+  }
+  int find_hashed(std::string_view w, std::uint64_t h) const {
+    if (slots_.empty()) return -1;
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t p = h & mask;; p = (p + 1) & mask) {
+      int id = slots_[p];
+      if (id < 0) return -1;
+      const std::string& key = keys_[static_cast<std::size_t>(id)];
+      if (key.size() == w.size() && std::memcmp(key.data(), w.data(), w.size()) == 0) return id;
+    }
+  }
   void place(int id) {
     const std::size_t mask = slots_.size() - 1;
-    std::size_t p = hash(keys_[static_cast<std::size_t>(id)]) & mask;
+    std::size_t p = hash(keys_[static_cast<std::size_t>(id)], false) & mask;
     while (slots_[p] >= 0) p = (p + 1) & mask;
     slots_[p] = id;
   }
@@ -422,6 +440,8 @@ struct RelationRules::Impl {
   std::vector<std::vector<std::size_t>> word_lits;       // lit_words by word id
   std::array<Mask, 4> start_ent_slot;                    // start_ent by type slot
   int word_id(std::string_view lower) const { return lower.empty() ? -1 : word_table.find(lower); }
+  // The same, for a view with seven readable bytes after it.
+  int word_id_padded(std::string_view lower) const { return lower.empty() ? -1 : word_table.find_padded(lower); }
 
   void index_words() {
     for (Rule& r : rules)
@@ -954,13 +974,15 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   lit_seen.assign(im.lit_first.back(), 0);
   possible.assign(im.rules.size(), -1);
   ascii_lower_into(ctx.text, lowered);
-  auto word_id = [&im](std::string_view w) { return im.word_id(w); };
+  lowered.append(8, '\0');   // items' views may be read eight bytes at a time (WordTable::find_padded)
+  auto word_id = [&im](std::string_view w) { return im.word_id_padded(w); };
+  const int dash_word = im.word_id("-");
   std::size_t k = 0;
   const std::size_t kMaxCooccurring = 12;
   while (k < toks.size()) {
     std::size_t s = toks[k].sentence, e = k;
     while (e < toks.size() && toks[e].sentence == s) ++e;
-    build_items(ctx, lowered, word_id, *mentions, k, e, mit, items);
+    build_items(ctx, lowered, word_id, dash_word, *mentions, k, e, mit, items);
     const Sentence& sent = (*ctx.sentences)[s];
     found.clear();
     // The rules whose required literals all have a word in this sentence; the others cannot match.
