@@ -880,7 +880,8 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   const auto& toks = *ctx.tokens;
   const auto& ents = ctx.entities->entities;
   // key: source, target, type, qualifier
-  std::map<std::tuple<std::size_t, std::size_t, std::string, std::string>, Relation> out;
+  // (std::less<>: looked up with references to the strings, not copies)
+  std::map<std::tuple<std::size_t, std::size_t, std::string, std::string>, Relation, std::less<>> out;
   // Names and resolved references ("he", "the company"), in text order, for the patterns.
   thread_local std::vector<MentionSpan> all_mentions;   // kept per thread across documents
   const std::vector<MentionSpan>* mentions = &ctx.entities->mentions;
@@ -909,10 +910,10 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
                  Evidence ev, double w) -> Relation* {
     if (a == b) return nullptr;
     if (!directed && ents[a].id > ents[b].id) std::swap(a, b);
-    auto key = std::make_tuple(a, b, type, qual);
+    const auto key = std::tie(a, b, type, qual);
     auto it = out.lower_bound(key);
-    if (it == out.end() || out.key_comp()(key, it->first)) {
-      it = out.emplace_hint(it, std::piecewise_construct, std::forward_as_tuple(std::move(key)), std::forward_as_tuple());
+    if (it == out.end() || key < it->first) {
+      it = out.emplace_hint(it, std::piecewise_construct, std::forward_as_tuple(a, b, type, qual), std::forward_as_tuple());
       Relation& r = it->second;   // built in place
       r.source = ents[a].id;
       r.target = ents[b].id;
