@@ -904,8 +904,9 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
       states[ri].ents.resize(im.rules[ri].elems.size());
       states[ri].texts.resize(im.rules[ri].elems.size());
     }
-    states_serial = im.serial;
   }
+  // Marked unknown while in use: a call left by an exception leaves states to be rebuilt.
+  states_serial = 0;
   auto add = [&](std::size_t a, std::size_t b, const std::string& type, const std::string& qual, bool directed,
                  Evidence ev, double w) -> Relation* {
     if (a == b) return nullptr;
@@ -1260,6 +1261,7 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   std::vector<Relation> rels;
   rels.reserve(order.size());
   for (Relation* r : order) rels.push_back(std::move(*r));
+  states_serial = im.serial;   // every state clean or marked dirty: reusable
   return rels;
 }
 
