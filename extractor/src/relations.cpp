@@ -423,17 +423,16 @@ struct RelationRules::Impl {
 
   // The rules that may start at `it`, into `m`.
   void starts(const Item& it, Mask& m) const {
-    std::copy(start_any.begin(), start_any.end(), m.begin());   // m has start_any's size
-    auto merge = [&](const Mask& x) {
+    // start_any with the entity type's or the word's rules, merged once at load (start_base).
+    const Mask& base = start_base[it.ent ? (it.tslot >= 0 ? static_cast<std::size_t>(it.tslot) : 5) : 4];
+    std::copy(base.begin(), base.end(), m.begin());   // m has start_any's size
+    if (it.word >= 0) {
+      const Mask& x = word_start[static_cast<std::size_t>(it.word)];
       for (std::size_t w = 0; w < x.size(); ++w) m[w] |= x[w];
-    };
-    if (it.ent) {
-      if (it.tslot >= 0) merge(start_ent_slot[static_cast<std::size_t>(it.tslot)]);
-    } else {
-      merge(start_word);
     }
-    if (it.word >= 0) merge(word_start[static_cast<std::size_t>(it.word)]);
   }
+  // start_any | start_ent_slot[0..3], start_any | start_word, start_any (an entity of another type).
+  std::array<Mask, 6> start_base;
 
   // The rules' words (every literal alternative and start word): start_lit and lit_words by id.
   WordTable word_table;
@@ -464,6 +463,12 @@ struct RelationRules::Impl {
     for (const auto& [w, ids] : lit_words) word_lits[static_cast<std::size_t>(word_table.find(w))] = ids;
     for (const auto& [t, m] : start_ent)
       if (int slot = type_slot_of(t); slot >= 0) start_ent_slot[static_cast<std::size_t>(slot)] = m;
+    for (std::size_t b = 0; b < start_base.size(); ++b) {
+      start_base[b] = start_any;
+      const Mask* x = b < 4 ? &start_ent_slot[b] : b == 4 ? &start_word : nullptr;
+      if (x)
+        for (std::size_t w = 0; w < x->size(); ++w) start_base[b][w] |= (*x)[w];
+    }
   }
 
   // One phrase of class `cls` at items[i]: the longest entry of person_cues (roles) or of
