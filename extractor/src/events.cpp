@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <set>
@@ -10,6 +11,55 @@
 
 namespace storyline::extractor {
 namespace {
+
+// A set of lower-cased words, asked ASCII-case-insensitively without building a key (open
+// addressing over a hash of the length and three case-folded letters: cheap, and the rare
+// collisions are told apart by comparing).
+class FirstWords {
+ public:
+  static char fold(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+  static std::uint64_t hash(std::string_view w) {
+    if (w.empty()) return 0;
+    const auto byte = [&](std::size_t i) { return std::uint64_t{static_cast<unsigned char>(fold(w[i]))}; };
+    std::uint64_t h = byte(0) | byte(w.size() / 2) << 8 | byte(w.size() - 1) << 16 | std::uint64_t{w.size()} << 24;
+    h *= 0x9E3779B97F4A7C15ull;
+    return h ^ (h >> 29);
+  }
+  bool has(std::string_view w) const {
+    if (slots_.empty()) return false;
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t p = hash(w) & mask;; p = (p + 1) & mask) {
+      int id = slots_[p];
+      if (id < 0) return false;
+      const std::string& k = keys_[static_cast<std::size_t>(id)];
+      if (k.size() == w.size()) {
+        bool same = true;
+        for (std::size_t i = 0; i < k.size() && same; ++i) same = k[i] == fold(w[i]);
+        if (same) return true;
+      }
+    }
+  }
+  void add(const std::string& lower) {
+    if (has(lower)) return;
+    keys_.push_back(lower);
+    if (2 * keys_.size() > slots_.size()) {
+      slots_.assign(slots_.empty() ? 64 : 2 * slots_.size(), -1);
+      for (std::size_t i = 0; i < keys_.size(); ++i) place(i);
+    } else {
+      place(keys_.size() - 1);
+    }
+  }
+
+ private:
+  void place(std::size_t id) {
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t p = hash(keys_[id]) & mask;
+    while (slots_[p] >= 0) p = (p + 1) & mask;
+    slots_[p] = static_cast<int>(id);
+  }
+  std::vector<std::string> keys_;
+  std::vector<int> slots_;
+};
 
 struct Trigger {
   std::string type, pos, label, requires_class;
@@ -239,6 +289,7 @@ struct EventRules::Impl {
   PhraseTable determiners; // events/determiners.tsv: definite | indefinite
   PhraseTable stakes;      // events/stakes.tsv: stake | control
   std::vector<Trigger> defs;
+  FirstWords trigger_firsts;   // the first tokens of the trigger forms, lower-cased
 
   // The first money amount within ten tokens after the trigger: "$2.5 billion", "£24 billion".
   std::optional<std::string> amount_after(const DocContext& ctx, std::size_t from, std::size_t end) const {
@@ -291,8 +342,12 @@ Result<EventRules> EventRules::load(const RuleDirs& dirs, std::shared_ptr<const 
       return Error{"rules.events", "en/events/triggers.tsv: row " + std::to_string(row_no) + ": unknown frame '" +
                                        row[5] + "'"};
     impl->defs.push_back(t);
-    for (const std::string& form : split(row[2], ','))
+    for (const std::string& form : split(row[2], ',')) {
       impl->triggers.add(form, std::to_string(impl->defs.size() - 1), "", lex->text);
+      // PhraseTable::match finds a phrase only at a token equal (ASCII case aside) to its first token.
+      std::vector<Token> ft = tokenize(form, lex->text);
+      if (!ft.empty()) impl->trigger_firsts.add(ascii_lower(ft.front().view(form)));
+    }
   }
   auto mod = dirs.read("en/events/modality.tsv");
   if (!mod) return mod.error();
@@ -326,8 +381,10 @@ Result<EventRules> EventRules::load(const RuleDirs& dirs, std::shared_ptr<const 
 std::vector<Event> EventRules::events(const DocContext& ctx) const {
   const Impl& im = *impl_;
   const auto& toks = *ctx.tokens;
-  // Names plus resolved references ("he", "the company"), in text order.
-  std::vector<MentionSpan> all_mentions;
+  // Names plus resolved references ("he", "the company"), in text order. Scratch buffers are kept
+  // per thread across documents.
+  thread_local std::vector<MentionSpan> all_mentions;
+  all_mentions.clear();
   if (!ctx.entities->references.empty()) {
     all_mentions = ctx.entities->mentions;
     all_mentions.insert(all_mentions.end(), ctx.entities->references.begin(), ctx.entities->references.end());
@@ -337,7 +394,8 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
   const auto& mentions = ctx.entities->references.empty() ? ctx.entities->mentions : all_mentions;
   const auto& ents = ctx.entities->entities;
   std::vector<Event> out;
-  std::vector<int> in_mention(toks.size(), -1);
+  thread_local std::vector<int> in_mention;
+  in_mention.assign(toks.size(), -1);
   for (std::size_t m = 0; m < mentions.size(); ++m)
     for (std::size_t k = mentions[m].tok_begin; k < mentions[m].tok_end && k < toks.size(); ++k)
       in_mention[k] = static_cast<int>(m);
@@ -346,13 +404,26 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
   // are known; and ordering constraints between events of one sentence.
   std::vector<Reference> references;
   std::vector<Order> orders;
-  std::optional<std::string> last_date;   // the last anchored date of the sentences read so far
+  // The last anchored date of the sentences read so far: its timex, written out (iso) when first needed.
+  const Timex* last_date_tx = nullptr;
+  const Timex* last_date_done = nullptr;
+  std::string last_date_iso;
+  auto last_date = [&]() -> const std::string& {
+    if (last_date_done != last_date_tx) {
+      last_date_iso = parse_timex_value(last_date_tx->value)->iso();
+      last_date_done = last_date_tx;
+    }
+    return last_date_iso;
+  };
   std::map<std::string, std::size_t> last_of_type;   // type -> index in `out` of its last event in earlier sentences
   // Timexes by sentence: every look-up below stays inside one sentence (linear in the document).
-  std::vector<std::vector<std::reference_wrapper<const Timex>>> sentence_timexes(
-      toks.empty() ? 0 : toks.back().sentence + 1);
+  // (Only the first n_sentences rows are this document's; rows are cleared, not freed.)
+  thread_local std::vector<std::vector<std::reference_wrapper<const Timex>>> sentence_timexes;
+  const std::size_t n_sentences = toks.empty() ? 0 : toks.back().sentence + 1;
+  if (sentence_timexes.size() < n_sentences) sentence_timexes.resize(n_sentences);
+  for (std::size_t i = 0; i < n_sentences; ++i) sentence_timexes[i].clear();
   for (const Timex& x : *ctx.timexes)
-    if (x.sentence < sentence_timexes.size()) sentence_timexes[x.sentence].push_back(std::cref(x));
+    if (x.sentence < n_sentences) sentence_timexes[x.sentence].push_back(std::cref(x));
   auto is_word = [&](std::size_t q, const PhraseTable& table, const char* value) {
     const auto* m = table.match(ctx.text, toks, q, q + 1, true);
     return m && (value == nullptr || m->value == value);
@@ -363,7 +434,10 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
     std::size_t s = toks[k].sentence, b = k, e = k;
     while (e < toks.size() && toks[e].sentence == s) ++e;
     std::size_t last_verb = static_cast<std::size_t>(-1);
-    std::vector<Aside> asides = find_asides(ctx, b, e);
+    // Asides, and whether the sentence has a date or an anaphoric cue ("days later"), are worked out
+    // when a trigger first needs them: most sentences have none.
+    std::vector<Aside> asides;
+    bool asides_done = false;
     const std::size_t first_here = out.size();
     std::vector<std::size_t> trig_tok;   // per event of this sentence: first trigger token
     std::vector<bool> controls;
@@ -372,13 +446,23 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       std::string relation, type, cue;
     };
     std::vector<PendingRef> pending;
-    bool sentence_dated = false, anaphoric_cue = false;
-    for (const Timex& x : sentence_timexes[s])
-      if (x.sentence == s && (x.type == "DATE" || x.type == "TIME") && parse_timex_value(x.value)) sentence_dated = true;
-    for (std::size_t q = b; q < e && !anaphoric_cue; ++q)
-      anaphoric_cue = im.anaphora.match(ctx.text, toks, q, e, true) != nullptr;
+    auto sentence_dated = [&]() {
+      for (const Timex& x : sentence_timexes[s])
+        if (x.sentence == s && (x.type == "DATE" || x.type == "TIME") && parse_timex_value(x.value)) return true;
+      return false;
+    };
+    signed char anaphoric_known = -1;
+    auto anaphoric_cue = [&]() {
+      if (anaphoric_known < 0) {
+        bool cue = false;
+        for (std::size_t q = b; q < e && !cue; ++q) cue = im.anaphora.match(ctx.text, toks, q, e, true) != nullptr;
+        anaphoric_known = cue ? 1 : 0;
+      }
+      return anaphoric_known == 1;
+    };
     for (std::size_t t = b; t < e; ++t) {
       if (in_mention[t] >= 0 || !toks[t].has(kWord)) continue;
+      if (!im.trigger_firsts.has(toks[t].view(ctx.text))) continue;   // starts no trigger: match() says no
       const auto* m = im.triggers.match(ctx.text, toks, t, e, true);
       if (!m) continue;
       // Capitalised triggers mid-sentence are names or titles, not events.
@@ -386,6 +470,10 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       const Trigger& def = im.defs[std::stoul(m->value)];
       std::size_t te = t + m->tokens.size();
       if (!def.requires_class.empty() && !im.class_near(ctx, te, e, def.requires_class, in_mention)) continue;
+      if (!asides_done) {
+        asides = find_asides(ctx, b, e);
+        asides_done = true;
+      }
       const Aside* inside = nullptr;
       for (const Aside& a : asides)
         if (t >= a.begin && t < a.end) inside = &a;
@@ -743,9 +831,9 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       } else if (present && ctx.document_date) {
         ev.date = *ctx.document_date;
         ev.date_source = "document";
-      } else if (!sentence_dated && anaphoric_cue && last_date) {
+      } else if (last_date_tx && !sentence_dated() && anaphoric_cue()) {
         // "Twitter sued him days later": the time of the sentence before carries over.
-        ev.date = *last_date;
+        ev.date = last_date();
         ev.date_source = "anaphoric";
       } else {
         ev.date_source = "none";
@@ -898,7 +986,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
     }
     for (const Timex& x : sentence_timexes[s])
       if (x.sentence == s && x.type == "DATE" && parse_timex_value(x.value))
-        last_date = parse_timex_value(x.value)->iso();
+        last_date_tx = &x;
     for (std::size_t i = first_here; i < out.size(); ++i) last_of_type[out[i].type] = i;
     k = e;
   }

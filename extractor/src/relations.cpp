@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <map>
 #include <optional>
 #include <set>
 #include <unordered_map>
 #include <cstdint>
+#include <cstring>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -14,16 +16,35 @@
 namespace storyline::extractor {
 namespace {
 
+const std::string kNoType, kPerType = "PER", kCoOccurs = "co_occurs", kLocatedIn = "located_in";
+
+// PER, ORG, LOC, MISC -> 0..3; anything else -1.
+inline int type_slot_of(const std::string& t) {
+  if (t.size() == 3) {
+    if (t[0] == 'P' && t[1] == 'E' && t[2] == 'R') return 0;
+    if (t[0] == 'O' && t[1] == 'R' && t[2] == 'G') return 1;
+    if (t[0] == 'L' && t[1] == 'O' && t[2] == 'C') return 2;
+  } else if (t.size() == 4 && t[0] == 'M' && t[1] == 'I' && t[2] == 'S' && t[3] == 'C') {
+    return 3;
+  }
+  return -1;
+}
+
 struct Item {
   bool ent = false;
-  std::size_t entity = 0;
-  std::string type;
-  std::size_t tb = 0, te = 0;      // tokens
-  std::size_t start = 0, end = 0;  // bytes
-  std::string lower;               // TOK: lower-cased text; a one-word reference ("her") keeps its word too
+  signed char tslot = -1;          // type_slot_of(type)
   // What person_cues, words.tsv and offices.tsv match at token tb (to the sentence end), looked up
   // once per item on first use: the rules ask again and again.
-  mutable bool phrases_done = false;
+  mutable unsigned char phrases_done = 0;   // bit t: phrases[t] looked up
+  int word = -1;                   // `lower` in the rules' word table (RelationRules::Impl::word_id), or -1
+  // 32 bits, as Token's offsets: a smaller item is cheaper to build.
+  std::uint32_t entity = 0;
+  std::uint32_t tb = 0, te = 0;      // tokens
+  std::uint32_t start = 0, end = 0;  // bytes
+  const std::string* type = &kNoType;
+  // TOK: lower-cased text (a view of the lower-cased document); a one-word reference ("her") keeps
+  // its word too.
+  std::string_view lower;
   mutable const PhraseTable::Entry* phrases[3] = {nullptr, nullptr, nullptr};
 };
 
@@ -81,11 +102,40 @@ std::optional<std::size_t> resolve_object_pronoun(const DocContext& ctx, std::si
 
 namespace {
 
-std::vector<Item> build_items(const DocContext& ctx, const std::vector<MentionSpan>& mentions, std::size_t tb,
-                              std::size_t te, std::vector<MentionSpan>::const_iterator& mit) {
+// `text` with A-Z lower-cased (what ascii_lower does), eight bytes at a time.
+void ascii_lower_into(std::string_view text, std::string& out) {
+  out.assign(text.data(), text.size());
+  char* p = out.data();
+  const std::size_t n = out.size();
+  std::size_t i = 0;
+  constexpr std::uint64_t k01 = 0x0101010101010101ull, k80 = 0x8080808080808080ull;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t x;
+    std::memcpy(&x, p + i, 8);
+    const std::uint64_t low7 = x & ~k80;                       // each byte's low seven bits
+    const std::uint64_t ge_a = low7 + k01 * (0x80 - 'A');      // high bit: low7 >= 'A'
+    const std::uint64_t gt_z = low7 + k01 * (0x7F - 'Z');      // high bit: low7 > 'Z'
+    const std::uint64_t upper = (ge_a & ~gt_z) & ~x & k80;     // ASCII and in A..Z
+    x |= upper >> 2;                                           // 0x80 >> 2 = 0x20
+    std::memcpy(p + i, &x, 8);
+  }
+  for (; i < n; ++i)
+    if (p[i] >= 'A' && p[i] <= 'Z') p[i] = static_cast<char>(p[i] - 'A' + 'a');
+}
+
+// Whether token k may be an object pronoun (him/her): resolve_object_pronoun says no at once otherwise.
+inline bool maybe_object_pronoun(std::string_view lower) {
+  return lower.size() == 3 && lower[0] == 'h' &&
+         ((lower[1] == 'i' && lower[2] == 'm') || (lower[1] == 'e' && lower[2] == 'r'));
+}
+
+template <class WordId>
+void build_items(const DocContext& ctx, std::string_view lowered, const WordId& word_id, int dash_word,
+                 const std::vector<MentionSpan>& mentions, std::size_t tb, std::size_t te,
+                 std::vector<MentionSpan>::const_iterator& mit, std::vector<Item>& items) {
   const auto& toks = *ctx.tokens;
-  std::vector<Item> items;
-  items.reserve(te - tb);   // at most one item per token, plus a dash between hyphen parts
+  items.clear();
+  auto lower_of = [&](std::size_t k) { return lowered.substr(toks[k].start, toks[k].end - toks[k].start); };
   std::size_t k = tb;
   while (k < te) {
     while (mit != mentions.end() && mit->tok_begin < k && mit->start < toks[k].start) ++mit;
@@ -95,51 +145,54 @@ std::vector<Item> build_items(const DocContext& ctx, const std::vector<MentionSp
       bool first = true;
       while (mit != mentions.end() && mit->tok_begin == k) {
         if (!first) {
-          Item dash;
+          Item& dash = items.emplace_back();
           dash.lower = "-";
+          dash.word = dash_word;
           dash.tb = k;
           dash.te = k + 1;
           dash.start = dash.end = mit->start;
-          items.push_back(std::move(dash));
         }
         first = false;
-        Item it;
+        Item& it = items.emplace_back();
         it.ent = true;
         it.entity = mit->entity;
         // An object pronoun the reference pass resolved to the clause's own subject ("Grant
         // succeeded him"): the object rule knows better.
         if (mit->tok_end == k + 1) {
-          if (auto who = resolve_object_pronoun(ctx, k)) it.entity = *who;
           // A one-word reference stays a word for literals too ("dismissed her chancellor").
-          it.lower = ascii_lower(toks[k].view(ctx.text));
+          it.lower = lower_of(k);
+          if (maybe_object_pronoun(it.lower))
+            if (auto who = resolve_object_pronoun(ctx, k)) it.entity = *who;
+          it.word = word_id(it.lower);
         }
-        it.type = ctx.entities->entities[it.entity].type;
+        it.type = &ctx.entities->entities[it.entity].type;
+        it.tslot = static_cast<signed char>(type_slot_of(*it.type));
         it.tb = mit->tok_begin;
         it.te = mit->tok_end;
         it.start = mit->start;
         it.end = mit->end;
         last_te = std::max(last_te, mit->tok_end);
-        items.push_back(std::move(it));
         ++mit;
       }
       k = last_te;
       continue;
     }
-    Item it;
+    Item& it = items.emplace_back();
     it.tb = k;
     it.te = k + 1;
     it.start = toks[k].start;
     it.end = toks[k].end;
-    it.lower = ascii_lower(toks[k].view(ctx.text));
-    if (auto who = resolve_object_pronoun(ctx, k)) {
-      it.ent = true;
-      it.entity = *who;
-      it.type = "PER";
-    }
-    items.push_back(std::move(it));
+    it.lower = lower_of(k);
+    it.word = word_id(it.lower);
+    if (maybe_object_pronoun(it.lower))
+      if (auto who = resolve_object_pronoun(ctx, k)) {
+        it.ent = true;
+        it.entity = *who;
+        it.type = &kPerType;
+        it.tslot = 0;
+      }
     ++k;
   }
-  return items;
 }
 
 struct Elem {
@@ -147,6 +200,10 @@ struct Elem {
   std::string type;                 // PER | ORG | LOC | MISC | ENT
   std::string cls;                  // @class
   std::vector<std::string> alts;    // literals
+  std::vector<int> alt_ids;         // kLit: the alternatives in the rules' word table
+  signed char tslot = -1;           // type_slot_of(type)
+  bool any_type = false;            // type "ENT"
+  unsigned char tables = 7;         // kClass: which of person_cues, words, offices may hold the class
   bool optional = false;
   int skip = 0;
   std::string label;                // "ORG", "ORG#2", "@role" (for source/target/qualifier)
@@ -167,6 +224,73 @@ struct Rule {
 inline bool type_ok(const std::string& want, const std::string& have) {
   return (want.size() == 3 && want[0] == 'E' && want[1] == 'N' && want[2] == 'T') || want == have;
 }
+// type_ok(e.type, *it.type) by slots (an element's type is ENT or one of the four).
+inline bool type_ok(const Elem& e, const Item& it) { return e.any_type || (e.tslot >= 0 && e.tslot == it.tslot); }
+
+// Lower-cased words -> dense ids (open addressing), looked up by view: one probe per item. The
+// hash reads eight bytes at a time; find_padded() may read up to seven bytes past the word (the
+// caller's buffer has them), find() copies.
+class WordTable {
+ public:
+  int find(std::string_view w) const { return find_hashed(w, hash(w, false)); }
+  int find_padded(std::string_view w) const { return find_hashed(w, hash(w, true)); }
+  int add(const std::string& w) {
+    int id = find(w);
+    if (id >= 0) return id;
+    id = static_cast<int>(keys_.size());
+    keys_.push_back(w);
+    if (2 * keys_.size() > slots_.size()) {
+      slots_.assign(slots_.empty() ? 64 : 2 * slots_.size(), -1);
+      for (std::size_t i = 0; i < keys_.size(); ++i) place(static_cast<int>(i));
+    } else {
+      place(id);
+    }
+    return id;
+  }
+  std::size_t size() const { return keys_.size(); }
+
+ private:
+  // The bytes w[at, at + n) (n <= 8) as the low bytes of a word, the rest zero.
+  static std::uint64_t chunk(std::string_view w, std::size_t at, std::size_t n, bool padded) {
+    std::uint64_t x = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (padded) {
+      std::memcpy(&x, w.data() + at, 8);
+      return n == 8 ? x : x & ((std::uint64_t{1} << (8 * n)) - 1);
+    }
+#else
+    (void)padded;
+#endif
+    for (std::size_t i = 0; i < n; ++i) x |= std::uint64_t{static_cast<unsigned char>(w[at + i])} << (8 * i);
+    return x;
+  }
+  static std::uint64_t hash(std::string_view w, bool padded) {
+    std::uint64_t h = w.size() * 0x9E3779B97F4A7C15ull;
+    for (std::size_t at = 0; at < w.size(); at += 8) {
+      h = (h ^ chunk(w, at, std::min<std::size_t>(8, w.size() - at), padded)) * 0xBF58476D1CE4E5B9ull;
+      h ^= h >> 31;
+    }
+    return h;
+  }
+  int find_hashed(std::string_view w, std::uint64_t h) const {
+    if (slots_.empty()) return -1;
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t p = h & mask;; p = (p + 1) & mask) {
+      int id = slots_[p];
+      if (id < 0) return -1;
+      const std::string& key = keys_[static_cast<std::size_t>(id)];
+      if (key.size() == w.size() && std::memcmp(key.data(), w.data(), w.size()) == 0) return id;
+    }
+  }
+  void place(int id) {
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t p = hash(keys_[static_cast<std::size_t>(id)], false) & mask;
+    while (slots_[p] >= 0) p = (p + 1) & mask;
+    slots_[p] = id;
+  }
+  std::vector<std::string> keys_;
+  std::vector<int> slots_;
+};
 
 struct MatchState {
   std::vector<std::vector<std::size_t>> ents;   // per element: matched entity indices
@@ -182,9 +306,11 @@ struct MatchState {
 
 struct RelationRules::Impl {
   std::shared_ptr<const Lexicons> lex;
+  std::uint64_t serial = 0;   // unique per loaded rule set: keys the per-thread scratch
   PhraseTable words;   // value: class
   PhraseTable offices; // relations/offices.tsv: offices of a state ("prime minister"), class "office"
   PhraseTable spans;   // relations/spans.tsv: "from" -> start, "until" -> end
+  std::set<std::string> word_classes;  // the classes `words` holds
   std::set<std::string> party_words;   // words.tsv class "party": an ORG named "... Party"
   std::set<std::string> not_done;      // words.tsv class "not_done": before a trigger ("to be acquired")
   struct FromEvent {
@@ -297,36 +423,74 @@ struct RelationRules::Impl {
 
   // The rules that may start at `it`, into `m`.
   void starts(const Item& it, Mask& m) const {
-    m = start_any;
-    auto merge = [&](const Mask& x) {
+    // start_any with the entity type's or the word's rules, merged once at load (start_base).
+    const Mask& base = start_base[it.ent ? (it.tslot >= 0 ? static_cast<std::size_t>(it.tslot) : 5) : 4];
+    std::copy(base.begin(), base.end(), m.begin());   // m has start_any's size
+    if (it.word >= 0) {
+      const Mask& x = word_start[static_cast<std::size_t>(it.word)];
       for (std::size_t w = 0; w < x.size(); ++w) m[w] |= x[w];
-    };
-    if (it.ent) {
-      auto e = start_ent.find(it.type);
-      if (e != start_ent.end()) merge(e->second);
-    } else {
-      merge(start_word);
     }
-    if (!it.lower.empty()) {
-      auto l = start_lit.find(it.lower);
-      if (l != start_lit.end()) merge(l->second);
+  }
+  // start_any | start_ent_slot[0..3], start_any | start_word, start_any (an entity of another type).
+  std::array<Mask, 6> start_base;
+
+  // The rules' words (every literal alternative and start word): start_lit and lit_words by id.
+  WordTable word_table;
+  std::vector<Mask> word_start;                          // start_lit by word id (empty: none)
+  std::vector<std::vector<std::size_t>> word_lits;       // lit_words by word id
+  std::array<Mask, 4> start_ent_slot;                    // start_ent by type slot
+  int word_id(std::string_view lower) const { return lower.empty() ? -1 : word_table.find(lower); }
+  // The same, for a view with seven readable bytes after it.
+  int word_id_padded(std::string_view lower) const { return lower.empty() ? -1 : word_table.find_padded(lower); }
+
+  void index_words() {
+    for (Rule& r : rules)
+      for (Elem& e : r.elems) {
+        e.any_type = e.type == "ENT";
+        e.tslot = static_cast<signed char>(type_slot_of(e.type));
+        if (e.kind == Elem::kLit)
+          for (const std::string& a : e.alts) e.alt_ids.push_back(word_table.add(a));
+        // person_cues' classes are the lexicon's: always looked into. words.tsv's are known, and
+        // offices.tsv's one class is "office".
+        if (e.kind == Elem::kClass)
+          e.tables = static_cast<unsigned char>(1u | (word_classes.count(e.cls) ? 2u : 0u) | (e.cls == "office" ? 4u : 0u));
+      }
+    for (const auto& [w, m] : start_lit) word_table.add(w);
+    for (const auto& [w, ids] : lit_words) word_table.add(w);
+    word_start.assign(word_table.size(), Mask{});
+    word_lits.assign(word_table.size(), {});
+    for (const auto& [w, m] : start_lit) word_start[static_cast<std::size_t>(word_table.find(w))] = m;
+    for (const auto& [w, ids] : lit_words) word_lits[static_cast<std::size_t>(word_table.find(w))] = ids;
+    for (const auto& [t, m] : start_ent)
+      if (int slot = type_slot_of(t); slot >= 0) start_ent_slot[static_cast<std::size_t>(slot)] = m;
+    for (std::size_t b = 0; b < start_base.size(); ++b) {
+      start_base[b] = start_any;
+      const Mask* x = b < 4 ? &start_ent_slot[b] : b == 4 ? &start_word : nullptr;
+      if (x)
+        for (std::size_t w = 0; w < x->size(); ++w) start_base[b][w] |= (*x)[w];
     }
   }
 
   // One phrase of class `cls` at items[i]: the longest entry of person_cues (roles) or of
   // relations/words.tsv; returns the number of items it covers (0 = none).
+  // `tables`: bit t set when table t (person_cues, words, offices) may hold class `cls`; the others
+  // are not looked into.
   std::size_t match_one_class(const DocContext& ctx, const std::vector<Item>& items, std::size_t i,
-                              const std::string& cls, std::size_t sentence_end) const {
+                              const std::string& cls, unsigned tables, std::size_t sentence_end) const {
     if (i >= items.size() || items[i].ent) return 0;
     const auto& toks = *ctx.tokens;
     std::size_t best = 0;
     const Item& at = items[i];
-    if (!at.phrases_done) {
-      const PhraseTable* tables[3] = {&lex->person_cues, &words, &offices};
-      for (int t = 0; t < 3; ++t) at.phrases[t] = tables[t]->match(ctx.text, toks, at.tb, sentence_end, true);
-      at.phrases_done = true;
+    if ((at.phrases_done & tables) != tables) {
+      const PhraseTable* table[3] = {&lex->person_cues, &words, &offices};
+      for (unsigned t = 0; t < 3; ++t)
+        if ((tables >> t & 1u) && !(at.phrases_done >> t & 1u))
+          at.phrases[t] = table[t]->match(ctx.text, toks, at.tb, sentence_end, true);
+      at.phrases_done = static_cast<unsigned char>(at.phrases_done | tables);
     }
-    for (const PhraseTable::Entry* e : at.phrases) {
+    for (unsigned t = 0; t < 3; ++t) {
+      if (!(tables >> t & 1u)) continue;
+      const PhraseTable::Entry* e = at.phrases[t];
       if (!e || e->value != cls) continue;
       std::size_t n = e->tokens.size();
       if (i + n > items.size()) continue;
@@ -340,13 +504,13 @@ struct RelationRules::Impl {
 
   // Matches a class phrase at items[i]; returns the number of items consumed (0 = no match).
   std::size_t match_class(const DocContext& ctx, const std::vector<Item>& items, std::size_t i, const std::string& cls,
-                          std::size_t sentence_end, std::string* text) const {
-    std::size_t n = match_one_class(ctx, items, i, cls, sentence_end);
+                          unsigned tables, std::size_t sentence_end, std::string* text) const {
+    std::size_t n = match_one_class(ctx, items, i, cls, tables, sentence_end);
     if (n == 0) return 0;
     // Roles run in lists: "chairman and chief executive", "founder, chairman and CEO".
     while (cls == "role" && i + n + 1 < items.size() && !items[i + n].ent &&
            (items[i + n].lower == "and" || items[i + n].lower == ",")) {
-      std::size_t more = match_one_class(ctx, items, i + n + 1, cls, sentence_end);
+      std::size_t more = match_one_class(ctx, items, i + n + 1, cls, tables, sentence_end);
       if (more == 0) break;
       n += 1 + more;
     }
@@ -432,9 +596,9 @@ struct RelationRules::Impl {
     const StartTest& t = start_tests[ri];
     switch (t.kind) {
       case StartTest::kEntType:
-        return it.ent && type_ok(t.elem->type, it.type);
+        return it.ent && type_ok(*t.elem, it);
       case StartTest::kLitAlts:
-        return std::find(t.elem->alts.begin(), t.elem->alts.end(), it.lower) != t.elem->alts.end();
+        return it.word >= 0 && std::find(t.elem->alt_ids.begin(), t.elem->alt_ids.end(), it.word) != t.elem->alt_ids.end();
       case StartTest::kWord:
         return !it.ent;
       default:
@@ -452,7 +616,7 @@ struct RelationRules::Impl {
     if (e.kind == Elem::kSkip) {
       for (int n = 0; n <= e.skip; ++n) {
         // Skips cross words and MISC mentions ("the British chip designer"), never other entities.
-        if (n > 0 && (ii + n - 1 >= items.size() || (items[ii + n - 1].ent && items[ii + n - 1].type != "MISC"))) break;
+        if (n > 0 && (ii + n - 1 >= items.size() || (items[ii + n - 1].ent && items[ii + n - 1].tslot != 3))) break;
         if (match(ctx, items, r, ei + 1, ii + n, sentence_end, st)) return true;
       }
       return false;
@@ -479,7 +643,7 @@ struct RelationRules::Impl {
       if (ii < items.size() && e.type.empty())
         hit = !items[ii].ent && std::find(e.alts.begin(), e.alts.end(), items[ii].lower) != e.alts.end();
       else if (ii < items.size())
-        hit = items[ii].ent && type_ok(e.type, items[ii].type);   // "!ORG": no organisation next
+        hit = items[ii].ent && type_ok(e, items[ii]);   // "!ORG": no organisation next
       return !hit && match(ctx, items, r, ei + 1, ii, sentence_end, st);
     }
     if (e.optional && match(ctx, items, r, ei + 1, ii, sentence_end, st)) return true;
@@ -487,20 +651,20 @@ struct RelationRules::Impl {
     const Item& it = items[ii];
     switch (e.kind) {
       case Elem::kEnt:
-        if (!it.ent || !type_ok(e.type, it.type)) return false;
+        if (!it.ent || !type_ok(e, it)) return false;
         st.ents[ei].assign(1, it.entity);
         if (match(ctx, items, r, ei + 1, ii + 1, sentence_end, st)) return true;
         st.ents[ei].clear();
         return false;
       case Elem::kEntList: {
-        if (!it.ent || !type_ok(e.type, it.type)) return false;
+        if (!it.ent || !type_ok(e, it)) return false;
         std::vector<std::size_t>& got = st.ents[ei];   // filled in place: no allocation per attempt
         got.assign(1, it.entity);
         std::size_t j = ii + 1;
         while (j + 1 < items.size() && !items[j].ent &&
                (items[j].lower == "-" || items[j].lower == "and" || items[j].lower == "," || items[j].lower == "/" ||
                 items[j].lower == "\u2013") &&
-               items[j + 1].ent && type_ok(e.type, items[j + 1].type)) {
+               items[j + 1].ent && type_ok(e, items[j + 1])) {
           got.push_back(items[j + 1].entity);
           j += 2;
         }
@@ -510,14 +674,14 @@ struct RelationRules::Impl {
       }
       case Elem::kClass: {
         // Written straight into the state: an element's text is empty until it matches.
-        std::size_t n = match_class(ctx, items, ii, e.cls, sentence_end, &st.texts[ei]);
+        std::size_t n = match_class(ctx, items, ii, e.cls, e.tables, sentence_end, &st.texts[ei]);
         if (n == 0) return false;
         if (match(ctx, items, r, ei + 1, ii + n, sentence_end, st)) return true;
         st.texts[ei].clear();
         return false;
       }
       case Elem::kLit: {
-        if (it.lower.empty() || std::find(e.alts.begin(), e.alts.end(), it.lower) == e.alts.end()) return false;
+        if (it.word < 0 || std::find(e.alt_ids.begin(), e.alt_ids.end(), it.word) == e.alt_ids.end()) return false;
         bool was = st.former;
         if (it.lower == "former") st.former = true;
         if (match(ctx, items, r, ei + 1, ii + 1, sentence_end, st)) return true;
@@ -616,7 +780,10 @@ Result<RelationRules> RelationRules::load(const RuleDirs& dirs, std::shared_ptr<
     if (row.size() < 2) continue;
     if (row[1] == "party") impl->party_words.insert(ascii_lower(row[0]));
     else if (row[1] == "not_done") impl->not_done.insert(ascii_lower(row[0]));
-    else impl->words.add(row[0], row[1], "", lex->text);
+    else {
+      impl->words.add(row[0], row[1], "", lex->text);
+      impl->word_classes.insert(row[1]);
+    }
   }
   auto offices = dirs.read("en/relations/offices.tsv");
   if (!offices) return offices.error();
@@ -705,6 +872,9 @@ Result<RelationRules> RelationRules::load(const RuleDirs& dirs, std::shared_ptr<
   });
   impl->index_starts();
   impl->index_start_tests();
+  impl->index_words();
+  static std::atomic<std::uint64_t> serials{0};
+  impl->serial = ++serials;
   RelationRules rr;
   rr.impl_ = impl;
   return rr;
@@ -715,38 +885,47 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   const auto& toks = *ctx.tokens;
   const auto& ents = ctx.entities->entities;
   // key: source, target, type, qualifier
-  std::map<std::tuple<std::size_t, std::size_t, std::string, std::string>, Relation> out;
+  // (std::less<>: looked up with references to the strings, not copies)
+  std::map<std::tuple<std::size_t, std::size_t, std::string, std::string>, Relation, std::less<>> out;
   // Names and resolved references ("he", "the company"), in text order, for the patterns.
-  std::vector<MentionSpan> all_mentions;
+  thread_local std::vector<MentionSpan> all_mentions;   // kept per thread across documents
   const std::vector<MentionSpan>* mentions = &ctx.entities->mentions;
   if (!ctx.entities->references.empty()) {
-    all_mentions = ctx.entities->mentions;
+    all_mentions.assign(ctx.entities->mentions.begin(), ctx.entities->mentions.end());
     all_mentions.insert(all_mentions.end(), ctx.entities->references.begin(), ctx.entities->references.end());
     std::stable_sort(all_mentions.begin(), all_mentions.end(),
                      [](const MentionSpan& a, const MentionSpan& b) { return a.start < b.start; });
     mentions = &all_mentions;
   }
   auto mit = mentions->cbegin();
-  // One match state per rule, reused (clearing keeps capacity: no allocation per item and rule).
-  std::vector<MatchState> states(im.rules.size());
-  for (std::size_t ri = 0; ri < im.rules.size(); ++ri) {
-    states[ri].ents.resize(im.rules[ri].elems.size());
-    states[ri].texts.resize(im.rules[ri].elems.size());
+  // One match state per rule, reused (clearing keeps capacity: no allocation per item and rule),
+  // kept per thread across documents (the rules are shared by threads; the serial tells whose
+  // rules the states were sized for).
+  thread_local std::uint64_t states_serial = 0;
+  thread_local std::vector<MatchState> states;
+  if (states_serial != im.serial) {
+    states.assign(im.rules.size(), MatchState{});
+    for (std::size_t ri = 0; ri < im.rules.size(); ++ri) {
+      states[ri].ents.resize(im.rules[ri].elems.size());
+      states[ri].texts.resize(im.rules[ri].elems.size());
+    }
   }
+  // Marked unknown while in use: a call left by an exception leaves states to be rebuilt.
+  states_serial = 0;
   auto add = [&](std::size_t a, std::size_t b, const std::string& type, const std::string& qual, bool directed,
                  Evidence ev, double w) -> Relation* {
     if (a == b) return nullptr;
     if (!directed && ents[a].id > ents[b].id) std::swap(a, b);
-    auto key = std::make_tuple(a, b, type, qual);
-    auto it = out.find(key);
-    if (it == out.end()) {
-      Relation r;
+    const auto key = std::tie(a, b, type, qual);
+    auto it = out.lower_bound(key);
+    if (it == out.end() || key < it->first) {
+      it = out.emplace_hint(it, std::piecewise_construct, std::forward_as_tuple(a, b, type, qual), std::forward_as_tuple());
+      Relation& r = it->second;   // built in place
       r.source = ents[a].id;
       r.target = ents[b].id;
       r.type = type;
       r.qualifier = qual;
       r.weight = 0;
-      it = out.emplace(key, std::move(r)).first;
     }
     for (const Evidence& old : it->second.evidence)
       if (old.start == ev.start && old.end == ev.end) return &it->second;
@@ -782,51 +961,68 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   const std::optional<std::size_t> topic_country = dominant([&](std::size_t i) {
     return ents[i].type == "LOC" && i < ctx.entities->is_country.size() && ctx.entities->is_country[i];
   });
-  Impl::Mask start_mask;
-  std::vector<char> lit_seen(im.lit_first.back(), 0);   // required literals with a word in the sentence
-  std::vector<char> possible(im.rules.size(), 1);
+  // Per-thread scratch, reused across sentences and documents.
+  struct Found {
+    std::size_t a, b;
+    const Rule* rule;
+    std::string qual;
+    Evidence ev;
+    std::size_t after;   // token one past the match
+  };
+  thread_local Impl::Mask start_mask;
+  thread_local std::vector<char> lit_seen;    // required literals with a word in the sentence
+  thread_local std::vector<signed char> possible;   // per rule: -1 not yet known, 0 no, 1 yes
+  thread_local std::vector<Item> items;
+  thread_local std::vector<Found> found;
+  thread_local std::vector<std::size_t> present;
+  thread_local std::string lowered;   // the document, ASCII-lower-cased: items' words are views of it
+  thread_local Impl::Mask ruled_out;   // rules found impossible in this sentence
+  start_mask.assign(im.start_any.size(), 0);
+  ruled_out.assign(im.start_any.size(), 0);
+  lit_seen.assign(im.lit_first.back(), 0);
+  possible.assign(im.rules.size(), -1);
+  ascii_lower_into(ctx.text, lowered);
+  lowered.append(8, '\0');   // items' views may be read eight bytes at a time (WordTable::find_padded)
+  auto word_id = [&im](std::string_view w) { return im.word_id_padded(w); };
+  const int dash_word = im.word_id("-");
   std::size_t k = 0;
   const std::size_t kMaxCooccurring = 12;
   while (k < toks.size()) {
     std::size_t s = toks[k].sentence, e = k;
     while (e < toks.size() && toks[e].sentence == s) ++e;
-    std::vector<Item> items = build_items(ctx, *mentions, k, e, mit);
+    build_items(ctx, lowered, word_id, dash_word, *mentions, k, e, mit, items);
     const Sentence& sent = (*ctx.sentences)[s];
-    struct Found {
-      std::size_t a, b;
-      const Rule* rule;
-      std::string qual;
-      Evidence ev;
-      std::size_t after;   // token one past the match
-    };
-    std::vector<Found> found;
+    found.clear();
     // The rules whose required literals all have a word in this sentence; the others cannot match.
     std::fill(lit_seen.begin(), lit_seen.end(), 0);
-    for (const Item& it : items) {
-      if (it.lower.empty()) continue;
-      auto w = im.lit_words.find(it.lower);
-      if (w != im.lit_words.end())
-        for (std::size_t id : w->second) lit_seen[id] = 1;
-    }
+    for (const Item& it : items)
+      if (it.word >= 0)
+        for (std::size_t id : im.word_lits[static_cast<std::size_t>(it.word)]) lit_seen[id] = 1;
     std::array<unsigned, 5> ent_have = {0, 0, 0, 0, 0};
     for (const Item& it : items)
       if (it.ent) {
-        int slot = Impl::type_slot(it.type);
-        if (slot >= 0) ++ent_have[static_cast<std::size_t>(slot)];
+        if (it.tslot >= 0) ++ent_have[static_cast<std::size_t>(it.tslot)];
         ++ent_have[4];
       }
-    for (std::size_t ri = 0; ri < im.rules.size(); ++ri) {
-      bool ok = true;
-      for (std::size_t t = 0; t < 5 && ok; ++t) ok = im.ent_need[ri][t] <= ent_have[t];
-      for (std::size_t id = im.lit_first[ri]; id < im.lit_first[ri + 1] && ok; ++id) ok = lit_seen[id] != 0;
-      possible[ri] = ok;
-    }
+    // Worked out for a rule when it is first a candidate in this sentence.
+    std::fill(possible.begin(), possible.end(), -1);
+    std::fill(ruled_out.begin(), ruled_out.end(), 0);
+    auto is_possible = [&](std::size_t ri) {
+      if (possible[ri] < 0) {
+        bool ok = true;
+        for (std::size_t t = 0; t < 5 && ok; ++t) ok = im.ent_need[ri][t] <= ent_have[t];
+        for (std::size_t id = im.lit_first[ri]; id < im.lit_first[ri + 1] && ok; ++id) ok = lit_seen[id] != 0;
+        possible[ri] = ok ? 1 : 0;
+        if (!ok) ruled_out[ri / 64] |= std::uint64_t{1} << (ri % 64);
+      }
+      return possible[ri] != 0;
+    };
     for (std::size_t i = 0; i < items.size(); ++i) {
       im.starts(items[i], start_mask);
       for (std::size_t w = 0; w < start_mask.size(); ++w)
-      for (std::uint64_t bits = start_mask[w]; bits != 0; bits &= bits - 1) {
+      for (std::uint64_t bits = start_mask[w] & ~ruled_out[w]; bits != 0; bits &= bits - 1) {
         const std::size_t ri = w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits));
-        if (!possible[ri]) continue;
+        if (!is_possible(ri)) continue;
         const Rule& r = im.rules[ri];
         if (!im.may_start_fast(ri, items[i])) continue;
         MatchState& st = states[ri];
@@ -854,15 +1050,15 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
           // Another place, organisation or nationality right before the match, or its possessive,
           // says whose office it is ("Zairean Prime Minister X", "Iraq's deputy prime minister X").
           auto other = [&](std::size_t q) {
-            return items[q].ent && items[q].type != "PER" && items[q].entity != *t;
+            return items[q].ent && items[q].tslot != 0 && items[q].entity != *t;
           };
           if (i > 0 && other(i - 1)) return false;
           if (i > 1 && (items[i - 1].lower == "'s" || items[i - 1].lower == "’s") && other(i - 2)) return false;
           for (std::size_t q = 0; q < items.size(); ++q) {
             const Item& it = items[q];
             if (!it.ent || it.entity == *t) continue;
-            if (label == "$country" && it.type == "LOC" && ctx.entities->is_country[it.entity]) return false;
-            if (label == "$org" && it.type == "ORG" && q < i && q + 6 >= i) return false;
+            if (label == "$country" && it.tslot == 2 && ctx.entities->is_country[it.entity]) return false;
+            if (label == "$org" && it.tslot == 1 && q < i && q + 6 >= i) return false;
           }
           got = {*t};
           return true;
@@ -919,32 +1115,36 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     const auto& country_of = ctx.entities->country_of;
     if (!country_of.empty()) {
       for (const Item& a : items) {
-        if (!a.ent || a.type != "LOC" || country_of[a.entity].empty() || ctx.entities->is_country[a.entity]) continue;
+        if (!a.ent || a.tslot != 2 || country_of[a.entity].empty() || ctx.entities->is_country[a.entity]) continue;
         for (const Item& b : items)
           if (b.ent && b.entity != a.entity && ctx.entities->is_country[b.entity] &&
               country_of[b.entity] == country_of[a.entity])
-            add(a.entity, b.entity, "located_in", "", true,
+            add(a.entity, b.entity, kLocatedIn, kNoType, true,
                 Evidence{s, std::min(a.start, b.start), std::max(a.end, b.end)}, 1.0);
       }
     }
     // Same-sentence co-occurrence: a weak, weighted link.
-    std::vector<std::size_t> present;
+    present.clear();
     for (const Item& it : items)
       if (it.ent && std::find(present.begin(), present.end(), it.entity) == present.end()) present.push_back(it.entity);
     if (present.size() > kMaxCooccurring) present.resize(kMaxCooccurring);
     for (std::size_t x = 0; x < present.size(); ++x)
       for (std::size_t y = x + 1; y < present.size(); ++y)
-        add(present[x], present[y], "co_occurs", "", false, Evidence{s, sent.start, sent.end}, 0.5);
+        add(present[x], present[y], kCoOccurs, kNoType, false, Evidence{s, sent.start, sent.end}, 0.5);
     k = e;
   }
   // Relations that extracted events tell (relations/from_events.tsv): "Grant succeeded Baker" is
   // an appointment that also says Grant replaced Baker. Asserted events only; a pair the patterns
   // already joined in that sentence keeps its weight.
   if (ctx.events && !im.from_events.empty()) {
-    std::map<std::string, std::size_t> index;
-    for (std::size_t i = 0; i < ents.size(); ++i) index[ents[i].id] = i;
+    std::map<std::string, std::size_t> index;   // entity id -> index, built when first asked
+    bool indexed = false;
     auto role_entity = [&](const Event& ev, const std::string& role,
                            const std::vector<std::string>& types) -> std::optional<std::size_t> {
+      if (!indexed) {
+        for (std::size_t i = 0; i < ents.size(); ++i) index[ents[i].id] = i;
+        indexed = true;
+      }
       for (const Participant& p : ev.participants) {
         if (p.role != role) continue;
         auto it = index.find(p.entity);
@@ -993,7 +1193,7 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
           return told;
         };
         if (told_in_sentence(*a, *b) || told_in_sentence(*b, *a)) continue;
-        add(*a, *b, fe.relation, "", true, Evidence{ev.sentence, ev.trigger.start, ev.trigger.end}, 1.0);
+        add(*a, *b, fe.relation, kNoType, true, Evidence{ev.sentence, ev.trigger.start, ev.trigger.end}, 1.0);
       }
     }
   }
@@ -1056,11 +1256,17 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     for (auto& [key, x] : more)
       if (!out.count(key)) out.emplace(key, std::move(x));
   }
-  std::vector<Relation> rels;
-  for (auto& [key, r] : out) rels.push_back(std::move(r));
-  std::sort(rels.begin(), rels.end(), [](const Relation& a, const Relation& b) {
-    return std::tie(a.source, a.target, a.type, a.qualifier) < std::tie(b.source, b.target, b.type, b.qualifier);
+  // Sorted as pointers (the same comparisons, so the same order), moved out once.
+  std::vector<Relation*> order;
+  order.reserve(out.size());
+  for (auto& [key, r] : out) order.push_back(&r);
+  std::sort(order.begin(), order.end(), [](const Relation* a, const Relation* b) {
+    return std::tie(a->source, a->target, a->type, a->qualifier) < std::tie(b->source, b->target, b->type, b->qualifier);
   });
+  std::vector<Relation> rels;
+  rels.reserve(order.size());
+  for (Relation* r : order) rels.push_back(std::move(*r));
+  states_serial = im.serial;   // every state clean or marked dirty: reusable
   return rels;
 }
 
