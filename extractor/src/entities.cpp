@@ -5,9 +5,45 @@
 #include <map>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace storyline::extractor {
+
+// Lookups derived once from the lexicons (the tagger is shared by threads: read-only).
+struct EntityTagger::Index {
+  // Lexicons::is_demonym without the rule loop: every word the demonym rules turn into a one-word
+  // country or region ("Rwandan" -> "Rwanda"), stems of three letters or more.
+  std::unordered_set<std::string> derived_demonyms;
+  std::vector<std::string> misc_suffixes;   // misc_heads.tsv entries with position "suffix"
+};
+
+EntityTagger::EntityTagger(std::shared_ptr<const Lexicons> lex) : lex_(std::move(lex)) {
+  auto index = std::make_shared<Index>();
+  for (const std::string& country : lex_->country_names)
+    for (const auto& [strip, add] : lex_->demonym_rules) {
+      if (country.size() < add.size() + 3 || country.compare(country.size() - add.size(), add.size(), add) != 0)
+        continue;
+      index->derived_demonyms.insert(country.substr(0, country.size() - add.size()) + strip);
+    }
+  for (const auto& [suffix, pos] : lex_->misc_heads)
+    if (pos == "suffix") index->misc_suffixes.push_back(suffix);
+  index_ = std::move(index);
+}
+
 namespace {
+
+// Lexicons::is_demonym(word), the rule loop answered by the derived set.
+bool is_demonym(const Lexicons& lex, const EntityTagger::Index& ix, std::string_view word, std::string& key) {
+  if (word.size() < 4) return false;
+  if (lex.demonyms.has_single(word)) return true;
+  const bool plural = word.back() == 's';
+  for (int i = 0; i < (plural ? 2 : 1); ++i) {
+    key.assign(i == 0 ? word : word.substr(0, word.size() - 1));
+    if (lex.country_names.count(key)) continue;   // the place itself is not its demonym
+    if (ix.derived_demonyms.count(key)) return true;
+  }
+  return false;
+}
 
 struct Cand {
   Cand() = default;
@@ -32,6 +68,7 @@ struct Work {
   std::string_view text;
   const std::vector<Token>& toks;
   const Lexicons& lex;
+  const EntityTagger::Index& ix;
   std::vector<char> blocked;         // token covered by a timex
   std::vector<Cand> cands;
 
@@ -68,9 +105,10 @@ struct Work {
   }
   // Lexicons::is_demonym of the token's text, memoised.
   mutable std::vector<signed char> demonym_cache;
+  mutable std::string scratch;
   bool demonym(std::size_t k) const {
     if (demonym_cache.size() != toks.size()) demonym_cache.assign(toks.size(), -1);
-    if (demonym_cache[k] < 0) demonym_cache[k] = lex.is_demonym(tv(k)) ? 1 : 0;
+    if (demonym_cache[k] < 0) demonym_cache[k] = is_demonym(lex, ix, tv(k), scratch) ? 1 : 0;
     return demonym_cache[k] == 1;
   }
   bool is_cue_before(std::size_t k, std::size_t a, std::string* kind) const {
@@ -135,6 +173,70 @@ constexpr std::string_view kTitleLower[] = {"a", "an", "the", "and", "or", "but"
 bool is_title_lower_or_connector_ci(std::string_view word) {
   return (word.size() <= 4 && listed_lower(kTitleLower, word)) || (word.size() <= 5 && listed_lower(kConnectors, word));
 }
+
+bool equal_any_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+// Counts of words compared ASCII-case-insensitively; keys are views into the document.
+class FoldedCounter {
+ public:
+  void add(std::string_view key) {
+    if ((used_ + 1) * 2 > slots_.size()) grow();
+    const std::uint64_t h = PhraseTable::folded_hash(key);
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+      Slot& s = slots_[i];
+      if (s.count == 0) {
+        s = Slot{h, key, 1};
+        ++used_;
+        return;
+      }
+      if (s.hash == h && equal_any_case(s.key, key)) {
+        ++s.count;
+        return;
+      }
+    }
+  }
+  int get(std::string_view key) const {
+    if (slots_.empty()) return 0;
+    const std::uint64_t h = PhraseTable::folded_hash(key);
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+      const Slot& s = slots_[i];
+      if (s.count == 0) return 0;
+      if (s.hash == h && equal_any_case(s.key, key)) return s.count;
+    }
+  }
+
+ private:
+  struct Slot {
+    std::uint64_t hash = 0;
+    std::string_view key;
+    int count = 0;
+  };
+  std::vector<Slot> slots_;
+  std::size_t used_ = 0;
+  void grow() {
+    std::vector<Slot> old;
+    old.swap(slots_);
+    slots_.assign(old.empty() ? 256 : old.size() * 2, Slot{});
+    const std::size_t mask = slots_.size() - 1;
+    for (const Slot& s : old) {
+      if (s.count == 0) continue;
+      std::size_t i = s.hash & mask;
+      while (slots_[i].count != 0) i = (i + 1) & mask;
+      slots_[i] = s;
+    }
+  }
+};
 
 std::string first_part(std::string_view tok) {
   auto h = tok.find('-');
@@ -284,8 +386,8 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
   if (n == 1 && !w.toks[c.tb].has(kAllCaps) && !w.common(c.tb)) {
     // "Brexit", "Grexit": a one-word name built on an event suffix (misc_heads.tsv, "suffix").
     const std::string& lw = w.lower(c.tb);
-    for (const auto& [suffix, pos] : lex.misc_heads)
-      if (pos == "suffix" && lw.size() >= suffix.size() + 2 &&
+    for (const std::string& suffix : w.ix.misc_suffixes)
+      if (lw.size() >= suffix.size() + 2 &&
           lw.compare(lw.size() - suffix.size(), suffix.size(), suffix) == 0) {
         c.type = "MISC";
         c.strong = true;
@@ -354,7 +456,7 @@ std::string slug(std::string_view name) {
 EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& toks,
                                const std::vector<Sentence>& sentences, const std::vector<Timex>& timexes) const {
   const Lexicons& lex = *lex_;
-  Work w{text, toks, lex, std::vector<char>(toks.size(), 0), {}, {}, {}, {}, {}};
+  Work w{text, toks, lex, *index_, std::vector<char>(toks.size(), 0), {}, {}, {}, {}, {}, {}};
   // Tokens inside temporal expressions are never names ("November", "Tuesday").
   {
     std::size_t ti = 0;
@@ -496,23 +598,30 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       // "Australian Tom Moody": a leading nationality word is its own (MISC) mention.
       Cand whole{k, end, k < end ? toks[k].start : 0, k < end ? toks[end - 1].end : 0, s, "", false};
       if (k < end) classify(w, whole, a);
+      const Cand* same = k < end ? &whole : nullptr;   // classify() is a function of the span: reused
+      Cand rest;
       if (k + 1 < end && !(whole.strong && whole.type != "PER")) {
         const auto* d = lex.demonyms.match(text, toks, k, end, false);
         std::size_t dlen = d ? d->tokens.size() : w.demonym(k) ? 1 : 0;
         if (dlen > 0 && k + dlen < end && !lex.places.match(text, toks, k, end, false)) {
           std::size_t de = k + dlen;
-          Cand rest{de, end, toks[de].start, toks[end - 1].end, s, "", false};
+          rest = Cand{de, end, toks[de].start, toks[end - 1].end, s, "", false};
           classify(w, rest, a);
           if (rest.type != "ORG" && rest.type != "LOC") {
             w.cands.push_back(Cand{k, de, toks[k].start, toks[de - 1].end, s, "MISC", true});
             k = de;
+            same = &rest;
           }
         }
       }
       if (k < end) {
-        Cand c{k, end, toks[k].start, toks[end - 1].end, s, "", false};
-        classify(w, c, a);
-        w.cands.push_back(c);
+        if (same && same->tb == k && same->te == end) {
+          w.cands.push_back(*same);
+        } else {
+          Cand c{k, end, toks[k].start, toks[end - 1].end, s, "", false};
+          classify(w, c, a);
+          w.cands.push_back(c);
+        }
       }
       k = std::max(j, k + 1);
     }
@@ -646,7 +755,16 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     if (cue != lex.cues_before.end() && cue->second == "LOC") locative.insert(std::string(w.tv(k)));
   }
   std::map<std::string, std::vector<std::size_t>> first_words;         // common first words of ORG names
-  std::map<std::pair<std::string, std::string>, std::size_t> by_key;   // (type, key) -> entity
+  // (type, key) -> entity, keyed by type + '\0' + key (types have no NUL); only looked up.
+  std::unordered_map<std::string, std::size_t> by_key;
+  auto tk = [](const std::string& type, const std::string& key) {
+    std::string out;
+    out.reserve(type.size() + 1 + key.size());
+    out += type;
+    out += '\0';
+    out += key;
+    return out;
+  };
   auto add_alias = [&](const std::string& a, std::size_t e) {
     auto& v = aliases[a];
     if (std::find(v.begin(), v.end(), e) == v.end()) v.push_back(e);
@@ -731,7 +849,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     Cand& c = w.cands[i];
     if (!c.strong) continue;
     std::string key = key_of(c);
-    auto known = by_key.find({c.type, key});
+    auto known = by_key.find(tk(c.type, key));
     if (known == by_key.end()) {
       // A strong single word that is a known alias of the same type ("Mr. Ghosn").
       auto al = aliases.find(c.type == "LOC" ? w.span_text(c.start, c.end) : key);
@@ -747,7 +865,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         c.entity = cf->second[0];
       } else {
         c.entity = new_entity(c.type);
-        by_key[{c.type, key}] = c.entity;
+        by_key[tk(c.type, key)] = c.entity;
       }
     } else {
       c.entity = known->second;
@@ -769,7 +887,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         if (a.type.empty()) a.type = "ORG";
         a.strong = true;
         a.entity = new_entity(a.type);
-        by_key[{a.type, key_of(a)}] = a.entity;
+        by_key[tk(a.type, key_of(a))] = a.entity;
         infos[a.entity].keys[key_of(a)]++;
         register_aliases(a, a.entity);
       }
@@ -779,21 +897,26 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   }
   // A dictionary word used as a name throughout ("Twitter", "Shell"): capitalised at least twice
   // inside sentences and never written in lower case.
-  std::unordered_map<std::string, int> cap_inside, lower_uses;
+  // cap_inside: ascii_lower of capitalised words -> count; lower_uses: words written in lower case
+  // (only those without an upper-case ASCII letter can equal a lower-cased word).
+  FoldedCounter cap_inside, lower_uses;
   bool counted = false;   // the counts are made only when a candidate asks
   auto used_as_name = [&](std::size_t k) {
     if (!counted) {
       counted = true;
       for (std::size_t q = 0; q < toks.size(); ++q) {
         if (!toks[q].has(kWord)) continue;
-        if (toks[q].has(kLower)) lower_uses[std::string(w.tv(q))]++;
-        else if (toks[q].has(kCap) && q > 0 && toks[q - 1].sentence == toks[q].sentence && !toks[q - 1].has(kPunct))
-          cap_inside[w.lower(q)]++;
+        if (toks[q].has(kLower)) {
+          const std::string_view t = w.tv(q);
+          if (std::none_of(t.begin(), t.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; })) lower_uses.add(t);
+        } else if (toks[q].has(kCap) && q > 0 && toks[q - 1].sentence == toks[q].sentence &&
+                   !toks[q - 1].has(kPunct)) {
+          cap_inside.add(w.tv(q));
+        }
       }
     }
-    const std::string& lw = w.lower(k);
-    auto c = cap_inside.find(lw);
-    return c != cap_inside.end() && c->second >= 2 && !lower_uses.count(lw);
+    const std::string_view t = w.tv(k);
+    return cap_inside.get(t) >= 2 && lower_uses.get(t) == 0;
   };
   // A capitalised dictionary word inside a sentence with a possessive after it is a name too
   // ("Alphabet's Google", "fines on Amazon's unit"): "the Apple's" does not occur in prose.
@@ -848,7 +971,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         if (pe == static_cast<std::size_t>(-1)) {
           if (const auto* p = lex.places.match(part, tokenize(part, lex.text), 0, 1, false); p && p->tokens.size() == 1) {
             pe = new_entity("LOC");
-            by_key[{"LOC", part}] = pe;
+            by_key[tk("LOC", part)] = pe;
             add_alias(part, pe);
           }
         }
@@ -888,13 +1011,13 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         if (cue != lex.cues_after.end()) type = cue->second;
       }
       if (type.empty()) type = kDefaultSingle;
-      auto known = by_key.find({type, surface});
+      auto known = by_key.find(tk(type, surface));
       if (known != by_key.end()) {
         e = known->second;
       } else {
         c.type = type;
         e = new_entity(type);
-        by_key[{type, surface}] = e;
+        by_key[tk(type, surface)] = e;
         register_aliases(c, e);
       }
       infos[e].keys[c.acronym ? "" : surface]++;
@@ -968,12 +1091,12 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     }
     for (Cand& c : listed) {
       std::string surface = w.span_text(c.start, c.end);
-      auto known = by_key.find({c.type, surface});
+      auto known = by_key.find(tk(c.type, surface));
       if (known != by_key.end()) {
         c.entity = known->second;
       } else {
         c.entity = new_entity(c.type);
-        by_key[{c.type, surface}] = c.entity;
+        by_key[tk(c.type, surface)] = c.entity;
         register_aliases(c, c.entity);
       }
       infos[c.entity].keys[surface]++;
@@ -983,9 +1106,41 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
 
   // Pass 3: known aliases where no candidate was taken (headlines, sentence-initial words).
   {
-    PhraseTable alias_table;
-    for (const auto& [a, ents] : aliases)
-      if (ents.size() == 1 && a.size() >= 2) alias_table.add(a, std::to_string(ents[0]), "", lex.text);
+    // The unambiguous aliases as phrases, matched as a PhraseTable of them would (longest first, in
+    // the aliases' order among equal lengths), without copying them: token views into the alias
+    // keys, sorted by the folded hash of the first token.
+    struct AliasPhrase {
+      std::uint64_t hash;
+      std::size_t first, n;   // tokens: alias_toks[first, first + n)
+      std::size_t entity;
+    };
+    std::vector<std::string_view> alias_toks;
+    std::vector<AliasPhrase> alias_phrases;
+    for (const auto& [a, ents] : aliases) {
+      if (ents.size() != 1 || a.size() < 2) continue;
+      const std::vector<Token> at = tokenize(a, lex.text);
+      if (at.empty()) continue;
+      alias_phrases.push_back(AliasPhrase{PhraseTable::folded_hash(at[0].view(a)), alias_toks.size(), at.size(), ents[0]});
+      for (const Token& t : at) alias_toks.push_back(t.view(a));
+    }
+    std::stable_sort(alias_phrases.begin(), alias_phrases.end(), [](const AliasPhrase& x, const AliasPhrase& y) {
+      return x.hash != y.hash ? x.hash < y.hash : x.n > y.n;
+    });
+    auto alias_match = [&](std::size_t k, std::size_t end, bool any_case) -> const AliasPhrase* {
+      const std::uint64_t h = PhraseTable::folded_hash(w.tv(k));
+      auto it = std::lower_bound(alias_phrases.begin(), alias_phrases.end(), h,
+                                 [](const AliasPhrase& x, std::uint64_t v) { return x.hash < v; });
+      for (; it != alias_phrases.end() && it->hash == h; ++it) {
+        if (k + it->n > end) continue;
+        bool ok = true;
+        for (std::size_t i = 0; i < it->n && ok; ++i) {
+          if (i > 0 && toks[k + i].sentence != toks[k].sentence) ok = false;
+          else ok = any_case ? equal_any_case(w.tv(k + i), alias_toks[it->first + i]) : w.tv(k + i) == alias_toks[it->first + i];
+        }
+        if (ok) return &*it;
+      }
+      return nullptr;
+    };
     std::vector<char> covered(toks.size(), 0);
     for (const Cand& c : w.cands)
       for (std::size_t k = c.tb; k < c.te; ++k) covered[k] = 1;
@@ -995,14 +1150,14 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       bool any_case = s < headline.size() && headline[s] == 2;
       if (!any_case && !w.cap(k)) continue;
       std::size_t b = s < srange.size() ? srange[s].second : toks.size();
-      const auto* m = alias_table.match(text, toks, k, b, any_case);
+      const AliasPhrase* m = alias_match(k, b, any_case);
       if (!m) continue;
-      std::size_t te = k + m->tokens.size();
+      std::size_t te = k + m->n;
       bool free = true;
       for (std::size_t q = k; q < te; ++q) free = free && !covered[q];
       if (!free) continue;
       Cand c{k, te, toks[k].start, toks[te - 1].end, s, "", true};
-      c.entity = static_cast<std::size_t>(std::stoul(m->value));
+      c.entity = m->entity;
       w.cands.push_back(c);
       for (std::size_t q = k; q < te; ++q) covered[q] = 1;
       k = te - 1;
