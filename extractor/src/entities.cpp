@@ -188,9 +188,8 @@ bool equal_any_case(std::string_view a, std::string_view b) {
 // Counts of words compared ASCII-case-insensitively; keys are views into the document.
 class FoldedCounter {
  public:
-  void add(std::string_view key) {
+  void add(std::string_view key, std::uint32_t h) {   // h = fold_hash(key)
     if ((used_ + 1) * 2 > slots_.size()) grow();
-    const std::uint64_t h = PhraseTable::folded_hash(key);
     const std::size_t mask = slots_.size() - 1;
     for (std::size_t i = h & mask;; i = (i + 1) & mask) {
       Slot& s = slots_[i];
@@ -205,9 +204,8 @@ class FoldedCounter {
       }
     }
   }
-  int get(std::string_view key) const {
+  int get(std::string_view key, std::uint32_t h) const {
     if (slots_.empty()) return 0;
-    const std::uint64_t h = PhraseTable::folded_hash(key);
     const std::size_t mask = slots_.size() - 1;
     for (std::size_t i = h & mask;; i = (i + 1) & mask) {
       const Slot& s = slots_[i];
@@ -218,7 +216,7 @@ class FoldedCounter {
 
  private:
   struct Slot {
-    std::uint64_t hash = 0;
+    std::uint32_t hash = 0;
     std::string_view key;
     int count = 0;
   };
@@ -908,15 +906,15 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         if (!toks[q].has(kWord)) continue;
         if (toks[q].has(kLower)) {
           const std::string_view t = w.tv(q);
-          if (std::none_of(t.begin(), t.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; })) lower_uses.add(t);
+          if (std::none_of(t.begin(), t.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; })) lower_uses.add(t, toks[q].fold);
         } else if (toks[q].has(kCap) && q > 0 && toks[q - 1].sentence == toks[q].sentence &&
                    !toks[q - 1].has(kPunct)) {
-          cap_inside.add(w.tv(q));
+          cap_inside.add(w.tv(q), toks[q].fold);
         }
       }
     }
     const std::string_view t = w.tv(k);
-    return cap_inside.get(t) >= 2 && lower_uses.get(t) == 0;
+    return cap_inside.get(t, toks[k].fold) >= 2 && lower_uses.get(t, toks[k].fold) == 0;
   };
   // A capitalised dictionary word inside a sentence with a possessive after it is a name too
   // ("Alphabet's Google", "fines on Amazon's unit"): "the Apple's" does not occur in prose.
@@ -1110,7 +1108,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     // the aliases' order among equal lengths), without copying them: token views into the alias
     // keys, sorted by the folded hash of the first token.
     struct AliasPhrase {
-      std::uint64_t hash;
+      std::uint32_t hash;
       std::size_t first, n;   // tokens: alias_toks[first, first + n)
       std::size_t entity;
     };
@@ -1120,16 +1118,16 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       if (ents.size() != 1 || a.size() < 2) continue;
       const std::vector<Token> at = tokenize(a, lex.text);
       if (at.empty()) continue;
-      alias_phrases.push_back(AliasPhrase{PhraseTable::folded_hash(at[0].view(a)), alias_toks.size(), at.size(), ents[0]});
+      alias_phrases.push_back(AliasPhrase{at[0].fold, alias_toks.size(), at.size(), ents[0]});
       for (const Token& t : at) alias_toks.push_back(t.view(a));
     }
     std::stable_sort(alias_phrases.begin(), alias_phrases.end(), [](const AliasPhrase& x, const AliasPhrase& y) {
       return x.hash != y.hash ? x.hash < y.hash : x.n > y.n;
     });
     auto alias_match = [&](std::size_t k, std::size_t end, bool any_case) -> const AliasPhrase* {
-      const std::uint64_t h = PhraseTable::folded_hash(w.tv(k));
+      const std::uint32_t h = toks[k].fold;
       auto it = std::lower_bound(alias_phrases.begin(), alias_phrases.end(), h,
-                                 [](const AliasPhrase& x, std::uint64_t v) { return x.hash < v; });
+                                 [](const AliasPhrase& x, std::uint32_t v) { return x.hash < v; });
       for (; it != alias_phrases.end() && it->hash == h; ++it) {
         if (k + it->n > end) continue;
         bool ok = true;

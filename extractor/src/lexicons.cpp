@@ -29,9 +29,8 @@ bool equal_any_case(std::string_view a, std::string_view b) {
 }
 }  // namespace
 
-inline const PhraseTable::Bucket* PhraseTable::find(std::string_view word) const {
+inline const PhraseTable::Bucket* PhraseTable::find(std::string_view word, std::uint32_t h) const {
   if (slots_.empty()) return nullptr;
-  const std::uint64_t h = folded_hash(word);
   const std::size_t mask = slots_.size() - 1;
   for (std::size_t i = h & mask;; i = (i + 1) & mask) {
     const Slot& s = slots_[i];
@@ -53,12 +52,12 @@ void PhraseTable::add(std::string_view phrase, std::string value, std::string ex
   e.value = std::move(value);
   e.extra = std::move(extra);
   e.code = std::move(code);
-  Bucket* bucket = const_cast<Bucket*>(find(e.tokens.front()));
+  Bucket* bucket = const_cast<Bucket*>(find(e.tokens.front(), toks.front().fold));
   if (!bucket) {
-    // A new key: grow the slots to stay at most half full, then insert.
-    if ((buckets_.size() + 1) * 2 > slots_.size()) {
+    // A new key: grow the slots to stay at most a quarter full, then insert.
+    if ((buckets_.size() + 1) * 4 > slots_.size()) {
       std::size_t cap = slots_.empty() ? 16 : slots_.size() * 2;
-      while ((buckets_.size() + 1) * 2 > cap) cap *= 2;
+      while ((buckets_.size() + 1) * 4 > cap) cap *= 2;
       std::vector<Slot> fresh(cap);
       for (const Slot& s : slots_) {
         if (s.bucket == 0) continue;
@@ -70,7 +69,7 @@ void PhraseTable::add(std::string_view phrase, std::string value, std::string ex
     }
     Bucket b;
     b.key = ascii_lower(e.tokens.front());
-    const std::uint64_t h = folded_hash(b.key);
+    const std::uint32_t h = toks.front().fold;   // fold_hash(b.key)
     buckets_.push_back(std::move(b));
     const std::size_t mask = slots_.size() - 1;
     std::size_t i = h & mask;
@@ -91,10 +90,9 @@ void PhraseTable::add(std::string_view phrase, std::string value, std::string ex
   ++count_;
 }
 
-const PhraseTable::Entry* PhraseTable::match(std::string_view text, const std::vector<Token>& tokens, std::size_t k,
-                                             std::size_t end, bool any_case) const {
-  if (k >= end) return nullptr;
-  const Bucket* b = find(tokens[k].view(text));
+const PhraseTable::Entry* PhraseTable::match_slot(std::string_view text, const std::vector<Token>& tokens,
+                                                  std::size_t k, std::size_t end, bool any_case) const {
+  const Bucket* b = find(tokens[k].view(text), tokens[k].fold);
   if (!b) return nullptr;
   for (const Entry& e : b->entries) {
     const std::size_t n = e.tokens.size();
@@ -116,7 +114,7 @@ const PhraseTable::Entry* PhraseTable::match(std::string_view text, const std::v
 }
 
 bool PhraseTable::has_single(std::string_view word) const {
-  const Bucket* b = find(word);
+  const Bucket* b = find(word, fold_hash(word));
   if (!b) return false;
   for (const Entry& e : b->entries)
     if (e.tokens.size() == 1 && e.tokens[0] == word) return true;

@@ -40,74 +40,28 @@ class PhraseTable {
   bool empty() const { return buckets_.empty(); }
   std::size_t size() const { return count_; }
 
-  // Hash of the ASCII-lower-cased bytes of `s` (what ascii_lower folds), the key of the table.
-  static std::uint64_t folded_hash(std::string_view s);
-
  private:
   struct Bucket {
     std::string key;              // lower-cased first token
     std::vector<Entry> entries;   // longest first, insertion order among equal lengths
   };
   struct Slot {
-    std::uint64_t hash = 0;
+    std::uint32_t hash = 0;
     std::uint32_t bucket = 0;     // index into buckets_ + 1; 0 = empty slot
   };
   std::vector<Bucket> buckets_;
-  std::vector<Slot> slots_;       // open addressing on folded_hash, a power of two, at most half full
+  std::vector<Slot> slots_;       // open addressing on fold_hash, a power of two, at most a quarter full
   std::size_t count_ = 0;
-  const Bucket* find(std::string_view word) const;   // bucket whose key is ascii_lower(word)
+  const Bucket* find(std::string_view word, std::uint32_t hash) const;   // bucket whose key is ascii_lower(word)
+  const Entry* match_slot(std::string_view text, const std::vector<Token>& tokens, std::size_t k, std::size_t end,
+                          bool any_case) const;
 };
 
-namespace phrase_detail {
-// 'A'..'Z' -> 'a'..'z' in each byte of a 64-bit word, other bytes unchanged.
-inline std::uint64_t fold8(std::uint64_t x) {
-  constexpr std::uint64_t hi = 0x8080808080808080ull;
-  const std::uint64_t low7 = x & ~hi;
-  const std::uint64_t ge_a = low7 + 0x3F3F3F3F3F3F3F3Full;   // bit 7 set where low7 >= 'A'
-  const std::uint64_t gt_z = low7 + 0x2525252525252525ull;   // bit 7 set where low7 > 'Z'
-  const std::uint64_t upper = ge_a & ~gt_z & ~x & hi;
-  return x | (upper >> 2);
-}
-}  // namespace phrase_detail
-
-inline std::uint64_t PhraseTable::folded_hash(std::string_view s) {
-  // Reads whole words (overlapping loads for short keys, as wyhash does): a function of the
-  // bytes and the length only.
-  const unsigned char* p = reinterpret_cast<const unsigned char*>(s.data());
-  std::size_t n = s.size();
-  std::uint64_t h = 0x9E3779B97F4A7C15ull ^ (n * 0xFF51AFD7ED558CCDull);
-  auto load64 = [](const unsigned char* q) {
-    std::uint64_t v;
-    std::memcpy(&v, q, 8);
-    return v;
-  };
-  auto load32 = [](const unsigned char* q) {
-    std::uint32_t v;
-    std::memcpy(&v, q, 4);
-    return static_cast<std::uint64_t>(v);
-  };
-  std::uint64_t w;
-  if (n >= 8) {
-    while (n > 8) {
-      h = (h ^ phrase_detail::fold8(load64(p))) * 0xC2B2AE3D27D4EB4Full;
-      h ^= h >> 31;
-      p += 8;
-      n -= 8;
-    }
-    w = load64(p + n - 8);   // the last 8 bytes (overlapping the previous word)
-  } else if (n >= 4) {
-    w = load32(p) | (load32(p + n - 4) << 32);
-  } else if (n > 0) {
-    w = static_cast<std::uint64_t>(p[0]) | (static_cast<std::uint64_t>(p[n / 2]) << 8) |
-        (static_cast<std::uint64_t>(p[n - 1]) << 16);
-  } else {
-    w = 0;
-  }
-  h = (h ^ phrase_detail::fold8(w)) * 0xC2B2AE3D27D4EB4Full;
-  h ^= h >> 29;
-  h *= 0xBF58476D1CE4E5B9ull;
-  h ^= h >> 32;
-  return h;
+inline const PhraseTable::Entry* PhraseTable::match(std::string_view text, const std::vector<Token>& tokens,
+                                                    std::size_t k, std::size_t end, bool any_case) const {
+  // Most words start no phrase: their slot is empty (the table is at most a quarter full).
+  if (k >= end || slots_.empty() || slots_[tokens[k].fold & (slots_.size() - 1)].bucket == 0) return nullptr;
+  return match_slot(text, tokens, k, end, any_case);
 }
 
 struct Lexicons {
