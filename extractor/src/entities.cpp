@@ -9,8 +9,91 @@
 
 namespace storyline::extractor {
 
+namespace {
+// A word list keyed by fold_hash (Token::fold), so a token is looked up without making a string.
+// Keys are unique (they come from the lexicons' sets and maps); keys and values are views of the
+// lexicons' strings (the tagger keeps the lexicons alive).
+class WordTable {
+ public:
+  template <typename Map>
+  static WordTable from_map(const Map& m) {
+    WordTable t;
+    t.reserve(m.size());
+    for (const auto& [k, v] : m) t.add(k, &v);
+    return t;
+  }
+  template <typename Set>
+  static WordTable from_set(const Set& m) {
+    static const std::string none;
+    WordTable t;
+    t.reserve(m.size());
+    for (const auto& k : m) t.add(k, &none);
+    return t;
+  }
+  // The value of the key equal to `word` (case-sensitive), or nullptr; hash = fold_hash(word).
+  const std::string* exact(std::string_view word, std::uint32_t hash) const {
+    for (std::size_t i = hash & mask_;; i = (i + 1) & mask_) {
+      const Slot& s = slots_[i];
+      if (s.item == 0) return nullptr;
+      if (s.hash == hash && items_[s.item - 1].first == word) return items_[s.item - 1].second;
+    }
+  }
+  // The value of the key equal to ascii_lower(word), or nullptr; hash = fold_hash(word).
+  const std::string* folded(std::string_view word, std::uint32_t hash) const {
+    for (std::size_t i = hash & mask_;; i = (i + 1) & mask_) {
+      const Slot& s = slots_[i];
+      if (s.item == 0) return nullptr;
+      if (s.hash == hash) {
+        const std::string_view key = items_[s.item - 1].first;
+        bool same = key.size() == word.size();
+        for (std::size_t q = 0; q < word.size() && same; ++q) {
+          char x = word[q];
+          if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+          same = x == key[q];
+        }
+        if (same) return items_[s.item - 1].second;
+      }
+    }
+  }
+
+ private:
+  struct Slot {
+    std::uint32_t hash = 0;
+    std::uint32_t item = 0;   // index into items_ + 1; 0 = empty
+  };
+  std::vector<std::pair<std::string_view, const std::string*>> items_;
+  std::vector<Slot> slots_ = std::vector<Slot>(16);
+  std::size_t mask_ = 15;
+  void reserve(std::size_t n) {
+    items_.reserve(n);
+    std::size_t cap = 16;
+    while (cap < n * 2) cap *= 2;
+    slots_.assign(cap, Slot{});
+    mask_ = cap - 1;
+  }
+  void add(const std::string& key, const std::string* value) {
+    items_.emplace_back(key, value);
+    if (items_.size() * 2 > slots_.size()) {
+      std::vector<Slot> old(slots_.size() * 2);
+      old.swap(slots_);
+      mask_ = slots_.size() - 1;
+      for (const Slot& s : old)
+        if (s.item != 0) place(s);
+    }
+    place(Slot{fold_hash(key), static_cast<std::uint32_t>(items_.size())});
+  }
+  void place(const Slot& s) {
+    std::size_t i = s.hash & mask_;
+    while (slots_[i].item != 0) i = (i + 1) & mask_;
+    slots_[i] = s;
+  }
+};
+}  // namespace
+
 // Lookups derived once from the lexicons (the tagger is shared by threads: read-only).
 struct EntityTagger::Index {
+  WordTable org_heads, loc_heads, misc_heads, org_suffixes, given_names, numbered_heads, non_entities,
+      common_words, cues_before;
   // Lexicons::is_demonym without the rule loop: every word the demonym rules turn into a one-word
   // country or region ("Rwandan" -> "Rwanda"), stems of three letters or more.
   std::unordered_set<std::string> derived_demonyms;
@@ -27,6 +110,15 @@ EntityTagger::EntityTagger(std::shared_ptr<const Lexicons> lex) : lex_(std::move
     }
   for (const auto& [suffix, pos] : lex_->misc_heads)
     if (pos == "suffix") index->misc_suffixes.push_back(suffix);
+  index->org_heads = WordTable::from_map(lex_->org_heads);
+  index->loc_heads = WordTable::from_map(lex_->loc_heads);
+  index->misc_heads = WordTable::from_map(lex_->misc_heads);
+  index->org_suffixes = WordTable::from_map(lex_->org_suffixes);
+  index->given_names = WordTable::from_set(lex_->given_names);
+  index->numbered_heads = WordTable::from_set(lex_->numbered_heads);
+  index->non_entities = WordTable::from_set(lex_->non_entities);
+  index->common_words = WordTable::from_set(lex_->common_words);
+  index->cues_before = WordTable::from_map(lex_->cues_before);
   index_ = std::move(index);
 }
 
@@ -73,6 +165,16 @@ struct Work {
   std::vector<Cand> cands;
 
   std::string_view tv(std::size_t k) const { return toks[k].view(text); }
+  // The token (case-sensitive) in a word list: its value, or nullptr.
+  const std::string* in(const WordTable& t, std::size_t k) const { return t.exact(tv(k), toks[k].fold); }
+  bool has(const WordTable& t, std::size_t k) const { return in(t, k) != nullptr; }
+  // given_names.count(first_part(token)): the part before a hyphen.
+  bool given_first(std::size_t k) const {
+    const std::string_view t = tv(k);
+    const std::size_t h = t.find('-');
+    if (h == std::string_view::npos) return has(ix.given_names, k);
+    return ix.given_names.exact(t.substr(0, h), fold_hash(t.substr(0, h))) != nullptr;
+  }
   std::string span_text(std::size_t s, std::size_t e) const { return std::string(text.substr(s, e - s)); }
   bool cap(std::size_t k) const { return toks[k].has(kWord) && (toks[k].has(kCap) || toks[k].has(kAllCaps)); }
   // Memoised per token: the word lists are consulted many times for the same token.
@@ -80,9 +182,12 @@ struct Work {
   bool common(std::size_t k) const {
     if (common_cache.size() != toks.size()) common_cache.assign(toks.size(), -1);
     if (common_cache[k] < 0) {
-      const std::string& l = lower(k);
-      if (!l.empty() && l.back() == '.') common_cache[k] = lex.common_words.count(l.substr(0, l.size() - 1)) > 0 ? 1 : 0;
-      else common_cache[k] = lex.common_words.count(l) > 0 ? 1 : 0;
+      // common_words.count(ascii_lower(token)), without a final ".".
+      const std::string_view t = tv(k);
+      if (!t.empty() && t.back() == '.')
+        common_cache[k] = ix.common_words.folded(t.substr(0, t.size() - 1), fold_hash(t.substr(0, t.size() - 1))) ? 1 : 0;
+      else
+        common_cache[k] = ix.common_words.folded(t, toks[k].fold) ? 1 : 0;
     }
     return common_cache[k] == 1;
   }
@@ -170,7 +275,16 @@ const char* const kDefaultSingle = "ORG";
 constexpr std::string_view kTitleLower[] = {"a", "an", "the", "and", "or", "but", "nor", "of", "in", "on", "at", "to",
                                             "for", "by", "with", "from", "as", "vs", "via", "into", "over", "per"};
 // The same lists for ascii_lower(word) (all their words are lower case).
-bool is_title_lower_or_connector_ci(std::string_view word) {
+bool is_title_lower_or_connector_ci(std::string_view word, std::uint32_t fold) {
+  // Most words are in neither list: their fold_hash (Token::fold) is not among the lists' hashes.
+  static const std::vector<std::uint32_t> hashes = [] {
+    std::vector<std::uint32_t> v;
+    for (std::string_view x : kTitleLower) v.push_back(fold_hash(x));
+    for (std::string_view x : kConnectors) v.push_back(fold_hash(x));
+    std::sort(v.begin(), v.end());
+    return v;
+  }();
+  if (!std::binary_search(hashes.begin(), hashes.end(), fold)) return false;
   return (word.size() <= 4 && listed_lower(kTitleLower, word)) || (word.size() <= 5 && listed_lower(kConnectors, word));
 }
 
@@ -236,15 +350,9 @@ class FoldedCounter {
   }
 };
 
-std::string first_part(std::string_view tok) {
-  auto h = tok.find('-');
-  return std::string(h == std::string_view::npos ? tok : tok.substr(0, h));
-}
-
 void classify(Work& w, Cand& c, std::size_t sentence_begin) {
   const Lexicons& lex = w.lex;
   std::size_t n = c.te - c.tb;
-  std::string last(w.tv(c.te - 1));
   bool upper = true;
   for (std::size_t k = c.tb; k < c.te; ++k) upper = upper && (w.toks[k].has(kAllCaps) || !w.toks[k].has(kWord));
   if (const auto* p = lex.places.match(w.text, w.toks, c.tb, c.te, upper); p && p->tokens.size() == n) {
@@ -269,37 +377,36 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
     c.strong = true;
     return;
   }
-  if (n >= 2 && lex.org_suffixes.count(last)) {
+  if (n >= 2 && w.has(w.ix.org_suffixes, c.te - 1)) {
     c.type = "ORG";
     c.strong = true;
     return;
   }
   for (std::size_t k = c.tb; k < c.te && n >= 2; ++k) {
-    auto it = lex.org_heads.find(std::string(w.tv(k)));
-    if (it == lex.org_heads.end()) continue;
-    if (it->second == "any" || (it->second == "last" && k + 1 == c.te) || (it->second == "first" && k == c.tb)) {
+    const std::string* it = w.in(w.ix.org_heads, k);
+    if (!it) continue;
+    if (*it == "any" || (*it == "last" && k + 1 == c.te) || (*it == "first" && k == c.tb)) {
       c.type = "ORG";
       c.strong = true;
       return;
     }
   }
   if (n >= 2) {
-    auto first = lex.loc_heads.find(std::string(w.tv(c.tb)));
-    auto lastw = lex.loc_heads.find(last);
-    if ((first != lex.loc_heads.end() && first->second != "last") ||
-        (lastw != lex.loc_heads.end() && lastw->second != "first")) {
+    const std::string* first = w.in(w.ix.loc_heads, c.tb);
+    const std::string* lastw = w.in(w.ix.loc_heads, c.te - 1);
+    if ((first && *first != "last") || (lastw && *lastw != "first")) {
       c.type = "LOC";
       c.strong = true;
       return;
     }
   }
   if (n >= 2) {
-    auto it = lex.misc_heads.find(last);
-    if (it == lex.misc_heads.end() || it->second != "last") {   // "Hurricane Milton": a head first
-      it = lex.misc_heads.find(std::string(w.tv(c.tb)));
-      if (it != lex.misc_heads.end() && it->second != "first") it = lex.misc_heads.end();
+    const std::string* it = w.in(w.ix.misc_heads, c.te - 1);
+    if (!it || *it != "last") {   // "Hurricane Milton": a head first
+      it = w.in(w.ix.misc_heads, c.tb);
+      if (it && *it != "first") it = nullptr;
     }
-    if (it != lex.misc_heads.end()) {
+    if (it) {
       c.type = "MISC";
       c.strong = true;
       return;
@@ -343,8 +450,8 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
     c.strong = true;
     return;
   }
-  std::string first = first_part(w.tv(c.tb));
-  if (n >= 2 && lex.given_names.count(first) && !w.toks[c.tb].has(kAllCaps)) {
+  const bool given_first = w.given_first(c.tb);
+  if (n >= 2 && given_first && !w.toks[c.tb].has(kAllCaps)) {
     c.type = "PER";
     c.strong = true;
     return;
@@ -395,15 +502,14 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
   if (n == 1) {
     std::string_view t = w.tv(c.tb);
     if (w.toks[c.tb].has(kAllCaps) && t.size() <= 6) c.acronym = true;
-    std::string ts(t);
-    if (w.common(c.tb) || t.size() == 1 || (t.size() == 2 && t[1] == '.') || lex.org_heads.count(ts) ||
-        lex.org_suffixes.count(ts) || lex.loc_heads.count(ts))
+    if (w.common(c.tb) || t.size() == 1 || (t.size() == 2 && t[1] == '.') || w.has(w.ix.org_heads, c.tb) ||
+        w.has(w.ix.org_suffixes, c.tb) || w.has(w.ix.loc_heads, c.tb))
       c.drop_unless_known = true;   // "Women", "Test", "NOTE", "N": a name only if known
     return;  // unknown single word: resolved by alias, else ORG
   }
   // "Real Madrid", "Air France", "Bristol City": a name built on a place is an organisation.
   for (std::size_t k = c.tb; k < c.te; ++k)
-    if (const auto* p = lex.places.match(w.text, w.toks, k, c.te, false); p && (k > c.tb || !lex.given_names.count(first))) {
+    if (const auto* p = lex.places.match(w.text, w.toks, k, c.te, false); p && (k > c.tb || !given_first)) {
       c.type = "ORG";
       return;
     }
@@ -454,6 +560,7 @@ std::string slug(std::string_view name) {
 EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& toks,
                                const std::vector<Sentence>& sentences, const std::vector<Timex>& timexes) const {
   const Lexicons& lex = *lex_;
+  const Index& ix = *index_;
   Work w{text, toks, lex, *index_, std::vector<char>(toks.size(), 0), {}, {}, {}, {}, {}, {}};
   // Tokens inside temporal expressions are never names ("November", "Tuesday").
   {
@@ -482,7 +589,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       ++words;
       if (toks[k].has(kAllCaps)) ++upper;
       if (toks[k].has(kCap) && !(k == a)) ++caps;
-      else if (toks[k].has(kLower) && is_title_lower_or_connector_ci(w.tv(k))) ++caps;  // "of" in titles
+      else if (toks[k].has(kLower) && is_title_lower_or_connector_ci(w.tv(k), toks[k].fold)) ++caps;  // "of" in titles
     }
     if (words >= 3 && upper * 10 >= words * 7) headline[s] = 2;
     else if (s == 0 && words >= 4 && (caps + 1) * 10 >= words * 9) headline[s] = 1;   // a title-case headline
@@ -528,7 +635,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       }
       auto cue_before_head = [&](const PhraseTable::Entry* cue, std::size_t at) {
         std::size_t after = at + cue->tokens.size();
-        return after < b && lex.org_heads.count(std::string(w.tv(after))) > 0;
+        return after < b && w.has(w.ix.org_heads, after);
       };
       if (const auto* cue = lex.person_cues.match(text, toks, k, b, false); cue && !cue_before_head(cue, k)) {
         k += cue->tokens.size();
@@ -536,7 +643,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       }
       std::size_t j = k + 1;
       // "Theresa May": a capitalised word the date rules took ("May") is a surname after a given name.
-      if (j < b && w.blocked[j] && w.cap(j) && lex.given_names.count(std::string(w.tv(k))) && !w.common(k) &&
+      if (j < b && w.blocked[j] && w.cap(j) && w.has(w.ix.given_names, k) && !w.common(k) &&
           (j + 1 >= b || !toks[j + 1].has(kDigit))) {
         w.blocked[j] = 0;
       }
@@ -547,14 +654,13 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
           continue;
         }
         const std::string_view lw = w.tv(j);
-        bool of_ok = lw != "of" || w.common(j - 1) || lex.org_heads.count(std::string(w.tv(j - 1))) ||
-                     lex.loc_heads.count(std::string(w.tv(j - 1)));
+        bool of_ok = lw != "of" || w.common(j - 1) || w.has(w.ix.org_heads, j - 1) || w.has(w.ix.loc_heads, j - 1);
         if (is_connector(lw) && of_ok && j + 1 < b && w.cap(j + 1) && !w.blocked[j + 1]) {
           ++j;
           continue;
         }
         if (toks[j].has(kDigit) && toks[j].has(kWord) && toks[j].has(kSpaceBefore) &&
-            lex.numbered_heads.count(std::string(w.tv(j - 1)))) {
+            w.has(w.ix.numbered_heads, j - 1)) {
           ++j;  // "Flight 610", "Boeing 737" (the number ends the name)
           break;
         }
@@ -571,11 +677,11 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         std::string word(w.tv(k));
         // Looked up only where a rule below asks (the lookups have no side effects).
         auto known = [&]() {
-          return lex.places.match(text, toks, k, end, false) || lex.given_names.count(first_part(word)) ||
+          return lex.places.match(text, toks, k, end, false) || w.given_first(k) ||
                  lex.demonyms.match(text, toks, k, end, false);
         };
         if (is_connector(word)) { ++k; continue; }
-        if (lex.non_entities.count(word) && !(end - k > 1 && known())) { ++k; continue; }
+        if (w.has(ix.non_entities, k) && !(end - k > 1 && known())) { ++k; continue; }
         bool cap_follows = k + 1 < end && w.cap(k + 1);
         if (initial(k) && w.common(k) && !toks[k].has(kAllCaps) && !cap_follows && !known()) {
           // "Shares of Nissan ..." but keep "Mark Zuckerberg" (given name + capitalised word).
@@ -587,7 +693,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       while (end > k && is_connector(w.tv(end - 1))) --end;
       // "General Director Ljubomir Acimovic": common words before a given name are a title.
       for (std::size_t q = k + 1; q + 1 < end; ++q) {
-        if (!lex.given_names.count(first_part(w.tv(q))) || w.common(q)) continue;
+        if (!w.given_first(q) || w.common(q)) continue;
         bool lead_common = true;
         for (std::size_t r = k; r < q; ++r) lead_common = lead_common && (w.common(r) || toks[r].has(kHyphenated));
         if (lead_common) k = q;
@@ -749,8 +855,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   std::set<std::string> locative;   // capitalised words the document puts after "in", "near" ...
   for (std::size_t k = 1; k < toks.size(); ++k) {
     if (!w.cap(k) || toks[k - 1].sentence != toks[k].sentence) continue;
-    auto cue = lex.cues_before.find(w.lower(k - 1));
-    if (cue != lex.cues_before.end() && cue->second == "LOC") locative.insert(std::string(w.tv(k)));
+    const std::string* cue = ix.cues_before.folded(w.tv(k - 1), toks[k - 1].fold);
+    if (cue && *cue == "LOC") locative.insert(std::string(w.tv(k)));
   }
   std::map<std::string, std::vector<std::size_t>> first_words;         // common first words of ORG names
   // (type, key) -> entity, keyed by type + '\0' + key (types have no NUL); only looked up.
@@ -770,7 +876,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   auto org_key = [&](const Cand& c) {
     std::size_t tb = c.tb, te = c.te;
     if (te - tb >= 2 && w.tv(tb) == "The") ++tb;
-    while (te - tb >= 2 && lex.org_suffixes.count(std::string(w.tv(te - 1)))) --te;
+    while (te - tb >= 2 && w.has(ix.org_suffixes, te - 1)) --te;
     while (te - tb >= 2 && (w.tv(te - 1) == "," || w.tv(te - 1) == "&")) --te;
     return std::make_pair(tb, te);
   };
@@ -801,7 +907,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         if (const auto* p = lex.places.match(text, toks, tb, tb + 1, false); p && p->extra == "city")
           city_first[std::string(w.tv(tb))].push_back(e);                 // "Toyota Motor Corp." -> "Toyota"
       bool plain_first = !lex.places.match(text, toks, tb, tb + 1, false) &&
-                         !lex.org_heads.count(std::string(w.tv(tb))) && !toks[tb].has(kHyphenated) &&
+                         !w.has(ix.org_heads, tb) && !toks[tb].has(kHyphenated) &&
                          !w.demonym(tb);   // "American Airlines" is not "American"
       if (te - tb >= 2 && plain_first && !w.common(tb))
         add_alias(std::string(w.tv(tb)), e);                              // "Nissan Motor" -> "Nissan"
@@ -827,7 +933,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         }
       }
       std::string first(w.tv(c.tb));
-      if (!lex.given_names.count(first_part(first)) && !w.common(c.tb) && !toks[c.tb].has(kAbbrev)) {
+      if (!w.given_first(c.tb) && !w.common(c.tb) && !toks[c.tb].has(kAbbrev)) {
         add_alias(first, e);                                              // family name first ("Wang")
         first_name_alias.insert(first);   // reported only where the text uses it alone
       }
@@ -921,7 +1027,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   auto possessor = [&](const Cand& c) {
     return c.te < toks.size() && toks[c.te].sentence == c.sentence && w.tv(c.te) == "'s" && c.tb > 0 &&
            toks[c.tb - 1].sentence == c.sentence && toks[c.tb - 1].has(kLower) && w.common(c.tb) &&
-           !lex.org_heads.count(std::string(w.tv(c.tb))) && !lex.loc_heads.count(std::string(w.tv(c.tb)));
+           !w.has(ix.org_heads, c.tb) && !w.has(ix.loc_heads, c.tb);
   };
   for (Cand& c : w.cands)
     if (c.drop_unless_known && c.te - c.tb == 1 && !toks[c.tb].has(kAllCaps) && w.tv(c.tb).size() > 2 &&
@@ -1052,7 +1158,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         while (q < b) {
           Item it{q, q + 1, nullptr};
           if (at[q]) it = Item{q, at[q]->te, at[q]};
-          else if (!(w.cap(q) && !covered[q] && !w.blocked[q] && !lex.non_entities.count(std::string(w.tv(q)))))
+          else if (!(w.cap(q) && !covered[q] && !w.blocked[q] && !w.has(ix.non_entities, q)))
             break;
           items.push_back(it);
           q = it.te;
@@ -1236,12 +1342,19 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     for (int n = 2; used_ids.count(id); ++n) id = base + "-" + std::to_string(n);
     used_ids.insert(id);
     ent.id = id;
-    std::set<std::string> alias_set;
-    for (const auto& [t, n] : texts) alias_set.insert(t);
+    // The surface forms and the entity's own aliases, sorted, once each, without the name.
+    std::vector<const std::string*> alias_list;
+    alias_list.reserve(texts.size() + own_aliases[e].size());
+    for (const auto& [t, n] : texts) alias_list.push_back(&t);
     for (const std::string* a : own_aliases[e])   // derived short forms: surnames, base names
-      if (texts.count(*a) || (!is_initials[*a] && !first_name_alias.count(*a))) alias_set.insert(*a);
-    alias_set.erase(name);
-    ent.aliases.assign(alias_set.begin(), alias_set.end());
+      if (texts.count(*a) || (!is_initials[*a] && !first_name_alias.count(*a))) alias_list.push_back(a);
+    std::sort(alias_list.begin(), alias_list.end(), [](const std::string* x, const std::string* y) { return *x < *y; });
+    alias_list.erase(std::unique(alias_list.begin(), alias_list.end(),
+                                 [](const std::string* x, const std::string* y) { return *x == *y; }),
+                     alias_list.end());
+    ent.aliases.reserve(alias_list.size());
+    for (const std::string* a : alias_list)
+      if (*a != name) ent.aliases.push_back(*a);
     for (const Cand* c : by_entity[e])
       ent.mentions.push_back(Mention{c->start, c->end, w.span_text(c->start, c->end), c->sentence});
     new_index[e] = r.entities.size();
