@@ -93,7 +93,7 @@ class WordTable {
 // Lookups derived once from the lexicons (the tagger is shared by threads: read-only).
 struct EntityTagger::Index {
   WordTable org_heads, loc_heads, misc_heads, org_suffixes, given_names, numbered_heads, non_entities,
-      common_words, cues_before;
+      common_words, cues_before, cues_after, cues_fixture, facility_heads, pair_nouns;
   // Lexicons::is_demonym without the rule loop: every word the demonym rules turn into a one-word
   // country or region ("Rwandan" -> "Rwanda"), stems of three letters or more.
   std::unordered_set<std::string> derived_demonyms;
@@ -119,6 +119,10 @@ EntityTagger::EntityTagger(std::shared_ptr<const Lexicons> lex) : lex_(std::move
   index->non_entities = WordTable::from_set(lex_->non_entities);
   index->common_words = WordTable::from_set(lex_->common_words);
   index->cues_before = WordTable::from_map(lex_->cues_before);
+  index->cues_after = WordTable::from_map(lex_->cues_after);
+  index->cues_fixture = WordTable::from_map(lex_->cues_fixture);
+  index->facility_heads = WordTable::from_map(lex_->facility_heads);
+  index->pair_nouns = WordTable::from_map(lex_->pair_nouns);
   index_ = std::move(index);
 }
 
@@ -168,6 +172,8 @@ struct Work {
   // The token (case-sensitive) in a word list: its value, or nullptr.
   const std::string* in(const WordTable& t, std::size_t k) const { return t.exact(tv(k), toks[k].fold); }
   bool has(const WordTable& t, std::size_t k) const { return in(t, k) != nullptr; }
+  // ascii_lower(token) in a word list: its value, or nullptr.
+  const std::string* lowered_in(const WordTable& t, std::size_t k) const { return t.folded(tv(k), toks[k].fold); }
   // given_names.count(first_part(token)): the part before a hyphen.
   bool given_first(std::size_t k) const {
     const std::string_view t = tv(k);
@@ -768,7 +774,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         Cand& y = w.cands[i + 1];
         if (!line_start(x) || y.tb != x.te + 1 || !on_line(x.te) || !on_line(y.tb)) continue;
         if (y.te < toks.size() && on_line(y.te)) continue;   // the line is exactly "X at Y"
-        if (!lex.cues_fixture.count(w.lower(x.te))) continue;
+        if (!w.lowered_in(ix.cues_fixture, x.te)) continue;
         if ((city(x) || x.type == "ORG") && (city(y) || y.type == "ORG")) x.type = y.type = "ORG";
       }
     }
@@ -781,8 +787,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   if (!lex.facility_heads.empty()) {
     auto kind = [&](std::size_t k) -> const std::string* {
       if (k >= toks.size() || !toks[k].has(kWord) || !toks[k].has(kLower)) return nullptr;
-      auto it = lex.facility_heads.find(std::string(w.tv(k)));
-      return it == lex.facility_heads.end() ? nullptr : &it->second;
+      return w.in(ix.facility_heads, k);
     };
     auto facility_type = [&](const Cand& c) -> std::string {
       if (c.strong || c.hyphen_pair || !c.user_id.empty() || (c.te - c.tb == 1 && toks[c.tb].has(kAllCaps)))
@@ -791,8 +796,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       for (std::size_t back = 1; back <= 3 && back <= c.tb && !det; ++back) {
         std::size_t q = c.tb - back;
         if (toks[q].sentence != c.sentence) break;
-        auto it = lex.facility_heads.find(w.lower(q));
-        if (it != lex.facility_heads.end() && it->second == "det") det = true;
+        const std::string* it = w.lowered_in(ix.facility_heads, q);
+        if (it && *it == "det") det = true;
         else if (!(toks[q].has(kLower) || (toks[q].has(kDigit) && !toks[q].has(kPunct)))) break;
       }
       if (!det) return "";
@@ -1005,11 +1010,20 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   // (only those without an upper-case ASCII letter can equal a lower-cased word).
   FoldedCounter cap_inside, lower_uses;
   bool counted = false;   // the counts are made only when a candidate asks
+  auto asks = [&](const Cand& c) {   // the candidates the loop below asks used_as_name about
+    return c.drop_unless_known && c.te - c.tb == 1 && !toks[c.tb].has(kAllCaps) && w.tv(c.tb).size() > 2;
+  };
   auto used_as_name = [&](std::size_t k) {
     if (!counted) {
       counted = true;
+      // Only words some candidate asks about are counted: a bit per fold_hash of them (a word
+      // whose bit is set but that nobody asks about is counted too, harmlessly).
+      std::vector<std::uint64_t> asked(64, 0);
+      for (const Cand& c : w.cands)
+        if (asks(c)) asked[(toks[c.tb].fold >> 6) & 63] |= std::uint64_t{1} << (toks[c.tb].fold & 63);
       for (std::size_t q = 0; q < toks.size(); ++q) {
         if (!toks[q].has(kWord)) continue;
+        if (!((asked[(toks[q].fold >> 6) & 63] >> (toks[q].fold & 63)) & 1)) continue;
         if (toks[q].has(kLower)) {
           const std::string_view t = w.tv(q);
           if (std::none_of(t.begin(), t.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; })) lower_uses.add(t, toks[q].fold);
@@ -1030,8 +1044,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
            !w.has(ix.org_heads, c.tb) && !w.has(ix.loc_heads, c.tb);
   };
   for (Cand& c : w.cands)
-    if (c.drop_unless_known && c.te - c.tb == 1 && !toks[c.tb].has(kAllCaps) && w.tv(c.tb).size() > 2 &&
-        (used_as_name(c.tb) || possessor(c)))
+    if (asks(c) && (used_as_name(c.tb) || possessor(c)))
       c.drop_unless_known = false;
 
   // Weak candidates: resolve by alias, else new entities.
@@ -1107,12 +1120,10 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         if (cue != lex.cues_before.end()) type = cue->second;
       }
       if (type.empty() && c.tb > 0 && toks[c.tb - 1].sentence == c.sentence) {
-        auto cue = lex.cues_before.find(w.lower(c.tb - 1));
-        if (cue != lex.cues_before.end()) type = cue->second;
+        if (const std::string* cue = w.lowered_in(ix.cues_before, c.tb - 1)) type = *cue;
       }
       if (type.empty() && c.te < toks.size() && toks[c.te].sentence == c.sentence) {
-        auto cue = lex.cues_after.find(w.lower(c.te));
-        if (cue != lex.cues_after.end()) type = cue->second;
+        if (const std::string* cue = w.lowered_in(ix.cues_after, c.te)) type = *cue;
       }
       if (type.empty()) type = kDefaultSingle;
       auto known = by_key.find(tk(type, surface));
@@ -1146,13 +1157,14 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       for (std::size_t k = c.tb; k < c.te && k < covered.size(); ++k) covered[k] = 1;
     }
     std::vector<Cand> listed;
+    struct Item { std::size_t tb, te; const Cand* c; };
+    std::vector<Item> items;   // reused for every start
     for (std::size_t s = 0; s < sentences.size(); ++s) {
       const std::size_t a = srange[s].first, b = srange[s].second;
       if (headline[s]) continue;
       for (std::size_t k = a; k < b;) {
         // Items: a candidate, or one capitalised word nothing took; separators: ",", "and", "or".
-        struct Item { std::size_t tb, te; const Cand* c; };
-        std::vector<Item> items;
+        items.clear();
         bool closed = false;
         std::size_t q = k;
         while (q < b) {
@@ -1163,11 +1175,11 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
           items.push_back(it);
           q = it.te;
           if (closed || q >= b) break;
-          const std::string& sep = w.lower(q);
+          const std::string_view sep = w.tv(q);   // compared lower-cased
           if (sep == ",") {
             ++q;
-            if (q < b && (w.lower(q) == "and" || w.lower(q) == "or")) { ++q; closed = true; }
-          } else if (sep == "and" || sep == "or") {
+            if (q < b && (lower_equals(w.tv(q), "and") || lower_equals(w.tv(q), "or"))) { ++q; closed = true; }
+          } else if (lower_equals(sep, "and") || lower_equals(sep, "or")) {
             ++q;
             closed = true;
           } else {
@@ -1384,13 +1396,13 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       else if (lower_equals(tk, "the") && k + 1 < b && lower_equals(w.tv(k + 1), "two")) noun = k + 2;
       if (noun > 0) {
         for (std::size_t q = noun; q < b && q < noun + 2; ++q) {   // one adjective may come between
-          auto pn = lex.pair_nouns.find(w.lower(q));
-          if (pn == lex.pair_nouns.end()) continue;
+          const std::string* pn = w.lowered_in(ix.pair_nouns, q);
+          if (!pn) continue;
           // Latest sentence before this word that names exactly two entities of that type.
           std::vector<std::size_t> pair;
           for (std::size_t m = 0; m < r.mentions.size() && r.mentions[m].start < toks[k].start; ++m) {
             const MentionSpan& ms = r.mentions[m];
-            if (ms.entity >= r.entities.size() || r.entities[ms.entity].type != pn->second) continue;
+            if (ms.entity >= r.entities.size() || r.entities[ms.entity].type != *pn) continue;
             if (!pair.empty() && r.mentions[pair.back()].sentence != ms.sentence) pair.clear();
             bool seen = false;
             for (std::size_t pm : pair) seen = seen || r.mentions[pm].entity == ms.entity;
