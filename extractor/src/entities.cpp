@@ -1230,10 +1230,37 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       std::size_t first, n;   // tokens: alias_toks[first, first + n)
       std::size_t entity;
     };
+    std::vector<char> covered(toks.size(), 0);
+    for (const Cand& c : w.cands)
+      for (std::size_t k = c.tb; k < c.te; ++k) covered[k] = 1;
+    // The words the loop below may look up (a superset: it covers more as it goes): a bit per
+    // fold_hash, and their lengths. An alias that starts with an ASCII character other than
+    // white space starts with its first token; when no looked-up word's length of its start has
+    // a set bit, it matches nowhere and is not tokenised.
+    std::vector<std::uint64_t> looked(64, 0);
+    std::vector<std::size_t> lengths;
+    for (std::size_t k = 0; k < toks.size(); ++k) {
+      if (covered[k] || w.blocked[k] || !toks[k].has(kWord)) continue;
+      std::size_t s = toks[k].sentence;
+      if (!(s < headline.size() && headline[s] == 2) && !w.cap(k)) continue;
+      looked[(toks[k].fold >> 6) & 63] |= std::uint64_t{1} << (toks[k].fold & 63);
+      const std::size_t len = toks[k].end - toks[k].start;
+      if (std::find(lengths.begin(), lengths.end(), len) == lengths.end()) lengths.push_back(len);
+    }
+    auto may_match = [&](const std::string& a) {
+      const unsigned char c0 = static_cast<unsigned char>(a[0]);
+      if (c0 <= 0x20 || c0 >= 0x7F) return true;   // not sure where its first token starts
+      for (std::size_t len : lengths) {
+        if (len > a.size()) continue;
+        const std::uint32_t h = fold_hash(std::string_view(a).substr(0, len));
+        if ((looked[(h >> 6) & 63] >> (h & 63)) & 1) return true;
+      }
+      return false;
+    };
     std::vector<std::string_view> alias_toks;
     std::vector<AliasPhrase> alias_phrases;
     for (const auto& [a, ents] : aliases) {
-      if (ents.size() != 1 || a.size() < 2) continue;
+      if (ents.size() != 1 || a.size() < 2 || lengths.empty() || !may_match(a)) continue;
       const std::vector<Token> at = tokenize(a, lex.text);
       if (at.empty()) continue;
       alias_phrases.push_back(AliasPhrase{at[0].fold, alias_toks.size(), at.size(), ents[0]});
@@ -1257,9 +1284,6 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       }
       return nullptr;
     };
-    std::vector<char> covered(toks.size(), 0);
-    for (const Cand& c : w.cands)
-      for (std::size_t k = c.tb; k < c.te; ++k) covered[k] = 1;
     for (std::size_t k = 0; k < toks.size(); ++k) {
       if (covered[k] || w.blocked[k] || !toks[k].has(kWord)) continue;
       std::size_t s = toks[k].sentence;
