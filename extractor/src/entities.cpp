@@ -546,6 +546,7 @@ std::string initials(const Work& w, std::size_t tb, std::size_t te) {
 
 std::string slug(std::string_view name) {
   std::string out;
+  out.reserve(name.size());
   bool dash = false;
   for (unsigned char c : name) {
     if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80) {
@@ -568,6 +569,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   const Lexicons& lex = *lex_;
   const Index& ix = *index_;
   Work w{text, toks, lex, *index_, std::vector<char>(toks.size(), 0), {}, {}, {}, {}, {}, {}};
+  w.cands.reserve(toks.size() / 8 + 16);
   // Tokens inside temporal expressions are never names ("November", "Tuesday").
   {
     std::size_t ti = 0;
@@ -818,8 +820,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       }
       return type;
     };
-    std::map<std::string, std::pair<int, int>> votes;   // surface -> (facility mentions, weak mentions)
-    std::map<std::string, std::string> fac_type;
+    std::unordered_map<std::string, std::pair<int, int>> votes;   // surface -> (facility mentions, weak mentions)
+    std::unordered_map<std::string, std::string> fac_type;       // (only looked up)
     for (const Cand& c : w.cands) {
       if (c.strong || c.te <= c.tb) continue;
       std::string surface = w.span_text(c.start, c.end);
@@ -1331,7 +1333,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   std::vector<std::vector<const std::string*>> own_aliases(infos.size());   // unambiguous aliases per entity
   for (const auto& [a, owners] : aliases)
     if (owners.size() == 1 && owners[0] < infos.size()) own_aliases[owners[0]].push_back(&a);
-  std::set<std::string> used_ids;
+  std::unordered_set<std::string> used_ids;   // (only looked up)
   for (std::size_t e : ent_order) {
     Entity ent;
     ent.type = infos[e].type;
