@@ -97,6 +97,7 @@ struct EntityTagger::Index {
   // Lexicons::is_demonym without the rule loop: every word the demonym rules turn into a one-word
   // country or region ("Rwandan" -> "Rwanda"), stems of three letters or more.
   std::unordered_set<std::string> derived_demonyms;
+  WordTable derived_demonyms_table, country_names;   // the same sets, looked up by fold_hash
   std::vector<std::string> misc_suffixes;   // misc_heads.tsv entries with position "suffix"
 };
 
@@ -123,20 +124,23 @@ EntityTagger::EntityTagger(std::shared_ptr<const Lexicons> lex) : lex_(std::move
   index->cues_fixture = WordTable::from_map(lex_->cues_fixture);
   index->facility_heads = WordTable::from_map(lex_->facility_heads);
   index->pair_nouns = WordTable::from_map(lex_->pair_nouns);
+  index->country_names = WordTable::from_set(lex_->country_names);
+  index->derived_demonyms_table = WordTable::from_set(index->derived_demonyms);
   index_ = std::move(index);
 }
 
 namespace {
 
-// Lexicons::is_demonym(word), the rule loop answered by the derived set.
-bool is_demonym(const Lexicons& lex, const EntityTagger::Index& ix, std::string_view word, std::string& key) {
+// Lexicons::is_demonym(word), the rule loop answered by the derived set; fold = fold_hash(word).
+bool is_demonym(const Lexicons& lex, const EntityTagger::Index& ix, std::string_view word, std::uint32_t fold) {
   if (word.size() < 4) return false;
-  if (lex.demonyms.has_single(word)) return true;
+  if (lex.demonyms.has_single(word, fold)) return true;
   const bool plural = word.back() == 's';
   for (int i = 0; i < (plural ? 2 : 1); ++i) {
-    key.assign(i == 0 ? word : word.substr(0, word.size() - 1));
-    if (lex.country_names.count(key)) continue;   // the place itself is not its demonym
-    if (ix.derived_demonyms.count(key)) return true;
+    const std::string_view f = i == 0 ? word : word.substr(0, word.size() - 1);
+    const std::uint32_t h = i == 0 ? fold : fold_hash(f);
+    if (ix.country_names.exact(f, h)) continue;   // the place itself is not its demonym
+    if (ix.derived_demonyms_table.exact(f, h)) return true;
   }
   return false;
 }
@@ -197,29 +201,11 @@ struct Work {
     }
     return common_cache[k] == 1;
   }
-  // The token's text ASCII-lower-cased, made once per token.
-  mutable std::vector<std::string> lower_cache;
-  mutable std::vector<char> lower_done;
-  const std::string& lower(std::size_t k) const {
-    if (lower_done.size() != toks.size()) {
-      lower_done.assign(toks.size(), 0);
-      lower_cache.assign(toks.size(), std::string());
-    }
-    if (!lower_done[k]) {
-      std::string& out = lower_cache[k];
-      out.assign(tv(k));
-      for (char& c : out)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-      lower_done[k] = 1;
-    }
-    return lower_cache[k];
-  }
   // Lexicons::is_demonym of the token's text, memoised.
   mutable std::vector<signed char> demonym_cache;
-  mutable std::string scratch;
   bool demonym(std::size_t k) const {
     if (demonym_cache.size() != toks.size()) demonym_cache.assign(toks.size(), -1);
-    if (demonym_cache[k] < 0) demonym_cache[k] = is_demonym(lex, ix, tv(k), scratch) ? 1 : 0;
+    if (demonym_cache[k] < 0) demonym_cache[k] = is_demonym(lex, ix, tv(k), toks[k].fold) ? 1 : 0;
     return demonym_cache[k] == 1;
   }
   bool is_cue_before(std::size_t k, std::size_t a, std::string* kind) const {
@@ -496,10 +482,9 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
   }
   if (n == 1 && !w.toks[c.tb].has(kAllCaps) && !w.common(c.tb)) {
     // "Brexit", "Grexit": a one-word name built on an event suffix (misc_heads.tsv, "suffix").
-    const std::string& lw = w.lower(c.tb);
+    const std::string_view t = w.tv(c.tb);   // ascii_lower(t) ends with the suffix
     for (const std::string& suffix : w.ix.misc_suffixes)
-      if (lw.size() >= suffix.size() + 2 &&
-          lw.compare(lw.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      if (t.size() >= suffix.size() + 2 && lower_equals(t.substr(t.size() - suffix.size()), suffix)) {
         c.type = "MISC";
         c.strong = true;
         return;
@@ -568,7 +553,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
                                const std::vector<Sentence>& sentences, const std::vector<Timex>& timexes) const {
   const Lexicons& lex = *lex_;
   const Index& ix = *index_;
-  Work w{text, toks, lex, *index_, std::vector<char>(toks.size(), 0), {}, {}, {}, {}, {}, {}};
+  Work w{text, toks, lex, *index_, std::vector<char>(toks.size(), 0), {}, {}, {}};
   w.cands.reserve(toks.size() / 8 + 16);
   // Tokens inside temporal expressions are never names ("November", "Tuesday").
   {
@@ -1118,7 +1103,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     if (e == static_cast<std::size_t>(-1)) {
       std::string type = c.type;
       if (type.empty() && c.tb > 1 && toks[c.tb - 2].sentence == c.sentence) {   // "the town of X"
-        auto cue = lex.cues_before.find(w.lower(c.tb - 2) + " " + w.lower(c.tb - 1));
+        auto cue = lex.cues_before.find(ascii_lower(w.tv(c.tb - 2)) + " " + ascii_lower(w.tv(c.tb - 1)));
         if (cue != lex.cues_before.end()) type = cue->second;
       }
       if (type.empty() && c.tb > 0 && toks[c.tb - 1].sentence == c.sentence) {

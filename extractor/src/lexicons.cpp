@@ -113,8 +113,10 @@ const PhraseTable::Entry* PhraseTable::match_slot(std::string_view text, const s
   return nullptr;
 }
 
-bool PhraseTable::has_single(std::string_view word) const {
-  const Bucket* b = find(word, fold_hash(word));
+bool PhraseTable::has_single(std::string_view word) const { return has_single(word, fold_hash(word)); }
+
+bool PhraseTable::has_single(std::string_view word, std::uint32_t fold) const {
+  const Bucket* b = find(word, fold);
   if (!b) return false;
   for (const Entry& e : b->entries)
     if (e.tokens.size() == 1 && e.tokens[0] == word) return true;

@@ -37,6 +37,7 @@ class PhraseTable {
   // Whether a one-token entry is exactly `word` (case-sensitive): what match() says of `word`
   // taken as a single token.
   bool has_single(std::string_view word) const;
+  bool has_single(std::string_view word, std::uint32_t fold) const;   // fold = fold_hash(word)
   bool empty() const { return buckets_.empty(); }
   std::size_t size() const { return count_; }
 
