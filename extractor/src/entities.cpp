@@ -530,22 +530,23 @@ std::string initials(const Work& w, std::size_t tb, std::size_t te) {
 }  // namespace
 
 std::string slug(std::string_view name) {
-  std::string out;
-  out.reserve(name.size());
+  std::string out(name.size(), '\0');   // never longer than the name
+  std::size_t n = 0;
   bool dash = false;
   for (unsigned char c : name) {
     if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80) {
-      out.push_back(static_cast<char>(c));
+      out[n++] = static_cast<char>(c);
       dash = false;
     } else if (c >= 'A' && c <= 'Z') {
-      out.push_back(static_cast<char>(c - 'A' + 'a'));
+      out[n++] = static_cast<char>(c - 'A' + 'a');
       dash = false;
-    } else if (!out.empty() && !dash) {
-      out.push_back('-');
+    } else if (n > 0 && !dash) {
+      out[n++] = '-';
       dash = true;
     }
   }
-  while (!out.empty() && out.back() == '-') out.pop_back();
+  while (n > 0 && out[n - 1] == '-') --n;
+  out.resize(n);
   return out.empty() ? "x" : out;
 }
 
