@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -225,6 +226,11 @@ bool listed(const std::string_view (&list)[N], std::string_view word) {
   for (std::string_view x : list)
     if (x == word) return true;
   return false;
+}
+
+// s == lit, inline (the type names are compared often).
+inline bool is(const std::string& s, std::string_view lit) {
+  return s.size() == lit.size() && std::memcmp(s.data(), lit.data(), lit.size()) == 0;
 }
 
 // Whether ascii_lower(a) == b, for a lower-case b, without making the lower-case copy.
@@ -698,14 +704,14 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       if (k < end) classify(w, whole, a);
       const Cand* same = k < end ? &whole : nullptr;   // classify() is a function of the span: reused
       Cand rest;
-      if (k + 1 < end && !(whole.strong && whole.type != "PER")) {
+      if (k + 1 < end && !(whole.strong && !is(whole.type, "PER"))) {
         const auto* d = lex.demonyms.match(text, toks, k, end, false);
         std::size_t dlen = d ? d->tokens.size() : w.demonym(k) ? 1 : 0;
         if (dlen > 0 && k + dlen < end && !lex.places.match(text, toks, k, end, false)) {
           std::size_t de = k + dlen;
           rest = Cand{de, end, toks[de].start, toks[end - 1].end, s, "", false};
           classify(w, rest, a);
-          if (rest.type != "ORG" && rest.type != "LOC") {
+          if (!is(rest.type, "ORG") && !is(rest.type, "LOC")) {
             w.cands.push_back(Cand{k, de, toks[k].start, toks[de - 1].end, s, "MISC", true});
             k = de;
             same = &rest;
@@ -736,7 +742,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     for (const Cand& c : w.cands)
       if (followed_by_number(c)) scored[c.sentence]++;
     for (Cand& c : w.cands) {
-      if (c.type != "LOC" || !followed_by_number(c) || scored[c.sentence] < 2) continue;
+      if (!is(c.type, "LOC") || !followed_by_number(c) || scored[c.sentence] < 2) continue;
       const auto* p = lex.places.match(text, toks, c.tb, c.te, true);
       if (p && p->extra != "country") c.type = "ORG";
     }
@@ -744,7 +750,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     // two numbers on it, in a document with at least three such lines, is a team; so are both
     // sides of a fixture line there ("CHICAGO AT TORONTO", context_cues.tsv side "fixture").
     auto city = [&](const Cand& c) {
-      if (c.type != "LOC") return false;
+      if (!is(c.type, "LOC")) return false;
       const auto* p = lex.places.match(text, toks, c.tb, c.te, true);
       return p != nullptr && p->tokens.size() == c.te - c.tb && p->extra != "country";
     };
@@ -763,7 +769,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         if (!line_start(x) || y.tb != x.te + 1 || !on_line(x.te) || !on_line(y.tb)) continue;
         if (y.te < toks.size() && on_line(y.te)) continue;   // the line is exactly "X at Y"
         if (!w.lowered_in(ix.cues_fixture, x.te)) continue;
-        if ((city(x) || x.type == "ORG") && (city(y) || y.type == "ORG")) x.type = y.type = "ORG";
+        if ((city(x) || is(x.type, "ORG")) && (city(y) || is(y.type, "ORG"))) x.type = y.type = "ORG";
       }
     }
   }
@@ -875,11 +881,11 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   };
   auto key_of = [&](const Cand& c) -> std::string {
     if (!c.user_id.empty()) return "id:" + c.user_id;
-    if (c.type == "LOC" && c.place_is_country && !c.place_code.empty()) return "place:" + c.place_code;
-    if (c.type == "LOC" && c.place_code.find('-') != std::string::npos) return "place:" + c.place_code;   // "Fla." = "Florida"
+    if (is(c.type, "LOC") && c.place_is_country && !c.place_code.empty()) return "place:" + c.place_code;
+    if (is(c.type, "LOC") && c.place_code.find('-') != std::string::npos) return "place:" + c.place_code;   // "Fla." = "Florida"
     // "SARASOTA" in a dateline and "Sarasota" in the text are one place (one person).
-    if (c.type == "LOC" || c.type == "PER") return ascii_lower(w.span_text(c.start, c.end));
-    if (c.type == "ORG") {
+    if (is(c.type, "LOC") || is(c.type, "PER")) return ascii_lower(w.span_text(c.start, c.end));
+    if (is(c.type, "ORG")) {
       auto [tb, te] = org_key(c);
       return w.span_text(toks[tb].start, toks[te - 1].end);
     }
@@ -892,7 +898,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   auto register_aliases = [&](const Cand& c, std::size_t e) {
     std::string surface = w.span_text(c.start, c.end);
     add_alias(surface, e);
-    if (c.type == "ORG" && c.user_id.empty()) {
+    if (is(c.type, "ORG") && c.user_id.empty()) {
       auto [tb, te] = org_key(c);
       add_alias(w.span_text(toks[tb].start, toks[te - 1].end), e);
       // Only for a legal name ("Toyota Motor Corp."): "Tokyo Stock Exchange" is not "Tokyo".
@@ -913,7 +919,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
           is_initials[ini] = true;
         }
       }
-    } else if (c.type == "PER" && c.te - c.tb >= 2) {
+    } else if (is(c.type, "PER") && c.te - c.tb >= 2) {
       std::size_t sur = c.te - 1;                                         // surname, before "Jr." / "III"
       while (sur > c.tb + 1 && is_name_suffix(w.tv(sur))) --sur;
       if (!toks[sur].has(kDigit) && !is_name_suffix(w.tv(sur))) {
@@ -930,7 +936,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         add_alias(first, e);                                              // family name first ("Wang")
         first_name_alias.insert(first);   // reported only where the text uses it alone
       }
-    } else if (c.type == "LOC" && c.te - c.tb >= 3 && w.tv(c.tb + 1) == "of") {
+    } else if (is(c.type, "LOC") && c.te - c.tb >= 3 && w.tv(c.tb + 1) == "of") {
       // "Gulf of Mexico" ... "the Gulf", "Strait of Hormuz" ... "the Strait".
       auto head = lex.loc_heads.find(std::string(w.tv(c.tb)));
       if (head != lex.loc_heads.end() && head->second != "last") add_alias(std::string(w.tv(c.tb)), e);
@@ -949,10 +955,10 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     auto known = by_key.find(tk(c.type, key));
     if (known == by_key.end()) {
       // A strong single word that is a known alias of the same type ("Mr. Ghosn").
-      auto al = aliases.find(c.type == "LOC" ? w.span_text(c.start, c.end) : key);
+      auto al = aliases.find(is(c.type, "LOC") ? w.span_text(c.start, c.end) : key);
       // A one-word place that is also the short name of an organisation or person named in full in
       // this document ("Toyota Motor Corp." ... "Toyota") is that organisation or person.
-      bool yields = c.type == "LOC" && c.te - c.tb == 1 && c.user_id.empty();
+      bool yields = is(c.type, "LOC") && c.te - c.tb == 1 && c.user_id.empty();
       auto cf = yields ? city_first.find(w.span_text(c.start, c.end)) : city_first.end();
       if (al != aliases.end() && al->second.size() == 1 && (infos[al->second[0]].type == c.type || yields)) {
         c.entity = al->second[0];
@@ -1327,7 +1333,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     for (const Cand* c : by_entity[e]) texts[w.span_text(c->start, c->end)]++;
     // Name: for people the longest form; otherwise the most frequent base name (not an acronym).
     std::string name;
-    if (ent.type == "PER" || ent.type == "LOC") {
+    if (is(ent.type, "PER") || is(ent.type, "LOC")) {
       auto mixed = [](const std::string& t) { return std::any_of(t.begin(), t.end(), [](char ch) { return ch >= 'a' && ch <= 'z'; }); };
       for (const auto& [t, n] : texts)   // the longest form; of equal ones, not the one in capitals
         if (t.size() > name.size() || (t.size() == name.size() && mixed(t) && !mixed(name))) name = t;
@@ -1337,7 +1343,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       std::set<std::string> full_bases;   // base names of mentions with a legal suffix or head
       for (const Cand* c : by_entity[e]) {
         std::string t = w.span_text(c->start, c->end);
-        if (c->type == "ORG" || infos[e].type == "ORG") {
+        if (is(c->type, "ORG") || is(infos[e].type, "ORG")) {
           Cand tmp = *c;
           tmp.type = "ORG";
           if (c->te > c->tb && c->start == toks[c->tb].start && c->end == toks[c->te - 1].end) {
@@ -1444,7 +1450,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   r.is_country.assign(r.entities.size(), 0);
   for (const Cand& c : w.cands) {
     std::size_t e = new_index[c.entity];
-    if (e >= r.entities.size() || r.entities[e].type != "LOC" || c.place_code.empty()) continue;
+    if (e >= r.entities.size() || !is(r.entities[e].type, "LOC") || c.place_code.empty()) continue;
     r.country_of[e] = c.place_code.substr(0, 2);
     if (c.place_is_country) r.is_country[e] = 1;
   }
