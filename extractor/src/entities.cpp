@@ -228,6 +228,36 @@ bool listed(const std::string_view (&list)[N], std::string_view word) {
   return false;
 }
 
+// Items grouped by a key in [0, n), each group in the order the items come: `each(add)` calls
+// add(key, item) for every item and is run twice (count, then place).
+template <typename T>
+class Grouped {
+ public:
+  struct Group {
+    const T* b;
+    const T* e;
+    const T* begin() const { return b; }
+    const T* end() const { return e; }
+    std::size_t size() const { return static_cast<std::size_t>(e - b); }
+    bool empty() const { return b == e; }
+    const T& operator[](std::size_t i) const { return b[i]; }
+  };
+  template <typename Each>
+  Grouped(std::size_t n, std::size_t expected, Each each) : start_(n + 1, 0) {
+    items_.reserve(expected);
+    each([&](std::size_t key, const T&) { ++start_[key + 1]; });
+    for (std::size_t i = 0; i < n; ++i) start_[i + 1] += start_[i];
+    items_.resize(start_[n]);
+    std::vector<std::size_t> at(start_.begin(), start_.end() - 1);
+    each([&](std::size_t key, const T& item) { items_[at[key]++] = item; });
+  }
+  Group operator[](std::size_t key) const { return Group{items_.data() + start_[key], items_.data() + start_[key + 1]}; }
+
+ private:
+  std::vector<std::size_t> start_;
+  std::vector<T> items_;
+};
+
 // s == lit, inline (the type names are compared often).
 inline bool is(const std::string& s, std::string_view lit) {
   return s.size() == lit.size() && std::memcmp(s.data(), lit.data(), lit.size()) == 0;
@@ -1313,8 +1343,10 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     for (std::size_t i : idx) sorted.push_back(std::move(w.cands[i]));
     w.cands = std::move(sorted);
   }
-  std::vector<std::vector<const Cand*>> by_entity(infos.size());
-  for (const Cand& c : w.cands) by_entity[c.entity].push_back(&c);
+  // Per entity its candidates in order, and below its unambiguous aliases: groups in one vector.
+  const Grouped<const Cand*> by_entity(infos.size(), w.cands.size(), [&](auto&& add) {
+    for (const Cand& c : w.cands) add(c.entity, &c);
+  });
   // Order entities by first mention.
   std::vector<std::size_t> ent_order;
   for (std::size_t e = 0; e < infos.size(); ++e)
@@ -1322,9 +1354,10 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   std::sort(ent_order.begin(), ent_order.end(),
             [&](std::size_t x, std::size_t y) { return by_entity[x][0]->start < by_entity[y][0]->start; });
   std::vector<std::size_t> new_index(infos.size(), static_cast<std::size_t>(-1));
-  std::vector<std::vector<const std::string*>> own_aliases(infos.size());   // unambiguous aliases per entity
-  for (const auto& [a, owners] : aliases)
-    if (owners.size() == 1 && owners[0] < infos.size()) own_aliases[owners[0]].push_back(&a);
+  const Grouped<const std::string*> own_aliases(infos.size(), aliases.size(), [&](auto&& add) {
+    for (const auto& [a, owners] : aliases)
+      if (owners.size() == 1 && owners[0] < infos.size()) add(owners[0], &a);
+  });
   std::unordered_set<std::string> used_ids;   // (only looked up)
   for (std::size_t e : ent_order) {
     Entity ent;
