@@ -211,7 +211,7 @@ struct Work {
   }
   bool is_cue_before(std::size_t k, std::size_t a, std::string* kind) const {
     for (std::size_t len = 1; len <= 4 && len <= k - a; ++len) {
-      const auto* e = lex.person_cues.match(text, toks, k - len, k, false);
+      const auto* e = lex.person_cues.may_start(toks[k - len]) ? lex.person_cues.match(text, toks, k - len, k, false) : nullptr;
       if (e && e->tokens.size() == len) {
         if (kind) *kind = e->value;
         return true;
@@ -630,7 +630,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     const std::size_t a = srange[s].first, b = srange[s].second;   // not a structured binding: clang 14 cannot capture one
     std::size_t k = a;
     while (k < b) {
-      if (const auto* u = lex.user_entities.match(text, toks, k, b, false)) {
+      if (const auto* u = lex.user_entities.may_start(toks[k]) ? lex.user_entities.match(text, toks, k, b, false) : nullptr) {
         Cand c{k, k + u->tokens.size(), toks[k].start, toks[k + u->tokens.size() - 1].end, s, u->value, true};
         c.user_id = u->extra;
         w.cands.push_back(c);
@@ -667,7 +667,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         std::size_t after = at + cue->tokens.size();
         return after < b && w.has(w.ix.org_heads, after);
       };
-      if (const auto* cue = lex.person_cues.match(text, toks, k, b, false); cue && !cue_before_head(cue, k)) {
+      if (const auto* cue = lex.person_cues.may_start(toks[k]) ? lex.person_cues.match(text, toks, k, b, false) : nullptr;
+          cue && !cue_before_head(cue, k)) {
         k += cue->tokens.size();
         continue;
       }
@@ -679,7 +680,9 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       }
       while (j < b && !w.blocked[j]) {
         if (w.cap(j) && !toks[j].has(kNewlineBefore)) {
-          if (const auto* cue = lex.person_cues.match(text, toks, j, b, false); cue && !cue_before_head(cue, j)) break;
+          if (const auto* cue = lex.person_cues.may_start(toks[j]) ? lex.person_cues.match(text, toks, j, b, false) : nullptr;
+              cue && !cue_before_head(cue, j))
+            break;
           ++j;
           continue;
         }
@@ -1470,6 +1473,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         }
         if (k >= noun) continue;
       }
+      if (!lex.references.may_start(toks[k])) continue;   // (match() would be nullptr)
       const auto* ref = lex.references.match(text, toks, k, b, true);
       if (!ref) continue;
       auto it = last.find(ref->value);

@@ -39,6 +39,8 @@ class PhraseTable {
   bool has_single(std::string_view word) const;
   bool has_single(std::string_view word, std::uint32_t fold) const;   // fold = fold_hash(word)
   bool empty() const { return buckets_.empty(); }
+  // False when no phrase can start with the token (then match() at it is nullptr): one slot read.
+  bool may_start(const Token& t) const { return !slots_.empty() && slots_[t.fold & (slots_.size() - 1)].bucket != 0; }
   std::size_t size() const { return count_; }
 
  private:
@@ -61,7 +63,7 @@ class PhraseTable {
 inline const PhraseTable::Entry* PhraseTable::match(std::string_view text, const std::vector<Token>& tokens,
                                                     std::size_t k, std::size_t end, bool any_case) const {
   // Most words start no phrase: their slot is empty (the table is at most a quarter full).
-  if (k >= end || slots_.empty() || slots_[tokens[k].fold & (slots_.size() - 1)].bucket == 0) return nullptr;
+  if (k >= end || !may_start(tokens[k])) return nullptr;
   return match_slot(text, tokens, k, end, any_case);
 }
 
