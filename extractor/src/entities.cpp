@@ -873,10 +873,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
 
   // Pass 2: entities from strong candidates, with aliases.
   EntityResult r;
-  struct Info {
+  struct Info {   // (the names are chosen from the mentions at the end)
     std::string type;
-    std::map<std::string, int> keys;   // base names seen (for naming)
-    std::map<std::string, int> texts;  // surface forms
     std::string user_id;
   };
   std::vector<Info> infos;
@@ -925,7 +923,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     return w.span_text(c.start, c.end);
   };
   auto new_entity = [&](const std::string& type) {
-    infos.push_back(Info{type, {}, {}, {}});
+    infos.push_back(Info{type, {}});
     return infos.size() - 1;
   };
   auto register_aliases = [&](const Cand& c, std::size_t e) {
@@ -1006,7 +1004,6 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     } else {
       c.entity = known->second;
     }
-    infos[c.entity].keys[key]++;
     infos[c.entity].user_id = c.user_id;
     register_aliases(c, c.entity);
   }
@@ -1024,7 +1021,6 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         a.strong = true;
         a.entity = new_entity(a.type);
         by_key[tk(a.type, key_of(a))] = a.entity;
-        infos[a.entity].keys[key_of(a)]++;
         register_aliases(a, a.entity);
       }
       aliases[acr] = {a.entity};
@@ -1128,7 +1124,6 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
           part.end = parts[p].second;
           part.entity = ents[p];
           part.type = infos[ents[p]].type;
-          infos[ents[p]].texts[w.span_text(part.start, part.end)]++;
           extra.push_back(part);
         }
         c.entity = static_cast<std::size_t>(-2);  // replaced by its parts
@@ -1162,7 +1157,6 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         by_key[tk(type, surface)] = e;
         register_aliases(c, e);
       }
-      infos[e].keys[c.acronym ? "" : surface]++;
     }
     c.entity = e;
     last_seen.resize(infos.size(), 0);
@@ -1242,7 +1236,6 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         by_key[tk(c.type, surface)] = c.entity;
         register_aliases(c, c.entity);
       }
-      infos[c.entity].keys[surface]++;
       w.cands.push_back(c);
     }
   }
