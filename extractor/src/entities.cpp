@@ -2,12 +2,149 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace storyline::extractor {
+
 namespace {
+// A word list keyed by fold_hash (Token::fold), so a token is looked up without making a string.
+// Keys are unique (they come from the lexicons' sets and maps); keys and values are views of the
+// lexicons' strings (the tagger keeps the lexicons alive).
+class WordTable {
+ public:
+  template <typename Map>
+  static WordTable from_map(const Map& m) {
+    WordTable t;
+    t.reserve(m.size());
+    for (const auto& [k, v] : m) t.add(k, &v);
+    return t;
+  }
+  template <typename Set>
+  static WordTable from_set(const Set& m) {
+    static const std::string none;
+    WordTable t;
+    t.reserve(m.size());
+    for (const auto& k : m) t.add(k, &none);
+    return t;
+  }
+  // The value of the key equal to `word` (case-sensitive), or nullptr; hash = fold_hash(word).
+  const std::string* exact(std::string_view word, std::uint32_t hash) const {
+    for (std::size_t i = hash & mask_;; i = (i + 1) & mask_) {
+      const Slot& s = slots_[i];
+      if (s.item == 0) return nullptr;
+      if (s.hash == hash && items_[s.item - 1].first == word) return items_[s.item - 1].second;
+    }
+  }
+  // The value of the key equal to ascii_lower(word), or nullptr; hash = fold_hash(word).
+  const std::string* folded(std::string_view word, std::uint32_t hash) const {
+    for (std::size_t i = hash & mask_;; i = (i + 1) & mask_) {
+      const Slot& s = slots_[i];
+      if (s.item == 0) return nullptr;
+      if (s.hash == hash) {
+        const std::string_view key = items_[s.item - 1].first;
+        bool same = key.size() == word.size();
+        for (std::size_t q = 0; q < word.size() && same; ++q) {
+          char x = word[q];
+          if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+          same = x == key[q];
+        }
+        if (same) return items_[s.item - 1].second;
+      }
+    }
+  }
+
+ private:
+  struct Slot {
+    std::uint32_t hash = 0;
+    std::uint32_t item = 0;   // index into items_ + 1; 0 = empty
+  };
+  std::vector<std::pair<std::string_view, const std::string*>> items_;
+  std::vector<Slot> slots_ = std::vector<Slot>(16);
+  std::size_t mask_ = 15;
+  void reserve(std::size_t n) {
+    items_.reserve(n);
+    std::size_t cap = 16;
+    while (cap < n * 2) cap *= 2;
+    slots_.assign(cap, Slot{});
+    mask_ = cap - 1;
+  }
+  void add(const std::string& key, const std::string* value) {
+    items_.emplace_back(key, value);
+    if (items_.size() * 2 > slots_.size()) {
+      std::vector<Slot> old(slots_.size() * 2);
+      old.swap(slots_);
+      mask_ = slots_.size() - 1;
+      for (const Slot& s : old)
+        if (s.item != 0) place(s);
+    }
+    place(Slot{fold_hash(key), static_cast<std::uint32_t>(items_.size())});
+  }
+  void place(const Slot& s) {
+    std::size_t i = s.hash & mask_;
+    while (slots_[i].item != 0) i = (i + 1) & mask_;
+    slots_[i] = s;
+  }
+};
+}  // namespace
+
+// Lookups derived once from the lexicons (the tagger is shared by threads: read-only).
+struct EntityTagger::Index {
+  WordTable org_heads, loc_heads, misc_heads, org_suffixes, given_names, numbered_heads, non_entities,
+      common_words, cues_before, cues_after, cues_fixture, facility_heads, pair_nouns;
+  // Lexicons::is_demonym without the rule loop: every word the demonym rules turn into a one-word
+  // country or region ("Rwandan" -> "Rwanda"), stems of three letters or more.
+  std::unordered_set<std::string> derived_demonyms;
+  WordTable derived_demonyms_table, country_names;   // the same sets, looked up by fold_hash
+  std::vector<std::string> misc_suffixes;   // misc_heads.tsv entries with position "suffix"
+};
+
+EntityTagger::EntityTagger(std::shared_ptr<const Lexicons> lex) : lex_(std::move(lex)) {
+  auto index = std::make_shared<Index>();
+  for (const std::string& country : lex_->country_names)
+    for (const auto& [strip, add] : lex_->demonym_rules) {
+      if (country.size() < add.size() + 3 || country.compare(country.size() - add.size(), add.size(), add) != 0)
+        continue;
+      index->derived_demonyms.insert(country.substr(0, country.size() - add.size()) + strip);
+    }
+  for (const auto& [suffix, pos] : lex_->misc_heads)
+    if (pos == "suffix") index->misc_suffixes.push_back(suffix);
+  index->org_heads = WordTable::from_map(lex_->org_heads);
+  index->loc_heads = WordTable::from_map(lex_->loc_heads);
+  index->misc_heads = WordTable::from_map(lex_->misc_heads);
+  index->org_suffixes = WordTable::from_map(lex_->org_suffixes);
+  index->given_names = WordTable::from_set(lex_->given_names);
+  index->numbered_heads = WordTable::from_set(lex_->numbered_heads);
+  index->non_entities = WordTable::from_set(lex_->non_entities);
+  index->common_words = WordTable::from_set(lex_->common_words);
+  index->cues_before = WordTable::from_map(lex_->cues_before);
+  index->cues_after = WordTable::from_map(lex_->cues_after);
+  index->cues_fixture = WordTable::from_map(lex_->cues_fixture);
+  index->facility_heads = WordTable::from_map(lex_->facility_heads);
+  index->pair_nouns = WordTable::from_map(lex_->pair_nouns);
+  index->country_names = WordTable::from_set(lex_->country_names);
+  index->derived_demonyms_table = WordTable::from_set(index->derived_demonyms);
+  index_ = std::move(index);
+}
+
+namespace {
+
+// Lexicons::is_demonym(word), the rule loop answered by the derived set; fold = fold_hash(word).
+bool is_demonym(const Lexicons& lex, const EntityTagger::Index& ix, std::string_view word, std::uint32_t fold) {
+  if (word.size() < 4) return false;
+  if (lex.demonyms.has_single(word, fold)) return true;
+  const bool plural = word.back() == 's';
+  for (int i = 0; i < (plural ? 2 : 1); ++i) {
+    const std::string_view f = i == 0 ? word : word.substr(0, word.size() - 1);
+    const std::uint32_t h = i == 0 ? fold : fold_hash(f);
+    if (ix.country_names.exact(f, h)) continue;   // the place itself is not its demonym
+    if (ix.derived_demonyms_table.exact(f, h)) return true;
+  }
+  return false;
+}
 
 struct Cand {
   Cand() = default;
@@ -32,10 +169,23 @@ struct Work {
   std::string_view text;
   const std::vector<Token>& toks;
   const Lexicons& lex;
+  const EntityTagger::Index& ix;
   std::vector<char> blocked;         // token covered by a timex
   std::vector<Cand> cands;
 
   std::string_view tv(std::size_t k) const { return toks[k].view(text); }
+  // The token (case-sensitive) in a word list: its value, or nullptr.
+  const std::string* in(const WordTable& t, std::size_t k) const { return t.exact(tv(k), toks[k].fold); }
+  bool has(const WordTable& t, std::size_t k) const { return in(t, k) != nullptr; }
+  // ascii_lower(token) in a word list: its value, or nullptr.
+  const std::string* lowered_in(const WordTable& t, std::size_t k) const { return t.folded(tv(k), toks[k].fold); }
+  // given_names.count(first_part(token)): the part before a hyphen.
+  bool given_first(std::size_t k) const {
+    const std::string_view t = tv(k);
+    const std::size_t h = t.find('-');
+    if (h == std::string_view::npos) return has(ix.given_names, k);
+    return ix.given_names.exact(t.substr(0, h), fold_hash(t.substr(0, h))) != nullptr;
+  }
   std::string span_text(std::size_t s, std::size_t e) const { return std::string(text.substr(s, e - s)); }
   bool cap(std::size_t k) const { return toks[k].has(kWord) && (toks[k].has(kCap) || toks[k].has(kAllCaps)); }
   // Memoised per token: the word lists are consulted many times for the same token.
@@ -43,39 +193,25 @@ struct Work {
   bool common(std::size_t k) const {
     if (common_cache.size() != toks.size()) common_cache.assign(toks.size(), -1);
     if (common_cache[k] < 0) {
-      const std::string& l = lower(k);
-      if (!l.empty() && l.back() == '.') common_cache[k] = lex.common_words.count(l.substr(0, l.size() - 1)) > 0 ? 1 : 0;
-      else common_cache[k] = lex.common_words.count(l) > 0 ? 1 : 0;
+      // common_words.count(ascii_lower(token)), without a final ".".
+      const std::string_view t = tv(k);
+      if (!t.empty() && t.back() == '.')
+        common_cache[k] = ix.common_words.folded(t.substr(0, t.size() - 1), fold_hash(t.substr(0, t.size() - 1))) ? 1 : 0;
+      else
+        common_cache[k] = ix.common_words.folded(t, toks[k].fold) ? 1 : 0;
     }
     return common_cache[k] == 1;
-  }
-  // The token's text ASCII-lower-cased, made once per token.
-  mutable std::vector<std::string> lower_cache;
-  mutable std::vector<char> lower_done;
-  const std::string& lower(std::size_t k) const {
-    if (lower_done.size() != toks.size()) {
-      lower_done.assign(toks.size(), 0);
-      lower_cache.assign(toks.size(), std::string());
-    }
-    if (!lower_done[k]) {
-      std::string& out = lower_cache[k];
-      out.assign(tv(k));
-      for (char& c : out)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-      lower_done[k] = 1;
-    }
-    return lower_cache[k];
   }
   // Lexicons::is_demonym of the token's text, memoised.
   mutable std::vector<signed char> demonym_cache;
   bool demonym(std::size_t k) const {
     if (demonym_cache.size() != toks.size()) demonym_cache.assign(toks.size(), -1);
-    if (demonym_cache[k] < 0) demonym_cache[k] = lex.is_demonym(tv(k)) ? 1 : 0;
+    if (demonym_cache[k] < 0) demonym_cache[k] = is_demonym(lex, ix, tv(k), toks[k].fold) ? 1 : 0;
     return demonym_cache[k] == 1;
   }
   bool is_cue_before(std::size_t k, std::size_t a, std::string* kind) const {
     for (std::size_t len = 1; len <= 4 && len <= k - a; ++len) {
-      const auto* e = lex.person_cues.match(text, toks, k - len, k, false);
+      const auto* e = lex.person_cues.may_start(toks[k - len]) ? lex.person_cues.match(text, toks, k - len, k, false) : nullptr;
       if (e && e->tokens.size() == len) {
         if (kind) *kind = e->value;
         return true;
@@ -90,6 +226,41 @@ bool listed(const std::string_view (&list)[N], std::string_view word) {
   for (std::string_view x : list)
     if (x == word) return true;
   return false;
+}
+
+// Items grouped by a key in [0, n), each group in the order the items come: `each(add)` calls
+// add(key, item) for every item and is run twice (count, then place).
+template <typename T>
+class Grouped {
+ public:
+  struct Group {
+    const T* b;
+    const T* e;
+    const T* begin() const { return b; }
+    const T* end() const { return e; }
+    std::size_t size() const { return static_cast<std::size_t>(e - b); }
+    bool empty() const { return b == e; }
+    const T& operator[](std::size_t i) const { return b[i]; }
+  };
+  template <typename Each>
+  Grouped(std::size_t n, std::size_t expected, Each each) : start_(n + 1, 0) {
+    items_.reserve(expected);
+    each([&](std::size_t key, const T&) { ++start_[key + 1]; });
+    for (std::size_t i = 0; i < n; ++i) start_[i + 1] += start_[i];
+    items_.resize(start_[n]);
+    std::vector<std::size_t> at(start_.begin(), start_.end() - 1);
+    each([&](std::size_t key, const T& item) { items_[at[key]++] = item; });
+  }
+  Group operator[](std::size_t key) const { return Group{items_.data() + start_[key], items_.data() + start_[key + 1]}; }
+
+ private:
+  std::vector<std::size_t> start_;
+  std::vector<T> items_;
+};
+
+// s == lit, inline (the type names are compared often).
+inline bool is(const std::string& s, std::string_view lit) {
+  return s.size() == lit.size() && std::memcmp(s.data(), lit.data(), lit.size()) == 0;
 }
 
 // Whether ascii_lower(a) == b, for a lower-case b, without making the lower-case copy.
@@ -132,19 +303,84 @@ const char* const kDefaultSingle = "ORG";
 constexpr std::string_view kTitleLower[] = {"a", "an", "the", "and", "or", "but", "nor", "of", "in", "on", "at", "to",
                                             "for", "by", "with", "from", "as", "vs", "via", "into", "over", "per"};
 // The same lists for ascii_lower(word) (all their words are lower case).
-bool is_title_lower_or_connector_ci(std::string_view word) {
+bool is_title_lower_or_connector_ci(std::string_view word, std::uint32_t fold) {
+  // Most words are in neither list: their fold_hash (Token::fold) is not among the lists' hashes.
+  static const std::vector<std::uint32_t> hashes = [] {
+    std::vector<std::uint32_t> v;
+    for (std::string_view x : kTitleLower) v.push_back(fold_hash(x));
+    for (std::string_view x : kConnectors) v.push_back(fold_hash(x));
+    std::sort(v.begin(), v.end());
+    return v;
+  }();
+  if (!std::binary_search(hashes.begin(), hashes.end(), fold)) return false;
   return (word.size() <= 4 && listed_lower(kTitleLower, word)) || (word.size() <= 5 && listed_lower(kConnectors, word));
 }
 
-std::string first_part(std::string_view tok) {
-  auto h = tok.find('-');
-  return std::string(h == std::string_view::npos ? tok : tok.substr(0, h));
+bool equal_any_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
 }
+
+// Counts of words compared ASCII-case-insensitively; keys are views into the document.
+class FoldedCounter {
+ public:
+  void add(std::string_view key, std::uint32_t h) {   // h = fold_hash(key)
+    if ((used_ + 1) * 2 > slots_.size()) grow();
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+      Slot& s = slots_[i];
+      if (s.count == 0) {
+        s = Slot{h, key, 1};
+        ++used_;
+        return;
+      }
+      if (s.hash == h && equal_any_case(s.key, key)) {
+        ++s.count;
+        return;
+      }
+    }
+  }
+  int get(std::string_view key, std::uint32_t h) const {
+    if (slots_.empty()) return 0;
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+      const Slot& s = slots_[i];
+      if (s.count == 0) return 0;
+      if (s.hash == h && equal_any_case(s.key, key)) return s.count;
+    }
+  }
+
+ private:
+  struct Slot {
+    std::uint32_t hash = 0;
+    std::string_view key;
+    int count = 0;
+  };
+  std::vector<Slot> slots_;
+  std::size_t used_ = 0;
+  void grow() {
+    std::vector<Slot> old;
+    old.swap(slots_);
+    slots_.assign(old.empty() ? 256 : old.size() * 2, Slot{});
+    const std::size_t mask = slots_.size() - 1;
+    for (const Slot& s : old) {
+      if (s.count == 0) continue;
+      std::size_t i = s.hash & mask;
+      while (slots_[i].count != 0) i = (i + 1) & mask;
+      slots_[i] = s;
+    }
+  }
+};
 
 void classify(Work& w, Cand& c, std::size_t sentence_begin) {
   const Lexicons& lex = w.lex;
   std::size_t n = c.te - c.tb;
-  std::string last(w.tv(c.te - 1));
   bool upper = true;
   for (std::size_t k = c.tb; k < c.te; ++k) upper = upper && (w.toks[k].has(kAllCaps) || !w.toks[k].has(kWord));
   if (const auto* p = lex.places.match(w.text, w.toks, c.tb, c.te, upper); p && p->tokens.size() == n) {
@@ -169,37 +405,36 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
     c.strong = true;
     return;
   }
-  if (n >= 2 && lex.org_suffixes.count(last)) {
+  if (n >= 2 && w.has(w.ix.org_suffixes, c.te - 1)) {
     c.type = "ORG";
     c.strong = true;
     return;
   }
   for (std::size_t k = c.tb; k < c.te && n >= 2; ++k) {
-    auto it = lex.org_heads.find(std::string(w.tv(k)));
-    if (it == lex.org_heads.end()) continue;
-    if (it->second == "any" || (it->second == "last" && k + 1 == c.te) || (it->second == "first" && k == c.tb)) {
+    const std::string* it = w.in(w.ix.org_heads, k);
+    if (!it) continue;
+    if (*it == "any" || (*it == "last" && k + 1 == c.te) || (*it == "first" && k == c.tb)) {
       c.type = "ORG";
       c.strong = true;
       return;
     }
   }
   if (n >= 2) {
-    auto first = lex.loc_heads.find(std::string(w.tv(c.tb)));
-    auto lastw = lex.loc_heads.find(last);
-    if ((first != lex.loc_heads.end() && first->second != "last") ||
-        (lastw != lex.loc_heads.end() && lastw->second != "first")) {
+    const std::string* first = w.in(w.ix.loc_heads, c.tb);
+    const std::string* lastw = w.in(w.ix.loc_heads, c.te - 1);
+    if ((first && *first != "last") || (lastw && *lastw != "first")) {
       c.type = "LOC";
       c.strong = true;
       return;
     }
   }
   if (n >= 2) {
-    auto it = lex.misc_heads.find(last);
-    if (it == lex.misc_heads.end() || it->second != "last") {   // "Hurricane Milton": a head first
-      it = lex.misc_heads.find(std::string(w.tv(c.tb)));
-      if (it != lex.misc_heads.end() && it->second != "first") it = lex.misc_heads.end();
+    const std::string* it = w.in(w.ix.misc_heads, c.te - 1);
+    if (!it || *it != "last") {   // "Hurricane Milton": a head first
+      it = w.in(w.ix.misc_heads, c.tb);
+      if (it && *it != "first") it = nullptr;
     }
-    if (it != lex.misc_heads.end()) {
+    if (it) {
       c.type = "MISC";
       c.strong = true;
       return;
@@ -243,8 +478,8 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
     c.strong = true;
     return;
   }
-  std::string first = first_part(w.tv(c.tb));
-  if (n >= 2 && lex.given_names.count(first) && !w.toks[c.tb].has(kAllCaps)) {
+  const bool given_first = w.given_first(c.tb);
+  if (n >= 2 && given_first && !w.toks[c.tb].has(kAllCaps)) {
     c.type = "PER";
     c.strong = true;
     return;
@@ -283,10 +518,9 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
   }
   if (n == 1 && !w.toks[c.tb].has(kAllCaps) && !w.common(c.tb)) {
     // "Brexit", "Grexit": a one-word name built on an event suffix (misc_heads.tsv, "suffix").
-    const std::string& lw = w.lower(c.tb);
-    for (const auto& [suffix, pos] : lex.misc_heads)
-      if (pos == "suffix" && lw.size() >= suffix.size() + 2 &&
-          lw.compare(lw.size() - suffix.size(), suffix.size(), suffix) == 0) {
+    const std::string_view t = w.tv(c.tb);   // ascii_lower(t) ends with the suffix
+    for (const std::string& suffix : w.ix.misc_suffixes)
+      if (t.size() >= suffix.size() + 2 && lower_equals(t.substr(t.size() - suffix.size()), suffix)) {
         c.type = "MISC";
         c.strong = true;
         return;
@@ -295,15 +529,14 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
   if (n == 1) {
     std::string_view t = w.tv(c.tb);
     if (w.toks[c.tb].has(kAllCaps) && t.size() <= 6) c.acronym = true;
-    std::string ts(t);
-    if (w.common(c.tb) || t.size() == 1 || (t.size() == 2 && t[1] == '.') || lex.org_heads.count(ts) ||
-        lex.org_suffixes.count(ts) || lex.loc_heads.count(ts))
+    if (w.common(c.tb) || t.size() == 1 || (t.size() == 2 && t[1] == '.') || w.has(w.ix.org_heads, c.tb) ||
+        w.has(w.ix.org_suffixes, c.tb) || w.has(w.ix.loc_heads, c.tb))
       c.drop_unless_known = true;   // "Women", "Test", "NOTE", "N": a name only if known
     return;  // unknown single word: resolved by alias, else ORG
   }
   // "Real Madrid", "Air France", "Bristol City": a name built on a place is an organisation.
   for (std::size_t k = c.tb; k < c.te; ++k)
-    if (const auto* p = lex.places.match(w.text, w.toks, k, c.te, false); p && (k > c.tb || !lex.given_names.count(first))) {
+    if (const auto* p = lex.places.match(w.text, w.toks, k, c.te, false); p && (k > c.tb || !given_first)) {
       c.type = "ORG";
       return;
     }
@@ -333,28 +566,32 @@ std::string initials(const Work& w, std::size_t tb, std::size_t te) {
 }  // namespace
 
 std::string slug(std::string_view name) {
-  std::string out;
+  std::string out(name.size(), '\0');   // never longer than the name
+  std::size_t n = 0;
   bool dash = false;
   for (unsigned char c : name) {
     if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80) {
-      out.push_back(static_cast<char>(c));
+      out[n++] = static_cast<char>(c);
       dash = false;
     } else if (c >= 'A' && c <= 'Z') {
-      out.push_back(static_cast<char>(c - 'A' + 'a'));
+      out[n++] = static_cast<char>(c - 'A' + 'a');
       dash = false;
-    } else if (!out.empty() && !dash) {
-      out.push_back('-');
+    } else if (n > 0 && !dash) {
+      out[n++] = '-';
       dash = true;
     }
   }
-  while (!out.empty() && out.back() == '-') out.pop_back();
+  while (n > 0 && out[n - 1] == '-') --n;
+  out.resize(n);
   return out.empty() ? "x" : out;
 }
 
 EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& toks,
                                const std::vector<Sentence>& sentences, const std::vector<Timex>& timexes) const {
   const Lexicons& lex = *lex_;
-  Work w{text, toks, lex, std::vector<char>(toks.size(), 0), {}, {}, {}, {}, {}};
+  const Index& ix = *index_;
+  Work w{text, toks, lex, *index_, std::vector<char>(toks.size(), 0), {}, {}, {}};
+  w.cands.reserve(toks.size() / 8 + 16);
   // Tokens inside temporal expressions are never names ("November", "Tuesday").
   {
     std::size_t ti = 0;
@@ -382,7 +619,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       ++words;
       if (toks[k].has(kAllCaps)) ++upper;
       if (toks[k].has(kCap) && !(k == a)) ++caps;
-      else if (toks[k].has(kLower) && is_title_lower_or_connector_ci(w.tv(k))) ++caps;  // "of" in titles
+      else if (toks[k].has(kLower) && is_title_lower_or_connector_ci(w.tv(k), toks[k].fold)) ++caps;  // "of" in titles
     }
     if (words >= 3 && upper * 10 >= words * 7) headline[s] = 2;
     else if (s == 0 && words >= 4 && (caps + 1) * 10 >= words * 9) headline[s] = 1;   // a title-case headline
@@ -393,7 +630,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     const std::size_t a = srange[s].first, b = srange[s].second;   // not a structured binding: clang 14 cannot capture one
     std::size_t k = a;
     while (k < b) {
-      if (const auto* u = lex.user_entities.match(text, toks, k, b, false)) {
+      if (const auto* u = lex.user_entities.may_start(toks[k]) ? lex.user_entities.match(text, toks, k, b, false) : nullptr) {
         Cand c{k, k + u->tokens.size(), toks[k].start, toks[k + u->tokens.size() - 1].end, s, u->value, true};
         c.user_id = u->extra;
         w.cands.push_back(c);
@@ -428,33 +665,35 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       }
       auto cue_before_head = [&](const PhraseTable::Entry* cue, std::size_t at) {
         std::size_t after = at + cue->tokens.size();
-        return after < b && lex.org_heads.count(std::string(w.tv(after))) > 0;
+        return after < b && w.has(w.ix.org_heads, after);
       };
-      if (const auto* cue = lex.person_cues.match(text, toks, k, b, false); cue && !cue_before_head(cue, k)) {
+      if (const auto* cue = lex.person_cues.may_start(toks[k]) ? lex.person_cues.match(text, toks, k, b, false) : nullptr;
+          cue && !cue_before_head(cue, k)) {
         k += cue->tokens.size();
         continue;
       }
       std::size_t j = k + 1;
       // "Theresa May": a capitalised word the date rules took ("May") is a surname after a given name.
-      if (j < b && w.blocked[j] && w.cap(j) && lex.given_names.count(std::string(w.tv(k))) && !w.common(k) &&
+      if (j < b && w.blocked[j] && w.cap(j) && w.has(w.ix.given_names, k) && !w.common(k) &&
           (j + 1 >= b || !toks[j + 1].has(kDigit))) {
         w.blocked[j] = 0;
       }
       while (j < b && !w.blocked[j]) {
         if (w.cap(j) && !toks[j].has(kNewlineBefore)) {
-          if (const auto* cue = lex.person_cues.match(text, toks, j, b, false); cue && !cue_before_head(cue, j)) break;
+          if (const auto* cue = lex.person_cues.may_start(toks[j]) ? lex.person_cues.match(text, toks, j, b, false) : nullptr;
+              cue && !cue_before_head(cue, j))
+            break;
           ++j;
           continue;
         }
         const std::string_view lw = w.tv(j);
-        bool of_ok = lw != "of" || w.common(j - 1) || lex.org_heads.count(std::string(w.tv(j - 1))) ||
-                     lex.loc_heads.count(std::string(w.tv(j - 1)));
+        bool of_ok = lw != "of" || w.common(j - 1) || w.has(w.ix.org_heads, j - 1) || w.has(w.ix.loc_heads, j - 1);
         if (is_connector(lw) && of_ok && j + 1 < b && w.cap(j + 1) && !w.blocked[j + 1]) {
           ++j;
           continue;
         }
         if (toks[j].has(kDigit) && toks[j].has(kWord) && toks[j].has(kSpaceBefore) &&
-            lex.numbered_heads.count(std::string(w.tv(j - 1)))) {
+            w.has(w.ix.numbered_heads, j - 1)) {
           ++j;  // "Flight 610", "Boeing 737" (the number ends the name)
           break;
         }
@@ -471,11 +710,11 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         std::string word(w.tv(k));
         // Looked up only where a rule below asks (the lookups have no side effects).
         auto known = [&]() {
-          return lex.places.match(text, toks, k, end, false) || lex.given_names.count(first_part(word)) ||
+          return lex.places.match(text, toks, k, end, false) || w.given_first(k) ||
                  lex.demonyms.match(text, toks, k, end, false);
         };
         if (is_connector(word)) { ++k; continue; }
-        if (lex.non_entities.count(word) && !(end - k > 1 && known())) { ++k; continue; }
+        if (w.has(ix.non_entities, k) && !(end - k > 1 && known())) { ++k; continue; }
         bool cap_follows = k + 1 < end && w.cap(k + 1);
         if (initial(k) && w.common(k) && !toks[k].has(kAllCaps) && !cap_follows && !known()) {
           // "Shares of Nissan ..." but keep "Mark Zuckerberg" (given name + capitalised word).
@@ -487,7 +726,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       while (end > k && is_connector(w.tv(end - 1))) --end;
       // "General Director Ljubomir Acimovic": common words before a given name are a title.
       for (std::size_t q = k + 1; q + 1 < end; ++q) {
-        if (!lex.given_names.count(first_part(w.tv(q))) || w.common(q)) continue;
+        if (!w.given_first(q) || w.common(q)) continue;
         bool lead_common = true;
         for (std::size_t r = k; r < q; ++r) lead_common = lead_common && (w.common(r) || toks[r].has(kHyphenated));
         if (lead_common) k = q;
@@ -496,23 +735,30 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       // "Australian Tom Moody": a leading nationality word is its own (MISC) mention.
       Cand whole{k, end, k < end ? toks[k].start : 0, k < end ? toks[end - 1].end : 0, s, "", false};
       if (k < end) classify(w, whole, a);
-      if (k + 1 < end && !(whole.strong && whole.type != "PER")) {
+      const Cand* same = k < end ? &whole : nullptr;   // classify() is a function of the span: reused
+      Cand rest;
+      if (k + 1 < end && !(whole.strong && !is(whole.type, "PER"))) {
         const auto* d = lex.demonyms.match(text, toks, k, end, false);
         std::size_t dlen = d ? d->tokens.size() : w.demonym(k) ? 1 : 0;
         if (dlen > 0 && k + dlen < end && !lex.places.match(text, toks, k, end, false)) {
           std::size_t de = k + dlen;
-          Cand rest{de, end, toks[de].start, toks[end - 1].end, s, "", false};
+          rest = Cand{de, end, toks[de].start, toks[end - 1].end, s, "", false};
           classify(w, rest, a);
-          if (rest.type != "ORG" && rest.type != "LOC") {
+          if (!is(rest.type, "ORG") && !is(rest.type, "LOC")) {
             w.cands.push_back(Cand{k, de, toks[k].start, toks[de - 1].end, s, "MISC", true});
             k = de;
+            same = &rest;
           }
         }
       }
       if (k < end) {
-        Cand c{k, end, toks[k].start, toks[end - 1].end, s, "", false};
-        classify(w, c, a);
-        w.cands.push_back(c);
+        if (same && same->tb == k && same->te == end) {
+          w.cands.push_back(*same);
+        } else {
+          Cand c{k, end, toks[k].start, toks[end - 1].end, s, "", false};
+          classify(w, c, a);
+          w.cands.push_back(c);
+        }
       }
       k = std::max(j, k + 1);
     }
@@ -529,7 +775,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     for (const Cand& c : w.cands)
       if (followed_by_number(c)) scored[c.sentence]++;
     for (Cand& c : w.cands) {
-      if (c.type != "LOC" || !followed_by_number(c) || scored[c.sentence] < 2) continue;
+      if (!is(c.type, "LOC") || !followed_by_number(c) || scored[c.sentence] < 2) continue;
       const auto* p = lex.places.match(text, toks, c.tb, c.te, true);
       if (p && p->extra != "country") c.type = "ORG";
     }
@@ -537,7 +783,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     // two numbers on it, in a document with at least three such lines, is a team; so are both
     // sides of a fixture line there ("CHICAGO AT TORONTO", context_cues.tsv side "fixture").
     auto city = [&](const Cand& c) {
-      if (c.type != "LOC") return false;
+      if (!is(c.type, "LOC")) return false;
       const auto* p = lex.places.match(text, toks, c.tb, c.te, true);
       return p != nullptr && p->tokens.size() == c.te - c.tb && p->extra != "country";
     };
@@ -555,8 +801,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         Cand& y = w.cands[i + 1];
         if (!line_start(x) || y.tb != x.te + 1 || !on_line(x.te) || !on_line(y.tb)) continue;
         if (y.te < toks.size() && on_line(y.te)) continue;   // the line is exactly "X at Y"
-        if (!lex.cues_fixture.count(w.lower(x.te))) continue;
-        if ((city(x) || x.type == "ORG") && (city(y) || y.type == "ORG")) x.type = y.type = "ORG";
+        if (!w.lowered_in(ix.cues_fixture, x.te)) continue;
+        if ((city(x) || is(x.type, "ORG")) && (city(y) || is(y.type, "ORG"))) x.type = y.type = "ORG";
       }
     }
   }
@@ -568,8 +814,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   if (!lex.facility_heads.empty()) {
     auto kind = [&](std::size_t k) -> const std::string* {
       if (k >= toks.size() || !toks[k].has(kWord) || !toks[k].has(kLower)) return nullptr;
-      auto it = lex.facility_heads.find(std::string(w.tv(k)));
-      return it == lex.facility_heads.end() ? nullptr : &it->second;
+      return w.in(ix.facility_heads, k);
     };
     auto facility_type = [&](const Cand& c) -> std::string {
       if (c.strong || c.hyphen_pair || !c.user_id.empty() || (c.te - c.tb == 1 && toks[c.tb].has(kAllCaps)))
@@ -578,8 +823,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       for (std::size_t back = 1; back <= 3 && back <= c.tb && !det; ++back) {
         std::size_t q = c.tb - back;
         if (toks[q].sentence != c.sentence) break;
-        auto it = lex.facility_heads.find(w.lower(q));
-        if (it != lex.facility_heads.end() && it->second == "det") det = true;
+        const std::string* it = w.lowered_in(ix.facility_heads, q);
+        if (it && *it == "det") det = true;
         else if (!(toks[q].has(kLower) || (toks[q].has(kDigit) && !toks[q].has(kPunct)))) break;
       }
       if (!det) return "";
@@ -600,8 +845,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       }
       return type;
     };
-    std::map<std::string, std::pair<int, int>> votes;   // surface -> (facility mentions, weak mentions)
-    std::map<std::string, std::string> fac_type;
+    std::unordered_map<std::string, std::pair<int, int>> votes;   // surface -> (facility mentions, weak mentions)
+    std::unordered_map<std::string, std::string> fac_type;       // (only looked up)
     for (const Cand& c : w.cands) {
       if (c.strong || c.te <= c.tb) continue;
       std::string surface = w.span_text(c.start, c.end);
@@ -628,10 +873,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
 
   // Pass 2: entities from strong candidates, with aliases.
   EntityResult r;
-  struct Info {
+  struct Info {   // (the names are chosen from the mentions at the end)
     std::string type;
-    std::map<std::string, int> keys;   // base names seen (for naming)
-    std::map<std::string, int> texts;  // surface forms
     std::string user_id;
   };
   std::vector<Info> infos;
@@ -642,11 +885,20 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   std::set<std::string> locative;   // capitalised words the document puts after "in", "near" ...
   for (std::size_t k = 1; k < toks.size(); ++k) {
     if (!w.cap(k) || toks[k - 1].sentence != toks[k].sentence) continue;
-    auto cue = lex.cues_before.find(w.lower(k - 1));
-    if (cue != lex.cues_before.end() && cue->second == "LOC") locative.insert(std::string(w.tv(k)));
+    const std::string* cue = ix.cues_before.folded(w.tv(k - 1), toks[k - 1].fold);
+    if (cue && *cue == "LOC") locative.insert(std::string(w.tv(k)));
   }
   std::map<std::string, std::vector<std::size_t>> first_words;         // common first words of ORG names
-  std::map<std::pair<std::string, std::string>, std::size_t> by_key;   // (type, key) -> entity
+  // (type, key) -> entity, keyed by type + '\0' + key (types have no NUL); only looked up.
+  std::unordered_map<std::string, std::size_t> by_key;
+  auto tk = [](const std::string& type, const std::string& key) {
+    std::string out;
+    out.reserve(type.size() + 1 + key.size());
+    out += type;
+    out += '\0';
+    out += key;
+    return out;
+  };
   auto add_alias = [&](const std::string& a, std::size_t e) {
     auto& v = aliases[a];
     if (std::find(v.begin(), v.end(), e) == v.end()) v.push_back(e);
@@ -654,30 +906,30 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   auto org_key = [&](const Cand& c) {
     std::size_t tb = c.tb, te = c.te;
     if (te - tb >= 2 && w.tv(tb) == "The") ++tb;
-    while (te - tb >= 2 && lex.org_suffixes.count(std::string(w.tv(te - 1)))) --te;
+    while (te - tb >= 2 && w.has(ix.org_suffixes, te - 1)) --te;
     while (te - tb >= 2 && (w.tv(te - 1) == "," || w.tv(te - 1) == "&")) --te;
     return std::make_pair(tb, te);
   };
   auto key_of = [&](const Cand& c) -> std::string {
     if (!c.user_id.empty()) return "id:" + c.user_id;
-    if (c.type == "LOC" && c.place_is_country && !c.place_code.empty()) return "place:" + c.place_code;
-    if (c.type == "LOC" && c.place_code.find('-') != std::string::npos) return "place:" + c.place_code;   // "Fla." = "Florida"
+    if (is(c.type, "LOC") && c.place_is_country && !c.place_code.empty()) return "place:" + c.place_code;
+    if (is(c.type, "LOC") && c.place_code.find('-') != std::string::npos) return "place:" + c.place_code;   // "Fla." = "Florida"
     // "SARASOTA" in a dateline and "Sarasota" in the text are one place (one person).
-    if (c.type == "LOC" || c.type == "PER") return ascii_lower(w.span_text(c.start, c.end));
-    if (c.type == "ORG") {
+    if (is(c.type, "LOC") || is(c.type, "PER")) return ascii_lower(w.span_text(c.start, c.end));
+    if (is(c.type, "ORG")) {
       auto [tb, te] = org_key(c);
       return w.span_text(toks[tb].start, toks[te - 1].end);
     }
     return w.span_text(c.start, c.end);
   };
   auto new_entity = [&](const std::string& type) {
-    infos.push_back(Info{type, {}, {}, {}});
+    infos.push_back(Info{type, {}});
     return infos.size() - 1;
   };
   auto register_aliases = [&](const Cand& c, std::size_t e) {
     std::string surface = w.span_text(c.start, c.end);
     add_alias(surface, e);
-    if (c.type == "ORG" && c.user_id.empty()) {
+    if (is(c.type, "ORG") && c.user_id.empty()) {
       auto [tb, te] = org_key(c);
       add_alias(w.span_text(toks[tb].start, toks[te - 1].end), e);
       // Only for a legal name ("Toyota Motor Corp."): "Tokyo Stock Exchange" is not "Tokyo".
@@ -685,7 +937,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         if (const auto* p = lex.places.match(text, toks, tb, tb + 1, false); p && p->extra == "city")
           city_first[std::string(w.tv(tb))].push_back(e);                 // "Toyota Motor Corp." -> "Toyota"
       bool plain_first = !lex.places.match(text, toks, tb, tb + 1, false) &&
-                         !lex.org_heads.count(std::string(w.tv(tb))) && !toks[tb].has(kHyphenated) &&
+                         !w.has(ix.org_heads, tb) && !toks[tb].has(kHyphenated) &&
                          !w.demonym(tb);   // "American Airlines" is not "American"
       if (te - tb >= 2 && plain_first && !w.common(tb))
         add_alias(std::string(w.tv(tb)), e);                              // "Nissan Motor" -> "Nissan"
@@ -698,7 +950,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
           is_initials[ini] = true;
         }
       }
-    } else if (c.type == "PER" && c.te - c.tb >= 2) {
+    } else if (is(c.type, "PER") && c.te - c.tb >= 2) {
       std::size_t sur = c.te - 1;                                         // surname, before "Jr." / "III"
       while (sur > c.tb + 1 && is_name_suffix(w.tv(sur))) --sur;
       if (!toks[sur].has(kDigit) && !is_name_suffix(w.tv(sur))) {
@@ -711,11 +963,11 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         }
       }
       std::string first(w.tv(c.tb));
-      if (!lex.given_names.count(first_part(first)) && !w.common(c.tb) && !toks[c.tb].has(kAbbrev)) {
+      if (!w.given_first(c.tb) && !w.common(c.tb) && !toks[c.tb].has(kAbbrev)) {
         add_alias(first, e);                                              // family name first ("Wang")
         first_name_alias.insert(first);   // reported only where the text uses it alone
       }
-    } else if (c.type == "LOC" && c.te - c.tb >= 3 && w.tv(c.tb + 1) == "of") {
+    } else if (is(c.type, "LOC") && c.te - c.tb >= 3 && w.tv(c.tb + 1) == "of") {
       // "Gulf of Mexico" ... "the Gulf", "Strait of Hormuz" ... "the Strait".
       auto head = lex.loc_heads.find(std::string(w.tv(c.tb)));
       if (head != lex.loc_heads.end() && head->second != "last") add_alias(std::string(w.tv(c.tb)), e);
@@ -731,13 +983,13 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     Cand& c = w.cands[i];
     if (!c.strong) continue;
     std::string key = key_of(c);
-    auto known = by_key.find({c.type, key});
+    auto known = by_key.find(tk(c.type, key));
     if (known == by_key.end()) {
       // A strong single word that is a known alias of the same type ("Mr. Ghosn").
-      auto al = aliases.find(c.type == "LOC" ? w.span_text(c.start, c.end) : key);
+      auto al = aliases.find(is(c.type, "LOC") ? w.span_text(c.start, c.end) : key);
       // A one-word place that is also the short name of an organisation or person named in full in
       // this document ("Toyota Motor Corp." ... "Toyota") is that organisation or person.
-      bool yields = c.type == "LOC" && c.te - c.tb == 1 && c.user_id.empty();
+      bool yields = is(c.type, "LOC") && c.te - c.tb == 1 && c.user_id.empty();
       auto cf = yields ? city_first.find(w.span_text(c.start, c.end)) : city_first.end();
       if (al != aliases.end() && al->second.size() == 1 && (infos[al->second[0]].type == c.type || yields)) {
         c.entity = al->second[0];
@@ -747,12 +999,11 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         c.entity = cf->second[0];
       } else {
         c.entity = new_entity(c.type);
-        by_key[{c.type, key}] = c.entity;
+        by_key[tk(c.type, key)] = c.entity;
       }
     } else {
       c.entity = known->second;
     }
-    infos[c.entity].keys[key]++;
     infos[c.entity].user_id = c.user_id;
     register_aliases(c, c.entity);
   }
@@ -769,8 +1020,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         if (a.type.empty()) a.type = "ORG";
         a.strong = true;
         a.entity = new_entity(a.type);
-        by_key[{a.type, key_of(a)}] = a.entity;
-        infos[a.entity].keys[key_of(a)]++;
+        by_key[tk(a.type, key_of(a))] = a.entity;
         register_aliases(a, a.entity);
       }
       aliases[acr] = {a.entity};
@@ -779,32 +1029,45 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   }
   // A dictionary word used as a name throughout ("Twitter", "Shell"): capitalised at least twice
   // inside sentences and never written in lower case.
-  std::unordered_map<std::string, int> cap_inside, lower_uses;
+  // cap_inside: ascii_lower of capitalised words -> count; lower_uses: words written in lower case
+  // (only those without an upper-case ASCII letter can equal a lower-cased word).
+  FoldedCounter cap_inside, lower_uses;
   bool counted = false;   // the counts are made only when a candidate asks
+  auto asks = [&](const Cand& c) {   // the candidates the loop below asks used_as_name about
+    return c.drop_unless_known && c.te - c.tb == 1 && !toks[c.tb].has(kAllCaps) && w.tv(c.tb).size() > 2;
+  };
   auto used_as_name = [&](std::size_t k) {
     if (!counted) {
       counted = true;
+      // Only words some candidate asks about are counted: a bit per fold_hash of them (a word
+      // whose bit is set but that nobody asks about is counted too, harmlessly).
+      std::vector<std::uint64_t> asked(64, 0);
+      for (const Cand& c : w.cands)
+        if (asks(c)) asked[(toks[c.tb].fold >> 6) & 63] |= std::uint64_t{1} << (toks[c.tb].fold & 63);
       for (std::size_t q = 0; q < toks.size(); ++q) {
         if (!toks[q].has(kWord)) continue;
-        if (toks[q].has(kLower)) lower_uses[std::string(w.tv(q))]++;
-        else if (toks[q].has(kCap) && q > 0 && toks[q - 1].sentence == toks[q].sentence && !toks[q - 1].has(kPunct))
-          cap_inside[w.lower(q)]++;
+        if (!((asked[(toks[q].fold >> 6) & 63] >> (toks[q].fold & 63)) & 1)) continue;
+        if (toks[q].has(kLower)) {
+          const std::string_view t = w.tv(q);
+          if (std::none_of(t.begin(), t.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; })) lower_uses.add(t, toks[q].fold);
+        } else if (toks[q].has(kCap) && q > 0 && toks[q - 1].sentence == toks[q].sentence &&
+                   !toks[q - 1].has(kPunct)) {
+          cap_inside.add(w.tv(q), toks[q].fold);
+        }
       }
     }
-    const std::string& lw = w.lower(k);
-    auto c = cap_inside.find(lw);
-    return c != cap_inside.end() && c->second >= 2 && !lower_uses.count(lw);
+    const std::string_view t = w.tv(k);
+    return cap_inside.get(t, toks[k].fold) >= 2 && lower_uses.get(t, toks[k].fold) == 0;
   };
   // A capitalised dictionary word inside a sentence with a possessive after it is a name too
   // ("Alphabet's Google", "fines on Amazon's unit"): "the Apple's" does not occur in prose.
   auto possessor = [&](const Cand& c) {
     return c.te < toks.size() && toks[c.te].sentence == c.sentence && w.tv(c.te) == "'s" && c.tb > 0 &&
            toks[c.tb - 1].sentence == c.sentence && toks[c.tb - 1].has(kLower) && w.common(c.tb) &&
-           !lex.org_heads.count(std::string(w.tv(c.tb))) && !lex.loc_heads.count(std::string(w.tv(c.tb)));
+           !w.has(ix.org_heads, c.tb) && !w.has(ix.loc_heads, c.tb);
   };
   for (Cand& c : w.cands)
-    if (c.drop_unless_known && c.te - c.tb == 1 && !toks[c.tb].has(kAllCaps) && w.tv(c.tb).size() > 2 &&
-        (used_as_name(c.tb) || possessor(c)))
+    if (asks(c) && (used_as_name(c.tb) || possessor(c)))
       c.drop_unless_known = false;
 
   // Weak candidates: resolve by alias, else new entities.
@@ -848,7 +1111,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         if (pe == static_cast<std::size_t>(-1)) {
           if (const auto* p = lex.places.match(part, tokenize(part, lex.text), 0, 1, false); p && p->tokens.size() == 1) {
             pe = new_entity("LOC");
-            by_key[{"LOC", part}] = pe;
+            by_key[tk("LOC", part)] = pe;
             add_alias(part, pe);
           }
         }
@@ -861,7 +1124,6 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
           part.end = parts[p].second;
           part.entity = ents[p];
           part.type = infos[ents[p]].type;
-          infos[ents[p]].texts[w.span_text(part.start, part.end)]++;
           extra.push_back(part);
         }
         c.entity = static_cast<std::size_t>(-2);  // replaced by its parts
@@ -876,28 +1138,25 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     if (e == static_cast<std::size_t>(-1)) {
       std::string type = c.type;
       if (type.empty() && c.tb > 1 && toks[c.tb - 2].sentence == c.sentence) {   // "the town of X"
-        auto cue = lex.cues_before.find(w.lower(c.tb - 2) + " " + w.lower(c.tb - 1));
+        auto cue = lex.cues_before.find(ascii_lower(w.tv(c.tb - 2)) + " " + ascii_lower(w.tv(c.tb - 1)));
         if (cue != lex.cues_before.end()) type = cue->second;
       }
       if (type.empty() && c.tb > 0 && toks[c.tb - 1].sentence == c.sentence) {
-        auto cue = lex.cues_before.find(w.lower(c.tb - 1));
-        if (cue != lex.cues_before.end()) type = cue->second;
+        if (const std::string* cue = w.lowered_in(ix.cues_before, c.tb - 1)) type = *cue;
       }
       if (type.empty() && c.te < toks.size() && toks[c.te].sentence == c.sentence) {
-        auto cue = lex.cues_after.find(w.lower(c.te));
-        if (cue != lex.cues_after.end()) type = cue->second;
+        if (const std::string* cue = w.lowered_in(ix.cues_after, c.te)) type = *cue;
       }
       if (type.empty()) type = kDefaultSingle;
-      auto known = by_key.find({type, surface});
+      auto known = by_key.find(tk(type, surface));
       if (known != by_key.end()) {
         e = known->second;
       } else {
         c.type = type;
         e = new_entity(type);
-        by_key[{type, surface}] = e;
+        by_key[tk(type, surface)] = e;
         register_aliases(c, e);
       }
-      infos[e].keys[c.acronym ? "" : surface]++;
     }
     c.entity = e;
     last_seen.resize(infos.size(), 0);
@@ -919,28 +1178,29 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       for (std::size_t k = c.tb; k < c.te && k < covered.size(); ++k) covered[k] = 1;
     }
     std::vector<Cand> listed;
+    struct Item { std::size_t tb, te; const Cand* c; };
+    std::vector<Item> items;   // reused for every start
     for (std::size_t s = 0; s < sentences.size(); ++s) {
       const std::size_t a = srange[s].first, b = srange[s].second;
       if (headline[s]) continue;
       for (std::size_t k = a; k < b;) {
         // Items: a candidate, or one capitalised word nothing took; separators: ",", "and", "or".
-        struct Item { std::size_t tb, te; const Cand* c; };
-        std::vector<Item> items;
+        items.clear();
         bool closed = false;
         std::size_t q = k;
         while (q < b) {
           Item it{q, q + 1, nullptr};
           if (at[q]) it = Item{q, at[q]->te, at[q]};
-          else if (!(w.cap(q) && !covered[q] && !w.blocked[q] && !lex.non_entities.count(std::string(w.tv(q)))))
+          else if (!(w.cap(q) && !covered[q] && !w.blocked[q] && !w.has(ix.non_entities, q)))
             break;
           items.push_back(it);
           q = it.te;
           if (closed || q >= b) break;
-          const std::string& sep = w.lower(q);
+          const std::string_view sep = w.tv(q);   // compared lower-cased
           if (sep == ",") {
             ++q;
-            if (q < b && (w.lower(q) == "and" || w.lower(q) == "or")) { ++q; closed = true; }
-          } else if (sep == "and" || sep == "or") {
+            if (q < b && (lower_equals(w.tv(q), "and") || lower_equals(w.tv(q), "or"))) { ++q; closed = true; }
+          } else if (lower_equals(sep, "and") || lower_equals(sep, "or")) {
             ++q;
             closed = true;
           } else {
@@ -968,41 +1228,96 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     }
     for (Cand& c : listed) {
       std::string surface = w.span_text(c.start, c.end);
-      auto known = by_key.find({c.type, surface});
+      auto known = by_key.find(tk(c.type, surface));
       if (known != by_key.end()) {
         c.entity = known->second;
       } else {
         c.entity = new_entity(c.type);
-        by_key[{c.type, surface}] = c.entity;
+        by_key[tk(c.type, surface)] = c.entity;
         register_aliases(c, c.entity);
       }
-      infos[c.entity].keys[surface]++;
       w.cands.push_back(c);
     }
   }
 
   // Pass 3: known aliases where no candidate was taken (headlines, sentence-initial words).
   {
-    PhraseTable alias_table;
-    for (const auto& [a, ents] : aliases)
-      if (ents.size() == 1 && a.size() >= 2) alias_table.add(a, std::to_string(ents[0]), "", lex.text);
+    // The unambiguous aliases as phrases, matched as a PhraseTable of them would (longest first, in
+    // the aliases' order among equal lengths), without copying them: token views into the alias
+    // keys, sorted by the folded hash of the first token.
+    struct AliasPhrase {
+      std::uint32_t hash;
+      std::size_t first, n;   // tokens: alias_toks[first, first + n)
+      std::size_t entity;
+    };
     std::vector<char> covered(toks.size(), 0);
     for (const Cand& c : w.cands)
       for (std::size_t k = c.tb; k < c.te; ++k) covered[k] = 1;
+    // The words the loop below may look up (a superset: it covers more as it goes): a bit per
+    // fold_hash, and their lengths. An alias that starts with an ASCII character other than
+    // white space starts with its first token; when no looked-up word's length of its start has
+    // a set bit, it matches nowhere and is not tokenised.
+    std::vector<std::uint64_t> looked(64, 0);
+    std::vector<std::size_t> lengths;
+    for (std::size_t k = 0; k < toks.size(); ++k) {
+      if (covered[k] || w.blocked[k] || !toks[k].has(kWord)) continue;
+      std::size_t s = toks[k].sentence;
+      if (!(s < headline.size() && headline[s] == 2) && !w.cap(k)) continue;
+      looked[(toks[k].fold >> 6) & 63] |= std::uint64_t{1} << (toks[k].fold & 63);
+      const std::size_t len = toks[k].end - toks[k].start;
+      if (std::find(lengths.begin(), lengths.end(), len) == lengths.end()) lengths.push_back(len);
+    }
+    auto may_match = [&](const std::string& a) {
+      const unsigned char c0 = static_cast<unsigned char>(a[0]);
+      if (c0 <= 0x20 || c0 >= 0x7F) return true;   // not sure where its first token starts
+      for (std::size_t len : lengths) {
+        if (len > a.size()) continue;
+        const std::uint32_t h = fold_hash(std::string_view(a).substr(0, len));
+        if ((looked[(h >> 6) & 63] >> (h & 63)) & 1) return true;
+      }
+      return false;
+    };
+    std::vector<std::string_view> alias_toks;
+    std::vector<AliasPhrase> alias_phrases;
+    for (const auto& [a, ents] : aliases) {
+      if (ents.size() != 1 || a.size() < 2 || lengths.empty() || !may_match(a)) continue;
+      const std::vector<Token> at = tokenize(a, lex.text);
+      if (at.empty()) continue;
+      alias_phrases.push_back(AliasPhrase{at[0].fold, alias_toks.size(), at.size(), ents[0]});
+      for (const Token& t : at) alias_toks.push_back(t.view(a));
+    }
+    std::stable_sort(alias_phrases.begin(), alias_phrases.end(), [](const AliasPhrase& x, const AliasPhrase& y) {
+      return x.hash != y.hash ? x.hash < y.hash : x.n > y.n;
+    });
+    auto alias_match = [&](std::size_t k, std::size_t end, bool any_case) -> const AliasPhrase* {
+      const std::uint32_t h = toks[k].fold;
+      auto it = std::lower_bound(alias_phrases.begin(), alias_phrases.end(), h,
+                                 [](const AliasPhrase& x, std::uint32_t v) { return x.hash < v; });
+      for (; it != alias_phrases.end() && it->hash == h; ++it) {
+        if (k + it->n > end) continue;
+        bool ok = true;
+        for (std::size_t i = 0; i < it->n && ok; ++i) {
+          if (i > 0 && toks[k + i].sentence != toks[k].sentence) ok = false;
+          else ok = any_case ? equal_any_case(w.tv(k + i), alias_toks[it->first + i]) : w.tv(k + i) == alias_toks[it->first + i];
+        }
+        if (ok) return &*it;
+      }
+      return nullptr;
+    };
     for (std::size_t k = 0; k < toks.size(); ++k) {
       if (covered[k] || w.blocked[k] || !toks[k].has(kWord)) continue;
       std::size_t s = toks[k].sentence;
       bool any_case = s < headline.size() && headline[s] == 2;
       if (!any_case && !w.cap(k)) continue;
       std::size_t b = s < srange.size() ? srange[s].second : toks.size();
-      const auto* m = alias_table.match(text, toks, k, b, any_case);
+      const AliasPhrase* m = alias_match(k, b, any_case);
       if (!m) continue;
-      std::size_t te = k + m->tokens.size();
+      std::size_t te = k + m->n;
       bool free = true;
       for (std::size_t q = k; q < te; ++q) free = free && !covered[q];
       if (!free) continue;
       Cand c{k, te, toks[k].start, toks[te - 1].end, s, "", true};
-      c.entity = static_cast<std::size_t>(std::stoul(m->value));
+      c.entity = m->entity;
       w.cands.push_back(c);
       for (std::size_t q = k; q < te; ++q) covered[q] = 1;
       k = te - 1;
@@ -1024,8 +1339,10 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     for (std::size_t i : idx) sorted.push_back(std::move(w.cands[i]));
     w.cands = std::move(sorted);
   }
-  std::vector<std::vector<const Cand*>> by_entity(infos.size());
-  for (const Cand& c : w.cands) by_entity[c.entity].push_back(&c);
+  // Per entity its candidates in order, and below its unambiguous aliases: groups in one vector.
+  const Grouped<const Cand*> by_entity(infos.size(), w.cands.size(), [&](auto&& add) {
+    for (const Cand& c : w.cands) add(c.entity, &c);
+  });
   // Order entities by first mention.
   std::vector<std::size_t> ent_order;
   for (std::size_t e = 0; e < infos.size(); ++e)
@@ -1033,10 +1350,11 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   std::sort(ent_order.begin(), ent_order.end(),
             [&](std::size_t x, std::size_t y) { return by_entity[x][0]->start < by_entity[y][0]->start; });
   std::vector<std::size_t> new_index(infos.size(), static_cast<std::size_t>(-1));
-  std::vector<std::vector<const std::string*>> own_aliases(infos.size());   // unambiguous aliases per entity
-  for (const auto& [a, owners] : aliases)
-    if (owners.size() == 1 && owners[0] < infos.size()) own_aliases[owners[0]].push_back(&a);
-  std::set<std::string> used_ids;
+  const Grouped<const std::string*> own_aliases(infos.size(), aliases.size(), [&](auto&& add) {
+    for (const auto& [a, owners] : aliases)
+      if (owners.size() == 1 && owners[0] < infos.size()) add(owners[0], &a);
+  });
+  std::unordered_set<std::string> used_ids;   // (only looked up)
   for (std::size_t e : ent_order) {
     Entity ent;
     ent.type = infos[e].type;
@@ -1044,7 +1362,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     for (const Cand* c : by_entity[e]) texts[w.span_text(c->start, c->end)]++;
     // Name: for people the longest form; otherwise the most frequent base name (not an acronym).
     std::string name;
-    if (ent.type == "PER" || ent.type == "LOC") {
+    if (is(ent.type, "PER") || is(ent.type, "LOC")) {
       auto mixed = [](const std::string& t) { return std::any_of(t.begin(), t.end(), [](char ch) { return ch >= 'a' && ch <= 'z'; }); };
       for (const auto& [t, n] : texts)   // the longest form; of equal ones, not the one in capitals
         if (t.size() > name.size() || (t.size() == name.size() && mixed(t) && !mixed(name))) name = t;
@@ -1054,7 +1372,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       std::set<std::string> full_bases;   // base names of mentions with a legal suffix or head
       for (const Cand* c : by_entity[e]) {
         std::string t = w.span_text(c->start, c->end);
-        if (c->type == "ORG" || infos[e].type == "ORG") {
+        if (is(c->type, "ORG") || is(infos[e].type, "ORG")) {
           Cand tmp = *c;
           tmp.type = "ORG";
           if (c->te > c->tb && c->start == toks[c->tb].start && c->end == toks[c->te - 1].end) {
@@ -1083,12 +1401,19 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     for (int n = 2; used_ids.count(id); ++n) id = base + "-" + std::to_string(n);
     used_ids.insert(id);
     ent.id = id;
-    std::set<std::string> alias_set;
-    for (const auto& [t, n] : texts) alias_set.insert(t);
+    // The surface forms and the entity's own aliases, sorted, once each, without the name.
+    std::vector<const std::string*> alias_list;
+    alias_list.reserve(texts.size() + own_aliases[e].size());
+    for (const auto& [t, n] : texts) alias_list.push_back(&t);
     for (const std::string* a : own_aliases[e])   // derived short forms: surnames, base names
-      if (texts.count(*a) || (!is_initials[*a] && !first_name_alias.count(*a))) alias_set.insert(*a);
-    alias_set.erase(name);
-    ent.aliases.assign(alias_set.begin(), alias_set.end());
+      if (texts.count(*a) || (!is_initials[*a] && !first_name_alias.count(*a))) alias_list.push_back(a);
+    std::sort(alias_list.begin(), alias_list.end(), [](const std::string* x, const std::string* y) { return *x < *y; });
+    alias_list.erase(std::unique(alias_list.begin(), alias_list.end(),
+                                 [](const std::string* x, const std::string* y) { return *x == *y; }),
+                     alias_list.end());
+    ent.aliases.reserve(alias_list.size());
+    for (const std::string* a : alias_list)
+      if (*a != name) ent.aliases.push_back(*a);
     for (const Cand* c : by_entity[e])
       ent.mentions.push_back(Mention{c->start, c->end, w.span_text(c->start, c->end), c->sentence});
     new_index[e] = r.entities.size();
@@ -1118,13 +1443,13 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       else if (lower_equals(tk, "the") && k + 1 < b && lower_equals(w.tv(k + 1), "two")) noun = k + 2;
       if (noun > 0) {
         for (std::size_t q = noun; q < b && q < noun + 2; ++q) {   // one adjective may come between
-          auto pn = lex.pair_nouns.find(w.lower(q));
-          if (pn == lex.pair_nouns.end()) continue;
+          const std::string* pn = w.lowered_in(ix.pair_nouns, q);
+          if (!pn) continue;
           // Latest sentence before this word that names exactly two entities of that type.
           std::vector<std::size_t> pair;
           for (std::size_t m = 0; m < r.mentions.size() && r.mentions[m].start < toks[k].start; ++m) {
             const MentionSpan& ms = r.mentions[m];
-            if (ms.entity >= r.entities.size() || r.entities[ms.entity].type != pn->second) continue;
+            if (ms.entity >= r.entities.size() || r.entities[ms.entity].type != *pn) continue;
             if (!pair.empty() && r.mentions[pair.back()].sentence != ms.sentence) pair.clear();
             bool seen = false;
             for (std::size_t pm : pair) seen = seen || r.mentions[pm].entity == ms.entity;
@@ -1141,6 +1466,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         }
         if (k >= noun) continue;
       }
+      if (!lex.references.may_start(toks[k])) continue;   // (match() would be nullptr)
       const auto* ref = lex.references.match(text, toks, k, b, true);
       if (!ref) continue;
       auto it = last.find(ref->value);
@@ -1154,7 +1480,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   r.is_country.assign(r.entities.size(), 0);
   for (const Cand& c : w.cands) {
     std::size_t e = new_index[c.entity];
-    if (e >= r.entities.size() || r.entities[e].type != "LOC" || c.place_code.empty()) continue;
+    if (e >= r.entities.size() || !is(r.entities[e].type, "LOC") || c.place_code.empty()) continue;
     r.country_of[e] = c.place_code.substr(0, 2);
     if (c.place_is_country) r.is_country[e] = 1;
   }

@@ -7,62 +7,16 @@
 namespace storyline::extractor {
 
 namespace {
-// FNV-1a of the ASCII-lower-cased bytes (the folding ascii_lower does).
-inline std::uint64_t folded_hash(std::string_view s) {
-  std::uint64_t h = 1469598103934665603ull;
-  for (char c : s) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    h ^= static_cast<unsigned char>(c);
-    h *= 1099511628211ull;
+// Whether ascii_lower(a) == b, for a lower-case b.
+inline bool lower_equals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (x != b[i]) return false;
   }
-  return h;
+  return true;
 }
-inline bool test_bit(const std::vector<std::uint64_t>& bits, std::uint64_t h) {
-  const std::uint64_t i = (h ^ (h >> 29)) & (bits.size() * 64 - 1);
-  return (bits[i >> 6] >> (i & 63)) & 1u;
-}
-inline void set_bit(std::vector<std::uint64_t>& bits, std::uint64_t h) {
-  const std::uint64_t i = (h ^ (h >> 29)) & (bits.size() * 64 - 1);
-  bits[i >> 6] |= std::uint64_t{1} << (i & 63);
-}
-}  // namespace
-
-void PhraseTable::mark_first(std::string_view lower_key) {
-  // At least 16 bits per key; when the table outgrows the bits, rebuild them twice as large.
-  const std::size_t want = std::max<std::size_t>(1024, by_first_.size() * 16);
-  if (first_bits_.size() * 64 < want) {
-    std::size_t words = first_bits_.empty() ? 16 : first_bits_.size();
-    while (words * 64 < want) words *= 2;
-    first_bits_.assign(words, 0);
-    for (const auto& [key, entries] : by_first_) set_bit(first_bits_, folded_hash(key));
-  }
-  set_bit(first_bits_, folded_hash(lower_key));
-}
-
-void PhraseTable::add(std::string_view phrase, std::string value, std::string extra, const TextLexicons& lex,
-                      std::string code) {
-  std::vector<Token> toks = tokenize(phrase, lex);
-  if (toks.empty()) return;
-  Entry e;
-  for (const Token& t : toks) e.tokens.emplace_back(t.view(phrase));
-  e.value = std::move(value);
-  e.extra = std::move(extra);
-  e.code = std::move(code);
-  const std::string key = ascii_lower(e.tokens.front());
-  auto& bucket = by_first_[key];
-  mark_first(key);
-  // Keep the first entry for an identical phrase (files are read in a fixed order).
-  for (const Entry& old : bucket)
-    if (old.tokens == e.tokens) return;
-  // Longest first, in insertion order among equal lengths (what a stable sort after push_back
-  // gives): after every entry at least as long.
-  auto at = std::find_if(bucket.begin(), bucket.end(),
-                         [&](const Entry& old) { return old.tokens.size() < e.tokens.size(); });
-  bucket.insert(at, std::move(e));
-  ++count_;
-}
-
-namespace {
 bool equal_any_case(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
@@ -75,36 +29,96 @@ bool equal_any_case(std::string_view a, std::string_view b) {
 }
 }  // namespace
 
-const PhraseTable::Entry* PhraseTable::match(std::string_view text, const std::vector<Token>& tokens, std::size_t k,
-                                             std::size_t end, bool any_case) const {
-  if (k >= end || first_bits_.empty()) return nullptr;
-  const std::string_view first = tokens[k].view(text);
-  if (!test_bit(first_bits_, folded_hash(first))) return nullptr;   // no phrase starts so
-  thread_local std::string key;   // reused: no allocation per lookup
-  key.assign(first);
-  for (char& c : key)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  auto it = by_first_.find(key);
-  if (it == by_first_.end()) return nullptr;
-  for (const Entry& e : it->second) {
-    if (k + e.tokens.size() > end) continue;
-    bool ok = true;
-    for (std::size_t i = 0; i < e.tokens.size() && ok; ++i) {
+inline const PhraseTable::Bucket* PhraseTable::find(std::string_view word, std::uint32_t h) const {
+  if (slots_.empty()) return nullptr;
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+    const Slot& s = slots_[i];
+    if (s.bucket == 0) return nullptr;
+    if (s.hash == h) {
+      const Bucket& b = buckets_[s.bucket - 1];
+      if (lower_equals(word, b.key)) return &b;
+    }
+  }
+}
+
+void PhraseTable::add(std::string_view phrase, std::string value, std::string extra, const TextLexicons& lex,
+                      std::string code) {
+  std::vector<Token> toks = tokenize(phrase, lex);
+  if (toks.empty()) return;
+  Entry e;
+  e.tokens.reserve(toks.size());
+  for (const Token& t : toks) e.tokens.emplace_back(t.view(phrase));
+  e.value = std::move(value);
+  e.extra = std::move(extra);
+  e.code = std::move(code);
+  Bucket* bucket = const_cast<Bucket*>(find(e.tokens.front(), toks.front().fold));
+  if (!bucket) {
+    // A new key: grow the slots to stay at most a quarter full, then insert.
+    if ((buckets_.size() + 1) * 4 > slots_.size()) {
+      std::size_t cap = slots_.empty() ? 16 : slots_.size() * 2;
+      while ((buckets_.size() + 1) * 4 > cap) cap *= 2;
+      std::vector<Slot> fresh(cap);
+      for (const Slot& s : slots_) {
+        if (s.bucket == 0) continue;
+        std::size_t i = s.hash & (cap - 1);
+        while (fresh[i].bucket != 0) i = (i + 1) & (cap - 1);
+        fresh[i] = s;
+      }
+      slots_.swap(fresh);
+    }
+    Bucket b;
+    b.key = ascii_lower(e.tokens.front());
+    const std::uint32_t h = toks.front().fold;   // fold_hash(b.key)
+    buckets_.push_back(std::move(b));
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t i = h & mask;
+    while (slots_[i].bucket != 0) i = (i + 1) & mask;
+    slots_[i].hash = h;
+    slots_[i].bucket = static_cast<std::uint32_t>(buckets_.size());
+    bucket = &buckets_.back();
+  }
+  auto& entries = bucket->entries;
+  // Keep the first entry for an identical phrase (files are read in a fixed order).
+  for (const Entry& old : entries)
+    if (old.tokens == e.tokens) return;
+  // Longest first, in insertion order among equal lengths (what a stable sort after push_back
+  // gives): after every entry at least as long.
+  auto at = std::find_if(entries.begin(), entries.end(),
+                         [&](const Entry& old) { return old.tokens.size() < e.tokens.size(); });
+  entries.insert(at, std::move(e));
+  ++count_;
+}
+
+const PhraseTable::Entry* PhraseTable::match_slot(std::string_view text, const std::vector<Token>& tokens,
+                                                  std::size_t k, std::size_t end, bool any_case) const {
+  const Bucket* b = find(tokens[k].view(text), tokens[k].fold);
+  if (!b) return nullptr;
+  for (const Entry& e : b->entries) {
+    const std::size_t n = e.tokens.size();
+    if (k + n > end) continue;
+    // The first token equals the key up to case: with any_case it matches already.
+    bool ok = any_case || tokens[k].view(text) == e.tokens[0];
+    for (std::size_t i = 1; i < n && ok; ++i) {
+      // Phrase tokens must be adjacent the way they are in the phrase (no sentence break).
+      if (tokens[k + i].sentence != tokens[k].sentence) {
+        ok = false;
+        break;
+      }
       std::string_view tv = tokens[k + i].view(text);
       ok = any_case ? equal_any_case(tv, e.tokens[i]) : tv == e.tokens[i];
-      // Phrase tokens must be adjacent the way they are in the phrase (no sentence break).
-      if (ok && i > 0 && tokens[k + i].sentence != tokens[k].sentence) ok = false;
     }
     if (ok) return &e;
   }
   return nullptr;
 }
 
-bool PhraseTable::has_single(std::string_view word) const {
-  if (first_bits_.empty() || !test_bit(first_bits_, folded_hash(word))) return false;
-  auto it = by_first_.find(ascii_lower(word));
-  if (it == by_first_.end()) return false;
-  for (const Entry& e : it->second)
+bool PhraseTable::has_single(std::string_view word) const { return has_single(word, fold_hash(word)); }
+
+bool PhraseTable::has_single(std::string_view word, std::uint32_t fold) const {
+  const Bucket* b = find(word, fold);
+  if (!b) return false;
+  for (const Entry& e : b->entries)
     if (e.tokens.size() == 1 && e.tokens[0] == word) return true;
   return false;
 }

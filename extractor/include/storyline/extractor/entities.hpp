@@ -42,13 +42,15 @@ struct EntityResult {
 
 class EntityTagger {
  public:
-  explicit EntityTagger(std::shared_ptr<const Lexicons> lex) : lex_(std::move(lex)) {}
+  explicit EntityTagger(std::shared_ptr<const Lexicons> lex);
   // Thread-safe. Tokens must carry sentence indices (split_sentences).
   EntityResult tag(std::string_view text, const std::vector<Token>& tokens, const std::vector<Sentence>& sentences,
                    const std::vector<Timex>& timexes) const;
+  struct Index;   // lookups derived from the lexicons once (internal)
 
  private:
   std::shared_ptr<const Lexicons> lex_;
+  std::shared_ptr<const Index> index_;
 };
 
 // "Carlos Ghosn" -> "carlos-ghosn"; ASCII letters/digits lower-cased, other UTF-8 kept.

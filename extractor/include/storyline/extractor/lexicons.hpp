@@ -6,6 +6,8 @@
 // Immutable after load; safe to share between threads.
 #pragma once
 
+#include <cstdint>
+#include <cstring>
 #include <map>
 #include <string>
 #include <string_view>
@@ -35,17 +37,35 @@ class PhraseTable {
   // Whether a one-token entry is exactly `word` (case-sensitive): what match() says of `word`
   // taken as a single token.
   bool has_single(std::string_view word) const;
-  bool empty() const { return by_first_.empty(); }
+  bool has_single(std::string_view word, std::uint32_t fold) const;   // fold = fold_hash(word)
+  bool empty() const { return buckets_.empty(); }
+  // False when no phrase can start with the token (then match() at it is nullptr): one slot read.
+  bool may_start(const Token& t) const { return !slots_.empty() && slots_[t.fold & (slots_.size() - 1)].bucket != 0; }
   std::size_t size() const { return count_; }
 
  private:
-  std::unordered_map<std::string, std::vector<Entry>> by_first_;   // key: lower-cased first token
+  struct Bucket {
+    std::string key;              // lower-cased first token
+    std::vector<Entry> entries;   // longest first, insertion order among equal lengths
+  };
+  struct Slot {
+    std::uint32_t hash = 0;
+    std::uint32_t bucket = 0;     // index into buckets_ + 1; 0 = empty slot
+  };
+  std::vector<Bucket> buckets_;
+  std::vector<Slot> slots_;       // open addressing on fold_hash, a power of two, at most a quarter full
   std::size_t count_ = 0;
-  // A bit per hash of every key (FNV-1a of the lower-cased first token): most lookups are of words
-  // that start no phrase, and they stop here without building a key. Grows with the table.
-  std::vector<std::uint64_t> first_bits_;
-  void mark_first(std::string_view lower_key);
+  const Bucket* find(std::string_view word, std::uint32_t hash) const;   // bucket whose key is ascii_lower(word)
+  const Entry* match_slot(std::string_view text, const std::vector<Token>& tokens, std::size_t k, std::size_t end,
+                          bool any_case) const;
 };
+
+inline const PhraseTable::Entry* PhraseTable::match(std::string_view text, const std::vector<Token>& tokens,
+                                                    std::size_t k, std::size_t end, bool any_case) const {
+  // Most words start no phrase: their slot is empty (the table is at most a quarter full).
+  if (k >= end || !may_start(tokens[k])) return nullptr;
+  return match_slot(text, tokens, k, end, any_case);
+}
 
 struct Lexicons {
   TextLexicons text;

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -35,14 +36,70 @@ enum TokenFlags : std::uint16_t {
   kLower = 1 << 10,      // first letter lower case
 };
 
+// Hash of the ASCII-lower-cased bytes of `s` (the folding ascii_lower does): "Nissan" and
+// "NISSAN" hash alike. A function of the bytes and the length only.
+std::uint32_t fold_hash(std::string_view s);
+
 struct Token {
   std::uint32_t start = 0;
   std::uint32_t end = 0;
   std::uint32_t sentence = 0;
   std::uint16_t flags = 0;
+  std::uint32_t fold = 0;   // fold_hash of the token's text, set by tokenize (word lists key on it)
   bool has(TokenFlags f) const { return (flags & f) != 0; }
   std::string_view view(std::string_view text) const { return text.substr(start, end - start); }
 };
+
+namespace text_detail {
+// 'A'..'Z' -> 'a'..'z' in each byte of a 64-bit word, other bytes unchanged.
+inline std::uint64_t fold8(std::uint64_t x) {
+  constexpr std::uint64_t hi = 0x8080808080808080ull;
+  const std::uint64_t low7 = x & ~hi;
+  const std::uint64_t ge_a = low7 + 0x3F3F3F3F3F3F3F3Full;   // bit 7 set where low7 >= 'A'
+  const std::uint64_t gt_z = low7 + 0x2525252525252525ull;   // bit 7 set where low7 > 'Z'
+  const std::uint64_t upper = ge_a & ~gt_z & ~x & hi;
+  return x | (upper >> 2);
+}
+}  // namespace text_detail
+
+inline std::uint32_t fold_hash(std::string_view s) {
+  // Whole words (overlapping loads for short keys, as wyhash reads them).
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(s.data());
+  std::size_t n = s.size();
+  std::uint64_t h = 0x9E3779B97F4A7C15ull ^ (n * 0xFF51AFD7ED558CCDull);
+  auto load64 = [](const unsigned char* q) {
+    std::uint64_t v;
+    std::memcpy(&v, q, 8);
+    return v;
+  };
+  auto load32 = [](const unsigned char* q) {
+    std::uint32_t v;
+    std::memcpy(&v, q, 4);
+    return static_cast<std::uint64_t>(v);
+  };
+  std::uint64_t w;
+  if (n >= 8) {
+    while (n > 8) {
+      h = (h ^ text_detail::fold8(load64(p))) * 0xC2B2AE3D27D4EB4Full;
+      h ^= h >> 31;
+      p += 8;
+      n -= 8;
+    }
+    w = load64(p + n - 8);   // the last 8 bytes (overlapping the previous word)
+  } else if (n >= 4) {
+    w = load32(p) | (load32(p + n - 4) << 32);
+  } else if (n > 0) {
+    w = static_cast<std::uint64_t>(p[0]) | (static_cast<std::uint64_t>(p[n / 2]) << 8) |
+        (static_cast<std::uint64_t>(p[n - 1]) << 16);
+  } else {
+    w = 0;
+  }
+  h = (h ^ text_detail::fold8(w)) * 0xC2B2AE3D27D4EB4Full;
+  h ^= h >> 29;
+  h *= 0xBF58476D1CE4E5B9ull;
+  h ^= h >> 32;
+  return static_cast<std::uint32_t>(h);
+}
 
 struct TextLexicons {
   std::unordered_set<std::string> abbreviations;   // "Mr.", "Co." (case-sensitive)
