@@ -11,9 +11,12 @@
 #include <re2/set.h>
 
 #include <algorithm>
+#include <array>
 #include <bitset>
 #include <cctype>
+#include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -78,6 +81,20 @@ bool non_ascii_is_punct(std::string_view text, std::size_t i) {
 }
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// Byte classes for the start-position scan: word byte (is_word_byte), ASCII digit, ASCII upper
+// case letter, non-ASCII.
+enum : unsigned char { kWord = 1, kDigit = 2, kUpper = 4, kNonAscii = 8 };
+const std::array<unsigned char, 256> kByte = [] {
+  std::array<unsigned char, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    if (c >= 0x80) t[c] = kWord | kNonAscii;
+    else if (c >= '0' && c <= '9') t[c] = kWord | kDigit;
+    else if (c >= 'A' && c <= 'Z') t[c] = kWord | kUpper;
+    else if (c >= 'a' && c <= 'z') t[c] = kWord;
+  }
+  return t;
+}();
 
 // Word boundaries, plus the number-shaped neighbours that make a digit string part of something
 // else: "$2018", "2,018", "2018.5", "650-650-6500", "20%".
@@ -463,6 +480,352 @@ class FirstByteAnalyzer {
   std::size_t i_ = 0;
 };
 
+// Which runs of ASCII letters can begin a match that survives the boundary check, for the word-level
+// prefilter of the start-position engine. At a position p that begins a run w of ASCII letters and
+// digits (followed by a non-word byte or the block end), a match that keeps its candidate must cover
+// the whole run and stop there or go on with a non-alphanumeric byte: a match ending inside the run
+// fails boundaries_ok (letter or digit on both sides of its end), and one going on with a letter or
+// digit cannot match the text. So when w has no digit, some rule must be able to match a string
+// whose leading run of ASCII letters is w (case-folded), followed by its end or a non-alphanumeric
+// byte. The analysis computes, per pattern, an over-approximation of those leading runs: entries
+// (s, kind) where kind END = the expression matched exactly the letters s, BREAK = the letters s
+// then a byte that is no letter or digit, OPEN = the letters s then something not read (the run
+// starts with s). Matches whose leading run holds a digit are dropped: runs with a digit are always
+// tried. Anything not understood becomes OPEN, which only widens the answer.
+struct RunEntry {
+  std::string s;
+  enum Kind : unsigned char { END, BREAK, OPEN } kind;
+  bool operator<(const RunEntry& o) const { return s != o.s ? s < o.s : kind < o.kind; }
+  bool operator==(const RunEntry& o) const { return s == o.s && kind == o.kind; }
+};
+using RunSet = std::vector<RunEntry>;
+
+class FirstRunAnalyzer {
+ public:
+  explicit FirstRunAnalyzer(std::string_view p) : p_(p) {}
+
+  RunSet run() {
+    RunSet f = alt();
+    if (i_ != p_.size() || failed_) return open();  // fail() skips alternatives: read nothing
+    return f;
+  }
+
+ private:
+  static constexpr std::size_t kMaxEntries = 50000;
+  static RunSet open() { return {RunEntry{"", RunEntry::OPEN}}; }
+  static RunSet empty() { return {RunEntry{"", RunEntry::END}}; }
+  static void tidy(RunSet& f) {
+    std::sort(f.begin(), f.end());
+    f.erase(std::unique(f.begin(), f.end()), f.end());
+  }
+  // One byte of the pattern (or of a class), case-folded.
+  static void add_byte(RunSet& f, unsigned char c) {
+    if (c >= 0x80) f.push_back({"", RunEntry::OPEN});  // may fold to an ASCII letter (K, s)
+    else if (std::isalpha(c)) f.push_back({std::string(1, static_cast<char>(std::tolower(c))), RunEntry::END});
+    else if (std::isdigit(c)) {}                         // a digit in the run: always tried
+    else f.push_back({"", RunEntry::BREAK});
+  }
+  static RunSet concat(const RunSet& a, const RunSet& b) {
+    RunSet out;
+    std::size_t ends = 0;
+    for (const auto& e : a) ends += e.kind == RunEntry::END;
+    if (ends * b.size() > kMaxEntries) {  // too many: what follows the letters is not read
+      for (const auto& e : a) out.push_back({e.s, e.kind == RunEntry::END ? RunEntry::OPEN : e.kind});
+      tidy(out);
+      return out;
+    }
+    for (const auto& e : a) {
+      if (e.kind != RunEntry::END) {
+        out.push_back(e);
+        continue;
+      }
+      for (const auto& g : b) out.push_back({e.s + g.s, g.kind});
+    }
+    tidy(out);
+    return out;
+  }
+  // One or more repetitions: a non-empty run of letters may be followed by more of them.
+  static RunSet plus(RunSet f) {
+    for (auto& e : f)
+      if (e.kind == RunEntry::END && !e.s.empty()) e.kind = RunEntry::OPEN;
+    tidy(f);
+    return f;
+  }
+  RunSet alt() {
+    RunSet f = seq();
+    while (i_ < p_.size() && p_[i_] == '|') {
+      ++i_;
+      RunSet g = seq();
+      f.insert(f.end(), g.begin(), g.end());
+    }
+    tidy(f);
+    return f;
+  }
+  RunSet seq() {
+    RunSet f = empty();
+    while (i_ < p_.size() && p_[i_] != '|' && p_[i_] != ')') {
+      RunSet a = item();
+      f = concat(f, a);
+    }
+    return f;
+  }
+  // "{n}", "{n,}", "{n,m}" at i_: the minimum, or -1 (then '{' is a literal).
+  int repeat_min() {
+    std::size_t j = i_ + 1;
+    int n = 0;
+    bool digits = false;
+    while (j < p_.size() && std::isdigit(static_cast<unsigned char>(p_[j]))) {
+      n = n * 10 + (p_[j] - '0');
+      digits = true;
+      ++j;
+    }
+    if (!digits) return -1;
+    if (j < p_.size() && p_[j] == ',') {
+      ++j;
+      while (j < p_.size() && std::isdigit(static_cast<unsigned char>(p_[j]))) ++j;
+    }
+    if (j >= p_.size() || p_[j] != '}') return -1;
+    i_ = j + 1;
+    return n;
+  }
+  RunSet item() {
+    RunSet a = atom();
+    while (i_ < p_.size()) {
+      const char q = p_[i_];
+      if (q == '?') {
+        a.push_back({"", RunEntry::END});
+        tidy(a);
+        ++i_;
+      } else if (q == '*') {
+        a = plus(std::move(a));
+        a.push_back({"", RunEntry::END});
+        tidy(a);
+        ++i_;
+      } else if (q == '+') {
+        a = plus(std::move(a));
+        ++i_;
+      } else if (q == '{') {
+        const std::size_t save = i_;
+        const int n = repeat_min();
+        if (n < 0) {
+          i_ = save;
+          break;
+        }
+        a = plus(std::move(a));
+        if (n == 0) {
+          a.push_back({"", RunEntry::END});
+          tidy(a);
+        }
+      } else {
+        break;
+      }
+      if (i_ < p_.size() && p_[i_] == '?') ++i_;  // non-greedy
+    }
+    return a;
+  }
+  // An escape's bytes into `f`; false when not understood.
+  static bool escape(char e, RunSet& f) {
+    switch (e) {
+      case 'd':
+        return true;  // digits only
+      case 's':
+        f.push_back({"", RunEntry::BREAK});
+        return true;
+      case 'w':
+        for (int c = 'a'; c <= 'z'; ++c) add_byte(f, static_cast<unsigned char>(c));
+        add_byte(f, '_');
+        return true;
+      default:
+        if (std::isalnum(static_cast<unsigned char>(e))) return false;  // \D \S \W \pN \x41 \b ...
+        add_byte(f, static_cast<unsigned char>(e));                       // \. \- \' ...
+        return true;
+    }
+  }
+  RunSet atom() {
+    RunSet f;
+    const char c = p_[i_];
+    if (c == '(') {
+      ++i_;
+      if (p_.compare(i_, 2, "?:") == 0) {
+        i_ += 2;
+      } else if (p_.compare(i_, 3, "?P<") == 0 || p_.compare(i_, 2, "?<") == 0) {
+        const std::size_t close = p_.find('>', i_);
+        if (close == std::string_view::npos) return fail();
+        i_ = close + 1;
+      } else if (i_ < p_.size() && p_[i_] == '?') {
+        std::size_t j = i_ + 1;
+        while (j < p_.size() && (p_[j] == 'i' || p_[j] == 'm' || p_[j] == 's' || p_[j] == 'U' || p_[j] == '-')) ++j;
+        if (j < p_.size() && p_[j] == ')') {  // flags for the rest of the group: an empty atom
+          i_ = j + 1;
+          return empty();
+        }
+        if (j >= p_.size() || p_[j] != ':') return fail();
+        i_ = j + 1;
+      }
+      f = alt();
+      if (i_ >= p_.size() || p_[i_] != ')') return fail();
+      ++i_;
+      return f;
+    }
+    if (c == '[') {
+      ++i_;
+      if (i_ < p_.size() && p_[i_] == '^') return fail();
+      bool first = true;
+      int prev = -1;
+      while (i_ < p_.size() && (p_[i_] != ']' || first)) {
+        first = false;
+        const char x = p_[i_++];
+        if (x == '[') return fail();  // [[:alpha:]]
+        if (x == '\\' && i_ < p_.size()) {
+          const char e = p_[i_++];
+          if (!escape(e, f)) return fail();
+          prev = std::isalnum(static_cast<unsigned char>(e)) ? -1 : static_cast<unsigned char>(e);
+          continue;
+        }
+        if (x == '-' && prev >= 0 && i_ < p_.size() && p_[i_] != ']') {
+          const unsigned char hi = static_cast<unsigned char>(p_[i_++]);
+          if (hi == '\\' || hi >= 0x80) return fail();
+          for (int b = prev; b <= hi; ++b) add_byte(f, static_cast<unsigned char>(b));
+          prev = -1;
+          continue;
+        }
+        add_byte(f, static_cast<unsigned char>(x));
+        prev = static_cast<unsigned char>(x);
+      }
+      if (i_ >= p_.size()) return fail();
+      ++i_;  // ']'
+      tidy(f);
+      return f;
+    }
+    if (c == '\\') {
+      if (i_ + 1 >= p_.size()) return fail();
+      const char e = p_[i_ + 1];
+      i_ += 2;
+      if (e == 'x') {  // \x41, \x{00BD}
+        std::size_t j = i_, end = i_ + 2;
+        if (j < p_.size() && p_[j] == '{') {
+          end = p_.find('}', j);
+          if (end == std::string_view::npos) return fail();
+          ++j;
+        }
+        unsigned long cp = 0;
+        if (j >= end || end > p_.size()) return fail();
+        for (std::size_t k = j; k < end; ++k) {
+          if (!std::isxdigit(static_cast<unsigned char>(p_[k]))) return fail();
+          cp = cp * 16 + static_cast<unsigned long>(std::isdigit(static_cast<unsigned char>(p_[k]))
+                                                        ? p_[k] - '0'
+                                                        : std::tolower(static_cast<unsigned char>(p_[k])) - 'a' + 10);
+          if (cp > 0x10FFFF) return fail();
+        }
+        i_ = p_[i_] == '{' ? end + 1 : end;
+        // RE2 folds two non-ASCII letters with ASCII ones (KELVIN SIGN, LONG S); any other
+        // non-ASCII character is no ASCII letter or digit.
+        if (cp == 0x212A) add_byte(f, 'k');
+        else if (cp == 0x17F) add_byte(f, 's');
+        else if (cp >= 0x80) f.push_back({"", RunEntry::BREAK});
+        else add_byte(f, static_cast<unsigned char>(cp));
+        return f;
+      }
+      if (!escape(e, f)) return fail();
+      tidy(f);
+      return f;
+    }
+    ++i_;
+    if (c == '.' || c == '^' || c == '$') return open();
+    add_byte(f, static_cast<unsigned char>(c));
+    return f;
+  }
+  RunSet fail() {
+    // Not understood: skip to the end of this group (as FirstByteAnalyzer::fail); the alternatives
+    // skipped are not read, so the whole pattern then counts as read nothing (run() widens).
+    failed_ = true;
+    int depth = 0;
+    while (i_ < p_.size()) {
+      const char c = p_[i_];
+      if (c == '\\') {
+        i_ += 2;
+        continue;
+      }
+      if (c == '(') ++depth;
+      if (c == ')') {
+        if (depth == 0) break;
+        --depth;
+      }
+      ++i_;
+    }
+    if (i_ > p_.size()) i_ = p_.size();
+    return open();
+  }
+
+  std::string_view p_;
+  std::size_t i_ = 0;
+  bool failed_ = false;
+};
+
+// The leading letter runs some rule can begin with (lower case), for a quick lookup per word.
+class RunTable {
+ public:
+  void add(const RunSet& f) {
+    for (const auto& e : f) {
+      if (e.kind == RunEntry::OPEN) {
+        if (e.s.empty()) any_ = true;
+        else prefixes_.push_back(e.s);
+      } else if (!e.s.empty()) {
+        words_.push_back(e.s);
+      }
+    }
+  }
+  void build() {
+    std::sort(words_.begin(), words_.end());
+    words_.erase(std::unique(words_.begin(), words_.end()), words_.end());
+    std::sort(prefixes_.begin(), prefixes_.end());
+    prefixes_.erase(std::unique(prefixes_.begin(), prefixes_.end()), prefixes_.end());
+    std::size_t cap = 16;
+    while (cap < words_.size() * 3) cap <<= 1;
+    slots_.assign(cap, std::string());
+    used_.assign(cap, false);
+    for (const auto& w : words_) {
+      if (w.size() > kMaxWord) {  // never met by a lookup; keep every run of that length or more
+        prefixes_.push_back(w.substr(0, kMaxWord));
+        continue;
+      }
+      max_len_ = std::max(max_len_, w.size());
+      std::size_t h = hash(w) & (cap - 1);
+      while (used_[h]) h = (h + 1) & (cap - 1);
+      slots_[h] = w;
+      used_[h] = true;
+    }
+  }
+  static constexpr std::size_t kMaxWord = 32;
+  static constexpr std::uint64_t kHashSeed = 1469598103934665603ULL, kHashPrime = 1099511628211ULL;
+  static std::uint64_t hash(std::string_view s) {
+    std::uint64_t h = kHashSeed;
+    for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * kHashPrime;
+    return h;
+  }
+  // A lower-case run of ASCII letters of length `len`, `w` its first kMaxWord bytes, `h` its hash.
+  bool may_start(std::string_view w, std::size_t len, std::uint64_t h) const {
+    if (any_) return true;
+    for (const auto& p : prefixes_) {
+      if (len < p.size()) continue;
+      if (p.size() > w.size()) return true;  // longer than what was kept: cannot tell
+      if (w.compare(0, p.size(), p) == 0) return true;
+    }
+    if (len > max_len_) return false;
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = h & mask; used_[i]; i = (i + 1) & mask)
+      if (slots_[i] == w) return true;
+    return false;
+  }
+
+ private:
+  std::vector<std::string> words_, prefixes_;
+  std::vector<std::string> slots_;
+  std::vector<bool> used_;
+  std::size_t max_len_ = 0;
+  bool any_ = false;
+};
+
 }  // namespace
 
 struct TimexTagger::Impl {
@@ -476,6 +839,7 @@ struct TimexTagger::Impl {
   // per-block scans) when a rule reads outside its match (^, $, \b) or could not be read.
   std::unique_ptr<RE2::Set> starts_set;
   std::bitset<256> first;
+  RunTable runs;  // a run of ASCII letters is tried only when some rule can begin with it
   bool use_starts = false;
 
   std::string normalise(const CompiledRule& r, int g, const std::string& raw, int column) const;
@@ -650,13 +1014,15 @@ std::vector<Candidate> TimexTagger::Impl::extract(std::string_view text) const {
 //    run of ASCII letters and digits, only at its first byte: a match starting inside such a run
 //    fails the boundary check, and scan_rule then skips to the end of the run anyway, past every
 //    position in it. Runs holding other bytes (UTF-8) are tried at every position.
+//  - a run of ASCII letters only is tried only when some rule can begin with exactly that run
+//    (`runs`, see FirstRunAnalyzer): a match that covers part of the run, or goes on with a letter
+//    or digit the text does not have, cannot survive the boundary check or cannot match.
 std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) const {
   std::vector<Candidate> cands;
   std::vector<std::vector<std::uint32_t>> starts(rules.size());
   std::vector<int> hit_rules, which;
   std::vector<re2::StringPiece> groups;
   std::vector<std::string> caps;
-  auto ascii_alnum = [](unsigned char c) { return c < 0x80 && std::isalnum(c); };
   for (const auto& block : blocks_of(text)) {
     // Named copies: a lambda may not capture a structured binding in C++17 (clang refuses).
     const std::size_t bs = block.first, be = block.second;
@@ -681,20 +1047,28 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
     std::size_t p = bs;
     while (p < be) {
       const unsigned char c = static_cast<unsigned char>(text[p]);
-      if (!is_word_byte(c)) {
+      if (!(kByte[c] & kWord)) {
         if (first.test(c)) try_at(p);
         ++p;
         continue;
       }
-      // A run of word bytes [p, q).
+      // A run of word bytes [p, q), lower-cased into `word` (up to its size) and hashed.
       std::size_t q = p;
-      bool ascii = true;
-      while (q < be && is_word_byte(static_cast<unsigned char>(text[q]))) {
-        ascii = ascii && ascii_alnum(static_cast<unsigned char>(text[q]));
-        ++q;
+      unsigned char seen = 0;  // union of the kByte flags
+      std::uint64_t h = RunTable::kHashSeed;
+      char word[RunTable::kMaxWord];
+      for (; q < be; ++q) {
+        const unsigned char b = static_cast<unsigned char>(text[q]);
+        const unsigned char k = kByte[b];
+        if (!(k & kWord)) break;
+        seen |= k;
+        const char l = static_cast<char>(b | ((k & kUpper) ? 0x20 : 0));
+        if (q - p < RunTable::kMaxWord) word[q - p] = l;
+        h = (h ^ static_cast<unsigned char>(l)) * RunTable::kHashPrime;
       }
-      if (ascii) {
-        if (first.test(c)) try_at(p);
+      if (!(seen & kNonAscii)) {
+        if (first.test(c) && ((seen & kDigit) || runs.may_start(std::string_view(word, std::min(q - p, RunTable::kMaxWord)), q - p, h)))
+          try_at(p);
       } else {
         for (std::size_t k = p; k < q; ++k)
           if (first.test(static_cast<unsigned char>(text[k]))) try_at(k);
@@ -902,6 +1276,7 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
       r.re = std::move(re);
       if (impl->starts_set->Add(r.expanded, nullptr) < 0)
         return fail("rules.pattern", "RE2::Set rejected pattern");
+      impl->runs.add(FirstRunAnalyzer(r.expanded).run());
       FirstByteAnalyzer fa(r.expanded);
       const FirstBytes fb = fa.run();
       if (fa.context) impl->use_starts = false;
@@ -914,6 +1289,7 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
   if (impl->rules.empty()) return Error{"rules.missing", base + ": no rule files found"};
   // Only the set the engine uses is compiled (compiling is most of the loading time).
   if (impl->use_starts) {
+    impl->runs.build();
     impl->set.reset();
     if (!impl->starts_set->Compile()) return Error{"rules.compile", base + ": RE2::Set compilation failed"};
   } else {

@@ -1,7 +1,9 @@
 // Second pass of the timex tagger: anchoring underspecified values.
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <string_view>
 #include <vector>
 
 #include "storyline/extractor/timex_value.hpp"
@@ -256,37 +258,74 @@ bool past_verb_before(std::string_view before) {
 
 bool past_context(std::string_view before) { return past_verb_before(before); }
 
+namespace {
+
+// The tense cues of future_context, each starting with ' ' or '\''.
+constexpr const char* kCues[] = {" will ",        "'ll ",        " next ",        " scheduled ",
+                                 " going to ",    " to be held ", " shall ",       " upcoming ",
+                                 " set to ",      " planned to ", " planning to ", " plans to ",
+                                 " plan to ",     " expected to "," as soon as ",  " as early as ",
+                                 " is to ",       " are to ",     " due to ",     " until ",
+                                 " deadline of ", " planned a ",  " plans a ",    " would be ",    " ahead of "};
+
+// For a byte following the leading ' ', the cues that may start there (the others never match).
+struct CueIndex {
+  std::vector<std::string_view> by_second[256];
+  CueIndex() {
+    for (const char* c : kCues) {
+      const std::string_view cue(c);
+      if (cue[0] == ' ') {
+        auto& list = by_second[static_cast<unsigned char>(cue[1])];
+        if (std::find(list.begin(), list.end(), cue) == list.end()) list.push_back(cue);
+      }
+    }
+  }
+};
+
+// Whether the cue found at `i` of `b` counts (the exceptions of future_context).
+bool cue_counts(std::string_view b, std::size_t i, std::string_view cue) {
+  if (cue == " next " && b.compare(i, 8, " next to") == 0) return false;  // "next to the embassy" is a place
+  // A clause-initial "Until Thursday, they had not ..." looks back, not ahead.
+  if (i == 0 && cue == " until ") return false;
+  // "ahead of" points to what follows it directly ("ahead of the weekend"), not to a later
+  // clause ("Ahead of the trip, officials on Sunday issued ...").
+  if (cue == " ahead of ") {
+    std::string_view rest = b.substr(i + 10);
+    while (!rest.empty() && rest.back() == ' ') rest.remove_suffix(1);
+    if (!rest.empty() && rest != "the") return false;
+  }
+  // A plan already overtaken: "had been scheduled to expire Friday", "had been due to".
+  const std::size_t from = i > 12 ? i - 12 : 0;
+  if (b.find(" had ", from) < i || b.find(" had been", from) < i) return false;
+  return true;
+}
+
+}  // namespace
+
 bool future_context(std::string_view before, std::string_view after) {
   auto lower = [](std::string_view x) { return lower_copy(x); };
   // Only the clause right before the expression matters.
   if (before.size() > 80) before = before.substr(before.size() - 80);
-  const std::string b = " " + lower(before) + " ";
+  // " " + lower-cased `before` + " ", on the stack.
+  char buf[84];
+  buf[0] = ' ';
+  for (std::size_t k = 0; k < before.size(); ++k)
+    buf[k + 1] = static_cast<char>(std::tolower(static_cast<unsigned char>(before[k])));
+  buf[before.size() + 1] = ' ';
+  const std::string_view b(buf, before.size() + 2);
   // A past-tense verb right before the expression ("said Friday", "met on Monday") wins over cues
   // further back (quotes: "... will concentrate on ...," he said Friday).
   if (past_verb_before(before)) return false;
-  static const char* kCues[] = {" will ",        "'ll ",        " next ",        " scheduled ",
-                                " going to ",    " to be held ", " shall ",       " upcoming ",
-                                " set to ",      " planned to ", " planning to ", " plans to ",
-                                " plan to ",     " expected to "," as soon as ",  " as early as ",
-                                " is to ",       " are to ",     " due to ",     " until ",
-                                " deadline of ", " planned a ",  " plans a ",    " would be ",    " ahead of "};
-  for (const char* cue : kCues)
-    for (std::size_t i = b.find(cue); i != std::string::npos; i = b.find(cue, i + 1)) {
-      if (b.compare(i, 8, " next to") == 0) continue;  // "next to the embassy" is a place
-      // A clause-initial "Until Thursday, they had not ..." looks back, not ahead.
-      if (i == 0 && b.compare(i, 7, " until ") == 0) continue;
-      // "ahead of" points to what follows it directly ("ahead of the weekend"), not to a later
-      // clause ("Ahead of the trip, officials on Sunday issued ...").
-      if (b.compare(i, 10, " ahead of ") == 0) {
-        std::string rest = b.substr(i + 10);
-        while (!rest.empty() && rest.back() == ' ') rest.pop_back();
-        if (!rest.empty() && rest != "the") continue;
-      }
-      // A plan already overtaken: "had been scheduled to expire Friday", "had been due to".
-      const std::size_t from = i > 12 ? i - 12 : 0;
-      if (b.find(" had ", from) < i || b.find(" had been", from) < i) continue;
+  // Any occurrence of a cue that is not one of the exceptions (cue_counts).
+  static const CueIndex index;
+  for (std::size_t i = 0; i + 1 < b.size(); ++i) {
+    if (b[i] == ' ') {
+      for (std::string_view cue : index.by_second[static_cast<unsigned char>(b[i + 1])])
+        if (b.compare(i, cue.size(), cue) == 0 && cue_counts(b, i, cue)) return true;
+    } else if (b[i] == '\'' && b.compare(i, 4, "'ll ") == 0 && cue_counts(b, i, "'ll ")) {
       return true;
     }
+  }
   // A clause-initial expression ("On Tuesday, the league plans to ...") takes its tense from the
   // verb that follows it in the same sentence.
   if (b.size() <= 24) {  // only a clause-initial expression has so short a prefix
