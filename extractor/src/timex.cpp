@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -98,7 +99,8 @@ const std::array<unsigned char, 256> kByte = [] {
 
 // Word boundaries, plus the number-shaped neighbours that make a digit string part of something
 // else: "$2018", "2,018", "2018.5", "650-650-6500", "20%".
-bool boundaries_ok(std::string_view text, std::size_t start, std::size_t end) {
+// The half of boundaries_ok that reads only the start (the start-position engine's prefilter).
+bool start_ok(std::string_view text, std::size_t start) {
   if (start > 0) {
     const unsigned char p = static_cast<unsigned char>(text[start - 1]);
     if (p >= 0x80) {
@@ -114,6 +116,11 @@ bool boundaries_ok(std::string_view text, std::size_t start, std::size_t end) {
         return false;
     }
   }
+  return true;
+}
+
+bool boundaries_ok(std::string_view text, std::size_t start, std::size_t end) {
+  if (!start_ok(text, start)) return false;
   if (end < text.size()) {
     const unsigned char n = static_cast<unsigned char>(text[end]);
     if (n >= 0x80) {
@@ -480,125 +487,194 @@ class FirstByteAnalyzer {
   std::size_t i_ = 0;
 };
 
-// Which runs of ASCII letters can begin a match that survives the boundary check, for the word-level
-// prefilter of the start-position engine. At a position p that begins a run w of ASCII letters and
-// digits (followed by a non-word byte or the block end), a match that keeps its candidate must cover
-// the whole run and stop there or go on with a non-alphanumeric byte: a match ending inside the run
-// fails boundaries_ok (letter or digit on both sides of its end), and one going on with a letter or
-// digit cannot match the text. So when w has no digit, some rule must be able to match a string
-// whose leading run of ASCII letters is w (case-folded), followed by its end or a non-alphanumeric
-// byte. The analysis computes, per pattern, an over-approximation of those leading runs: entries
-// (s, kind) where kind END = the expression matched exactly the letters s, BREAK = the letters s
-// then a byte that is no letter or digit, OPEN = the letters s then something not read (the run
-// starts with s). Matches whose leading run holds a digit are dropped: runs with a digit are always
-// tried. Anything not understood becomes OPEN, which only widens the answer.
-struct RunEntry {
+// What text can begin a match that survives the boundary check, for the prefilter of the
+// start-position engine. The text at a position is read in a reduced alphabet (`fold`): ASCII
+// letters lower-cased, every digit as '0', a run of whitespace ([\t\n\f\r ], RE2's \s) as one ' ',
+// other ASCII bytes as they are. Per pattern, the analysis computes entries (s, kind): some match
+// begins with s in that alphabet, and kind END = the expression matched exactly s (more may follow
+// in an enclosing expression), OPEN = s then something not read (s is only a prefix). Every match
+// of the pattern is covered by an entry: its folded text starts with an OPEN entry or is an END
+// one. Anything not understood (classes it cannot list, '.', non-ASCII bytes, which may fold to
+// ASCII letters) ends the entry as OPEN, which only widens the answer. Repetitions end the entry too
+// (OPEN), except a run of whitespace (folded to one ' ') and small counted ones ({1,3}).
+struct PrefixEntry {
   std::string s;
-  enum Kind : unsigned char { END, BREAK, OPEN } kind;
-  bool operator<(const RunEntry& o) const { return s != o.s ? s < o.s : kind < o.kind; }
-  bool operator==(const RunEntry& o) const { return s == o.s && kind == o.kind; }
+  enum Kind : unsigned char { END, OPEN } kind;
+  bool operator<(const PrefixEntry& o) const { return s != o.s ? s < o.s : kind < o.kind; }
+  bool operator==(const PrefixEntry& o) const { return s == o.s && kind == o.kind; }
 };
-using RunSet = std::vector<RunEntry>;
+using PrefixSet = std::vector<PrefixEntry>;
 
-class FirstRunAnalyzer {
+bool is_space_byte(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'; }
+
+// The reduced alphabet of one ASCII byte (whitespace runs are collapsed by the reader).
+char fold_byte(unsigned char c) {
+  if (c >= 'A' && c <= 'Z') return static_cast<char>(c + 32);
+  if (c >= '0' && c <= '9') return '0';
+  if (is_space_byte(c)) return ' ';
+  return static_cast<char>(c);
+}
+
+class PrefixAnalyzer {
  public:
-  explicit FirstRunAnalyzer(std::string_view p) : p_(p) {}
+  explicit PrefixAnalyzer(std::string_view p) : p_(p) {}
 
-  RunSet run() {
-    RunSet f = alt();
+  PrefixSet run() {
+    PrefixSet f = alt();
     if (i_ != p_.size() || failed_) return open();  // fail() skips alternatives: read nothing
     return f;
   }
 
  private:
-  static constexpr std::size_t kMaxEntries = 50000;
-  static RunSet open() { return {RunEntry{"", RunEntry::OPEN}}; }
-  static RunSet empty() { return {RunEntry{"", RunEntry::END}}; }
-  static void tidy(RunSet& f) {
+  static constexpr std::size_t kMaxEntries = 2000;  // per concatenation
+  static constexpr std::size_t kMaxLen = 6;          // symbols kept per entry
+  static PrefixSet open() { return {PrefixEntry{"", PrefixEntry::OPEN}}; }
+  static PrefixSet empty() { return {PrefixEntry{"", PrefixEntry::END}}; }
+  static void tidy(PrefixSet& f) {
     std::sort(f.begin(), f.end());
     f.erase(std::unique(f.begin(), f.end()), f.end());
   }
   // One byte of the pattern (or of a class), case-folded.
-  static void add_byte(RunSet& f, unsigned char c) {
-    if (c >= 0x80) f.push_back({"", RunEntry::OPEN});  // may fold to an ASCII letter (K, s)
-    else if (std::isalpha(c)) f.push_back({std::string(1, static_cast<char>(std::tolower(c))), RunEntry::END});
-    else if (std::isdigit(c)) {}                         // a digit in the run: always tried
-    else f.push_back({"", RunEntry::BREAK});
+  static void add_byte(PrefixSet& f, unsigned char c) {
+    // A non-ASCII byte is read as '\x80' (the reader stops at a non-ASCII byte of the text and
+    // says yes: the pattern's letters 'k' and 's' match two non-ASCII letters too).
+    if (c >= 0x80) f.push_back({"\x80", PrefixEntry::OPEN});
+    else if (c < 0x09) f.push_back({"", PrefixEntry::OPEN});
+    else f.push_back({std::string(1, fold_byte(c)), PrefixEntry::END});
   }
-  static RunSet concat(const RunSet& a, const RunSet& b) {
-    RunSet out;
+  static PrefixSet concat(const PrefixSet& a, const PrefixSet& b) {
+    PrefixSet out;
     std::size_t ends = 0;
-    for (const auto& e : a) ends += e.kind == RunEntry::END;
-    if (ends * b.size() > kMaxEntries) {  // too many: what follows the letters is not read
-      for (const auto& e : a) out.push_back({e.s, e.kind == RunEntry::END ? RunEntry::OPEN : e.kind});
-      tidy(out);
-      return out;
+    for (const auto& e : a) ends += e.kind == PrefixEntry::END;
+    // Too many: only the first t symbols of what follows are kept (the rest OPEN), t as large as fits.
+    PrefixSet cut;
+    const PrefixSet* bp = &b;
+    if (ends * b.size() > kMaxEntries) {
+      for (std::size_t t = kMaxLen; ; --t) {
+        cut.clear();
+        for (const auto& g : b)
+          cut.push_back(g.s.size() <= t ? g : PrefixEntry{g.s.substr(0, t), PrefixEntry::OPEN});
+        tidy(cut);
+        if (ends * cut.size() <= kMaxEntries || t == 0) break;
+      }
+      bp = &cut;
     }
     for (const auto& e : a) {
-      if (e.kind != RunEntry::END) {
+      if (e.kind != PrefixEntry::END) {
         out.push_back(e);
         continue;
       }
-      for (const auto& g : b) out.push_back({e.s + g.s, g.kind});
+      for (const auto& g : *bp) {
+        std::string s = e.s;
+        // Whitespace runs fold to one ' ': " " + " " is " ".
+        if (!s.empty() && s.back() == ' ' && !g.s.empty() && g.s[0] == ' ') s.append(g.s, 1, std::string::npos);
+        else s += g.s;
+        if (s.size() > kMaxLen) out.push_back({s.substr(0, kMaxLen), PrefixEntry::OPEN});
+        else out.push_back({std::move(s), g.kind});
+      }
     }
     tidy(out);
     return out;
   }
-  // One or more repetitions: a non-empty run of letters may be followed by more of them.
-  static RunSet plus(RunSet f) {
+  // One or more repetitions: an entry may be followed by more of the same.
+  static PrefixSet plus(PrefixSet f) {
+    bool spaces = true;  // only whitespace: any repetition folds to " "
+    for (const auto& e : f) spaces = spaces && e.kind == PrefixEntry::END && e.s == " ";
+    if (spaces) return f;
     for (auto& e : f)
-      if (e.kind == RunEntry::END && !e.s.empty()) e.kind = RunEntry::OPEN;
+      if (e.kind == PrefixEntry::END && !e.s.empty()) e.kind = PrefixEntry::OPEN;
     tidy(f);
     return f;
   }
-  RunSet alt() {
-    RunSet f = seq();
+  PrefixSet alt() {
+    PrefixSet f = seq();
     while (i_ < p_.size() && p_[i_] == '|') {
       ++i_;
-      RunSet g = seq();
+      PrefixSet g = seq();
       f.insert(f.end(), g.begin(), g.end());
     }
     tidy(f);
     return f;
   }
-  RunSet seq() {
-    RunSet f = empty();
+  // The literal ASCII byte at i_ with no quantifier after it ("a", "\."), and its length; 0 if none.
+  std::size_t plain_literal(unsigned char& c) const {
+    std::size_t len = 0;
+    const char x = p_[i_];
+    if (x == '\\') {
+      if (i_ + 1 >= p_.size() || std::isalnum(static_cast<unsigned char>(p_[i_ + 1]))) return 0;
+      c = static_cast<unsigned char>(p_[i_ + 1]);
+      len = 2;
+    } else {
+      if (std::strchr("()[]{}|?*+.^$", x) != nullptr) return 0;
+      c = static_cast<unsigned char>(x);
+      len = 1;
+    }
+    if (c >= 0x80 || c < 0x09) return 0;
+    if (i_ + len < p_.size() && std::strchr("?*+{", p_[i_ + len]) != nullptr) return 0;
+    return len;
+  }
+  PrefixSet seq() {
+    PrefixSet f = empty();
     while (i_ < p_.size() && p_[i_] != '|' && p_[i_] != ')') {
-      RunSet a = item();
+      unsigned char c = 0;
+      if (const std::size_t len = plain_literal(c)) {
+        // concat(f, {c}) in place: the common case of lexicon surfaces and literal words.
+        i_ += len;
+        const char sym = fold_byte(c);
+        for (auto& e : f) {
+          if (e.kind != PrefixEntry::END) continue;
+          if (sym == ' ' && !e.s.empty() && e.s.back() == ' ') continue;
+          if (e.s.size() == kMaxLen) e.kind = PrefixEntry::OPEN;
+          else e.s += sym;
+        }
+        continue;
+      }
+      PrefixSet a = item();
       f = concat(f, a);
     }
+    tidy(f);
     return f;
   }
-  // "{n}", "{n,}", "{n,m}" at i_: the minimum, or -1 (then '{' is a literal).
-  int repeat_min() {
+  // "{n}", "{n,}", "{n,m}" at i_: true with n and m (m = -1 for none); false: '{' is a literal.
+  bool repeat(int& n, int& m) {
     std::size_t j = i_ + 1;
-    int n = 0;
+    n = 0;
+    m = -1;
     bool digits = false;
     while (j < p_.size() && std::isdigit(static_cast<unsigned char>(p_[j]))) {
-      n = n * 10 + (p_[j] - '0');
+      n = std::min(n * 10 + (p_[j] - '0'), 100000);
       digits = true;
       ++j;
     }
-    if (!digits) return -1;
+    if (!digits) return false;
     if (j < p_.size() && p_[j] == ',') {
       ++j;
-      while (j < p_.size() && std::isdigit(static_cast<unsigned char>(p_[j]))) ++j;
+      bool mdigits = false;
+      int mm = 0;
+      while (j < p_.size() && std::isdigit(static_cast<unsigned char>(p_[j]))) {
+        mm = std::min(mm * 10 + (p_[j] - '0'), 100000);
+        mdigits = true;
+        ++j;
+      }
+      if (mdigits) m = mm;
+    } else {
+      m = n;
     }
-    if (j >= p_.size() || p_[j] != '}') return -1;
+    if (j >= p_.size() || p_[j] != '}') return false;
     i_ = j + 1;
-    return n;
+    return true;
   }
-  RunSet item() {
-    RunSet a = atom();
+  PrefixSet item() {
+    PrefixSet a = atom();
     while (i_ < p_.size()) {
       const char q = p_[i_];
       if (q == '?') {
-        a.push_back({"", RunEntry::END});
+        a.push_back({"", PrefixEntry::END});
         tidy(a);
         ++i_;
       } else if (q == '*') {
         a = plus(std::move(a));
-        a.push_back({"", RunEntry::END});
+        a.push_back({"", PrefixEntry::END});
         tidy(a);
         ++i_;
       } else if (q == '+') {
@@ -606,15 +682,25 @@ class FirstRunAnalyzer {
         ++i_;
       } else if (q == '{') {
         const std::size_t save = i_;
-        const int n = repeat_min();
-        if (n < 0) {
+        int n = 0, m = 0;
+        if (!repeat(n, m)) {
           i_ = save;
           break;
         }
-        a = plus(std::move(a));
-        if (n == 0) {
-          a.push_back({"", RunEntry::END});
-          tidy(a);
+        if (m >= 0 && m <= 4 && n <= m) {  // small counts: spelled out
+          PrefixSet out, power = empty();
+          for (int k = 0; k <= m; ++k) {
+            if (k >= n) out.insert(out.end(), power.begin(), power.end());
+            if (k < m) power = concat(power, a);
+          }
+          tidy(out);
+          a = std::move(out);
+        } else {
+          a = plus(std::move(a));
+          if (n == 0) {
+            a.push_back({"", PrefixEntry::END});
+            tidy(a);
+          }
         }
       } else {
         break;
@@ -624,25 +710,31 @@ class FirstRunAnalyzer {
     return a;
   }
   // An escape's bytes into `f`; false when not understood.
-  static bool escape(char e, RunSet& f) {
+  static bool escape(char e, PrefixSet& f) {
     switch (e) {
       case 'd':
-        return true;  // digits only
+        f.push_back({"0", PrefixEntry::END});
+        return true;
       case 's':
-        f.push_back({"", RunEntry::BREAK});
+        f.push_back({" ", PrefixEntry::END});
         return true;
       case 'w':
         for (int c = 'a'; c <= 'z'; ++c) add_byte(f, static_cast<unsigned char>(c));
+        add_byte(f, '0');
         add_byte(f, '_');
         return true;
+      case 'n': add_byte(f, '\n'); return true;
+      case 't': add_byte(f, '\t'); return true;
+      case 'r': add_byte(f, '\r'); return true;
+      case 'f': add_byte(f, '\f'); return true;
       default:
-        if (std::isalnum(static_cast<unsigned char>(e))) return false;  // \D \S \W \pN \x41 \b ...
+        if (std::isalnum(static_cast<unsigned char>(e))) return false;  // \D \S \W \pN \b \v ...
         add_byte(f, static_cast<unsigned char>(e));                       // \. \- \' ...
         return true;
     }
   }
-  RunSet atom() {
-    RunSet f;
+  PrefixSet atom() {
+    PrefixSet f;
     const char c = p_[i_];
     if (c == '(') {
       ++i_;
@@ -718,12 +810,10 @@ class FirstRunAnalyzer {
           if (cp > 0x10FFFF) return fail();
         }
         i_ = p_[i_] == '{' ? end + 1 : end;
-        // RE2 folds two non-ASCII letters with ASCII ones (KELVIN SIGN, LONG S); any other
-        // non-ASCII character is no ASCII letter or digit.
+        // RE2 folds two non-ASCII letters with ASCII ones (KELVIN SIGN, LONG S).
         if (cp == 0x212A) add_byte(f, 'k');
         else if (cp == 0x17F) add_byte(f, 's');
-        else if (cp >= 0x80) f.push_back({"", RunEntry::BREAK});
-        else add_byte(f, static_cast<unsigned char>(cp));
+        else add_byte(f, cp >= 0x80 ? 0x80 : static_cast<unsigned char>(cp));
         return f;
       }
       if (!escape(e, f)) return fail();
@@ -735,7 +825,7 @@ class FirstRunAnalyzer {
     add_byte(f, static_cast<unsigned char>(c));
     return f;
   }
-  RunSet fail() {
+  PrefixSet fail() {
     // Not understood: skip to the end of this group (as FirstByteAnalyzer::fail); the alternatives
     // skipped are not read, so the whole pattern then counts as read nothing (run() widens).
     failed_ = true;
@@ -762,68 +852,81 @@ class FirstRunAnalyzer {
   bool failed_ = false;
 };
 
-// The leading letter runs some rule can begin with (lower case), for a quick lookup per word.
-class RunTable {
+// The entries of every rule as a trie over the reduced alphabet; may_match(text, p, end) is false
+// only when no rule can match at p a text that keeps its candidate.
+class PrefixTrie {
  public:
-  void add(const RunSet& f) {
+  void add(const PrefixSet& f) {
     for (const auto& e : f) {
-      if (e.kind == RunEntry::OPEN) {
-        if (e.s.empty()) any_ = true;
-        else prefixes_.push_back(e.s);
-      } else if (!e.s.empty()) {
-        words_.push_back(e.s);
-      }
+      if (e.kind == PrefixEntry::END && e.s.empty()) continue;  // an empty match is refused
+      entries_.push_back(e);
     }
   }
   void build() {
-    std::sort(words_.begin(), words_.end());
-    words_.erase(std::unique(words_.begin(), words_.end()), words_.end());
-    std::sort(prefixes_.begin(), prefixes_.end());
-    prefixes_.erase(std::unique(prefixes_.begin(), prefixes_.end()), prefixes_.end());
-    std::size_t cap = 16;
-    while (cap < words_.size() * 3) cap <<= 1;
-    slots_.assign(cap, std::string());
-    used_.assign(cap, false);
-    for (const auto& w : words_) {
-      if (w.size() > kMaxWord) {  // never met by a lookup; keep every run of that length or more
-        prefixes_.push_back(w.substr(0, kMaxWord));
-        continue;
+    std::sort(entries_.begin(), entries_.end());
+    entries_.erase(std::unique(entries_.begin(), entries_.end()), entries_.end());
+    sym_.fill(0);
+    int nsym = 0;
+    for (const auto& e : entries_)
+      for (char c : e.s)
+        if (!sym_[static_cast<unsigned char>(c)]) sym_[static_cast<unsigned char>(c)] = static_cast<unsigned char>(++nsym);
+    nsym_ = nsym + 1;
+    nodes_.assign(1, Node{});
+    next_.assign(nsym_, -1);
+    for (const auto& e : entries_) {
+      int n = 0;
+      for (char c : e.s) {
+        const int s = sym_[static_cast<unsigned char>(c)];
+        if (next_[n * nsym_ + s] < 0) {
+          next_[n * nsym_ + s] = static_cast<int>(nodes_.size());
+          nodes_.push_back(Node{});
+          next_.resize(next_.size() + nsym_, -1);
+        }
+        n = next_[n * nsym_ + s];
       }
-      max_len_ = std::max(max_len_, w.size());
-      std::size_t h = hash(w) & (cap - 1);
-      while (used_[h]) h = (h + 1) & (cap - 1);
-      slots_[h] = w;
-      used_[h] = true;
+      if (e.kind == PrefixEntry::OPEN) nodes_[n].open = true;
+      else if (!e.s.empty() && (std::isalpha(static_cast<unsigned char>(e.s.back())) || e.s.back() == '0'))
+        nodes_[n].end_alnum = true;
+      else nodes_[n].open = true;  // an END entry ending in another byte: nothing to check after it
+    }
+    entries_.clear();
+    entries_.shrink_to_fit();
+  }
+  bool may_match(std::string_view text, std::size_t p, std::size_t end) const {
+    int n = 0;
+    std::size_t k = p;
+    while (true) {
+      const Node& node = nodes_[n];
+      if (node.open) return true;
+      // A match ending here between two ASCII letters or digits fails boundaries_ok.
+      if (node.end_alnum && (k == end || !(kByte[static_cast<unsigned char>(text[k])] & kWord) ||
+                             (static_cast<unsigned char>(text[k]) >= 0x80)))
+        return true;
+      if (k == end) return false;
+      const unsigned char b = static_cast<unsigned char>(text[k]);
+      if (b >= 0x80) return true;  // may be a folded letter, or what a class or '.' reads
+      unsigned char c = static_cast<unsigned char>(fold_byte(b));
+      ++k;
+      if (c == ' ')
+        while (k < end && is_space_byte(static_cast<unsigned char>(text[k]))) ++k;
+      const int s = sym_[c];
+      if (!s) return false;
+      n = next_[n * nsym_ + s];
+      if (n < 0) return false;
     }
   }
-  static constexpr std::size_t kMaxWord = 32;
-  static constexpr std::uint64_t kHashSeed = 1469598103934665603ULL, kHashPrime = 1099511628211ULL;
-  static std::uint64_t hash(std::string_view s) {
-    std::uint64_t h = kHashSeed;
-    for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * kHashPrime;
-    return h;
-  }
-  // A lower-case run of ASCII letters of length `len`, `w` its first kMaxWord bytes, `h` its hash.
-  bool may_start(std::string_view w, std::size_t len, std::uint64_t h) const {
-    if (any_) return true;
-    for (const auto& p : prefixes_) {
-      if (len < p.size()) continue;
-      if (p.size() > w.size()) return true;  // longer than what was kept: cannot tell
-      if (w.compare(0, p.size(), p) == 0) return true;
-    }
-    if (len > max_len_) return false;
-    const std::size_t mask = slots_.size() - 1;
-    for (std::size_t i = h & mask; used_[i]; i = (i + 1) & mask)
-      if (slots_[i] == w) return true;
-    return false;
-  }
+  std::size_t nodes() const { return nodes_.size(); }
 
  private:
-  std::vector<std::string> words_, prefixes_;
-  std::vector<std::string> slots_;
-  std::vector<bool> used_;
-  std::size_t max_len_ = 0;
-  bool any_ = false;
+  struct Node {
+    bool open = false;       // an OPEN entry (or one ending in a non-alphanumeric byte) ends here
+    bool end_alnum = false;  // an END entry ending in a letter or digit ends here
+  };
+  PrefixSet entries_;
+  std::array<unsigned char, 256> sym_{};
+  int nsym_ = 1;
+  std::vector<Node> nodes_;
+  std::vector<int> next_;  // nodes_.size() x nsym_
 };
 
 }  // namespace
@@ -839,7 +942,7 @@ struct TimexTagger::Impl {
   // per-block scans) when a rule reads outside its match (^, $, \b) or could not be read.
   std::unique_ptr<RE2::Set> starts_set;
   std::bitset<256> first;
-  RunTable runs;  // a run of ASCII letters is tried only when some rule can begin with it
+  PrefixTrie prefixes;  // what text can begin a match (a necessary condition, see PrefixAnalyzer)
   bool use_starts = false;
 
   std::string normalise(const CompiledRule& r, int g, const std::string& raw, int column) const;
@@ -1014,9 +1117,12 @@ std::vector<Candidate> TimexTagger::Impl::extract(std::string_view text) const {
 //    run of ASCII letters and digits, only at its first byte: a match starting inside such a run
 //    fails the boundary check, and scan_rule then skips to the end of the run anyway, past every
 //    position in it. Runs holding other bytes (UTF-8) are tried at every position.
-//  - a run of ASCII letters only is tried only when some rule can begin with exactly that run
-//    (`runs`, see FirstRunAnalyzer): a match that covers part of the run, or goes on with a letter
-//    or digit the text does not have, cannot survive the boundary check or cannot match.
+//  - outside such UTF-8 runs, a position is tried only when a match starting there can keep its
+//    candidate: the start half of the boundary check (start_ok) and the text there can begin a
+//    match (`prefixes`, see PrefixAnalyzer) that does not end between two ASCII letters or digits.
+//    At such a position a refused match adds nothing and sends the rule's scan to the next
+//    position tried anyway (the end of the run, or the next byte). Not so inside UTF-8 runs, where
+//    a refused match skips the rest of the run: there every position is still tried.
 std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) const {
   std::vector<Candidate> cands;
   std::vector<std::vector<std::uint32_t>> starts(rules.size());
@@ -1048,27 +1154,20 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
     while (p < be) {
       const unsigned char c = static_cast<unsigned char>(text[p]);
       if (!(kByte[c] & kWord)) {
-        if (first.test(c)) try_at(p);
+        if (first.test(c) && start_ok(text, p) && prefixes.may_match(text, p, be)) try_at(p);
         ++p;
         continue;
       }
-      // A run of word bytes [p, q), lower-cased into `word` (up to its size) and hashed.
+      // A run of word bytes [p, q).
       std::size_t q = p;
       unsigned char seen = 0;  // union of the kByte flags
-      std::uint64_t h = RunTable::kHashSeed;
-      char word[RunTable::kMaxWord];
       for (; q < be; ++q) {
-        const unsigned char b = static_cast<unsigned char>(text[q]);
-        const unsigned char k = kByte[b];
+        const unsigned char k = kByte[static_cast<unsigned char>(text[q])];
         if (!(k & kWord)) break;
         seen |= k;
-        const char l = static_cast<char>(b | ((k & kUpper) ? 0x20 : 0));
-        if (q - p < RunTable::kMaxWord) word[q - p] = l;
-        h = (h ^ static_cast<unsigned char>(l)) * RunTable::kHashPrime;
       }
       if (!(seen & kNonAscii)) {
-        if (first.test(c) && ((seen & kDigit) || runs.may_start(std::string_view(word, std::min(q - p, RunTable::kMaxWord)), q - p, h)))
-          try_at(p);
+        if (first.test(c) && start_ok(text, p) && prefixes.may_match(text, p, be)) try_at(p);
       } else {
         for (std::size_t k = p; k < q; ++k)
           if (first.test(static_cast<unsigned char>(text[k]))) try_at(k);
@@ -1276,7 +1375,7 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
       r.re = std::move(re);
       if (impl->starts_set->Add(r.expanded, nullptr) < 0)
         return fail("rules.pattern", "RE2::Set rejected pattern");
-      impl->runs.add(FirstRunAnalyzer(r.expanded).run());
+      impl->prefixes.add(PrefixAnalyzer(r.expanded).run());
       FirstByteAnalyzer fa(r.expanded);
       const FirstBytes fb = fa.run();
       if (fa.context) impl->use_starts = false;
@@ -1289,7 +1388,7 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
   if (impl->rules.empty()) return Error{"rules.missing", base + ": no rule files found"};
   // Only the set the engine uses is compiled (compiling is most of the loading time).
   if (impl->use_starts) {
-    impl->runs.build();
+    impl->prefixes.build();
     impl->set.reset();
     if (!impl->starts_set->Compile()) return Error{"rules.compile", base + ": RE2::Set compilation failed"};
   } else {
