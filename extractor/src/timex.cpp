@@ -1184,8 +1184,15 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
         while (k < at.size() && at[k] < pos) ++k;
         if (k == at.size()) break;
         const std::size_t ms0 = at[k];
-        if (!r.re->Match(text, ms0, be, RE2::ANCHOR_START, groups.data(), r.ngroups + 1)) {
+        // The span first (DFA only), then the captures on exactly that span: the submatch engines
+        // then read no text past the match.
+        if (!r.re->Match(text, ms0, be, RE2::ANCHOR_START, groups.data(), 1)) {
           ++k;  // only after a DFA budget failure in the set: not a start after all
+          continue;
+        }
+        const std::size_t me0 = ms0 + groups[0].size();
+        if (r.ngroups > 0 && !r.re->Match(text, ms0, me0, RE2::ANCHOR_BOTH, groups.data(), r.ngroups + 1)) {
+          ++k;  // cannot happen: the span matched
           continue;
         }
         pos = take_match(r, ri, text, be, groups, caps, cands);
