@@ -58,8 +58,25 @@ struct CompiledRule {
   std::vector<std::string> group_name;                 // index -> name ("" for unnamed / 0)
   std::vector<std::vector<const Lexicon*>> group_lex;  // index -> lexicons referenced inside
   std::map<std::string, int> group_index;              // name -> index (named groups)
+  // index -> what validate checks in it (the conventional capture names), kNone for the others.
+  std::vector<unsigned char> group_check;
   int span_group = 0;                                  // group named "t", or 0 (whole match)
 };
+
+// The capture names validate() checks.
+enum GroupCheck : unsigned char { kNone, kYear, kMonth, kDay, kHour, kHour12, kQuarter, kHalf, kMinSec };
+
+GroupCheck group_check_of(const std::string& name) {
+  if (name == "year") return kYear;
+  if (name == "month") return kMonth;
+  if (name == "day") return kDay;
+  if (name == "hour") return kHour;
+  if (name == "hour12") return kHour12;
+  if (name == "q" || name == "q2") return kQuarter;
+  if (name == "h") return kHalf;
+  if (name == "minute" || name == "second") return kMinSec;
+  return kNone;
+}
 
 bool is_word_byte(unsigned char c) { return std::isalnum(c) || c >= 0x80; }
 
@@ -976,31 +993,31 @@ std::string TimexTagger::Impl::normalise(const CompiledRule& r, int g, const std
   return raw;
 }
 
-// Calendar validation of the conventional capture names.
+// Calendar validation of the conventional capture names (only those groups of `caps` are read).
 bool TimexTagger::Impl::validate(const CompiledRule& r, const std::vector<std::string>& caps) const {
   int year = 2000, month = 0, v = 0;
   for (int g = 1; g <= r.ngroups; ++g) {
-    const std::string& name = r.group_name[g];
-    if (caps[g].empty()) continue;
-    if (name == "year" && parse_int(caps[g], v)) year = expand_year(v, caps[g].size());
-    if (name == "month") {
+    const unsigned char check = r.group_check[g];
+    if (check == kNone || caps[g].empty()) continue;
+    if (check == kYear && parse_int(caps[g], v)) year = expand_year(v, caps[g].size());
+    if (check == kMonth) {
       if (!parse_int(caps[g], month) || month < 1 || month > 12) return false;
     }
   }
   for (int g = 1; g <= r.ngroups; ++g) {
-    const std::string& name = r.group_name[g];
-    if (caps[g].empty()) continue;
-    if (name == "day") {
+    const unsigned char check = r.group_check[g];
+    if (check == kNone || caps[g].empty()) continue;
+    if (check == kDay) {
       if (!parse_int(caps[g], v) || v < 1 || v > (month ? days_in_month(year, month) : 31)) return false;
-    } else if (name == "hour") {
+    } else if (check == kHour) {
       if (!parse_int(caps[g], v) || v > 24) return false;
-    } else if (name == "hour12") {
+    } else if (check == kHour12) {
       if (!parse_int(caps[g], v) || v < 1 || v > 12) return false;
-    } else if (name == "q" || name == "q2") {
+    } else if (check == kQuarter) {
       if (!parse_int(caps[g], v) || v < 1 || v > 4) return false;
-    } else if (name == "h") {
+    } else if (check == kHalf) {
       if (!parse_int(caps[g], v) || v < 1 || v > 2) return false;
-    } else if (name == "minute" || name == "second") {
+    } else if (check == kMinSec) {
       if (!parse_int(caps[g], v) || v > 59) return false;
     }
   }
@@ -1256,11 +1273,16 @@ std::size_t TimexTagger::Impl::take_match(const CompiledRule& r, int ri, std::st
     s = groups[r.span_group].data() - text.data();
     e = s + groups[r.span_group].size();
   }
-  caps.assign(r.ngroups + 1, std::string());
+  caps.resize(r.ngroups + 1);
+  for (int g = 1; g <= r.ngroups; ++g) {
+    if (groups[g].data()) caps[g].assign(groups[g].data(), groups[g].size());
+    else caps[g].clear();
+  }
+  // validate() reads only the checked groups: only those are normalised.
+  thread_local std::vector<std::string> normed;
+  normed.resize(caps.size());
   for (int g = 1; g <= r.ngroups; ++g)
-    if (groups[g].data()) caps[g] = std::string(groups[g].data(), groups[g].size());
-  std::vector<std::string> normed(caps.size());
-  for (int g = 1; g <= r.ngroups; ++g) normed[g] = normalise(r, g, caps[g], 0);
+    if (r.group_check[g] != kNone) normed[g] = normalise(r, g, caps[g], 0);
   bool ok = e > s && validate(r, normed);
   if (ok && !r.require_capital.empty()) {
     std::size_t at = s;
@@ -1364,10 +1386,12 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
       r.ngroups = re->NumberOfCapturingGroups();
       r.group_name.assign(r.ngroups + 1, "");
       r.group_lex.assign(r.ngroups + 1, {});
+      r.group_check.assign(r.ngroups + 1, kNone);
       const auto bodies = named_group_bodies(pattern);
       for (const auto& [name, idx] : re->NamedCapturingGroups()) {
         r.group_name[idx] = name;
         r.group_index[name] = idx;
+        r.group_check[idx] = group_check_of(name);
         if (auto b = bodies.find(name); b != bodies.end()) ex.lexicons_in(b->second, r.group_lex[idx]);
         if (name == "t") r.span_group = idx;
       }
@@ -1476,9 +1500,9 @@ std::vector<Timex> TimexTagger::tag_until(std::string_view text, const std::vect
     if (first_day && r.type != "DATE" && r.type != "TIME") continue;
     while (si + 1 < sentences.size() && sentences[si].end <= c.start) ++si;
     const std::size_t sent_start = sentences.empty() ? 0 : std::min(sentences[si].start, c.start);
-    anchor.future = timex_internal::future_context(text.substr(sent_start, c.start - sent_start),
-                                                   text.substr(c.end, std::min<std::size_t>(120, text.size() - c.end)));
-    anchor.past = !anchor.future && timex_internal::past_context(text.substr(sent_start, c.start - sent_start));
+    timex_internal::tense_context(text.substr(sent_start, c.start - sent_start),
+                                  text.substr(c.end, std::min<std::size_t>(120, text.size() - c.end)),
+                                  anchor.future, anchor.past);
     {
       const std::size_t sent_end = sentences.empty() ? text.size() : std::max(sentences[si].end, c.end);
       const std::size_t ws = std::max(sent_start, c.start > 200 ? c.start - 200 : 0);

@@ -220,33 +220,36 @@ std::string lower_copy(std::string_view s) {
 // The last word of `before` once "on", "in", "early", ... are skipped, if it is a past-tense verb
 // ("said Friday", "met on Monday", "the year ended March 31") - but not a verb of planning
 // ("scheduled", "postponed"), which points ahead.
+char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
+bool ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
 bool past_verb_before(std::string_view before) {
   if (before.size() > 80) before = before.substr(before.size() - 80);
-  // The last few words, read backwards (this runs once or twice per timex; keep it cheap).
-  std::string words[8];
+  // The last few words, read backwards (this runs once per timex; keep it cheap), lower-cased.
+  char buf[80];
+  for (std::size_t k = 0; k < before.size(); ++k) buf[k] = ascii_lower(before[k]);
+  std::string_view words[2];
   int n = 0;
   std::size_t k = before.size();
-  while (n < 8) {
-    while (k > 0 && !std::isalpha(static_cast<unsigned char>(before[k - 1]))) --k;
+  while (n < 2) {
+    while (k > 0 && !ascii_alpha(buf[k - 1])) --k;
     if (k == 0) break;
     std::size_t start = k;
-    while (start > 0 && std::isalpha(static_cast<unsigned char>(before[start - 1]))) --start;
-    std::string w(before.substr(start, k - start));
-    for (char& c : w) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    while (start > 0 && ascii_alpha(buf[start - 1])) --start;
+    const std::string_view w(buf + start, k - start);
     k = start;
     if (n == 0 && (w == "on" || w == "early" || w == "late" || w == "until" || w == "since")) continue;
-    words[n++] = std::move(w);
-    if (n == 2) break;
+    words[n++] = w;
   }
   if (n == 0) return false;
-  const std::string& v = words[0];
+  const std::string_view v = words[0];
   static const char* kFutureVerbs[] = {"scheduled", "planned", "expected", "slated", "postponed",
                                        "delayed", "adjourned", "deferred"};
   for (const char* fv : kFutureVerbs)
     if (v == fv) return false;
   // A participle after "be" / "will" is no past tense: "will be reported Jan. 31", "to be held Friday".
   if (n >= 2) {
-    const std::string& aux = words[1];
+    const std::string_view aux = words[1];
     if (aux == "be" || aux == "will" || aux == "would" || aux == "to") return false;
   }
   return v == "said" || v == "told" || v == "met" || v == "was" || v == "were" || v == "began" ||
@@ -302,7 +305,25 @@ bool cue_counts(std::string_view b, std::size_t i, std::string_view cue) {
 
 }  // namespace
 
+namespace {
+// future_context once past_verb_before(before) is known to be false.
+bool future_cues(std::string_view before, std::string_view after);
+}  // namespace
+
 bool future_context(std::string_view before, std::string_view after) {
+  // A past-tense verb right before the expression ("said Friday", "met on Monday") wins over cues
+  // further back (quotes: "... will concentrate on ...," he said Friday).
+  if (past_verb_before(before)) return false;
+  return future_cues(before, after);
+}
+
+void tense_context(std::string_view before, std::string_view after, bool& future, bool& past) {
+  past = past_verb_before(before);
+  future = !past && future_cues(before, after);
+}
+
+namespace {
+bool future_cues(std::string_view before, std::string_view after) {
   auto lower = [](std::string_view x) { return lower_copy(x); };
   // Only the clause right before the expression matters.
   if (before.size() > 80) before = before.substr(before.size() - 80);
@@ -310,12 +331,9 @@ bool future_context(std::string_view before, std::string_view after) {
   char buf[84];
   buf[0] = ' ';
   for (std::size_t k = 0; k < before.size(); ++k)
-    buf[k + 1] = static_cast<char>(std::tolower(static_cast<unsigned char>(before[k])));
+    buf[k + 1] = ascii_lower(before[k]);  // std::tolower in the "C" locale
   buf[before.size() + 1] = ' ';
   const std::string_view b(buf, before.size() + 2);
-  // A past-tense verb right before the expression ("said Friday", "met on Monday") wins over cues
-  // further back (quotes: "... will concentrate on ...," he said Friday).
-  if (past_verb_before(before)) return false;
   // Any occurrence of a cue that is not one of the exceptions (cue_counts).
   static const CueIndex index;
   for (std::size_t i = 0; i + 1 < b.size(); ++i) {
@@ -348,6 +366,7 @@ bool future_context(std::string_view before, std::string_view after) {
   }
   return false;
 }
+}  // namespace
 
 int quarter_mentions(std::string_view text) {
   int n = 0;
