@@ -514,8 +514,38 @@ class FirstByteAnalyzer {
 // one. Anything not understood (classes it cannot list, '.', non-ASCII bytes, which may fold to
 // ASCII letters) ends the entry as OPEN, which only widens the answer. Repetitions end the entry too
 // (OPEN), except a run of whitespace (folded to one ' ') and small counted ones ({1,3}).
+// Up to 8 symbols (never 0) packed first-symbol-highest, so that integers compare as strings.
+class Sym8 {
+ public:
+  static constexpr std::size_t kCap = 8;
+  Sym8() = default;
+  Sym8(const char* z) {  // NOLINT: implicit, for {"the", END}
+    for (; *z; ++z) push_back(*z);
+  }
+  std::size_t size() const { return len_; }
+  bool empty() const { return len_ == 0; }
+  char operator[](std::size_t i) const { return static_cast<char>((bits_ >> (56 - 8 * i)) & 0xFF); }
+  char back() const { return (*this)[len_ - 1]; }
+  void push_back(char c) {  // requires size() < kCap
+    bits_ |= static_cast<std::uint64_t>(static_cast<unsigned char>(c)) << (56 - 8 * len_);
+    ++len_;
+  }
+  Sym8 prefix(std::size_t t) const {
+    Sym8 o;
+    for (std::size_t i = 0; i < t && i < len_; ++i) o.push_back((*this)[i]);
+    return o;
+  }
+  bool operator==(const Sym8& o) const { return bits_ == o.bits_; }
+  bool operator!=(const Sym8& o) const { return bits_ != o.bits_; }
+  bool operator<(const Sym8& o) const { return bits_ < o.bits_; }
+
+ private:
+  std::uint64_t bits_ = 0;
+  unsigned char len_ = 0;
+};
+
 struct PrefixEntry {
-  std::string s;
+  Sym8 s;
   enum Kind : unsigned char { END, OPEN } kind;
   bool operator<(const PrefixEntry& o) const { return s != o.s ? s < o.s : kind < o.kind; }
   bool operator==(const PrefixEntry& o) const { return s == o.s && kind == o.kind; }
@@ -543,8 +573,8 @@ class PrefixAnalyzer {
   }
 
  private:
-  static constexpr std::size_t kMaxEntries = 2000;  // per concatenation
-  static constexpr std::size_t kMaxLen = 6;          // symbols kept per entry
+  static constexpr std::size_t kMaxEntries = 20000;  // per concatenation
+  static constexpr std::size_t kMaxLen = Sym8::kCap;  // symbols kept per entry
   static PrefixSet open() { return {PrefixEntry{"", PrefixEntry::OPEN}}; }
   static PrefixSet empty() { return {PrefixEntry{"", PrefixEntry::END}}; }
   static void tidy(PrefixSet& f) {
@@ -557,7 +587,11 @@ class PrefixAnalyzer {
     // says yes: the pattern's letters 'k' and 's' match two non-ASCII letters too).
     if (c >= 0x80) f.push_back({"\x80", PrefixEntry::OPEN});
     else if (c < 0x09) f.push_back({"", PrefixEntry::OPEN});
-    else f.push_back({std::string(1, fold_byte(c)), PrefixEntry::END});
+    else {
+      Sym8 one;
+      one.push_back(fold_byte(c));
+      f.push_back({one, PrefixEntry::END});
+    }
   }
   static PrefixSet concat(const PrefixSet& a, const PrefixSet& b) {
     PrefixSet out;
@@ -570,7 +604,7 @@ class PrefixAnalyzer {
       for (std::size_t t = kMaxLen; ; --t) {
         cut.clear();
         for (const auto& g : b)
-          cut.push_back(g.s.size() <= t ? g : PrefixEntry{g.s.substr(0, t), PrefixEntry::OPEN});
+          cut.push_back(g.s.size() <= t ? g : PrefixEntry{g.s.prefix(t), PrefixEntry::OPEN});
         tidy(cut);
         if (ends * cut.size() <= kMaxEntries || t == 0) break;
       }
@@ -582,12 +616,18 @@ class PrefixAnalyzer {
         continue;
       }
       for (const auto& g : *bp) {
-        std::string s = e.s;
+        Sym8 s = e.s;
         // Whitespace runs fold to one ' ': " " + " " is " ".
-        if (!s.empty() && s.back() == ' ' && !g.s.empty() && g.s[0] == ' ') s.append(g.s, 1, std::string::npos);
-        else s += g.s;
-        if (s.size() > kMaxLen) out.push_back({s.substr(0, kMaxLen), PrefixEntry::OPEN});
-        else out.push_back({std::move(s), g.kind});
+        std::size_t from = !s.empty() && s.back() == ' ' && !g.s.empty() && g.s[0] == ' ' ? 1 : 0;
+        bool cut_off = false;
+        for (std::size_t i = from; i < g.s.size(); ++i) {
+          if (s.size() == kMaxLen) {
+            cut_off = true;
+            break;
+          }
+          s.push_back(g.s[i]);
+        }
+        out.push_back({s, cut_off ? PrefixEntry::OPEN : g.kind});
       }
     }
     tidy(out);
@@ -596,7 +636,7 @@ class PrefixAnalyzer {
   // One or more repetitions: an entry may be followed by more of the same.
   static PrefixSet plus(PrefixSet f) {
     bool spaces = true;  // only whitespace: any repetition folds to " "
-    for (const auto& e : f) spaces = spaces && e.kind == PrefixEntry::END && e.s == " ";
+    for (const auto& e : f) spaces = spaces && e.kind == PrefixEntry::END && e.s == Sym8(" ");
     if (spaces) return f;
     for (auto& e : f)
       if (e.kind == PrefixEntry::END && !e.s.empty()) e.kind = PrefixEntry::OPEN;
@@ -642,7 +682,7 @@ class PrefixAnalyzer {
           if (e.kind != PrefixEntry::END) continue;
           if (sym == ' ' && !e.s.empty() && e.s.back() == ' ') continue;
           if (e.s.size() == kMaxLen) e.kind = PrefixEntry::OPEN;
-          else e.s += sym;
+          else e.s.push_back(sym);
         }
         continue;
       }
@@ -885,15 +925,17 @@ class PrefixTrie {
     sym_.fill(0);
     int nsym = 0;
     for (const auto& e : entries_)
-      for (char c : e.s)
-        if (!sym_[static_cast<unsigned char>(c)]) sym_[static_cast<unsigned char>(c)] = static_cast<unsigned char>(++nsym);
+      for (std::size_t i = 0; i < e.s.size(); ++i) {
+        const unsigned char c = static_cast<unsigned char>(e.s[i]);
+        if (!sym_[c]) sym_[c] = static_cast<unsigned char>(++nsym);
+      }
     nsym_ = nsym + 1;
     nodes_.assign(1, Node{});
     next_.assign(nsym_, -1);
     for (const auto& e : entries_) {
       int n = 0;
-      for (char c : e.s) {
-        const int s = sym_[static_cast<unsigned char>(c)];
+      for (std::size_t i = 0; i < e.s.size(); ++i) {
+        const int s = sym_[static_cast<unsigned char>(e.s[i])];
         if (next_[n * nsym_ + s] < 0) {
           next_[n * nsym_ + s] = static_cast<int>(nodes_.size());
           nodes_.push_back(Node{});
@@ -1167,11 +1209,20 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
         starts[ri].push_back(static_cast<std::uint32_t>(p));
       }
     };
+    // The prefilters of a position outside UTF-8 runs: the trie, then start_ok, which can refuse
+    // only a digit or a byte after a non-ASCII one (the byte before a run start is no letter or
+    // digit, and a byte that is neither is never refused after an ASCII one).
+    auto may_start = [&](std::string_view t, std::size_t at, std::size_t end) {
+      if (!prefixes.may_match(t, at, end)) return false;
+      const unsigned char b = static_cast<unsigned char>(t[at]);
+      if (!(kByte[b] & kDigit) && !(at > 0 && static_cast<unsigned char>(t[at - 1]) >= 0x80)) return true;
+      return start_ok(t, at);
+    };
     std::size_t p = bs;
     while (p < be) {
       const unsigned char c = static_cast<unsigned char>(text[p]);
       if (!(kByte[c] & kWord)) {
-        if (first.test(c) && start_ok(text, p) && prefixes.may_match(text, p, be)) try_at(p);
+        if (first.test(c) && may_start(text, p, be)) try_at(p);
         ++p;
         continue;
       }
@@ -1184,7 +1235,7 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
         seen |= k;
       }
       if (!(seen & kNonAscii)) {
-        if (first.test(c) && start_ok(text, p) && prefixes.may_match(text, p, be)) try_at(p);
+        if (first.test(c) && may_start(text, p, be)) try_at(p);
       } else {
         for (std::size_t k = p; k < q; ++k)
           if (first.test(static_cast<unsigned char>(text[k]))) try_at(k);
