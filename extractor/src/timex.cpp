@@ -950,6 +950,11 @@ class PrefixTrie {
     }
     entries_.clear();
     entries_.shrink_to_fit();
+    // Each text byte's symbol: fold_byte, then sym_; non-ASCII bytes stop the reader.
+    for (int b = 0; b < 256; ++b)
+      byte_sym_[b] = b >= 0x80 ? kNonAsciiSym : sym_[static_cast<unsigned char>(fold_byte(static_cast<unsigned char>(b)))];
+    space_sym_ = sym_[static_cast<unsigned char>(' ')];
+    if (!space_sym_) space_sym_ = kNonAsciiSym - 1;  // no entry reads whitespace: never a symbol
   }
   bool may_match(std::string_view text, std::size_t p, std::size_t end) const {
     int n = 0;
@@ -958,17 +963,15 @@ class PrefixTrie {
       const Node& node = nodes_[n];
       if (node.open) return true;
       // A match ending here between two ASCII letters or digits fails boundaries_ok.
-      if (node.end_alnum && (k == end || !(kByte[static_cast<unsigned char>(text[k])] & kWord) ||
-                             (static_cast<unsigned char>(text[k]) >= 0x80)))
+      if (node.end_alnum && (k == end || (kByte[static_cast<unsigned char>(text[k])] & (kWord | kNonAscii)) != kWord))
         return true;
       if (k == end) return false;
       const unsigned char b = static_cast<unsigned char>(text[k]);
-      if (b >= 0x80) return true;  // may be a folded letter, or what a class or '.' reads
-      unsigned char c = static_cast<unsigned char>(fold_byte(b));
+      const unsigned char s = byte_sym_[b];
+      if (s == kNonAsciiSym) return true;  // may be a folded letter, or what a class or '.' reads
       ++k;
-      if (c == ' ')
+      if (s == space_sym_)
         while (k < end && is_space_byte(static_cast<unsigned char>(text[k]))) ++k;
-      const int s = sym_[c];
       if (!s) return false;
       n = next_[n * nsym_ + s];
       if (n < 0) return false;
@@ -981,8 +984,11 @@ class PrefixTrie {
     bool open = false;       // an OPEN entry (or one ending in a non-alphanumeric byte) ends here
     bool end_alnum = false;  // an END entry ending in a letter or digit ends here
   };
+  static constexpr unsigned char kNonAsciiSym = 255;
   PrefixSet entries_;
   std::array<unsigned char, 256> sym_{};
+  std::array<unsigned char, 256> byte_sym_{};
+  unsigned char space_sym_ = 0;
   int nsym_ = 1;
   std::vector<Node> nodes_;
   std::vector<int> next_;  // nodes_.size() x nsym_
@@ -1007,6 +1013,8 @@ struct TimexTagger::Impl {
   std::string normalise(const CompiledRule& r, int g, const std::string& raw, int column) const;
   bool validate(const CompiledRule& r, const std::vector<std::string>& caps) const;
   std::string fill(const CompiledRule& r, const std::vector<std::string>& raw, bool& ok) const;
+  std::string fill_template(const CompiledRule& r, const std::string& t, const std::vector<std::string>& raw,
+                            bool& ok) const;
   std::vector<Candidate> extract(std::string_view text) const;
   std::vector<Candidate> extract_blocks(std::string_view text, const RE2::Set& block_set) const;
   std::vector<Candidate> extract_starts(std::string_view text) const;
@@ -1071,6 +1079,12 @@ bool TimexTagger::Impl::validate(const CompiledRule& r, const std::vector<std::s
 // "cN" the N-th value column of the lexicon (1-based).
 std::string TimexTagger::Impl::fill(const CompiledRule& r, const std::vector<std::string>& raw,
                                     bool& ok) const {
+  return fill_template(r, r.value, raw, ok);
+}
+
+// fill() with `t` as the value template (a default holding captures is filled the same way).
+std::string TimexTagger::Impl::fill_template(const CompiledRule& r, const std::string& t,
+                                             const std::vector<std::string>& raw, bool& ok) const {
   ok = true;
   const std::map<std::string, int>& index = r.group_index;
   auto norm_of = [&](const std::string& name, int column) -> std::string {
@@ -1079,7 +1093,6 @@ std::string TimexTagger::Impl::fill(const CompiledRule& r, const std::vector<std
     return normalise(r, it->second, raw[it->second], column);
   };
   std::string out;
-  const std::string& t = r.value;
   for (std::size_t i = 0; i < t.size(); ++i) {
     if (t[i] != '{') {
       out += t[i];
@@ -1117,10 +1130,8 @@ std::string TimexTagger::Impl::fill(const CompiledRule& r, const std::vector<std
     if (v.empty()) {
       if (!has_def) ok = false;
       if (def.find('{') != std::string::npos) {
-        CompiledRule sub = r;
-        sub.value = def;
         bool sub_ok = true;
-        def = fill(sub, raw, sub_ok);
+        def = fill_template(r, def, raw, sub_ok);
         ok = ok && sub_ok;
       }
       out += def;
