@@ -1208,9 +1208,7 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
       which.clear();
       RE2::Set::ErrorInfo info;
       const re2::StringPiece rest(text.data() + p, be - p);
-      // Without a result vector the set stops at the first match and allocates nothing; most
-      // positions match no rule, so ask that first.
-      if (!starts_set->Match(rest, nullptr, &info) && info.kind == RE2::Set::kNoError) return;
+      // The prefilters leave mostly positions where some rule matches: one call, with the rules.
       if (!starts_set->Match(rest, &which, &info) && info.kind != RE2::Set::kNoError) {
         which.clear();  // DFA budget exhausted: every rule is a candidate here
         for (std::size_t i = 0; i < rules.size(); ++i) which.push_back(static_cast<int>(i));
@@ -1270,7 +1268,9 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
           continue;
         }
         const std::size_t me0 = ms0 + groups[0].size();
-        if (r.ngroups > 0 && !r.re->Match(text, ms0, me0, RE2::ANCHOR_BOTH, groups.data(), r.ngroups + 1)) {
+        // take_match refuses a match failing the boundary check before it reads any capture.
+        const bool refused = me0 == ms0 || !boundaries_ok(text, ms0, me0);
+        if (!refused && r.ngroups > 0 && !r.re->Match(text, ms0, me0, RE2::ANCHOR_BOTH, groups.data(), r.ngroups + 1)) {
           ++k;  // cannot happen: the span matched
           continue;
         }
