@@ -2,7 +2,9 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <string_view>
 #include <vector>
 
@@ -271,15 +273,27 @@ constexpr const char* kCues[] = {" will ",        "'ll ",        " next ",      
                                  " is to ",       " are to ",     " due to ",     " until ",
                                  " deadline of ", " planned a ",  " plans a ",    " would be ",    " ahead of "};
 
+std::uint32_t head4(const char* p) {  // the first 4 bytes, to compare cues cheaply
+  std::uint32_t h;
+  std::memcpy(&h, p, 4);
+  return h;
+}
+
 // For a byte following the leading ' ', the cues that may start there (the others never match).
 struct CueIndex {
-  std::vector<std::string_view> by_second[256];
+  struct Cue {
+    std::string_view s;
+    std::uint32_t head;  // head4 of s (every cue has 4 bytes or more)
+  };
+  std::vector<Cue> by_second[256];
   CueIndex() {
     for (const char* c : kCues) {
       const std::string_view cue(c);
       if (cue[0] == ' ') {
         auto& list = by_second[static_cast<unsigned char>(cue[1])];
-        if (std::find(list.begin(), list.end(), cue) == list.end()) list.push_back(cue);
+        bool seen = false;
+        for (const auto& x : list) seen = seen || x.s == cue;
+        if (!seen) list.push_back({cue, head4(cue.data())});
       }
     }
   }
@@ -338,8 +352,13 @@ bool future_cues(std::string_view before, std::string_view after) {
   static const CueIndex index;
   for (std::size_t i = 0; i + 1 < b.size(); ++i) {
     if (b[i] == ' ') {
-      for (std::string_view cue : index.by_second[static_cast<unsigned char>(b[i + 1])])
-        if (b.compare(i, cue.size(), cue) == 0 && cue_counts(b, i, cue)) return true;
+      const auto& cues = index.by_second[static_cast<unsigned char>(b[i + 1])];
+      if (cues.empty() || i + 4 > b.size()) continue;
+      const std::uint32_t h = head4(b.data() + i);
+      for (const auto& cue : cues)
+        if (cue.head == h && b.size() - i >= cue.s.size() && std::memcmp(b.data() + i, cue.s.data(), cue.s.size()) == 0 &&
+            cue_counts(b, i, cue.s))
+          return true;
     } else if (b[i] == '\'' && b.compare(i, 4, "'ll ") == 0 && cue_counts(b, i, "'ll ")) {
       return true;
     }
