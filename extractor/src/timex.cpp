@@ -44,6 +44,66 @@ struct Lexicon {
   std::vector<std::string> surfaces;
 };
 
+// A value template ("{year}-{month:02}-{day:02}", "[@{u:c2=}+1]") read once at load time: literal
+// text, and captures with their column, format and default (fill() gives what the template says).
+struct ValueSeg {
+  static constexpr int kLiteral = -2;
+  int group = kLiteral;  // kLiteral, -1 for a name that is no capture, else the capture index
+  std::string literal;   // when group == kLiteral
+  int column = 0;        // "{name:cN}": value column N-1 of the lexicon
+  char fmt = 0;          // '2' ("02"), 'y', 'h', or 0
+  bool has_def = false;  // "{name=default}"
+  std::string def;
+  std::shared_ptr<const std::vector<ValueSeg>> def_segs;  // the default, when it holds captures
+};
+
+std::vector<ValueSeg> parse_value(const std::string& t, const std::map<std::string, int>& index) {
+  std::vector<ValueSeg> out;
+  auto literal = [&](std::string_view x) {
+    if (out.empty() || out.back().group != ValueSeg::kLiteral) out.emplace_back();
+    out.back().literal += x;
+  };
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    if (t[i] != '{') {
+      literal(std::string_view(&t[i], 1));
+      continue;
+    }
+    std::size_t close = i + 1;
+    for (int depth = 1; close < t.size(); ++close) {
+      if (t[close] == '{') ++depth;
+      if (t[close] == '}' && --depth == 0) break;
+    }
+    if (close >= t.size()) {
+      literal(std::string_view(t).substr(i));
+      break;
+    }
+    std::string spec = t.substr(i + 1, close - i - 1);
+    i = close;
+    ValueSeg seg;
+    if (auto eq = spec.find('='); eq != std::string::npos) {
+      seg.def = spec.substr(eq + 1);
+      spec = spec.substr(0, eq);
+      seg.has_def = true;
+    }
+    std::string fmt;
+    if (auto colon = spec.find(':'); colon != std::string::npos) {
+      fmt = spec.substr(colon + 1);
+      spec = spec.substr(0, colon);
+    }
+    if (fmt.size() >= 2 && fmt[0] == 'c') {
+      seg.column = std::max(0, std::atoi(fmt.c_str() + 1) - 1);
+      fmt.clear();
+    }
+    seg.fmt = fmt == "02" ? '2' : fmt == "y" ? 'y' : fmt == "h" ? 'h' : 0;
+    auto it = index.find(spec);
+    seg.group = it == index.end() ? -1 : it->second;
+    if (seg.def.find('{') != std::string::npos)
+      seg.def_segs = std::make_shared<const std::vector<ValueSeg>>(parse_value(seg.def, index));
+    out.push_back(std::move(seg));
+  }
+  return out;
+}
+
 struct CompiledRule {
   std::string id;
   std::string file;
@@ -61,6 +121,8 @@ struct CompiledRule {
   // index -> what validate checks in it (the conventional capture names), kNone for the others.
   std::vector<unsigned char> group_check;
   int span_group = 0;                                  // group named "t", or 0 (whole match)
+  std::vector<ValueSeg> value_segs;                    // `value`, parsed
+  int ampm_group = -1;                                 // group named "ampm", or -1
 };
 
 // The capture names validate() checks.
@@ -1013,8 +1075,8 @@ struct TimexTagger::Impl {
   std::string normalise(const CompiledRule& r, int g, const std::string& raw, int column) const;
   bool validate(const CompiledRule& r, const std::vector<std::string>& caps) const;
   std::string fill(const CompiledRule& r, const std::vector<std::string>& raw, bool& ok) const;
-  std::string fill_template(const CompiledRule& r, const std::string& t, const std::vector<std::string>& raw,
-                            bool& ok) const;
+  std::string fill_segs(const CompiledRule& r, const std::vector<ValueSeg>& segs,
+                        const std::vector<std::string>& raw, bool& ok) const;
   std::vector<Candidate> extract(std::string_view text) const;
   std::vector<Candidate> extract_blocks(std::string_view text, const RE2::Set& block_set) const;
   std::vector<Candidate> extract_starts(std::string_view text) const;
@@ -1079,73 +1141,41 @@ bool TimexTagger::Impl::validate(const CompiledRule& r, const std::vector<std::s
 // "cN" the N-th value column of the lexicon (1-based).
 std::string TimexTagger::Impl::fill(const CompiledRule& r, const std::vector<std::string>& raw,
                                     bool& ok) const {
-  return fill_template(r, r.value, raw, ok);
+  return fill_segs(r, r.value_segs, raw, ok);
 }
 
-// fill() with `t` as the value template (a default holding captures is filled the same way).
-std::string TimexTagger::Impl::fill_template(const CompiledRule& r, const std::string& t,
-                                             const std::vector<std::string>& raw, bool& ok) const {
+// fill() with `segs` as the value template (a default holding captures is filled the same way).
+std::string TimexTagger::Impl::fill_segs(const CompiledRule& r, const std::vector<ValueSeg>& segs,
+                                         const std::vector<std::string>& raw, bool& ok) const {
   ok = true;
-  const std::map<std::string, int>& index = r.group_index;
-  auto norm_of = [&](const std::string& name, int column) -> std::string {
-    auto it = index.find(name);
-    if (it == index.end()) return {};
-    return normalise(r, it->second, raw[it->second], column);
-  };
   std::string out;
-  for (std::size_t i = 0; i < t.size(); ++i) {
-    if (t[i] != '{') {
-      out += t[i];
+  for (const ValueSeg& seg : segs) {
+    if (seg.group == ValueSeg::kLiteral) {
+      out += seg.literal;
       continue;
     }
-    std::size_t close = i + 1;
-    for (int depth = 1; close < t.size(); ++close) {
-      if (t[close] == '{') ++depth;
-      if (t[close] == '}' && --depth == 0) break;
-    }
-    if (close >= t.size()) {
-      out += t.substr(i);
-      break;
-    }
-    std::string spec = t.substr(i + 1, close - i - 1);
-    i = close;
-    std::string def;
-    bool has_def = false;
-    if (auto eq = spec.find('='); eq != std::string::npos) {
-      def = spec.substr(eq + 1);
-      spec = spec.substr(0, eq);
-      has_def = true;
-    }
-    std::string fmt;
-    if (auto colon = spec.find(':'); colon != std::string::npos) {
-      fmt = spec.substr(colon + 1);
-      spec = spec.substr(0, colon);
-    }
-    int column = 0;
-    if (fmt.size() >= 2 && fmt[0] == 'c') {
-      column = std::max(0, std::atoi(fmt.c_str() + 1) - 1);
-      fmt.clear();
-    }
-    std::string v = norm_of(spec, column);
+    std::string v = seg.group >= 0 ? normalise(r, seg.group, raw[seg.group], seg.column) : std::string();
     if (v.empty()) {
-      if (!has_def) ok = false;
-      if (def.find('{') != std::string::npos) {
+      if (!seg.has_def) ok = false;
+      if (seg.def_segs) {
         bool sub_ok = true;
-        def = fill_template(r, def, raw, sub_ok);
+        out += fill_segs(r, *seg.def_segs, raw, sub_ok);
         ok = ok && sub_ok;
+      } else {
+        out += seg.def;
       }
-      out += def;
       continue;
     }
     int n = 0;
-    if (fmt == "02" && parse_int(v, n)) {
+    if (seg.fmt == '2' && parse_int(v, n)) {
       char buf[16];
       std::snprintf(buf, sizeof buf, "%02d", n);
       v = buf;
-    } else if (fmt == "y" && parse_int(v, n)) {
+    } else if (seg.fmt == 'y' && parse_int(v, n)) {
       v = std::to_string(expand_year(n, v.size()));
-    } else if (fmt == "h" && parse_int(v, n)) {
-      const std::string ampm = lower(norm_of("ampm", 0));
+    } else if (seg.fmt == 'h' && parse_int(v, n)) {
+      const std::string ampm =
+          lower(r.ampm_group >= 0 ? normalise(r, r.ampm_group, raw[r.ampm_group], 0) : std::string());
       if (ampm == "pm" && n < 12) n += 12;
       if (ampm == "am" && n == 12) n = 0;
       char buf[16];
@@ -1456,7 +1486,9 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
         r.group_check[idx] = group_check_of(name);
         if (auto b = bodies.find(name); b != bodies.end()) ex.lexicons_in(b->second, r.group_lex[idx]);
         if (name == "t") r.span_group = idx;
+        if (name == "ampm") r.ampm_group = idx;
       }
+      r.value_segs = parse_value(r.value, r.group_index);
       // Every "{name}" in the value must be a capture.
       for (std::size_t i = r.value.find('{'); i != std::string::npos; i = r.value.find('{', i + 1)) {
         const std::size_t close = r.value.find('}', i);
