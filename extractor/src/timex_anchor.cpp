@@ -15,10 +15,42 @@ namespace storyline::extractor::timex_internal {
 
 namespace {
 
+// snprintf(f, a, b, c) for the formats used here: literal bytes, "%d" and "%0Nd" (one digit N).
 std::string fmt(const char* f, int a, int b = 0, int c = 0) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, f, a, b, c);
-  return buf;
+  const int args[3] = {a, b, c};
+  int next = 0;
+  std::string out;
+  for (const char* p = f; *p; ++p) {
+    if (*p != '%') {
+      out += *p;
+      continue;
+    }
+    int width = 0;
+    if (p[1] == '0' && p[2] >= '1' && p[2] <= '9' && p[3] == 'd') {
+      width = p[2] - '0';
+      p += 3;
+    } else if (p[1] == 'd') {
+      p += 1;
+    } else {  // not one of ours: the C library
+      char buf[32];
+      std::snprintf(buf, sizeof buf, f, a, b, c);
+      return buf;
+    }
+    const long v = next < 3 ? args[next++] : 0;
+    const unsigned long mag = v < 0 ? static_cast<unsigned long>(-v) : static_cast<unsigned long>(v);
+    char digits[24];
+    int nd = 0;
+    unsigned long m = mag;
+    do {
+      digits[nd++] = static_cast<char>('0' + m % 10);
+      m /= 10;
+    } while (m);
+    if (v < 0) out += '-';
+    for (int k = nd + (v < 0 ? 1 : 0); k < width; ++k) out += '0';  // the sign counts in the width
+    while (nd) out += digits[--nd];
+  }
+  if (out.size() > 31) out.resize(31);  // as the 32-byte buffer of snprintf
+  return out;
 }
 
 long weekday_of(long days) { return ((days % 7) + 7 + 3) % 7 + 1; }  // 1 = Monday
@@ -397,6 +429,7 @@ int quarter_mentions(std::string_view text) {
 bool quarter_context(std::string_view window) { return quarter_mentions(window) > 0; }
 
 std::string resolve_value(const std::string& value, const Anchor& a) {
+  if (value.find('[') == std::string::npos) return value;  // nothing to resolve
   std::string out;
   for (std::size_t i = 0; i < value.size(); ++i) {
     if (value[i] != '[') {
