@@ -984,76 +984,103 @@ class PrefixTrie {
   void build() {
     std::sort(entries_.begin(), entries_.end());
     entries_.erase(std::unique(entries_.begin(), entries_.end()), entries_.end());
-    sym_.fill(0);
+    std::array<unsigned char, 256> sym{};
     int nsym = 0;
     for (const auto& e : entries_)
       for (std::size_t i = 0; i < e.s.size(); ++i) {
         const unsigned char c = static_cast<unsigned char>(e.s[i]);
-        if (!sym_[c]) sym_[c] = static_cast<unsigned char>(++nsym);
+        // Symbols 1..63 (a node's children fit a 64-bit set); should there be more distinct bytes
+        // the last ones share symbol 63, which only widens the answer.
+        if (!sym[c]) sym[c] = static_cast<unsigned char>(nsym < 63 ? ++nsym : 63);
       }
-    nsym_ = nsym + 1;
-    nodes_.assign(1, Node{});
-    next_.assign(nsym_, -1);
+    const int width = nsym + 1;
+    // A dense trie first (children by symbol), then the compact one the reader uses.
+    struct Dense {
+      bool open = false, end_alnum = false;
+    };
+    std::vector<Dense> dense(1);
+    std::vector<int> next(width, -1);
     for (const auto& e : entries_) {
       int n = 0;
       for (std::size_t i = 0; i < e.s.size(); ++i) {
-        const int s = sym_[static_cast<unsigned char>(e.s[i])];
-        if (next_[n * nsym_ + s] < 0) {
-          next_[n * nsym_ + s] = static_cast<int>(nodes_.size());
-          nodes_.push_back(Node{});
-          next_.resize(next_.size() + nsym_, -1);
+        const int c = sym[static_cast<unsigned char>(e.s[i])];
+        if (next[n * width + c] < 0) {
+          next[n * width + c] = static_cast<int>(dense.size());
+          dense.emplace_back();
+          next.resize(next.size() + width, -1);
         }
-        n = next_[n * nsym_ + s];
+        n = next[n * width + c];
       }
-      if (e.kind == PrefixEntry::OPEN) nodes_[n].open = true;
+      if (e.kind == PrefixEntry::OPEN) dense[n].open = true;
       else if (!e.s.empty() && (std::isalpha(static_cast<unsigned char>(e.s.back())) || e.s.back() == '0'))
-        nodes_[n].end_alnum = true;
-      else nodes_[n].open = true;  // an END entry ending in another byte: nothing to check after it
+        dense[n].end_alnum = true;
+      else dense[n].open = true;  // an END entry ending in another byte: nothing to check after it
     }
     entries_.clear();
     entries_.shrink_to_fit();
-    // Each text byte's symbol: fold_byte, then sym_; non-ASCII bytes stop the reader.
+    // Breadth first, so that a node's children are consecutive: a child is found from the node's
+    // bit set of symbols (its rank) and the index of its first child.
+    nodes_.assign(dense.size(), Node{});
+    std::vector<int> order{0};
+    order.reserve(dense.size());
+    for (std::size_t at = 0; at < order.size(); ++at) {
+      const int old = order[at];
+      Node& node = nodes_[at];
+      node.open = dense[old].open;
+      node.end_alnum = dense[old].end_alnum;
+      node.first = static_cast<std::int32_t>(order.size());
+      for (int c = 1; c < width; ++c)
+        if (next[old * width + c] >= 0) {
+          node.mask |= std::uint64_t{1} << c;
+          order.push_back(next[old * width + c]);
+        }
+    }
+    // Each text byte's symbol; non-ASCII bytes stop the reader.
     for (int b = 0; b < 256; ++b)
-      byte_sym_[b] = b >= 0x80 ? kNonAsciiSym : sym_[static_cast<unsigned char>(fold_byte(static_cast<unsigned char>(b)))];
-    space_sym_ = sym_[static_cast<unsigned char>(' ')];
+      byte_sym_[b] = b >= 0x80 ? kNonAsciiSym : sym[static_cast<unsigned char>(fold_byte(static_cast<unsigned char>(b)))];
+    space_sym_ = sym[static_cast<unsigned char>(' ')];
     if (!space_sym_) space_sym_ = kNonAsciiSym - 1;  // no entry reads whitespace: never a symbol
   }
   bool may_match(std::string_view text, std::size_t p, std::size_t end) const {
-    int n = 0;
+    const Node* node = &nodes_[0];
     std::size_t k = p;
     while (true) {
-      const Node& node = nodes_[n];
-      if (node.open) return true;
+      if (node->open) return true;
       // A match ending here between two ASCII letters or digits fails boundaries_ok.
-      if (node.end_alnum && (k == end || (kByte[static_cast<unsigned char>(text[k])] & (kWord | kNonAscii)) != kWord))
+      if (node->end_alnum && (k == end || (kByte[static_cast<unsigned char>(text[k])] & (kWord | kNonAscii)) != kWord))
         return true;
       if (k == end) return false;
       const unsigned char b = static_cast<unsigned char>(text[k]);
-      const unsigned char s = byte_sym_[b];
+      const unsigned s = byte_sym_[b];
       if (s == kNonAsciiSym) return true;  // may be a folded letter, or what a class or '.' reads
       ++k;
       if (s == space_sym_)
         while (k < end && is_space_byte(static_cast<unsigned char>(text[k]))) ++k;
       if (!s) return false;
-      n = next_[n * nsym_ + s];
-      if (n < 0) return false;
+      const std::uint64_t bit = std::uint64_t{1} << s;
+      if (!(node->mask & bit)) return false;
+      node = &nodes_[static_cast<std::size_t>(node->first) + popcount(node->mask & (bit - 1))];
     }
   }
-  std::size_t nodes() const { return nodes_.size(); }
 
  private:
+  static unsigned popcount(std::uint64_t x) {  // no popcnt instruction assumed
+    x = x - ((x >> 1) & 0x5555555555555555ULL);
+    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+    return static_cast<unsigned>((x * 0x0101010101010101ULL) >> 56);
+  }
   struct Node {
+    std::uint64_t mask = 0;          // symbols with a child
+    std::int32_t first = 0;          // index of the first child
     bool open = false;       // an OPEN entry (or one ending in a non-alphanumeric byte) ends here
     bool end_alnum = false;  // an END entry ending in a letter or digit ends here
   };
   static constexpr unsigned char kNonAsciiSym = 255;
   PrefixSet entries_;
-  std::array<unsigned char, 256> sym_{};
   std::array<unsigned char, 256> byte_sym_{};
   unsigned char space_sym_ = 0;
-  int nsym_ = 1;
   std::vector<Node> nodes_;
-  std::vector<int> next_;  // nodes_.size() x nsym_
 };
 
 }  // namespace
