@@ -1034,6 +1034,14 @@ class PrefixTrie {
           node.mask |= std::uint64_t{1} << c;
           order.push_back(next[old * width + c]);
         }
+      // A node with several children keeps their ranks in a table (no popcount on the way).
+      if (popcount(node.mask) >= kRankTableMin) {
+        node.ranks = static_cast<std::int32_t>(ranks_.size());
+        ranks_.resize(ranks_.size() + 64, 0);
+        for (int c = 1; c < 64; ++c)
+          ranks_[static_cast<std::size_t>(node.ranks) + c] =
+              static_cast<unsigned char>(popcount(node.mask & ((std::uint64_t{1} << c) - 1)));
+      }
     }
     // Each text byte's symbol; non-ASCII bytes stop the reader.
     for (int b = 0; b < 256; ++b)
@@ -1059,7 +1067,10 @@ class PrefixTrie {
       if (!s) return false;
       const std::uint64_t bit = std::uint64_t{1} << s;
       if (!(node->mask & bit)) return false;
-      node = &nodes_[static_cast<std::size_t>(node->first) + popcount(node->mask & (bit - 1))];
+      unsigned rank = 0;
+      if (node->ranks >= 0) rank = ranks_[static_cast<std::size_t>(node->ranks) + s];
+      else if (const std::uint64_t below = node->mask & (bit - 1)) rank = popcount(below);
+      node = &nodes_[static_cast<std::size_t>(node->first) + rank];
     }
   }
 
@@ -1073,6 +1084,7 @@ class PrefixTrie {
   struct Node {
     std::uint64_t mask = 0;          // symbols with a child
     std::int32_t first = 0;          // index of the first child
+    std::int32_t ranks = -1;         // offset of the node's rank table in ranks_, or -1
     bool open = false;       // an OPEN entry (or one ending in a non-alphanumeric byte) ends here
     bool end_alnum = false;  // an END entry ending in a letter or digit ends here
   };
@@ -1081,6 +1093,8 @@ class PrefixTrie {
   std::array<unsigned char, 256> byte_sym_{};
   unsigned char space_sym_ = 0;
   std::vector<Node> nodes_;
+  std::vector<unsigned char> ranks_;  // 64 per node with kRankTableMin children or more
+  static constexpr unsigned kRankTableMin = 2;
 };
 
 }  // namespace
@@ -1252,10 +1266,14 @@ std::vector<Candidate> TimexTagger::Impl::extract(std::string_view text) const {
 //    a refused match skips the rest of the run: there every position is still tried.
 std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) const {
   std::vector<Candidate> cands;
-  std::vector<std::vector<std::uint32_t>> starts(rules.size());
-  std::vector<int> hit_rules, which;
-  std::vector<re2::StringPiece> groups;
-  std::vector<std::string> caps;
+  // Scratch kept across calls on this thread (the tagger is shared between threads).
+  thread_local std::vector<std::vector<std::uint32_t>> starts;
+  thread_local std::vector<int> hit_rules, which;
+  thread_local std::vector<re2::StringPiece> groups;
+  thread_local std::vector<std::string> caps;
+  for (int ri : hit_rules) starts[ri].clear();
+  hit_rules.clear();
+  if (starts.size() < rules.size()) starts.resize(rules.size());
   for (const auto& block : blocks_of(text)) {
     // Named copies: a lambda may not capture a structured binding in C++17 (clang refuses).
     const std::size_t bs = block.first, be = block.second;
