@@ -11,9 +11,13 @@
 #include <re2/set.h>
 
 #include <algorithm>
+#include <array>
 #include <bitset>
 #include <cctype>
+#include <cstdint>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -40,6 +44,66 @@ struct Lexicon {
   std::vector<std::string> surfaces;
 };
 
+// A value template ("{year}-{month:02}-{day:02}", "[@{u:c2=}+1]") read once at load time: literal
+// text, and captures with their column, format and default (fill() gives what the template says).
+struct ValueSeg {
+  static constexpr int kLiteral = -2;
+  int group = kLiteral;  // kLiteral, -1 for a name that is no capture, else the capture index
+  std::string literal;   // when group == kLiteral
+  int column = 0;        // "{name:cN}": value column N-1 of the lexicon
+  char fmt = 0;          // '2' ("02"), 'y', 'h', or 0
+  bool has_def = false;  // "{name=default}"
+  std::string def;
+  std::shared_ptr<const std::vector<ValueSeg>> def_segs;  // the default, when it holds captures
+};
+
+std::vector<ValueSeg> parse_value(const std::string& t, const std::map<std::string, int>& index) {
+  std::vector<ValueSeg> out;
+  auto literal = [&](std::string_view x) {
+    if (out.empty() || out.back().group != ValueSeg::kLiteral) out.emplace_back();
+    out.back().literal += x;
+  };
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    if (t[i] != '{') {
+      literal(std::string_view(&t[i], 1));
+      continue;
+    }
+    std::size_t close = i + 1;
+    for (int depth = 1; close < t.size(); ++close) {
+      if (t[close] == '{') ++depth;
+      if (t[close] == '}' && --depth == 0) break;
+    }
+    if (close >= t.size()) {
+      literal(std::string_view(t).substr(i));
+      break;
+    }
+    std::string spec = t.substr(i + 1, close - i - 1);
+    i = close;
+    ValueSeg seg;
+    if (auto eq = spec.find('='); eq != std::string::npos) {
+      seg.def = spec.substr(eq + 1);
+      spec = spec.substr(0, eq);
+      seg.has_def = true;
+    }
+    std::string fmt;
+    if (auto colon = spec.find(':'); colon != std::string::npos) {
+      fmt = spec.substr(colon + 1);
+      spec = spec.substr(0, colon);
+    }
+    if (fmt.size() >= 2 && fmt[0] == 'c') {
+      seg.column = std::max(0, std::atoi(fmt.c_str() + 1) - 1);
+      fmt.clear();
+    }
+    seg.fmt = fmt == "02" ? '2' : fmt == "y" ? 'y' : fmt == "h" ? 'h' : 0;
+    auto it = index.find(spec);
+    seg.group = it == index.end() ? -1 : it->second;
+    if (seg.def.find('{') != std::string::npos)
+      seg.def_segs = std::make_shared<const std::vector<ValueSeg>>(parse_value(seg.def, index));
+    out.push_back(std::move(seg));
+  }
+  return out;
+}
+
 struct CompiledRule {
   std::string id;
   std::string file;
@@ -54,8 +118,27 @@ struct CompiledRule {
   std::vector<std::string> group_name;                 // index -> name ("" for unnamed / 0)
   std::vector<std::vector<const Lexicon*>> group_lex;  // index -> lexicons referenced inside
   std::map<std::string, int> group_index;              // name -> index (named groups)
+  // index -> what validate checks in it (the conventional capture names), kNone for the others.
+  std::vector<unsigned char> group_check;
   int span_group = 0;                                  // group named "t", or 0 (whole match)
+  std::vector<ValueSeg> value_segs;                    // `value`, parsed
+  int ampm_group = -1;                                 // group named "ampm", or -1
 };
+
+// The capture names validate() checks.
+enum GroupCheck : unsigned char { kNone, kYear, kMonth, kDay, kHour, kHour12, kQuarter, kHalf, kMinSec };
+
+GroupCheck group_check_of(const std::string& name) {
+  if (name == "year") return kYear;
+  if (name == "month") return kMonth;
+  if (name == "day") return kDay;
+  if (name == "hour") return kHour;
+  if (name == "hour12") return kHour12;
+  if (name == "q" || name == "q2") return kQuarter;
+  if (name == "h") return kHalf;
+  if (name == "minute" || name == "second") return kMinSec;
+  return kNone;
+}
 
 bool is_word_byte(unsigned char c) { return std::isalnum(c) || c >= 0x80; }
 
@@ -79,9 +162,24 @@ bool non_ascii_is_punct(std::string_view text, std::size_t i) {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
+// Byte classes for the start-position scan: word byte (is_word_byte), ASCII digit, ASCII upper
+// case letter, non-ASCII.
+enum : unsigned char { kWord = 1, kDigit = 2, kUpper = 4, kNonAscii = 8 };
+const std::array<unsigned char, 256> kByte = [] {
+  std::array<unsigned char, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    if (c >= 0x80) t[c] = kWord | kNonAscii;
+    else if (c >= '0' && c <= '9') t[c] = kWord | kDigit;
+    else if (c >= 'A' && c <= 'Z') t[c] = kWord | kUpper;
+    else if (c >= 'a' && c <= 'z') t[c] = kWord;
+  }
+  return t;
+}();
+
 // Word boundaries, plus the number-shaped neighbours that make a digit string part of something
 // else: "$2018", "2,018", "2018.5", "650-650-6500", "20%".
-bool boundaries_ok(std::string_view text, std::size_t start, std::size_t end) {
+// The half of boundaries_ok that reads only the start (the start-position engine's prefilter).
+bool start_ok(std::string_view text, std::size_t start) {
   if (start > 0) {
     const unsigned char p = static_cast<unsigned char>(text[start - 1]);
     if (p >= 0x80) {
@@ -97,6 +195,11 @@ bool boundaries_ok(std::string_view text, std::size_t start, std::size_t end) {
         return false;
     }
   }
+  return true;
+}
+
+bool boundaries_ok(std::string_view text, std::size_t start, std::size_t end) {
+  if (!start_ok(text, start)) return false;
   if (end < text.size()) {
     const unsigned char n = static_cast<unsigned char>(text[end]);
     if (n >= 0x80) {
@@ -463,6 +566,537 @@ class FirstByteAnalyzer {
   std::size_t i_ = 0;
 };
 
+// What text can begin a match that survives the boundary check, for the prefilter of the
+// start-position engine. The text at a position is read in a reduced alphabet (`fold`): ASCII
+// letters lower-cased, every digit as '0', a run of whitespace ([\t\n\f\r ], RE2's \s) as one ' ',
+// other ASCII bytes as they are. Per pattern, the analysis computes entries (s, kind): some match
+// begins with s in that alphabet, and kind END = the expression matched exactly s (more may follow
+// in an enclosing expression), OPEN = s then something not read (s is only a prefix). Every match
+// of the pattern is covered by an entry: its folded text starts with an OPEN entry or is an END
+// one. Anything not understood (classes it cannot list, '.', non-ASCII bytes, which may fold to
+// ASCII letters) ends the entry as OPEN, which only widens the answer. Repetitions end the entry too
+// (OPEN), except a run of whitespace (folded to one ' ') and small counted ones ({1,3}).
+// Up to 8 symbols (never 0) packed first-symbol-highest, so that integers compare as strings.
+class Sym8 {
+ public:
+  static constexpr std::size_t kCap = 8;
+  Sym8() = default;
+  Sym8(const char* z) {  // NOLINT: implicit, for {"the", END}
+    for (; *z; ++z) push_back(*z);
+  }
+  std::size_t size() const { return len_; }
+  bool empty() const { return len_ == 0; }
+  char operator[](std::size_t i) const { return static_cast<char>((bits_ >> (56 - 8 * i)) & 0xFF); }
+  char back() const { return (*this)[len_ - 1]; }
+  void push_back(char c) {  // requires size() < kCap
+    bits_ |= static_cast<std::uint64_t>(static_cast<unsigned char>(c)) << (56 - 8 * len_);
+    ++len_;
+  }
+  Sym8 prefix(std::size_t t) const {
+    Sym8 o;
+    for (std::size_t i = 0; i < t && i < len_; ++i) o.push_back((*this)[i]);
+    return o;
+  }
+  bool operator==(const Sym8& o) const { return bits_ == o.bits_; }
+  bool operator!=(const Sym8& o) const { return bits_ != o.bits_; }
+  bool operator<(const Sym8& o) const { return bits_ < o.bits_; }
+
+ private:
+  std::uint64_t bits_ = 0;
+  unsigned char len_ = 0;
+};
+
+struct PrefixEntry {
+  Sym8 s;
+  enum Kind : unsigned char { END, OPEN } kind;
+  bool operator<(const PrefixEntry& o) const { return s != o.s ? s < o.s : kind < o.kind; }
+  bool operator==(const PrefixEntry& o) const { return s == o.s && kind == o.kind; }
+};
+using PrefixSet = std::vector<PrefixEntry>;
+
+bool is_space_byte(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'; }
+
+// The reduced alphabet of one ASCII byte (whitespace runs are collapsed by the reader).
+char fold_byte(unsigned char c) {
+  if (c >= 'A' && c <= 'Z') return static_cast<char>(c + 32);
+  if (c >= '0' && c <= '9') return '0';
+  if (is_space_byte(c)) return ' ';
+  return static_cast<char>(c);
+}
+
+class PrefixAnalyzer {
+ public:
+  explicit PrefixAnalyzer(std::string_view p) : p_(p) {}
+
+  PrefixSet run() {
+    PrefixSet f = alt();
+    if (i_ != p_.size() || failed_) return open();  // fail() skips alternatives: read nothing
+    return f;
+  }
+
+ private:
+  static constexpr std::size_t kMaxEntries = 20000;  // per concatenation
+  static constexpr std::size_t kMaxLen = Sym8::kCap;  // symbols kept per entry
+  static PrefixSet open() { return {PrefixEntry{"", PrefixEntry::OPEN}}; }
+  static PrefixSet empty() { return {PrefixEntry{"", PrefixEntry::END}}; }
+  static void tidy(PrefixSet& f) {
+    std::sort(f.begin(), f.end());
+    f.erase(std::unique(f.begin(), f.end()), f.end());
+  }
+  // One byte of the pattern (or of a class), case-folded.
+  static void add_byte(PrefixSet& f, unsigned char c) {
+    // A non-ASCII byte is read as '\x80' (the reader stops at a non-ASCII byte of the text and
+    // says yes: the pattern's letters 'k' and 's' match two non-ASCII letters too).
+    if (c >= 0x80) f.push_back({"\x80", PrefixEntry::OPEN});
+    else if (c < 0x09) f.push_back({"", PrefixEntry::OPEN});
+    else {
+      Sym8 one;
+      one.push_back(fold_byte(c));
+      f.push_back({one, PrefixEntry::END});
+    }
+  }
+  static PrefixSet concat(const PrefixSet& a, const PrefixSet& b) {
+    PrefixSet out;
+    std::size_t ends = 0;
+    for (const auto& e : a) ends += e.kind == PrefixEntry::END;
+    // Too many: only the first t symbols of what follows are kept (the rest OPEN), t as large as fits.
+    PrefixSet cut;
+    const PrefixSet* bp = &b;
+    if (ends * b.size() > kMaxEntries) {
+      for (std::size_t t = kMaxLen; ; --t) {
+        cut.clear();
+        for (const auto& g : b)
+          cut.push_back(g.s.size() <= t ? g : PrefixEntry{g.s.prefix(t), PrefixEntry::OPEN});
+        tidy(cut);
+        if (ends * cut.size() <= kMaxEntries || t == 0) break;
+      }
+      bp = &cut;
+    }
+    for (const auto& e : a) {
+      if (e.kind != PrefixEntry::END) {
+        out.push_back(e);
+        continue;
+      }
+      for (const auto& g : *bp) {
+        Sym8 s = e.s;
+        // Whitespace runs fold to one ' ': " " + " " is " ".
+        std::size_t from = !s.empty() && s.back() == ' ' && !g.s.empty() && g.s[0] == ' ' ? 1 : 0;
+        bool cut_off = false;
+        for (std::size_t i = from; i < g.s.size(); ++i) {
+          if (s.size() == kMaxLen) {
+            cut_off = true;
+            break;
+          }
+          s.push_back(g.s[i]);
+        }
+        out.push_back({s, cut_off ? PrefixEntry::OPEN : g.kind});
+      }
+    }
+    tidy(out);
+    return out;
+  }
+  // One or more repetitions: an entry may be followed by more of the same.
+  static PrefixSet plus(PrefixSet f) {
+    bool spaces = true;  // only whitespace: any repetition folds to " "
+    for (const auto& e : f) spaces = spaces && e.kind == PrefixEntry::END && e.s == Sym8(" ");
+    if (spaces) return f;
+    for (auto& e : f)
+      if (e.kind == PrefixEntry::END && !e.s.empty()) e.kind = PrefixEntry::OPEN;
+    tidy(f);
+    return f;
+  }
+  PrefixSet alt() {
+    PrefixSet f = seq();
+    while (i_ < p_.size() && p_[i_] == '|') {
+      ++i_;
+      PrefixSet g = seq();
+      f.insert(f.end(), g.begin(), g.end());
+    }
+    tidy(f);
+    return f;
+  }
+  // The literal ASCII byte at i_ with no quantifier after it ("a", "\."), and its length; 0 if none.
+  std::size_t plain_literal(unsigned char& c) const {
+    std::size_t len = 0;
+    const char x = p_[i_];
+    if (x == '\\') {
+      if (i_ + 1 >= p_.size() || std::isalnum(static_cast<unsigned char>(p_[i_ + 1]))) return 0;
+      c = static_cast<unsigned char>(p_[i_ + 1]);
+      len = 2;
+    } else {
+      if (std::strchr("()[]{}|?*+.^$", x) != nullptr) return 0;
+      c = static_cast<unsigned char>(x);
+      len = 1;
+    }
+    if (c >= 0x80 || c < 0x09) return 0;
+    if (i_ + len < p_.size() && std::strchr("?*+{", p_[i_ + len]) != nullptr) return 0;
+    return len;
+  }
+  PrefixSet seq() {
+    PrefixSet f = empty();
+    while (i_ < p_.size() && p_[i_] != '|' && p_[i_] != ')') {
+      unsigned char c = 0;
+      if (const std::size_t len = plain_literal(c)) {
+        // concat(f, {c}) in place: the common case of lexicon surfaces and literal words.
+        i_ += len;
+        const char sym = fold_byte(c);
+        for (auto& e : f) {
+          if (e.kind != PrefixEntry::END) continue;
+          if (sym == ' ' && !e.s.empty() && e.s.back() == ' ') continue;
+          if (e.s.size() == kMaxLen) e.kind = PrefixEntry::OPEN;
+          else e.s.push_back(sym);
+        }
+        continue;
+      }
+      PrefixSet a = item();
+      f = concat(f, a);
+    }
+    tidy(f);
+    return f;
+  }
+  // "{n}", "{n,}", "{n,m}" at i_: true with n and m (m = -1 for none); false: '{' is a literal.
+  bool repeat(int& n, int& m) {
+    std::size_t j = i_ + 1;
+    n = 0;
+    m = -1;
+    bool digits = false;
+    while (j < p_.size() && std::isdigit(static_cast<unsigned char>(p_[j]))) {
+      n = std::min(n * 10 + (p_[j] - '0'), 100000);
+      digits = true;
+      ++j;
+    }
+    if (!digits) return false;
+    if (j < p_.size() && p_[j] == ',') {
+      ++j;
+      bool mdigits = false;
+      int mm = 0;
+      while (j < p_.size() && std::isdigit(static_cast<unsigned char>(p_[j]))) {
+        mm = std::min(mm * 10 + (p_[j] - '0'), 100000);
+        mdigits = true;
+        ++j;
+      }
+      if (mdigits) m = mm;
+    } else {
+      m = n;
+    }
+    if (j >= p_.size() || p_[j] != '}') return false;
+    i_ = j + 1;
+    return true;
+  }
+  PrefixSet item() {
+    PrefixSet a = atom();
+    while (i_ < p_.size()) {
+      const char q = p_[i_];
+      if (q == '?') {
+        a.push_back({"", PrefixEntry::END});
+        tidy(a);
+        ++i_;
+      } else if (q == '*') {
+        a = plus(std::move(a));
+        a.push_back({"", PrefixEntry::END});
+        tidy(a);
+        ++i_;
+      } else if (q == '+') {
+        a = plus(std::move(a));
+        ++i_;
+      } else if (q == '{') {
+        const std::size_t save = i_;
+        int n = 0, m = 0;
+        if (!repeat(n, m)) {
+          i_ = save;
+          break;
+        }
+        if (m >= 0 && m <= 4 && n <= m) {  // small counts: spelled out
+          PrefixSet out, power = empty();
+          for (int k = 0; k <= m; ++k) {
+            if (k >= n) out.insert(out.end(), power.begin(), power.end());
+            if (k < m) power = concat(power, a);
+          }
+          tidy(out);
+          a = std::move(out);
+        } else {
+          a = plus(std::move(a));
+          if (n == 0) {
+            a.push_back({"", PrefixEntry::END});
+            tidy(a);
+          }
+        }
+      } else {
+        break;
+      }
+      if (i_ < p_.size() && p_[i_] == '?') ++i_;  // non-greedy
+    }
+    return a;
+  }
+  // An escape's bytes into `f`; false when not understood.
+  static bool escape(char e, PrefixSet& f) {
+    switch (e) {
+      case 'd':
+        f.push_back({"0", PrefixEntry::END});
+        return true;
+      case 's':
+        f.push_back({" ", PrefixEntry::END});
+        return true;
+      case 'w':
+        for (int c = 'a'; c <= 'z'; ++c) add_byte(f, static_cast<unsigned char>(c));
+        add_byte(f, '0');
+        add_byte(f, '_');
+        return true;
+      case 'n': add_byte(f, '\n'); return true;
+      case 't': add_byte(f, '\t'); return true;
+      case 'r': add_byte(f, '\r'); return true;
+      case 'f': add_byte(f, '\f'); return true;
+      default:
+        if (std::isalnum(static_cast<unsigned char>(e))) return false;  // \D \S \W \pN \b \v ...
+        add_byte(f, static_cast<unsigned char>(e));                       // \. \- \' ...
+        return true;
+    }
+  }
+  PrefixSet atom() {
+    PrefixSet f;
+    const char c = p_[i_];
+    if (c == '(') {
+      ++i_;
+      if (p_.compare(i_, 2, "?:") == 0) {
+        i_ += 2;
+      } else if (p_.compare(i_, 3, "?P<") == 0 || p_.compare(i_, 2, "?<") == 0) {
+        const std::size_t close = p_.find('>', i_);
+        if (close == std::string_view::npos) return fail();
+        i_ = close + 1;
+      } else if (i_ < p_.size() && p_[i_] == '?') {
+        std::size_t j = i_ + 1;
+        while (j < p_.size() && (p_[j] == 'i' || p_[j] == 'm' || p_[j] == 's' || p_[j] == 'U' || p_[j] == '-')) ++j;
+        if (j < p_.size() && p_[j] == ')') {  // flags for the rest of the group: an empty atom
+          i_ = j + 1;
+          return empty();
+        }
+        if (j >= p_.size() || p_[j] != ':') return fail();
+        i_ = j + 1;
+      }
+      f = alt();
+      if (i_ >= p_.size() || p_[i_] != ')') return fail();
+      ++i_;
+      return f;
+    }
+    if (c == '[') {
+      ++i_;
+      if (i_ < p_.size() && p_[i_] == '^') return fail();
+      bool first = true;
+      int prev = -1;
+      while (i_ < p_.size() && (p_[i_] != ']' || first)) {
+        first = false;
+        const char x = p_[i_++];
+        if (x == '[') return fail();  // [[:alpha:]]
+        if (x == '\\' && i_ < p_.size()) {
+          const char e = p_[i_++];
+          if (!escape(e, f)) return fail();
+          prev = std::isalnum(static_cast<unsigned char>(e)) ? -1 : static_cast<unsigned char>(e);
+          continue;
+        }
+        if (x == '-' && prev >= 0 && i_ < p_.size() && p_[i_] != ']') {
+          const unsigned char hi = static_cast<unsigned char>(p_[i_++]);
+          if (hi == '\\' || hi >= 0x80) return fail();
+          for (int b = prev; b <= hi; ++b) add_byte(f, static_cast<unsigned char>(b));
+          prev = -1;
+          continue;
+        }
+        add_byte(f, static_cast<unsigned char>(x));
+        prev = static_cast<unsigned char>(x);
+      }
+      if (i_ >= p_.size()) return fail();
+      ++i_;  // ']'
+      tidy(f);
+      return f;
+    }
+    if (c == '\\') {
+      if (i_ + 1 >= p_.size()) return fail();
+      const char e = p_[i_ + 1];
+      i_ += 2;
+      if (e == 'x') {  // \x41, \x{00BD}
+        std::size_t j = i_, end = i_ + 2;
+        if (j < p_.size() && p_[j] == '{') {
+          end = p_.find('}', j);
+          if (end == std::string_view::npos) return fail();
+          ++j;
+        }
+        unsigned long cp = 0;
+        if (j >= end || end > p_.size()) return fail();
+        for (std::size_t k = j; k < end; ++k) {
+          if (!std::isxdigit(static_cast<unsigned char>(p_[k]))) return fail();
+          cp = cp * 16 + static_cast<unsigned long>(std::isdigit(static_cast<unsigned char>(p_[k]))
+                                                        ? p_[k] - '0'
+                                                        : std::tolower(static_cast<unsigned char>(p_[k])) - 'a' + 10);
+          if (cp > 0x10FFFF) return fail();
+        }
+        i_ = p_[i_] == '{' ? end + 1 : end;
+        // RE2 folds two non-ASCII letters with ASCII ones (KELVIN SIGN, LONG S).
+        if (cp == 0x212A) add_byte(f, 'k');
+        else if (cp == 0x17F) add_byte(f, 's');
+        else add_byte(f, cp >= 0x80 ? 0x80 : static_cast<unsigned char>(cp));
+        return f;
+      }
+      if (!escape(e, f)) return fail();
+      tidy(f);
+      return f;
+    }
+    ++i_;
+    if (c == '.' || c == '^' || c == '$') return open();
+    add_byte(f, static_cast<unsigned char>(c));
+    return f;
+  }
+  PrefixSet fail() {
+    // Not understood: skip to the end of this group (as FirstByteAnalyzer::fail); the alternatives
+    // skipped are not read, so the whole pattern then counts as read nothing (run() widens).
+    failed_ = true;
+    int depth = 0;
+    while (i_ < p_.size()) {
+      const char c = p_[i_];
+      if (c == '\\') {
+        i_ += 2;
+        continue;
+      }
+      if (c == '(') ++depth;
+      if (c == ')') {
+        if (depth == 0) break;
+        --depth;
+      }
+      ++i_;
+    }
+    if (i_ > p_.size()) i_ = p_.size();
+    return open();
+  }
+
+  std::string_view p_;
+  std::size_t i_ = 0;
+  bool failed_ = false;
+};
+
+// The entries of every rule as a trie over the reduced alphabet; may_match(text, p, end) is false
+// only when no rule can match at p a text that keeps its candidate.
+class PrefixTrie {
+ public:
+  void add(const PrefixSet& f) {
+    for (const auto& e : f) {
+      if (e.kind == PrefixEntry::END && e.s.empty()) continue;  // an empty match is refused
+      entries_.push_back(e);
+    }
+  }
+  void build() {
+    std::sort(entries_.begin(), entries_.end());
+    entries_.erase(std::unique(entries_.begin(), entries_.end()), entries_.end());
+    std::array<unsigned char, 256> sym{};
+    int nsym = 0;
+    for (const auto& e : entries_)
+      for (std::size_t i = 0; i < e.s.size(); ++i) {
+        const unsigned char c = static_cast<unsigned char>(e.s[i]);
+        // Symbols 1..63 (a node's children fit a 64-bit set); should there be more distinct bytes
+        // the last ones share symbol 63, which only widens the answer.
+        if (!sym[c]) sym[c] = static_cast<unsigned char>(nsym < 63 ? ++nsym : 63);
+      }
+    const int width = nsym + 1;
+    // A dense trie first (children by symbol), then the compact one the reader uses.
+    struct Dense {
+      bool open = false, end_alnum = false;
+    };
+    std::vector<Dense> dense(1);
+    std::vector<int> next(width, -1);
+    for (const auto& e : entries_) {
+      int n = 0;
+      for (std::size_t i = 0; i < e.s.size(); ++i) {
+        const int c = sym[static_cast<unsigned char>(e.s[i])];
+        if (next[n * width + c] < 0) {
+          next[n * width + c] = static_cast<int>(dense.size());
+          dense.emplace_back();
+          next.resize(next.size() + width, -1);
+        }
+        n = next[n * width + c];
+      }
+      if (e.kind == PrefixEntry::OPEN) dense[n].open = true;
+      else if (!e.s.empty() && (std::isalpha(static_cast<unsigned char>(e.s.back())) || e.s.back() == '0'))
+        dense[n].end_alnum = true;
+      else dense[n].open = true;  // an END entry ending in another byte: nothing to check after it
+    }
+    entries_.clear();
+    entries_.shrink_to_fit();
+    // Breadth first, so that a node's children are consecutive: a child is found from the node's
+    // bit set of symbols (its rank) and the index of its first child.
+    nodes_.assign(dense.size(), Node{});
+    std::vector<int> order{0};
+    order.reserve(dense.size());
+    for (std::size_t at = 0; at < order.size(); ++at) {
+      const int old = order[at];
+      Node& node = nodes_[at];
+      node.open = dense[old].open;
+      node.end_alnum = dense[old].end_alnum;
+      node.first = static_cast<std::int32_t>(order.size());
+      for (int c = 1; c < width; ++c)
+        if (next[old * width + c] >= 0) {
+          node.mask |= std::uint64_t{1} << c;
+          order.push_back(next[old * width + c]);
+        }
+      // A node with several children keeps their ranks in a table (no popcount on the way).
+      if (popcount(node.mask) >= kRankTableMin) {
+        node.ranks = static_cast<std::int32_t>(ranks_.size());
+        ranks_.resize(ranks_.size() + 64, 0);
+        for (int c = 1; c < 64; ++c)
+          ranks_[static_cast<std::size_t>(node.ranks) + c] =
+              static_cast<unsigned char>(popcount(node.mask & ((std::uint64_t{1} << c) - 1)));
+      }
+    }
+    // Each text byte's symbol; non-ASCII bytes stop the reader.
+    for (int b = 0; b < 256; ++b)
+      byte_sym_[b] = b >= 0x80 ? kNonAsciiSym : sym[static_cast<unsigned char>(fold_byte(static_cast<unsigned char>(b)))];
+    space_sym_ = sym[static_cast<unsigned char>(' ')];
+    if (!space_sym_) space_sym_ = kNonAsciiSym - 1;  // no entry reads whitespace: never a symbol
+  }
+  bool may_match(std::string_view text, std::size_t p, std::size_t end) const {
+    const Node* node = &nodes_[0];
+    std::size_t k = p;
+    while (true) {
+      if (node->open) return true;
+      // A match ending here between two ASCII letters or digits fails boundaries_ok.
+      if (node->end_alnum && (k == end || (kByte[static_cast<unsigned char>(text[k])] & (kWord | kNonAscii)) != kWord))
+        return true;
+      if (k == end) return false;
+      const unsigned char b = static_cast<unsigned char>(text[k]);
+      const unsigned s = byte_sym_[b];
+      if (s == kNonAsciiSym) return true;  // may be a folded letter, or what a class or '.' reads
+      ++k;
+      if (s == space_sym_)
+        while (k < end && is_space_byte(static_cast<unsigned char>(text[k]))) ++k;
+      if (!s) return false;
+      const std::uint64_t bit = std::uint64_t{1} << s;
+      if (!(node->mask & bit)) return false;
+      unsigned rank = 0;
+      if (node->ranks >= 0) rank = ranks_[static_cast<std::size_t>(node->ranks) + s];
+      else if (const std::uint64_t below = node->mask & (bit - 1)) rank = popcount(below);
+      node = &nodes_[static_cast<std::size_t>(node->first) + rank];
+    }
+  }
+
+ private:
+  static unsigned popcount(std::uint64_t x) {  // no popcnt instruction assumed
+    x = x - ((x >> 1) & 0x5555555555555555ULL);
+    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+    return static_cast<unsigned>((x * 0x0101010101010101ULL) >> 56);
+  }
+  struct Node {
+    std::uint64_t mask = 0;          // symbols with a child
+    std::int32_t first = 0;          // index of the first child
+    std::int32_t ranks = -1;         // offset of the node's rank table in ranks_, or -1
+    bool open = false;       // an OPEN entry (or one ending in a non-alphanumeric byte) ends here
+    bool end_alnum = false;  // an END entry ending in a letter or digit ends here
+  };
+  static constexpr unsigned char kNonAsciiSym = 255;
+  PrefixSet entries_;
+  std::array<unsigned char, 256> byte_sym_{};
+  unsigned char space_sym_ = 0;
+  std::vector<Node> nodes_;
+  std::vector<unsigned char> ranks_;  // 64 per node with kRankTableMin children or more
+  static constexpr unsigned kRankTableMin = 2;
+};
+
 }  // namespace
 
 struct TimexTagger::Impl {
@@ -476,11 +1110,14 @@ struct TimexTagger::Impl {
   // per-block scans) when a rule reads outside its match (^, $, \b) or could not be read.
   std::unique_ptr<RE2::Set> starts_set;
   std::bitset<256> first;
+  PrefixTrie prefixes;  // what text can begin a match (a necessary condition, see PrefixAnalyzer)
   bool use_starts = false;
 
   std::string normalise(const CompiledRule& r, int g, const std::string& raw, int column) const;
   bool validate(const CompiledRule& r, const std::vector<std::string>& caps) const;
   std::string fill(const CompiledRule& r, const std::vector<std::string>& raw, bool& ok) const;
+  std::string fill_segs(const CompiledRule& r, const std::vector<ValueSeg>& segs,
+                        const std::vector<std::string>& raw, bool& ok) const;
   std::vector<Candidate> extract(std::string_view text) const;
   std::vector<Candidate> extract_blocks(std::string_view text, const RE2::Set& block_set) const;
   std::vector<Candidate> extract_starts(std::string_view text) const;
@@ -509,31 +1146,31 @@ std::string TimexTagger::Impl::normalise(const CompiledRule& r, int g, const std
   return raw;
 }
 
-// Calendar validation of the conventional capture names.
+// Calendar validation of the conventional capture names (only those groups of `caps` are read).
 bool TimexTagger::Impl::validate(const CompiledRule& r, const std::vector<std::string>& caps) const {
   int year = 2000, month = 0, v = 0;
   for (int g = 1; g <= r.ngroups; ++g) {
-    const std::string& name = r.group_name[g];
-    if (caps[g].empty()) continue;
-    if (name == "year" && parse_int(caps[g], v)) year = expand_year(v, caps[g].size());
-    if (name == "month") {
+    const unsigned char check = r.group_check[g];
+    if (check == kNone || caps[g].empty()) continue;
+    if (check == kYear && parse_int(caps[g], v)) year = expand_year(v, caps[g].size());
+    if (check == kMonth) {
       if (!parse_int(caps[g], month) || month < 1 || month > 12) return false;
     }
   }
   for (int g = 1; g <= r.ngroups; ++g) {
-    const std::string& name = r.group_name[g];
-    if (caps[g].empty()) continue;
-    if (name == "day") {
+    const unsigned char check = r.group_check[g];
+    if (check == kNone || caps[g].empty()) continue;
+    if (check == kDay) {
       if (!parse_int(caps[g], v) || v < 1 || v > (month ? days_in_month(year, month) : 31)) return false;
-    } else if (name == "hour") {
+    } else if (check == kHour) {
       if (!parse_int(caps[g], v) || v > 24) return false;
-    } else if (name == "hour12") {
+    } else if (check == kHour12) {
       if (!parse_int(caps[g], v) || v < 1 || v > 12) return false;
-    } else if (name == "q" || name == "q2") {
+    } else if (check == kQuarter) {
       if (!parse_int(caps[g], v) || v < 1 || v > 4) return false;
-    } else if (name == "h") {
+    } else if (check == kHalf) {
       if (!parse_int(caps[g], v) || v < 1 || v > 2) return false;
-    } else if (name == "minute" || name == "second") {
+    } else if (check == kMinSec) {
       if (!parse_int(caps[g], v) || v > 59) return false;
     }
   }
@@ -545,70 +1182,41 @@ bool TimexTagger::Impl::validate(const CompiledRule& r, const std::vector<std::s
 // "cN" the N-th value column of the lexicon (1-based).
 std::string TimexTagger::Impl::fill(const CompiledRule& r, const std::vector<std::string>& raw,
                                     bool& ok) const {
+  return fill_segs(r, r.value_segs, raw, ok);
+}
+
+// fill() with `segs` as the value template (a default holding captures is filled the same way).
+std::string TimexTagger::Impl::fill_segs(const CompiledRule& r, const std::vector<ValueSeg>& segs,
+                                         const std::vector<std::string>& raw, bool& ok) const {
   ok = true;
-  const std::map<std::string, int>& index = r.group_index;
-  auto norm_of = [&](const std::string& name, int column) -> std::string {
-    auto it = index.find(name);
-    if (it == index.end()) return {};
-    return normalise(r, it->second, raw[it->second], column);
-  };
   std::string out;
-  const std::string& t = r.value;
-  for (std::size_t i = 0; i < t.size(); ++i) {
-    if (t[i] != '{') {
-      out += t[i];
+  for (const ValueSeg& seg : segs) {
+    if (seg.group == ValueSeg::kLiteral) {
+      out += seg.literal;
       continue;
     }
-    std::size_t close = i + 1;
-    for (int depth = 1; close < t.size(); ++close) {
-      if (t[close] == '{') ++depth;
-      if (t[close] == '}' && --depth == 0) break;
-    }
-    if (close >= t.size()) {
-      out += t.substr(i);
-      break;
-    }
-    std::string spec = t.substr(i + 1, close - i - 1);
-    i = close;
-    std::string def;
-    bool has_def = false;
-    if (auto eq = spec.find('='); eq != std::string::npos) {
-      def = spec.substr(eq + 1);
-      spec = spec.substr(0, eq);
-      has_def = true;
-    }
-    std::string fmt;
-    if (auto colon = spec.find(':'); colon != std::string::npos) {
-      fmt = spec.substr(colon + 1);
-      spec = spec.substr(0, colon);
-    }
-    int column = 0;
-    if (fmt.size() >= 2 && fmt[0] == 'c') {
-      column = std::max(0, std::atoi(fmt.c_str() + 1) - 1);
-      fmt.clear();
-    }
-    std::string v = norm_of(spec, column);
+    std::string v = seg.group >= 0 ? normalise(r, seg.group, raw[seg.group], seg.column) : std::string();
     if (v.empty()) {
-      if (!has_def) ok = false;
-      if (def.find('{') != std::string::npos) {
-        CompiledRule sub = r;
-        sub.value = def;
+      if (!seg.has_def) ok = false;
+      if (seg.def_segs) {
         bool sub_ok = true;
-        def = fill(sub, raw, sub_ok);
+        out += fill_segs(r, *seg.def_segs, raw, sub_ok);
         ok = ok && sub_ok;
+      } else {
+        out += seg.def;
       }
-      out += def;
       continue;
     }
     int n = 0;
-    if (fmt == "02" && parse_int(v, n)) {
+    if (seg.fmt == '2' && parse_int(v, n)) {
       char buf[16];
       std::snprintf(buf, sizeof buf, "%02d", n);
       v = buf;
-    } else if (fmt == "y" && parse_int(v, n)) {
+    } else if (seg.fmt == 'y' && parse_int(v, n)) {
       v = std::to_string(expand_year(n, v.size()));
-    } else if (fmt == "h" && parse_int(v, n)) {
-      const std::string ampm = lower(norm_of("ampm", 0));
+    } else if (seg.fmt == 'h' && parse_int(v, n)) {
+      const std::string ampm =
+          lower(r.ampm_group >= 0 ? normalise(r, r.ampm_group, raw[r.ampm_group], 0) : std::string());
       if (ampm == "pm" && n < 12) n += 12;
       if (ampm == "am" && n == 12) n = 0;
       char buf[16];
@@ -650,13 +1258,22 @@ std::vector<Candidate> TimexTagger::Impl::extract(std::string_view text) const {
 //    run of ASCII letters and digits, only at its first byte: a match starting inside such a run
 //    fails the boundary check, and scan_rule then skips to the end of the run anyway, past every
 //    position in it. Runs holding other bytes (UTF-8) are tried at every position.
+//  - outside such UTF-8 runs, a position is tried only when a match starting there can keep its
+//    candidate: the start half of the boundary check (start_ok) and the text there can begin a
+//    match (`prefixes`, see PrefixAnalyzer) that does not end between two ASCII letters or digits.
+//    At such a position a refused match adds nothing and sends the rule's scan to the next
+//    position tried anyway (the end of the run, or the next byte). Not so inside UTF-8 runs, where
+//    a refused match skips the rest of the run: there every position is still tried.
 std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) const {
   std::vector<Candidate> cands;
-  std::vector<std::vector<std::uint32_t>> starts(rules.size());
-  std::vector<int> hit_rules, which;
-  std::vector<re2::StringPiece> groups;
-  std::vector<std::string> caps;
-  auto ascii_alnum = [](unsigned char c) { return c < 0x80 && std::isalnum(c); };
+  // Scratch kept across calls on this thread (the tagger is shared between threads).
+  thread_local std::vector<std::vector<std::uint32_t>> starts;
+  thread_local std::vector<int> hit_rules, which;
+  thread_local std::vector<re2::StringPiece> groups;
+  thread_local std::vector<std::string> caps;
+  for (int ri : hit_rules) starts[ri].clear();
+  hit_rules.clear();
+  if (starts.size() < rules.size()) starts.resize(rules.size());
   for (const auto& block : blocks_of(text)) {
     // Named copies: a lambda may not capture a structured binding in C++17 (clang refuses).
     const std::size_t bs = block.first, be = block.second;
@@ -666,9 +1283,7 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
       which.clear();
       RE2::Set::ErrorInfo info;
       const re2::StringPiece rest(text.data() + p, be - p);
-      // Without a result vector the set stops at the first match and allocates nothing; most
-      // positions match no rule, so ask that first.
-      if (!starts_set->Match(rest, nullptr, &info) && info.kind == RE2::Set::kNoError) return;
+      // The prefilters leave mostly positions where some rule matches: one call, with the rules.
       if (!starts_set->Match(rest, &which, &info) && info.kind != RE2::Set::kNoError) {
         which.clear();  // DFA budget exhausted: every rule is a candidate here
         for (std::size_t i = 0; i < rules.size(); ++i) which.push_back(static_cast<int>(i));
@@ -678,23 +1293,33 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
         starts[ri].push_back(static_cast<std::uint32_t>(p));
       }
     };
+    // The prefilters of a position outside UTF-8 runs: the trie, then start_ok, which can refuse
+    // only a digit or a byte after a non-ASCII one (the byte before a run start is no letter or
+    // digit, and a byte that is neither is never refused after an ASCII one).
+    auto may_start = [&](std::string_view t, std::size_t at, std::size_t end) {
+      if (!prefixes.may_match(t, at, end)) return false;
+      const unsigned char b = static_cast<unsigned char>(t[at]);
+      if (!(kByte[b] & kDigit) && !(at > 0 && static_cast<unsigned char>(t[at - 1]) >= 0x80)) return true;
+      return start_ok(t, at);
+    };
     std::size_t p = bs;
     while (p < be) {
       const unsigned char c = static_cast<unsigned char>(text[p]);
-      if (!is_word_byte(c)) {
-        if (first.test(c)) try_at(p);
+      if (!(kByte[c] & kWord)) {
+        if (first.test(c) && may_start(text, p, be)) try_at(p);
         ++p;
         continue;
       }
       // A run of word bytes [p, q).
       std::size_t q = p;
-      bool ascii = true;
-      while (q < be && is_word_byte(static_cast<unsigned char>(text[q]))) {
-        ascii = ascii && ascii_alnum(static_cast<unsigned char>(text[q]));
-        ++q;
+      unsigned char seen = 0;  // union of the kByte flags
+      for (; q < be; ++q) {
+        const unsigned char k = kByte[static_cast<unsigned char>(text[q])];
+        if (!(k & kWord)) break;
+        seen |= k;
       }
-      if (ascii) {
-        if (first.test(c)) try_at(p);
+      if (!(seen & kNonAscii)) {
+        if (first.test(c) && may_start(text, p, be)) try_at(p);
       } else {
         for (std::size_t k = p; k < q; ++k)
           if (first.test(static_cast<unsigned char>(text[k]))) try_at(k);
@@ -711,8 +1336,17 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
         while (k < at.size() && at[k] < pos) ++k;
         if (k == at.size()) break;
         const std::size_t ms0 = at[k];
-        if (!r.re->Match(text, ms0, be, RE2::ANCHOR_START, groups.data(), r.ngroups + 1)) {
+        // The span first (DFA only), then the captures on exactly that span: the submatch engines
+        // then read no text past the match.
+        if (!r.re->Match(text, ms0, be, RE2::ANCHOR_START, groups.data(), 1)) {
           ++k;  // only after a DFA budget failure in the set: not a start after all
+          continue;
+        }
+        const std::size_t me0 = ms0 + groups[0].size();
+        // take_match refuses a match failing the boundary check before it reads any capture.
+        const bool refused = me0 == ms0 || !boundaries_ok(text, ms0, me0);
+        if (!refused && r.ngroups > 0 && !r.re->Match(text, ms0, me0, RE2::ANCHOR_BOTH, groups.data(), r.ngroups + 1)) {
+          ++k;  // cannot happen: the span matched
           continue;
         }
         pos = take_match(r, ri, text, be, groups, caps, cands);
@@ -776,11 +1410,16 @@ std::size_t TimexTagger::Impl::take_match(const CompiledRule& r, int ri, std::st
     s = groups[r.span_group].data() - text.data();
     e = s + groups[r.span_group].size();
   }
-  caps.assign(r.ngroups + 1, std::string());
+  caps.resize(r.ngroups + 1);
+  for (int g = 1; g <= r.ngroups; ++g) {
+    if (groups[g].data()) caps[g].assign(groups[g].data(), groups[g].size());
+    else caps[g].clear();
+  }
+  // validate() reads only the checked groups: only those are normalised.
+  thread_local std::vector<std::string> normed;
+  normed.resize(caps.size());
   for (int g = 1; g <= r.ngroups; ++g)
-    if (groups[g].data()) caps[g] = std::string(groups[g].data(), groups[g].size());
-  std::vector<std::string> normed(caps.size());
-  for (int g = 1; g <= r.ngroups; ++g) normed[g] = normalise(r, g, caps[g], 0);
+    if (r.group_check[g] != kNone) normed[g] = normalise(r, g, caps[g], 0);
   bool ok = e > s && validate(r, normed);
   if (ok && !r.require_capital.empty()) {
     std::size_t at = s;
@@ -884,13 +1523,17 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
       r.ngroups = re->NumberOfCapturingGroups();
       r.group_name.assign(r.ngroups + 1, "");
       r.group_lex.assign(r.ngroups + 1, {});
+      r.group_check.assign(r.ngroups + 1, kNone);
       const auto bodies = named_group_bodies(pattern);
       for (const auto& [name, idx] : re->NamedCapturingGroups()) {
         r.group_name[idx] = name;
         r.group_index[name] = idx;
+        r.group_check[idx] = group_check_of(name);
         if (auto b = bodies.find(name); b != bodies.end()) ex.lexicons_in(b->second, r.group_lex[idx]);
         if (name == "t") r.span_group = idx;
+        if (name == "ampm") r.ampm_group = idx;
       }
+      r.value_segs = parse_value(r.value, r.group_index);
       // Every "{name}" in the value must be a capture.
       for (std::size_t i = r.value.find('{'); i != std::string::npos; i = r.value.find('{', i + 1)) {
         const std::size_t close = r.value.find('}', i);
@@ -902,6 +1545,7 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
       r.re = std::move(re);
       if (impl->starts_set->Add(r.expanded, nullptr) < 0)
         return fail("rules.pattern", "RE2::Set rejected pattern");
+      impl->prefixes.add(PrefixAnalyzer(r.expanded).run());
       FirstByteAnalyzer fa(r.expanded);
       const FirstBytes fb = fa.run();
       if (fa.context) impl->use_starts = false;
@@ -914,6 +1558,7 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
   if (impl->rules.empty()) return Error{"rules.missing", base + ": no rule files found"};
   // Only the set the engine uses is compiled (compiling is most of the loading time).
   if (impl->use_starts) {
+    impl->prefixes.build();
     impl->set.reset();
     if (!impl->starts_set->Compile()) return Error{"rules.compile", base + ": RE2::Set compilation failed"};
   } else {
@@ -994,9 +1639,9 @@ std::vector<Timex> TimexTagger::tag_until(std::string_view text, const std::vect
     if (first_day && r.type != "DATE" && r.type != "TIME") continue;
     while (si + 1 < sentences.size() && sentences[si].end <= c.start) ++si;
     const std::size_t sent_start = sentences.empty() ? 0 : std::min(sentences[si].start, c.start);
-    anchor.future = timex_internal::future_context(text.substr(sent_start, c.start - sent_start),
-                                                   text.substr(c.end, std::min<std::size_t>(120, text.size() - c.end)));
-    anchor.past = !anchor.future && timex_internal::past_context(text.substr(sent_start, c.start - sent_start));
+    timex_internal::tense_context(text.substr(sent_start, c.start - sent_start),
+                                  text.substr(c.end, std::min<std::size_t>(120, text.size() - c.end)),
+                                  anchor.future, anchor.past);
     {
       const std::size_t sent_end = sentences.empty() ? text.size() : std::max(sentences[si].end, c.end);
       const std::size_t ws = std::max(sent_start, c.start > 200 ? c.start - 200 : 0);

@@ -1,7 +1,11 @@
 // Second pass of the timex tagger: anchoring underspecified values.
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
+#include <string_view>
 #include <vector>
 
 #include "storyline/extractor/timex_value.hpp"
@@ -11,10 +15,42 @@ namespace storyline::extractor::timex_internal {
 
 namespace {
 
+// snprintf(f, a, b, c) for the formats used here: literal bytes, "%d" and "%0Nd" (one digit N).
 std::string fmt(const char* f, int a, int b = 0, int c = 0) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, f, a, b, c);
-  return buf;
+  const int args[3] = {a, b, c};
+  int next = 0;
+  std::string out;
+  for (const char* p = f; *p; ++p) {
+    if (*p != '%') {
+      out += *p;
+      continue;
+    }
+    int width = 0;
+    if (p[1] == '0' && p[2] >= '1' && p[2] <= '9' && p[3] == 'd') {
+      width = p[2] - '0';
+      p += 3;
+    } else if (p[1] == 'd') {
+      p += 1;
+    } else {  // not one of ours: the C library
+      char buf[32];
+      std::snprintf(buf, sizeof buf, f, a, b, c);
+      return buf;
+    }
+    const long v = next < 3 ? args[next++] : 0;
+    const unsigned long mag = v < 0 ? static_cast<unsigned long>(-v) : static_cast<unsigned long>(v);
+    char digits[24];
+    int nd = 0;
+    unsigned long m = mag;
+    do {
+      digits[nd++] = static_cast<char>('0' + m % 10);
+      m /= 10;
+    } while (m);
+    if (v < 0) out += '-';
+    for (int k = nd + (v < 0 ? 1 : 0); k < width; ++k) out += '0';  // the sign counts in the width
+    while (nd) out += digits[--nd];
+  }
+  if (out.size() > 31) out.resize(31);  // as the 32-byte buffer of snprintf
+  return out;
 }
 
 long weekday_of(long days) { return ((days % 7) + 7 + 3) % 7 + 1; }  // 1 = Monday
@@ -218,33 +254,36 @@ std::string lower_copy(std::string_view s) {
 // The last word of `before` once "on", "in", "early", ... are skipped, if it is a past-tense verb
 // ("said Friday", "met on Monday", "the year ended March 31") - but not a verb of planning
 // ("scheduled", "postponed"), which points ahead.
+char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
+bool ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
 bool past_verb_before(std::string_view before) {
   if (before.size() > 80) before = before.substr(before.size() - 80);
-  // The last few words, read backwards (this runs once or twice per timex; keep it cheap).
-  std::string words[8];
+  // The last few words, read backwards (this runs once per timex; keep it cheap), lower-cased.
+  char buf[80];
+  for (std::size_t k = 0; k < before.size(); ++k) buf[k] = ascii_lower(before[k]);
+  std::string_view words[2];
   int n = 0;
   std::size_t k = before.size();
-  while (n < 8) {
-    while (k > 0 && !std::isalpha(static_cast<unsigned char>(before[k - 1]))) --k;
+  while (n < 2) {
+    while (k > 0 && !ascii_alpha(buf[k - 1])) --k;
     if (k == 0) break;
     std::size_t start = k;
-    while (start > 0 && std::isalpha(static_cast<unsigned char>(before[start - 1]))) --start;
-    std::string w(before.substr(start, k - start));
-    for (char& c : w) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    while (start > 0 && ascii_alpha(buf[start - 1])) --start;
+    const std::string_view w(buf + start, k - start);
     k = start;
     if (n == 0 && (w == "on" || w == "early" || w == "late" || w == "until" || w == "since")) continue;
-    words[n++] = std::move(w);
-    if (n == 2) break;
+    words[n++] = w;
   }
   if (n == 0) return false;
-  const std::string& v = words[0];
+  const std::string_view v = words[0];
   static const char* kFutureVerbs[] = {"scheduled", "planned", "expected", "slated", "postponed",
                                        "delayed", "adjourned", "deferred"};
   for (const char* fv : kFutureVerbs)
     if (v == fv) return false;
   // A participle after "be" / "will" is no past tense: "will be reported Jan. 31", "to be held Friday".
   if (n >= 2) {
-    const std::string& aux = words[1];
+    const std::string_view aux = words[1];
     if (aux == "be" || aux == "will" || aux == "would" || aux == "to") return false;
   }
   return v == "said" || v == "told" || v == "met" || v == "was" || v == "were" || v == "began" ||
@@ -256,37 +295,106 @@ bool past_verb_before(std::string_view before) {
 
 bool past_context(std::string_view before) { return past_verb_before(before); }
 
+namespace {
+
+// The tense cues of future_context, each starting with ' ' or '\''.
+constexpr const char* kCues[] = {" will ",        "'ll ",        " next ",        " scheduled ",
+                                 " going to ",    " to be held ", " shall ",       " upcoming ",
+                                 " set to ",      " planned to ", " planning to ", " plans to ",
+                                 " plan to ",     " expected to "," as soon as ",  " as early as ",
+                                 " is to ",       " are to ",     " due to ",     " until ",
+                                 " deadline of ", " planned a ",  " plans a ",    " would be ",    " ahead of "};
+
+std::uint32_t head4(const char* p) {  // the first 4 bytes, to compare cues cheaply
+  std::uint32_t h;
+  std::memcpy(&h, p, 4);
+  return h;
+}
+
+// For a byte following the leading ' ', the cues that may start there (the others never match).
+struct CueIndex {
+  struct Cue {
+    std::string_view s;
+    std::uint32_t head;  // head4 of s (every cue has 4 bytes or more)
+  };
+  std::vector<Cue> by_second[256];
+  CueIndex() {
+    for (const char* c : kCues) {
+      const std::string_view cue(c);
+      if (cue[0] == ' ') {
+        auto& list = by_second[static_cast<unsigned char>(cue[1])];
+        bool seen = false;
+        for (const auto& x : list) seen = seen || x.s == cue;
+        if (!seen) list.push_back({cue, head4(cue.data())});
+      }
+    }
+  }
+};
+
+// Whether the cue found at `i` of `b` counts (the exceptions of future_context).
+bool cue_counts(std::string_view b, std::size_t i, std::string_view cue) {
+  if (cue == " next " && b.compare(i, 8, " next to") == 0) return false;  // "next to the embassy" is a place
+  // A clause-initial "Until Thursday, they had not ..." looks back, not ahead.
+  if (i == 0 && cue == " until ") return false;
+  // "ahead of" points to what follows it directly ("ahead of the weekend"), not to a later
+  // clause ("Ahead of the trip, officials on Sunday issued ...").
+  if (cue == " ahead of ") {
+    std::string_view rest = b.substr(i + 10);
+    while (!rest.empty() && rest.back() == ' ') rest.remove_suffix(1);
+    if (!rest.empty() && rest != "the") return false;
+  }
+  // A plan already overtaken: "had been scheduled to expire Friday", "had been due to".
+  const std::size_t from = i > 12 ? i - 12 : 0;
+  if (b.find(" had ", from) < i || b.find(" had been", from) < i) return false;
+  return true;
+}
+
+}  // namespace
+
+namespace {
+// future_context once past_verb_before(before) is known to be false.
+bool future_cues(std::string_view before, std::string_view after);
+}  // namespace
+
 bool future_context(std::string_view before, std::string_view after) {
-  auto lower = [](std::string_view x) { return lower_copy(x); };
-  // Only the clause right before the expression matters.
-  if (before.size() > 80) before = before.substr(before.size() - 80);
-  const std::string b = " " + lower(before) + " ";
   // A past-tense verb right before the expression ("said Friday", "met on Monday") wins over cues
   // further back (quotes: "... will concentrate on ...," he said Friday).
   if (past_verb_before(before)) return false;
-  static const char* kCues[] = {" will ",        "'ll ",        " next ",        " scheduled ",
-                                " going to ",    " to be held ", " shall ",       " upcoming ",
-                                " set to ",      " planned to ", " planning to ", " plans to ",
-                                " plan to ",     " expected to "," as soon as ",  " as early as ",
-                                " is to ",       " are to ",     " due to ",     " until ",
-                                " deadline of ", " planned a ",  " plans a ",    " would be ",    " ahead of "};
-  for (const char* cue : kCues)
-    for (std::size_t i = b.find(cue); i != std::string::npos; i = b.find(cue, i + 1)) {
-      if (b.compare(i, 8, " next to") == 0) continue;  // "next to the embassy" is a place
-      // A clause-initial "Until Thursday, they had not ..." looks back, not ahead.
-      if (i == 0 && b.compare(i, 7, " until ") == 0) continue;
-      // "ahead of" points to what follows it directly ("ahead of the weekend"), not to a later
-      // clause ("Ahead of the trip, officials on Sunday issued ...").
-      if (b.compare(i, 10, " ahead of ") == 0) {
-        std::string rest = b.substr(i + 10);
-        while (!rest.empty() && rest.back() == ' ') rest.pop_back();
-        if (!rest.empty() && rest != "the") continue;
-      }
-      // A plan already overtaken: "had been scheduled to expire Friday", "had been due to".
-      const std::size_t from = i > 12 ? i - 12 : 0;
-      if (b.find(" had ", from) < i || b.find(" had been", from) < i) continue;
+  return future_cues(before, after);
+}
+
+void tense_context(std::string_view before, std::string_view after, bool& future, bool& past) {
+  past = past_verb_before(before);
+  future = !past && future_cues(before, after);
+}
+
+namespace {
+bool future_cues(std::string_view before, std::string_view after) {
+  auto lower = [](std::string_view x) { return lower_copy(x); };
+  // Only the clause right before the expression matters.
+  if (before.size() > 80) before = before.substr(before.size() - 80);
+  // " " + lower-cased `before` + " ", on the stack.
+  char buf[84];
+  buf[0] = ' ';
+  for (std::size_t k = 0; k < before.size(); ++k)
+    buf[k + 1] = ascii_lower(before[k]);  // std::tolower in the "C" locale
+  buf[before.size() + 1] = ' ';
+  const std::string_view b(buf, before.size() + 2);
+  // Any occurrence of a cue that is not one of the exceptions (cue_counts).
+  static const CueIndex index;
+  for (std::size_t i = 0; i + 1 < b.size(); ++i) {
+    if (b[i] == ' ') {
+      const auto& cues = index.by_second[static_cast<unsigned char>(b[i + 1])];
+      if (cues.empty() || i + 4 > b.size()) continue;
+      const std::uint32_t h = head4(b.data() + i);
+      for (const auto& cue : cues)
+        if (cue.head == h && b.size() - i >= cue.s.size() && std::memcmp(b.data() + i, cue.s.data(), cue.s.size()) == 0 &&
+            cue_counts(b, i, cue.s))
+          return true;
+    } else if (b[i] == '\'' && b.compare(i, 4, "'ll ") == 0 && cue_counts(b, i, "'ll ")) {
       return true;
     }
+  }
   // A clause-initial expression ("On Tuesday, the league plans to ...") takes its tense from the
   // verb that follows it in the same sentence.
   if (b.size() <= 24) {  // only a clause-initial expression has so short a prefix
@@ -309,6 +417,7 @@ bool future_context(std::string_view before, std::string_view after) {
   }
   return false;
 }
+}  // namespace
 
 int quarter_mentions(std::string_view text) {
   int n = 0;
@@ -320,6 +429,7 @@ int quarter_mentions(std::string_view text) {
 bool quarter_context(std::string_view window) { return quarter_mentions(window) > 0; }
 
 std::string resolve_value(const std::string& value, const Anchor& a) {
+  if (value.find('[') == std::string::npos) return value;  // nothing to resolve
   std::string out;
   for (std::size_t i = 0; i < value.size(); ++i) {
     if (value[i] != '[') {

@@ -44,6 +44,9 @@ bool future_context(std::string_view before, std::string_view after);
 // True when the word right before the expression (skipping "on", "in", ...) is a past-tense verb.
 bool past_context(std::string_view before);
 
+// Both at once: future = future_context(before, after), past = !future && past_context(before).
+void tense_context(std::string_view before, std::string_view after, bool& future, bool& past);
+
 // True when the window mentions a fiscal quarter.
 bool quarter_context(std::string_view window);
 int quarter_mentions(std::string_view text);  // how often "quarter" occurs
