@@ -420,9 +420,19 @@ bool future_cues(std::string_view before, std::string_view after) {
 }  // namespace
 
 int quarter_mentions(std::string_view text) {
+  // Every "uarter" after a 'q' or 'Q' (the occurrences cannot overlap): memchr for the rare
+  // letter rather than find("uarter"), which stops at every 'u'.
   int n = 0;
-  for (std::size_t i = text.find("uarter"); i != std::string_view::npos; i = text.find("uarter", i + 1))
-    if (i > 0 && (text[i - 1] == 'q' || text[i - 1] == 'Q')) ++n;
+  const char* d = text.data();
+  const std::size_t size = text.size();
+  for (const char q : {'q', 'Q'}) {
+    for (std::size_t i = 0; i < size;) {
+      const void* hit = std::memchr(d + i, q, size - i);
+      if (!hit) break;
+      i = static_cast<std::size_t>(static_cast<const char*>(hit) - d) + 1;
+      if (size - i >= 6 && std::memcmp(d + i, "uarter", 6) == 0) ++n;
+    }
+  }
   return n;
 }
 
