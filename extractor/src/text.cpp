@@ -43,6 +43,39 @@ bool is_space(char32_t cp) {
 }
 
 bool is_digit(char32_t cp) { return cp >= '0' && cp <= '9'; }
+
+// Character classes of a code point, as the tokenizer asks them.
+enum : std::uint8_t { kClsLetter = 1, kClsUpper = 2, kClsDigit = 4, kClsSpace = 8 };
+constexpr std::uint8_t kClsAlnum = kClsLetter | kClsDigit;
+
+// kClsUpper only together with kClsLetter; kClsSpace: is_space, a control character or DEL.
+std::uint8_t char_class(char32_t cp) {
+  std::uint8_t c = 0;
+  if (is_letter(cp)) c |= kClsLetter | (is_upper(cp) ? kClsUpper : 0);
+  if (is_digit(cp)) c |= kClsDigit;
+  if (is_space(cp) || cp < 0x20 || cp == 0x7F) c |= kClsSpace;
+  return c;
+}
+
+struct AsciiClasses {
+  std::uint8_t cls[128];
+  AsciiClasses() {
+    for (char32_t c = 0; c < 128; ++c) cls[c] = char_class(c);
+  }
+};
+const AsciiClasses kAscii;
+
+// Decodes the code point at s[i] and returns its class; n = its length.
+inline std::uint8_t class_at(std::string_view s, std::size_t i, char32_t& cp, std::size_t& n) {
+  const unsigned char b = static_cast<unsigned char>(s[i]);
+  if (b < 0x80) {
+    cp = b;
+    n = 1;
+    return kAscii.cls[b];
+  }
+  n = decode(s, i, cp);
+  return char_class(cp);
+}
 bool is_alnum(char32_t cp) { return is_letter(cp) || is_digit(cp); }
 bool is_apostrophe(char32_t cp) { return cp == '\'' || cp == 0x2019; }
 
@@ -97,8 +130,9 @@ std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
   int newlines = 0;
   while (i < text.size()) {
     char32_t cp;
-    std::size_t n = decode(text, i, cp);
-    if (is_space(cp) || cp < 0x20 || cp == 0x7F) {
+    std::size_t n;
+    const std::uint8_t cls0 = class_at(text, i, cp, n);
+    if (cls0 & kClsSpace) {
       if (cp == '\n') ++newlines;
       space_before = true;
       i += n;
@@ -112,7 +146,7 @@ std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
     if (newlines > 1) flags |= kBlankLineBefore;
     space_before = false;
     newlines = 0;
-    if (is_alnum(cp)) {
+    if (cls0 & kClsAlnum) {
       flags |= kWord;
       bool first_letter_seen = false, all_upper = true;
       int letters = 0;
@@ -122,20 +156,35 @@ std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
       std::vector<std::size_t> hyphens;
       while (j < text.size()) {
         char32_t c;
-        std::size_t m = decode(text, j, c);
-        if (is_alnum(c)) {
-          if (is_letter(c)) {
+        std::size_t m;
+        const std::uint8_t cls = class_at(text, j, c, m);
+        if (cls & kClsAlnum) {
+          if (cls & kClsLetter) {
+            const bool up = (cls & kClsUpper) != 0;
             ++letters;
-            if (!is_upper(c)) all_upper = false;
+            if (!up) all_upper = false;
             if (!first_letter_seen) {
               first_letter_seen = true;
-              flags |= is_upper(c) ? kCap : kLower;
+              flags |= up ? kCap : kLower;
             }
-            if (j == part_start) (is_upper(c) ? upper_part : lower_part) = true;
+            if (j == part_start) (up ? upper_part : lower_part) = true;
+            j += m;
+            // A run of ASCII lower-case letters (the common case): no other state changes.
+            if (first_letter_seen) {
+              const unsigned char* p = reinterpret_cast<const unsigned char*>(text.data());
+              const std::size_t n_text = text.size();
+              std::size_t q = j;
+              while (q < n_text && p[q] >= 'a' && p[q] <= 'z') ++q;
+              if (q != j) {
+                letters += static_cast<int>(q - j);
+                all_upper = false;
+                j = q;
+              }
+            }
           } else {
             flags |= kDigit;
+            j += m;
           }
-          j += m;
           continue;
         }
         // Inner joiners: ' ’ - . & / followed by an alphanumeric character.
