@@ -136,6 +136,7 @@ std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
       if (cp == '\n') ++newlines;
       space_before = true;
       i += n;
+      while (i < text.size() && text[i] == ' ') ++i;   // the common run of blanks
       continue;
     }
     Token t;
@@ -211,10 +212,12 @@ std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
       }
       // Split "Tokyo-based" (capitalised, then only lower-case parts) and "al-Assad" (one lower-case
       // prefix); keep "Ata-ur-Rehman" and "Jean-Dominique" whole.
-      bool first_upper = is_upper_at(text, i);
-      std::size_t parts = hyphens.size() + 1;
-      bool split = upper_part && lower_part &&
-                   ((first_upper && !upper_after_first(text, i, j, hyphens)) || (!first_upper && parts == 2));
+      bool split = false;
+      if (upper_part && lower_part) {
+        const bool first_upper = is_upper_at(text, i);
+        const std::size_t parts = hyphens.size() + 1;
+        split = (first_upper && !upper_after_first(text, i, j, hyphens)) || (!first_upper && parts == 2);
+      }
       if (split) {
         j = hyphens.front();
         // Recompute flags for the first part only.
