@@ -47,6 +47,7 @@ class PhraseTable {
   struct Bucket {
     std::string key;              // lower-cased first token
     std::vector<Entry> entries;   // longest first, insertion order among equal lengths
+    std::vector<std::uint32_t> second;   // per entry: fold_hash of its second token (0 if none)
   };
   struct Slot {
     std::uint32_t hash = 0;
