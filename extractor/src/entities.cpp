@@ -735,7 +735,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       // "Australian Tom Moody": a leading nationality word is its own (MISC) mention.
       Cand whole{k, end, k < end ? toks[k].start : 0, k < end ? toks[end - 1].end : 0, s, "", false};
       if (k < end) classify(w, whole, a);
-      const Cand* same = k < end ? &whole : nullptr;   // classify() is a function of the span: reused
+      Cand* same = k < end ? &whole : nullptr;   // classify() is a function of the span: reused
       Cand rest;
       if (k + 1 < end && !(whole.strong && !is(whole.type, "PER"))) {
         const auto* d = lex.demonyms.match(text, toks, k, end, false);
@@ -753,7 +753,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       }
       if (k < end) {
         if (same && same->tb == k && same->te == end) {
-          w.cands.push_back(*same);
+          w.cands.push_back(std::move(*same));
         } else {
           Cand c{k, end, toks[k].start, toks[end - 1].end, s, "", false};
           classify(w, c, a);
@@ -1272,6 +1272,11 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       if (c0 <= 0x20 || c0 >= 0x7F) return true;   // not sure where its first token starts
       for (std::size_t len : lengths) {
         if (len > a.size()) continue;
+        // No word token ends right before an ASCII letter or digit (the tokenizer joins them).
+        if (len < a.size()) {
+          const char nx = a[len];
+          if ((nx >= 'a' && nx <= 'z') || (nx >= 'A' && nx <= 'Z') || (nx >= '0' && nx <= '9')) continue;
+        }
         const std::uint32_t h = fold_hash(std::string_view(a).substr(0, len));
         if ((looked[(h >> 6) & 63] >> (h & 63)) & 1) return true;
       }
