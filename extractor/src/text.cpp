@@ -299,20 +299,29 @@ std::vector<Sentence> split_sentences(std::string_view text, std::vector<Token>&
     ++index;
     begin = last + 1;
   };
+  // The first token of the current line: no line break lies between it and a later token of the
+  // line (white space, with any line break, only comes before a token flagged kNewlineBefore; the
+  // tokens the loop skips, closers without space before, have none).
+  std::size_t line_tok = 0;
   for (std::size_t k = 0; k < tokens.size(); ++k) {
     const Token& t = tokens[k];
     // Line breaks.
-    if (k > begin && t.has(kNewlineBefore)) {
-      const Token& prev = tokens[k - 1];
-      // A wrapped paragraph: the line before is long prose that stops mid-sentence.
-      std::size_t line_start = text.rfind('\n', prev.start);
-      line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
-      bool long_line = prev.end - line_start >= 40;
-      bool wrapped = !t.has(kBlankLineBefore) && long_line &&
-                     (prev.has(kLower) || (prev.has(kPunct) && prev.view(text) == ","));
-      if (!wrapped) {
-        close(k - 1);
-        continue;
+    if (t.has(kNewlineBefore)) {
+      const std::size_t first = line_tok;
+      line_tok = k;
+      if (k > begin) {
+        const Token& prev = tokens[k - 1];
+        // A wrapped paragraph: the line before is long prose that stops mid-sentence. The last line
+        // break before prev is the one before the first token of its line.
+        std::size_t line_start = text.rfind('\n', tokens[first].start);
+        line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
+        bool long_line = prev.end - line_start >= 40;
+        bool wrapped = !t.has(kBlankLineBefore) && long_line &&
+                       (prev.has(kLower) || (prev.has(kPunct) && prev.view(text) == ","));
+        if (!wrapped) {
+          close(k - 1);
+          continue;
+        }
       }
     }
     if (k + 1 >= tokens.size()) break;
