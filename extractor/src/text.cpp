@@ -85,12 +85,6 @@ bool is_upper_at(std::string_view s, std::size_t i) {
   return is_upper(cp);
 }
 
-// Whether any hyphen part after the first starts with an upper-case letter.
-bool upper_after_first(std::string_view s, std::size_t, std::size_t, const std::vector<std::size_t>& hyphens) {
-  for (std::size_t h : hyphens)
-    if (h + 1 < s.size() && is_upper_at(s, h + 1)) return true;
-  return false;
-}
 
 }  // namespace
 
@@ -154,7 +148,8 @@ std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
       bool lower_part = false, upper_part = false;  // per hyphen part: first letter case
       std::size_t j = i;
       std::size_t part_start = i;
-      std::vector<std::size_t> hyphens;
+      std::size_t hyphens = 0, first_hyphen = 0;   // inner hyphens, the first one's offset
+      bool upper_later = false;                     // a part after the first starts upper-case
       while (j < text.size()) {
         char32_t c;
         std::size_t m;
@@ -168,7 +163,10 @@ std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
               first_letter_seen = true;
               flags |= up ? kCap : kLower;
             }
-            if (j == part_start) (up ? upper_part : lower_part) = true;
+            if (j == part_start) {
+              (up ? upper_part : lower_part) = true;
+              if (up && j != i) upper_later = true;
+            }
             j += m;
             // A run of ASCII lower-case letters (the common case): no other state changes.
             if (first_letter_seen) {
@@ -201,7 +199,7 @@ std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
               if (after >= text.size() || !is_alnum(c2)) break;
             }
             if (c == '-') {
-              hyphens.push_back(j);
+              if (hyphens++ == 0) first_hyphen = j;
               part_start = j + m;
             }
             j += m;
@@ -215,11 +213,11 @@ std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
       bool split = false;
       if (upper_part && lower_part) {
         const bool first_upper = is_upper_at(text, i);
-        const std::size_t parts = hyphens.size() + 1;
-        split = (first_upper && !upper_after_first(text, i, j, hyphens)) || (!first_upper && parts == 2);
+        const std::size_t parts = hyphens + 1;
+        split = (first_upper && !upper_later) || (!first_upper && parts == 2);
       }
       if (split) {
-        j = hyphens.front();
+        j = first_hyphen;
         // Recompute flags for the first part only.
         flags &= static_cast<std::uint16_t>(~(kAllCaps | kDigit));
         all_upper = true;
@@ -230,7 +228,7 @@ std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
           if (is_letter(c)) { ++letters; if (!is_upper(c)) all_upper = false; }
           if (is_digit(c)) flags |= kDigit;
         }
-      } else if (!hyphens.empty()) {
+      } else if (hyphens != 0) {
         flags |= kHyphenated;
       }
       if (all_upper && letters >= 2) flags |= kAllCaps;
