@@ -582,8 +582,9 @@ std::string slug(std::string_view name) {
     }
   }
   while (n > 0 && out[n - 1] == '-') --n;
+  if (n == 0) return "x";
   out.resize(n);
-  return out.empty() ? "x" : out;
+  return out;   // (moved, not copied)
 }
 
 EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& toks,
