@@ -846,9 +846,17 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       }
       return type;
     };
+    // Most documents have no facility mention at all: then nothing below changes a candidate.
+    bool any_facility = false;
+    for (const Cand& c : w.cands)
+      if (!c.strong && c.te > c.tb && !facility_type(c).empty()) {
+        any_facility = true;
+        break;
+      }
     std::unordered_map<std::string, std::pair<int, int>> votes;   // surface -> (facility mentions, weak mentions)
     std::unordered_map<std::string, std::string> fac_type;       // (only looked up)
     for (const Cand& c : w.cands) {
+      if (!any_facility) break;
       if (c.strong || c.te <= c.tb) continue;
       std::string surface = w.span_text(c.start, c.end);
       auto& v = votes[surface];
@@ -860,6 +868,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       }
     }
     for (Cand& c : w.cands) {
+      if (fac_type.empty()) break;
       if (c.strong || c.hyphen_pair || !c.user_id.empty()) continue;
       std::string surface = w.span_text(c.start, c.end);
       auto ft = fac_type.find(surface);
