@@ -1370,6 +1370,10 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       if (owners.size() == 1 && owners[0] < infos.size()) add(owners[0], &a);
   });
   std::unordered_set<std::string> used_ids;   // (only looked up)
+  auto initials_alias = [&](const std::string& a) {
+    auto it = is_initials.find(a);
+    return it != is_initials.end() && it->second;
+  };
   for (std::size_t e : ent_order) {
     Entity ent;
     ent.type = infos[e].type;
@@ -1388,10 +1392,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       for (const Cand* c : by_entity[e]) {
         std::string t = w.span_text(c->start, c->end);
         if (is(c->type, "ORG") || is(infos[e].type, "ORG")) {
-          Cand tmp = *c;
-          tmp.type = "ORG";
           if (c->te > c->tb && c->start == toks[c->tb].start && c->end == toks[c->te - 1].end) {
-            auto [tb, te] = org_key(tmp);
+            auto [tb, te] = org_key(*c);   // (a function of the token range only)
             t = w.span_text(toks[tb].start, toks[te - 1].end);
             if (c->strong && c->te - c->tb >= 2) full_bases.insert(t);
           }
@@ -1421,7 +1423,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     alias_list.reserve(texts.size() + own_aliases[e].size());
     for (const auto& [t, n] : texts) alias_list.push_back(&t);
     for (const std::string* a : own_aliases[e])   // derived short forms: surnames, base names
-      if (texts.count(*a) || (!is_initials[*a] && !first_name_alias.count(*a))) alias_list.push_back(a);
+      if (texts.count(*a) || (!initials_alias(*a) && !first_name_alias.count(*a))) alias_list.push_back(a);
     std::sort(alias_list.begin(), alias_list.end(), [](const std::string* x, const std::string* y) { return *x < *y; });
     alias_list.erase(std::unique(alias_list.begin(), alias_list.end(),
                                  [](const std::string* x, const std::string* y) { return *x == *y; }),
