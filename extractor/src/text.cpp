@@ -270,7 +270,7 @@ std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
     toks.push_back(t);
     i += n;
   }
-  for (Token& t : toks) t.fold = fold_hash(text.substr(t.start, t.end - t.start));
+  for (Token& t : toks) t.fold = fold_hash(t.view(text));
   return toks;
 }
 
