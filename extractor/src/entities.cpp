@@ -582,8 +582,9 @@ std::string slug(std::string_view name) {
     }
   }
   while (n > 0 && out[n - 1] == '-') --n;
+  if (n == 0) return "x";
   out.resize(n);
-  return out.empty() ? "x" : out;
+  return out;   // (moved, not copied)
 }
 
 EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& toks,
@@ -735,7 +736,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       // "Australian Tom Moody": a leading nationality word is its own (MISC) mention.
       Cand whole{k, end, k < end ? toks[k].start : 0, k < end ? toks[end - 1].end : 0, s, "", false};
       if (k < end) classify(w, whole, a);
-      const Cand* same = k < end ? &whole : nullptr;   // classify() is a function of the span: reused
+      Cand* same = k < end ? &whole : nullptr;   // classify() is a function of the span: reused
       Cand rest;
       if (k + 1 < end && !(whole.strong && !is(whole.type, "PER"))) {
         const auto* d = lex.demonyms.match(text, toks, k, end, false);
@@ -753,7 +754,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       }
       if (k < end) {
         if (same && same->tb == k && same->te == end) {
-          w.cands.push_back(*same);
+          w.cands.push_back(std::move(*same));
         } else {
           Cand c{k, end, toks[k].start, toks[end - 1].end, s, "", false};
           classify(w, c, a);
@@ -845,9 +846,17 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       }
       return type;
     };
+    // Most documents have no facility mention at all: then nothing below changes a candidate.
+    bool any_facility = false;
+    for (const Cand& c : w.cands)
+      if (!c.strong && c.te > c.tb && !facility_type(c).empty()) {
+        any_facility = true;
+        break;
+      }
     std::unordered_map<std::string, std::pair<int, int>> votes;   // surface -> (facility mentions, weak mentions)
     std::unordered_map<std::string, std::string> fac_type;       // (only looked up)
     for (const Cand& c : w.cands) {
+      if (!any_facility) break;
       if (c.strong || c.te <= c.tb) continue;
       std::string surface = w.span_text(c.start, c.end);
       auto& v = votes[surface];
@@ -859,6 +868,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       }
     }
     for (Cand& c : w.cands) {
+      if (fac_type.empty()) break;
       if (c.strong || c.hyphen_pair || !c.user_id.empty()) continue;
       std::string surface = w.span_text(c.start, c.end);
       auto ft = fac_type.find(surface);
@@ -1272,6 +1282,11 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       if (c0 <= 0x20 || c0 >= 0x7F) return true;   // not sure where its first token starts
       for (std::size_t len : lengths) {
         if (len > a.size()) continue;
+        // No word token ends right before an ASCII letter or digit (the tokenizer joins them).
+        if (len < a.size()) {
+          const char nx = a[len];
+          if ((nx >= 'a' && nx <= 'z') || (nx >= 'A' && nx <= 'Z') || (nx >= '0' && nx <= '9')) continue;
+        }
         const std::uint32_t h = fold_hash(std::string_view(a).substr(0, len));
         if ((looked[(h >> 6) & 63] >> (h & 63)) & 1) return true;
       }
@@ -1355,6 +1370,10 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       if (owners.size() == 1 && owners[0] < infos.size()) add(owners[0], &a);
   });
   std::unordered_set<std::string> used_ids;   // (only looked up)
+  auto initials_alias = [&](const std::string& a) {
+    auto it = is_initials.find(a);
+    return it != is_initials.end() && it->second;
+  };
   for (std::size_t e : ent_order) {
     Entity ent;
     ent.type = infos[e].type;
@@ -1373,10 +1392,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       for (const Cand* c : by_entity[e]) {
         std::string t = w.span_text(c->start, c->end);
         if (is(c->type, "ORG") || is(infos[e].type, "ORG")) {
-          Cand tmp = *c;
-          tmp.type = "ORG";
           if (c->te > c->tb && c->start == toks[c->tb].start && c->end == toks[c->te - 1].end) {
-            auto [tb, te] = org_key(tmp);
+            auto [tb, te] = org_key(*c);   // (a function of the token range only)
             t = w.span_text(toks[tb].start, toks[te - 1].end);
             if (c->strong && c->te - c->tb >= 2) full_bases.insert(t);
           }
@@ -1406,7 +1423,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     alias_list.reserve(texts.size() + own_aliases[e].size());
     for (const auto& [t, n] : texts) alias_list.push_back(&t);
     for (const std::string* a : own_aliases[e])   // derived short forms: surnames, base names
-      if (texts.count(*a) || (!is_initials[*a] && !first_name_alias.count(*a))) alias_list.push_back(a);
+      if (texts.count(*a) || (!initials_alias(*a) && !first_name_alias.count(*a))) alias_list.push_back(a);
     std::sort(alias_list.begin(), alias_list.end(), [](const std::string* x, const std::string* y) { return *x < *y; });
     alias_list.erase(std::unique(alias_list.begin(), alias_list.end(),
                                  [](const std::string* x, const std::string* y) { return *x == *y; }),

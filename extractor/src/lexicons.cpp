@@ -86,6 +86,12 @@ void PhraseTable::add(std::string_view phrase, std::string value, std::string ex
   // gives): after every entry at least as long.
   auto at = std::find_if(entries.begin(), entries.end(),
                          [&](const Entry& old) { return old.tokens.size() < e.tokens.size(); });
+  const std::uint32_t second = toks.size() >= 2 ? toks[1].fold : 0;
+  bucket->second.insert(bucket->second.begin() + (at - entries.begin()), second);
+  if (toks.size() >= 2) {
+    bucket->second_bits |= std::uint64_t{1} << (second & 63);
+    ++bucket->singles;   // longest first: an entry of two tokens or more goes before the single ones
+  }
   entries.insert(at, std::move(e));
   ++count_;
 }
@@ -94,9 +100,15 @@ const PhraseTable::Entry* PhraseTable::match_slot(std::string_view text, const s
                                                   std::size_t k, std::size_t end, bool any_case) const {
   const Bucket* b = find(tokens[k].view(text), tokens[k].fold);
   if (!b) return nullptr;
-  for (const Entry& e : b->entries) {
+  const std::size_t count = b->entries.size();
+  // No longer entry has the next token as its second one: only the one-token entries can match.
+  const bool longer = k + 1 < end && ((b->second_bits >> (tokens[k + 1].fold & 63)) & 1);
+  for (std::size_t x = longer ? 0 : b->singles; x < count; ++x) {
+    const Entry& e = b->entries[x];
     const std::size_t n = e.tokens.size();
     if (k + n > end) continue;
+    // The second token's fold hash differs: its text differs in any case (no match).
+    if (n >= 2 && tokens[k + 1].fold != b->second[x]) continue;
     // The first token equals the key up to case: with any_case it matches already.
     bool ok = any_case || tokens[k].view(text) == e.tokens[0];
     for (std::size_t i = 1; i < n && ok; ++i) {

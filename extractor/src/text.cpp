@@ -43,6 +43,39 @@ bool is_space(char32_t cp) {
 }
 
 bool is_digit(char32_t cp) { return cp >= '0' && cp <= '9'; }
+
+// Character classes of a code point, as the tokenizer asks them.
+enum : std::uint8_t { kClsLetter = 1, kClsUpper = 2, kClsDigit = 4, kClsSpace = 8 };
+constexpr std::uint8_t kClsAlnum = kClsLetter | kClsDigit;
+
+// kClsUpper only together with kClsLetter; kClsSpace: is_space, a control character or DEL.
+std::uint8_t char_class(char32_t cp) {
+  std::uint8_t c = 0;
+  if (is_letter(cp)) c |= kClsLetter | (is_upper(cp) ? kClsUpper : 0);
+  if (is_digit(cp)) c |= kClsDigit;
+  if (is_space(cp) || cp < 0x20 || cp == 0x7F) c |= kClsSpace;
+  return c;
+}
+
+struct AsciiClasses {
+  std::uint8_t cls[128];
+  AsciiClasses() {
+    for (char32_t c = 0; c < 128; ++c) cls[c] = char_class(c);
+  }
+};
+const AsciiClasses kAscii;
+
+// Decodes the code point at s[i] and returns its class; n = its length.
+inline std::uint8_t class_at(std::string_view s, std::size_t i, char32_t& cp, std::size_t& n) {
+  const unsigned char b = static_cast<unsigned char>(s[i]);
+  if (b < 0x80) {
+    cp = b;
+    n = 1;
+    return kAscii.cls[b];
+  }
+  n = decode(s, i, cp);
+  return char_class(cp);
+}
 bool is_alnum(char32_t cp) { return is_letter(cp) || is_digit(cp); }
 bool is_apostrophe(char32_t cp) { return cp == '\'' || cp == 0x2019; }
 
@@ -52,12 +85,6 @@ bool is_upper_at(std::string_view s, std::size_t i) {
   return is_upper(cp);
 }
 
-// Whether any hyphen part after the first starts with an upper-case letter.
-bool upper_after_first(std::string_view s, std::size_t, std::size_t, const std::vector<std::size_t>& hyphens) {
-  for (std::size_t h : hyphens)
-    if (h + 1 < s.size() && is_upper_at(s, h + 1)) return true;
-  return false;
-}
 
 }  // namespace
 
@@ -97,11 +124,13 @@ std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
   int newlines = 0;
   while (i < text.size()) {
     char32_t cp;
-    std::size_t n = decode(text, i, cp);
-    if (is_space(cp) || cp < 0x20 || cp == 0x7F) {
+    std::size_t n;
+    const std::uint8_t cls0 = class_at(text, i, cp, n);
+    if (cls0 & kClsSpace) {
       if (cp == '\n') ++newlines;
       space_before = true;
       i += n;
+      while (i < text.size() && text[i] == ' ') ++i;   // the common run of blanks
       continue;
     }
     Token t;
@@ -112,30 +141,49 @@ std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
     if (newlines > 1) flags |= kBlankLineBefore;
     space_before = false;
     newlines = 0;
-    if (is_alnum(cp)) {
+    if (cls0 & kClsAlnum) {
       flags |= kWord;
       bool first_letter_seen = false, all_upper = true;
       int letters = 0;
       bool lower_part = false, upper_part = false;  // per hyphen part: first letter case
       std::size_t j = i;
       std::size_t part_start = i;
-      std::vector<std::size_t> hyphens;
+      std::size_t hyphens = 0, first_hyphen = 0;   // inner hyphens, the first one's offset
+      bool upper_later = false;                     // a part after the first starts upper-case
       while (j < text.size()) {
         char32_t c;
-        std::size_t m = decode(text, j, c);
-        if (is_alnum(c)) {
-          if (is_letter(c)) {
+        std::size_t m;
+        const std::uint8_t cls = class_at(text, j, c, m);
+        if (cls & kClsAlnum) {
+          if (cls & kClsLetter) {
+            const bool up = (cls & kClsUpper) != 0;
             ++letters;
-            if (!is_upper(c)) all_upper = false;
+            if (!up) all_upper = false;
             if (!first_letter_seen) {
               first_letter_seen = true;
-              flags |= is_upper(c) ? kCap : kLower;
+              flags |= up ? kCap : kLower;
             }
-            if (j == part_start) (is_upper(c) ? upper_part : lower_part) = true;
+            if (j == part_start) {
+              (up ? upper_part : lower_part) = true;
+              if (up && j != i) upper_later = true;
+            }
+            j += m;
+            // A run of ASCII lower-case letters (the common case): no other state changes.
+            if (first_letter_seen) {
+              const unsigned char* p = reinterpret_cast<const unsigned char*>(text.data());
+              const std::size_t n_text = text.size();
+              std::size_t q = j;
+              while (q < n_text && p[q] >= 'a' && p[q] <= 'z') ++q;
+              if (q != j) {
+                letters += static_cast<int>(q - j);
+                all_upper = false;
+                j = q;
+              }
+            }
           } else {
             flags |= kDigit;
+            j += m;
           }
-          j += m;
           continue;
         }
         // Inner joiners: ' ’ - . & / followed by an alphanumeric character.
@@ -151,7 +199,7 @@ std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
               if (after >= text.size() || !is_alnum(c2)) break;
             }
             if (c == '-') {
-              hyphens.push_back(j);
+              if (hyphens++ == 0) first_hyphen = j;
               part_start = j + m;
             }
             j += m;
@@ -162,12 +210,14 @@ std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
       }
       // Split "Tokyo-based" (capitalised, then only lower-case parts) and "al-Assad" (one lower-case
       // prefix); keep "Ata-ur-Rehman" and "Jean-Dominique" whole.
-      bool first_upper = is_upper_at(text, i);
-      std::size_t parts = hyphens.size() + 1;
-      bool split = upper_part && lower_part &&
-                   ((first_upper && !upper_after_first(text, i, j, hyphens)) || (!first_upper && parts == 2));
+      bool split = false;
+      if (upper_part && lower_part) {
+        const bool first_upper = is_upper_at(text, i);
+        const std::size_t parts = hyphens + 1;
+        split = (first_upper && !upper_later) || (!first_upper && parts == 2);
+      }
       if (split) {
-        j = hyphens.front();
+        j = first_hyphen;
         // Recompute flags for the first part only.
         flags &= static_cast<std::uint16_t>(~(kAllCaps | kDigit));
         all_upper = true;
@@ -178,7 +228,7 @@ std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
           if (is_letter(c)) { ++letters; if (!is_upper(c)) all_upper = false; }
           if (is_digit(c)) flags |= kDigit;
         }
-      } else if (!hyphens.empty()) {
+      } else if (hyphens != 0) {
         flags |= kHyphenated;
       }
       if (all_upper && letters >= 2) flags |= kAllCaps;
@@ -220,7 +270,7 @@ std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
     toks.push_back(t);
     i += n;
   }
-  for (Token& t : toks) t.fold = fold_hash(text.substr(t.start, t.end - t.start));
+  for (Token& t : toks) t.fold = fold_hash(t.view(text));
   return toks;
 }
 
@@ -247,20 +297,29 @@ std::vector<Sentence> split_sentences(std::string_view text, std::vector<Token>&
     ++index;
     begin = last + 1;
   };
+  // The first token of the current line: no line break lies between it and a later token of the
+  // line (white space, with any line break, only comes before a token flagged kNewlineBefore; the
+  // tokens the loop skips, closers without space before, have none).
+  std::size_t line_tok = 0;
   for (std::size_t k = 0; k < tokens.size(); ++k) {
     const Token& t = tokens[k];
     // Line breaks.
-    if (k > begin && t.has(kNewlineBefore)) {
-      const Token& prev = tokens[k - 1];
-      // A wrapped paragraph: the line before is long prose that stops mid-sentence.
-      std::size_t line_start = text.rfind('\n', prev.start);
-      line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
-      bool long_line = prev.end - line_start >= 40;
-      bool wrapped = !t.has(kBlankLineBefore) && long_line &&
-                     (prev.has(kLower) || (prev.has(kPunct) && prev.view(text) == ","));
-      if (!wrapped) {
-        close(k - 1);
-        continue;
+    if (t.has(kNewlineBefore)) {
+      const std::size_t first = line_tok;
+      line_tok = k;
+      if (k > begin) {
+        const Token& prev = tokens[k - 1];
+        // A wrapped paragraph: the line before is long prose that stops mid-sentence. The last line
+        // break before prev is the one before the first token of its line.
+        std::size_t line_start = text.rfind('\n', tokens[first].start);
+        line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
+        bool long_line = prev.end - line_start >= 40;
+        bool wrapped = !t.has(kBlankLineBefore) && long_line &&
+                       (prev.has(kLower) || (prev.has(kPunct) && prev.view(text) == ","));
+        if (!wrapped) {
+          close(k - 1);
+          continue;
+        }
       }
     }
     if (k + 1 >= tokens.size()) break;

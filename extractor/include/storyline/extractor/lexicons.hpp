@@ -47,6 +47,9 @@ class PhraseTable {
   struct Bucket {
     std::string key;              // lower-cased first token
     std::vector<Entry> entries;   // longest first, insertion order among equal lengths
+    std::vector<std::uint32_t> second;   // per entry: fold_hash of its second token (0 if none)
+    std::uint64_t second_bits = 0;       // bit (second & 63) of every entry of two tokens or more
+    std::size_t singles = 0;             // index of the first one-token entry (they come last)
   };
   struct Slot {
     std::uint32_t hash = 0;
