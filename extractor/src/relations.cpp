@@ -884,9 +884,16 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   const Impl& im = *impl_;
   const auto& toks = *ctx.tokens;
   const auto& ents = ctx.entities->entities;
-  // key: source, target, type, qualifier
+  // key: source, target, type, qualifier, the entities by the rank of their ids (ids are unique),
+  // so the map's order is the output's order (source id, target id, type, qualifier).
   // (std::less<>: looked up with references to the strings, not copies)
   std::map<std::tuple<std::size_t, std::size_t, std::string, std::string>, Relation, std::less<>> out;
+  thread_local std::vector<std::size_t> by_rank, rank_of;
+  by_rank.resize(ents.size());
+  for (std::size_t i = 0; i < ents.size(); ++i) by_rank[i] = i;
+  std::sort(by_rank.begin(), by_rank.end(), [&](std::size_t x, std::size_t y) { return ents[x].id < ents[y].id; });
+  rank_of.resize(ents.size());
+  for (std::size_t r = 0; r < by_rank.size(); ++r) rank_of[by_rank[r]] = r;
   // Names and resolved references ("he", "the company"), in text order, for the patterns.
   thread_local std::vector<MentionSpan> all_mentions;   // kept per thread across documents
   const std::vector<MentionSpan>* mentions = &ctx.entities->mentions;
@@ -915,11 +922,12 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   auto add = [&](std::size_t a, std::size_t b, const std::string& type, const std::string& qual, bool directed,
                  Evidence ev, double w) -> Relation* {
     if (a == b) return nullptr;
-    if (!directed && ents[a].id > ents[b].id) std::swap(a, b);
-    const auto key = std::tie(a, b, type, qual);
+    if (!directed && rank_of[a] > rank_of[b]) std::swap(a, b);
+    const auto key = std::tie(rank_of[a], rank_of[b], type, qual);
     auto it = out.lower_bound(key);
     if (it == out.end() || key < it->first) {
-      it = out.emplace_hint(it, std::piecewise_construct, std::forward_as_tuple(a, b, type, qual), std::forward_as_tuple());
+      it = out.emplace_hint(it, std::piecewise_construct, std::forward_as_tuple(rank_of[a], rank_of[b], type, qual),
+                            std::forward_as_tuple());
       Relation& r = it->second;   // built in place
       r.source = ents[a].id;
       r.target = ents[b].id;
@@ -1185,6 +1193,8 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
         // replaced her with Y": Y replaced her).
         auto told_in_sentence = [&](std::size_t from, std::size_t to) {
           bool told = false;
+          from = rank_of[from];
+          to = rank_of[to];
           for (auto it = out.lower_bound(std::make_tuple(from, to, fe.relation, std::string()));
                it != out.end() && std::get<0>(it->first) == from && std::get<1>(it->first) == to &&
                std::get<2>(it->first) == fe.relation;
@@ -1241,7 +1251,7 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
       for (const auto& rule : im.implies) {
         if (rule.relation != r.type) continue;
         if (rule.condition != "-") {
-          const std::string& name = ents[std::get<1>(key)].name;
+          const std::string& name = ents[by_rank[std::get<1>(key)]].name;
           std::size_t sp = name.find_last_of(' ');
           std::string last = ascii_lower(sp == std::string::npos ? name : name.substr(sp + 1));
           if (rule.condition != "party" || !im.party_words.count(last)) continue;
@@ -1256,16 +1266,10 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     for (auto& [key, x] : more)
       if (!out.count(key)) out.emplace(key, std::move(x));
   }
-  // Sorted as pointers (the same comparisons, so the same order), moved out once.
-  std::vector<Relation*> order;
-  order.reserve(out.size());
-  for (auto& [key, r] : out) order.push_back(&r);
-  std::sort(order.begin(), order.end(), [](const Relation* a, const Relation* b) {
-    return std::tie(a->source, a->target, a->type, a->qualifier) < std::tie(b->source, b->target, b->type, b->qualifier);
-  });
+  // Keyed by id ranks, type and qualifier (each Relation's own fields): already in output order.
   std::vector<Relation> rels;
-  rels.reserve(order.size());
-  for (Relation* r : order) rels.push_back(std::move(*r));
+  rels.reserve(out.size());
+  for (auto& [key, r] : out) rels.push_back(std::move(r));
   states_serial = im.serial;   // every state clean or marked dirty: reusable
   return rels;
 }
