@@ -544,6 +544,11 @@ struct RelationRules::Impl {
   // all (ENT included). Each consumes its own item, so a sentence with fewer such mentions cannot
   // match the rule.
   std::vector<std::array<unsigned, 5>> ent_need;
+  // The same as masks: need_more[t][n] has the rules that need more than n entity elements of
+  // slot t (n up to the most any rule needs; beyond it, none), so a sentence rules them out at once.
+  std::array<std::vector<Mask>, 5> need_more;
+  // The rules with required literals (the others pass that test in every sentence).
+  std::vector<std::size_t> lit_rules;
 
   static int type_slot(const std::string& t) {
     if (t == "PER") return 0;
@@ -562,6 +567,15 @@ struct RelationRules::Impl {
           if (slot >= 0) ++ent_need[ri][static_cast<std::size_t>(slot)];
           ++ent_need[ri][4];
         }
+    const std::size_t words = (rules.size() + 63) / 64;
+    for (std::size_t t = 0; t < 5; ++t) {
+      unsigned most = 0;
+      for (const auto& need : ent_need) most = std::max(most, need[t]);
+      need_more[t].assign(most + 1, Mask(words, 0));
+      for (unsigned n = 0; n <= most; ++n)
+        for (std::size_t ri = 0; ri < rules.size(); ++ri)
+          if (ent_need[ri][t] > n) need_more[t][n][ri / 64] |= std::uint64_t{1} << (ri % 64);
+    }
     lit_first.assign(1, 0);
     std::size_t n = 0;
     for (std::size_t ri = 0; ri < rules.size(); ++ri) {
@@ -575,6 +589,7 @@ struct RelationRules::Impl {
           ++n;
         }
       lit_first.push_back(n);
+      if (lit_first[ri + 1] > lit_first[ri]) lit_rules.push_back(ri);
     }
     start_tests.assign(rules.size(), StartTest{});
     for (std::size_t ri = 0; ri < rules.size(); ++ri) {
@@ -979,7 +994,6 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   };
   thread_local Impl::Mask start_mask;
   thread_local std::vector<char> lit_seen;    // required literals with a word in the sentence
-  thread_local std::vector<signed char> possible;   // per rule: -1 not yet known, 0 no, 1 yes
   thread_local std::vector<Item> items;
   thread_local std::vector<Found> found;
   thread_local std::vector<std::size_t> present;
@@ -988,7 +1002,6 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   start_mask.assign(im.start_any.size(), 0);
   ruled_out.assign(im.start_any.size(), 0);
   lit_seen.assign(im.lit_first.back(), 0);
-  possible.assign(im.rules.size(), -1);
   ascii_lower_into(ctx.text, lowered);
   lowered.append(8, '\0');   // items' views may be read eight bytes at a time (WordTable::find_padded)
   auto word_id = [&im](std::string_view w) { return im.word_id_padded(w); };
@@ -1012,25 +1025,27 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
         if (it.tslot >= 0) ++ent_have[static_cast<std::size_t>(it.tslot)];
         ++ent_have[4];
       }
-    // Worked out for a rule when it is first a candidate in this sentence.
-    std::fill(possible.begin(), possible.end(), -1);
+    // The rules this sentence has too few entities or not the required words for.
     std::fill(ruled_out.begin(), ruled_out.end(), 0);
-    auto is_possible = [&](std::size_t ri) {
-      if (possible[ri] < 0) {
-        bool ok = true;
-        for (std::size_t t = 0; t < 5 && ok; ++t) ok = im.ent_need[ri][t] <= ent_have[t];
-        for (std::size_t id = im.lit_first[ri]; id < im.lit_first[ri + 1] && ok; ++id) ok = lit_seen[id] != 0;
-        possible[ri] = ok ? 1 : 0;
-        if (!ok) ruled_out[ri / 64] |= std::uint64_t{1} << (ri % 64);
-      }
-      return possible[ri] != 0;
-    };
+    for (std::size_t t = 0; t < 5; ++t) {
+      const auto& by_have = im.need_more[t];
+      if (ent_have[t] >= by_have.size()) continue;   // more than any rule needs
+      const Impl::Mask& m = by_have[ent_have[t]];
+      for (std::size_t w = 0; w < ruled_out.size(); ++w) ruled_out[w] |= m[w];
+    }
+    for (std::size_t ri : im.lit_rules) {
+      if (ruled_out[ri / 64] >> (ri % 64) & 1u) continue;
+      for (std::size_t id = im.lit_first[ri]; id < im.lit_first[ri + 1]; ++id)
+        if (!lit_seen[id]) {
+          ruled_out[ri / 64] |= std::uint64_t{1} << (ri % 64);
+          break;
+        }
+    }
     for (std::size_t i = 0; i < items.size(); ++i) {
       im.starts(items[i], start_mask);
       for (std::size_t w = 0; w < start_mask.size(); ++w)
       for (std::uint64_t bits = start_mask[w] & ~ruled_out[w]; bits != 0; bits &= bits - 1) {
         const std::size_t ri = w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits));
-        if (!is_possible(ri)) continue;
         const Rule& r = im.rules[ri];
         if (!im.may_start_fast(ri, items[i])) continue;
         MatchState& st = states[ri];
