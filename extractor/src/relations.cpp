@@ -547,8 +547,10 @@ struct RelationRules::Impl {
   // The same as masks: need_more[t][n] has the rules that need more than n entity elements of
   // slot t (n up to the most any rule needs; beyond it, none), so a sentence rules them out at once.
   std::array<std::vector<Mask>, 5> need_more;
-  // The rules with required literals (the others pass that test in every sentence).
-  std::vector<std::size_t> lit_rules;
+  // The rules with required literals (the others pass that test in every sentence), as a mask,
+  // and the rule each required literal belongs to.
+  Mask lit_rules;
+  std::vector<std::uint32_t> lit_rule;
 
   static int type_slot(const std::string& t) {
     if (t == "PER") return 0;
@@ -589,8 +591,11 @@ struct RelationRules::Impl {
           ++n;
         }
       lit_first.push_back(n);
-      if (lit_first[ri + 1] > lit_first[ri]) lit_rules.push_back(ri);
+      lit_rule.resize(n, static_cast<std::uint32_t>(ri));
     }
+    lit_rules.assign((rules.size() + 63) / 64, 0);
+    for (std::size_t ri = 0; ri < rules.size(); ++ri)
+      if (lit_first[ri + 1] > lit_first[ri]) lit_rules[ri / 64] |= std::uint64_t{1} << (ri % 64);
     start_tests.assign(rules.size(), StartTest{});
     for (std::size_t ri = 0; ri < rules.size(); ++ri) {
       const auto& elems = rules[ri].elems;
@@ -994,6 +999,8 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   };
   thread_local Impl::Mask start_mask;
   thread_local std::vector<char> lit_seen;    // required literals with a word in the sentence
+  thread_local std::vector<std::uint32_t> lits_seen;   // per rule: how many of its required literals
+  thread_local std::vector<std::size_t> lits_touched;   // the literals seen (to clear the counts)
   thread_local std::vector<Item> items;
   thread_local std::vector<Found> found;
   thread_local std::vector<std::size_t> present;
@@ -1002,6 +1009,8 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   start_mask.assign(im.start_any.size(), 0);
   ruled_out.assign(im.start_any.size(), 0);
   lit_seen.assign(im.lit_first.back(), 0);
+  lits_seen.assign(im.rules.size(), 0);
+  lits_touched.clear();
   ascii_lower_into(ctx.text, lowered);
   lowered.append(8, '\0');   // items' views may be read eight bytes at a time (WordTable::find_padded)
   auto word_id = [&im](std::string_view w) { return im.word_id_padded(w); };
@@ -1014,32 +1023,35 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     build_items(ctx, lowered, word_id, dash_word, *mentions, k, e, mit, items);
     const Sentence& sent = (*ctx.sentences)[s];
     found.clear();
-    // The rules whose required literals all have a word in this sentence; the others cannot match.
-    std::fill(lit_seen.begin(), lit_seen.end(), 0);
+    // The rules whose required literals all have a word in this sentence; the others cannot match
+    // (ruled out below, with the rules the sentence has too few entities for).
+    for (std::size_t id : lits_touched) {
+      lit_seen[id] = 0;
+      lits_seen[im.lit_rule[id]] = 0;
+    }
+    lits_touched.clear();
+    std::copy(im.lit_rules.begin(), im.lit_rules.end(), ruled_out.begin());
     for (const Item& it : items)
       if (it.word >= 0)
-        for (std::size_t id : im.word_lits[static_cast<std::size_t>(it.word)]) lit_seen[id] = 1;
+        for (std::size_t id : im.word_lits[static_cast<std::size_t>(it.word)])
+          if (!lit_seen[id]) {
+            lit_seen[id] = 1;
+            lits_touched.push_back(id);
+            const std::size_t ri = im.lit_rule[id];
+            if (++lits_seen[ri] == im.lit_first[ri + 1] - im.lit_first[ri])
+              ruled_out[ri / 64] &= ~(std::uint64_t{1} << (ri % 64));
+          }
     std::array<unsigned, 5> ent_have = {0, 0, 0, 0, 0};
     for (const Item& it : items)
       if (it.ent) {
         if (it.tslot >= 0) ++ent_have[static_cast<std::size_t>(it.tslot)];
         ++ent_have[4];
       }
-    // The rules this sentence has too few entities or not the required words for.
-    std::fill(ruled_out.begin(), ruled_out.end(), 0);
     for (std::size_t t = 0; t < 5; ++t) {
       const auto& by_have = im.need_more[t];
       if (ent_have[t] >= by_have.size()) continue;   // more than any rule needs
       const Impl::Mask& m = by_have[ent_have[t]];
       for (std::size_t w = 0; w < ruled_out.size(); ++w) ruled_out[w] |= m[w];
-    }
-    for (std::size_t ri : im.lit_rules) {
-      if (ruled_out[ri / 64] >> (ri % 64) & 1u) continue;
-      for (std::size_t id = im.lit_first[ri]; id < im.lit_first[ri + 1]; ++id)
-        if (!lit_seen[id]) {
-          ruled_out[ri / 64] |= std::uint64_t{1} << (ri % 64);
-          break;
-        }
     }
     for (std::size_t i = 0; i < items.size(); ++i) {
       im.starts(items[i], start_mask);
