@@ -141,10 +141,10 @@ void BM_FullExtract(benchmark::State& state) {
   finish(state);
 }
 
-// The same documents through extract_batch(), 32 at a time: stage by stage over each batch.
+// The same documents through extract_batch(), range(0) at a time: stage by stage over each batch.
 void BM_FullExtractBatch(benchmark::State& state) {
   const Stages& s = stages();
-  const std::size_t n = corpus().size(), batch = 32;
+  const std::size_t n = corpus().size(), batch = static_cast<std::size_t>(state.range(0));
   for (auto _ : state)
     for (std::size_t b = 0; b < n; b += batch) {
       std::vector<std::string_view> texts;
@@ -182,5 +182,5 @@ BENCHMARK(BM_Timexes)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Entities)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_EventsAndRelations)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_FullExtract)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_FullExtractBatch)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_FullExtractBatch)->Arg(8)->Arg(32)->Arg(128)->Unit(benchmark::kMillisecond);
 BENCHMARK_MAIN();
