@@ -141,6 +141,23 @@ void BM_FullExtract(benchmark::State& state) {
   finish(state);
 }
 
+// The same documents through extract_batch(), range(0) at a time: stage by stage over each batch.
+void BM_FullExtractBatch(benchmark::State& state) {
+  const Stages& s = stages();
+  const std::size_t n = corpus().size(), batch = static_cast<std::size_t>(state.range(0));
+  for (auto _ : state)
+    for (std::size_t b = 0; b < n; b += batch) {
+      std::vector<std::string_view> texts;
+      std::vector<DocumentInfo> infos;
+      for (std::size_t i = b; i < std::min(n, b + batch); ++i) {
+        texts.push_back(corpus()[i]);
+        infos.emplace_back().date = "2020-01-01";
+      }
+      benchmark::DoNotOptimize(s.extractor.extract_batch(texts, std::move(infos)));
+    }
+  finish(state);
+}
+
 void BM_ToJson(benchmark::State& state) {
   const Stages& s = stages();
   static const std::vector<Extraction> xs = [&] {
@@ -165,4 +182,5 @@ BENCHMARK(BM_Timexes)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Entities)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_EventsAndRelations)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_FullExtract)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_FullExtractBatch)->Arg(8)->Arg(32)->Arg(128)->Unit(benchmark::kMillisecond);
 BENCHMARK_MAIN();

@@ -69,9 +69,21 @@ Result<Extractor> Extractor::load(const RuleDirs& dirs) {
 
 const std::string& Extractor::rules_hash() const { return impl_->hash; }
 
-Extraction Extractor::extract(std::string_view text, DocumentInfo info, const ExtractOptions& options) const {
-  const Impl& im = *impl_;
+namespace {
+
+// One document between the stages: extract() runs them on one, extract_batch() on many, stage by
+// stage (each stage's tables stay in the caches).
+struct DocWork {
+  std::string_view text;
   Extraction x;
+  std::vector<Token> tokens;
+  EntityResult er;
+  std::optional<DocContext> ctx;
+};
+
+void stage_text(const Extractor::Impl& im, DocWork& w, DocumentInfo info, const ExtractOptions& options) {
+  std::string_view text = w.text;
+  Extraction& x = w.x;
   info.bytes = text.size();
   if (!info.date) {
     if (auto d = im.timex.dateline_date(text)) {
@@ -81,8 +93,9 @@ Extraction Extractor::extract(std::string_view text, DocumentInfo info, const Ex
       info.date_source = "none";
     }
   }
-  x.document = info;
-  std::vector<Token> tokens = tokenize(text, im.lex->text);
+  x.document = std::move(info);
+  std::vector<Token>& tokens = w.tokens;
+  tokens = tokenize(text, im.lex->text);
   x.sentences = split_sentences(text, tokens, im.lex->text);
   // Bounded work: a "sentence" of thousands of tokens (a table, a dump) is cut into pieces.
   if (options.max_sentence_tokens > 0) {
@@ -103,8 +116,16 @@ Extraction Extractor::extract(std::string_view text, DocumentInfo info, const Ex
     }
     x.sentences = std::move(cut);
   }
-  x.timexes = im.timex.tag(text, x.sentences, info.date);
-  EntityResult er = im.entities->tag(text, tokens, x.sentences, x.timexes);
+}
+
+void stage_timexes(const Extractor::Impl& im, DocWork& w) {
+  w.x.timexes = im.timex.tag(w.text, w.x.sentences, w.x.document.date);
+}
+
+void stage_entities(const Extractor::Impl& im, DocWork& w) {
+  Extraction& x = w.x;
+  w.er = im.entities->tag(w.text, w.tokens, x.sentences, x.timexes);
+  const EntityResult& er = w.er;
   // A name the entity rules took over from the date rules ("Theresa May") is not a date.
   if (!er.mentions.empty()) {
     std::vector<std::pair<std::size_t, std::size_t>> spans;
@@ -123,12 +144,51 @@ Extraction Extractor::extract(std::string_view text, DocumentInfo info, const Ex
       return false;
     });
   }
-  DocContext ctx{text, &tokens, &x.sentences, &x.timexes, &er, info.date};
-  x.events = im.events.events(ctx);
-  ctx.events = &x.events;
-  x.relations = im.relations.relations(ctx);
-  x.entities = std::move(er.entities);
-  return x;
+}
+
+void stage_events(const Extractor::Impl& im, DocWork& w) {
+  Extraction& x = w.x;
+  w.ctx.emplace(DocContext{w.text, &w.tokens, &x.sentences, &x.timexes, &w.er, x.document.date});
+  x.events = im.events.events(*w.ctx);
+  w.ctx->events = &x.events;
+}
+
+void stage_relations(const Extractor::Impl& im, DocWork& w) {
+  w.x.relations = im.relations.relations(*w.ctx);
+  w.x.entities = std::move(w.er.entities);
+}
+
+}  // namespace
+
+Extraction Extractor::extract(std::string_view text, DocumentInfo info, const ExtractOptions& options) const {
+  const Impl& im = *impl_;
+  DocWork w;
+  w.text = text;
+  stage_text(im, w, std::move(info), options);
+  stage_timexes(im, w);
+  stage_entities(im, w);
+  stage_events(im, w);
+  stage_relations(im, w);
+  return std::move(w.x);
+}
+
+std::vector<Extraction> Extractor::extract_batch(const std::vector<std::string_view>& texts,
+                                                 std::vector<DocumentInfo> infos,
+                                                 const ExtractOptions& options) const {
+  const Impl& im = *impl_;
+  std::vector<DocWork> ws(texts.size());
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    ws[i].text = texts[i];
+    stage_text(im, ws[i], i < infos.size() ? std::move(infos[i]) : DocumentInfo{}, options);
+  }
+  for (auto& w : ws) stage_timexes(im, w);
+  for (auto& w : ws) stage_entities(im, w);
+  for (auto& w : ws) stage_events(im, w);
+  for (auto& w : ws) stage_relations(im, w);
+  std::vector<Extraction> out;
+  out.reserve(ws.size());
+  for (auto& w : ws) out.push_back(std::move(w.x));
+  return out;
 }
 
 namespace {

@@ -544,6 +544,13 @@ struct RelationRules::Impl {
   // all (ENT included). Each consumes its own item, so a sentence with fewer such mentions cannot
   // match the rule.
   std::vector<std::array<unsigned, 5>> ent_need;
+  // The same as masks: need_more[t][n] has the rules that need more than n entity elements of
+  // slot t (n up to the most any rule needs; beyond it, none), so a sentence rules them out at once.
+  std::array<std::vector<Mask>, 5> need_more;
+  // The rules with required literals (the others pass that test in every sentence), as a mask,
+  // and the rule each required literal belongs to.
+  Mask lit_rules;
+  std::vector<std::uint32_t> lit_rule;
 
   static int type_slot(const std::string& t) {
     if (t == "PER") return 0;
@@ -562,6 +569,15 @@ struct RelationRules::Impl {
           if (slot >= 0) ++ent_need[ri][static_cast<std::size_t>(slot)];
           ++ent_need[ri][4];
         }
+    const std::size_t words = (rules.size() + 63) / 64;
+    for (std::size_t t = 0; t < 5; ++t) {
+      unsigned most = 0;
+      for (const auto& need : ent_need) most = std::max(most, need[t]);
+      need_more[t].assign(most + 1, Mask(words, 0));
+      for (unsigned n = 0; n <= most; ++n)
+        for (std::size_t ri = 0; ri < rules.size(); ++ri)
+          if (ent_need[ri][t] > n) need_more[t][n][ri / 64] |= std::uint64_t{1} << (ri % 64);
+    }
     lit_first.assign(1, 0);
     std::size_t n = 0;
     for (std::size_t ri = 0; ri < rules.size(); ++ri) {
@@ -575,7 +591,11 @@ struct RelationRules::Impl {
           ++n;
         }
       lit_first.push_back(n);
+      lit_rule.resize(n, static_cast<std::uint32_t>(ri));
     }
+    lit_rules.assign((rules.size() + 63) / 64, 0);
+    for (std::size_t ri = 0; ri < rules.size(); ++ri)
+      if (lit_first[ri + 1] > lit_first[ri]) lit_rules[ri / 64] |= std::uint64_t{1} << (ri % 64);
     start_tests.assign(rules.size(), StartTest{});
     for (std::size_t ri = 0; ri < rules.size(); ++ri) {
       const auto& elems = rules[ri].elems;
@@ -884,9 +904,16 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   const Impl& im = *impl_;
   const auto& toks = *ctx.tokens;
   const auto& ents = ctx.entities->entities;
-  // key: source, target, type, qualifier
+  // key: source, target, type, qualifier, the entities by the rank of their ids (ids are unique),
+  // so the map's order is the output's order (source id, target id, type, qualifier).
   // (std::less<>: looked up with references to the strings, not copies)
   std::map<std::tuple<std::size_t, std::size_t, std::string, std::string>, Relation, std::less<>> out;
+  thread_local std::vector<std::size_t> by_rank, rank_of;
+  by_rank.resize(ents.size());
+  for (std::size_t i = 0; i < ents.size(); ++i) by_rank[i] = i;
+  std::sort(by_rank.begin(), by_rank.end(), [&](std::size_t x, std::size_t y) { return ents[x].id < ents[y].id; });
+  rank_of.resize(ents.size());
+  for (std::size_t r = 0; r < by_rank.size(); ++r) rank_of[by_rank[r]] = r;
   // Names and resolved references ("he", "the company"), in text order, for the patterns.
   thread_local std::vector<MentionSpan> all_mentions;   // kept per thread across documents
   const std::vector<MentionSpan>* mentions = &ctx.entities->mentions;
@@ -915,11 +942,12 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   auto add = [&](std::size_t a, std::size_t b, const std::string& type, const std::string& qual, bool directed,
                  Evidence ev, double w) -> Relation* {
     if (a == b) return nullptr;
-    if (!directed && ents[a].id > ents[b].id) std::swap(a, b);
-    const auto key = std::tie(a, b, type, qual);
+    if (!directed && rank_of[a] > rank_of[b]) std::swap(a, b);
+    const auto key = std::tie(rank_of[a], rank_of[b], type, qual);
     auto it = out.lower_bound(key);
     if (it == out.end() || key < it->first) {
-      it = out.emplace_hint(it, std::piecewise_construct, std::forward_as_tuple(a, b, type, qual), std::forward_as_tuple());
+      it = out.emplace_hint(it, std::piecewise_construct, std::forward_as_tuple(rank_of[a], rank_of[b], type, qual),
+                            std::forward_as_tuple());
       Relation& r = it->second;   // built in place
       r.source = ents[a].id;
       r.target = ents[b].id;
@@ -971,7 +999,8 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   };
   thread_local Impl::Mask start_mask;
   thread_local std::vector<char> lit_seen;    // required literals with a word in the sentence
-  thread_local std::vector<signed char> possible;   // per rule: -1 not yet known, 0 no, 1 yes
+  thread_local std::vector<std::uint32_t> lits_seen;   // per rule: how many of its required literals
+  thread_local std::vector<std::size_t> lits_touched;   // the literals seen (to clear the counts)
   thread_local std::vector<Item> items;
   thread_local std::vector<Found> found;
   thread_local std::vector<std::size_t> present;
@@ -980,7 +1009,8 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   start_mask.assign(im.start_any.size(), 0);
   ruled_out.assign(im.start_any.size(), 0);
   lit_seen.assign(im.lit_first.back(), 0);
-  possible.assign(im.rules.size(), -1);
+  lits_seen.assign(im.rules.size(), 0);
+  lits_touched.clear();
   ascii_lower_into(ctx.text, lowered);
   lowered.append(8, '\0');   // items' views may be read eight bytes at a time (WordTable::find_padded)
   auto word_id = [&im](std::string_view w) { return im.word_id_padded(w); };
@@ -993,36 +1023,41 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     build_items(ctx, lowered, word_id, dash_word, *mentions, k, e, mit, items);
     const Sentence& sent = (*ctx.sentences)[s];
     found.clear();
-    // The rules whose required literals all have a word in this sentence; the others cannot match.
-    std::fill(lit_seen.begin(), lit_seen.end(), 0);
+    // The rules whose required literals all have a word in this sentence; the others cannot match
+    // (ruled out below, with the rules the sentence has too few entities for).
+    for (std::size_t id : lits_touched) {
+      lit_seen[id] = 0;
+      lits_seen[im.lit_rule[id]] = 0;
+    }
+    lits_touched.clear();
+    std::copy(im.lit_rules.begin(), im.lit_rules.end(), ruled_out.begin());
     for (const Item& it : items)
       if (it.word >= 0)
-        for (std::size_t id : im.word_lits[static_cast<std::size_t>(it.word)]) lit_seen[id] = 1;
+        for (std::size_t id : im.word_lits[static_cast<std::size_t>(it.word)])
+          if (!lit_seen[id]) {
+            lit_seen[id] = 1;
+            lits_touched.push_back(id);
+            const std::size_t ri = im.lit_rule[id];
+            if (++lits_seen[ri] == im.lit_first[ri + 1] - im.lit_first[ri])
+              ruled_out[ri / 64] &= ~(std::uint64_t{1} << (ri % 64));
+          }
     std::array<unsigned, 5> ent_have = {0, 0, 0, 0, 0};
     for (const Item& it : items)
       if (it.ent) {
         if (it.tslot >= 0) ++ent_have[static_cast<std::size_t>(it.tslot)];
         ++ent_have[4];
       }
-    // Worked out for a rule when it is first a candidate in this sentence.
-    std::fill(possible.begin(), possible.end(), -1);
-    std::fill(ruled_out.begin(), ruled_out.end(), 0);
-    auto is_possible = [&](std::size_t ri) {
-      if (possible[ri] < 0) {
-        bool ok = true;
-        for (std::size_t t = 0; t < 5 && ok; ++t) ok = im.ent_need[ri][t] <= ent_have[t];
-        for (std::size_t id = im.lit_first[ri]; id < im.lit_first[ri + 1] && ok; ++id) ok = lit_seen[id] != 0;
-        possible[ri] = ok ? 1 : 0;
-        if (!ok) ruled_out[ri / 64] |= std::uint64_t{1} << (ri % 64);
-      }
-      return possible[ri] != 0;
-    };
+    for (std::size_t t = 0; t < 5; ++t) {
+      const auto& by_have = im.need_more[t];
+      if (ent_have[t] >= by_have.size()) continue;   // more than any rule needs
+      const Impl::Mask& m = by_have[ent_have[t]];
+      for (std::size_t w = 0; w < ruled_out.size(); ++w) ruled_out[w] |= m[w];
+    }
     for (std::size_t i = 0; i < items.size(); ++i) {
       im.starts(items[i], start_mask);
       for (std::size_t w = 0; w < start_mask.size(); ++w)
       for (std::uint64_t bits = start_mask[w] & ~ruled_out[w]; bits != 0; bits &= bits - 1) {
         const std::size_t ri = w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits));
-        if (!is_possible(ri)) continue;
         const Rule& r = im.rules[ri];
         if (!im.may_start_fast(ri, items[i])) continue;
         MatchState& st = states[ri];
@@ -1185,6 +1220,8 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
         // replaced her with Y": Y replaced her).
         auto told_in_sentence = [&](std::size_t from, std::size_t to) {
           bool told = false;
+          from = rank_of[from];
+          to = rank_of[to];
           for (auto it = out.lower_bound(std::make_tuple(from, to, fe.relation, std::string()));
                it != out.end() && std::get<0>(it->first) == from && std::get<1>(it->first) == to &&
                std::get<2>(it->first) == fe.relation;
@@ -1241,7 +1278,7 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
       for (const auto& rule : im.implies) {
         if (rule.relation != r.type) continue;
         if (rule.condition != "-") {
-          const std::string& name = ents[std::get<1>(key)].name;
+          const std::string& name = ents[by_rank[std::get<1>(key)]].name;
           std::size_t sp = name.find_last_of(' ');
           std::string last = ascii_lower(sp == std::string::npos ? name : name.substr(sp + 1));
           if (rule.condition != "party" || !im.party_words.count(last)) continue;
@@ -1256,16 +1293,10 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     for (auto& [key, x] : more)
       if (!out.count(key)) out.emplace(key, std::move(x));
   }
-  // Sorted as pointers (the same comparisons, so the same order), moved out once.
-  std::vector<Relation*> order;
-  order.reserve(out.size());
-  for (auto& [key, r] : out) order.push_back(&r);
-  std::sort(order.begin(), order.end(), [](const Relation* a, const Relation* b) {
-    return std::tie(a->source, a->target, a->type, a->qualifier) < std::tie(b->source, b->target, b->type, b->qualifier);
-  });
+  // Keyed by id ranks, type and qualifier (each Relation's own fields): already in output order.
   std::vector<Relation> rels;
-  rels.reserve(order.size());
-  for (Relation* r : order) rels.push_back(std::move(*r));
+  rels.reserve(out.size());
+  for (auto& [key, r] : out) rels.push_back(std::move(r));
   states_serial = im.serial;   // every state clean or marked dirty: reusable
   return rels;
 }

@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "storyline/extractor/rules.hpp"
 #include "storyline/extractor/types.hpp"
@@ -32,6 +33,14 @@ class Extractor {
 
   // `info.date` empty: a dateline date is looked for (info.date_source becomes "dateline").
   Extraction extract(std::string_view text, DocumentInfo info, const ExtractOptions& options = {}) const;
+
+  // Several documents, each stage run over all of them before the next (the stages' tables stay in
+  // the caches). With news-sized documents (3-5 KB), batches of 128 are ~12% faster than extract()
+  // per document, of 32 ~6%, of 8 ~4% (extract_bench BM_FullExtractBatch). The same Extraction as
+  // extract(texts[i], infos[i], options) for each; `infos` may be shorter than `texts` (the rest
+  // get a default DocumentInfo). Thread-safe like extract().
+  std::vector<Extraction> extract_batch(const std::vector<std::string_view>& texts, std::vector<DocumentInfo> infos,
+                                        const ExtractOptions& options = {}) const;
 
   // Short hash of the rule files' contents (recorded in the output).
   const std::string& rules_hash() const;
