@@ -263,16 +263,6 @@ inline bool is(const std::string& s, std::string_view lit) {
   return s.size() == lit.size() && std::memcmp(s.data(), lit.data(), lit.size()) == 0;
 }
 
-// Whether ascii_lower(a) == b, for a lower-case b, without making the lower-case copy.
-bool lower_equals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (x != b[i]) return false;
-  }
-  return true;
-}
 template <std::size_t N>
 bool listed_lower(const std::string_view (&list)[N], std::string_view word) {
   for (std::string_view x : list)
@@ -316,16 +306,6 @@ bool is_title_lower_or_connector_ci(std::string_view word, std::uint32_t fold) {
   return (word.size() <= 4 && listed_lower(kTitleLower, word)) || (word.size() <= 5 && listed_lower(kConnectors, word));
 }
 
-bool equal_any_case(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
 
 // Counts of words compared ASCII-case-insensitively; keys are views into the document.
 class FoldedCounter {

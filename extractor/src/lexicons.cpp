@@ -6,29 +6,6 @@
 
 namespace storyline::extractor {
 
-namespace {
-// Whether ascii_lower(a) == b, for a lower-case b.
-inline bool lower_equals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (x != b[i]) return false;
-  }
-  return true;
-}
-bool equal_any_case(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-}  // namespace
-
 inline const PhraseTable::Bucket* PhraseTable::find(std::string_view word, std::uint32_t h) const {
   if (slots_.empty()) return nullptr;
   const std::size_t mask = slots_.size() - 1;

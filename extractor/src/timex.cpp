@@ -339,6 +339,55 @@ struct FirstBytes {
   bool nullable = false;
 };
 
+// How a group opens, read right after its "(": "?:", a name ("?P<x>", "?<x>") or flags with a
+// colon ("?-i:") leave `i` at the group's body; flags alone ("(?i)") leave it past the ")", an
+// empty atom; a look-around or an unclosed name leaves it where it was (the caller gives up).
+enum class GroupOpen { body, flags_only, bad_name, other };
+
+GroupOpen open_group(std::string_view p, std::size_t& i) {
+  if (p.compare(i, 2, "?:") == 0) {
+    i += 2;
+    return GroupOpen::body;
+  }
+  if (p.compare(i, 3, "?P<") == 0 || p.compare(i, 2, "?<") == 0) {
+    const std::size_t close = p.find('>', i);
+    if (close == std::string_view::npos) return GroupOpen::bad_name;
+    i = close + 1;
+    return GroupOpen::body;
+  }
+  if (i < p.size() && p[i] == '?') {
+    std::size_t j = i + 1;
+    while (j < p.size() && (p[j] == 'i' || p[j] == 'm' || p[j] == 's' || p[j] == 'U' || p[j] == '-')) ++j;
+    if (j < p.size() && p[j] == ')') {
+      i = j + 1;
+      return GroupOpen::flags_only;
+    }
+    if (j >= p.size() || p[j] != ':') return GroupOpen::other;
+    i = j + 1;
+  }
+  return GroupOpen::body;
+}
+
+// Moves `i` past the rest of the pattern group it is in (to its closing parenthesis, or the end),
+// skipping escaped bytes: what the analyzers do with a construct they do not understand.
+void skip_group(std::string_view p, std::size_t& i) {
+  int depth = 0;
+  while (i < p.size()) {
+    const char c = p[i];
+    if (c == '\\') {
+      i += 2;
+      continue;
+    }
+    if (c == '(') ++depth;
+    if (c == ')') {
+      if (depth == 0) break;
+      --depth;
+    }
+    ++i;
+  }
+  if (i > p.size()) i = p.size();
+}
+
 class FirstByteAnalyzer {
  public:
   explicit FirstByteAnalyzer(std::string_view p) : p_(p) {}
@@ -460,28 +509,14 @@ class FirstByteAnalyzer {
     const char c = p_[i_];
     if (c == '(') {
       ++i_;
-      if (p_.compare(i_, 2, "?:") == 0) {
-        i_ += 2;
-      } else if (p_.compare(i_, 3, "?P<") == 0 || p_.compare(i_, 2, "?<") == 0) {
-        const std::size_t close = p_.find('>', i_);
-        if (close == std::string_view::npos) return fail();
-        i_ = close + 1;
-      } else if (i_ < p_.size() && p_[i_] == '?') {
-        // Flags: "(?-i:This Week)" or "(?i)". Case sensitivity only narrows what we assume (every
-        // pattern read as case-insensitive), 's' and 'U' change no start byte, 'm' matters only
-        // with ^ and $, which are flagged where they occur.
-        std::size_t j = i_ + 1;
-        while (j < p_.size() && (p_[j] == 'i' || p_[j] == 'm' || p_[j] == 's' || p_[j] == 'U' || p_[j] == '-')) ++j;
-        if (j < p_.size() && p_[j] == ')') {  // flags for the rest of the group: an empty atom
-          i_ = j + 1;
-          f.nullable = true;
-          return f;
-        }
-        if (j >= p_.size() || p_[j] != ':') {
-          context = true;  // look-arounds and the like: not read here
-          return fail();
-        }
-        i_ = j + 1;
+      // Flags ("(?-i:This Week)", "(?i)"): case sensitivity only narrows what we assume (every
+      // pattern read as case-insensitive), 's' and 'U' change no start byte, 'm' matters only
+      // with ^ and $, which are flagged where they occur.
+      switch (open_group(p_, i_)) {
+        case GroupOpen::body: break;
+        case GroupOpen::flags_only: f.nullable = true; return f;   // flags for the rest of the group
+        case GroupOpen::bad_name: return fail();
+        case GroupOpen::other: context = true; return fail();      // look-arounds and the like
       }
       f = alt();
       if (i_ >= p_.size() || p_[i_] != ')') return fail();
@@ -544,21 +579,7 @@ class FirstByteAnalyzer {
   FirstBytes fail() {
     // Not understood: any byte may start it, and it may be empty. Skip to the end of this group so
     // the rest of the pattern is still read (a wider answer is always safe).
-    int depth = 0;
-    while (i_ < p_.size()) {
-      const char c = p_[i_];
-      if (c == '\\') {
-        i_ += 2;
-        continue;
-      }
-      if (c == '(') ++depth;
-      if (c == ')') {
-        if (depth == 0) break;
-        --depth;
-      }
-      ++i_;
-    }
-    if (i_ > p_.size()) i_ = p_.size();
+    skip_group(p_, i_);
     return all();
   }
 
@@ -857,21 +878,11 @@ class PrefixAnalyzer {
     const char c = p_[i_];
     if (c == '(') {
       ++i_;
-      if (p_.compare(i_, 2, "?:") == 0) {
-        i_ += 2;
-      } else if (p_.compare(i_, 3, "?P<") == 0 || p_.compare(i_, 2, "?<") == 0) {
-        const std::size_t close = p_.find('>', i_);
-        if (close == std::string_view::npos) return fail();
-        i_ = close + 1;
-      } else if (i_ < p_.size() && p_[i_] == '?') {
-        std::size_t j = i_ + 1;
-        while (j < p_.size() && (p_[j] == 'i' || p_[j] == 'm' || p_[j] == 's' || p_[j] == 'U' || p_[j] == '-')) ++j;
-        if (j < p_.size() && p_[j] == ')') {  // flags for the rest of the group: an empty atom
-          i_ = j + 1;
-          return empty();
-        }
-        if (j >= p_.size() || p_[j] != ':') return fail();
-        i_ = j + 1;
+      switch (open_group(p_, i_)) {
+        case GroupOpen::body: break;
+        case GroupOpen::flags_only: return empty();   // flags for the rest of the group
+        case GroupOpen::bad_name:
+        case GroupOpen::other: return fail();
       }
       f = alt();
       if (i_ >= p_.size() || p_[i_] != ')') return fail();
@@ -948,21 +959,7 @@ class PrefixAnalyzer {
     // Not understood: skip to the end of this group (as FirstByteAnalyzer::fail); the alternatives
     // skipped are not read, so the whole pattern then counts as read nothing (run() widens).
     failed_ = true;
-    int depth = 0;
-    while (i_ < p_.size()) {
-      const char c = p_[i_];
-      if (c == '\\') {
-        i_ += 2;
-        continue;
-      }
-      if (c == '(') ++depth;
-      if (c == ')') {
-        if (depth == 0) break;
-        --depth;
-      }
-      ++i_;
-    }
-    if (i_ > p_.size()) i_ = p_.size();
+    skip_group(p_, i_);
     return open();
   }
 

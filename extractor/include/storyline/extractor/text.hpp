@@ -117,4 +117,27 @@ std::vector<Sentence> split_sentences(std::string_view text, std::vector<Token>&
 // ASCII-lower-cased copy (non-ASCII bytes kept).
 std::string ascii_lower(std::string_view s);
 
+// Whether ascii_lower(a) == b, for a lower-case b, without making the lower-case copy.
+inline bool lower_equals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (x != b[i]) return false;
+  }
+  return true;
+}
+
+// Whether a and b are equal when ASCII letters are lower-cased on both sides.
+inline bool equal_any_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
 }  // namespace storyline::extractor
