@@ -194,3 +194,57 @@ TEST_CASE("tools/dask_extract.py on a local cluster of worker processes gives th
 }
 
 }  // TEST_SUITE
+
+TEST_CASE("merge reads inputs as streams: a broken file adds nothing; compact and pretty merged files read back") {
+  auto dir = testsupport::temp_dir("merge-stream");
+  auto lines = corpus_lines();
+  spit((dir / "a.jsonl").string(), join(lines, 0, 4));
+  spit((dir / "b.jsonl").string(), join(lines, 4, 8));
+  REQUIRE(run("extract -j 1 --compact " + q(dir / "a.jsonl") + " -o " + q(dir / "a.out.jsonl")).status == 0);
+  REQUIRE(run("extract -j 1 --compact " + q(dir / "b.jsonl") + " -o " + q(dir / "b.out.jsonl")).status == 0);
+  const std::string a = q(dir / "a.out.jsonl"), b = q(dir / "b.out.jsonl");
+  auto only_a = run("merge " + a);
+  REQUIRE_MESSAGE(only_a.status == 0, only_a.err);
+
+  // JSON Lines whose third line is broken: an error naming the line, and none of its documents used
+  // (not even the two good lines before it), the other input merged as usual.
+  std::string b_lines = slurp((dir / "b.out.jsonl").string());
+  std::size_t second_nl = b_lines.find('\n', b_lines.find('\n') + 1);
+  REQUIRE(second_nl != std::string::npos);
+  spit((dir / "broken.jsonl").string(), b_lines.substr(0, second_nl + 1) + "{\"document\": oops\n" +
+                                            b_lines.substr(second_nl + 1));
+  auto with_broken = run("merge " + a + " " + q(dir / "broken.jsonl"));
+  CHECK(with_broken.status == 1);
+  CHECK(with_broken.err.find("broken.jsonl:3: not JSON") != std::string::npos);
+  CHECK(with_broken.out == only_a.out);
+
+  // A pretty merged file cut short: not JSON, nothing taken from it.
+  REQUIRE(run("merge " + b + " -o " + q(dir / "b.merged.json")).status == 0);
+  const std::string pretty = slurp((dir / "b.merged.json").string());
+  spit((dir / "cut.json").string(), pretty.substr(0, pretty.size() / 2));
+  auto with_cut = run("merge " + a + " " + q(dir / "cut.json"));
+  CHECK(with_cut.status == 1);
+  CHECK(with_cut.err.find("cut.json:1: not JSON") != std::string::npos);
+  CHECK(with_cut.out == only_a.out);
+
+  // Merged files, pretty (one JSON text over many lines) and compact (one line), read back
+  // document by document: the same bytes as merging the extractions themselves.
+  auto both = run("merge " + a + " " + b);
+  REQUIRE(both.status == 0);
+  REQUIRE(run("merge --compact " + b + " -o " + q(dir / "b.compact.json")).status == 0);
+  CHECK(run("merge " + a + " " + q(dir / "b.merged.json")).out == both.out);
+  CHECK(run("merge " + q(dir / "b.compact.json") + " " + a).out == both.out);
+
+  // One id, two different documents: a warning, and the same one kept whatever the order.
+  std::string a_first = slurp((dir / "a.out.jsonl").string());
+  a_first = a_first.substr(0, a_first.find('\n') + 1);
+  auto x = nlohmann::json::parse(a_first);
+  x["entities"] = nlohmann::json::array();
+  spit((dir / "twin.jsonl").string(), x.dump() + "\n");
+  auto ab = run("merge " + a + " " + q(dir / "twin.jsonl"));
+  auto ba = run("merge " + q(dir / "twin.jsonl") + " " + a);
+  CHECK(ab.status == 0);
+  CHECK(ab.err.find("seen twice with different content") != std::string::npos);
+  CHECK(ab.out == ba.out);
+  fs::remove_all(dir);
+}
