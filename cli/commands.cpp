@@ -75,6 +75,67 @@ extractor::Extraction extract_one(const extractor::Extractor& ex, const Common& 
   return ex.extract(d.text, info, eo);
 }
 
+// A group of documents read together and extracted with Extractor::extract_batch (each stage runs
+// over the whole group, so its tables stay in the caches: ~10% faster on news-sized documents).
+struct DocJob {
+  InputDoc doc;
+  std::size_t index = 0;         // place in the input (extract)
+  std::uint64_t input_end = 0;   // input bytes read up to the end of this document
+  extractor::Extraction x;
+  std::string json;              // serialised by the worker (extract)
+  std::size_t cut = 0;           // sentences cut at --max-sentence-tokens
+};
+struct Group {
+  std::vector<DocJob> docs;
+};
+
+// Groups grow 1, 2, 4 ... up to 64 documents and stop at 1 MB of text, so a short input still
+// spreads over the threads and the first result is not held back; a group never waits for
+// input that is not there yet (DocumentStream::ready()).
+class Grouper {
+ public:
+  // Reads the next group; `next(doc)` is the stream read (false: no more documents).
+  template <class Next>
+  bool fill(Group& g, DocumentStream& stream, Next next) {
+    std::size_t bytes = 0;
+    while (g.docs.size() < limit_ && bytes < (1u << 20) && (g.docs.empty() || stream.ready())) {
+      DocJob d;
+      if (!next(d.doc)) break;
+      d.index = produced_++;
+      d.input_end = stream.bytes_read();
+      bytes += d.doc.text.size();
+      g.docs.push_back(std::move(d));
+    }
+    limit_ = std::min<std::size_t>(limit_ * 2, 64);
+    return !g.docs.empty();
+  }
+
+ private:
+  std::size_t limit_ = 1, produced_ = 0;
+};
+
+void extract_group(const extractor::Extractor& ex, const Common& c, Group& g) {
+  std::vector<std::string_view> texts;
+  std::vector<extractor::DocumentInfo> infos;
+  for (const auto& d : g.docs) {
+    texts.push_back(d.doc.text);
+    extractor::DocumentInfo info;
+    info.id = d.doc.id;
+    info.source = d.doc.source;
+    info.date = d.doc.date;
+    info.date_source = d.doc.date_source;
+    infos.push_back(std::move(info));
+  }
+  extractor::ExtractOptions eo;
+  eo.max_sentence_tokens = c.max_sentence_tokens;
+  std::vector<std::size_t> cut;
+  auto xs = ex.extract_batch(texts, std::move(infos), eo, &cut);
+  for (std::size_t i = 0; i < g.docs.size(); ++i) {
+    g.docs[i].x = std::move(xs[i]);
+    g.docs[i].cut = cut[i];
+  }
+}
+
 void warn_cut(const Common& c, const InputDoc& d, std::size_t cut) {
   if (cut > 0 && !c.quiet)
     std::cerr << "storyline: warning: " << d.source << ": " << cut << " sentence(s) longer than "
@@ -166,36 +227,34 @@ std::optional<Streamed> stream_story(const Common& c, graph::StoryBuilder::Parts
   DocumentStream stream(c.inputs, input_options(c));
   Progress progress(!c.quiet && stderr_is_tty(), stream.bytes_total());
   Streamed s{graph::StoryBuilder(parts), 0, {}, false};
-  struct Job {
-    InputDoc doc;
-    std::uint64_t input_end = 0;
-    extractor::Extraction x;
-    std::size_t cut = 0;
-  };
   bool stopped = false;
   std::vector<std::string> found;
   const unsigned threads = resolve_threads(c.threads);
-  ordered_map<Job>(
+  Grouper grouper;
+  ordered_map<Group>(
       threads, 4 * threads,
-      [&](Job& j) {
+      [&](Group& g) {
         if (stopped) return false;
-        const bool got = stream.next(j.doc, found);
-        for (const auto& p : found) fail(p);
-        if (!found.empty()) s.problems = true;
-        found.clear();
-        if (s.problems && !c.keep_going) stopped = true;
-        if (!got || stopped) return false;
-        j.input_end = stream.bytes_read();
+        return grouper.fill(g, stream, [&](InputDoc& doc) {
+          const bool got = stream.next(doc, found);
+          for (const auto& p : found) fail(p);
+          if (!found.empty()) s.problems = true;
+          found.clear();
+          if (s.problems && !c.keep_going) stopped = true;
+          return got && !stopped;
+        }) && !stopped;
+      },
+      [&](Group& g) { extract_group(*ex, c, g); },
+      [&](Group& g) {
+        for (auto& j : g.docs) {
+          warn_cut(c, j.doc, j.cut);
+          if (s.documents++ == 0) s.headline = headline({j.doc});
+          s.story.add({&j.x, &j.doc.text});
+          progress.update(s.documents, j.input_end);
+        }
         return true;
       },
-      [&](Job& j) { j.x = extract_one(*ex, c, j.doc, j.cut); },
-      [&](Job& j) {
-        warn_cut(c, j.doc, j.cut);
-        if (s.documents++ == 0) s.headline = headline({j.doc});
-        s.story.add({&j.x, &j.doc.text});
-        progress.update(s.documents, j.input_end);
-        return true;
-      });
+      [&] { return stream.ready(); });
   progress.update(s.documents, stream.bytes_read(), true);
   progress.finish();
   if (stopped) {
@@ -242,18 +301,10 @@ int run_extract(const Common& c, const ExtractOptions& o) {
   DocumentStream stream(c.inputs, input_options(c));
   OutputStream out(c.output, /*hold=*/!c.keep_going && extension_of(c.output).empty());
   Progress progress(!c.quiet && stderr_is_tty(), stream.bytes_total());
-  struct Job {
-    InputDoc doc;
-    std::size_t index = 0;
-    std::uint64_t input_end = 0;   // input bytes read up to the end of this document
-    extractor::Extraction x;
-    std::string json;              // serialised by the worker, except the first document's
-    std::size_t cut = 0;
-  };
-  std::size_t produced = 0, written = 0;
+  std::size_t written = 0;
   std::uint64_t text_bytes = 0;
   bool problems = false, stopped = false, failed = false;
-  std::optional<Job> first;        // the first document, until its format is known
+  std::optional<DocJob> first;     // the first document, until its format is known
   std::set<std::string> used;      // --out-dir: "a/b" and "a_b" must not overwrite each other
   std::vector<std::string> found;
   auto report = [&] {
@@ -270,49 +321,59 @@ int run_extract(const Common& c, const ExtractOptions& o) {
     }
     return w.ok() && !out.pipe_closed();
   };
-  ordered_map<Job>(
-      resolve_threads(c.threads), 4 * resolve_threads(c.threads),
-      [&](Job& j) {
+  // One document's output, in input order; false: stop.
+  auto consume = [&](DocJob& j) {
+    warn_cut(c, j.doc, j.cut);
+    ++written;
+    text_bytes += j.doc.text.size();
+    progress.update(written, j.input_end);
+    if (to_dir) {
+      std::string base = safe_file_name(j.x.document.id.empty() ? j.doc.id : j.x.document.id), name = base;
+      for (int k = 2; !used.insert(name).second; ++k) name = base + "-" + std::to_string(k);
+      std::string path = (std::filesystem::path(o.out_dir) / (name + ".json")).string();
+      if (auto w = write_output(path, j.json); !w) {
+        fail(w.error().message);
+        problems = true;
+      }
+      return true;
+    }
+    if (j.index == 0 && !lines) {
+      first = std::move(j);
+      return true;
+    }
+    if (first) {
+      bool ok = emit(extractor::to_json(first->x, -1) + "\n");
+      first.reset();
+      if (!ok) return false;
+    }
+    return emit(j.json);
+  };
+  Grouper grouper;
+  const unsigned threads = resolve_threads(c.threads);
+  ordered_map<Group>(
+      threads, 4 * threads,
+      [&](Group& g) {
         if (stopped || failed) return false;
-        bool got = stream.next(j.doc, found);
-        report();
-        if (!got || stopped) return false;
-        j.index = produced++;
-        j.input_end = stream.bytes_read();
+        return grouper.fill(g, stream, [&](InputDoc& doc) {
+          bool got = stream.next(doc, found);
+          report();
+          return got && !stopped;
+        }) && !stopped;
+      },
+      [&](Group& g) {
+        extract_group(*ex, c, g);
+        for (auto& j : g.docs) {
+          if (to_dir) j.json = extractor::to_json(j.x) + "\n";
+          else if (lines || j.index > 0) j.json = extractor::to_json(j.x, -1) + "\n";
+          if (!j.json.empty()) j.x = {};
+        }
+      },
+      [&](Group& g) {
+        for (auto& j : g.docs)
+          if (!consume(j)) return false;
         return true;
       },
-      [&](Job& j) {
-        j.x = extract_one(*ex, c, j.doc, j.cut);
-        if (to_dir) j.json = extractor::to_json(j.x) + "\n";
-        else if (lines || j.index > 0) j.json = extractor::to_json(j.x, -1) + "\n";
-        if (!j.json.empty()) j.x = {};
-      },
-      [&](Job& j) {
-        warn_cut(c, j.doc, j.cut);
-        ++written;
-        text_bytes += j.doc.text.size();
-        progress.update(written, j.input_end);
-        if (to_dir) {
-          std::string base = safe_file_name(j.x.document.id.empty() ? j.doc.id : j.x.document.id), name = base;
-          for (int k = 2; !used.insert(name).second; ++k) name = base + "-" + std::to_string(k);
-          std::string path = (std::filesystem::path(o.out_dir) / (name + ".json")).string();
-          if (auto w = write_output(path, j.json); !w) {
-            fail(w.error().message);
-            problems = true;
-          }
-          return true;
-        }
-        if (j.index == 0 && !lines) {
-          first = std::move(j);
-          return true;
-        }
-        if (first) {
-          bool ok = emit(extractor::to_json(first->x, -1) + "\n");
-          first.reset();
-          if (!ok) return false;
-        }
-        return emit(j.json);
-      });
+      [&] { return stream.ready(); });
   progress.update(written, stream.bytes_read(), true);
   progress.finish();
   if (stopped) {

@@ -12,6 +12,7 @@
 #include <tuple>
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -221,6 +222,15 @@ bool DocumentStream::read_line(std::string& line, bool& too_long, bool& failed) 
   }
 }
 
+bool DocumentStream::ready() const {
+  if (fd_ >= 0) {
+    if (fd_regular_ || std::memchr(buf_.data() + buf_pos_, '\n', buf_len_ - buf_pos_) != nullptr) return true;
+    pollfd p{fd_, POLLIN, 0};   // bytes waiting in a pipe (or its end) can be read at once
+    return ::poll(&p, 1, 0) > 0;
+  }
+  return next_path_ >= paths_.size() || paths_[next_path_] != "-";
+}
+
 bool DocumentStream::next(InputDoc& doc, std::vector<std::string>& problems) {
   for (;;) {
     if (fd_ >= 0) {
@@ -261,6 +271,8 @@ bool DocumentStream::next(InputDoc& doc, std::vector<std::string>& problems) {
     if (is_jsonl) {
       fd_ = path == "-" ? ::dup(0) : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
       if (fd_ < 0) { problems.push_back(name + ": cannot open (" + std::strerror(errno) + ")"); continue; }
+      struct stat st{};
+      fd_regular_ = ::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode);
       if (buf_.empty()) buf_.resize(1 << 16);
       buf_pos_ = buf_len_ = 0;
       line_no_ = 0;

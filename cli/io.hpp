@@ -45,6 +45,10 @@ class DocumentStream {
   // Input bytes consumed so far, and the total size of the regular input files (0 for stdin only).
   std::uint64_t bytes_read() const { return bytes_read_; }
   std::uint64_t bytes_total() const { return bytes_total_; }
+  // True when next() is unlikely to wait for input: the rest comes from regular files, a whole
+  // line is buffered, or the pipe being read has bytes waiting. Callers that group documents stop grouping when it is false, so a pipe
+  // that delivers one document at a time gets each result without waiting for more.
+  bool ready() const;
 
  private:
   bool read_line(std::string& line, bool& too_long, bool& failed);
@@ -56,6 +60,7 @@ class DocumentStream {
   InputOptions options_;
   std::size_t next_path_ = 0;
   int fd_ = -1;                  // the JSON Lines input being read, -1 between files
+  bool fd_regular_ = false;      // fd_ is a regular file (reading it never waits)
   std::string current_;
   std::size_t line_no_ = 0;
   std::string buf_;

@@ -5,6 +5,10 @@
 //       [&](Job& j) { j.x = extractor.extract(j.doc.text, ...); },   // any thread
 //       [&](Job& j) { return out.write(...); });                  // main thread, input order; false: stop
 //
+// An optional sixth argument, `ready()`, says whether produce() can run without waiting for input;
+// while it is false, finished jobs are consumed first, so a pipe fed one document at a time gets
+// each result out before the next document arrives.
+//
 // At most `window` jobs are alive at once, so memory does not grow with the number of documents,
 // and the output is the same bytes whatever the number of threads. The Extractor is immutable and
 // thread-safe; nothing else is shared between workers (Graphviz rendering stays on the main thread).
@@ -35,8 +39,8 @@ inline unsigned resolve_threads(unsigned requested) {
 // f(0) .. f(n-1) on `threads` threads (the calling thread is one of them); each index once.
 void parallel_for(std::size_t n, unsigned threads, const std::function<void(std::size_t)>& f);
 
-template <class Job, class Produce, class Work, class Consume>
-void ordered_map(unsigned threads, std::size_t window, Produce produce, Work work, Consume consume) {
+template <class Job, class Produce, class Work, class Consume, class Ready>
+void ordered_map(unsigned threads, std::size_t window, Produce produce, Work work, Consume consume, Ready ready) {
   window = std::max<std::size_t>(window, 1);
   if (threads <= 1) {
     for (;;) {
@@ -86,7 +90,7 @@ void ordered_map(unsigned threads, std::size_t window, Produce produce, Work wor
       }
     }
     if (halted || (eof && slots.empty())) break;
-    if (!eof && slots.size() < window) {
+    if (!eof && slots.size() < window && (slots.empty() || ready())) {
       lock.unlock();
       auto s = std::make_unique<Slot>();
       bool got = produce(s->job);
@@ -111,6 +115,11 @@ void ordered_map(unsigned threads, std::size_t window, Produce produce, Work wor
   });
   lock.unlock();
   for (auto& w : workers) w.join();
+}
+
+template <class Job, class Produce, class Work, class Consume>
+void ordered_map(unsigned threads, std::size_t window, Produce produce, Work work, Consume consume) {
+  ordered_map<Job>(threads, window, std::move(produce), std::move(work), std::move(consume), [] { return true; });
 }
 
 // "storyline: 1200 documents, 48.0 MB, 2.6 MB/s, ETA 0:12" on stderr, at most 5 times a second,

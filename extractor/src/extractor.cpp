@@ -174,12 +174,19 @@ Extraction Extractor::extract(std::string_view text, DocumentInfo info, const Ex
 
 std::vector<Extraction> Extractor::extract_batch(const std::vector<std::string_view>& texts,
                                                  std::vector<DocumentInfo> infos,
-                                                 const ExtractOptions& options) const {
+                                                 const ExtractOptions& options,
+                                                 std::vector<std::size_t>* cut_each) const {
   const Impl& im = *impl_;
   std::vector<DocWork> ws(texts.size());
+  if (cut_each) cut_each->assign(texts.size(), 0);
   for (std::size_t i = 0; i < texts.size(); ++i) {
     ws[i].text = texts[i];
-    stage_text(im, ws[i], i < infos.size() ? std::move(infos[i]) : DocumentInfo{}, options);
+    ExtractOptions one = options;
+    std::size_t cut = 0;
+    one.sentences_cut = &cut;
+    stage_text(im, ws[i], i < infos.size() ? std::move(infos[i]) : DocumentInfo{}, one);
+    if (options.sentences_cut) *options.sentences_cut += cut;
+    if (cut_each) (*cut_each)[i] = cut;
   }
   for (auto& w : ws) stage_timexes(im, w);
   for (auto& w : ws) stage_entities(im, w);

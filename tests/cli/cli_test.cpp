@@ -5,6 +5,10 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include <poll.h>
+#include <signal.h>
+#include <unistd.h>
+
 #include "test_support.hpp"
 
 namespace fs = std::filesystem;
@@ -92,6 +96,75 @@ TEST_CASE("stdin and stdout with -") {
   CHECK(j["document"]["date"] == "2023-02-06");
   CHECK(j["document"]["date_source"] == "option");
   CHECK(!j["entities"].empty());
+}
+
+// Documents are extracted in groups, but a group never waits for input that has not arrived: a
+// JSON Lines pipe fed one document at a time gets each result back before the next is sent.
+TEST_CASE("JSON Lines from a pipe: each result comes out before the next document is sent") {
+  int in[2], out[2];
+  REQUIRE(::pipe(in) == 0);
+  REQUIRE(::pipe(out) == 0);
+  pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    ::dup2(in[0], 0);
+    ::dup2(out[1], 1);
+    ::close(in[0]); ::close(in[1]); ::close(out[0]); ::close(out[1]);
+    const std::string bin = testsupport::binary();
+    ::execl(bin.c_str(), bin.c_str(), "extract", "--jsonl", "--compact", "--quiet", "-", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ::close(in[0]);
+  ::close(out[1]);
+  ::signal(SIGPIPE, SIG_IGN);
+  struct Reap {   // a failed REQUIRE leaves no process behind
+    pid_t pid;
+    bool done = false;
+    ~Reap() {
+      if (!done) {
+        ::kill(pid, SIGKILL);
+        ::waitpid(pid, nullptr, 0);
+      }
+    }
+  } reap{pid};
+  // Reads one whole line from the child, waiting at most 60 s (a generous bound: the point is
+  // that the line comes at all while the input is still open).
+  std::string pending;
+  auto read_line = [&]() -> std::string {
+    for (;;) {
+      if (auto nl = pending.find('\n'); nl != std::string::npos) {
+        std::string line = pending.substr(0, nl);
+        pending.erase(0, nl + 1);
+        return line;
+      }
+      pollfd p{out[0], POLLIN, 0};
+      if (::poll(&p, 1, 60000) <= 0) return "";
+      char buf[4096];
+      ssize_t n = ::read(out[0], buf, sizeof buf);
+      if (n <= 0) return "";
+      pending.append(buf, static_cast<std::size_t>(n));
+    }
+  };
+  const std::string docs[] = {
+      "{\"id\":\"one\",\"date\":\"2021-05-04\",\"text\":\"Acme Corp. bought Globex Inc. on Monday.\"}\n",
+      "{\"id\":\"two\",\"date\":\"2021-05-05\",\"text\":\"Jane Holloway joined Initech in 2019.\"}\n",
+      "{\"id\":\"three\",\"text\":\"Nothing much happened.\"}\n"};
+  std::vector<std::string> ids;
+  for (const auto& d : docs) {
+    REQUIRE(::write(in[1], d.data(), d.size()) == static_cast<ssize_t>(d.size()));
+    std::string line = read_line();
+    REQUIRE_MESSAGE(!line.empty(), "no output for a document while the input stayed open");
+    ids.push_back(nlohmann::json::parse(line)["document"]["id"].get<std::string>());
+  }
+  ::close(in[1]);
+  CHECK(read_line().empty());   // nothing more after the input ends
+  ::close(out[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  reap.done = true;
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(ids == std::vector<std::string>{"one", "two", "three"});
 }
 
 TEST_CASE("several inputs give JSON Lines, one object per document") {

@@ -44,3 +44,33 @@ TEST_CASE("extract_batch gives extract()'s result for every document") {
   for (std::size_t i = 0; i < texts.size(); ++i)
     CHECK(to_json(batch[i], -1) == to_json(ex.extract(views[i], infos[i]), -1));
 }
+
+TEST_CASE("extract_batch counts cut sentences per document and in total") {
+  std::string long_one;
+  for (int i = 0; i < 30; ++i) long_one += "word" + std::to_string(i) + " ";
+  long_one += "end.";
+  std::vector<std::string> texts = {"A short sentence. Another one.", long_one, "Short again.", long_one + " " + long_one};
+  std::vector<std::string_view> views(texts.begin(), texts.end());
+  ExtractOptions eo;
+  eo.max_sentence_tokens = 10;
+  std::size_t total = 0;
+  eo.sentences_cut = &total;
+  std::vector<std::size_t> each = {99};   // replaced, not appended to
+  const Extractor& ex = storyline::extractor::testing::extractor();
+  auto batch = ex.extract_batch(views, {}, eo, &each);
+  REQUIRE(each.size() == texts.size());
+  std::vector<std::size_t> expected;
+  for (const auto& v : views) {
+    std::size_t one = 0;
+    ExtractOptions o1 = eo;
+    o1.sentences_cut = &one;
+    ex.extract(v, {}, o1);
+    expected.push_back(one);
+  }
+  CHECK(each == expected);
+  CHECK(each[0] == 0);
+  CHECK(each[1] == 1);
+  CHECK(each[2] == 0);
+  CHECK(each[3] >= 1);
+  CHECK(total == each[0] + each[1] + each[2] + each[3]);
+}

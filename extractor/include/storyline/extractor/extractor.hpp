@@ -38,9 +38,12 @@ class Extractor {
   // the caches). With news-sized documents (3-5 KB), batches of 128 are ~12% faster than extract()
   // per document, of 32 ~6%, of 8 ~4% (extract_bench BM_FullExtractBatch). The same Extraction as
   // extract(texts[i], infos[i], options) for each; `infos` may be shorter than `texts` (the rest
-  // get a default DocumentInfo). Thread-safe like extract().
+  // get a default DocumentInfo). `cut_each`, if set, is resized to texts.size() and gets each
+  // document's count of cut sentences (options.sentences_cut still gets the sum). Thread-safe like
+  // extract().
   std::vector<Extraction> extract_batch(const std::vector<std::string_view>& texts, std::vector<DocumentInfo> infos,
-                                        const ExtractOptions& options = {}) const;
+                                        const ExtractOptions& options = {},
+                                        std::vector<std::size_t>* cut_each = nullptr) const;
 
   // Short hash of the rule files' contents (recorded in the output).
   const std::string& rules_hash() const;
