@@ -215,12 +215,14 @@ class JsonWriter {
   void end_array() { close(']'); }
   // A key inside an object; the value follows. Keys are our own field names (plain ASCII, nothing
   // to escape), so they are copied as they are.
-  void key(std::string_view k) {
+  template <std::size_t N>
+  void key(const char (&k)[N]) {   // a literal: the copy has a constant size
     separator();
-    char* p = out_.tail(k.size() + 4);
+    constexpr std::size_t n = N - 1;
+    char* p = out_.tail(n + 4);
     *p++ = '"';
-    std::memcpy(p, k.data(), k.size());
-    p += k.size();
+    std::memcpy(p, k, n);
+    p += n;
     *p++ = '"';
     *p++ = ':';
     if (indent_ >= 0) *p++ = ' ';
@@ -264,27 +266,24 @@ class JsonWriter {
     for (const auto& s : v) value(std::string_view(s));
     end_array();
   }
-  template <class T>
-  void field(std::string_view k, const T& v) {
+  template <std::size_t N, class T>
+  void field(const char (&k)[N], const T& v) {
     key(k);
     value(v);
   }
 
  private:
-  struct Level {
-    bool empty = true;
-  };
   void newline(std::size_t depth) {
     out_ += '\n';
     out_.append(depth * static_cast<std::size_t>(indent_), ' ');
   }
   // Before a key or an array element: "," if not the first, then the pretty-print line break.
   void separator() {
-    if (levels_.empty()) return;
-    Level& l = levels_.back();
-    if (!l.empty) out_ += ',';
-    if (indent_ >= 0) newline(levels_.size());
-    l.empty = false;
+    if (depth_ == 0) return;
+    bool& empty = empty_[depth_ - 1];
+    if (!empty) out_ += ',';
+    if (indent_ >= 0) newline(depth_);
+    empty = false;
   }
   void before_value() {
     if (after_key_) {
@@ -296,20 +295,38 @@ class JsonWriter {
   void open(char c) {
     before_value();
     out_ += c;
-    levels_.push_back({});
+    if (depth_ == kMaxDepth) throw std::logic_error("JsonWriter: nesting too deep");
+    empty_[depth_++] = true;
   }
   void close(char c) {
-    bool empty = levels_.back().empty;
-    levels_.pop_back();
-    if (!empty && indent_ >= 0) newline(levels_.size());
+    bool empty = empty_[--depth_];
+    if (!empty && indent_ >= 0) newline(depth_);
     out_ += c;
+  }
+  // True when one of the 8 bytes in x is a control character, '"', '\\' or not ASCII.
+  static bool needs_escape8(std::uint64_t x) {
+    constexpr std::uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    auto has_zero = [&](std::uint64_t v) { return (v - ones) & ~v & high; };
+    return ((x | ((x - ones * 0x20) & ~x)) & high) | has_zero(x ^ (ones * '"')) | has_zero(x ^ (ones * '\\'));
   }
   void put_string(std::string_view s) {
     bool plain = true;
-    for (unsigned char c : s)
-      if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) {
+    std::size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+      std::uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      if (needs_escape8(w)) {
         plain = false;
         break;
+      }
+    }
+    if (plain)
+      for (; i < s.size(); ++i) {
+        const unsigned char c = static_cast<unsigned char>(s[i]);
+        if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) {
+          plain = false;
+          break;
+        }
       }
     if (plain) {
       char* p = out_.tail(s.size() + 2);
@@ -394,7 +411,9 @@ class JsonWriter {
 
   int indent_;
   bool after_key_ = false;
-  std::vector<Level> levels_;
+  static constexpr std::size_t kMaxDepth = 8;   // the extract JSON nests 5 deep
+  bool empty_[kMaxDepth] = {};                   // per open object/array: nothing written in it yet
+  std::size_t depth_ = 0;
   Buf out_;
 };
 
