@@ -42,7 +42,8 @@ STORYLINE_BENCH_CORPUS="$corpora/news5.jsonl" "$build/extract_bench" --benchmark
 import json, sys
 names = {"BM_TokensAndSentences": "tokens + sentences", "BM_Timexes": "temporal expressions",
          "BM_Entities": "entities", "BM_EventsAndRelations": "events + relations",
-         "BM_ToJson": "JSON output", "BM_FullExtract": "full extraction"}
+         "BM_ToJson": "JSON output", "BM_FullExtract": "full extraction, one document at a time",
+         "BM_FullExtractBatch/64": "full extraction, groups of 64 (as `extract` runs it)"}
 for b in json.load(sys.stdin)["benchmarks"]:
     if b.get("aggregate_name") == "median" and b["run_name"] in names:
         print("| %s | %.1f |" % (names[b["run_name"]], b["bytes_per_second"] / 1e6))
