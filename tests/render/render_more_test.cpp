@@ -16,6 +16,7 @@
 #include "render/fixtures.hpp"
 #include "render/svg_check.hpp"
 #include "storyline/render/render.hpp"
+#include "test_support.hpp"
 
 using namespace storyline;
 using render::RenderOptions;
@@ -196,8 +197,7 @@ TEST_CASE("golden: structure of the Ghosn graph and timeline (ids, classes, labe
 
 TEST_CASE("report: self-contained, well-formed, hostile text stays text (issue 6)") {
   namespace fs = std::filesystem;
-  const fs::path dir = fs::temp_directory_path() / "storyline_report_test";
-  fs::create_directories(dir);
+  const fs::path dir = testsupport::temp_dir("report");   // per process: parallel runs do not collide
   const fs::path article = dir / "hostile.txt";
   const fs::path out = dir / "report.html";
   std::ofstream(article, std::ios::binary)
@@ -257,8 +257,7 @@ TEST_CASE("report: self-contained, well-formed, hostile text stays text (issue 6
 
 TEST_CASE("cli: --dpi doubles the PNG, --lanes type, bad values are usage errors") {
   namespace fs = std::filesystem;
-  const fs::path dir = fs::temp_directory_path() / "storyline_dpi_test";
-  fs::create_directories(dir);
+  const fs::path dir = testsupport::temp_dir("dpi");
   const std::string bin = STORYLINE_BINARY;
   const std::string article = std::string(STORYLINE_SOURCE_DIR) + "/examples/uk_prime_ministers.txt";
   auto run = [&](const std::string& args) {
