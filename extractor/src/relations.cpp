@@ -36,6 +36,9 @@ struct Item {
   // What person_cues, words.tsv and offices.tsv match at token tb (to the sentence end), looked up
   // once per item on first use: the rules ask again and again.
   mutable unsigned char phrases_done = 0;   // bit t: phrases[t] looked up
+  // Bit t: table t (person_cues, words, offices) may have a phrase starting at token tb (a word
+  // item only; 0 for an entity): a class element needs one of its tables' bits.
+  unsigned char may_class = 0;
   int word = -1;                   // `lower` in the rules' word table (RelationRules::Impl::word_id), or -1
   // 32 bits, as Token's offsets: a smaller item is cheaper to build.
   std::uint32_t entity = 0;
@@ -131,11 +134,17 @@ inline bool maybe_object_pronoun(std::string_view lower) {
 
 template <class WordId>
 void build_items(const DocContext& ctx, std::string_view lowered, const WordId& word_id, int dash_word,
-                 const std::vector<MentionSpan>& mentions, std::size_t tb, std::size_t te,
+                 const PhraseTable* const (&tables)[3], const std::vector<MentionSpan>& mentions, std::size_t tb,
+                 std::size_t te,
                  std::vector<MentionSpan>::const_iterator& mit, std::vector<Item>& items) {
   const auto& toks = *ctx.tokens;
   items.clear();
   auto lower_of = [&](std::size_t k) { return lowered.substr(toks[k].start, toks[k].end - toks[k].start); };
+  auto may_class = [&](std::size_t k) {
+    const Token& t = toks[k];
+    return static_cast<unsigned char>((tables[0]->may_start(t) ? 1u : 0u) | (tables[1]->may_start(t) ? 2u : 0u) |
+                                      (tables[2]->may_start(t) ? 4u : 0u));
+  };
   std::size_t k = tb;
   while (k < te) {
     while (mit != mentions.end() && mit->tok_begin < k && mit->start < toks[k].start) ++mit;
@@ -151,6 +160,7 @@ void build_items(const DocContext& ctx, std::string_view lowered, const WordId& 
           dash.tb = k;
           dash.te = k + 1;
           dash.start = dash.end = mit->start;
+          dash.may_class = may_class(k);
         }
         first = false;
         Item& it = items.emplace_back();
@@ -184,8 +194,10 @@ void build_items(const DocContext& ctx, std::string_view lowered, const WordId& 
     it.end = toks[k].end;
     it.lower = lower_of(k);
     it.word = word_id(it.lower);
+    it.may_class = may_class(k);
     if (maybe_object_pronoun(it.lower))
       if (auto who = resolve_object_pronoun(ctx, k)) {
+        it.may_class = 0;
         it.ent = true;
         it.entity = *who;
         it.type = &kPerType;
@@ -385,13 +397,13 @@ struct RelationRules::Impl {
   using Mask = std::vector<std::uint64_t>;
   std::unordered_map<std::string, Mask> start_lit;   // a literal word
   std::map<std::string, Mask> start_ent;             // an entity of this type
-  Mask start_word;                                   // any word (a word class)
-  Mask start_any;                                    // anything (a skip, aside or look-ahead first)
+  Mask start_any;                                    // anything (a skip first)
+  std::array<Mask, 8> start_cls;                     // a word class whose tables (bits) include one of these
 
   void index_starts() {
     const std::size_t words = (rules.size() + 63) / 64;
-    start_word.assign(words, 0);
     start_any.assign(words, 0);
+    for (Mask& m : start_cls) m.assign(words, 0);
     auto set = [&](Mask& m, std::size_t ri) {
       m.resize(words, 0);
       m[ri / 64] |= std::uint64_t{1} << (ri % 64);
@@ -399,10 +411,17 @@ struct RelationRules::Impl {
     for (std::size_t ri = 0; ri < rules.size(); ++ri) {
       bool required = false;
       for (const Elem& e : rules[ri].elems) {
-        if (e.kind == Elem::kSkip || e.kind == Elem::kAside || e.kind == Elem::kNotList || e.kind == Elem::kNotLit) {
+        if (e.kind == Elem::kSkip) {
           set(start_any, ri);
           required = true;
           break;
+        }
+        // Look-aheads consume nothing: the next element starts where they stand.
+        if (e.kind == Elem::kNotList || e.kind == Elem::kNotLit) continue;
+        if (e.kind == Elem::kAside) {
+          // Nothing (the next element here) or ", ... ," from here.
+          set(start_lit[","], ri);
+          continue;
         }
         if (e.kind == Elem::kEnt || e.kind == Elem::kEntList) {
           for (const char* t : {"PER", "ORG", "LOC", "MISC"})
@@ -410,7 +429,8 @@ struct RelationRules::Impl {
         } else if (e.kind == Elem::kLit) {
           for (const auto& a : e.alts) set(start_lit[a], ri);
         } else if (e.kind == Elem::kClass) {
-          set(start_word, ri);
+          for (unsigned m = 0; m < 8; ++m)
+            if (m & e.tables) set(start_cls[m], ri);
         }
         if (!e.optional) {
           required = true;
@@ -424,15 +444,18 @@ struct RelationRules::Impl {
   // The rules that may start at `it`, into `m`.
   void starts(const Item& it, Mask& m) const {
     // start_any with the entity type's or the word's rules, merged once at load (start_base).
-    const Mask& base = start_base[it.ent ? (it.tslot >= 0 ? static_cast<std::size_t>(it.tslot) : 5) : 4];
+    const Mask& base = it.ent ? start_base[it.tslot >= 0 ? static_cast<std::size_t>(it.tslot) : 4]
+                              : start_word_base[it.may_class];
     std::copy(base.begin(), base.end(), m.begin());   // m has start_any's size
     if (it.word >= 0) {
       const Mask& x = word_start[static_cast<std::size_t>(it.word)];
       for (std::size_t w = 0; w < x.size(); ++w) m[w] |= x[w];
     }
   }
-  // start_any | start_ent_slot[0..3], start_any | start_word, start_any (an entity of another type).
-  std::array<Mask, 6> start_base;
+  // start_any | start_ent_slot[0..3], start_any (an entity of another type).
+  std::array<Mask, 5> start_base;
+  // start_any | start_cls[m], by a word item's may_class bits m.
+  std::array<Mask, 8> start_word_base;
 
   // The rules' words (every literal alternative and start word): start_lit and lit_words by id.
   WordTable word_table;
@@ -443,18 +466,23 @@ struct RelationRules::Impl {
   // The same, for a view with seven readable bytes after it.
   int word_id_padded(std::string_view lower) const { return lower.empty() ? -1 : word_table.find_padded(lower); }
 
-  void index_words() {
+  void index_elems() {
     for (Rule& r : rules)
       for (Elem& e : r.elems) {
         e.any_type = e.type == "ENT";
         e.tslot = static_cast<signed char>(type_slot_of(e.type));
-        if (e.kind == Elem::kLit)
-          for (const std::string& a : e.alts) e.alt_ids.push_back(word_table.add(a));
         // person_cues' classes are the lexicon's: always looked into. words.tsv's are known, and
         // offices.tsv's one class is "office".
         if (e.kind == Elem::kClass)
           e.tables = static_cast<unsigned char>(1u | (word_classes.count(e.cls) ? 2u : 0u) | (e.cls == "office" ? 4u : 0u));
       }
+  }
+
+  void index_words() {
+    for (Rule& r : rules)
+      for (Elem& e : r.elems)
+        if (e.kind == Elem::kLit)
+          for (const std::string& a : e.alts) e.alt_ids.push_back(word_table.add(a));
     for (const auto& [w, m] : start_lit) word_table.add(w);
     for (const auto& [w, ids] : lit_words) word_table.add(w);
     word_start.assign(word_table.size(), Mask{});
@@ -465,9 +493,13 @@ struct RelationRules::Impl {
       if (int slot = type_slot_of(t); slot >= 0) start_ent_slot[static_cast<std::size_t>(slot)] = m;
     for (std::size_t b = 0; b < start_base.size(); ++b) {
       start_base[b] = start_any;
-      const Mask* x = b < 4 ? &start_ent_slot[b] : b == 4 ? &start_word : nullptr;
+      const Mask* x = b < 4 ? &start_ent_slot[b] : nullptr;
       if (x)
         for (std::size_t w = 0; w < x->size(); ++w) start_base[b][w] |= (*x)[w];
+    }
+    for (std::size_t m = 0; m < start_word_base.size(); ++m) {
+      start_word_base[m] = start_any;
+      for (std::size_t w = 0; w < start_cls[m].size(); ++w) start_word_base[m][w] |= start_cls[m][w];
     }
   }
 
@@ -551,6 +583,9 @@ struct RelationRules::Impl {
   // and the rule each required literal belongs to.
   Mask lit_rules;
   std::vector<std::uint32_t> lit_rule;
+  // The rules whose source or target is "$org" ("$country"): they tell nothing in a document
+  // without a dominant organisation (country).
+  Mask needs_org, needs_country;
 
   static int type_slot(const std::string& t) {
     if (t == "PER") return 0;
@@ -593,6 +628,13 @@ struct RelationRules::Impl {
       lit_first.push_back(n);
       lit_rule.resize(n, static_cast<std::uint32_t>(ri));
     }
+    needs_org.assign((rules.size() + 63) / 64, 0);
+    needs_country.assign((rules.size() + 63) / 64, 0);
+    for (std::size_t ri = 0; ri < rules.size(); ++ri)
+      for (const std::string* end : {&rules[ri].source, &rules[ri].target}) {
+        if (*end == "$org") needs_org[ri / 64] |= std::uint64_t{1} << (ri % 64);
+        if (*end == "$country") needs_country[ri / 64] |= std::uint64_t{1} << (ri % 64);
+      }
     lit_rules.assign((rules.size() + 63) / 64, 0);
     for (std::size_t ri = 0; ri < rules.size(); ++ri)
       if (lit_first[ri + 1] > lit_first[ri]) lit_rules[ri / 64] |= std::uint64_t{1} << (ri % 64);
@@ -693,6 +735,7 @@ struct RelationRules::Impl {
         return false;
       }
       case Elem::kClass: {
+        if (!(it.may_class & e.tables)) return false;   // no phrase of its tables starts here
         // Written straight into the state: an element's text is empty until it matches.
         std::size_t n = match_class(ctx, items, ii, e.cls, e.tables, sentence_end, &st.texts[ei]);
         if (n == 0) return false;
@@ -890,6 +933,7 @@ Result<RelationRules> RelationRules::load(const RuleDirs& dirs, std::shared_ptr<
   std::stable_sort(impl->rules.begin(), impl->rules.end(), [](const Rule& a, const Rule& b) {
     return a.priority != b.priority ? a.priority > b.priority : a.id < b.id;
   });
+  impl->index_elems();
   impl->index_starts();
   impl->index_start_tests();
   impl->index_words();
@@ -1006,8 +1050,14 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   thread_local std::vector<std::size_t> present;
   thread_local std::string lowered;   // the document, ASCII-lower-cased: items' words are views of it
   thread_local Impl::Mask ruled_out;   // rules found impossible in this sentence
+  thread_local Impl::Mask doc_out;     // rules found impossible in this document
   start_mask.assign(im.start_any.size(), 0);
   ruled_out.assign(im.start_any.size(), 0);
+  doc_out.assign(im.start_any.size(), 0);
+  for (std::size_t w = 0; w < doc_out.size(); ++w) {
+    if (!topic_org) doc_out[w] |= im.needs_org[w];
+    if (!topic_country) doc_out[w] |= im.needs_country[w];
+  }
   lit_seen.assign(im.lit_first.back(), 0);
   lits_seen.assign(im.rules.size(), 0);
   lits_touched.clear();
@@ -1015,12 +1065,13 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   lowered.append(8, '\0');   // items' views may be read eight bytes at a time (WordTable::find_padded)
   auto word_id = [&im](std::string_view w) { return im.word_id_padded(w); };
   const int dash_word = im.word_id("-");
+  const PhraseTable* const tables[3] = {&im.lex->person_cues, &im.words, &im.offices};
   std::size_t k = 0;
   const std::size_t kMaxCooccurring = 12;
   while (k < toks.size()) {
     std::size_t s = toks[k].sentence, e = k;
     while (e < toks.size() && toks[e].sentence == s) ++e;
-    build_items(ctx, lowered, word_id, dash_word, *mentions, k, e, mit, items);
+    build_items(ctx, lowered, word_id, dash_word, tables, *mentions, k, e, mit, items);
     const Sentence& sent = (*ctx.sentences)[s];
     found.clear();
     // The rules whose required literals all have a word in this sentence; the others cannot match
@@ -1041,6 +1092,7 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
             if (++lits_seen[ri] == im.lit_first[ri + 1] - im.lit_first[ri])
               ruled_out[ri / 64] &= ~(std::uint64_t{1} << (ri % 64));
           }
+    for (std::size_t w = 0; w < ruled_out.size(); ++w) ruled_out[w] |= doc_out[w];
     std::array<unsigned, 5> ent_have = {0, 0, 0, 0, 0};
     for (const Item& it : items)
       if (it.ent) {
