@@ -134,17 +134,11 @@ inline bool maybe_object_pronoun(std::string_view lower) {
 
 template <class WordId>
 void build_items(const DocContext& ctx, std::string_view lowered, const WordId& word_id, int dash_word,
-                 const PhraseTable* const (&tables)[3], const std::vector<MentionSpan>& mentions, std::size_t tb,
-                 std::size_t te,
+                 const std::vector<MentionSpan>& mentions, std::size_t tb, std::size_t te,
                  std::vector<MentionSpan>::const_iterator& mit, std::vector<Item>& items) {
   const auto& toks = *ctx.tokens;
   items.clear();
   auto lower_of = [&](std::size_t k) { return lowered.substr(toks[k].start, toks[k].end - toks[k].start); };
-  auto may_class = [&](std::size_t k) {
-    const Token& t = toks[k];
-    return static_cast<unsigned char>((tables[0]->may_start(t) ? 1u : 0u) | (tables[1]->may_start(t) ? 2u : 0u) |
-                                      (tables[2]->may_start(t) ? 4u : 0u));
-  };
   std::size_t k = tb;
   while (k < te) {
     while (mit != mentions.end() && mit->tok_begin < k && mit->start < toks[k].start) ++mit;
@@ -160,7 +154,6 @@ void build_items(const DocContext& ctx, std::string_view lowered, const WordId& 
           dash.tb = k;
           dash.te = k + 1;
           dash.start = dash.end = mit->start;
-          dash.may_class = may_class(k);
         }
         first = false;
         Item& it = items.emplace_back();
@@ -194,10 +187,8 @@ void build_items(const DocContext& ctx, std::string_view lowered, const WordId& 
     it.end = toks[k].end;
     it.lower = lower_of(k);
     it.word = word_id(it.lower);
-    it.may_class = may_class(k);
     if (maybe_object_pronoun(it.lower))
       if (auto who = resolve_object_pronoun(ctx, k)) {
-        it.may_class = 0;
         it.ent = true;
         it.entity = *who;
         it.type = &kPerType;
@@ -398,11 +389,14 @@ struct RelationRules::Impl {
   std::unordered_map<std::string, Mask> start_lit;   // a literal word
   std::map<std::string, Mask> start_ent;             // an entity of this type
   Mask start_any;                                    // anything (a skip first)
+  Mask all_rules;                                    // every rule
   std::array<Mask, 8> start_cls;                     // a word class whose tables (bits) include one of these
 
   void index_starts() {
     const std::size_t words = (rules.size() + 63) / 64;
     start_any.assign(words, 0);
+    all_rules.assign(words, 0);
+    for (std::size_t ri = 0; ri < rules.size(); ++ri) all_rules[ri / 64] |= std::uint64_t{1} << (ri % 64);
     for (Mask& m : start_cls) m.assign(words, 0);
     auto set = [&](Mask& m, std::size_t ri) {
       m.resize(words, 0);
@@ -1071,7 +1065,7 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   while (k < toks.size()) {
     std::size_t s = toks[k].sentence, e = k;
     while (e < toks.size() && toks[e].sentence == s) ++e;
-    build_items(ctx, lowered, word_id, dash_word, tables, *mentions, k, e, mit, items);
+    build_items(ctx, lowered, word_id, dash_word, *mentions, k, e, mit, items);
     const Sentence& sent = (*ctx.sentences)[s];
     found.clear();
     // The rules whose required literals all have a word in this sentence; the others cannot match
@@ -1105,7 +1099,18 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
       const Impl::Mask& m = by_have[ent_have[t]];
       for (std::size_t w = 0; w < ruled_out.size(); ++w) ruled_out[w] |= m[w];
     }
-    for (std::size_t i = 0; i < items.size(); ++i) {
+    bool live = false;   // some rule may still match in this sentence
+    for (std::size_t w = 0; w < ruled_out.size(); ++w) live = live || (~ruled_out[w] & im.all_rules[w]) != 0;
+    if (live)
+      for (Item& it : items)
+        if (!it.ent) {
+          // Which tables may have a phrase starting at the item's token (for class elements).
+          const Token& t = toks[it.tb];
+          it.may_class = static_cast<unsigned char>((tables[0]->may_start(t) ? 1u : 0u) |
+                                                    (tables[1]->may_start(t) ? 2u : 0u) |
+                                                    (tables[2]->may_start(t) ? 4u : 0u));
+        }
+    for (std::size_t i = 0; live && i < items.size(); ++i) {
       im.starts(items[i], start_mask);
       for (std::size_t w = 0; w < start_mask.size(); ++w)
       for (std::uint64_t bits = start_mask[w] & ~ruled_out[w]; bits != 0; bits &= bits - 1) {
