@@ -166,7 +166,7 @@ void build_items(const DocContext& ctx, std::string_view lowered, const WordId& 
           it.lower = lower_of(k);
           if (maybe_object_pronoun(it.lower))
             if (auto who = resolve_object_pronoun(ctx, k)) it.entity = *who;
-          it.word = word_id(it.lower);
+          it.word = word_id(it.lower, toks[k].fold);
         }
         it.type = &ctx.entities->entities[it.entity].type;
         it.tslot = static_cast<signed char>(type_slot_of(*it.type));
@@ -186,7 +186,7 @@ void build_items(const DocContext& ctx, std::string_view lowered, const WordId& 
     it.start = toks[k].start;
     it.end = toks[k].end;
     it.lower = lower_of(k);
-    it.word = word_id(it.lower);
+    it.word = word_id(it.lower, toks[k].fold);
     if (maybe_object_pronoun(it.lower))
       if (auto who = resolve_object_pronoun(ctx, k)) {
         it.ent = true;
@@ -251,6 +251,30 @@ class WordTable {
     return id;
   }
   std::size_t size() const { return keys_.size(); }
+  // The same lookup by the fold_hash of the word (a token's Token::fold: its text lower-cased
+  // hashes alike): no hashing per token. index_folds() after the last add().
+  int find_fold(std::string_view w, std::uint32_t fold) const {
+    const std::size_t mask = fold_slots_.size() - 1;
+    for (std::size_t p = fold & mask;; p = (p + 1) & mask) {
+      const FoldSlot& f = fold_slots_[p];
+      if (f.id < 0) return -1;
+      if (f.fold == fold) {
+        const std::string& key = keys_[static_cast<std::size_t>(f.id)];
+        if (key.size() == w.size() && std::memcmp(key.data(), w.data(), w.size()) == 0) return f.id;
+      }
+    }
+  }
+  void index_folds() {
+    std::size_t cap = 64;
+    while (cap < 8 * keys_.size()) cap *= 2;   // mostly one probe for a word not in the table
+    fold_slots_.assign(cap, FoldSlot{});
+    for (std::size_t i = 0; i < keys_.size(); ++i) {
+      const std::uint32_t h = fold_hash(keys_[i]);
+      std::size_t p = h & (cap - 1);
+      while (fold_slots_[p].id >= 0) p = (p + 1) & (cap - 1);
+      fold_slots_[p] = FoldSlot{h, static_cast<int>(i)};
+    }
+  }
 
  private:
   // The bytes w[at, at + n) (n <= 8) as the low bytes of a word, the rest zero.
@@ -293,6 +317,11 @@ class WordTable {
   }
   std::vector<std::string> keys_;
   std::vector<int> slots_;
+  struct FoldSlot {
+    std::uint32_t fold = 0;
+    int id = -1;
+  };
+  std::vector<FoldSlot> fold_slots_;
 };
 
 struct MatchState {
@@ -483,6 +512,7 @@ struct RelationRules::Impl {
     word_lits.assign(word_table.size(), {});
     for (const auto& [w, m] : start_lit) word_start[static_cast<std::size_t>(word_table.find(w))] = m;
     for (const auto& [w, ids] : lit_words) word_lits[static_cast<std::size_t>(word_table.find(w))] = ids;
+    word_table.index_folds();
     for (const auto& [t, m] : start_ent)
       if (int slot = type_slot_of(t); slot >= 0) start_ent_slot[static_cast<std::size_t>(slot)] = m;
     for (std::size_t b = 0; b < start_base.size(); ++b) {
@@ -1057,7 +1087,7 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   lits_touched.clear();
   ascii_lower_into(ctx.text, lowered);
   lowered.append(8, '\0');   // items' views may be read eight bytes at a time (WordTable::find_padded)
-  auto word_id = [&im](std::string_view w) { return im.word_id_padded(w); };
+  auto word_id = [&im](std::string_view w, std::uint32_t fold) { return im.word_table.find_fold(w, fold); };
   const int dash_word = im.word_id("-");
   const PhraseTable* const tables[3] = {&im.lex->person_cues, &im.words, &im.offices};
   std::size_t k = 0;
