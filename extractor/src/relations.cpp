@@ -135,9 +135,11 @@ inline bool maybe_object_pronoun(std::string_view lower) {
 template <class WordId>
 void build_items(const DocContext& ctx, std::string_view lowered, const WordId& word_id, int dash_word,
                  const std::vector<MentionSpan>& mentions, std::size_t tb, std::size_t te,
-                 std::vector<MentionSpan>::const_iterator& mit, std::vector<Item>& items) {
+                 std::vector<MentionSpan>::const_iterator& mit, std::vector<Item>& items,
+                 std::vector<std::uint32_t>& ent_items) {
   const auto& toks = *ctx.tokens;
   items.clear();
+  ent_items.clear();
   auto lower_of = [&](std::size_t k) { return lowered.substr(toks[k].start, toks[k].end - toks[k].start); };
   std::size_t k = tb;
   while (k < te) {
@@ -156,6 +158,7 @@ void build_items(const DocContext& ctx, std::string_view lowered, const WordId& 
           dash.start = dash.end = mit->start;
         }
         first = false;
+        ent_items.push_back(static_cast<std::uint32_t>(items.size()));
         Item& it = items.emplace_back();
         it.ent = true;
         it.entity = mit->entity;
@@ -189,6 +192,7 @@ void build_items(const DocContext& ctx, std::string_view lowered, const WordId& 
     it.word = word_id(it.lower, toks[k].fold);
     if (maybe_object_pronoun(it.lower))
       if (auto who = resolve_object_pronoun(ctx, k)) {
+        ent_items.push_back(static_cast<std::uint32_t>(items.size() - 1));
         it.ent = true;
         it.entity = *who;
         it.type = &kPerType;
@@ -1070,6 +1074,8 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   thread_local std::vector<std::uint32_t> lits_seen;   // per rule: how many of its required literals
   thread_local std::vector<std::size_t> lits_touched;   // the literals seen (to clear the counts)
   thread_local std::vector<Item> items;
+  thread_local std::vector<std::uint32_t> ent_items;   // the indices of the entity items, in order
+  thread_local Impl::Mask lit_out;   // rules with a required literal missing from the sentence
   thread_local std::vector<Found> found;
   thread_local std::vector<std::size_t> present;
   thread_local std::string lowered;   // the document, ASCII-lower-cased: items' words are views of it
@@ -1077,6 +1083,7 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   thread_local Impl::Mask doc_out;     // rules found impossible in this document
   start_mask.assign(im.start_any.size(), 0);
   ruled_out.assign(im.start_any.size(), 0);
+  lit_out.assign(im.start_any.size(), 0);
   doc_out.assign(im.start_any.size(), 0);
   for (std::size_t w = 0; w < doc_out.size(); ++w) {
     if (!topic_org) doc_out[w] |= im.needs_org[w];
@@ -1095,42 +1102,51 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   while (k < toks.size()) {
     std::size_t s = toks[k].sentence, e = k;
     while (e < toks.size() && toks[e].sentence == s) ++e;
-    build_items(ctx, lowered, word_id, dash_word, *mentions, k, e, mit, items);
+    build_items(ctx, lowered, word_id, dash_word, *mentions, k, e, mit, items, ent_items);
     const Sentence& sent = (*ctx.sentences)[s];
     found.clear();
-    // The rules whose required literals all have a word in this sentence; the others cannot match
-    // (ruled out below, with the rules the sentence has too few entities for).
-    for (std::size_t id : lits_touched) {
-      lit_seen[id] = 0;
-      lits_seen[im.lit_rule[id]] = 0;
-    }
-    lits_touched.clear();
-    std::copy(im.lit_rules.begin(), im.lit_rules.end(), ruled_out.begin());
-    for (const Item& it : items)
-      if (it.word >= 0)
-        for (std::size_t id : im.word_lits[static_cast<std::size_t>(it.word)])
-          if (!lit_seen[id]) {
-            lit_seen[id] = 1;
-            lits_touched.push_back(id);
-            const std::size_t ri = im.lit_rule[id];
-            if (++lits_seen[ri] == im.lit_first[ri + 1] - im.lit_first[ri])
-              ruled_out[ri / 64] &= ~(std::uint64_t{1} << (ri % 64));
-          }
-    for (std::size_t w = 0; w < ruled_out.size(); ++w) ruled_out[w] |= doc_out[w];
+    // Rules out the rules this document (topic) and the sentence's entities (too few of a type)
+    // leave no chance; then, if any is left, those with a required literal none of whose words is
+    // in the sentence.
+    std::copy(doc_out.begin(), doc_out.end(), ruled_out.begin());
     std::array<unsigned, 5> ent_have = {0, 0, 0, 0, 0};
-    for (const Item& it : items)
-      if (it.ent) {
-        if (it.tslot >= 0) ++ent_have[static_cast<std::size_t>(it.tslot)];
-        ++ent_have[4];
-      }
+    for (std::uint32_t q : ent_items) {
+      const Item& it = items[q];
+      if (it.tslot >= 0) ++ent_have[static_cast<std::size_t>(it.tslot)];
+      ++ent_have[4];
+    }
     for (std::size_t t = 0; t < 5; ++t) {
       const auto& by_have = im.need_more[t];
       if (ent_have[t] >= by_have.size()) continue;   // more than any rule needs
       const Impl::Mask& m = by_have[ent_have[t]];
       for (std::size_t w = 0; w < ruled_out.size(); ++w) ruled_out[w] |= m[w];
     }
-    bool live = false;   // some rule may still match in this sentence
-    for (std::size_t w = 0; w < ruled_out.size(); ++w) live = live || (~ruled_out[w] & im.all_rules[w]) != 0;
+    auto any_live = [&] {
+      bool live = false;
+      for (std::size_t w = 0; w < ruled_out.size(); ++w) live = live || (~ruled_out[w] & im.all_rules[w]) != 0;
+      return live;
+    };
+    bool live = any_live();   // some rule may still match in this sentence
+    if (live) {
+      for (std::size_t id : lits_touched) {
+        lit_seen[id] = 0;
+        lits_seen[im.lit_rule[id]] = 0;
+      }
+      lits_touched.clear();
+      std::copy(im.lit_rules.begin(), im.lit_rules.end(), lit_out.begin());
+      for (const Item& it : items)
+        if (it.word >= 0)
+          for (std::size_t id : im.word_lits[static_cast<std::size_t>(it.word)])
+            if (!lit_seen[id]) {
+              lit_seen[id] = 1;
+              lits_touched.push_back(id);
+              const std::size_t ri = im.lit_rule[id];
+              if (++lits_seen[ri] == im.lit_first[ri + 1] - im.lit_first[ri])
+                lit_out[ri / 64] &= ~(std::uint64_t{1} << (ri % 64));
+            }
+      for (std::size_t w = 0; w < ruled_out.size(); ++w) ruled_out[w] |= lit_out[w];
+      live = any_live();
+    }
     if (live)
       for (Item& it : items)
         if (!it.ent) {
@@ -1176,9 +1192,9 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
           };
           if (i > 0 && other(i - 1)) return false;
           if (i > 1 && (items[i - 1].lower == "'s" || items[i - 1].lower == "’s") && other(i - 2)) return false;
-          for (std::size_t q = 0; q < items.size(); ++q) {
+          for (std::uint32_t q : ent_items) {
             const Item& it = items[q];
-            if (!it.ent || it.entity == *t) continue;
+            if (it.entity == *t) continue;
             if (label == "$country" && it.tslot == 2 && ctx.entities->is_country[it.entity]) return false;
             if (label == "$org" && it.tslot == 1 && q < i && q + 6 >= i) return false;
           }
@@ -1236,19 +1252,22 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     // Ethiopia"): located_in.
     const auto& country_of = ctx.entities->country_of;
     if (!country_of.empty()) {
-      for (const Item& a : items) {
-        if (!a.ent || a.tslot != 2 || country_of[a.entity].empty() || ctx.entities->is_country[a.entity]) continue;
-        for (const Item& b : items)
-          if (b.ent && b.entity != a.entity && ctx.entities->is_country[b.entity] &&
+      for (std::uint32_t qa : ent_items) {
+        const Item& a = items[qa];
+        if (a.tslot != 2 || country_of[a.entity].empty() || ctx.entities->is_country[a.entity]) continue;
+        for (std::uint32_t qb : ent_items) {
+          const Item& b = items[qb];
+          if (b.entity != a.entity && ctx.entities->is_country[b.entity] &&
               country_of[b.entity] == country_of[a.entity])
             add(a.entity, b.entity, kLocatedIn, kNoType, true,
                 Evidence{s, std::min(a.start, b.start), std::max(a.end, b.end)}, 1.0);
+        }
       }
     }
     // Same-sentence co-occurrence: a weak, weighted link.
     present.clear();
-    for (const Item& it : items)
-      if (it.ent && std::find(present.begin(), present.end(), it.entity) == present.end()) present.push_back(it.entity);
+    for (std::uint32_t q : ent_items)
+      if (std::find(present.begin(), present.end(), items[q].entity) == present.end()) present.push_back(items[q].entity);
     if (present.size() > kMaxCooccurring) present.resize(kMaxCooccurring);
     for (std::size_t x = 0; x < present.size(); ++x)
       for (std::size_t y = x + 1; y < present.size(); ++y)
