@@ -264,7 +264,10 @@ class WordTable {
       if (f.id < 0) return -1;
       if (f.fold == fold) {
         const std::string& key = keys_[static_cast<std::size_t>(f.id)];
-        if (key.size() == w.size() && std::memcmp(key.data(), w.data(), w.size()) == 0) return f.id;
+        if (key.size() != w.size()) continue;
+        std::size_t i = 0;   // short words: compared in place (no call)
+        while (i < w.size() && key[i] == w[i]) ++i;
+        if (i == w.size()) return f.id;
       }
     }
   }
@@ -468,17 +471,6 @@ struct RelationRules::Impl {
     }
   }
 
-  // The rules that may start at `it`, into `m`.
-  void starts(const Item& it, Mask& m) const {
-    // start_any with the entity type's or the word's rules, merged once at load (start_base).
-    const Mask& base = it.ent ? start_base[it.tslot >= 0 ? static_cast<std::size_t>(it.tslot) : 4]
-                              : start_word_base[it.may_class];
-    std::copy(base.begin(), base.end(), m.begin());   // m has start_any's size
-    if (it.word >= 0) {
-      const Mask& x = word_start[static_cast<std::size_t>(it.word)];
-      for (std::size_t w = 0; w < x.size(); ++w) m[w] |= x[w];
-    }
-  }
   // start_any | start_ent_slot[0..3], start_any (an entity of another type).
   std::array<Mask, 5> start_base;
   // start_any | start_cls[m], by a word item's may_class bits m.
@@ -486,7 +478,7 @@ struct RelationRules::Impl {
 
   // The rules' words (every literal alternative and start word): start_lit and lit_words by id.
   WordTable word_table;
-  std::vector<Mask> word_start;                          // start_lit by word id (empty: none)
+  std::vector<Mask> word_start;                          // start_lit by word id + 1 (0: no word)
   std::vector<std::vector<std::size_t>> word_lits;       // lit_words by word id
   std::array<Mask, 4> start_ent_slot;                    // start_ent by type slot
   int word_id(std::string_view lower) const { return lower.empty() ? -1 : word_table.find(lower); }
@@ -512,9 +504,13 @@ struct RelationRules::Impl {
           for (const std::string& a : e.alts) e.alt_ids.push_back(word_table.add(a));
     for (const auto& [w, m] : start_lit) word_table.add(w);
     for (const auto& [w, ids] : lit_words) word_table.add(w);
-    word_start.assign(word_table.size(), Mask{});
+    // By word id + 1 (0: no word), each as long as start_any.
+    word_start.assign(word_table.size() + 1, Mask(start_any.size(), 0));
     word_lits.assign(word_table.size(), {});
-    for (const auto& [w, m] : start_lit) word_start[static_cast<std::size_t>(word_table.find(w))] = m;
+    for (const auto& [w, m] : start_lit) {
+      Mask& x = word_start[static_cast<std::size_t>(word_table.find(w)) + 1];
+      for (std::size_t i = 0; i < m.size(); ++i) x[i] |= m[i];
+    }
     for (const auto& [w, ids] : lit_words) word_lits[static_cast<std::size_t>(word_table.find(w))] = ids;
     word_table.index_folds();
     for (const auto& [t, m] : start_ent)
@@ -981,9 +977,22 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   // (std::less<>: looked up with references to the strings, not copies)
   std::map<std::tuple<std::size_t, std::size_t, std::string, std::string>, Relation, std::less<>> out;
   thread_local std::vector<std::size_t> by_rank, rank_of;
+  // Sorted by id on the ids' first eight bytes (big-endian, zero-padded: the same order as the
+  // strings' when they differ), the whole ids only when those are alike.
+  thread_local std::vector<std::pair<std::uint64_t, std::size_t>> by_head;
+  by_head.resize(ents.size());
+  for (std::size_t i = 0; i < ents.size(); ++i) {
+    const std::string& id = ents[i].id;
+    std::uint64_t head = 0;
+    for (std::size_t j = 0; j < 8; ++j)
+      head = head << 8 | (j < id.size() ? static_cast<unsigned char>(id[j]) : 0u);
+    by_head[i] = {head, i};
+  }
+  std::sort(by_head.begin(), by_head.end(), [&](const auto& x, const auto& y) {
+    return x.first != y.first ? x.first < y.first : ents[x.second].id < ents[y.second].id;
+  });
   by_rank.resize(ents.size());
-  for (std::size_t i = 0; i < ents.size(); ++i) by_rank[i] = i;
-  std::sort(by_rank.begin(), by_rank.end(), [&](std::size_t x, std::size_t y) { return ents[x].id < ents[y].id; });
+  for (std::size_t i = 0; i < ents.size(); ++i) by_rank[i] = by_head[i].second;
   rank_of.resize(ents.size());
   for (std::size_t r = 0; r < by_rank.size(); ++r) rank_of[by_rank[r]] = r;
   // Names and resolved references ("he", "the company"), in text order, for the patterns.
@@ -1069,7 +1078,6 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     Evidence ev;
     std::size_t after;   // token one past the match
   };
-  thread_local Impl::Mask start_mask;
   thread_local std::vector<char> lit_seen;    // required literals with a word in the sentence
   thread_local std::vector<std::uint32_t> lits_seen;   // per rule: how many of its required literals
   thread_local std::vector<std::size_t> lits_touched;   // the literals seen (to clear the counts)
@@ -1081,7 +1089,6 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   thread_local std::string lowered;   // the document, ASCII-lower-cased: items' words are views of it
   thread_local Impl::Mask ruled_out;   // rules found impossible in this sentence
   thread_local Impl::Mask doc_out;     // rules found impossible in this document
-  start_mask.assign(im.start_any.size(), 0);
   ruled_out.assign(im.start_any.size(), 0);
   lit_out.assign(im.start_any.size(), 0);
   doc_out.assign(im.start_any.size(), 0);
@@ -1157,9 +1164,15 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
                                                     (tables[2]->may_start(t) ? 4u : 0u));
         }
     for (std::size_t i = 0; live && i < items.size(); ++i) {
-      im.starts(items[i], start_mask);
-      for (std::size_t w = 0; w < start_mask.size(); ++w)
-      for (std::uint64_t bits = start_mask[w] & ~ruled_out[w]; bits != 0; bits &= bits - 1) {
+      // The rules that may start at the item: start_any with its entity type's or its classes'
+      // rules (merged at load) and its word's.
+      const Item& at = items[i];
+      const std::uint64_t* base =
+          (at.ent ? im.start_base[at.tslot >= 0 ? static_cast<std::size_t>(at.tslot) : 4]
+                  : im.start_word_base[at.may_class]).data();
+      const std::uint64_t* by_word = im.word_start[at.word >= 0 ? static_cast<std::size_t>(at.word) + 1 : 0].data();
+      for (std::size_t w = 0; w < ruled_out.size(); ++w)
+      for (std::uint64_t bits = (base[w] | by_word[w]) & ~ruled_out[w]; bits != 0; bits &= bits - 1) {
         const std::size_t ri = w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits));
         const Rule& r = im.rules[ri];
         if (!im.may_start_fast(ri, items[i])) continue;
