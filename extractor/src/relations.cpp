@@ -364,6 +364,10 @@ struct RelationRules::Impl {
     std::string relation, implied, condition;   // condition: "-" or a words.tsv class the target's last word is in
   };
   std::vector<Implies> implies;        // relations/implies.tsv
+  // Whether co_occurs is a relation only co-occurrence tells (no pattern, event or implication
+  // tells or reads one): then its relations are kept apart from the others while a document is
+  // read and merged in order at the end.
+  bool co_apart = true;
 
   // The TIMEX start of token k's text, or nullptr.
   const Timex* timex_at(const DocContext& ctx, std::size_t k) const {
@@ -957,6 +961,12 @@ Result<RelationRules> RelationRules::load(const RuleDirs& dirs, std::shared_ptr<
   std::stable_sort(impl->rules.begin(), impl->rules.end(), [](const Rule& a, const Rule& b) {
     return a.priority != b.priority ? a.priority > b.priority : a.id < b.id;
   });
+  for (const Rule& r : impl->rules)
+    if (r.relation == kCoOccurs) impl->co_apart = false;
+  for (const auto& f : impl->from_events)
+    if (f.relation == kCoOccurs) impl->co_apart = false;
+  for (const auto& x : impl->implies)
+    if (x.relation == kCoOccurs || x.implied == kCoOccurs) impl->co_apart = false;
   impl->index_elems();
   impl->index_starts();
   impl->index_start_tests();
@@ -1041,6 +1051,48 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     it->second.weight += w;
     it->second.evidence.push_back(ev);
     return &it->second;
+  };
+  // co_occurs relations (when Impl::co_apart), as add() would make them: by (rank, rank) in an
+  // open-addressing table over co_rels.
+  thread_local std::vector<std::pair<std::uint64_t, std::uint32_t>> co_slots;   // key + 1 (0: empty), index
+  thread_local std::vector<std::pair<std::uint64_t, Relation>> co_rels;          // key, relation
+  co_rels.clear();
+  co_slots.assign(64, {0, 0});
+  auto add_co = [&](std::size_t a, std::size_t b, Evidence ev) {
+    if (a == b) return;
+    if (rank_of[a] > rank_of[b]) std::swap(a, b);
+    const std::uint64_t key = (static_cast<std::uint64_t>(rank_of[a]) << 32 | rank_of[b]) + 1;
+    std::size_t mask = co_slots.size() - 1;
+    std::size_t p = (key * 0x9E3779B97F4A7C15ull) >> 40 & mask;
+    while (co_slots[p].first != 0 && co_slots[p].first != key) p = (p + 1) & mask;
+    if (co_slots[p].first == 0) {
+      if (4 * (co_rels.size() + 1) > 3 * co_slots.size()) {
+        // Grow (at most three quarters full), then find the key's slot again.
+        std::vector<std::pair<std::uint64_t, std::uint32_t>> old(2 * co_slots.size(), {0, 0});
+        old.swap(co_slots);
+        mask = co_slots.size() - 1;
+        for (const auto& o : old)
+          if (o.first != 0) {
+            std::size_t q = (o.first * 0x9E3779B97F4A7C15ull) >> 40 & mask;
+            while (co_slots[q].first != 0) q = (q + 1) & mask;
+            co_slots[q] = o;
+          }
+        p = (key * 0x9E3779B97F4A7C15ull) >> 40 & mask;
+        while (co_slots[p].first != 0) p = (p + 1) & mask;
+      }
+      co_slots[p] = {key, static_cast<std::uint32_t>(co_rels.size())};
+      auto& [k, r] = co_rels.emplace_back();
+      k = key;
+      r.source = ents[a].id;
+      r.target = ents[b].id;
+      r.type = kCoOccurs;
+      r.weight = 0;
+    }
+    Relation& r = co_rels[co_slots[p].second].second;
+    for (const Evidence& old : r.evidence)
+      if (old.start == ev.start && old.end == ev.end) return;
+    r.weight += 0.5;
+    r.evidence.push_back(ev);
   };
   // What an article is about, when it says so unambiguously: the organisation (or country) named
   // or referred to ("the company") at least three times and at least half again as often as any
@@ -1284,7 +1336,8 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     if (present.size() > kMaxCooccurring) present.resize(kMaxCooccurring);
     for (std::size_t x = 0; x < present.size(); ++x)
       for (std::size_t y = x + 1; y < present.size(); ++y)
-        add(present[x], present[y], kCoOccurs, kNoType, false, Evidence{s, sent.start, sent.end}, 0.5);
+        if (im.co_apart) add_co(present[x], present[y], Evidence{s, sent.start, sent.end});
+        else add(present[x], present[y], kCoOccurs, kNoType, false, Evidence{s, sent.start, sent.end}, 0.5);
     k = e;
   }
   // Relations that extracted events tell (relations/from_events.tsv): "Grant succeeded Baker" is
@@ -1413,9 +1466,23 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
       if (!out.count(key)) out.emplace(key, std::move(x));
   }
   // Keyed by id ranks, type and qualifier (each Relation's own fields): already in output order.
+  // co_occurs relations kept apart go in among them, by ranks (then type: no other is co_occurs).
   std::vector<Relation> rels;
-  rels.reserve(out.size());
-  for (auto& [key, r] : out) rels.push_back(std::move(r));
+  rels.reserve(out.size() + co_rels.size());
+  thread_local std::vector<std::pair<std::uint64_t, std::uint32_t>> co_order;   // key, index in co_rels
+  co_order.clear();
+  for (std::size_t i = 0; i < co_rels.size(); ++i) co_order.emplace_back(co_rels[i].first, static_cast<std::uint32_t>(i));
+  std::sort(co_order.begin(), co_order.end());
+  auto co = co_order.begin();
+  for (auto& [key, r] : out) {
+    const std::uint64_t ranks = (static_cast<std::uint64_t>(std::get<0>(key)) << 32 | std::get<1>(key)) + 1;
+    while (co != co_order.end() && (co->first < ranks || (co->first == ranks && kCoOccurs < std::get<2>(key)))) {
+      rels.push_back(std::move(co_rels[co->second].second));
+      ++co;
+    }
+    rels.push_back(std::move(r));
+  }
+  for (; co != co_order.end(); ++co) rels.push_back(std::move(co_rels[co->second].second));
   states_serial = im.serial;   // every state clean or marked dirty: reusable
   return rels;
 }
