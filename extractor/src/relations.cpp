@@ -430,6 +430,7 @@ struct RelationRules::Impl {
   std::map<std::string, Mask> start_ent;             // an entity of this type
   Mask start_any;                                    // anything (a skip first)
   Mask all_rules;                                    // every rule
+  Mask class_rules;                                  // the rules with a class element
   std::array<Mask, 8> start_cls;                     // a word class whose tables (bits) include one of these
 
   void index_starts() {
@@ -437,6 +438,10 @@ struct RelationRules::Impl {
     start_any.assign(words, 0);
     all_rules.assign(words, 0);
     for (std::size_t ri = 0; ri < rules.size(); ++ri) all_rules[ri / 64] |= std::uint64_t{1} << (ri % 64);
+    class_rules.assign(words, 0);
+    for (std::size_t ri = 0; ri < rules.size(); ++ri)
+      for (const Elem& e : rules[ri].elems)
+        if (e.kind == Elem::kClass) class_rules[ri / 64] |= std::uint64_t{1} << (ri % 64);
     for (Mask& m : start_cls) m.assign(words, 0);
     auto set = [&](Mask& m, std::size_t ri) {
       m.resize(words, 0);
@@ -484,6 +489,9 @@ struct RelationRules::Impl {
   WordTable word_table;
   std::vector<Mask> word_start;                          // start_lit by word id + 1 (0: no word)
   std::vector<std::vector<std::size_t>> word_lits;       // lit_words by word id
+  std::size_t lit_words_n = 0;                           // 64-bit words in a bit set over required literals
+  std::vector<std::uint64_t> word_lit_bits;              // by word id + 1: the literals the word satisfies
+  std::vector<std::uint64_t> rule_lit_bits;              // by rule: its required literals
   std::array<Mask, 4> start_ent_slot;                    // start_ent by type slot
   int word_id(std::string_view lower) const { return lower.empty() ? -1 : word_table.find(lower); }
   // The same, for a view with seven readable bytes after it.
@@ -517,6 +525,15 @@ struct RelationRules::Impl {
     }
     for (const auto& [w, ids] : lit_words) word_lits[static_cast<std::size_t>(word_table.find(w))] = ids;
     word_table.index_folds();
+    // The same as bit sets over the required literals: by word id + 1 (0: no word), and per rule.
+    lit_words_n = (lit_first.back() + 63) / 64;
+    word_lit_bits.assign((word_table.size() + 1) * lit_words_n, 0);
+    for (std::size_t w = 0; w < word_lits.size(); ++w)
+      for (std::size_t id : word_lits[w]) word_lit_bits[(w + 1) * lit_words_n + id / 64] |= std::uint64_t{1} << (id % 64);
+    rule_lit_bits.assign(rules.size() * lit_words_n, 0);
+    for (std::size_t ri = 0; ri < rules.size(); ++ri)
+      for (std::size_t id = lit_first[ri]; id < lit_first[ri + 1]; ++id)
+        rule_lit_bits[ri * lit_words_n + id / 64] |= std::uint64_t{1} << (id % 64);
     for (const auto& [t, m] : start_ent)
       if (int slot = type_slot_of(t); slot >= 0) start_ent_slot[static_cast<std::size_t>(slot)] = m;
     for (std::size_t b = 0; b < start_base.size(); ++b) {
@@ -1130,27 +1147,21 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     Evidence ev;
     std::size_t after;   // token one past the match
   };
-  thread_local std::vector<char> lit_seen;    // required literals with a word in the sentence
-  thread_local std::vector<std::uint32_t> lits_seen;   // per rule: how many of its required literals
-  thread_local std::vector<std::size_t> lits_touched;   // the literals seen (to clear the counts)
+  thread_local std::vector<std::uint64_t> lits_present;   // required literals with a word in the sentence
   thread_local std::vector<Item> items;
   thread_local std::vector<std::uint32_t> ent_items;   // the indices of the entity items, in order
-  thread_local Impl::Mask lit_out;   // rules with a required literal missing from the sentence
   thread_local std::vector<Found> found;
   thread_local std::vector<std::size_t> present;
   thread_local std::string lowered;   // the document, ASCII-lower-cased: items' words are views of it
   thread_local Impl::Mask ruled_out;   // rules found impossible in this sentence
   thread_local Impl::Mask doc_out;     // rules found impossible in this document
   ruled_out.assign(im.start_any.size(), 0);
-  lit_out.assign(im.start_any.size(), 0);
   doc_out.assign(im.start_any.size(), 0);
   for (std::size_t w = 0; w < doc_out.size(); ++w) {
     if (!topic_org) doc_out[w] |= im.needs_org[w];
     if (!topic_country) doc_out[w] |= im.needs_country[w];
   }
-  lit_seen.assign(im.lit_first.back(), 0);
-  lits_seen.assign(im.rules.size(), 0);
-  lits_touched.clear();
+  lits_present.assign(im.lit_words_n, 0);
   ascii_lower_into(ctx.text, lowered);
   lowered.append(8, '\0');   // items' views may be read eight bytes at a time (WordTable::find_padded)
   auto word_id = [&im](std::string_view w, std::uint32_t fold) { return im.word_table.find_fold(w, fold); };
@@ -1187,26 +1198,26 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     };
     bool live = any_live();   // some rule may still match in this sentence
     if (live) {
-      for (std::size_t id : lits_touched) {
-        lit_seen[id] = 0;
-        lits_seen[im.lit_rule[id]] = 0;
+      // The required literals some word of the sentence satisfies; a rule missing one is out.
+      const std::size_t n = im.lit_words_n;
+      std::fill(lits_present.begin(), lits_present.end(), 0);
+      for (const Item& it : items) {
+        const std::uint64_t* x = im.word_lit_bits.data() + static_cast<std::size_t>(it.word + 1) * n;
+        for (std::size_t w = 0; w < n; ++w) lits_present[w] |= x[w];
       }
-      lits_touched.clear();
-      std::copy(im.lit_rules.begin(), im.lit_rules.end(), lit_out.begin());
-      for (const Item& it : items)
-        if (it.word >= 0)
-          for (std::size_t id : im.word_lits[static_cast<std::size_t>(it.word)])
-            if (!lit_seen[id]) {
-              lit_seen[id] = 1;
-              lits_touched.push_back(id);
-              const std::size_t ri = im.lit_rule[id];
-              if (++lits_seen[ri] == im.lit_first[ri + 1] - im.lit_first[ri])
-                lit_out[ri / 64] &= ~(std::uint64_t{1} << (ri % 64));
-            }
-      for (std::size_t w = 0; w < ruled_out.size(); ++w) ruled_out[w] |= lit_out[w];
+      for (std::size_t w = 0; w < ruled_out.size(); ++w)
+        for (std::uint64_t bits = im.lit_rules[w] & ~ruled_out[w]; bits != 0; bits &= bits - 1) {
+          const std::size_t ri = w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits));
+          const std::uint64_t* need = im.rule_lit_bits.data() + ri * n;
+          bool missing = false;
+          for (std::size_t x = 0; x < n; ++x) missing = missing || (need[x] & ~lits_present[x]) != 0;
+          if (missing) ruled_out[w] |= bits & -bits;
+        }
       live = any_live();
     }
-    if (live)
+    bool classes = false;   // some rule left has a class element: items need may_class
+    for (std::size_t w = 0; w < ruled_out.size(); ++w) classes = classes || (~ruled_out[w] & im.class_rules[w]) != 0;
+    if (live && classes)
       for (Item& it : items)
         if (!it.ent) {
           // Which tables may have a phrase starting at the item's token (for class elements).
