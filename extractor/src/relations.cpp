@@ -1069,11 +1069,20 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     it->second.evidence.push_back(ev);
     return &it->second;
   };
-  // co_occurs relations (when Impl::co_apart), as add() would make them: by (rank, rank) in an
-  // open-addressing table over co_rels.
-  thread_local std::vector<std::pair<std::uint64_t, std::uint32_t>> co_slots;   // key + 1 (0: empty), index
-  thread_local std::vector<std::pair<std::uint64_t, Relation>> co_rels;          // key, relation
-  co_rels.clear();
+  // co_occurs relations (when Impl::co_apart), as add() would make them, built at the end: by
+  // (rank, rank) in an open-addressing table over co_pairs, their evidence in co_evs in the
+  // order told.
+  struct CoPair {
+    std::uint64_t key;            // rank_of[a] << 32 | rank_of[b], plus one
+    std::uint32_t a, b;           // entities (a's id ranks first)
+    std::uint32_t n = 0;          // evidence count
+    std::uint32_t last_start = 0, last_end = 0;   // the last evidence (sentences come in order)
+  };
+  thread_local std::vector<std::pair<std::uint64_t, std::uint32_t>> co_slots;   // key (0: empty), index
+  thread_local std::vector<CoPair> co_pairs;
+  thread_local std::vector<std::pair<std::uint32_t, Evidence>> co_evs;          // pair index, evidence
+  co_pairs.clear();
+  co_evs.clear();
   co_slots.assign(64, {0, 0});
   auto add_co = [&](std::size_t a, std::size_t b, Evidence ev) {
     if (a == b) return;
@@ -1083,7 +1092,7 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     std::size_t p = (key * 0x9E3779B97F4A7C15ull) >> 40 & mask;
     while (co_slots[p].first != 0 && co_slots[p].first != key) p = (p + 1) & mask;
     if (co_slots[p].first == 0) {
-      if (4 * (co_rels.size() + 1) > 3 * co_slots.size()) {
+      if (4 * (co_pairs.size() + 1) > 3 * co_slots.size()) {
         // Grow (at most three quarters full), then find the key's slot again.
         std::vector<std::pair<std::uint64_t, std::uint32_t>> old(2 * co_slots.size(), {0, 0});
         old.swap(co_slots);
@@ -1097,19 +1106,17 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
         p = (key * 0x9E3779B97F4A7C15ull) >> 40 & mask;
         while (co_slots[p].first != 0) p = (p + 1) & mask;
       }
-      co_slots[p] = {key, static_cast<std::uint32_t>(co_rels.size())};
-      auto& [k, r] = co_rels.emplace_back();
-      k = key;
-      r.source = ents[a].id;
-      r.target = ents[b].id;
-      r.type = kCoOccurs;
-      r.weight = 0;
+      co_slots[p] = {key, static_cast<std::uint32_t>(co_pairs.size())};
+      co_pairs.push_back(CoPair{key, static_cast<std::uint32_t>(a), static_cast<std::uint32_t>(b)});
     }
-    Relation& r = co_rels[co_slots[p].second].second;
-    for (const Evidence& old : r.evidence)
-      if (old.start == ev.start && old.end == ev.end) return;
-    r.weight += 0.5;
-    r.evidence.push_back(ev);
+    const std::uint32_t at = co_slots[p].second;
+    CoPair& c = co_pairs[at];
+    // The same span told again (add() keeps one): sentences come in order, so only the last may be it.
+    if (c.n > 0 && c.last_start == ev.start && c.last_end == ev.end) return;
+    ++c.n;
+    c.last_start = static_cast<std::uint32_t>(ev.start);
+    c.last_end = static_cast<std::uint32_t>(ev.end);
+    co_evs.emplace_back(at, ev);
   };
   // What an article is about, when it says so unambiguously: the organisation (or country) named
   // or referred to ("the company") at least three times and at least half again as often as any
@@ -1162,6 +1169,12 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     if (!topic_country) doc_out[w] |= im.needs_country[w];
   }
   lits_present.assign(im.lit_words_n, 0);
+  // Per entity: a place the gazetteer puts in a country, itself no country (for located_in).
+  const auto& country_of = ctx.entities->country_of;
+  thread_local std::vector<char> placed;
+  placed.assign(country_of.size(), 0);
+  for (std::size_t i = 0; i < country_of.size(); ++i)
+    placed[i] = !country_of[i].empty() && !ctx.entities->is_country[i];
   ascii_lower_into(ctx.text, lowered);
   lowered.append(8, '\0');   // items' views may be read eight bytes at a time (WordTable::find_padded)
   auto word_id = [&im](std::string_view w, std::uint32_t fold) { return im.word_table.find_fold(w, fold); };
@@ -1209,8 +1222,8 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
         for (std::uint64_t bits = im.lit_rules[w] & ~ruled_out[w]; bits != 0; bits &= bits - 1) {
           const std::size_t ri = w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits));
           const std::uint64_t* need = im.rule_lit_bits.data() + ri * n;
-          bool missing = false;
-          for (std::size_t x = 0; x < n; ++x) missing = missing || (need[x] & ~lits_present[x]) != 0;
+          std::uint64_t missing = 0;
+          for (std::size_t x = 0; x < n; ++x) missing |= need[x] & ~lits_present[x];
           if (missing) ruled_out[w] |= bits & -bits;
         }
       live = any_live();
@@ -1326,11 +1339,10 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     }
     // A place and the country the gazetteer puts it in, named in one sentence ("Addis Ababa ...
     // Ethiopia"): located_in.
-    const auto& country_of = ctx.entities->country_of;
     if (!country_of.empty()) {
       for (std::uint32_t qa : ent_items) {
         const Item& a = items[qa];
-        if (a.tslot != 2 || country_of[a.entity].empty() || ctx.entities->is_country[a.entity]) continue;
+        if (a.tslot != 2 || !placed[a.entity]) continue;
         for (std::uint32_t qb : ent_items) {
           const Item& b = items[qb];
           if (b.entity != a.entity && ctx.entities->is_country[b.entity] &&
@@ -1479,21 +1491,42 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   // Keyed by id ranks, type and qualifier (each Relation's own fields): already in output order.
   // co_occurs relations kept apart go in among them, by ranks (then type: no other is co_occurs).
   std::vector<Relation> rels;
-  rels.reserve(out.size() + co_rels.size());
-  thread_local std::vector<std::pair<std::uint64_t, std::uint32_t>> co_order;   // key, index in co_rels
+  rels.reserve(out.size() + co_pairs.size());
+  // Their evidence grouped by pair (in the order told), then each relation built in place.
+  thread_local std::vector<std::uint32_t> co_first;
+  thread_local std::vector<Evidence> co_grouped;
+  co_first.assign(co_pairs.size() + 1, 0);
+  for (std::size_t i = 0; i < co_pairs.size(); ++i) co_first[i + 1] = co_first[i] + co_pairs[i].n;
+  co_grouped.resize(co_evs.size());
+  {
+    thread_local std::vector<std::uint32_t> fill;
+    fill.assign(co_first.begin(), co_first.end() - 1);
+    for (const auto& [at, ev] : co_evs) co_grouped[fill[at]++] = ev;
+  }
+  thread_local std::vector<std::pair<std::uint64_t, std::uint32_t>> co_order;   // key, index in co_pairs
   co_order.clear();
-  for (std::size_t i = 0; i < co_rels.size(); ++i) co_order.emplace_back(co_rels[i].first, static_cast<std::uint32_t>(i));
+  for (std::size_t i = 0; i < co_pairs.size(); ++i) co_order.emplace_back(co_pairs[i].key, static_cast<std::uint32_t>(i));
   std::sort(co_order.begin(), co_order.end());
+  auto put_co = [&](std::uint32_t i) {
+    const CoPair& c = co_pairs[i];
+    Relation& r = rels.emplace_back();
+    r.source = ents[c.a].id;
+    r.target = ents[c.b].id;
+    r.type = kCoOccurs;
+    r.weight = 0;
+    for (std::uint32_t x = 0; x < c.n; ++x) r.weight += 0.5;
+    r.evidence.assign(co_grouped.begin() + co_first[i], co_grouped.begin() + co_first[i + 1]);
+  };
   auto co = co_order.begin();
   for (auto& [key, r] : out) {
     const std::uint64_t ranks = (static_cast<std::uint64_t>(std::get<0>(key)) << 32 | std::get<1>(key)) + 1;
     while (co != co_order.end() && (co->first < ranks || (co->first == ranks && kCoOccurs < std::get<2>(key)))) {
-      rels.push_back(std::move(co_rels[co->second].second));
+      put_co(co->second);
       ++co;
     }
     rels.push_back(std::move(r));
   }
-  for (; co != co_order.end(); ++co) rels.push_back(std::move(co_rels[co->second].second));
+  for (; co != co_order.end(); ++co) put_co(co->second);
   states_serial = im.serial;   // every state clean or marked dirty: reusable
   return rels;
 }
