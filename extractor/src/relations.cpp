@@ -16,7 +16,7 @@
 namespace storyline::extractor {
 namespace {
 
-const std::string kNoType, kPerType = "PER", kCoOccurs = "co_occurs", kLocatedIn = "located_in";
+const std::string kNoType, kCoOccurs = "co_occurs", kLocatedIn = "located_in";
 
 // PER, ORG, LOC, MISC -> 0..3; anything else -1.
 inline int type_slot_of(const std::string& t) {
@@ -44,7 +44,6 @@ struct Item {
   std::uint32_t entity = 0;
   std::uint32_t tb = 0, te = 0;      // tokens
   std::uint32_t start = 0, end = 0;  // bytes
-  const std::string* type = &kNoType;
   // TOK: lower-cased text (a view of the lower-cased document); a one-word reference ("her") keeps
   // its word too.
   std::string_view lower;
@@ -136,11 +135,11 @@ template <class WordId>
 void build_items(const DocContext& ctx, std::string_view lowered, const WordId& word_id, int dash_word,
                  const std::vector<MentionSpan>& mentions, std::size_t tb, std::size_t te,
                  std::vector<MentionSpan>::const_iterator& mit, std::vector<Item>& items,
-                 std::vector<std::uint32_t>& ent_items) {
+                 std::vector<std::uint32_t>& ent_items, const std::vector<signed char>& ent_slot) {
   const auto& toks = *ctx.tokens;
   items.clear();
   ent_items.clear();
-  auto lower_of = [&](std::size_t k) { return lowered.substr(toks[k].start, toks[k].end - toks[k].start); };
+  auto lower_of = [&](std::size_t k) { return std::string_view(lowered.data() + toks[k].start, toks[k].end - toks[k].start); };
   std::size_t k = tb;
   while (k < te) {
     while (mit != mentions.end() && mit->tok_begin < k && mit->start < toks[k].start) ++mit;
@@ -171,8 +170,7 @@ void build_items(const DocContext& ctx, std::string_view lowered, const WordId& 
             if (auto who = resolve_object_pronoun(ctx, k)) it.entity = *who;
           it.word = word_id(it.lower, toks[k].fold);
         }
-        it.type = &ctx.entities->entities[it.entity].type;
-        it.tslot = static_cast<signed char>(type_slot_of(*it.type));
+        it.tslot = ent_slot[it.entity];
         it.tb = mit->tok_begin;
         it.te = mit->tok_end;
         it.start = mit->start;
@@ -195,8 +193,7 @@ void build_items(const DocContext& ctx, std::string_view lowered, const WordId& 
         ent_items.push_back(static_cast<std::uint32_t>(items.size() - 1));
         it.ent = true;
         it.entity = *who;
-        it.type = &kPerType;
-        it.tslot = 0;
+        it.tslot = 0;   // PER
       }
     ++k;
   }
@@ -1175,6 +1172,9 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   placed.assign(country_of.size(), 0);
   for (std::size_t i = 0; i < country_of.size(); ++i)
     placed[i] = !country_of[i].empty() && !ctx.entities->is_country[i];
+  thread_local std::vector<signed char> ent_slot;   // per entity: type_slot_of(type)
+  ent_slot.resize(ents.size());
+  for (std::size_t i = 0; i < ents.size(); ++i) ent_slot[i] = static_cast<signed char>(type_slot_of(ents[i].type));
   ascii_lower_into(ctx.text, lowered);
   lowered.append(8, '\0');   // items' views may be read eight bytes at a time (WordTable::find_padded)
   auto word_id = [&im](std::string_view w, std::uint32_t fold) { return im.word_table.find_fold(w, fold); };
@@ -1185,7 +1185,7 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   while (k < toks.size()) {
     std::size_t s = toks[k].sentence, e = k;
     while (e < toks.size() && toks[e].sentence == s) ++e;
-    build_items(ctx, lowered, word_id, dash_word, *mentions, k, e, mit, items, ent_items);
+    build_items(ctx, lowered, word_id, dash_word, *mentions, k, e, mit, items, ent_items, ent_slot);
     const Sentence& sent = (*ctx.sentences)[s];
     found.clear();
     // Rules out the rules this document (topic) and the sentence's entities (too few of a type)
