@@ -488,7 +488,11 @@ struct RelationRules::Impl {
   std::vector<std::vector<std::size_t>> word_lits;       // lit_words by word id
   std::size_t lit_words_n = 0;                           // 64-bit words in a bit set over required literals
   std::vector<std::uint64_t> word_lit_bits;              // by word id + 1: the literals the word satisfies
-  std::vector<std::uint64_t> rule_lit_bits;              // by rule: its required literals
+  struct LitRange {
+    std::uint32_t w0 = 0, w1 = 0;      // words of the bit set
+    std::uint64_t m0 = 0, m1 = 0;      // the rule's literals in them
+  };
+  std::vector<LitRange> rule_lits;                       // by rule: its required literals
   std::array<Mask, 4> start_ent_slot;                    // start_ent by type slot
   int word_id(std::string_view lower) const { return lower.empty() ? -1 : word_table.find(lower); }
   // The same, for a view with seven readable bytes after it.
@@ -527,10 +531,18 @@ struct RelationRules::Impl {
     word_lit_bits.assign((word_table.size() + 1) * lit_words_n, 0);
     for (std::size_t w = 0; w < word_lits.size(); ++w)
       for (std::size_t id : word_lits[w]) word_lit_bits[(w + 1) * lit_words_n + id / 64] |= std::uint64_t{1} << (id % 64);
-    rule_lit_bits.assign(rules.size() * lit_words_n, 0);
-    for (std::size_t ri = 0; ri < rules.size(); ++ri)
+    // A rule's required literals are numbered in a row: their bits lie in one or two words.
+    rule_lits.assign(rules.size(), LitRange{});
+    for (std::size_t ri = 0; ri < rules.size(); ++ri) {
+      LitRange& r = rule_lits[ri];
+      if (lit_first[ri + 1] == lit_first[ri]) continue;
+      r.w0 = static_cast<std::uint32_t>(lit_first[ri] / 64);
+      r.w1 = static_cast<std::uint32_t>((lit_first[ri + 1] - 1) / 64);
       for (std::size_t id = lit_first[ri]; id < lit_first[ri + 1]; ++id)
-        rule_lit_bits[ri * lit_words_n + id / 64] |= std::uint64_t{1} << (id % 64);
+        (id / 64 == r.w0 ? r.m0 : r.m1) |= std::uint64_t{1} << (id % 64);
+      // More than two words (over 64 literals in one rule): no literal test for it (it is only a shortcut).
+      if (r.w1 > r.w0 + 1) lit_rules[ri / 64] &= ~(std::uint64_t{1} << (ri % 64));
+    }
     for (const auto& [t, m] : start_ent)
       if (int slot = type_slot_of(t); slot >= 0) start_ent_slot[static_cast<std::size_t>(slot)] = m;
     for (std::size_t b = 0; b < start_base.size(); ++b) {
@@ -1221,10 +1233,9 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
       for (std::size_t w = 0; w < ruled_out.size(); ++w)
         for (std::uint64_t bits = im.lit_rules[w] & ~ruled_out[w]; bits != 0; bits &= bits - 1) {
           const std::size_t ri = w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits));
-          const std::uint64_t* need = im.rule_lit_bits.data() + ri * n;
-          std::uint64_t missing = 0;
-          for (std::size_t x = 0; x < n; ++x) missing |= need[x] & ~lits_present[x];
-          if (missing) ruled_out[w] |= bits & -bits;
+          const Impl::LitRange& need = im.rule_lits[ri];
+          if ((need.m0 & ~lits_present[need.w0]) | (need.m1 & ~lits_present[need.w1]))
+            ruled_out[w] |= bits & -bits;
         }
       live = any_live();
     }
