@@ -1085,7 +1085,7 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     std::uint64_t key;            // rank_of[a] << 32 | rank_of[b], plus one
     std::uint32_t a, b;           // entities (a's id ranks first)
     std::uint32_t n = 0;          // evidence count
-    std::uint32_t last_start = 0, last_end = 0;   // the last evidence (sentences come in order)
+    std::size_t last_start = 0, last_end = 0;     // the last evidence (sentences come in order)
   };
   thread_local std::vector<std::pair<std::uint64_t, std::uint32_t>> co_slots;   // key (0: empty), index
   thread_local std::vector<CoPair> co_pairs;
@@ -1123,8 +1123,8 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     // The same span told again (add() keeps one): sentences come in order, so only the last may be it.
     if (c.n > 0 && c.last_start == ev.start && c.last_end == ev.end) return;
     ++c.n;
-    c.last_start = static_cast<std::uint32_t>(ev.start);
-    c.last_end = static_cast<std::uint32_t>(ev.end);
+    c.last_start = ev.start;
+    c.last_end = ev.end;
     co_evs.emplace_back(at, ev);
   };
   // What an article is about, when it says so unambiguously: the organisation (or country) named
