@@ -1151,9 +1151,12 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     if (best == ents.size() || n1 < 3 || 2 * n1 < 3 * n2) return std::nullopt;
     return best;
   };
-  const std::optional<std::size_t> topic_org = dominant([&](std::size_t i) { return ents[i].type == "ORG"; });
+  thread_local std::vector<signed char> ent_slot;   // per entity: type_slot_of(type)
+  ent_slot.resize(ents.size());
+  for (std::size_t i = 0; i < ents.size(); ++i) ent_slot[i] = static_cast<signed char>(type_slot_of(ents[i].type));
+  const std::optional<std::size_t> topic_org = dominant([&](std::size_t i) { return ent_slot[i] == 1; });   // ORG
   const std::optional<std::size_t> topic_country = dominant([&](std::size_t i) {
-    return ents[i].type == "LOC" && i < ctx.entities->is_country.size() && ctx.entities->is_country[i];
+    return ent_slot[i] == 2 && i < ctx.entities->is_country.size() && ctx.entities->is_country[i];   // LOC
   });
   // Per-thread scratch, reused across sentences and documents.
   struct Found {
@@ -1184,9 +1187,6 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   placed.assign(country_of.size(), 0);
   for (std::size_t i = 0; i < country_of.size(); ++i)
     placed[i] = !country_of[i].empty() && !ctx.entities->is_country[i];
-  thread_local std::vector<signed char> ent_slot;   // per entity: type_slot_of(type)
-  ent_slot.resize(ents.size());
-  for (std::size_t i = 0; i < ents.size(); ++i) ent_slot[i] = static_cast<signed char>(type_slot_of(ents[i].type));
   ascii_lower_into(ctx.text, lowered);
   lowered.append(8, '\0');   // items' views may be read eight bytes at a time (WordTable::find_padded)
   auto word_id = [&im](std::string_view w, std::uint32_t fold) { return im.word_table.find_fold(w, fold); };
