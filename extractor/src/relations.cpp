@@ -1186,7 +1186,7 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   thread_local std::vector<char> placed;
   placed.assign(country_of.size(), 0);
   for (std::size_t i = 0; i < country_of.size(); ++i)
-    placed[i] = !country_of[i].empty() && !ctx.entities->is_country[i];
+    placed[i] = i < ent_slot.size() && ent_slot[i] == 2 && !country_of[i].empty() && !ctx.entities->is_country[i];   // LOC only
   ascii_lower_into(ctx.text, lowered);
   lowered.append(8, '\0');   // items' views may be read eight bytes at a time (WordTable::find_padded)
   auto word_id = [&im](std::string_view w, std::uint32_t fold) { return im.word_table.find_fold(w, fold); };
