@@ -12,38 +12,29 @@
 namespace storyline::extractor {
 namespace {
 
-// A set of lower-cased words, asked ASCII-case-insensitively without building a key (open
-// addressing over a hash of the length and three case-folded letters: cheap, and the rare
-// collisions are told apart by comparing).
+// A set of lower-cased words, asked ASCII-case-insensitively by a token's fold hash (Token::fold:
+// fold_hash of its text, alike in any case) without building a key: open addressing, mostly one
+// probe for a word not in the set; the rare collisions are told apart by comparing.
 class FirstWords {
  public:
-  static char fold(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-  static std::uint64_t hash(std::string_view w) {
-    if (w.empty()) return 0;
-    const auto byte = [&](std::size_t i) { return std::uint64_t{static_cast<unsigned char>(fold(w[i]))}; };
-    std::uint64_t h = byte(0) | byte(w.size() / 2) << 8 | byte(w.size() - 1) << 16 | std::uint64_t{w.size()} << 24;
-    h *= 0x9E3779B97F4A7C15ull;
-    return h ^ (h >> 29);
-  }
-  bool has(std::string_view w) const {
+  bool has(std::string_view w, std::uint32_t fold) const {
+    // A bit per fold hash's low 16 bits first (8 KB, stays in cache): most words stop there.
+    if (!(bits_[(fold & 0xFFFF) >> 6] >> (fold & 63) & 1u)) return false;
     if (slots_.empty()) return false;
     const std::size_t mask = slots_.size() - 1;
-    for (std::size_t p = hash(w) & mask;; p = (p + 1) & mask) {
-      int id = slots_[p];
-      if (id < 0) return false;
-      const std::string& k = keys_[static_cast<std::size_t>(id)];
-      if (k.size() == w.size()) {
-        bool same = true;
-        for (std::size_t i = 0; i < k.size() && same; ++i) same = k[i] == fold(w[i]);
-        if (same) return true;
-      }
+    for (std::size_t p = fold & mask;; p = (p + 1) & mask) {
+      const Slot& sl = slots_[p];
+      if (sl.id < 0) return false;
+      if (sl.fold == fold && lower_equals(w, keys_[static_cast<std::size_t>(sl.id)])) return true;
     }
   }
   void add(const std::string& lower) {
-    if (has(lower)) return;
+    if (has(lower, fold_hash(lower))) return;
     keys_.push_back(lower);
-    if (2 * keys_.size() > slots_.size()) {
-      slots_.assign(slots_.empty() ? 64 : 2 * slots_.size(), -1);
+    const std::uint32_t h = fold_hash(lower);
+    bits_[(h & 0xFFFF) >> 6] |= std::uint64_t{1} << (h & 63);
+    if (4 * keys_.size() > slots_.size()) {
+      slots_.assign(slots_.empty() ? 64 : 2 * slots_.size(), Slot{});
       for (std::size_t i = 0; i < keys_.size(); ++i) place(i);
     } else {
       place(keys_.size() - 1);
@@ -51,14 +42,20 @@ class FirstWords {
   }
 
  private:
+  struct Slot {
+    std::uint32_t fold = 0;
+    int id = -1;
+  };
   void place(std::size_t id) {
     const std::size_t mask = slots_.size() - 1;
-    std::size_t p = hash(keys_[id]) & mask;
-    while (slots_[p] >= 0) p = (p + 1) & mask;
-    slots_[p] = static_cast<int>(id);
+    const std::uint32_t h = fold_hash(keys_[id]);
+    std::size_t p = h & mask;
+    while (slots_[p].id >= 0) p = (p + 1) & mask;
+    slots_[p] = Slot{h, static_cast<int>(id)};
   }
   std::vector<std::string> keys_;
-  std::vector<int> slots_;
+  std::vector<Slot> slots_;
+  std::vector<std::uint64_t> bits_ = std::vector<std::uint64_t>(1024, 0);
 };
 
 struct Trigger {
@@ -462,7 +459,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
     };
     for (std::size_t t = b; t < e; ++t) {
       if (in_mention[t] >= 0 || !toks[t].has(kWord)) continue;
-      if (!im.trigger_firsts.has(toks[t].view(ctx.text))) continue;   // starts no trigger: match() says no
+      if (!im.trigger_firsts.has(toks[t].view(ctx.text), toks[t].fold)) continue;   // starts no trigger: match() says no
       const auto* m = im.triggers.match(ctx.text, toks, t, e, true);
       if (!m) continue;
       // Capitalised triggers mid-sentence are names or titles, not events.

@@ -16,7 +16,7 @@
 namespace storyline::extractor {
 namespace {
 
-const std::string kNoType, kPerType = "PER", kCoOccurs = "co_occurs", kLocatedIn = "located_in";
+const std::string kNoType, kCoOccurs = "co_occurs", kLocatedIn = "located_in";
 
 // PER, ORG, LOC, MISC -> 0..3; anything else -1.
 inline int type_slot_of(const std::string& t) {
@@ -36,12 +36,14 @@ struct Item {
   // What person_cues, words.tsv and offices.tsv match at token tb (to the sentence end), looked up
   // once per item on first use: the rules ask again and again.
   mutable unsigned char phrases_done = 0;   // bit t: phrases[t] looked up
+  // Bit t: table t (person_cues, words, offices) may have a phrase starting at token tb (a word
+  // item only; 0 for an entity): a class element needs one of its tables' bits.
+  unsigned char may_class = 0;
   int word = -1;                   // `lower` in the rules' word table (RelationRules::Impl::word_id), or -1
   // 32 bits, as Token's offsets: a smaller item is cheaper to build.
   std::uint32_t entity = 0;
   std::uint32_t tb = 0, te = 0;      // tokens
   std::uint32_t start = 0, end = 0;  // bytes
-  const std::string* type = &kNoType;
   // TOK: lower-cased text (a view of the lower-cased document); a one-word reference ("her") keeps
   // its word too.
   std::string_view lower;
@@ -132,10 +134,12 @@ inline bool maybe_object_pronoun(std::string_view lower) {
 template <class WordId>
 void build_items(const DocContext& ctx, std::string_view lowered, const WordId& word_id, int dash_word,
                  const std::vector<MentionSpan>& mentions, std::size_t tb, std::size_t te,
-                 std::vector<MentionSpan>::const_iterator& mit, std::vector<Item>& items) {
+                 std::vector<MentionSpan>::const_iterator& mit, std::vector<Item>& items,
+                 std::vector<std::uint32_t>& ent_items, const std::vector<signed char>& ent_slot) {
   const auto& toks = *ctx.tokens;
   items.clear();
-  auto lower_of = [&](std::size_t k) { return lowered.substr(toks[k].start, toks[k].end - toks[k].start); };
+  ent_items.clear();
+  auto lower_of = [&](std::size_t k) { return std::string_view(lowered.data() + toks[k].start, toks[k].end - toks[k].start); };
   std::size_t k = tb;
   while (k < te) {
     while (mit != mentions.end() && mit->tok_begin < k && mit->start < toks[k].start) ++mit;
@@ -153,6 +157,7 @@ void build_items(const DocContext& ctx, std::string_view lowered, const WordId& 
           dash.start = dash.end = mit->start;
         }
         first = false;
+        ent_items.push_back(static_cast<std::uint32_t>(items.size()));
         Item& it = items.emplace_back();
         it.ent = true;
         it.entity = mit->entity;
@@ -163,10 +168,9 @@ void build_items(const DocContext& ctx, std::string_view lowered, const WordId& 
           it.lower = lower_of(k);
           if (maybe_object_pronoun(it.lower))
             if (auto who = resolve_object_pronoun(ctx, k)) it.entity = *who;
-          it.word = word_id(it.lower);
+          it.word = word_id(it.lower, toks[k].fold);
         }
-        it.type = &ctx.entities->entities[it.entity].type;
-        it.tslot = static_cast<signed char>(type_slot_of(*it.type));
+        it.tslot = ent_slot[it.entity];
         it.tb = mit->tok_begin;
         it.te = mit->tok_end;
         it.start = mit->start;
@@ -183,13 +187,13 @@ void build_items(const DocContext& ctx, std::string_view lowered, const WordId& 
     it.start = toks[k].start;
     it.end = toks[k].end;
     it.lower = lower_of(k);
-    it.word = word_id(it.lower);
+    it.word = word_id(it.lower, toks[k].fold);
     if (maybe_object_pronoun(it.lower))
       if (auto who = resolve_object_pronoun(ctx, k)) {
+        ent_items.push_back(static_cast<std::uint32_t>(items.size() - 1));
         it.ent = true;
         it.entity = *who;
-        it.type = &kPerType;
-        it.tslot = 0;
+        it.tslot = 0;   // PER
       }
     ++k;
   }
@@ -248,6 +252,33 @@ class WordTable {
     return id;
   }
   std::size_t size() const { return keys_.size(); }
+  // The same lookup by the fold_hash of the word (a token's Token::fold: its text lower-cased
+  // hashes alike): no hashing per token. index_folds() after the last add().
+  int find_fold(std::string_view w, std::uint32_t fold) const {
+    const std::size_t mask = fold_slots_.size() - 1;
+    for (std::size_t p = fold & mask;; p = (p + 1) & mask) {
+      const FoldSlot& f = fold_slots_[p];
+      if (f.id < 0) return -1;
+      if (f.fold == fold) {
+        const std::string& key = keys_[static_cast<std::size_t>(f.id)];
+        if (key.size() != w.size()) continue;
+        std::size_t i = 0;   // short words: compared in place (no call)
+        while (i < w.size() && key[i] == w[i]) ++i;
+        if (i == w.size()) return f.id;
+      }
+    }
+  }
+  void index_folds() {
+    std::size_t cap = 64;
+    while (cap < 8 * keys_.size()) cap *= 2;   // mostly one probe for a word not in the table
+    fold_slots_.assign(cap, FoldSlot{});
+    for (std::size_t i = 0; i < keys_.size(); ++i) {
+      const std::uint32_t h = fold_hash(keys_[i]);
+      std::size_t p = h & (cap - 1);
+      while (fold_slots_[p].id >= 0) p = (p + 1) & (cap - 1);
+      fold_slots_[p] = FoldSlot{h, static_cast<int>(i)};
+    }
+  }
 
  private:
   // The bytes w[at, at + n) (n <= 8) as the low bytes of a word, the rest zero.
@@ -290,6 +321,11 @@ class WordTable {
   }
   std::vector<std::string> keys_;
   std::vector<int> slots_;
+  struct FoldSlot {
+    std::uint32_t fold = 0;
+    int id = -1;
+  };
+  std::vector<FoldSlot> fold_slots_;
 };
 
 struct MatchState {
@@ -325,6 +361,10 @@ struct RelationRules::Impl {
     std::string relation, implied, condition;   // condition: "-" or a words.tsv class the target's last word is in
   };
   std::vector<Implies> implies;        // relations/implies.tsv
+  // Whether co_occurs is a relation only co-occurrence tells (no pattern, event or implication
+  // tells or reads one): then its relations are kept apart from the others while a document is
+  // read and merged in order at the end.
+  bool co_apart = true;
 
   // The TIMEX start of token k's text, or nullptr.
   const Timex* timex_at(const DocContext& ctx, std::size_t k) const {
@@ -385,13 +425,21 @@ struct RelationRules::Impl {
   using Mask = std::vector<std::uint64_t>;
   std::unordered_map<std::string, Mask> start_lit;   // a literal word
   std::map<std::string, Mask> start_ent;             // an entity of this type
-  Mask start_word;                                   // any word (a word class)
-  Mask start_any;                                    // anything (a skip, aside or look-ahead first)
+  Mask start_any;                                    // anything (a skip first)
+  Mask all_rules;                                    // every rule
+  Mask class_rules;                                  // the rules with a class element
+  std::array<Mask, 8> start_cls;                     // a word class whose tables (bits) include one of these
 
   void index_starts() {
     const std::size_t words = (rules.size() + 63) / 64;
-    start_word.assign(words, 0);
     start_any.assign(words, 0);
+    all_rules.assign(words, 0);
+    for (std::size_t ri = 0; ri < rules.size(); ++ri) all_rules[ri / 64] |= std::uint64_t{1} << (ri % 64);
+    class_rules.assign(words, 0);
+    for (std::size_t ri = 0; ri < rules.size(); ++ri)
+      for (const Elem& e : rules[ri].elems)
+        if (e.kind == Elem::kClass) class_rules[ri / 64] |= std::uint64_t{1} << (ri % 64);
+    for (Mask& m : start_cls) m.assign(words, 0);
     auto set = [&](Mask& m, std::size_t ri) {
       m.resize(words, 0);
       m[ri / 64] |= std::uint64_t{1} << (ri % 64);
@@ -399,10 +447,17 @@ struct RelationRules::Impl {
     for (std::size_t ri = 0; ri < rules.size(); ++ri) {
       bool required = false;
       for (const Elem& e : rules[ri].elems) {
-        if (e.kind == Elem::kSkip || e.kind == Elem::kAside || e.kind == Elem::kNotList || e.kind == Elem::kNotLit) {
+        if (e.kind == Elem::kSkip) {
           set(start_any, ri);
           required = true;
           break;
+        }
+        // Look-aheads consume nothing: the next element starts where they stand.
+        if (e.kind == Elem::kNotList || e.kind == Elem::kNotLit) continue;
+        if (e.kind == Elem::kAside) {
+          // Nothing (the next element here) or ", ... ," from here.
+          set(start_lit[","], ri);
+          continue;
         }
         if (e.kind == Elem::kEnt || e.kind == Elem::kEntList) {
           for (const char* t : {"PER", "ORG", "LOC", "MISC"})
@@ -410,7 +465,8 @@ struct RelationRules::Impl {
         } else if (e.kind == Elem::kLit) {
           for (const auto& a : e.alts) set(start_lit[a], ri);
         } else if (e.kind == Elem::kClass) {
-          set(start_word, ri);
+          for (unsigned m = 0; m < 8; ++m)
+            if (m & e.tables) set(start_cls[m], ri);
         }
         if (!e.optional) {
           required = true;
@@ -421,53 +477,83 @@ struct RelationRules::Impl {
     }
   }
 
-  // The rules that may start at `it`, into `m`.
-  void starts(const Item& it, Mask& m) const {
-    // start_any with the entity type's or the word's rules, merged once at load (start_base).
-    const Mask& base = start_base[it.ent ? (it.tslot >= 0 ? static_cast<std::size_t>(it.tslot) : 5) : 4];
-    std::copy(base.begin(), base.end(), m.begin());   // m has start_any's size
-    if (it.word >= 0) {
-      const Mask& x = word_start[static_cast<std::size_t>(it.word)];
-      for (std::size_t w = 0; w < x.size(); ++w) m[w] |= x[w];
-    }
-  }
-  // start_any | start_ent_slot[0..3], start_any | start_word, start_any (an entity of another type).
-  std::array<Mask, 6> start_base;
+  // start_any | start_ent_slot[0..3], start_any (an entity of another type).
+  std::array<Mask, 5> start_base;
+  // start_any | start_cls[m], by a word item's may_class bits m.
+  std::array<Mask, 8> start_word_base;
 
   // The rules' words (every literal alternative and start word): start_lit and lit_words by id.
   WordTable word_table;
-  std::vector<Mask> word_start;                          // start_lit by word id (empty: none)
+  std::vector<Mask> word_start;                          // start_lit by word id + 1 (0: no word)
   std::vector<std::vector<std::size_t>> word_lits;       // lit_words by word id
+  std::size_t lit_words_n = 0;                           // 64-bit words in a bit set over required literals
+  std::vector<std::uint64_t> word_lit_bits;              // by word id + 1: the literals the word satisfies
+  struct LitRange {
+    std::uint32_t w0 = 0, w1 = 0;      // words of the bit set
+    std::uint64_t m0 = 0, m1 = 0;      // the rule's literals in them
+  };
+  std::vector<LitRange> rule_lits;                       // by rule: its required literals
   std::array<Mask, 4> start_ent_slot;                    // start_ent by type slot
   int word_id(std::string_view lower) const { return lower.empty() ? -1 : word_table.find(lower); }
   // The same, for a view with seven readable bytes after it.
   int word_id_padded(std::string_view lower) const { return lower.empty() ? -1 : word_table.find_padded(lower); }
 
-  void index_words() {
+  void index_elems() {
     for (Rule& r : rules)
       for (Elem& e : r.elems) {
         e.any_type = e.type == "ENT";
         e.tslot = static_cast<signed char>(type_slot_of(e.type));
-        if (e.kind == Elem::kLit)
-          for (const std::string& a : e.alts) e.alt_ids.push_back(word_table.add(a));
         // person_cues' classes are the lexicon's: always looked into. words.tsv's are known, and
         // offices.tsv's one class is "office".
         if (e.kind == Elem::kClass)
           e.tables = static_cast<unsigned char>(1u | (word_classes.count(e.cls) ? 2u : 0u) | (e.cls == "office" ? 4u : 0u));
       }
+  }
+
+  void index_words() {
+    for (Rule& r : rules)
+      for (Elem& e : r.elems)
+        if (e.kind == Elem::kLit)
+          for (const std::string& a : e.alts) e.alt_ids.push_back(word_table.add(a));
     for (const auto& [w, m] : start_lit) word_table.add(w);
     for (const auto& [w, ids] : lit_words) word_table.add(w);
-    word_start.assign(word_table.size(), Mask{});
+    // By word id + 1 (0: no word), each as long as start_any.
+    word_start.assign(word_table.size() + 1, Mask(start_any.size(), 0));
     word_lits.assign(word_table.size(), {});
-    for (const auto& [w, m] : start_lit) word_start[static_cast<std::size_t>(word_table.find(w))] = m;
+    for (const auto& [w, m] : start_lit) {
+      Mask& x = word_start[static_cast<std::size_t>(word_table.find(w)) + 1];
+      for (std::size_t i = 0; i < m.size(); ++i) x[i] |= m[i];
+    }
     for (const auto& [w, ids] : lit_words) word_lits[static_cast<std::size_t>(word_table.find(w))] = ids;
+    word_table.index_folds();
+    // The same as bit sets over the required literals: by word id + 1 (0: no word), and per rule.
+    lit_words_n = (lit_first.back() + 63) / 64;
+    word_lit_bits.assign((word_table.size() + 1) * lit_words_n, 0);
+    for (std::size_t w = 0; w < word_lits.size(); ++w)
+      for (std::size_t id : word_lits[w]) word_lit_bits[(w + 1) * lit_words_n + id / 64] |= std::uint64_t{1} << (id % 64);
+    // A rule's required literals are numbered in a row: their bits lie in one or two words.
+    rule_lits.assign(rules.size(), LitRange{});
+    for (std::size_t ri = 0; ri < rules.size(); ++ri) {
+      LitRange& r = rule_lits[ri];
+      if (lit_first[ri + 1] == lit_first[ri]) continue;
+      r.w0 = static_cast<std::uint32_t>(lit_first[ri] / 64);
+      r.w1 = static_cast<std::uint32_t>((lit_first[ri + 1] - 1) / 64);
+      for (std::size_t id = lit_first[ri]; id < lit_first[ri + 1]; ++id)
+        (id / 64 == r.w0 ? r.m0 : r.m1) |= std::uint64_t{1} << (id % 64);
+      // More than two words (over 64 literals in one rule): no literal test for it (it is only a shortcut).
+      if (r.w1 > r.w0 + 1) lit_rules[ri / 64] &= ~(std::uint64_t{1} << (ri % 64));
+    }
     for (const auto& [t, m] : start_ent)
       if (int slot = type_slot_of(t); slot >= 0) start_ent_slot[static_cast<std::size_t>(slot)] = m;
     for (std::size_t b = 0; b < start_base.size(); ++b) {
       start_base[b] = start_any;
-      const Mask* x = b < 4 ? &start_ent_slot[b] : b == 4 ? &start_word : nullptr;
+      const Mask* x = b < 4 ? &start_ent_slot[b] : nullptr;
       if (x)
         for (std::size_t w = 0; w < x->size(); ++w) start_base[b][w] |= (*x)[w];
+    }
+    for (std::size_t m = 0; m < start_word_base.size(); ++m) {
+      start_word_base[m] = start_any;
+      for (std::size_t w = 0; w < start_cls[m].size(); ++w) start_word_base[m][w] |= start_cls[m][w];
     }
   }
 
@@ -551,6 +637,9 @@ struct RelationRules::Impl {
   // and the rule each required literal belongs to.
   Mask lit_rules;
   std::vector<std::uint32_t> lit_rule;
+  // The rules whose source or target is "$org" ("$country"): they tell nothing in a document
+  // without a dominant organisation (country).
+  Mask needs_org, needs_country;
 
   static int type_slot(const std::string& t) {
     if (t == "PER") return 0;
@@ -593,6 +682,13 @@ struct RelationRules::Impl {
       lit_first.push_back(n);
       lit_rule.resize(n, static_cast<std::uint32_t>(ri));
     }
+    needs_org.assign((rules.size() + 63) / 64, 0);
+    needs_country.assign((rules.size() + 63) / 64, 0);
+    for (std::size_t ri = 0; ri < rules.size(); ++ri)
+      for (const std::string* end : {&rules[ri].source, &rules[ri].target}) {
+        if (*end == "$org") needs_org[ri / 64] |= std::uint64_t{1} << (ri % 64);
+        if (*end == "$country") needs_country[ri / 64] |= std::uint64_t{1} << (ri % 64);
+      }
     lit_rules.assign((rules.size() + 63) / 64, 0);
     for (std::size_t ri = 0; ri < rules.size(); ++ri)
       if (lit_first[ri + 1] > lit_first[ri]) lit_rules[ri / 64] |= std::uint64_t{1} << (ri % 64);
@@ -693,6 +789,7 @@ struct RelationRules::Impl {
         return false;
       }
       case Elem::kClass: {
+        if (!(it.may_class & e.tables)) return false;   // no phrase of its tables starts here
         // Written straight into the state: an element's text is empty until it matches.
         std::size_t n = match_class(ctx, items, ii, e.cls, e.tables, sentence_end, &st.texts[ei]);
         if (n == 0) return false;
@@ -890,6 +987,13 @@ Result<RelationRules> RelationRules::load(const RuleDirs& dirs, std::shared_ptr<
   std::stable_sort(impl->rules.begin(), impl->rules.end(), [](const Rule& a, const Rule& b) {
     return a.priority != b.priority ? a.priority > b.priority : a.id < b.id;
   });
+  for (const Rule& r : impl->rules)
+    if (r.relation == kCoOccurs) impl->co_apart = false;
+  for (const auto& f : impl->from_events)
+    if (f.relation == kCoOccurs) impl->co_apart = false;
+  for (const auto& x : impl->implies)
+    if (x.relation == kCoOccurs || x.implied == kCoOccurs) impl->co_apart = false;
+  impl->index_elems();
   impl->index_starts();
   impl->index_start_tests();
   impl->index_words();
@@ -909,9 +1013,22 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   // (std::less<>: looked up with references to the strings, not copies)
   std::map<std::tuple<std::size_t, std::size_t, std::string, std::string>, Relation, std::less<>> out;
   thread_local std::vector<std::size_t> by_rank, rank_of;
+  // Sorted by id on the ids' first eight bytes (big-endian, zero-padded: the same order as the
+  // strings' when they differ), the whole ids only when those are alike.
+  thread_local std::vector<std::pair<std::uint64_t, std::size_t>> by_head;
+  by_head.resize(ents.size());
+  for (std::size_t i = 0; i < ents.size(); ++i) {
+    const std::string& id = ents[i].id;
+    std::uint64_t head = 0;
+    for (std::size_t j = 0; j < 8; ++j)
+      head = head << 8 | (j < id.size() ? static_cast<unsigned char>(id[j]) : 0u);
+    by_head[i] = {head, i};
+  }
+  std::sort(by_head.begin(), by_head.end(), [&](const auto& x, const auto& y) {
+    return x.first != y.first ? x.first < y.first : ents[x.second].id < ents[y.second].id;
+  });
   by_rank.resize(ents.size());
-  for (std::size_t i = 0; i < ents.size(); ++i) by_rank[i] = i;
-  std::sort(by_rank.begin(), by_rank.end(), [&](std::size_t x, std::size_t y) { return ents[x].id < ents[y].id; });
+  for (std::size_t i = 0; i < ents.size(); ++i) by_rank[i] = by_head[i].second;
   rank_of.resize(ents.size());
   for (std::size_t r = 0; r < by_rank.size(); ++r) rank_of[by_rank[r]] = r;
   // Names and resolved references ("he", "the company"), in text order, for the patterns.
@@ -961,6 +1078,55 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     it->second.evidence.push_back(ev);
     return &it->second;
   };
+  // co_occurs relations (when Impl::co_apart), as add() would make them, built at the end: by
+  // (rank, rank) in an open-addressing table over co_pairs, their evidence in co_evs in the
+  // order told.
+  struct CoPair {
+    std::uint64_t key;            // rank_of[a] << 32 | rank_of[b], plus one
+    std::uint32_t a, b;           // entities (a's id ranks first)
+    std::uint32_t n = 0;          // evidence count
+    std::size_t last_start = 0, last_end = 0;     // the last evidence (sentences come in order)
+  };
+  thread_local std::vector<std::pair<std::uint64_t, std::uint32_t>> co_slots;   // key (0: empty), index
+  thread_local std::vector<CoPair> co_pairs;
+  thread_local std::vector<std::pair<std::uint32_t, Evidence>> co_evs;          // pair index, evidence
+  co_pairs.clear();
+  co_evs.clear();
+  co_slots.assign(64, {0, 0});
+  auto add_co = [&](std::size_t a, std::size_t b, Evidence ev) {
+    if (a == b) return;
+    if (rank_of[a] > rank_of[b]) std::swap(a, b);
+    const std::uint64_t key = (static_cast<std::uint64_t>(rank_of[a]) << 32 | rank_of[b]) + 1;
+    std::size_t mask = co_slots.size() - 1;
+    std::size_t p = (key * 0x9E3779B97F4A7C15ull) >> 40 & mask;
+    while (co_slots[p].first != 0 && co_slots[p].first != key) p = (p + 1) & mask;
+    if (co_slots[p].first == 0) {
+      if (4 * (co_pairs.size() + 1) > 3 * co_slots.size()) {
+        // Grow (at most three quarters full), then find the key's slot again.
+        std::vector<std::pair<std::uint64_t, std::uint32_t>> old(2 * co_slots.size(), {0, 0});
+        old.swap(co_slots);
+        mask = co_slots.size() - 1;
+        for (const auto& o : old)
+          if (o.first != 0) {
+            std::size_t q = (o.first * 0x9E3779B97F4A7C15ull) >> 40 & mask;
+            while (co_slots[q].first != 0) q = (q + 1) & mask;
+            co_slots[q] = o;
+          }
+        p = (key * 0x9E3779B97F4A7C15ull) >> 40 & mask;
+        while (co_slots[p].first != 0) p = (p + 1) & mask;
+      }
+      co_slots[p] = {key, static_cast<std::uint32_t>(co_pairs.size())};
+      co_pairs.push_back(CoPair{key, static_cast<std::uint32_t>(a), static_cast<std::uint32_t>(b)});
+    }
+    const std::uint32_t at = co_slots[p].second;
+    CoPair& c = co_pairs[at];
+    // The same span told again (add() keeps one): sentences come in order, so only the last may be it.
+    if (c.n > 0 && c.last_start == ev.start && c.last_end == ev.end) return;
+    ++c.n;
+    c.last_start = ev.start;
+    c.last_end = ev.end;
+    co_evs.emplace_back(at, ev);
+  };
   // What an article is about, when it says so unambiguously: the organisation (or country) named
   // or referred to ("the company") at least three times and at least half again as often as any
   // other. Roles told without an organisation ("Musk remained executive chairman", "became prime
@@ -985,9 +1151,12 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     if (best == ents.size() || n1 < 3 || 2 * n1 < 3 * n2) return std::nullopt;
     return best;
   };
-  const std::optional<std::size_t> topic_org = dominant([&](std::size_t i) { return ents[i].type == "ORG"; });
+  thread_local std::vector<signed char> ent_slot;   // per entity: type_slot_of(type)
+  ent_slot.resize(ents.size());
+  for (std::size_t i = 0; i < ents.size(); ++i) ent_slot[i] = static_cast<signed char>(type_slot_of(ents[i].type));
+  const std::optional<std::size_t> topic_org = dominant([&](std::size_t i) { return ent_slot[i] == 1; });   // ORG
   const std::optional<std::size_t> topic_country = dominant([&](std::size_t i) {
-    return ents[i].type == "LOC" && i < ctx.entities->is_country.size() && ctx.entities->is_country[i];
+    return ent_slot[i] == 2 && i < ctx.entities->is_country.size() && ctx.entities->is_country[i];   // LOC
   });
   // Per-thread scratch, reused across sentences and documents.
   struct Found {
@@ -997,66 +1166,100 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     Evidence ev;
     std::size_t after;   // token one past the match
   };
-  thread_local Impl::Mask start_mask;
-  thread_local std::vector<char> lit_seen;    // required literals with a word in the sentence
-  thread_local std::vector<std::uint32_t> lits_seen;   // per rule: how many of its required literals
-  thread_local std::vector<std::size_t> lits_touched;   // the literals seen (to clear the counts)
+  thread_local std::vector<std::uint64_t> lits_present;   // required literals with a word in the sentence
   thread_local std::vector<Item> items;
+  thread_local std::vector<std::uint32_t> ent_items;   // the indices of the entity items, in order
   thread_local std::vector<Found> found;
   thread_local std::vector<std::size_t> present;
   thread_local std::string lowered;   // the document, ASCII-lower-cased: items' words are views of it
   thread_local Impl::Mask ruled_out;   // rules found impossible in this sentence
-  start_mask.assign(im.start_any.size(), 0);
+  thread_local Impl::Mask doc_out;     // rules found impossible in this document
   ruled_out.assign(im.start_any.size(), 0);
-  lit_seen.assign(im.lit_first.back(), 0);
-  lits_seen.assign(im.rules.size(), 0);
-  lits_touched.clear();
+  doc_out.assign(im.start_any.size(), 0);
+  for (std::size_t w = 0; w < doc_out.size(); ++w) {
+    if (!topic_org) doc_out[w] |= im.needs_org[w];
+    if (!topic_country) doc_out[w] |= im.needs_country[w];
+  }
+  lits_present.assign(im.lit_words_n, 0);
+  // Per entity: a place the gazetteer puts in a country, itself no country (for located_in).
+  const auto& country_of = ctx.entities->country_of;
+  thread_local std::vector<char> placed;
+  placed.assign(country_of.size(), 0);
+  for (std::size_t i = 0; i < country_of.size(); ++i)
+    placed[i] = i < ent_slot.size() && ent_slot[i] == 2 && !country_of[i].empty() && !ctx.entities->is_country[i];   // LOC only
   ascii_lower_into(ctx.text, lowered);
   lowered.append(8, '\0');   // items' views may be read eight bytes at a time (WordTable::find_padded)
-  auto word_id = [&im](std::string_view w) { return im.word_id_padded(w); };
+  auto word_id = [&im](std::string_view w, std::uint32_t fold) { return im.word_table.find_fold(w, fold); };
   const int dash_word = im.word_id("-");
+  const PhraseTable* const tables[3] = {&im.lex->person_cues, &im.words, &im.offices};
   std::size_t k = 0;
   const std::size_t kMaxCooccurring = 12;
   while (k < toks.size()) {
     std::size_t s = toks[k].sentence, e = k;
     while (e < toks.size() && toks[e].sentence == s) ++e;
-    build_items(ctx, lowered, word_id, dash_word, *mentions, k, e, mit, items);
+    build_items(ctx, lowered, word_id, dash_word, *mentions, k, e, mit, items, ent_items, ent_slot);
     const Sentence& sent = (*ctx.sentences)[s];
     found.clear();
-    // The rules whose required literals all have a word in this sentence; the others cannot match
-    // (ruled out below, with the rules the sentence has too few entities for).
-    for (std::size_t id : lits_touched) {
-      lit_seen[id] = 0;
-      lits_seen[im.lit_rule[id]] = 0;
-    }
-    lits_touched.clear();
-    std::copy(im.lit_rules.begin(), im.lit_rules.end(), ruled_out.begin());
-    for (const Item& it : items)
-      if (it.word >= 0)
-        for (std::size_t id : im.word_lits[static_cast<std::size_t>(it.word)])
-          if (!lit_seen[id]) {
-            lit_seen[id] = 1;
-            lits_touched.push_back(id);
-            const std::size_t ri = im.lit_rule[id];
-            if (++lits_seen[ri] == im.lit_first[ri + 1] - im.lit_first[ri])
-              ruled_out[ri / 64] &= ~(std::uint64_t{1} << (ri % 64));
-          }
+    // Rules out the rules this document (topic) and the sentence's entities (too few of a type)
+    // leave no chance; then, if any is left, those with a required literal none of whose words is
+    // in the sentence.
+    std::copy(doc_out.begin(), doc_out.end(), ruled_out.begin());
     std::array<unsigned, 5> ent_have = {0, 0, 0, 0, 0};
-    for (const Item& it : items)
-      if (it.ent) {
-        if (it.tslot >= 0) ++ent_have[static_cast<std::size_t>(it.tslot)];
-        ++ent_have[4];
-      }
+    for (std::uint32_t q : ent_items) {
+      const Item& it = items[q];
+      if (it.tslot >= 0) ++ent_have[static_cast<std::size_t>(it.tslot)];
+      ++ent_have[4];
+    }
     for (std::size_t t = 0; t < 5; ++t) {
       const auto& by_have = im.need_more[t];
       if (ent_have[t] >= by_have.size()) continue;   // more than any rule needs
       const Impl::Mask& m = by_have[ent_have[t]];
       for (std::size_t w = 0; w < ruled_out.size(); ++w) ruled_out[w] |= m[w];
     }
-    for (std::size_t i = 0; i < items.size(); ++i) {
-      im.starts(items[i], start_mask);
-      for (std::size_t w = 0; w < start_mask.size(); ++w)
-      for (std::uint64_t bits = start_mask[w] & ~ruled_out[w]; bits != 0; bits &= bits - 1) {
+    auto any_live = [&] {
+      bool live = false;
+      for (std::size_t w = 0; w < ruled_out.size(); ++w) live = live || (~ruled_out[w] & im.all_rules[w]) != 0;
+      return live;
+    };
+    bool live = any_live();   // some rule may still match in this sentence
+    if (live) {
+      // The required literals some word of the sentence satisfies; a rule missing one is out.
+      const std::size_t n = im.lit_words_n;
+      std::fill(lits_present.begin(), lits_present.end(), 0);
+      for (const Item& it : items) {
+        const std::uint64_t* x = im.word_lit_bits.data() + static_cast<std::size_t>(it.word + 1) * n;
+        for (std::size_t w = 0; w < n; ++w) lits_present[w] |= x[w];
+      }
+      for (std::size_t w = 0; w < ruled_out.size(); ++w)
+        for (std::uint64_t bits = im.lit_rules[w] & ~ruled_out[w]; bits != 0; bits &= bits - 1) {
+          const std::size_t ri = w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits));
+          const Impl::LitRange& need = im.rule_lits[ri];
+          if ((need.m0 & ~lits_present[need.w0]) | (need.m1 & ~lits_present[need.w1]))
+            ruled_out[w] |= bits & -bits;
+        }
+      live = any_live();
+    }
+    bool classes = false;   // some rule left has a class element: items need may_class
+    for (std::size_t w = 0; w < ruled_out.size(); ++w) classes = classes || (~ruled_out[w] & im.class_rules[w]) != 0;
+    if (live && classes)
+      for (Item& it : items)
+        if (!it.ent) {
+          // Which tables may have a phrase starting at the item's token (for class elements).
+          const Token& t = toks[it.tb];
+          it.may_class = static_cast<unsigned char>((tables[0]->may_start(t) ? 1u : 0u) |
+                                                    (tables[1]->may_start(t) ? 2u : 0u) |
+                                                    (tables[2]->may_start(t) ? 4u : 0u));
+        }
+    for (std::size_t i = 0; live && i < items.size(); ++i) {
+      // The rules that may start at the item: start_any with its entity type's or its classes'
+      // rules (merged at load) and its word's.
+      const Item& at = items[i];
+      const std::uint64_t* base =
+          (at.ent ? im.start_base[at.tslot >= 0 ? static_cast<std::size_t>(at.tslot) : 4]
+                  : im.start_word_base[at.may_class]).data();
+      const std::uint64_t* by_word = im.word_start[at.word >= 0 ? static_cast<std::size_t>(at.word) + 1 : 0].data();
+      for (std::size_t w = 0; w < ruled_out.size(); ++w)
+      for (std::uint64_t bits = (base[w] | by_word[w]) & ~ruled_out[w]; bits != 0; bits &= bits - 1) {
         const std::size_t ri = w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits));
         const Rule& r = im.rules[ri];
         if (!im.may_start_fast(ri, items[i])) continue;
@@ -1089,9 +1292,9 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
           };
           if (i > 0 && other(i - 1)) return false;
           if (i > 1 && (items[i - 1].lower == "'s" || items[i - 1].lower == "’s") && other(i - 2)) return false;
-          for (std::size_t q = 0; q < items.size(); ++q) {
+          for (std::uint32_t q : ent_items) {
             const Item& it = items[q];
-            if (!it.ent || it.entity == *t) continue;
+            if (it.entity == *t) continue;
             if (label == "$country" && it.tslot == 2 && ctx.entities->is_country[it.entity]) return false;
             if (label == "$org" && it.tslot == 1 && q < i && q + 6 >= i) return false;
           }
@@ -1147,25 +1350,28 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     }
     // A place and the country the gazetteer puts it in, named in one sentence ("Addis Ababa ...
     // Ethiopia"): located_in.
-    const auto& country_of = ctx.entities->country_of;
     if (!country_of.empty()) {
-      for (const Item& a : items) {
-        if (!a.ent || a.tslot != 2 || country_of[a.entity].empty() || ctx.entities->is_country[a.entity]) continue;
-        for (const Item& b : items)
-          if (b.ent && b.entity != a.entity && ctx.entities->is_country[b.entity] &&
+      for (std::uint32_t qa : ent_items) {
+        const Item& a = items[qa];
+        if (a.tslot != 2 || !placed[a.entity]) continue;
+        for (std::uint32_t qb : ent_items) {
+          const Item& b = items[qb];
+          if (b.entity != a.entity && ctx.entities->is_country[b.entity] &&
               country_of[b.entity] == country_of[a.entity])
             add(a.entity, b.entity, kLocatedIn, kNoType, true,
                 Evidence{s, std::min(a.start, b.start), std::max(a.end, b.end)}, 1.0);
+        }
       }
     }
     // Same-sentence co-occurrence: a weak, weighted link.
     present.clear();
-    for (const Item& it : items)
-      if (it.ent && std::find(present.begin(), present.end(), it.entity) == present.end()) present.push_back(it.entity);
+    for (std::uint32_t q : ent_items)
+      if (std::find(present.begin(), present.end(), items[q].entity) == present.end()) present.push_back(items[q].entity);
     if (present.size() > kMaxCooccurring) present.resize(kMaxCooccurring);
     for (std::size_t x = 0; x < present.size(); ++x)
       for (std::size_t y = x + 1; y < present.size(); ++y)
-        add(present[x], present[y], kCoOccurs, kNoType, false, Evidence{s, sent.start, sent.end}, 0.5);
+        if (im.co_apart) add_co(present[x], present[y], Evidence{s, sent.start, sent.end});
+        else add(present[x], present[y], kCoOccurs, kNoType, false, Evidence{s, sent.start, sent.end}, 0.5);
     k = e;
   }
   // Relations that extracted events tell (relations/from_events.tsv): "Grant succeeded Baker" is
@@ -1294,9 +1500,44 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
       if (!out.count(key)) out.emplace(key, std::move(x));
   }
   // Keyed by id ranks, type and qualifier (each Relation's own fields): already in output order.
+  // co_occurs relations kept apart go in among them, by ranks (then type: no other is co_occurs).
   std::vector<Relation> rels;
-  rels.reserve(out.size());
-  for (auto& [key, r] : out) rels.push_back(std::move(r));
+  rels.reserve(out.size() + co_pairs.size());
+  // Their evidence grouped by pair (in the order told), then each relation built in place.
+  thread_local std::vector<std::uint32_t> co_first;
+  thread_local std::vector<Evidence> co_grouped;
+  co_first.assign(co_pairs.size() + 1, 0);
+  for (std::size_t i = 0; i < co_pairs.size(); ++i) co_first[i + 1] = co_first[i] + co_pairs[i].n;
+  co_grouped.resize(co_evs.size());
+  {
+    thread_local std::vector<std::uint32_t> fill;
+    fill.assign(co_first.begin(), co_first.end() - 1);
+    for (const auto& [at, ev] : co_evs) co_grouped[fill[at]++] = ev;
+  }
+  thread_local std::vector<std::pair<std::uint64_t, std::uint32_t>> co_order;   // key, index in co_pairs
+  co_order.clear();
+  for (std::size_t i = 0; i < co_pairs.size(); ++i) co_order.emplace_back(co_pairs[i].key, static_cast<std::uint32_t>(i));
+  std::sort(co_order.begin(), co_order.end());
+  auto put_co = [&](std::uint32_t i) {
+    const CoPair& c = co_pairs[i];
+    Relation& r = rels.emplace_back();
+    r.source = ents[c.a].id;
+    r.target = ents[c.b].id;
+    r.type = kCoOccurs;
+    r.weight = 0;
+    for (std::uint32_t x = 0; x < c.n; ++x) r.weight += 0.5;
+    r.evidence.assign(co_grouped.begin() + co_first[i], co_grouped.begin() + co_first[i + 1]);
+  };
+  auto co = co_order.begin();
+  for (auto& [key, r] : out) {
+    const std::uint64_t ranks = (static_cast<std::uint64_t>(std::get<0>(key)) << 32 | std::get<1>(key)) + 1;
+    while (co != co_order.end() && (co->first < ranks || (co->first == ranks && kCoOccurs < std::get<2>(key)))) {
+      put_co(co->second);
+      ++co;
+    }
+    rels.push_back(std::move(r));
+  }
+  for (; co != co_order.end(); ++co) put_co(co->second);
   states_serial = im.serial;   // every state clean or marked dirty: reusable
   return rels;
 }
