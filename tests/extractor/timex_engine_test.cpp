@@ -59,6 +59,12 @@ TEST_SUITE("extractor.timex") {
     CHECK(total > 40);   // the texts do wake many rules
   }
 
+  TEST_CASE("capture groups read at load time are those RE2 numbers (rules compile on first use)") {
+    auto t = TimexTagger::load(RuleDirs({std::filesystem::path(STORYLINE_SOURCE_DIR) / "extractor/rules"}));
+    REQUIRE(t.ok());
+    CHECK(timex_engine::group_mismatches(*t) == "");
+  }
+
   TEST_CASE("a rule that reads outside its match (\\b) switches to the block scans") {
     namespace fs = std::filesystem;
     const fs::path dir = fs::temp_directory_path() / "storyline_timex_engine_test";
