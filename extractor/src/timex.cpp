@@ -19,6 +19,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <unordered_map>
@@ -104,6 +105,67 @@ std::vector<ValueSeg> parse_value(const std::string& t, const std::map<std::stri
   return out;
 }
 
+// A rule's RE2, compiled on first use (most runs read a few documents that wake a part of the
+// rules; the set that finds start positions was already given every pattern at load time, and
+// refused the ones that do not parse). Thread-safe: std::call_once.
+class LazyRe {
+ public:
+  LazyRe(std::string pattern, const RE2::Options& opts) : pattern_(std::move(pattern)), opts_(opts) {}
+  const RE2& get() const {
+    std::call_once(once_, [this] { re_ = std::make_unique<RE2>(pattern_, opts_); });
+    return *re_;
+  }
+
+ private:
+  std::string pattern_;
+  RE2::Options opts_;
+  mutable std::once_flag once_;
+  mutable std::unique_ptr<RE2> re_;
+};
+
+// The capturing groups of an RE2 pattern, as RE2 numbers them: every "(" that is not escaped, not
+// in a character class and not "(?" opens one, as does "(?P<name>"; {index, name} for the named
+// ones. Returns the number of groups.
+int capture_groups(std::string_view p, std::vector<std::pair<int, std::string>>& named) {
+  int n = 0;
+  bool in_class = false;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    const char c = p[i];
+    if (c == '\\') {
+      if (i + 1 < p.size() && p[i + 1] == 'Q') {  // \Q...\E: literal text
+        const std::size_t e = p.find("\\E", i + 2);
+        i = e == std::string_view::npos ? p.size() : e + 1;
+        continue;
+      }
+      ++i;
+      continue;
+    }
+    if (in_class) {
+      if (c == ']') in_class = false;
+      continue;
+    }
+    if (c == '[') {
+      in_class = true;
+      // A ']' right after "[" or "[^" is a literal.
+      if (i + 1 < p.size() && p[i + 1] == '^') ++i;
+      if (i + 1 < p.size() && p[i + 1] == ']') ++i;
+      continue;
+    }
+    if (c != '(') continue;
+    if (i + 1 < p.size() && p[i + 1] == '?') {
+      if (p.compare(i + 1, 3, "?P<") == 0) {
+        const std::size_t close = p.find('>', i + 4);
+        if (close == std::string_view::npos) return -1;
+        named.emplace_back(++n, std::string(p.substr(i + 4, close - i - 4)));
+        i = close;
+      }
+      continue;
+    }
+    ++n;
+  }
+  return n;
+}
+
 struct CompiledRule {
   std::string id;
   std::string file;
@@ -113,7 +175,7 @@ struct CompiledRule {
   bool latent = false;
   std::string require_capital;  // capture whose first letter must be upper case ("" = none, "*" = span)
   std::string expanded;
-  std::shared_ptr<const RE2> re;
+  std::shared_ptr<const LazyRe> re;
   int ngroups = 0;
   std::vector<std::string> group_name;                 // index -> name ("" for unnamed / 0)
   std::vector<std::vector<const Lexicon*>> group_lex;  // index -> lexicons referenced inside
@@ -1335,14 +1397,14 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
         const std::size_t ms0 = at[k];
         // The span first (DFA only), then the captures on exactly that span: the submatch engines
         // then read no text past the match.
-        if (!r.re->Match(text, ms0, be, RE2::ANCHOR_START, groups.data(), 1)) {
+        if (!r.re->get().Match(text, ms0, be, RE2::ANCHOR_START, groups.data(), 1)) {
           ++k;  // only after a DFA budget failure in the set: not a start after all
           continue;
         }
         const std::size_t me0 = ms0 + groups[0].size();
         // take_match refuses a match failing the boundary check before it reads any capture.
         const bool refused = me0 == ms0 || !boundaries_ok(text, ms0, me0);
-        if (!refused && r.ngroups > 0 && !r.re->Match(text, ms0, me0, RE2::ANCHOR_BOTH, groups.data(), r.ngroups + 1)) {
+        if (!refused && r.ngroups > 0 && !r.re->get().Match(text, ms0, me0, RE2::ANCHOR_BOTH, groups.data(), r.ngroups + 1)) {
           ++k;  // cannot happen: the span matched
           continue;
         }
@@ -1382,7 +1444,7 @@ void TimexTagger::Impl::scan_rule(int ri, std::string_view text, std::size_t fro
   groups.assign(r.ngroups + 1, re2::StringPiece());
   std::size_t pos = from;
   while (pos < to) {
-    if (!r.re->Match(text, pos, to, RE2::UNANCHORED, groups.data(), r.ngroups + 1)) break;
+    if (!r.re->get().Match(text, pos, to, RE2::UNANCHORED, groups.data(), r.ngroups + 1)) break;
     pos = take_match(r, ri, text, to, groups, caps, cands);
   }
 }
@@ -1515,14 +1577,17 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
       if (pattern.empty()) return fail("rules.schema", "missing pattern");
       r.expanded = ex.expand(pattern);
       if (!ex.error.empty()) return fail("rules.lexicon", ex.error);
-      auto re = std::make_shared<RE2>(r.expanded, opts);
-      if (!re->ok()) return fail("rules.pattern", re->error());
-      r.ngroups = re->NumberOfCapturingGroups();
+      // The set parses every pattern now (and refuses what RE2 refuses); the rule's own RE2 is
+      // compiled on first use, its groups read here as RE2 numbers them.
+      if (std::string err; impl->starts_set->Add(r.expanded, &err) < 0) return fail("rules.pattern", err);
+      std::vector<std::pair<int, std::string>> named;
+      r.ngroups = capture_groups(r.expanded, named);
+      if (r.ngroups < 0) return fail("rules.pattern", "missing closing > in a group name");
       r.group_name.assign(r.ngroups + 1, "");
       r.group_lex.assign(r.ngroups + 1, {});
       r.group_check.assign(r.ngroups + 1, kNone);
       const auto bodies = named_group_bodies(pattern);
-      for (const auto& [name, idx] : re->NamedCapturingGroups()) {
+      for (const auto& [idx, name] : named) {
         r.group_name[idx] = name;
         r.group_index[name] = idx;
         r.group_check[idx] = group_check_of(name);
@@ -1536,12 +1601,10 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
         const std::size_t close = r.value.find('}', i);
         std::string name = r.value.substr(i + 1, close - i - 1);
         name = name.substr(0, name.find_first_of(":="));
-        if (!re->NamedCapturingGroups().count(name))
+        if (!r.group_index.count(name))
           return fail("rules.value", "value uses '{" + name + "}' which is not a named capture");
       }
-      r.re = std::move(re);
-      if (impl->starts_set->Add(r.expanded, nullptr) < 0)
-        return fail("rules.pattern", "RE2::Set rejected pattern");
+      r.re = std::make_shared<const LazyRe>(r.expanded, opts);
       impl->prefixes.add(PrefixAnalyzer(r.expanded).run());
       FirstByteAnalyzer fa(r.expanded);
       const FirstBytes fb = fa.run();
@@ -1661,6 +1724,19 @@ std::vector<Timex> TimexTagger::tag_until(std::string_view text, const std::vect
 }
 
 bool timex_engine::uses_starts(const TimexTagger& t) { return t.impl_ && t.impl_->use_starts; }
+
+std::string timex_engine::group_mismatches(const TimexTagger& t) {
+  std::string out;
+  for (const auto& r : t.impl_->rules) {
+    const RE2& re = r.re->get();
+    std::map<std::string, int> ours;
+    for (int g = 1; g <= r.ngroups; ++g)
+      if (!r.group_name[g].empty()) ours[r.group_name[g]] = g;
+    if (!re.ok() || re.NumberOfCapturingGroups() != r.ngroups || re.NamedCapturingGroups() != ours)
+      out += r.id + "\n";
+  }
+  return out;
+}
 
 std::pair<std::vector<Candidate>, std::vector<Candidate>> timex_engine::both(const TimexTagger& t,
                                                                              std::string_view text) {

@@ -2,6 +2,7 @@
 // (start positions with an anchored RE2::Set, and the per-paragraph unanchored scans they replace).
 #pragma once
 
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -10,6 +11,10 @@
 #include "timex_internal.hpp"
 
 namespace storyline::extractor::timex_engine {
+
+// The rules whose capturing groups, as read at load time (RE2 compiles a rule on first use), are
+// not those RE2 finds (number and names); "" when all agree.
+std::string group_mismatches(const TimexTagger& t);
 
 // Whether the tagger uses the start-position engine (false when a rule reads outside its match).
 bool uses_starts(const TimexTagger& t);

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "../../extractor/src/timex_engine.hpp"
@@ -57,6 +58,40 @@ TEST_SUITE("extractor.timex") {
     }
     CHECK(failures == 0);
     CHECK(total > 40);   // the texts do wake many rules
+  }
+
+  TEST_CASE("capture groups read at load time are those RE2 numbers (rules compile on first use)") {
+    auto t = TimexTagger::load(RuleDirs({std::filesystem::path(STORYLINE_SOURCE_DIR) / "extractor/rules"}));
+    REQUIRE(t.ok());
+    CHECK(timex_engine::group_mismatches(*t) == "");
+  }
+
+  TEST_CASE("rules compiled on first use by threads tagging at once give what one thread gives") {
+    const auto dirs = RuleDirs({std::filesystem::path(STORYLINE_SOURCE_DIR) / "extractor/rules"});
+    const std::vector<std::string> texts = {
+        "The depot reopened on March 3, 2021, two years after the flood of 12/04/2019.",
+        "every Monday, twice a week, three times a year, the past 15 years, several months ago, mid-2000s",
+        "Q3 2020 results, the first quarter of 2021, fiscal 2019, H1 2018 and the third-quarter earnings.",
+        "Call before 10:30 p.m. or after 7am tomorrow, or on Friday at the latest; next spring, last week."};
+    auto run = [&](const TimexTagger& t) {
+      std::string out;
+      for (const auto& text : texts)
+        for (const auto& x : t.tag(text, {}, std::string("2022-06-01"))) out += x.text + "=" + x.value + ";";
+      return out;
+    };
+    auto single = TimexTagger::load(dirs);
+    REQUIRE(single.ok());
+    const std::string expected = run(*single);
+    CHECK(expected.find("2021-03-03") != std::string::npos);
+    for (int round = 0; round < 3; ++round) {
+      auto shared = TimexTagger::load(dirs);  // fresh: no rule compiled yet
+      REQUIRE(shared.ok());
+      std::string got[4];
+      std::vector<std::thread> pool;
+      for (int k = 0; k < 4; ++k) pool.emplace_back([&, k] { got[k] = run(*shared); });
+      for (auto& th : pool) th.join();
+      for (const auto& g : got) CHECK(g == expected);
+    }
   }
 
   TEST_CASE("a rule that reads outside its match (\\b) switches to the block scans") {
