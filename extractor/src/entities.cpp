@@ -302,6 +302,13 @@ bool is_title_lower_or_connector_ci(std::string_view word, std::uint32_t fold) {
     std::sort(v.begin(), v.end());
     return v;
   }();
+  // A bit per hash (1024 bits, most words find theirs clear) before the search.
+  static const std::vector<std::uint64_t> bits = [] {
+    std::vector<std::uint64_t> b(16, 0);
+    for (std::uint32_t h : hashes) b[(h >> 6) & 15] |= std::uint64_t{1} << (h & 63);
+    return b;
+  }();
+  if (!((bits[(fold >> 6) & 15] >> (fold & 63)) & 1)) return false;
   if (!std::binary_search(hashes.begin(), hashes.end(), fold)) return false;
   return (word.size() <= 4 && listed_lower(kTitleLower, word)) || (word.size() <= 5 && listed_lower(kConnectors, word));
 }
@@ -1345,6 +1352,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   std::sort(ent_order.begin(), ent_order.end(),
             [&](std::size_t x, std::size_t y) { return by_entity[x][0]->start < by_entity[y][0]->start; });
   std::vector<std::size_t> new_index(infos.size(), static_cast<std::size_t>(-1));
+  static const std::uint32_t kFoldBoth = fold_hash("both"), kFoldThe = fold_hash("the");
   const Grouped<const std::string*> own_aliases(infos.size(), aliases.size(), [&](auto&& add) {
     for (const auto& [a, owners] : aliases)
       if (owners.size() == 1 && owners[0] < infos.size()) add(owners[0], &a);
@@ -1424,20 +1432,32 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     std::vector<char> covered(toks.size(), 0);
     for (const auto& m : r.mentions)
       for (std::size_t k = m.tok_begin; k < m.tok_end && k < toks.size(); ++k) covered[k] = 1;
-    std::map<std::string, const MentionSpan*> last;   // type -> last mention
+    // type -> last mention: a few types, looked up by a linear search
+    std::vector<std::pair<std::string_view, const MentionSpan*>> last;
+    auto last_of = [&](std::string_view type) -> const MentionSpan** {
+      for (auto& [t, m] : last)
+        if (t == type) return &m;
+      return nullptr;
+    };
     std::size_t mi = 0;
     for (std::size_t k = 0; k < toks.size(); ++k) {
       while (mi < r.mentions.size() && r.mentions[mi].tok_begin <= k) {
         const MentionSpan& m = r.mentions[mi++];
-        if (m.entity < r.entities.size()) last[r.entities[m.entity].type] = &m;
+        if (m.entity < r.entities.size()) {
+          const std::string& type = r.entities[m.entity].type;
+          if (const MentionSpan** slot = last_of(type)) *slot = &m;
+          else last.emplace_back(type, &m);
+        }
       }
       if (covered[k] || !toks[k].has(kWord)) continue;
       std::size_t b = srange[toks[k].sentence].second;
       // "the two automakers", "both companies": the pair of that type named together last.
       const std::string_view tk = w.tv(k);
       std::size_t noun = 0;
-      if (lower_equals(tk, "both")) noun = k + 1;
-      else if (lower_equals(tk, "the") && k + 1 < b && lower_equals(w.tv(k + 1), "two")) noun = k + 2;
+      // (A word whose fold hash differs is neither "both" nor "the".)
+      if (toks[k].fold == kFoldBoth && lower_equals(tk, "both")) noun = k + 1;
+      else if (toks[k].fold == kFoldThe && lower_equals(tk, "the") && k + 1 < b && lower_equals(w.tv(k + 1), "two"))
+        noun = k + 2;
       if (noun > 0) {
         for (std::size_t q = noun; q < b && q < noun + 2; ++q) {   // one adjective may come between
           const std::string* pn = w.lowered_in(ix.pair_nouns, q);
@@ -1466,10 +1486,10 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       if (!lex.references.may_start(toks[k])) continue;   // (match() would be nullptr)
       const auto* ref = lex.references.match(text, toks, k, b, true);
       if (!ref) continue;
-      auto it = last.find(ref->value);
+      const MentionSpan** it = last_of(ref->value);
       std::size_t te = k + ref->tokens.size();
-      if (it != last.end() && it->second->sentence + 2 >= toks[k].sentence)
-        r.references.push_back(MentionSpan{toks[k].start, toks[te - 1].end, k, te, toks[k].sentence, it->second->entity});
+      if (it && (*it)->sentence + 2 >= toks[k].sentence)
+        r.references.push_back(MentionSpan{toks[k].start, toks[te - 1].end, k, te, toks[k].sentence, (*it)->entity});
       k = te - 1;
     }
   }
