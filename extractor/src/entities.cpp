@@ -148,19 +148,21 @@ bool is_demonym(const Lexicons& lex, const EntityTagger::Index& ix, std::string_
 
 struct Cand {
   Cand() = default;
-  Cand(std::size_t tb_, std::size_t te_, std::size_t start_, std::size_t end_, std::size_t sentence_, std::string type_,
+  Cand(std::size_t tb_, std::size_t te_, std::size_t start_, std::size_t end_, std::size_t sentence_, std::string_view type_,
        bool strong_)
-      : tb(tb_), te(te_), start(start_), end(end_), sentence(sentence_), type(std::move(type_)), strong(strong_) {}
+      : tb(tb_), te(te_), start(start_), end(end_), sentence(sentence_), type(type_), strong(strong_) {}
   std::size_t tb = 0, te = 0;        // tokens [tb, te)
   std::size_t start = 0, end = 0;    // bytes
   std::size_t sentence = 0;
-  std::string type;                  // "" = unknown
+  // Views of literals or of the lexicons' strings (the tagger keeps the lexicons alive): a
+  // candidate is copied and sorted without allocating.
+  std::string_view type;             // "" = unknown
   bool strong = false;
   bool hyphen_pair = false;
   bool acronym = false;
   bool drop_unless_known = false;
-  std::string user_id;
-  std::string place_code;            // ISO code from the gazetteer
+  std::string_view user_id;
+  std::string_view place_code;       // ISO code from the gazetteer
   bool place_is_country = false;
   std::size_t entity = static_cast<std::size_t>(-1);
 };
@@ -259,7 +261,7 @@ class Grouped {
 };
 
 // s == lit, inline (the type names are compared often).
-inline bool is(const std::string& s, std::string_view lit) {
+inline bool is(std::string_view s, std::string_view lit) {
   return s.size() == lit.size() && std::memcmp(s.data(), lit.data(), lit.size()) == 0;
 }
 
@@ -606,6 +608,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       if (!toks[k].has(kWord) || toks[k].has(kDigit)) continue;
       ++words;
       if (toks[k].has(kAllCaps)) ++upper;
+      if (s != 0) continue;   // (caps decide only for the first sentence)
       if (toks[k].has(kCap) && !(k == a)) ++caps;
       else if (toks[k].has(kLower) && is_title_lower_or_connector_ci(w.tv(k), toks[k].fold)) ++caps;  // "of" in titles
     }
@@ -804,7 +807,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       if (k >= toks.size() || !toks[k].has(kWord) || !toks[k].has(kLower)) return nullptr;
       return w.in(ix.facility_heads, k);
     };
-    auto facility_type = [&](const Cand& c) -> std::string {
+    auto facility_type = [&](const Cand& c) -> std::string_view {
       if (c.strong || c.hyphen_pair || !c.user_id.empty() || (c.te - c.tb == 1 && toks[c.tb].has(kAllCaps)))
         return "";
       bool det = false;   // "the", "its", "BP's": at most two lower-case words or numbers between
@@ -826,10 +829,10 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       if (k >= toks.size() || toks[k].sentence != c.sentence) return "";
       const std::string* head = kind(k);
       if (!head || *head == "mod" || *head == "det") return "";
-      std::string type = *head;
+      std::string_view type = *head;
       if (type.back() == '?') {
         if (mods == 0) return "";
-        type.pop_back();
+        type.remove_suffix(1);
       }
       return type;
     };
@@ -841,14 +844,14 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         break;
       }
     std::unordered_map<std::string, std::pair<int, int>> votes;   // surface -> (facility mentions, weak mentions)
-    std::unordered_map<std::string, std::string> fac_type;       // (only looked up)
+    std::unordered_map<std::string, std::string_view> fac_type;  // (only looked up)
     for (const Cand& c : w.cands) {
       if (!any_facility) break;
       if (c.strong || c.te <= c.tb) continue;
       std::string surface = w.span_text(c.start, c.end);
       auto& v = votes[surface];
       ++v.second;
-      std::string t = facility_type(c);
+      std::string_view t = facility_type(c);
       if (!t.empty()) {
         ++v.first;
         fac_type.emplace(surface, t);
@@ -871,8 +874,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   // Pass 2: entities from strong candidates, with aliases.
   EntityResult r;
   struct Info {   // (the names are chosen from the mentions at the end)
-    std::string type;
-    std::string user_id;
+    std::string_view type;      // (views as Cand's)
+    std::string_view user_id;
   };
   std::vector<Info> infos;
   std::unordered_map<std::string, std::vector<std::size_t>> aliases;   // alias text -> entity indices
@@ -888,7 +891,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   std::map<std::string, std::vector<std::size_t>> first_words;         // common first words of ORG names
   // (type, key) -> entity, keyed by type + '\0' + key (types have no NUL); only looked up.
   std::unordered_map<std::string, std::size_t> by_key;
-  auto tk = [](const std::string& type, const std::string& key) {
+  auto tk = [](std::string_view type, const std::string& key) {
     std::string out;
     out.reserve(type.size() + 1 + key.size());
     out += type;
@@ -908,9 +911,9 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     return std::make_pair(tb, te);
   };
   auto key_of = [&](const Cand& c) -> std::string {
-    if (!c.user_id.empty()) return "id:" + c.user_id;
-    if (is(c.type, "LOC") && c.place_is_country && !c.place_code.empty()) return "place:" + c.place_code;
-    if (is(c.type, "LOC") && c.place_code.find('-') != std::string::npos) return "place:" + c.place_code;   // "Fla." = "Florida"
+    if (!c.user_id.empty()) return std::string("id:").append(c.user_id);
+    if (is(c.type, "LOC") && c.place_is_country && !c.place_code.empty()) return std::string("place:").append(c.place_code);
+    if (is(c.type, "LOC") && c.place_code.find('-') != std::string::npos) return std::string("place:").append(c.place_code);   // "Fla." = "Florida"
     // "SARASOTA" in a dateline and "Sarasota" in the text are one place (one person).
     if (is(c.type, "LOC") || is(c.type, "PER")) return ascii_lower(w.span_text(c.start, c.end));
     if (is(c.type, "ORG")) {
@@ -919,7 +922,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     }
     return w.span_text(c.start, c.end);
   };
-  auto new_entity = [&](const std::string& type) {
+  auto new_entity = [&](std::string_view type) {
     infos.push_back(Info{type, {}});
     return infos.size() - 1;
   };
@@ -1133,7 +1136,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     }
 
     if (e == static_cast<std::size_t>(-1)) {
-      std::string type = c.type;
+      std::string_view type = c.type;
       if (type.empty() && c.tb > 1 && toks[c.tb - 2].sentence == c.sentence) {   // "the town of X"
         auto cue = lex.cues_before.find(ascii_lower(w.tv(c.tb - 2)) + " " + ascii_lower(w.tv(c.tb - 1)));
         if (cue != lex.cues_before.end()) type = cue->second;
@@ -1206,12 +1209,12 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         }
         bool complete = closed && items.size() >= 3 && items.back().te <= q;
         if (complete) {
-          std::string type;
+          std::string_view type;
           int named = 0;
           bool agree = true;
           for (const Item& it : items) {
             if (!it.c) continue;
-            const std::string& t = infos[it.c->entity].type;
+            const std::string_view t = infos[it.c->entity].type;
             if (type.empty()) type = t;
             agree = agree && t == type;
             ++named;
@@ -1401,7 +1404,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     }
     ent.name = name;
     std::string base = ascii_lower(ent.type) + ":" + slug(name);
-    if (!infos[e].user_id.empty()) base = infos[e].user_id;
+    if (!infos[e].user_id.empty()) base = std::string(infos[e].user_id);
     std::string id = base;
     for (int n = 2; used_ids.count(id); ++n) id = base + "-" + std::to_string(n);
     used_ids.insert(id);
@@ -1498,7 +1501,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   for (const Cand& c : w.cands) {
     std::size_t e = new_index[c.entity];
     if (e >= r.entities.size() || !is(r.entities[e].type, "LOC") || c.place_code.empty()) continue;
-    r.country_of[e] = c.place_code.substr(0, 2);
+    r.country_of[e] = std::string(c.place_code.substr(0, 2));
     if (c.place_is_country) r.is_country[e] = 1;
   }
   return r;
