@@ -554,9 +554,12 @@ std::string initials(const Work& w, std::size_t tb, std::size_t te) {
 
 }  // namespace
 
-std::string slug(std::string_view name) {
-  std::string out(name.size(), '\0');   // never longer than the name
-  std::size_t n = 0;
+namespace {
+// slug(name) appended to `out`.
+void append_slug(std::string& out, std::string_view name) {
+  const std::size_t at = out.size();
+  out.resize(at + name.size());   // never longer than the name
+  std::size_t n = at;
   bool dash = false;
   for (unsigned char c : name) {
     if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80) {
@@ -565,15 +568,21 @@ std::string slug(std::string_view name) {
     } else if (c >= 'A' && c <= 'Z') {
       out[n++] = static_cast<char>(c - 'A' + 'a');
       dash = false;
-    } else if (n > 0 && !dash) {
+    } else if (n > at && !dash) {
       out[n++] = '-';
       dash = true;
     }
   }
-  while (n > 0 && out[n - 1] == '-') --n;
-  if (n == 0) return "x";
+  while (n > at && out[n - 1] == '-') --n;
   out.resize(n);
-  return out;   // (moved, not copied)
+  if (n == at) out.push_back('x');
+}
+}  // namespace
+
+std::string slug(std::string_view name) {
+  std::string out;
+  append_slug(out, name);
+  return out;
 }
 
 EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& toks,
@@ -879,8 +888,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   };
   std::vector<Info> infos;
   std::unordered_map<std::string, std::vector<std::size_t>> aliases;   // alias text -> entity indices
-  std::map<std::string, bool> is_initials;                             // aliases made from initials
-  std::set<std::string> first_name_alias;                              // "Wang" from "Wang Jianlin"
+  std::map<std::string, bool, std::less<>> is_initials;                // aliases made from initials
+  std::set<std::string, std::less<>> first_name_alias;                 // "Wang" from "Wang Jianlin"
   std::map<std::string, std::vector<std::size_t>> city_first;          // "Toyota" -> "Toyota Motor Corp."
   std::set<std::string> locative;   // capitalised words the document puts after "in", "near" ...
   for (std::size_t k = 1; k < toks.size(); ++k) {
@@ -1360,72 +1369,127 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     for (const auto& [a, owners] : aliases)
       if (owners.size() == 1 && owners[0] < infos.size()) add(owners[0], &a);
   });
-  std::unordered_set<std::string> used_ids;   // (only looked up)
-  auto initials_alias = [&](const std::string& a) {
+  // Ids taken so far: views of r.entities' ids (reserved below, so they stay put), open addressing
+  // on a hash of the bytes.
+  r.entities.reserve(ent_order.size());
+  std::vector<std::uint32_t> id_slots(16, 0);   // index into r.entities + 1; 0 = empty
+  std::size_t id_count = 0;
+  auto id_hash = [](std::string_view id) { return static_cast<std::size_t>(fold_hash(id)) * 0x9E3779B97F4A7C15ull >> 20; };
+  auto id_used = [&](std::string_view id) {
+    const std::size_t mask = id_slots.size() - 1;
+    for (std::size_t i = id_hash(id) & mask;; i = (i + 1) & mask) {
+      if (id_slots[i] == 0) return false;
+      if (r.entities[id_slots[i] - 1].id == id) return true;
+    }
+  };
+  auto id_place = [&](std::uint32_t item) {
+    const std::size_t mask = id_slots.size() - 1;
+    std::size_t i = id_hash(r.entities[item - 1].id) & mask;
+    while (id_slots[i] != 0) i = (i + 1) & mask;
+    id_slots[i] = item;
+  };
+  auto id_add = [&](std::size_t index) {   // r.entities[index].id, not yet used
+    if ((id_count + 1) * 2 > id_slots.size()) {
+      std::vector<std::uint32_t> old(id_slots.size() * 2, 0);
+      old.swap(id_slots);
+      for (std::uint32_t item : old)
+        if (item != 0) id_place(item);
+    }
+    id_place(static_cast<std::uint32_t>(index + 1));
+    ++id_count;
+  };
+  auto initials_alias = [&](std::string_view a) {
     auto it = is_initials.find(a);
     return it != is_initials.end() && it->second;
   };
+  // Reused for every entity: views of the document's text (or of the alias keys).
+  std::vector<std::string_view> texts, keys, full_bases, alias_list;
   for (std::size_t e : ent_order) {
     Entity ent;
     ent.type = infos[e].type;
-    std::map<std::string, int> texts;
-    for (const Cand* c : by_entity[e]) texts[w.span_text(c->start, c->end)]++;
+    // The surface forms, sorted, once each (what the keys of a std::map of them would be).
+    texts.clear();
+    for (const Cand* c : by_entity[e]) texts.push_back(text.substr(c->start, c->end - c->start));
+    std::sort(texts.begin(), texts.end());
+    texts.erase(std::unique(texts.begin(), texts.end()), texts.end());
     // Name: for people the longest form; otherwise the most frequent base name (not an acronym).
-    std::string name;
+    std::string_view name;
     if (is(ent.type, "PER") || is(ent.type, "LOC")) {
-      auto mixed = [](const std::string& t) { return std::any_of(t.begin(), t.end(), [](char ch) { return ch >= 'a' && ch <= 'z'; }); };
-      for (const auto& [t, n] : texts)   // the longest form; of equal ones, not the one in capitals
+      auto mixed = [](std::string_view t) { return std::any_of(t.begin(), t.end(), [](char ch) { return ch >= 'a' && ch <= 'z'; }); };
+      for (std::string_view t : texts)   // the longest form; of equal ones, not the one in capitals
         if (t.size() > name.size() || (t.size() == name.size() && mixed(t) && !mixed(name))) name = t;
     } else {
       int best = -1;
-      std::map<std::string, int> keys;
-      std::set<std::string> full_bases;   // base names of mentions with a legal suffix or head
+      keys.clear();
+      full_bases.clear();   // base names of mentions with a legal suffix or head
       for (const Cand* c : by_entity[e]) {
-        std::string t = w.span_text(c->start, c->end);
+        std::string_view t = text.substr(c->start, c->end - c->start);
         if (is(c->type, "ORG") || is(infos[e].type, "ORG")) {
           if (c->te > c->tb && c->start == toks[c->tb].start && c->end == toks[c->te - 1].end) {
             auto [tb, te] = org_key(*c);   // (a function of the token range only)
-            t = w.span_text(toks[tb].start, toks[te - 1].end);
-            if (c->strong && c->te - c->tb >= 2) full_bases.insert(t);
+            t = text.substr(toks[tb].start, toks[te - 1].end - toks[tb].start);
+            if (c->strong && c->te - c->tb >= 2) full_bases.push_back(t);
           }
         }
-        keys[t]++;
+        keys.push_back(t);
       }
-      for (const auto& [t, n] : keys) {
+      std::sort(keys.begin(), keys.end());
+      std::sort(full_bases.begin(), full_bases.end());
+      // Each distinct key in order with its count.
+      for (std::size_t i = 0; i < keys.size();) {
+        const std::string_view t = keys[i];
+        std::size_t j = i + 1;
+        while (j < keys.size() && keys[j] == t) ++j;
+        const int n = static_cast<int>(j - i);
+        i = j;
         if (t.empty() || t.rfind("id:", 0) == 0) continue;
         bool acr = t.size() <= 6 && std::all_of(t.begin(), t.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; });
-        int score = n * 2 + (acr ? -1000 : 0) + (full_bases.count(t) ? 1 : 0);
+        int score = n * 2 + (acr ? -1000 : 0) + (std::binary_search(full_bases.begin(), full_bases.end(), t) ? 1 : 0);
         if (score > best || (score == best && t.size() < name.size())) {
           best = score;
           name = t;
         }
       }
-      if (name.empty()) name = texts.begin()->first;
+      if (name.empty()) name = texts.front();
     }
-    ent.name = name;
-    std::string base = ascii_lower(ent.type) + ":" + slug(name);
-    if (!infos[e].user_id.empty()) base = std::string(infos[e].user_id);
-    std::string id = base;
-    for (int n = 2; used_ids.count(id); ++n) id = base + "-" + std::to_string(n);
-    used_ids.insert(id);
-    ent.id = id;
+    ent.name = std::string(name);
+    std::string base;
+    if (!infos[e].user_id.empty()) {
+      base = std::string(infos[e].user_id);
+    } else {   // ascii_lower(type) + ":" + slug(name)
+      base.reserve(ent.type.size() + 1 + name.size() + 1);
+      for (char ch : ent.type) base.push_back(ch >= 'A' && ch <= 'Z' ? static_cast<char>(ch - 'A' + 'a') : ch);
+      base.push_back(':');
+      append_slug(base, name);
+    }
+    if (!id_used(base)) {
+      ent.id = std::move(base);
+    } else {
+      std::string id;
+      for (int n = 2;; ++n) {
+        id = base + "-" + std::to_string(n);
+        if (!id_used(id)) break;
+      }
+      ent.id = std::move(id);
+    }
     // The surface forms and the entity's own aliases, sorted, once each, without the name.
-    std::vector<const std::string*> alias_list;
-    alias_list.reserve(texts.size() + own_aliases[e].size());
-    for (const auto& [t, n] : texts) alias_list.push_back(&t);
+    alias_list.clear();
+    alias_list.insert(alias_list.end(), texts.begin(), texts.end());
     for (const std::string* a : own_aliases[e])   // derived short forms: surnames, base names
-      if (texts.count(*a) || (!initials_alias(*a) && !first_name_alias.count(*a))) alias_list.push_back(a);
-    std::sort(alias_list.begin(), alias_list.end(), [](const std::string* x, const std::string* y) { return *x < *y; });
-    alias_list.erase(std::unique(alias_list.begin(), alias_list.end(),
-                                 [](const std::string* x, const std::string* y) { return *x == *y; }),
-                     alias_list.end());
+      if (std::binary_search(texts.begin(), texts.end(), std::string_view(*a)) ||
+          (!initials_alias(*a) && !first_name_alias.count(*a)))
+        alias_list.push_back(*a);
+    std::sort(alias_list.begin(), alias_list.end());
+    alias_list.erase(std::unique(alias_list.begin(), alias_list.end()), alias_list.end());
     ent.aliases.reserve(alias_list.size());
-    for (const std::string* a : alias_list)
-      if (*a != name) ent.aliases.push_back(*a);
+    for (std::string_view a : alias_list)
+      if (a != std::string_view(ent.name)) ent.aliases.emplace_back(a);
+    ent.mentions.reserve(by_entity[e].size());
     for (const Cand* c : by_entity[e])
       ent.mentions.push_back(Mention{c->start, c->end, w.span_text(c->start, c->end), c->sentence});
     new_index[e] = r.entities.size();
     r.entities.push_back(std::move(ent));
+    id_add(r.entities.size() - 1);
   }
   for (const Cand& c : w.cands)
     r.mentions.push_back(MentionSpan{c.start, c.end, c.tb, c.te, c.sentence, new_index[c.entity]});
