@@ -1341,28 +1341,45 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   // Entities: names, ids, mentions.
   {
     // Sorted through an index (the same comparisons, so the same order) and moved once.
-    std::vector<std::size_t> idx(w.cands.size());
-    for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
-    std::sort(idx.begin(), idx.end(), [&](std::size_t xi, std::size_t yi) {
-      const Cand& x = w.cands[xi];
-      const Cand& y = w.cands[yi];
-      return x.start != y.start ? x.start < y.start : x.end > y.end;
-    });
-    std::vector<Cand> sorted;
-    sorted.reserve(w.cands.size());
-    for (std::size_t i : idx) sorted.push_back(std::move(w.cands[i]));
-    w.cands = std::move(sorted);
+    // The order (start ascending, end descending) as one packed key per candidate: every
+    // comparison answers as before. Already strictly in order (no two equal): nothing to do, as
+    // a sort of distinct keys has one result.
+    std::vector<std::pair<std::uint64_t, std::size_t>> idx(w.cands.size());
+    for (std::size_t i = 0; i < idx.size(); ++i)
+      idx[i] = {(static_cast<std::uint64_t>(w.cands[i].start) << 32) | (0xFFFFFFFFull - static_cast<std::uint32_t>(w.cands[i].end)), i};
+    // Candidates come in text order but for those added after pass 1 at the end: the sorted
+    // prefix merged with the sorted rest. When no two keys are equal that is what std::sort
+    // gives (distinct keys have one sorted order); otherwise std::sort itself decides.
+    std::size_t prefix = idx.empty() ? 0 : 1;
+    while (prefix < idx.size() && idx[prefix - 1].first < idx[prefix].first) ++prefix;
+    if (prefix < idx.size()) {
+      auto by_key = [](const auto& x, const auto& y) { return x.first < y.first; };
+      std::vector<std::pair<std::uint64_t, std::size_t>> merged(idx.begin() + prefix, idx.end());
+      std::sort(merged.begin(), merged.end(), by_key);
+      std::vector<std::pair<std::uint64_t, std::size_t>> both(idx.size());
+      std::merge(idx.begin(), idx.begin() + prefix, merged.begin(), merged.end(), both.begin(), by_key);
+      bool distinct = true;
+      for (std::size_t i = 1; i < both.size() && distinct; ++i) distinct = both[i - 1].first < both[i].first;
+      if (distinct) idx.swap(both);
+      else std::sort(idx.begin(), idx.end(), by_key);
+      std::vector<Cand> sorted;
+      sorted.reserve(w.cands.size());
+      for (const auto& [key, i] : idx) sorted.push_back(std::move(w.cands[i]));
+      w.cands = std::move(sorted);
+    }
   }
   // Per entity its candidates in order, and below its unambiguous aliases: groups in one vector.
   const Grouped<const Cand*> by_entity(infos.size(), w.cands.size(), [&](auto&& add) {
     for (const Cand& c : w.cands) add(c.entity, &c);
   });
   // Order entities by first mention.
-  std::vector<std::size_t> ent_order;
+  // (Sorted with the first mention's start beside each entity: the same comparisons.)
+  std::vector<std::pair<std::size_t, std::size_t>> first_start;   // (start, entity)
   for (std::size_t e = 0; e < infos.size(); ++e)
-    if (!by_entity[e].empty()) ent_order.push_back(e);
-  std::sort(ent_order.begin(), ent_order.end(),
-            [&](std::size_t x, std::size_t y) { return by_entity[x][0]->start < by_entity[y][0]->start; });
+    if (!by_entity[e].empty()) first_start.emplace_back(by_entity[e][0]->start, e);
+  std::sort(first_start.begin(), first_start.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  std::vector<std::size_t> ent_order(first_start.size());
+  for (std::size_t i = 0; i < first_start.size(); ++i) ent_order[i] = first_start[i].second;
   std::vector<std::size_t> new_index(infos.size(), static_cast<std::size_t>(-1));
   static const std::uint32_t kFoldBoth = fold_hash("both"), kFoldThe = fold_hash("the");
   const Grouped<const std::string*> own_aliases(infos.size(), aliases.size(), [&](auto&& add) {
