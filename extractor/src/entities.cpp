@@ -174,6 +174,7 @@ struct Work {
   const EntityTagger::Index& ix;
   std::vector<char> blocked;         // token covered by a timex
   std::vector<Cand> cands;
+  std::string scratch = {};          // reused for keys made of several words
 
   std::string_view tv(std::size_t k) const { return toks[k].view(text); }
   // The token (case-sensitive) in a word list: its value, or nullptr.
@@ -589,7 +590,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
                                const std::vector<Sentence>& sentences, const std::vector<Timex>& timexes) const {
   const Lexicons& lex = *lex_;
   const Index& ix = *index_;
-  Work w{text, toks, lex, *index_, std::vector<char>(toks.size(), 0), {}, {}, {}};
+  Work w{text, toks, lex, *index_, std::vector<char>(toks.size(), 0), {}, {}, {}, {}};
   w.cands.reserve(toks.size() / 8 + 16);
   // Tokens inside temporal expressions are never names ("November", "Tuesday").
   {
@@ -707,7 +708,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         return true;
       };
       while (k < end) {
-        std::string word(w.tv(k));
+        const std::string_view word = w.tv(k);
         // Looked up only where a rule below asks (the lookups have no side effects).
         auto known = [&]() {
           return lex.places.match(text, toks, k, end, false) || w.given_first(k) ||
@@ -983,11 +984,17 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     }
   };
   // Multi-token strong candidates first, so single words resolve to them.
+  // (A counting sort by token count, longest first, in candidate order among equal counts: what
+  // a stable sort by count gives.)
   std::vector<std::size_t> order(w.cands.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
-    return (w.cands[x].te - w.cands[x].tb) > (w.cands[y].te - w.cands[y].tb);
-  });
+  {
+    std::size_t longest = 0;
+    for (const Cand& c : w.cands) longest = std::max(longest, c.te - c.tb);
+    std::vector<std::size_t> at(longest + 2, 0);   // at[longest - n + 1]: candidates longer than n
+    for (const Cand& c : w.cands) ++at[longest - (c.te - c.tb) + 1];
+    for (std::size_t i = 1; i < at.size(); ++i) at[i] += at[i - 1];
+    for (std::size_t i = 0; i < w.cands.size(); ++i) order[at[longest - (w.cands[i].te - w.cands[i].tb)]++] = i;
+  }
   for (std::size_t i : order) {
     Cand& c = w.cands[i];
     if (!c.strong) continue;
@@ -1147,8 +1154,14 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     if (e == static_cast<std::size_t>(-1)) {
       std::string_view type = c.type;
       if (type.empty() && c.tb > 1 && toks[c.tb - 2].sentence == c.sentence) {   // "the town of X"
-        auto cue = lex.cues_before.find(ascii_lower(w.tv(c.tb - 2)) + " " + ascii_lower(w.tv(c.tb - 1)));
-        if (cue != lex.cues_before.end()) type = cue->second;
+        // lex.cues_before of the two words lower-cased with a space between (the same keys).
+        std::string& two = w.scratch;
+        two.assign(w.tv(c.tb - 2));
+        two.push_back(' ');
+        two.append(w.tv(c.tb - 1));
+        for (char& ch : two)
+          if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+        if (const std::string* cue = ix.cues_before.exact(two, fold_hash(two))) type = *cue;
       }
       if (type.empty() && c.tb > 0 && toks[c.tb - 1].sentence == c.sentence) {
         if (const std::string* cue = w.lowered_in(ix.cues_before, c.tb - 1)) type = *cue;
@@ -1508,6 +1521,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     r.entities.push_back(std::move(ent));
     id_add(r.entities.size() - 1);
   }
+  r.mentions.reserve(w.cands.size());
   for (const Cand& c : w.cands)
     r.mentions.push_back(MentionSpan{c.start, c.end, c.tb, c.te, c.sentence, new_index[c.entity]});
   // Light coreference: pronouns and definite descriptions point back to the last named entity of
