@@ -594,8 +594,18 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   w.cands.reserve(toks.size() / 8 + 16);
   // Tokens inside temporal expressions are never names ("November", "Tuesday").
   {
+    // A token that ends at or before the start of the current timex neither moves to the next
+    // timex (its end is after the token's start) nor overlaps it: such tokens are skipped by a
+    // binary search (tokens end in increasing order).
     std::size_t ti = 0;
     for (std::size_t k = 0; k < toks.size(); ++k) {
+      if (ti >= timexes.size()) break;
+      if (toks[k].end <= timexes[ti].start && timexes[ti].start <= timexes[ti].end) {
+        k = static_cast<std::size_t>(
+            std::partition_point(toks.begin() + k, toks.end(), [&](const Token& t) { return t.end <= timexes[ti].start; }) -
+            toks.begin());
+        if (k >= toks.size()) break;
+      }
       while (ti < timexes.size() && timexes[ti].end <= toks[k].start) ++ti;
       if (ti < timexes.size() && timexes[ti].start < toks[k].end && toks[k].start < timexes[ti].end) w.blocked[k] = 1;
     }
@@ -1281,10 +1291,12 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     // a set bit, it matches nowhere and is not tokenised.
     std::vector<std::uint64_t> looked(64, 0);
     std::vector<std::size_t> lengths;
+    std::vector<std::size_t> eligible;   // the tokens the loop below looks at (unless covered by then)
     for (std::size_t k = 0; k < toks.size(); ++k) {
       if (covered[k] || w.blocked[k] || !toks[k].has(kWord)) continue;
       std::size_t s = toks[k].sentence;
       if (!(s < headline.size() && headline[s] == 2) && !w.cap(k)) continue;
+      eligible.push_back(k);
       looked[(toks[k].fold >> 6) & 63] |= std::uint64_t{1} << (toks[k].fold & 63);
       const std::size_t len = toks[k].end - toks[k].start;
       if (std::find(lengths.begin(), lengths.end(), len) == lengths.end()) lengths.push_back(len);
@@ -1331,11 +1343,10 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       }
       return nullptr;
     };
-    for (std::size_t k = 0; k < toks.size(); ++k) {
-      if (covered[k] || w.blocked[k] || !toks[k].has(kWord)) continue;
+    for (const std::size_t k : eligible) {
+      if (covered[k]) continue;   // (a match covers its tokens: the loop went on after them)
       std::size_t s = toks[k].sentence;
       bool any_case = s < headline.size() && headline[s] == 2;
-      if (!any_case && !w.cap(k)) continue;
       std::size_t b = s < srange.size() ? srange[s].second : toks.size();
       const AliasPhrase* m = alias_match(k, b, any_case);
       if (!m) continue;
@@ -1347,7 +1358,6 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       c.entity = m->entity;
       w.cands.push_back(c);
       for (std::size_t q = k; q < te; ++q) covered[q] = 1;
-      k = te - 1;
     }
   }
 
@@ -1539,6 +1549,10 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     };
     std::size_t mi = 0;
     for (std::size_t k = 0; k < toks.size(); ++k) {
+      // Only "both", "the" and words a reference can start with do anything below: the last
+      // mentions are brought up to date just before they can be read.
+      if (covered[k] || !toks[k].has(kWord)) continue;
+      if (toks[k].fold != kFoldBoth && toks[k].fold != kFoldThe && !lex.references.may_start(toks[k])) continue;
       while (mi < r.mentions.size() && r.mentions[mi].tok_begin <= k) {
         const MentionSpan& m = r.mentions[mi++];
         if (m.entity < r.entities.size()) {
@@ -1547,7 +1561,6 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
           else last.emplace_back(type, &m);
         }
       }
-      if (covered[k] || !toks[k].has(kWord)) continue;
       std::size_t b = srange[toks[k].sentence].second;
       // "the two automakers", "both companies": the pair of that type named together last.
       const std::string_view tk = w.tv(k);
