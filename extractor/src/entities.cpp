@@ -1217,6 +1217,10 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       if (headline[s]) continue;
       for (std::size_t k = a; k < b;) {
         // Items: a candidate, or one capitalised word nothing took; separators: ",", "and", "or".
+        if (!at[k] && !w.cap(k)) {   // (no first item here)
+          ++k;
+          continue;
+        }
         items.clear();
         bool closed = false;
         std::size_t q = k;
@@ -1498,7 +1502,9 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       base = std::string(infos[e].user_id);
     } else {   // ascii_lower(type) + ":" + slug(name)
       base.reserve(ent.type.size() + 1 + name.size() + 1);
-      for (char ch : ent.type) base.push_back(ch >= 'A' && ch <= 'Z' ? static_cast<char>(ch - 'A' + 'a') : ch);
+      base.append(ent.type);
+      for (char& ch : base)
+        if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
       base.push_back(':');
       append_slug(base, name);
     }
