@@ -612,10 +612,17 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   }
 
   // Token range of each sentence.
+  // In the same walk: capitalised words the document puts after "in", "near" ... (a word after
+  // another of its sentence; for pass 2).
+  std::set<std::string> locative;
   std::vector<std::pair<std::size_t, std::size_t>> srange(sentences.size(), {0, 0});
   for (std::size_t k = 0; k < toks.size();) {
-    std::size_t s = toks[k].sentence, e = k;
-    while (e < toks.size() && toks[e].sentence == s) ++e;
+    std::size_t s = toks[k].sentence, e = k + 1;
+    for (; e < toks.size() && toks[e].sentence == s; ++e) {
+      if (!w.cap(e)) continue;
+      const std::string* cue = ix.cues_before.folded(w.tv(e - 1), toks[e - 1].fold);
+      if (cue && *cue == "LOC") locative.insert(std::string(w.tv(e)));
+    }
     if (s < srange.size()) srange[s] = {k, e};
     k = e;
   }
@@ -902,12 +909,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   std::map<std::string, bool, std::less<>> is_initials;                // aliases made from initials
   std::set<std::string, std::less<>> first_name_alias;                 // "Wang" from "Wang Jianlin"
   std::map<std::string, std::vector<std::size_t>> city_first;          // "Toyota" -> "Toyota Motor Corp."
-  std::set<std::string> locative;   // capitalised words the document puts after "in", "near" ...
-  for (std::size_t k = 1; k < toks.size(); ++k) {
-    if (!w.cap(k) || toks[k - 1].sentence != toks[k].sentence) continue;
-    const std::string* cue = ix.cues_before.folded(w.tv(k - 1), toks[k - 1].fold);
-    if (cue && *cue == "LOC") locative.insert(std::string(w.tv(k)));
-  }
+  // (locative: capitalised words the document puts after "in", "near" ..., found above)
   std::map<std::string, std::vector<std::size_t>> first_words;         // common first words of ORG names
   // (type, key) -> entity, keyed by type + '\0' + key (types have no NUL); only looked up.
   std::unordered_map<std::string, std::size_t> by_key;
