@@ -317,6 +317,44 @@ bool is_title_lower_or_connector_ci(std::string_view word, std::uint32_t fold) {
 }
 
 
+// Entity indices in the order added; the first two without an allocation (most aliases name one).
+class EntityIds {
+ public:
+  EntityIds() = default;
+  EntityIds(std::initializer_list<std::size_t> ids) {
+    for (std::size_t e : ids) push_back(e);
+  }
+  std::size_t size() const { return n_; }
+  std::size_t operator[](std::size_t i) const { return i < 2 ? first_[i] : more_[i - 2]; }
+  void push_back(std::size_t e) {
+    if (n_ < 2) first_[n_] = e;
+    else more_.push_back(e);
+    ++n_;
+  }
+  bool contains(std::size_t e) const {
+    for (std::size_t i = 0; i < n_; ++i)
+      if ((*this)[i] == e) return true;
+    return false;
+  }
+  struct Iter {
+    const EntityIds* ids;
+    std::size_t i;
+    std::size_t operator*() const { return (*ids)[i]; }
+    Iter& operator++() {
+      ++i;
+      return *this;
+    }
+    bool operator!=(const Iter& o) const { return i != o.i; }
+  };
+  Iter begin() const { return Iter{this, 0}; }
+  Iter end() const { return Iter{this, n_}; }
+
+ private:
+  std::size_t first_[2] = {0, 0};
+  std::size_t n_ = 0;
+  std::vector<std::size_t> more_;
+};
+
 // Counts of words compared ASCII-case-insensitively; keys are views into the document.
 class FoldedCounter {
  public:
@@ -905,7 +943,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     std::string_view user_id;
   };
   std::vector<Info> infos;
-  std::unordered_map<std::string, std::vector<std::size_t>> aliases;   // alias text -> entity indices
+  std::unordered_map<std::string, EntityIds> aliases;   // alias text -> entity indices
   std::map<std::string, bool, std::less<>> is_initials;                // aliases made from initials
   std::set<std::string, std::less<>> first_name_alias;                 // "Wang" from "Wang Jianlin"
   std::map<std::string, std::vector<std::size_t>> city_first;          // "Toyota" -> "Toyota Motor Corp."
@@ -922,8 +960,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     return out;
   };
   auto add_alias = [&](const std::string& a, std::size_t e) {
-    auto& v = aliases[a];
-    if (std::find(v.begin(), v.end(), e) == v.end()) v.push_back(e);
+    EntityIds& v = aliases[a];
+    if (!v.contains(e)) v.push_back(e);
   };
   auto org_key = [&](const Cand& c) {
     std::size_t tb = c.tb, te = c.te;
