@@ -148,19 +148,21 @@ bool is_demonym(const Lexicons& lex, const EntityTagger::Index& ix, std::string_
 
 struct Cand {
   Cand() = default;
-  Cand(std::size_t tb_, std::size_t te_, std::size_t start_, std::size_t end_, std::size_t sentence_, std::string type_,
+  Cand(std::size_t tb_, std::size_t te_, std::size_t start_, std::size_t end_, std::size_t sentence_, std::string_view type_,
        bool strong_)
-      : tb(tb_), te(te_), start(start_), end(end_), sentence(sentence_), type(std::move(type_)), strong(strong_) {}
+      : tb(tb_), te(te_), start(start_), end(end_), sentence(sentence_), type(type_), strong(strong_) {}
   std::size_t tb = 0, te = 0;        // tokens [tb, te)
   std::size_t start = 0, end = 0;    // bytes
   std::size_t sentence = 0;
-  std::string type;                  // "" = unknown
+  // Views of literals or of the lexicons' strings (the tagger keeps the lexicons alive): a
+  // candidate is copied and sorted without allocating.
+  std::string_view type;             // "" = unknown
   bool strong = false;
   bool hyphen_pair = false;
   bool acronym = false;
   bool drop_unless_known = false;
-  std::string user_id;
-  std::string place_code;            // ISO code from the gazetteer
+  std::string_view user_id;
+  std::string_view place_code;       // ISO code from the gazetteer
   bool place_is_country = false;
   std::size_t entity = static_cast<std::size_t>(-1);
 };
@@ -172,6 +174,7 @@ struct Work {
   const EntityTagger::Index& ix;
   std::vector<char> blocked;         // token covered by a timex
   std::vector<Cand> cands;
+  std::string scratch = {};          // reused for keys made of several words
 
   std::string_view tv(std::size_t k) const { return toks[k].view(text); }
   // The token (case-sensitive) in a word list: its value, or nullptr.
@@ -259,7 +262,7 @@ class Grouped {
 };
 
 // s == lit, inline (the type names are compared often).
-inline bool is(const std::string& s, std::string_view lit) {
+inline bool is(std::string_view s, std::string_view lit) {
   return s.size() == lit.size() && std::memcmp(s.data(), lit.data(), lit.size()) == 0;
 }
 
@@ -302,10 +305,55 @@ bool is_title_lower_or_connector_ci(std::string_view word, std::uint32_t fold) {
     std::sort(v.begin(), v.end());
     return v;
   }();
+  // A bit per hash (1024 bits, most words find theirs clear) before the search.
+  static const std::vector<std::uint64_t> bits = [] {
+    std::vector<std::uint64_t> b(16, 0);
+    for (std::uint32_t h : hashes) b[(h >> 6) & 15] |= std::uint64_t{1} << (h & 63);
+    return b;
+  }();
+  if (!((bits[(fold >> 6) & 15] >> (fold & 63)) & 1)) return false;
   if (!std::binary_search(hashes.begin(), hashes.end(), fold)) return false;
   return (word.size() <= 4 && listed_lower(kTitleLower, word)) || (word.size() <= 5 && listed_lower(kConnectors, word));
 }
 
+
+// Entity indices in the order added; the first two without an allocation (most aliases name one).
+class EntityIds {
+ public:
+  EntityIds() = default;
+  EntityIds(std::initializer_list<std::size_t> ids) {
+    for (std::size_t e : ids) push_back(e);
+  }
+  std::size_t size() const { return n_; }
+  std::size_t operator[](std::size_t i) const { return i < 2 ? first_[i] : more_[i - 2]; }
+  void push_back(std::size_t e) {
+    if (n_ < 2) first_[n_] = e;
+    else more_.push_back(e);
+    ++n_;
+  }
+  bool contains(std::size_t e) const {
+    for (std::size_t i = 0; i < n_; ++i)
+      if ((*this)[i] == e) return true;
+    return false;
+  }
+  struct Iter {
+    const EntityIds* ids;
+    std::size_t i;
+    std::size_t operator*() const { return (*ids)[i]; }
+    Iter& operator++() {
+      ++i;
+      return *this;
+    }
+    bool operator!=(const Iter& o) const { return i != o.i; }
+  };
+  Iter begin() const { return Iter{this, 0}; }
+  Iter end() const { return Iter{this, n_}; }
+
+ private:
+  std::size_t first_[2] = {0, 0};
+  std::size_t n_ = 0;
+  std::vector<std::size_t> more_;
+};
 
 // Counts of words compared ASCII-case-insensitively; keys are views into the document.
 class FoldedCounter {
@@ -545,9 +593,12 @@ std::string initials(const Work& w, std::size_t tb, std::size_t te) {
 
 }  // namespace
 
-std::string slug(std::string_view name) {
-  std::string out(name.size(), '\0');   // never longer than the name
-  std::size_t n = 0;
+namespace {
+// slug(name) appended to `out`.
+void append_slug(std::string& out, std::string_view name) {
+  const std::size_t at = out.size();
+  out.resize(at + name.size());   // never longer than the name
+  std::size_t n = at;
   bool dash = false;
   for (unsigned char c : name) {
     if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80) {
@@ -556,37 +607,60 @@ std::string slug(std::string_view name) {
     } else if (c >= 'A' && c <= 'Z') {
       out[n++] = static_cast<char>(c - 'A' + 'a');
       dash = false;
-    } else if (n > 0 && !dash) {
+    } else if (n > at && !dash) {
       out[n++] = '-';
       dash = true;
     }
   }
-  while (n > 0 && out[n - 1] == '-') --n;
-  if (n == 0) return "x";
+  while (n > at && out[n - 1] == '-') --n;
   out.resize(n);
-  return out;   // (moved, not copied)
+  if (n == at) out.push_back('x');
+}
+}  // namespace
+
+std::string slug(std::string_view name) {
+  std::string out;
+  append_slug(out, name);
+  return out;
 }
 
 EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& toks,
                                const std::vector<Sentence>& sentences, const std::vector<Timex>& timexes) const {
   const Lexicons& lex = *lex_;
   const Index& ix = *index_;
-  Work w{text, toks, lex, *index_, std::vector<char>(toks.size(), 0), {}, {}, {}};
+  Work w{text, toks, lex, *index_, std::vector<char>(toks.size(), 0), {}, {}, {}, {}};
   w.cands.reserve(toks.size() / 8 + 16);
   // Tokens inside temporal expressions are never names ("November", "Tuesday").
   {
+    // A token that ends at or before the start of the current timex neither moves to the next
+    // timex (its end is after the token's start) nor overlaps it: such tokens are skipped by a
+    // binary search (tokens end in increasing order).
     std::size_t ti = 0;
     for (std::size_t k = 0; k < toks.size(); ++k) {
+      if (ti >= timexes.size()) break;
+      if (toks[k].end <= timexes[ti].start && timexes[ti].start <= timexes[ti].end) {
+        k = static_cast<std::size_t>(
+            std::partition_point(toks.begin() + k, toks.end(), [&](const Token& t) { return t.end <= timexes[ti].start; }) -
+            toks.begin());
+        if (k >= toks.size()) break;
+      }
       while (ti < timexes.size() && timexes[ti].end <= toks[k].start) ++ti;
       if (ti < timexes.size() && timexes[ti].start < toks[k].end && toks[k].start < timexes[ti].end) w.blocked[k] = 1;
     }
   }
 
   // Token range of each sentence.
+  // In the same walk: capitalised words the document puts after "in", "near" ... (a word after
+  // another of its sentence; for pass 2).
+  std::set<std::string> locative;
   std::vector<std::pair<std::size_t, std::size_t>> srange(sentences.size(), {0, 0});
   for (std::size_t k = 0; k < toks.size();) {
-    std::size_t s = toks[k].sentence, e = k;
-    while (e < toks.size() && toks[e].sentence == s) ++e;
+    std::size_t s = toks[k].sentence, e = k + 1;
+    for (; e < toks.size() && toks[e].sentence == s; ++e) {
+      if (!w.cap(e)) continue;
+      const std::string* cue = ix.cues_before.folded(w.tv(e - 1), toks[e - 1].fold);
+      if (cue && *cue == "LOC") locative.insert(std::string(w.tv(e)));
+    }
     if (s < srange.size()) srange[s] = {k, e};
     k = e;
   }
@@ -599,6 +673,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       if (!toks[k].has(kWord) || toks[k].has(kDigit)) continue;
       ++words;
       if (toks[k].has(kAllCaps)) ++upper;
+      if (s != 0) continue;   // (caps decide only for the first sentence)
       if (toks[k].has(kCap) && !(k == a)) ++caps;
       else if (toks[k].has(kLower) && is_title_lower_or_connector_ci(w.tv(k), toks[k].fold)) ++caps;  // "of" in titles
     }
@@ -688,7 +763,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         return true;
       };
       while (k < end) {
-        std::string word(w.tv(k));
+        const std::string_view word = w.tv(k);
         // Looked up only where a rule below asks (the lookups have no side effects).
         auto known = [&]() {
           return lex.places.match(text, toks, k, end, false) || w.given_first(k) ||
@@ -797,7 +872,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       if (k >= toks.size() || !toks[k].has(kWord) || !toks[k].has(kLower)) return nullptr;
       return w.in(ix.facility_heads, k);
     };
-    auto facility_type = [&](const Cand& c) -> std::string {
+    auto facility_type = [&](const Cand& c) -> std::string_view {
       if (c.strong || c.hyphen_pair || !c.user_id.empty() || (c.te - c.tb == 1 && toks[c.tb].has(kAllCaps)))
         return "";
       bool det = false;   // "the", "its", "BP's": at most two lower-case words or numbers between
@@ -819,10 +894,10 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       if (k >= toks.size() || toks[k].sentence != c.sentence) return "";
       const std::string* head = kind(k);
       if (!head || *head == "mod" || *head == "det") return "";
-      std::string type = *head;
+      std::string_view type = *head;
       if (type.back() == '?') {
         if (mods == 0) return "";
-        type.pop_back();
+        type.remove_suffix(1);
       }
       return type;
     };
@@ -834,14 +909,14 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         break;
       }
     std::unordered_map<std::string, std::pair<int, int>> votes;   // surface -> (facility mentions, weak mentions)
-    std::unordered_map<std::string, std::string> fac_type;       // (only looked up)
+    std::unordered_map<std::string, std::string_view> fac_type;  // (only looked up)
     for (const Cand& c : w.cands) {
       if (!any_facility) break;
       if (c.strong || c.te <= c.tb) continue;
       std::string surface = w.span_text(c.start, c.end);
       auto& v = votes[surface];
       ++v.second;
-      std::string t = facility_type(c);
+      std::string_view t = facility_type(c);
       if (!t.empty()) {
         ++v.first;
         fac_type.emplace(surface, t);
@@ -864,24 +939,19 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   // Pass 2: entities from strong candidates, with aliases.
   EntityResult r;
   struct Info {   // (the names are chosen from the mentions at the end)
-    std::string type;
-    std::string user_id;
+    std::string_view type;      // (views as Cand's)
+    std::string_view user_id;
   };
   std::vector<Info> infos;
-  std::unordered_map<std::string, std::vector<std::size_t>> aliases;   // alias text -> entity indices
-  std::map<std::string, bool> is_initials;                             // aliases made from initials
-  std::set<std::string> first_name_alias;                              // "Wang" from "Wang Jianlin"
+  std::unordered_map<std::string, EntityIds> aliases;   // alias text -> entity indices
+  std::map<std::string, bool, std::less<>> is_initials;                // aliases made from initials
+  std::set<std::string, std::less<>> first_name_alias;                 // "Wang" from "Wang Jianlin"
   std::map<std::string, std::vector<std::size_t>> city_first;          // "Toyota" -> "Toyota Motor Corp."
-  std::set<std::string> locative;   // capitalised words the document puts after "in", "near" ...
-  for (std::size_t k = 1; k < toks.size(); ++k) {
-    if (!w.cap(k) || toks[k - 1].sentence != toks[k].sentence) continue;
-    const std::string* cue = ix.cues_before.folded(w.tv(k - 1), toks[k - 1].fold);
-    if (cue && *cue == "LOC") locative.insert(std::string(w.tv(k)));
-  }
+  // (locative: capitalised words the document puts after "in", "near" ..., found above)
   std::map<std::string, std::vector<std::size_t>> first_words;         // common first words of ORG names
   // (type, key) -> entity, keyed by type + '\0' + key (types have no NUL); only looked up.
   std::unordered_map<std::string, std::size_t> by_key;
-  auto tk = [](const std::string& type, const std::string& key) {
+  auto tk = [](std::string_view type, const std::string& key) {
     std::string out;
     out.reserve(type.size() + 1 + key.size());
     out += type;
@@ -890,8 +960,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     return out;
   };
   auto add_alias = [&](const std::string& a, std::size_t e) {
-    auto& v = aliases[a];
-    if (std::find(v.begin(), v.end(), e) == v.end()) v.push_back(e);
+    EntityIds& v = aliases[a];
+    if (!v.contains(e)) v.push_back(e);
   };
   auto org_key = [&](const Cand& c) {
     std::size_t tb = c.tb, te = c.te;
@@ -901,9 +971,9 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     return std::make_pair(tb, te);
   };
   auto key_of = [&](const Cand& c) -> std::string {
-    if (!c.user_id.empty()) return "id:" + c.user_id;
-    if (is(c.type, "LOC") && c.place_is_country && !c.place_code.empty()) return "place:" + c.place_code;
-    if (is(c.type, "LOC") && c.place_code.find('-') != std::string::npos) return "place:" + c.place_code;   // "Fla." = "Florida"
+    if (!c.user_id.empty()) return std::string("id:").append(c.user_id);
+    if (is(c.type, "LOC") && c.place_is_country && !c.place_code.empty()) return std::string("place:").append(c.place_code);
+    if (is(c.type, "LOC") && c.place_code.find('-') != std::string::npos) return std::string("place:").append(c.place_code);   // "Fla." = "Florida"
     // "SARASOTA" in a dateline and "Sarasota" in the text are one place (one person).
     if (is(c.type, "LOC") || is(c.type, "PER")) return ascii_lower(w.span_text(c.start, c.end));
     if (is(c.type, "ORG")) {
@@ -912,7 +982,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     }
     return w.span_text(c.start, c.end);
   };
-  auto new_entity = [&](const std::string& type) {
+  auto new_entity = [&](std::string_view type) {
     infos.push_back(Info{type, {}});
     return infos.size() - 1;
   };
@@ -964,11 +1034,17 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     }
   };
   // Multi-token strong candidates first, so single words resolve to them.
+  // (A counting sort by token count, longest first, in candidate order among equal counts: what
+  // a stable sort by count gives.)
   std::vector<std::size_t> order(w.cands.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
-    return (w.cands[x].te - w.cands[x].tb) > (w.cands[y].te - w.cands[y].tb);
-  });
+  {
+    std::size_t longest = 0;
+    for (const Cand& c : w.cands) longest = std::max(longest, c.te - c.tb);
+    std::vector<std::size_t> at(longest + 2, 0);   // at[longest - n + 1]: candidates longer than n
+    for (const Cand& c : w.cands) ++at[longest - (c.te - c.tb) + 1];
+    for (std::size_t i = 1; i < at.size(); ++i) at[i] += at[i - 1];
+    for (std::size_t i = 0; i < w.cands.size(); ++i) order[at[longest - (w.cands[i].te - w.cands[i].tb)]++] = i;
+  }
   for (std::size_t i : order) {
     Cand& c = w.cands[i];
     if (!c.strong) continue;
@@ -1126,10 +1202,16 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     }
 
     if (e == static_cast<std::size_t>(-1)) {
-      std::string type = c.type;
+      std::string_view type = c.type;
       if (type.empty() && c.tb > 1 && toks[c.tb - 2].sentence == c.sentence) {   // "the town of X"
-        auto cue = lex.cues_before.find(ascii_lower(w.tv(c.tb - 2)) + " " + ascii_lower(w.tv(c.tb - 1)));
-        if (cue != lex.cues_before.end()) type = cue->second;
+        // lex.cues_before of the two words lower-cased with a space between (the same keys).
+        std::string& two = w.scratch;
+        two.assign(w.tv(c.tb - 2));
+        two.push_back(' ');
+        two.append(w.tv(c.tb - 1));
+        for (char& ch : two)
+          if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+        if (const std::string* cue = ix.cues_before.exact(two, fold_hash(two))) type = *cue;
       }
       if (type.empty() && c.tb > 0 && toks[c.tb - 1].sentence == c.sentence) {
         if (const std::string* cue = w.lowered_in(ix.cues_before, c.tb - 1)) type = *cue;
@@ -1175,6 +1257,10 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       if (headline[s]) continue;
       for (std::size_t k = a; k < b;) {
         // Items: a candidate, or one capitalised word nothing took; separators: ",", "and", "or".
+        if (!at[k] && !w.cap(k)) {   // (no first item here)
+          ++k;
+          continue;
+        }
         items.clear();
         bool closed = false;
         std::size_t q = k;
@@ -1199,12 +1285,12 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         }
         bool complete = closed && items.size() >= 3 && items.back().te <= q;
         if (complete) {
-          std::string type;
+          std::string_view type;
           int named = 0;
           bool agree = true;
           for (const Item& it : items) {
             if (!it.c) continue;
-            const std::string& t = infos[it.c->entity].type;
+            const std::string_view t = infos[it.c->entity].type;
             if (type.empty()) type = t;
             agree = agree && t == type;
             ++named;
@@ -1249,10 +1335,12 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     // a set bit, it matches nowhere and is not tokenised.
     std::vector<std::uint64_t> looked(64, 0);
     std::vector<std::size_t> lengths;
+    std::vector<std::size_t> eligible;   // the tokens the loop below looks at (unless covered by then)
     for (std::size_t k = 0; k < toks.size(); ++k) {
       if (covered[k] || w.blocked[k] || !toks[k].has(kWord)) continue;
       std::size_t s = toks[k].sentence;
       if (!(s < headline.size() && headline[s] == 2) && !w.cap(k)) continue;
+      eligible.push_back(k);
       looked[(toks[k].fold >> 6) & 63] |= std::uint64_t{1} << (toks[k].fold & 63);
       const std::size_t len = toks[k].end - toks[k].start;
       if (std::find(lengths.begin(), lengths.end(), len) == lengths.end()) lengths.push_back(len);
@@ -1299,11 +1387,10 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       }
       return nullptr;
     };
-    for (std::size_t k = 0; k < toks.size(); ++k) {
-      if (covered[k] || w.blocked[k] || !toks[k].has(kWord)) continue;
+    for (const std::size_t k : eligible) {
+      if (covered[k]) continue;   // (a match covers its tokens: the loop went on after them)
       std::size_t s = toks[k].sentence;
       bool any_case = s < headline.size() && headline[s] == 2;
-      if (!any_case && !w.cap(k)) continue;
       std::size_t b = s < srange.size() ? srange[s].second : toks.size();
       const AliasPhrase* m = alias_match(k, b, any_case);
       if (!m) continue;
@@ -1315,107 +1402,182 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       c.entity = m->entity;
       w.cands.push_back(c);
       for (std::size_t q = k; q < te; ++q) covered[q] = 1;
-      k = te - 1;
     }
   }
 
   // Entities: names, ids, mentions.
   {
     // Sorted through an index (the same comparisons, so the same order) and moved once.
-    std::vector<std::size_t> idx(w.cands.size());
-    for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
-    std::sort(idx.begin(), idx.end(), [&](std::size_t xi, std::size_t yi) {
-      const Cand& x = w.cands[xi];
-      const Cand& y = w.cands[yi];
-      return x.start != y.start ? x.start < y.start : x.end > y.end;
-    });
-    std::vector<Cand> sorted;
-    sorted.reserve(w.cands.size());
-    for (std::size_t i : idx) sorted.push_back(std::move(w.cands[i]));
-    w.cands = std::move(sorted);
+    // The order (start ascending, end descending) as one packed key per candidate: every
+    // comparison answers as before. Already strictly in order (no two equal): nothing to do, as
+    // a sort of distinct keys has one result.
+    std::vector<std::pair<std::uint64_t, std::size_t>> idx(w.cands.size());
+    for (std::size_t i = 0; i < idx.size(); ++i)
+      idx[i] = {(static_cast<std::uint64_t>(w.cands[i].start) << 32) | (0xFFFFFFFFull - static_cast<std::uint32_t>(w.cands[i].end)), i};
+    // Candidates come in text order but for those added after pass 1 at the end: the sorted
+    // prefix merged with the sorted rest. When no two keys are equal that is what std::sort
+    // gives (distinct keys have one sorted order); otherwise std::sort itself decides.
+    std::size_t prefix = idx.empty() ? 0 : 1;
+    while (prefix < idx.size() && idx[prefix - 1].first < idx[prefix].first) ++prefix;
+    if (prefix < idx.size()) {
+      auto by_key = [](const auto& x, const auto& y) { return x.first < y.first; };
+      std::vector<std::pair<std::uint64_t, std::size_t>> merged(idx.begin() + prefix, idx.end());
+      std::sort(merged.begin(), merged.end(), by_key);
+      std::vector<std::pair<std::uint64_t, std::size_t>> both(idx.size());
+      std::merge(idx.begin(), idx.begin() + prefix, merged.begin(), merged.end(), both.begin(), by_key);
+      bool distinct = true;
+      for (std::size_t i = 1; i < both.size() && distinct; ++i) distinct = both[i - 1].first < both[i].first;
+      if (distinct) idx.swap(both);
+      else std::sort(idx.begin(), idx.end(), by_key);
+      std::vector<Cand> sorted;
+      sorted.reserve(w.cands.size());
+      for (const auto& [key, i] : idx) sorted.push_back(std::move(w.cands[i]));
+      w.cands = std::move(sorted);
+    }
   }
   // Per entity its candidates in order, and below its unambiguous aliases: groups in one vector.
   const Grouped<const Cand*> by_entity(infos.size(), w.cands.size(), [&](auto&& add) {
     for (const Cand& c : w.cands) add(c.entity, &c);
   });
   // Order entities by first mention.
-  std::vector<std::size_t> ent_order;
+  // (Sorted with the first mention's start beside each entity: the same comparisons.)
+  std::vector<std::pair<std::size_t, std::size_t>> first_start;   // (start, entity)
   for (std::size_t e = 0; e < infos.size(); ++e)
-    if (!by_entity[e].empty()) ent_order.push_back(e);
-  std::sort(ent_order.begin(), ent_order.end(),
-            [&](std::size_t x, std::size_t y) { return by_entity[x][0]->start < by_entity[y][0]->start; });
+    if (!by_entity[e].empty()) first_start.emplace_back(by_entity[e][0]->start, e);
+  std::sort(first_start.begin(), first_start.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  std::vector<std::size_t> ent_order(first_start.size());
+  for (std::size_t i = 0; i < first_start.size(); ++i) ent_order[i] = first_start[i].second;
   std::vector<std::size_t> new_index(infos.size(), static_cast<std::size_t>(-1));
+  static const std::uint32_t kFoldBoth = fold_hash("both"), kFoldThe = fold_hash("the");
   const Grouped<const std::string*> own_aliases(infos.size(), aliases.size(), [&](auto&& add) {
     for (const auto& [a, owners] : aliases)
       if (owners.size() == 1 && owners[0] < infos.size()) add(owners[0], &a);
   });
-  std::unordered_set<std::string> used_ids;   // (only looked up)
-  auto initials_alias = [&](const std::string& a) {
+  // Ids taken so far: views of r.entities' ids (reserved below, so they stay put), open addressing
+  // on a hash of the bytes.
+  r.entities.reserve(ent_order.size());
+  std::vector<std::uint32_t> id_slots(16, 0);   // index into r.entities + 1; 0 = empty
+  std::size_t id_count = 0;
+  auto id_hash = [](std::string_view id) { return static_cast<std::size_t>(fold_hash(id)) * 0x9E3779B97F4A7C15ull >> 20; };
+  auto id_used = [&](std::string_view id) {
+    const std::size_t mask = id_slots.size() - 1;
+    for (std::size_t i = id_hash(id) & mask;; i = (i + 1) & mask) {
+      if (id_slots[i] == 0) return false;
+      if (r.entities[id_slots[i] - 1].id == id) return true;
+    }
+  };
+  auto id_place = [&](std::uint32_t item) {
+    const std::size_t mask = id_slots.size() - 1;
+    std::size_t i = id_hash(r.entities[item - 1].id) & mask;
+    while (id_slots[i] != 0) i = (i + 1) & mask;
+    id_slots[i] = item;
+  };
+  auto id_add = [&](std::size_t index) {   // r.entities[index].id, not yet used
+    if ((id_count + 1) * 2 > id_slots.size()) {
+      std::vector<std::uint32_t> old(id_slots.size() * 2, 0);
+      old.swap(id_slots);
+      for (std::uint32_t item : old)
+        if (item != 0) id_place(item);
+    }
+    id_place(static_cast<std::uint32_t>(index + 1));
+    ++id_count;
+  };
+  auto initials_alias = [&](std::string_view a) {
     auto it = is_initials.find(a);
     return it != is_initials.end() && it->second;
   };
+  // Reused for every entity: views of the document's text (or of the alias keys).
+  std::vector<std::string_view> texts, keys, full_bases, alias_list;
   for (std::size_t e : ent_order) {
     Entity ent;
     ent.type = infos[e].type;
-    std::map<std::string, int> texts;
-    for (const Cand* c : by_entity[e]) texts[w.span_text(c->start, c->end)]++;
+    // The surface forms, sorted, once each (what the keys of a std::map of them would be).
+    texts.clear();
+    for (const Cand* c : by_entity[e]) texts.push_back(text.substr(c->start, c->end - c->start));
+    std::sort(texts.begin(), texts.end());
+    texts.erase(std::unique(texts.begin(), texts.end()), texts.end());
     // Name: for people the longest form; otherwise the most frequent base name (not an acronym).
-    std::string name;
+    std::string_view name;
     if (is(ent.type, "PER") || is(ent.type, "LOC")) {
-      auto mixed = [](const std::string& t) { return std::any_of(t.begin(), t.end(), [](char ch) { return ch >= 'a' && ch <= 'z'; }); };
-      for (const auto& [t, n] : texts)   // the longest form; of equal ones, not the one in capitals
+      auto mixed = [](std::string_view t) { return std::any_of(t.begin(), t.end(), [](char ch) { return ch >= 'a' && ch <= 'z'; }); };
+      for (std::string_view t : texts)   // the longest form; of equal ones, not the one in capitals
         if (t.size() > name.size() || (t.size() == name.size() && mixed(t) && !mixed(name))) name = t;
     } else {
       int best = -1;
-      std::map<std::string, int> keys;
-      std::set<std::string> full_bases;   // base names of mentions with a legal suffix or head
+      keys.clear();
+      full_bases.clear();   // base names of mentions with a legal suffix or head
       for (const Cand* c : by_entity[e]) {
-        std::string t = w.span_text(c->start, c->end);
+        std::string_view t = text.substr(c->start, c->end - c->start);
         if (is(c->type, "ORG") || is(infos[e].type, "ORG")) {
           if (c->te > c->tb && c->start == toks[c->tb].start && c->end == toks[c->te - 1].end) {
             auto [tb, te] = org_key(*c);   // (a function of the token range only)
-            t = w.span_text(toks[tb].start, toks[te - 1].end);
-            if (c->strong && c->te - c->tb >= 2) full_bases.insert(t);
+            t = text.substr(toks[tb].start, toks[te - 1].end - toks[tb].start);
+            if (c->strong && c->te - c->tb >= 2) full_bases.push_back(t);
           }
         }
-        keys[t]++;
+        keys.push_back(t);
       }
-      for (const auto& [t, n] : keys) {
+      std::sort(keys.begin(), keys.end());
+      std::sort(full_bases.begin(), full_bases.end());
+      // Each distinct key in order with its count.
+      for (std::size_t i = 0; i < keys.size();) {
+        const std::string_view t = keys[i];
+        std::size_t j = i + 1;
+        while (j < keys.size() && keys[j] == t) ++j;
+        const int n = static_cast<int>(j - i);
+        i = j;
         if (t.empty() || t.rfind("id:", 0) == 0) continue;
         bool acr = t.size() <= 6 && std::all_of(t.begin(), t.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; });
-        int score = n * 2 + (acr ? -1000 : 0) + (full_bases.count(t) ? 1 : 0);
+        int score = n * 2 + (acr ? -1000 : 0) + (std::binary_search(full_bases.begin(), full_bases.end(), t) ? 1 : 0);
         if (score > best || (score == best && t.size() < name.size())) {
           best = score;
           name = t;
         }
       }
-      if (name.empty()) name = texts.begin()->first;
+      if (name.empty()) name = texts.front();
     }
-    ent.name = name;
-    std::string base = ascii_lower(ent.type) + ":" + slug(name);
-    if (!infos[e].user_id.empty()) base = infos[e].user_id;
-    std::string id = base;
-    for (int n = 2; used_ids.count(id); ++n) id = base + "-" + std::to_string(n);
-    used_ids.insert(id);
-    ent.id = id;
+    ent.name = std::string(name);
+    std::string base;
+    if (!infos[e].user_id.empty()) {
+      base = std::string(infos[e].user_id);
+    } else {   // ascii_lower(type) + ":" + slug(name)
+      base.reserve(ent.type.size() + 1 + name.size() + 1);
+      base.append(ent.type);
+      for (char& ch : base)
+        if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+      base.push_back(':');
+      append_slug(base, name);
+    }
+    if (!id_used(base)) {
+      ent.id = std::move(base);
+    } else {
+      std::string id;
+      for (int n = 2;; ++n) {
+        id = base + "-" + std::to_string(n);
+        if (!id_used(id)) break;
+      }
+      ent.id = std::move(id);
+    }
     // The surface forms and the entity's own aliases, sorted, once each, without the name.
-    std::vector<const std::string*> alias_list;
-    alias_list.reserve(texts.size() + own_aliases[e].size());
-    for (const auto& [t, n] : texts) alias_list.push_back(&t);
+    alias_list.clear();
+    alias_list.insert(alias_list.end(), texts.begin(), texts.end());
     for (const std::string* a : own_aliases[e])   // derived short forms: surnames, base names
-      if (texts.count(*a) || (!initials_alias(*a) && !first_name_alias.count(*a))) alias_list.push_back(a);
-    std::sort(alias_list.begin(), alias_list.end(), [](const std::string* x, const std::string* y) { return *x < *y; });
-    alias_list.erase(std::unique(alias_list.begin(), alias_list.end(),
-                                 [](const std::string* x, const std::string* y) { return *x == *y; }),
-                     alias_list.end());
+      if (std::binary_search(texts.begin(), texts.end(), std::string_view(*a)) ||
+          (!initials_alias(*a) && !first_name_alias.count(*a)))
+        alias_list.push_back(*a);
+    std::sort(alias_list.begin(), alias_list.end());
+    alias_list.erase(std::unique(alias_list.begin(), alias_list.end()), alias_list.end());
     ent.aliases.reserve(alias_list.size());
-    for (const std::string* a : alias_list)
-      if (*a != name) ent.aliases.push_back(*a);
+    for (std::string_view a : alias_list)
+      if (a != std::string_view(ent.name)) ent.aliases.emplace_back(a);
+    ent.mentions.reserve(by_entity[e].size());
     for (const Cand* c : by_entity[e])
       ent.mentions.push_back(Mention{c->start, c->end, w.span_text(c->start, c->end), c->sentence});
     new_index[e] = r.entities.size();
     r.entities.push_back(std::move(ent));
+    id_add(r.entities.size() - 1);
   }
+  r.mentions.reserve(w.cands.size());
   for (const Cand& c : w.cands)
     r.mentions.push_back(MentionSpan{c.start, c.end, c.tb, c.te, c.sentence, new_index[c.entity]});
   // Light coreference: pronouns and definite descriptions point back to the last named entity of
@@ -1424,20 +1586,35 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     std::vector<char> covered(toks.size(), 0);
     for (const auto& m : r.mentions)
       for (std::size_t k = m.tok_begin; k < m.tok_end && k < toks.size(); ++k) covered[k] = 1;
-    std::map<std::string, const MentionSpan*> last;   // type -> last mention
+    // type -> last mention: a few types, looked up by a linear search
+    std::vector<std::pair<std::string_view, const MentionSpan*>> last;
+    auto last_of = [&](std::string_view type) -> const MentionSpan** {
+      for (auto& [t, m] : last)
+        if (t == type) return &m;
+      return nullptr;
+    };
     std::size_t mi = 0;
     for (std::size_t k = 0; k < toks.size(); ++k) {
+      // Only "both", "the" and words a reference can start with do anything below: the last
+      // mentions are brought up to date just before they can be read.
+      if (covered[k] || !toks[k].has(kWord)) continue;
+      if (toks[k].fold != kFoldBoth && toks[k].fold != kFoldThe && !lex.references.may_start(toks[k])) continue;
       while (mi < r.mentions.size() && r.mentions[mi].tok_begin <= k) {
         const MentionSpan& m = r.mentions[mi++];
-        if (m.entity < r.entities.size()) last[r.entities[m.entity].type] = &m;
+        if (m.entity < r.entities.size()) {
+          const std::string& type = r.entities[m.entity].type;
+          if (const MentionSpan** slot = last_of(type)) *slot = &m;
+          else last.emplace_back(type, &m);
+        }
       }
-      if (covered[k] || !toks[k].has(kWord)) continue;
       std::size_t b = srange[toks[k].sentence].second;
       // "the two automakers", "both companies": the pair of that type named together last.
       const std::string_view tk = w.tv(k);
       std::size_t noun = 0;
-      if (lower_equals(tk, "both")) noun = k + 1;
-      else if (lower_equals(tk, "the") && k + 1 < b && lower_equals(w.tv(k + 1), "two")) noun = k + 2;
+      // (A word whose fold hash differs is neither "both" nor "the".)
+      if (toks[k].fold == kFoldBoth && lower_equals(tk, "both")) noun = k + 1;
+      else if (toks[k].fold == kFoldThe && lower_equals(tk, "the") && k + 1 < b && lower_equals(w.tv(k + 1), "two"))
+        noun = k + 2;
       if (noun > 0) {
         for (std::size_t q = noun; q < b && q < noun + 2; ++q) {   // one adjective may come between
           const std::string* pn = w.lowered_in(ix.pair_nouns, q);
@@ -1466,10 +1643,10 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       if (!lex.references.may_start(toks[k])) continue;   // (match() would be nullptr)
       const auto* ref = lex.references.match(text, toks, k, b, true);
       if (!ref) continue;
-      auto it = last.find(ref->value);
+      const MentionSpan** it = last_of(ref->value);
       std::size_t te = k + ref->tokens.size();
-      if (it != last.end() && it->second->sentence + 2 >= toks[k].sentence)
-        r.references.push_back(MentionSpan{toks[k].start, toks[te - 1].end, k, te, toks[k].sentence, it->second->entity});
+      if (it && (*it)->sentence + 2 >= toks[k].sentence)
+        r.references.push_back(MentionSpan{toks[k].start, toks[te - 1].end, k, te, toks[k].sentence, (*it)->entity});
       k = te - 1;
     }
   }
@@ -1478,7 +1655,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   for (const Cand& c : w.cands) {
     std::size_t e = new_index[c.entity];
     if (e >= r.entities.size() || !is(r.entities[e].type, "LOC") || c.place_code.empty()) continue;
-    r.country_of[e] = c.place_code.substr(0, 2);
+    r.country_of[e] = std::string(c.place_code.substr(0, 2));
     if (c.place_is_country) r.is_country[e] = 1;
   }
   return r;

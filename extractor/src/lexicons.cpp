@@ -43,6 +43,12 @@ void PhraseTable::add(std::string_view phrase, std::string value, std::string ex
         fresh[i] = s;
       }
       slots_.swap(fresh);
+      starts_.assign(cap * 4 / 64, 0);
+      for (const Slot& s : slots_)
+        if (s.bucket != 0) {
+          const std::size_t x = start_bit(s.hash);
+          starts_[x >> 6] |= std::uint64_t{1} << (x & 63);
+        }
     }
     Bucket b;
     b.key = ascii_lower(e.tokens.front());
@@ -53,6 +59,8 @@ void PhraseTable::add(std::string_view phrase, std::string value, std::string ex
     while (slots_[i].bucket != 0) i = (i + 1) & mask;
     slots_[i].hash = h;
     slots_[i].bucket = static_cast<std::uint32_t>(buckets_.size());
+    const std::size_t x = start_bit(h);
+    starts_[x >> 6] |= std::uint64_t{1} << (x & 63);
     bucket = &buckets_.back();
   }
   auto& entries = bucket->entries;

@@ -39,8 +39,13 @@ class PhraseTable {
   bool has_single(std::string_view word) const;
   bool has_single(std::string_view word, std::uint32_t fold) const;   // fold = fold_hash(word)
   bool empty() const { return buckets_.empty(); }
-  // False when no phrase can start with the token (then match() at it is nullptr): one slot read.
-  bool may_start(const Token& t) const { return !slots_.empty() && slots_[t.fold & (slots_.size() - 1)].bucket != 0; }
+  // False when no phrase can start with the token (then match() at it is nullptr): one bit read
+  // (a bit per first token's fold hash, at least 16 bits per key).
+  bool may_start(const Token& t) const {
+    if (starts_.empty()) return false;
+    const std::size_t x = start_bit(t.fold);
+    return (starts_[x >> 6] >> (x & 63)) & 1;
+  }
   std::size_t size() const { return count_; }
 
  private:
@@ -57,6 +62,8 @@ class PhraseTable {
   };
   std::vector<Bucket> buckets_;
   std::vector<Slot> slots_;       // open addressing on fold_hash, a power of two, at most a quarter full
+  std::vector<std::uint64_t> starts_;   // may_start's bits: slots_.size() * 4 of them
+  std::size_t start_bit(std::uint32_t h) const { return (h ^ (h >> 15)) & (starts_.size() * 64 - 1); }
   std::size_t count_ = 0;
   const Bucket* find(std::string_view word, std::uint32_t hash) const;   // bucket whose key is ascii_lower(word)
   const Entry* match_slot(std::string_view text, const std::vector<Token>& tokens, std::size_t k, std::size_t end,
