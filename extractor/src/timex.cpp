@@ -1699,10 +1699,12 @@ std::vector<Timex> TimexTagger::tag_until(std::string_view text, const std::vect
     if (first_day && r.type != "DATE" && r.type != "TIME") continue;
     while (si + 1 < sentences.size() && sentences[si].end <= c.start) ++si;
     const std::size_t sent_start = sentences.empty() ? 0 : std::min(sentences[si].start, c.start);
-    timex_internal::tense_context(text.substr(sent_start, c.start - sent_start),
-                                  text.substr(c.end, std::min<std::size_t>(120, text.size() - c.end)),
-                                  anchor.future, anchor.past);
-    {
+    // Tense and quarter talk only matter to a value with something to resolve ("[weekday:5]");
+    // most values are already complete ("2019-03") and resolve_value returns them as they are.
+    if (c.value.find('[') != std::string::npos) {
+      timex_internal::tense_context(text.substr(sent_start, c.start - sent_start),
+                                    text.substr(c.end, std::min<std::size_t>(120, text.size() - c.end)),
+                                    anchor.future, anchor.past);
       const std::size_t sent_end = sentences.empty() ? text.size() : std::max(sentences[si].end, c.end);
       const std::size_t ws = std::max(sent_start, c.start > 200 ? c.start - 200 : 0);
       const std::size_t we = std::min(sent_end, c.end + 200);
