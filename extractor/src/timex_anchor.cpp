@@ -331,6 +331,18 @@ struct CueIndex {
   }
 };
 
+// The cues after a clause-initial expression ("On Tuesday, the league plans to ..."): " will " and
+// the others starting with ' ', by their second byte, and "'ll ".
+struct AfterCueIndex {
+  std::vector<std::string_view> by_second[256];
+  AfterCueIndex() {
+    static const char* kAfterCues[] = {" will ", " plans to ", " plan to ", " is to ", " are to ",
+                                       " is scheduled ", " are scheduled ", " is expected to ",
+                                       " are expected to ", " is due to ", " are due to "};
+    for (const char* c : kAfterCues) by_second[static_cast<unsigned char>(c[1])].push_back(c);
+  }
+};
+
 // Whether the cue found at `i` of `b` counts (the exceptions of future_context).
 bool cue_counts(std::string_view b, std::size_t i, std::string_view cue) {
   if (cue == " next " && b.compare(i, 8, " next to") == 0) return false;  // "next to the embassy" is a place
@@ -370,7 +382,6 @@ void tense_context(std::string_view before, std::string_view after, bool& future
 
 namespace {
 bool future_cues(std::string_view before, std::string_view after) {
-  auto lower = [](std::string_view x) { return lower_copy(x); };
   // Only the clause right before the expression matters.
   if (before.size() > 80) before = before.substr(before.size() - 80);
   // " " + lower-cased `before` + " ", on the stack.
@@ -398,21 +409,31 @@ bool future_cues(std::string_view before, std::string_view after) {
   // A clause-initial expression ("On Tuesday, the league plans to ...") takes its tense from the
   // verb that follows it in the same sentence.
   if (b.size() <= 24) {  // only a clause-initial expression has so short a prefix
-    std::vector<std::string> words;
-    std::string w;
-    for (char c : b) {
-      if (std::isalpha(static_cast<unsigned char>(c))) w += c;
-      else if (!w.empty()) { words.push_back(w); w.clear(); }
-    }
     bool initial = true;
-    for (const auto& x : words) initial = initial && (x == "on" || x == "early" || x == "late" || x == "by");
+    for (std::size_t k = 0; k < b.size() && initial;) {
+      if (!ascii_alpha(b[k])) { ++k; continue; }
+      std::size_t e = k;
+      while (e < b.size() && ascii_alpha(b[e])) ++e;
+      const std::string_view x = b.substr(k, e - k);
+      initial = x == "on" || x == "early" || x == "late" || x == "by";
+      k = e;
+    }
     if (initial) {
-      const std::string a = " " + lower(after.substr(0, after.find_first_of(".;:?!"))) + " ";
-      static const char* kAfterCues[] = {" will ", "'ll ", " plans to ", " plan to ", " is to ", " are to ",
-                                         " is scheduled ", " are scheduled ", " is expected to ",
-                                         " are expected to ", " is due to ", " are due to "};
-      for (const char* cue : kAfterCues)
-        if (a.find(cue) != std::string::npos) return true;
+      // " " + lower-cased `after` up to the clause's end + " ", in a buffer kept per thread.
+      after = after.substr(0, after.find_first_of(".;:?!"));
+      thread_local std::string abuf;
+      abuf.assign(after.size() + 2, ' ');
+      for (std::size_t k = 0; k < after.size(); ++k) abuf[k + 1] = ascii_lower(after[k]);
+      const std::string_view a(abuf);
+      static const AfterCueIndex after_index;
+      for (std::size_t i = 0; i + 1 < a.size(); ++i) {
+        if (a[i] == ' ') {
+          for (const auto& cue : after_index.by_second[static_cast<unsigned char>(a[i + 1])])
+            if (a.compare(i, cue.size(), cue) == 0) return true;
+        } else if (a[i] == '\'' && a.compare(i, 4, "'ll ") == 0) {
+          return true;
+        }
+      }
     }
   }
   return false;
