@@ -12,6 +12,7 @@
 
 #include "../../extractor/src/timex_engine.hpp"
 #include "storyline/extractor/timex.hpp"
+#include "test_support.hpp"
 
 using namespace storyline::extractor;
 
@@ -96,7 +97,7 @@ TEST_SUITE("extractor.timex") {
 
   TEST_CASE("a rule that reads outside its match (\\b) switches to the block scans") {
     namespace fs = std::filesystem;
-    const fs::path dir = fs::temp_directory_path() / "storyline_timex_engine_test";
+    const fs::path dir = testsupport::temp_dir("timex-engine");   // per process: parallel runs do not collide
     fs::create_directories(dir / "en/timex");
     {
       std::ofstream f(dir / "en/timex/zz_boundary.json");
