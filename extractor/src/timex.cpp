@@ -1643,15 +1643,26 @@ std::vector<Candidate> timex_internal::resolve_overlaps(std::vector<Candidate> c
     if (a.start != b.start) return a.start < b.start;
     return ids[a.rule] < ids[b.rule];
   });
+  // The kept spans never overlap, so they are ordered by start and by end alike: a candidate
+  // clashes with one of them exactly when it clashes with the last one starting before its end
+  // (a map, not a scan of all kept spans: no quadratic step on a page full of dates). Empty
+  // spans, which take_match never makes, get the plain scan.
+  const bool any_empty =
+      std::any_of(cands.begin(), cands.end(), [](const Candidate& c) { return c.start >= c.end; });
   std::vector<Candidate> kept;
+  std::map<std::size_t, std::size_t> taken;   // start -> end of the kept spans
   for (auto& c : cands) {
     bool clash = false;
-    for (const auto& k : kept)
-      if (c.start < k.end && k.start < c.end) {
-        clash = true;
-        break;
-      }
-    if (!clash) kept.push_back(std::move(c));
+    if (!any_empty) {
+      auto after = taken.lower_bound(c.end);
+      clash = after != taken.begin() && std::prev(after)->second > c.start;
+    } else {
+      for (const auto& k : kept) clash = clash || (c.start < k.end && k.start < c.end);
+    }
+    if (!clash) {
+      if (!any_empty) taken.emplace(c.start, c.end);
+      kept.push_back(std::move(c));
+    }
   }
   kept.erase(std::remove_if(kept.begin(), kept.end(), [](const Candidate& c) { return c.latent; }),
              kept.end());

@@ -2,6 +2,9 @@
 // document date, anaphora, timex_value parsing and dateline detection.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cstdint>
+
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -92,6 +95,50 @@ TEST_SUITE("extractor.time") {
       auto kept = timex_internal::resolve_overlaps({mk(20, 25, 1, 0), mk(0, 5, 1, 1)}, ids);
       REQUIRE(kept.size() == 2);
       CHECK(kept[0].start == 0);
+    }
+    SUBCASE("many random candidates: what checking each against every kept span keeps") {
+      // resolve_overlaps finds a clash through an ordered map of the kept spans; this is the
+      // definition it must agree with, on dense, nested and touching spans.
+      std::uint32_t seed = 12345;
+      auto next = [&](std::uint32_t n) {
+        seed = seed * 1664525u + 1013904223u;
+        return (seed >> 8) % n;
+      };
+      for (int round = 0; round < 50; ++round) {
+        std::vector<Candidate> cands;
+        const int n = 1 + static_cast<int>(next(200));
+        for (int i = 0; i < n; ++i) {
+          const std::size_t s = next(300), len = 1 + next(12);
+          Candidate c = mk(s, s + len, static_cast<int>(next(4)), static_cast<int>(next(3)));
+          c.latent = next(10) == 0;
+          cands.push_back(c);
+        }
+        // The reference: the same order, then a scan of all kept spans per candidate.
+        std::vector<Candidate> order = cands;
+        std::sort(order.begin(), order.end(), [&](const Candidate& a, const Candidate& b) {
+          const std::size_t la = a.end - a.start, lb = b.end - b.start;
+          if (la != lb) return la > lb;
+          if (a.priority != b.priority) return a.priority > b.priority;
+          if (a.start != b.start) return a.start < b.start;
+          return ids[a.rule] < ids[b.rule];
+        });
+        std::vector<Candidate> expected;
+        for (const auto& c : order) {
+          bool clash = false;
+          for (const auto& k : expected) clash = clash || (c.start < k.end && k.start < c.end);
+          if (!clash) expected.push_back(c);
+        }
+        std::erase_if(expected, [](const Candidate& c) { return c.latent; });
+        std::sort(expected.begin(), expected.end(),
+                  [](const Candidate& a, const Candidate& b) { return a.start < b.start; });
+        const auto kept = timex_internal::resolve_overlaps(cands, ids);
+        REQUIRE(kept.size() == expected.size());
+        for (std::size_t i = 0; i < kept.size(); ++i) {
+          CHECK(kept[i].start == expected[i].start);
+          CHECK(kept[i].end == expected[i].end);
+          CHECK(kept[i].rule == expected[i].rule);
+        }
+      }
     }
   }
 
