@@ -62,13 +62,18 @@ InputOptions input_options(const Common& c) {
 }
 
 // One document's extraction; `cut` counts sentences cut at --max-sentence-tokens.
-extractor::Extraction extract_one(const extractor::Extractor& ex, const Common& c, const InputDoc& d,
-                                  std::size_t& cut) {
+extractor::DocumentInfo info_of(const InputDoc& d) {
   extractor::DocumentInfo info;
   info.id = d.id;
   info.source = d.source;
   info.date = d.date;
   info.date_source = d.date_source;
+  return info;
+}
+
+extractor::Extraction extract_one(const extractor::Extractor& ex, const Common& c, const InputDoc& d,
+                                  std::size_t& cut) {
+  const extractor::DocumentInfo info = info_of(d);
   extractor::ExtractOptions eo;
   eo.max_sentence_tokens = c.max_sentence_tokens;
   eo.sentences_cut = &cut;
@@ -119,12 +124,7 @@ void extract_group(const extractor::Extractor& ex, const Common& c, Group& g) {
   std::vector<extractor::DocumentInfo> infos;
   for (const auto& d : g.docs) {
     texts.push_back(d.doc.text);
-    extractor::DocumentInfo info;
-    info.id = d.doc.id;
-    info.source = d.doc.source;
-    info.date = d.doc.date;
-    info.date_source = d.doc.date_source;
-    infos.push_back(std::move(info));
+    infos.push_back(info_of(d.doc));
   }
   extractor::ExtractOptions eo;
   eo.max_sentence_tokens = c.max_sentence_tokens;

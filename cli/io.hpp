@@ -46,8 +46,9 @@ class DocumentStream {
   std::uint64_t bytes_read() const { return bytes_read_; }
   std::uint64_t bytes_total() const { return bytes_total_; }
   // True when next() is unlikely to wait for input: the rest comes from regular files, a whole
-  // line is buffered, or the pipe being read has bytes waiting. Callers that group documents stop grouping when it is false, so a pipe
-  // that delivers one document at a time gets each result without waiting for more.
+  // line is buffered, or the pipe being read has bytes waiting. Callers that group documents stop
+  // grouping when it is false, so a pipe that delivers one document at a time gets each result
+  // without waiting for more.
   bool ready() const;
 
  private:

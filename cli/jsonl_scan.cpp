@@ -1,6 +1,5 @@
 #include "jsonl_scan.hpp"
 
-#include <cstdint>
 #include <cstring>
 
 #include "storyline/extractor/text.hpp"
@@ -62,12 +61,9 @@ class Scanner {
       // Eight bytes at a time while none is '"', '\\' or a control byte (bytes >= 0x80 are
       // plain here: UTF-8 was checked before).
       while (q + 8 <= s_.size()) {
-        std::uint64_t w;
-        std::memcpy(&w, s_.data() + q, 8);
-        constexpr std::uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-        auto has_zero = [&](std::uint64_t v) { return (v - ones) & ~v & high; };
-        const std::uint64_t control = (w - ones * 0x20) & ~w & high;   // a byte < 0x20
-        if (control | has_zero(w ^ (ones * '"')) | has_zero(w ^ (ones * '\\'))) break;
+        using namespace extractor::text_detail;
+        const std::uint64_t w = load8(s_.data() + q);
+        if (any_control8(w) | any_byte8(w, '"') | any_byte8(w, '\\')) break;
         q += 8;
       }
       while (q < s_.size()) {

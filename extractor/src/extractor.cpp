@@ -305,17 +305,14 @@ class JsonWriter {
   }
   // True when one of the 8 bytes in x is a control character, '"', '\\' or not ASCII.
   static bool needs_escape8(std::uint64_t x) {
-    constexpr std::uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-    auto has_zero = [&](std::uint64_t v) { return (v - ones) & ~v & high; };
-    return ((x | ((x - ones * 0x20) & ~x)) & high) | has_zero(x ^ (ones * '"')) | has_zero(x ^ (ones * '\\'));
+    using namespace text_detail;
+    return any_non_ascii8(x) | any_control8(x) | any_byte8(x, '"') | any_byte8(x, '\\');
   }
   void put_string(std::string_view s) {
     bool plain = true;
     std::size_t i = 0;
     for (; i + 8 <= s.size(); i += 8) {
-      std::uint64_t w;
-      std::memcpy(&w, s.data() + i, 8);
-      if (needs_escape8(w)) {
+      if (needs_escape8(text_detail::load8(s.data() + i))) {
         plain = false;
         break;
       }

@@ -94,12 +94,7 @@ std::size_t find_invalid_utf8(std::string_view s) {
   std::size_t i = 0;
   while (i < s.size()) {
     // Eight ASCII bytes at a time (most text is ASCII).
-    while (i + 8 <= s.size()) {
-      std::uint64_t w;
-      std::memcpy(&w, s.data() + i, 8);
-      if (w & 0x8080808080808080ull) break;
-      i += 8;
-    }
+    while (i + 8 <= s.size() && !text_detail::any_non_ascii8(text_detail::load8(s.data() + i))) i += 8;
     if (i >= s.size()) break;
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) { ++i; continue; }

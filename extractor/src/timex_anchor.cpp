@@ -245,12 +245,6 @@ std::optional<Ymd> parse_ymd(std::string_view s) {
 
 namespace {
 
-std::string lower_copy(std::string_view s) {
-  std::string o(s);
-  for (char& c : o) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return o;
-}
-
 // The last word of `before` once "on", "in", "early", ... are skipped, if it is a past-tense verb
 // ("said Friday", "met on Monday", "the year ended March 31") - but not a verb of planning
 // ("scheduled", "postponed"), which points ahead.
@@ -311,15 +305,22 @@ std::uint32_t head4(const char* p) {  // the first 4 bytes, to compare cues chea
   return h;
 }
 
-// For a byte following the leading ' ', the cues that may start there (the others never match).
+// The cues after a clause-initial expression ("On Tuesday, the league plans to ...").
+constexpr const char* kAfterCues[] = {" will ", "'ll ", " plans to ", " plan to ", " is to ", " are to ",
+                                      " is scheduled ", " are scheduled ", " is expected to ",
+                                      " are expected to ", " is due to ", " are due to "};
+
+// A cue list by the byte following the leading ' ' (the others never match there); "'ll " is
+// looked for apart.
 struct CueIndex {
   struct Cue {
     std::string_view s;
     std::uint32_t head;  // head4 of s (every cue has 4 bytes or more)
   };
   std::vector<Cue> by_second[256];
-  CueIndex() {
-    for (const char* c : kCues) {
+  template <std::size_t N>
+  explicit CueIndex(const char* const (&cues)[N]) {
+    for (const char* c : cues) {
       const std::string_view cue(c);
       if (cue[0] == ' ') {
         auto& list = by_second[static_cast<unsigned char>(cue[1])];
@@ -329,17 +330,23 @@ struct CueIndex {
       }
     }
   }
-};
-
-// The cues after a clause-initial expression ("On Tuesday, the league plans to ..."): " will " and
-// the others starting with ' ', by their second byte, and "'ll ".
-struct AfterCueIndex {
-  std::vector<std::string_view> by_second[256];
-  AfterCueIndex() {
-    static const char* kAfterCues[] = {" will ", " plans to ", " plan to ", " is to ", " are to ",
-                                       " is scheduled ", " are scheduled ", " is expected to ",
-                                       " are expected to ", " is due to ", " are due to "};
-    for (const char* c : kAfterCues) by_second[static_cast<unsigned char>(c[1])].push_back(c);
+  // Whether some cue occurs in `b` (lower-cased, padded with spaces) and counts(b, at, cue).
+  template <class Counts>
+  bool any_in(std::string_view b, Counts counts) const {
+    for (std::size_t i = 0; i + 1 < b.size(); ++i) {
+      if (b[i] == ' ') {
+        const auto& cues = by_second[static_cast<unsigned char>(b[i + 1])];
+        if (cues.empty() || i + 4 > b.size()) continue;
+        const std::uint32_t h = head4(b.data() + i);
+        for (const auto& cue : cues)
+          if (cue.head == h && b.size() - i >= cue.s.size() &&
+              std::memcmp(b.data() + i, cue.s.data(), cue.s.size()) == 0 && counts(b, i, cue.s))
+            return true;
+      } else if (b[i] == '\'' && b.compare(i, 4, "'ll ") == 0 && counts(b, i, "'ll ")) {
+        return true;
+      }
+    }
+    return false;
   }
 };
 
@@ -392,20 +399,8 @@ bool future_cues(std::string_view before, std::string_view after) {
   buf[before.size() + 1] = ' ';
   const std::string_view b(buf, before.size() + 2);
   // Any occurrence of a cue that is not one of the exceptions (cue_counts).
-  static const CueIndex index;
-  for (std::size_t i = 0; i + 1 < b.size(); ++i) {
-    if (b[i] == ' ') {
-      const auto& cues = index.by_second[static_cast<unsigned char>(b[i + 1])];
-      if (cues.empty() || i + 4 > b.size()) continue;
-      const std::uint32_t h = head4(b.data() + i);
-      for (const auto& cue : cues)
-        if (cue.head == h && b.size() - i >= cue.s.size() && std::memcmp(b.data() + i, cue.s.data(), cue.s.size()) == 0 &&
-            cue_counts(b, i, cue.s))
-          return true;
-    } else if (b[i] == '\'' && b.compare(i, 4, "'ll ") == 0 && cue_counts(b, i, "'ll ")) {
-      return true;
-    }
-  }
+  static const CueIndex index(kCues);
+  if (index.any_in(b, cue_counts)) return true;
   // A clause-initial expression ("On Tuesday, the league plans to ...") takes its tense from the
   // verb that follows it in the same sentence.
   if (b.size() <= 24) {  // only a clause-initial expression has so short a prefix
@@ -424,16 +419,9 @@ bool future_cues(std::string_view before, std::string_view after) {
       thread_local std::string abuf;
       abuf.assign(after.size() + 2, ' ');
       for (std::size_t k = 0; k < after.size(); ++k) abuf[k + 1] = ascii_lower(after[k]);
-      const std::string_view a(abuf);
-      static const AfterCueIndex after_index;
-      for (std::size_t i = 0; i + 1 < a.size(); ++i) {
-        if (a[i] == ' ') {
-          for (const auto& cue : after_index.by_second[static_cast<unsigned char>(a[i + 1])])
-            if (a.compare(i, cue.size(), cue) == 0) return true;
-        } else if (a[i] == '\'' && a.compare(i, 4, "'ll ") == 0) {
-          return true;
-        }
-      }
+      static const CueIndex after_index(kAfterCues);
+      if (after_index.any_in(std::string_view(abuf), [](std::string_view, std::size_t, std::string_view) { return true; }))
+        return true;
     }
   }
   return false;

@@ -61,6 +61,21 @@ inline std::uint64_t fold8(std::uint64_t x) {
   const std::uint64_t upper = ge_a & ~gt_z & ~x & hi;
   return x | (upper >> 2);
 }
+
+// Eight bytes at a time: the bytes at p as one word, and tests on them that are non-zero when
+// some byte passes (exact as a yes/no; which bit is set is not).
+inline std::uint64_t load8(const char* p) {
+  std::uint64_t w;
+  std::memcpy(&w, p, 8);
+  return w;
+}
+constexpr std::uint64_t kOnes8 = 0x0101010101010101ull, kHigh8 = 0x8080808080808080ull;
+inline std::uint64_t any_non_ascii8(std::uint64_t w) { return w & kHigh8; }
+inline std::uint64_t any_control8(std::uint64_t w) { return (w - kOnes8 * 0x20) & ~w & kHigh8; }   // < 0x20
+inline std::uint64_t any_byte8(std::uint64_t w, unsigned char c) {
+  const std::uint64_t v = w ^ (kOnes8 * c);
+  return (v - kOnes8) & ~v & kHigh8;
+}
 }  // namespace text_detail
 
 inline std::uint32_t fold_hash(std::string_view s) {
