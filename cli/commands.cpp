@@ -342,7 +342,7 @@ int run_extract(const Common& c, const ExtractOptions& o) {
       return true;
     }
     if (first) {
-      bool ok = emit(extractor::to_json(first->x, -1) + "\n");
+      bool ok = emit(extractor::to_json(first->x, -1, "\n"));
       first.reset();
       if (!ok) return false;
     }
@@ -363,8 +363,8 @@ int run_extract(const Common& c, const ExtractOptions& o) {
       [&](Group& g) {
         extract_group(*ex, c, g);
         for (auto& j : g.docs) {
-          if (to_dir) j.json = extractor::to_json(j.x) + "\n";
-          else if (lines || j.index > 0) j.json = extractor::to_json(j.x, -1) + "\n";
+          if (to_dir) j.json = extractor::to_json(j.x, 2, "\n");
+          else if (lines || j.index > 0) j.json = extractor::to_json(j.x, -1, "\n");
           if (!j.json.empty()) j.x = {};
         }
       },
@@ -382,7 +382,7 @@ int run_extract(const Common& c, const ExtractOptions& o) {
     return 1;
   }
   if (failed) return 1;
-  if (first) emit(extractor::to_json(first->x, 2) + "\n");
+  if (first) emit(extractor::to_json(first->x, 2, "\n"));
   if (failed) return 1;
   if (written == 0) return 1;
   if (auto w = out.commit(); !w) {

@@ -200,48 +200,41 @@ std::vector<Extraction> Extractor::extract_batch(const std::vector<std::string_v
 
 namespace {
 
-// The extract JSON written straight into a string, byte for byte what nlohmann::ordered_json's
-// dump(indent, ' ', false, replace) wrote before (that built a tree of every value first and was
-// a fifth of the extraction time). Invalid UTF-8 and doubles still go through nlohmann, so its
-// replacement and number formatting rules stay the ones used.
-class JsonWriter {
+// The extract JSON is written compact, straight into a buffer, byte for byte what
+// nlohmann::ordered_json's dump(-1, ' ', false, replace) wrote before (that built a tree of every
+// value first and was a fifth of the extraction time). The layout is fixed, so keys and the
+// punctuation around them go out as literal fragments ("\",\"end\":") of constant size. Pretty output
+// (indent >= 0) re-indents the compact text the way nlohmann's dump(indent) lays it out. Invalid
+// UTF-8 and doubles other than halves still go through nlohmann, so its replacement and number
+// formatting rules stay the ones used.
+class JsonOut {
  public:
-  explicit JsonWriter(int indent) : indent_(indent) {}
-  std::string take() { return out_.take(); }
+  JsonOut() : data_(new char[1 << 14]), cap_(1 << 14) {}
+  std::string take(std::string_view suffix) const {
+    std::string s;
+    s.reserve(len_ + suffix.size());
+    s.append(data_.get(), len_);
+    s.append(suffix);
+    return s;
+  }
+  std::string_view view() const { return {data_.get(), len_}; }
 
-  void begin_object() { open('{'); }
-  void end_object() { close('}'); }
-  void begin_array() { open('['); }
-  void end_array() { close(']'); }
-  // A key inside an object; the value follows. Keys are our own field names (plain ASCII, nothing
-  // to escape), so they are copied as they are.
+  // A fragment of our own (field names and punctuation: plain ASCII, nothing to escape).
   template <std::size_t N>
-  void key(const char (&k)[N]) {   // a literal: the copy has a constant size
-    separator();
+  void lit(const char (&s)[N]) {
     constexpr std::size_t n = N - 1;
-    char* p = out_.tail(n + 4);
-    *p++ = '"';
-    std::memcpy(p, k, n);
-    p += n;
-    *p++ = '"';
-    *p++ = ':';
-    if (indent_ >= 0) *p++ = ' ';
-    out_.end_at(p);
-    after_key_ = true;
+    std::memcpy(tail(n), s, n);
+    len_ += n;
   }
-  void value(std::string_view v) { before_value(); put_string(v); }
-  void value(const std::optional<std::string>& v) {
-    if (v) value(std::string_view(*v));
-    else null();
+  void ch(char c) {
+    *tail(1) = c;
+    ++len_;
   }
-  void value(std::size_t v) {
-    before_value();
-    char buf[24];
-    auto r = std::to_chars(buf, buf + sizeof buf, v);
-    out_.append(buf, r.ptr);
+  void num(std::size_t v) {
+    char* p = tail(24);
+    len_ = static_cast<std::size_t>(std::to_chars(p, p + 24, v).ptr - data_.get());
   }
-  void value(double v) {
-    before_value();
+  void dec(double v) {
     // Halves (the usual weights) are written directly, as nlohmann writes them ("0.5", "2.0");
     // any other double goes through nlohmann for its shortest round-trip form.
     const double twice = v * 2;
@@ -249,303 +242,322 @@ class JsonWriter {
         !(v == 0 && std::signbit(v))) {
       const long k = static_cast<long>(twice);
       const long whole = (k < 0 ? -k : k) / 2;
-      char buf[32];
-      char* p = buf;
+      char* const start = tail(32);
+      char* p = start;
       if (k < 0) *p++ = '-';
-      p = std::to_chars(p, buf + sizeof buf, whole).ptr;
+      p = std::to_chars(p, start + 32, whole).ptr;
       *p++ = '.';
       *p++ = (k % 2 != 0) ? '5' : '0';
-      out_.append(buf, p);
+      len_ = static_cast<std::size_t>(p - data_.get());
       return;
     }
-    out_ += nlohmann::json(v).dump();
+    append(nlohmann::json(v).dump());
   }
-  void null() { before_value(); out_ += "null"; }
+  void str(std::string_view s) {
+    if (is_plain(s)) {
+      char* p = tail(s.size() + 2);
+      *p++ = '"';
+      std::memcpy(p, s.data(), s.size());
+      p += s.size();
+      *p++ = '"';
+      len_ = static_cast<std::size_t>(p - data_.get());
+      return;
+    }
+    if (find_invalid_utf8(s) != std::string_view::npos) {
+      append(nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      return;
+    }
+    ch('"');
+    for (unsigned char c : s) {
+      switch (c) {
+        case '"': lit("\\\""); break;
+        case '\\': lit("\\\\"); break;
+        case '\b': lit("\\b"); break;
+        case '\f': lit("\\f"); break;
+        case '\n': lit("\\n"); break;
+        case '\r': lit("\\r"); break;
+        case '\t': lit("\\t"); break;
+        default:
+          if (c < 0x20) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\u%04x", c);
+            append(std::string_view(buf, 6));
+          } else {
+            ch(static_cast<char>(c));
+          }
+      }
+    }
+    ch('"');
+  }
+  void str(const std::optional<std::string>& v) {
+    if (v) str(std::string_view(*v));
+    else lit("null");
+  }
   void strings(const std::vector<std::string>& v) {
-    begin_array();
-    for (const auto& s : v) value(std::string_view(s));
-    end_array();
-  }
-  template <std::size_t N, class T>
-  void field(const char (&k)[N], const T& v) {
-    key(k);
-    value(v);
+    ch('[');
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      if (i) ch(',');
+      str(std::string_view(v[i]));
+    }
+    ch(']');
   }
 
  private:
-  void newline(std::size_t depth) {
-    out_ += '\n';
-    out_.append(depth * static_cast<std::size_t>(indent_), ' ');
-  }
-  // Before a key or an array element: "," if not the first, then the pretty-print line break.
-  void separator() {
-    if (depth_ == 0) return;
-    bool& empty = empty_[depth_ - 1];
-    if (!empty) out_ += ',';
-    if (indent_ >= 0) newline(depth_);
-    empty = false;
-  }
-  void before_value() {
-    if (after_key_) {
-      after_key_ = false;
-      return;
-    }
-    separator();
-  }
-  void open(char c) {
-    before_value();
-    out_ += c;
-    if (depth_ == kMaxDepth) throw std::logic_error("JsonWriter: nesting too deep");
-    empty_[depth_++] = true;
-  }
-  void close(char c) {
-    bool empty = empty_[--depth_];
-    if (!empty && indent_ >= 0) newline(depth_);
-    out_ += c;
-  }
   // True when one of the 8 bytes in x is a control character, '"', '\\' or not ASCII.
   static bool needs_escape8(std::uint64_t x) {
     using namespace text_detail;
     return any_non_ascii8(x) | any_control8(x) | any_byte8(x, '"') | any_byte8(x, '\\');
   }
-  void put_string(std::string_view s) {
-    bool plain = true;
+  static bool is_plain(std::string_view s) {
     std::size_t i = 0;
-    for (; i + 8 <= s.size(); i += 8) {
-      if (needs_escape8(text_detail::load8(s.data() + i))) {
-        plain = false;
-        break;
-      }
+    for (; i + 8 <= s.size(); i += 8)
+      if (needs_escape8(text_detail::load8(s.data() + i))) return false;
+    for (; i < s.size(); ++i) {
+      const unsigned char c = static_cast<unsigned char>(s[i]);
+      if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) return false;
     }
-    if (plain)
-      for (; i < s.size(); ++i) {
-        const unsigned char c = static_cast<unsigned char>(s[i]);
-        if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) {
-          plain = false;
-          break;
-        }
-      }
-    if (plain) {
-      char* p = out_.tail(s.size() + 2);
-      *p++ = '"';
-      std::memcpy(p, s.data(), s.size());
-      p += s.size();
-      *p++ = '"';
-      out_.end_at(p);
-      return;
-    }
-    if (find_invalid_utf8(s) != std::string_view::npos) {
-      out_ += nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-      return;
-    }
-    out_ += '"';
-    for (unsigned char c : s) {
-      switch (c) {
-        case '"': out_ += "\\\""; break;
-        case '\\': out_ += "\\\\"; break;
-        case '\b': out_ += "\\b"; break;
-        case '\f': out_ += "\\f"; break;
-        case '\n': out_ += "\\n"; break;
-        case '\r': out_ += "\\r"; break;
-        case '\t': out_ += "\\t"; break;
-        default:
-          if (c < 0x20) {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\u%04x", c);
-            out_ += buf;
-          } else {
-            out_ += static_cast<char>(c);
-          }
-      }
-    }
-    out_ += '"';
+    return true;
   }
-
-  // The output bytes: a growing buffer written through raw pointers (std::string's per-append
-  // capacity checks and terminators were a third of the writer's time).
-  class Buf {
-   public:
-    Buf() : data_(new char[1 << 14]), cap_(1 << 14) {}
-    // Room for n more bytes; write them at the returned pointer, then end_at(past the last).
-    char* tail(std::size_t n) {
-      if (len_ + n > cap_) grow(len_ + n);
-      return data_.get() + len_;
-    }
-    void end_at(const char* p) { len_ = static_cast<std::size_t>(p - data_.get()); }
-    void append(const char* s, std::size_t n) {
-      std::memcpy(tail(n), s, n);
-      len_ += n;
-    }
-    void append(std::string_view s) { append(s.data(), s.size()); }
-    void append(const char* b, const char* e) { append(b, static_cast<std::size_t>(e - b)); }
-    void append(std::size_t n, char c) {
-      std::memset(tail(n), c, n);
-      len_ += n;
-    }
-    Buf& operator+=(char c) {
-      *tail(1) = c;
-      ++len_;
-      return *this;
-    }
-    Buf& operator+=(std::string_view s) {
-      append(s);
-      return *this;
-    }
-    std::string take() const { return std::string(data_.get(), len_); }
-
-   private:
-    void grow(std::size_t need) {
-      std::size_t cap = cap_ * 2;
-      while (cap < need) cap *= 2;
-      std::unique_ptr<char[]> bigger(new char[cap]);
-      std::memcpy(bigger.get(), data_.get(), len_);
-      data_ = std::move(bigger);
-      cap_ = cap;
-    }
-    std::unique_ptr<char[]> data_;
-    std::size_t cap_, len_ = 0;
-  };
-
-  int indent_;
-  bool after_key_ = false;
-  static constexpr std::size_t kMaxDepth = 8;   // the extract JSON nests 5 deep
-  bool empty_[kMaxDepth] = {};                   // per open object/array: nothing written in it yet
-  std::size_t depth_ = 0;
-  Buf out_;
+  void append(std::string_view s) {
+    std::memcpy(tail(s.size()), s.data(), s.size());
+    len_ += s.size();
+  }
+  // Room for n more bytes at the returned pointer (written through raw pointers: std::string's
+  // per-append capacity checks and terminators were a third of the writer's time).
+  char* tail(std::size_t n) {
+    if (len_ + n > cap_) grow(len_ + n);
+    return data_.get() + len_;
+  }
+  void grow(std::size_t need) {
+    std::size_t cap = cap_ * 2;
+    while (cap < need) cap *= 2;
+    std::unique_ptr<char[]> bigger(new char[cap]);
+    std::memcpy(bigger.get(), data_.get(), len_);
+    data_ = std::move(bigger);
+    cap_ = cap;
+  }
+  std::unique_ptr<char[]> data_;
+  std::size_t cap_, len_ = 0;
 };
 
-// Entity mentions and event evidence: [{"start","end","text","sentence"}].
-void write_mentions(JsonWriter& w, const std::vector<Mention>& mentions) {
-  w.begin_array();
-  for (const auto& m : mentions) {
-    w.begin_object();
-    w.field("start", m.start);
-    w.field("end", m.end);
-    w.field("text", std::string_view(m.text));
-    w.field("sentence", m.sentence);
-    w.end_object();
+// nlohmann's dump(indent) layout of compact JSON: a line per member and element, `"key": value`,
+// empty objects and arrays kept as {} and [].
+std::string reindent(std::string_view c, int indent, std::string_view suffix) {
+  std::string out;
+  out.reserve(c.size() * 2 + suffix.size());
+  std::size_t depth = 0;
+  const auto line = [&] {
+    out += '\n';
+    out.append(depth * static_cast<std::size_t>(indent), ' ');
+  };
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    const char ch = c[i];
+    switch (ch) {
+      case '"': {
+        std::size_t j = i + 1;
+        while (j < c.size() && c[j] != '"') j += c[j] == '\\' ? 2 : 1;
+        out.append(c.substr(i, j + 1 - i));
+        i = j;
+        break;
+      }
+      case '{':
+      case '[':
+        out += ch;
+        if (i + 1 < c.size() && c[i + 1] == (ch == '{' ? '}' : ']')) {
+          out += c[++i];
+          break;
+        }
+        ++depth;
+        line();
+        break;
+      case '}':
+      case ']':
+        --depth;
+        line();
+        out += ch;
+        break;
+      case ',':
+        out += ',';
+        line();
+        break;
+      case ':': out += ": "; break;
+      default: out += ch;
+    }
   }
-  w.end_array();
+  out.append(suffix);
+  return out;
+}
+
+// Entity mentions and event evidence: [{"start","end","text","sentence"}].
+void write_mentions(JsonOut& o, const std::vector<Mention>& mentions) {
+  o.ch('[');
+  for (std::size_t i = 0; i < mentions.size(); ++i) {
+    const Mention& m = mentions[i];
+    if (i) o.ch(',');
+    o.lit("{\"start\":");
+    o.num(m.start);
+    o.lit(",\"end\":");
+    o.num(m.end);
+    o.lit(",\"text\":");
+    o.str(std::string_view(m.text));
+    o.lit(",\"sentence\":");
+    o.num(m.sentence);
+    o.ch('}');
+  }
+  o.ch(']');
 }
 
 }  // namespace
 
-std::string to_json(const Extraction& x, int indent) {
-  JsonWriter w(indent);
-  w.begin_object();
-  w.key("document");
-  w.begin_object();
-  w.field("id", std::string_view(x.document.id));
-  w.field("source", std::string_view(x.document.source));
-  w.field("date", x.document.date);
-  w.field("date_source", std::string_view(x.document.date_source));
-  w.field("bytes", static_cast<std::size_t>(x.document.bytes));
-  w.end_object();
-  w.key("sentences");
-  w.begin_array();
-  for (const auto& s : x.sentences) {
-    w.begin_object();
-    w.field("start", s.start);
-    w.field("end", s.end);
-    w.end_object();
+std::string to_json(const Extraction& x, int indent, std::string_view suffix) {
+  JsonOut o;
+  o.lit("{\"document\":{\"id\":");
+  o.str(std::string_view(x.document.id));
+  o.lit(",\"source\":");
+  o.str(std::string_view(x.document.source));
+  o.lit(",\"date\":");
+  o.str(x.document.date);
+  o.lit(",\"date_source\":");
+  o.str(std::string_view(x.document.date_source));
+  o.lit(",\"bytes\":");
+  o.num(static_cast<std::size_t>(x.document.bytes));
+  o.lit("},\"sentences\":[");
+  for (std::size_t i = 0; i < x.sentences.size(); ++i) {
+    const auto& s = x.sentences[i];
+    if (i) o.ch(',');
+    o.lit("{\"start\":");
+    o.num(s.start);
+    o.lit(",\"end\":");
+    o.num(s.end);
+    o.ch('}');
   }
-  w.end_array();
-  w.key("entities");
-  w.begin_array();
-  for (const auto& e : x.entities) {
-    w.begin_object();
-    w.field("id", std::string_view(e.id));
-    w.field("name", std::string_view(e.name));
-    w.field("type", std::string_view(e.type));
-    w.key("aliases");
-    w.strings(e.aliases);
-    w.key("mentions");
-    write_mentions(w, e.mentions);
-    w.end_object();
+  o.lit("],\"entities\":[");
+  for (std::size_t i = 0; i < x.entities.size(); ++i) {
+    const auto& e = x.entities[i];
+    if (i) o.ch(',');
+    o.lit("{\"id\":");
+    o.str(std::string_view(e.id));
+    o.lit(",\"name\":");
+    o.str(std::string_view(e.name));
+    o.lit(",\"type\":");
+    o.str(std::string_view(e.type));
+    o.lit(",\"aliases\":");
+    o.strings(e.aliases);
+    o.lit(",\"mentions\":");
+    write_mentions(o, e.mentions);
+    o.ch('}');
   }
-  w.end_array();
-  w.key("timexes");
-  w.begin_array();
-  for (const auto& t : x.timexes) {
-    w.begin_object();
-    w.field("start", t.start);
-    w.field("end", t.end);
-    w.field("text", std::string_view(t.text));
-    w.field("type", std::string_view(t.type));
-    w.field("value", std::string_view(t.value));
-    w.field("sentence", t.sentence);
-    w.field("rule", std::string_view(t.rule));
-    w.end_object();
+  o.lit("],\"timexes\":[");
+  for (std::size_t i = 0; i < x.timexes.size(); ++i) {
+    const auto& t = x.timexes[i];
+    if (i) o.ch(',');
+    o.lit("{\"start\":");
+    o.num(t.start);
+    o.lit(",\"end\":");
+    o.num(t.end);
+    o.lit(",\"text\":");
+    o.str(std::string_view(t.text));
+    o.lit(",\"type\":");
+    o.str(std::string_view(t.type));
+    o.lit(",\"value\":");
+    o.str(std::string_view(t.value));
+    o.lit(",\"sentence\":");
+    o.num(t.sentence);
+    o.lit(",\"rule\":");
+    o.str(std::string_view(t.rule));
+    o.ch('}');
   }
-  w.end_array();
-  w.key("events");
-  w.begin_array();
-  for (const auto& ev : x.events) {
-    w.begin_object();
-    w.field("id", std::string_view(ev.id));
-    w.field("type", std::string_view(ev.type));
-    w.key("trigger");
-    w.begin_object();
-    w.field("start", ev.trigger.start);
-    w.field("end", ev.trigger.end);
-    w.field("text", std::string_view(ev.trigger.text));
-    w.end_object();
-    w.field("date", ev.date);
-    w.field("date_source", std::string_view(ev.date_source));
-    w.key("participants");
-    w.begin_array();
-    for (const auto& p : ev.participants) {
-      w.begin_object();
-      w.field("entity", std::string_view(p.entity));
-      w.field("role", std::string_view(p.role));
-      w.end_object();
+  o.lit("],\"events\":[");
+  for (std::size_t i = 0; i < x.events.size(); ++i) {
+    const auto& ev = x.events[i];
+    if (i) o.ch(',');
+    o.lit("{\"id\":");
+    o.str(std::string_view(ev.id));
+    o.lit(",\"type\":");
+    o.str(std::string_view(ev.type));
+    o.lit(",\"trigger\":{\"start\":");
+    o.num(ev.trigger.start);
+    o.lit(",\"end\":");
+    o.num(ev.trigger.end);
+    o.lit(",\"text\":");
+    o.str(std::string_view(ev.trigger.text));
+    o.lit("},\"date\":");
+    o.str(ev.date);
+    o.lit(",\"date_source\":");
+    o.str(std::string_view(ev.date_source));
+    o.lit(",\"participants\":[");
+    for (std::size_t k = 0; k < ev.participants.size(); ++k) {
+      const auto& p = ev.participants[k];
+      if (k) o.ch(',');
+    o.lit("{\"entity\":");
+      o.str(std::string_view(p.entity));
+      o.lit(",\"role\":");
+      o.str(std::string_view(p.role));
+      o.ch('}');
     }
-    w.end_array();
-    w.field("sentence", ev.sentence);
-    w.field("summary", std::string_view(ev.summary));
-    w.field("modality", std::string_view(ev.modality));
-    w.field("amount", ev.amount);
-    w.key("evidence");
-    write_mentions(w, ev.evidence);
-    w.key("order");
-    w.begin_array();
-    for (const auto& o : ev.order) {
-      w.begin_object();
-      w.field("relation", std::string_view(o.relation));
-      w.field("event", std::string_view(o.event));
-      w.field("cue", std::string_view(o.cue));
-      w.end_object();
+    o.lit("],\"sentence\":");
+    o.num(ev.sentence);
+    o.lit(",\"summary\":");
+    o.str(std::string_view(ev.summary));
+    o.lit(",\"modality\":");
+    o.str(std::string_view(ev.modality));
+    o.lit(",\"amount\":");
+    o.str(ev.amount);
+    o.lit(",\"evidence\":");
+    write_mentions(o, ev.evidence);
+    o.lit(",\"order\":[");
+    for (std::size_t k = 0; k < ev.order.size(); ++k) {
+      const auto& r = ev.order[k];
+      if (k) o.ch(',');
+    o.lit("{\"relation\":");
+      o.str(std::string_view(r.relation));
+      o.lit(",\"event\":");
+      o.str(std::string_view(r.event));
+      o.lit(",\"cue\":");
+      o.str(std::string_view(r.cue));
+      o.ch('}');
     }
-    w.end_array();
-    w.end_object();
+    o.lit("]}");
   }
-  w.end_array();
-  w.key("relations");
-  w.begin_array();
-  for (const auto& r : x.relations) {
-    w.begin_object();
-    w.field("source", std::string_view(r.source));
-    w.field("target", std::string_view(r.target));
-    w.field("type", std::string_view(r.type));
-    w.field("qualifier", std::string_view(r.qualifier));
-    w.field("weight", r.weight);
-    if (!r.start.empty()) w.field("start", std::string_view(r.start));
-    if (!r.end.empty()) w.field("end", std::string_view(r.end));
-    w.key("evidence");
-    w.begin_array();
-    for (const auto& ev : r.evidence) {
-      w.begin_object();
-      w.field("sentence", ev.sentence);
-      w.field("start", ev.start);
-      w.field("end", ev.end);
-      w.end_object();
+  o.lit("],\"relations\":[");
+  for (std::size_t i = 0; i < x.relations.size(); ++i) {
+    const auto& r = x.relations[i];
+    if (i) o.ch(',');
+    o.lit("{\"source\":");
+    o.str(std::string_view(r.source));
+    o.lit(",\"target\":");
+    o.str(std::string_view(r.target));
+    o.lit(",\"type\":");
+    o.str(std::string_view(r.type));
+    o.lit(",\"qualifier\":");
+    o.str(std::string_view(r.qualifier));
+    o.lit(",\"weight\":");
+    o.dec(r.weight);
+    if (!r.start.empty()) {
+      o.lit(",\"start\":");
+      o.str(std::string_view(r.start));
     }
-    w.end_array();
-    w.end_object();
+    if (!r.end.empty()) {
+      o.lit(",\"end\":");
+      o.str(std::string_view(r.end));
+    }
+    o.lit(",\"evidence\":[");
+    for (std::size_t k = 0; k < r.evidence.size(); ++k) {
+      const auto& ev = r.evidence[k];
+      if (k) o.ch(',');
+    o.lit("{\"sentence\":");
+      o.num(ev.sentence);
+      o.lit(",\"start\":");
+      o.num(ev.start);
+      o.lit(",\"end\":");
+      o.num(ev.end);
+      o.ch('}');
+    }
+    o.lit("]}");
   }
-  w.end_array();
-  w.end_object();
-  return w.take();
+  o.lit("]}");
+  if (indent >= 0) return reindent(o.view(), indent, suffix);
+  return o.take(suffix);
 }
 
 }  // namespace storyline::extractor

@@ -509,6 +509,44 @@ TEST_CASE("relation weights are written as nlohmann::json writes doubles") {
   }
 }
 
+TEST_CASE("extract JSON: compact and indented output are nlohmann's layout of the same document") {
+  // Text that looks like JSON structure, escapes, invalid UTF-8 and empty arrays: the indented form
+  // is made by re-indenting the compact one, so structure characters inside strings must survive.
+  Extraction x;
+  x.document.id = "say \"{a}, [b]: c\" end";
+  x.document.source = "C:\\path\\{x}";
+  x.document.date = "2020-01-02";
+  x.document.date_source = "given";
+  x.sentences.push_back({0, 10});
+  Entity e;
+  e.id = "org:a,b";
+  e.name = "A{,}B: \"C\"";
+  e.type = "ORG";
+  e.aliases = {"x\ty", "\xff\xfe bad", "", "\x01ctl"};
+  e.mentions.push_back({1, 2, "[]{}", 0});
+  x.entities.push_back(e);
+  x.entities.push_back(Entity{});   // no aliases, no mentions: "[]"
+  Event ev;
+  ev.id = "e1";
+  ev.order.push_back({"before", "e2", ":"});
+  x.events.push_back(ev);
+  Relation r;
+  r.source = "a";
+  r.target = "b";
+  r.weight = 1.5;
+  r.start = "2019";
+  x.relations.push_back(r);
+  const std::string compact = to_json(x, -1);
+  const auto tree = nlohmann::ordered_json::parse(compact);
+  CHECK(compact == tree.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  for (int indent : {0, 2, 4}) {
+    INFO("indent " << indent);
+    CHECK(to_json(x, indent) == tree.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace));
+  }
+  CHECK(to_json(x, 2, "\n") == to_json(x, 2) + "\n");
+  CHECK(to_json(x, -1, "\n") == compact + "\n");
+}
+
 TEST_CASE("rules override: a user gazetteer adds names without rebuilding") {
   auto dir = testsupport::temp_dir("rules");
   std::filesystem::create_directories(dir / "en" / "gazetteer");

@@ -53,6 +53,7 @@ class Extractor {
 };
 
 // The extract JSON of one document (see README "JSON written by extract"): stable key order.
-std::string to_json(const Extraction& x, int indent = 2);
+// indent < 0: compact, one line. suffix is appended (a "\n" for JSON Lines costs no second copy).
+std::string to_json(const Extraction& x, int indent = 2, std::string_view suffix = {});
 
 }  // namespace storyline::extractor
