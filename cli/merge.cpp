@@ -216,6 +216,49 @@ bool for_each_document(Input&& input, Take&& take) {
   return true;
 }
 
+// One line in the compact form storyline writes: an extract object (`extract --compact`, JSON
+// Lines) or a whole compact merged file ({"storyline":"merged","documents":[...],"graph":...}),
+// each document read by extractor::from_compact_json and handed to take. False when the line is in
+// any other form or is not JSON (the caller then parses it with nlohmann, which reports errors);
+// documents already handed over are then the caller's to drop.
+template <class Take>
+bool take_compact_line(std::string_view line, Take&& take) {
+  while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) line.remove_suffix(1);
+  std::size_t used = 0;
+  if (line.substr(0, 12) == "{\"document\":") {
+    auto x = extractor::from_compact_json(line, &used);
+    if (!x || used != line.size() || x->document.id.empty()) return false;
+    take(*x);
+    return true;
+  }
+  constexpr std::string_view head = "{\"storyline\":\"merged\",\"documents\":[";
+  if (line.substr(0, head.size()) != head) return false;
+  std::size_t at = head.size();
+  if (at < line.size() && line[at] != ']') {
+    for (;;) {
+      auto x = extractor::from_compact_json(line.substr(at), &used);
+      if (!x || x->document.id.empty()) return false;
+      take(*x);
+      at += used;
+      if (at < line.size() && line[at] == ',') {
+        ++at;
+        continue;
+      }
+      break;
+    }
+  }
+  if (at >= line.size() || line[at] != ']') return false;
+  // The rest (",\"graph\":{...},\"timeline\":{...}}") is not read, but it must be JSON, as the
+  // general parser would require: checked as the object it closes. A second "documents" key there
+  // is left to the general parser too (it takes both arrays).
+  const std::string_view tail = line.substr(at + 1);
+  if (tail == "}") return true;
+  if (tail.empty() || tail[0] != ',' || tail.find("\"documents\"") != std::string_view::npos) return false;
+  std::string rest = "{";
+  rest.append(tail.substr(1));
+  return json::accept(rest);
+}
+
 }  // namespace
 
 int run_merge(const MergeOptions& o) {
@@ -228,13 +271,24 @@ int run_merge(const MergeOptions& o) {
   bool problems = false;
   for (const auto& path : o.inputs) {
     FileTake pending;
+    auto take_x = [&](const extractor::Extraction& x) {
+      pending.docs.push_back({x.document.id, spill.put(extractor::to_json(x, -1)), ""});
+    };
     auto take = [&](const json& j) {
       auto x = parse_extraction(j);
       if (!x) {
         pending.docs.push_back({"", {}, x.error().message});
         return;
       }
-      pending.docs.push_back({x->document.id, spill.put(extractor::to_json(*x, -1)), ""});
+      take_x(*x);
+    };
+    // A line in the compact form storyline writes (an extract object, or a whole compact merged
+    // file) read without a JSON tree; false (and nothing taken) when the line is in another form.
+    auto take_fast = [&](std::string_view line) -> bool {
+      const std::size_t before = pending.docs.size();
+      if (take_compact_line(line, take_x)) return true;
+      pending.docs.resize(before);
+      return false;
     };
     // JSON Lines when the first non-blank line is a whole JSON value; else one JSON text.
     std::ifstream in(path, std::ios::binary);
@@ -250,14 +304,18 @@ int run_merge(const MergeOptions& o) {
       ++n;
       if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
       first = n;
-      lines_mode = json::accept(line);
+      // (Taken here when it is in the compact form, so the loop below starts at the next line.)
+      const bool taken = take_fast(line);
+      lines_mode = taken || json::accept(line);
+      if (taken) line.clear();
       break;
     }
     std::string bad;
     if (first != 0 && lines_mode) {
-      // Line `first` is in `line`; go on from there.
+      // Line `first` is in `line` unless it was taken; go on from there.
       do {
         if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+        if (take_fast(line)) continue;
         if (!for_each_document(line, take)) {
           bad = path + ":" + std::to_string(n) + ": not JSON";
           break;
@@ -313,7 +371,8 @@ int run_merge(const MergeOptions& o) {
   };
   for (const auto& [id, slot] : index) {
     const std::string canon = spill.get(slot);
-    const auto x = parse_extraction(json::parse(canon));
+    auto fast = extractor::from_compact_json(canon);   // the spill holds to_json's compact text
+    const auto x = fast ? Result<extractor::Extraction>(std::move(*fast)) : parse_extraction(json::parse(canon));
     story.add({&*x, nullptr});
     buf += first_doc ? "" : ",";
     // extractor::to_json writes what nlohmann's dump of the same tree writes, at any indent: the

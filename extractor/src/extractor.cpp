@@ -560,4 +560,341 @@ std::string to_json(const Extraction& x, int indent, std::string_view suffix) {
   return o.take(suffix);
 }
 
+
+namespace {
+
+// The compact extract JSON read back by the fragments the writer above puts out, in its order. Any
+// other layout, key order, number form or invalid text stops it (the caller then uses a general
+// JSON parser); what it accepts it reads exactly as that parser would.
+class JsonIn {
+ public:
+  explicit JsonIn(std::string_view s) : p_(s.data()), e_(s.data() + s.size()), b_(s.data()) {}
+  bool ok() const { return ok_; }
+  std::size_t used() const { return static_cast<std::size_t>(p_ - b_); }
+
+  template <std::size_t N>
+  bool lit(const char (&s)[N]) {
+    constexpr std::size_t n = N - 1;
+    if (!ok_ || static_cast<std::size_t>(e_ - p_) < n || std::memcmp(p_, s, n) != 0) return ok_ = false;
+    p_ += n;
+    return true;
+  }
+  // The next byte is c (taken) or not (left).
+  bool take(char c) {
+    if (ok_ && p_ < e_ && *p_ == c) {
+      ++p_;
+      return true;
+    }
+    return false;
+  }
+  // "[" then items separated by ",", then "]": item() reads one (and clears ok() on failure).
+  template <class Item>
+  void list(Item item) {
+    if (!lit("[")) return;
+    if (take(']')) return;
+    do item();
+    while (ok_ && take(','));
+    lit("]");
+  }
+  void num(std::size_t& v) {
+    // An unsigned integer as std::to_chars writes it: no sign, no leading zero, no fraction.
+    const char* q = p_;
+    std::size_t x = 0;
+    while (q < e_ && *q >= '0' && *q <= '9' && q - p_ < 19) x = x * 10 + static_cast<std::size_t>(*q++ - '0');
+    const std::size_t n = static_cast<std::size_t>(q - p_);
+    if (!ok_ || n == 0 || (n > 1 && *p_ == '0') || (q < e_ && (*q == '.' || *q == 'e' || *q == 'E' || (*q >= '0' && *q <= '9')))) {
+      ok_ = false;
+      return;
+    }
+    v = x;
+    p_ = q;
+  }
+  void dec(double& v) {
+    // A JSON number: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+    const char* q = p_;
+    auto digits = [&] {
+      const char* d = q;
+      while (q < e_ && *q >= '0' && *q <= '9') ++q;
+      return q != d;
+    };
+    if (q < e_ && *q == '-') ++q;
+    const char* int_start = q;
+    bool good = digits() && !(*int_start == '0' && q - int_start > 1);
+    if (good && q < e_ && *q == '.') {
+      ++q;
+      good = digits();
+    }
+    if (good && q < e_ && (*q == 'e' || *q == 'E')) {
+      ++q;
+      if (q < e_ && (*q == '+' || *q == '-')) ++q;
+      good = digits();
+    }
+    if (!ok_ || !good || std::from_chars(p_, q, v).ptr != q) {
+      ok_ = false;
+      return;
+    }
+    p_ = q;
+  }
+  void str(std::string& out) {
+    if (!take('"')) {
+      ok_ = false;
+      return;
+    }
+    out.clear();
+    for (;;) {
+      const char* q = p_;
+      bool ascii = true;
+      while (q < e_ && *q != '"' && *q != '\\' && static_cast<unsigned char>(*q) >= 0x20) {
+        ascii = ascii && static_cast<unsigned char>(*q) < 0x80;
+        ++q;
+      }
+      const std::string_view run(p_, static_cast<std::size_t>(q - p_));
+      if (q == e_ || static_cast<unsigned char>(*q) < 0x20 || (!ascii && find_invalid_utf8(run) != std::string_view::npos)) {
+        ok_ = false;
+        return;
+      }
+      out.append(run);
+      p_ = q + 1;
+      if (*q == '"') return;
+      if (!escape(out)) {
+        ok_ = false;
+        return;
+      }
+    }
+  }
+  void str(std::optional<std::string>& out) {
+    if (lit_if("null")) {
+      out.reset();
+      return;
+    }
+    out.emplace();
+    str(*out);
+  }
+  void strings(std::vector<std::string>& v) {
+    list([&] { str(v.emplace_back()); });
+  }
+  // The fragment s when it comes next (taken), else nothing (and ok() unchanged).
+  template <std::size_t N>
+  bool lit_if(const char (&s)[N]) {
+    constexpr std::size_t n = N - 1;
+    if (!ok_ || static_cast<std::size_t>(e_ - p_) < n || std::memcmp(p_, s, n) != 0) return false;
+    p_ += n;
+    return true;
+  }
+
+ private:
+  // After a backslash: one escape into out (\uXXXX as UTF-8, surrogate pairs joined).
+  bool escape(std::string& out) {
+    if (p_ == e_) return false;
+    const char c = *p_++;
+    switch (c) {
+      case '"': out += '"'; return true;
+      case '\\': out += '\\'; return true;
+      case '/': out += '/'; return true;
+      case 'b': out += '\b'; return true;
+      case 'f': out += '\f'; return true;
+      case 'n': out += '\n'; return true;
+      case 'r': out += '\r'; return true;
+      case 't': out += '\t'; return true;
+      case 'u': break;
+      default: return false;
+    }
+    std::uint32_t cp = 0;
+    if (!hex4(cp)) return false;
+    if (cp >= 0xDC00 && cp <= 0xDFFF) return false;
+    if (cp >= 0xD800 && cp <= 0xDBFF) {
+      std::uint32_t lo = 0;
+      if (e_ - p_ < 2 || p_[0] != '\\' || p_[1] != 'u') return false;
+      p_ += 2;
+      if (!hex4(lo) || lo < 0xDC00 || lo > 0xDFFF) return false;
+      cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+    }
+    if (cp < 0x80) {
+      out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      out += static_cast<char>(0xC0 | (cp >> 6));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+      out += static_cast<char>(0xE0 | (cp >> 12));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      out += static_cast<char>(0xF0 | (cp >> 18));
+      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+    return true;
+  }
+  bool hex4(std::uint32_t& v) {
+    if (e_ - p_ < 4) return false;
+    for (int k = 0; k < 4; ++k) {
+      const char c = *p_++;
+      const int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+      if (d < 0) return false;
+      v = v * 16 + static_cast<std::uint32_t>(d);
+    }
+    return true;
+  }
+
+  const char* p_;
+  const char* e_;
+  const char* b_;
+  bool ok_ = true;
+};
+
+void read_mention(JsonIn& in, Mention& m) {
+  in.lit("{\"start\":");
+  in.num(m.start);
+  in.lit(",\"end\":");
+  in.num(m.end);
+  in.lit(",\"text\":");
+  in.str(m.text);
+  in.lit(",\"sentence\":");
+  in.num(m.sentence);
+  in.lit("}");
+}
+
+}  // namespace
+
+std::optional<Extraction> from_compact_json(std::string_view text, std::size_t* used) {
+  JsonIn in(text);
+  Extraction x;
+  in.lit("{\"document\":{\"id\":");
+  in.str(x.document.id);
+  in.lit(",\"source\":");
+  in.str(x.document.source);
+  in.lit(",\"date\":");
+  in.str(x.document.date);
+  in.lit(",\"date_source\":");
+  in.str(x.document.date_source);
+  in.lit(",\"bytes\":");
+  in.num(x.document.bytes);
+  in.lit("},\"sentences\":");
+  in.list([&] {
+    Sentence& s = x.sentences.emplace_back();
+    in.lit("{\"start\":");
+    in.num(s.start);
+    in.lit(",\"end\":");
+    in.num(s.end);
+    in.lit("}");
+  });
+  in.lit(",\"entities\":");
+  in.list([&] {
+    Entity& e = x.entities.emplace_back();
+    in.lit("{\"id\":");
+    in.str(e.id);
+    in.lit(",\"name\":");
+    in.str(e.name);
+    in.lit(",\"type\":");
+    in.str(e.type);
+    in.lit(",\"aliases\":");
+    in.strings(e.aliases);
+    in.lit(",\"mentions\":");
+    in.list([&] { read_mention(in, e.mentions.emplace_back()); });
+    in.lit("}");
+  });
+  in.lit(",\"timexes\":");
+  in.list([&] {
+    Timex& t = x.timexes.emplace_back();
+    in.lit("{\"start\":");
+    in.num(t.start);
+    in.lit(",\"end\":");
+    in.num(t.end);
+    in.lit(",\"text\":");
+    in.str(t.text);
+    in.lit(",\"type\":");
+    in.str(t.type);
+    in.lit(",\"value\":");
+    in.str(t.value);
+    in.lit(",\"sentence\":");
+    in.num(t.sentence);
+    in.lit(",\"rule\":");
+    in.str(t.rule);
+    in.lit("}");
+  });
+  in.lit(",\"events\":");
+  in.list([&] {
+    Event& ev = x.events.emplace_back();
+    in.lit("{\"id\":");
+    in.str(ev.id);
+    in.lit(",\"type\":");
+    in.str(ev.type);
+    in.lit(",\"trigger\":{\"start\":");
+    in.num(ev.trigger.start);
+    in.lit(",\"end\":");
+    in.num(ev.trigger.end);
+    in.lit(",\"text\":");
+    in.str(ev.trigger.text);
+    in.lit("},\"date\":");
+    in.str(ev.date);
+    in.lit(",\"date_source\":");
+    in.str(ev.date_source);
+    in.lit(",\"participants\":");
+    in.list([&] {
+      Participant& p = ev.participants.emplace_back();
+      in.lit("{\"entity\":");
+      in.str(p.entity);
+      in.lit(",\"role\":");
+      in.str(p.role);
+      in.lit("}");
+    });
+    in.lit(",\"sentence\":");
+    in.num(ev.sentence);
+    ev.trigger.sentence = ev.sentence;   // the trigger has no sentence of its own in the JSON
+    in.lit(",\"summary\":");
+    in.str(ev.summary);
+    in.lit(",\"modality\":");
+    in.str(ev.modality);
+    in.lit(",\"amount\":");
+    in.str(ev.amount);
+    in.lit(",\"evidence\":");
+    in.list([&] { read_mention(in, ev.evidence.emplace_back()); });
+    in.lit(",\"order\":");
+    in.list([&] {
+      EventOrder& o = ev.order.emplace_back();
+      in.lit("{\"relation\":");
+      in.str(o.relation);
+      in.lit(",\"event\":");
+      in.str(o.event);
+      in.lit(",\"cue\":");
+      in.str(o.cue);
+      in.lit("}");
+    });
+    in.lit("}");
+  });
+  in.lit(",\"relations\":");
+  in.list([&] {
+    Relation& r = x.relations.emplace_back();
+    in.lit("{\"source\":");
+    in.str(r.source);
+    in.lit(",\"target\":");
+    in.str(r.target);
+    in.lit(",\"type\":");
+    in.str(r.type);
+    in.lit(",\"qualifier\":");
+    in.str(r.qualifier);
+    in.lit(",\"weight\":");
+    in.dec(r.weight);
+    if (in.lit_if(",\"start\":")) in.str(r.start);
+    if (in.lit_if(",\"end\":")) in.str(r.end);
+    in.lit(",\"evidence\":");
+    in.list([&] {
+      Evidence& v = r.evidence.emplace_back();
+      in.lit("{\"sentence\":");
+      in.num(v.sentence);
+      in.lit(",\"start\":");
+      in.num(v.start);
+      in.lit(",\"end\":");
+      in.num(v.end);
+      in.lit("}");
+    });
+    in.lit("}");
+  });
+  in.lit("}");
+  if (!in.ok()) return std::nullopt;
+  if (used) *used = in.used();
+  return x;
+}
+
 }  // namespace storyline::extractor

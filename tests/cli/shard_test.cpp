@@ -235,6 +235,31 @@ TEST_CASE("merge reads inputs as streams: a broken file adds nothing; compact an
   CHECK(run("merge " + a + " " + q(dir / "b.merged.json")).out == both.out);
   CHECK(run("merge " + q(dir / "b.compact.json") + " " + a).out == both.out);
 
+  // Compact lines are read without a JSON tree, anything else by the general parser: the same
+  // documents as pretty files, one per document, merge to the same bytes.
+  fs::create_directories(dir / "parts");
+  REQUIRE(run("extract -j 1 --out-dir " + q(dir / "parts") + " " + q(dir / "b.jsonl")).status == 0);
+  std::string part_files;
+  for (const auto& f : fs::directory_iterator(dir / "parts")) part_files += " " + q(f.path());
+  REQUIRE(part_files.size() > 10);
+  CHECK(slurp((dir / "parts" / fs::directory_iterator(dir / "parts")->path().filename()).string()).find("\n  ") != std::string::npos);
+  CHECK(run("merge " + a + part_files).out == both.out);
+  // A compact merged file whose graph part is broken, and a compact line with bytes after its
+  // object: not JSON, nothing taken from them.
+  std::string compact = slurp((dir / "b.compact.json").string());
+  const std::size_t graph_at = compact.find(",\"graph\":{");
+  REQUIRE(graph_at != std::string::npos);
+  spit((dir / "badgraph.json").string(), compact.substr(0, graph_at + 10) + "oops" + compact.substr(graph_at + 10));
+  auto with_badgraph = run("merge " + a + " " + q(dir / "badgraph.json"));
+  CHECK(with_badgraph.status == 1);
+  CHECK(with_badgraph.err.find("badgraph.json:1: not JSON") != std::string::npos);
+  CHECK(with_badgraph.out == only_a.out);
+  spit((dir / "tail.jsonl").string(), b_lines.substr(0, b_lines.find('\n')) + " x\n");
+  auto with_tail = run("merge " + a + " " + q(dir / "tail.jsonl"));
+  CHECK(with_tail.status == 1);
+  CHECK(with_tail.err.find("tail.jsonl:1: not JSON") != std::string::npos);
+  CHECK(with_tail.out == only_a.out);
+
   // One id, two different documents: a warning, and the same one kept whatever the order.
   std::string a_first = slurp((dir / "a.out.jsonl").string());
   a_first = a_first.substr(0, a_first.find('\n') + 1);

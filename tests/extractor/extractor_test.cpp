@@ -547,6 +547,68 @@ TEST_CASE("extract JSON: compact and indented output are nlohmann's layout of th
   CHECK(to_json(x, -1, "\n") == compact + "\n");
 }
 
+TEST_CASE("from_compact_json reads back what to_json writes, and only that form") {
+  const auto ex = Extractor::load(RuleDirs::defaults());
+  REQUIRE(ex.ok());
+  DocumentInfo info;
+  info.id = "d1";
+  info.date = "2021-03-04";
+  auto x = ex->extract("Acme Corp. said on Monday that its chief executive, Jane Roe, will leave "
+                       "Acme in 2022 after the merger with Beta Inc. \"We agreed,\" Roe said in Paris.",
+                       info);
+  REQUIRE(!x.entities.empty());
+  REQUIRE(!x.timexes.empty());
+  x.entities[0].aliases.push_back("quote \" back\\slash \x01 tab\t \xC3\xA9 \xF0\x9F\x98\x80");
+  Relation r;
+  r.source = "a";
+  r.target = "b";
+  r.weight = 1.0 / 3;
+  r.start = "2019";
+  x.relations.push_back(r);
+  x.events.emplace_back().amount = "$3";
+  const std::string compact = to_json(x, -1);
+  std::size_t used = 0;
+  auto back = from_compact_json(compact + "\n", &used);
+  REQUIRE(back.has_value());
+  CHECK(used == compact.size());
+  CHECK(to_json(*back, -1) == compact);
+  CHECK(back->events.back().trigger.sentence == back->events.back().sentence);
+
+  // Escapes a JSON writer may use and to_json does not: read as nlohmann reads them.
+  const std::string escaped = "{\"document\":{\"id\":\"a\\/b \\u00e9 \\ud83d\\ude00 \\u0041\",\"source\":\"\","
+                              "\"date\":null,\"date_source\":\"none\",\"bytes\":0},\"sentences\":[],\"entities\":[],"
+                              "\"timexes\":[],\"events\":[],\"relations\":[{\"source\":\"a\",\"target\":\"b\",\"type\":\"t\","
+                              "\"qualifier\":\"\",\"weight\":2.50e-1,\"evidence\":[]}]}";
+  auto e = from_compact_json(escaped);
+  REQUIRE(e.has_value());
+  const auto tree = nlohmann::json::parse(escaped);
+  CHECK(e->document.id == tree["document"]["id"].get<std::string>());
+  CHECK(e->relations[0].weight == tree["relations"][0]["weight"].get<double>());
+
+  // Every other form is refused (the caller falls back to a JSON parser): pretty, reordered, other
+  // number forms, invalid strings, cut short.
+  CHECK_FALSE(from_compact_json(to_json(x, 2)).has_value());
+  CHECK_FALSE(from_compact_json(compact.substr(0, compact.size() - 1)).has_value());
+  auto with = [&](const std::string& from, const std::string& to) {
+    std::string s = escaped;
+    const std::size_t at = s.find(from);
+    REQUIRE(at != std::string::npos);
+    return s.replace(at, from.size(), to);
+  };
+  CHECK(from_compact_json(with("\"bytes\":0", "\"bytes\":7")).has_value());
+  CHECK_FALSE(from_compact_json(with("\"bytes\":0", "\"bytes\":07")).has_value());
+  CHECK_FALSE(from_compact_json(with("\"bytes\":0", "\"bytes\":-1")).has_value());
+  CHECK_FALSE(from_compact_json(with("\"bytes\":0", "\"bytes\":1.0")).has_value());
+  CHECK_FALSE(from_compact_json(with("\"bytes\":0", "\"bytes\":99999999999999999999")).has_value());
+  CHECK_FALSE(from_compact_json(with("\"date\":null", "\"date\":nul")).has_value());
+  CHECK_FALSE(from_compact_json(with("\\ud83d\\ude00", "\\ud83d")).has_value());
+  CHECK_FALSE(from_compact_json(with("\\ude00", "\\uzz00")).has_value());
+  CHECK_FALSE(from_compact_json(with("a\\/b", "a\xFF")).has_value());
+  CHECK_FALSE(from_compact_json(with("a\\/b", "a\tb")).has_value());
+  CHECK_FALSE(from_compact_json(with("\"weight\":2.50e-1", "\"weight\":.5")).has_value());
+  CHECK_FALSE(from_compact_json(with("\"source\":\"\",\"date\"", "\"date\":null,\"source\":\"\",\"x\"")).has_value());
+}
+
 TEST_CASE("rules override: a user gazetteer adds names without rebuilding") {
   auto dir = testsupport::temp_dir("rules");
   std::filesystem::create_directories(dir / "en" / "gazetteer");

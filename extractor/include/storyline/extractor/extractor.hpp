@@ -12,6 +12,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -55,5 +56,11 @@ class Extractor {
 // The extract JSON of one document (see README "JSON written by extract"): stable key order.
 // indent < 0: compact, one line. suffix is appended (a "\n" for JSON Lines costs no second copy).
 std::string to_json(const Extraction& x, int indent = 2, std::string_view suffix = {});
+
+// The inverse of to_json(x, -1): the Extraction whose compact JSON starts `text` (layout and key
+// order exactly as to_json writes them); *used = the bytes it took. nullopt for any other form
+// (pretty-printed, reordered, other number forms, invalid JSON): parse those with a JSON library.
+// What it accepts it reads as a JSON parser would (escapes, \u surrogate pairs, UTF-8 checked).
+std::optional<Extraction> from_compact_json(std::string_view text, std::size_t* used = nullptr);
 
 }  // namespace storyline::extractor
