@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "storyline/extractor/entities.hpp"
+#include "storyline/extractor/json_out.hpp"
 #include "storyline/extractor/lexicons.hpp"
 #include "storyline/extractor/relations.hpp"
 #include "storyline/extractor/text.hpp"
@@ -198,151 +199,38 @@ std::vector<Extraction> Extractor::extract_batch(const std::vector<std::string_v
   return out;
 }
 
-namespace {
+// The slow paths of JsonOut (json_out.hpp): nlohmann's own number and replacement rules.
+void JsonOut::dec_general(double v) { append(nlohmann::json(v).dump()); }
 
-// The extract JSON is written compact, straight into a buffer, byte for byte what
-// nlohmann::ordered_json's dump(-1, ' ', false, replace) wrote before (that built a tree of every
-// value first and was a fifth of the extraction time). The layout is fixed, so keys and the
-// punctuation around them go out as literal fragments ("\",\"end\":") of constant size. Pretty output
-// (indent >= 0) re-indents the compact text the way nlohmann's dump(indent) lays it out. Invalid
-// UTF-8 and doubles other than halves still go through nlohmann, so its replacement and number
-// formatting rules stay the ones used.
-class JsonOut {
- public:
-  JsonOut() : data_(new char[1 << 14]), cap_(1 << 14) {}
-  std::string take(std::string_view suffix) const {
-    std::string s;
-    s.reserve(len_ + suffix.size());
-    s.append(data_.get(), len_);
-    s.append(suffix);
-    return s;
+void JsonOut::str_escaped(std::string_view s) {
+  if (find_invalid_utf8(s) != std::string_view::npos) {
+    append(nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    return;
   }
-  std::string_view view() const { return {data_.get(), len_}; }
+  ch('"');
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': lit("\\\""); break;
+      case '\\': lit("\\\\"); break;
+      case '\b': lit("\\b"); break;
+      case '\f': lit("\\f"); break;
+      case '\n': lit("\\n"); break;
+      case '\r': lit("\\r"); break;
+      case '\t': lit("\\t"); break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          append(std::string_view(buf, 6));
+        } else {
+          ch(static_cast<char>(c));
+        }
+    }
+  }
+  ch('"');
+}
 
-  // A fragment of our own (field names and punctuation: plain ASCII, nothing to escape).
-  template <std::size_t N>
-  void lit(const char (&s)[N]) {
-    constexpr std::size_t n = N - 1;
-    std::memcpy(tail(n), s, n);
-    len_ += n;
-  }
-  void ch(char c) {
-    *tail(1) = c;
-    ++len_;
-  }
-  void num(std::size_t v) {
-    char* p = tail(24);
-    len_ = static_cast<std::size_t>(std::to_chars(p, p + 24, v).ptr - data_.get());
-  }
-  void dec(double v) {
-    // Halves (the usual weights) are written directly, as nlohmann writes them ("0.5", "2.0");
-    // any other double goes through nlohmann for its shortest round-trip form.
-    const double twice = v * 2;
-    if (twice > -4e6 && twice < 4e6 && twice == static_cast<double>(static_cast<long>(twice)) &&
-        !(v == 0 && std::signbit(v))) {
-      const long k = static_cast<long>(twice);
-      const long whole = (k < 0 ? -k : k) / 2;
-      char* const start = tail(32);
-      char* p = start;
-      if (k < 0) *p++ = '-';
-      p = std::to_chars(p, start + 32, whole).ptr;
-      *p++ = '.';
-      *p++ = (k % 2 != 0) ? '5' : '0';
-      len_ = static_cast<std::size_t>(p - data_.get());
-      return;
-    }
-    append(nlohmann::json(v).dump());
-  }
-  void str(std::string_view s) {
-    if (is_plain(s)) {
-      char* p = tail(s.size() + 2);
-      *p++ = '"';
-      std::memcpy(p, s.data(), s.size());
-      p += s.size();
-      *p++ = '"';
-      len_ = static_cast<std::size_t>(p - data_.get());
-      return;
-    }
-    if (find_invalid_utf8(s) != std::string_view::npos) {
-      append(nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-      return;
-    }
-    ch('"');
-    for (unsigned char c : s) {
-      switch (c) {
-        case '"': lit("\\\""); break;
-        case '\\': lit("\\\\"); break;
-        case '\b': lit("\\b"); break;
-        case '\f': lit("\\f"); break;
-        case '\n': lit("\\n"); break;
-        case '\r': lit("\\r"); break;
-        case '\t': lit("\\t"); break;
-        default:
-          if (c < 0x20) {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\u%04x", c);
-            append(std::string_view(buf, 6));
-          } else {
-            ch(static_cast<char>(c));
-          }
-      }
-    }
-    ch('"');
-  }
-  void str(const std::optional<std::string>& v) {
-    if (v) str(std::string_view(*v));
-    else lit("null");
-  }
-  void strings(const std::vector<std::string>& v) {
-    ch('[');
-    for (std::size_t i = 0; i < v.size(); ++i) {
-      if (i) ch(',');
-      str(std::string_view(v[i]));
-    }
-    ch(']');
-  }
-
- private:
-  // True when one of the 8 bytes in x is a control character, '"', '\\' or not ASCII.
-  static bool needs_escape8(std::uint64_t x) {
-    using namespace text_detail;
-    return any_non_ascii8(x) | any_control8(x) | any_byte8(x, '"') | any_byte8(x, '\\');
-  }
-  static bool is_plain(std::string_view s) {
-    std::size_t i = 0;
-    for (; i + 8 <= s.size(); i += 8)
-      if (needs_escape8(text_detail::load8(s.data() + i))) return false;
-    for (; i < s.size(); ++i) {
-      const unsigned char c = static_cast<unsigned char>(s[i]);
-      if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) return false;
-    }
-    return true;
-  }
-  void append(std::string_view s) {
-    std::memcpy(tail(s.size()), s.data(), s.size());
-    len_ += s.size();
-  }
-  // Room for n more bytes at the returned pointer (written through raw pointers: std::string's
-  // per-append capacity checks and terminators were a third of the writer's time).
-  char* tail(std::size_t n) {
-    if (len_ + n > cap_) grow(len_ + n);
-    return data_.get() + len_;
-  }
-  void grow(std::size_t need) {
-    std::size_t cap = cap_ * 2;
-    while (cap < need) cap *= 2;
-    std::unique_ptr<char[]> bigger(new char[cap]);
-    std::memcpy(bigger.get(), data_.get(), len_);
-    data_ = std::move(bigger);
-    cap_ = cap;
-  }
-  std::unique_ptr<char[]> data_;
-  std::size_t cap_, len_ = 0;
-};
-
-// nlohmann's dump(indent) layout of compact JSON: a line per member and element, `"key": value`,
-// empty objects and arrays kept as {} and [].
-std::string reindent(std::string_view c, int indent, std::string_view suffix) {
+std::string json_reindent(std::string_view c, int indent, std::string_view suffix) {
   std::string out;
   out.reserve(c.size() * 2 + suffix.size());
   std::size_t depth = 0;
@@ -387,6 +275,8 @@ std::string reindent(std::string_view c, int indent, std::string_view suffix) {
   out.append(suffix);
   return out;
 }
+
+namespace {
 
 // Entity mentions and event evidence: [{"start","end","text","sentence"}].
 void write_mentions(JsonOut& o, const std::vector<Mention>& mentions) {
@@ -556,8 +446,7 @@ std::string to_json(const Extraction& x, int indent, std::string_view suffix) {
     o.lit("]}");
   }
   o.lit("]}");
-  if (indent >= 0) return reindent(o.view(), indent, suffix);
-  return o.take(suffix);
+  return json_finish(o, indent, suffix);
 }
 
 
