@@ -1,6 +1,7 @@
 // Everything that includes Boost.Graph: analytics and GraphML export. Kept in this one
 // translation unit because the BGL headers cost ~13 s per file to compile.
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <numeric>
 #include <sstream>
@@ -48,35 +49,45 @@ namespace {
 void sampled_brandes(const std::vector<std::vector<std::size_t>>& adj, const std::vector<std::size_t>& sources,
                      std::vector<double>& out) {
   const std::size_t n = adj.size();
+  // The adjacency lists in one array (same order): the inner loops run over 31-bit indices.
+  std::vector<std::uint32_t> first(n + 1, 0), next;
+  for (std::size_t v = 0; v < n; ++v) {
+    first[v] = static_cast<std::uint32_t>(next.size());
+    for (std::size_t w : adj[v]) next.push_back(static_cast<std::uint32_t>(w));
+  }
+  first[n] = static_cast<std::uint32_t>(next.size());
   std::vector<double> sigma(n), delta(n);
-  std::vector<long> dist(n, -1);
-  std::vector<std::size_t> stack, queue;
-  stack.reserve(n);
-  queue.reserve(n);
+  std::vector<std::int32_t> dist(n, -1);
+  std::vector<std::uint32_t> order;   // breadth-first order; read backwards, it is Brandes' stack
+  order.reserve(n);
   for (std::size_t s : sources) {
-    stack.clear();
-    queue.clear();
-    queue.push_back(s);
+    order.clear();
+    order.push_back(static_cast<std::uint32_t>(s));
     dist[s] = 0;
     sigma[s] = 1;
-    for (std::size_t head = 0; head < queue.size(); ++head) {
-      std::size_t v = queue[head];
-      stack.push_back(v);
-      for (std::size_t w : adj[v]) {
+    for (std::size_t head = 0; head < order.size(); ++head) {
+      const std::uint32_t v = order[head];
+      const std::int32_t dw = dist[v] + 1;
+      for (std::uint32_t k = first[v], e = first[v + 1]; k < e; ++k) {
+        const std::uint32_t w = next[k];
         if (dist[w] < 0) {
-          dist[w] = dist[v] + 1;
-          queue.push_back(w);
+          dist[w] = dw;
+          order.push_back(w);
         }
-        if (dist[w] == dist[v] + 1) sigma[w] += sigma[v];
+        if (dist[w] == dw) sigma[w] += sigma[v];
       }
     }
-    for (auto it = stack.rbegin(); it != stack.rend(); ++it) {
-      std::size_t w = *it;
-      for (std::size_t v : adj[w])
-        if (dist[v] == dist[w] - 1) delta[v] += sigma[v] / sigma[w] * (1.0 + delta[w]);
+    for (std::size_t i = order.size(); i-- > 0;) {
+      const std::uint32_t w = order[i];
+      const std::int32_t dv = dist[w] - 1;
+      const double sw = sigma[w], dw = 1.0 + delta[w];
+      for (std::uint32_t k = first[w], e = first[w + 1]; k < e; ++k) {
+        const std::uint32_t v = next[k];
+        if (dist[v] == dv) delta[v] += sigma[v] / sw * dw;
+      }
       if (w != s) out[w] += delta[w];
     }
-    for (std::size_t v : stack) {   // reset only what this source touched: O(component), not O(V)
+    for (std::uint32_t v : order) {   // reset only what this source touched: O(component), not O(V)
       dist[v] = -1;
       sigma[v] = 0;
       delta[v] = 0;
@@ -149,12 +160,21 @@ void compute_analytics(KnowledgeGraph& g) {
     edges /= 2;
     std::vector<double> part(vs.size(), 0.0);
     if (vs.size() * edges <= kExactBetweennessWork) {
-      Bgl sub(vs.size());
+      // Exact: every vertex a source, over the adjacency lists in the order BGL's
+      // adjacency_list would hold them for this component (each edge appended at both ends, in
+      // vertex order), so the breadth-first order, and with it every floating-point sum, is
+      // BGL's brandes_betweenness_centrality's: the same doubles (a test checks them against BGL),
+      // without BGL's per-source O(V) clearing of its incoming-edge lists.
+      std::vector<std::vector<std::size_t>> adj(vs.size());
       for (std::size_t v : vs)
         for (auto [it, end] = boost::adjacent_vertices(v, bgl); it != end; ++it)
-          if (v < *it) boost::add_edge(local[v], local[*it], sub);
-      auto cmap = boost::make_iterator_property_map(part.begin(), boost::get(boost::vertex_index, sub));
-      boost::brandes_betweenness_centrality(sub, cmap);
+          if (v < *it) {
+            adj[local[v]].push_back(local[*it]);
+            adj[local[*it]].push_back(local[v]);
+          }
+      std::vector<std::size_t> all(vs.size());
+      std::iota(all.begin(), all.end(), std::size_t{0});
+      sampled_brandes(adj, all, part);
     } else {
       std::vector<std::vector<std::size_t>> adj(vs.size());
       for (std::size_t v : vs)

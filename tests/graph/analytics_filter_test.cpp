@@ -1,6 +1,11 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <set>
+#include <tuple>
+
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/betweenness_centrality.hpp>
 
 #include "graph/graph_fixtures.hpp"
 #include "graph_internal.hpp"
@@ -67,6 +72,44 @@ TEST_CASE("compute_analytics: many small components and one component past the e
   CHECK(g.find("hub")->betweenness == doctest::Approx(8000.0 * 7999.0 / 2.0 * norm).epsilon(0.01));
   CHECK(g.find("hub")->component == 0);
   CHECK(g.find("leaf10000")->betweenness == doctest::Approx(0.0));
+}
+
+TEST_CASE("compute_analytics: exact betweenness is BGL's brandes_betweenness_centrality, double for double") {
+  // Random graphs of several components, dense and sparse: the hand-run Brandes must give exactly
+  // BGL's sums (same breadth-first order, same additions), not merely close ones, or outputs change.
+  using Ref = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS>;
+  std::uint64_t state = 12345;
+  auto next = [&](std::uint64_t bound) {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return (state >> 33) % bound;
+  };
+  for (int round = 0; round < 12; ++round) {
+    const std::size_t n = 20 + next(180);
+    const std::size_t m = n / 2 + next(n * 3);
+    std::vector<std::string> names;
+    for (std::size_t i = 0; i < n; ++i) names.push_back("n" + std::to_string(10000 + i));
+    std::set<std::pair<std::size_t, std::size_t>> pairs;
+    std::vector<std::tuple<std::string, std::string, double>> links;
+    for (std::size_t k = 0; k < m; ++k) {
+      std::size_t a = next(n), b = next(n);
+      if (round % 3 == 0) b = (a + 1 + next(4)) % n;   // long chains: many equal-length paths
+      if (a == b) continue;
+      links.emplace_back(names[a], names[b], 1.0);
+      pairs.insert(std::minmax(a, b));
+    }
+    KnowledgeGraph g = small_graph(names, links);
+    compute_analytics(g);
+    Ref ref(n);
+    for (const auto& [a, b] : pairs) boost::add_edge(a, b, ref);
+    std::vector<double> bc(n, 0.0);
+    boost::brandes_betweenness_centrality(
+        ref, boost::make_iterator_property_map(bc.begin(), boost::get(boost::vertex_index, ref)));
+    const double norm = 2.0 / (static_cast<double>(n - 1) * static_cast<double>(n - 2));
+    int differ = 0;
+    for (std::size_t i = 0; i < n; ++i) differ += g.find(names[i])->betweenness != bc[i] * norm;
+    INFO("round " << round << ": " << n << " nodes, " << pairs.size() << " edges");
+    CHECK(differ == 0);
+  }
 }
 
 TEST_CASE("compute_analytics on the path b-a-c plus isolated d") {
