@@ -1171,6 +1171,7 @@ struct TimexTagger::Impl {
   std::bitset<256> first;
   PrefixTrie prefixes;  // what text can begin a match (a necessary condition, see PrefixAnalyzer)
   bool use_starts = false;
+  timex_internal::TenseCues tense;   // tense.tsv: the cues that say ahead or back
 
   std::string normalise(const CompiledRule& r, int g, const std::string& raw, int column) const;
   bool validate(const CompiledRule& r, const std::vector<std::string>& caps) const;
@@ -1515,6 +1516,14 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
     return Error{"rules.missing", base + "/macros.tsv: " + macros.error().message};
   }
 
+  if (auto tense = dirs.read(base + "/tense.tsv"); tense.ok()) {
+    auto cues = timex_internal::TenseCues::parse(parse_tsv(*tense), base + "/tense.tsv");
+    if (!cues.ok()) return cues.error();
+    impl->tense = std::move(*cues);
+  } else {
+    return Error{"rules.missing", base + "/tense.tsv: " + tense.error().message};
+  }
+
   for (const auto& p : dirs.list(base + "/lexicons", ".tsv")) {
     auto text = read_file(p);
     if (!text.ok()) return text.error();
@@ -1713,9 +1722,9 @@ std::vector<Timex> TimexTagger::tag_until(std::string_view text, const std::vect
     // Tense and quarter talk only matter to a value with something to resolve ("[weekday:5]");
     // most values are already complete ("2019-03") and resolve_value returns them as they are.
     if (c.value.find('[') != std::string::npos) {
-      timex_internal::tense_context(text.substr(sent_start, c.start - sent_start),
-                                    text.substr(c.end, std::min<std::size_t>(120, text.size() - c.end)),
-                                    anchor.future, anchor.past);
+      impl_->tense.context(text.substr(sent_start, c.start - sent_start),
+                           text.substr(c.end, std::min<std::size_t>(120, text.size() - c.end)),
+                           anchor.future, anchor.past);
       const std::size_t sent_end = sentences.empty() ? text.size() : std::max(sentences[si].end, c.end);
       const std::size_t ws = std::max(sent_start, c.start > 200 ? c.start - 200 : 0);
       const std::size_t we = std::min(sent_end, c.end + 200);

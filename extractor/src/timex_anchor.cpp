@@ -245,59 +245,8 @@ std::optional<Ymd> parse_ymd(std::string_view s) {
 
 namespace {
 
-// The last word of `before` once "on", "in", "early", ... are skipped, if it is a past-tense verb
-// ("said Friday", "met on Monday", "the year ended March 31") - but not a verb of planning
-// ("scheduled", "postponed"), which points ahead.
 char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
 bool ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-
-bool past_verb_before(std::string_view before) {
-  if (before.size() > 80) before = before.substr(before.size() - 80);
-  // The last few words, read backwards (this runs once per timex; keep it cheap), lower-cased.
-  char buf[80];
-  for (std::size_t k = 0; k < before.size(); ++k) buf[k] = ascii_lower(before[k]);
-  std::string_view words[2];
-  int n = 0;
-  std::size_t k = before.size();
-  while (n < 2) {
-    while (k > 0 && !ascii_alpha(buf[k - 1])) --k;
-    if (k == 0) break;
-    std::size_t start = k;
-    while (start > 0 && ascii_alpha(buf[start - 1])) --start;
-    const std::string_view w(buf + start, k - start);
-    k = start;
-    if (n == 0 && (w == "on" || w == "early" || w == "late" || w == "until" || w == "since")) continue;
-    words[n++] = w;
-  }
-  if (n == 0) return false;
-  const std::string_view v = words[0];
-  static const char* kFutureVerbs[] = {"scheduled", "planned", "expected", "slated", "postponed",
-                                       "delayed", "adjourned", "deferred"};
-  for (const char* fv : kFutureVerbs)
-    if (v == fv) return false;
-  // A participle after "be" / "will" is no past tense: "will be reported Jan. 31", "to be held Friday".
-  if (n >= 2) {
-    const std::string_view aux = words[1];
-    if (aux == "be" || aux == "will" || aux == "would" || aux == "to") return false;
-  }
-  return v == "said" || v == "told" || v == "met" || v == "was" || v == "were" || v == "began" ||
-         v == "took" || v == "made" || v == "held" || v == "left" ||
-         (v.size() > 3 && v.compare(v.size() - 2, 2, "ed") == 0);
-}
-
-}  // namespace
-
-bool past_context(std::string_view before) { return past_verb_before(before); }
-
-namespace {
-
-// The tense cues of future_context, each starting with ' ' or '\''.
-constexpr const char* kCues[] = {" will ",        "'ll ",        " next ",        " scheduled ",
-                                 " going to ",    " to be held ", " shall ",       " upcoming ",
-                                 " set to ",      " planned to ", " planning to ", " plans to ",
-                                 " plan to ",     " expected to "," as soon as ",  " as early as ",
-                                 " is to ",       " are to ",     " due to ",     " until ",
-                                 " deadline of ", " planned a ",  " plans a ",    " would be ",    " ahead of "};
 
 std::uint32_t head4(const char* p) {  // the first 4 bytes, to compare cues cheaply
   std::uint32_t h;
@@ -305,52 +254,12 @@ std::uint32_t head4(const char* p) {  // the first 4 bytes, to compare cues chea
   return h;
 }
 
-// The cues after a clause-initial expression ("On Tuesday, the league plans to ...").
-constexpr const char* kAfterCues[] = {" will ", "'ll ", " plans to ", " plan to ", " is to ", " are to ",
-                                      " is scheduled ", " are scheduled ", " is expected to ",
-                                      " are expected to ", " is due to ", " are due to "};
+bool among(const std::vector<std::string>& words, std::string_view w) {
+  return std::find(words.begin(), words.end(), w) != words.end();
+}
 
-// A cue list by the byte following the leading ' ' (the others never match there); "'ll " is
-// looked for apart.
-struct CueIndex {
-  struct Cue {
-    std::string_view s;
-    std::uint32_t head;  // head4 of s (every cue has 4 bytes or more)
-  };
-  std::vector<Cue> by_second[256];
-  template <std::size_t N>
-  explicit CueIndex(const char* const (&cues)[N]) {
-    for (const char* c : cues) {
-      const std::string_view cue(c);
-      if (cue[0] == ' ') {
-        auto& list = by_second[static_cast<unsigned char>(cue[1])];
-        bool seen = false;
-        for (const auto& x : list) seen = seen || x.s == cue;
-        if (!seen) list.push_back({cue, head4(cue.data())});
-      }
-    }
-  }
-  // Whether some cue occurs in `b` (lower-cased, padded with spaces) and counts(b, at, cue).
-  template <class Counts>
-  bool any_in(std::string_view b, Counts counts) const {
-    for (std::size_t i = 0; i + 1 < b.size(); ++i) {
-      if (b[i] == ' ') {
-        const auto& cues = by_second[static_cast<unsigned char>(b[i + 1])];
-        if (cues.empty() || i + 4 > b.size()) continue;
-        const std::uint32_t h = head4(b.data() + i);
-        for (const auto& cue : cues)
-          if (cue.head == h && b.size() - i >= cue.s.size() &&
-              std::memcmp(b.data() + i, cue.s.data(), cue.s.size()) == 0 && counts(b, i, cue.s))
-            return true;
-      } else if (b[i] == '\'' && b.compare(i, 4, "'ll ") == 0 && counts(b, i, "'ll ")) {
-        return true;
-      }
-    }
-    return false;
-  }
-};
-
-// Whether the cue found at `i` of `b` counts (the exceptions of future_context).
+// Whether the cue found at `i` of `b` counts: the exceptions of the future cues, for the cue words
+// that need them (the words come from tense.tsv; without them these never apply).
 bool cue_counts(std::string_view b, std::size_t i, std::string_view cue) {
   if (cue == " next " && b.compare(i, 8, " next to") == 0) return false;  // "next to the embassy" is a place
   // A clause-initial "Until Thursday, they had not ..." looks back, not ahead.
@@ -368,27 +277,104 @@ bool cue_counts(std::string_view b, std::size_t i, std::string_view cue) {
   return true;
 }
 
+bool any_cue(std::string_view, std::size_t, std::string_view) { return true; }
+
 }  // namespace
 
-namespace {
-// future_context once past_verb_before(before) is known to be false.
-bool future_cues(std::string_view before, std::string_view after);
-}  // namespace
-
-bool future_context(std::string_view before, std::string_view after) {
-  // A past-tense verb right before the expression ("said Friday", "met on Monday") wins over cues
-  // further back (quotes: "... will concentrate on ...," he said Friday).
-  if (past_verb_before(before)) return false;
-  return future_cues(before, after);
+bool TenseCues::CueIndex::add(std::string_view word) {
+  // " will " (a word on its own) or "'ll " (a clitic that follows a word directly).
+  const bool clitic = word.front() == '\'';
+  std::string cue(clitic ? "" : " ");
+  cue.append(word);
+  cue.push_back(' ');
+  if (cue.size() < 4) return false;   // (compared by their first 4 bytes: "'s " is too short)
+  auto& list = clitic ? clitics : by_second[static_cast<unsigned char>(cue[1])];
+  for (const auto& x : list)
+    if (x.s == cue) return true;
+  list.push_back({cue, head4(cue.data())});
+  return true;
 }
 
-void tense_context(std::string_view before, std::string_view after, bool& future, bool& past) {
+template <class Counts>
+bool TenseCues::CueIndex::any_in(std::string_view b, Counts counts) const {
+  for (std::size_t i = 0; i + 1 < b.size(); ++i) {
+    const std::vector<Cue>* cues = nullptr;
+    if (b[i] == ' ') cues = &by_second[static_cast<unsigned char>(b[i + 1])];
+    else if (b[i] == '\'') cues = &clitics;
+    else continue;
+    if (cues->empty() || i + 4 > b.size()) continue;
+    const std::uint32_t h = head4(b.data() + i);
+    for (const auto& cue : *cues)
+      if (cue.head == h && b.size() - i >= cue.s.size() && std::memcmp(b.data() + i, cue.s.data(), cue.s.size()) == 0 &&
+          counts(b, i, cue.s))
+        return true;
+  }
+  return false;
+}
+
+Result<TenseCues> TenseCues::parse(const std::vector<std::vector<std::string>>& rows, const std::string& file) {
+  TenseCues t;
+  for (const auto& row : rows) {
+    if (row.empty() || row[0].empty()) continue;
+    if (row.size() != 2 || row[1].empty())
+      return Error{"rules.schema", file + ": a row is kind<TAB>words, got '" + row[0] + "'"};
+    std::string w;
+    for (char c : row[1]) w += ascii_lower(c);
+    const std::string& kind = row[0];
+    if (kind == "skip_before") t.skip_before_.push_back(w);
+    else if (kind == "past_verb") t.past_verbs_.push_back(w);
+    else if (kind == "past_suffix") t.past_suffixes_.push_back(w);
+    else if (kind == "planning_verb") t.planning_verbs_.push_back(w);
+    else if (kind == "not_past_after") t.not_past_after_.push_back(w);
+    else if (kind == "initial_word") t.initial_words_.push_back(w);
+    else if (kind != "future_before" && kind != "future_after")
+      return Error{"rules.schema", file + ": unknown kind '" + kind + "'"};
+    else if (!(kind == "future_before" ? t.before_ : t.after_).add(w))
+      return Error{"rules.schema", file + ": cue '" + w + "' is too short (a word of 2 letters or more, or a clitic such as 'll)"};
+  }
+  return t;
+}
+
+// The last word of `before` once a skip_before word is skipped, if it is a past-tense verb ("said
+// Friday", "met on Monday", "the year ended March 31") - but not a verb of planning
+// ("scheduled", "postponed"), which points ahead.
+bool TenseCues::past_verb_before(std::string_view before) const {
+  if (before.size() > 80) before = before.substr(before.size() - 80);
+  // The last few words, read backwards (this runs once per timex; keep it cheap), lower-cased.
+  char buf[80];
+  for (std::size_t k = 0; k < before.size(); ++k) buf[k] = ascii_lower(before[k]);
+  std::string_view words[2];
+  int n = 0;
+  std::size_t k = before.size();
+  while (n < 2) {
+    while (k > 0 && !ascii_alpha(buf[k - 1])) --k;
+    if (k == 0) break;
+    std::size_t start = k;
+    while (start > 0 && ascii_alpha(buf[start - 1])) --start;
+    const std::string_view w(buf + start, k - start);
+    k = start;
+    if (n == 0 && among(skip_before_, w)) continue;
+    words[n++] = w;
+  }
+  if (n == 0) return false;
+  const std::string_view v = words[0];
+  if (among(planning_verbs_, v)) return false;
+  // A participle after "be" / "will" is no past tense: "will be reported Jan. 31", "to be held Friday".
+  if (n >= 2 && among(not_past_after_, words[1])) return false;
+  if (among(past_verbs_, v)) return true;
+  for (const auto& sfx : past_suffixes_)
+    if (v.size() > 3 && v.size() > sfx.size() && v.compare(v.size() - sfx.size(), sfx.size(), sfx) == 0) return true;
+  return false;
+}
+
+void TenseCues::context(std::string_view before, std::string_view after, bool& future, bool& past) const {
+  // A past-tense verb right before the expression ("said Friday", "met on Monday") wins over cues
+  // further back (quotes: "... will concentrate on ...," he said Friday).
   past = past_verb_before(before);
   future = !past && future_cues(before, after);
 }
 
-namespace {
-bool future_cues(std::string_view before, std::string_view after) {
+bool TenseCues::future_cues(std::string_view before, std::string_view after) const {
   // Only the clause right before the expression matters.
   if (before.size() > 80) before = before.substr(before.size() - 80);
   // " " + lower-cased `before` + " ", on the stack.
@@ -399,8 +385,7 @@ bool future_cues(std::string_view before, std::string_view after) {
   buf[before.size() + 1] = ' ';
   const std::string_view b(buf, before.size() + 2);
   // Any occurrence of a cue that is not one of the exceptions (cue_counts).
-  static const CueIndex index(kCues);
-  if (index.any_in(b, cue_counts)) return true;
+  if (before_.any_in(b, cue_counts)) return true;
   // A clause-initial expression ("On Tuesday, the league plans to ...") takes its tense from the
   // verb that follows it in the same sentence.
   if (b.size() <= 24) {  // only a clause-initial expression has so short a prefix
@@ -409,8 +394,7 @@ bool future_cues(std::string_view before, std::string_view after) {
       if (!ascii_alpha(b[k])) { ++k; continue; }
       std::size_t e = k;
       while (e < b.size() && ascii_alpha(b[e])) ++e;
-      const std::string_view x = b.substr(k, e - k);
-      initial = x == "on" || x == "early" || x == "late" || x == "by";
+      initial = among(initial_words_, b.substr(k, e - k));
       k = e;
     }
     if (initial) {
@@ -419,14 +403,11 @@ bool future_cues(std::string_view before, std::string_view after) {
       thread_local std::string abuf;
       abuf.assign(after.size() + 2, ' ');
       for (std::size_t k = 0; k < after.size(); ++k) abuf[k + 1] = ascii_lower(after[k]);
-      static const CueIndex after_index(kAfterCues);
-      if (after_index.any_in(std::string_view(abuf), [](std::string_view, std::size_t, std::string_view) { return true; }))
-        return true;
+      if (after_.any_in(std::string_view(abuf), any_cue)) return true;
     }
   }
   return false;
 }
-}  // namespace
 
 int quarter_mentions(std::string_view text) {
   // Every "uarter" after a 'q' or 'Q' (the occurrences cannot overlap): memchr for the rare

@@ -2,10 +2,13 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "storyline/extractor/rules.hpp"
 
 namespace storyline::extractor::timex_internal {
 
@@ -38,14 +41,35 @@ struct Anchor {
 
 std::optional<Ymd> parse_ymd(std::string_view s);  // "YYYY-MM-DD..." or nullopt
 
-// True when the words before (same sentence) or just after the expression point to the future.
-bool future_context(std::string_view before, std::string_view after);
+// The tense cues of en/timex/tense.tsv (what each kind means is written there), ready to scan.
+class TenseCues {
+ public:
+  static Result<TenseCues> parse(const std::vector<std::vector<std::string>>& rows, const std::string& file);
+  // future: the words before the expression (same sentence) or, for a clause-initial one, the
+  // rest of its clause point ahead; past: the word right before it is a past-tense verb. Never both.
+  void context(std::string_view before, std::string_view after, bool& future, bool& past) const;
 
-// True when the word right before the expression (skipping "on", "in", ...) is a past-tense verb.
-bool past_context(std::string_view before);
+ private:
+  // Cues by the byte after their leading ' ' (" will "), clitics ("'ll ") apart.
+  struct CueIndex {
+    struct Cue {
+      std::string s;
+      std::uint32_t head = 0;  // its first 4 bytes
+    };
+    std::vector<Cue> by_second[256];
+    std::vector<Cue> clitics;
+    bool add(std::string_view word);   // false: too short to index
+    // Whether some cue occurs in `b` (lower-cased, padded with spaces) and counts(b, at, cue).
+    template <class Counts>
+    bool any_in(std::string_view b, Counts counts) const;
+  };
+  bool past_verb_before(std::string_view before) const;
+  bool future_cues(std::string_view before, std::string_view after) const;
 
-// Both at once: future = future_context(before, after), past = !future && past_context(before).
-void tense_context(std::string_view before, std::string_view after, bool& future, bool& past);
+  std::vector<std::string> skip_before_, past_verbs_, past_suffixes_, planning_verbs_, not_past_after_,
+      initial_words_;
+  CueIndex before_, after_;
+};
 
 // True when the window mentions a fiscal quarter.
 bool quarter_context(std::string_view window);
