@@ -8,6 +8,7 @@
 #include <cstring>
 #include <functional>
 #include <optional>
+#include <type_traits>
 
 #include <nlohmann/json.hpp>
 
@@ -278,180 +279,6 @@ std::string json_reindent(std::string_view c, int indent, std::string_view suffi
 
 namespace {
 
-// Entity mentions and event evidence: [{"start","end","text","sentence"}].
-void write_mentions(JsonOut& o, const std::vector<Mention>& mentions) {
-  o.ch('[');
-  for (std::size_t i = 0; i < mentions.size(); ++i) {
-    const Mention& m = mentions[i];
-    if (i) o.ch(',');
-    o.lit("{\"start\":");
-    o.num(m.start);
-    o.lit(",\"end\":");
-    o.num(m.end);
-    o.lit(",\"text\":");
-    o.str(std::string_view(m.text));
-    o.lit(",\"sentence\":");
-    o.num(m.sentence);
-    o.ch('}');
-  }
-  o.ch(']');
-}
-
-}  // namespace
-
-std::string to_json(const Extraction& x, int indent, std::string_view suffix) {
-  JsonOut o;
-  o.lit("{\"document\":{\"id\":");
-  o.str(std::string_view(x.document.id));
-  o.lit(",\"source\":");
-  o.str(std::string_view(x.document.source));
-  o.lit(",\"date\":");
-  o.str(x.document.date);
-  o.lit(",\"date_source\":");
-  o.str(std::string_view(x.document.date_source));
-  o.lit(",\"bytes\":");
-  o.num(static_cast<std::size_t>(x.document.bytes));
-  o.lit("},\"sentences\":[");
-  for (std::size_t i = 0; i < x.sentences.size(); ++i) {
-    const auto& s = x.sentences[i];
-    if (i) o.ch(',');
-    o.lit("{\"start\":");
-    o.num(s.start);
-    o.lit(",\"end\":");
-    o.num(s.end);
-    o.ch('}');
-  }
-  o.lit("],\"entities\":[");
-  for (std::size_t i = 0; i < x.entities.size(); ++i) {
-    const auto& e = x.entities[i];
-    if (i) o.ch(',');
-    o.lit("{\"id\":");
-    o.str(std::string_view(e.id));
-    o.lit(",\"name\":");
-    o.str(std::string_view(e.name));
-    o.lit(",\"type\":");
-    o.str(std::string_view(e.type));
-    o.lit(",\"aliases\":");
-    o.strings(e.aliases);
-    o.lit(",\"mentions\":");
-    write_mentions(o, e.mentions);
-    o.ch('}');
-  }
-  o.lit("],\"timexes\":[");
-  for (std::size_t i = 0; i < x.timexes.size(); ++i) {
-    const auto& t = x.timexes[i];
-    if (i) o.ch(',');
-    o.lit("{\"start\":");
-    o.num(t.start);
-    o.lit(",\"end\":");
-    o.num(t.end);
-    o.lit(",\"text\":");
-    o.str(std::string_view(t.text));
-    o.lit(",\"type\":");
-    o.str(std::string_view(t.type));
-    o.lit(",\"value\":");
-    o.str(std::string_view(t.value));
-    o.lit(",\"sentence\":");
-    o.num(t.sentence);
-    o.lit(",\"rule\":");
-    o.str(std::string_view(t.rule));
-    o.ch('}');
-  }
-  o.lit("],\"events\":[");
-  for (std::size_t i = 0; i < x.events.size(); ++i) {
-    const auto& ev = x.events[i];
-    if (i) o.ch(',');
-    o.lit("{\"id\":");
-    o.str(std::string_view(ev.id));
-    o.lit(",\"type\":");
-    o.str(std::string_view(ev.type));
-    o.lit(",\"trigger\":{\"start\":");
-    o.num(ev.trigger.start);
-    o.lit(",\"end\":");
-    o.num(ev.trigger.end);
-    o.lit(",\"text\":");
-    o.str(std::string_view(ev.trigger.text));
-    o.lit("},\"date\":");
-    o.str(ev.date);
-    o.lit(",\"date_source\":");
-    o.str(std::string_view(ev.date_source));
-    o.lit(",\"participants\":[");
-    for (std::size_t k = 0; k < ev.participants.size(); ++k) {
-      const auto& p = ev.participants[k];
-      if (k) o.ch(',');
-    o.lit("{\"entity\":");
-      o.str(std::string_view(p.entity));
-      o.lit(",\"role\":");
-      o.str(std::string_view(p.role));
-      o.ch('}');
-    }
-    o.lit("],\"sentence\":");
-    o.num(ev.sentence);
-    o.lit(",\"summary\":");
-    o.str(std::string_view(ev.summary));
-    o.lit(",\"modality\":");
-    o.str(std::string_view(ev.modality));
-    o.lit(",\"amount\":");
-    o.str(ev.amount);
-    o.lit(",\"evidence\":");
-    write_mentions(o, ev.evidence);
-    o.lit(",\"order\":[");
-    for (std::size_t k = 0; k < ev.order.size(); ++k) {
-      const auto& r = ev.order[k];
-      if (k) o.ch(',');
-    o.lit("{\"relation\":");
-      o.str(std::string_view(r.relation));
-      o.lit(",\"event\":");
-      o.str(std::string_view(r.event));
-      o.lit(",\"cue\":");
-      o.str(std::string_view(r.cue));
-      o.ch('}');
-    }
-    o.lit("]}");
-  }
-  o.lit("],\"relations\":[");
-  for (std::size_t i = 0; i < x.relations.size(); ++i) {
-    const auto& r = x.relations[i];
-    if (i) o.ch(',');
-    o.lit("{\"source\":");
-    o.str(std::string_view(r.source));
-    o.lit(",\"target\":");
-    o.str(std::string_view(r.target));
-    o.lit(",\"type\":");
-    o.str(std::string_view(r.type));
-    o.lit(",\"qualifier\":");
-    o.str(std::string_view(r.qualifier));
-    o.lit(",\"weight\":");
-    o.dec(r.weight);
-    if (!r.start.empty()) {
-      o.lit(",\"start\":");
-      o.str(std::string_view(r.start));
-    }
-    if (!r.end.empty()) {
-      o.lit(",\"end\":");
-      o.str(std::string_view(r.end));
-    }
-    o.lit(",\"evidence\":[");
-    for (std::size_t k = 0; k < r.evidence.size(); ++k) {
-      const auto& ev = r.evidence[k];
-      if (k) o.ch(',');
-    o.lit("{\"sentence\":");
-      o.num(ev.sentence);
-      o.lit(",\"start\":");
-      o.num(ev.start);
-      o.lit(",\"end\":");
-      o.num(ev.end);
-      o.ch('}');
-    }
-    o.lit("]}");
-  }
-  o.lit("]}");
-  return json_finish(o, indent, suffix);
-}
-
-
-namespace {
-
 // The compact extract JSON read back by the fragments the writer above puts out, in its order. Any
 // other layout, key order, number form or invalid text stops it (the caller then uses a general
 // JSON parser); what it accepts it reads exactly as that parser would.
@@ -476,14 +303,27 @@ class JsonIn {
     }
     return false;
   }
-  // "[" then items separated by ",", then "]": item() reads one (and clears ok() on failure).
-  template <class Item>
-  void list(Item item) {
+  // "[" then elements separated by ",", then "]", each appended to v and read by item(element).
+  template <class T, class Item>
+  void list(std::vector<T>& v, Item&& item) {
     if (!lit("[")) return;
     if (take(']')) return;
-    do item();
+    do item(v.emplace_back());
     while (ok_ && take(','));
     lit("]");
+  }
+  // A fragment that ends in a key (",\"end\":"), then the value (read as its type says).
+  template <std::size_t N, class T>
+  void field(const char (&key)[N], T& v) {
+    lit(key);
+    if constexpr (std::is_same_v<T, double>) dec(v);
+    else if constexpr (std::is_integral_v<T>) num(v);
+    else str(v);
+  }
+  // key + string when the key comes next; otherwise nothing (s stays as it is).
+  template <std::size_t N>
+  void opt_str(const char (&key)[N], std::string& s) {
+    if (lit_if(key)) str(s);
   }
   void num(std::size_t& v) {
     // An unsigned integer as std::to_chars writes it: no sign, no leading zero, no fraction.
@@ -559,9 +399,6 @@ class JsonIn {
     out.emplace();
     str(*out);
   }
-  void strings(std::vector<std::string>& v) {
-    list([&] { str(v.emplace_back()); });
-  }
   // The fragment s when it comes next (taken), else nothing (and ok() unchanged).
   template <std::size_t N>
   bool lit_if(const char (&s)[N]) {
@@ -632,156 +469,119 @@ class JsonIn {
   bool ok_ = true;
 };
 
-void read_mention(JsonIn& in, Mention& m) {
-  in.lit("{\"start\":");
-  in.num(m.start);
-  in.lit(",\"end\":");
-  in.num(m.end);
-  in.lit(",\"text\":");
-  in.str(m.text);
-  in.lit(",\"sentence\":");
-  in.num(m.sentence);
-  in.lit("}");
+// The extract JSON's layout, written once for both directions: with JsonOut it writes x, with
+// JsonIn it reads into x. Keys, their order and the punctuation between them are the same for the
+// writer and the reader by construction.
+template <class IO, class M>
+void mention_layout(IO& io, M& m) {
+  io.field("{\"start\":", m.start);
+  io.field(",\"end\":", m.end);
+  io.field(",\"text\":", m.text);
+  io.field(",\"sentence\":", m.sentence);
+  io.lit("}");
+}
+
+template <class IO, class X>
+void extraction_layout(IO& io, X& x) {
+  io.field("{\"document\":{\"id\":", x.document.id);
+  io.field(",\"source\":", x.document.source);
+  io.field(",\"date\":", x.document.date);
+  io.field(",\"date_source\":", x.document.date_source);
+  io.field(",\"bytes\":", x.document.bytes);
+  io.lit("},\"sentences\":");
+  io.list(x.sentences, [&](auto& s) {
+    io.field("{\"start\":", s.start);
+    io.field(",\"end\":", s.end);
+    io.lit("}");
+  });
+  io.lit(",\"entities\":");
+  io.list(x.entities, [&](auto& e) {
+    io.field("{\"id\":", e.id);
+    io.field(",\"name\":", e.name);
+    io.field(",\"type\":", e.type);
+    io.lit(",\"aliases\":");
+    io.list(e.aliases, [&](auto& a) { io.str(a); });
+    io.lit(",\"mentions\":");
+    io.list(e.mentions, [&](auto& m) { mention_layout(io, m); });
+    io.lit("}");
+  });
+  io.lit(",\"timexes\":");
+  io.list(x.timexes, [&](auto& t) {
+    io.field("{\"start\":", t.start);
+    io.field(",\"end\":", t.end);
+    io.field(",\"text\":", t.text);
+    io.field(",\"type\":", t.type);
+    io.field(",\"value\":", t.value);
+    io.field(",\"sentence\":", t.sentence);
+    io.field(",\"rule\":", t.rule);
+    io.lit("}");
+  });
+  io.lit(",\"events\":");
+  io.list(x.events, [&](auto& ev) {
+    io.field("{\"id\":", ev.id);
+    io.field(",\"type\":", ev.type);
+    // The trigger's sentence is the event's (not written; the reader sets it after the parse).
+    io.field(",\"trigger\":{\"start\":", ev.trigger.start);
+    io.field(",\"end\":", ev.trigger.end);
+    io.field(",\"text\":", ev.trigger.text);
+    io.field("},\"date\":", ev.date);
+    io.field(",\"date_source\":", ev.date_source);
+    io.lit(",\"participants\":");
+    io.list(ev.participants, [&](auto& p) {
+      io.field("{\"entity\":", p.entity);
+      io.field(",\"role\":", p.role);
+      io.lit("}");
+    });
+    io.field(",\"sentence\":", ev.sentence);
+    io.field(",\"summary\":", ev.summary);
+    io.field(",\"modality\":", ev.modality);
+    io.field(",\"amount\":", ev.amount);
+    io.lit(",\"evidence\":");
+    io.list(ev.evidence, [&](auto& m) { mention_layout(io, m); });
+    io.lit(",\"order\":");
+    io.list(ev.order, [&](auto& o) {
+      io.field("{\"relation\":", o.relation);
+      io.field(",\"event\":", o.event);
+      io.field(",\"cue\":", o.cue);
+      io.lit("}");
+    });
+    io.lit("}");
+  });
+  io.lit(",\"relations\":");
+  io.list(x.relations, [&](auto& r) {
+    io.field("{\"source\":", r.source);
+    io.field(",\"target\":", r.target);
+    io.field(",\"type\":", r.type);
+    io.field(",\"qualifier\":", r.qualifier);
+    io.field(",\"weight\":", r.weight);
+    io.opt_str(",\"start\":", r.start);   // only when the text gives a span
+    io.opt_str(",\"end\":", r.end);
+    io.lit(",\"evidence\":");
+    io.list(r.evidence, [&](auto& v) {
+      io.field("{\"sentence\":", v.sentence);
+      io.field(",\"start\":", v.start);
+      io.field(",\"end\":", v.end);
+      io.lit("}");
+    });
+    io.lit("}");
+  });
+  io.lit("}");
 }
 
 }  // namespace
 
+std::string to_json(const Extraction& x, int indent, std::string_view suffix) {
+  JsonOut o;
+  extraction_layout(o, x);
+  return json_finish(o, indent, suffix);
+}
+
 std::optional<Extraction> from_compact_json(std::string_view text, std::size_t* used) {
   JsonIn in(text);
   Extraction x;
-  in.lit("{\"document\":{\"id\":");
-  in.str(x.document.id);
-  in.lit(",\"source\":");
-  in.str(x.document.source);
-  in.lit(",\"date\":");
-  in.str(x.document.date);
-  in.lit(",\"date_source\":");
-  in.str(x.document.date_source);
-  in.lit(",\"bytes\":");
-  in.num(x.document.bytes);
-  in.lit("},\"sentences\":");
-  in.list([&] {
-    Sentence& s = x.sentences.emplace_back();
-    in.lit("{\"start\":");
-    in.num(s.start);
-    in.lit(",\"end\":");
-    in.num(s.end);
-    in.lit("}");
-  });
-  in.lit(",\"entities\":");
-  in.list([&] {
-    Entity& e = x.entities.emplace_back();
-    in.lit("{\"id\":");
-    in.str(e.id);
-    in.lit(",\"name\":");
-    in.str(e.name);
-    in.lit(",\"type\":");
-    in.str(e.type);
-    in.lit(",\"aliases\":");
-    in.strings(e.aliases);
-    in.lit(",\"mentions\":");
-    in.list([&] { read_mention(in, e.mentions.emplace_back()); });
-    in.lit("}");
-  });
-  in.lit(",\"timexes\":");
-  in.list([&] {
-    Timex& t = x.timexes.emplace_back();
-    in.lit("{\"start\":");
-    in.num(t.start);
-    in.lit(",\"end\":");
-    in.num(t.end);
-    in.lit(",\"text\":");
-    in.str(t.text);
-    in.lit(",\"type\":");
-    in.str(t.type);
-    in.lit(",\"value\":");
-    in.str(t.value);
-    in.lit(",\"sentence\":");
-    in.num(t.sentence);
-    in.lit(",\"rule\":");
-    in.str(t.rule);
-    in.lit("}");
-  });
-  in.lit(",\"events\":");
-  in.list([&] {
-    Event& ev = x.events.emplace_back();
-    in.lit("{\"id\":");
-    in.str(ev.id);
-    in.lit(",\"type\":");
-    in.str(ev.type);
-    in.lit(",\"trigger\":{\"start\":");
-    in.num(ev.trigger.start);
-    in.lit(",\"end\":");
-    in.num(ev.trigger.end);
-    in.lit(",\"text\":");
-    in.str(ev.trigger.text);
-    in.lit("},\"date\":");
-    in.str(ev.date);
-    in.lit(",\"date_source\":");
-    in.str(ev.date_source);
-    in.lit(",\"participants\":");
-    in.list([&] {
-      Participant& p = ev.participants.emplace_back();
-      in.lit("{\"entity\":");
-      in.str(p.entity);
-      in.lit(",\"role\":");
-      in.str(p.role);
-      in.lit("}");
-    });
-    in.lit(",\"sentence\":");
-    in.num(ev.sentence);
-    ev.trigger.sentence = ev.sentence;   // the trigger has no sentence of its own in the JSON
-    in.lit(",\"summary\":");
-    in.str(ev.summary);
-    in.lit(",\"modality\":");
-    in.str(ev.modality);
-    in.lit(",\"amount\":");
-    in.str(ev.amount);
-    in.lit(",\"evidence\":");
-    in.list([&] { read_mention(in, ev.evidence.emplace_back()); });
-    in.lit(",\"order\":");
-    in.list([&] {
-      EventOrder& o = ev.order.emplace_back();
-      in.lit("{\"relation\":");
-      in.str(o.relation);
-      in.lit(",\"event\":");
-      in.str(o.event);
-      in.lit(",\"cue\":");
-      in.str(o.cue);
-      in.lit("}");
-    });
-    in.lit("}");
-  });
-  in.lit(",\"relations\":");
-  in.list([&] {
-    Relation& r = x.relations.emplace_back();
-    in.lit("{\"source\":");
-    in.str(r.source);
-    in.lit(",\"target\":");
-    in.str(r.target);
-    in.lit(",\"type\":");
-    in.str(r.type);
-    in.lit(",\"qualifier\":");
-    in.str(r.qualifier);
-    in.lit(",\"weight\":");
-    in.dec(r.weight);
-    if (in.lit_if(",\"start\":")) in.str(r.start);
-    if (in.lit_if(",\"end\":")) in.str(r.end);
-    in.lit(",\"evidence\":");
-    in.list([&] {
-      Evidence& v = r.evidence.emplace_back();
-      in.lit("{\"sentence\":");
-      in.num(v.sentence);
-      in.lit(",\"start\":");
-      in.num(v.start);
-      in.lit(",\"end\":");
-      in.num(v.end);
-      in.lit("}");
-    });
-    in.lit("}");
-  });
-  in.lit("}");
+  extraction_layout(in, x);
   if (!in.ok()) return std::nullopt;
+  for (auto& ev : x.events) ev.trigger.sentence = ev.sentence;
   if (used) *used = in.used();
   return x;
 }

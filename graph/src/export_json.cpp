@@ -59,26 +59,16 @@ std::string finish(const extractor::JsonOut& o, int indent) {
 }
 
 void write_evidence(extractor::JsonOut& o, const EvidenceRef& e) {
-  o.lit("{\"doc\":");
-  o.str(clean_text(e.doc));
-  o.lit(",\"sentence\":");
-  o.num(e.sentence);
-  o.lit(",\"start\":");
-  o.num(e.start);
-  o.lit(",\"end\":");
-  o.num(e.end);
-  o.lit(",\"text\":");
-  o.str(clean_text(e.sentence_text));
+  o.field("{\"doc\":", clean_text(e.doc));
+  o.field(",\"sentence\":", e.sentence);
+  o.field(",\"start\":", e.start);
+  o.field(",\"end\":", e.end);
+  o.field(",\"text\":", clean_text(e.sentence_text));
   o.ch('}');
 }
 
 void write_evidence_list(extractor::JsonOut& o, const std::vector<EvidenceRef>& list) {
-  o.ch('[');
-  for (std::size_t i = 0; i < list.size(); ++i) {
-    if (i) o.ch(',');
-    write_evidence(o, list[i]);
-  }
-  o.ch(']');
+  o.list(list, [&](const EvidenceRef& e) { write_evidence(o, e); });
 }
 
 }  // namespace
@@ -87,37 +77,25 @@ void write_evidence_list(extractor::JsonOut& o, const std::vector<EvidenceRef>& 
 // of the tree these functions used to build, in a fraction of the time.
 std::string to_json(const KnowledgeGraph& g, int indent) {
   extractor::JsonOut o;
-  o.lit("{\"title\":");
-  o.str(clean_text(g.title));
+  o.field("{\"title\":", clean_text(g.title));
   o.lit(",\"nodes\":[");
   for (std::size_t i = 0; i < g.nodes.size(); ++i) {
     const Node& n = g.nodes[i];
     if (i) o.ch(',');
-    o.lit("{\"id\":");
-    o.str(clean_text(n.id));
-    o.lit(",\"name\":");
-    o.str(clean_text(n.name));
-    o.lit(",\"type\":");
-    o.str(clean_text(n.type));
-    o.lit(",\"aliases\":[");
-    for (std::size_t k = 0; k < n.aliases.size(); ++k) {
-      if (k) o.ch(',');
-      o.str(clean_text(n.aliases[k]));
-    }
-    o.lit("],\"mentions\":");
-    o.num(n.mentions);
-    o.lit(",\"degree\":");
-    o.dec(n.degree);
-    o.lit(",\"betweenness\":");
-    o.dec(n.betweenness);
-    o.lit(",\"component\":");
-    o.num(n.component);
+    o.field("{\"id\":", clean_text(n.id));
+    o.field(",\"name\":", clean_text(n.name));
+    o.field(",\"type\":", clean_text(n.type));
+    o.lit(",\"aliases\":");
+    o.list(n.aliases, [&](const std::string& a) { o.str(clean_text(a)); });
+    o.field(",\"mentions\":", n.mentions);
+    o.field(",\"degree\":", n.degree);
+    o.field(",\"betweenness\":", n.betweenness);
+    o.field(",\"component\":", n.component);
     o.lit(",\"evidence\":");
     write_evidence_list(o, n.evidence);
     // Only when some were left out (see kEvidenceKept): every telling, kept or not.
     if (n.evidence_total > n.evidence.size()) {
-      o.lit(",\"evidence_total\":");
-      o.num(n.evidence_total);
+      o.field(",\"evidence_total\":", n.evidence_total);
     }
     o.ch('}');
   }
@@ -125,31 +103,23 @@ std::string to_json(const KnowledgeGraph& g, int indent) {
   for (std::size_t i = 0; i < g.edges.size(); ++i) {
     const Edge& e = g.edges[i];
     if (i) o.ch(',');
-    o.lit("{\"source\":");
-    o.str(clean_text(e.source));
-    o.lit(",\"target\":");
-    o.str(clean_text(e.target));
-    o.lit(",\"type\":");
-    o.str(clean_text(e.type));
-    o.lit(",\"qualifier\":");
-    o.str(clean_text(e.qualifier));
+    o.field("{\"source\":", clean_text(e.source));
+    o.field(",\"target\":", clean_text(e.target));
+    o.field(",\"type\":", clean_text(e.type));
+    o.field(",\"qualifier\":", clean_text(e.qualifier));
     o.lit(",\"directed\":");
     o.boolean(e.directed);
-    o.lit(",\"weight\":");
-    o.dec(e.weight);
+    o.field(",\"weight\":", e.weight);
     if (!e.start.empty()) {
-      o.lit(",\"start\":");
-      o.str(clean_text(e.start));
+      o.field(",\"start\":", clean_text(e.start));
     }
     if (!e.end.empty()) {
-      o.lit(",\"end\":");
-      o.str(clean_text(e.end));
+      o.field(",\"end\":", clean_text(e.end));
     }
     o.lit(",\"evidence\":");
     write_evidence_list(o, e.evidence);
     if (e.evidence_total > e.evidence.size()) {
-      o.lit(",\"evidence_total\":");
-      o.num(e.evidence_total);
+      o.field(",\"evidence_total\":", e.evidence_total);
     }
     o.ch('}');
   }
@@ -161,47 +131,32 @@ std::string timeline_to_json(const Timeline& t) { return timeline_to_json(t, -2)
 
 std::string timeline_to_json(const Timeline& t, int indent) {
   extractor::JsonOut o;
-  o.lit("{\"title\":");
-  o.str(clean_text(t.title));
-  o.lit(",\"undated\":");
-  o.num(t.undated);
+  o.field("{\"title\":", clean_text(t.title));
+  o.field(",\"undated\":", t.undated);
   o.lit(",\"events\":[");
   for (std::size_t i = 0; i < t.events.size(); ++i) {
     const auto& e = t.events[i];
     if (i) o.ch(',');
-    o.lit("{\"id\":");
-    o.str(clean_text(e.id));
-    o.lit(",\"type\":");
-    o.str(clean_text(e.type));
-    o.lit(",\"summary\":");
-    o.str(clean_text(e.summary));
-    o.lit(",\"date_value\":");
-    o.str(clean_text(e.date_value));
+    o.field("{\"id\":", clean_text(e.id));
+    o.field(",\"type\":", clean_text(e.type));
+    o.field(",\"summary\":", clean_text(e.summary));
+    o.field(",\"date_value\":", clean_text(e.date_value));
     if (e.date) {
-      o.lit(",\"date\":");
-      o.str(e.date->iso());
-      o.lit(",\"granularity\":");
-      o.str(granularity_name(e.date->granularity));
-      o.lit(",\"first_day\":");
-      o.str(iso_of_day(e.date->first_day()));
-      o.lit(",\"last_day\":");
-      o.str(iso_of_day(e.date->last_day()));
+      o.field(",\"date\":", e.date->iso());
+      o.field(",\"granularity\":", granularity_name(e.date->granularity));
+      o.field(",\"first_day\":", iso_of_day(e.date->first_day()));
+      o.field(",\"last_day\":", iso_of_day(e.date->last_day()));
     } else {
       o.lit(",\"date\":null");
     }
-    o.lit(",\"date_source\":");
-    o.str(clean_text(e.date_source));
-    o.lit(",\"modality\":");
-    o.str(clean_text(e.modality));
-    o.lit(",\"lane\":");
-    o.str(clean_text(e.lane));
+    o.field(",\"date_source\":", clean_text(e.date_source));
+    o.field(",\"modality\":", clean_text(e.modality));
+    o.field(",\"lane\":", clean_text(e.lane));
     o.lit(",\"participants\":[");
     for (std::size_t k = 0; k < e.participants.size(); ++k) {
       if (k) o.ch(',');
-      o.lit("{\"id\":");
-      o.str(clean_text(e.participants[k]));
-      o.lit(",\"name\":");
-      o.str(clean_text(k < e.participant_names.size() ? e.participant_names[k] : e.participants[k]));
+      o.field("{\"id\":", clean_text(e.participants[k]));
+      o.field(",\"name\":", clean_text(k < e.participant_names.size() ? e.participant_names[k] : e.participants[k]));
       o.ch('}');
     }
     o.lit("],\"evidence\":");

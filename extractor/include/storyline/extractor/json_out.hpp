@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "storyline/extractor/text.hpp"
@@ -85,13 +86,33 @@ class JsonOut {
     if (v) str(std::string_view(*v));
     else lit("null");
   }
-  void strings(const std::vector<std::string>& v) {
+  // A fragment that ends in a key (",\"end\":"), then the value (written as its type says).
+  template <std::size_t N, class T>
+  void field(const char (&key)[N], const T& v) {
+    lit(key);
+    if constexpr (std::is_same_v<T, double>) dec(v);
+    else if constexpr (std::is_integral_v<T>) num(v);
+    else str(v);
+  }
+  // [item(v[0]),item(v[1]),...]: item writes one element.
+  template <class T, class Item>
+  void list(const std::vector<T>& v, Item&& item) {
     ch('[');
     for (std::size_t i = 0; i < v.size(); ++i) {
       if (i) ch(',');
-      str(std::string_view(v[i]));
+      item(v[i]);
     }
     ch(']');
+  }
+  void strings(const std::vector<std::string>& v) {
+    list(v, [this](const std::string& s) { str(s); });
+  }
+  // key + string, only when s is not empty.
+  template <std::size_t N>
+  void opt_str(const char (&key)[N], const std::string& s) {
+    if (s.empty()) return;
+    lit(key);
+    str(s);
   }
   void append(std::string_view s) {
     std::memcpy(tail(s.size()), s.data(), s.size());
