@@ -9,31 +9,6 @@ namespace {
 
 bool json_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-void put_utf8(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
 class Scanner {
  public:
   explicit Scanner(std::string_view s) : s_(s) {}
@@ -80,37 +55,9 @@ class Scanner {
         return true;
       }
       if (c != '\\' || !allow_escapes) return false;  // a control byte, or an escaped key
-      if (++p_ == s_.size()) return false;
-      const char e = s_[p_++];
-      char plain = 0;
-      switch (e) {
-        case '"': plain = '"'; break;
-        case '\\': plain = '\\'; break;
-        case '/': plain = '/'; break;
-        case 'b': plain = '\b'; break;
-        case 'f': plain = '\f'; break;
-        case 'n': plain = '\n'; break;
-        case 'r': plain = '\r'; break;
-        case 't': plain = '\t'; break;
-        case 'u': break;
-        default: return false;
-      }
-      if (plain) {
-        if (out) out->push_back(plain);
-        continue;
-      }
-      int unit = 0;
-      if (!hex4(unit)) return false;
-      char32_t cp = static_cast<char32_t>(unit);
-      if (unit >= 0xDC00 && unit <= 0xDFFF) return false;  // a lone low surrogate
-      if (unit >= 0xD800 && unit <= 0xDBFF) {
-        int low = 0;
-        if (p_ + 1 >= s_.size() || s_[p_] != '\\' || s_[p_ + 1] != 'u') return false;
-        p_ += 2;
-        if (!hex4(low) || low < 0xDC00 || low > 0xDFFF) return false;
-        cp = 0x10000 + ((static_cast<char32_t>(unit) - 0xD800) << 10) + (static_cast<char32_t>(low) - 0xDC00);
-      }
-      if (out) put_utf8(*out, cp);
+      const std::size_t used = extractor::json_unescape(s_, ++p_, out);
+      if (used == 0) return false;
+      p_ += used;
     }
   }
 
@@ -138,18 +85,6 @@ class Scanner {
     while (p_ < s_.size() && s_[p_] >= '0' && s_[p_] <= '9') ++p_, ++n;
     return n;
   }
-  bool hex4(int& v) {
-    if (p_ + 4 > s_.size()) return false;
-    v = 0;
-    for (int k = 0; k < 4; ++k) {
-      const int h = hex_value(s_[p_ + k]);
-      if (h < 0) return false;
-      v = v * 16 + h;
-    }
-    p_ += 4;
-    return true;
-  }
-
   std::string_view s_;
   std::size_t p_ = 0;
 };

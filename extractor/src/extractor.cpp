@@ -385,10 +385,12 @@ class JsonIn {
       out.append(run);
       p_ = q + 1;
       if (*q == '"') return;
-      if (!escape(out)) {
+      const std::size_t used = json_unescape(std::string_view(p_, static_cast<std::size_t>(e_ - p_)), 0, &out);
+      if (used == 0) {
         ok_ = false;
         return;
       }
+      p_ += used;
     }
   }
   void str(std::optional<std::string>& out) {
@@ -409,60 +411,6 @@ class JsonIn {
   }
 
  private:
-  // After a backslash: one escape into out (\uXXXX as UTF-8, surrogate pairs joined).
-  bool escape(std::string& out) {
-    if (p_ == e_) return false;
-    const char c = *p_++;
-    switch (c) {
-      case '"': out += '"'; return true;
-      case '\\': out += '\\'; return true;
-      case '/': out += '/'; return true;
-      case 'b': out += '\b'; return true;
-      case 'f': out += '\f'; return true;
-      case 'n': out += '\n'; return true;
-      case 'r': out += '\r'; return true;
-      case 't': out += '\t'; return true;
-      case 'u': break;
-      default: return false;
-    }
-    std::uint32_t cp = 0;
-    if (!hex4(cp)) return false;
-    if (cp >= 0xDC00 && cp <= 0xDFFF) return false;
-    if (cp >= 0xD800 && cp <= 0xDBFF) {
-      std::uint32_t lo = 0;
-      if (e_ - p_ < 2 || p_[0] != '\\' || p_[1] != 'u') return false;
-      p_ += 2;
-      if (!hex4(lo) || lo < 0xDC00 || lo > 0xDFFF) return false;
-      cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-    }
-    if (cp < 0x80) {
-      out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      out += static_cast<char>(0xC0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      out += static_cast<char>(0xE0 | (cp >> 12));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (cp >> 18));
-      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-    return true;
-  }
-  bool hex4(std::uint32_t& v) {
-    if (e_ - p_ < 4) return false;
-    for (int k = 0; k < 4; ++k) {
-      const char c = *p_++;
-      const int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-      if (d < 0) return false;
-      v = v * 16 + static_cast<std::uint32_t>(d);
-    }
-    return true;
-  }
-
   const char* p_;
   const char* e_;
   const char* b_;

@@ -114,6 +114,75 @@ std::size_t find_invalid_utf8(std::string_view s) {
   return std::string_view::npos;
 }
 
+namespace {
+
+// Four hex digits at s[i]; -1 when they are not.
+long hex4_at(std::string_view s, std::size_t i) {
+  if (i + 4 > s.size()) return -1;
+  long v = 0;
+  for (std::size_t k = i; k < i + 4; ++k) {
+    const char c = s[k];
+    const int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    if (d < 0) return -1;
+    v = v * 16 + d;
+  }
+  return v;
+}
+
+void append_utf8(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+}  // namespace
+
+std::size_t json_unescape(std::string_view s, std::size_t i, std::string* out) {
+  if (i >= s.size()) return 0;
+  char plain = 0;
+  switch (s[i]) {
+    case '"': plain = '"'; break;
+    case '\\': plain = '\\'; break;
+    case '/': plain = '/'; break;
+    case 'b': plain = '\b'; break;
+    case 'f': plain = '\f'; break;
+    case 'n': plain = '\n'; break;
+    case 'r': plain = '\r'; break;
+    case 't': plain = '\t'; break;
+    case 'u': break;
+    default: return 0;
+  }
+  if (plain) {
+    if (out) out->push_back(plain);
+    return 1;
+  }
+  const long unit = hex4_at(s, i + 1);
+  if (unit < 0 || (unit >= 0xDC00 && unit <= 0xDFFF)) return 0;   // bad hex, a lone low surrogate
+  char32_t cp = static_cast<char32_t>(unit);
+  std::size_t used = 5;
+  if (unit >= 0xD800 && unit <= 0xDBFF) {
+    if (i + 6 >= s.size() || s[i + 5] != '\\' || s[i + 6] != 'u') return 0;
+    const long low = hex4_at(s, i + 7);
+    if (low < 0xDC00 || low > 0xDFFF) return 0;
+    cp = 0x10000 + ((static_cast<char32_t>(unit) - 0xD800) << 10) + (static_cast<char32_t>(low) - 0xDC00);
+    used = 11;
+  }
+  if (out) append_utf8(*out, cp);
+  return used;
+}
+
 std::string ascii_lower(std::string_view s) {
   std::string out(s);
   for (char& c : out)

@@ -22,6 +22,11 @@ namespace storyline::extractor {
 // Byte offset of the first invalid UTF-8 sequence, or npos when `s` is valid UTF-8.
 std::size_t find_invalid_utf8(std::string_view s);
 
+// One JSON string escape: s[i] is the byte after the backslash. Appends what it stands for to
+// *out (UTF-8; \uD83D\uDE00 pairs joined; out may be null) and returns how many bytes it took,
+// or 0 when it is no valid escape (an unknown letter, bad hex, a lone surrogate, cut short).
+std::size_t json_unescape(std::string_view s, std::size_t i, std::string* out);
+
 enum TokenFlags : std::uint16_t {
   kWord = 1 << 0,        // letters/digits (possibly with inner ' - . &)
   kCap = 1 << 1,         // first letter upper case
