@@ -381,14 +381,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
   // Names plus resolved references ("he", "the company"), in text order. Scratch buffers are kept
   // per thread across documents.
   thread_local std::vector<MentionSpan> all_mentions;
-  all_mentions.clear();
-  if (!ctx.entities->references.empty()) {
-    all_mentions = ctx.entities->mentions;
-    all_mentions.insert(all_mentions.end(), ctx.entities->references.begin(), ctx.entities->references.end());
-    std::stable_sort(all_mentions.begin(), all_mentions.end(),
-                     [](const MentionSpan& a, const MentionSpan& b) { return a.start < b.start; });
-  }
-  const auto& mentions = ctx.entities->references.empty() ? ctx.entities->mentions : all_mentions;
+  const auto& mentions = ctx.mentions_in_order(all_mentions);
   const auto& ents = ctx.entities->entities;
   std::vector<Event> out;
   thread_local std::vector<int> in_mention;

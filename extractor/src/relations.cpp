@@ -104,6 +104,39 @@ std::optional<std::size_t> resolve_object_pronoun(const DocContext& ctx, std::si
 
 namespace {
 
+// entities' names and references in text order (a stable sort by start: on a tie the name first);
+// both lists come in text order, so a merge does it.
+void merge_into(const EntityResult& er, std::vector<MentionSpan>& out) {
+  const auto by_start = [](const MentionSpan& a, const MentionSpan& b) { return a.start < b.start; };
+  out.resize(er.mentions.size() + er.references.size());
+  if (std::is_sorted(er.mentions.begin(), er.mentions.end(), by_start) &&
+      std::is_sorted(er.references.begin(), er.references.end(), by_start)) {
+    std::merge(er.mentions.begin(), er.mentions.end(), er.references.begin(), er.references.end(), out.begin(),
+               by_start);
+  } else {
+    std::copy(er.mentions.begin(), er.mentions.end(), out.begin());
+    std::copy(er.references.begin(), er.references.end(), out.begin() + static_cast<std::ptrdiff_t>(er.mentions.size()));
+    std::stable_sort(out.begin(), out.end(), by_start);
+  }
+}
+
+}  // namespace
+
+void DocContext::merge_mentions() {
+  all_mentions.clear();
+  if (!entities->references.empty()) merge_into(*entities, all_mentions);
+  mentions_merged = true;
+}
+
+const std::vector<MentionSpan>& DocContext::mentions_in_order(std::vector<MentionSpan>& scratch) const {
+  if (entities->references.empty()) return entities->mentions;
+  if (mentions_merged) return all_mentions;
+  merge_into(*entities, scratch);
+  return scratch;
+}
+
+namespace {
+
 // `text` with A-Z lower-cased (what ascii_lower does), eight bytes at a time.
 void ascii_lower_into(std::string_view text, std::string& out) {
   out.assign(text.data(), text.size());
@@ -1033,14 +1066,7 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   for (std::size_t r = 0; r < by_rank.size(); ++r) rank_of[by_rank[r]] = r;
   // Names and resolved references ("he", "the company"), in text order, for the patterns.
   thread_local std::vector<MentionSpan> all_mentions;   // kept per thread across documents
-  const std::vector<MentionSpan>* mentions = &ctx.entities->mentions;
-  if (!ctx.entities->references.empty()) {
-    all_mentions.assign(ctx.entities->mentions.begin(), ctx.entities->mentions.end());
-    all_mentions.insert(all_mentions.end(), ctx.entities->references.begin(), ctx.entities->references.end());
-    std::stable_sort(all_mentions.begin(), all_mentions.end(),
-                     [](const MentionSpan& a, const MentionSpan& b) { return a.start < b.start; });
-    mentions = &all_mentions;
-  }
+  const std::vector<MentionSpan>* mentions = &ctx.mentions_in_order(all_mentions);
   auto mit = mentions->cbegin();
   // One match state per rule, reused (clearing keeps capacity: no allocation per item and rule),
   // kept per thread across documents (the rules are shared by threads; the serial tells whose
