@@ -17,6 +17,9 @@ namespace {
 // probe for a word not in the set; the rare collisions are told apart by comparing.
 class FirstWords {
  public:
+  // Whether a word of this fold hash may be in the set (has() asks this first): a bit test.
+  bool may_have(std::uint32_t fold) const { return bits_[(fold & 0xFFFF) >> 6] >> (fold & 63) & 1u; }
+  const std::uint64_t* bits() const { return bits_.data(); }
   bool has(std::string_view w, std::uint32_t fold) const {
     // A bit per fold hash's low 16 bits first (8 KB, stays in cache): most words stop there.
     if (!(bits_[(fold & 0xFFFF) >> 6] >> (fold & 63) & 1u)) return false;
@@ -422,7 +425,13 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
   std::size_t k = 0;
   while (k < toks.size()) {
     std::size_t s = toks[k].sentence, b = k, e = k;
-    while (e < toks.size() && toks[e].sentence == s) ++e;
+    {
+      // By pointer: a size() per token divides by sizeof(Token).
+      const Token* p = toks.data() + e;
+      const Token* const end = toks.data() + toks.size();
+      while (p != end && p->sentence == s) ++p;
+      e = static_cast<std::size_t>(p - toks.data());
+    }
     std::size_t last_verb = static_cast<std::size_t>(-1);
     // Asides, and whether the sentence has a date or an anaphoric cue ("days later"), are worked out
     // when a trigger first needs them: most sentences have none.
@@ -450,7 +459,13 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       }
       return anaphoric_known == 1;
     };
+    const std::uint64_t* const first_bits = im.trigger_firsts.bits();
     for (std::size_t t = b; t < e; ++t) {
+      {
+        // The cheapest test first (the first one has() makes): most tokens start no trigger.
+        const std::uint32_t f = toks[t].fold;
+        if (!(first_bits[(f & 0xFFFF) >> 6] >> (f & 63) & 1u)) continue;
+      }
       if (in_mention[t] >= 0 || !toks[t].has(kWord)) continue;
       if (!im.trigger_firsts.has(toks[t].view(ctx.text), toks[t].fold)) continue;   // starts no trigger: match() says no
       const auto* m = im.triggers.match(ctx.text, toks, t, e, true);

@@ -1222,7 +1222,13 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   const std::size_t kMaxCooccurring = 12;
   while (k < toks.size()) {
     std::size_t s = toks[k].sentence, e = k;
-    while (e < toks.size() && toks[e].sentence == s) ++e;
+    {
+      // By pointer: a size() per token divides by sizeof(Token).
+      const Token* p = toks.data() + e;
+      const Token* const end = toks.data() + toks.size();
+      while (p != end && p->sentence == s) ++p;
+      e = static_cast<std::size_t>(p - toks.data());
+    }
     build_items(ctx, lowered, word_id, dash_word, *mentions, k, e, mit, items, ent_items, ent_slot);
     const Sentence& sent = (*ctx.sentences)[s];
     found.clear();
@@ -1252,9 +1258,12 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
       // The required literals some word of the sentence satisfies; a rule missing one is out.
       const std::size_t n = im.lit_words_n;
       std::fill(lits_present.begin(), lits_present.end(), 0);
+      std::uint64_t* const lp = lits_present.data();
+      const std::uint64_t* const bits = im.word_lit_bits.data();
       for (const Item& it : items) {
-        const std::uint64_t* x = im.word_lit_bits.data() + static_cast<std::size_t>(it.word + 1) * n;
-        for (std::size_t w = 0; w < n; ++w) lits_present[w] |= x[w];
+        if (it.word < 0) continue;   // row 0 (no word) is empty
+        const std::uint64_t* x = bits + static_cast<std::size_t>(it.word + 1) * n;
+        for (std::size_t w = 0; w < n; ++w) lp[w] |= x[w];
       }
       for (std::size_t w = 0; w < ruled_out.size(); ++w)
         for (std::uint64_t bits = im.lit_rules[w] & ~ruled_out[w]; bits != 0; bits &= bits - 1) {
