@@ -38,7 +38,8 @@ struct Item {
   mutable unsigned char phrases_done = 0;   // bit t: phrases[t] looked up
   // Bit t: table t (person_cues, words, offices) may have a phrase starting at token tb (a word
   // item only; 0 for an entity): a class element needs one of its tables' bits.
-  unsigned char may_class = 0;
+  // Bit 7: the bits are known (worked out on first use: RelationRules::Impl::may_class_of).
+  mutable unsigned char may_class = 0;
   int word = -1;                   // `lower` in the rules' word table (RelationRules::Impl::word_id), or -1
   // 32 bits, as Token's offsets: a smaller item is cheaper to build.
   std::uint32_t entity = 0;
@@ -514,6 +515,19 @@ struct RelationRules::Impl {
   std::array<Mask, 5> start_base;
   // start_any | start_cls[m], by a word item's may_class bits m.
   std::array<Mask, 8> start_word_base;
+  std::vector<char> word_starts_some;   // by word id + 1: whether word_start has a rule for it
+
+  // An item's may_class bits (0 for an entity), worked out once.
+  unsigned may_class_of(const DocContext& ctx, const Item& it) const {
+    if (it.ent) return 0;
+    if (!(it.may_class & 0x80u)) {
+      // Which tables may have a phrase starting at the item's token (for class elements).
+      const Token& t = (*ctx.tokens)[it.tb];
+      it.may_class = static_cast<unsigned char>(0x80u | (lex->person_cues.may_start(t) ? 1u : 0u) |
+                                                (words.may_start(t) ? 2u : 0u) | (offices.may_start(t) ? 4u : 0u));
+    }
+    return it.may_class & 7u;
+  }
 
   // The rules' words (every literal alternative and start word): start_lit and lit_words by id.
   WordTable word_table;
@@ -584,6 +598,9 @@ struct RelationRules::Impl {
       if (x)
         for (std::size_t w = 0; w < x->size(); ++w) start_base[b][w] |= (*x)[w];
     }
+    word_starts_some.assign(word_start.size(), 0);
+    for (std::size_t w = 0; w < word_start.size(); ++w)
+      for (std::uint64_t x : word_start[w]) word_starts_some[w] = word_starts_some[w] || x != 0;
     for (std::size_t m = 0; m < start_word_base.size(); ++m) {
       start_word_base[m] = start_any;
       for (std::size_t w = 0; w < start_cls[m].size(); ++w) start_word_base[m][w] |= start_cls[m][w];
@@ -822,7 +839,7 @@ struct RelationRules::Impl {
         return false;
       }
       case Elem::kClass: {
-        if (!(it.may_class & e.tables)) return false;   // no phrase of its tables starts here
+        if (!(may_class_of(ctx, it) & e.tables)) return false;   // no phrase of its tables starts here
         // Written straight into the state: an element's text is empty until it matches.
         std::size_t n = match_class(ctx, items, ii, e.cls, e.tables, sentence_end, &st.texts[ei]);
         if (n == 0) return false;
@@ -1217,7 +1234,6 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   lowered.append(8, '\0');   // items' views may be read eight bytes at a time (WordTable::find_padded)
   auto word_id = [&im](std::string_view w, std::uint32_t fold) { return im.word_table.find_fold(w, fold); };
   const int dash_word = im.word_id("-");
-  const PhraseTable* const tables[3] = {&im.lex->person_cues, &im.words, &im.offices};
   std::size_t k = 0;
   const std::size_t kMaxCooccurring = 12;
   while (k < toks.size()) {
@@ -1274,24 +1290,27 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
         }
       live = any_live();
     }
-    bool classes = false;   // some rule left has a class element: items need may_class
-    for (std::size_t w = 0; w < ruled_out.size(); ++w) classes = classes || (~ruled_out[w] & im.class_rules[w]) != 0;
-    if (live && classes)
-      for (Item& it : items)
-        if (!it.ent) {
-          // Which tables may have a phrase starting at the item's token (for class elements).
-          const Token& t = toks[it.tb];
-          it.may_class = static_cast<unsigned char>((tables[0]->may_start(t) ? 1u : 0u) |
-                                                    (tables[1]->may_start(t) ? 2u : 0u) |
-                                                    (tables[2]->may_start(t) ? 4u : 0u));
-        }
+    // Per sentence: whether a rule left may start with a class (then word items need their
+    // may_class bits; else start_word_base[0] does for all), and which start sets have a rule left
+    // (entity slots 0-4, then word items by may_class bits 0-7): an item with none of those and no
+    // start word is skipped at once.
+    bool class_first = false;
+    std::array<bool, 13> base_live{};
+    if (live) {
+      for (std::size_t w = 0; w < ruled_out.size(); ++w) class_first = class_first || (im.start_cls[7][w] & ~ruled_out[w]) != 0;
+      for (std::size_t b = 0; b < 13; ++b) {
+        const Impl::Mask& m = b < 5 ? im.start_base[b] : im.start_word_base[b - 5];
+        for (std::size_t w = 0; w < ruled_out.size(); ++w) base_live[b] = base_live[b] || (m[w] & ~ruled_out[w]) != 0;
+      }
+    }
     for (std::size_t i = 0; live && i < items.size(); ++i) {
       // The rules that may start at the item: start_any with its entity type's or its classes'
       // rules (merged at load) and its word's.
       const Item& at = items[i];
-      const std::uint64_t* base =
-          (at.ent ? im.start_base[at.tslot >= 0 ? static_cast<std::size_t>(at.tslot) : 4]
-                  : im.start_word_base[at.may_class]).data();
+      const unsigned mc = !at.ent && class_first ? im.may_class_of(ctx, at) : 0u;
+      const std::size_t bi = at.ent ? (at.tslot >= 0 ? static_cast<std::size_t>(at.tslot) : 4) : 5 + mc;
+      if (!base_live[bi] && (at.word < 0 || !im.word_starts_some[static_cast<std::size_t>(at.word) + 1])) continue;
+      const std::uint64_t* base = (at.ent ? im.start_base[bi] : im.start_word_base[mc]).data();
       const std::uint64_t* by_word = im.word_start[at.word >= 0 ? static_cast<std::size_t>(at.word) + 1 : 0].data();
       for (std::size_t w = 0; w < ruled_out.size(); ++w)
       for (std::uint64_t bits = (base[w] | by_word[w]) & ~ruled_out[w]; bits != 0; bits &= bits - 1) {
