@@ -1308,6 +1308,21 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
         for (std::size_t w = 0; w < ruled_out.size(); ++w) base_live[b] = base_live[b] || (m[w] & ~ruled_out[w]) != 0;
       }
     }
+    // Per item position: the entity items of each type (slots 0-3, all: 4) from there on. Each
+    // required entity element of a rule takes an item of its own at or after where the rule
+    // starts, so a rule needing more than are left cannot match from there.
+    thread_local std::vector<std::array<unsigned, 5>> ent_after;
+    if (live) {
+      ent_after.resize(items.size() + 1);
+      ent_after[items.size()] = {0, 0, 0, 0, 0};
+      for (std::size_t i = items.size(); i-- > 0;) {
+        ent_after[i] = ent_after[i + 1];
+        if (items[i].ent) {
+          if (items[i].tslot >= 0) ++ent_after[i][static_cast<std::size_t>(items[i].tslot)];
+          ++ent_after[i][4];
+        }
+      }
+    }
     for (std::size_t i = 0; live && i < items.size(); ++i) {
       // The rules that may start at the item: start_any with its entity type's or its classes'
       // rules (merged at load) and its word's.
@@ -1321,6 +1336,12 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
       for (std::uint64_t bits = (base[w] | by_word[w]) & ~ruled_out[w]; bits != 0; bits &= bits - 1) {
         const std::size_t ri = w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits));
         const Rule& r = im.rules[ri];
+        {
+          const std::array<unsigned, 5>& need = im.ent_need[ri];
+          const std::array<unsigned, 5>& left = ent_after[i];
+          if ((need[0] > left[0]) | (need[1] > left[1]) | (need[2] > left[2]) | (need[3] > left[3]) | (need[4] > left[4]))
+            continue;
+        }
         if (!im.may_start_fast(ri, items[i])) continue;
         MatchState& st = states[ri];
         if (st.dirty) {
