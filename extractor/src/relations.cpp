@@ -533,6 +533,15 @@ struct RelationRules::Impl {
     }
     return it.may_class & 7u;
   }
+  // may_class_of(it) & tables, without looking into the other tables when not yet known.
+  unsigned may_class_in(const DocContext& ctx, const Item& it, unsigned tables) const {
+    if (it.ent) return 0;
+    if (it.may_class & 0x80u) return it.may_class & tables;
+    if (tables == 7u) return may_class_of(ctx, it);
+    const Token& t = (*ctx.tokens)[it.tb];
+    return ((tables & 1u) && lex->person_cues.may_start(t) ? 1u : 0u) | ((tables & 2u) && words.may_start(t) ? 2u : 0u) |
+           ((tables & 4u) && offices.may_start(t) ? 4u : 0u);
+  }
 
   // The rules' words (every literal alternative and start word): start_lit and lit_words by id.
   WordTable word_table;
@@ -1300,9 +1309,15 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     // (entity slots 0-4, then word items by may_class bits 0-7): an item with none of those and no
     // start word is skipped at once.
     bool class_first = false;
+    unsigned cls_tables = 0;
     std::array<bool, 13> base_live{};
     if (live) {
       for (std::size_t w = 0; w < ruled_out.size(); ++w) class_first = class_first || (im.start_cls[7][w] & ~ruled_out[w]) != 0;
+      // The tables the rules left that start with a class look into: an item's bits for the others
+      // pick no rule (start_cls[m] keeps a rule for the bits its class's tables share with m).
+      for (unsigned t = 0; t < 3; ++t)
+        for (std::size_t w = 0; w < ruled_out.size(); ++w)
+          if (im.start_cls[1u << t][w] & ~ruled_out[w]) cls_tables |= 1u << t;
       for (std::size_t b = 0; b < 13; ++b) {
         const Impl::Mask& m = b < 5 ? im.start_base[b] : im.start_word_base[b - 5];
         for (std::size_t w = 0; w < ruled_out.size(); ++w) base_live[b] = base_live[b] || (m[w] & ~ruled_out[w]) != 0;
@@ -1327,7 +1342,7 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
       // The rules that may start at the item: start_any with its entity type's or its classes'
       // rules (merged at load) and its word's.
       const Item& at = items[i];
-      const unsigned mc = !at.ent && class_first ? im.may_class_of(ctx, at) : 0u;
+      const unsigned mc = !at.ent && class_first ? im.may_class_in(ctx, at, cls_tables) : 0u;
       const std::size_t bi = at.ent ? (at.tslot >= 0 ? static_cast<std::size_t>(at.tslot) : 4) : 5 + mc;
       if (!base_live[bi] && (at.word < 0 || !im.word_starts_some[static_cast<std::size_t>(at.word) + 1])) continue;
       const std::uint64_t* base = (at.ent ? im.start_base[bi] : im.start_word_base[mc]).data();
