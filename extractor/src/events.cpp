@@ -865,8 +865,10 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       std::size_t tail_end = tail_from, words = 0;
       for (std::size_t q = tail_from; q < e && words < 7; ++q) {
         if (toks[q].has(kPunct) && toks[q].view(ctx.text) != "%" && toks[q].view(ctx.text) != "$") break;
-        std::string lw = ascii_lower(toks[q].view(ctx.text));
-        bool is_stop = std::find(stops.begin(), stops.end(), lw) != stops.end() && !(lw == "as" && q == te + 1);
+        // ascii_lower of the word against the (lower-case) stops, without the copy.
+        const std::string_view v = toks[q].view(ctx.text);
+        bool is_stop = std::any_of(stops.begin(), stops.end(), [&](const std::string& w) { return lower_equals(v, w); }) &&
+                       !(lower_equals(v, "as") && q == te + 1);
         if (is_stop && in_mention[q] < 0) break;
         bool in_timex = false;
         for (const Timex& x : sentence_timexes[s])
