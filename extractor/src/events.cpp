@@ -551,7 +551,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       // Modality, tense and voice from the four words before the trigger.
       bool present = false, passive = false;
       std::size_t modal_tok = t;
-      auto v_is = [&](std::size_t q, const char* w) { return ascii_lower(toks[q].view(ctx.text)) == w; };
+      auto v_is = [&](std::size_t q, const char* w) { return lower_equals(toks[q].view(ctx.text), w); };
       for (std::size_t back = 1; back <= 4 && t >= b + back; ++back) {
         std::size_t q = t - back;
         if (toks[q].has(kPunct) && ctx.text.substr(toks[q].start, 1) != "'") break;
@@ -589,8 +589,8 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       auto clause_break = [&](std::size_t from, std::size_t to) {
         for (std::size_t q = from; q < to; ++q) {
           std::string_view v = toks[q].view(ctx.text);
-          if (v == ";" || v == "—" || (v == "," && q + 1 < to && (ascii_lower(toks[q + 1].view(ctx.text)) == "and" ||
-                                      ascii_lower(toks[q + 1].view(ctx.text)) == "but")))
+          if (v == ";" || v == "—" || (v == "," && q + 1 < to && (lower_equals(toks[q + 1].view(ctx.text), "and") ||
+                                      lower_equals(toks[q + 1].view(ctx.text), "but"))))
             return true;
         }
         return false;
@@ -598,8 +598,8 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       auto subject_break = [&](std::size_t from, std::size_t to) {
         for (std::size_t q = from; q < to; ++q) {
           std::string_view v = toks[q].view(ctx.text);
-          if (v == ";" || (v == "," && q + 1 < to && (ascii_lower(toks[q + 1].view(ctx.text)) == "and" ||
-                                      ascii_lower(toks[q + 1].view(ctx.text)) == "but"))) return true;
+          if (v == ";" || (v == "," && q + 1 < to && (lower_equals(toks[q + 1].view(ctx.text), "and") ||
+                                      lower_equals(toks[q + 1].view(ctx.text), "but")))) return true;
         }
         return false;
       };
@@ -646,7 +646,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
           // is a circumstance, not the subject.
           if (ms.tok_begin > b) {
             std::size_t q = ms.tok_begin - 1;
-            if (q > b && ascii_lower(toks[q].view(ctx.text)) == "the") --q;
+            if (q > b && lower_equals(toks[q].view(ctx.text), "the")) --q;
             if (is_word(q, im.references, "place")) continue;
           }
           if (!in_aside(ms) || (inside && inside->relative)) before = static_cast<int>(mi);
@@ -654,7 +654,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
                    !(before >= 0 && mentions[before].entity == ms.entity) &&   // "fired her deputy": not the subject
                    !clause_break(te, ms.tok_begin) && !barrier_between(te, ms.tok_begin)) {
           after = static_cast<int>(mi);
-          if (ms.tok_begin > 0 && ascii_lower(toks[ms.tok_begin - 1].view(ctx.text)) == "by") by_agent = mi;
+          if (ms.tok_begin > 0 && lower_equals(toks[ms.tok_begin - 1].view(ctx.text), "by")) by_agent = mi;
         }
       }
       if (inside && inside->relative && before >= 0) {
@@ -669,7 +669,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       for (std::size_t mi = 0; mi < mentions.size(); ++mi) {
         const MentionSpan& ms = mentions[mi];
         if (ms.sentence != s || ms.tok_begin <= te || ms.tok_begin > te + 5 || ms.tok_begin == 0) continue;
-        if (ents[ms.entity].type == "LOC" || ascii_lower(toks[ms.tok_begin - 1].view(ctx.text)) != "with") continue;
+        if (ents[ms.entity].type == "LOC" || !lower_equals(toks[ms.tok_begin - 1].view(ctx.text), "with")) continue;
         if (clause_break(te, ms.tok_begin) || barrier_between(te, ms.tok_begin)) continue;
         with_object = static_cast<int>(mi);
         break;
@@ -710,8 +710,8 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         bool joined = prev.tok_end == cur.tok_begin - 1 || prev.tok_begin == cur.tok_begin;
         if (!joined) break;
         if (prev.tok_end == cur.tok_begin - 1) {
-          std::string w = ascii_lower(toks[prev.tok_end].view(ctx.text));
-          if (w != "and" && w != "," && w != "-" && w != "/") break;
+          const std::string_view w = toks[prev.tok_end].view(ctx.text);   // compared lower-cased
+          if (!lower_equals(w, "and") && w != "," && w != "-" && w != "/") break;
         }
         conjuncts.push_back(mi - 1);
         mi = mi - 1;
@@ -734,14 +734,15 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       // "he fled": a personal pronoun right before the trigger stands for the last person named.
       if (before < 0) {
         for (std::size_t back = 1; back <= 3 && t >= b + back; ++back) {
-          std::string w = ascii_lower(toks[t - back].view(ctx.text));
-          if (w != "he" && w != "she" && w != "it") continue;
+          const std::string_view w = toks[t - back].view(ctx.text);   // compared lower-cased
+          const bool it_word = lower_equals(w, "it");
+          if (!lower_equals(w, "he") && !lower_equals(w, "she") && !it_word) continue;
           // "it" is the subject of an earlier event of the sentence ("Binance signed ..., but it
           // abandoned the deal"), else the last organisation named.
-          const char* want = w == "it" ? "ORG" : "PER";
+          const char* want = it_word ? "ORG" : "PER";
           for (std::size_t mi = 0; mi < mentions.size() && mentions[mi].start < toks[t - back].start; ++mi)
             if (ents[mentions[mi].entity].type == want) before = static_cast<int>(mi);
-          if (w == "it")
+          if (it_word)
             for (std::size_t i = first_here; i < out.size(); ++i)
               for (std::size_t mi = 0; mi < mentions.size(); ++mi)
                 if (mentions[mi].sentence == s && mentions[mi].start < ev.trigger.start &&
@@ -754,7 +755,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       // "the departure of former CEO Carlos Ghosn": after a noun, the person of the "of" phrase is
       // the one it happened to, told as the subject.
       bool of_subject = false;
-      if (pos == "noun" && te < e && ascii_lower(toks[te].view(ctx.text)) == "of") {
+      if (pos == "noun" && te < e && lower_equals(toks[te].view(ctx.text), "of")) {
         for (std::size_t mi = 0; mi < mentions.size(); ++mi)
           if (mentions[mi].sentence == s && mentions[mi].tok_begin > te && mentions[mi].tok_begin <= te + 6 &&
               ents[mentions[mi].entity].type == "PER") {
@@ -767,7 +768,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
           }
       }
       // "convicted the 32-year-old": an age stands for the last person named.
-      if (after < 0 && te + 1 < e && ascii_lower(toks[te].view(ctx.text)) == "the" &&
+      if (after < 0 && te + 1 < e && lower_equals(toks[te].view(ctx.text), "the") &&
           toks[te + 1].view(ctx.text).ends_with("-year-old")) {
         for (std::size_t mi = 0; mi < mentions.size() && mentions[mi].start < toks[te].start; ++mi)
           if (ents[mentions[mi].entity].type == "PER") after = static_cast<int>(mi);
@@ -900,7 +901,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       };
       // "the explosion was caused by ...", "The deal follows months of talks": "the" + a noun of a type
       // already told, with no date of its own right after it, is that event again, not a new one.
-      if (pos == "noun" && t > b && ascii_lower(toks[t - 1].view(ctx.text)) == "the" && !date_close()) {
+      if (pos == "noun" && t > b && lower_equals(toks[t - 1].view(ctx.text), "the") && !date_close()) {
         if (last_of_type.count(ev.type)) {
           t = te - 1;
           continue;
@@ -936,7 +937,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       if (!controls[a]) continue;
       for (std::size_t c = a + 1; c < drop.size(); ++c) {
         std::size_t ta = trig_tok[a], tc = trig_tok[c];
-        if (tc - ta > 12 || ascii_lower(toks[tc - 1].view(ctx.text)) != "to") continue;
+        if (tc - ta > 12 || !lower_equals(toks[tc - 1].view(ctx.text), "to")) continue;
         Event& outer = out[first_here + a];
         Event& inner = out[first_here + c];
         std::vector<Participant> merged;
