@@ -77,8 +77,8 @@ std::optional<std::size_t> resolve_object_pronoun(const DocContext& ctx, std::si
   // Clause start: after the last ", and" / ";" before the pronoun.
   std::size_t clause = sb;
   for (std::size_t q = sb; q + 1 < k; ++q) {
-    std::string v = ascii_lower(toks[q].view(ctx.text));
-    if (v == ";" || (v == "," && ascii_lower(toks[q + 1].view(ctx.text)) == "and")) clause = q + 1;
+    const std::string_view v = toks[q].view(ctx.text);   // ";" and "," have no case
+    if (v == ";" || (v == "," && lower_equals(toks[q + 1].view(ctx.text), "and"))) clause = q + 1;
   }
   std::optional<std::size_t> subject;
   for (const auto& m : mentions) {
@@ -429,7 +429,7 @@ struct RelationRules::Impl {
       while (p < se && p < limit) {
         const PhraseTable::Entry* w = spans.match(ctx.text, toks, p, se, true);
         if (!w) {
-          std::string v = ascii_lower(toks[p].view(ctx.text));
+          const std::string_view v = toks[p].view(ctx.text);   // "." and ";" have no case
           if (v == "." || v == ";") return;
           ++p;
           continue;
