@@ -170,7 +170,7 @@ std::vector<Event> finish(std::vector<Event> evs, const std::vector<Reference>& 
   std::map<std::tuple<std::string, std::string, std::string, std::string>, std::vector<std::size_t>> index;
   auto index_event = [&](std::size_t j) {
     for (const auto& p : kept[j].participants) {
-      if (p.role == "place") continue;
+      if (std::string_view(p.role) == "place") continue;
       auto& v = index[{kept[j].type, kept[j].modality, p.role, p.entity}];
       if (v.empty() || v.back() != j) v.push_back(j);
     }
@@ -484,13 +484,13 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       // "the crash", "a split", "the second crash": after a determiner (and at most one more
       // lower-case word) a verb form is a noun.
       std::string pos = def.pos;
-      if (pos == "verb" && t > b && in_mention[t - 1] < 0) {
+      if (std::string_view(pos) == "verb" && t > b && in_mention[t - 1] < 0) {
         if (is_word(t - 1, im.determiners, nullptr)) pos = "noun";
         else if (t > b + 1 && in_mention[t - 2] < 0 && toks[t - 1].has(kWord) && !toks[t - 1].has(kCap) &&
                  is_word(t - 2, im.determiners, nullptr))
           pos = "noun";
       }
-      if (pos == "noun") {
+      if (std::string_view(pos) == "noun") {
         // "after the takeover", "over the 2010 oil spill", "at the trial": a reference to an event
         // told elsewhere, not a new one. It may order the event of its clause.
         std::string relation;
@@ -518,11 +518,11 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
           continue;
         }
       }
-      if (pos == "verb") last_verb = t;
+      if (std::string_view(pos) == "verb") last_verb = t;
 
       Event ev;
       ev.type = def.type;
-      if (def.type == "launch") {
+      if (std::string_view(def.type) == "launch") {
         // "launched a major restructuring effort": the launch of an event is that event.
         for (std::size_t q = te; q < e && q < te + 4; ++q) {
           if (toks[q].has(kPunct) || in_mention[q] >= 0) break;
@@ -533,7 +533,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
           }
         }
       }
-      if (ev.type == "acquisition") {
+      if (std::string_view(ev.type) == "acquisition") {
         // "bought a 36.8% stake in Nissan" is a stake; "a controlling stake" stays an acquisition.
         bool control = false;
         for (std::size_t q = te; q < e && q < te + 5; ++q) {
@@ -633,8 +633,8 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         if (ms.sentence != s) continue;
         const std::string& type = ents[ms.entity].type;
         // Nationality words ("the French carmaker") describe an actor; they are not one.
-        if (type == "MISC" && im.lex->is_demonym(ents[ms.entity].name)) continue;
-        if (type == "LOC") {
+        if (std::string_view(type) == "MISC" && im.lex->is_demonym(ents[ms.entity].name)) continue;
+        if (std::string_view(type) == "LOC") {
           if (ms.start >= ev.trigger.end && (place < 0 || mentions[place].start < ev.trigger.start)) place = mi;
           else if (place < 0) place = mi;
           continue;
@@ -669,7 +669,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       for (std::size_t mi = 0; mi < mentions.size(); ++mi) {
         const MentionSpan& ms = mentions[mi];
         if (ms.sentence != s || ms.tok_begin <= te || ms.tok_begin > te + 5 || ms.tok_begin == 0) continue;
-        if (ents[ms.entity].type == "LOC" || !lower_equals(toks[ms.tok_begin - 1].view(ctx.text), "with")) continue;
+        if (std::string_view(ents[ms.entity].type) == "LOC" || !lower_equals(toks[ms.tok_begin - 1].view(ctx.text), "with")) continue;
         if (clause_break(te, ms.tok_begin) || barrier_between(te, ms.tok_begin)) continue;
         with_object = static_cast<int>(mi);
         break;
@@ -681,7 +681,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         if (ms.sentence != s) break;
         if (ms.tok_begin < mentions[cur].tok_end) continue;   // a name and its reference
         const std::string& ty = ents[ms.entity].type;
-        if (ty == "LOC" || ty == "MISC") break;
+        if (std::string_view(ty) == "LOC" || std::string_view(ty) == "MISC") break;
         std::size_t g0 = mentions[cur].tok_end, g1 = ms.tok_begin;
         if (g1 == g0 || g1 - g0 > 4) break;
         std::string first = ascii_lower(toks[g0].view(ctx.text));
@@ -755,7 +755,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       // "the departure of former CEO Carlos Ghosn": after a noun, the person of the "of" phrase is
       // the one it happened to, told as the subject.
       bool of_subject = false;
-      if (pos == "noun" && te < e && lower_equals(toks[te].view(ctx.text), "of")) {
+      if (std::string_view(pos) == "noun" && te < e && lower_equals(toks[te].view(ctx.text), "of")) {
         for (std::size_t mi = 0; mi < mentions.size(); ++mi)
           if (mentions[mi].sentence == s && mentions[mi].tok_begin > te && mentions[mi].tok_begin <= te + 6 &&
               ents[mentions[mi].entity].type == "PER") {
@@ -794,7 +794,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       const Timex* best = nullptr;
       std::size_t best_dist = 0;
       for (const Timex& x : sentence_timexes[s]) {
-        if (x.sentence != s || (x.type != "DATE" && x.type != "TIME")) continue;
+        if (x.sentence != s || (std::string_view(x.type) != "DATE" && std::string_view(x.type) != "TIME")) continue;
         if (!parse_timex_value(x.value)) continue;
         // A date inside another aside or relative clause belongs to it ("who had led the company
         // since 2013"), and an attributive year belongs to its noun ("the 2010 oil spill").
@@ -901,7 +901,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       };
       // "the explosion was caused by ...", "The deal follows months of talks": "the" + a noun of a type
       // already told, with no date of its own right after it, is that event again, not a new one.
-      if (pos == "noun" && t > b && lower_equals(toks[t - 1].view(ctx.text), "the") && !date_close()) {
+      if (std::string_view(pos) == "noun" && t > b && lower_equals(toks[t - 1].view(ctx.text), "the") && !date_close()) {
         if (last_of_type.count(ev.type)) {
           t = te - 1;
           continue;
@@ -992,7 +992,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       }
     }
     for (const Timex& x : sentence_timexes[s])
-      if (x.sentence == s && x.type == "DATE" && parse_timex_value(x.value))
+      if (x.sentence == s && std::string_view(x.type) == "DATE" && parse_timex_value(x.value))
         last_date_tx = &x;
     for (std::size_t i = first_here; i < out.size(); ++i) last_of_type[out[i].type] = i;
     k = e;
