@@ -162,16 +162,32 @@ bool narrower(const std::string& a, const std::string& b) {
 // same role other than the place, dates that nest) becomes one event: the telling with the best date (text, then
 // the narrower interval) gives trigger, date and summary; the others are kept as `evidence`.
 // Then references and in-sentence orders become `order` constraints, and ids are given.
+// finish()'s index key, (type, modality, role, entity), and the same as views: compared alike.
+using Key = std::tuple<std::string, std::string, std::string, std::string>;
+using KeyView = std::tuple<std::string_view, std::string_view, std::string_view, std::string_view>;
+struct KeyLess {
+  using is_transparent = void;
+  static KeyView view(const Key& k) { return {std::get<0>(k), std::get<1>(k), std::get<2>(k), std::get<3>(k)}; }
+  static const KeyView& view(const KeyView& k) { return k; }
+  template <class A, class B>
+  bool operator()(const A& a, const B& b) const { return view(a) < view(b); }
+};
+
 std::vector<Event> finish(std::vector<Event> evs, const std::vector<Reference>& references,
                           const std::vector<Order>& orders) {
   std::vector<Event> kept;
   std::vector<std::size_t> into(evs.size());
   // (type, modality, role, entity) -> kept events with that participant, in order (linear look-up).
-  std::map<std::tuple<std::string, std::string, std::string, std::string>, std::vector<std::size_t>> index;
+  // (looked up by views of the strings, copied only into a new key; ordered as the strings)
+  std::map<Key, std::vector<std::size_t>, KeyLess> index;
   auto index_event = [&](std::size_t j) {
     for (const auto& p : kept[j].participants) {
       if (std::string_view(p.role) == "place") continue;
-      auto& v = index[{kept[j].type, kept[j].modality, p.role, p.entity}];
+      const KeyView key{kept[j].type, kept[j].modality, p.role, p.entity};
+      auto at = index.lower_bound(key);
+      if (at == index.end() || KeyLess()(key, at->first))
+        at = index.emplace_hint(at, Key{kept[j].type, kept[j].modality, p.role, p.entity}, std::vector<std::size_t>());
+      auto& v = at->second;
       if (v.empty() || v.back() != j) v.push_back(j);
     }
   };
@@ -180,8 +196,8 @@ std::vector<Event> finish(std::vector<Event> evs, const std::vector<Reference>& 
     // The latest dated telling that fits, else the latest undated one.
     std::set<std::size_t> candidates;
     for (const auto& p : ev.participants) {
-      if (p.role == "place") continue;
-      auto it = index.find({ev.type, ev.modality, p.role, p.entity});
+      if (std::string_view(p.role) == "place") continue;
+      auto it = index.find(KeyView{ev.type, ev.modality, p.role, p.entity});
       if (it != index.end()) candidates.insert(it->second.begin(), it->second.end());
     }
     std::size_t target = kept.size();
