@@ -17,6 +17,9 @@ namespace {
 // probe for a word not in the set; the rare collisions are told apart by comparing.
 class FirstWords {
  public:
+  // Whether a word of this fold hash may be in the set (has() asks this first): a bit test.
+  bool may_have(std::uint32_t fold) const { return bits_[(fold & 0xFFFF) >> 6] >> (fold & 63) & 1u; }
+  const std::uint64_t* bits() const { return bits_.data(); }
   bool has(std::string_view w, std::uint32_t fold) const {
     // A bit per fold hash's low 16 bits first (8 KB, stays in cache): most words stop there.
     if (!(bits_[(fold & 0xFFFF) >> 6] >> (fold & 63) & 1u)) return false;
@@ -159,16 +162,32 @@ bool narrower(const std::string& a, const std::string& b) {
 // same role other than the place, dates that nest) becomes one event: the telling with the best date (text, then
 // the narrower interval) gives trigger, date and summary; the others are kept as `evidence`.
 // Then references and in-sentence orders become `order` constraints, and ids are given.
+// finish()'s index key, (type, modality, role, entity), and the same as views: compared alike.
+using Key = std::tuple<std::string, std::string, std::string, std::string>;
+using KeyView = std::tuple<std::string_view, std::string_view, std::string_view, std::string_view>;
+struct KeyLess {
+  using is_transparent = void;
+  static KeyView view(const Key& k) { return {std::get<0>(k), std::get<1>(k), std::get<2>(k), std::get<3>(k)}; }
+  static const KeyView& view(const KeyView& k) { return k; }
+  template <class A, class B>
+  bool operator()(const A& a, const B& b) const { return view(a) < view(b); }
+};
+
 std::vector<Event> finish(std::vector<Event> evs, const std::vector<Reference>& references,
                           const std::vector<Order>& orders) {
   std::vector<Event> kept;
   std::vector<std::size_t> into(evs.size());
   // (type, modality, role, entity) -> kept events with that participant, in order (linear look-up).
-  std::map<std::tuple<std::string, std::string, std::string, std::string>, std::vector<std::size_t>> index;
+  // (looked up by views of the strings, copied only into a new key; ordered as the strings)
+  std::map<Key, std::vector<std::size_t>, KeyLess> index;
   auto index_event = [&](std::size_t j) {
     for (const auto& p : kept[j].participants) {
-      if (p.role == "place") continue;
-      auto& v = index[{kept[j].type, kept[j].modality, p.role, p.entity}];
+      if (std::string_view(p.role) == "place") continue;
+      const KeyView key{kept[j].type, kept[j].modality, p.role, p.entity};
+      auto at = index.lower_bound(key);
+      if (at == index.end() || KeyLess()(key, at->first))
+        at = index.emplace_hint(at, Key{kept[j].type, kept[j].modality, p.role, p.entity}, std::vector<std::size_t>());
+      auto& v = at->second;
       if (v.empty() || v.back() != j) v.push_back(j);
     }
   };
@@ -177,8 +196,8 @@ std::vector<Event> finish(std::vector<Event> evs, const std::vector<Reference>& 
     // The latest dated telling that fits, else the latest undated one.
     std::set<std::size_t> candidates;
     for (const auto& p : ev.participants) {
-      if (p.role == "place") continue;
-      auto it = index.find({ev.type, ev.modality, p.role, p.entity});
+      if (std::string_view(p.role) == "place") continue;
+      auto it = index.find(KeyView{ev.type, ev.modality, p.role, p.entity});
       if (it != index.end()) candidates.insert(it->second.begin(), it->second.end());
     }
     std::size_t target = kept.size();
@@ -381,14 +400,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
   // Names plus resolved references ("he", "the company"), in text order. Scratch buffers are kept
   // per thread across documents.
   thread_local std::vector<MentionSpan> all_mentions;
-  all_mentions.clear();
-  if (!ctx.entities->references.empty()) {
-    all_mentions = ctx.entities->mentions;
-    all_mentions.insert(all_mentions.end(), ctx.entities->references.begin(), ctx.entities->references.end());
-    std::stable_sort(all_mentions.begin(), all_mentions.end(),
-                     [](const MentionSpan& a, const MentionSpan& b) { return a.start < b.start; });
-  }
-  const auto& mentions = ctx.entities->references.empty() ? ctx.entities->mentions : all_mentions;
+  const auto& mentions = ctx.mentions_in_order(all_mentions);
   const auto& ents = ctx.entities->entities;
   std::vector<Event> out;
   thread_local std::vector<int> in_mention;
@@ -429,7 +441,13 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
   std::size_t k = 0;
   while (k < toks.size()) {
     std::size_t s = toks[k].sentence, b = k, e = k;
-    while (e < toks.size() && toks[e].sentence == s) ++e;
+    {
+      // By pointer: a size() per token divides by sizeof(Token).
+      const Token* p = toks.data() + e;
+      const Token* const end = toks.data() + toks.size();
+      while (p != end && p->sentence == s) ++p;
+      e = static_cast<std::size_t>(p - toks.data());
+    }
     std::size_t last_verb = static_cast<std::size_t>(-1);
     // Asides, and whether the sentence has a date or an anaphoric cue ("days later"), are worked out
     // when a trigger first needs them: most sentences have none.
@@ -457,7 +475,12 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       }
       return anaphoric_known == 1;
     };
+    const std::uint64_t* const first_bits = im.trigger_firsts.bits();
+    const Token* const tk = toks.data();
     for (std::size_t t = b; t < e; ++t) {
+      // The cheapest test first (the first one has() makes), in a tight loop: most tokens start no trigger.
+      while (t < e && !(first_bits[(tk[t].fold & 0xFFFF) >> 6] >> (tk[t].fold & 63) & 1u)) ++t;
+      if (t == e) break;
       if (in_mention[t] >= 0 || !toks[t].has(kWord)) continue;
       if (!im.trigger_firsts.has(toks[t].view(ctx.text), toks[t].fold)) continue;   // starts no trigger: match() says no
       const auto* m = im.triggers.match(ctx.text, toks, t, e, true);
@@ -477,13 +500,13 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       // "the crash", "a split", "the second crash": after a determiner (and at most one more
       // lower-case word) a verb form is a noun.
       std::string pos = def.pos;
-      if (pos == "verb" && t > b && in_mention[t - 1] < 0) {
+      if (std::string_view(pos) == "verb" && t > b && in_mention[t - 1] < 0) {
         if (is_word(t - 1, im.determiners, nullptr)) pos = "noun";
         else if (t > b + 1 && in_mention[t - 2] < 0 && toks[t - 1].has(kWord) && !toks[t - 1].has(kCap) &&
                  is_word(t - 2, im.determiners, nullptr))
           pos = "noun";
       }
-      if (pos == "noun") {
+      if (std::string_view(pos) == "noun") {
         // "after the takeover", "over the 2010 oil spill", "at the trial": a reference to an event
         // told elsewhere, not a new one. It may order the event of its clause.
         std::string relation;
@@ -511,11 +534,11 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
           continue;
         }
       }
-      if (pos == "verb") last_verb = t;
+      if (std::string_view(pos) == "verb") last_verb = t;
 
       Event ev;
       ev.type = def.type;
-      if (def.type == "launch") {
+      if (std::string_view(def.type) == "launch") {
         // "launched a major restructuring effort": the launch of an event is that event.
         for (std::size_t q = te; q < e && q < te + 4; ++q) {
           if (toks[q].has(kPunct) || in_mention[q] >= 0) break;
@@ -526,7 +549,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
           }
         }
       }
-      if (ev.type == "acquisition") {
+      if (std::string_view(ev.type) == "acquisition") {
         // "bought a 36.8% stake in Nissan" is a stake; "a controlling stake" stays an acquisition.
         bool control = false;
         for (std::size_t q = te; q < e && q < te + 5; ++q) {
@@ -544,7 +567,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       // Modality, tense and voice from the four words before the trigger.
       bool present = false, passive = false;
       std::size_t modal_tok = t;
-      auto v_is = [&](std::size_t q, const char* w) { return ascii_lower(toks[q].view(ctx.text)) == w; };
+      auto v_is = [&](std::size_t q, const char* w) { return lower_equals(toks[q].view(ctx.text), w); };
       for (std::size_t back = 1; back <= 4 && t >= b + back; ++back) {
         std::size_t q = t - back;
         if (toks[q].has(kPunct) && ctx.text.substr(toks[q].start, 1) != "'") break;
@@ -582,8 +605,8 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       auto clause_break = [&](std::size_t from, std::size_t to) {
         for (std::size_t q = from; q < to; ++q) {
           std::string_view v = toks[q].view(ctx.text);
-          if (v == ";" || v == "—" || (v == "," && q + 1 < to && (ascii_lower(toks[q + 1].view(ctx.text)) == "and" ||
-                                      ascii_lower(toks[q + 1].view(ctx.text)) == "but")))
+          if (v == ";" || v == "—" || (v == "," && q + 1 < to && (lower_equals(toks[q + 1].view(ctx.text), "and") ||
+                                      lower_equals(toks[q + 1].view(ctx.text), "but"))))
             return true;
         }
         return false;
@@ -591,8 +614,8 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       auto subject_break = [&](std::size_t from, std::size_t to) {
         for (std::size_t q = from; q < to; ++q) {
           std::string_view v = toks[q].view(ctx.text);
-          if (v == ";" || (v == "," && q + 1 < to && (ascii_lower(toks[q + 1].view(ctx.text)) == "and" ||
-                                      ascii_lower(toks[q + 1].view(ctx.text)) == "but"))) return true;
+          if (v == ";" || (v == "," && q + 1 < to && (lower_equals(toks[q + 1].view(ctx.text), "and") ||
+                                      lower_equals(toks[q + 1].view(ctx.text), "but")))) return true;
         }
         return false;
       };
@@ -626,8 +649,8 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         if (ms.sentence != s) continue;
         const std::string& type = ents[ms.entity].type;
         // Nationality words ("the French carmaker") describe an actor; they are not one.
-        if (type == "MISC" && im.lex->is_demonym(ents[ms.entity].name)) continue;
-        if (type == "LOC") {
+        if (std::string_view(type) == "MISC" && im.lex->is_demonym(ents[ms.entity].name)) continue;
+        if (std::string_view(type) == "LOC") {
           if (ms.start >= ev.trigger.end && (place < 0 || mentions[place].start < ev.trigger.start)) place = mi;
           else if (place < 0) place = mi;
           continue;
@@ -639,7 +662,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
           // is a circumstance, not the subject.
           if (ms.tok_begin > b) {
             std::size_t q = ms.tok_begin - 1;
-            if (q > b && ascii_lower(toks[q].view(ctx.text)) == "the") --q;
+            if (q > b && lower_equals(toks[q].view(ctx.text), "the")) --q;
             if (is_word(q, im.references, "place")) continue;
           }
           if (!in_aside(ms) || (inside && inside->relative)) before = static_cast<int>(mi);
@@ -647,7 +670,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
                    !(before >= 0 && mentions[before].entity == ms.entity) &&   // "fired her deputy": not the subject
                    !clause_break(te, ms.tok_begin) && !barrier_between(te, ms.tok_begin)) {
           after = static_cast<int>(mi);
-          if (ms.tok_begin > 0 && ascii_lower(toks[ms.tok_begin - 1].view(ctx.text)) == "by") by_agent = mi;
+          if (ms.tok_begin > 0 && lower_equals(toks[ms.tok_begin - 1].view(ctx.text), "by")) by_agent = mi;
         }
       }
       if (inside && inside->relative && before >= 0) {
@@ -662,7 +685,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       for (std::size_t mi = 0; mi < mentions.size(); ++mi) {
         const MentionSpan& ms = mentions[mi];
         if (ms.sentence != s || ms.tok_begin <= te || ms.tok_begin > te + 5 || ms.tok_begin == 0) continue;
-        if (ents[ms.entity].type == "LOC" || ascii_lower(toks[ms.tok_begin - 1].view(ctx.text)) != "with") continue;
+        if (std::string_view(ents[ms.entity].type) == "LOC" || !lower_equals(toks[ms.tok_begin - 1].view(ctx.text), "with")) continue;
         if (clause_break(te, ms.tok_begin) || barrier_between(te, ms.tok_begin)) continue;
         with_object = static_cast<int>(mi);
         break;
@@ -674,7 +697,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         if (ms.sentence != s) break;
         if (ms.tok_begin < mentions[cur].tok_end) continue;   // a name and its reference
         const std::string& ty = ents[ms.entity].type;
-        if (ty == "LOC" || ty == "MISC") break;
+        if (std::string_view(ty) == "LOC" || std::string_view(ty) == "MISC") break;
         std::size_t g0 = mentions[cur].tok_end, g1 = ms.tok_begin;
         if (g1 == g0 || g1 - g0 > 4) break;
         std::string first = ascii_lower(toks[g0].view(ctx.text));
@@ -703,8 +726,8 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         bool joined = prev.tok_end == cur.tok_begin - 1 || prev.tok_begin == cur.tok_begin;
         if (!joined) break;
         if (prev.tok_end == cur.tok_begin - 1) {
-          std::string w = ascii_lower(toks[prev.tok_end].view(ctx.text));
-          if (w != "and" && w != "," && w != "-" && w != "/") break;
+          const std::string_view w = toks[prev.tok_end].view(ctx.text);   // compared lower-cased
+          if (!lower_equals(w, "and") && w != "," && w != "-" && w != "/") break;
         }
         conjuncts.push_back(mi - 1);
         mi = mi - 1;
@@ -727,14 +750,15 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       // "he fled": a personal pronoun right before the trigger stands for the last person named.
       if (before < 0) {
         for (std::size_t back = 1; back <= 3 && t >= b + back; ++back) {
-          std::string w = ascii_lower(toks[t - back].view(ctx.text));
-          if (w != "he" && w != "she" && w != "it") continue;
+          const std::string_view w = toks[t - back].view(ctx.text);   // compared lower-cased
+          const bool it_word = lower_equals(w, "it");
+          if (!lower_equals(w, "he") && !lower_equals(w, "she") && !it_word) continue;
           // "it" is the subject of an earlier event of the sentence ("Binance signed ..., but it
           // abandoned the deal"), else the last organisation named.
-          const char* want = w == "it" ? "ORG" : "PER";
+          const char* want = it_word ? "ORG" : "PER";
           for (std::size_t mi = 0; mi < mentions.size() && mentions[mi].start < toks[t - back].start; ++mi)
             if (ents[mentions[mi].entity].type == want) before = static_cast<int>(mi);
-          if (w == "it")
+          if (it_word)
             for (std::size_t i = first_here; i < out.size(); ++i)
               for (std::size_t mi = 0; mi < mentions.size(); ++mi)
                 if (mentions[mi].sentence == s && mentions[mi].start < ev.trigger.start &&
@@ -747,7 +771,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       // "the departure of former CEO Carlos Ghosn": after a noun, the person of the "of" phrase is
       // the one it happened to, told as the subject.
       bool of_subject = false;
-      if (pos == "noun" && te < e && ascii_lower(toks[te].view(ctx.text)) == "of") {
+      if (std::string_view(pos) == "noun" && te < e && lower_equals(toks[te].view(ctx.text), "of")) {
         for (std::size_t mi = 0; mi < mentions.size(); ++mi)
           if (mentions[mi].sentence == s && mentions[mi].tok_begin > te && mentions[mi].tok_begin <= te + 6 &&
               ents[mentions[mi].entity].type == "PER") {
@@ -760,7 +784,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
           }
       }
       // "convicted the 32-year-old": an age stands for the last person named.
-      if (after < 0 && te + 1 < e && ascii_lower(toks[te].view(ctx.text)) == "the" &&
+      if (after < 0 && te + 1 < e && lower_equals(toks[te].view(ctx.text), "the") &&
           toks[te + 1].view(ctx.text).ends_with("-year-old")) {
         for (std::size_t mi = 0; mi < mentions.size() && mentions[mi].start < toks[te].start; ++mi)
           if (ents[mentions[mi].entity].type == "PER") after = static_cast<int>(mi);
@@ -786,7 +810,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       const Timex* best = nullptr;
       std::size_t best_dist = 0;
       for (const Timex& x : sentence_timexes[s]) {
-        if (x.sentence != s || (x.type != "DATE" && x.type != "TIME")) continue;
+        if (x.sentence != s || (std::string_view(x.type) != "DATE" && std::string_view(x.type) != "TIME")) continue;
         if (!parse_timex_value(x.value)) continue;
         // A date inside another aside or relative clause belongs to it ("who had led the company
         // since 2013"), and an attributive year belongs to its noun ("the 2010 oil spill").
@@ -858,8 +882,10 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       std::size_t tail_end = tail_from, words = 0;
       for (std::size_t q = tail_from; q < e && words < 7; ++q) {
         if (toks[q].has(kPunct) && toks[q].view(ctx.text) != "%" && toks[q].view(ctx.text) != "$") break;
-        std::string lw = ascii_lower(toks[q].view(ctx.text));
-        bool is_stop = std::find(stops.begin(), stops.end(), lw) != stops.end() && !(lw == "as" && q == te + 1);
+        // ascii_lower of the word against the (lower-case) stops, without the copy.
+        const std::string_view v = toks[q].view(ctx.text);
+        bool is_stop = std::any_of(stops.begin(), stops.end(), [&](const std::string& w) { return lower_equals(v, w); }) &&
+                       !(lower_equals(v, "as") && q == te + 1);
         if (is_stop && in_mention[q] < 0) break;
         bool in_timex = false;
         for (const Timex& x : sentence_timexes[s])
@@ -891,7 +917,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       };
       // "the explosion was caused by ...", "The deal follows months of talks": "the" + a noun of a type
       // already told, with no date of its own right after it, is that event again, not a new one.
-      if (pos == "noun" && t > b && ascii_lower(toks[t - 1].view(ctx.text)) == "the" && !date_close()) {
+      if (std::string_view(pos) == "noun" && t > b && lower_equals(toks[t - 1].view(ctx.text), "the") && !date_close()) {
         if (last_of_type.count(ev.type)) {
           t = te - 1;
           continue;
@@ -927,7 +953,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       if (!controls[a]) continue;
       for (std::size_t c = a + 1; c < drop.size(); ++c) {
         std::size_t ta = trig_tok[a], tc = trig_tok[c];
-        if (tc - ta > 12 || ascii_lower(toks[tc - 1].view(ctx.text)) != "to") continue;
+        if (tc - ta > 12 || !lower_equals(toks[tc - 1].view(ctx.text), "to")) continue;
         Event& outer = out[first_here + a];
         Event& inner = out[first_here + c];
         std::vector<Participant> merged;
@@ -982,7 +1008,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       }
     }
     for (const Timex& x : sentence_timexes[s])
-      if (x.sentence == s && x.type == "DATE" && parse_timex_value(x.value))
+      if (x.sentence == s && std::string_view(x.type) == "DATE" && parse_timex_value(x.value))
         last_date_tx = &x;
     for (std::size_t i = first_here; i < out.size(); ++i) last_of_type[out[i].type] = i;
     k = e;

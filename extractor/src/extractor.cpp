@@ -151,6 +151,7 @@ void stage_entities(const Extractor::Impl& im, DocWork& w) {
 void stage_events(const Extractor::Impl& im, DocWork& w) {
   Extraction& x = w.x;
   w.ctx.emplace(DocContext{w.text, &w.tokens, &x.sentences, &x.timexes, &w.er, x.document.date});
+  w.ctx->merge_mentions();   // once, for events and relations
   x.events = im.events.events(*w.ctx);
   w.ctx->events = &x.events;
 }

@@ -38,7 +38,8 @@ struct Item {
   mutable unsigned char phrases_done = 0;   // bit t: phrases[t] looked up
   // Bit t: table t (person_cues, words, offices) may have a phrase starting at token tb (a word
   // item only; 0 for an entity): a class element needs one of its tables' bits.
-  unsigned char may_class = 0;
+  // Bit 7: the bits are known (worked out on first use: RelationRules::Impl::may_class_of).
+  mutable unsigned char may_class = 0;
   int word = -1;                   // `lower` in the rules' word table (RelationRules::Impl::word_id), or -1
   // 32 bits, as Token's offsets: a smaller item is cheaper to build.
   std::uint32_t entity = 0;
@@ -76,8 +77,8 @@ std::optional<std::size_t> resolve_object_pronoun(const DocContext& ctx, std::si
   // Clause start: after the last ", and" / ";" before the pronoun.
   std::size_t clause = sb;
   for (std::size_t q = sb; q + 1 < k; ++q) {
-    std::string v = ascii_lower(toks[q].view(ctx.text));
-    if (v == ";" || (v == "," && ascii_lower(toks[q + 1].view(ctx.text)) == "and")) clause = q + 1;
+    const std::string_view v = toks[q].view(ctx.text);   // ";" and "," have no case
+    if (v == ";" || (v == "," && lower_equals(toks[q + 1].view(ctx.text), "and"))) clause = q + 1;
   }
   std::optional<std::size_t> subject;
   for (const auto& m : mentions) {
@@ -100,6 +101,39 @@ std::optional<std::size_t> resolve_object_pronoun(const DocContext& ctx, std::si
     best = m.entity;
   }
   return best;
+}
+
+namespace {
+
+// entities' names and references in text order (a stable sort by start: on a tie the name first);
+// both lists come in text order, so a merge does it.
+void merge_into(const EntityResult& er, std::vector<MentionSpan>& out) {
+  const auto by_start = [](const MentionSpan& a, const MentionSpan& b) { return a.start < b.start; };
+  out.resize(er.mentions.size() + er.references.size());
+  if (std::is_sorted(er.mentions.begin(), er.mentions.end(), by_start) &&
+      std::is_sorted(er.references.begin(), er.references.end(), by_start)) {
+    std::merge(er.mentions.begin(), er.mentions.end(), er.references.begin(), er.references.end(), out.begin(),
+               by_start);
+  } else {
+    std::copy(er.mentions.begin(), er.mentions.end(), out.begin());
+    std::copy(er.references.begin(), er.references.end(), out.begin() + static_cast<std::ptrdiff_t>(er.mentions.size()));
+    std::stable_sort(out.begin(), out.end(), by_start);
+  }
+}
+
+}  // namespace
+
+void DocContext::merge_mentions() {
+  all_mentions.clear();
+  if (!entities->references.empty()) merge_into(*entities, all_mentions);
+  mentions_merged = true;
+}
+
+const std::vector<MentionSpan>& DocContext::mentions_in_order(std::vector<MentionSpan>& scratch) const {
+  if (entities->references.empty()) return entities->mentions;
+  if (mentions_merged) return all_mentions;
+  merge_into(*entities, scratch);
+  return scratch;
 }
 
 namespace {
@@ -255,6 +289,8 @@ class WordTable {
   // The same lookup by the fold_hash of the word (a token's Token::fold: its text lower-cased
   // hashes alike): no hashing per token. index_folds() after the last add().
   int find_fold(std::string_view w, std::uint32_t fold) const {
+    // A bit per fold hash's low 16 bits first (8 KB): most words are in no rule and stop there.
+    if (!(fold_bits_[(fold & 0xFFFF) >> 6] >> (fold & 63) & 1u)) return -1;
     const std::size_t mask = fold_slots_.size() - 1;
     for (std::size_t p = fold & mask;; p = (p + 1) & mask) {
       const FoldSlot& f = fold_slots_[p];
@@ -272,8 +308,10 @@ class WordTable {
     std::size_t cap = 64;
     while (cap < 8 * keys_.size()) cap *= 2;   // mostly one probe for a word not in the table
     fold_slots_.assign(cap, FoldSlot{});
+    fold_bits_.assign(1024, 0);
     for (std::size_t i = 0; i < keys_.size(); ++i) {
       const std::uint32_t h = fold_hash(keys_[i]);
+      fold_bits_[(h & 0xFFFF) >> 6] |= std::uint64_t{1} << (h & 63);
       std::size_t p = h & (cap - 1);
       while (fold_slots_[p].id >= 0) p = (p + 1) & (cap - 1);
       fold_slots_[p] = FoldSlot{h, static_cast<int>(i)};
@@ -326,6 +364,7 @@ class WordTable {
     int id = -1;
   };
   std::vector<FoldSlot> fold_slots_;
+  std::vector<std::uint64_t> fold_bits_ = std::vector<std::uint64_t>(1024, 0);
 };
 
 struct MatchState {
@@ -390,7 +429,7 @@ struct RelationRules::Impl {
       while (p < se && p < limit) {
         const PhraseTable::Entry* w = spans.match(ctx.text, toks, p, se, true);
         if (!w) {
-          std::string v = ascii_lower(toks[p].view(ctx.text));
+          const std::string_view v = toks[p].view(ctx.text);   // "." and ";" have no case
           if (v == "." || v == ";") return;
           ++p;
           continue;
@@ -481,6 +520,28 @@ struct RelationRules::Impl {
   std::array<Mask, 5> start_base;
   // start_any | start_cls[m], by a word item's may_class bits m.
   std::array<Mask, 8> start_word_base;
+  std::vector<char> word_starts_some;   // by word id + 1: whether word_start has a rule for it
+
+  // An item's may_class bits (0 for an entity), worked out once.
+  unsigned may_class_of(const DocContext& ctx, const Item& it) const {
+    if (it.ent) return 0;
+    if (!(it.may_class & 0x80u)) {
+      // Which tables may have a phrase starting at the item's token (for class elements).
+      const Token& t = (*ctx.tokens)[it.tb];
+      it.may_class = static_cast<unsigned char>(0x80u | (lex->person_cues.may_start(t) ? 1u : 0u) |
+                                                (words.may_start(t) ? 2u : 0u) | (offices.may_start(t) ? 4u : 0u));
+    }
+    return it.may_class & 7u;
+  }
+  // may_class_of(it) & tables, without looking into the other tables when not yet known.
+  unsigned may_class_in(const DocContext& ctx, const Item& it, unsigned tables) const {
+    if (it.ent) return 0;
+    if (it.may_class & 0x80u) return it.may_class & tables;
+    if (tables == 7u) return may_class_of(ctx, it);
+    const Token& t = (*ctx.tokens)[it.tb];
+    return ((tables & 1u) && lex->person_cues.may_start(t) ? 1u : 0u) | ((tables & 2u) && words.may_start(t) ? 2u : 0u) |
+           ((tables & 4u) && offices.may_start(t) ? 4u : 0u);
+  }
 
   // The rules' words (every literal alternative and start word): start_lit and lit_words by id.
   WordTable word_table;
@@ -551,6 +612,9 @@ struct RelationRules::Impl {
       if (x)
         for (std::size_t w = 0; w < x->size(); ++w) start_base[b][w] |= (*x)[w];
     }
+    word_starts_some.assign(word_start.size(), 0);
+    for (std::size_t w = 0; w < word_start.size(); ++w)
+      for (std::uint64_t x : word_start[w]) word_starts_some[w] = word_starts_some[w] || x != 0;
     for (std::size_t m = 0; m < start_word_base.size(); ++m) {
       start_word_base[m] = start_any;
       for (std::size_t w = 0; w < start_cls[m].size(); ++w) start_word_base[m][w] |= start_cls[m][w];
@@ -789,7 +853,7 @@ struct RelationRules::Impl {
         return false;
       }
       case Elem::kClass: {
-        if (!(it.may_class & e.tables)) return false;   // no phrase of its tables starts here
+        if (!(may_class_of(ctx, it) & e.tables)) return false;   // no phrase of its tables starts here
         // Written straight into the state: an element's text is empty until it matches.
         std::size_t n = match_class(ctx, items, ii, e.cls, e.tables, sentence_end, &st.texts[ei]);
         if (n == 0) return false;
@@ -1033,14 +1097,7 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   for (std::size_t r = 0; r < by_rank.size(); ++r) rank_of[by_rank[r]] = r;
   // Names and resolved references ("he", "the company"), in text order, for the patterns.
   thread_local std::vector<MentionSpan> all_mentions;   // kept per thread across documents
-  const std::vector<MentionSpan>* mentions = &ctx.entities->mentions;
-  if (!ctx.entities->references.empty()) {
-    all_mentions.assign(ctx.entities->mentions.begin(), ctx.entities->mentions.end());
-    all_mentions.insert(all_mentions.end(), ctx.entities->references.begin(), ctx.entities->references.end());
-    std::stable_sort(all_mentions.begin(), all_mentions.end(),
-                     [](const MentionSpan& a, const MentionSpan& b) { return a.start < b.start; });
-    mentions = &all_mentions;
-  }
+  const std::vector<MentionSpan>* mentions = &ctx.mentions_in_order(all_mentions);
   auto mit = mentions->cbegin();
   // One match state per rule, reused (clearing keeps capacity: no allocation per item and rule),
   // kept per thread across documents (the rules are shared by threads; the serial tells whose
@@ -1191,12 +1248,17 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   lowered.append(8, '\0');   // items' views may be read eight bytes at a time (WordTable::find_padded)
   auto word_id = [&im](std::string_view w, std::uint32_t fold) { return im.word_table.find_fold(w, fold); };
   const int dash_word = im.word_id("-");
-  const PhraseTable* const tables[3] = {&im.lex->person_cues, &im.words, &im.offices};
   std::size_t k = 0;
   const std::size_t kMaxCooccurring = 12;
   while (k < toks.size()) {
     std::size_t s = toks[k].sentence, e = k;
-    while (e < toks.size() && toks[e].sentence == s) ++e;
+    {
+      // By pointer: a size() per token divides by sizeof(Token).
+      const Token* p = toks.data() + e;
+      const Token* const end = toks.data() + toks.size();
+      while (p != end && p->sentence == s) ++p;
+      e = static_cast<std::size_t>(p - toks.data());
+    }
     build_items(ctx, lowered, word_id, dash_word, *mentions, k, e, mit, items, ent_items, ent_slot);
     const Sentence& sent = (*ctx.sentences)[s];
     found.clear();
@@ -1226,9 +1288,12 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
       // The required literals some word of the sentence satisfies; a rule missing one is out.
       const std::size_t n = im.lit_words_n;
       std::fill(lits_present.begin(), lits_present.end(), 0);
+      std::uint64_t* const lp = lits_present.data();
+      const std::uint64_t* const bits = im.word_lit_bits.data();
       for (const Item& it : items) {
-        const std::uint64_t* x = im.word_lit_bits.data() + static_cast<std::size_t>(it.word + 1) * n;
-        for (std::size_t w = 0; w < n; ++w) lits_present[w] |= x[w];
+        if (it.word < 0) continue;   // row 0 (no word) is empty
+        const std::uint64_t* x = bits + static_cast<std::size_t>(it.word + 1) * n;
+        for (std::size_t w = 0; w < n; ++w) lp[w] |= x[w];
       }
       for (std::size_t w = 0; w < ruled_out.size(); ++w)
         for (std::uint64_t bits = im.lit_rules[w] & ~ruled_out[w]; bits != 0; bits &= bits - 1) {
@@ -1239,29 +1304,59 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
         }
       live = any_live();
     }
-    bool classes = false;   // some rule left has a class element: items need may_class
-    for (std::size_t w = 0; w < ruled_out.size(); ++w) classes = classes || (~ruled_out[w] & im.class_rules[w]) != 0;
-    if (live && classes)
-      for (Item& it : items)
-        if (!it.ent) {
-          // Which tables may have a phrase starting at the item's token (for class elements).
-          const Token& t = toks[it.tb];
-          it.may_class = static_cast<unsigned char>((tables[0]->may_start(t) ? 1u : 0u) |
-                                                    (tables[1]->may_start(t) ? 2u : 0u) |
-                                                    (tables[2]->may_start(t) ? 4u : 0u));
+    // Per sentence: whether a rule left may start with a class (then word items need their
+    // may_class bits; else start_word_base[0] does for all), and which start sets have a rule left
+    // (entity slots 0-4, then word items by may_class bits 0-7): an item with none of those and no
+    // start word is skipped at once.
+    bool class_first = false;
+    unsigned cls_tables = 0;
+    std::array<bool, 13> base_live{};
+    if (live) {
+      for (std::size_t w = 0; w < ruled_out.size(); ++w) class_first = class_first || (im.start_cls[7][w] & ~ruled_out[w]) != 0;
+      // The tables the rules left that start with a class look into: an item's bits for the others
+      // pick no rule (start_cls[m] keeps a rule for the bits its class's tables share with m).
+      for (unsigned t = 0; t < 3; ++t)
+        for (std::size_t w = 0; w < ruled_out.size(); ++w)
+          if (im.start_cls[1u << t][w] & ~ruled_out[w]) cls_tables |= 1u << t;
+      for (std::size_t b = 0; b < 13; ++b) {
+        const Impl::Mask& m = b < 5 ? im.start_base[b] : im.start_word_base[b - 5];
+        for (std::size_t w = 0; w < ruled_out.size(); ++w) base_live[b] = base_live[b] || (m[w] & ~ruled_out[w]) != 0;
+      }
+    }
+    // Per item position: the entity items of each type (slots 0-3, all: 4) from there on. Each
+    // required entity element of a rule takes an item of its own at or after where the rule
+    // starts, so a rule needing more than are left cannot match from there.
+    thread_local std::vector<std::array<unsigned, 5>> ent_after;
+    if (live) {
+      ent_after.resize(items.size() + 1);
+      ent_after[items.size()] = {0, 0, 0, 0, 0};
+      for (std::size_t i = items.size(); i-- > 0;) {
+        ent_after[i] = ent_after[i + 1];
+        if (items[i].ent) {
+          if (items[i].tslot >= 0) ++ent_after[i][static_cast<std::size_t>(items[i].tslot)];
+          ++ent_after[i][4];
         }
+      }
+    }
     for (std::size_t i = 0; live && i < items.size(); ++i) {
       // The rules that may start at the item: start_any with its entity type's or its classes'
       // rules (merged at load) and its word's.
       const Item& at = items[i];
-      const std::uint64_t* base =
-          (at.ent ? im.start_base[at.tslot >= 0 ? static_cast<std::size_t>(at.tslot) : 4]
-                  : im.start_word_base[at.may_class]).data();
+      const unsigned mc = !at.ent && class_first ? im.may_class_in(ctx, at, cls_tables) : 0u;
+      const std::size_t bi = at.ent ? (at.tslot >= 0 ? static_cast<std::size_t>(at.tslot) : 4) : 5 + mc;
+      if (!base_live[bi] && (at.word < 0 || !im.word_starts_some[static_cast<std::size_t>(at.word) + 1])) continue;
+      const std::uint64_t* base = (at.ent ? im.start_base[bi] : im.start_word_base[mc]).data();
       const std::uint64_t* by_word = im.word_start[at.word >= 0 ? static_cast<std::size_t>(at.word) + 1 : 0].data();
       for (std::size_t w = 0; w < ruled_out.size(); ++w)
       for (std::uint64_t bits = (base[w] | by_word[w]) & ~ruled_out[w]; bits != 0; bits &= bits - 1) {
         const std::size_t ri = w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits));
         const Rule& r = im.rules[ri];
+        {
+          const std::array<unsigned, 5>& need = im.ent_need[ri];
+          const std::array<unsigned, 5>& left = ent_after[i];
+          if ((need[0] > left[0]) | (need[1] > left[1]) | (need[2] > left[2]) | (need[3] > left[3]) | (need[4] > left[4]))
+            continue;
+        }
         if (!im.may_start_fast(ri, items[i])) continue;
         MatchState& st = states[ri];
         if (st.dirty) {

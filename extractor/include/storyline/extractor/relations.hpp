@@ -26,6 +26,15 @@ struct DocContext {
   const EntityResult* entities = nullptr;
   std::optional<std::string> document_date;   // YYYY-MM-DD
   const std::vector<Event>* events = nullptr;  // set once events are extracted; relations read them
+
+  // Names and resolved references ("he", "the company") in text order, what events and relations
+  // both read: merged once by merge_mentions() (else each stage merges them for itself).
+  std::vector<MentionSpan> all_mentions{};
+  bool mentions_merged = false;
+  void merge_mentions();
+  // The merged mentions: entities->mentions itself when there are no references; `scratch` holds
+  // them when merge_mentions() was not called.
+  const std::vector<MentionSpan>& mentions_in_order(std::vector<MentionSpan>& scratch) const;
 };
 
 // The person an object pronoun ("succeeded him") at token k stands for: an entity index, or
