@@ -1456,31 +1456,24 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   // Ids taken so far: views of r.entities' ids (reserved below, so they stay put), open addressing
   // on a hash of the bytes.
   r.entities.reserve(ent_order.size());
-  std::vector<std::uint32_t> id_slots(16, 0);   // index into r.entities + 1; 0 = empty
-  std::size_t id_count = 0;
-  auto id_hash = [](std::string_view id) { return static_cast<std::size_t>(fold_hash(id)) * 0x9E3779B97F4A7C15ull >> 20; };
-  auto id_used = [&](std::string_view id) {
-    const std::size_t mask = id_slots.size() - 1;
-    for (std::size_t i = id_hash(id) & mask;; i = (i + 1) & mask) {
-      if (id_slots[i] == 0) return false;
-      if (r.entities[id_slots[i] - 1].id == id) return true;
+  // Sized once for every entity (at most half full): no growth, each id hashed once.
+  std::size_t id_cap = 16;
+  while (id_cap < ent_order.size() * 2 + 2) id_cap *= 2;
+  std::vector<std::uint32_t> id_slots(id_cap, 0);
+  const std::size_t id_mask = id_cap - 1;
+  // The slot holding `id` (`found`), else the empty slot where it would go.
+  auto id_find = [&](std::string_view id, bool& found) {
+    for (std::size_t i = (static_cast<std::size_t>(fold_hash(id)) * 0x9E3779B97F4A7C15ull >> 20) & id_mask;;
+         i = (i + 1) & id_mask) {
+      if (id_slots[i] == 0) {
+        found = false;
+        return i;
+      }
+      if (r.entities[id_slots[i] - 1].id == id) {
+        found = true;
+        return i;
+      }
     }
-  };
-  auto id_place = [&](std::uint32_t item) {
-    const std::size_t mask = id_slots.size() - 1;
-    std::size_t i = id_hash(r.entities[item - 1].id) & mask;
-    while (id_slots[i] != 0) i = (i + 1) & mask;
-    id_slots[i] = item;
-  };
-  auto id_add = [&](std::size_t index) {   // r.entities[index].id, not yet used
-    if ((id_count + 1) * 2 > id_slots.size()) {
-      std::vector<std::uint32_t> old(id_slots.size() * 2, 0);
-      old.swap(id_slots);
-      for (std::uint32_t item : old)
-        if (item != 0) id_place(item);
-    }
-    id_place(static_cast<std::uint32_t>(index + 1));
-    ++id_count;
   };
   auto initials_alias = [&](std::string_view a) {
     auto it = is_initials.find(a);
@@ -1548,13 +1541,16 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       base.push_back(':');
       append_slug(base, name);
     }
-    if (!id_used(base)) {
+    bool used = false;
+    std::size_t id_slot = id_find(base, used);
+    if (!used) {
       ent.id = std::move(base);
     } else {
       std::string id;
       for (int n = 2;; ++n) {
         id = base + "-" + std::to_string(n);
-        if (!id_used(id)) break;
+        id_slot = id_find(id, used);
+        if (!used) break;
       }
       ent.id = std::move(id);
     }
@@ -1575,7 +1571,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       ent.mentions.push_back(Mention{c->start, c->end, w.span_text(c->start, c->end), c->sentence});
     new_index[e] = r.entities.size();
     r.entities.push_back(std::move(ent));
-    id_add(r.entities.size() - 1);
+    id_slots[id_slot] = static_cast<std::uint32_t>(r.entities.size());
   }
   r.mentions.reserve(w.cands.size());
   for (const Cand& c : w.cands)
