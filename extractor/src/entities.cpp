@@ -1,6 +1,7 @@
 #include "storyline/extractor/entities.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <cstring>
 #include <map>
@@ -595,26 +596,36 @@ std::string initials(const Work& w, std::size_t tb, std::size_t te) {
 
 namespace {
 // slug(name) appended to `out`.
+// Per byte: the byte slug() keeps (ASCII letters lower-cased; digits, a-z and non-ASCII bytes as
+// they are), or 0 for a separator.
+constexpr auto kSlugByte = [] {
+  std::array<char, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80) t[c] = static_cast<char>(c);
+    else if (c >= 'A' && c <= 'Z') t[c] = static_cast<char>(c - 'A' + 'a');
+  }
+  return t;
+}();
+
 void append_slug(std::string& out, std::string_view name) {
   const std::size_t at = out.size();
   out.resize(at + name.size());   // never longer than the name
-  std::size_t n = at;
+  char* const base = out.data() + at;
+  char* o = base;
   bool dash = false;
-  for (unsigned char c : name) {
-    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80) {
-      out[n++] = static_cast<char>(c);
+  for (const char ch : name) {
+    const char x = kSlugByte[static_cast<unsigned char>(ch)];
+    if (x != 0) {
+      *o++ = x;
       dash = false;
-    } else if (c >= 'A' && c <= 'Z') {
-      out[n++] = static_cast<char>(c - 'A' + 'a');
-      dash = false;
-    } else if (n > at && !dash) {
-      out[n++] = '-';
+    } else if (o != base && !dash) {
+      *o++ = '-';
       dash = true;
     }
   }
-  while (n > at && out[n - 1] == '-') --n;
-  out.resize(n);
-  if (n == at) out.push_back('x');
+  while (o != base && o[-1] == '-') --o;
+  out.resize(at + static_cast<std::size_t>(o - base));
+  if (o == base) out.push_back('x');
 }
 }  // namespace
 
