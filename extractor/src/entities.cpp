@@ -660,39 +660,61 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     }
   }
 
-  // Token range of each sentence.
-  // In the same walk: capitalised words the document puts after "in", "near" ... (a word after
-  // another of its sentence; for pass 2).
+  // One walk over the tokens: the token range of each sentence, whether it is a headline (title
+  // case or upper case: names by lookup only), the capitalised words (the later passes visit only
+  // them), the words a reference may start with, and the capitalised words the document puts after
+  // "in", "near" ... (a word after another of its sentence; for pass 2).
   std::set<std::string> locative;
   std::vector<std::pair<std::size_t, std::size_t>> srange(sentences.size(), {0, 0});
+  std::vector<char> headline(sentences.size(), 0);
+  std::vector<std::uint32_t> capk;   // tokens k with w.cap(k), in order
+  std::vector<std::uint32_t> refk;   // words that are "both", "the" or may start a reference, in order
+  capk.reserve(toks.size() / 4 + 8);
+  static const std::uint32_t kFoldBoth = fold_hash("both"), kFoldThe = fold_hash("the");
   for (std::size_t k = 0; k < toks.size();) {
-    std::size_t s = toks[k].sentence, e = k + 1;
+    const std::size_t s = toks[k].sentence;
+    std::size_t e = k;
+    int words = 0, caps = 0, upper = 0;
     for (; e < toks.size() && toks[e].sentence == s; ++e) {
-      if (!w.cap(e)) continue;
-      const std::string* cue = ix.cues_before.folded(w.tv(e - 1), toks[e - 1].fold);
-      if (cue && *cue == "LOC") locative.insert(std::string(w.tv(e)));
+      const Token& t = toks[e];
+      if (!t.has(kWord)) continue;
+      if (lex.references.may_start(t) || t.fold == kFoldBoth || t.fold == kFoldThe)
+        refk.push_back(static_cast<std::uint32_t>(e));
+      if (t.has(kCap) || t.has(kAllCaps)) {
+        capk.push_back(static_cast<std::uint32_t>(e));
+        if (e > k) {
+          const std::string* cue = ix.cues_before.folded(w.tv(e - 1), toks[e - 1].fold);
+          if (cue && *cue == "LOC") locative.insert(std::string(w.tv(e)));
+        }
+      }
+      if (t.has(kDigit)) continue;
+      ++words;
+      if (t.has(kAllCaps)) ++upper;
+      if (s != 0) continue;   // (caps decide only for the first sentence)
+      if (t.has(kCap) && !(e == k)) ++caps;
+      else if (t.has(kLower) && is_title_lower_or_connector_ci(w.tv(e), t.fold)) ++caps;  // "of" in titles
     }
-    if (s < srange.size()) srange[s] = {k, e};
+    if (s < srange.size()) {
+      srange[s] = {k, e};
+      headline[s] = 0;
+      if (words >= 3 && upper * 10 >= words * 7) headline[s] = 2;
+      else if (s == 0 && words >= 4 && (caps + 1) * 10 >= words * 9) headline[s] = 1;   // a title-case headline
+    }
     k = e;
   }
-
-  std::vector<char> headline(sentences.size(), 0);  // title case or upper case: names by lookup only
-  for (std::size_t s = 0; s < sentences.size(); ++s) {
-    const std::size_t a = srange[s].first, b = srange[s].second;
-    int words = 0, caps = 0, upper = 0;
-    for (std::size_t k = a; k < b; ++k) {
-      if (!toks[k].has(kWord) || toks[k].has(kDigit)) continue;
-      ++words;
-      if (toks[k].has(kAllCaps)) ++upper;
-      if (s != 0) continue;   // (caps decide only for the first sentence)
-      if (toks[k].has(kCap) && !(k == a)) ++caps;
-      else if (toks[k].has(kLower) && is_title_lower_or_connector_ci(w.tv(k), toks[k].fold)) ++caps;  // "of" in titles
-    }
-    if (words >= 3 && upper * 10 >= words * 7) headline[s] = 2;
-    else if (s == 0 && words >= 4 && (caps + 1) * 10 >= words * 9) headline[s] = 1;   // a title-case headline
-  }
+  bool any_upper_headline = false;
+  for (char h : headline) any_upper_headline = any_upper_headline || h == 2;
+  // The first token after k in a sorted list of tokens (or none: toks.size()); `ci` is a cursor
+  // into the list, moved forward (a search when k went back).
+  auto next_in = [&](const std::vector<std::uint32_t>& list, std::size_t k, std::size_t& ci) -> std::size_t {
+    if (ci > 0 && ci <= list.size() && list[ci - 1] > k)
+      ci = static_cast<std::size_t>(std::upper_bound(list.begin(), list.end(), k) - list.begin());
+    while (ci < list.size() && list[ci] <= k) ++ci;
+    return ci < list.size() ? list[ci] : toks.size();
+  };
 
   // Pass 1: chunks.
+  std::size_t pass1_ci = 0;
   for (std::size_t s = 0; s < sentences.size(); ++s) {
     const std::size_t a = srange[s].first, b = srange[s].second;   // not a structured binding: clang 14 cannot capture one
     std::size_t k = a;
@@ -704,7 +726,11 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         k = c.te;
         continue;
       }
-      if (w.blocked[k] || !w.cap(k)) { ++k; continue; }
+      if (w.blocked[k] || !w.cap(k)) {
+        // Without user patterns nothing happens before the next capitalised word.
+        k = lex.user_entities.empty() ? std::min(next_in(capk, k, pass1_ci), b) : k + 1;
+        continue;
+      }
       if (headline[s]) {
         const auto* p = lex.places.match(text, toks, k, b, headline[s] == 2);
         if (p) {
@@ -858,8 +884,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     auto on_line = [&](std::size_t k) { return k < toks.size() && !toks[k].has(kNewlineBefore); };
     std::vector<Cand*> rows;
     for (Cand& c : w.cands)
-      if (city(c) && line_start(c) && on_line(c.te) && on_line(c.te + 1) && toks[c.te].has(kDigit) &&
-          toks[c.te + 1].has(kDigit))
+      if (line_start(c) && on_line(c.te) && on_line(c.te + 1) && toks[c.te].has(kDigit) &&
+          toks[c.te + 1].has(kDigit) && city(c))
         rows.push_back(&c);
     if (rows.size() >= 3) {
       for (Cand* c : rows) c->type = "ORG";
@@ -1256,10 +1282,17 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   {
     std::vector<const Cand*> at(toks.size(), nullptr);   // candidate starting at a token
     std::vector<char> covered(toks.size(), 0);
+    std::vector<std::uint32_t> starts;   // the tokens where `at` is set, sorted
     for (const Cand& c : w.cands) {
-      if (c.tb < at.size() && c.entity < infos.size()) at[c.tb] = &c;
+      if (c.tb < at.size() && c.entity < infos.size()) {
+        at[c.tb] = &c;
+        starts.push_back(static_cast<std::uint32_t>(c.tb));
+      }
       for (std::size_t k = c.tb; k < c.te && k < covered.size(); ++k) covered[k] = 1;
     }
+    std::sort(starts.begin(), starts.end());
+    starts.erase(std::unique(starts.begin(), starts.end()), starts.end());
+    std::size_t cap_ci = 0, start_ci = 0;
     std::vector<Cand> listed;
     struct Item { std::size_t tb, te; const Cand* c; };
     std::vector<Item> items;   // reused for every start
@@ -1268,8 +1301,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       if (headline[s]) continue;
       for (std::size_t k = a; k < b;) {
         // Items: a candidate, or one capitalised word nothing took; separators: ",", "and", "or".
-        if (!at[k] && !w.cap(k)) {   // (no first item here)
-          ++k;
+        if (!at[k] && !w.cap(k)) {   // (no first item here, nor before the next capital or candidate)
+          k = std::min({next_in(capk, k, cap_ci), next_in(starts, k, start_ci), b});
           continue;
         }
         items.clear();
@@ -1347,14 +1380,22 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     std::vector<std::uint64_t> looked(64, 0);
     std::vector<std::size_t> lengths;
     std::vector<std::size_t> eligible;   // the tokens the loop below looks at (unless covered by then)
-    for (std::size_t k = 0; k < toks.size(); ++k) {
-      if (covered[k] || w.blocked[k] || !toks[k].has(kWord)) continue;
-      std::size_t s = toks[k].sentence;
-      if (!(s < headline.size() && headline[s] == 2) && !w.cap(k)) continue;
+    auto eligible_add = [&](std::size_t k) {
       eligible.push_back(k);
       looked[(toks[k].fold >> 6) & 63] |= std::uint64_t{1} << (toks[k].fold & 63);
       const std::size_t len = toks[k].end - toks[k].start;
       if (std::find(lengths.begin(), lengths.end(), len) == lengths.end()) lengths.push_back(len);
+    };
+    if (!any_upper_headline) {   // only capitalised words: the list of them
+      for (const std::uint32_t k : capk)
+        if (!covered[k] && !w.blocked[k]) eligible_add(k);
+    } else {
+      for (std::size_t k = 0; k < toks.size(); ++k) {
+        if (covered[k] || w.blocked[k] || !toks[k].has(kWord)) continue;
+        std::size_t s = toks[k].sentence;
+        if (!(s < headline.size() && headline[s] == 2) && !w.cap(k)) continue;
+        eligible_add(k);
+      }
     }
     auto may_match = [&](const std::string& a) {
       const unsigned char c0 = static_cast<unsigned char>(a[0]);
@@ -1459,7 +1500,6 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   std::vector<std::size_t> ent_order(first_start.size());
   for (std::size_t i = 0; i < first_start.size(); ++i) ent_order[i] = first_start[i].second;
   std::vector<std::size_t> new_index(infos.size(), static_cast<std::size_t>(-1));
-  static const std::uint32_t kFoldBoth = fold_hash("both"), kFoldThe = fold_hash("the");
   const Grouped<const std::string*> own_aliases(infos.size(), aliases.size(), [&](auto&& add) {
     for (const auto& [a, owners] : aliases)
       if (owners.size() == 1 && owners[0] < infos.size()) add(owners[0], &a);
@@ -1601,11 +1641,10 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       return nullptr;
     };
     std::size_t mi = 0;
-    for (std::size_t k = 0; k < toks.size(); ++k) {
-      // Only "both", "the" and words a reference can start with do anything below: the last
-      // mentions are brought up to date just before they can be read.
-      if (covered[k] || !toks[k].has(kWord)) continue;
-      if (toks[k].fold != kFoldBoth && toks[k].fold != kFoldThe && !lex.references.may_start(toks[k])) continue;
+    // Only "both", "the" and words a reference can start with (refk) do anything below: the last
+    // mentions are brought up to date just before they can be read. Returns the last token used.
+    auto step = [&](std::size_t k) -> std::size_t {
+      if (covered[k]) return k;
       while (mi < r.mentions.size() && r.mentions[mi].tok_begin <= k) {
         const MentionSpan& m = r.mentions[mi++];
         if (m.entity < r.entities.size()) {
@@ -1636,7 +1675,6 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
             for (std::size_t pm : pair) seen = seen || r.mentions[pm].entity == ms.entity;
             if (!seen) pair.push_back(m);
           }
-          std::vector<std::size_t> distinct;
           if (pair.size() == 2) {
             for (std::size_t pm : pair)
               r.references.push_back(
@@ -1645,17 +1683,20 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
           }
           break;
         }
-        if (k >= noun) continue;
+        if (k >= noun) return k;
       }
-      if (!lex.references.may_start(toks[k])) continue;   // (match() would be nullptr)
+      if (!lex.references.may_start(toks[k])) return k;   // (match() would be nullptr)
       const auto* ref = lex.references.match(text, toks, k, b, true);
-      if (!ref) continue;
+      if (!ref) return k;
       const MentionSpan** it = last_of(ref->value);
       std::size_t te = k + ref->tokens.size();
       if (it && (*it)->sentence + 2 >= toks[k].sentence)
         r.references.push_back(MentionSpan{toks[k].start, toks[te - 1].end, k, te, toks[k].sentence, (*it)->entity});
-      k = te - 1;
-    }
+      return te - 1;
+    };
+    std::size_t from = 0;   // (the tokens before it were used by the last step)
+    for (const std::uint32_t k : refk)
+      if (k >= from) from = step(k) + 1;
   }
   r.country_of.assign(r.entities.size(), "");
   r.is_country.assign(r.entities.size(), 0);
