@@ -286,6 +286,22 @@ bool is_connector(std::string_view word) {
   }
 }
 
+// is_connector(token k's text): a word whose fold hash has no bit among the connectors' (1024
+// bits) is none of them.
+bool is_connector_at(const Work& w, std::size_t k) {
+  static const std::array<std::uint64_t, 16> bits = [] {
+    std::array<std::uint64_t, 16> b{};
+    for (std::string_view x : kConnectors) {
+      const std::uint32_t h = fold_hash(x);
+      b[(h >> 6) & 15] |= std::uint64_t{1} << (h & 63);
+    }
+    return b;
+  }();
+  const std::uint32_t f = w.toks[k].fold;
+  if (!((bits[(f >> 6) & 15] >> (f & 63)) & 1)) return false;
+  return is_connector(w.tv(k));
+}
+
 // Generation suffixes that are not surnames.
 constexpr std::string_view kNameSuffixes[] = {"Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV", "V"};
 bool is_name_suffix(std::string_view word) { return word.size() <= 3 && listed(kNameSuffixes, word); }
@@ -534,7 +550,7 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
   bool digits = false, all_common = true;
   for (std::size_t k = c.tb; k < c.te; ++k) {
     if (w.toks[k].has(kDigit)) digits = true;
-    if (w.toks[k].has(kWord) && !w.common(k) && !is_connector(w.tv(k))) all_common = false;
+    if (w.toks[k].has(kWord) && !w.common(k) && !is_connector_at(w, k)) all_common = false;
   }
   if (digits) {
     c.type = "MISC";
@@ -671,14 +687,22 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   std::vector<std::uint32_t> refk;   // words that are "both", "the" or may start a reference, in order
   capk.reserve(toks.size() / 4 + 8);
   static const std::uint32_t kFoldBoth = fold_hash("both"), kFoldThe = fold_hash("the");
-  for (std::size_t k = 0; k < toks.size();) {
+  const PhraseTable::StartBits ref_starts = lex.references.start_bits();
+  // Whether every sentence's tokens are one run, the runs in sentence order (as split_sentences
+  // makes them): then a sentence's tokens are exactly srange's.
+  bool runs_in_order = true;
+  std::size_t prev_s = 0;
+  const std::size_t ntoks = toks.size();
+  for (std::size_t k = 0; k < ntoks;) {
     const std::size_t s = toks[k].sentence;
+    runs_in_order = runs_in_order && s < srange.size() && (k == 0 || s > prev_s);
+    prev_s = s;
     std::size_t e = k;
     int words = 0, caps = 0, upper = 0;
-    for (; e < toks.size() && toks[e].sentence == s; ++e) {
+    for (; e < ntoks && toks[e].sentence == s; ++e) {
       const Token& t = toks[e];
       if (!t.has(kWord)) continue;
-      if (lex.references.may_start(t) || t.fold == kFoldBoth || t.fold == kFoldThe)
+      if (ref_starts.test(t.fold) || t.fold == kFoldBoth || t.fold == kFoldThe)
         refk.push_back(static_cast<std::uint32_t>(e));
       if (t.has(kCap) || t.has(kAllCaps)) {
         capk.push_back(static_cast<std::uint32_t>(e));
@@ -780,8 +804,10 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
           continue;
         }
         const std::string_view lw = w.tv(j);
-        bool of_ok = lw != "of" || w.common(j - 1) || w.has(w.ix.org_heads, j - 1) || w.has(w.ix.loc_heads, j - 1);
-        if (is_connector(lw) && of_ok && j + 1 < b && w.cap(j + 1) && !w.blocked[j + 1]) {
+        auto of_ok = [&] {
+          return lw != "of" || w.common(j - 1) || w.has(w.ix.org_heads, j - 1) || w.has(w.ix.loc_heads, j - 1);
+        };
+        if (is_connector_at(w, j) && of_ok() && j + 1 < b && w.cap(j + 1) && !w.blocked[j + 1]) {
           ++j;
           continue;
         }
@@ -806,7 +832,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
           return lex.places.match(text, toks, k, end, false) || w.given_first(k) ||
                  lex.demonyms.match(text, toks, k, end, false);
         };
-        if (is_connector(word)) { ++k; continue; }
+        if (is_connector_at(w, k)) { ++k; continue; }
         if (w.has(ix.non_entities, k) && !(end - k > 1 && known())) { ++k; continue; }
         bool cap_follows = k + 1 < end && w.cap(k + 1);
         if (initial(k) && w.common(k) && !toks[k].has(kAllCaps) && !cap_follows && !known()) {
@@ -816,7 +842,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         }
         break;
       }
-      while (end > k && is_connector(w.tv(end - 1))) --end;
+      while (end > k && is_connector_at(w, end - 1)) --end;
       // "General Director Ljubomir Acimovic": common words before a given name are a title.
       for (std::size_t q = k + 1; q + 1 < end; ++q) {
         if (!w.given_first(q) || w.common(q)) continue;
@@ -1389,6 +1415,19 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     if (!any_upper_headline) {   // only capitalised words: the list of them
       for (const std::uint32_t k : capk)
         if (!covered[k] && !w.blocked[k]) eligible_add(k);
+    } else if (runs_in_order) {   // every word of an upper-case headline, else the capitalised words
+      std::size_t ci = 0;
+      for (std::size_t s = 0; s < srange.size(); ++s) {
+        const std::size_t a = srange[s].first, b = srange[s].second;
+        if (headline[s] == 2) {
+          for (std::size_t k = a; k < b; ++k)
+            if (!covered[k] && !w.blocked[k] && toks[k].has(kWord)) eligible_add(k);
+          continue;
+        }
+        while (ci < capk.size() && capk[ci] < a) ++ci;
+        for (; ci < capk.size() && capk[ci] < b; ++ci)
+          if (!covered[capk[ci]] && !w.blocked[capk[ci]]) eligible_add(capk[ci]);
+      }
     } else {
       for (std::size_t k = 0; k < toks.size(); ++k) {
         if (covered[k] || w.blocked[k] || !toks[k].has(kWord)) continue;

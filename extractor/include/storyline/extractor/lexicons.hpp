@@ -47,6 +47,20 @@ class PhraseTable {
     return (starts_[x >> 6] >> (x & 63)) & 1;
   }
   std::size_t size() const { return count_; }
+  // may_start's bits, to test many tokens without reloading the table: test(t.fold) == may_start(t).
+  struct StartBits {
+    const std::uint64_t* bits = nullptr;
+    std::size_t mask = 0;   // number of bits - 1
+    bool test(std::uint32_t h) const {
+      if (bits == nullptr) return false;
+      const std::size_t x = (h ^ (h >> 15)) & mask;
+      return (bits[x >> 6] >> (x & 63)) & 1;
+    }
+  };
+  StartBits start_bits() const {
+    if (starts_.empty()) return {};
+    return StartBits{starts_.data(), starts_.size() * 64 - 1};
+  }
 
  private:
   struct Bucket {
