@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -419,6 +420,76 @@ class FoldedCounter {
       std::size_t i = s.hash & mask;
       while (slots_[i].count != 0) i = (i + 1) & mask;
       slots_[i] = s;
+    }
+  }
+};
+
+// Alias text -> entity indices, in the order the aliases were first added. Keys are views of the
+// document (or of copies kept here for the ones made up: initials, re-cased surnames).
+class AliasTable {
+ public:
+  struct Item {
+    std::string_view key;
+    std::uint32_t hash;   // fold_hash(key)
+    EntityIds ids;
+  };
+  explicit AliasTable(std::string_view text) : text_(text) {
+    items_.reserve(64);
+    slots_.assign(128, 0);
+  }
+  const EntityIds* find(std::string_view key) const {
+    const std::uint32_t h = fold_hash(key);
+    const std::uint32_t at = slot_of(key, h);
+    return slots_[at] ? &items_[slots_[at] - 1].ids : nullptr;
+  }
+  EntityIds& operator[](std::string_view key) {   // inserted (no ids) when absent
+    const std::uint32_t h = fold_hash(key);
+    std::uint32_t at = slot_of(key, h);
+    if (slots_[at]) return items_[slots_[at] - 1].ids;
+    if ((items_.size() + 1) * 2 > slots_.size()) {
+      grow();
+      at = slot_of(key, h);
+    }
+    const bool in_text = key.data() >= text_.data() && key.data() + key.size() <= text_.data() + text_.size();
+    if (!in_text) key = owned_.emplace_back(key);
+    items_.push_back(Item{key, h, {}});
+    slots_[at] = static_cast<std::uint32_t>(items_.size());
+    return items_.back().ids;
+  }
+  const std::vector<Item>& items() const { return items_; }
+  std::size_t size() const { return items_.size(); }
+  // Each item's place in the iteration order of the std::unordered_map<std::string, EntityIds> that
+  // the same keys, added in the same order, make (pass 3 breaks some ties by it).
+  std::vector<std::uint32_t> unordered_map_ranks() const {
+    std::unordered_map<std::string, EntityIds> m;
+    for (const Item& it : items_) m[std::string(it.key)];
+    std::unordered_map<std::string_view, std::uint32_t> index;
+    for (std::size_t i = 0; i < items_.size(); ++i) index.emplace(items_[i].key, static_cast<std::uint32_t>(i));
+    std::vector<std::uint32_t> rank(items_.size(), 0);
+    std::uint32_t r = 0;
+    for (const auto& kv : m) rank[index.at(kv.first)] = r++;
+    return rank;
+  }
+
+ private:
+  std::string_view text_;
+  std::deque<std::string> owned_;
+  std::vector<Item> items_;
+  std::vector<std::uint32_t> slots_;   // index into items_ + 1; 0 = empty; at most half full
+  std::uint32_t slot_of(std::string_view key, std::uint32_t h) const {
+    const std::uint32_t mask = static_cast<std::uint32_t>(slots_.size() - 1);
+    for (std::uint32_t i = (h * 0x9E3779B1u >> 7) & mask;; i = (i + 1) & mask) {
+      const std::uint32_t x = slots_[i];
+      if (x == 0 || (items_[x - 1].hash == h && items_[x - 1].key == key)) return i;
+    }
+  }
+  void grow() {
+    slots_.assign(slots_.size() * 2, 0);
+    const std::uint32_t mask = static_cast<std::uint32_t>(slots_.size() - 1);
+    for (std::size_t n = 0; n < items_.size(); ++n) {
+      std::uint32_t i = (items_[n].hash * 0x9E3779B1u >> 7) & mask;
+      while (slots_[i] != 0) i = (i + 1) & mask;
+      slots_[i] = static_cast<std::uint32_t>(n + 1);
     }
   }
 };
@@ -1006,15 +1077,15 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     std::string_view user_id;
   };
   std::vector<Info> infos;
-  std::unordered_map<std::string, EntityIds> aliases;   // alias text -> entity indices
+  AliasTable aliases(text);   // alias text -> entity indices
   std::map<std::string, bool, std::less<>> is_initials;                // aliases made from initials
   std::set<std::string, std::less<>> first_name_alias;                 // "Wang" from "Wang Jianlin"
   std::map<std::string, std::vector<std::size_t>> city_first;          // "Toyota" -> "Toyota Motor Corp."
   // (locative: capitalised words the document puts after "in", "near" ..., found above)
-  std::map<std::string, std::vector<std::size_t>> first_words;         // common first words of ORG names
+  std::map<std::string, std::vector<std::size_t>, std::less<>> first_words;         // common first words of ORG names
   // (type, key) -> entity, keyed by type + '\0' + key (types have no NUL); only looked up.
   std::unordered_map<std::string, std::size_t> by_key;
-  auto tk = [](std::string_view type, const std::string& key) {
+  auto tk = [](std::string_view type, std::string_view key) {
     std::string out;
     out.reserve(type.size() + 1 + key.size());
     out += type;
@@ -1022,7 +1093,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     out += key;
     return out;
   };
-  auto add_alias = [&](const std::string& a, std::size_t e) {
+  auto add_alias = [&](std::string_view a, std::size_t e) {
     EntityIds& v = aliases[a];
     if (!v.contains(e)) v.push_back(e);
   };
@@ -1050,11 +1121,10 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     return infos.size() - 1;
   };
   auto register_aliases = [&](const Cand& c, std::size_t e) {
-    std::string surface = w.span_text(c.start, c.end);
-    add_alias(surface, e);
+    add_alias(text.substr(c.start, c.end - c.start), e);
     if (is(c.type, "ORG") && c.user_id.empty()) {
       auto [tb, te] = org_key(c);
-      add_alias(w.span_text(toks[tb].start, toks[te - 1].end), e);
+      add_alias(text.substr(toks[tb].start, toks[te - 1].end - toks[tb].start), e);
       // Only for a legal name ("Toyota Motor Corp."): "Tokyo Stock Exchange" is not "Tokyo".
       if (te < c.te && c.strong && !toks[tb].has(kHyphenated))
         if (const auto* p = lex.places.match(text, toks, tb, tb + 1, false); p && p->extra == "city")
@@ -1063,7 +1133,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
                          !w.has(ix.org_heads, tb) && !toks[tb].has(kHyphenated) &&
                          !w.demonym(tb);   // "American Airlines" is not "American"
       if (te - tb >= 2 && plain_first && !w.common(tb))
-        add_alias(std::string(w.tv(tb)), e);                              // "Nissan Motor" -> "Nissan"
+        add_alias(w.tv(tb), e);                                           // "Nissan Motor" -> "Nissan"
       else if (te - tb >= 2 && plain_first)
         first_words[std::string(w.tv(tb))].push_back(e);                  // "Fiat" only inside "Peugeot-Fiat"
       if (te - tb >= 2) {
@@ -1077,7 +1147,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       std::size_t sur = c.te - 1;                                         // surname, before "Jr." / "III"
       while (sur > c.tb + 1 && is_name_suffix(w.tv(sur))) --sur;
       if (!toks[sur].has(kDigit) && !is_name_suffix(w.tv(sur))) {
-        add_alias(std::string(w.tv(sur)), e);
+        add_alias(w.tv(sur), e);
         bool all_caps = true;
         for (std::size_t k = c.tb; k < c.te; ++k) all_caps = all_caps && (toks[k].has(kAllCaps) || !toks[k].has(kWord));
         if (all_caps && w.tv(sur).size() > 2) {   // "ROBERTO DURAN" in a headline ... "Duran"
@@ -1085,15 +1155,14 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
           if (t[0] >= 'a' && t[0] <= 'z') add_alias(static_cast<char>(t[0] - 'a' + 'A') + t.substr(1), e);
         }
       }
-      std::string first(w.tv(c.tb));
       if (!w.given_first(c.tb) && !w.common(c.tb) && !toks[c.tb].has(kAbbrev)) {
-        add_alias(first, e);                                              // family name first ("Wang")
-        first_name_alias.insert(first);   // reported only where the text uses it alone
+        add_alias(w.tv(c.tb), e);                                         // family name first ("Wang")
+        first_name_alias.insert(std::string(w.tv(c.tb)));   // reported only where the text uses it alone
       }
     } else if (is(c.type, "LOC") && c.te - c.tb >= 3 && w.tv(c.tb + 1) == "of") {
       // "Gulf of Mexico" ... "the Gulf", "Strait of Hormuz" ... "the Strait".
       auto head = lex.loc_heads.find(std::string(w.tv(c.tb)));
-      if (head != lex.loc_heads.end() && head->second != "last") add_alias(std::string(w.tv(c.tb)), e);
+      if (head != lex.loc_heads.end() && head->second != "last") add_alias(w.tv(c.tb), e);
     }
   };
   // Multi-token strong candidates first, so single words resolve to them.
@@ -1115,13 +1184,13 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     auto known = by_key.find(tk(c.type, key));
     if (known == by_key.end()) {
       // A strong single word that is a known alias of the same type ("Mr. Ghosn").
-      auto al = aliases.find(is(c.type, "LOC") ? w.span_text(c.start, c.end) : key);
+      const EntityIds* al = aliases.find(is(c.type, "LOC") ? text.substr(c.start, c.end - c.start) : std::string_view(key));
       // A one-word place that is also the short name of an organisation or person named in full in
       // this document ("Toyota Motor Corp." ... "Toyota") is that organisation or person.
       bool yields = is(c.type, "LOC") && c.te - c.tb == 1 && c.user_id.empty();
       auto cf = yields ? city_first.find(w.span_text(c.start, c.end)) : city_first.end();
-      if (al != aliases.end() && al->second.size() == 1 && (infos[al->second[0]].type == c.type || yields)) {
-        c.entity = al->second[0];
+      if (al && al->size() == 1 && (infos[(*al)[0]].type == c.type || yields)) {
+        c.entity = (*al)[0];
       } else if (cf != city_first.end() && cf->second.size() == 1 && !locative.count(cf->first)) {
         // A city that names a company named in full here ("Toyota Motor Corp." ... "Shares of
         // Toyota") is the company, unless the document also uses it as a place ("in Toyota").
@@ -1201,11 +1270,11 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
 
   // Weak candidates: resolve by alias, else new entities.
   std::vector<std::size_t> last_seen(infos.size(), 0);
-  auto resolve = [&](const std::string& s, std::size_t pos) -> std::size_t {
-    auto it = aliases.find(s);
-    if (it == aliases.end()) return static_cast<std::size_t>(-1);
-    std::size_t best = it->second[0];
-    for (std::size_t e : it->second)   // ambiguous: the most recently mentioned
+  auto resolve = [&](std::string_view s, std::size_t pos) -> std::size_t {
+    const EntityIds* ids = aliases.find(s);
+    if (!ids) return static_cast<std::size_t>(-1);
+    std::size_t best = (*ids)[0];
+    for (std::size_t e : *ids)   // ambiguous: the most recently mentioned
       if (e < last_seen.size() && last_seen[e] > last_seen[best] && last_seen[e] <= pos) best = e;
     return best;
   };
@@ -1231,7 +1300,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       }
       std::vector<std::size_t> ents;
       for (auto [s0, e0] : parts) {
-        std::string part = w.span_text(s0, e0);
+        const std::string_view part = text.substr(s0, e0 - s0);
         std::size_t pe = resolve(part, c.start + 1);
         if (pe == static_cast<std::size_t>(-1)) {
           auto fw = first_words.find(part);
@@ -1395,6 +1464,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       std::uint32_t hash;
       std::size_t first, n;   // tokens: alias_toks[first, first + n)
       std::size_t entity;
+      std::uint32_t item;     // index into aliases.items()
     };
     std::vector<char> covered(toks.size(), 0);
     for (const Cand& c : w.cands)
@@ -1436,7 +1506,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         eligible_add(k);
       }
     }
-    auto may_match = [&](const std::string& a) {
+    auto may_match = [&](std::string_view a) {
       const unsigned char c0 = static_cast<unsigned char>(a[0]);
       if (c0 <= 0x20 || c0 >= 0x7F) return true;   // not sure where its first token starts
       for (std::size_t len : lengths) {
@@ -1446,23 +1516,51 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
           const char nx = a[len];
           if ((nx >= 'a' && nx <= 'z') || (nx >= 'A' && nx <= 'Z') || (nx >= '0' && nx <= '9')) continue;
         }
-        const std::uint32_t h = fold_hash(std::string_view(a).substr(0, len));
+        const std::uint32_t h = fold_hash(a.substr(0, len));
         if ((looked[(h >> 6) & 63] >> (h & 63)) & 1) return true;
       }
       return false;
     };
     std::vector<std::string_view> alias_toks;
     std::vector<AliasPhrase> alias_phrases;
-    for (const auto& [a, ents] : aliases) {
+    for (std::size_t ai = 0; ai < aliases.items().size(); ++ai) {
+      const std::string_view a = aliases.items()[ai].key;
+      const EntityIds& ents = aliases.items()[ai].ids;
       if (ents.size() != 1 || a.size() < 2 || lengths.empty() || !may_match(a)) continue;
       const std::vector<Token> at = tokenize(a, lex.text);
       if (at.empty()) continue;
-      alias_phrases.push_back(AliasPhrase{at[0].fold, alias_toks.size(), at.size(), ents[0]});
+      alias_phrases.push_back(AliasPhrase{at[0].fold, alias_toks.size(), at.size(), ents[0], static_cast<std::uint32_t>(ai)});
       for (const Token& t : at) alias_toks.push_back(t.view(a));
     }
-    std::stable_sort(alias_phrases.begin(), alias_phrases.end(), [](const AliasPhrase& x, const AliasPhrase& y) {
-      return x.hash != y.hash ? x.hash < y.hash : x.n > y.n;
+    // Longest first among phrases of one first word; among equal lengths the order of the
+    // aliases' std::unordered_map (the first match wins). That order matters only where two
+    // phrases of different entities can match the same words, i.e. are equal ignoring case: only
+    // then is it worked out; otherwise any order gives the same matches.
+    std::sort(alias_phrases.begin(), alias_phrases.end(), [](const AliasPhrase& x, const AliasPhrase& y) {
+      if (x.hash != y.hash) return x.hash < y.hash;
+      if (x.n != y.n) return x.n > y.n;
+      return x.item < y.item;
     });
+    bool ties_matter = false;
+    for (std::size_t i = 0; i < alias_phrases.size() && !ties_matter; ++i)
+      for (std::size_t j = i + 1; j < alias_phrases.size() && alias_phrases[j].hash == alias_phrases[i].hash &&
+                                  alias_phrases[j].n == alias_phrases[i].n && !ties_matter;
+           ++j) {
+        const AliasPhrase& x = alias_phrases[i];
+        const AliasPhrase& y = alias_phrases[j];
+        if (x.entity == y.entity) continue;
+        bool same = true;
+        for (std::size_t q = 0; q < x.n && same; ++q) same = equal_any_case(alias_toks[x.first + q], alias_toks[y.first + q]);
+        ties_matter = same;
+      }
+    if (ties_matter) {
+      const std::vector<std::uint32_t> rank = aliases.unordered_map_ranks();
+      std::sort(alias_phrases.begin(), alias_phrases.end(), [&](const AliasPhrase& x, const AliasPhrase& y) {
+        if (x.hash != y.hash) return x.hash < y.hash;
+        if (x.n != y.n) return x.n > y.n;
+        return rank[x.item] < rank[y.item];
+      });
+    }
     auto alias_match = [&](std::size_t k, std::size_t end, bool any_case) -> const AliasPhrase* {
       const std::uint32_t h = toks[k].fold;
       auto it = std::lower_bound(alias_phrases.begin(), alias_phrases.end(), h,
@@ -1539,9 +1637,9 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   std::vector<std::size_t> ent_order(first_start.size());
   for (std::size_t i = 0; i < first_start.size(); ++i) ent_order[i] = first_start[i].second;
   std::vector<std::size_t> new_index(infos.size(), static_cast<std::size_t>(-1));
-  const Grouped<const std::string*> own_aliases(infos.size(), aliases.size(), [&](auto&& add) {
-    for (const auto& [a, owners] : aliases)
-      if (owners.size() == 1 && owners[0] < infos.size()) add(owners[0], &a);
+  const Grouped<std::string_view> own_aliases(infos.size(), aliases.size(), [&](auto&& add) {
+    for (const AliasTable::Item& it : aliases.items())
+      if (it.ids.size() == 1 && it.ids[0] < infos.size()) add(it.ids[0], it.key);
   });
   // Ids taken so far: views of r.entities' ids (reserved below, so they stay put), open addressing
   // on a hash of the bytes.
@@ -1647,10 +1745,9 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     // The surface forms and the entity's own aliases, sorted, once each, without the name.
     alias_list.clear();
     alias_list.insert(alias_list.end(), texts.begin(), texts.end());
-    for (const std::string* a : own_aliases[e])   // derived short forms: surnames, base names
-      if (std::binary_search(texts.begin(), texts.end(), std::string_view(*a)) ||
-          (!initials_alias(*a) && !first_name_alias.count(*a)))
-        alias_list.push_back(*a);
+    for (const std::string_view a : own_aliases[e])   // derived short forms: surnames, base names
+      if (std::binary_search(texts.begin(), texts.end(), a) || (!initials_alias(a) && !first_name_alias.count(a)))
+        alias_list.push_back(a);
     std::sort(alias_list.begin(), alias_list.end());
     alias_list.erase(std::unique(alias_list.begin(), alias_list.end()), alias_list.end());
     ent.aliases.reserve(alias_list.size());
