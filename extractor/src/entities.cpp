@@ -277,31 +277,48 @@ bool listed_lower(const std::string_view (&list)[N], std::string_view word) {
 
 constexpr std::string_view kConnectors[] = {"of", "de", "del", "della", "di", "da", "dos", "das", "van", "von",
                                             "der", "den", "la", "le", "du", "bin", "ibn", "al", "el", "y", "&"};
-bool is_connector(std::string_view word) {
-  if (word.empty() || word.size() > 5 || word.size() == 4) return false;
-  switch (word[0]) {   // every connector starts with one of these
-    case 'o': case 'd': case 'v': case 'l': case 'b': case 'i': case 'a': case 'e': case 'y': case '&':
-      return listed(kConnectors, word);
+// One of kConnectors (compared as numbers made of their bytes, by length).
+constexpr std::uint32_t word_code(const char* p, std::size_t n) {
+  std::uint32_t v = 0;
+  for (std::size_t i = 0; i < n; ++i) v |= static_cast<std::uint32_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+  return v;
+}
+constexpr bool is_connector(std::string_view word) {
+  constexpr std::uint32_t two[] = {word_code("of", 2), word_code("de", 2), word_code("di", 2), word_code("da", 2),
+                                   word_code("la", 2), word_code("le", 2), word_code("du", 2), word_code("al", 2),
+                                   word_code("el", 2)};
+  constexpr std::uint32_t three[] = {word_code("del", 3), word_code("dos", 3), word_code("das", 3),
+                                     word_code("van", 3), word_code("von", 3), word_code("der", 3),
+                                     word_code("den", 3), word_code("bin", 3), word_code("ibn", 3)};
+  switch (word.size()) {
+    case 1:
+      return word[0] == 'y' || word[0] == '&';
+    case 2: {
+      const std::uint32_t v = word_code(word.data(), 2);
+      for (std::uint32_t x : two)
+        if (x == v) return true;
+      return false;
+    }
+    case 3: {
+      const std::uint32_t v = word_code(word.data(), 3);
+      for (std::uint32_t x : three)
+        if (x == v) return true;
+      return false;
+    }
+    case 5:
+      return word == "della";
     default:
       return false;
   }
 }
+// (The lists above are kConnectors by length.)
+static_assert(std::size(kConnectors) == 2 + 9 + 9 + 1 && [] {
+  for (std::string_view x : kConnectors)
+    if (!is_connector(x)) return false;
+  return true;
+}(), "kConnectors changed: update is_connector");
 
-// is_connector(token k's text): a word whose fold hash has no bit among the connectors' (1024
-// bits) is none of them.
-bool is_connector_at(const Work& w, std::size_t k) {
-  static const std::array<std::uint64_t, 16> bits = [] {
-    std::array<std::uint64_t, 16> b{};
-    for (std::string_view x : kConnectors) {
-      const std::uint32_t h = fold_hash(x);
-      b[(h >> 6) & 15] |= std::uint64_t{1} << (h & 63);
-    }
-    return b;
-  }();
-  const std::uint32_t f = w.toks[k].fold;
-  if (!((bits[(f >> 6) & 15] >> (f & 63)) & 1)) return false;
-  return is_connector(w.tv(k));
-}
+bool is_connector_at(const Work& w, std::size_t k) { return is_connector(w.tv(k)); }
 
 // Generation suffixes that are not surnames.
 constexpr std::string_view kNameSuffixes[] = {"Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV", "V"};
