@@ -1685,7 +1685,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     return it != is_initials.end() && it->second;
   };
   // Reused for every entity: views of the document's text (or of the alias keys).
-  std::vector<std::string_view> texts, keys, full_bases, alias_list;
+  std::vector<std::string_view> texts, keys, full_bases, alias_list, own_list;
   for (std::size_t e : ent_order) {
     Entity ent;
     ent.type = infos[e].type;
@@ -1760,12 +1760,15 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       ent.id = std::move(id);
     }
     // The surface forms and the entity's own aliases, sorted, once each, without the name.
-    alias_list.clear();
-    alias_list.insert(alias_list.end(), texts.begin(), texts.end());
+    // (An own alias that is a surface form is there already; the others unless made from initials
+    // or a first name: sorted apart, then merged with the sorted surface forms.)
+    own_list.clear();
     for (const std::string_view a : own_aliases[e])   // derived short forms: surnames, base names
-      if (std::binary_search(texts.begin(), texts.end(), a) || (!initials_alias(a) && !first_name_alias.count(a)))
-        alias_list.push_back(a);
-    std::sort(alias_list.begin(), alias_list.end());
+      if (!std::binary_search(texts.begin(), texts.end(), a) && !initials_alias(a) && !first_name_alias.count(a))
+        own_list.push_back(a);
+    std::sort(own_list.begin(), own_list.end());
+    alias_list.resize(texts.size() + own_list.size());
+    std::merge(texts.begin(), texts.end(), own_list.begin(), own_list.end(), alias_list.begin());
     alias_list.erase(std::unique(alias_list.begin(), alias_list.end()), alias_list.end());
     ent.aliases.reserve(alias_list.size());
     for (std::string_view a : alias_list)
