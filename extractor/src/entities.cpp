@@ -23,6 +23,7 @@ class WordTable {
     WordTable t;
     t.reserve(m.size());
     for (const auto& [k, v] : m) t.add(k, &v);
+    t.finish();
     return t;
   }
   template <typename Set>
@@ -31,10 +32,12 @@ class WordTable {
     WordTable t;
     t.reserve(m.size());
     for (const auto& k : m) t.add(k, &none);
+    t.finish();
     return t;
   }
   // The value of the key equal to `word` (case-sensitive), or nullptr; hash = fold_hash(word).
   const std::string* exact(std::string_view word, std::uint32_t hash) const {
+    if (!maybe(hash)) return nullptr;
     for (std::size_t i = hash & mask_;; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];
       if (s.item == 0) return nullptr;
@@ -43,6 +46,7 @@ class WordTable {
   }
   // The value of the key equal to ascii_lower(word), or nullptr; hash = fold_hash(word).
   const std::string* folded(std::string_view word, std::uint32_t hash) const {
+    if (!maybe(hash)) return nullptr;
     for (std::size_t i = hash & mask_;; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];
       if (s.item == 0) return nullptr;
@@ -67,6 +71,24 @@ class WordTable {
   std::vector<std::pair<std::string_view, const std::string*>> items_;
   std::vector<Slot> slots_ = std::vector<Slot>(16);
   std::size_t mask_ = 15;
+  // A bit per key's hash (at least 16 bits per key): a word whose bit is clear is no key.
+  std::vector<std::uint64_t> bits_ = std::vector<std::uint64_t>(1, 0);
+  std::size_t bit_mask_ = 63;
+  bool maybe(std::uint32_t h) const {
+    const std::size_t x = (h ^ (h >> 13)) & bit_mask_;
+    return (bits_[x >> 6] >> (x & 63)) & 1;
+  }
+  void finish() {
+    std::size_t n = 64;
+    while (n < items_.size() * 16) n *= 2;
+    bits_.assign(n / 64, 0);
+    bit_mask_ = n - 1;
+    for (const Slot& sl : slots_)
+      if (sl.item != 0) {
+        const std::size_t x = (sl.hash ^ (sl.hash >> 13)) & bit_mask_;
+        bits_[x >> 6] |= std::uint64_t{1} << (x & 63);
+      }
+  }
   void reserve(std::size_t n) {
     items_.reserve(n);
     std::size_t cap = 16;
@@ -186,6 +208,8 @@ struct Work {
   const std::string* lowered_in(const WordTable& t, std::size_t k) const { return t.folded(tv(k), toks[k].fold); }
   // given_names.count(first_part(token)): the part before a hyphen.
   bool given_first(std::size_t k) const {
+    // (A word has a '-' exactly when the tokenizer flags it kHyphenated.)
+    if (toks[k].has(kWord) && !toks[k].has(kHyphenated)) return has(ix.given_names, k);
     const std::string_view t = tv(k);
     const std::size_t h = t.find('-');
     if (h == std::string_view::npos) return has(ix.given_names, k);
