@@ -217,26 +217,31 @@ struct Work {
   }
   std::string span_text(std::size_t s, std::size_t e) const { return std::string(text.substr(s, e - s)); }
   bool cap(std::size_t k) const { return toks[k].has(kWord) && (toks[k].has(kCap) || toks[k].has(kAllCaps)); }
-  // Memoised per token: the word lists are consulted many times for the same token.
-  mutable std::vector<signed char> common_cache;
+  // Memoised per token (the word lists are consulted many times for the same token): bit 0 set
+  // when common() is known, bit 1 its answer; bits 2 and 3 the same for demonym(). Sized by tag().
+  mutable std::vector<unsigned char> memo = {};
   bool common(std::size_t k) const {
-    if (common_cache.size() != toks.size()) common_cache.assign(toks.size(), -1);
-    if (common_cache[k] < 0) {
-      // common_words.count(ascii_lower(token)), without a final ".".
-      const std::string_view t = tv(k);
-      if (!t.empty() && t.back() == '.')
-        common_cache[k] = ix.common_words.folded(t.substr(0, t.size() - 1), fold_hash(t.substr(0, t.size() - 1))) ? 1 : 0;
-      else
-        common_cache[k] = ix.common_words.folded(t, toks[k].fold) ? 1 : 0;
-    }
-    return common_cache[k] == 1;
+    const unsigned char m = memo[k];
+    return (m & 1) ? (m & 2) != 0 : common_slow(k);
+  }
+  bool common_slow(std::size_t k) const {
+    // common_words.count(ascii_lower(token)), without a final ".".
+    const std::string_view t = tv(k);
+    bool v;
+    if (!t.empty() && t.back() == '.')
+      v = ix.common_words.folded(t.substr(0, t.size() - 1), fold_hash(t.substr(0, t.size() - 1))) != nullptr;
+    else
+      v = ix.common_words.folded(t, toks[k].fold) != nullptr;
+    memo[k] |= static_cast<unsigned char>(v ? 3 : 1);
+    return v;
   }
   // Lexicons::is_demonym of the token's text, memoised.
-  mutable std::vector<signed char> demonym_cache;
   bool demonym(std::size_t k) const {
-    if (demonym_cache.size() != toks.size()) demonym_cache.assign(toks.size(), -1);
-    if (demonym_cache[k] < 0) demonym_cache[k] = is_demonym(lex, ix, tv(k), toks[k].fold) ? 1 : 0;
-    return demonym_cache[k] == 1;
+    const unsigned char m = memo[k];
+    if (m & 4) return (m & 8) != 0;
+    const bool v = is_demonym(lex, ix, tv(k), toks[k].fold);
+    memo[k] |= static_cast<unsigned char>(v ? 12 : 4);
+    return v;
   }
   bool is_cue_before(std::size_t k, std::size_t a, std::string* kind) const {
     for (std::size_t len = 1; len <= 4 && len <= k - a; ++len) {
@@ -767,7 +772,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
                                const std::vector<Sentence>& sentences, const std::vector<Timex>& timexes) const {
   const Lexicons& lex = *lex_;
   const Index& ix = *index_;
-  Work w{text, toks, lex, *index_, std::vector<char>(toks.size(), 0), {}, {}, {}, {}};
+  Work w{text, toks, lex, *index_, std::vector<char>(toks.size(), 0), {}, {}};
+  w.memo.assign(toks.size(), 0);
   w.cands.reserve(toks.size() / 8 + 16);
   // Tokens inside temporal expressions are never names ("November", "Tuesday").
   {
