@@ -1433,8 +1433,10 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       for (std::size_t k = c.tb; k < c.te && k < covered.size(); ++k) covered[k] = 1;
     }
     std::sort(starts.begin(), starts.end());
-    starts.erase(std::unique(starts.begin(), starts.end()), starts.end());
-    std::size_t cap_ci = 0, start_ci = 0;
+    // The tokens where an item may start: candidates' first tokens and capitalised words.
+    std::vector<std::uint32_t> firsts(starts.size() + capk.size());
+    firsts.erase(std::set_union(starts.begin(), starts.end(), capk.begin(), capk.end(), firsts.begin()), firsts.end());
+    std::size_t first_ci = 0;
     std::vector<Cand> listed;
     struct Item { std::size_t tb, te; const Cand* c; };
     std::vector<Item> items;   // reused for every start
@@ -1444,7 +1446,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       for (std::size_t k = a; k < b;) {
         // Items: a candidate, or one capitalised word nothing took; separators: ",", "and", "or".
         if (!at[k] && !w.cap(k)) {   // (no first item here, nor before the next capital or candidate)
-          k = std::min({next_in(capk, k, cap_ci), next_in(starts, k, start_ci), b});
+          k = std::min(next_in(firsts, k, first_ci), b);
           continue;
         }
         items.clear();
