@@ -478,6 +478,8 @@ class AliasTable {
     std::string_view key;
     std::uint32_t hash;   // fold_hash(key)
     EntityIds ids;
+    bool initials = false;     // made from initials ("GM")
+    bool first_name = false;   // a family name written first ("Wang" of "Wang Jianlin")
   };
   explicit AliasTable(std::string_view text) : text_(text) {
     items_.reserve(64);
@@ -488,10 +490,11 @@ class AliasTable {
     const std::uint32_t at = slot_of(key, h);
     return slots_[at] ? &items_[slots_[at] - 1].ids : nullptr;
   }
-  EntityIds& operator[](std::string_view key) {   // inserted (no ids) when absent
+  EntityIds& operator[](std::string_view key) { return item(key).ids; }
+  Item& item(std::string_view key) {   // inserted (no ids) when absent
     const std::uint32_t h = fold_hash(key);
     std::uint32_t at = slot_of(key, h);
-    if (slots_[at]) return items_[slots_[at] - 1].ids;
+    if (slots_[at]) return items_[slots_[at] - 1];
     if ((items_.size() + 1) * 2 > slots_.size()) {
       grow();
       at = slot_of(key, h);
@@ -500,7 +503,7 @@ class AliasTable {
     if (!in_text) key = owned_.emplace_back(key);
     items_.push_back(Item{key, h, {}});
     slots_[at] = static_cast<std::uint32_t>(items_.size());
-    return items_.back().ids;
+    return items_.back();
   }
   const std::vector<Item>& items() const { return items_; }
   std::size_t size() const { return items_.size(); }
@@ -1125,8 +1128,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   };
   std::vector<Info> infos;
   AliasTable aliases(text);   // alias text -> entity indices
-  std::map<std::string, bool, std::less<>> is_initials;                // aliases made from initials
-  std::set<std::string, std::less<>> first_name_alias;                 // "Wang" from "Wang Jianlin"
+  // (Aliases made from initials and family names written first are flagged in `aliases`.)
   std::map<std::string, std::vector<std::size_t>> city_first;          // "Toyota" -> "Toyota Motor Corp."
   // (locative: capitalised words the document puts after "in", "near" ..., found above)
   std::map<std::string, std::vector<std::size_t>, std::less<>> first_words;         // common first words of ORG names
@@ -1187,7 +1189,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         std::string ini = initials(w, tb, te);
         if (ini.size() >= 2) {
           add_alias(ini, e);                                              // "General Motors" -> "GM"
-          is_initials[ini] = true;
+          aliases.item(ini).initials = true;
         }
       }
     } else if (is(c.type, "PER") && c.te - c.tb >= 2) {
@@ -1204,7 +1206,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       }
       if (!w.given_first(c.tb) && !w.common(c.tb) && !toks[c.tb].has(kAbbrev)) {
         add_alias(w.tv(c.tb), e);                                         // family name first ("Wang")
-        first_name_alias.insert(std::string(w.tv(c.tb)));   // reported only where the text uses it alone
+        aliases.item(w.tv(c.tb)).first_name = true;   // reported only where the text uses it alone
       }
     } else if (is(c.type, "LOC") && c.te - c.tb >= 3 && w.tv(c.tb + 1) == "of") {
       // "Gulf of Mexico" ... "the Gulf", "Strait of Hormuz" ... "the Strait".
@@ -1686,9 +1688,11 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   std::vector<std::size_t> ent_order(first_start.size());
   for (std::size_t i = 0; i < first_start.size(); ++i) ent_order[i] = first_start[i].second;
   std::vector<std::size_t> new_index(infos.size(), static_cast<std::size_t>(-1));
+  // (Without the ones made from initials or family names written first: those are reported only
+  // where the text uses them, i.e. among the surface forms.)
   const Grouped<std::string_view> own_aliases(infos.size(), aliases.size(), [&](auto&& add) {
     for (const AliasTable::Item& it : aliases.items())
-      if (it.ids.size() == 1 && it.ids[0] < infos.size()) add(it.ids[0], it.key);
+      if (it.ids.size() == 1 && it.ids[0] < infos.size() && !it.initials && !it.first_name) add(it.ids[0], it.key);
   });
   // Ids taken so far: views of r.entities' ids (reserved below, so they stay put), open addressing
   // on a hash of the bytes.
@@ -1711,10 +1715,6 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         return i;
       }
     }
-  };
-  auto initials_alias = [&](std::string_view a) {
-    auto it = is_initials.find(a);
-    return it != is_initials.end() && it->second;
   };
   // Reused for every entity: views of the document's text (or of the alias keys).
   std::vector<std::string_view> texts, keys, full_bases, alias_list, own_list;
@@ -1792,12 +1792,11 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       ent.id = std::move(id);
     }
     // The surface forms and the entity's own aliases, sorted, once each, without the name.
-    // (An own alias that is a surface form is there already; the others unless made from initials
-    // or a first name: sorted apart, then merged with the sorted surface forms.)
+    // (An own alias that is a surface form is there already; the others are sorted apart, then
+    // merged with the sorted surface forms.)
     own_list.clear();
     for (const std::string_view a : own_aliases[e])   // derived short forms: surnames, base names
-      if (!std::binary_search(texts.begin(), texts.end(), a) && !initials_alias(a) && !first_name_alias.count(a))
-        own_list.push_back(a);
+      if (!std::binary_search(texts.begin(), texts.end(), a)) own_list.push_back(a);
     std::sort(own_list.begin(), own_list.end());
     alias_list.resize(texts.size() + own_list.size());
     std::merge(texts.begin(), texts.end(), own_list.begin(), own_list.end(), alias_list.begin());
