@@ -485,14 +485,14 @@ class AliasTable {
     items_.reserve(64);
     slots_.assign(128, 0);
   }
-  const EntityIds* find(std::string_view key) const {
-    const std::uint32_t h = fold_hash(key);
+  const EntityIds* find(std::string_view key) const { return find(key, fold_hash(key)); }
+  const EntityIds* find(std::string_view key, std::uint32_t h) const {   // h = fold_hash(key)
     const std::uint32_t at = slot_of(key, h);
     return slots_[at] ? &items_[slots_[at] - 1].ids : nullptr;
   }
   EntityIds& operator[](std::string_view key) { return item(key).ids; }
-  Item& item(std::string_view key) {   // inserted (no ids) when absent
-    const std::uint32_t h = fold_hash(key);
+  Item& item(std::string_view key) { return item(key, fold_hash(key)); }
+  Item& item(std::string_view key, std::uint32_t h) {   // inserted (no ids) when absent; h = fold_hash(key)
     std::uint32_t at = slot_of(key, h);
     if (slots_[at]) return items_[slots_[at] - 1];
     if ((items_.size() + 1) * 2 > slots_.size()) {
@@ -1146,6 +1146,12 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     EntityIds& v = aliases[a];
     if (!v.contains(e)) v.push_back(e);
   };
+  // add_alias of the text of tokens [tb, te) (its fold hash known when it is one token).
+  auto add_alias_toks = [&](std::size_t tb, std::size_t te, std::size_t e) {
+    const std::string_view a = text.substr(toks[tb].start, toks[te - 1].end - toks[tb].start);
+    EntityIds& v = te == tb + 1 ? aliases.item(a, toks[tb].fold).ids : aliases[a];
+    if (!v.contains(e)) v.push_back(e);
+  };
   auto org_key = [&](const Cand& c) {
     std::size_t tb = c.tb, te = c.te;
     if (te - tb >= 2 && w.tv(tb) == "The") ++tb;
@@ -1170,10 +1176,11 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     return infos.size() - 1;
   };
   auto register_aliases = [&](const Cand& c, std::size_t e) {
-    add_alias(text.substr(c.start, c.end - c.start), e);
+    if (c.te == c.tb + 1 && c.start == toks[c.tb].start && c.end == toks[c.tb].end) add_alias_toks(c.tb, c.te, e);
+    else add_alias(text.substr(c.start, c.end - c.start), e);
     if (is(c.type, "ORG") && c.user_id.empty()) {
       auto [tb, te] = org_key(c);
-      add_alias(text.substr(toks[tb].start, toks[te - 1].end - toks[tb].start), e);
+      add_alias_toks(tb, te, e);
       // Only for a legal name ("Toyota Motor Corp."): "Tokyo Stock Exchange" is not "Tokyo".
       if (te < c.te && c.strong && !toks[tb].has(kHyphenated))
         if (const auto* p = lex.places.match(text, toks, tb, tb + 1, false); p && p->extra == "city")
@@ -1182,7 +1189,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
                          !w.has(ix.org_heads, tb) && !toks[tb].has(kHyphenated) &&
                          !w.demonym(tb);   // "American Airlines" is not "American"
       if (te - tb >= 2 && plain_first && !w.common(tb))
-        add_alias(w.tv(tb), e);                                           // "Nissan Motor" -> "Nissan"
+        add_alias_toks(tb, tb + 1, e);                                    // "Nissan Motor" -> "Nissan"
       else if (te - tb >= 2 && plain_first)
         first_words[std::string(w.tv(tb))].push_back(e);                  // "Fiat" only inside "Peugeot-Fiat"
       if (te - tb >= 2) {
@@ -1196,7 +1203,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       std::size_t sur = c.te - 1;                                         // surname, before "Jr." / "III"
       while (sur > c.tb + 1 && is_name_suffix(w.tv(sur))) --sur;
       if (!toks[sur].has(kDigit) && !is_name_suffix(w.tv(sur))) {
-        add_alias(w.tv(sur), e);
+        add_alias_toks(sur, sur + 1, e);
         bool all_caps = true;
         for (std::size_t k = c.tb; k < c.te; ++k) all_caps = all_caps && (toks[k].has(kAllCaps) || !toks[k].has(kWord));
         if (all_caps && w.tv(sur).size() > 2) {   // "ROBERTO DURAN" in a headline ... "Duran"
@@ -1205,13 +1212,13 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         }
       }
       if (!w.given_first(c.tb) && !w.common(c.tb) && !toks[c.tb].has(kAbbrev)) {
-        add_alias(w.tv(c.tb), e);                                         // family name first ("Wang")
+        add_alias_toks(c.tb, c.tb + 1, e);                                // family name first ("Wang")
         aliases.item(w.tv(c.tb)).first_name = true;   // reported only where the text uses it alone
       }
     } else if (is(c.type, "LOC") && c.te - c.tb >= 3 && w.tv(c.tb + 1) == "of") {
       // "Gulf of Mexico" ... "the Gulf", "Strait of Hormuz" ... "the Strait".
       auto head = lex.loc_heads.find(std::string(w.tv(c.tb)));
-      if (head != lex.loc_heads.end() && head->second != "last") add_alias(w.tv(c.tb), e);
+      if (head != lex.loc_heads.end() && head->second != "last") add_alias_toks(c.tb, c.tb + 1, e);
     }
   };
   // Multi-token strong candidates first, so single words resolve to them.
@@ -1319,8 +1326,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
 
   // Weak candidates: resolve by alias, else new entities.
   std::vector<std::size_t> last_seen(infos.size(), 0);
-  auto resolve = [&](std::string_view s, std::size_t pos) -> std::size_t {
-    const EntityIds* ids = aliases.find(s);
+  auto resolve = [&](std::string_view s, std::uint32_t h, std::size_t pos) -> std::size_t {   // h = fold_hash(s)
+    const EntityIds* ids = aliases.find(s, h);
     if (!ids) return static_cast<std::size_t>(-1);
     std::size_t best = (*ids)[0];
     for (std::size_t e : *ids)   // ambiguous: the most recently mentioned
@@ -1336,7 +1343,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     }
     last_seen.resize(infos.size(), 0);
     std::string surface = w.span_text(c.start, c.end);
-    std::size_t e = resolve(surface, c.start + 1);
+    const bool one_token = c.te == c.tb + 1 && c.start == toks[c.tb].start && c.end == toks[c.tb].end;
+    std::size_t e = resolve(surface, one_token ? toks[c.tb].fold : fold_hash(surface), c.start + 1);
     if (e == static_cast<std::size_t>(-1) && c.hyphen_pair) {
       // "Nissan-Renault": split when every part is a known name.
       std::vector<std::pair<std::size_t, std::size_t>> parts;
@@ -1350,7 +1358,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       std::vector<std::size_t> ents;
       for (auto [s0, e0] : parts) {
         const std::string_view part = text.substr(s0, e0 - s0);
-        std::size_t pe = resolve(part, c.start + 1);
+        std::size_t pe = resolve(part, fold_hash(part), c.start + 1);
         if (pe == static_cast<std::size_t>(-1)) {
           auto fw = first_words.find(part);
           if (fw != first_words.end() && fw->second.size() == 1) pe = fw->second[0];
