@@ -124,6 +124,10 @@ struct EntityTagger::Index {
   std::unordered_set<std::string> derived_demonyms;
   WordTable derived_demonyms_table, country_names;   // the same sets, looked up by fold_hash
   std::vector<std::string> misc_suffixes;   // misc_heads.tsv entries with position "suffix"
+  // A bit per fold hash (4096 bits) of the words the coreference step may act on: the first
+  // words of references, "both" and "the". A word whose bit is clear is none of them.
+  std::array<std::uint64_t, 64> ref_words{};
+  bool may_refer(std::uint32_t h) const { return (ref_words[(h >> 6) & 63] >> (h & 63)) & 1; }
 };
 
 EntityTagger::EntityTagger(std::shared_ptr<const Lexicons> lex) : lex_(std::move(lex)) {
@@ -151,6 +155,10 @@ EntityTagger::EntityTagger(std::shared_ptr<const Lexicons> lex) : lex_(std::move
   index->pair_nouns = WordTable::from_map(lex_->pair_nouns);
   index->country_names = WordTable::from_set(lex_->country_names);
   index->derived_demonyms_table = WordTable::from_set(index->derived_demonyms);
+  std::vector<std::uint32_t> ref_hashes = lex_->references.start_hashes();
+  ref_hashes.push_back(fold_hash("both"));
+  ref_hashes.push_back(fold_hash("the"));
+  for (std::uint32_t h : ref_hashes) index->ref_words[(h >> 6) & 63] |= std::uint64_t{1} << (h & 63);
   index_ = std::move(index);
 }
 
@@ -808,7 +816,6 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   std::vector<std::uint32_t> refk;   // words that are "both", "the" or may start a reference, in order
   capk.reserve(toks.size() / 4 + 8);
   static const std::uint32_t kFoldBoth = fold_hash("both"), kFoldThe = fold_hash("the");
-  const PhraseTable::StartBits ref_starts = lex.references.start_bits();
   // Whether every sentence's tokens are one run, the runs in sentence order (as split_sentences
   // makes them): then a sentence's tokens are exactly srange's.
   bool runs_in_order = true;
@@ -823,8 +830,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     for (; e < ntoks && toks[e].sentence == s; ++e) {
       const Token& t = toks[e];
       if (!t.has(kWord)) continue;
-      if (ref_starts.test(t.fold) || t.fold == kFoldBoth || t.fold == kFoldThe)
-        refk.push_back(static_cast<std::uint32_t>(e));
+      // (A superset of the words the step acts on: it passes over the others.)
+      if (ix.may_refer(t.fold)) refk.push_back(static_cast<std::uint32_t>(e));
       if (t.has(kCap) || t.has(kAllCaps)) {
         capk.push_back(static_cast<std::uint32_t>(e));
         if (e > k) {
@@ -1839,6 +1846,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     // Only "both", "the" and words a reference can start with (refk) do anything below: the last
     // mentions are brought up to date just before they can be read. Returns the last token used.
     auto step = [&](std::size_t k) -> std::size_t {
+      if (!lex.references.may_start(toks[k]) && toks[k].fold != kFoldBoth && toks[k].fold != kFoldThe) return k;
       if (covered[k]) return k;
       while (mi < r.mentions.size() && r.mentions[mi].tok_begin <= k) {
         const MentionSpan& m = r.mentions[mi++];

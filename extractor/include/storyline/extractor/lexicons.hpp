@@ -47,19 +47,12 @@ class PhraseTable {
     return (starts_[x >> 6] >> (x & 63)) & 1;
   }
   std::size_t size() const { return count_; }
-  // may_start's bits, to test many tokens without reloading the table: test(t.fold) == may_start(t).
-  struct StartBits {
-    const std::uint64_t* bits = nullptr;
-    std::size_t mask = 0;   // number of bits - 1
-    bool test(std::uint32_t h) const {
-      if (bits == nullptr) return false;
-      const std::size_t x = (h ^ (h >> 15)) & mask;
-      return (bits[x >> 6] >> (x & 63)) & 1;
-    }
-  };
-  StartBits start_bits() const {
-    if (starts_.empty()) return {};
-    return StartBits{starts_.data(), starts_.size() * 64 - 1};
+  // fold_hash of every phrase's first token (once each).
+  std::vector<std::uint32_t> start_hashes() const {
+    std::vector<std::uint32_t> out;
+    for (const Slot& s : slots_)
+      if (s.bucket != 0) out.push_back(s.hash);
+    return out;
   }
 
  private:
