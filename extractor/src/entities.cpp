@@ -954,7 +954,6 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         return true;
       };
       while (k < end) {
-        const std::string_view word = w.tv(k);
         // Looked up only where a rule below asks (the lookups have no side effects).
         auto known = [&]() {
           return lex.places.match(text, toks, k, end, false) || w.given_first(k) ||
