@@ -1438,12 +1438,13 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   // a lone capitalised dictionary word among at least two names of one type, in a list of three or
   // more items closed by "and" or "or", is a name of that type.
   {
-    std::vector<const Cand*> at(toks.size(), nullptr);   // candidate starting at a token
+    std::vector<std::uint32_t> at_index(toks.size(), 0);   // candidate starting at a token: index + 1
+    auto at = [&](std::size_t k) -> const Cand* { return at_index[k] ? &w.cands[at_index[k] - 1] : nullptr; };
     std::vector<char> covered(toks.size(), 0);
     std::vector<std::uint32_t> starts;   // the tokens where `at` is set, sorted
     for (const Cand& c : w.cands) {
-      if (c.tb < at.size() && c.entity < infos.size()) {
-        at[c.tb] = &c;
+      if (c.tb < at_index.size() && c.entity < infos.size()) {
+        at_index[c.tb] = static_cast<std::uint32_t>(&c - w.cands.data() + 1);
         starts.push_back(static_cast<std::uint32_t>(c.tb));
       }
       for (std::size_t k = c.tb; k < c.te && k < covered.size(); ++k) covered[k] = 1;
@@ -1461,7 +1462,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       if (headline[s]) continue;
       for (std::size_t k = a; k < b;) {
         // Items: a candidate, or one capitalised word nothing took; separators: ",", "and", "or".
-        if (!at[k] && !w.cap(k)) {   // (no first item here, nor before the next capital or candidate)
+        if (!at_index[k] && !w.cap(k)) {   // (no first item here, nor before the next capital or candidate)
           k = std::min(next_in(firsts, k, first_ci), b);
           continue;
         }
@@ -1470,7 +1471,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         std::size_t q = k;
         while (q < b) {
           Item it{q, q + 1, nullptr};
-          if (at[q]) it = Item{q, at[q]->te, at[q]};
+          if (const Cand* aq = at(q)) it = Item{q, aq->te, aq};
           else if (!(w.cap(q) && !covered[q] && !w.blocked[q] && !w.has(ix.non_entities, q)))
             break;
           items.push_back(it);
