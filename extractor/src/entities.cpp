@@ -1,8 +1,10 @@
 #include "storyline/extractor/entities.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -21,6 +23,7 @@ class WordTable {
     WordTable t;
     t.reserve(m.size());
     for (const auto& [k, v] : m) t.add(k, &v);
+    t.finish();
     return t;
   }
   template <typename Set>
@@ -29,10 +32,12 @@ class WordTable {
     WordTable t;
     t.reserve(m.size());
     for (const auto& k : m) t.add(k, &none);
+    t.finish();
     return t;
   }
   // The value of the key equal to `word` (case-sensitive), or nullptr; hash = fold_hash(word).
   const std::string* exact(std::string_view word, std::uint32_t hash) const {
+    if (!maybe(hash)) return nullptr;
     for (std::size_t i = hash & mask_;; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];
       if (s.item == 0) return nullptr;
@@ -41,6 +46,7 @@ class WordTable {
   }
   // The value of the key equal to ascii_lower(word), or nullptr; hash = fold_hash(word).
   const std::string* folded(std::string_view word, std::uint32_t hash) const {
+    if (!maybe(hash)) return nullptr;
     for (std::size_t i = hash & mask_;; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];
       if (s.item == 0) return nullptr;
@@ -65,6 +71,24 @@ class WordTable {
   std::vector<std::pair<std::string_view, const std::string*>> items_;
   std::vector<Slot> slots_ = std::vector<Slot>(16);
   std::size_t mask_ = 15;
+  // A bit per key's hash (at least 16 bits per key): a word whose bit is clear is no key.
+  std::vector<std::uint64_t> bits_ = std::vector<std::uint64_t>(1, 0);
+  std::size_t bit_mask_ = 63;
+  bool maybe(std::uint32_t h) const {
+    const std::size_t x = (h ^ (h >> 13)) & bit_mask_;
+    return (bits_[x >> 6] >> (x & 63)) & 1;
+  }
+  void finish() {
+    std::size_t n = 64;
+    while (n < items_.size() * 16) n *= 2;
+    bits_.assign(n / 64, 0);
+    bit_mask_ = n - 1;
+    for (const Slot& sl : slots_)
+      if (sl.item != 0) {
+        const std::size_t x = (sl.hash ^ (sl.hash >> 13)) & bit_mask_;
+        bits_[x >> 6] |= std::uint64_t{1} << (x & 63);
+      }
+  }
   void reserve(std::size_t n) {
     items_.reserve(n);
     std::size_t cap = 16;
@@ -100,6 +124,10 @@ struct EntityTagger::Index {
   std::unordered_set<std::string> derived_demonyms;
   WordTable derived_demonyms_table, country_names;   // the same sets, looked up by fold_hash
   std::vector<std::string> misc_suffixes;   // misc_heads.tsv entries with position "suffix"
+  // A bit per fold hash (4096 bits) of the words the coreference step may act on: the first
+  // words of references, "both" and "the". A word whose bit is clear is none of them.
+  std::array<std::uint64_t, 64> ref_words{};
+  bool may_refer(std::uint32_t h) const { return (ref_words[(h >> 6) & 63] >> (h & 63)) & 1; }
 };
 
 EntityTagger::EntityTagger(std::shared_ptr<const Lexicons> lex) : lex_(std::move(lex)) {
@@ -127,6 +155,10 @@ EntityTagger::EntityTagger(std::shared_ptr<const Lexicons> lex) : lex_(std::move
   index->pair_nouns = WordTable::from_map(lex_->pair_nouns);
   index->country_names = WordTable::from_set(lex_->country_names);
   index->derived_demonyms_table = WordTable::from_set(index->derived_demonyms);
+  std::vector<std::uint32_t> ref_hashes = lex_->references.start_hashes();
+  ref_hashes.push_back(fold_hash("both"));
+  ref_hashes.push_back(fold_hash("the"));
+  for (std::uint32_t h : ref_hashes) index->ref_words[(h >> 6) & 63] |= std::uint64_t{1} << (h & 63);
   index_ = std::move(index);
 }
 
@@ -184,6 +216,8 @@ struct Work {
   const std::string* lowered_in(const WordTable& t, std::size_t k) const { return t.folded(tv(k), toks[k].fold); }
   // given_names.count(first_part(token)): the part before a hyphen.
   bool given_first(std::size_t k) const {
+    // (A word has a '-' exactly when the tokenizer flags it kHyphenated.)
+    if (toks[k].has(kWord) && !toks[k].has(kHyphenated)) return has(ix.given_names, k);
     const std::string_view t = tv(k);
     const std::size_t h = t.find('-');
     if (h == std::string_view::npos) return has(ix.given_names, k);
@@ -191,26 +225,31 @@ struct Work {
   }
   std::string span_text(std::size_t s, std::size_t e) const { return std::string(text.substr(s, e - s)); }
   bool cap(std::size_t k) const { return toks[k].has(kWord) && (toks[k].has(kCap) || toks[k].has(kAllCaps)); }
-  // Memoised per token: the word lists are consulted many times for the same token.
-  mutable std::vector<signed char> common_cache;
+  // Memoised per token (the word lists are consulted many times for the same token): bit 0 set
+  // when common() is known, bit 1 its answer; bits 2 and 3 the same for demonym(). Sized by tag().
+  mutable std::vector<unsigned char> memo = {};
   bool common(std::size_t k) const {
-    if (common_cache.size() != toks.size()) common_cache.assign(toks.size(), -1);
-    if (common_cache[k] < 0) {
-      // common_words.count(ascii_lower(token)), without a final ".".
-      const std::string_view t = tv(k);
-      if (!t.empty() && t.back() == '.')
-        common_cache[k] = ix.common_words.folded(t.substr(0, t.size() - 1), fold_hash(t.substr(0, t.size() - 1))) ? 1 : 0;
-      else
-        common_cache[k] = ix.common_words.folded(t, toks[k].fold) ? 1 : 0;
-    }
-    return common_cache[k] == 1;
+    const unsigned char m = memo[k];
+    return (m & 1) ? (m & 2) != 0 : common_slow(k);
+  }
+  bool common_slow(std::size_t k) const {
+    // common_words.count(ascii_lower(token)), without a final ".".
+    const std::string_view t = tv(k);
+    bool v;
+    if (!t.empty() && t.back() == '.')
+      v = ix.common_words.folded(t.substr(0, t.size() - 1), fold_hash(t.substr(0, t.size() - 1))) != nullptr;
+    else
+      v = ix.common_words.folded(t, toks[k].fold) != nullptr;
+    memo[k] |= static_cast<unsigned char>(v ? 3 : 1);
+    return v;
   }
   // Lexicons::is_demonym of the token's text, memoised.
-  mutable std::vector<signed char> demonym_cache;
   bool demonym(std::size_t k) const {
-    if (demonym_cache.size() != toks.size()) demonym_cache.assign(toks.size(), -1);
-    if (demonym_cache[k] < 0) demonym_cache[k] = is_demonym(lex, ix, tv(k), toks[k].fold) ? 1 : 0;
-    return demonym_cache[k] == 1;
+    const unsigned char m = memo[k];
+    if (m & 4) return (m & 8) != 0;
+    const bool v = is_demonym(lex, ix, tv(k), toks[k].fold);
+    memo[k] |= static_cast<unsigned char>(v ? 12 : 4);
+    return v;
   }
   bool is_cue_before(std::size_t k, std::size_t a, std::string* kind) const {
     for (std::size_t len = 1; len <= 4 && len <= k - a; ++len) {
@@ -275,15 +314,48 @@ bool listed_lower(const std::string_view (&list)[N], std::string_view word) {
 
 constexpr std::string_view kConnectors[] = {"of", "de", "del", "della", "di", "da", "dos", "das", "van", "von",
                                             "der", "den", "la", "le", "du", "bin", "ibn", "al", "el", "y", "&"};
-bool is_connector(std::string_view word) {
-  if (word.empty() || word.size() > 5 || word.size() == 4) return false;
-  switch (word[0]) {   // every connector starts with one of these
-    case 'o': case 'd': case 'v': case 'l': case 'b': case 'i': case 'a': case 'e': case 'y': case '&':
-      return listed(kConnectors, word);
+// One of kConnectors (compared as numbers made of their bytes, by length).
+constexpr std::uint32_t word_code(const char* p, std::size_t n) {
+  std::uint32_t v = 0;
+  for (std::size_t i = 0; i < n; ++i) v |= static_cast<std::uint32_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+  return v;
+}
+constexpr bool is_connector(std::string_view word) {
+  constexpr std::uint32_t two[] = {word_code("of", 2), word_code("de", 2), word_code("di", 2), word_code("da", 2),
+                                   word_code("la", 2), word_code("le", 2), word_code("du", 2), word_code("al", 2),
+                                   word_code("el", 2)};
+  constexpr std::uint32_t three[] = {word_code("del", 3), word_code("dos", 3), word_code("das", 3),
+                                     word_code("van", 3), word_code("von", 3), word_code("der", 3),
+                                     word_code("den", 3), word_code("bin", 3), word_code("ibn", 3)};
+  switch (word.size()) {
+    case 1:
+      return word[0] == 'y' || word[0] == '&';
+    case 2: {
+      const std::uint32_t v = word_code(word.data(), 2);
+      for (std::uint32_t x : two)
+        if (x == v) return true;
+      return false;
+    }
+    case 3: {
+      const std::uint32_t v = word_code(word.data(), 3);
+      for (std::uint32_t x : three)
+        if (x == v) return true;
+      return false;
+    }
+    case 5:
+      return word == "della";
     default:
       return false;
   }
 }
+// (The lists above are kConnectors by length.)
+static_assert(std::size(kConnectors) == 2 + 9 + 9 + 1 && [] {
+  for (std::string_view x : kConnectors)
+    if (!is_connector(x)) return false;
+  return true;
+}(), "kConnectors changed: update is_connector");
+
+bool is_connector_at(const Work& w, std::size_t k) { return is_connector(w.tv(k)); }
 
 // Generation suffixes that are not surnames.
 constexpr std::string_view kNameSuffixes[] = {"Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV", "V"};
@@ -402,6 +474,79 @@ class FoldedCounter {
       std::size_t i = s.hash & mask;
       while (slots_[i].count != 0) i = (i + 1) & mask;
       slots_[i] = s;
+    }
+  }
+};
+
+// Alias text -> entity indices, in the order the aliases were first added. Keys are views of the
+// document (or of copies kept here for the ones made up: initials, re-cased surnames).
+class AliasTable {
+ public:
+  struct Item {
+    std::string_view key;
+    std::uint32_t hash;   // fold_hash(key)
+    EntityIds ids;
+    bool initials = false;     // made from initials ("GM")
+    bool first_name = false;   // a family name written first ("Wang" of "Wang Jianlin")
+  };
+  explicit AliasTable(std::string_view text) : text_(text) {
+    items_.reserve(64);
+    slots_.assign(128, 0);
+  }
+  const EntityIds* find(std::string_view key) const { return find(key, fold_hash(key)); }
+  const EntityIds* find(std::string_view key, std::uint32_t h) const {   // h = fold_hash(key)
+    const std::uint32_t at = slot_of(key, h);
+    return slots_[at] ? &items_[slots_[at] - 1].ids : nullptr;
+  }
+  EntityIds& operator[](std::string_view key) { return item(key).ids; }
+  Item& item(std::string_view key) { return item(key, fold_hash(key)); }
+  Item& item(std::string_view key, std::uint32_t h) {   // inserted (no ids) when absent; h = fold_hash(key)
+    std::uint32_t at = slot_of(key, h);
+    if (slots_[at]) return items_[slots_[at] - 1];
+    if ((items_.size() + 1) * 2 > slots_.size()) {
+      grow();
+      at = slot_of(key, h);
+    }
+    const bool in_text = key.data() >= text_.data() && key.data() + key.size() <= text_.data() + text_.size();
+    if (!in_text) key = owned_.emplace_back(key);
+    items_.push_back(Item{key, h, {}});
+    slots_[at] = static_cast<std::uint32_t>(items_.size());
+    return items_.back();
+  }
+  const std::vector<Item>& items() const { return items_; }
+  std::size_t size() const { return items_.size(); }
+  // Each item's place in the iteration order of the std::unordered_map<std::string, EntityIds> that
+  // the same keys, added in the same order, make (pass 3 breaks some ties by it).
+  std::vector<std::uint32_t> unordered_map_ranks() const {
+    std::unordered_map<std::string, EntityIds> m;
+    for (const Item& it : items_) m[std::string(it.key)];
+    std::unordered_map<std::string_view, std::uint32_t> index;
+    for (std::size_t i = 0; i < items_.size(); ++i) index.emplace(items_[i].key, static_cast<std::uint32_t>(i));
+    std::vector<std::uint32_t> rank(items_.size(), 0);
+    std::uint32_t r = 0;
+    for (const auto& kv : m) rank[index.at(kv.first)] = r++;
+    return rank;
+  }
+
+ private:
+  std::string_view text_;
+  std::deque<std::string> owned_;
+  std::vector<Item> items_;
+  std::vector<std::uint32_t> slots_;   // index into items_ + 1; 0 = empty; at most half full
+  std::uint32_t slot_of(std::string_view key, std::uint32_t h) const {
+    const std::uint32_t mask = static_cast<std::uint32_t>(slots_.size() - 1);
+    for (std::uint32_t i = (h * 0x9E3779B1u >> 7) & mask;; i = (i + 1) & mask) {
+      const std::uint32_t x = slots_[i];
+      if (x == 0 || (items_[x - 1].hash == h && items_[x - 1].key == key)) return i;
+    }
+  }
+  void grow() {
+    slots_.assign(slots_.size() * 2, 0);
+    const std::uint32_t mask = static_cast<std::uint32_t>(slots_.size() - 1);
+    for (std::size_t n = 0; n < items_.size(); ++n) {
+      std::uint32_t i = (items_[n].hash * 0x9E3779B1u >> 7) & mask;
+      while (slots_[i] != 0) i = (i + 1) & mask;
+      slots_[i] = static_cast<std::uint32_t>(n + 1);
     }
   }
 };
@@ -533,7 +678,7 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
   bool digits = false, all_common = true;
   for (std::size_t k = c.tb; k < c.te; ++k) {
     if (w.toks[k].has(kDigit)) digits = true;
-    if (w.toks[k].has(kWord) && !w.common(k) && !is_connector(w.tv(k))) all_common = false;
+    if (w.toks[k].has(kWord) && !w.common(k) && !is_connector_at(w, k)) all_common = false;
   }
   if (digits) {
     c.type = "MISC";
@@ -595,26 +740,36 @@ std::string initials(const Work& w, std::size_t tb, std::size_t te) {
 
 namespace {
 // slug(name) appended to `out`.
+// Per byte: the byte slug() keeps (ASCII letters lower-cased; digits, a-z and non-ASCII bytes as
+// they are), or 0 for a separator.
+constexpr auto kSlugByte = [] {
+  std::array<char, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80) t[c] = static_cast<char>(c);
+    else if (c >= 'A' && c <= 'Z') t[c] = static_cast<char>(c - 'A' + 'a');
+  }
+  return t;
+}();
+
 void append_slug(std::string& out, std::string_view name) {
   const std::size_t at = out.size();
   out.resize(at + name.size());   // never longer than the name
-  std::size_t n = at;
+  char* const base = out.data() + at;
+  char* o = base;
   bool dash = false;
-  for (unsigned char c : name) {
-    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80) {
-      out[n++] = static_cast<char>(c);
+  for (const char ch : name) {
+    const char x = kSlugByte[static_cast<unsigned char>(ch)];
+    if (x != 0) {
+      *o++ = x;
       dash = false;
-    } else if (c >= 'A' && c <= 'Z') {
-      out[n++] = static_cast<char>(c - 'A' + 'a');
-      dash = false;
-    } else if (n > at && !dash) {
-      out[n++] = '-';
+    } else if (o != base && !dash) {
+      *o++ = '-';
       dash = true;
     }
   }
-  while (n > at && out[n - 1] == '-') --n;
-  out.resize(n);
-  if (n == at) out.push_back('x');
+  while (o != base && o[-1] == '-') --o;
+  out.resize(at + static_cast<std::size_t>(o - base));
+  if (o == base) out.push_back('x');
 }
 }  // namespace
 
@@ -628,7 +783,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
                                const std::vector<Sentence>& sentences, const std::vector<Timex>& timexes) const {
   const Lexicons& lex = *lex_;
   const Index& ix = *index_;
-  Work w{text, toks, lex, *index_, std::vector<char>(toks.size(), 0), {}, {}, {}, {}};
+  Work w{text, toks, lex, *index_, std::vector<char>(toks.size(), 0), {}, {}};
+  w.memo.assign(toks.size(), 0);
   w.cands.reserve(toks.size() / 8 + 16);
   // Tokens inside temporal expressions are never names ("November", "Tuesday").
   {
@@ -649,39 +805,68 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     }
   }
 
-  // Token range of each sentence.
-  // In the same walk: capitalised words the document puts after "in", "near" ... (a word after
-  // another of its sentence; for pass 2).
+  // One walk over the tokens: the token range of each sentence, whether it is a headline (title
+  // case or upper case: names by lookup only), the capitalised words (the later passes visit only
+  // them), the words a reference may start with, and the capitalised words the document puts after
+  // "in", "near" ... (a word after another of its sentence; for pass 2).
   std::set<std::string> locative;
   std::vector<std::pair<std::size_t, std::size_t>> srange(sentences.size(), {0, 0});
-  for (std::size_t k = 0; k < toks.size();) {
-    std::size_t s = toks[k].sentence, e = k + 1;
-    for (; e < toks.size() && toks[e].sentence == s; ++e) {
-      if (!w.cap(e)) continue;
-      const std::string* cue = ix.cues_before.folded(w.tv(e - 1), toks[e - 1].fold);
-      if (cue && *cue == "LOC") locative.insert(std::string(w.tv(e)));
+  std::vector<char> headline(sentences.size(), 0);
+  std::vector<std::uint32_t> capk;   // tokens k with w.cap(k), in order
+  std::vector<std::uint32_t> refk;   // words that are "both", "the" or may start a reference, in order
+  capk.reserve(toks.size() / 4 + 8);
+  static const std::uint32_t kFoldBoth = fold_hash("both"), kFoldThe = fold_hash("the");
+  // Whether every sentence's tokens are one run, the runs in sentence order (as split_sentences
+  // makes them): then a sentence's tokens are exactly srange's.
+  bool runs_in_order = true;
+  std::size_t prev_s = 0;
+  const std::size_t ntoks = toks.size();
+  for (std::size_t k = 0; k < ntoks;) {
+    const std::size_t s = toks[k].sentence;
+    runs_in_order = runs_in_order && s < srange.size() && (k == 0 || s > prev_s);
+    prev_s = s;
+    std::size_t e = k;
+    int words = 0, caps = 0, upper = 0;
+    for (; e < ntoks && toks[e].sentence == s; ++e) {
+      const Token& t = toks[e];
+      if (!t.has(kWord)) continue;
+      // (A superset of the words the step acts on: it passes over the others.)
+      if (ix.may_refer(t.fold)) refk.push_back(static_cast<std::uint32_t>(e));
+      if (t.has(kCap) || t.has(kAllCaps)) {
+        capk.push_back(static_cast<std::uint32_t>(e));
+        if (e > k) {
+          const std::string* cue = ix.cues_before.folded(w.tv(e - 1), toks[e - 1].fold);
+          if (cue && *cue == "LOC") locative.insert(std::string(w.tv(e)));
+        }
+      }
+      if (t.has(kDigit)) continue;
+      ++words;
+      if (t.has(kAllCaps)) ++upper;
+      if (s != 0) continue;   // (caps decide only for the first sentence)
+      if (t.has(kCap) && !(e == k)) ++caps;
+      else if (t.has(kLower) && is_title_lower_or_connector_ci(w.tv(e), t.fold)) ++caps;  // "of" in titles
     }
-    if (s < srange.size()) srange[s] = {k, e};
+    if (s < srange.size()) {
+      srange[s] = {k, e};
+      headline[s] = 0;
+      if (words >= 3 && upper * 10 >= words * 7) headline[s] = 2;
+      else if (s == 0 && words >= 4 && (caps + 1) * 10 >= words * 9) headline[s] = 1;   // a title-case headline
+    }
     k = e;
   }
-
-  std::vector<char> headline(sentences.size(), 0);  // title case or upper case: names by lookup only
-  for (std::size_t s = 0; s < sentences.size(); ++s) {
-    const std::size_t a = srange[s].first, b = srange[s].second;
-    int words = 0, caps = 0, upper = 0;
-    for (std::size_t k = a; k < b; ++k) {
-      if (!toks[k].has(kWord) || toks[k].has(kDigit)) continue;
-      ++words;
-      if (toks[k].has(kAllCaps)) ++upper;
-      if (s != 0) continue;   // (caps decide only for the first sentence)
-      if (toks[k].has(kCap) && !(k == a)) ++caps;
-      else if (toks[k].has(kLower) && is_title_lower_or_connector_ci(w.tv(k), toks[k].fold)) ++caps;  // "of" in titles
-    }
-    if (words >= 3 && upper * 10 >= words * 7) headline[s] = 2;
-    else if (s == 0 && words >= 4 && (caps + 1) * 10 >= words * 9) headline[s] = 1;   // a title-case headline
-  }
+  bool any_upper_headline = false;
+  for (char h : headline) any_upper_headline = any_upper_headline || h == 2;
+  // The first token after k in a sorted list of tokens (or none: toks.size()); `ci` is a cursor
+  // into the list, moved forward (a search when k went back).
+  auto next_in = [&](const std::vector<std::uint32_t>& list, std::size_t k, std::size_t& ci) -> std::size_t {
+    if (ci > 0 && ci <= list.size() && list[ci - 1] > k)
+      ci = static_cast<std::size_t>(std::upper_bound(list.begin(), list.end(), k) - list.begin());
+    while (ci < list.size() && list[ci] <= k) ++ci;
+    return ci < list.size() ? list[ci] : toks.size();
+  };
 
   // Pass 1: chunks.
+  std::size_t pass1_ci = 0;
   for (std::size_t s = 0; s < sentences.size(); ++s) {
     const std::size_t a = srange[s].first, b = srange[s].second;   // not a structured binding: clang 14 cannot capture one
     std::size_t k = a;
@@ -693,7 +878,11 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         k = c.te;
         continue;
       }
-      if (w.blocked[k] || !w.cap(k)) { ++k; continue; }
+      if (w.blocked[k] || !w.cap(k)) {
+        // Without user patterns nothing happens before the next capitalised word.
+        k = lex.user_entities.empty() ? std::min(next_in(capk, k, pass1_ci), b) : k + 1;
+        continue;
+      }
       if (headline[s]) {
         const auto* p = lex.places.match(text, toks, k, b, headline[s] == 2);
         if (p) {
@@ -743,8 +932,10 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
           continue;
         }
         const std::string_view lw = w.tv(j);
-        bool of_ok = lw != "of" || w.common(j - 1) || w.has(w.ix.org_heads, j - 1) || w.has(w.ix.loc_heads, j - 1);
-        if (is_connector(lw) && of_ok && j + 1 < b && w.cap(j + 1) && !w.blocked[j + 1]) {
+        auto of_ok = [&] {
+          return lw != "of" || w.common(j - 1) || w.has(w.ix.org_heads, j - 1) || w.has(w.ix.loc_heads, j - 1);
+        };
+        if (is_connector_at(w, j) && of_ok() && j + 1 < b && w.cap(j + 1) && !w.blocked[j + 1]) {
           ++j;
           continue;
         }
@@ -763,13 +954,12 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         return true;
       };
       while (k < end) {
-        const std::string_view word = w.tv(k);
         // Looked up only where a rule below asks (the lookups have no side effects).
         auto known = [&]() {
           return lex.places.match(text, toks, k, end, false) || w.given_first(k) ||
                  lex.demonyms.match(text, toks, k, end, false);
         };
-        if (is_connector(word)) { ++k; continue; }
+        if (is_connector_at(w, k)) { ++k; continue; }
         if (w.has(ix.non_entities, k) && !(end - k > 1 && known())) { ++k; continue; }
         bool cap_follows = k + 1 < end && w.cap(k + 1);
         if (initial(k) && w.common(k) && !toks[k].has(kAllCaps) && !cap_follows && !known()) {
@@ -779,7 +969,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         }
         break;
       }
-      while (end > k && is_connector(w.tv(end - 1))) --end;
+      while (end > k && is_connector_at(w, end - 1)) --end;
       // "General Director Ljubomir Acimovic": common words before a given name are a title.
       for (std::size_t q = k + 1; q + 1 < end; ++q) {
         if (!w.given_first(q) || w.common(q)) continue;
@@ -847,8 +1037,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     auto on_line = [&](std::size_t k) { return k < toks.size() && !toks[k].has(kNewlineBefore); };
     std::vector<Cand*> rows;
     for (Cand& c : w.cands)
-      if (city(c) && line_start(c) && on_line(c.te) && on_line(c.te + 1) && toks[c.te].has(kDigit) &&
-          toks[c.te + 1].has(kDigit))
+      if (line_start(c) && on_line(c.te) && on_line(c.te + 1) && toks[c.te].has(kDigit) &&
+          toks[c.te + 1].has(kDigit) && city(c))
         rows.push_back(&c);
     if (rows.size() >= 3) {
       for (Cand* c : rows) c->type = "ORG";
@@ -943,15 +1133,14 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     std::string_view user_id;
   };
   std::vector<Info> infos;
-  std::unordered_map<std::string, EntityIds> aliases;   // alias text -> entity indices
-  std::map<std::string, bool, std::less<>> is_initials;                // aliases made from initials
-  std::set<std::string, std::less<>> first_name_alias;                 // "Wang" from "Wang Jianlin"
+  AliasTable aliases(text);   // alias text -> entity indices
+  // (Aliases made from initials and family names written first are flagged in `aliases`.)
   std::map<std::string, std::vector<std::size_t>> city_first;          // "Toyota" -> "Toyota Motor Corp."
   // (locative: capitalised words the document puts after "in", "near" ..., found above)
-  std::map<std::string, std::vector<std::size_t>> first_words;         // common first words of ORG names
+  std::map<std::string, std::vector<std::size_t>, std::less<>> first_words;         // common first words of ORG names
   // (type, key) -> entity, keyed by type + '\0' + key (types have no NUL); only looked up.
   std::unordered_map<std::string, std::size_t> by_key;
-  auto tk = [](std::string_view type, const std::string& key) {
+  auto tk = [](std::string_view type, std::string_view key) {
     std::string out;
     out.reserve(type.size() + 1 + key.size());
     out += type;
@@ -959,8 +1148,14 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     out += key;
     return out;
   };
-  auto add_alias = [&](const std::string& a, std::size_t e) {
+  auto add_alias = [&](std::string_view a, std::size_t e) {
     EntityIds& v = aliases[a];
+    if (!v.contains(e)) v.push_back(e);
+  };
+  // add_alias of the text of tokens [tb, te) (its fold hash known when it is one token).
+  auto add_alias_toks = [&](std::size_t tb, std::size_t te, std::size_t e) {
+    const std::string_view a = text.substr(toks[tb].start, toks[te - 1].end - toks[tb].start);
+    EntityIds& v = te == tb + 1 ? aliases.item(a, toks[tb].fold).ids : aliases[a];
     if (!v.contains(e)) v.push_back(e);
   };
   auto org_key = [&](const Cand& c) {
@@ -987,11 +1182,11 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     return infos.size() - 1;
   };
   auto register_aliases = [&](const Cand& c, std::size_t e) {
-    std::string surface = w.span_text(c.start, c.end);
-    add_alias(surface, e);
+    if (c.te == c.tb + 1 && c.start == toks[c.tb].start && c.end == toks[c.tb].end) add_alias_toks(c.tb, c.te, e);
+    else add_alias(text.substr(c.start, c.end - c.start), e);
     if (is(c.type, "ORG") && c.user_id.empty()) {
       auto [tb, te] = org_key(c);
-      add_alias(w.span_text(toks[tb].start, toks[te - 1].end), e);
+      add_alias_toks(tb, te, e);
       // Only for a legal name ("Toyota Motor Corp."): "Tokyo Stock Exchange" is not "Tokyo".
       if (te < c.te && c.strong && !toks[tb].has(kHyphenated))
         if (const auto* p = lex.places.match(text, toks, tb, tb + 1, false); p && p->extra == "city")
@@ -1000,21 +1195,21 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
                          !w.has(ix.org_heads, tb) && !toks[tb].has(kHyphenated) &&
                          !w.demonym(tb);   // "American Airlines" is not "American"
       if (te - tb >= 2 && plain_first && !w.common(tb))
-        add_alias(std::string(w.tv(tb)), e);                              // "Nissan Motor" -> "Nissan"
+        add_alias_toks(tb, tb + 1, e);                                    // "Nissan Motor" -> "Nissan"
       else if (te - tb >= 2 && plain_first)
         first_words[std::string(w.tv(tb))].push_back(e);                  // "Fiat" only inside "Peugeot-Fiat"
       if (te - tb >= 2) {
         std::string ini = initials(w, tb, te);
         if (ini.size() >= 2) {
           add_alias(ini, e);                                              // "General Motors" -> "GM"
-          is_initials[ini] = true;
+          aliases.item(ini).initials = true;
         }
       }
     } else if (is(c.type, "PER") && c.te - c.tb >= 2) {
       std::size_t sur = c.te - 1;                                         // surname, before "Jr." / "III"
       while (sur > c.tb + 1 && is_name_suffix(w.tv(sur))) --sur;
       if (!toks[sur].has(kDigit) && !is_name_suffix(w.tv(sur))) {
-        add_alias(std::string(w.tv(sur)), e);
+        add_alias_toks(sur, sur + 1, e);
         bool all_caps = true;
         for (std::size_t k = c.tb; k < c.te; ++k) all_caps = all_caps && (toks[k].has(kAllCaps) || !toks[k].has(kWord));
         if (all_caps && w.tv(sur).size() > 2) {   // "ROBERTO DURAN" in a headline ... "Duran"
@@ -1022,15 +1217,14 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
           if (t[0] >= 'a' && t[0] <= 'z') add_alias(static_cast<char>(t[0] - 'a' + 'A') + t.substr(1), e);
         }
       }
-      std::string first(w.tv(c.tb));
       if (!w.given_first(c.tb) && !w.common(c.tb) && !toks[c.tb].has(kAbbrev)) {
-        add_alias(first, e);                                              // family name first ("Wang")
-        first_name_alias.insert(first);   // reported only where the text uses it alone
+        add_alias_toks(c.tb, c.tb + 1, e);                                // family name first ("Wang")
+        aliases.item(w.tv(c.tb)).first_name = true;   // reported only where the text uses it alone
       }
     } else if (is(c.type, "LOC") && c.te - c.tb >= 3 && w.tv(c.tb + 1) == "of") {
       // "Gulf of Mexico" ... "the Gulf", "Strait of Hormuz" ... "the Strait".
       auto head = lex.loc_heads.find(std::string(w.tv(c.tb)));
-      if (head != lex.loc_heads.end() && head->second != "last") add_alias(std::string(w.tv(c.tb)), e);
+      if (head != lex.loc_heads.end() && head->second != "last") add_alias_toks(c.tb, c.tb + 1, e);
     }
   };
   // Multi-token strong candidates first, so single words resolve to them.
@@ -1052,13 +1246,13 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     auto known = by_key.find(tk(c.type, key));
     if (known == by_key.end()) {
       // A strong single word that is a known alias of the same type ("Mr. Ghosn").
-      auto al = aliases.find(is(c.type, "LOC") ? w.span_text(c.start, c.end) : key);
+      const EntityIds* al = aliases.find(is(c.type, "LOC") ? text.substr(c.start, c.end - c.start) : std::string_view(key));
       // A one-word place that is also the short name of an organisation or person named in full in
       // this document ("Toyota Motor Corp." ... "Toyota") is that organisation or person.
       bool yields = is(c.type, "LOC") && c.te - c.tb == 1 && c.user_id.empty();
       auto cf = yields ? city_first.find(w.span_text(c.start, c.end)) : city_first.end();
-      if (al != aliases.end() && al->second.size() == 1 && (infos[al->second[0]].type == c.type || yields)) {
-        c.entity = al->second[0];
+      if (al && al->size() == 1 && (infos[(*al)[0]].type == c.type || yields)) {
+        c.entity = (*al)[0];
       } else if (cf != city_first.end() && cf->second.size() == 1 && !locative.count(cf->first)) {
         // A city that names a company named in full here ("Toyota Motor Corp." ... "Shares of
         // Toyota") is the company, unless the document also uses it as a place ("in Toyota").
@@ -1138,11 +1332,11 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
 
   // Weak candidates: resolve by alias, else new entities.
   std::vector<std::size_t> last_seen(infos.size(), 0);
-  auto resolve = [&](const std::string& s, std::size_t pos) -> std::size_t {
-    auto it = aliases.find(s);
-    if (it == aliases.end()) return static_cast<std::size_t>(-1);
-    std::size_t best = it->second[0];
-    for (std::size_t e : it->second)   // ambiguous: the most recently mentioned
+  auto resolve = [&](std::string_view s, std::uint32_t h, std::size_t pos) -> std::size_t {   // h = fold_hash(s)
+    const EntityIds* ids = aliases.find(s, h);
+    if (!ids) return static_cast<std::size_t>(-1);
+    std::size_t best = (*ids)[0];
+    for (std::size_t e : *ids)   // ambiguous: the most recently mentioned
       if (e < last_seen.size() && last_seen[e] > last_seen[best] && last_seen[e] <= pos) best = e;
     return best;
   };
@@ -1155,7 +1349,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     }
     last_seen.resize(infos.size(), 0);
     std::string surface = w.span_text(c.start, c.end);
-    std::size_t e = resolve(surface, c.start + 1);
+    const bool one_token = c.te == c.tb + 1 && c.start == toks[c.tb].start && c.end == toks[c.tb].end;
+    std::size_t e = resolve(surface, one_token ? toks[c.tb].fold : fold_hash(surface), c.start + 1);
     if (e == static_cast<std::size_t>(-1) && c.hyphen_pair) {
       // "Nissan-Renault": split when every part is a known name.
       std::vector<std::pair<std::size_t, std::size_t>> parts;
@@ -1168,8 +1363,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       }
       std::vector<std::size_t> ents;
       for (auto [s0, e0] : parts) {
-        std::string part = w.span_text(s0, e0);
-        std::size_t pe = resolve(part, c.start + 1);
+        const std::string_view part = text.substr(s0, e0 - s0);
+        std::size_t pe = resolve(part, fold_hash(part), c.start + 1);
         if (pe == static_cast<std::size_t>(-1)) {
           auto fw = first_words.find(part);
           if (fw != first_words.end() && fw->second.size() == 1) pe = fw->second[0];
@@ -1243,12 +1438,22 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   // a lone capitalised dictionary word among at least two names of one type, in a list of three or
   // more items closed by "and" or "or", is a name of that type.
   {
-    std::vector<const Cand*> at(toks.size(), nullptr);   // candidate starting at a token
+    std::vector<std::uint32_t> at_index(toks.size(), 0);   // candidate starting at a token: index + 1
+    auto at = [&](std::size_t k) -> const Cand* { return at_index[k] ? &w.cands[at_index[k] - 1] : nullptr; };
     std::vector<char> covered(toks.size(), 0);
+    std::vector<std::uint32_t> starts;   // the tokens where `at` is set, sorted
     for (const Cand& c : w.cands) {
-      if (c.tb < at.size() && c.entity < infos.size()) at[c.tb] = &c;
+      if (c.tb < at_index.size() && c.entity < infos.size()) {
+        at_index[c.tb] = static_cast<std::uint32_t>(&c - w.cands.data() + 1);
+        starts.push_back(static_cast<std::uint32_t>(c.tb));
+      }
       for (std::size_t k = c.tb; k < c.te && k < covered.size(); ++k) covered[k] = 1;
     }
+    std::sort(starts.begin(), starts.end());
+    // The tokens where an item may start: candidates' first tokens and capitalised words.
+    std::vector<std::uint32_t> firsts(starts.size() + capk.size());
+    firsts.erase(std::set_union(starts.begin(), starts.end(), capk.begin(), capk.end(), firsts.begin()), firsts.end());
+    std::size_t first_ci = 0;
     std::vector<Cand> listed;
     struct Item { std::size_t tb, te; const Cand* c; };
     std::vector<Item> items;   // reused for every start
@@ -1257,8 +1462,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       if (headline[s]) continue;
       for (std::size_t k = a; k < b;) {
         // Items: a candidate, or one capitalised word nothing took; separators: ",", "and", "or".
-        if (!at[k] && !w.cap(k)) {   // (no first item here)
-          ++k;
+        if (!at_index[k] && !w.cap(k)) {   // (no first item here, nor before the next capital or candidate)
+          k = std::min(next_in(firsts, k, first_ci), b);
           continue;
         }
         items.clear();
@@ -1266,7 +1471,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         std::size_t q = k;
         while (q < b) {
           Item it{q, q + 1, nullptr};
-          if (at[q]) it = Item{q, at[q]->te, at[q]};
+          if (const Cand* aq = at(q)) it = Item{q, aq->te, aq};
           else if (!(w.cap(q) && !covered[q] && !w.blocked[q] && !w.has(ix.non_entities, q)))
             break;
           items.push_back(it);
@@ -1325,6 +1530,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       std::uint32_t hash;
       std::size_t first, n;   // tokens: alias_toks[first, first + n)
       std::size_t entity;
+      std::uint32_t item;     // index into aliases.items()
     };
     std::vector<char> covered(toks.size(), 0);
     for (const Cand& c : w.cands)
@@ -1336,16 +1542,37 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     std::vector<std::uint64_t> looked(64, 0);
     std::vector<std::size_t> lengths;
     std::vector<std::size_t> eligible;   // the tokens the loop below looks at (unless covered by then)
-    for (std::size_t k = 0; k < toks.size(); ++k) {
-      if (covered[k] || w.blocked[k] || !toks[k].has(kWord)) continue;
-      std::size_t s = toks[k].sentence;
-      if (!(s < headline.size() && headline[s] == 2) && !w.cap(k)) continue;
+    auto eligible_add = [&](std::size_t k) {
       eligible.push_back(k);
       looked[(toks[k].fold >> 6) & 63] |= std::uint64_t{1} << (toks[k].fold & 63);
       const std::size_t len = toks[k].end - toks[k].start;
       if (std::find(lengths.begin(), lengths.end(), len) == lengths.end()) lengths.push_back(len);
+    };
+    if (!any_upper_headline) {   // only capitalised words: the list of them
+      for (const std::uint32_t k : capk)
+        if (!covered[k] && !w.blocked[k]) eligible_add(k);
+    } else if (runs_in_order) {   // every word of an upper-case headline, else the capitalised words
+      std::size_t ci = 0;
+      for (std::size_t s = 0; s < srange.size(); ++s) {
+        const std::size_t a = srange[s].first, b = srange[s].second;
+        if (headline[s] == 2) {
+          for (std::size_t k = a; k < b; ++k)
+            if (!covered[k] && !w.blocked[k] && toks[k].has(kWord)) eligible_add(k);
+          continue;
+        }
+        while (ci < capk.size() && capk[ci] < a) ++ci;
+        for (; ci < capk.size() && capk[ci] < b; ++ci)
+          if (!covered[capk[ci]] && !w.blocked[capk[ci]]) eligible_add(capk[ci]);
+      }
+    } else {
+      for (std::size_t k = 0; k < toks.size(); ++k) {
+        if (covered[k] || w.blocked[k] || !toks[k].has(kWord)) continue;
+        std::size_t s = toks[k].sentence;
+        if (!(s < headline.size() && headline[s] == 2) && !w.cap(k)) continue;
+        eligible_add(k);
+      }
     }
-    auto may_match = [&](const std::string& a) {
+    auto may_match = [&](std::string_view a) {
       const unsigned char c0 = static_cast<unsigned char>(a[0]);
       if (c0 <= 0x20 || c0 >= 0x7F) return true;   // not sure where its first token starts
       for (std::size_t len : lengths) {
@@ -1355,23 +1582,51 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
           const char nx = a[len];
           if ((nx >= 'a' && nx <= 'z') || (nx >= 'A' && nx <= 'Z') || (nx >= '0' && nx <= '9')) continue;
         }
-        const std::uint32_t h = fold_hash(std::string_view(a).substr(0, len));
+        const std::uint32_t h = fold_hash(a.substr(0, len));
         if ((looked[(h >> 6) & 63] >> (h & 63)) & 1) return true;
       }
       return false;
     };
     std::vector<std::string_view> alias_toks;
     std::vector<AliasPhrase> alias_phrases;
-    for (const auto& [a, ents] : aliases) {
+    for (std::size_t ai = 0; ai < aliases.items().size(); ++ai) {
+      const std::string_view a = aliases.items()[ai].key;
+      const EntityIds& ents = aliases.items()[ai].ids;
       if (ents.size() != 1 || a.size() < 2 || lengths.empty() || !may_match(a)) continue;
       const std::vector<Token> at = tokenize(a, lex.text);
       if (at.empty()) continue;
-      alias_phrases.push_back(AliasPhrase{at[0].fold, alias_toks.size(), at.size(), ents[0]});
+      alias_phrases.push_back(AliasPhrase{at[0].fold, alias_toks.size(), at.size(), ents[0], static_cast<std::uint32_t>(ai)});
       for (const Token& t : at) alias_toks.push_back(t.view(a));
     }
-    std::stable_sort(alias_phrases.begin(), alias_phrases.end(), [](const AliasPhrase& x, const AliasPhrase& y) {
-      return x.hash != y.hash ? x.hash < y.hash : x.n > y.n;
+    // Longest first among phrases of one first word; among equal lengths the order of the
+    // aliases' std::unordered_map (the first match wins). That order matters only where two
+    // phrases of different entities can match the same words, i.e. are equal ignoring case: only
+    // then is it worked out; otherwise any order gives the same matches.
+    std::sort(alias_phrases.begin(), alias_phrases.end(), [](const AliasPhrase& x, const AliasPhrase& y) {
+      if (x.hash != y.hash) return x.hash < y.hash;
+      if (x.n != y.n) return x.n > y.n;
+      return x.item < y.item;
     });
+    bool ties_matter = false;
+    for (std::size_t i = 0; i < alias_phrases.size() && !ties_matter; ++i)
+      for (std::size_t j = i + 1; j < alias_phrases.size() && alias_phrases[j].hash == alias_phrases[i].hash &&
+                                  alias_phrases[j].n == alias_phrases[i].n && !ties_matter;
+           ++j) {
+        const AliasPhrase& x = alias_phrases[i];
+        const AliasPhrase& y = alias_phrases[j];
+        if (x.entity == y.entity) continue;
+        bool same = true;
+        for (std::size_t q = 0; q < x.n && same; ++q) same = equal_any_case(alias_toks[x.first + q], alias_toks[y.first + q]);
+        ties_matter = same;
+      }
+    if (ties_matter) {
+      const std::vector<std::uint32_t> rank = aliases.unordered_map_ranks();
+      std::sort(alias_phrases.begin(), alias_phrases.end(), [&](const AliasPhrase& x, const AliasPhrase& y) {
+        if (x.hash != y.hash) return x.hash < y.hash;
+        if (x.n != y.n) return x.n > y.n;
+        return rank[x.item] < rank[y.item];
+      });
+    }
     auto alias_match = [&](std::size_t k, std::size_t end, bool any_case) -> const AliasPhrase* {
       const std::uint32_t h = toks[k].fold;
       auto it = std::lower_bound(alias_phrases.begin(), alias_phrases.end(), h,
@@ -1448,46 +1703,36 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   std::vector<std::size_t> ent_order(first_start.size());
   for (std::size_t i = 0; i < first_start.size(); ++i) ent_order[i] = first_start[i].second;
   std::vector<std::size_t> new_index(infos.size(), static_cast<std::size_t>(-1));
-  static const std::uint32_t kFoldBoth = fold_hash("both"), kFoldThe = fold_hash("the");
-  const Grouped<const std::string*> own_aliases(infos.size(), aliases.size(), [&](auto&& add) {
-    for (const auto& [a, owners] : aliases)
-      if (owners.size() == 1 && owners[0] < infos.size()) add(owners[0], &a);
+  // (Without the ones made from initials or family names written first: those are reported only
+  // where the text uses them, i.e. among the surface forms.)
+  const Grouped<std::string_view> own_aliases(infos.size(), aliases.size(), [&](auto&& add) {
+    for (const AliasTable::Item& it : aliases.items())
+      if (it.ids.size() == 1 && it.ids[0] < infos.size() && !it.initials && !it.first_name) add(it.ids[0], it.key);
   });
   // Ids taken so far: views of r.entities' ids (reserved below, so they stay put), open addressing
   // on a hash of the bytes.
   r.entities.reserve(ent_order.size());
-  std::vector<std::uint32_t> id_slots(16, 0);   // index into r.entities + 1; 0 = empty
-  std::size_t id_count = 0;
-  auto id_hash = [](std::string_view id) { return static_cast<std::size_t>(fold_hash(id)) * 0x9E3779B97F4A7C15ull >> 20; };
-  auto id_used = [&](std::string_view id) {
-    const std::size_t mask = id_slots.size() - 1;
-    for (std::size_t i = id_hash(id) & mask;; i = (i + 1) & mask) {
-      if (id_slots[i] == 0) return false;
-      if (r.entities[id_slots[i] - 1].id == id) return true;
+  // Sized once for every entity (at most half full): no growth, each id hashed once.
+  std::size_t id_cap = 16;
+  while (id_cap < ent_order.size() * 2 + 2) id_cap *= 2;
+  std::vector<std::uint32_t> id_slots(id_cap, 0);
+  const std::size_t id_mask = id_cap - 1;
+  // The slot holding `id` (`found`), else the empty slot where it would go.
+  auto id_find = [&](std::string_view id, bool& found) {
+    for (std::size_t i = (static_cast<std::size_t>(fold_hash(id)) * 0x9E3779B97F4A7C15ull >> 20) & id_mask;;
+         i = (i + 1) & id_mask) {
+      if (id_slots[i] == 0) {
+        found = false;
+        return i;
+      }
+      if (r.entities[id_slots[i] - 1].id == id) {
+        found = true;
+        return i;
+      }
     }
-  };
-  auto id_place = [&](std::uint32_t item) {
-    const std::size_t mask = id_slots.size() - 1;
-    std::size_t i = id_hash(r.entities[item - 1].id) & mask;
-    while (id_slots[i] != 0) i = (i + 1) & mask;
-    id_slots[i] = item;
-  };
-  auto id_add = [&](std::size_t index) {   // r.entities[index].id, not yet used
-    if ((id_count + 1) * 2 > id_slots.size()) {
-      std::vector<std::uint32_t> old(id_slots.size() * 2, 0);
-      old.swap(id_slots);
-      for (std::uint32_t item : old)
-        if (item != 0) id_place(item);
-    }
-    id_place(static_cast<std::uint32_t>(index + 1));
-    ++id_count;
-  };
-  auto initials_alias = [&](std::string_view a) {
-    auto it = is_initials.find(a);
-    return it != is_initials.end() && it->second;
   };
   // Reused for every entity: views of the document's text (or of the alias keys).
-  std::vector<std::string_view> texts, keys, full_bases, alias_list;
+  std::vector<std::string_view> texts, keys, full_bases, alias_list, own_list;
   for (std::size_t e : ent_order) {
     Entity ent;
     ent.type = infos[e].type;
@@ -1548,24 +1793,28 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       base.push_back(':');
       append_slug(base, name);
     }
-    if (!id_used(base)) {
+    bool used = false;
+    std::size_t id_slot = id_find(base, used);
+    if (!used) {
       ent.id = std::move(base);
     } else {
       std::string id;
       for (int n = 2;; ++n) {
         id = base + "-" + std::to_string(n);
-        if (!id_used(id)) break;
+        id_slot = id_find(id, used);
+        if (!used) break;
       }
       ent.id = std::move(id);
     }
     // The surface forms and the entity's own aliases, sorted, once each, without the name.
-    alias_list.clear();
-    alias_list.insert(alias_list.end(), texts.begin(), texts.end());
-    for (const std::string* a : own_aliases[e])   // derived short forms: surnames, base names
-      if (std::binary_search(texts.begin(), texts.end(), std::string_view(*a)) ||
-          (!initials_alias(*a) && !first_name_alias.count(*a)))
-        alias_list.push_back(*a);
-    std::sort(alias_list.begin(), alias_list.end());
+    // (An own alias that is a surface form is there already; the others are sorted apart, then
+    // merged with the sorted surface forms.)
+    own_list.clear();
+    for (const std::string_view a : own_aliases[e])   // derived short forms: surnames, base names
+      if (!std::binary_search(texts.begin(), texts.end(), a)) own_list.push_back(a);
+    std::sort(own_list.begin(), own_list.end());
+    alias_list.resize(texts.size() + own_list.size());
+    std::merge(texts.begin(), texts.end(), own_list.begin(), own_list.end(), alias_list.begin());
     alias_list.erase(std::unique(alias_list.begin(), alias_list.end()), alias_list.end());
     ent.aliases.reserve(alias_list.size());
     for (std::string_view a : alias_list)
@@ -1575,7 +1824,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       ent.mentions.push_back(Mention{c->start, c->end, w.span_text(c->start, c->end), c->sentence});
     new_index[e] = r.entities.size();
     r.entities.push_back(std::move(ent));
-    id_add(r.entities.size() - 1);
+    id_slots[id_slot] = static_cast<std::uint32_t>(r.entities.size());
   }
   r.mentions.reserve(w.cands.size());
   for (const Cand& c : w.cands)
@@ -1594,11 +1843,11 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       return nullptr;
     };
     std::size_t mi = 0;
-    for (std::size_t k = 0; k < toks.size(); ++k) {
-      // Only "both", "the" and words a reference can start with do anything below: the last
-      // mentions are brought up to date just before they can be read.
-      if (covered[k] || !toks[k].has(kWord)) continue;
-      if (toks[k].fold != kFoldBoth && toks[k].fold != kFoldThe && !lex.references.may_start(toks[k])) continue;
+    // Only "both", "the" and words a reference can start with (refk) do anything below: the last
+    // mentions are brought up to date just before they can be read. Returns the last token used.
+    auto step = [&](std::size_t k) -> std::size_t {
+      if (!lex.references.may_start(toks[k]) && toks[k].fold != kFoldBoth && toks[k].fold != kFoldThe) return k;
+      if (covered[k]) return k;
       while (mi < r.mentions.size() && r.mentions[mi].tok_begin <= k) {
         const MentionSpan& m = r.mentions[mi++];
         if (m.entity < r.entities.size()) {
@@ -1629,7 +1878,6 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
             for (std::size_t pm : pair) seen = seen || r.mentions[pm].entity == ms.entity;
             if (!seen) pair.push_back(m);
           }
-          std::vector<std::size_t> distinct;
           if (pair.size() == 2) {
             for (std::size_t pm : pair)
               r.references.push_back(
@@ -1638,17 +1886,20 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
           }
           break;
         }
-        if (k >= noun) continue;
+        if (k >= noun) return k;
       }
-      if (!lex.references.may_start(toks[k])) continue;   // (match() would be nullptr)
+      if (!lex.references.may_start(toks[k])) return k;   // (match() would be nullptr)
       const auto* ref = lex.references.match(text, toks, k, b, true);
-      if (!ref) continue;
+      if (!ref) return k;
       const MentionSpan** it = last_of(ref->value);
       std::size_t te = k + ref->tokens.size();
       if (it && (*it)->sentence + 2 >= toks[k].sentence)
         r.references.push_back(MentionSpan{toks[k].start, toks[te - 1].end, k, te, toks[k].sentence, (*it)->entity});
-      k = te - 1;
-    }
+      return te - 1;
+    };
+    std::size_t from = 0;   // (the tokens before it were used by the last step)
+    for (const std::uint32_t k : refk)
+      if (k >= from) from = step(k) + 1;
   }
   r.country_of.assign(r.entities.size(), "");
   r.is_country.assign(r.entities.size(), 0);

@@ -339,3 +339,21 @@ TEST_CASE("city-named companies: 'Kobe Steel Ltd.' ... 'Kobe' is the company unl
 }
 
 }  // TEST_SUITE
+
+TEST_CASE("aliases: in an upper-case headline, case variants of one word naming two entities keep their tie-break") {
+  // "GHOSN" is the surname alias of the person, "Ghosn" the short name of the company: the
+  // headline word goes to the alias that the std::unordered_map of aliases iterates first (the
+  // order this output has always had), whichever entity is named first.
+  for (const std::string body : {"Carlos GHOSN spoke on Monday. Ghosn Motors Corp. said it would appeal.",
+                                 "Ghosn Motors Corp. said it would appeal. Carlos GHOSN spoke on Monday."}) {
+    Extraction x = run("GHOSN WINS BIG CASE IN TOKYO\n\n" + body + " Shares of Ghosn Motors Corp. fell.");
+    const Entity* p = entity(x, "Carlos GHOSN");
+    const Entity* o = entity(x, "Ghosn Motors");
+    REQUIRE(p != nullptr);
+    REQUIRE(o != nullptr);
+    REQUIRE_FALSE(p->mentions.empty());
+    CHECK(p->mentions.front().start == 0);
+    CHECK(p->mentions.front().text == "GHOSN");
+    CHECK(o->mentions.size() == 2);
+  }
+}

@@ -47,6 +47,13 @@ class PhraseTable {
     return (starts_[x >> 6] >> (x & 63)) & 1;
   }
   std::size_t size() const { return count_; }
+  // fold_hash of every phrase's first token (once each).
+  std::vector<std::uint32_t> start_hashes() const {
+    std::vector<std::uint32_t> out;
+    for (const Slot& s : slots_)
+      if (s.bucket != 0) out.push_back(s.hash);
+    return out;
+  }
 
  private:
   struct Bucket {
