@@ -1043,17 +1043,15 @@ class PrefixTrie {
   void build() {
     std::sort(entries_.begin(), entries_.end());
     entries_.erase(std::unique(entries_.begin(), entries_.end()), entries_.end());
-    std::array<unsigned char, 256> sym{};
+    std::array<int, 256> sym{};
     int nsym = 0;
     for (const auto& e : entries_)
       for (std::size_t i = 0; i < e.s.size(); ++i) {
         const unsigned char c = static_cast<unsigned char>(e.s[i]);
-        // Symbols 1..63 (a node's children fit a 64-bit set); should there be more distinct bytes
-        // the last ones share symbol 63, which only widens the answer.
-        if (!sym[c]) sym[c] = static_cast<unsigned char>(nsym < 63 ? ++nsym : 63);
+        if (!sym[c]) sym[c] = ++nsym;
       }
     const int width = nsym + 1;
-    // A dense trie first (children by symbol), then the compact one the reader uses.
+    // A trie with children by symbol first, then the transition table the reader uses.
     struct Dense {
       bool open = false, end_alnum = false;
     };
@@ -1077,83 +1075,77 @@ class PrefixTrie {
     }
     entries_.clear();
     entries_.shrink_to_fit();
-    // Breadth first, so that a node's children are consecutive: a child is found from the node's
-    // bit set of symbols (its rank) and the index of its first child.
-    nodes_.assign(dense.size(), Node{});
-    std::vector<int> order{0};
+    // Columns of the table: 0 a letter or digit no entry reads, 1..nsym the symbols, then any other
+    // byte no entry reads, then non-ASCII bytes (which stop the reader: may be a folded letter, or
+    // what a class or '.' reads).
+    const int c_other = nsym + 1, c_non_ascii = nsym + 2;
+    cols_ = nsym + 3;
+    std::vector<bool> col_alnum(static_cast<std::size_t>(cols_), false);
+    col_alnum[0] = true;
+    for (int c = 0; c < 128; ++c)
+      if (sym[c] && (std::isalpha(c) || c == '0')) col_alnum[static_cast<std::size_t>(sym[c])] = true;
+    for (int b = 0; b < 256; ++b) {
+      if (b >= 0x80) byte_col_[b] = static_cast<std::uint8_t>(c_non_ascii);
+      else if (const int s = sym[static_cast<unsigned char>(fold_byte(static_cast<unsigned char>(b)))]) byte_col_[b] = static_cast<std::uint8_t>(s);
+      else byte_col_[b] = static_cast<std::uint8_t>((kByte[b] & kWord) ? 0 : c_other);
+    }
+    space_col_ = sym[static_cast<unsigned char>(' ')] ? sym[static_cast<unsigned char>(' ')] : -1;
+    // Breadth first (the nodes near the root, which every walk reads, together).
+    std::vector<int> order{0}, index(dense.size(), -1);
+    index[0] = 0;
     order.reserve(dense.size());
-    for (std::size_t at = 0; at < order.size(); ++at) {
-      const int old = order[at];
-      Node& node = nodes_[at];
-      node.open = dense[old].open;
-      node.end_alnum = dense[old].end_alnum;
-      node.first = static_cast<std::int32_t>(order.size());
+    for (std::size_t at = 0; at < order.size(); ++at)
       for (int c = 1; c < width; ++c)
-        if (next[old * width + c] >= 0) {
-          node.mask |= std::uint64_t{1} << c;
-          order.push_back(next[old * width + c]);
+        if (const int child = next[order[at] * width + c]; child >= 0) {
+          index[child] = static_cast<int>(order.size());
+          order.push_back(child);
         }
-      // A node with several children keeps their ranks in a table (no popcount on the way).
-      if (popcount(node.mask) >= kRankTableMin) {
-        node.ranks = static_cast<std::int32_t>(ranks_.size());
-        ranks_.resize(ranks_.size() + 64, 0);
-        for (int c = 1; c < 64; ++c)
-          ranks_[static_cast<std::size_t>(node.ranks) + c] =
-              static_cast<unsigned char>(popcount(node.mask & ((std::uint64_t{1} << c) - 1)));
+    root_open_ = dense[0].open;
+    end_ok_.assign(order.size(), 0);
+    table_.assign(order.size() * static_cast<std::size_t>(cols_), kNo);
+    for (std::size_t at = 0; at < order.size(); ++at) {
+      const Dense& d = dense[order[at]];
+      end_ok_[at] = d.end_alnum;
+      std::int32_t* row = &table_[at * static_cast<std::size_t>(cols_)];
+      for (int c = 0; c < cols_; ++c) {
+        if (c == c_non_ascii || (d.end_alnum && !col_alnum[static_cast<std::size_t>(c)])) {
+          // A match ending here between two ASCII letters or digits fails boundaries_ok; before
+          // any other byte it may keep its candidate.
+          row[c] = kYes;
+        } else if (c >= 1 && c <= nsym) {
+          const int child = next[order[at] * width + c];
+          if (child >= 0) row[c] = dense[child].open ? kYes : index[child];
+        }
       }
     }
-    // Each text byte's symbol; non-ASCII bytes stop the reader.
-    for (int b = 0; b < 256; ++b)
-      byte_sym_[b] = b >= 0x80 ? kNonAsciiSym : sym[static_cast<unsigned char>(fold_byte(static_cast<unsigned char>(b)))];
-    space_sym_ = sym[static_cast<unsigned char>(' ')];
-    if (!space_sym_) space_sym_ = kNonAsciiSym - 1;  // no entry reads whitespace: never a symbol
   }
   bool may_match(std::string_view text, std::size_t p, std::size_t end) const {
-    const Node* node = &nodes_[0];
+    if (root_open_) return true;
+    const std::int32_t* table = table_.data();
+    const std::size_t cols = static_cast<std::size_t>(cols_);
+    std::int32_t n = 0;
     std::size_t k = p;
     while (true) {
-      if (node->open) return true;
-      // A match ending here between two ASCII letters or digits fails boundaries_ok.
-      if (node->end_alnum && (k == end || (kByte[static_cast<unsigned char>(text[k])] & (kWord | kNonAscii)) != kWord))
-        return true;
-      if (k == end) return false;
-      const unsigned char b = static_cast<unsigned char>(text[k]);
-      const unsigned s = byte_sym_[b];
-      if (s == kNonAsciiSym) return true;  // may be a folded letter, or what a class or '.' reads
+      if (k == end) return end_ok_[static_cast<std::size_t>(n)];
+      const int c = byte_col_[static_cast<unsigned char>(text[k])];
+      const std::int32_t t = table[static_cast<std::size_t>(n) * cols + static_cast<std::size_t>(c)];
+      if (t < 0) return t == kYes;
       ++k;
-      if (s == space_sym_)
+      if (c == space_col_)
         while (k < end && is_space_byte(static_cast<unsigned char>(text[k]))) ++k;
-      if (!s) return false;
-      const std::uint64_t bit = std::uint64_t{1} << s;
-      if (!(node->mask & bit)) return false;
-      unsigned rank = 0;
-      if (node->ranks >= 0) rank = ranks_[static_cast<std::size_t>(node->ranks) + s];
-      else if (const std::uint64_t below = node->mask & (bit - 1)) rank = popcount(below);
-      node = &nodes_[static_cast<std::size_t>(node->first) + rank];
+      n = t;
     }
   }
 
  private:
-  static unsigned popcount(std::uint64_t x) {  // no popcnt instruction assumed
-    x = x - ((x >> 1) & 0x5555555555555555ULL);
-    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
-    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
-    return static_cast<unsigned>((x * 0x0101010101010101ULL) >> 56);
-  }
-  struct Node {
-    std::uint64_t mask = 0;          // symbols with a child
-    std::int32_t first = 0;          // index of the first child
-    std::int32_t ranks = -1;         // offset of the node's rank table in ranks_, or -1
-    bool open = false;       // an OPEN entry (or one ending in a non-alphanumeric byte) ends here
-    bool end_alnum = false;  // an END entry ending in a letter or digit ends here
-  };
-  static constexpr unsigned char kNonAsciiSym = 255;
+  static constexpr std::int32_t kNo = -1, kYes = -2;
   PrefixSet entries_;
-  std::array<unsigned char, 256> byte_sym_{};
-  unsigned char space_sym_ = 0;
-  std::vector<Node> nodes_;
-  std::vector<unsigned char> ranks_;  // 64 per node with kRankTableMin children or more
-  static constexpr unsigned kRankTableMin = 2;
+  std::array<std::uint8_t, 256> byte_col_{};
+  int space_col_ = -1;  // the column of whitespace, -1 when no entry reads it
+  int cols_ = 0;
+  bool root_open_ = false;
+  std::vector<std::int32_t> table_;   // node x column: next node, kNo or kYes
+  std::vector<unsigned char> end_ok_;  // per node: the answer at the end of the text
 };
 
 }  // namespace
