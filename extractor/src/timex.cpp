@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <bitset>
 #include <cctype>
 #include <cstdint>
@@ -1148,6 +1149,85 @@ class PrefixTrie {
   std::vector<unsigned char> end_ok_;  // per node: the answer at the end of the text
 };
 
+// What take_match makes of a match that passed the boundary check: refused (not ok), or its
+// candidate's span (relative to the match start) and value when `filled`.
+struct MatchOutcome {
+  bool ok = false;
+  bool filled = false;
+  bool memo = true;  // read nothing outside the match (a capital checked in an empty group at its end does)
+  std::uint32_t s_off = 0, e_off = 0;
+  std::string value;
+};
+
+// Where a rule's scan goes on after a refused match starting at `ms`: after the word it starts in.
+std::size_t skip_word(std::string_view text, std::size_t ms, std::size_t to) {
+  std::size_t p = ms + 1;
+  while (p < to && is_word_byte(static_cast<unsigned char>(text[p])) &&
+         is_word_byte(static_cast<unsigned char>(text[p - 1])))
+    ++p;
+  return p;
+}
+
+// Outcomes of the start-position engine by (rule, text of the match), per thread. There no
+// pattern reads outside its match, so the captures of an anchored match of exactly that text, and
+// everything take_match derives from them (calendar checks, capitals inside the span, the value),
+// depend on the rule and that text only: news repeats "Monday", "last year", "2019" over and over.
+// Open addressing, cleared when half full (bounded memory); tied to one tagger by its serial.
+class OutcomeMemo {
+ public:
+  const MatchOutcome* find(std::uint64_t owner, int rule, std::string_view span, std::uint64_t& h) {
+    if (owner != owner_) {
+      clear();
+      owner_ = owner;
+    }
+    h = hash(rule, span);
+    for (std::size_t i = h & kMask;; i = (i + 1) & kMask) {
+      const Slot& sl = slots_[i];
+      if (sl.entry < 0) return nullptr;
+      if (sl.hash == h && sl.rule == rule && sl.len == span.size() &&
+          std::memcmp(keys_.data() + sl.key, span.data(), span.size()) == 0)
+        return &entries_[static_cast<std::size_t>(sl.entry)];
+    }
+  }
+  const MatchOutcome& add(std::uint64_t h, int rule, std::string_view span, MatchOutcome&& o) {
+    if (entries_.size() >= kSlots / 2 || keys_.size() + span.size() > kMaxKeyBytes) clear();
+    std::size_t i = h & kMask;
+    while (slots_[i].entry >= 0) i = (i + 1) & kMask;
+    slots_[i] = Slot{h, static_cast<std::uint32_t>(keys_.size()), static_cast<std::uint32_t>(span.size()), rule,
+                     static_cast<std::int32_t>(entries_.size())};
+    keys_.append(span);
+    entries_.push_back(std::move(o));
+    return entries_.back();
+  }
+
+ private:
+  static constexpr std::size_t kSlots = std::size_t{1} << 14, kMask = kSlots - 1;
+  static constexpr std::size_t kMaxKeyBytes = std::size_t{1} << 20;
+  struct Slot {
+    std::uint64_t hash = 0;
+    std::uint32_t key = 0, len = 0;
+    int rule = 0;
+    std::int32_t entry = -1;
+  };
+  static std::uint64_t hash(int rule, std::string_view s) {
+    std::uint64_t h = 1469598103934665603ULL ^ static_cast<std::uint64_t>(rule) * 0x9E3779B97F4A7C15ULL;
+    for (const char c : s) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+    return h ^ (h >> 29);
+  }
+  void clear() {
+    if (slots_.size() != kSlots) slots_.resize(kSlots);
+    if (!entries_.empty()) std::fill(slots_.begin(), slots_.end(), Slot{});
+    entries_.clear();
+    keys_.clear();
+  }
+  std::uint64_t owner_ = 0;
+  std::vector<Slot> slots_;
+  std::vector<MatchOutcome> entries_;
+  std::string keys_;
+};
+
+std::atomic<std::uint64_t> g_tagger_serial{0};
+
 }  // namespace
 
 struct TimexTagger::Impl {
@@ -1163,6 +1243,7 @@ struct TimexTagger::Impl {
   std::bitset<256> first;
   PrefixTrie prefixes;  // what text can begin a match (a necessary condition, see PrefixAnalyzer)
   bool use_starts = false;
+  std::uint64_t serial = 0;  // unique per loaded tagger (keys the per-thread outcome memo)
 
   std::string normalise(const CompiledRule& r, int g, const std::string& raw, int column) const;
   bool validate(const CompiledRule& r, const std::vector<std::string>& caps) const;
@@ -1178,6 +1259,9 @@ struct TimexTagger::Impl {
   std::size_t take_match(const CompiledRule& r, int ri, std::string_view text, std::size_t to,
                          const std::vector<re2::StringPiece>& groups, std::vector<std::string>& caps,
                          std::vector<Candidate>& cands) const;
+  void judge(const CompiledRule& r, std::string_view text, std::size_t ms,
+             const std::vector<re2::StringPiece>& groups, std::vector<std::string>& caps,
+             MatchOutcome& out) const;
 };
 
 std::string TimexTagger::Impl::normalise(const CompiledRule& r, int g, const std::string& raw,
@@ -1322,6 +1406,7 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
   thread_local std::vector<int> hit_rules, which;
   thread_local std::vector<re2::StringPiece> groups;
   thread_local std::vector<std::string> caps;
+  thread_local OutcomeMemo memo;
   for (int ri : hit_rules) starts[ri].clear();
   hit_rules.clear();
   if (starts.size() < rules.size()) starts.resize(rules.size());
@@ -1395,12 +1480,37 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
         }
         const std::size_t me0 = ms0 + groups[0].size();
         // take_match refuses a match failing the boundary check before it reads any capture.
-        const bool refused = me0 == ms0 || !boundaries_ok(text, ms0, me0);
-        if (!refused && r.ngroups > 0 && !r.re->get().Match(text, ms0, me0, RE2::ANCHOR_BOTH, groups.data(), r.ngroups + 1)) {
-          ++k;  // cannot happen: the span matched
+        if (me0 == ms0 || !boundaries_ok(text, ms0, me0)) {
+          pos = skip_word(text, ms0, be);
           continue;
         }
-        pos = take_match(r, ri, text, be, groups, caps, cands);
+        const std::string_view span = text.substr(ms0, me0 - ms0);
+        std::uint64_t h = 0;
+        const MatchOutcome* o = memo.find(serial, ri, span, h);
+        MatchOutcome fresh;
+        if (!o) {
+          if (r.ngroups > 0 && !r.re->get().Match(text, ms0, me0, RE2::ANCHOR_BOTH, groups.data(), r.ngroups + 1)) {
+            ++k;  // cannot happen: the span matched
+            continue;
+          }
+          judge(r, text, ms0, groups, caps, fresh);
+          o = fresh.memo ? &memo.add(h, ri, span, std::move(fresh)) : &fresh;
+        }
+        if (!o->ok) {
+          pos = skip_word(text, ms0, be);
+          continue;
+        }
+        if (o->filled) {
+          Candidate c;
+          c.start = ms0 + o->s_off;
+          c.end = ms0 + o->e_off;
+          c.priority = r.priority;
+          c.rule = ri;
+          c.latent = r.latent;
+          c.value = o->value;
+          cands.push_back(std::move(c));
+        }
+        pos = me0;
       }
     }
   }
@@ -1448,15 +1558,29 @@ std::size_t TimexTagger::Impl::take_match(const CompiledRule& r, int ri, std::st
                                           std::vector<std::string>& caps, std::vector<Candidate>& cands) const {
   const std::size_t ms = groups[0].data() - text.data();
   const std::size_t me = ms + groups[0].size();
-  auto skip_word = [&]() {
-    std::size_t p = ms + 1;
-    while (p < to && is_word_byte(static_cast<unsigned char>(text[p])) &&
-           is_word_byte(static_cast<unsigned char>(text[p - 1])))
-      ++p;
-    return p;
-  };
-  if (me == ms || !boundaries_ok(text, ms, me)) return skip_word();
-  std::size_t s = ms, e = me;
+  if (me == ms || !boundaries_ok(text, ms, me)) return skip_word(text, ms, to);
+  MatchOutcome o;
+  judge(r, text, ms, groups, caps, o);
+  if (!o.ok) return skip_word(text, ms, to);
+  if (o.filled) {
+    Candidate c;
+    c.start = ms + o.s_off;
+    c.end = ms + o.e_off;
+    c.priority = r.priority;
+    c.rule = ri;
+    c.latent = r.latent;
+    c.value = std::move(o.value);
+    cands.push_back(std::move(c));
+  }
+  return me;
+}
+
+// The checks of a match starting at `ms` past its boundaries (calendar, capitals) and its value;
+// reads only the text inside the match.
+void TimexTagger::Impl::judge(const CompiledRule& r, std::string_view text, std::size_t ms,
+                              const std::vector<re2::StringPiece>& groups, std::vector<std::string>& caps,
+                              MatchOutcome& out) const {
+  std::size_t s = ms, e = ms + groups[0].size();
   if (r.span_group && groups[r.span_group].data() != nullptr) {
     s = groups[r.span_group].data() - text.data();
     e = s + groups[r.span_group].size();
@@ -1478,26 +1602,19 @@ std::size_t TimexTagger::Impl::take_match(const CompiledRule& r, int ri, std::st
       for (int g = 1; g <= r.ngroups; ++g)
         if (r.group_name[g] == r.require_capital && groups[g].data()) at = groups[g].data() - text.data();
     }
+    if (at >= ms + groups[0].size()) out.memo = false;
     if (!std::isupper(static_cast<unsigned char>(text[at]))) ok = false;
   }
-  if (!ok) return skip_word();
-  bool filled = true;
-  std::string value = fill(r, caps, filled);
-  if (filled) {
-    Candidate c;
-    c.start = s;
-    c.end = e;
-    c.priority = r.priority;
-    c.rule = ri;
-    c.latent = r.latent;
-    c.value = std::move(value);
-    cands.push_back(std::move(c));
-  }
-  return me;
+  out.ok = ok;
+  if (!ok) return;
+  out.value = fill(r, caps, out.filled);
+  out.s_off = static_cast<std::uint32_t>(s - ms);
+  out.e_off = static_cast<std::uint32_t>(e - ms);
 }
 
 Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
   auto impl = std::make_shared<Impl>();
+  impl->serial = ++g_tagger_serial;
   const std::string base = "en/timex";
 
   if (auto macros = dirs.read(base + "/macros.tsv"); macros.ok()) {
