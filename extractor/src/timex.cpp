@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <bit>
 #include <bitset>
 #include <cctype>
 #include <cstdint>
@@ -227,7 +228,7 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // Byte classes for the start-position scan: word byte (is_word_byte), ASCII digit, ASCII upper
 // case letter, non-ASCII.
-enum : unsigned char { kWord = 1, kDigit = 2, kUpper = 4, kNonAscii = 8 };
+enum : unsigned char { kWord = 1, kDigit = 2, kUpper = 4, kNonAscii = 8, kFirst = 16 /* see Impl::scan_class */ };
 const std::array<unsigned char, 256> kByte = [] {
   std::array<unsigned char, 256> t{};
   for (int c = 0; c < 256; ++c) {
@@ -238,6 +239,19 @@ const std::array<unsigned char, 256> kByte = [] {
   }
   return t;
 }();
+
+// kWord for 8 bytes at once: the high bit of each byte of the result is set when that byte of `x`
+// is a word byte (an ASCII letter or digit, or non-ASCII). No sum carries into the next byte: the
+// low 7 bits of a byte plus at most 0x50 stay below 0x100.
+std::uint64_t word_bytes8(std::uint64_t x) {
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL, kLow7 = 0x7F7F7F7F7F7F7F7FULL;
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  const std::uint64_t x7 = x & kLow7;
+  const std::uint64_t digit = (x7 + 0x50 * kOnes) & ~(x7 + 0x46 * kOnes);  // 0x30 <= b < 0x3A
+  const std::uint64_t l = x7 | 0x20 * kOnes;                                 // ASCII letters to lower case
+  const std::uint64_t letter = (l + 0x1F * kOnes) & ~(l + 0x05 * kOnes);     // 0x61 <= b < 0x7B
+  return (digit | letter | x) & kHigh;
+}
 
 // Word boundaries, plus the number-shaped neighbours that make a digit string part of something
 // else: "$2018", "2,018", "2018.5", "650-650-6500", "20%".
@@ -1241,6 +1255,7 @@ struct TimexTagger::Impl {
   // per-block scans) when a rule reads outside its match (^, $, \b) or could not be read.
   std::unique_ptr<RE2::Set> starts_set;
   std::bitset<256> first;
+  std::array<unsigned char, 256> scan_class{};  // kByte, plus kFirst for the bytes in `first`
   PrefixTrie prefixes;  // what text can begin a match (a necessary condition, see PrefixAnalyzer)
   bool use_starts = false;
   std::uint64_t serial = 0;  // unique per loaded tagger (keys the per-thread outcome memo)
@@ -1441,24 +1456,43 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
     std::size_t p = bs;
     while (p < be) {
       const unsigned char c = static_cast<unsigned char>(text[p]);
-      if (!(kByte[c] & kWord)) {
-        if (first.test(c) && may_start(text, p, be)) try_at(p);
+      const unsigned char cls = scan_class[c];
+      if (!(cls & kWord)) {
+        if ((cls & kFirst) && may_start(text, p, be)) try_at(p);
         ++p;
         continue;
       }
-      // A run of word bytes [p, q).
-      std::size_t q = p;
-      unsigned char seen = 0;  // union of the kByte flags
-      for (; q < be; ++q) {
-        const unsigned char k = kByte[static_cast<unsigned char>(text[q])];
-        if (!(k & kWord)) break;
-        seen |= k;
+      // A run of word bytes [p, q), read 8 bytes at a time while the block allows.
+      std::size_t q = p + 1;
+      std::uint64_t high = c & 0x80;  // non-zero when the run holds a non-ASCII byte
+      if constexpr (std::endian::native == std::endian::little) {
+        constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+        while (q + 8 <= be) {
+          std::uint64_t x;
+          std::memcpy(&x, text.data() + q, 8);
+          const std::uint64_t other = ~word_bytes8(x) & kHigh;  // bytes that end the run
+          if (!other) {
+            high |= x & kHigh;
+            q += 8;
+            continue;
+          }
+          // The high bits of the word bytes before the first other one (below its lowest bit).
+          high |= x & kHigh & ((other & (0 - other)) - 1);
+          q += static_cast<std::size_t>(std::countr_zero(other) / 8);
+          goto run_end;
+        }
       }
-      if (!(seen & kNonAscii)) {
-        if (first.test(c) && may_start(text, p, be)) try_at(p);
+      for (; q < be; ++q) {
+        const unsigned char b = static_cast<unsigned char>(text[q]);
+        if (!(kByte[b] & kWord)) break;
+        high |= b & 0x80;
+      }
+    run_end:
+      if (!high) {
+        if ((cls & kFirst) && may_start(text, p, be)) try_at(p);
       } else {
         for (std::size_t k = p; k < q; ++k)
-          if (first.test(static_cast<unsigned char>(text[k]))) try_at(k);
+          if (scan_class[static_cast<unsigned char>(text[k])] & kFirst) try_at(k);
       }
       p = q;
     }
@@ -1728,6 +1762,8 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
   // Only the set the engine uses is compiled (compiling is most of the loading time).
   if (impl->use_starts) {
     impl->prefixes.build();
+    for (int b = 0; b < 256; ++b)
+      impl->scan_class[b] = static_cast<unsigned char>(kByte[b] | (impl->first.test(b) ? kFirst : 0));
     impl->set.reset();
     if (!impl->starts_set->Compile()) return Error{"rules.compile", base + ": RE2::Set compilation failed"};
   } else {
