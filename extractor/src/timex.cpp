@@ -1781,39 +1781,55 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
 // Overlap resolution: one total order — longer span, then priority, then earlier start, then id.
 std::vector<Candidate> timex_internal::resolve_overlaps(std::vector<Candidate> cands,
                                                         const std::vector<std::string>& ids) {
-  std::sort(cands.begin(), cands.end(), [&](const Candidate& a, const Candidate& b) {
+  // Candidates are sorted and kept by index (a Candidate holds a string: moving them costs more).
+  thread_local std::vector<std::uint32_t> order, kept;
+  order.resize(cands.size());
+  for (std::size_t i = 0; i < cands.size(); ++i) order[i] = static_cast<std::uint32_t>(i);
+  std::sort(order.begin(), order.end(), [&](std::uint32_t x, std::uint32_t y) {
+    const Candidate& a = cands[x];
+    const Candidate& b = cands[y];
     const std::size_t la = a.end - a.start, lb = b.end - b.start;
     if (la != lb) return la > lb;
     if (a.priority != b.priority) return a.priority > b.priority;
     if (a.start != b.start) return a.start < b.start;
     return ids[a.rule] < ids[b.rule];
   });
-  // The kept spans never overlap, so they are ordered by start and by end alike: a candidate
-  // clashes with one of them exactly when it clashes with the last one starting before its end
-  // (a map, not a scan of all kept spans: no quadratic step on a page full of dates). Empty
-  // spans, which take_match never makes, get the plain scan.
+  // The kept spans never overlap: a candidate clashes with one of them exactly when one of its
+  // bytes is taken (a byte map, not a scan of all kept spans: no quadratic step on a page full of
+  // dates). Empty spans, which take_match never makes, get the plain scan.
   const bool any_empty =
       std::any_of(cands.begin(), cands.end(), [](const Candidate& c) { return c.start >= c.end; });
-  std::vector<Candidate> kept;
-  std::map<std::size_t, std::size_t> taken;   // start -> end of the kept spans
-  for (auto& c : cands) {
-    bool clash = false;
-    if (!any_empty) {
-      auto after = taken.lower_bound(c.end);
-      clash = after != taken.begin() && std::prev(after)->second > c.start;
-    } else {
-      for (const auto& k : kept) clash = clash || (c.start < k.end && k.start < c.end);
+  kept.clear();
+  if (!any_empty) {
+    std::size_t limit = 0;
+    for (const auto& c : cands) limit = std::max(limit, c.end);
+    thread_local std::vector<unsigned char> taken;
+    taken.assign(limit, 0);
+    for (const std::uint32_t i : order) {
+      const Candidate& c = cands[i];
+      bool clash = false;
+      for (std::size_t p = c.start; p < c.end && !clash; ++p) clash = taken[p] != 0;
+      if (!clash) {
+        std::fill(taken.begin() + static_cast<std::ptrdiff_t>(c.start), taken.begin() + static_cast<std::ptrdiff_t>(c.end), 1);
+        kept.push_back(i);
+      }
     }
-    if (!clash) {
-      if (!any_empty) taken.emplace(c.start, c.end);
-      kept.push_back(std::move(c));
+  } else {
+    for (const std::uint32_t i : order) {
+      const Candidate& c = cands[i];
+      bool clash = false;
+      for (const std::uint32_t k : kept) clash = clash || (c.start < cands[k].end && cands[k].start < c.end);
+      if (!clash) kept.push_back(i);
     }
   }
-  kept.erase(std::remove_if(kept.begin(), kept.end(), [](const Candidate& c) { return c.latent; }),
+  kept.erase(std::remove_if(kept.begin(), kept.end(), [&](std::uint32_t i) { return cands[i].latent; }),
              kept.end());
   std::sort(kept.begin(), kept.end(),
-            [](const Candidate& a, const Candidate& b) { return a.start < b.start; });
-  return kept;
+            [&](std::uint32_t x, std::uint32_t y) { return cands[x].start < cands[y].start; });
+  std::vector<Candidate> out;
+  out.reserve(kept.size());
+  for (const std::uint32_t i : kept) out.push_back(std::move(cands[i]));
+  return out;
 }
 
 namespace {
