@@ -1871,17 +1871,19 @@ std::vector<Timex> TimexTagger::tag_until(std::string_view text, const std::vect
     if (first_day && r.type != "DATE" && r.type != "TIME") continue;
     while (si + 1 < sentences.size() && sentences[si].end <= c.start) ++si;
     const std::size_t sent_start = sentences.empty() ? 0 : std::min(sentences[si].start, c.start);
-    // Tense and quarter talk only matter to a value with something to resolve ("[weekday:5]");
-    // most values are already complete ("2019-03") and resolve_value returns them as they are.
+    // Tense and quarter talk only matter to some functions of a value ("[weekday:5]"); most
+    // values are already complete ("2019-03"): resolve_value reads the text around only if needed.
+    timex_internal::Anchor::Around around;
     if (c.value.find('[') != std::string::npos) {
-      timex_internal::tense_context(text.substr(sent_start, c.start - sent_start),
-                                    text.substr(c.end, std::min<std::size_t>(120, text.size() - c.end)),
-                                    anchor.future, anchor.past);
+      around.before = text.substr(sent_start, c.start - sent_start);
+      around.after = text.substr(c.end, std::min<std::size_t>(120, text.size() - c.end));
       const std::size_t sent_end = sentences.empty() ? text.size() : std::max(sentences[si].end, c.end);
       const std::size_t ws = std::max(sent_start, c.start > 200 ? c.start - 200 : 0);
       const std::size_t we = std::min(sent_end, c.end + 200);
-      anchor.quarter_context = timex_internal::quarter_context(text.substr(ws, we - ws)) || doc_quarters;
+      around.window = text.substr(ws, we - ws);
+      around.doc_quarters = doc_quarters;
     }
+    anchor.around = &around;
     Timex t;
     t.start = c.start;
     t.end = c.end;
@@ -1890,6 +1892,7 @@ std::vector<Timex> TimexTagger::tag_until(std::string_view text, const std::vect
     t.value = timex_internal::resolve_value(c.value, anchor);
     t.sentence = sentences.empty() ? 0 : si;
     t.rule = r.id;
+    anchor.around = nullptr;
     if (t.type == "DATE" || t.type == "TIME") timex_internal::update_ref(t.value, anchor);
     out.push_back(std::move(t));
     if (first_day && day_of(out.back())) break;
