@@ -1093,8 +1093,10 @@ class PrefixTrie {
     // Columns of the table: 0 a letter or digit no entry reads, 1..nsym the symbols, then any other
     // byte no entry reads, then non-ASCII bytes (which stop the reader: may be a folded letter, or
     // what a class or '.' reads).
+    // The last column is the end of the text (no byte there).
     const int c_other = nsym + 1, c_non_ascii = nsym + 2;
-    cols_ = nsym + 3;
+    end_col_ = nsym + 3;
+    cols_ = nsym + 4;
     std::vector<bool> col_alnum(static_cast<std::size_t>(cols_), false);
     col_alnum[0] = true;
     for (int c = 0; c < 128; ++c)
@@ -1116,20 +1118,20 @@ class PrefixTrie {
           order.push_back(child);
         }
     root_open_ = dense[0].open;
-    end_ok_.assign(order.size(), 0);
     table_.assign(order.size() * static_cast<std::size_t>(cols_), kNo);
     for (std::size_t at = 0; at < order.size(); ++at) {
       const Dense& d = dense[order[at]];
-      end_ok_[at] = d.end_alnum;
       std::int32_t* row = &table_[at * static_cast<std::size_t>(cols_)];
       for (int c = 0; c < cols_; ++c) {
-        if (c == c_non_ascii || (d.end_alnum && !col_alnum[static_cast<std::size_t>(c)])) {
+        if (c == end_col_) {
+          row[c] = d.end_alnum ? kYes : kNo;
+        } else if (c == c_non_ascii || (d.end_alnum && !col_alnum[static_cast<std::size_t>(c)])) {
           // A match ending here between two ASCII letters or digits fails boundaries_ok; before
           // any other byte it may keep its candidate.
           row[c] = kYes;
         } else if (c >= 1 && c <= nsym) {
           const int child = next[order[at] * width + c];
-          if (child >= 0) row[c] = dense[child].open ? kYes : index[child];
+          if (child >= 0) row[c] = dense[child].open ? kYes : index[child] * cols_;  // the child's row
         }
       }
     }
@@ -1137,18 +1139,16 @@ class PrefixTrie {
   bool may_match(std::string_view text, std::size_t p, std::size_t end) const {
     if (root_open_) return true;
     const std::int32_t* table = table_.data();
-    const std::size_t cols = static_cast<std::size_t>(cols_);
-    std::int32_t n = 0;
+    std::int32_t row = 0;
     std::size_t k = p;
     while (true) {
-      if (k == end) return end_ok_[static_cast<std::size_t>(n)];
-      const int c = byte_col_[static_cast<unsigned char>(text[k])];
-      const std::int32_t t = table[static_cast<std::size_t>(n) * cols + static_cast<std::size_t>(c)];
-      if (t < 0) return t == kYes;
+      const int c = k == end ? end_col_ : byte_col_[static_cast<unsigned char>(text[k])];
+      const std::int32_t t = table[row + c];
+      if (t < 0) return t == kYes;  // always so in the end column
       ++k;
       if (c == space_col_)
         while (k < end && is_space_byte(static_cast<unsigned char>(text[k]))) ++k;
-      n = t;
+      row = t;
     }
   }
 
@@ -1158,9 +1158,9 @@ class PrefixTrie {
   std::array<std::uint8_t, 256> byte_col_{};
   int space_col_ = -1;  // the column of whitespace, -1 when no entry reads it
   int cols_ = 0;
+  int end_col_ = 0;
   bool root_open_ = false;
-  std::vector<std::int32_t> table_;   // node x column: next node, kNo or kYes
-  std::vector<unsigned char> end_ok_;  // per node: the answer at the end of the text
+  std::vector<std::int32_t> table_;  // node x column: the next node's row (node x cols_), kNo or kYes
 };
 
 // What take_match makes of a match that passed the boundary check: refused (not ok), or its
