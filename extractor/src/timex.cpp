@@ -1454,6 +1454,36 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
       return start_ok(t, at);
     };
     std::size_t p = bs;
+    if constexpr (std::endian::native == std::endian::little) {
+      // A block of ASCII text only (most are), 8 bytes at a time: the positions tried are the
+      // first byte of each run of letters and digits and every other byte, when they can begin
+      // a rule (kFirst) and pass may_start, as in the loop below.
+      constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+      std::uint64_t any_high = 0;
+      std::size_t q = bs;
+      for (; q + 8 <= be; q += 8) {
+        std::uint64_t x;
+        std::memcpy(&x, text.data() + q, 8);
+        any_high |= x;
+      }
+      for (; q < be; ++q) any_high |= static_cast<unsigned char>(text[q]);
+      if (!(any_high & kHigh)) {
+        std::uint64_t carry = 0;  // high bit set: the byte before p (in the block) is a letter or digit
+        for (; p + 8 <= be; p += 8) {
+          std::uint64_t x;
+          std::memcpy(&x, text.data() + p, 8);
+          const std::uint64_t word = word_bytes8(x);
+          std::uint64_t tried = (word & ~((word << 8) | carry)) | (~word & kHigh);
+          carry = word >> 56;
+          for (; tried; tried &= tried - 1) {
+            const std::size_t at = p + static_cast<std::size_t>(std::countr_zero(tried) / 8);
+            if ((scan_class[static_cast<unsigned char>(text[at])] & kFirst) && may_start(text, at, be)) try_at(at);
+          }
+        }
+        if (carry)  // the rest of a run whose first byte was tried
+          while (p < be && (kByte[static_cast<unsigned char>(text[p])] & kWord)) ++p;
+      }
+    }
     while (p < be) {
       const unsigned char c = static_cast<unsigned char>(text[p]);
       const unsigned char cls = scan_class[c];
