@@ -1118,21 +1118,23 @@ class PrefixTrie {
           order.push_back(child);
         }
     root_open_ = dense[0].open;
-    table_.assign(order.size() * static_cast<std::size_t>(cols_), kNo);
+    table_.resize(order.size() * static_cast<std::size_t>(cols_));
+    // Every row starts as one of two templates: a non-ASCII byte says yes; a match ending at a
+    // node with an END entry (a letter or digit last) may keep its candidate before anything but
+    // a letter or digit, or at the end of the text (boundaries_ok refuses the others).
+    std::vector<std::int32_t> plain(static_cast<std::size_t>(cols_), kNo), after_end(plain);
+    plain[static_cast<std::size_t>(c_non_ascii)] = kYes;
+    for (int c = 0; c < cols_; ++c)
+      if (!col_alnum[static_cast<std::size_t>(c)]) after_end[static_cast<std::size_t>(c)] = kYes;
     for (std::size_t at = 0; at < order.size(); ++at) {
       const Dense& d = dense[order[at]];
       std::int32_t* row = &table_[at * static_cast<std::size_t>(cols_)];
-      for (int c = 0; c < cols_; ++c) {
-        if (c == end_col_) {
-          row[c] = d.end_alnum ? kYes : kNo;
-        } else if (c == c_non_ascii || (d.end_alnum && !col_alnum[static_cast<std::size_t>(c)])) {
-          // A match ending here between two ASCII letters or digits fails boundaries_ok; before
-          // any other byte it may keep its candidate.
-          row[c] = kYes;
-        } else if (c >= 1 && c <= nsym) {
-          const int child = next[order[at] * width + c];
-          if (child >= 0) row[c] = dense[child].open ? kYes : index[child] * cols_;  // the child's row
-        }
+      std::copy((d.end_alnum ? after_end : plain).begin(), (d.end_alnum ? after_end : plain).end(), row);
+      const int* children = &next[static_cast<std::size_t>(order[at]) * static_cast<std::size_t>(width)];
+      for (int c = 1; c <= nsym; ++c) {
+        const int child = children[c];
+        if (child < 0 || (d.end_alnum && !col_alnum[static_cast<std::size_t>(c)])) continue;
+        row[c] = dense[child].open ? kYes : index[child] * cols_;  // the child's row
       }
     }
   }
