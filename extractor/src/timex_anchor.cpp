@@ -65,7 +65,7 @@ std::string iso_week(long days) {
   return fmt("%04d-W%02d", y, week);
 }
 
-std::string unresolved(const std::string& unit) {
+std::string unresolved(std::string_view unit) {
   if (unit == "year") return "XXXX";
   if (unit == "month") return "XXXX-XX";
   if (unit == "day" || unit == "weekday" || unit == "nthweekday") return "XXXX-XX-XX";
@@ -131,15 +131,15 @@ class Context {
 };
 
 // `quarters`: whether the quarter talk may change the value (only at the top: "a year ago").
-std::string apply(const std::string& unit, long n, const std::vector<std::string>& args, const Ymd& a,
+std::string apply(std::string_view unit, long n, const std::vector<std::string>& args, const Ymd& a,
                   Context& ctx, bool quarters);
 
-std::string apply(const std::string& unit, long n, const std::vector<std::string>& args, const Ymd& a,
+std::string apply(std::string_view unit, long n, const std::vector<std::string>& args, const Ymd& a,
                   Context& ctx, bool quarters) {
   auto arg = [&](std::size_t i) { return i < args.size() ? std::atoi(args[i].c_str()) : 0; };
   if (unit.size() > 3 && unit.compare(unit.size() - 3, 3, "ago") == 0) {
     // "a year ago": in quarterly-results prose TimeBank anchors it to the same quarter a year back.
-    const std::string base = unit.substr(0, unit.size() - 3);
+    const std::string_view base = unit.substr(0, unit.size() - 3);
     const long k = args.empty() ? 1 : arg(0);
     if (base == "year" && quarters && ctx.quarter()) return apply("quarter", -4 * k - 1, {}, a, ctx, false);
     return apply(base, -k, {}, a, ctx, false);
