@@ -1897,6 +1897,7 @@ std::vector<Timex> TimexTagger::tag_until(std::string_view text, const std::vect
   // Earnings reports: a document that mentions fiscal quarters more than once reads "a year ago"
   // as the same quarter a year back, even far from the word "quarter".
   const bool doc_quarters = timex_internal::quarter_mentions(text) >= 2;
+  out.reserve(kept.size());
   std::size_t si = 0;
   for (const auto& c : kept) {
     const CompiledRule& r = impl_->rules[c.rule];
