@@ -12,6 +12,8 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <bit>
 #include <bitset>
 #include <cctype>
 #include <cstdint>
@@ -226,7 +228,7 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // Byte classes for the start-position scan: word byte (is_word_byte), ASCII digit, ASCII upper
 // case letter, non-ASCII.
-enum : unsigned char { kWord = 1, kDigit = 2, kUpper = 4, kNonAscii = 8 };
+enum : unsigned char { kWord = 1, kDigit = 2, kUpper = 4, kNonAscii = 8, kFirst = 16 /* see Impl::scan_class */ };
 const std::array<unsigned char, 256> kByte = [] {
   std::array<unsigned char, 256> t{};
   for (int c = 0; c < 256; ++c) {
@@ -237,6 +239,19 @@ const std::array<unsigned char, 256> kByte = [] {
   }
   return t;
 }();
+
+// kWord for 8 bytes at once: the high bit of each byte of the result is set when that byte of `x`
+// is a word byte (an ASCII letter or digit, or non-ASCII). No sum carries into the next byte: the
+// low 7 bits of a byte plus at most 0x50 stay below 0x100.
+std::uint64_t word_bytes8(std::uint64_t x) {
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL, kLow7 = 0x7F7F7F7F7F7F7F7FULL;
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  const std::uint64_t x7 = x & kLow7;
+  const std::uint64_t digit = (x7 + 0x50 * kOnes) & ~(x7 + 0x46 * kOnes);  // 0x30 <= b < 0x3A
+  const std::uint64_t l = x7 | 0x20 * kOnes;                                 // ASCII letters to lower case
+  const std::uint64_t letter = (l + 0x1F * kOnes) & ~(l + 0x05 * kOnes);     // 0x61 <= b < 0x7B
+  return (digit | letter | x) & kHigh;
+}
 
 // Word boundaries, plus the number-shaped neighbours that make a digit string part of something
 // else: "$2018", "2,018", "2018.5", "650-650-6500", "20%".
@@ -1043,17 +1058,15 @@ class PrefixTrie {
   void build() {
     std::sort(entries_.begin(), entries_.end());
     entries_.erase(std::unique(entries_.begin(), entries_.end()), entries_.end());
-    std::array<unsigned char, 256> sym{};
+    std::array<int, 256> sym{};
     int nsym = 0;
     for (const auto& e : entries_)
       for (std::size_t i = 0; i < e.s.size(); ++i) {
         const unsigned char c = static_cast<unsigned char>(e.s[i]);
-        // Symbols 1..63 (a node's children fit a 64-bit set); should there be more distinct bytes
-        // the last ones share symbol 63, which only widens the answer.
-        if (!sym[c]) sym[c] = static_cast<unsigned char>(nsym < 63 ? ++nsym : 63);
+        if (!sym[c]) sym[c] = ++nsym;
       }
     const int width = nsym + 1;
-    // A dense trie first (children by symbol), then the compact one the reader uses.
+    // A trie with children by symbol first, then the transition table the reader uses.
     struct Dense {
       bool open = false, end_alnum = false;
     };
@@ -1077,84 +1090,159 @@ class PrefixTrie {
     }
     entries_.clear();
     entries_.shrink_to_fit();
-    // Breadth first, so that a node's children are consecutive: a child is found from the node's
-    // bit set of symbols (its rank) and the index of its first child.
-    nodes_.assign(dense.size(), Node{});
-    std::vector<int> order{0};
+    // Columns of the table: 0 a letter or digit no entry reads, 1..nsym the symbols, then any other
+    // byte no entry reads, then non-ASCII bytes (which stop the reader: may be a folded letter, or
+    // what a class or '.' reads).
+    // The last column is the end of the text (no byte there).
+    const int c_other = nsym + 1, c_non_ascii = nsym + 2;
+    end_col_ = nsym + 3;
+    cols_ = nsym + 4;
+    std::vector<bool> col_alnum(static_cast<std::size_t>(cols_), false);
+    col_alnum[0] = true;
+    for (int c = 0; c < 128; ++c)
+      if (sym[c] && (std::isalpha(c) || c == '0')) col_alnum[static_cast<std::size_t>(sym[c])] = true;
+    for (int b = 0; b < 256; ++b) {
+      if (b >= 0x80) byte_col_[b] = static_cast<std::uint8_t>(c_non_ascii);
+      else if (const int s = sym[static_cast<unsigned char>(fold_byte(static_cast<unsigned char>(b)))]) byte_col_[b] = static_cast<std::uint8_t>(s);
+      else byte_col_[b] = static_cast<std::uint8_t>((kByte[b] & kWord) ? 0 : c_other);
+    }
+    space_col_ = sym[static_cast<unsigned char>(' ')] ? sym[static_cast<unsigned char>(' ')] : -1;
+    // Breadth first (the nodes near the root, which every walk reads, together).
+    std::vector<int> order{0}, index(dense.size(), -1);
+    index[0] = 0;
     order.reserve(dense.size());
-    for (std::size_t at = 0; at < order.size(); ++at) {
-      const int old = order[at];
-      Node& node = nodes_[at];
-      node.open = dense[old].open;
-      node.end_alnum = dense[old].end_alnum;
-      node.first = static_cast<std::int32_t>(order.size());
+    for (std::size_t at = 0; at < order.size(); ++at)
       for (int c = 1; c < width; ++c)
-        if (next[old * width + c] >= 0) {
-          node.mask |= std::uint64_t{1} << c;
-          order.push_back(next[old * width + c]);
+        if (const int child = next[order[at] * width + c]; child >= 0) {
+          index[child] = static_cast<int>(order.size());
+          order.push_back(child);
         }
-      // A node with several children keeps their ranks in a table (no popcount on the way).
-      if (popcount(node.mask) >= kRankTableMin) {
-        node.ranks = static_cast<std::int32_t>(ranks_.size());
-        ranks_.resize(ranks_.size() + 64, 0);
-        for (int c = 1; c < 64; ++c)
-          ranks_[static_cast<std::size_t>(node.ranks) + c] =
-              static_cast<unsigned char>(popcount(node.mask & ((std::uint64_t{1} << c) - 1)));
+    root_open_ = dense[0].open;
+    table_.resize(order.size() * static_cast<std::size_t>(cols_));
+    // Every row starts as one of two templates: a non-ASCII byte says yes; a match ending at a
+    // node with an END entry (a letter or digit last) may keep its candidate before anything but
+    // a letter or digit, or at the end of the text (boundaries_ok refuses the others).
+    std::vector<std::int32_t> plain(static_cast<std::size_t>(cols_), kNo), after_end(plain);
+    plain[static_cast<std::size_t>(c_non_ascii)] = kYes;
+    for (int c = 0; c < cols_; ++c)
+      if (!col_alnum[static_cast<std::size_t>(c)]) after_end[static_cast<std::size_t>(c)] = kYes;
+    for (std::size_t at = 0; at < order.size(); ++at) {
+      const Dense& d = dense[order[at]];
+      std::int32_t* row = &table_[at * static_cast<std::size_t>(cols_)];
+      std::copy((d.end_alnum ? after_end : plain).begin(), (d.end_alnum ? after_end : plain).end(), row);
+      const int* children = &next[static_cast<std::size_t>(order[at]) * static_cast<std::size_t>(width)];
+      for (int c = 1; c <= nsym; ++c) {
+        const int child = children[c];
+        if (child < 0 || (d.end_alnum && !col_alnum[static_cast<std::size_t>(c)])) continue;
+        row[c] = dense[child].open ? kYes : index[child] * cols_;  // the child's row
       }
     }
-    // Each text byte's symbol; non-ASCII bytes stop the reader.
-    for (int b = 0; b < 256; ++b)
-      byte_sym_[b] = b >= 0x80 ? kNonAsciiSym : sym[static_cast<unsigned char>(fold_byte(static_cast<unsigned char>(b)))];
-    space_sym_ = sym[static_cast<unsigned char>(' ')];
-    if (!space_sym_) space_sym_ = kNonAsciiSym - 1;  // no entry reads whitespace: never a symbol
   }
   bool may_match(std::string_view text, std::size_t p, std::size_t end) const {
-    const Node* node = &nodes_[0];
+    if (root_open_) return true;
+    const std::int32_t* table = table_.data();
+    std::int32_t row = 0;
     std::size_t k = p;
     while (true) {
-      if (node->open) return true;
-      // A match ending here between two ASCII letters or digits fails boundaries_ok.
-      if (node->end_alnum && (k == end || (kByte[static_cast<unsigned char>(text[k])] & (kWord | kNonAscii)) != kWord))
-        return true;
-      if (k == end) return false;
-      const unsigned char b = static_cast<unsigned char>(text[k]);
-      const unsigned s = byte_sym_[b];
-      if (s == kNonAsciiSym) return true;  // may be a folded letter, or what a class or '.' reads
+      const int c = k == end ? end_col_ : byte_col_[static_cast<unsigned char>(text[k])];
+      const std::int32_t t = table[row + c];
+      if (t < 0) return t == kYes;  // always so in the end column
       ++k;
-      if (s == space_sym_)
+      if (c == space_col_)
         while (k < end && is_space_byte(static_cast<unsigned char>(text[k]))) ++k;
-      if (!s) return false;
-      const std::uint64_t bit = std::uint64_t{1} << s;
-      if (!(node->mask & bit)) return false;
-      unsigned rank = 0;
-      if (node->ranks >= 0) rank = ranks_[static_cast<std::size_t>(node->ranks) + s];
-      else if (const std::uint64_t below = node->mask & (bit - 1)) rank = popcount(below);
-      node = &nodes_[static_cast<std::size_t>(node->first) + rank];
+      row = t;
     }
   }
 
  private:
-  static unsigned popcount(std::uint64_t x) {  // no popcnt instruction assumed
-    x = x - ((x >> 1) & 0x5555555555555555ULL);
-    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
-    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
-    return static_cast<unsigned>((x * 0x0101010101010101ULL) >> 56);
-  }
-  struct Node {
-    std::uint64_t mask = 0;          // symbols with a child
-    std::int32_t first = 0;          // index of the first child
-    std::int32_t ranks = -1;         // offset of the node's rank table in ranks_, or -1
-    bool open = false;       // an OPEN entry (or one ending in a non-alphanumeric byte) ends here
-    bool end_alnum = false;  // an END entry ending in a letter or digit ends here
-  };
-  static constexpr unsigned char kNonAsciiSym = 255;
+  static constexpr std::int32_t kNo = -1, kYes = -2;
   PrefixSet entries_;
-  std::array<unsigned char, 256> byte_sym_{};
-  unsigned char space_sym_ = 0;
-  std::vector<Node> nodes_;
-  std::vector<unsigned char> ranks_;  // 64 per node with kRankTableMin children or more
-  static constexpr unsigned kRankTableMin = 2;
+  std::array<std::uint8_t, 256> byte_col_{};
+  int space_col_ = -1;  // the column of whitespace, -1 when no entry reads it
+  int cols_ = 0;
+  int end_col_ = 0;
+  bool root_open_ = false;
+  std::vector<std::int32_t> table_;  // node x column: the next node's row (node x cols_), kNo or kYes
 };
+
+// What take_match makes of a match that passed the boundary check: refused (not ok), or its
+// candidate's span (relative to the match start) and value when `filled`.
+struct MatchOutcome {
+  bool ok = false;
+  bool filled = false;
+  bool memo = true;  // read nothing outside the match (a capital checked in an empty group at its end does)
+  std::uint32_t s_off = 0, e_off = 0;
+  std::string value;
+};
+
+// Where a rule's scan goes on after a refused match starting at `ms`: after the word it starts in.
+std::size_t skip_word(std::string_view text, std::size_t ms, std::size_t to) {
+  std::size_t p = ms + 1;
+  while (p < to && is_word_byte(static_cast<unsigned char>(text[p])) &&
+         is_word_byte(static_cast<unsigned char>(text[p - 1])))
+    ++p;
+  return p;
+}
+
+// Outcomes of the start-position engine by (rule, text of the match), per thread. There no
+// pattern reads outside its match, so the captures of an anchored match of exactly that text, and
+// everything take_match derives from them (calendar checks, capitals inside the span, the value),
+// depend on the rule and that text only: news repeats "Monday", "last year", "2019" over and over.
+// Open addressing, cleared when half full (bounded memory); tied to one tagger by its serial.
+class OutcomeMemo {
+ public:
+  const MatchOutcome* find(std::uint64_t owner, int rule, std::string_view span, std::uint64_t& h) {
+    if (owner != owner_) {
+      clear();
+      owner_ = owner;
+    }
+    h = hash(rule, span);
+    for (std::size_t i = h & kMask;; i = (i + 1) & kMask) {
+      const Slot& sl = slots_[i];
+      if (sl.entry < 0) return nullptr;
+      if (sl.hash == h && sl.rule == rule && sl.len == span.size() &&
+          std::memcmp(keys_.data() + sl.key, span.data(), span.size()) == 0)
+        return &entries_[static_cast<std::size_t>(sl.entry)];
+    }
+  }
+  const MatchOutcome& add(std::uint64_t h, int rule, std::string_view span, MatchOutcome&& o) {
+    if (entries_.size() >= kSlots / 2 || keys_.size() + span.size() > kMaxKeyBytes) clear();
+    std::size_t i = h & kMask;
+    while (slots_[i].entry >= 0) i = (i + 1) & kMask;
+    slots_[i] = Slot{h, static_cast<std::uint32_t>(keys_.size()), static_cast<std::uint32_t>(span.size()), rule,
+                     static_cast<std::int32_t>(entries_.size())};
+    keys_.append(span);
+    entries_.push_back(std::move(o));
+    return entries_.back();
+  }
+
+ private:
+  static constexpr std::size_t kSlots = std::size_t{1} << 14, kMask = kSlots - 1;
+  static constexpr std::size_t kMaxKeyBytes = std::size_t{1} << 20;
+  struct Slot {
+    std::uint64_t hash = 0;
+    std::uint32_t key = 0, len = 0;
+    int rule = 0;
+    std::int32_t entry = -1;
+  };
+  static std::uint64_t hash(int rule, std::string_view s) {
+    std::uint64_t h = 1469598103934665603ULL ^ static_cast<std::uint64_t>(rule) * 0x9E3779B97F4A7C15ULL;
+    for (const char c : s) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+    return h ^ (h >> 29);
+  }
+  void clear() {
+    if (slots_.size() != kSlots) slots_.resize(kSlots);
+    if (!entries_.empty()) std::fill(slots_.begin(), slots_.end(), Slot{});
+    entries_.clear();
+    keys_.clear();
+  }
+  std::uint64_t owner_ = 0;
+  std::vector<Slot> slots_;
+  std::vector<MatchOutcome> entries_;
+  std::string keys_;
+};
+
+std::atomic<std::uint64_t> g_tagger_serial{0};
 
 }  // namespace
 
@@ -1169,9 +1257,11 @@ struct TimexTagger::Impl {
   // per-block scans) when a rule reads outside its match (^, $, \b) or could not be read.
   std::unique_ptr<RE2::Set> starts_set;
   std::bitset<256> first;
+  std::array<unsigned char, 256> scan_class{};  // kByte, plus kFirst for the bytes in `first`
   PrefixTrie prefixes;  // what text can begin a match (a necessary condition, see PrefixAnalyzer)
   bool use_starts = false;
   timex_internal::TenseCues tense;   // tense.tsv: the cues that say ahead or back
+  std::uint64_t serial = 0;  // unique per loaded tagger (keys the per-thread outcome memo)
 
   std::string normalise(const CompiledRule& r, int g, const std::string& raw, int column) const;
   bool validate(const CompiledRule& r, const std::vector<std::string>& caps) const;
@@ -1187,6 +1277,9 @@ struct TimexTagger::Impl {
   std::size_t take_match(const CompiledRule& r, int ri, std::string_view text, std::size_t to,
                          const std::vector<re2::StringPiece>& groups, std::vector<std::string>& caps,
                          std::vector<Candidate>& cands) const;
+  void judge(const CompiledRule& r, std::string_view text, std::size_t ms,
+             const std::vector<re2::StringPiece>& groups, std::vector<std::string>& caps,
+             MatchOutcome& out) const;
 };
 
 std::string TimexTagger::Impl::normalise(const CompiledRule& r, int g, const std::string& raw,
@@ -1331,6 +1424,7 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
   thread_local std::vector<int> hit_rules, which;
   thread_local std::vector<re2::StringPiece> groups;
   thread_local std::vector<std::string> caps;
+  thread_local OutcomeMemo memo;
   for (int ri : hit_rules) starts[ri].clear();
   hit_rules.clear();
   if (starts.size() < rules.size()) starts.resize(rules.size());
@@ -1363,26 +1457,75 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
       return start_ok(t, at);
     };
     std::size_t p = bs;
+    if constexpr (std::endian::native == std::endian::little) {
+      // A block of ASCII text only (most are), 8 bytes at a time: the positions tried are the
+      // first byte of each run of letters and digits and every other byte, when they can begin
+      // a rule (kFirst) and pass may_start, as in the loop below.
+      constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+      std::uint64_t any_high = 0;
+      std::size_t q = bs;
+      for (; q + 8 <= be; q += 8) {
+        std::uint64_t x;
+        std::memcpy(&x, text.data() + q, 8);
+        any_high |= x;
+      }
+      for (; q < be; ++q) any_high |= static_cast<unsigned char>(text[q]);
+      if (!(any_high & kHigh)) {
+        std::uint64_t carry = 0;  // high bit set: the byte before p (in the block) is a letter or digit
+        for (; p + 8 <= be; p += 8) {
+          std::uint64_t x;
+          std::memcpy(&x, text.data() + p, 8);
+          const std::uint64_t word = word_bytes8(x);
+          std::uint64_t tried = (word & ~((word << 8) | carry)) | (~word & kHigh);
+          carry = word >> 56;
+          for (; tried; tried &= tried - 1) {
+            const std::size_t at = p + static_cast<std::size_t>(std::countr_zero(tried) / 8);
+            if ((scan_class[static_cast<unsigned char>(text[at])] & kFirst) && may_start(text, at, be)) try_at(at);
+          }
+        }
+        if (carry)  // the rest of a run whose first byte was tried
+          while (p < be && (kByte[static_cast<unsigned char>(text[p])] & kWord)) ++p;
+      }
+    }
     while (p < be) {
       const unsigned char c = static_cast<unsigned char>(text[p]);
-      if (!(kByte[c] & kWord)) {
-        if (first.test(c) && may_start(text, p, be)) try_at(p);
+      const unsigned char cls = scan_class[c];
+      if (!(cls & kWord)) {
+        if ((cls & kFirst) && may_start(text, p, be)) try_at(p);
         ++p;
         continue;
       }
-      // A run of word bytes [p, q).
-      std::size_t q = p;
-      unsigned char seen = 0;  // union of the kByte flags
-      for (; q < be; ++q) {
-        const unsigned char k = kByte[static_cast<unsigned char>(text[q])];
-        if (!(k & kWord)) break;
-        seen |= k;
+      // A run of word bytes [p, q), read 8 bytes at a time while the block allows.
+      std::size_t q = p + 1;
+      std::uint64_t high = c & 0x80;  // non-zero when the run holds a non-ASCII byte
+      if constexpr (std::endian::native == std::endian::little) {
+        constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+        while (q + 8 <= be) {
+          std::uint64_t x;
+          std::memcpy(&x, text.data() + q, 8);
+          const std::uint64_t other = ~word_bytes8(x) & kHigh;  // bytes that end the run
+          if (!other) {
+            high |= x & kHigh;
+            q += 8;
+            continue;
+          }
+          // The high bits of the word bytes before the first other one (below its lowest bit).
+          high |= x & kHigh & ((other & (0 - other)) - 1);
+          q += static_cast<std::size_t>(std::countr_zero(other) / 8);
+          goto run_end;
+        }
       }
-      if (!(seen & kNonAscii)) {
-        if (first.test(c) && may_start(text, p, be)) try_at(p);
+      for (; q < be; ++q) {
+        const unsigned char b = static_cast<unsigned char>(text[q]);
+        if (!(kByte[b] & kWord)) break;
+        high |= b & 0x80;
+      }
+    run_end:
+      if (!high) {
+        if ((cls & kFirst) && may_start(text, p, be)) try_at(p);
       } else {
         for (std::size_t k = p; k < q; ++k)
-          if (first.test(static_cast<unsigned char>(text[k]))) try_at(k);
+          if (scan_class[static_cast<unsigned char>(text[k])] & kFirst) try_at(k);
       }
       p = q;
     }
@@ -1404,12 +1547,37 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
         }
         const std::size_t me0 = ms0 + groups[0].size();
         // take_match refuses a match failing the boundary check before it reads any capture.
-        const bool refused = me0 == ms0 || !boundaries_ok(text, ms0, me0);
-        if (!refused && r.ngroups > 0 && !r.re->get().Match(text, ms0, me0, RE2::ANCHOR_BOTH, groups.data(), r.ngroups + 1)) {
-          ++k;  // cannot happen: the span matched
+        if (me0 == ms0 || !boundaries_ok(text, ms0, me0)) {
+          pos = skip_word(text, ms0, be);
           continue;
         }
-        pos = take_match(r, ri, text, be, groups, caps, cands);
+        const std::string_view span = text.substr(ms0, me0 - ms0);
+        std::uint64_t h = 0;
+        const MatchOutcome* o = memo.find(serial, ri, span, h);
+        MatchOutcome fresh;
+        if (!o) {
+          if (r.ngroups > 0 && !r.re->get().Match(text, ms0, me0, RE2::ANCHOR_BOTH, groups.data(), r.ngroups + 1)) {
+            ++k;  // cannot happen: the span matched
+            continue;
+          }
+          judge(r, text, ms0, groups, caps, fresh);
+          o = fresh.memo ? &memo.add(h, ri, span, std::move(fresh)) : &fresh;
+        }
+        if (!o->ok) {
+          pos = skip_word(text, ms0, be);
+          continue;
+        }
+        if (o->filled) {
+          Candidate c;
+          c.start = ms0 + o->s_off;
+          c.end = ms0 + o->e_off;
+          c.priority = r.priority;
+          c.rule = ri;
+          c.latent = r.latent;
+          c.value = o->value;
+          cands.push_back(std::move(c));
+        }
+        pos = me0;
       }
     }
   }
@@ -1457,15 +1625,29 @@ std::size_t TimexTagger::Impl::take_match(const CompiledRule& r, int ri, std::st
                                           std::vector<std::string>& caps, std::vector<Candidate>& cands) const {
   const std::size_t ms = groups[0].data() - text.data();
   const std::size_t me = ms + groups[0].size();
-  auto skip_word = [&]() {
-    std::size_t p = ms + 1;
-    while (p < to && is_word_byte(static_cast<unsigned char>(text[p])) &&
-           is_word_byte(static_cast<unsigned char>(text[p - 1])))
-      ++p;
-    return p;
-  };
-  if (me == ms || !boundaries_ok(text, ms, me)) return skip_word();
-  std::size_t s = ms, e = me;
+  if (me == ms || !boundaries_ok(text, ms, me)) return skip_word(text, ms, to);
+  MatchOutcome o;
+  judge(r, text, ms, groups, caps, o);
+  if (!o.ok) return skip_word(text, ms, to);
+  if (o.filled) {
+    Candidate c;
+    c.start = ms + o.s_off;
+    c.end = ms + o.e_off;
+    c.priority = r.priority;
+    c.rule = ri;
+    c.latent = r.latent;
+    c.value = std::move(o.value);
+    cands.push_back(std::move(c));
+  }
+  return me;
+}
+
+// The checks of a match starting at `ms` past its boundaries (calendar, capitals) and its value;
+// reads only the text inside the match.
+void TimexTagger::Impl::judge(const CompiledRule& r, std::string_view text, std::size_t ms,
+                              const std::vector<re2::StringPiece>& groups, std::vector<std::string>& caps,
+                              MatchOutcome& out) const {
+  std::size_t s = ms, e = ms + groups[0].size();
   if (r.span_group && groups[r.span_group].data() != nullptr) {
     s = groups[r.span_group].data() - text.data();
     e = s + groups[r.span_group].size();
@@ -1487,26 +1669,19 @@ std::size_t TimexTagger::Impl::take_match(const CompiledRule& r, int ri, std::st
       for (int g = 1; g <= r.ngroups; ++g)
         if (r.group_name[g] == r.require_capital && groups[g].data()) at = groups[g].data() - text.data();
     }
+    if (at >= ms + groups[0].size()) out.memo = false;
     if (!std::isupper(static_cast<unsigned char>(text[at]))) ok = false;
   }
-  if (!ok) return skip_word();
-  bool filled = true;
-  std::string value = fill(r, caps, filled);
-  if (filled) {
-    Candidate c;
-    c.start = s;
-    c.end = e;
-    c.priority = r.priority;
-    c.rule = ri;
-    c.latent = r.latent;
-    c.value = std::move(value);
-    cands.push_back(std::move(c));
-  }
-  return me;
+  out.ok = ok;
+  if (!ok) return;
+  out.value = fill(r, caps, out.filled);
+  out.s_off = static_cast<std::uint32_t>(s - ms);
+  out.e_off = static_cast<std::uint32_t>(e - ms);
 }
 
 Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
   auto impl = std::make_shared<Impl>();
+  impl->serial = ++g_tagger_serial;
   const std::string base = "en/timex";
 
   if (auto macros = dirs.read(base + "/macros.tsv"); macros.ok()) {
@@ -1628,6 +1803,8 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
   // Only the set the engine uses is compiled (compiling is most of the loading time).
   if (impl->use_starts) {
     impl->prefixes.build();
+    for (int b = 0; b < 256; ++b)
+      impl->scan_class[b] = static_cast<unsigned char>(kByte[b] | (impl->first.test(b) ? kFirst : 0));
     impl->set.reset();
     if (!impl->starts_set->Compile()) return Error{"rules.compile", base + ": RE2::Set compilation failed"};
   } else {
@@ -1645,39 +1822,55 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
 // Overlap resolution: one total order — longer span, then priority, then earlier start, then id.
 std::vector<Candidate> timex_internal::resolve_overlaps(std::vector<Candidate> cands,
                                                         const std::vector<std::string>& ids) {
-  std::sort(cands.begin(), cands.end(), [&](const Candidate& a, const Candidate& b) {
+  // Candidates are sorted and kept by index (a Candidate holds a string: moving them costs more).
+  thread_local std::vector<std::uint32_t> order, kept;
+  order.resize(cands.size());
+  for (std::size_t i = 0; i < cands.size(); ++i) order[i] = static_cast<std::uint32_t>(i);
+  std::sort(order.begin(), order.end(), [&](std::uint32_t x, std::uint32_t y) {
+    const Candidate& a = cands[x];
+    const Candidate& b = cands[y];
     const std::size_t la = a.end - a.start, lb = b.end - b.start;
     if (la != lb) return la > lb;
     if (a.priority != b.priority) return a.priority > b.priority;
     if (a.start != b.start) return a.start < b.start;
     return ids[a.rule] < ids[b.rule];
   });
-  // The kept spans never overlap, so they are ordered by start and by end alike: a candidate
-  // clashes with one of them exactly when it clashes with the last one starting before its end
-  // (a map, not a scan of all kept spans: no quadratic step on a page full of dates). Empty
-  // spans, which take_match never makes, get the plain scan.
+  // The kept spans never overlap: a candidate clashes with one of them exactly when one of its
+  // bytes is taken (a byte map, not a scan of all kept spans: no quadratic step on a page full of
+  // dates). Empty spans, which take_match never makes, get the plain scan.
   const bool any_empty =
       std::any_of(cands.begin(), cands.end(), [](const Candidate& c) { return c.start >= c.end; });
-  std::vector<Candidate> kept;
-  std::map<std::size_t, std::size_t> taken;   // start -> end of the kept spans
-  for (auto& c : cands) {
-    bool clash = false;
-    if (!any_empty) {
-      auto after = taken.lower_bound(c.end);
-      clash = after != taken.begin() && std::prev(after)->second > c.start;
-    } else {
-      for (const auto& k : kept) clash = clash || (c.start < k.end && k.start < c.end);
+  kept.clear();
+  if (!any_empty) {
+    std::size_t limit = 0;
+    for (const auto& c : cands) limit = std::max(limit, c.end);
+    thread_local std::vector<unsigned char> taken;
+    taken.assign(limit, 0);
+    for (const std::uint32_t i : order) {
+      const Candidate& c = cands[i];
+      bool clash = false;
+      for (std::size_t p = c.start; p < c.end && !clash; ++p) clash = taken[p] != 0;
+      if (!clash) {
+        std::fill(taken.begin() + static_cast<std::ptrdiff_t>(c.start), taken.begin() + static_cast<std::ptrdiff_t>(c.end), 1);
+        kept.push_back(i);
+      }
     }
-    if (!clash) {
-      if (!any_empty) taken.emplace(c.start, c.end);
-      kept.push_back(std::move(c));
+  } else {
+    for (const std::uint32_t i : order) {
+      const Candidate& c = cands[i];
+      bool clash = false;
+      for (const std::uint32_t k : kept) clash = clash || (c.start < cands[k].end && cands[k].start < c.end);
+      if (!clash) kept.push_back(i);
     }
   }
-  kept.erase(std::remove_if(kept.begin(), kept.end(), [](const Candidate& c) { return c.latent; }),
+  kept.erase(std::remove_if(kept.begin(), kept.end(), [&](std::uint32_t i) { return cands[i].latent; }),
              kept.end());
   std::sort(kept.begin(), kept.end(),
-            [](const Candidate& a, const Candidate& b) { return a.start < b.start; });
-  return kept;
+            [&](std::uint32_t x, std::uint32_t y) { return cands[x].start < cands[y].start; });
+  std::vector<Candidate> out;
+  out.reserve(kept.size());
+  for (const std::uint32_t i : kept) out.push_back(std::move(cands[i]));
+  return out;
 }
 
 namespace {
@@ -1713,23 +1906,27 @@ std::vector<Timex> TimexTagger::tag_until(std::string_view text, const std::vect
   // Earnings reports: a document that mentions fiscal quarters more than once reads "a year ago"
   // as the same quarter a year back, even far from the word "quarter".
   const bool doc_quarters = timex_internal::quarter_mentions(text) >= 2;
+  out.reserve(kept.size());
   std::size_t si = 0;
   for (const auto& c : kept) {
     const CompiledRule& r = impl_->rules[c.rule];
     if (first_day && r.type != "DATE" && r.type != "TIME") continue;
     while (si + 1 < sentences.size() && sentences[si].end <= c.start) ++si;
     const std::size_t sent_start = sentences.empty() ? 0 : std::min(sentences[si].start, c.start);
-    // Tense and quarter talk only matter to a value with something to resolve ("[weekday:5]");
-    // most values are already complete ("2019-03") and resolve_value returns them as they are.
+    // Tense and quarter talk only matter to some functions of a value ("[weekday:5]"); most
+    // values are already complete ("2019-03"): resolve_value reads the text around only if needed.
+    timex_internal::Anchor::Around around;
     if (c.value.find('[') != std::string::npos) {
-      impl_->tense.context(text.substr(sent_start, c.start - sent_start),
-                           text.substr(c.end, std::min<std::size_t>(120, text.size() - c.end)),
-                           anchor.future, anchor.past);
+      around.cues = &impl_->tense;
+      around.before = text.substr(sent_start, c.start - sent_start);
+      around.after = text.substr(c.end, std::min<std::size_t>(120, text.size() - c.end));
       const std::size_t sent_end = sentences.empty() ? text.size() : std::max(sentences[si].end, c.end);
       const std::size_t ws = std::max(sent_start, c.start > 200 ? c.start - 200 : 0);
       const std::size_t we = std::min(sent_end, c.end + 200);
-      anchor.quarter_context = timex_internal::quarter_context(text.substr(ws, we - ws)) || doc_quarters;
+      around.window = text.substr(ws, we - ws);
+      around.doc_quarters = doc_quarters;
     }
+    anchor.around = &around;
     Timex t;
     t.start = c.start;
     t.end = c.end;
@@ -1738,6 +1935,7 @@ std::vector<Timex> TimexTagger::tag_until(std::string_view text, const std::vect
     t.value = timex_internal::resolve_value(c.value, anchor);
     t.sentence = sentences.empty() ? 0 : si;
     t.rule = r.id;
+    anchor.around = nullptr;
     if (t.type == "DATE" || t.type == "TIME") timex_internal::update_ref(t.value, anchor);
     out.push_back(std::move(t));
     if (first_day && day_of(out.back())) break;

@@ -65,7 +65,7 @@ std::string iso_week(long days) {
   return fmt("%04d-W%02d", y, week);
 }
 
-std::string unresolved(const std::string& unit) {
+std::string unresolved(std::string_view unit) {
   if (unit == "year") return "XXXX";
   if (unit == "month") return "XXXX-XX";
   if (unit == "day" || unit == "weekday" || unit == "nthweekday") return "XXXX-XX-XX";
@@ -105,35 +105,60 @@ int near_year(const Ymd& a, int m, int tense) {
   return a.y;
 }
 
-std::string apply(const std::string& unit, long n, const std::vector<std::string>& args, const Ymd& a,
-                  int tense, bool quarter_context);
+// The tense (1 future, -1 past, 0 neither) and quarter talk of an expression, read from the text
+// on first use (Anchor::around) or taken from the Anchor's fields.
+class Context {
+ public:
+  explicit Context(const Anchor& a) : a_(a) {}
+  int tense() {
+    if (tense_ == kUnknown) {
+      bool future = a_.future, past = a_.past;
+      if (a_.around) a_.around->cues->context(a_.around->before, a_.around->after, future, past);
+      tense_ = future ? 1 : past ? -1 : 0;
+    }
+    return tense_;
+  }
+  bool quarter() {
+    if (quarter_ == kUnknown)
+      quarter_ = a_.around ? a_.around->doc_quarters || quarter_context(a_.around->window) : a_.quarter_context;
+    return quarter_ != 0;
+  }
 
-std::string apply(const std::string& unit, long n, const std::vector<std::string>& args, const Ymd& a,
-                  int tense, bool quarter_context) {
-  const bool future = tense > 0;
+ private:
+  static constexpr int kUnknown = 2;
+  const Anchor& a_;
+  int tense_ = kUnknown, quarter_ = kUnknown;
+};
+
+// `quarters`: whether the quarter talk may change the value (only at the top: "a year ago").
+std::string apply(std::string_view unit, long n, const std::vector<std::string>& args, const Ymd& a,
+                  Context& ctx, bool quarters);
+
+std::string apply(std::string_view unit, long n, const std::vector<std::string>& args, const Ymd& a,
+                  Context& ctx, bool quarters) {
   auto arg = [&](std::size_t i) { return i < args.size() ? std::atoi(args[i].c_str()) : 0; };
   if (unit.size() > 3 && unit.compare(unit.size() - 3, 3, "ago") == 0) {
     // "a year ago": in quarterly-results prose TimeBank anchors it to the same quarter a year back.
-    const std::string base = unit.substr(0, unit.size() - 3);
+    const std::string_view base = unit.substr(0, unit.size() - 3);
     const long k = args.empty() ? 1 : arg(0);
-    if (base == "year" && quarter_context) return apply("quarter", -4 * k - 1, {}, a, tense, false);
-    return apply(base, -k, {}, a, tense, false);
+    if (base == "year" && quarters && ctx.quarter()) return apply("quarter", -4 * k - 1, {}, a, ctx, false);
+    return apply(base, -k, {}, a, ctx, false);
   }
   if (unit == "near") {
     const int m = arg(0);
     if (m < 1 || m > 12) return "XXXX-XX";
-    return fmt("%04d-%02d", near_year(a, m, tense), m);
+    return fmt("%04d-%02d", near_year(a, m, ctx.tense()), m);
   }
   if (unit == "nearyear") {
     const int m = arg(0);
     if (m < 1 || m > 12) return "XXXX";
-    return fmt("%04d", near_year(a, m, tense));
+    return fmt("%04d", near_year(a, m, ctx.tense()));
   }
   if (unit == "nearmd") {  // args "MM-DD"
     const std::string md = args.empty() ? "" : args[0];
     const int m = std::atoi(md.c_str());
     if (m < 1 || m > 12 || md.size() != 5) return "XXXX-" + md;
-    return fmt("%04d-", near_year(a, m, tense)) + md;
+    return fmt("%04d-", near_year(a, m, ctx.tense())) + md;
   }
   if (unit == "weekend") {
     // The weekend (ISO week "YYYY-Www-WE") nearest the anchor: on a Saturday or Sunday the current
@@ -141,7 +166,7 @@ std::string apply(const std::string& unit, long n, const std::vector<std::string
     const std::string dir = args.empty() ? "" : args[0];
     const long base = days_from_civil(a.y, a.m, a.d);
     const long wd = weekday_of(base);
-    const bool fut = dir == "f" || (dir.empty() && future);
+    const bool fut = dir == "f" || (dir.empty() && ctx.tense() > 0);
     long day = base;
     if (dir == "p") day = base - 7;
     else if (dir == "f") day = wd >= 6 ? base + 7 : base;
@@ -201,7 +226,7 @@ std::string apply(const std::string& unit, long n, const std::vector<std::string
     // day offset (US Election Day: the day after the first Monday of November, "11:1:1:1").
     const int m = arg(0), wd = arg(1), nth = arg(2), offset = arg(3);
     if (m < 1 || m > 12 || wd < 1 || wd > 7 || nth < 1 || nth > 5) return "XXXX-XX-XX";
-    const long first = days_from_civil(near_year(a, m, tense), m, 1);
+    const long first = days_from_civil(near_year(a, m, ctx.tense()), m, 1);
     const long delta = (wd - weekday_of(first) + 7) % 7;
     int y, mm, d;
     if (offset < -7 || offset > 7) return "XXXX-XX-XX";
@@ -219,7 +244,7 @@ std::string apply(const std::string& unit, long n, const std::vector<std::string
     const int weekday = arg(0);
     if (weekday < 1 || weekday > 7) return "XXXX-XX-XX";
     const std::string dir = args.size() > 1 ? args[1] : "";
-    const bool fut = dir == "f" || (dir.empty() && future);
+    const bool fut = dir == "f" || (dir.empty() && ctx.tense() > 0);
     const long wd = weekday_of(base);
     long delta = weekday - wd;  // in -6..6
     if (dir == "p" && delta >= 0) delta -= 7;            // "last Friday" is never today
@@ -430,6 +455,7 @@ bool quarter_context(std::string_view window) { return quarter_mentions(window) 
 
 std::string resolve_value(const std::string& value, const Anchor& a) {
   if (value.find('[') == std::string::npos) return value;  // nothing to resolve
+  Context ctx(a);
   std::string out;
   for (std::size_t i = 0; i < value.size(); ++i) {
     if (value[i] != '[') {
@@ -484,7 +510,7 @@ std::string resolve_value(const std::string& value, const Anchor& a) {
         out += unresolved(unit);
       continue;
     }
-    out += apply(unit, n, args, *anchor, a.future ? 1 : a.past ? -1 : 0, a.quarter_context);
+    out += apply(unit, n, args, *anchor, ctx, true);
   }
   return out;
 }

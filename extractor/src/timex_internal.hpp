@@ -30,6 +30,8 @@ struct Ymd {
   int y = 0, m = 0, d = 0;
 };
 
+class TenseCues;
+
 struct Anchor {
   std::optional<Ymd> dct;  // document date
   std::optional<Ymd> ref;  // last anchored date in the text (starts as dct)
@@ -37,6 +39,15 @@ struct Anchor {
   bool future = false;     // tense cue around the expression
   bool past = false;       // a past-tense verb right before it ("ended March 31")
   bool quarter_context = false;  // the surrounding text talks about quarters (earnings prose)
+  // When set, resolve_value reads future/past and quarter_context from this text instead of the
+  // fields above, and only if a value's functions need them (most never do).
+  struct Around {
+    const TenseCues* cues = nullptr;  // the tagger's tense cues (tense.tsv)
+    std::string_view before, after;   // TenseCues::context's arguments
+    std::string_view window;          // quarter_context's argument
+    bool doc_quarters = false;        // quarter talk anyway (the document is about quarters)
+  };
+  const Around* around = nullptr;
 };
 
 std::optional<Ymd> parse_ymd(std::string_view s);  // "YYYY-MM-DD..." or nullopt

@@ -316,4 +316,39 @@ TEST_SUITE("extractor.time") {
     CHECK((xs2[1].text == "a year or two" && xs2[1].value == "FUTURE_REF"));
     CHECK(tag("The strike lasted one day.").at(0).value == "P1D");
   }
+
+  TEST_CASE("what a tagger tagged before changes nothing (per-thread outcome memo)") {
+    // The same words in several cases and contexts, so that outcomes are reused within and across
+    // texts: a capital check ("May" the month, "may" the verb), calendar checks, values.
+    const std::vector<std::string> texts = {
+        "On Monday, March 3, the board met. They may meet again in May 2019, or on monday.",
+        "MONDAY: Sales rose 5% in the first quarter of 2019 and fell in May. on Monday they may rise.",
+        "The talks on Monday, March 33, failed; talks on March 3 and in May resumed in 2019.",
+        "In may the firm said last year was good; last year, March 3 and May 2019 were bad."};
+    const auto dirs = RuleDirs({std::filesystem::path(STORYLINE_SOURCE_DIR) / "extractor/rules"});
+    auto describe = [](const std::vector<Timex>& xs) {
+      std::string out;
+      for (const auto& x : xs)
+        out += std::to_string(x.start) + "-" + std::to_string(x.end) + " " + x.type + " " + x.value + " " + x.rule + "\n";
+      return out;
+    };
+    // Reference: each text tagged by a tagger that has tagged nothing yet.
+    std::vector<std::string> fresh;
+    for (const auto& t : texts) {
+      auto tg = TimexTagger::load(dirs);
+      REQUIRE(tg.ok());
+      fresh.push_back(describe(tg->tag(t, {{0, t.size()}}, std::string("2019-06-01"))));
+    }
+    CHECK(fresh[0].find("DATE") != std::string::npos);
+    CHECK(fresh[0] != fresh[1]);
+    // Two taggers taking turns on this thread, each text several times and in both orders.
+    auto a = TimexTagger::load(dirs), b = TimexTagger::load(dirs);
+    REQUIRE((a.ok() && b.ok()));
+    for (int round = 0; round < 3; ++round)
+      for (std::size_t k = 0; k < texts.size(); ++k) {
+        const std::size_t i = round % 2 ? texts.size() - 1 - k : k;
+        const auto& tg = (k + round) % 2 ? *a : *b;
+        CHECK(describe(tg.tag(texts[i], {{0, texts[i].size()}}, std::string("2019-06-01"))) == fresh[i]);
+      }
+  }
 }
