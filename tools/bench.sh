@@ -41,6 +41,7 @@ STORYLINE_BENCH_CORPUS="$corpora/news5.jsonl" "$build/extract_bench" --benchmark
   python3 -c '
 import json, sys
 names = {"BM_TokensAndSentences": "tokens + sentences", "BM_Timexes": "temporal expressions",
+         "BM_TimexesEveryDocNew": "temporal expressions, every document new to the tagger (memo emptied)",
          "BM_Entities": "entities", "BM_EventsAndRelations": "events + relations",
          "BM_ToJson": "JSON output", "BM_FullExtract": "full extraction, one document at a time",
          "BM_FullExtractBatch/64": "full extraction, groups of 64 (as `extract` runs it)"}

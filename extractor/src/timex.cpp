@@ -1211,10 +1211,13 @@ class OutcomeMemo {
     while (slots_[i].entry >= 0) i = (i + 1) & kMask;
     slots_[i] = Slot{h, static_cast<std::uint32_t>(keys_.size()), static_cast<std::uint32_t>(span.size()), rule,
                      static_cast<std::int32_t>(entries_.size())};
+    used_.push_back(static_cast<std::uint32_t>(i));
     keys_.append(span);
     entries_.push_back(std::move(o));
     return entries_.back();
   }
+  // Everything forgotten (the benchmark's "every document new to the tagger").
+  void forget() { clear(); }
 
  private:
   static constexpr std::size_t kSlots = std::size_t{1} << 14, kMask = kSlots - 1;
@@ -1230,17 +1233,22 @@ class OutcomeMemo {
     for (const char c : s) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
     return h ^ (h >> 29);
   }
-  void clear() {
+  void clear() {   // only the slots in use are reset
     if (slots_.size() != kSlots) slots_.resize(kSlots);
-    if (!entries_.empty()) std::fill(slots_.begin(), slots_.end(), Slot{});
+    for (std::uint32_t i : used_) slots_[i] = Slot{};
+    used_.clear();
     entries_.clear();
     keys_.clear();
   }
   std::uint64_t owner_ = 0;
   std::vector<Slot> slots_;
+  std::vector<std::uint32_t> used_;   // the slots holding an entry
   std::vector<MatchOutcome> entries_;
   std::string keys_;
 };
+
+// Per thread (the tagger is shared between threads).
+thread_local OutcomeMemo t_outcomes;
 
 std::atomic<std::uint64_t> g_tagger_serial{0};
 
@@ -1424,7 +1432,7 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
   thread_local std::vector<int> hit_rules, which;
   thread_local std::vector<re2::StringPiece> groups;
   thread_local std::vector<std::string> caps;
-  thread_local OutcomeMemo memo;
+  OutcomeMemo& memo = t_outcomes;
   for (int ri : hit_rules) starts[ri].clear();
   hit_rules.clear();
   if (starts.size() < rules.size()) starts.resize(rules.size());
@@ -1944,6 +1952,8 @@ std::vector<Timex> TimexTagger::tag_until(std::string_view text, const std::vect
 }
 
 bool timex_engine::uses_starts(const TimexTagger& t) { return t.impl_ && t.impl_->use_starts; }
+
+void timex_engine::forget_outcomes() { t_outcomes.forget(); }
 
 std::string timex_engine::group_mismatches(const TimexTagger& t) {
   std::string out;

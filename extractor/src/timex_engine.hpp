@@ -1,4 +1,4 @@
-// Private to the timex tagger: a test hook comparing the two matching engines of TimexTagger::Impl
+// Private to the timex tagger: test and benchmark hooks; one compares the two matching engines of TimexTagger::Impl
 // (start positions with an anchored RE2::Set, and the per-paragraph unanchored scans they replace).
 #pragma once
 
@@ -18,6 +18,10 @@ std::string group_mismatches(const TimexTagger& t);
 
 // Whether the tagger uses the start-position engine (false when a rule reads outside its match).
 bool uses_starts(const TimexTagger& t);
+
+// Forgets the outcomes of matches this thread has memoised (same results, only slower): for the
+// benchmark that measures every document as new to the tagger.
+void forget_outcomes();
 
 // Raw candidates (before overlap resolution) of both engines on `text`: {starts, blocks}.
 std::pair<std::vector<timex_internal::Candidate>, std::vector<timex_internal::Candidate>> both(
