@@ -6,7 +6,7 @@
 # Usage: tools/fuzz.sh [--seconds N] [--build-dir DIR] [TARGET...]
 #   tools/fuzz.sh                         # long run: 600 s per target in build-fuzz/
 #   tools/fuzz.sh --seconds 20 --build-dir build-asan    # what tools/test.sh runs
-# Targets: fuzz_extract fuzz_text fuzz_jsonl fuzz_rules (default: all). The corpus grows in
+# Targets: fuzz_extract fuzz_text fuzz_jsonl fuzz_rules fuzz_compact (default: all). The corpus grows in
 # <build>/fuzz-corpus/<target> and is reused by the next run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +21,7 @@ while [ $# -gt 0 ]; do
     *) targets+=("$1"); shift ;;
   esac
 done
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_extract fuzz_text fuzz_jsonl fuzz_rules)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_extract fuzz_text fuzz_jsonl fuzz_rules fuzz_compact)
 
 if [ ! -x "$build/fuzz_extract" ] || [ -n "${STORYLINE_FUZZ_REBUILD:-}" ] || [ "$build" = build-fuzz ]; then
   CC=clang CXX=clang++ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTORYLINE_FUZZ=ON >/dev/null
@@ -49,6 +49,12 @@ for i, p in enumerate(sorted(pathlib.Path("examples").glob("*.txt"))):
 (out / "seed-all.jsonl").write_text("\n".join(lines) + "\n{bad\n{\"id\":7,\"text\":\"\"}\n")
 PY
       ;;
+    fuzz_compact)
+      # Compact extract JSON of the examples (extract --compact), and one line made odd by hand.
+      for f in examples/*.txt; do
+        "$build/storyline" extract "$f" --compact --quiet -o "$dir/seed-$(basename "$f" .txt).json" 2>/dev/null || true
+      done
+      printf '%s' '{"document":{"id":"a\u00e9\ud83d\ude00\/","source":"","date":null,"date_source":"none","bytes":0},"sentences":[],"entities":[],"timexes":[],"events":[],"relations":[{"source":"a","target":"b","type":"t","qualifier":"","weight":2.5e-1,"start":"2019","evidence":[]}]}' >"$dir/seed-odd.json" ;;
     fuzz_rules)
       local i=0
       for rel in en/gazetteer/fuzz.jsonl en/relations/patterns.json en/timex/dates.json en/timex/macros.tsv \

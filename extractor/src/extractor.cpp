@@ -321,10 +321,13 @@ class JsonIn {
     else if constexpr (std::is_integral_v<T>) num(v);
     else str(v);
   }
-  // key + string when the key comes next; otherwise nothing (s stays as it is).
+  // key + string when the key comes next; otherwise nothing (s stays as it is). The writer leaves
+  // out an empty one, so a written-out "" is not this form.
   template <std::size_t N>
   void opt_str(const char (&key)[N], std::string& s) {
-    if (lit_if(key)) str(s);
+    if (!lit_if(key)) return;
+    str(s);
+    if (s.empty()) ok_ = false;
   }
   void num(std::size_t& v) {
     // An unsigned integer as std::to_chars writes it: no sign, no leading zero, no fraction.
@@ -359,7 +362,8 @@ class JsonIn {
       if (q < e_ && (*q == '+' || *q == '-')) ++q;
       good = digits();
     }
-    if (!ok_ || !good || std::from_chars(p_, q, v).ptr != q) {
+    const auto r = good ? std::from_chars(p_, q, v) : std::from_chars_result{p_, std::errc::invalid_argument};
+    if (!ok_ || !good || r.ptr != q || r.ec != std::errc()) {   // (out of range: left to nlohmann)
       ok_ = false;
       return;
     }

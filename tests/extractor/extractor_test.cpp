@@ -606,6 +606,9 @@ TEST_CASE("from_compact_json reads back what to_json writes, and only that form"
   CHECK_FALSE(from_compact_json(with("a\\/b", "a\xFF")).has_value());
   CHECK_FALSE(from_compact_json(with("a\\/b", "a\tb")).has_value());
   CHECK_FALSE(from_compact_json(with("\"weight\":2.50e-1", "\"weight\":.5")).has_value());
+  CHECK_FALSE(from_compact_json(with("\"weight\":2.50e-1", "\"weight\":1e400")).has_value());
+  CHECK(from_compact_json(with("\"weight\":2.50e-1,", "\"weight\":2.50e-1,\"start\":\"2019\",")).has_value());
+  CHECK_FALSE(from_compact_json(with("\"weight\":2.50e-1,", "\"weight\":2.50e-1,\"start\":\"\",")).has_value());
   CHECK_FALSE(from_compact_json(with("\"source\":\"\",\"date\"", "\"date\":null,\"source\":\"\",\"x\"")).has_value());
 }
 
