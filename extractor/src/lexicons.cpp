@@ -179,7 +179,11 @@ Result<Lexicons> Lexicons::load(const RuleDirs& dirs) {
     lex.non_entities.emplace(row[0]);
     lex.text.sentence_starters.emplace(row[0]);
   }
+  // Sized once (no rehash while filling). Nothing iterates these sets in an order that reaches
+  // the output: they are looked up, or copied into EntityTagger's WordTables (looked up by key).
+  lex.given_names.reserve(given->size());
   for (Row row : *given) lex.given_names.emplace(row[0]);
+  lex.common_words.reserve(common->size());
   for (Row row : *common) lex.common_words.emplace(row[0]);
   for (Row row : *suffixes) lex.org_suffixes[S(row[0])] = row.size() > 1 ? row[1] : row[0];
   for (Row row : *heads) lex.org_heads[S(row[0])] = row.size() > 1 ? row[1] : "any";
