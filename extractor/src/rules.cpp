@@ -72,10 +72,21 @@ Result<std::string> read_file(const fs::path& path) {
   if (fs::is_directory(path, ec)) return Error{"io.read", path.string() + ": is a directory"};
   std::ifstream in(path, std::ios::binary);
   if (!in) return Error{"io.read", path.string() + ": cannot open file"};
+  // Read straight into the string when the size is known (a regular file); else through a stream.
+  std::string out;
+  if (const auto size = fs::file_size(path, ec); !ec && size > 0) {
+    out.resize(static_cast<std::size_t>(size));
+    in.read(out.data(), static_cast<std::streamsize>(size));
+    if (in.bad()) return Error{"io.read", path.string() + ": read error"};
+    out.resize(static_cast<std::size_t>(in.gcount()));
+    if (in.gcount() < static_cast<std::streamsize>(size)) return out;   // shrank while reading
+    in.clear();
+  }
   std::ostringstream ss;
   ss << in.rdbuf();
   if (in.bad()) return Error{"io.read", path.string() + ": read error"};
-  return ss.str();
+  out += ss.str();
+  return out;
 }
 
 std::vector<std::vector<std::string>> parse_tsv(const std::string& text) {
