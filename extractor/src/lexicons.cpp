@@ -1,6 +1,7 @@
 #include "storyline/extractor/lexicons.hpp"
 
 #include <algorithm>
+#include <span>
 
 #include <nlohmann/json.hpp>
 
@@ -143,10 +144,10 @@ bool Lexicons::is_demonym(std::string_view word) const {
 
 Result<Lexicons> Lexicons::load(const RuleDirs& dirs) {
   Lexicons lex;
-  auto tsv = [&](const std::string& rel) -> Result<std::vector<std::vector<std::string>>> {
+  auto tsv = [&](const std::string& rel) -> Result<TsvRows> {
     auto text = dirs.read(rel);
     if (!text) return text.error();
-    return parse_tsv(*text);
+    return TsvRows(std::move(*text));
   };
 #define STORYLINE_LOAD(var, rel)        \
   auto var = tsv(rel);                  \
@@ -171,45 +172,51 @@ Result<Lexicons> Lexicons::load(const RuleDirs& dirs) {
   STORYLINE_LOAD(given, "en/lexicon/given_names.tsv")
   STORYLINE_LOAD(common, "en/lexicon/common_words.tsv")
 #undef STORYLINE_LOAD
-  for (auto& row : *abbrev) lex.text.abbreviations.insert(row[0]);
-  for (auto& row : *non_entities) {
-    lex.non_entities.insert(row[0]);
-    lex.text.sentence_starters.insert(row[0]);
+  using S = std::string;
+  using Row = std::span<const std::string_view>;
+  for (Row row : *abbrev) lex.text.abbreviations.emplace(row[0]);
+  for (Row row : *non_entities) {
+    lex.non_entities.emplace(row[0]);
+    lex.text.sentence_starters.emplace(row[0]);
   }
-  for (auto& row : *given) lex.given_names.insert(row[0]);
-  for (auto& row : *common) lex.common_words.insert(row[0]);
-  for (auto& row : *suffixes) lex.org_suffixes[row[0]] = row.size() > 1 ? row[1] : row[0];
-  for (auto& row : *heads) lex.org_heads[row[0]] = row.size() > 1 ? row[1] : "any";
-  for (auto* list : {&*places_extra, &*places})   // hand-written first: they win on duplicates
-    for (auto& row : *list)
-      lex.places.add(row[0], row.size() > 1 ? row[1] : "LOC", row.size() > 2 ? row[2] : "", lex.text,
-                     row.size() > 3 ? row[3] : "");
-  for (auto& row : *loc_heads) lex.loc_heads[row[0]] = row.size() > 1 ? row[1] : "last";
-  for (auto* list : {&*places_extra, &*places})
-    for (auto& row : *list)
-      if (row.size() > 2 && (row[2] == "country" || row[2] == "region") && row[0].find(' ') == std::string::npos)
-        lex.country_names.insert(row[0]);
-  for (auto& row : *demonym_rules) lex.demonym_rules.emplace_back(row[0], row.size() > 1 ? row[1] : "");
-  for (auto& row : *references) {
+  // Sized once (no rehash while filling). Nothing iterates these sets in an order that reaches
+  // the output: they are looked up, or copied into EntityTagger's WordTables (looked up by key).
+  lex.given_names.reserve(given->size());
+  for (Row row : *given) lex.given_names.emplace(row[0]);
+  lex.common_words.reserve(common->size());
+  for (Row row : *common) lex.common_words.emplace(row[0]);
+  for (Row row : *suffixes) lex.org_suffixes[S(row[0])] = row.size() > 1 ? row[1] : row[0];
+  for (Row row : *heads) lex.org_heads[S(row[0])] = row.size() > 1 ? row[1] : "any";
+  for (const TsvRows* list : {&*places_extra, &*places})   // hand-written first: they win on duplicates
+    for (Row row : *list)
+      lex.places.add(row[0], S(row.size() > 1 ? row[1] : "LOC"), S(row.size() > 2 ? row[2] : ""), lex.text,
+                     S(row.size() > 3 ? row[3] : ""));
+  for (Row row : *loc_heads) lex.loc_heads[S(row[0])] = row.size() > 1 ? row[1] : "last";
+  for (const TsvRows* list : {&*places_extra, &*places})
+    for (Row row : *list)
+      if (row.size() > 2 && (row[2] == "country" || row[2] == "region") && row[0].find(' ') == std::string_view::npos)
+        lex.country_names.emplace(row[0]);
+  for (Row row : *demonym_rules) lex.demonym_rules.emplace_back(S(row[0]), S(row.size() > 1 ? row[1] : ""));
+  for (Row row : *references) {
     if (row.size() < 2) continue;
-    if (!row[0].empty() && row[0][0] == '*') lex.pair_nouns[row[0].substr(1)] = row[1];
-    else lex.references.add(row[0], row[1], "", lex.text);
+    if (!row[0].empty() && row[0][0] == '*') lex.pair_nouns[S(row[0].substr(1))] = row[1];
+    else lex.references.add(row[0], S(row[1]), "", lex.text);
   }
-  for (auto& row : *numbered) lex.numbered_heads.insert(row[0]);
-  for (auto& row : *misc_heads) lex.misc_heads[row[0]] = row.size() > 1 ? row[1] : "last";
-  for (auto& row : *facility) lex.facility_heads[row[0]] = row.size() > 1 ? row[1] : "MISC";
-  for (auto& row : *known_names)
-    lex.known_names.add(row[0], row.size() > 1 ? row[1] : "ORG", row.size() > 2 ? row[2] : "", lex.text);
-  for (auto& row : *context)
+  for (Row row : *numbered) lex.numbered_heads.emplace(row[0]);
+  for (Row row : *misc_heads) lex.misc_heads[S(row[0])] = row.size() > 1 ? row[1] : "last";
+  for (Row row : *facility) lex.facility_heads[S(row[0])] = row.size() > 1 ? row[1] : "MISC";
+  for (Row row : *known_names)
+    lex.known_names.add(row[0], S(row.size() > 1 ? row[1] : "ORG"), S(row.size() > 2 ? row[2] : ""), lex.text);
+  for (Row row : *context)
     if (row.size() >= 3) {
-      lex.context_cues[{row[0], row[1]}] = row[2];
-      if (row[1] == "before") lex.cues_before[row[0]] = row[2];
-      else if (row[1] == "after") lex.cues_after[row[0]] = row[2];
-      else if (row[1] == "fixture") lex.cues_fixture[row[0]] = row[2];
+      lex.context_cues[{S(row[0]), S(row[1])}] = row[2];
+      if (row[1] == "before") lex.cues_before[S(row[0])] = row[2];
+      else if (row[1] == "after") lex.cues_after[S(row[0])] = row[2];
+      else if (row[1] == "fixture") lex.cues_fixture[S(row[0])] = row[2];
     }
-  for (auto& row : *religions) lex.demonyms.add(row[0], "", "religion", lex.text);
-  for (auto& row : *cues) lex.person_cues.add(row[0], row.size() > 1 ? row[1] : "title", "", lex.text);
-  for (auto& row : *demonyms) lex.demonyms.add(row[0], row.size() > 1 ? row[1] : "", "", lex.text);
+  for (Row row : *religions) lex.demonyms.add(row[0], "", "religion", lex.text);
+  for (Row row : *cues) lex.person_cues.add(row[0], S(row.size() > 1 ? row[1] : "title"), "", lex.text);
+  for (Row row : *demonyms) lex.demonyms.add(row[0], S(row.size() > 1 ? row[1] : ""), "", lex.text);
 
   // spaCy-EntityRuler-shaped gazetteers: {"label":"ORG","pattern":"Acme Corp.","id":"org:acme"}.
   for (const auto& path : dirs.list("en/gazetteer", ".jsonl")) {

@@ -1,5 +1,6 @@
 #include "storyline/extractor/rules.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -71,14 +72,26 @@ Result<std::string> read_file(const fs::path& path) {
   if (fs::is_directory(path, ec)) return Error{"io.read", path.string() + ": is a directory"};
   std::ifstream in(path, std::ios::binary);
   if (!in) return Error{"io.read", path.string() + ": cannot open file"};
+  // Read straight into the string when the size is known (a regular file); else through a stream.
+  std::string out;
+  if (const auto size = fs::file_size(path, ec); !ec && size > 0) {
+    out.resize(static_cast<std::size_t>(size));
+    in.read(out.data(), static_cast<std::streamsize>(size));
+    if (in.bad()) return Error{"io.read", path.string() + ": read error"};
+    out.resize(static_cast<std::size_t>(in.gcount()));
+    if (in.gcount() < static_cast<std::streamsize>(size)) return out;   // shrank while reading
+    in.clear();
+  }
   std::ostringstream ss;
   ss << in.rdbuf();
   if (in.bad()) return Error{"io.read", path.string() + ": read error"};
-  return ss.str();
+  out += ss.str();
+  return out;
 }
 
 std::vector<std::vector<std::string>> parse_tsv(const std::string& text) {
   std::vector<std::vector<std::string>> rows;
+  rows.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
   std::size_t pos = 0;
   while (pos < text.size()) {
     std::size_t nl = text.find('\n', pos);
@@ -98,6 +111,30 @@ std::vector<std::vector<std::string>> parse_tsv(const std::string& text) {
     rows.push_back(std::move(fields));
   }
   return rows;
+}
+
+TsvRows::TsvRows(std::string text) : text_(std::make_unique<std::string>(std::move(text))) {
+  const std::string& t = *text_;
+  const std::size_t lines = static_cast<std::size_t>(std::count(t.begin(), t.end(), '\n')) + 1;
+  ends_.reserve(lines);
+  fields_.reserve(lines * 2);
+  std::size_t pos = 0;
+  while (pos < t.size()) {
+    std::size_t nl = t.find('\n', pos);
+    if (nl == std::string::npos) nl = t.size();
+    std::string_view line(t.data() + pos, nl - pos);
+    pos = nl + 1;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty() || line.front() == '#') continue;
+    std::size_t f = 0;
+    while (true) {
+      std::size_t tab = line.find('\t', f);
+      fields_.push_back(line.substr(f, tab == std::string_view::npos ? std::string_view::npos : tab - f));
+      if (tab == std::string_view::npos) break;
+      f = tab + 1;
+    }
+    ends_.push_back(static_cast<std::uint32_t>(fields_.size()));
+  }
 }
 
 }  // namespace storyline::extractor

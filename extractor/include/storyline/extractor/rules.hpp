@@ -9,9 +9,13 @@
 //   Result<std::string> text = dirs.read("en/timex/patterns.json");
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "storyline/extractor/types.hpp"
@@ -47,5 +51,35 @@ Result<std::string> read_file(const std::filesystem::path& path);
 
 // Lines of a TSV lexicon: '#' comments and blank lines skipped, fields split on TAB.
 std::vector<std::vector<std::string>> parse_tsv(const std::string& text);
+
+// The same rows as parse_tsv, as views into the text (owned here, so the views survive moves):
+// no string or vector per row.
+//   for (std::span<const std::string_view> row : TsvRows(std::move(text))) use(row[0]);
+class TsvRows {
+ public:
+  explicit TsvRows(std::string text);
+  std::size_t size() const { return ends_.size(); }
+  std::span<const std::string_view> operator[](std::size_t r) const {
+    const std::uint32_t b = r == 0 ? 0 : ends_[r - 1];
+    return {fields_.data() + b, ends_[r] - b};
+  }
+  class iterator {
+   public:
+    iterator(const TsvRows* t, std::size_t r) : t_(t), r_(r) {}
+    std::span<const std::string_view> operator*() const { return (*t_)[r_]; }
+    iterator& operator++() { ++r_; return *this; }
+    bool operator!=(const iterator& o) const { return r_ != o.r_; }
+   private:
+    const TsvRows* t_;
+    std::size_t r_;
+  };
+  iterator begin() const { return {this, 0}; }
+  iterator end() const { return {this, ends_.size()}; }
+
+ private:
+  std::unique_ptr<std::string> text_;
+  std::vector<std::string_view> fields_;
+  std::vector<std::uint32_t> ends_;   // row r's fields: fields_[ends_[r-1] .. ends_[r])
+};
 
 }  // namespace storyline::extractor
