@@ -1188,10 +1188,11 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       auto [tb, te] = org_key(c);
       add_alias_toks(tb, te, e);
       // Only for a legal name ("Toyota Motor Corp."): "Tokyo Stock Exchange" is not "Tokyo".
+      const auto* first_place = lex.places.match(text, toks, tb, tb + 1, false);
       if (te < c.te && c.strong && !toks[tb].has(kHyphenated))
-        if (const auto* p = lex.places.match(text, toks, tb, tb + 1, false); p && p->extra == "city")
+        if (first_place && first_place->extra == "city")
           city_first[std::string(w.tv(tb))].push_back(e);                 // "Toyota Motor Corp." -> "Toyota"
-      bool plain_first = !lex.places.match(text, toks, tb, tb + 1, false) &&
+      bool plain_first = !first_place &&
                          !w.has(ix.org_heads, tb) && !toks[tb].has(kHyphenated) &&
                          !w.demonym(tb);   // "American Airlines" is not "American"
       if (te - tb >= 2 && plain_first && !w.common(tb))
