@@ -1135,7 +1135,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   std::vector<Info> infos;
   AliasTable aliases(text);   // alias text -> entity indices
   // (Aliases made from initials and family names written first are flagged in `aliases`.)
-  std::map<std::string, std::vector<std::size_t>> city_first;          // "Toyota" -> "Toyota Motor Corp."
+  std::map<std::string, std::vector<std::size_t>, std::less<>> city_first;          // "Toyota" -> "Toyota Motor Corp."
   // (locative: capitalised words the document puts after "in", "near" ..., found above)
   std::map<std::string, std::vector<std::size_t>, std::less<>> first_words;         // common first words of ORG names
   // (type, key) -> entity, keyed by type + '\0' + key (types have no NUL); only looked up.
@@ -1170,7 +1170,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     if (is(c.type, "LOC") && c.place_is_country && !c.place_code.empty()) return std::string("place:").append(c.place_code);
     if (is(c.type, "LOC") && c.place_code.find('-') != std::string::npos) return std::string("place:").append(c.place_code);   // "Fla." = "Florida"
     // "SARASOTA" in a dateline and "Sarasota" in the text are one place (one person).
-    if (is(c.type, "LOC") || is(c.type, "PER")) return ascii_lower(w.span_text(c.start, c.end));
+    if (is(c.type, "LOC") || is(c.type, "PER")) return ascii_lower(text.substr(c.start, c.end - c.start));
     if (is(c.type, "ORG")) {
       auto [tb, te] = org_key(c);
       return w.span_text(toks[tb].start, toks[te - 1].end);
@@ -1251,7 +1251,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       // A one-word place that is also the short name of an organisation or person named in full in
       // this document ("Toyota Motor Corp." ... "Toyota") is that organisation or person.
       bool yields = is(c.type, "LOC") && c.te - c.tb == 1 && c.user_id.empty();
-      auto cf = yields ? city_first.find(w.span_text(c.start, c.end)) : city_first.end();
+      auto cf = yields ? city_first.find(text.substr(c.start, c.end - c.start)) : city_first.end();
       if (al && al->size() == 1 && (infos[(*al)[0]].type == c.type || yields)) {
         c.entity = (*al)[0];
       } else if (cf != city_first.end() && cf->second.size() == 1 && !locative.count(cf->first)) {
@@ -1349,7 +1349,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       continue;
     }
     last_seen.resize(infos.size(), 0);
-    std::string surface = w.span_text(c.start, c.end);
+    const std::string_view surface = text.substr(c.start, c.end - c.start);
     const bool one_token = c.te == c.tb + 1 && c.start == toks[c.tb].start && c.end == toks[c.tb].end;
     std::size_t e = resolve(surface, one_token ? toks[c.tb].fold : fold_hash(surface), c.start + 1);
     if (e == static_cast<std::size_t>(-1) && c.hyphen_pair) {
@@ -1509,7 +1509,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       }
     }
     for (Cand& c : listed) {
-      std::string surface = w.span_text(c.start, c.end);
+      const std::string_view surface = text.substr(c.start, c.end - c.start);
       auto known = by_key.find(tk(c.type, surface));
       if (known != by_key.end()) {
         c.entity = known->second;
