@@ -1165,17 +1165,31 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     while (te - tb >= 2 && (w.tv(te - 1) == "," || w.tv(te - 1) == "&")) --te;
     return std::make_pair(tb, te);
   };
-  auto key_of = [&](const Cand& c) -> std::string {
-    if (!c.user_id.empty()) return std::string("id:").append(c.user_id);
-    if (is(c.type, "LOC") && c.place_is_country && !c.place_code.empty()) return std::string("place:").append(c.place_code);
-    if (is(c.type, "LOC") && c.place_code.find('-') != std::string::npos) return std::string("place:").append(c.place_code);   // "Fla." = "Florida"
-    // "SARASOTA" in a dateline and "Sarasota" in the text are one place (one person).
-    if (is(c.type, "LOC") || is(c.type, "PER")) return ascii_lower(text.substr(c.start, c.end - c.start));
-    if (is(c.type, "ORG")) {
+  // Appends the candidate's key to `out`.
+  auto append_key = [&](const Cand& c, std::string& out) {
+    if (!c.user_id.empty()) {
+      out.append("id:").append(c.user_id);
+    } else if (is(c.type, "LOC") && c.place_is_country && !c.place_code.empty()) {
+      out.append("place:").append(c.place_code);
+    } else if (is(c.type, "LOC") && c.place_code.find('-') != std::string::npos) {
+      out.append("place:").append(c.place_code);   // "Fla." = "Florida"
+    } else if (is(c.type, "LOC") || is(c.type, "PER")) {
+      // "SARASOTA" in a dateline and "Sarasota" in the text are one place (one person).
+      const std::size_t at = out.size();
+      out.append(text.substr(c.start, c.end - c.start));   // ascii_lower of it
+      for (std::size_t i = at; i < out.size(); ++i)
+        if (out[i] >= 'A' && out[i] <= 'Z') out[i] = static_cast<char>(out[i] - 'A' + 'a');
+    } else if (is(c.type, "ORG")) {
       auto [tb, te] = org_key(c);
-      return w.span_text(toks[tb].start, toks[te - 1].end);
+      out.append(text.substr(toks[tb].start, toks[te - 1].end - toks[tb].start));
+    } else {
+      out.append(text.substr(c.start, c.end - c.start));
     }
-    return w.span_text(c.start, c.end);
+  };
+  auto key_of = [&](const Cand& c) {
+    std::string out;
+    append_key(c, out);
+    return out;
   };
   auto new_entity = [&](std::string_view type) {
     infos.push_back(Info{type, {}});
@@ -1240,11 +1254,15 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     for (std::size_t i = 1; i < at.size(); ++i) at[i] += at[i - 1];
     for (std::size_t i = 0; i < w.cands.size(); ++i) order[at[longest - (w.cands[i].te - w.cands[i].tb)]++] = i;
   }
+  std::string typed_key;   // tk(c.type, key_of(c)), reused
   for (std::size_t i : order) {
     Cand& c = w.cands[i];
     if (!c.strong) continue;
-    std::string key = key_of(c);
-    auto known = by_key.find(tk(c.type, key));
+    typed_key.assign(c.type);
+    typed_key += '\0';
+    append_key(c, typed_key);
+    const std::string_view key = std::string_view(typed_key).substr(c.type.size() + 1);
+    auto known = by_key.find(typed_key);
     if (known == by_key.end()) {
       // A strong single word that is a known alias of the same type ("Mr. Ghosn").
       const EntityIds* al = aliases.find(is(c.type, "LOC") ? text.substr(c.start, c.end - c.start) : std::string_view(key));
@@ -1260,7 +1278,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         c.entity = cf->second[0];
       } else {
         c.entity = new_entity(c.type);
-        by_key[tk(c.type, key)] = c.entity;
+        by_key[typed_key] = c.entity;
       }
     } else {
       c.entity = known->second;
