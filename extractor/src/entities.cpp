@@ -1753,7 +1753,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   // Reused for every entity: views of the document's text (or of the alias keys).
   std::vector<std::string_view> texts, keys, full_bases, alias_list, own_list;
   for (std::size_t e : ent_order) {
-    Entity ent;
+    Entity& ent = r.entities.emplace_back();   // built in place (reserved above); in id_slots once named
     ent.type = infos[e].type;
     // The surface forms, sorted, once each (what the keys of a std::map of them would be).
     texts.clear();
@@ -1841,8 +1841,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     ent.mentions.reserve(by_entity[e].size());
     for (const Cand* c : by_entity[e])
       ent.mentions.push_back(Mention{c->start, c->end, w.span_text(c->start, c->end), c->sentence});
-    new_index[e] = r.entities.size();
-    r.entities.push_back(std::move(ent));
+    new_index[e] = r.entities.size() - 1;
     id_slots[id_slot] = static_cast<std::uint32_t>(r.entities.size());
   }
   r.mentions.reserve(w.cands.size());
