@@ -1839,8 +1839,13 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     for (std::string_view a : alias_list)
       if (a != std::string_view(ent.name)) ent.aliases.emplace_back(a);
     ent.mentions.reserve(by_entity[e].size());
-    for (const Cand* c : by_entity[e])
-      ent.mentions.push_back(Mention{c->start, c->end, w.span_text(c->start, c->end), c->sentence});
+    for (const Cand* c : by_entity[e]) {   // (built in place)
+      Mention& m = ent.mentions.emplace_back();
+      m.start = c->start;
+      m.end = c->end;
+      m.text.assign(text.substr(c->start, c->end - c->start));
+      m.sentence = c->sentence;
+    }
     new_index[e] = r.entities.size() - 1;
     id_slots[id_slot] = static_cast<std::uint32_t>(r.entities.size());
   }
@@ -1924,7 +1929,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   for (const Cand& c : w.cands) {
     std::size_t e = new_index[c.entity];
     if (e >= r.entities.size() || !is(r.entities[e].type, "LOC") || c.place_code.empty()) continue;
-    r.country_of[e] = std::string(c.place_code.substr(0, 2));
+    r.country_of[e].assign(c.place_code.substr(0, 2));
     if (c.place_is_country) r.is_country[e] = 1;
   }
   return r;
