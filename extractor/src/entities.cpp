@@ -1800,10 +1800,10 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       }
       if (name.empty()) name = texts.front();
     }
-    ent.name = std::string(name);
-    std::string base;
+    ent.name.assign(name);
+    std::string& base = ent.id;   // the id, unless taken (built in place)
     if (!infos[e].user_id.empty()) {
-      base = std::string(infos[e].user_id);
+      base.assign(infos[e].user_id);
     } else {   // ascii_lower(type) + ":" + slug(name)
       base.reserve(ent.type.size() + 1 + name.size() + 1);
       base.append(ent.type);
@@ -1814,9 +1814,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     }
     bool used = false;
     std::size_t id_slot = id_find(base, used);
-    if (!used) {
-      ent.id = std::move(base);
-    } else {
+    if (used) {
       std::string id;
       for (int n = 2;; ++n) {
         id = base + "-" + std::to_string(n);
