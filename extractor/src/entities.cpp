@@ -1434,13 +1434,13 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         if (const std::string* cue = w.lowered_in(ix.cues_after, c.te)) type = *cue;
       }
       if (type.empty()) type = kDefaultSingle;
-      auto known = by_key.find(tk(type, surface));
-      if (known != by_key.end()) {
-        e = known->second;
+      const auto known = by_key.try_emplace(tk(type, surface), 0);   // (one look-up; filled in below when new)
+      if (!known.second) {
+        e = known.first->second;
       } else {
         c.type = type;
         e = new_entity(type);
-        by_key[tk(type, surface)] = e;
+        known.first->second = e;
         register_aliases(c, e);
       }
     }
@@ -1528,12 +1528,12 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     }
     for (Cand& c : listed) {
       const std::string_view surface = text.substr(c.start, c.end - c.start);
-      auto known = by_key.find(tk(c.type, surface));
-      if (known != by_key.end()) {
-        c.entity = known->second;
+      const auto known = by_key.try_emplace(tk(c.type, surface), 0);   // (one look-up; filled in below when new)
+      if (!known.second) {
+        c.entity = known.first->second;
       } else {
         c.entity = new_entity(c.type);
-        by_key[tk(c.type, surface)] = c.entity;
+        known.first->second = c.entity;
         register_aliases(c, c.entity);
       }
       w.cands.push_back(c);
