@@ -896,9 +896,11 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         // "ROBERTO DURAN": a given name and a surname in an upper-case line.
         if (headline[s] == 2 && k + 1 < b && toks[k].has(kAllCaps) && toks[k + 1].has(kAllCaps) &&
             !w.blocked[k + 1]) {
-          std::string word(w.tv(k));
-          std::string title = word.substr(0, 1) + ascii_lower(word.substr(1));
-          if (lex.given_names.count(title) && !w.common(k)) {
+          std::string title(w.tv(k));   // the first byte, then ascii_lower of the rest
+          for (std::size_t i = 1; i < title.size(); ++i)
+            if (title[i] >= 'A' && title[i] <= 'Z') title[i] = static_cast<char>(title[i] - 'A' + 'a');
+          // (given_names.count(title); title has the token's fold hash, differing only in case)
+          if (w.ix.given_names.exact(title, toks[k].fold) && !w.common(k)) {
             Cand c{k, k + 2, toks[k].start, toks[k + 1].end, s, "PER", true};
             w.cands.push_back(c);
             k += 2;
