@@ -809,7 +809,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   // case or upper case: names by lookup only), the capitalised words (the later passes visit only
   // them), the words a reference may start with, and the capitalised words the document puts after
   // "in", "near" ... (a word after another of its sentence; for pass 2).
-  std::set<std::string> locative;
+  std::set<std::string_view> locative;   // views of the text
   std::vector<std::pair<std::size_t, std::size_t>> srange(sentences.size(), {0, 0});
   std::vector<char> headline(sentences.size(), 0);
   std::vector<std::uint32_t> capk;   // tokens k with w.cap(k), in order
@@ -836,7 +836,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         capk.push_back(static_cast<std::uint32_t>(e));
         if (e > k) {
           const std::string* cue = ix.cues_before.folded(w.tv(e - 1), toks[e - 1].fold);
-          if (cue && *cue == "LOC") locative.insert(std::string(w.tv(e)));
+          if (cue && *cue == "LOC") locative.insert(w.tv(e));
         }
       }
       if (t.has(kDigit)) continue;
