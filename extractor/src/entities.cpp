@@ -809,7 +809,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   // case or upper case: names by lookup only), the capitalised words (the later passes visit only
   // them), the words a reference may start with, and the capitalised words the document puts after
   // "in", "near" ... (a word after another of its sentence; for pass 2).
-  std::set<std::string> locative;
+  std::set<std::string_view> locative;   // views of the text
   std::vector<std::pair<std::size_t, std::size_t>> srange(sentences.size(), {0, 0});
   std::vector<char> headline(sentences.size(), 0);
   std::vector<std::uint32_t> capk;   // tokens k with w.cap(k), in order
@@ -836,7 +836,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         capk.push_back(static_cast<std::uint32_t>(e));
         if (e > k) {
           const std::string* cue = ix.cues_before.folded(w.tv(e - 1), toks[e - 1].fold);
-          if (cue && *cue == "LOC") locative.insert(std::string(w.tv(e)));
+          if (cue && *cue == "LOC") locative.insert(w.tv(e));
         }
       }
       if (t.has(kDigit)) continue;
@@ -896,9 +896,11 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         // "ROBERTO DURAN": a given name and a surname in an upper-case line.
         if (headline[s] == 2 && k + 1 < b && toks[k].has(kAllCaps) && toks[k + 1].has(kAllCaps) &&
             !w.blocked[k + 1]) {
-          std::string word(w.tv(k));
-          std::string title = word.substr(0, 1) + ascii_lower(word.substr(1));
-          if (lex.given_names.count(title) && !w.common(k)) {
+          std::string title(w.tv(k));   // the first byte, then ascii_lower of the rest
+          for (std::size_t i = 1; i < title.size(); ++i)
+            if (title[i] >= 'A' && title[i] <= 'Z') title[i] = static_cast<char>(title[i] - 'A' + 'a');
+          // (given_names.count(title); title has the token's fold hash, differing only in case)
+          if (w.ix.given_names.exact(title, toks[k].fold) && !w.common(k)) {
             Cand c{k, k + 2, toks[k].start, toks[k + 1].end, s, "PER", true};
             w.cands.push_back(c);
             k += 2;
@@ -1135,7 +1137,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   std::vector<Info> infos;
   AliasTable aliases(text);   // alias text -> entity indices
   // (Aliases made from initials and family names written first are flagged in `aliases`.)
-  std::map<std::string, std::vector<std::size_t>> city_first;          // "Toyota" -> "Toyota Motor Corp."
+  std::map<std::string, std::vector<std::size_t>, std::less<>> city_first;          // "Toyota" -> "Toyota Motor Corp."
   // (locative: capitalised words the document puts after "in", "near" ..., found above)
   std::map<std::string, std::vector<std::size_t>, std::less<>> first_words;         // common first words of ORG names
   // (type, key) -> entity, keyed by type + '\0' + key (types have no NUL); only looked up.
@@ -1165,17 +1167,31 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     while (te - tb >= 2 && (w.tv(te - 1) == "," || w.tv(te - 1) == "&")) --te;
     return std::make_pair(tb, te);
   };
-  auto key_of = [&](const Cand& c) -> std::string {
-    if (!c.user_id.empty()) return std::string("id:").append(c.user_id);
-    if (is(c.type, "LOC") && c.place_is_country && !c.place_code.empty()) return std::string("place:").append(c.place_code);
-    if (is(c.type, "LOC") && c.place_code.find('-') != std::string::npos) return std::string("place:").append(c.place_code);   // "Fla." = "Florida"
-    // "SARASOTA" in a dateline and "Sarasota" in the text are one place (one person).
-    if (is(c.type, "LOC") || is(c.type, "PER")) return ascii_lower(w.span_text(c.start, c.end));
-    if (is(c.type, "ORG")) {
+  // Appends the candidate's key to `out`.
+  auto append_key = [&](const Cand& c, std::string& out) {
+    if (!c.user_id.empty()) {
+      out.append("id:").append(c.user_id);
+    } else if (is(c.type, "LOC") && c.place_is_country && !c.place_code.empty()) {
+      out.append("place:").append(c.place_code);
+    } else if (is(c.type, "LOC") && c.place_code.find('-') != std::string::npos) {
+      out.append("place:").append(c.place_code);   // "Fla." = "Florida"
+    } else if (is(c.type, "LOC") || is(c.type, "PER")) {
+      // "SARASOTA" in a dateline and "Sarasota" in the text are one place (one person).
+      const std::size_t at = out.size();
+      out.append(text.substr(c.start, c.end - c.start));   // ascii_lower of it
+      for (std::size_t i = at; i < out.size(); ++i)
+        if (out[i] >= 'A' && out[i] <= 'Z') out[i] = static_cast<char>(out[i] - 'A' + 'a');
+    } else if (is(c.type, "ORG")) {
       auto [tb, te] = org_key(c);
-      return w.span_text(toks[tb].start, toks[te - 1].end);
+      out.append(text.substr(toks[tb].start, toks[te - 1].end - toks[tb].start));
+    } else {
+      out.append(text.substr(c.start, c.end - c.start));
     }
-    return w.span_text(c.start, c.end);
+  };
+  auto key_of = [&](const Cand& c) {
+    std::string out;
+    append_key(c, out);
+    return out;
   };
   auto new_entity = [&](std::string_view type) {
     infos.push_back(Info{type, {}});
@@ -1188,10 +1204,11 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       auto [tb, te] = org_key(c);
       add_alias_toks(tb, te, e);
       // Only for a legal name ("Toyota Motor Corp."): "Tokyo Stock Exchange" is not "Tokyo".
+      const auto* first_place = lex.places.match(text, toks, tb, tb + 1, false);
       if (te < c.te && c.strong && !toks[tb].has(kHyphenated))
-        if (const auto* p = lex.places.match(text, toks, tb, tb + 1, false); p && p->extra == "city")
+        if (first_place && first_place->extra == "city")
           city_first[std::string(w.tv(tb))].push_back(e);                 // "Toyota Motor Corp." -> "Toyota"
-      bool plain_first = !lex.places.match(text, toks, tb, tb + 1, false) &&
+      bool plain_first = !first_place &&
                          !w.has(ix.org_heads, tb) && !toks[tb].has(kHyphenated) &&
                          !w.demonym(tb);   // "American Airlines" is not "American"
       if (te - tb >= 2 && plain_first && !w.common(tb))
@@ -1239,18 +1256,22 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     for (std::size_t i = 1; i < at.size(); ++i) at[i] += at[i - 1];
     for (std::size_t i = 0; i < w.cands.size(); ++i) order[at[longest - (w.cands[i].te - w.cands[i].tb)]++] = i;
   }
+  std::string typed_key;   // tk(c.type, key_of(c)), reused
   for (std::size_t i : order) {
     Cand& c = w.cands[i];
     if (!c.strong) continue;
-    std::string key = key_of(c);
-    auto known = by_key.find(tk(c.type, key));
+    typed_key.assign(c.type);
+    typed_key += '\0';
+    append_key(c, typed_key);
+    const std::string_view key = std::string_view(typed_key).substr(c.type.size() + 1);
+    auto known = by_key.find(typed_key);
     if (known == by_key.end()) {
       // A strong single word that is a known alias of the same type ("Mr. Ghosn").
       const EntityIds* al = aliases.find(is(c.type, "LOC") ? text.substr(c.start, c.end - c.start) : std::string_view(key));
       // A one-word place that is also the short name of an organisation or person named in full in
       // this document ("Toyota Motor Corp." ... "Toyota") is that organisation or person.
       bool yields = is(c.type, "LOC") && c.te - c.tb == 1 && c.user_id.empty();
-      auto cf = yields ? city_first.find(w.span_text(c.start, c.end)) : city_first.end();
+      auto cf = yields ? city_first.find(text.substr(c.start, c.end - c.start)) : city_first.end();
       if (al && al->size() == 1 && (infos[(*al)[0]].type == c.type || yields)) {
         c.entity = (*al)[0];
       } else if (cf != city_first.end() && cf->second.size() == 1 && !locative.count(cf->first)) {
@@ -1259,7 +1280,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         c.entity = cf->second[0];
       } else {
         c.entity = new_entity(c.type);
-        by_key[tk(c.type, key)] = c.entity;
+        by_key[typed_key] = c.entity;
       }
     } else {
       c.entity = known->second;
@@ -1348,7 +1369,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       continue;
     }
     last_seen.resize(infos.size(), 0);
-    std::string surface = w.span_text(c.start, c.end);
+    const std::string_view surface = text.substr(c.start, c.end - c.start);
     const bool one_token = c.te == c.tb + 1 && c.start == toks[c.tb].start && c.end == toks[c.tb].end;
     std::size_t e = resolve(surface, one_token ? toks[c.tb].fold : fold_hash(surface), c.start + 1);
     if (e == static_cast<std::size_t>(-1) && c.hyphen_pair) {
@@ -1415,13 +1436,13 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         if (const std::string* cue = w.lowered_in(ix.cues_after, c.te)) type = *cue;
       }
       if (type.empty()) type = kDefaultSingle;
-      auto known = by_key.find(tk(type, surface));
-      if (known != by_key.end()) {
-        e = known->second;
+      const auto known = by_key.try_emplace(tk(type, surface), 0);   // (one look-up; filled in below when new)
+      if (!known.second) {
+        e = known.first->second;
       } else {
         c.type = type;
         e = new_entity(type);
-        by_key[tk(type, surface)] = e;
+        known.first->second = e;
         register_aliases(c, e);
       }
     }
@@ -1508,13 +1529,13 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       }
     }
     for (Cand& c : listed) {
-      std::string surface = w.span_text(c.start, c.end);
-      auto known = by_key.find(tk(c.type, surface));
-      if (known != by_key.end()) {
-        c.entity = known->second;
+      const std::string_view surface = text.substr(c.start, c.end - c.start);
+      const auto known = by_key.try_emplace(tk(c.type, surface), 0);   // (one look-up; filled in below when new)
+      if (!known.second) {
+        c.entity = known.first->second;
       } else {
         c.entity = new_entity(c.type);
-        by_key[tk(c.type, surface)] = c.entity;
+        known.first->second = c.entity;
         register_aliases(c, c.entity);
       }
       w.cands.push_back(c);
@@ -1734,7 +1755,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   // Reused for every entity: views of the document's text (or of the alias keys).
   std::vector<std::string_view> texts, keys, full_bases, alias_list, own_list;
   for (std::size_t e : ent_order) {
-    Entity ent;
+    Entity& ent = r.entities.emplace_back();   // built in place (reserved above); in id_slots once named
     ent.type = infos[e].type;
     // The surface forms, sorted, once each (what the keys of a std::map of them would be).
     texts.clear();
@@ -1781,10 +1802,10 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       }
       if (name.empty()) name = texts.front();
     }
-    ent.name = std::string(name);
-    std::string base;
+    ent.name.assign(name);
+    std::string& base = ent.id;   // the id, unless taken (built in place)
     if (!infos[e].user_id.empty()) {
-      base = std::string(infos[e].user_id);
+      base.assign(infos[e].user_id);
     } else {   // ascii_lower(type) + ":" + slug(name)
       base.reserve(ent.type.size() + 1 + name.size() + 1);
       base.append(ent.type);
@@ -1795,9 +1816,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     }
     bool used = false;
     std::size_t id_slot = id_find(base, used);
-    if (!used) {
-      ent.id = std::move(base);
-    } else {
+    if (used) {
       std::string id;
       for (int n = 2;; ++n) {
         id = base + "-" + std::to_string(n);
@@ -1820,10 +1839,14 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     for (std::string_view a : alias_list)
       if (a != std::string_view(ent.name)) ent.aliases.emplace_back(a);
     ent.mentions.reserve(by_entity[e].size());
-    for (const Cand* c : by_entity[e])
-      ent.mentions.push_back(Mention{c->start, c->end, w.span_text(c->start, c->end), c->sentence});
-    new_index[e] = r.entities.size();
-    r.entities.push_back(std::move(ent));
+    for (const Cand* c : by_entity[e]) {   // (built in place)
+      Mention& m = ent.mentions.emplace_back();
+      m.start = c->start;
+      m.end = c->end;
+      m.text.assign(text.substr(c->start, c->end - c->start));
+      m.sentence = c->sentence;
+    }
+    new_index[e] = r.entities.size() - 1;
     id_slots[id_slot] = static_cast<std::uint32_t>(r.entities.size());
   }
   r.mentions.reserve(w.cands.size());
@@ -1906,7 +1929,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   for (const Cand& c : w.cands) {
     std::size_t e = new_index[c.entity];
     if (e >= r.entities.size() || !is(r.entities[e].type, "LOC") || c.place_code.empty()) continue;
-    r.country_of[e] = std::string(c.place_code.substr(0, 2));
+    r.country_of[e].assign(c.place_code.substr(0, 2));
     if (c.place_is_country) r.is_country[e] = 1;
   }
   return r;
