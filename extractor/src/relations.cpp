@@ -1354,8 +1354,9 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
         {
           const std::array<unsigned, 5>& need = im.ent_need[ri];
           const std::array<unsigned, 5>& left = ent_after[i];
-          if ((need[0] > left[0]) | (need[1] > left[1]) | (need[2] > left[2]) | (need[3] > left[3]) | (need[4] > left[4]))
-            continue;
+          unsigned short_of = 0;   // (branch-free: one test for the five types)
+          for (std::size_t t = 0; t < 5; ++t) short_of |= static_cast<unsigned>(need[t] > left[t]);
+          if (short_of) continue;
         }
         if (!im.may_start_fast(ri, items[i])) continue;
         MatchState& st = states[ri];
