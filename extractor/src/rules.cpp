@@ -90,26 +90,11 @@ Result<std::string> read_file(const fs::path& path) {
 }
 
 std::vector<std::vector<std::string>> parse_tsv(const std::string& text) {
+  // The same split as TsvRows (comments, blank lines, '\r', TABs), as owned strings.
+  const TsvRows split(text);
   std::vector<std::vector<std::string>> rows;
-  rows.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    std::size_t nl = text.find('\n', pos);
-    if (nl == std::string::npos) nl = text.size();
-    std::string_view line(text.data() + pos, nl - pos);
-    pos = nl + 1;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty() || line.front() == '#') continue;
-    std::vector<std::string> fields;
-    std::size_t f = 0;
-    while (true) {
-      std::size_t tab = line.find('\t', f);
-      fields.emplace_back(line.substr(f, tab == std::string_view::npos ? std::string_view::npos : tab - f));
-      if (tab == std::string_view::npos) break;
-      f = tab + 1;
-    }
-    rows.push_back(std::move(fields));
-  }
+  rows.reserve(split.size());
+  for (const auto row : split) rows.emplace_back(row.begin(), row.end());
   return rows;
 }
 
