@@ -314,46 +314,55 @@ bool listed_lower(const std::string_view (&list)[N], std::string_view word) {
 
 constexpr std::string_view kConnectors[] = {"of", "de", "del", "della", "di", "da", "dos", "das", "van", "von",
                                             "der", "den", "la", "le", "du", "bin", "ibn", "al", "el", "y", "&"};
-// One of kConnectors (compared as numbers made of their bytes, by length).
+// The first n (<= 4) bytes of a word as one number, to compare short words at once.
 constexpr std::uint32_t word_code(const char* p, std::size_t n) {
   std::uint32_t v = 0;
   for (std::size_t i = 0; i < n; ++i) v |= static_cast<std::uint32_t>(static_cast<unsigned char>(p[i])) << (8 * i);
   return v;
 }
+// kConnectors of length Len as numbers (word_code), worked out from the list at compile time.
+template <std::size_t Len>
+constexpr auto connector_codes() {
+  constexpr std::size_t count = [] {
+    std::size_t c = 0;
+    for (std::string_view x : kConnectors) c += x.size() == Len;
+    return c;
+  }();
+  std::array<std::uint32_t, count> out{};
+  std::size_t i = 0;
+  for (std::string_view x : kConnectors)
+    if (x.size() == Len) out[i++] = word_code(x.data(), Len);
+  return out;
+}
+constexpr auto kConnectors1 = connector_codes<1>();
+constexpr auto kConnectors2 = connector_codes<2>();
+constexpr auto kConnectors3 = connector_codes<3>();
+template <std::size_t N>
+constexpr bool has_code(const std::array<std::uint32_t, N>& codes, std::uint32_t v) {
+  for (std::uint32_t x : codes)
+    if (x == v) return true;
+  return false;
+}
+// Bit n set when some connector has n bytes (all are shorter than 64).
+constexpr std::uint64_t kConnectorLengths = [] {
+  std::uint64_t m = 0;
+  for (std::string_view x : kConnectors) m |= std::uint64_t{1} << x.size();
+  return m;
+}();
 constexpr bool is_connector(std::string_view word) {
-  constexpr std::uint32_t two[] = {word_code("of", 2), word_code("de", 2), word_code("di", 2), word_code("da", 2),
-                                   word_code("la", 2), word_code("le", 2), word_code("du", 2), word_code("al", 2),
-                                   word_code("el", 2)};
-  constexpr std::uint32_t three[] = {word_code("del", 3), word_code("dos", 3), word_code("das", 3),
-                                     word_code("van", 3), word_code("von", 3), word_code("der", 3),
-                                     word_code("den", 3), word_code("bin", 3), word_code("ibn", 3)};
+  if (word.size() >= 64 || !((kConnectorLengths >> word.size()) & 1)) return false;
   switch (word.size()) {
-    case 1:
-      return word[0] == 'y' || word[0] == '&';
-    case 2: {
-      const std::uint32_t v = word_code(word.data(), 2);
-      for (std::uint32_t x : two)
-        if (x == v) return true;
-      return false;
-    }
-    case 3: {
-      const std::uint32_t v = word_code(word.data(), 3);
-      for (std::uint32_t x : three)
-        if (x == v) return true;
-      return false;
-    }
-    case 5:
-      return word == "della";
+    case 1: return has_code(kConnectors1, word_code(word.data(), 1));
+    case 2: return has_code(kConnectors2, word_code(word.data(), 2));
+    case 3: return has_code(kConnectors3, word_code(word.data(), 3));
     default:
+      for (std::string_view x : kConnectors)
+        if (x == word) return true;
       return false;
   }
 }
-// (The lists above are kConnectors by length.)
-static_assert(std::size(kConnectors) == 2 + 9 + 9 + 1 && [] {
-  for (std::string_view x : kConnectors)
-    if (!is_connector(x)) return false;
-  return true;
-}(), "kConnectors changed: update is_connector");
+static_assert(is_connector("della") && is_connector("&") && is_connector("ibn") && !is_connector("dell") &&
+              !is_connector("ofx"));
 
 bool is_connector_at(const Work& w, std::size_t k) { return is_connector(w.tv(k)); }
 

@@ -289,12 +289,11 @@ class JsonIn {
   bool ok() const { return ok_; }
   std::size_t used() const { return static_cast<std::size_t>(p_ - b_); }
 
+  // The fragment s must come next.
   template <std::size_t N>
   bool lit(const char (&s)[N]) {
-    constexpr std::size_t n = N - 1;
-    if (!ok_ || static_cast<std::size_t>(e_ - p_) < n || std::memcmp(p_, s, n) != 0) return ok_ = false;
-    p_ += n;
-    return true;
+    if (!lit_if(s)) ok_ = false;
+    return ok_;
   }
   // The next byte is c (taken) or not (left).
   bool take(char c) {
@@ -362,8 +361,12 @@ class JsonIn {
       if (q < e_ && (*q == '+' || *q == '-')) ++q;
       good = digits();
     }
-    const auto r = good ? std::from_chars(p_, q, v) : std::from_chars_result{p_, std::errc::invalid_argument};
-    if (!ok_ || !good || r.ptr != q || r.ec != std::errc()) {   // (out of range: left to nlohmann)
+    if (!ok_ || !good) {
+      ok_ = false;
+      return;
+    }
+    const auto r = std::from_chars(p_, q, v);
+    if (r.ptr != q || r.ec != std::errc()) {   // (out of range: left to nlohmann)
       ok_ = false;
       return;
     }

@@ -106,21 +106,21 @@ int near_year(const Ymd& a, int m, int tense) {
 }
 
 // The tense (1 future, -1 past, 0 neither) and quarter talk of an expression, read from the text
-// on first use (Anchor::around) or taken from the Anchor's fields.
+// around it (Anchor::around) on first use.
 class Context {
  public:
   explicit Context(const Anchor& a) : a_(a) {}
   int tense() {
     if (tense_ == kUnknown) {
-      bool future = a_.future, past = a_.past;
-      if (a_.around) a_.around->cues->context(a_.around->before, a_.around->after, future, past);
+      bool future = false, past = false;
+      if (a_.around && a_.around->cues) a_.around->cues->context(a_.around->before, a_.around->after, future, past);
       tense_ = future ? 1 : past ? -1 : 0;
     }
     return tense_;
   }
   bool quarter() {
     if (quarter_ == kUnknown)
-      quarter_ = a_.around ? a_.around->doc_quarters || quarter_context(a_.around->window) : a_.quarter_context;
+      quarter_ = a_.around && (a_.around->doc_quarters || quarter_context(a_.around->window));
     return quarter_ != 0;
   }
 

@@ -36,11 +36,9 @@ struct Anchor {
   std::optional<Ymd> dct;  // document date
   std::optional<Ymd> ref;  // last anchored date in the text (starts as dct)
   std::optional<Ymd> ref_day;  // last anchored date of day granularity (bare clock times use it)
-  bool future = false;     // tense cue around the expression
-  bool past = false;       // a past-tense verb right before it ("ended March 31")
-  bool quarter_context = false;  // the surrounding text talks about quarters (earnings prose)
-  // When set, resolve_value reads future/past and quarter_context from this text instead of the
-  // fields above, and only if a value's functions need them (most never do).
+  // The text around the expression: resolve_value reads its tense (a future cue, a past-tense verb
+  // right before it) and quarter talk from it, only if a value's functions need them (most never
+  // do). Unset: no tense, no quarter talk.
   struct Around {
     const TenseCues* cues = nullptr;  // the tagger's tense cues (tense.tsv)
     std::string_view before, after;   // TenseCues::context's arguments

@@ -80,10 +80,10 @@ void sampled_brandes(const std::vector<std::vector<std::size_t>>& adj, const std
     for (std::size_t i = order.size(); i-- > 0;) {
       const std::uint32_t w = order[i];
       const std::int32_t dv = dist[w] - 1;
-      const double sw = sigma[w], dw = 1.0 + delta[w];
+      const double sw = sigma[w], share = 1.0 + delta[w];   // BGL: (sigma_v / sigma_w) * share
       for (std::uint32_t k = first[w], e = first[w + 1]; k < e; ++k) {
         const std::uint32_t v = next[k];
-        if (dist[v] == dv) delta[v] += sigma[v] / sw * dw;
+        if (dist[v] == dv) delta[v] += sigma[v] / sw * share;
       }
       if (w != s) out[w] += delta[w];
     }
