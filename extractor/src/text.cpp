@@ -353,6 +353,37 @@ struct ByteClasses {
 };
 constexpr ByteClasses kBytes;
 
+// fold_hash of a token made of ASCII letters, digits and '.': for those bytes the fold to lower
+// case is setting bit 0x20 (digits and '.' have it already).
+inline std::uint32_t fold_word(const char* p, std::size_t n) {
+  constexpr std::uint64_t k20 = 0x2020202020202020ull;
+  std::uint64_t h = 0x9E3779B97F4A7C15ull ^ (n * 0xFF51AFD7ED558CCDull);
+  std::uint64_t w;
+  if (n >= 8) {
+    while (n > 8) {
+      h = (h ^ (text_detail::load8(p) | k20)) * 0xC2B2AE3D27D4EB4Full;
+      h ^= h >> 31;
+      p += 8;
+      n -= 8;
+    }
+    w = text_detail::load8(p + n - 8) | k20;
+  } else if (n >= 4) {
+    std::uint32_t a, b;
+    std::memcpy(&a, p, 4);
+    std::memcpy(&b, p + n - 4, 4);
+    w = (a | (static_cast<std::uint64_t>(b) << 32)) | k20;
+  } else {
+    const unsigned char* q = reinterpret_cast<const unsigned char*>(p);
+    w = (static_cast<std::uint64_t>(q[0]) | (static_cast<std::uint64_t>(q[n / 2]) << 8) |
+         (static_cast<std::uint64_t>(q[n - 1]) << 16)) | 0x202020u;
+  }
+  h = (h ^ w) * 0xC2B2AE3D27D4EB4Full;
+  h ^= h >> 29;
+  h *= 0xBF58476D1CE4E5B9ull;
+  h ^= h >> 32;
+  return static_cast<std::uint32_t>(h);
+}
+
 // fold_hash of each one-byte token.
 struct SingleByteFolds {
   std::uint32_t fold[256];
@@ -448,7 +479,7 @@ std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
       t.start = static_cast<std::uint32_t>(i);
       t.end = static_cast<std::uint32_t>(j);
       t.flags = flags;
-      t.fold = fold_hash(t.view(text));
+      t.fold = fold_word(text.data() + i, j - i);
       toks.push_back(t);
       i = j;
       continue;
@@ -495,8 +526,13 @@ std::vector<Sentence> split_sentences(std::string_view text, std::vector<Token>&
   // line (white space, with any line break, only comes before a token flagged kNewlineBefore; the
   // tokens the loop skips, closers without space before, have none).
   std::size_t line_tok = 0;
-  for (std::size_t k = 0; k < tokens.size(); ++k) {
-    const Token& t = tokens[k];
+  const std::size_t n_tokens = tokens.size();
+  const Token* tk = tokens.data();
+  for (std::size_t k = 0; k < n_tokens; ++k) {
+    // Skip the tokens that neither follow a line break nor can end a sentence (most words).
+    constexpr std::uint16_t kMayStop = kNewlineBefore | kPunct | kAbbrev;
+    while (k + 1 < n_tokens && !(tk[k].flags & kMayStop)) ++k;
+    const Token& t = tk[k];
     // Line breaks.
     if (t.has(kNewlineBefore)) {
       const std::size_t first = line_tok;
