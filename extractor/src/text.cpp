@@ -437,12 +437,27 @@ std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
       // text, eight bytes at a time; anything else (a multi-byte character, a joiner before a
       // letter or digit) goes the general way.
       std::size_t j = i;
-      std::uint8_t seen = 0;
-      do {
-        seen |= c;
-        if (++j == n) break;
-        c = kBytes.cls[p[j]];
-      } while (c & kBAlnum);
+      std::uint8_t seen = c;
+      ++j;
+      for (;;) {   // two bytes a step
+        if (j + 2 > n) {
+          c = j < n ? kBytes.cls[p[j]] : 0;
+          if (c & kBAlnum) {
+            seen |= c;
+            ++j;
+          }
+          break;
+        }
+        const std::uint8_t c1 = kBytes.cls[p[j]], c2 = kBytes.cls[p[j + 1]];
+        if (!(c1 & kBAlnum)) break;
+        seen |= c1;
+        if (!(c2 & kBAlnum)) {
+          ++j;
+          break;
+        }
+        seen |= c2;
+        j += 2;
+      }
       if (j < n) {
         const std::uint8_t cj = kBytes.cls[p[j]];
         if ((cj & kBHigh) || ((cj & kBJoiner) && j + 1 < n && (kBytes.cls[p[j + 1]] & (kBAlnum | kBHigh)))) {
