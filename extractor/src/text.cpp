@@ -404,13 +404,26 @@ std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
   const unsigned char* p = reinterpret_cast<const unsigned char*>(text.data());
   const std::size_t n = text.size();
   std::size_t i = 0;
-  bool space_before = true;
-  int newlines = 0;
+  // The white-space flags of the next token, gathered as the blanks go by; kLineSeen marks a
+  // line break among them (a second one makes a blank line). The first token starts a line.
+  constexpr std::uint16_t kLineSeen = 0x8000;
+  static_assert((kLineSeen & (kWord | kCap | kAllCaps | kDigit | kPunct | kSpaceBefore | kNewlineBefore |
+                              kBlankLineBefore | kHyphenated | kAbbrev | kLower)) == 0);
+  std::uint16_t ws = kSpaceBefore | kNewlineBefore;
+  if (n != 0) {   // (a token after leading white space starts a line only with a line break)
+    char32_t cp;
+    std::size_t m;
+    if (class_at(text, 0, cp, m) & kClsSpace) ws = kSpaceBefore;
+  }
+  auto line_break = [&ws] {
+    if (ws & kLineSeen) ws |= kBlankLineBefore;
+    ws |= kLineSeen | kNewlineBefore;
+  };
   while (i < n) {
     std::uint8_t c = kBytes.cls[p[i]];
     if (c & kBSpace) {
-      if (p[i] == '\n') ++newlines;
-      space_before = true;
+      if (p[i] == '\n') line_break();
+      ws |= kSpaceBefore;
       ++i;
       while (i < n && p[i] == ' ') ++i;   // the common run of blanks
       continue;
@@ -419,24 +432,21 @@ std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
       char32_t cp;
       std::size_t m;
       if (class_at(text, i, cp, m) & kClsSpace) {   // no-break space, U+2000.., BOM
-        if (cp == '\n') ++newlines;   // (an overlong encoding)
-        space_before = true;
+        if (cp == '\n') line_break();   // (an overlong encoding)
+        ws |= kSpaceBefore;
         i += m;
         while (i < n && p[i] == ' ') ++i;
         continue;
       }
     }
-    std::uint16_t flags = 0;
-    if (space_before) flags |= kSpaceBefore;
-    if (newlines > 0 || i == 0) flags |= kNewlineBefore;
-    if (newlines > 1) flags |= kBlankLineBefore;
-    space_before = false;
-    newlines = 0;
+    std::uint16_t flags = ws & static_cast<std::uint16_t>(~kLineSeen);
+    ws = 0;
     if (c & kBAlnum) {
       // A run of ASCII letters and digits ended by white space, punctuation or the end of the
       // text, eight bytes at a time; anything else (a multi-byte character, a joiner before a
       // letter or digit) goes the general way.
       std::size_t j = i;
+      const std::uint8_t c0 = c;
       std::uint8_t seen = c;
       ++j;
       for (;;) {   // two bytes a step
@@ -468,7 +478,8 @@ std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
       flags |= kWord;
       if (seen & (kBUpper | kBLower)) {
         std::size_t f = i;
-        while (!(kBytes.cls[p[f]] & (kBUpper | kBLower))) ++f;   // the first letter
+        if (!(c0 & (kBUpper | kBLower)))
+          while (!(kBytes.cls[p[f]] & (kBUpper | kBLower))) ++f;   // the first letter
         flags |= (kBytes.cls[p[f]] & kBUpper) ? kCap : kLower;
         if (!(seen & kBLower)) {   // at least two letters, all upper case?
           int uppers = 0;
