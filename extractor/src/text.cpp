@@ -400,7 +400,7 @@ const SingleByteFolds kSingleFolds;
 
 std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
   std::vector<Token> toks;
-  toks.reserve(text.size() / 5 + 1);
+  toks.reserve(text.size() / 4 + 16);
   const unsigned char* p = reinterpret_cast<const unsigned char*>(text.data());
   const std::size_t n = text.size();
   std::size_t i = 0;
