@@ -334,7 +334,8 @@ std::size_t general_token(std::string_view text, std::size_t i, std::uint16_t fl
 // Byte classes for tokenize's fast path: ASCII letters and digits, white space (as char_class
 // has it: is_space, control characters, DEL), the joiners - . & ' and bytes of multi-byte
 // characters (>= 0x80, handed to general_token).
-enum : std::uint8_t { kBUpper = 1, kBLower = 2, kBDigit = 4, kBSpace = 8, kBJoiner = 16, kBHigh = 32 };
+enum : std::uint8_t { kBUpper = 1, kBLower = 2, kBSpace = 4, kBDigit = 8, kBJoiner = 16, kBHigh = 32 };
+static_assert(static_cast<int>(kBDigit) == static_cast<int>(kDigit), "a word's kDigit is its bytes' kBDigit");
 constexpr std::uint8_t kBAlnum = kBUpper | kBLower | kBDigit;
 struct ByteClasses {
   std::uint8_t cls[256];
@@ -449,24 +450,36 @@ std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
       const std::uint8_t c0 = c;
       std::uint8_t seen = c;
       ++j;
-      for (;;) {   // two bytes a step
-        if (j + 2 > n) {
-          c = j < n ? kBytes.cls[p[j]] : 0;
-          if (c & kBAlnum) {
+      for (;;) {   // four bytes a step
+        if (j + 4 > n) {
+          while (j < n && ((c = kBytes.cls[p[j]]) & kBAlnum)) {
             seen |= c;
             ++j;
           }
           break;
         }
-        const std::uint8_t c1 = kBytes.cls[p[j]], c2 = kBytes.cls[p[j + 1]];
-        if (!(c1 & kBAlnum)) break;
-        seen |= c1;
-        if (!(c2 & kBAlnum)) {
-          ++j;
+        std::uint8_t ck = kBytes.cls[p[j]];
+        if (!(ck & kBAlnum)) break;
+        seen |= ck;
+        ck = kBytes.cls[p[j + 1]];
+        if (!(ck & kBAlnum)) {
+          j += 1;
           break;
         }
-        seen |= c2;
-        j += 2;
+        seen |= ck;
+        ck = kBytes.cls[p[j + 2]];
+        if (!(ck & kBAlnum)) {
+          j += 2;
+          break;
+        }
+        seen |= ck;
+        ck = kBytes.cls[p[j + 3]];
+        if (!(ck & kBAlnum)) {
+          j += 3;
+          break;
+        }
+        seen |= ck;
+        j += 4;
       }
       if (j < n) {
         const std::uint8_t cj = kBytes.cls[p[j]];
@@ -475,19 +488,21 @@ std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
           continue;
         }
       }
-      flags |= kWord;
-      if (seen & (kBUpper | kBLower)) {
+      flags |= kWord | (seen & kBDigit);
+      if (c0 & kBUpper) {
+        flags |= kCap;
+      } else if (c0 & kBLower) {
+        flags |= kLower;
+      } else if (seen & (kBUpper | kBLower)) {
         std::size_t f = i;
-        if (!(c0 & (kBUpper | kBLower)))
-          while (!(kBytes.cls[p[f]] & (kBUpper | kBLower))) ++f;   // the first letter
+        while (!(kBytes.cls[p[f]] & (kBUpper | kBLower))) ++f;   // the first letter
         flags |= (kBytes.cls[p[f]] & kBUpper) ? kCap : kLower;
-        if (!(seen & kBLower)) {   // at least two letters, all upper case?
-          int uppers = 0;
-          for (std::size_t k = f; k < j; ++k) uppers += (kBytes.cls[p[k]] & kBUpper) != 0;
-          if (uppers >= 2) flags |= kAllCaps;
-        }
       }
-      if (seen & kBDigit) flags |= kDigit;
+      if ((seen & (kBUpper | kBLower)) == kBUpper) {   // at least two letters, all upper case?
+        int uppers = 0;
+        for (std::size_t k = i; k < j; ++k) uppers += (kBytes.cls[p[k]] & kBUpper) != 0;
+        if (uppers >= 2) flags |= kAllCaps;
+      }
       if (j < n && p[j] == '.') {
         // Initials ("J.") and known abbreviations ("Co.") keep their period.
         bool initial = false;
