@@ -523,6 +523,10 @@ std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
       t.fold = fold_word(text.data() + i, j - i);
       toks.push_back(t);
       i = j;
+      if (i < n && p[i] == ' ') {   // the usual one blank after a word
+        ws = kSpaceBefore;
+        ++i;
+      }
       continue;
     }
     if (!(c & kBHigh) && p[i] != '\'') {   // one ASCII punctuation character
@@ -533,6 +537,10 @@ std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
       t.fold = kSingleFolds.fold[p[i]];
       toks.push_back(t);
       ++i;
+      if (i < n && p[i] == ' ') {
+        ws = kSpaceBefore;
+        ++i;
+      }
       continue;
     }
     i = general_token(text, i, flags, toks, lex);
