@@ -443,9 +443,9 @@ std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
     std::uint16_t flags = ws & static_cast<std::uint16_t>(~kLineSeen);
     ws = 0;
     if (c & kBAlnum) {
-      // A run of ASCII letters and digits ended by white space, punctuation or the end of the
-      // text, eight bytes at a time; anything else (a multi-byte character, a joiner before a
-      // letter or digit) goes the general way.
+      // A run of ASCII letters and digits ended by white space, plain punctuation or the end of
+      // the text; anything else (a multi-byte character, a joiner - . & ' before a letter or
+      // digit) sends the token the general way, from its start.
       std::size_t j = i;
       const std::uint8_t c0 = c;
       std::uint8_t seen = c;
