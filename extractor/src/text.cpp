@@ -190,161 +190,361 @@ std::string ascii_lower(std::string_view s) {
   return out;
 }
 
-std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
-  std::vector<Token> toks;
-  toks.reserve(text.size() / 5 + 1);
-  std::size_t i = 0;
-  bool space_before = true;
-  int newlines = 0;
-  while (i < text.size()) {
-    char32_t cp;
-    std::size_t n;
-    const std::uint8_t cls0 = class_at(text, i, cp, n);
-    if (cls0 & kClsSpace) {
-      if (cp == '\n') ++newlines;
-      space_before = true;
-      i += n;
-      while (i < text.size() && text[i] == ' ') ++i;   // the common run of blanks
-      continue;
-    }
-    Token t;
-    t.start = static_cast<std::uint32_t>(i);
-    std::uint16_t flags = 0;
-    if (space_before) flags |= kSpaceBefore;
-    if (newlines > 0 || i == 0) flags |= kNewlineBefore;
-    if (newlines > 1) flags |= kBlankLineBefore;
-    space_before = false;
-    newlines = 0;
-    if (cls0 & kClsAlnum) {
-      flags |= kWord;
-      bool first_letter_seen = false, all_upper = true;
-      int letters = 0;
-      bool lower_part = false, upper_part = false;  // per hyphen part: first letter case
-      std::size_t j = i;
-      std::size_t part_start = i;
-      std::size_t hyphens = 0, first_hyphen = 0;   // inner hyphens, the first one's offset
-      bool upper_later = false;                     // a part after the first starts upper-case
-      while (j < text.size()) {
-        char32_t c;
-        std::size_t m;
-        const std::uint8_t cls = class_at(text, j, c, m);
-        if (cls & kClsAlnum) {
-          if (cls & kClsLetter) {
-            const bool up = (cls & kClsUpper) != 0;
-            ++letters;
-            if (!up) all_upper = false;
-            if (!first_letter_seen) {
-              first_letter_seen = true;
-              flags |= up ? kCap : kLower;
-            }
-            if (j == part_start) {
-              (up ? upper_part : lower_part) = true;
-              if (up && j != i) upper_later = true;
-            }
-            j += m;
-            // A run of ASCII lower-case letters (the common case): no other state changes.
-            if (first_letter_seen) {
-              const unsigned char* p = reinterpret_cast<const unsigned char*>(text.data());
-              const std::size_t n_text = text.size();
-              std::size_t q = j;
-              while (q < n_text && p[q] >= 'a' && p[q] <= 'z') ++q;
-              if (q != j) {
-                letters += static_cast<int>(q - j);
-                all_upper = false;
-                j = q;
-              }
-            }
-          } else {
-            flags |= kDigit;
-            j += m;
+namespace {
+
+// One token that starts at text[i] (not white space), the general way: any UTF-8, inner joiners,
+// hyphen splits, the trailing period. flags holds the white-space flags; appends the token and
+// returns where it ends.
+std::size_t general_token(std::string_view text, std::size_t i, std::uint16_t flags, std::vector<Token>& toks,
+                          const TextLexicons& lex) {
+  char32_t cp;
+  std::size_t n;
+  const std::uint8_t cls0 = class_at(text, i, cp, n);
+  Token t;
+  t.start = static_cast<std::uint32_t>(i);
+  if (cls0 & kClsAlnum) {
+    flags |= kWord;
+    bool first_letter_seen = false, all_upper = true;
+    int letters = 0;
+    bool lower_part = false, upper_part = false;  // per hyphen part: first letter case
+    std::size_t j = i;
+    std::size_t part_start = i;
+    std::size_t hyphens = 0, first_hyphen = 0;   // inner hyphens, the first one's offset
+    bool upper_later = false;                     // a part after the first starts upper-case
+    while (j < text.size()) {
+      char32_t c;
+      std::size_t m;
+      const std::uint8_t cls = class_at(text, j, c, m);
+      if (cls & kClsAlnum) {
+        if (cls & kClsLetter) {
+          const bool up = (cls & kClsUpper) != 0;
+          ++letters;
+          if (!up) all_upper = false;
+          if (!first_letter_seen) {
+            first_letter_seen = true;
+            flags |= up ? kCap : kLower;
           }
+          if (j == part_start) {
+            (up ? upper_part : lower_part) = true;
+            if (up && j != i) upper_later = true;
+          }
+          j += m;
+          // A run of ASCII lower-case letters (the common case): no other state changes.
+          {
+            const unsigned char* p = reinterpret_cast<const unsigned char*>(text.data());
+            const std::size_t n_text = text.size();
+            std::size_t q = j;
+            while (q < n_text && p[q] >= 'a' && p[q] <= 'z') ++q;
+            if (q != j) {
+              letters += static_cast<int>(q - j);
+              all_upper = false;
+              j = q;
+            }
+          }
+        } else {
+          flags |= kDigit;
+          j += m;
+        }
+        continue;
+      }
+      // Inner joiners: ' ’ - . & followed by an alphanumeric character.
+      if (j + m < text.size() && (c == '-' || c == '.' || c == '&' || is_apostrophe(c))) {
+        char32_t next;
+        decode(text, j + m, next);
+        if (is_alnum(next)) {
+          // "Renault's": the possessive becomes its own token.
+          if (is_apostrophe(c) && (next == 's' || next == 'S')) {
+            std::size_t after = j + m + 1;
+            char32_t c2 = 0;
+            if (after < text.size()) decode(text, after, c2);
+            if (after >= text.size() || !is_alnum(c2)) break;
+          }
+          if (c == '-') {
+            if (hyphens++ == 0) first_hyphen = j;
+            part_start = j + m;
+          }
+          j += m;
           continue;
         }
-        // Inner joiners: ' ’ - . & / followed by an alphanumeric character.
-        if (j + m < text.size() && (c == '-' || c == '.' || c == '&' || is_apostrophe(c))) {
-          char32_t next;
-          decode(text, j + m, next);
-          if (is_alnum(next)) {
-            // "Renault's": the possessive becomes its own token.
-            if (is_apostrophe(c) && (next == 's' || next == 'S')) {
-              std::size_t after = j + m + 1;
-              char32_t c2 = 0;
-              if (after < text.size()) decode(text, after, c2);
-              if (after >= text.size() || !is_alnum(c2)) break;
-            }
-            if (c == '-') {
-              if (hyphens++ == 0) first_hyphen = j;
-              part_start = j + m;
-            }
-            j += m;
-            continue;
+      }
+      break;
+    }
+    // Split "Tokyo-based" (capitalised, then only lower-case parts) and "al-Assad" (one lower-case
+    // prefix); keep "Ata-ur-Rehman" and "Jean-Dominique" whole.
+    bool split = false;
+    if (upper_part && lower_part) {
+      const bool first_upper = is_upper_at(text, i);
+      const std::size_t parts = hyphens + 1;
+      split = (first_upper && !upper_later) || (!first_upper && parts == 2);
+    }
+    if (split) {
+      j = first_hyphen;
+      // Recompute flags for the first part only.
+      flags &= static_cast<std::uint16_t>(~(kAllCaps | kDigit));
+      all_upper = true;
+      letters = 0;
+      for (std::size_t k = i; k < j;) {
+        char32_t c;
+        k += decode(text, k, c);
+        if (is_letter(c)) { ++letters; if (!is_upper(c)) all_upper = false; }
+        if (is_digit(c)) flags |= kDigit;
+      }
+    } else if (hyphens != 0) {
+      flags |= kHyphenated;
+    }
+    if (all_upper && letters >= 2) flags |= kAllCaps;
+    // Trailing period that belongs to the word: known abbreviations, initials ("J."), dotted
+    // acronyms ("U.S.").
+    if (j < text.size() && text[j] == '.') {
+      std::string_view word = text.substr(i, j - i);
+      bool dotted = word.find('.') != std::string_view::npos;
+      bool initial = letters == 1 && (flags & kCap) && (j - i) <= 2;
+      if (dotted || initial || lex.abbreviations.count(std::string(word) + '.')) {
+        ++j;
+        flags |= kAbbrev;
+      }
+    }
+    t.end = static_cast<std::uint32_t>(j);
+    t.flags = flags;
+    t.fold = fold_hash(t.view(text));
+    toks.push_back(t);
+    return j;
+  }
+  // "'s" possessive after a word, and any other single character: punctuation.
+  if (is_apostrophe(cp) && i + n < text.size() && (text[i + n] == 's' || text[i + n] == 'S') && !toks.empty() &&
+      !(flags & kSpaceBefore)) {
+    std::size_t after = i + n + 1;
+    char32_t c2 = 0;
+    if (after < text.size()) decode(text, after, c2);
+    if (after >= text.size() || !is_alnum(c2)) {
+      t.end = static_cast<std::uint32_t>(after);
+      t.flags = flags | kWord | kLower;
+      t.fold = fold_hash(t.view(text));
+      toks.push_back(t);
+      return after;
+    }
+  }
+  t.end = static_cast<std::uint32_t>(i + n);
+  t.flags = flags | kPunct;
+  t.fold = fold_hash(t.view(text));
+  toks.push_back(t);
+  return i + n;
+}
+
+// Byte classes for tokenize's fast path: ASCII letters and digits, white space (as char_class
+// has it: is_space, control characters, DEL), the joiners - . & ' and bytes of multi-byte
+// characters (>= 0x80, handed to general_token).
+enum : std::uint8_t { kBUpper = 1, kBLower = 2, kBSpace = 4, kBDigit = 8, kBJoiner = 16, kBHigh = 32 };
+static_assert(static_cast<int>(kBDigit) == static_cast<int>(kDigit), "a word's kDigit is its bytes' kBDigit");
+constexpr std::uint8_t kBAlnum = kBUpper | kBLower | kBDigit;
+struct ByteClasses {
+  std::uint8_t cls[256];
+  constexpr ByteClasses() : cls{} {
+    for (int b = 0; b < 256; ++b) {
+      std::uint8_t c = 0;
+      if (b >= 'A' && b <= 'Z') c = kBUpper;
+      else if (b >= 'a' && b <= 'z') c = kBLower;
+      else if (b >= '0' && b <= '9') c = kBDigit;
+      else if (b <= 0x20 || b == 0x7F) c = kBSpace;
+      else if (b == '-' || b == '.' || b == '&' || b == '\'') c = kBJoiner;
+      else if (b >= 0x80) c = kBHigh;
+      cls[b] = c;
+    }
+  }
+};
+constexpr ByteClasses kBytes;
+
+// fold_hash of a token made of ASCII letters, digits and '.': for those bytes the fold to lower
+// case is setting bit 0x20 (digits and '.' have it already).
+inline std::uint32_t fold_word(const char* p, std::size_t n) {
+  constexpr std::uint64_t k20 = 0x2020202020202020ull;
+  std::uint64_t h = 0x9E3779B97F4A7C15ull ^ (n * 0xFF51AFD7ED558CCDull);
+  std::uint64_t w;
+  if (n >= 8) {
+    while (n > 8) {
+      h = (h ^ (text_detail::load8(p) | k20)) * 0xC2B2AE3D27D4EB4Full;
+      h ^= h >> 31;
+      p += 8;
+      n -= 8;
+    }
+    w = text_detail::load8(p + n - 8) | k20;
+  } else if (n >= 4) {
+    std::uint32_t a, b;
+    std::memcpy(&a, p, 4);
+    std::memcpy(&b, p + n - 4, 4);
+    w = (a | (static_cast<std::uint64_t>(b) << 32)) | k20;
+  } else {
+    const unsigned char* q = reinterpret_cast<const unsigned char*>(p);
+    w = (static_cast<std::uint64_t>(q[0]) | (static_cast<std::uint64_t>(q[n / 2]) << 8) |
+         (static_cast<std::uint64_t>(q[n - 1]) << 16)) | 0x202020u;
+  }
+  h = (h ^ w) * 0xC2B2AE3D27D4EB4Full;
+  h ^= h >> 29;
+  h *= 0xBF58476D1CE4E5B9ull;
+  h ^= h >> 32;
+  return static_cast<std::uint32_t>(h);
+}
+
+// fold_hash of each one-byte token.
+struct SingleByteFolds {
+  std::uint32_t fold[256];
+  SingleByteFolds() {
+    for (int b = 0; b < 256; ++b) {
+      const char c = static_cast<char>(b);
+      fold[b] = fold_hash(std::string_view(&c, 1));
+    }
+  }
+};
+const SingleByteFolds kSingleFolds;
+
+}  // namespace
+
+std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
+  std::vector<Token> toks;
+  toks.reserve(text.size() / 4 + 16);
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  std::size_t i = 0;
+  // The white-space flags of the next token, gathered as the blanks go by; kLineSeen marks a
+  // line break among them (a second one makes a blank line). The first token starts a line.
+  constexpr std::uint16_t kLineSeen = 0x8000;
+  static_assert((kLineSeen & (kWord | kCap | kAllCaps | kDigit | kPunct | kSpaceBefore | kNewlineBefore |
+                              kBlankLineBefore | kHyphenated | kAbbrev | kLower)) == 0);
+  std::uint16_t ws = kSpaceBefore | kNewlineBefore;
+  if (n != 0) {   // (a token after leading white space starts a line only with a line break)
+    char32_t cp;
+    std::size_t m;
+    if (class_at(text, 0, cp, m) & kClsSpace) ws = kSpaceBefore;
+  }
+  auto line_break = [&ws] {
+    if (ws & kLineSeen) ws |= kBlankLineBefore;
+    ws |= kLineSeen | kNewlineBefore;
+  };
+  while (i < n) {
+    std::uint8_t c = kBytes.cls[p[i]];
+    if (c & kBSpace) {
+      if (p[i] == '\n') line_break();
+      ws |= kSpaceBefore;
+      ++i;
+      while (i < n && p[i] == ' ') ++i;   // the common run of blanks
+      continue;
+    }
+    if (c & kBHigh) {
+      char32_t cp;
+      std::size_t m;
+      if (class_at(text, i, cp, m) & kClsSpace) {   // no-break space, U+2000.., BOM
+        if (cp == '\n') line_break();   // (an overlong encoding)
+        ws |= kSpaceBefore;
+        i += m;
+        while (i < n && p[i] == ' ') ++i;
+        continue;
+      }
+    }
+    std::uint16_t flags = ws & static_cast<std::uint16_t>(~kLineSeen);
+    ws = 0;
+    if (c & kBAlnum) {
+      // A run of ASCII letters and digits ended by white space, plain punctuation or the end of
+      // the text; anything else (a multi-byte character, a joiner - . & ' before a letter or
+      // digit) sends the token the general way, from its start.
+      std::size_t j = i;
+      const std::uint8_t c0 = c;
+      std::uint8_t seen = c;
+      ++j;
+      for (;;) {   // four bytes a step
+        if (j + 4 > n) {
+          while (j < n && ((c = kBytes.cls[p[j]]) & kBAlnum)) {
+            seen |= c;
+            ++j;
           }
+          break;
         }
-        break;
-      }
-      // Split "Tokyo-based" (capitalised, then only lower-case parts) and "al-Assad" (one lower-case
-      // prefix); keep "Ata-ur-Rehman" and "Jean-Dominique" whole.
-      bool split = false;
-      if (upper_part && lower_part) {
-        const bool first_upper = is_upper_at(text, i);
-        const std::size_t parts = hyphens + 1;
-        split = (first_upper && !upper_later) || (!first_upper && parts == 2);
-      }
-      if (split) {
-        j = first_hyphen;
-        // Recompute flags for the first part only.
-        flags &= static_cast<std::uint16_t>(~(kAllCaps | kDigit));
-        all_upper = true;
-        letters = 0;
-        for (std::size_t k = i; k < j;) {
-          char32_t c;
-          k += decode(text, k, c);
-          if (is_letter(c)) { ++letters; if (!is_upper(c)) all_upper = false; }
-          if (is_digit(c)) flags |= kDigit;
+        std::uint8_t ck = kBytes.cls[p[j]];
+        if (!(ck & kBAlnum)) break;
+        seen |= ck;
+        ck = kBytes.cls[p[j + 1]];
+        if (!(ck & kBAlnum)) {
+          j += 1;
+          break;
         }
-      } else if (hyphens != 0) {
-        flags |= kHyphenated;
+        seen |= ck;
+        ck = kBytes.cls[p[j + 2]];
+        if (!(ck & kBAlnum)) {
+          j += 2;
+          break;
+        }
+        seen |= ck;
+        ck = kBytes.cls[p[j + 3]];
+        if (!(ck & kBAlnum)) {
+          j += 3;
+          break;
+        }
+        seen |= ck;
+        j += 4;
       }
-      if (all_upper && letters >= 2) flags |= kAllCaps;
-      // Trailing period that belongs to the word: known abbreviations, initials ("J."), dotted
-      // acronyms ("U.S.").
-      if (j < text.size() && text[j] == '.') {
-        std::string_view word = text.substr(i, j - i);
-        std::string with_dot(word);
-        with_dot.push_back('.');
-        bool dotted = word.find('.') != std::string_view::npos;
-        bool initial = letters == 1 && (flags & kCap) && (j - i) <= 2;
-        if (lex.abbreviations.count(with_dot) || dotted || initial) {
+      if (j < n) {
+        const std::uint8_t cj = kBytes.cls[p[j]];
+        if ((cj & kBHigh) || ((cj & kBJoiner) && j + 1 < n && (kBytes.cls[p[j + 1]] & (kBAlnum | kBHigh)))) {
+          i = general_token(text, i, flags, toks, lex);
+          continue;
+        }
+      }
+      flags |= kWord | (seen & kBDigit);
+      if (c0 & kBUpper) {
+        flags |= kCap;
+      } else if (c0 & kBLower) {
+        flags |= kLower;
+      } else if (seen & (kBUpper | kBLower)) {
+        std::size_t f = i;
+        while (!(kBytes.cls[p[f]] & (kBUpper | kBLower))) ++f;   // the first letter
+        flags |= (kBytes.cls[p[f]] & kBUpper) ? kCap : kLower;
+      }
+      if ((seen & (kBUpper | kBLower)) == kBUpper) {   // at least two letters, all upper case?
+        int uppers = 0;
+        for (std::size_t k = i; k < j; ++k) uppers += (kBytes.cls[p[k]] & kBUpper) != 0;
+        if (uppers >= 2) flags |= kAllCaps;
+      }
+      if (j < n && p[j] == '.') {
+        // Initials ("J.") and known abbreviations ("Co.") keep their period.
+        bool initial = false;
+        if ((flags & kCap) && j - i <= 2) {
+          int letters = 0;
+          for (std::size_t k = i; k < j; ++k) letters += (kBytes.cls[p[k]] & (kBUpper | kBLower)) != 0;
+          initial = letters == 1;
+        }
+        if (initial || lex.abbreviations.count(std::string(text.substr(i, j - i)) + '.')) {
           ++j;
           flags |= kAbbrev;
         }
       }
+      Token t;
+      t.start = static_cast<std::uint32_t>(i);
       t.end = static_cast<std::uint32_t>(j);
       t.flags = flags;
+      t.fold = fold_word(text.data() + i, j - i);
       toks.push_back(t);
       i = j;
+      if (i < n && p[i] == ' ') {   // the usual one blank after a word
+        ws = kSpaceBefore;
+        ++i;
+      }
       continue;
     }
-    // "'s" possessive after a word, and any other single character: punctuation.
-    if (is_apostrophe(cp) && i + n < text.size() && (text[i + n] == 's' || text[i + n] == 'S') && !toks.empty() &&
-        !(flags & kSpaceBefore)) {
-      std::size_t after = i + n + 1;
-      char32_t c2 = 0;
-      if (after < text.size()) decode(text, after, c2);
-      if (after >= text.size() || !is_alnum(c2)) {
-        t.end = static_cast<std::uint32_t>(after);
-        t.flags = flags | kWord | kLower;
-        toks.push_back(t);
-        i = after;
-        continue;
+    if (!(c & kBHigh) && p[i] != '\'') {   // one ASCII punctuation character
+      Token t;
+      t.start = static_cast<std::uint32_t>(i);
+      t.end = static_cast<std::uint32_t>(i + 1);
+      t.flags = flags | kPunct;
+      t.fold = kSingleFolds.fold[p[i]];
+      toks.push_back(t);
+      ++i;
+      if (i < n && p[i] == ' ') {
+        ws = kSpaceBefore;
+        ++i;
       }
+      continue;
     }
-    t.end = static_cast<std::uint32_t>(i + n);
-    t.flags = flags | kPunct;
-    toks.push_back(t);
-    i += n;
+    i = general_token(text, i, flags, toks, lex);
   }
-  for (Token& t : toks) t.fold = fold_hash(t.view(text));
   return toks;
 }
 
@@ -375,8 +575,13 @@ std::vector<Sentence> split_sentences(std::string_view text, std::vector<Token>&
   // line (white space, with any line break, only comes before a token flagged kNewlineBefore; the
   // tokens the loop skips, closers without space before, have none).
   std::size_t line_tok = 0;
-  for (std::size_t k = 0; k < tokens.size(); ++k) {
-    const Token& t = tokens[k];
+  const std::size_t n_tokens = tokens.size();
+  const Token* tk = tokens.data();
+  for (std::size_t k = 0; k < n_tokens; ++k) {
+    // Skip the tokens that neither follow a line break nor can end a sentence (most words).
+    constexpr std::uint16_t kMayStop = kNewlineBefore | kPunct | kAbbrev;
+    while (k + 1 < n_tokens && !(tk[k].flags & kMayStop)) ++k;
+    const Token& t = tk[k];
     // Line breaks.
     if (t.has(kNewlineBefore)) {
       const std::size_t first = line_tok;
