@@ -36,10 +36,22 @@ namespace {
 
 using timex_internal::Candidate;
 
+// ASCII lower case (what std::tolower does in the "C" locale, which the program never leaves).
+void lower_in_place(std::string& s) {
+  for (char& c : s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
+}
+
 std::string lower(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  lower_in_place(out);
   return out;
+}
+
+// "%02d" of a non-negative number.
+std::string two_digits(int n) {
+  if (n >= 0 && n < 10) return std::string{'0', static_cast<char>('0' + n)};
+  return std::to_string(n);
 }
 
 struct Lexicon {
@@ -1072,13 +1084,17 @@ class PrefixTrie {
     };
     std::vector<Dense> dense(1);
     std::vector<int> next(width, -1);
+    // Each node's children as {symbol, child}, for the walks below (most nodes have one or two).
+    std::vector<std::vector<std::pair<int, int>>> kids(1);
     for (const auto& e : entries_) {
       int n = 0;
       for (std::size_t i = 0; i < e.s.size(); ++i) {
         const int c = sym[static_cast<unsigned char>(e.s[i])];
         if (next[n * width + c] < 0) {
           next[n * width + c] = static_cast<int>(dense.size());
+          kids[static_cast<std::size_t>(n)].emplace_back(c, static_cast<int>(dense.size()));
           dense.emplace_back();
+          kids.emplace_back();
           next.resize(next.size() + width, -1);
         }
         n = next[n * width + c];
@@ -1111,12 +1127,12 @@ class PrefixTrie {
     std::vector<int> order{0}, index(dense.size(), -1);
     index[0] = 0;
     order.reserve(dense.size());
+    for (auto& k : kids) std::sort(k.begin(), k.end());  // by symbol, as a scan of `next` would
     for (std::size_t at = 0; at < order.size(); ++at)
-      for (int c = 1; c < width; ++c)
-        if (const int child = next[order[at] * width + c]; child >= 0) {
-          index[child] = static_cast<int>(order.size());
-          order.push_back(child);
-        }
+      for (const auto& [c, child] : kids[static_cast<std::size_t>(order[at])]) {
+        index[child] = static_cast<int>(order.size());
+        order.push_back(child);
+      }
     root_open_ = dense[0].open;
     table_.resize(order.size() * static_cast<std::size_t>(cols_));
     // Every row starts as one of two templates: a non-ASCII byte says yes; a match ending at a
@@ -1130,10 +1146,8 @@ class PrefixTrie {
       const Dense& d = dense[order[at]];
       std::int32_t* row = &table_[at * static_cast<std::size_t>(cols_)];
       std::copy((d.end_alnum ? after_end : plain).begin(), (d.end_alnum ? after_end : plain).end(), row);
-      const int* children = &next[static_cast<std::size_t>(order[at]) * static_cast<std::size_t>(width)];
-      for (int c = 1; c <= nsym; ++c) {
-        const int child = children[c];
-        if (child < 0 || (d.end_alnum && !col_alnum[static_cast<std::size_t>(c)])) continue;
+      for (const auto& [c, child] : kids[static_cast<std::size_t>(order[at])]) {
+        if (d.end_alnum && !col_alnum[static_cast<std::size_t>(c)]) continue;
         row[c] = dense[child].open ? kYes : index[child] * cols_;  // the child's row
       }
     }
@@ -1292,12 +1306,16 @@ struct TimexTagger::Impl {
 
 std::string TimexTagger::Impl::normalise(const CompiledRule& r, int g, const std::string& raw,
                                          int column) const {
-  if (raw.empty()) return raw;
-  std::string key = lower(raw);
+  if (raw.empty() || r.group_lex[g].empty()) return raw;
+  thread_local std::string key, cut;  // scratch: the lookups want a std::string
+  key.assign(raw);
+  lower_in_place(key);
   for (const Lexicon* lex : r.group_lex[g]) {
     auto it = lex->values.find(key);
-    if (it == lex->values.end() && key.size() > 1 && key.back() == '.')
-      it = lex->values.find(key.substr(0, key.size() - 1));
+    if (it == lex->values.end() && key.size() > 1 && key.back() == '.') {
+      cut.assign(key, 0, key.size() - 1);
+      it = lex->values.find(cut);
+    }
     if (it != lex->values.end()) {
       const auto& cols = it->second;
       if (cols.empty()) return raw;
@@ -1370,9 +1388,7 @@ std::string TimexTagger::Impl::fill_segs(const CompiledRule& r, const std::vecto
     }
     int n = 0;
     if (seg.fmt == '2' && parse_int(v, n)) {
-      char buf[16];
-      std::snprintf(buf, sizeof buf, "%02d", n);
-      v = buf;
+      v = two_digits(n);
     } else if (seg.fmt == 'y' && parse_int(v, n)) {
       v = std::to_string(expand_year(n, v.size()));
     } else if (seg.fmt == 'h' && parse_int(v, n)) {
@@ -1380,9 +1396,7 @@ std::string TimexTagger::Impl::fill_segs(const CompiledRule& r, const std::vecto
           lower(r.ampm_group >= 0 ? normalise(r, r.ampm_group, raw[r.ampm_group], 0) : std::string());
       if (ampm == "pm" && n < 12) n += 12;
       if (ampm == "am" && n == 12) n = 0;
-      char buf[16];
-      std::snprintf(buf, sizeof buf, "%02d", n);
-      v = buf;
+      v = two_digits(n);
     }
     out += v;
   }
