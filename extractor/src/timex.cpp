@@ -1280,6 +1280,27 @@ struct TimexTagger::Impl {
   std::unique_ptr<RE2::Set> starts_set;
   std::bitset<256> first;
   std::array<unsigned char, 256> scan_class{};  // kByte, plus kFirst for the bytes in `first`
+  // The ASCII bytes other than letters and digits in `first` ("'" of "'90s"), when there are at most
+  // four: the ASCII scan then visits only those among such bytes (8 at a time); else (all = true)
+  // every one.
+  struct OtherFirst {
+    bool all = true;
+    std::array<unsigned char, 4> bytes{};
+    int n = 0;
+    // The high bit of each byte of `x` that is `b`, exactly.
+    static std::uint64_t eq(std::uint64_t x, unsigned char b) {
+      constexpr std::uint64_t kHigh = 0x8080808080808080ULL, kLow7 = 0x7F7F7F7F7F7F7F7FULL;
+      const std::uint64_t y = x ^ (b * 0x0101010101010101ULL);
+      return ~(((y & kLow7) + kLow7) | y) & kHigh;
+    }
+    // The high bit of each byte of `x` that is one of `bytes`.
+    std::uint64_t in(std::uint64_t x) const {
+      if (n == 1) return eq(x, bytes[0]);  // the usual case
+      std::uint64_t m = 0;
+      for (int i = 0; i < n; ++i) m |= eq(x, bytes[static_cast<std::size_t>(i)]);
+      return m;
+    }
+  } other_first;
   PrefixTrie prefixes;  // what text can begin a match (a necessary condition, see PrefixAnalyzer)
   bool use_starts = false;
   timex_internal::TenseCues tense;   // tense.tsv: the cues that say ahead or back
@@ -1498,7 +1519,9 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
           std::uint64_t x;
           std::memcpy(&x, text.data() + p, 8);
           const std::uint64_t word = word_bytes8(x);
-          std::uint64_t tried = (word & ~((word << 8) | carry)) | (~word & kHigh);
+          std::uint64_t other = ~word & kHigh;  // bytes that are not letters or digits
+          if (!other_first.all && other) other &= other_first.in(x);
+          std::uint64_t tried = (word & ~((word << 8) | carry)) | other;
           carry = word >> 56;
           for (; tried; tried &= tried - 1) {
             const std::size_t at = p + static_cast<std::size_t>(std::countr_zero(tried) / 8);
@@ -1827,6 +1850,17 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
     impl->prefixes.build();
     for (int b = 0; b < 256; ++b)
       impl->scan_class[b] = static_cast<unsigned char>(kByte[b] | (impl->first.test(b) ? kFirst : 0));
+    auto& of = impl->other_first;
+    of.all = false;
+    for (int b = 0; b < 0x80; ++b) {
+      if (!(kByte[b] & kWord) && impl->first.test(b)) {
+        if (of.n == static_cast<int>(of.bytes.size())) {
+          of.all = true;
+          break;
+        }
+        of.bytes[static_cast<std::size_t>(of.n++)] = static_cast<unsigned char>(b);
+      }
+    }
     impl->set.reset();
     if (!impl->starts_set->Compile()) return Error{"rules.compile", base + ": RE2::Set compilation failed"};
   } else {
