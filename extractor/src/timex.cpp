@@ -1151,12 +1151,24 @@ class PrefixTrie {
         row[c] = dense[child].open ? kYes : index[child] * cols_;  // the child's row
       }
     }
+    for (int b = 0; b < 256; ++b) {
+      const int c = byte_col_[b];
+      root_[b] = root_open_ ? kYes : c == space_col_ ? kSlow : table_[static_cast<std::size_t>(c)];
+    }
   }
   bool may_match(std::string_view text, std::size_t p, std::size_t end) const {
-    if (root_open_) return true;
+    if (p < end) {  // the first step by the byte itself (most walks end there or one byte later)
+      const std::int32_t t = root_[static_cast<unsigned char>(text[p])];
+      if (t >= 0) return walk(text, p + 1, end, t);
+      if (t != kSlow) return t == kYes;
+    }
+    return root_open_ || walk(text, p, end, 0);
+  }
+
+ private:
+  // The walk from the node of `row`, reading text from k.
+  bool walk(std::string_view text, std::size_t k, std::size_t end, std::int32_t row) const {
     const std::int32_t* table = table_.data();
-    std::int32_t row = 0;
-    std::size_t k = p;
     while (true) {
       const int c = k == end ? end_col_ : byte_col_[static_cast<unsigned char>(text[k])];
       const std::int32_t t = table[row + c];
@@ -1168,8 +1180,8 @@ class PrefixTrie {
     }
   }
 
- private:
-  static constexpr std::int32_t kNo = -1, kYes = -2;
+  static constexpr std::int32_t kNo = -1, kYes = -2, kSlow = -3;
+  std::array<std::int32_t, 256> root_{};  // the root's step by byte; kSlow: whitespace (see walk)
   PrefixSet entries_;
   std::array<std::uint8_t, 256> byte_col_{};
   int space_col_ = -1;  // the column of whitespace, -1 when no entry reads it
