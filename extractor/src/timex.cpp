@@ -36,10 +36,22 @@ namespace {
 
 using timex_internal::Candidate;
 
+// ASCII lower case (what std::tolower does in the "C" locale, which the program never leaves).
+void lower_in_place(std::string& s) {
+  for (char& c : s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
+}
+
 std::string lower(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  lower_in_place(out);
   return out;
+}
+
+// "%02d" of a non-negative number.
+std::string two_digits(int n) {
+  if (n >= 0 && n < 10) return std::string{'0', static_cast<char>('0' + n)};
+  return std::to_string(n);
 }
 
 struct Lexicon {
@@ -1072,13 +1084,17 @@ class PrefixTrie {
     };
     std::vector<Dense> dense(1);
     std::vector<int> next(width, -1);
+    // Each node's children as {symbol, child}, for the walks below (most nodes have one or two).
+    std::vector<std::vector<std::pair<int, int>>> kids(1);
     for (const auto& e : entries_) {
       int n = 0;
       for (std::size_t i = 0; i < e.s.size(); ++i) {
         const int c = sym[static_cast<unsigned char>(e.s[i])];
         if (next[n * width + c] < 0) {
           next[n * width + c] = static_cast<int>(dense.size());
+          kids[static_cast<std::size_t>(n)].emplace_back(c, static_cast<int>(dense.size()));
           dense.emplace_back();
+          kids.emplace_back();
           next.resize(next.size() + width, -1);
         }
         n = next[n * width + c];
@@ -1111,12 +1127,12 @@ class PrefixTrie {
     std::vector<int> order{0}, index(dense.size(), -1);
     index[0] = 0;
     order.reserve(dense.size());
+    for (auto& k : kids) std::sort(k.begin(), k.end());  // by symbol, as a scan of `next` would
     for (std::size_t at = 0; at < order.size(); ++at)
-      for (int c = 1; c < width; ++c)
-        if (const int child = next[order[at] * width + c]; child >= 0) {
-          index[child] = static_cast<int>(order.size());
-          order.push_back(child);
-        }
+      for (const auto& [c, child] : kids[static_cast<std::size_t>(order[at])]) {
+        index[child] = static_cast<int>(order.size());
+        order.push_back(child);
+      }
     root_open_ = dense[0].open;
     table_.resize(order.size() * static_cast<std::size_t>(cols_));
     // Every row starts as one of two templates: a non-ASCII byte says yes; a match ending at a
@@ -1130,19 +1146,29 @@ class PrefixTrie {
       const Dense& d = dense[order[at]];
       std::int32_t* row = &table_[at * static_cast<std::size_t>(cols_)];
       std::copy((d.end_alnum ? after_end : plain).begin(), (d.end_alnum ? after_end : plain).end(), row);
-      const int* children = &next[static_cast<std::size_t>(order[at]) * static_cast<std::size_t>(width)];
-      for (int c = 1; c <= nsym; ++c) {
-        const int child = children[c];
-        if (child < 0 || (d.end_alnum && !col_alnum[static_cast<std::size_t>(c)])) continue;
+      for (const auto& [c, child] : kids[static_cast<std::size_t>(order[at])]) {
+        if (d.end_alnum && !col_alnum[static_cast<std::size_t>(c)]) continue;
         row[c] = dense[child].open ? kYes : index[child] * cols_;  // the child's row
       }
     }
+    for (int b = 0; b < 256; ++b) {
+      const int c = byte_col_[b];
+      root_[b] = root_open_ ? kYes : c == space_col_ ? kSlow : table_[static_cast<std::size_t>(c)];
+    }
   }
   bool may_match(std::string_view text, std::size_t p, std::size_t end) const {
-    if (root_open_) return true;
+    if (p < end) {  // the first step by the byte itself (most walks end there or one byte later)
+      const std::int32_t t = root_[static_cast<unsigned char>(text[p])];
+      if (t >= 0) return walk(text, p + 1, end, t);
+      if (t != kSlow) return t == kYes;
+    }
+    return root_open_ || walk(text, p, end, 0);
+  }
+
+ private:
+  // The walk from the node of `row`, reading text from k.
+  bool walk(std::string_view text, std::size_t k, std::size_t end, std::int32_t row) const {
     const std::int32_t* table = table_.data();
-    std::int32_t row = 0;
-    std::size_t k = p;
     while (true) {
       const int c = k == end ? end_col_ : byte_col_[static_cast<unsigned char>(text[k])];
       const std::int32_t t = table[row + c];
@@ -1154,8 +1180,8 @@ class PrefixTrie {
     }
   }
 
- private:
-  static constexpr std::int32_t kNo = -1, kYes = -2;
+  static constexpr std::int32_t kNo = -1, kYes = -2, kSlow = -3;
+  std::array<std::int32_t, 256> root_{};  // the root's step by byte; kSlow: whitespace (see walk)
   PrefixSet entries_;
   std::array<std::uint8_t, 256> byte_col_{};
   int space_col_ = -1;  // the column of whitespace, -1 when no entry reads it
@@ -1266,6 +1292,27 @@ struct TimexTagger::Impl {
   std::unique_ptr<RE2::Set> starts_set;
   std::bitset<256> first;
   std::array<unsigned char, 256> scan_class{};  // kByte, plus kFirst for the bytes in `first`
+  // The ASCII bytes other than letters and digits in `first` ("'" of "'90s"), when there are at most
+  // four: the ASCII scan then visits only those among such bytes (8 at a time); else (all = true)
+  // every one.
+  struct OtherFirst {
+    bool all = true;
+    std::array<unsigned char, 4> bytes{};
+    int n = 0;
+    // The high bit of each byte of `x` that is `b`, exactly.
+    static std::uint64_t eq(std::uint64_t x, unsigned char b) {
+      constexpr std::uint64_t kHigh = 0x8080808080808080ULL, kLow7 = 0x7F7F7F7F7F7F7F7FULL;
+      const std::uint64_t y = x ^ (b * 0x0101010101010101ULL);
+      return ~(((y & kLow7) + kLow7) | y) & kHigh;
+    }
+    // The high bit of each byte of `x` that is one of `bytes`.
+    std::uint64_t in(std::uint64_t x) const {
+      if (n == 1) return eq(x, bytes[0]);  // the usual case
+      std::uint64_t m = 0;
+      for (int i = 0; i < n; ++i) m |= eq(x, bytes[static_cast<std::size_t>(i)]);
+      return m;
+    }
+  } other_first;
   PrefixTrie prefixes;  // what text can begin a match (a necessary condition, see PrefixAnalyzer)
   bool use_starts = false;
   timex_internal::TenseCues tense;   // tense.tsv: the cues that say ahead or back
@@ -1292,12 +1339,16 @@ struct TimexTagger::Impl {
 
 std::string TimexTagger::Impl::normalise(const CompiledRule& r, int g, const std::string& raw,
                                          int column) const {
-  if (raw.empty()) return raw;
-  std::string key = lower(raw);
+  if (raw.empty() || r.group_lex[g].empty()) return raw;
+  thread_local std::string key, cut;  // scratch: the lookups want a std::string
+  key.assign(raw);
+  lower_in_place(key);
   for (const Lexicon* lex : r.group_lex[g]) {
     auto it = lex->values.find(key);
-    if (it == lex->values.end() && key.size() > 1 && key.back() == '.')
-      it = lex->values.find(key.substr(0, key.size() - 1));
+    if (it == lex->values.end() && key.size() > 1 && key.back() == '.') {
+      cut.assign(key, 0, key.size() - 1);
+      it = lex->values.find(cut);
+    }
     if (it != lex->values.end()) {
       const auto& cols = it->second;
       if (cols.empty()) return raw;
@@ -1370,9 +1421,7 @@ std::string TimexTagger::Impl::fill_segs(const CompiledRule& r, const std::vecto
     }
     int n = 0;
     if (seg.fmt == '2' && parse_int(v, n)) {
-      char buf[16];
-      std::snprintf(buf, sizeof buf, "%02d", n);
-      v = buf;
+      v = two_digits(n);
     } else if (seg.fmt == 'y' && parse_int(v, n)) {
       v = std::to_string(expand_year(n, v.size()));
     } else if (seg.fmt == 'h' && parse_int(v, n)) {
@@ -1380,9 +1429,7 @@ std::string TimexTagger::Impl::fill_segs(const CompiledRule& r, const std::vecto
           lower(r.ampm_group >= 0 ? normalise(r, r.ampm_group, raw[r.ampm_group], 0) : std::string());
       if (ampm == "pm" && n < 12) n += 12;
       if (ampm == "am" && n == 12) n = 0;
-      char buf[16];
-      std::snprintf(buf, sizeof buf, "%02d", n);
-      v = buf;
+      v = two_digits(n);
     }
     out += v;
   }
@@ -1484,7 +1531,9 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
           std::uint64_t x;
           std::memcpy(&x, text.data() + p, 8);
           const std::uint64_t word = word_bytes8(x);
-          std::uint64_t tried = (word & ~((word << 8) | carry)) | (~word & kHigh);
+          std::uint64_t other = ~word & kHigh;  // bytes that are not letters or digits
+          if (!other_first.all && other) other &= other_first.in(x);
+          std::uint64_t tried = (word & ~((word << 8) | carry)) | other;
           carry = word >> 56;
           for (; tried; tried &= tried - 1) {
             const std::size_t at = p + static_cast<std::size_t>(std::countr_zero(tried) / 8);
@@ -1813,6 +1862,17 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
     impl->prefixes.build();
     for (int b = 0; b < 256; ++b)
       impl->scan_class[b] = static_cast<unsigned char>(kByte[b] | (impl->first.test(b) ? kFirst : 0));
+    auto& of = impl->other_first;
+    of.all = false;
+    for (int b = 0; b < 0x80; ++b) {
+      if (!(kByte[b] & kWord) && impl->first.test(b)) {
+        if (of.n == static_cast<int>(of.bytes.size())) {
+          of.all = true;
+          break;
+        }
+        of.bytes[static_cast<std::size_t>(of.n++)] = static_cast<unsigned char>(b);
+      }
+    }
     impl->set.reset();
     if (!impl->starts_set->Compile()) return Error{"rules.compile", base + ": RE2::Set compilation failed"};
   } else {
