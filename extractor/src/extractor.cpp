@@ -210,7 +210,12 @@ void JsonOut::str_escaped(std::string_view s) {
     return;
   }
   ch('"');
-  for (unsigned char c : s) {
+  std::size_t run = 0;   // start of the bytes not yet written (they need no escape)
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    append(s.substr(run, i - run));
+    run = i + 1;
     switch (c) {
       case '"': lit("\\\""); break;
       case '\\': lit("\\\\"); break;
@@ -219,16 +224,14 @@ void JsonOut::str_escaped(std::string_view s) {
       case '\n': lit("\\n"); break;
       case '\r': lit("\\r"); break;
       case '\t': lit("\\t"); break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          append(std::string_view(buf, 6));
-        } else {
-          ch(static_cast<char>(c));
-        }
+      default: {
+        static constexpr char hex[] = "0123456789abcdef";
+        const char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+        append(std::string_view(u, 6));
+      }
     }
   }
+  append(s.substr(run));
   ch('"');
 }
 
@@ -527,9 +530,15 @@ void extraction_layout(IO& io, X& x) {
 }  // namespace
 
 std::string to_json(const Extraction& x, int indent, std::string_view suffix) {
-  JsonOut o;
+  thread_local JsonOut o;   // (its buffer serves every document of the thread)
+  o.clear();
   extraction_layout(o, x);
   return json_finish(o, indent, suffix);
+}
+
+void to_json(const Extraction& x, JsonOut& out, std::string_view suffix) {
+  extraction_layout(out, x);
+  out.append(suffix);
 }
 
 std::optional<Extraction> from_compact_json(std::string_view text, std::size_t* used) {
