@@ -83,6 +83,23 @@ struct DocWork {
   std::optional<DocContext> ctx;
 };
 
+// Whether stage_text's cutting at `max` tokens would change the sentences or the tokens' sentence
+// numbers (read only; news sentences are far shorter than the limit).
+bool cut_changes(const std::vector<Sentence>& sentences, const std::vector<Token>& tokens, std::size_t max) {
+  std::size_t k = 0, index = 0;
+  while (k < tokens.size()) {
+    const std::size_t s = tokens[k].sentence;
+    std::size_t e = k + 1;
+    while (e < tokens.size() && tokens[e].sentence == s) ++e;
+    if (e - k > max || s != index || index >= sentences.size() || sentences[index].start != tokens[k].start ||
+        sentences[index].end != tokens[e - 1].end)
+      return true;
+    ++index;
+    k = e;
+  }
+  return index != sentences.size();
+}
+
 void stage_text(const Extractor::Impl& im, DocWork& w, DocumentInfo info, const ExtractOptions& options) {
   std::string_view text = w.text;
   Extraction& x = w.x;
@@ -100,7 +117,9 @@ void stage_text(const Extractor::Impl& im, DocWork& w, DocumentInfo info, const 
   tokens = tokenize(text, im.lex->text);
   x.sentences = split_sentences(text, tokens, im.lex->text);
   // Bounded work: a "sentence" of thousands of tokens (a table, a dump) is cut into pieces.
-  if (options.max_sentence_tokens > 0) {
+  if (options.max_sentence_tokens > 0 && !cut_changes(x.sentences, tokens, options.max_sentence_tokens)) {
+    // (nothing to cut, and the sentences are already what the cutting would rebuild)
+  } else if (options.max_sentence_tokens > 0) {
     std::vector<Sentence> cut;
     std::size_t k = 0;
     std::uint32_t index = 0;
