@@ -35,8 +35,15 @@ namespace {
 std::string hash_rules(const RuleDirs& dirs) {
   std::uint64_t h = 1469598103934665603ull;
   auto mix = [&](std::string_view s) {
-    for (unsigned char c : s) {
-      h ^= c;
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    std::size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8)   // (unrolled: the loop's own work was half of it)
+      for (std::size_t k = 0; k < 8; ++k) {
+        h ^= p[i + k];
+        h *= 1099511628211ull;
+      }
+    for (; i < s.size(); ++i) {
+      h ^= p[i];
       h *= 1099511628211ull;
     }
   };
