@@ -1,6 +1,13 @@
 #include "jsonl_scan.hpp"
 
+#include <array>
+#include <bit>
+#include <cstdint>
 #include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "storyline/extractor/text.hpp"
 
@@ -8,6 +15,67 @@ namespace storyline::cli {
 namespace {
 
 bool json_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// The byte a one-letter escape stands for (\n: '\n'), 0 for the others (\u, or not JSON).
+constexpr auto kPlainEscape = [] {
+  std::array<char, 256> t{};
+  t['"'] = '"';
+  t['\\'] = '\\';
+  t['/'] = '/';
+  t['b'] = '\b';
+  t['f'] = '\f';
+  t['n'] = '\n';
+  t['r'] = '\r';
+  t['t'] = '\t';
+  return t;
+}();
+
+// The first '"', '\\' or control byte of b[i, n), or n (bytes >= 0x80 are plain here: UTF-8 was
+// checked before). 16 bytes at a time.
+std::size_t find_special(const char* b, std::size_t i, std::size_t n) {
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), below = _mm_set1_epi8(0x1f);
+  auto special = [&](const char* at) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+    const __m128i control = _mm_cmpeq_epi8(_mm_min_epu8(x, below), x);   // unsigned x <= 0x1f
+    return static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_or_si128(control, _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)))));
+  };
+  for (; i + 16 <= n; i += 16)
+    if (const unsigned m = special(b + i)) return i + static_cast<std::size_t>(std::countr_zero(m));
+  if (i < n && n >= 16) {
+    // The last 16 bytes, those before i left out.
+    const unsigned m = special(b + n - 16) >> (i - (n - 16));
+    return m ? i + static_cast<std::size_t>(std::countr_zero(m)) : n;
+  }
+#else
+  for (; i + 8 <= n; i += 8) {
+    using namespace extractor::text_detail;
+    const std::uint64_t w = load8(b + i);
+    if (any_control8(w) | any_byte8(w, '"') | any_byte8(w, '\\')) break;
+  }
+#endif
+  for (; i < n; ++i) {
+    const unsigned char c = static_cast<unsigned char>(b[i]);
+    if (c == '"' || c == '\\' || c < 0x20) break;
+  }
+  return i;
+}
+
+// find_invalid_utf8(s) == npos, ASCII (most lines) 64 bytes at a time.
+bool valid_utf8(std::string_view s) {
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  const char* const b = s.data();
+  auto at = [&](std::size_t k) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + k)); };
+  for (; i + 64 <= s.size(); i += 64)
+    if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(at(i), at(i + 16)), _mm_or_si128(at(i + 32), at(i + 48))))) break;
+  for (; i + 16 <= s.size(); i += 16)
+    if (_mm_movemask_epi8(at(i))) break;
+#endif
+  // (i is where the non-ASCII bytes may begin: everything before is ASCII.)
+  return extractor::find_invalid_utf8(s.substr(i)) == std::string_view::npos;
+}
 
 class Scanner {
  public:
@@ -31,31 +99,28 @@ class Scanner {
   bool string(std::string* out, bool allow_escapes = true) {
     if (!eat('"')) return false;
     if (out) out->clear();
+    const char* const b = s_.data();
+    const std::size_t n = s_.size();
     for (;;) {
-      std::size_t q = p_;
-      // Eight bytes at a time while none is '"', '\\' or a control byte (bytes >= 0x80 are
-      // plain here: UTF-8 was checked before).
-      while (q + 8 <= s_.size()) {
-        using namespace extractor::text_detail;
-        const std::uint64_t w = load8(s_.data() + q);
-        if (any_control8(w) | any_byte8(w, '"') | any_byte8(w, '\\')) break;
-        q += 8;
-      }
-      while (q < s_.size()) {
-        const unsigned char c = static_cast<unsigned char>(s_[q]);
-        if (c == '"' || c == '\\' || c < 0x20) break;
-        ++q;
-      }
-      if (out) out->append(s_.data() + p_, q - p_);
+      const std::size_t q = find_special(b, p_, n);
+      if (out) out->append(b + p_, q - p_);
       p_ = q;
-      if (p_ == s_.size()) return false;
-      const char c = s_[p_];
+      if (p_ == n) return false;
+      const char c = b[p_];
       if (c == '"') {
         ++p_;
         return true;
       }
       if (c != '\\' || !allow_escapes) return false;  // a control byte, or an escaped key
-      const std::size_t used = extractor::json_unescape(s_, ++p_, out);
+      // Escapes shrink: the rest of the line bounds the rest of the string (one allocation).
+      if (out && out->capacity() - out->size() < n - p_) out->reserve(out->size() + (n - p_));
+      ++p_;
+      if (const char plain = p_ < n ? kPlainEscape[static_cast<unsigned char>(b[p_])] : 0) {
+        if (out) out->push_back(plain);
+        ++p_;
+        continue;
+      }
+      const std::size_t used = extractor::json_unescape(s_, p_, out);   // \uXXXX, or not JSON
       if (used == 0) return false;
       p_ += used;
     }
@@ -94,7 +159,7 @@ class Scanner {
 bool scan_flat_object(std::string_view line, FlatFields& out) {
   out = FlatFields{};
   // Raw bytes must be valid UTF-8 (the full parser rejects the line otherwise).
-  if (extractor::find_invalid_utf8(line) != std::string_view::npos) return false;
+  if (!valid_utf8(line)) return false;
   Scanner sc(line);
   std::string key;
   sc.skip_space();

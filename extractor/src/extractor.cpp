@@ -35,8 +35,15 @@ namespace {
 std::string hash_rules(const RuleDirs& dirs) {
   std::uint64_t h = 1469598103934665603ull;
   auto mix = [&](std::string_view s) {
-    for (unsigned char c : s) {
-      h ^= c;
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    std::size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8)   // (unrolled: the loop's own work was half of it)
+      for (std::size_t k = 0; k < 8; ++k) {
+        h ^= p[i + k];
+        h *= 1099511628211ull;
+      }
+    for (; i < s.size(); ++i) {
+      h ^= p[i];
       h *= 1099511628211ull;
     }
   };
@@ -83,6 +90,23 @@ struct DocWork {
   std::optional<DocContext> ctx;
 };
 
+// Whether stage_text's cutting at `max` tokens would change the sentences or the tokens' sentence
+// numbers (read only; news sentences are far shorter than the limit).
+bool cut_changes(const std::vector<Sentence>& sentences, const std::vector<Token>& tokens, std::size_t max) {
+  std::size_t k = 0, index = 0;
+  while (k < tokens.size()) {
+    const std::size_t s = tokens[k].sentence;
+    std::size_t e = k + 1;
+    while (e < tokens.size() && tokens[e].sentence == s) ++e;
+    if (e - k > max || s != index || index >= sentences.size() || sentences[index].start != tokens[k].start ||
+        sentences[index].end != tokens[e - 1].end)
+      return true;
+    ++index;
+    k = e;
+  }
+  return index != sentences.size();
+}
+
 void stage_text(const Extractor::Impl& im, DocWork& w, DocumentInfo info, const ExtractOptions& options) {
   std::string_view text = w.text;
   Extraction& x = w.x;
@@ -100,7 +124,9 @@ void stage_text(const Extractor::Impl& im, DocWork& w, DocumentInfo info, const 
   tokens = tokenize(text, im.lex->text);
   x.sentences = split_sentences(text, tokens, im.lex->text);
   // Bounded work: a "sentence" of thousands of tokens (a table, a dump) is cut into pieces.
-  if (options.max_sentence_tokens > 0) {
+  if (options.max_sentence_tokens > 0 && !cut_changes(x.sentences, tokens, options.max_sentence_tokens)) {
+    // (nothing to cut, and the sentences are already what the cutting would rebuild)
+  } else if (options.max_sentence_tokens > 0) {
     std::vector<Sentence> cut;
     std::size_t k = 0;
     std::uint32_t index = 0;
@@ -210,7 +236,12 @@ void JsonOut::str_escaped(std::string_view s) {
     return;
   }
   ch('"');
-  for (unsigned char c : s) {
+  std::size_t run = 0;   // start of the bytes not yet written (they need no escape)
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    append(s.substr(run, i - run));
+    run = i + 1;
     switch (c) {
       case '"': lit("\\\""); break;
       case '\\': lit("\\\\"); break;
@@ -219,16 +250,14 @@ void JsonOut::str_escaped(std::string_view s) {
       case '\n': lit("\\n"); break;
       case '\r': lit("\\r"); break;
       case '\t': lit("\\t"); break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          append(std::string_view(buf, 6));
-        } else {
-          ch(static_cast<char>(c));
-        }
+      default: {
+        static constexpr char hex[] = "0123456789abcdef";
+        const char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+        append(std::string_view(u, 6));
+      }
     }
   }
+  append(s.substr(run));
   ch('"');
 }
 
@@ -527,9 +556,15 @@ void extraction_layout(IO& io, X& x) {
 }  // namespace
 
 std::string to_json(const Extraction& x, int indent, std::string_view suffix) {
-  JsonOut o;
+  thread_local JsonOut o;   // (its buffer serves every document of the thread)
+  o.clear();
   extraction_layout(o, x);
   return json_finish(o, indent, suffix);
+}
+
+void to_json(const Extraction& x, JsonOut& out, std::string_view suffix) {
+  extraction_layout(out, x);
+  out.append(suffix);
 }
 
 std::optional<Extraction> from_compact_json(std::string_view text, std::size_t* used) {

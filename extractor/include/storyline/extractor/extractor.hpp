@@ -57,6 +57,11 @@ class Extractor {
 // indent < 0: compact, one line. suffix is appended (a "\n" for JSON Lines costs no second copy).
 std::string to_json(const Extraction& x, int indent = 2, std::string_view suffix = {});
 
+// to_json(x, -1, suffix) appended to `out` (json_out.hpp; out.view() is the text): a JsonOut kept
+// from one document to the next is written with no allocation or copy.
+class JsonOut;
+void to_json(const Extraction& x, JsonOut& out, std::string_view suffix = {});
+
 // The inverse of to_json(x, -1): the Extraction whose compact JSON starts `text` (layout and key
 // order exactly as to_json writes them); *used = the bytes it took. nullopt for any other form
 // (pretty-printed, reordered, other number forms, invalid JSON): parse those with a JSON library.

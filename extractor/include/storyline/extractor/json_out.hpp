@@ -5,6 +5,7 @@
 // dump(indent) does. Building an nlohmann tree first cost several times the writing itself.
 #pragma once
 #include <charconv>
+#include <cmath>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
@@ -16,21 +17,31 @@
 #include <type_traits>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "storyline/extractor/text.hpp"
 
 namespace storyline::extractor {
 
 class JsonOut {
  public:
-  JsonOut() : data_(new char[1 << 14]), cap_(1 << 14) {}
+  JsonOut() = default;
+  explicit JsonOut(std::size_t capacity) { reserve(capacity); }
   std::string take(std::string_view suffix) const {
     std::string s;
     s.reserve(len_ + suffix.size());
-    s.append(data_.get(), len_);
+    s.append(view());
     s.append(suffix);
     return s;
   }
-  std::string_view view() const { return {data_.get(), len_}; }
+  std::string_view view() const { return len_ ? std::string_view(data_.get(), len_) : std::string_view(); }
+  std::size_t size() const { return len_; }
+  void clear() { len_ = 0; }   // (the buffer is kept for the next text)
+  void reserve(std::size_t n) {
+    if (n > cap_) grow(n);
+  }
 
   // A fragment of our own (field names and punctuation: plain ASCII, nothing to escape).
   template <std::size_t N>
@@ -46,7 +57,13 @@ class JsonOut {
   template <std::integral I>
   void num(I v) {
     char* p = tail(24);
-    len_ = static_cast<std::size_t>(std::to_chars(p, p + 24, v).ptr - data_.get());
+    if constexpr (std::is_signed_v<I>) {
+      if (v < 0) {
+        len_ = static_cast<std::size_t>(std::to_chars(p, p + 24, v).ptr - data_.get());
+        return;
+      }
+    }
+    len_ += write_digits(p, static_cast<std::uint64_t>(v));
   }
   void boolean(bool v) {
     if (v) lit("true");
@@ -62,7 +79,7 @@ class JsonOut {
       char* const start = tail(32);
       char* p = start;
       if (k < 0) *p++ = '-';
-      p = std::to_chars(p, start + 32, whole).ptr;
+      p += write_digits(p, static_cast<std::uint64_t>(whole));
       *p++ = '.';
       *p++ = (k % 2 != 0) ? '5' : '0';
       len_ = static_cast<std::size_t>(p - data_.get());
@@ -71,15 +88,9 @@ class JsonOut {
     dec_general(v);
   }
   // A JSON string (escapes as nlohmann writes them; invalid UTF-8 replaced as its `replace` does).
-  void str(std::string_view s) {
-    if (!is_plain(s)) return str_escaped(s);
-    char* p = tail(s.size() + 2);
-    *p++ = '"';
-    std::memcpy(p, s.data(), s.size());
-    p += s.size();
-    *p++ = '"';
-    len_ = static_cast<std::size_t>(p - data_.get());
-  }
+  // Plain strings (printable ASCII without '"' and '\\': nearly all) are checked and copied in the
+  // same loads, a few bytes at a time.
+  void str(std::string_view s) { keyed_str("", s); }
   void str(const std::string& s) { str(std::string_view(s)); }
   void str(const char* s) { str(std::string_view(s)); }
   void str(const std::optional<std::string>& v) {
@@ -89,10 +100,23 @@ class JsonOut {
   // A fragment that ends in a key (",\"end\":"), then the value (written as its type says).
   template <std::size_t N, class T>
   void field(const char (&key)[N], const T& v) {
-    lit(key);
-    if constexpr (std::is_same_v<T, double>) dec(v);
-    else if constexpr (std::is_integral_v<T>) num(v);
-    else str(v);
+    if constexpr (std::is_same_v<T, double>) {
+      lit(key);
+      dec(v);
+    } else if constexpr (std::is_integral_v<T> && std::is_unsigned_v<T>) {
+      constexpr std::size_t k = N - 1;
+      char* const p = tail(k + 20);
+      std::memcpy(p, key, k);
+      len_ += k + write_digits(p + k, v);
+    } else if constexpr (std::is_integral_v<T>) {
+      lit(key);
+      num(v);
+    } else if constexpr (std::is_convertible_v<const T&, std::string_view>) {
+      keyed_str(key, v);
+    } else {
+      lit(key);
+      str(v);
+    }
   }
   // [item(v[0]),item(v[1]),...]: item writes one element.
   template <class T, class Item>
@@ -111,29 +135,165 @@ class JsonOut {
   template <std::size_t N>
   void opt_str(const char (&key)[N], const std::string& s) {
     if (s.empty()) return;
-    lit(key);
-    str(s);
+    keyed_str(key, s);
   }
   void append(std::string_view s) {
+    if (s.empty()) return;
     std::memcpy(tail(s.size()), s.data(), s.size());
     len_ += s.size();
   }
 
  private:
-  // True when one of the 8 bytes in x is a control character, '"', '\\' or not ASCII.
-  static bool needs_escape8(std::uint64_t x) {
-    using namespace text_detail;
-    return any_non_ascii8(x) | any_control8(x) | any_byte8(x, '"') | any_byte8(x, '\\');
+  static std::uint64_t load8(const char* p) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    return w;
   }
-  static bool is_plain(std::string_view s) {
-    std::size_t i = 0;
-    for (; i + 8 <= s.size(); i += 8)
-      if (needs_escape8(text_detail::load8(s.data() + i))) return false;
-    for (; i < s.size(); ++i) {
-      const unsigned char c = static_cast<unsigned char>(s[i]);
-      if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) return false;
+  static std::uint32_t load4(const char* p) {
+    std::uint32_t w;
+    std::memcpy(&w, p, 4);
+    return w;
+  }
+  // key (a fragment of ours), then s as a JSON string. Plain strings (printable ASCII without '"'
+  // and '\\': nearly all) are checked and copied in the same loads.
+  template <std::size_t N>
+  void keyed_str(const char (&key)[N], std::string_view s) {
+    constexpr std::size_t k = N - 1;
+    const std::size_t n = s.size();
+    char* p = tail(k + n + 2);
+    if constexpr (k > 0) std::memcpy(p, key, k);
+    p += k;
+    if (!copy_plain(p + 1, s.data(), n)) [[unlikely]] {
+      len_ += k;
+      return str_escaped(s);
     }
+    p[0] = '"';
+    p[n + 1] = '"';
+    len_ += k + n + 2;
+  }
+  // The high bit of a byte of the result is set when that byte of x (or, after the first such
+  // byte, a later one) is a control character, '"', '\\' or not ASCII; 0 when none is.
+  template <class W>
+  static W escape_bits(W x) {
+    constexpr W ones = static_cast<W>(~W{0}) / 0xff, high = ones * 0x80;
+    const W q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+    return (x | ((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b)) & high;
+  }
+#if defined(__SSE2__)
+  // A bit per byte of x that is a control character, '"', '\\' or (negative when signed) not ASCII.
+  static unsigned escape_mask(__m128i x) {
+    return static_cast<unsigned>(_mm_movemask_epi8(
+        _mm_or_si128(_mm_cmplt_epi8(x, _mm_set1_epi8(0x20)),
+                     _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')), _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))))));
+  }
+#endif
+  // Copies the n bytes at s to d when none needs escaping (else false, d partly written).
+  static bool copy_plain(char* d, const char* s, std::size_t n) {
+    if (n < 4) {
+      if (n == 0) return true;
+      // 1 to 3 bytes: the first, middle and last (overlapping when n < 3).
+      const char a = s[0], m = s[n >> 1], z = s[n - 1];
+      const std::uint32_t w = static_cast<unsigned char>(a) | static_cast<std::uint32_t>(static_cast<unsigned char>(m)) << 8 |
+                              static_cast<std::uint32_t>(static_cast<unsigned char>(z)) << 16 | 0x20000000u;
+      if (escape_bits(w)) return false;
+      d[0] = a;
+      d[n >> 1] = m;
+      d[n - 1] = z;
+      return true;
+    }
+    if (n > 16) return copy_long(d, s, n);
+    // 4 to 16 bytes: the first and last 8 (or 4), overlapping.
+#if defined(__SSE2__)
+    if (n >= 8) {
+      const __m128i a = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(s));
+      const __m128i z = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(s + n - 8));
+      if (escape_mask(_mm_unpacklo_epi64(a, z))) return false;
+      _mm_storel_epi64(reinterpret_cast<__m128i*>(d), a);
+      _mm_storel_epi64(reinterpret_cast<__m128i*>(d + n - 8), z);
+      return true;
+    }
+    const std::uint32_t a = load4(s), z = load4(s + n - 4);
+    if (escape_mask(_mm_unpacklo_epi32(_mm_cvtsi32_si128(static_cast<int>(a)), _mm_cvtsi32_si128(static_cast<int>(z)))) & 0xff)
+      return false;
+#else
+    if (n >= 8) {
+      const std::uint64_t a = load8(s), z = load8(s + n - 8);
+      if (escape_bits(a) | escape_bits(z)) return false;
+      std::memcpy(d, &a, 8);
+      std::memcpy(d + n - 8, &z, 8);
+      return true;
+    }
+    const std::uint32_t a = load4(s), z = load4(s + n - 4);
+    if (escape_bits(a) | escape_bits(z)) return false;
+#endif
+    std::memcpy(d, &a, 4);
+    std::memcpy(d + n - 4, &z, 4);
     return true;
+  }
+  // copy_plain of more than 16 bytes.
+  [[gnu::noinline]] static bool copy_long(char* d, const char* s, std::size_t n) {
+#if defined(__SSE2__)
+    std::size_t i = 0;
+    for (; i + 16 < n; i += 16) {
+      const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i));
+      if (escape_mask(x)) return false;
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(d + i), x);
+    }
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + n - 16));
+    if (escape_mask(x)) return false;
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(d + n - 16), x);
+#else
+    std::size_t i = 0;
+    for (; i + 8 < n; i += 8) {
+      const std::uint64_t x = load8(s + i);
+      if (escape_bits(x)) return false;
+      std::memcpy(d + i, &x, 8);
+    }
+    const std::uint64_t x = load8(s + n - 8);
+    if (escape_bits(x)) return false;
+    std::memcpy(d + n - 8, &x, 8);
+#endif
+    return true;
+  }
+  // v in decimal at p (at most 20 bytes); returns the count. Two digits at a time.
+  static std::size_t write_digits(char* p, std::uint64_t v64) {
+    static constexpr char kPairs[201] =
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+        "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+        "8081828384858687888990919293949596979899";
+    if (v64 >= 1000000) return static_cast<std::size_t>(std::to_chars(p, p + 20, v64).ptr - p);
+    const auto v = static_cast<std::uint32_t>(v64);   // (32-bit division by constants is cheaper)
+    auto pair = [&](char* at, std::uint32_t two) { std::memcpy(at, kPairs + 2 * two, 2); };
+    if (v < 100) {
+      if (v < 10) {
+        *p = static_cast<char>('0' + v);
+        return 1;
+      }
+      pair(p, v);
+      return 2;
+    }
+    if (v < 10000) {
+      if (v < 1000) {
+        *p = static_cast<char>('0' + v / 100);
+        pair(p + 1, v % 100);
+        return 3;
+      }
+      pair(p, v / 100);
+      pair(p + 2, v % 100);
+      return 4;
+    }
+    const std::uint32_t hi = v / 10000, lo = v % 10000;
+    std::size_t k;
+    if (hi < 10) {
+      *p = static_cast<char>('0' + hi);
+      k = 1;
+    } else {
+      pair(p, hi);
+      k = 2;
+    }
+    pair(p + k, lo / 100);
+    pair(p + k + 2, lo % 100);
+    return k + 4;
   }
   void dec_general(double v);              // (extractor.cpp: through nlohmann)
   void str_escaped(std::string_view s);    // (extractor.cpp)
@@ -143,16 +303,16 @@ class JsonOut {
     if (len_ + n > cap_) grow(len_ + n);
     return data_.get() + len_;
   }
-  void grow(std::size_t need) {
-    std::size_t cap = cap_ * 2;
+  [[gnu::noinline]] void grow(std::size_t need) {
+    std::size_t cap = cap_ < (1 << 14) ? (1 << 14) : cap_ * 2;
     while (cap < need) cap *= 2;
     std::unique_ptr<char[]> bigger(new char[cap]);
-    std::memcpy(bigger.get(), data_.get(), len_);
+    if (len_) std::memcpy(bigger.get(), data_.get(), len_);
     data_ = std::move(bigger);
     cap_ = cap;
   }
   std::unique_ptr<char[]> data_;
-  std::size_t cap_, len_ = 0;
+  std::size_t cap_ = 0, len_ = 0;
 };
 
 // nlohmann's dump(indent) layout of compact JSON: a line per member and element, `"key": value`,
