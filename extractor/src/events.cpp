@@ -61,6 +61,45 @@ class FirstWords {
   std::vector<std::uint64_t> bits_ = std::vector<std::uint64_t>(1024, 0);
 };
 
+// CalendarDate::iso() without snprintf (its formats, "%04d-%02d-%02d" and the like, for the
+// usual ranges; anything else goes to iso()).
+std::string iso_of(const CalendarDate& d) {
+  if (d.year < 0 || d.year > 9999 || d.month < 0 || d.month > 99 || d.day < 0 || d.day > 99) return d.iso();
+  char buf[10];
+  auto put = [&](char* at, int v, int width) {
+    for (int i = width - 1; i >= 0; --i, v /= 10) at[i] = static_cast<char>('0' + v % 10);
+  };
+  switch (d.granularity) {
+    case Granularity::decade:
+      if (d.year > 999) return d.iso();
+      put(buf, d.year, 3);
+      return std::string(buf, 3);
+    case Granularity::year:
+      put(buf, d.year, 4);
+      return std::string(buf, 4);
+    case Granularity::day:
+    case Granularity::week:
+      put(buf, d.year, 4);
+      buf[4] = '-';
+      put(buf + 5, d.month, 2);
+      buf[7] = '-';
+      put(buf + 8, d.day, 2);
+      return std::string(buf, 10);
+    default:
+      put(buf, d.year, 4);
+      buf[4] = '-';
+      put(buf + 5, d.month, 2);
+      return std::string(buf, 7);
+  }
+}
+
+// A trigger's value: its index in defs, written by std::to_string at load.
+inline std::size_t def_index(const std::string& v) {
+  std::size_t n = 0;
+  for (char c : v) n = n * 10 + static_cast<std::size_t>(c - '0');
+  return n;
+}
+
 struct Trigger {
   std::string type, pos, label, requires_class;
   bool control = false;   // takes an infinitive that may carry the real event ("agreed to sell")
@@ -419,7 +458,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
   std::string last_date_iso;
   auto last_date = [&]() -> const std::string& {
     if (last_date_done != last_date_tx) {
-      last_date_iso = parse_timex_value(last_date_tx->value)->iso();
+      last_date_iso = iso_of(*parse_timex_value(last_date_tx->value));
       last_date_done = last_date_tx;
     }
     return last_date_iso;
@@ -487,7 +526,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       if (!m) continue;
       // Capitalised triggers mid-sentence are names or titles, not events.
       if (toks[t].has(kCap) && t != b) continue;
-      const Trigger& def = im.defs[std::stoul(m->value)];
+      const Trigger& def = im.defs[def_index(m->value)];
       std::size_t te = t + m->tokens.size();
       if (!def.requires_class.empty() && !im.class_near(ctx, te, e, def.requires_class, in_mention)) continue;
       if (!asides_done) {
@@ -543,8 +582,8 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         for (std::size_t q = te; q < e && q < te + 4; ++q) {
           if (toks[q].has(kPunct) || in_mention[q] >= 0) break;
           const auto* inner = im.triggers.match(ctx.text, toks, q, e, true);
-          if (inner && im.defs[std::stoul(inner->value)].pos == "noun") {
-            ev.type = im.defs[std::stoul(inner->value)].type;
+          if (inner && im.defs[def_index(inner->value)].pos == "noun") {
+            ev.type = im.defs[def_index(inner->value)].type;
             break;
           }
         }
@@ -847,7 +886,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       }
       if (best) {
         auto d = parse_timex_value(best->value);
-        ev.date = d->iso();
+        ev.date = iso_of(*d);
         ev.date_source = "text";
       } else if (present && ctx.document_date) {
         ev.date = *ctx.document_date;
