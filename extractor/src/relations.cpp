@@ -1620,8 +1620,7 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     r.source = ents[c.a].id;
     r.target = ents[c.b].id;
     r.type = kCoOccurs;
-    r.weight = 0;
-    for (std::uint32_t x = 0; x < c.n; ++x) r.weight += 0.5;
+    r.weight = 0.5 * c.n;   // what adding 0.5 per telling gives (exact in a double)
     r.evidence.assign(co_grouped.begin() + co_first[i], co_grouped.begin() + co_first[i + 1]);
   };
   auto co = co_order.begin();
