@@ -61,6 +61,45 @@ class FirstWords {
   std::vector<std::uint64_t> bits_ = std::vector<std::uint64_t>(1024, 0);
 };
 
+// CalendarDate::iso() without snprintf (its formats, "%04d-%02d-%02d" and the like, for the
+// usual ranges; anything else goes to iso()).
+std::string iso_of(const CalendarDate& d) {
+  if (d.year < 0 || d.year > 9999 || d.month < 0 || d.month > 99 || d.day < 0 || d.day > 99) return d.iso();
+  char buf[10];
+  auto put = [&](char* at, int v, int width) {
+    for (int i = width - 1; i >= 0; --i, v /= 10) at[i] = static_cast<char>('0' + v % 10);
+  };
+  switch (d.granularity) {
+    case Granularity::decade:
+      if (d.year > 999) return d.iso();
+      put(buf, d.year, 3);
+      return std::string(buf, 3);
+    case Granularity::year:
+      put(buf, d.year, 4);
+      return std::string(buf, 4);
+    case Granularity::day:
+    case Granularity::week:
+      put(buf, d.year, 4);
+      buf[4] = '-';
+      put(buf + 5, d.month, 2);
+      buf[7] = '-';
+      put(buf + 8, d.day, 2);
+      return std::string(buf, 10);
+    default:
+      put(buf, d.year, 4);
+      buf[4] = '-';
+      put(buf + 5, d.month, 2);
+      return std::string(buf, 7);
+  }
+}
+
+// A trigger's value: its index in defs, written by std::to_string at load.
+inline std::size_t def_index(const std::string& v) {
+  std::size_t n = 0;
+  for (char c : v) n = n * 10 + static_cast<std::size_t>(c - '0');
+  return n;
+}
+
 struct Trigger {
   std::string type, pos, label, requires_class;
   bool control = false;   // takes an infinitive that may carry the real event ("agreed to sell")
@@ -87,10 +126,14 @@ struct Aside {
 };
 
 std::vector<Aside> find_asides(const DocContext& ctx, std::size_t b, std::size_t e) {
-  static const std::vector<std::string> relative = {"who", "whom", "whose", "which", "where"};
-  static const std::vector<std::string> openers = {"the", "a", "an", "at", "then", "now", "once", "also",
-                                                   "previously", "formerly", "its", "his", "her", "their",
-                                                   "both", "until", "since", "including"};
+  static constexpr std::string_view relative[] = {"who", "whom", "whose", "which", "where"};
+  static constexpr std::string_view openers[] = {"the", "a", "an", "at", "then", "now", "once", "also",
+                                                 "previously", "formerly", "its", "his", "her", "their",
+                                                 "both", "until", "since", "including"};
+  // (compared ASCII-case-insensitively: the lists are lower-case; no lower-cased copy)
+  auto in = [](std::string_view w, const auto& list) {
+    return std::any_of(std::begin(list), std::end(list), [&](std::string_view x) { return lower_equals(w, x); });
+  };
   const auto& toks = *ctx.tokens;
   std::vector<Aside> out;
   for (std::size_t k = b; k + 1 < e; ++k) {
@@ -113,9 +156,9 @@ std::vector<Aside> find_asides(const DocContext& ctx, std::size_t b, std::size_t
         continue;
       }
     }
-    std::string next = ascii_lower(toks[k + 1].view(ctx.text));
-    bool rel = std::find(relative.begin(), relative.end(), next) != relative.end();
-    bool app = std::find(openers.begin(), openers.end(), next) != openers.end();
+    const std::string_view next = toks[k + 1].view(ctx.text);
+    bool rel = in(next, relative);
+    bool app = in(next, openers);
     if (!rel && !app) continue;
     std::size_t q = k + 1;
     while (q < e && q < k + 20 && toks[q].view(ctx.text) != "," && toks[q].view(ctx.text) != "—") ++q;
@@ -191,15 +234,19 @@ std::vector<Event> finish(std::vector<Event> evs, const std::vector<Reference>& 
       if (v.empty() || v.back() != j) v.push_back(j);
     }
   };
+  std::vector<std::size_t> candidates;
   for (std::size_t i = 0; i < evs.size(); ++i) {
     Event& ev = evs[i];
     // The latest dated telling that fits, else the latest undated one.
-    std::set<std::size_t> candidates;
+    // (sorted, each once: a std::set's order without its nodes)
+    candidates.clear();
     for (const auto& p : ev.participants) {
       if (std::string_view(p.role) == "place") continue;
       auto it = index.find(KeyView{ev.type, ev.modality, p.role, p.entity});
-      if (it != index.end()) candidates.insert(it->second.begin(), it->second.end());
+      if (it != index.end()) candidates.insert(candidates.end(), it->second.begin(), it->second.end());
     }
+    std::sort(candidates.begin(), candidates.end());
+    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
     std::size_t target = kept.size();
     for (int dated_pass = 1; dated_pass >= 0 && target == kept.size(); --dated_pass)
       for (auto it = candidates.rbegin(); it != candidates.rend() && target == kept.size(); ++it) {
@@ -419,7 +466,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
   std::string last_date_iso;
   auto last_date = [&]() -> const std::string& {
     if (last_date_done != last_date_tx) {
-      last_date_iso = parse_timex_value(last_date_tx->value)->iso();
+      last_date_iso = iso_of(*parse_timex_value(last_date_tx->value));
       last_date_done = last_date_tx;
     }
     return last_date_iso;
@@ -438,6 +485,9 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
     return m && (value == nullptr || m->value == value);
   };
 
+  const bool mentions_by_sentence = std::is_sorted(
+      mentions.begin(), mentions.end(), [](const MentionSpan& x, const MentionSpan& y) { return x.sentence < y.sentence; });
+  std::size_t m_next = 0;   // the first mention of the sentence read (or of a later one)
   std::size_t k = 0;
   while (k < toks.size()) {
     std::size_t s = toks[k].sentence, b = k, e = k;
@@ -447,6 +497,14 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       const Token* const end = toks.data() + toks.size();
       while (p != end && p->sentence == s) ++p;
       e = static_cast<std::size_t>(p - toks.data());
+    }
+    // The mentions of this sentence, [m_lo, m_hi): every look-up below that wants only them reads
+    // only them (all of them when the mentions are not in sentence order).
+    std::size_t m_lo = 0, m_hi = mentions.size();
+    if (mentions_by_sentence) {
+      while (m_next < mentions.size() && mentions[m_next].sentence < s) ++m_next;
+      m_lo = m_hi = m_next;
+      while (m_hi < mentions.size() && mentions[m_hi].sentence == s) ++m_hi;
     }
     std::size_t last_verb = static_cast<std::size_t>(-1);
     // Asides, and whether the sentence has a date or an anaphoric cue ("days later"), are worked out
@@ -487,7 +545,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       if (!m) continue;
       // Capitalised triggers mid-sentence are names or titles, not events.
       if (toks[t].has(kCap) && t != b) continue;
-      const Trigger& def = im.defs[std::stoul(m->value)];
+      const Trigger& def = im.defs[def_index(m->value)];
       std::size_t te = t + m->tokens.size();
       if (!def.requires_class.empty() && !im.class_near(ctx, te, e, def.requires_class, in_mention)) continue;
       if (!asides_done) {
@@ -543,8 +601,8 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         for (std::size_t q = te; q < e && q < te + 4; ++q) {
           if (toks[q].has(kPunct) || in_mention[q] >= 0) break;
           const auto* inner = im.triggers.match(ctx.text, toks, q, e, true);
-          if (inner && im.defs[std::stoul(inner->value)].pos == "noun") {
-            ev.type = im.defs[std::stoul(inner->value)].type;
+          if (inner && im.defs[def_index(inner->value)].pos == "noun") {
+            ev.type = im.defs[def_index(inner->value)].type;
             break;
           }
         }
@@ -644,7 +702,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
           if (ms.tok_begin >= a.begin && ms.tok_begin < a.end && &a != inside && !(object && a.name)) return true;
         return false;
       };
-      for (std::size_t mi = 0; mi < mentions.size(); ++mi) {
+      for (std::size_t mi = m_lo; mi < m_hi; ++mi) {
         const MentionSpan& ms = mentions[mi];
         if (ms.sentence != s) continue;
         const std::string& type = ents[ms.entity].type;
@@ -675,14 +733,14 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       }
       if (inside && inside->relative && before >= 0) {
         // The antecedent of "who" is the entity right before the clause, even inside an earlier aside.
-        for (std::size_t mi = 0; mi < mentions.size(); ++mi)
+        for (std::size_t mi = m_lo; mi < m_hi; ++mi)
           if (mentions[mi].sentence == s && mentions[mi].tok_end <= inside->begin &&
               ents[mentions[mi].entity].type != "LOC")
             before = static_cast<int>(mi);
       }
       // "replaced him with Hunt", "merged with Globex": the name after "with" in the clause takes part.
       int with_object = -1;
-      for (std::size_t mi = 0; mi < mentions.size(); ++mi) {
+      for (std::size_t mi = m_lo; mi < m_hi; ++mi) {
         const MentionSpan& ms = mentions[mi];
         if (ms.sentence != s || ms.tok_begin <= te || ms.tok_begin > te + 5 || ms.tok_begin == 0) continue;
         if (std::string_view(ents[ms.entity].type) == "LOC" || !lower_equals(toks[ms.tok_begin - 1].view(ctx.text), "with")) continue;
@@ -760,7 +818,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
             if (ents[mentions[mi].entity].type == want) before = static_cast<int>(mi);
           if (it_word)
             for (std::size_t i = first_here; i < out.size(); ++i)
-              for (std::size_t mi = 0; mi < mentions.size(); ++mi)
+              for (std::size_t mi = m_lo; mi < m_hi; ++mi)
                 if (mentions[mi].sentence == s && mentions[mi].start < ev.trigger.start &&
                     ents[mentions[mi].entity].id == (out[i].participants.empty() ? "" : out[i].participants[0].entity) &&
                     out[i].participants[0].role == "agent")
@@ -772,7 +830,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       // the one it happened to, told as the subject.
       bool of_subject = false;
       if (std::string_view(pos) == "noun" && te < e && lower_equals(toks[te].view(ctx.text), "of")) {
-        for (std::size_t mi = 0; mi < mentions.size(); ++mi)
+        for (std::size_t mi = m_lo; mi < m_hi; ++mi)
           if (mentions[mi].sentence == s && mentions[mi].tok_begin > te && mentions[mi].tok_begin <= te + 6 &&
               ents[mentions[mi].entity].type == "PER") {
             before = static_cast<int>(mi);
@@ -847,7 +905,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       }
       if (best) {
         auto d = parse_timex_value(best->value);
-        ev.date = d->iso();
+        ev.date = iso_of(*d);
         ev.date_source = "text";
       } else if (present && ctx.document_date) {
         ev.date = *ctx.document_date;

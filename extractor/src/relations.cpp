@@ -1474,20 +1474,20 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   // an appointment that also says Grant replaced Baker. Asserted events only; a pair the patterns
   // already joined in that sentence keeps its weight.
   if (ctx.events && !im.from_events.empty()) {
-    std::map<std::string, std::size_t> index;   // entity id -> index, built when first asked
-    bool indexed = false;
+    // entity id -> index: a binary search over the entities in id order (by_rank; ids are unique).
+    auto entity_of = [&](const std::string& id) -> std::optional<std::size_t> {
+      auto at = std::lower_bound(by_rank.begin(), by_rank.end(), id,
+                                 [&](std::size_t e, const std::string& v) { return ents[e].id < v; });
+      if (at == by_rank.end() || ents[*at].id != id) return std::nullopt;
+      return *at;
+    };
     auto role_entity = [&](const Event& ev, const std::string& role,
                            const std::vector<std::string>& types) -> std::optional<std::size_t> {
-      if (!indexed) {
-        for (std::size_t i = 0; i < ents.size(); ++i) index[ents[i].id] = i;
-        indexed = true;
-      }
       for (const Participant& p : ev.participants) {
         if (p.role != role) continue;
-        auto it = index.find(p.entity);
-        if (it == index.end()) continue;
-        if (types.empty() || std::find(types.begin(), types.end(), ents[it->second].type) != types.end())
-          return it->second;
+        const std::optional<std::size_t> e = entity_of(p.entity);
+        if (!e) continue;
+        if (types.empty() || std::find(types.begin(), types.end(), ents[*e].type) != types.end()) return e;
         return std::nullopt;
       }
       return std::nullopt;
@@ -1620,8 +1620,7 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     r.source = ents[c.a].id;
     r.target = ents[c.b].id;
     r.type = kCoOccurs;
-    r.weight = 0;
-    for (std::uint32_t x = 0; x < c.n; ++x) r.weight += 0.5;
+    r.weight = 0.5 * c.n;   // what adding 0.5 per telling gives (exact in a double)
     r.evidence.assign(co_grouped.begin() + co_first[i], co_grouped.begin() + co_first[i + 1]);
   };
   auto co = co_order.begin();
