@@ -314,10 +314,10 @@ bool listed_lower(const std::string_view (&list)[N], std::string_view word) {
 
 constexpr std::string_view kConnectors[] = {"of", "de", "del", "della", "di", "da", "dos", "das", "van", "von",
                                             "der", "den", "la", "le", "du", "bin", "ibn", "al", "el", "y", "&"};
-// The first n (<= 4) bytes of a word as one number, to compare short words at once.
-constexpr std::uint32_t word_code(const char* p, std::size_t n) {
-  std::uint32_t v = 0;
-  for (std::size_t i = 0; i < n; ++i) v |= static_cast<std::uint32_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+// The first n (<= 8) bytes of a word as one number, to compare short words at once.
+constexpr std::uint64_t word_code(const char* p, std::size_t n) {
+  std::uint64_t v = 0;
+  for (std::size_t i = 0; i < n; ++i) v |= static_cast<std::uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
   return v;
 }
 // kConnectors of length Len as numbers (word_code), worked out from the list at compile time.
@@ -328,18 +328,17 @@ constexpr auto connector_codes() {
     for (std::string_view x : kConnectors) c += x.size() == Len;
     return c;
   }();
-  std::array<std::uint32_t, count> out{};
+  std::array<std::uint64_t, count> out{};
   std::size_t i = 0;
   for (std::string_view x : kConnectors)
     if (x.size() == Len) out[i++] = word_code(x.data(), Len);
   return out;
 }
-constexpr auto kConnectors1 = connector_codes<1>();
-constexpr auto kConnectors2 = connector_codes<2>();
-constexpr auto kConnectors3 = connector_codes<3>();
-template <std::size_t N>
-constexpr bool has_code(const std::array<std::uint32_t, N>& codes, std::uint32_t v) {
-  for (std::uint32_t x : codes)
+template <std::size_t Len>
+constexpr bool has_code(std::string_view word) {
+  constexpr auto codes = connector_codes<Len>();
+  const std::uint64_t v = word_code(word.data(), Len);
+  for (std::uint64_t x : codes)
     if (x == v) return true;
   return false;
 }
@@ -351,10 +350,15 @@ constexpr std::uint64_t kConnectorLengths = [] {
 }();
 constexpr bool is_connector(std::string_view word) {
   if (word.size() >= 64 || !((kConnectorLengths >> word.size()) & 1)) return false;
-  switch (word.size()) {
-    case 1: return has_code(kConnectors1, word_code(word.data(), 1));
-    case 2: return has_code(kConnectors2, word_code(word.data(), 2));
-    case 3: return has_code(kConnectors3, word_code(word.data(), 3));
+  switch (word.size()) {   // (words of other lengths were turned away above when no connector has them)
+    case 1: return has_code<1>(word);
+    case 2: return has_code<2>(word);
+    case 3: return has_code<3>(word);
+    case 4: return has_code<4>(word);
+    case 5: return has_code<5>(word);
+    case 6: return has_code<6>(word);
+    case 7: return has_code<7>(word);
+    case 8: return has_code<8>(word);
     default:
       for (std::string_view x : kConnectors)
         if (x == word) return true;
@@ -362,9 +366,9 @@ constexpr bool is_connector(std::string_view word) {
   }
 }
 static_assert(is_connector("della") && is_connector("&") && is_connector("ibn") && !is_connector("dell") &&
-              !is_connector("ofx"));
+              !is_connector("ofx") && !is_connector("delta") && is_connector("von"));
 
-bool is_connector_at(const Work& w, std::size_t k) { return is_connector(w.tv(k)); }
+inline bool is_connector_at(const Work& w, std::size_t k) { return is_connector(w.tv(k)); }
 
 // Generation suffixes that are not surnames.
 constexpr std::string_view kNameSuffixes[] = {"Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV", "V"};
@@ -556,6 +560,87 @@ class AliasTable {
       std::uint32_t i = (items_[n].hash * 0x9E3779B1u >> 7) & mask;
       while (slots_[i] != 0) i = (i + 1) & mask;
       slots_[i] = static_cast<std::uint32_t>(n + 1);
+    }
+  }
+};
+
+// (type, key) -> entity: open addressing on a hash of both; the keys' bytes copied into one
+// buffer (no string per key, no node per entry). Types are views that outlive the table
+// (literals and the lexicons' strings). Only looked up, never iterated.
+class TypedKeys {
+ public:
+  TypedKeys() : slots_(64) { bytes_.reserve(1024); }
+  // The entity of (type, key), or nullptr.
+  std::size_t* find(std::string_view type, std::string_view key) {
+    const std::uint32_t h = hash(type, key);
+    Slot& s = slots_[slot_of(type, key, h)];
+    return s.used ? &s.value : nullptr;
+  }
+  // The entity of (type, key), inserted as `value` when absent (then `inserted`).
+  std::size_t& emplace(std::string_view type, std::string_view key, std::size_t value, bool& inserted) {
+    const std::uint32_t h = hash(type, key);
+    std::size_t at = slot_of(type, key, h);
+    if (slots_[at].used) {
+      inserted = false;
+      return slots_[at].value;
+    }
+    if ((used_ + 1) * 2 > slots_.size()) {
+      grow();
+      at = slot_of(type, key, h);
+    }
+    inserted = true;
+    ++used_;
+    Slot& s = slots_[at];
+    s.used = true;
+    s.hash = h;
+    s.type = type;
+    s.off = static_cast<std::uint32_t>(bytes_.size());
+    s.len = static_cast<std::uint32_t>(key.size());
+    bytes_.append(key);
+    s.value = value;
+    return s.value;
+  }
+  // by_key[(type, key)] = value.
+  void set(std::string_view type, std::string_view key, std::size_t value) {
+    bool inserted;
+    emplace(type, key, value, inserted) = value;
+  }
+
+ private:
+  struct Slot {
+    std::uint32_t hash = 0;
+    std::uint32_t off = 0, len = 0;
+    bool used = false;
+    std::string_view type;
+    std::size_t value = 0;
+  };
+  std::vector<Slot> slots_;   // a power of two, at most half full
+  std::size_t used_ = 0;
+  std::string bytes_;
+  static std::uint32_t hash(std::string_view type, std::string_view key) {
+    std::uint32_t t = static_cast<std::uint32_t>(type.size());
+    for (char ch : type) t = t * 31u + static_cast<unsigned char>(ch);
+    return fold_hash(key) ^ (t * 0x9E3779B1u);
+  }
+  std::size_t slot_of(std::string_view type, std::string_view key, std::uint32_t h) const {
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = (h * 0x85EBCA6Bu >> 8) & mask;; i = (i + 1) & mask) {
+      const Slot& s = slots_[i];
+      if (!s.used) return i;
+      if (s.hash == h && s.len == key.size() && s.type == type &&
+          std::memcmp(bytes_.data() + s.off, key.data(), key.size()) == 0)
+        return i;
+    }
+  }
+  void grow() {
+    std::vector<Slot> old(slots_.size() * 2);
+    old.swap(slots_);
+    const std::size_t mask = slots_.size() - 1;
+    for (const Slot& s : old) {
+      if (!s.used) continue;
+      std::size_t i = (s.hash * 0x85EBCA6Bu >> 8) & mask;
+      while (slots_[i].used) i = (i + 1) & mask;
+      slots_[i] = s;
     }
   }
 };
@@ -1149,16 +1234,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   std::map<std::string, std::vector<std::size_t>, std::less<>> city_first;          // "Toyota" -> "Toyota Motor Corp."
   // (locative: capitalised words the document puts after "in", "near" ..., found above)
   std::map<std::string, std::vector<std::size_t>, std::less<>> first_words;         // common first words of ORG names
-  // (type, key) -> entity, keyed by type + '\0' + key (types have no NUL); only looked up.
-  std::unordered_map<std::string, std::size_t> by_key;
-  auto tk = [](std::string_view type, std::string_view key) {
-    std::string out;
-    out.reserve(type.size() + 1 + key.size());
-    out += type;
-    out += '\0';
-    out += key;
-    return out;
-  };
+  // (type, key) -> entity; only looked up.
+  TypedKeys by_key;
   auto add_alias = [&](std::string_view a, std::size_t e) {
     EntityIds& v = aliases[a];
     if (!v.contains(e)) v.push_back(e);
@@ -1265,16 +1342,15 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     for (std::size_t i = 1; i < at.size(); ++i) at[i] += at[i - 1];
     for (std::size_t i = 0; i < w.cands.size(); ++i) order[at[longest - (w.cands[i].te - w.cands[i].tb)]++] = i;
   }
-  std::string typed_key;   // tk(c.type, key_of(c)), reused
+  std::string key_buf;   // key_of(c), reused
   for (std::size_t i : order) {
     Cand& c = w.cands[i];
     if (!c.strong) continue;
-    typed_key.assign(c.type);
-    typed_key += '\0';
-    append_key(c, typed_key);
-    const std::string_view key = std::string_view(typed_key).substr(c.type.size() + 1);
-    auto known = by_key.find(typed_key);
-    if (known == by_key.end()) {
+    key_buf.clear();
+    append_key(c, key_buf);
+    const std::string_view key = key_buf;
+    const std::size_t* known = by_key.find(c.type, key);
+    if (!known) {
       // A strong single word that is a known alias of the same type ("Mr. Ghosn").
       const EntityIds* al = aliases.find(is(c.type, "LOC") ? text.substr(c.start, c.end - c.start) : std::string_view(key));
       // A one-word place that is also the short name of an organisation or person named in full in
@@ -1289,10 +1365,10 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         c.entity = cf->second[0];
       } else {
         c.entity = new_entity(c.type);
-        by_key[typed_key] = c.entity;
+        by_key.set(c.type, key, c.entity);
       }
     } else {
-      c.entity = known->second;
+      c.entity = *known;
     }
     infos[c.entity].user_id = c.user_id;
     register_aliases(c, c.entity);
@@ -1310,7 +1386,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         if (a.type.empty()) a.type = "ORG";
         a.strong = true;
         a.entity = new_entity(a.type);
-        by_key[tk(a.type, key_of(a))] = a.entity;
+        by_key.set(a.type, key_of(a), a.entity);
         register_aliases(a, a.entity);
       }
       aliases[acr] = {a.entity};
@@ -1402,7 +1478,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         if (pe == static_cast<std::size_t>(-1)) {
           if (const auto* p = lex.places.match(part, tokenize(part, lex.text), 0, 1, false); p && p->tokens.size() == 1) {
             pe = new_entity("LOC");
-            by_key[tk("LOC", part)] = pe;
+            by_key.set("LOC", part, pe);
             add_alias(part, pe);
           }
         }
@@ -1445,13 +1521,14 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         if (const std::string* cue = w.lowered_in(ix.cues_after, c.te)) type = *cue;
       }
       if (type.empty()) type = kDefaultSingle;
-      const auto known = by_key.try_emplace(tk(type, surface), 0);   // (one look-up; filled in below when new)
-      if (!known.second) {
-        e = known.first->second;
+      bool fresh = false;
+      std::size_t& known = by_key.emplace(type, surface, 0, fresh);   // (one look-up; filled in below when new)
+      if (!fresh) {
+        e = known;
       } else {
         c.type = type;
         e = new_entity(type);
-        known.first->second = e;
+        known = e;
         register_aliases(c, e);
       }
     }
@@ -1539,12 +1616,13 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     }
     for (Cand& c : listed) {
       const std::string_view surface = text.substr(c.start, c.end - c.start);
-      const auto known = by_key.try_emplace(tk(c.type, surface), 0);   // (one look-up; filled in below when new)
-      if (!known.second) {
-        c.entity = known.first->second;
+      bool fresh = false;
+      std::size_t& known = by_key.emplace(c.type, surface, 0, fresh);   // (one look-up; filled in below when new)
+      if (!fresh) {
+        c.entity = known;
       } else {
         c.entity = new_entity(c.type);
-        known.first->second = c.entity;
+        known = c.entity;
         register_aliases(c, c.entity);
       }
       w.cands.push_back(c);
