@@ -654,7 +654,7 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
     c.type = "LOC";
     c.strong = true;
     c.place_code = p->code;
-    c.place_is_country = p->extra == "country";
+    c.place_is_country = is(p->extra, "country");
     return;
   }
   if (const auto* d = lex.demonyms.match(w.text, w.toks, c.tb, c.te, false); d && d->tokens.size() == n) {
@@ -680,7 +680,7 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
   for (std::size_t k = c.tb; k < c.te && n >= 2; ++k) {
     const std::string* it = w.in(w.ix.org_heads, k);
     if (!it) continue;
-    if (*it == "any" || (*it == "last" && k + 1 == c.te) || (*it == "first" && k == c.tb)) {
+    if (is(*it, "any") || (is(*it, "last") && k + 1 == c.te) || (is(*it, "first") && k == c.tb)) {
       c.type = "ORG";
       c.strong = true;
       return;
@@ -689,7 +689,7 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
   if (n >= 2) {
     const std::string* first = w.in(w.ix.loc_heads, c.tb);
     const std::string* lastw = w.in(w.ix.loc_heads, c.te - 1);
-    if ((first && *first != "last") || (lastw && *lastw != "first")) {
+    if ((first && !is(*first, "last")) || (lastw && !is(*lastw, "first"))) {
       c.type = "LOC";
       c.strong = true;
       return;
@@ -697,9 +697,9 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
   }
   if (n >= 2) {
     const std::string* it = w.in(w.ix.misc_heads, c.te - 1);
-    if (!it || *it != "last") {   // "Hurricane Milton": a head first
+    if (!it || !is(*it, "last")) {   // "Hurricane Milton": a head first
       it = w.in(w.ix.misc_heads, c.tb);
-      if (it && *it != "first") it = nullptr;
+      if (it && !is(*it, "first")) it = nullptr;
     }
     if (it) {
       c.type = "MISC";
@@ -734,8 +734,8 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
   std::string cue;
   // "an analyst at Credit Suisse", "an economist at Morgan Stanley": a role at a name is a job at
   // an organisation (a place would have been typed above).
-  if (c.tb >= sentence_begin + 2 && w.tv(c.tb - 1) == "at" && w.toks[c.tb - 2].has(kLower) &&
-      w.is_cue_before(c.tb - 1, sentence_begin, &cue) && cue == "role") {
+  if (c.tb >= sentence_begin + 2 && is(w.tv(c.tb - 1), "at") && w.toks[c.tb - 2].has(kLower) &&
+      w.is_cue_before(c.tb - 1, sentence_begin, &cue) && is(cue, "role")) {
     c.type = "ORG";
     c.strong = true;
     return;
@@ -921,24 +921,27 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     prev_s = s;
     std::size_t e = k;
     int words = 0, caps = 0, upper = 0;
-    for (; e < ntoks && toks[e].sentence == s; ++e) {
-      const Token& t = toks[e];
-      if (!t.has(kWord)) continue;
+    // (Through a pointer and the flags read once: the pushes below cannot move the tokens.)
+    const Token* const tp = toks.data();
+    for (; e < ntoks && tp[e].sentence == s; ++e) {
+      const Token& t = tp[e];
+      const unsigned flags = t.flags;
+      if (!(flags & kWord)) continue;
       // (A superset of the words the step acts on: it passes over the others.)
       if (ix.may_refer(t.fold)) refk.push_back(static_cast<std::uint32_t>(e));
-      if (t.has(kCap) || t.has(kAllCaps)) {
+      if (flags & (kCap | kAllCaps)) {
         capk.push_back(static_cast<std::uint32_t>(e));
         if (e > k) {
-          const std::string* cue = ix.cues_before.folded(w.tv(e - 1), toks[e - 1].fold);
-          if (cue && *cue == "LOC") locative.insert(w.tv(e));
+          const std::string* cue = ix.cues_before.folded(w.tv(e - 1), tp[e - 1].fold);
+          if (cue && is(*cue, "LOC")) locative.insert(w.tv(e));
         }
       }
-      if (t.has(kDigit)) continue;
+      if (flags & kDigit) continue;
       ++words;
-      if (t.has(kAllCaps)) ++upper;
+      if (flags & kAllCaps) ++upper;
       if (s != 0) continue;   // (caps decide only for the first sentence)
-      if (t.has(kCap) && !(e == k)) ++caps;
-      else if (t.has(kLower) && is_title_lower_or_connector_ci(w.tv(e), t.fold)) ++caps;  // "of" in titles
+      if ((flags & kCap) && !(e == k)) ++caps;
+      else if ((flags & kLower) && is_title_lower_or_connector_ci(w.tv(e), t.fold)) ++caps;  // "of" in titles
     }
     if (s < srange.size()) {
       srange[s] = {k, e};
@@ -982,7 +985,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         if (p) {
           Cand c{k, k + p->tokens.size(), toks[k].start, toks[k + p->tokens.size() - 1].end, s, "LOC", true};
           c.place_code = p->code;
-          c.place_is_country = p->extra == "country";
+          c.place_is_country = is(p->extra, "country");
           w.cands.push_back(c);
           k = c.te;
           continue;
@@ -1029,7 +1032,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         }
         const std::string_view lw = w.tv(j);
         auto of_ok = [&] {
-          return lw != "of" || w.common(j - 1) || w.has(w.ix.org_heads, j - 1) || w.has(w.ix.loc_heads, j - 1);
+          return !is(lw, "of") || w.common(j - 1) || w.has(w.ix.org_heads, j - 1) || w.has(w.ix.loc_heads, j - 1);
         };
         if (is_connector_at(w, j) && of_ok() && j + 1 < b && w.cap(j + 1) && !w.blocked[j + 1]) {
           ++j;
@@ -1078,18 +1081,18 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       Cand whole{k, end, k < end ? toks[k].start : 0, k < end ? toks[end - 1].end : 0, s, "", false};
       if (k < end) classify(w, whole, a);
       Cand* same = k < end ? &whole : nullptr;   // classify() is a function of the span: reused
-      Cand rest;
       if (k + 1 < end && !(whole.strong && !is(whole.type, "PER"))) {
         const auto* d = lex.demonyms.match(text, toks, k, end, false);
         std::size_t dlen = d ? d->tokens.size() : w.demonym(k) ? 1 : 0;
         if (dlen > 0 && k + dlen < end && !lex.places.match(text, toks, k, end, false)) {
           std::size_t de = k + dlen;
-          rest = Cand{de, end, toks[de].start, toks[end - 1].end, s, "", false};
+          Cand rest{de, end, toks[de].start, toks[end - 1].end, s, "", false};
           classify(w, rest, a);
           if (!is(rest.type, "ORG") && !is(rest.type, "LOC")) {
             w.cands.push_back(Cand{k, de, toks[k].start, toks[de - 1].end, s, "MISC", true});
             k = de;
-            same = &rest;
+            whole = rest;   // (whole is not needed any more: it holds the rest's answer)
+            same = &whole;
           }
         }
       }
@@ -1119,7 +1122,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     for (Cand& c : w.cands) {
       if (!is(c.type, "LOC") || !followed_by_number(c) || scored[c.sentence] < 2) continue;
       const auto* p = lex.places.match(text, toks, c.tb, c.te, true);
-      if (p && p->extra != "country") c.type = "ORG";
+      if (p && !is(p->extra, "country")) c.type = "ORG";
     }
     // Standings ("BOSTON 69 66 .511 6"): a city or region that starts its line and is followed by
     // two numbers on it, in a document with at least three such lines, is a team; so are both
@@ -1127,7 +1130,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     auto city = [&](const Cand& c) {
       if (!is(c.type, "LOC")) return false;
       const auto* p = lex.places.match(text, toks, c.tb, c.te, true);
-      return p != nullptr && p->tokens.size() == c.te - c.tb && p->extra != "country";
+      return p != nullptr && p->tokens.size() == c.te - c.tb && !is(p->extra, "country");
     };
     auto line_start = [&](const Cand& c) { return c.tb == 0 || toks[c.tb].has(kNewlineBefore); };
     auto on_line = [&](std::size_t k) { return k < toks.size() && !toks[k].has(kNewlineBefore); };
@@ -1166,20 +1169,20 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         std::size_t q = c.tb - back;
         if (toks[q].sentence != c.sentence) break;
         const std::string* it = w.lowered_in(ix.facility_heads, q);
-        if (it && *it == "det") det = true;
+        if (it && is(*it, "det")) det = true;
         else if (!(toks[q].has(kLower) || (toks[q].has(kDigit) && !toks[q].has(kPunct)))) break;
       }
       if (!det) return "";
       std::size_t k = c.te, mods = 0;
       while (mods < 2 && k < toks.size() && toks[k].sentence == c.sentence) {
         const std::string* kk = kind(k);
-        if (!kk || *kk != "mod") break;
+        if (!kk || !is(*kk, "mod")) break;
         ++mods;
         ++k;
       }
       if (k >= toks.size() || toks[k].sentence != c.sentence) return "";
       const std::string* head = kind(k);
-      if (!head || *head == "mod" || *head == "det") return "";
+      if (!head || is(*head, "mod") || is(*head, "det")) return "";
       std::string_view type = *head;
       if (type.back() == '?') {
         if (mods == 0) return "";
@@ -1248,9 +1251,9 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   };
   auto org_key = [&](const Cand& c) {
     std::size_t tb = c.tb, te = c.te;
-    if (te - tb >= 2 && w.tv(tb) == "The") ++tb;
+    if (te - tb >= 2 && is(w.tv(tb), "The")) ++tb;
     while (te - tb >= 2 && w.has(ix.org_suffixes, te - 1)) --te;
-    while (te - tb >= 2 && (w.tv(te - 1) == "," || w.tv(te - 1) == "&")) --te;
+    while (te - tb >= 2 && (is(w.tv(te - 1), ",") || is(w.tv(te - 1), "&"))) --te;
     return std::make_pair(tb, te);
   };
   // Appends the candidate's key to `out`.
@@ -1292,7 +1295,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       // Only for a legal name ("Toyota Motor Corp."): "Tokyo Stock Exchange" is not "Tokyo".
       const auto* first_place = lex.places.match(text, toks, tb, tb + 1, false);
       if (te < c.te && c.strong && !toks[tb].has(kHyphenated))
-        if (first_place && first_place->extra == "city")
+        if (first_place && is(first_place->extra, "city"))
           city_first[std::string(w.tv(tb))].push_back(e);                 // "Toyota Motor Corp." -> "Toyota"
       bool plain_first = !first_place &&
                          !w.has(ix.org_heads, tb) && !toks[tb].has(kHyphenated) &&
@@ -1324,10 +1327,10 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         add_alias_toks(c.tb, c.tb + 1, e);                                // family name first ("Wang")
         aliases.item(w.tv(c.tb)).first_name = true;   // reported only where the text uses it alone
       }
-    } else if (is(c.type, "LOC") && c.te - c.tb >= 3 && w.tv(c.tb + 1) == "of") {
+    } else if (is(c.type, "LOC") && c.te - c.tb >= 3 && is(w.tv(c.tb + 1), "of")) {
       // "Gulf of Mexico" ... "the Gulf", "Strait of Hormuz" ... "the Strait".
       auto head = lex.loc_heads.find(std::string(w.tv(c.tb)));
-      if (head != lex.loc_heads.end() && head->second != "last") add_alias_toks(c.tb, c.tb + 1, e);
+      if (head != lex.loc_heads.end() && !is(head->second, "last")) add_alias_toks(c.tb, c.tb + 1, e);
     }
   };
   // Multi-token strong candidates first, so single words resolve to them.
@@ -1378,7 +1381,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     Cand& a = w.cands[i];
     Cand& b = w.cands[i + 1];
     if (b.te - b.tb != 1 || !toks[b.tb].has(kAllCaps) || a.te <= a.tb) continue;
-    if (b.tb != a.te + 1 || w.tv(a.te) != "(" || b.te >= toks.size() || w.tv(b.te) != ")") continue;
+    if (b.tb != a.te + 1 || !is(w.tv(a.te), "(") || b.te >= toks.size() || !is(w.tv(b.te), ")")) continue;
     std::string acr(w.tv(b.tb));
     std::string ini = initials(w, a.tb, a.te);
     if (ini == acr || (acr.size() >= 2 && ini.find(acr) == 0)) {
@@ -1428,7 +1431,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   // A capitalised dictionary word inside a sentence with a possessive after it is a name too
   // ("Alphabet's Google", "fines on Amazon's unit"): "the Apple's" does not occur in prose.
   auto possessor = [&](const Cand& c) {
-    return c.te < toks.size() && toks[c.te].sentence == c.sentence && w.tv(c.te) == "'s" && c.tb > 0 &&
+    return c.te < toks.size() && toks[c.te].sentence == c.sentence && is(w.tv(c.te), "'s") && c.tb > 0 &&
            toks[c.tb - 1].sentence == c.sentence && toks[c.tb - 1].has(kLower) && w.common(c.tb) &&
            !w.has(ix.org_heads, c.tb) && !w.has(ix.loc_heads, c.tb);
   };
@@ -1585,7 +1588,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
           q = it.te;
           if (closed || q >= b) break;
           const std::string_view sep = w.tv(q);   // compared lower-cased
-          if (sep == ",") {
+          if (is(sep, ",")) {
             ++q;
             if (q < b && (lower_equals(w.tv(q), "and") || lower_equals(w.tv(q), "or"))) { ++q; closed = true; }
           } else if (lower_equals(sep, "and") || lower_equals(sep, "or")) {
@@ -1607,7 +1610,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
             agree = agree && t == type;
             ++named;
           }
-          if (agree && named >= 2 && named < static_cast<int>(items.size()) && type != "MISC")
+          if (agree && named >= 2 && named < static_cast<int>(items.size()) && !is(type, "MISC"))
             for (const Item& it : items)
               if (!it.c) listed.push_back(Cand{it.tb, it.te, toks[it.tb].start, toks[it.te - 1].end, s, type, true});
         }
