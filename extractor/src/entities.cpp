@@ -570,15 +570,16 @@ class AliasTable {
 class TypedKeys {
  public:
   TypedKeys() : slots_(64) { bytes_.reserve(1024); }
-  // The entity of (type, key), or nullptr.
-  std::size_t* find(std::string_view type, std::string_view key) {
-    const std::uint32_t h = hash(type, key);
+  // The entity of (type, key), or nullptr; kh = fold_hash(key).
+  std::size_t* find(std::string_view type, std::string_view key, std::uint32_t kh) {
+    const std::uint32_t h = hash(type, kh);
     Slot& s = slots_[slot_of(type, key, h)];
     return s.used ? &s.value : nullptr;
   }
-  // The entity of (type, key), inserted as `value` when absent (then `inserted`).
-  std::size_t& emplace(std::string_view type, std::string_view key, std::size_t value, bool& inserted) {
-    const std::uint32_t h = hash(type, key);
+  // The entity of (type, key), inserted as `value` when absent (then `inserted`); kh = fold_hash(key).
+  std::size_t& emplace(std::string_view type, std::string_view key, std::uint32_t kh, std::size_t value,
+                       bool& inserted) {
+    const std::uint32_t h = hash(type, kh);
     std::size_t at = slot_of(type, key, h);
     if (slots_[at].used) {
       inserted = false;
@@ -601,10 +602,11 @@ class TypedKeys {
     return s.value;
   }
   // by_key[(type, key)] = value.
-  void set(std::string_view type, std::string_view key, std::size_t value) {
+  void set(std::string_view type, std::string_view key, std::uint32_t kh, std::size_t value) {
     bool inserted;
-    emplace(type, key, value, inserted) = value;
+    emplace(type, key, kh, value, inserted) = value;
   }
+  void set(std::string_view type, std::string_view key, std::size_t value) { set(type, key, fold_hash(key), value); }
 
  private:
   struct Slot {
@@ -617,10 +619,14 @@ class TypedKeys {
   std::vector<Slot> slots_;   // a power of two, at most half full
   std::size_t used_ = 0;
   std::string bytes_;
-  static std::uint32_t hash(std::string_view type, std::string_view key) {
+  // (The type by its length and its first and last bytes: types differ in those, or share the
+  // key's slots and are told apart by comparison.)
+  static std::uint32_t hash(std::string_view type, std::uint32_t kh) {
     std::uint32_t t = static_cast<std::uint32_t>(type.size());
-    for (char ch : type) t = t * 31u + static_cast<unsigned char>(ch);
-    return fold_hash(key) ^ (t * 0x9E3779B1u);
+    if (!type.empty())
+      t = (t << 16) ^ (static_cast<std::uint32_t>(static_cast<unsigned char>(type.front())) << 8) ^
+          static_cast<unsigned char>(type.back());
+    return kh ^ (t * 0x9E3779B1u);
   }
   std::size_t slot_of(std::string_view type, std::string_view key, std::uint32_t h) const {
     const std::size_t mask = slots_.size() - 1;
@@ -1352,10 +1358,19 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     key_buf.clear();
     append_key(c, key_buf);
     const std::string_view key = key_buf;
-    const std::size_t* known = by_key.find(c.type, key);
+    // The key is the candidate's text up to case (fold_hash ignores case) unless made from an id
+    // or a place code (append_key): for one token its hash is the token's.
+    const bool one_tok = c.te == c.tb + 1 && c.start == toks[c.tb].start && c.end == toks[c.tb].end;
+    const bool coded = !c.user_id.empty() || (is(c.type, "LOC") && ((c.place_is_country && !c.place_code.empty()) ||
+                                                                    c.place_code.find('-') != std::string::npos));
+    const std::uint32_t key_hash = one_tok && !coded ? toks[c.tb].fold : fold_hash(key);
+    const std::size_t* known = by_key.find(c.type, key, key_hash);
     if (!known) {
       // A strong single word that is a known alias of the same type ("Mr. Ghosn").
-      const EntityIds* al = aliases.find(is(c.type, "LOC") ? text.substr(c.start, c.end - c.start) : std::string_view(key));
+      const EntityIds* al =
+          !is(c.type, "LOC") ? aliases.find(key, key_hash)
+          : !coded           ? aliases.find(text.substr(c.start, c.end - c.start), key_hash)   // (the same up to case)
+          : aliases.find(text.substr(c.start, c.end - c.start), one_tok ? toks[c.tb].fold : fold_hash(text.substr(c.start, c.end - c.start)));
       // A one-word place that is also the short name of an organisation or person named in full in
       // this document ("Toyota Motor Corp." ... "Toyota") is that organisation or person.
       bool yields = is(c.type, "LOC") && c.te - c.tb == 1 && c.user_id.empty();
@@ -1368,7 +1383,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         c.entity = cf->second[0];
       } else {
         c.entity = new_entity(c.type);
-        by_key.set(c.type, key, c.entity);
+        by_key.set(c.type, key, key_hash, c.entity);
       }
     } else {
       c.entity = *known;
@@ -1459,7 +1474,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     last_seen.resize(infos.size(), 0);
     const std::string_view surface = text.substr(c.start, c.end - c.start);
     const bool one_token = c.te == c.tb + 1 && c.start == toks[c.tb].start && c.end == toks[c.tb].end;
-    std::size_t e = resolve(surface, one_token ? toks[c.tb].fold : fold_hash(surface), c.start + 1);
+    const std::uint32_t surface_hash = one_token ? toks[c.tb].fold : fold_hash(surface);
+    std::size_t e = resolve(surface, surface_hash, c.start + 1);
     if (e == static_cast<std::size_t>(-1) && c.hyphen_pair) {
       // "Nissan-Renault": split when every part is a known name.
       std::vector<std::pair<std::size_t, std::size_t>> parts;
@@ -1525,7 +1541,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       }
       if (type.empty()) type = kDefaultSingle;
       bool fresh = false;
-      std::size_t& known = by_key.emplace(type, surface, 0, fresh);   // (one look-up; filled in below when new)
+      std::size_t& known = by_key.emplace(type, surface, surface_hash, 0, fresh);   // (one look-up; filled in below when new)
       if (!fresh) {
         e = known;
       } else {
@@ -1620,7 +1636,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     for (Cand& c : listed) {
       const std::string_view surface = text.substr(c.start, c.end - c.start);
       bool fresh = false;
-      std::size_t& known = by_key.emplace(c.type, surface, 0, fresh);   // (one look-up; filled in below when new)
+      const bool one_tok = c.te == c.tb + 1;   // (its bytes are the token's)
+      std::size_t& known = by_key.emplace(c.type, surface, one_tok ? toks[c.tb].fold : fold_hash(surface), 0, fresh);   // (one look-up; filled in below when new)
       if (!fresh) {
         c.entity = known;
       } else {
@@ -1830,7 +1847,13 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   const std::size_t id_mask = id_cap - 1;
   // The slot holding `id` (`found`), else the empty slot where it would go.
   auto id_find = [&](std::string_view id, bool& found) {
-    for (std::size_t i = (static_cast<std::size_t>(fold_hash(id)) * 0x9E3779B97F4A7C15ull >> 20) & id_mask;;
+    // (Hashed by its length and its first and last eight bytes: ids that share them only
+    // share slots.)
+    std::uint64_t head = 0, tail = 0;
+    std::memcpy(&head, id.data(), std::min<std::size_t>(id.size(), 8));
+    if (id.size() > 8) std::memcpy(&tail, id.data() + id.size() - 8, 8);
+    const std::uint64_t h = (head * 0x9E3779B97F4A7C15ull) ^ (tail * 0xC2B2AE3D27D4EB4Full) ^ id.size();
+    for (std::size_t i = (h * 0x9E3779B97F4A7C15ull >> 20) & id_mask;;
          i = (i + 1) & id_mask) {
       if (id_slots[i] == 0) {
         found = false;
