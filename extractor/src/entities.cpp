@@ -36,8 +36,11 @@ class WordTable {
     return t;
   }
   // The value of the key equal to `word` (case-sensitive), or nullptr; hash = fold_hash(word).
-  const std::string* exact(std::string_view word, std::uint32_t hash) const {
-    if (!maybe(hash)) return nullptr;
+  // (The bit test inline where the word is looked up: most words find their bit clear.)
+  [[gnu::always_inline]] const std::string* exact(std::string_view word, std::uint32_t hash) const {
+    return maybe(hash) ? exact_probe(word, hash) : nullptr;
+  }
+  [[gnu::noinline]] const std::string* exact_probe(std::string_view word, std::uint32_t hash) const {
     for (std::size_t i = hash & mask_;; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];
       if (s.item == 0) return nullptr;
@@ -210,8 +213,10 @@ struct Work {
 
   std::string_view tv(std::size_t k) const { return toks[k].view(text); }
   // The token (case-sensitive) in a word list: its value, or nullptr.
-  const std::string* in(const WordTable& t, std::size_t k) const { return t.exact(tv(k), toks[k].fold); }
-  bool has(const WordTable& t, std::size_t k) const { return in(t, k) != nullptr; }
+  [[gnu::always_inline]] const std::string* in(const WordTable& t, std::size_t k) const {
+    return t.exact(tv(k), toks[k].fold);
+  }
+  [[gnu::always_inline]] bool has(const WordTable& t, std::size_t k) const { return in(t, k) != nullptr; }
   // ascii_lower(token) in a word list: its value, or nullptr.
   const std::string* lowered_in(const WordTable& t, std::size_t k) const { return t.folded(tv(k), toks[k].fold); }
   // given_names.count(first_part(token)): the part before a hyphen.
@@ -1668,13 +1673,15 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     // white space starts with its first token; when no looked-up word's length of its start has
     // a set bit, it matches nowhere and is not tokenised.
     std::vector<std::uint64_t> looked(64, 0);
-    std::vector<std::size_t> lengths;
+    std::vector<std::size_t> lengths;   // (of 64 bytes or more; the shorter ones are bits of short_lengths)
+    std::uint64_t short_lengths = 0;
     std::vector<std::size_t> eligible;   // the tokens the loop below looks at (unless covered by then)
     auto eligible_add = [&](std::size_t k) {
       eligible.push_back(k);
       looked[(toks[k].fold >> 6) & 63] |= std::uint64_t{1} << (toks[k].fold & 63);
       const std::size_t len = toks[k].end - toks[k].start;
-      if (std::find(lengths.begin(), lengths.end(), len) == lengths.end()) lengths.push_back(len);
+      if (len < 64) short_lengths |= std::uint64_t{1} << len;
+      else if (std::find(lengths.begin(), lengths.end(), len) == lengths.end()) lengths.push_back(len);
     };
     if (!any_upper_headline) {   // only capitalised words: the list of them
       for (const std::uint32_t k : capk)
@@ -1703,16 +1710,21 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     auto may_match = [&](std::string_view a) {
       const unsigned char c0 = static_cast<unsigned char>(a[0]);
       if (c0 <= 0x20 || c0 >= 0x7F) return true;   // not sure where its first token starts
-      for (std::size_t len : lengths) {
-        if (len > a.size()) continue;
-        // No word token ends right before an ASCII letter or digit (the tokenizer joins them).
+      // A looked-up length: not longer than the alias, and no ASCII letter or digit right after it
+      // (no word token ends right before one: the tokenizer joins them).
+      auto try_len = [&](std::size_t len) {
         if (len < a.size()) {
           const char nx = a[len];
-          if ((nx >= 'a' && nx <= 'z') || (nx >= 'A' && nx <= 'Z') || (nx >= '0' && nx <= '9')) continue;
+          if ((nx >= 'a' && nx <= 'z') || (nx >= 'A' && nx <= 'Z') || (nx >= '0' && nx <= '9')) return false;
         }
         const std::uint32_t h = fold_hash(a.substr(0, len));
-        if ((looked[(h >> 6) & 63] >> (h & 63)) & 1) return true;
-      }
+        return ((looked[(h >> 6) & 63] >> (h & 63)) & 1) != 0;
+      };
+      std::uint64_t m = a.size() >= 63 ? short_lengths : short_lengths & ((std::uint64_t{2} << a.size()) - 1);
+      for (; m != 0; m &= m - 1)
+        if (try_len(static_cast<std::size_t>(__builtin_ctzll(m)))) return true;
+      for (std::size_t len : lengths)
+        if (len <= a.size() && try_len(len)) return true;
       return false;
     };
     std::vector<std::string_view> alias_toks;
@@ -1720,7 +1732,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     for (std::size_t ai = 0; ai < aliases.items().size(); ++ai) {
       const std::string_view a = aliases.items()[ai].key;
       const EntityIds& ents = aliases.items()[ai].ids;
-      if (ents.size() != 1 || a.size() < 2 || lengths.empty() || !may_match(a)) continue;
+      if (ents.size() != 1 || a.size() < 2 || (short_lengths == 0 && lengths.empty()) || !may_match(a)) continue;
       const std::vector<Token> at = tokenize(a, lex.text);
       if (at.empty()) continue;
       alias_phrases.push_back(AliasPhrase{at[0].fold, alias_toks.size(), at.size(), ents[0], static_cast<std::uint32_t>(ai)});
