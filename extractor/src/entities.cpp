@@ -233,11 +233,11 @@ struct Work {
   // Memoised per token (the word lists are consulted many times for the same token): bit 0 set
   // when common() is known, bit 1 its answer; bits 2 and 3 the same for demonym(). Sized by tag().
   mutable std::vector<unsigned char> memo = {};
-  bool common(std::size_t k) const {
+  [[gnu::always_inline]] bool common(std::size_t k) const {
     const unsigned char m = memo[k];
     return (m & 1) ? (m & 2) != 0 : common_slow(k);
   }
-  bool common_slow(std::size_t k) const {
+  [[gnu::noinline]] bool common_slow(std::size_t k) const {
     // common_words.count(ascii_lower(token)), without a final ".".
     const std::string_view t = tv(k);
     bool v;
@@ -249,9 +249,11 @@ struct Work {
     return v;
   }
   // Lexicons::is_demonym of the token's text, memoised.
-  bool demonym(std::size_t k) const {
+  [[gnu::always_inline]] bool demonym(std::size_t k) const {
     const unsigned char m = memo[k];
-    if (m & 4) return (m & 8) != 0;
+    return (m & 4) ? (m & 8) != 0 : demonym_slow(k);
+  }
+  [[gnu::noinline]] bool demonym_slow(std::size_t k) const {
     const bool v = is_demonym(lex, ix, tv(k), toks[k].fold);
     memo[k] |= static_cast<unsigned char>(v ? 12 : 4);
     return v;
@@ -1565,13 +1567,15 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
                 w.cands.end());
   for (Cand& c : extra) w.cands.push_back(c);
 
+  // The tokens some candidate covers: made for the lists below, brought up to date as candidates
+  // are added (pass 3 and the coreference step read it).
+  std::vector<char> covered(toks.size(), 0);
   // Lists of names ("such as Apple, Samsung and Qualcomm", "Apple, Nvidia, Samsung and Alphabet"):
   // a lone capitalised dictionary word among at least two names of one type, in a list of three or
   // more items closed by "and" or "or", is a name of that type.
   {
     std::vector<std::uint32_t> at_index(toks.size(), 0);   // candidate starting at a token: index + 1
     auto at = [&](std::size_t k) -> const Cand* { return at_index[k] ? &w.cands[at_index[k] - 1] : nullptr; };
-    std::vector<char> covered(toks.size(), 0);
     std::vector<std::uint32_t> starts;   // the tokens where `at` is set, sorted
     for (const Cand& c : w.cands) {
       if (c.tb < at_index.size() && c.entity < infos.size()) {
@@ -1651,6 +1655,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         register_aliases(c, c.entity);
       }
       w.cands.push_back(c);
+      for (std::size_t k = c.tb; k < c.te; ++k) covered[k] = 1;
     }
   }
 
@@ -1665,9 +1670,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       std::size_t entity;
       std::uint32_t item;     // index into aliases.items()
     };
-    std::vector<char> covered(toks.size(), 0);
-    for (const Cand& c : w.cands)
-      for (std::size_t k = c.tb; k < c.te; ++k) covered[k] = 1;
+    // (covered: every candidate's tokens, as made above)
     // The words the loop below may look up (a superset: it covers more as it goes): a bit per
     // fold_hash, and their lengths. An alias that starts with an ASCII character other than
     // white space starts with its first token; when no looked-up word's length of its start has
@@ -1964,13 +1967,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     for (std::string_view a : alias_list)
       if (a != std::string_view(ent.name)) ent.aliases.emplace_back(a);
     ent.mentions.reserve(by_entity[e].size());
-    for (const Cand* c : by_entity[e]) {   // (built in place)
-      Mention& m = ent.mentions.emplace_back();
-      m.start = c->start;
-      m.end = c->end;
-      m.text.assign(text.substr(c->start, c->end - c->start));
-      m.sentence = c->sentence;
-    }
+    for (const Cand* c : by_entity[e])   // (the text made once, as a new string: no assign)
+      ent.mentions.push_back(Mention{c->start, c->end, std::string(text.substr(c->start, c->end - c->start)), c->sentence});
     new_index[e] = r.entities.size() - 1;
     id_slots[id_slot] = static_cast<std::uint32_t>(r.entities.size());
   }
@@ -1980,9 +1978,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   // Light coreference: pronouns and definite descriptions point back to the last named entity of
   // their type (within two sentences).
   {
-    std::vector<char> covered(toks.size(), 0);
-    for (const auto& m : r.mentions)
-      for (std::size_t k = m.tok_begin; k < m.tok_end && k < toks.size(); ++k) covered[k] = 1;
+    // (covered: the tokens of every mention, i.e. of every candidate, as made above)
     // type -> last mention: a few types, looked up by a linear search
     std::vector<std::pair<std::string_view, const MentionSpan*>> last;
     auto last_of = [&](std::string_view type) -> const MentionSpan** {
