@@ -258,7 +258,7 @@ struct Work {
     memo[k] |= static_cast<unsigned char>(v ? 12 : 4);
     return v;
   }
-  bool is_cue_before(std::size_t k, std::size_t a, std::string* kind) const {
+  bool is_cue_before(std::size_t k, std::size_t a, std::string_view* kind) const {
     for (std::size_t len = 1; len <= 4 && len <= k - a; ++len) {
       const auto* e = lex.person_cues.may_start(toks[k - len]) ? lex.person_cues.match(text, toks, k - len, k, false) : nullptr;
       if (e && e->tokens.size() == len) {
@@ -744,7 +744,7 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
       return;
     }
   }
-  std::string cue;
+  std::string_view cue;   // (a view of the lexicons' value)
   // "an analyst at Credit Suisse", "an economist at Morgan Stanley": a role at a name is a job at
   // an organisation (a place would have been typed above).
   if (c.tb >= sentence_begin + 2 && is(w.tv(c.tb - 1), "at") && w.toks[c.tb - 2].has(kLower) &&
