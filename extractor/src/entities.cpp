@@ -919,6 +919,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   std::set<std::string_view> locative;   // views of the text
   std::vector<std::pair<std::size_t, std::size_t>> srange(sentences.size(), {0, 0});
   std::vector<char> headline(sentences.size(), 0);
+  std::vector<char> commas(sentences.size(), 0);   // whether srange's tokens have a ","
   std::vector<std::uint32_t> capk;   // tokens k with w.cap(k), in order
   std::vector<std::uint32_t> refk;   // words that are "both", "the" or may start a reference, in order
   capk.reserve(toks.size() / 4 + 8);
@@ -934,12 +935,16 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     prev_s = s;
     std::size_t e = k;
     int words = 0, caps = 0, upper = 0;
+    bool comma = false;
     // (Through a pointer and the flags read once: the pushes below cannot move the tokens.)
     const Token* const tp = toks.data();
     for (; e < ntoks && tp[e].sentence == s; ++e) {
       const Token& t = tp[e];
       const unsigned flags = t.flags;
-      if (!(flags & kWord)) continue;
+      if (!(flags & kWord)) {
+        comma = comma || (t.end - t.start == 1 && text[t.start] == ',');
+        continue;
+      }
       // (A superset of the words the step acts on: it passes over the others.)
       if (ix.may_refer(t.fold)) refk.push_back(static_cast<std::uint32_t>(e));
       if (flags & (kCap | kAllCaps)) {
@@ -958,6 +963,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     }
     if (s < srange.size()) {
       srange[s] = {k, e};
+      commas[s] = comma;
       headline[s] = 0;
       if (words >= 3 && upper * 10 >= words * 7) headline[s] = 2;
       else if (s == 0 && words >= 4 && (caps + 1) * 10 >= words * 9) headline[s] = 1;   // a title-case headline
@@ -1594,7 +1600,9 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     std::vector<Item> items;   // reused for every start
     for (std::size_t s = 0; s < sentences.size(); ++s) {
       const std::size_t a = srange[s].first, b = srange[s].second;
-      if (headline[s]) continue;
+      // (A list of three items or more has a "," between two of them: (see below) "and" or "or"
+      // closes it after the next item.)
+      if (headline[s] || !commas[s]) continue;
       for (std::size_t k = a; k < b;) {
         // Items: a candidate, or one capitalised word nothing took; separators: ",", "and", "or".
         if (!at_index[k] && !w.cap(k)) {   // (no first item here, nor before the next capital or candidate)
