@@ -45,6 +45,7 @@ void PhraseTable::add(std::string_view phrase, std::string value, std::string ex
       }
       slots_.swap(fresh);
       starts_.assign(cap * 4 / 64, 0);
+      start_mask_ = starts_.size() * 64 - 1;
       for (const Slot& s : slots_)
         if (s.bucket != 0) {
           const std::size_t x = start_bit(s.hash);
@@ -116,7 +117,7 @@ bool PhraseTable::has_single(std::string_view word) const { return has_single(wo
 bool PhraseTable::has_single(std::string_view word, std::uint32_t fold) const {
   // The bucket's key is ascii_lower(word), of the same fold hash: no phrase starts with a word
   // whose may_start bit is clear.
-  if (starts_.empty()) return false;
+  if (start_mask_ == 0) return false;
   const std::size_t x = start_bit(fold);
   if (!((starts_[x >> 6] >> (x & 63)) & 1)) return false;
   const Bucket* b = find(word, fold);
