@@ -4,7 +4,7 @@
 #include <array>
 #include <cstdlib>
 #include <cstring>
-#include <deque>
+#include <forward_list>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -528,7 +528,7 @@ class AliasTable {
       at = slot_of(key, h);
     }
     const bool in_text = key.data() >= text_.data() && key.data() + key.size() <= text_.data() + text_.size();
-    if (!in_text) key = owned_.emplace_back(key);
+    if (!in_text) key = owned_.emplace_front(key);
     items_.push_back(Item{key, h, {}});
     slots_[at] = static_cast<std::uint32_t>(items_.size());
     return items_.back();
@@ -550,7 +550,7 @@ class AliasTable {
 
  private:
   std::string_view text_;
-  std::deque<std::string> owned_;
+  std::forward_list<std::string> owned_;   // (stable, and nothing allocated while empty)
   std::vector<Item> items_;
   std::vector<std::uint32_t> slots_;   // index into items_ + 1; 0 = empty; at most half full
   std::uint32_t slot_of(std::string_view key, std::uint32_t h) const {
