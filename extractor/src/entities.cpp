@@ -1484,7 +1484,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       last_seen[c.entity] = c.start + 1;
       continue;
     }
-    last_seen.resize(infos.size(), 0);
+    if (last_seen.size() < infos.size()) last_seen.resize(infos.size(), 0);   // (infos only grows)
     const std::string_view surface = text.substr(c.start, c.end - c.start);
     const bool one_token = c.te == c.tb + 1 && c.start == toks[c.tb].start && c.end == toks[c.tb].end;
     const std::uint32_t surface_hash = one_token ? toks[c.tb].fold : fold_hash(surface);
@@ -1565,7 +1565,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       }
     }
     c.entity = e;
-    last_seen.resize(infos.size(), 0);
+    if (last_seen.size() < infos.size()) last_seen.resize(infos.size(), 0);
     last_seen[e] = c.start + 1;
   }
   w.cands.erase(std::remove_if(w.cands.begin(), w.cands.end(),
