@@ -4,7 +4,7 @@
 #include <array>
 #include <cstdlib>
 #include <cstring>
-#include <deque>
+#include <forward_list>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -36,8 +36,11 @@ class WordTable {
     return t;
   }
   // The value of the key equal to `word` (case-sensitive), or nullptr; hash = fold_hash(word).
-  const std::string* exact(std::string_view word, std::uint32_t hash) const {
-    if (!maybe(hash)) return nullptr;
+  // (The bit test inline where the word is looked up: most words find their bit clear.)
+  [[gnu::always_inline]] const std::string* exact(std::string_view word, std::uint32_t hash) const {
+    return maybe(hash) ? exact_probe(word, hash) : nullptr;
+  }
+  [[gnu::noinline]] const std::string* exact_probe(std::string_view word, std::uint32_t hash) const {
     for (std::size_t i = hash & mask_;; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];
       if (s.item == 0) return nullptr;
@@ -210,8 +213,10 @@ struct Work {
 
   std::string_view tv(std::size_t k) const { return toks[k].view(text); }
   // The token (case-sensitive) in a word list: its value, or nullptr.
-  const std::string* in(const WordTable& t, std::size_t k) const { return t.exact(tv(k), toks[k].fold); }
-  bool has(const WordTable& t, std::size_t k) const { return in(t, k) != nullptr; }
+  [[gnu::always_inline]] const std::string* in(const WordTable& t, std::size_t k) const {
+    return t.exact(tv(k), toks[k].fold);
+  }
+  [[gnu::always_inline]] bool has(const WordTable& t, std::size_t k) const { return in(t, k) != nullptr; }
   // ascii_lower(token) in a word list: its value, or nullptr.
   const std::string* lowered_in(const WordTable& t, std::size_t k) const { return t.folded(tv(k), toks[k].fold); }
   // given_names.count(first_part(token)): the part before a hyphen.
@@ -228,11 +233,11 @@ struct Work {
   // Memoised per token (the word lists are consulted many times for the same token): bit 0 set
   // when common() is known, bit 1 its answer; bits 2 and 3 the same for demonym(). Sized by tag().
   mutable std::vector<unsigned char> memo = {};
-  bool common(std::size_t k) const {
+  [[gnu::always_inline]] bool common(std::size_t k) const {
     const unsigned char m = memo[k];
     return (m & 1) ? (m & 2) != 0 : common_slow(k);
   }
-  bool common_slow(std::size_t k) const {
+  [[gnu::noinline]] bool common_slow(std::size_t k) const {
     // common_words.count(ascii_lower(token)), without a final ".".
     const std::string_view t = tv(k);
     bool v;
@@ -244,14 +249,16 @@ struct Work {
     return v;
   }
   // Lexicons::is_demonym of the token's text, memoised.
-  bool demonym(std::size_t k) const {
+  [[gnu::always_inline]] bool demonym(std::size_t k) const {
     const unsigned char m = memo[k];
-    if (m & 4) return (m & 8) != 0;
+    return (m & 4) ? (m & 8) != 0 : demonym_slow(k);
+  }
+  [[gnu::noinline]] bool demonym_slow(std::size_t k) const {
     const bool v = is_demonym(lex, ix, tv(k), toks[k].fold);
     memo[k] |= static_cast<unsigned char>(v ? 12 : 4);
     return v;
   }
-  bool is_cue_before(std::size_t k, std::size_t a, std::string* kind) const {
+  bool is_cue_before(std::size_t k, std::size_t a, std::string_view* kind) const {
     for (std::size_t len = 1; len <= 4 && len <= k - a; ++len) {
       const auto* e = lex.person_cues.may_start(toks[k - len]) ? lex.person_cues.match(text, toks, k - len, k, false) : nullptr;
       if (e && e->tokens.size() == len) {
@@ -314,10 +321,10 @@ bool listed_lower(const std::string_view (&list)[N], std::string_view word) {
 
 constexpr std::string_view kConnectors[] = {"of", "de", "del", "della", "di", "da", "dos", "das", "van", "von",
                                             "der", "den", "la", "le", "du", "bin", "ibn", "al", "el", "y", "&"};
-// The first n (<= 4) bytes of a word as one number, to compare short words at once.
-constexpr std::uint32_t word_code(const char* p, std::size_t n) {
-  std::uint32_t v = 0;
-  for (std::size_t i = 0; i < n; ++i) v |= static_cast<std::uint32_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+// The first n (<= 8) bytes of a word as one number, to compare short words at once.
+constexpr std::uint64_t word_code(const char* p, std::size_t n) {
+  std::uint64_t v = 0;
+  for (std::size_t i = 0; i < n; ++i) v |= static_cast<std::uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
   return v;
 }
 // kConnectors of length Len as numbers (word_code), worked out from the list at compile time.
@@ -328,18 +335,17 @@ constexpr auto connector_codes() {
     for (std::string_view x : kConnectors) c += x.size() == Len;
     return c;
   }();
-  std::array<std::uint32_t, count> out{};
+  std::array<std::uint64_t, count> out{};
   std::size_t i = 0;
   for (std::string_view x : kConnectors)
     if (x.size() == Len) out[i++] = word_code(x.data(), Len);
   return out;
 }
-constexpr auto kConnectors1 = connector_codes<1>();
-constexpr auto kConnectors2 = connector_codes<2>();
-constexpr auto kConnectors3 = connector_codes<3>();
-template <std::size_t N>
-constexpr bool has_code(const std::array<std::uint32_t, N>& codes, std::uint32_t v) {
-  for (std::uint32_t x : codes)
+template <std::size_t Len>
+constexpr bool has_code(std::string_view word) {
+  constexpr auto codes = connector_codes<Len>();
+  const std::uint64_t v = word_code(word.data(), Len);
+  for (std::uint64_t x : codes)
     if (x == v) return true;
   return false;
 }
@@ -351,10 +357,15 @@ constexpr std::uint64_t kConnectorLengths = [] {
 }();
 constexpr bool is_connector(std::string_view word) {
   if (word.size() >= 64 || !((kConnectorLengths >> word.size()) & 1)) return false;
-  switch (word.size()) {
-    case 1: return has_code(kConnectors1, word_code(word.data(), 1));
-    case 2: return has_code(kConnectors2, word_code(word.data(), 2));
-    case 3: return has_code(kConnectors3, word_code(word.data(), 3));
+  switch (word.size()) {   // (words of other lengths were turned away above when no connector has them)
+    case 1: return has_code<1>(word);
+    case 2: return has_code<2>(word);
+    case 3: return has_code<3>(word);
+    case 4: return has_code<4>(word);
+    case 5: return has_code<5>(word);
+    case 6: return has_code<6>(word);
+    case 7: return has_code<7>(word);
+    case 8: return has_code<8>(word);
     default:
       for (std::string_view x : kConnectors)
         if (x == word) return true;
@@ -362,9 +373,9 @@ constexpr bool is_connector(std::string_view word) {
   }
 }
 static_assert(is_connector("della") && is_connector("&") && is_connector("ibn") && !is_connector("dell") &&
-              !is_connector("ofx"));
+              !is_connector("ofx") && !is_connector("delta") && is_connector("von"));
 
-bool is_connector_at(const Work& w, std::size_t k) { return is_connector(w.tv(k)); }
+inline bool is_connector_at(const Work& w, std::size_t k) { return is_connector(w.tv(k)); }
 
 // Generation suffixes that are not surnames.
 constexpr std::string_view kNameSuffixes[] = {"Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV", "V"};
@@ -517,7 +528,7 @@ class AliasTable {
       at = slot_of(key, h);
     }
     const bool in_text = key.data() >= text_.data() && key.data() + key.size() <= text_.data() + text_.size();
-    if (!in_text) key = owned_.emplace_back(key);
+    if (!in_text) key = owned_.emplace_front(key);
     items_.push_back(Item{key, h, {}});
     slots_[at] = static_cast<std::uint32_t>(items_.size());
     return items_.back();
@@ -539,7 +550,7 @@ class AliasTable {
 
  private:
   std::string_view text_;
-  std::deque<std::string> owned_;
+  std::forward_list<std::string> owned_;   // (stable, and nothing allocated while empty)
   std::vector<Item> items_;
   std::vector<std::uint32_t> slots_;   // index into items_ + 1; 0 = empty; at most half full
   std::uint32_t slot_of(std::string_view key, std::uint32_t h) const {
@@ -560,6 +571,93 @@ class AliasTable {
   }
 };
 
+// (type, key) -> entity: open addressing on a hash of both; the keys' bytes copied into one
+// buffer (no string per key, no node per entry). Types are views that outlive the table
+// (literals and the lexicons' strings). Only looked up, never iterated.
+class TypedKeys {
+ public:
+  TypedKeys() : slots_(64) { bytes_.reserve(1024); }
+  // The entity of (type, key), or nullptr; kh = fold_hash(key).
+  std::size_t* find(std::string_view type, std::string_view key, std::uint32_t kh) {
+    const std::uint32_t h = hash(type, kh);
+    Slot& s = slots_[slot_of(type, key, h)];
+    return s.used ? &s.value : nullptr;
+  }
+  // The entity of (type, key), inserted as `value` when absent (then `inserted`); kh = fold_hash(key).
+  std::size_t& emplace(std::string_view type, std::string_view key, std::uint32_t kh, std::size_t value,
+                       bool& inserted) {
+    const std::uint32_t h = hash(type, kh);
+    std::size_t at = slot_of(type, key, h);
+    if (slots_[at].used) {
+      inserted = false;
+      return slots_[at].value;
+    }
+    if ((used_ + 1) * 2 > slots_.size()) {
+      grow();
+      at = slot_of(type, key, h);
+    }
+    inserted = true;
+    ++used_;
+    Slot& s = slots_[at];
+    s.used = true;
+    s.hash = h;
+    s.type = type;
+    s.off = static_cast<std::uint32_t>(bytes_.size());
+    s.len = static_cast<std::uint32_t>(key.size());
+    bytes_.append(key);
+    s.value = value;
+    return s.value;
+  }
+  // by_key[(type, key)] = value.
+  void set(std::string_view type, std::string_view key, std::uint32_t kh, std::size_t value) {
+    bool inserted;
+    emplace(type, key, kh, value, inserted) = value;
+  }
+  void set(std::string_view type, std::string_view key, std::size_t value) { set(type, key, fold_hash(key), value); }
+
+ private:
+  struct Slot {
+    std::uint32_t hash = 0;
+    std::uint32_t off = 0, len = 0;
+    bool used = false;
+    std::string_view type;
+    std::size_t value = 0;
+  };
+  std::vector<Slot> slots_;   // a power of two, at most half full
+  std::size_t used_ = 0;
+  std::string bytes_;
+  // (The type by its length and its first and last bytes: types differ in those, or share the
+  // key's slots and are told apart by comparison.)
+  static std::uint32_t hash(std::string_view type, std::uint32_t kh) {
+    std::uint32_t t = static_cast<std::uint32_t>(type.size());
+    if (!type.empty())
+      t = (t << 16) ^ (static_cast<std::uint32_t>(static_cast<unsigned char>(type.front())) << 8) ^
+          static_cast<unsigned char>(type.back());
+    return kh ^ (t * 0x9E3779B1u);
+  }
+  std::size_t slot_of(std::string_view type, std::string_view key, std::uint32_t h) const {
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = (h * 0x85EBCA6Bu >> 8) & mask;; i = (i + 1) & mask) {
+      const Slot& s = slots_[i];
+      if (!s.used) return i;
+      if (s.hash == h && s.len == key.size() && s.type == type &&
+          std::memcmp(bytes_.data() + s.off, key.data(), key.size()) == 0)
+        return i;
+    }
+  }
+  void grow() {
+    std::vector<Slot> old(slots_.size() * 2);
+    old.swap(slots_);
+    const std::size_t mask = slots_.size() - 1;
+    for (const Slot& s : old) {
+      if (!s.used) continue;
+      std::size_t i = (s.hash * 0x85EBCA6Bu >> 8) & mask;
+      while (slots_[i].used) i = (i + 1) & mask;
+      slots_[i] = s;
+    }
+  }
+};
+
 void classify(Work& w, Cand& c, std::size_t sentence_begin) {
   const Lexicons& lex = w.lex;
   std::size_t n = c.te - c.tb;
@@ -569,7 +667,7 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
     c.type = "LOC";
     c.strong = true;
     c.place_code = p->code;
-    c.place_is_country = p->extra == "country";
+    c.place_is_country = is(p->extra, "country");
     return;
   }
   if (const auto* d = lex.demonyms.match(w.text, w.toks, c.tb, c.te, false); d && d->tokens.size() == n) {
@@ -595,7 +693,7 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
   for (std::size_t k = c.tb; k < c.te && n >= 2; ++k) {
     const std::string* it = w.in(w.ix.org_heads, k);
     if (!it) continue;
-    if (*it == "any" || (*it == "last" && k + 1 == c.te) || (*it == "first" && k == c.tb)) {
+    if (is(*it, "any") || (is(*it, "last") && k + 1 == c.te) || (is(*it, "first") && k == c.tb)) {
       c.type = "ORG";
       c.strong = true;
       return;
@@ -604,7 +702,7 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
   if (n >= 2) {
     const std::string* first = w.in(w.ix.loc_heads, c.tb);
     const std::string* lastw = w.in(w.ix.loc_heads, c.te - 1);
-    if ((first && *first != "last") || (lastw && *lastw != "first")) {
+    if ((first && !is(*first, "last")) || (lastw && !is(*lastw, "first"))) {
       c.type = "LOC";
       c.strong = true;
       return;
@@ -612,9 +710,9 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
   }
   if (n >= 2) {
     const std::string* it = w.in(w.ix.misc_heads, c.te - 1);
-    if (!it || *it != "last") {   // "Hurricane Milton": a head first
+    if (!it || !is(*it, "last")) {   // "Hurricane Milton": a head first
       it = w.in(w.ix.misc_heads, c.tb);
-      if (it && *it != "first") it = nullptr;
+      if (it && !is(*it, "first")) it = nullptr;
     }
     if (it) {
       c.type = "MISC";
@@ -646,11 +744,11 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
       return;
     }
   }
-  std::string cue;
+  std::string_view cue;   // (a view of the lexicons' value)
   // "an analyst at Credit Suisse", "an economist at Morgan Stanley": a role at a name is a job at
   // an organisation (a place would have been typed above).
-  if (c.tb >= sentence_begin + 2 && w.tv(c.tb - 1) == "at" && w.toks[c.tb - 2].has(kLower) &&
-      w.is_cue_before(c.tb - 1, sentence_begin, &cue) && cue == "role") {
+  if (c.tb >= sentence_begin + 2 && is(w.tv(c.tb - 1), "at") && w.toks[c.tb - 2].has(kLower) &&
+      w.is_cue_before(c.tb - 1, sentence_begin, &cue) && is(cue, "role")) {
     c.type = "ORG";
     c.strong = true;
     return;
@@ -821,6 +919,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   std::set<std::string_view> locative;   // views of the text
   std::vector<std::pair<std::size_t, std::size_t>> srange(sentences.size(), {0, 0});
   std::vector<char> headline(sentences.size(), 0);
+  std::vector<char> commas(sentences.size(), 0);   // whether srange's tokens have a ","
   std::vector<std::uint32_t> capk;   // tokens k with w.cap(k), in order
   std::vector<std::uint32_t> refk;   // words that are "both", "the" or may start a reference, in order
   capk.reserve(toks.size() / 4 + 8);
@@ -836,27 +935,35 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     prev_s = s;
     std::size_t e = k;
     int words = 0, caps = 0, upper = 0;
-    for (; e < ntoks && toks[e].sentence == s; ++e) {
-      const Token& t = toks[e];
-      if (!t.has(kWord)) continue;
+    bool comma = false;
+    // (Through a pointer and the flags read once: the pushes below cannot move the tokens.)
+    const Token* const tp = toks.data();
+    for (; e < ntoks && tp[e].sentence == s; ++e) {
+      const Token& t = tp[e];
+      const unsigned flags = t.flags;
+      if (!(flags & kWord)) {
+        comma = comma || (t.end - t.start == 1 && text[t.start] == ',');
+        continue;
+      }
       // (A superset of the words the step acts on: it passes over the others.)
       if (ix.may_refer(t.fold)) refk.push_back(static_cast<std::uint32_t>(e));
-      if (t.has(kCap) || t.has(kAllCaps)) {
+      if (flags & (kCap | kAllCaps)) {
         capk.push_back(static_cast<std::uint32_t>(e));
         if (e > k) {
-          const std::string* cue = ix.cues_before.folded(w.tv(e - 1), toks[e - 1].fold);
-          if (cue && *cue == "LOC") locative.insert(w.tv(e));
+          const std::string* cue = ix.cues_before.folded(w.tv(e - 1), tp[e - 1].fold);
+          if (cue && is(*cue, "LOC")) locative.insert(w.tv(e));
         }
       }
-      if (t.has(kDigit)) continue;
+      if (flags & kDigit) continue;
       ++words;
-      if (t.has(kAllCaps)) ++upper;
+      if (flags & kAllCaps) ++upper;
       if (s != 0) continue;   // (caps decide only for the first sentence)
-      if (t.has(kCap) && !(e == k)) ++caps;
-      else if (t.has(kLower) && is_title_lower_or_connector_ci(w.tv(e), t.fold)) ++caps;  // "of" in titles
+      if ((flags & kCap) && !(e == k)) ++caps;
+      else if ((flags & kLower) && is_title_lower_or_connector_ci(w.tv(e), t.fold)) ++caps;  // "of" in titles
     }
     if (s < srange.size()) {
       srange[s] = {k, e};
+      commas[s] = comma;
       headline[s] = 0;
       if (words >= 3 && upper * 10 >= words * 7) headline[s] = 2;
       else if (s == 0 && words >= 4 && (caps + 1) * 10 >= words * 9) headline[s] = 1;   // a title-case headline
@@ -897,7 +1004,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         if (p) {
           Cand c{k, k + p->tokens.size(), toks[k].start, toks[k + p->tokens.size() - 1].end, s, "LOC", true};
           c.place_code = p->code;
-          c.place_is_country = p->extra == "country";
+          c.place_is_country = is(p->extra, "country");
           w.cands.push_back(c);
           k = c.te;
           continue;
@@ -944,7 +1051,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         }
         const std::string_view lw = w.tv(j);
         auto of_ok = [&] {
-          return lw != "of" || w.common(j - 1) || w.has(w.ix.org_heads, j - 1) || w.has(w.ix.loc_heads, j - 1);
+          return !is(lw, "of") || w.common(j - 1) || w.has(w.ix.org_heads, j - 1) || w.has(w.ix.loc_heads, j - 1);
         };
         if (is_connector_at(w, j) && of_ok() && j + 1 < b && w.cap(j + 1) && !w.blocked[j + 1]) {
           ++j;
@@ -993,18 +1100,18 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       Cand whole{k, end, k < end ? toks[k].start : 0, k < end ? toks[end - 1].end : 0, s, "", false};
       if (k < end) classify(w, whole, a);
       Cand* same = k < end ? &whole : nullptr;   // classify() is a function of the span: reused
-      Cand rest;
       if (k + 1 < end && !(whole.strong && !is(whole.type, "PER"))) {
         const auto* d = lex.demonyms.match(text, toks, k, end, false);
         std::size_t dlen = d ? d->tokens.size() : w.demonym(k) ? 1 : 0;
         if (dlen > 0 && k + dlen < end && !lex.places.match(text, toks, k, end, false)) {
           std::size_t de = k + dlen;
-          rest = Cand{de, end, toks[de].start, toks[end - 1].end, s, "", false};
+          Cand rest{de, end, toks[de].start, toks[end - 1].end, s, "", false};
           classify(w, rest, a);
           if (!is(rest.type, "ORG") && !is(rest.type, "LOC")) {
             w.cands.push_back(Cand{k, de, toks[k].start, toks[de - 1].end, s, "MISC", true});
             k = de;
-            same = &rest;
+            whole = rest;   // (whole is not needed any more: it holds the rest's answer)
+            same = &whole;
           }
         }
       }
@@ -1034,7 +1141,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     for (Cand& c : w.cands) {
       if (!is(c.type, "LOC") || !followed_by_number(c) || scored[c.sentence] < 2) continue;
       const auto* p = lex.places.match(text, toks, c.tb, c.te, true);
-      if (p && p->extra != "country") c.type = "ORG";
+      if (p && !is(p->extra, "country")) c.type = "ORG";
     }
     // Standings ("BOSTON 69 66 .511 6"): a city or region that starts its line and is followed by
     // two numbers on it, in a document with at least three such lines, is a team; so are both
@@ -1042,7 +1149,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     auto city = [&](const Cand& c) {
       if (!is(c.type, "LOC")) return false;
       const auto* p = lex.places.match(text, toks, c.tb, c.te, true);
-      return p != nullptr && p->tokens.size() == c.te - c.tb && p->extra != "country";
+      return p != nullptr && p->tokens.size() == c.te - c.tb && !is(p->extra, "country");
     };
     auto line_start = [&](const Cand& c) { return c.tb == 0 || toks[c.tb].has(kNewlineBefore); };
     auto on_line = [&](std::size_t k) { return k < toks.size() && !toks[k].has(kNewlineBefore); };
@@ -1081,20 +1188,20 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         std::size_t q = c.tb - back;
         if (toks[q].sentence != c.sentence) break;
         const std::string* it = w.lowered_in(ix.facility_heads, q);
-        if (it && *it == "det") det = true;
+        if (it && is(*it, "det")) det = true;
         else if (!(toks[q].has(kLower) || (toks[q].has(kDigit) && !toks[q].has(kPunct)))) break;
       }
       if (!det) return "";
       std::size_t k = c.te, mods = 0;
       while (mods < 2 && k < toks.size() && toks[k].sentence == c.sentence) {
         const std::string* kk = kind(k);
-        if (!kk || *kk != "mod") break;
+        if (!kk || !is(*kk, "mod")) break;
         ++mods;
         ++k;
       }
       if (k >= toks.size() || toks[k].sentence != c.sentence) return "";
       const std::string* head = kind(k);
-      if (!head || *head == "mod" || *head == "det") return "";
+      if (!head || is(*head, "mod") || is(*head, "det")) return "";
       std::string_view type = *head;
       if (type.back() == '?') {
         if (mods == 0) return "";
@@ -1149,16 +1256,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   std::map<std::string, std::vector<std::size_t>, std::less<>> city_first;          // "Toyota" -> "Toyota Motor Corp."
   // (locative: capitalised words the document puts after "in", "near" ..., found above)
   std::map<std::string, std::vector<std::size_t>, std::less<>> first_words;         // common first words of ORG names
-  // (type, key) -> entity, keyed by type + '\0' + key (types have no NUL); only looked up.
-  std::unordered_map<std::string, std::size_t> by_key;
-  auto tk = [](std::string_view type, std::string_view key) {
-    std::string out;
-    out.reserve(type.size() + 1 + key.size());
-    out += type;
-    out += '\0';
-    out += key;
-    return out;
-  };
+  // (type, key) -> entity; only looked up.
+  TypedKeys by_key;
   auto add_alias = [&](std::string_view a, std::size_t e) {
     EntityIds& v = aliases[a];
     if (!v.contains(e)) v.push_back(e);
@@ -1171,9 +1270,9 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   };
   auto org_key = [&](const Cand& c) {
     std::size_t tb = c.tb, te = c.te;
-    if (te - tb >= 2 && w.tv(tb) == "The") ++tb;
+    if (te - tb >= 2 && is(w.tv(tb), "The")) ++tb;
     while (te - tb >= 2 && w.has(ix.org_suffixes, te - 1)) --te;
-    while (te - tb >= 2 && (w.tv(te - 1) == "," || w.tv(te - 1) == "&")) --te;
+    while (te - tb >= 2 && (is(w.tv(te - 1), ",") || is(w.tv(te - 1), "&"))) --te;
     return std::make_pair(tb, te);
   };
   // Appends the candidate's key to `out`.
@@ -1215,7 +1314,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       // Only for a legal name ("Toyota Motor Corp."): "Tokyo Stock Exchange" is not "Tokyo".
       const auto* first_place = lex.places.match(text, toks, tb, tb + 1, false);
       if (te < c.te && c.strong && !toks[tb].has(kHyphenated))
-        if (first_place && first_place->extra == "city")
+        if (first_place && is(first_place->extra, "city"))
           city_first[std::string(w.tv(tb))].push_back(e);                 // "Toyota Motor Corp." -> "Toyota"
       bool plain_first = !first_place &&
                          !w.has(ix.org_heads, tb) && !toks[tb].has(kHyphenated) &&
@@ -1247,10 +1346,10 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         add_alias_toks(c.tb, c.tb + 1, e);                                // family name first ("Wang")
         aliases.item(w.tv(c.tb)).first_name = true;   // reported only where the text uses it alone
       }
-    } else if (is(c.type, "LOC") && c.te - c.tb >= 3 && w.tv(c.tb + 1) == "of") {
+    } else if (is(c.type, "LOC") && c.te - c.tb >= 3 && is(w.tv(c.tb + 1), "of")) {
       // "Gulf of Mexico" ... "the Gulf", "Strait of Hormuz" ... "the Strait".
       auto head = lex.loc_heads.find(std::string(w.tv(c.tb)));
-      if (head != lex.loc_heads.end() && head->second != "last") add_alias_toks(c.tb, c.tb + 1, e);
+      if (head != lex.loc_heads.end() && !is(head->second, "last")) add_alias_toks(c.tb, c.tb + 1, e);
     }
   };
   // Multi-token strong candidates first, so single words resolve to them.
@@ -1265,18 +1364,26 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     for (std::size_t i = 1; i < at.size(); ++i) at[i] += at[i - 1];
     for (std::size_t i = 0; i < w.cands.size(); ++i) order[at[longest - (w.cands[i].te - w.cands[i].tb)]++] = i;
   }
-  std::string typed_key;   // tk(c.type, key_of(c)), reused
+  std::string key_buf;   // key_of(c), reused
   for (std::size_t i : order) {
     Cand& c = w.cands[i];
     if (!c.strong) continue;
-    typed_key.assign(c.type);
-    typed_key += '\0';
-    append_key(c, typed_key);
-    const std::string_view key = std::string_view(typed_key).substr(c.type.size() + 1);
-    auto known = by_key.find(typed_key);
-    if (known == by_key.end()) {
+    key_buf.clear();
+    append_key(c, key_buf);
+    const std::string_view key = key_buf;
+    // The key is the candidate's text up to case (fold_hash ignores case) unless made from an id
+    // or a place code (append_key): for one token its hash is the token's.
+    const bool one_tok = c.te == c.tb + 1 && c.start == toks[c.tb].start && c.end == toks[c.tb].end;
+    const bool coded = !c.user_id.empty() || (is(c.type, "LOC") && ((c.place_is_country && !c.place_code.empty()) ||
+                                                                    c.place_code.find('-') != std::string::npos));
+    const std::uint32_t key_hash = one_tok && !coded ? toks[c.tb].fold : fold_hash(key);
+    const std::size_t* known = by_key.find(c.type, key, key_hash);
+    if (!known) {
       // A strong single word that is a known alias of the same type ("Mr. Ghosn").
-      const EntityIds* al = aliases.find(is(c.type, "LOC") ? text.substr(c.start, c.end - c.start) : std::string_view(key));
+      const EntityIds* al =
+          !is(c.type, "LOC") ? aliases.find(key, key_hash)
+          : !coded           ? aliases.find(text.substr(c.start, c.end - c.start), key_hash)   // (the same up to case)
+          : aliases.find(text.substr(c.start, c.end - c.start), one_tok ? toks[c.tb].fold : fold_hash(text.substr(c.start, c.end - c.start)));
       // A one-word place that is also the short name of an organisation or person named in full in
       // this document ("Toyota Motor Corp." ... "Toyota") is that organisation or person.
       bool yields = is(c.type, "LOC") && c.te - c.tb == 1 && c.user_id.empty();
@@ -1289,10 +1396,10 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         c.entity = cf->second[0];
       } else {
         c.entity = new_entity(c.type);
-        by_key[typed_key] = c.entity;
+        by_key.set(c.type, key, key_hash, c.entity);
       }
     } else {
-      c.entity = known->second;
+      c.entity = *known;
     }
     infos[c.entity].user_id = c.user_id;
     register_aliases(c, c.entity);
@@ -1302,7 +1409,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     Cand& a = w.cands[i];
     Cand& b = w.cands[i + 1];
     if (b.te - b.tb != 1 || !toks[b.tb].has(kAllCaps) || a.te <= a.tb) continue;
-    if (b.tb != a.te + 1 || w.tv(a.te) != "(" || b.te >= toks.size() || w.tv(b.te) != ")") continue;
+    if (b.tb != a.te + 1 || !is(w.tv(a.te), "(") || b.te >= toks.size() || !is(w.tv(b.te), ")")) continue;
     std::string acr(w.tv(b.tb));
     std::string ini = initials(w, a.tb, a.te);
     if (ini == acr || (acr.size() >= 2 && ini.find(acr) == 0)) {
@@ -1310,7 +1417,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         if (a.type.empty()) a.type = "ORG";
         a.strong = true;
         a.entity = new_entity(a.type);
-        by_key[tk(a.type, key_of(a))] = a.entity;
+        by_key.set(a.type, key_of(a), a.entity);
         register_aliases(a, a.entity);
       }
       aliases[acr] = {a.entity};
@@ -1352,7 +1459,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   // A capitalised dictionary word inside a sentence with a possessive after it is a name too
   // ("Alphabet's Google", "fines on Amazon's unit"): "the Apple's" does not occur in prose.
   auto possessor = [&](const Cand& c) {
-    return c.te < toks.size() && toks[c.te].sentence == c.sentence && w.tv(c.te) == "'s" && c.tb > 0 &&
+    return c.te < toks.size() && toks[c.te].sentence == c.sentence && is(w.tv(c.te), "'s") && c.tb > 0 &&
            toks[c.tb - 1].sentence == c.sentence && toks[c.tb - 1].has(kLower) && w.common(c.tb) &&
            !w.has(ix.org_heads, c.tb) && !w.has(ix.loc_heads, c.tb);
   };
@@ -1377,10 +1484,11 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       last_seen[c.entity] = c.start + 1;
       continue;
     }
-    last_seen.resize(infos.size(), 0);
+    if (last_seen.size() < infos.size()) last_seen.resize(infos.size(), 0);   // (infos only grows)
     const std::string_view surface = text.substr(c.start, c.end - c.start);
     const bool one_token = c.te == c.tb + 1 && c.start == toks[c.tb].start && c.end == toks[c.tb].end;
-    std::size_t e = resolve(surface, one_token ? toks[c.tb].fold : fold_hash(surface), c.start + 1);
+    const std::uint32_t surface_hash = one_token ? toks[c.tb].fold : fold_hash(surface);
+    std::size_t e = resolve(surface, surface_hash, c.start + 1);
     if (e == static_cast<std::size_t>(-1) && c.hyphen_pair) {
       // "Nissan-Renault": split when every part is a known name.
       std::vector<std::pair<std::size_t, std::size_t>> parts;
@@ -1402,7 +1510,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         if (pe == static_cast<std::size_t>(-1)) {
           if (const auto* p = lex.places.match(part, tokenize(part, lex.text), 0, 1, false); p && p->tokens.size() == 1) {
             pe = new_entity("LOC");
-            by_key[tk("LOC", part)] = pe;
+            by_key.set("LOC", part, pe);
             add_alias(part, pe);
           }
         }
@@ -1445,18 +1553,19 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         if (const std::string* cue = w.lowered_in(ix.cues_after, c.te)) type = *cue;
       }
       if (type.empty()) type = kDefaultSingle;
-      const auto known = by_key.try_emplace(tk(type, surface), 0);   // (one look-up; filled in below when new)
-      if (!known.second) {
-        e = known.first->second;
+      bool fresh = false;
+      std::size_t& known = by_key.emplace(type, surface, surface_hash, 0, fresh);   // (one look-up; filled in below when new)
+      if (!fresh) {
+        e = known;
       } else {
         c.type = type;
         e = new_entity(type);
-        known.first->second = e;
+        known = e;
         register_aliases(c, e);
       }
     }
     c.entity = e;
-    last_seen.resize(infos.size(), 0);
+    if (last_seen.size() < infos.size()) last_seen.resize(infos.size(), 0);
     last_seen[e] = c.start + 1;
   }
   w.cands.erase(std::remove_if(w.cands.begin(), w.cands.end(),
@@ -1464,13 +1573,15 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
                 w.cands.end());
   for (Cand& c : extra) w.cands.push_back(c);
 
+  // The tokens some candidate covers: made for the lists below, brought up to date as candidates
+  // are added (pass 3 and the coreference step read it).
+  std::vector<char> covered(toks.size(), 0);
   // Lists of names ("such as Apple, Samsung and Qualcomm", "Apple, Nvidia, Samsung and Alphabet"):
   // a lone capitalised dictionary word among at least two names of one type, in a list of three or
   // more items closed by "and" or "or", is a name of that type.
   {
     std::vector<std::uint32_t> at_index(toks.size(), 0);   // candidate starting at a token: index + 1
     auto at = [&](std::size_t k) -> const Cand* { return at_index[k] ? &w.cands[at_index[k] - 1] : nullptr; };
-    std::vector<char> covered(toks.size(), 0);
     std::vector<std::uint32_t> starts;   // the tokens where `at` is set, sorted
     for (const Cand& c : w.cands) {
       if (c.tb < at_index.size() && c.entity < infos.size()) {
@@ -1489,7 +1600,9 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     std::vector<Item> items;   // reused for every start
     for (std::size_t s = 0; s < sentences.size(); ++s) {
       const std::size_t a = srange[s].first, b = srange[s].second;
-      if (headline[s]) continue;
+      // (A list of three items or more has a "," between two of them: (see below) "and" or "or"
+      // closes it after the next item.)
+      if (headline[s] || !commas[s]) continue;
       for (std::size_t k = a; k < b;) {
         // Items: a candidate, or one capitalised word nothing took; separators: ",", "and", "or".
         if (!at_index[k] && !w.cap(k)) {   // (no first item here, nor before the next capital or candidate)
@@ -1508,7 +1621,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
           q = it.te;
           if (closed || q >= b) break;
           const std::string_view sep = w.tv(q);   // compared lower-cased
-          if (sep == ",") {
+          if (is(sep, ",")) {
             ++q;
             if (q < b && (lower_equals(w.tv(q), "and") || lower_equals(w.tv(q), "or"))) { ++q; closed = true; }
           } else if (lower_equals(sep, "and") || lower_equals(sep, "or")) {
@@ -1530,7 +1643,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
             agree = agree && t == type;
             ++named;
           }
-          if (agree && named >= 2 && named < static_cast<int>(items.size()) && type != "MISC")
+          if (agree && named >= 2 && named < static_cast<int>(items.size()) && !is(type, "MISC"))
             for (const Item& it : items)
               if (!it.c) listed.push_back(Cand{it.tb, it.te, toks[it.tb].start, toks[it.te - 1].end, s, type, true});
         }
@@ -1539,15 +1652,18 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     }
     for (Cand& c : listed) {
       const std::string_view surface = text.substr(c.start, c.end - c.start);
-      const auto known = by_key.try_emplace(tk(c.type, surface), 0);   // (one look-up; filled in below when new)
-      if (!known.second) {
-        c.entity = known.first->second;
+      bool fresh = false;
+      const bool one_tok = c.te == c.tb + 1;   // (its bytes are the token's)
+      std::size_t& known = by_key.emplace(c.type, surface, one_tok ? toks[c.tb].fold : fold_hash(surface), 0, fresh);   // (one look-up; filled in below when new)
+      if (!fresh) {
+        c.entity = known;
       } else {
         c.entity = new_entity(c.type);
-        known.first->second = c.entity;
+        known = c.entity;
         register_aliases(c, c.entity);
       }
       w.cands.push_back(c);
+      for (std::size_t k = c.tb; k < c.te; ++k) covered[k] = 1;
     }
   }
 
@@ -1562,21 +1678,27 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       std::size_t entity;
       std::uint32_t item;     // index into aliases.items()
     };
-    std::vector<char> covered(toks.size(), 0);
-    for (const Cand& c : w.cands)
-      for (std::size_t k = c.tb; k < c.te; ++k) covered[k] = 1;
+    // (covered: every candidate's tokens, as made above)
     // The words the loop below may look up (a superset: it covers more as it goes): a bit per
     // fold_hash, and their lengths. An alias that starts with an ASCII character other than
     // white space starts with its first token; when no looked-up word's length of its start has
     // a set bit, it matches nowhere and is not tokenised.
     std::vector<std::uint64_t> looked(64, 0);
-    std::vector<std::size_t> lengths;
+    std::vector<std::size_t> lengths;   // (of 64 bytes or more; the shorter ones are bits of short_lengths)
+    std::uint64_t short_lengths = 0;
+    // Per length under 64, a bit per first byte (case folded: (byte | 0x20) & 63) of the words of
+    // that length: an alias prefix whose bit is clear is none of them.
+    std::array<std::uint64_t, 64> first_bytes{};
+    auto first_bit = [](char ch) { return std::uint64_t{1} << ((static_cast<unsigned char>(ch) | 0x20) & 63); };
     std::vector<std::size_t> eligible;   // the tokens the loop below looks at (unless covered by then)
     auto eligible_add = [&](std::size_t k) {
       eligible.push_back(k);
       looked[(toks[k].fold >> 6) & 63] |= std::uint64_t{1} << (toks[k].fold & 63);
       const std::size_t len = toks[k].end - toks[k].start;
-      if (std::find(lengths.begin(), lengths.end(), len) == lengths.end()) lengths.push_back(len);
+      if (len < 64) {
+        short_lengths |= std::uint64_t{1} << len;
+        first_bytes[len] |= first_bit(text[toks[k].start]);
+      } else if (std::find(lengths.begin(), lengths.end(), len) == lengths.end()) lengths.push_back(len);
     };
     if (!any_upper_headline) {   // only capitalised words: the list of them
       for (const std::uint32_t k : capk)
@@ -1605,16 +1727,24 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     auto may_match = [&](std::string_view a) {
       const unsigned char c0 = static_cast<unsigned char>(a[0]);
       if (c0 <= 0x20 || c0 >= 0x7F) return true;   // not sure where its first token starts
-      for (std::size_t len : lengths) {
-        if (len > a.size()) continue;
-        // No word token ends right before an ASCII letter or digit (the tokenizer joins them).
+      // A looked-up length: not longer than the alias, and no ASCII letter or digit right after it
+      // (no word token ends right before one: the tokenizer joins them).
+      auto try_len = [&](std::size_t len) {
         if (len < a.size()) {
           const char nx = a[len];
-          if ((nx >= 'a' && nx <= 'z') || (nx >= 'A' && nx <= 'Z') || (nx >= '0' && nx <= '9')) continue;
+          if ((nx >= 'a' && nx <= 'z') || (nx >= 'A' && nx <= 'Z') || (nx >= '0' && nx <= '9')) return false;
         }
         const std::uint32_t h = fold_hash(a.substr(0, len));
-        if ((looked[(h >> 6) & 63] >> (h & 63)) & 1) return true;
+        return ((looked[(h >> 6) & 63] >> (h & 63)) & 1) != 0;
+      };
+      std::uint64_t m = a.size() >= 63 ? short_lengths : short_lengths & ((std::uint64_t{2} << a.size()) - 1);
+      const std::uint64_t a0 = first_bit(a[0]);
+      for (; m != 0; m &= m - 1) {
+        const std::size_t len = static_cast<std::size_t>(__builtin_ctzll(m));
+        if ((first_bytes[len] & a0) && try_len(len)) return true;
       }
+      for (std::size_t len : lengths)
+        if (len <= a.size() && try_len(len)) return true;
       return false;
     };
     std::vector<std::string_view> alias_toks;
@@ -1622,7 +1752,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     for (std::size_t ai = 0; ai < aliases.items().size(); ++ai) {
       const std::string_view a = aliases.items()[ai].key;
       const EntityIds& ents = aliases.items()[ai].ids;
-      if (ents.size() != 1 || a.size() < 2 || lengths.empty() || !may_match(a)) continue;
+      if (ents.size() != 1 || a.size() < 2 || (short_lengths == 0 && lengths.empty()) || !may_match(a)) continue;
       const std::vector<Token> at = tokenize(a, lex.text);
       if (at.empty()) continue;
       alias_phrases.push_back(AliasPhrase{at[0].fold, alias_toks.size(), at.size(), ents[0], static_cast<std::uint32_t>(ai)});
@@ -1749,7 +1879,13 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   const std::size_t id_mask = id_cap - 1;
   // The slot holding `id` (`found`), else the empty slot where it would go.
   auto id_find = [&](std::string_view id, bool& found) {
-    for (std::size_t i = (static_cast<std::size_t>(fold_hash(id)) * 0x9E3779B97F4A7C15ull >> 20) & id_mask;;
+    // (Hashed by its length and its first and last eight bytes: ids that share them only
+    // share slots.)
+    std::uint64_t head = 0, tail = 0;
+    std::memcpy(&head, id.data(), std::min<std::size_t>(id.size(), 8));
+    if (id.size() > 8) std::memcpy(&tail, id.data() + id.size() - 8, 8);
+    const std::uint64_t h = (head * 0x9E3779B97F4A7C15ull) ^ (tail * 0xC2B2AE3D27D4EB4Full) ^ id.size();
+    for (std::size_t i = (h * 0x9E3779B97F4A7C15ull >> 20) & id_mask;;
          i = (i + 1) & id_mask) {
       if (id_slots[i] == 0) {
         found = false;
@@ -1848,13 +1984,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     for (std::string_view a : alias_list)
       if (a != std::string_view(ent.name)) ent.aliases.emplace_back(a);
     ent.mentions.reserve(by_entity[e].size());
-    for (const Cand* c : by_entity[e]) {   // (built in place)
-      Mention& m = ent.mentions.emplace_back();
-      m.start = c->start;
-      m.end = c->end;
-      m.text.assign(text.substr(c->start, c->end - c->start));
-      m.sentence = c->sentence;
-    }
+    for (const Cand* c : by_entity[e])   // (the text made once, as a new string: no assign)
+      ent.mentions.push_back(Mention{c->start, c->end, std::string(text.substr(c->start, c->end - c->start)), c->sentence});
     new_index[e] = r.entities.size() - 1;
     id_slots[id_slot] = static_cast<std::uint32_t>(r.entities.size());
   }
@@ -1864,9 +1995,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   // Light coreference: pronouns and definite descriptions point back to the last named entity of
   // their type (within two sentences).
   {
-    std::vector<char> covered(toks.size(), 0);
-    for (const auto& m : r.mentions)
-      for (std::size_t k = m.tok_begin; k < m.tok_end && k < toks.size(); ++k) covered[k] = 1;
+    // (covered: the tokens of every mention, i.e. of every candidate, as made above)
     // type -> last mention: a few types, looked up by a linear search
     std::vector<std::pair<std::string_view, const MentionSpan*>> last;
     auto last_of = [&](std::string_view type) -> const MentionSpan** {

@@ -45,6 +45,7 @@ void PhraseTable::add(std::string_view phrase, std::string value, std::string ex
       }
       slots_.swap(fresh);
       starts_.assign(cap * 4 / 64, 0);
+      start_mask_ = starts_.size() * 64 - 1;
       for (const Slot& s : slots_)
         if (s.bucket != 0) {
           const std::size_t x = start_bit(s.hash);
@@ -114,6 +115,11 @@ const PhraseTable::Entry* PhraseTable::match_slot(std::string_view text, const s
 bool PhraseTable::has_single(std::string_view word) const { return has_single(word, fold_hash(word)); }
 
 bool PhraseTable::has_single(std::string_view word, std::uint32_t fold) const {
+  // The bucket's key is ascii_lower(word), of the same fold hash: no phrase starts with a word
+  // whose may_start bit is clear.
+  if (start_mask_ == 0) return false;
+  const std::size_t x = start_bit(fold);
+  if (!((starts_[x >> 6] >> (x & 63)) & 1)) return false;
   const Bucket* b = find(word, fold);
   if (!b) return false;
   for (const Entry& e : b->entries)

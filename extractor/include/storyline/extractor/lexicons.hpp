@@ -42,7 +42,7 @@ class PhraseTable {
   // False when no phrase can start with the token (then match() at it is nullptr): one bit read
   // (a bit per first token's fold hash, at least 16 bits per key).
   bool may_start(const Token& t) const {
-    if (starts_.empty()) return false;
+    if (start_mask_ == 0) return false;   // (no phrase)
     const std::size_t x = start_bit(t.fold);
     return (starts_[x >> 6] >> (x & 63)) & 1;
   }
@@ -70,7 +70,8 @@ class PhraseTable {
   std::vector<Bucket> buckets_;
   std::vector<Slot> slots_;       // open addressing on fold_hash, a power of two, at most a quarter full
   std::vector<std::uint64_t> starts_;   // may_start's bits: slots_.size() * 4 of them
-  std::size_t start_bit(std::uint32_t h) const { return (h ^ (h >> 15)) & (starts_.size() * 64 - 1); }
+  std::size_t start_mask_ = 0;          // starts_.size() * 64 - 1 (0 while empty)
+  std::size_t start_bit(std::uint32_t h) const { return (h ^ (h >> 15)) & start_mask_; }
   std::size_t count_ = 0;
   const Bucket* find(std::string_view word, std::uint32_t hash) const;   // bucket whose key is ascii_lower(word)
   const Entry* match_slot(std::string_view text, const std::vector<Token>& tokens, std::size_t k, std::size_t end,
