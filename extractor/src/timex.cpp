@@ -702,6 +702,17 @@ class Sym8 {
     bits_ |= static_cast<std::uint64_t>(static_cast<unsigned char>(c)) << (56 - 8 * len_);
     ++len_;
   }
+  // Appends g's symbols from index `from` (<= g.size()), as many as fit; false when some did not.
+  bool append(const Sym8& g, std::size_t from) {
+    const std::size_t take = g.len_ - from, room = kCap - len_, k = std::min(take, room);
+    if (k > 0) {
+      std::uint64_t gb = g.bits_ << (8 * from);  // from < g.len_ <= 8 here
+      if (k < kCap) gb &= ~std::uint64_t{0} << (64 - 8 * k);
+      bits_ |= gb >> (8 * len_);  // len_ < 8 here
+      len_ = static_cast<unsigned char>(len_ + k);
+    }
+    return take <= room;
+  }
   Sym8 prefix(std::size_t t) const {
     Sym8 o;
     for (std::size_t i = 0; i < t && i < len_; ++i) o.push_back((*this)[i]);
@@ -749,8 +760,34 @@ class PrefixAnalyzer {
   static constexpr std::size_t kMaxLen = Sym8::kCap;  // symbols kept per entry
   static PrefixSet open() { return {PrefixEntry{"", PrefixEntry::OPEN}}; }
   static PrefixSet empty() { return {PrefixEntry{"", PrefixEntry::END}}; }
+  // Sorts and deduplicates. The sets arrive as a few sorted runs (the alternatives of alt(), the
+  // blocks of concat()), so the runs are merged rather than sorted from scratch; equal entries are
+  // identical, so the result is the same as std::sort's.
   static void tidy(PrefixSet& f) {
-    std::sort(f.begin(), f.end());
+    const std::size_t n = f.size();
+    if (n < 2) return;
+    std::vector<std::size_t> bounds{0};
+    for (std::size_t i = 1; i < n; ++i)
+      if (f[i] < f[i - 1]) bounds.push_back(i);
+    if (bounds.size() > 1) {
+      if (bounds.size() > n / 8) {
+        std::sort(f.begin(), f.end());
+      } else {
+        bounds.push_back(n);
+        PrefixSet buf(n);
+        while (bounds.size() > 2) {
+          std::size_t w = 1;
+          for (std::size_t r = 0; r + 1 < bounds.size(); r += 2) {
+            const std::size_t lo = bounds[r], mid = bounds[r + 1];
+            const std::size_t hi = r + 2 < bounds.size() ? bounds[r + 2] : mid;
+            std::merge(f.begin() + lo, f.begin() + mid, f.begin() + mid, f.begin() + hi, buf.begin() + lo);
+            bounds[w++] = hi;
+          }
+          bounds.resize(w);
+          f.swap(buf);
+        }
+      }
+    }
     f.erase(std::unique(f.begin(), f.end()), f.end());
   }
   // One byte of the pattern (or of a class), case-folded.
@@ -767,6 +804,7 @@ class PrefixAnalyzer {
   }
   static PrefixSet concat(const PrefixSet& a, const PrefixSet& b) {
     PrefixSet out;
+    out.reserve(a.size() + b.size());
     std::size_t ends = 0;
     for (const auto& e : a) ends += e.kind == PrefixEntry::END;
     // Too many: only the first t symbols of what follows are kept (the rest OPEN), t as large as fits.
@@ -791,14 +829,7 @@ class PrefixAnalyzer {
         Sym8 s = e.s;
         // Whitespace runs fold to one ' ': " " + " " is " ".
         std::size_t from = !s.empty() && s.back() == ' ' && !g.s.empty() && g.s[0] == ' ' ? 1 : 0;
-        bool cut_off = false;
-        for (std::size_t i = from; i < g.s.size(); ++i) {
-          if (s.size() == kMaxLen) {
-            cut_off = true;
-            break;
-          }
-          s.push_back(g.s[i]);
-        }
+        const bool cut_off = !s.append(g.s, from);
         out.push_back({s, cut_off ? PrefixEntry::OPEN : g.kind});
       }
     }
