@@ -1644,7 +1644,12 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
         const MatchOutcome* o = memo.find(serial, ri, span, h);
         MatchOutcome fresh;
         if (!o) {
-          if (r.ngroups > 0 && !r.re->get().Match(text, ms0, me0, RE2::ANCHOR_BOTH, groups.data(), r.ngroups + 1)) {
+          // The text handed to RE2 is the span and one byte either side: all RE2 reads for its
+          // empty-width assertions (\b, ^, $, ...), and short enough for RE2 to skip its DFA pass
+          // and go straight to its one-pass or bit-state engine when the pattern allows one.
+          const std::size_t w0 = ms0 > 0 ? ms0 - 1 : 0, w1 = me0 < text.size() ? me0 + 1 : me0;
+          const re2::StringPiece window(text.data() + w0, w1 - w0);
+          if (r.ngroups > 0 && !r.re->get().Match(window, ms0 - w0, me0 - w0, RE2::ANCHOR_BOTH, groups.data(), r.ngroups + 1)) {
             ++k;  // cannot happen: the span matched
             continue;
           }
