@@ -180,6 +180,45 @@ int capture_groups(std::string_view p, std::vector<std::pair<int, std::string>>&
   return n;
 }
 
+// The index past the ")" closing the group that opens at p[i] == '(', or npos when not read
+// (\Q...\E, a '[' inside a class, unbalanced).
+std::size_t group_end(std::string_view p, std::size_t i) {
+  int depth = 0;
+  bool in_class = false;
+  for (; i < p.size(); ++i) {
+    const char c = p[i];
+    if (c == '\\') {
+      if (i + 1 < p.size() && p[i + 1] == 'Q') return std::string_view::npos;
+      ++i;
+      continue;
+    }
+    if (in_class) {
+      if (c == '[') return std::string_view::npos;  // [[:alpha:]]
+      if (c == ']') in_class = false;
+      continue;
+    }
+    if (c == '[') {
+      in_class = true;
+      if (i + 1 < p.size() && p[i + 1] == '^') ++i;
+      if (i + 1 < p.size() && p[i + 1] == ']') ++i;
+      continue;
+    }
+    if (c == '(') ++depth;
+    if (c == ')' && --depth == 0) return i + 1;
+  }
+  return std::string_view::npos;
+}
+
+// For a pattern "(?:H)?(?P<x>...)" ending with that group: "(?:H)"; "" for any other shape.
+std::string optional_head(std::string_view p) {
+  if (p.compare(0, 3, "(?:") != 0) return "";
+  const std::size_t e1 = group_end(p, 0);
+  if (e1 == std::string_view::npos || e1 + 1 >= p.size() || p[e1] != '?') return "";
+  if (p.compare(e1 + 1, 4, "(?P<") != 0 && p.compare(e1 + 1, 3, "(?<") != 0) return "";
+  if (group_end(p, e1 + 1) != p.size()) return "";
+  return std::string(p.substr(0, e1));
+}
+
 struct CompiledRule {
   std::string id;
   std::string file;
@@ -197,6 +236,9 @@ struct CompiledRule {
   // index -> what validate checks in it (the conventional capture names), kNone for the others.
   std::vector<unsigned char> group_check;
   int span_group = 0;                                  // group named "t", or 0 (whole match)
+  // Patterns shaped "(?:H)?(?P<x>...)" with that one capture: H alone. When H matches no non-empty
+  // start of a match, the capture is the whole match (no RE2 capture call needed).
+  std::shared_ptr<const LazyRe> head;
   std::vector<ValueSeg> value_segs;                    // `value`, parsed
   int ampm_group = -1;                                 // group named "ampm", or -1
 };
@@ -1649,7 +1691,12 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
           // and go straight to its one-pass or bit-state engine when the pattern allows one.
           const std::size_t w0 = ms0 > 0 ? ms0 - 1 : 0, w1 = me0 < text.size() ? me0 + 1 : me0;
           const re2::StringPiece window(text.data() + w0, w1 - w0);
-          if (r.ngroups > 0 && !r.re->get().Match(window, ms0 - w0, me0 - w0, RE2::ANCHOR_BOTH, groups.data(), r.ngroups + 1)) {
+          // "(?:H)?(?P<x>...)": when H matches no non-empty start of the span, every parse skips
+          // it (or matches it empty), so x is the whole span.
+          re2::StringPiece hm;
+          if (r.head && (!r.head->get().Match(window, ms0 - w0, me0 - w0, RE2::ANCHOR_START, &hm, 1) || hm.empty())) {
+            groups[1] = groups[0];
+          } else if (r.ngroups > 0 && !r.re->get().Match(window, ms0 - w0, me0 - w0, RE2::ANCHOR_BOTH, groups.data(), r.ngroups + 1)) {
             ++k;  // cannot happen: the span matched
             continue;
           }
@@ -1809,6 +1856,7 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
   }
 
   Expander ex{impl->macros, impl->lexicons, {}};
+  std::map<std::string, std::shared_ptr<const LazyRe>> heads;
   RE2::Options opts;
   opts.set_case_sensitive(false);
   opts.set_longest_match(true);
@@ -1882,6 +1930,13 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
           return fail("rules.value", "value uses '{" + name + "}' which is not a named capture");
       }
       r.re = std::make_shared<const LazyRe>(r.expanded, opts);
+      if (r.ngroups == 1) {
+        if (std::string h = optional_head(r.expanded); !h.empty()) {
+          auto& shared = heads[h];  // rules sharing a head share its RE2
+          if (!shared) shared = std::make_shared<const LazyRe>(h, opts);
+          r.head = shared;
+        }
+      }
       impl->prefixes.add(PrefixAnalyzer(r.expanded).run());
       FirstByteAnalyzer fa(r.expanded);
       const FirstBytes fb = fa.run();
