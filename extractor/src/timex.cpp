@@ -180,6 +180,45 @@ int capture_groups(std::string_view p, std::vector<std::pair<int, std::string>>&
   return n;
 }
 
+// The index past the ")" closing the group that opens at p[i] == '(', or npos when not read
+// (\Q...\E, a '[' inside a class, unbalanced).
+std::size_t group_end(std::string_view p, std::size_t i) {
+  int depth = 0;
+  bool in_class = false;
+  for (; i < p.size(); ++i) {
+    const char c = p[i];
+    if (c == '\\') {
+      if (i + 1 < p.size() && p[i + 1] == 'Q') return std::string_view::npos;
+      ++i;
+      continue;
+    }
+    if (in_class) {
+      if (c == '[') return std::string_view::npos;  // [[:alpha:]]
+      if (c == ']') in_class = false;
+      continue;
+    }
+    if (c == '[') {
+      in_class = true;
+      if (i + 1 < p.size() && p[i + 1] == '^') ++i;
+      if (i + 1 < p.size() && p[i + 1] == ']') ++i;
+      continue;
+    }
+    if (c == '(') ++depth;
+    if (c == ')' && --depth == 0) return i + 1;
+  }
+  return std::string_view::npos;
+}
+
+// For a pattern "(?:H)?(?P<x>...)" ending with that group: "(?:H)"; "" for any other shape.
+std::string optional_head(std::string_view p) {
+  if (p.compare(0, 3, "(?:") != 0) return "";
+  const std::size_t e1 = group_end(p, 0);
+  if (e1 == std::string_view::npos || e1 + 1 >= p.size() || p[e1] != '?') return "";
+  if (p.compare(e1 + 1, 4, "(?P<") != 0 && p.compare(e1 + 1, 3, "(?<") != 0) return "";
+  if (group_end(p, e1 + 1) != p.size()) return "";
+  return std::string(p.substr(0, e1));
+}
+
 struct CompiledRule {
   std::string id;
   std::string file;
@@ -197,6 +236,9 @@ struct CompiledRule {
   // index -> what validate checks in it (the conventional capture names), kNone for the others.
   std::vector<unsigned char> group_check;
   int span_group = 0;                                  // group named "t", or 0 (whole match)
+  // Patterns shaped "(?:H)?(?P<x>...)" with that one capture: H alone. When H matches no non-empty
+  // start of a match, the capture is the whole match (no RE2 capture call needed).
+  std::shared_ptr<const LazyRe> head;
   std::vector<ValueSeg> value_segs;                    // `value`, parsed
   int ampm_group = -1;                                 // group named "ampm", or -1
 };
@@ -702,6 +744,17 @@ class Sym8 {
     bits_ |= static_cast<std::uint64_t>(static_cast<unsigned char>(c)) << (56 - 8 * len_);
     ++len_;
   }
+  // Appends g's symbols from index `from` (<= g.size()), as many as fit; false when some did not.
+  bool append(const Sym8& g, std::size_t from) {
+    const std::size_t take = g.len_ - from, room = kCap - len_, k = std::min(take, room);
+    if (k > 0) {
+      std::uint64_t gb = g.bits_ << (8 * from);  // from < g.len_ <= 8 here
+      if (k < kCap) gb &= ~std::uint64_t{0} << (64 - 8 * k);
+      bits_ |= gb >> (8 * len_);  // len_ < 8 here
+      len_ = static_cast<unsigned char>(len_ + k);
+    }
+    return take <= room;
+  }
   Sym8 prefix(std::size_t t) const {
     Sym8 o;
     for (std::size_t i = 0; i < t && i < len_; ++i) o.push_back((*this)[i]);
@@ -749,8 +802,34 @@ class PrefixAnalyzer {
   static constexpr std::size_t kMaxLen = Sym8::kCap;  // symbols kept per entry
   static PrefixSet open() { return {PrefixEntry{"", PrefixEntry::OPEN}}; }
   static PrefixSet empty() { return {PrefixEntry{"", PrefixEntry::END}}; }
+  // Sorts and deduplicates. The sets arrive as a few sorted runs (the alternatives of alt(), the
+  // blocks of concat()), so the runs are merged rather than sorted from scratch; equal entries are
+  // identical, so the result is the same as std::sort's.
   static void tidy(PrefixSet& f) {
-    std::sort(f.begin(), f.end());
+    const std::size_t n = f.size();
+    if (n < 2) return;
+    std::vector<std::size_t> bounds{0};
+    for (std::size_t i = 1; i < n; ++i)
+      if (f[i] < f[i - 1]) bounds.push_back(i);
+    if (bounds.size() > 1) {
+      if (bounds.size() > n / 8) {
+        std::sort(f.begin(), f.end());
+      } else {
+        bounds.push_back(n);
+        PrefixSet buf(n);
+        while (bounds.size() > 2) {
+          std::size_t w = 1;
+          for (std::size_t r = 0; r + 1 < bounds.size(); r += 2) {
+            const std::size_t lo = bounds[r], mid = bounds[r + 1];
+            const std::size_t hi = r + 2 < bounds.size() ? bounds[r + 2] : mid;
+            std::merge(f.begin() + lo, f.begin() + mid, f.begin() + mid, f.begin() + hi, buf.begin() + lo);
+            bounds[w++] = hi;
+          }
+          bounds.resize(w);
+          f.swap(buf);
+        }
+      }
+    }
     f.erase(std::unique(f.begin(), f.end()), f.end());
   }
   // One byte of the pattern (or of a class), case-folded.
@@ -767,6 +846,7 @@ class PrefixAnalyzer {
   }
   static PrefixSet concat(const PrefixSet& a, const PrefixSet& b) {
     PrefixSet out;
+    out.reserve(a.size() + b.size());
     std::size_t ends = 0;
     for (const auto& e : a) ends += e.kind == PrefixEntry::END;
     // Too many: only the first t symbols of what follows are kept (the rest OPEN), t as large as fits.
@@ -791,14 +871,7 @@ class PrefixAnalyzer {
         Sym8 s = e.s;
         // Whitespace runs fold to one ' ': " " + " " is " ".
         std::size_t from = !s.empty() && s.back() == ' ' && !g.s.empty() && g.s[0] == ' ' ? 1 : 0;
-        bool cut_off = false;
-        for (std::size_t i = from; i < g.s.size(); ++i) {
-          if (s.size() == kMaxLen) {
-            cut_off = true;
-            break;
-          }
-          s.push_back(g.s[i]);
-        }
+        const bool cut_off = !s.append(g.s, from);
         out.push_back({s, cut_off ? PrefixEntry::OPEN : g.kind});
       }
     }
@@ -1613,7 +1686,17 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
         const MatchOutcome* o = memo.find(serial, ri, span, h);
         MatchOutcome fresh;
         if (!o) {
-          if (r.ngroups > 0 && !r.re->get().Match(text, ms0, me0, RE2::ANCHOR_BOTH, groups.data(), r.ngroups + 1)) {
+          // The text handed to RE2 is the span and one byte either side: all RE2 reads for its
+          // empty-width assertions (\b, ^, $, ...), and short enough for RE2 to skip its DFA pass
+          // and go straight to its one-pass or bit-state engine when the pattern allows one.
+          const std::size_t w0 = ms0 > 0 ? ms0 - 1 : 0, w1 = me0 < text.size() ? me0 + 1 : me0;
+          const re2::StringPiece window(text.data() + w0, w1 - w0);
+          // "(?:H)?(?P<x>...)": when H matches no non-empty start of the span, every parse skips
+          // it (or matches it empty), so x is the whole span.
+          re2::StringPiece hm;
+          if (r.head && (!r.head->get().Match(window, ms0 - w0, me0 - w0, RE2::ANCHOR_START, &hm, 1) || hm.empty())) {
+            groups[1] = groups[0];
+          } else if (r.ngroups > 0 && !r.re->get().Match(window, ms0 - w0, me0 - w0, RE2::ANCHOR_BOTH, groups.data(), r.ngroups + 1)) {
             ++k;  // cannot happen: the span matched
             continue;
           }
@@ -1773,6 +1856,7 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
   }
 
   Expander ex{impl->macros, impl->lexicons, {}};
+  std::map<std::string, std::shared_ptr<const LazyRe>> heads;
   RE2::Options opts;
   opts.set_case_sensitive(false);
   opts.set_longest_match(true);
@@ -1846,6 +1930,13 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
           return fail("rules.value", "value uses '{" + name + "}' which is not a named capture");
       }
       r.re = std::make_shared<const LazyRe>(r.expanded, opts);
+      if (r.ngroups == 1) {
+        if (std::string h = optional_head(r.expanded); !h.empty()) {
+          auto& shared = heads[h];  // rules sharing a head share its RE2
+          if (!shared) shared = std::make_shared<const LazyRe>(h, opts);
+          r.head = shared;
+        }
+      }
       impl->prefixes.add(PrefixAnalyzer(r.expanded).run());
       FirstByteAnalyzer fa(r.expanded);
       const FirstBytes fb = fa.run();
