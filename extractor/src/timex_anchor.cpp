@@ -19,10 +19,11 @@ namespace {
 std::string fmt(const char* f, int a, int b = 0, int c = 0) {
   const int args[3] = {a, b, c};
   int next = 0;
-  std::string out;
-  for (const char* p = f; *p; ++p) {
+  char out[96];  // built here, one std::string at the end (at most 31 bytes are kept)
+  std::size_t n = 0;
+  for (const char* p = f; *p && n < 64; ++p) {
     if (*p != '%') {
-      out += *p;
+      out[n++] = *p;
       continue;
     }
     int width = 0;
@@ -45,12 +46,11 @@ std::string fmt(const char* f, int a, int b = 0, int c = 0) {
       digits[nd++] = static_cast<char>('0' + m % 10);
       m /= 10;
     } while (m);
-    if (v < 0) out += '-';
-    for (int k = nd + (v < 0 ? 1 : 0); k < width; ++k) out += '0';  // the sign counts in the width
-    while (nd) out += digits[--nd];
+    if (v < 0) out[n++] = '-';
+    for (int k = nd + (v < 0 ? 1 : 0); k < width; ++k) out[n++] = '0';  // the sign counts in the width
+    while (nd) out[n++] = digits[--nd];
   }
-  if (out.size() > 31) out.resize(31);  // as the 32-byte buffer of snprintf
-  return out;
+  return std::string(out, std::min<std::size_t>(n, 31));  // as the 32-byte buffer of snprintf
 }
 
 long weekday_of(long days) { return ((days % 7) + 7 + 3) % 7 + 1; }  // 1 = Monday
@@ -322,17 +322,34 @@ bool TenseCues::CueIndex::add(std::string_view word) {
 
 template <class Counts>
 bool TenseCues::CueIndex::any_in(std::string_view b, Counts counts) const {
-  for (std::size_t i = 0; i + 1 < b.size(); ++i) {
-    const std::vector<Cue>* cues = nullptr;
-    if (b[i] == ' ') cues = &by_second[static_cast<unsigned char>(b[i + 1])];
-    else if (b[i] == '\'') cues = &clitics;
-    else continue;
-    if (cues->empty() || i + 4 > b.size()) continue;
-    const std::uint32_t h = head4(b.data() + i);
-    for (const auto& cue : *cues)
-      if (cue.head == h && b.size() - i >= cue.s.size() && std::memcmp(b.data() + i, cue.s.data(), cue.s.size()) == 0 &&
+  // A cue starts at a ' ' (a word) or a '\'' (a clitic); each start is checked on its own, so the
+  // spaces and the apostrophes are found in two passes (memchr) rather than one byte at a time.
+  const char* d = b.data();
+  const std::size_t size = b.size();
+  auto starting_at = [&](std::size_t i, const std::vector<Cue>& cues) {
+    if (cues.empty() || i + 4 > size) return false;
+    const std::uint32_t h = head4(d + i);
+    for (const auto& cue : cues)
+      if (cue.head == h && size - i >= cue.s.size() && std::memcmp(d + i, cue.s.data(), cue.s.size()) == 0 &&
           counts(b, i, cue.s))
         return true;
+    return false;
+  };
+  if (size < 2) return false;
+  for (std::size_t i = 0; i + 1 < size;) {
+    const void* hit = std::memchr(d + i, ' ', size - 1 - i);
+    if (!hit) break;
+    i = static_cast<std::size_t>(static_cast<const char*>(hit) - d);
+    if (starting_at(i, by_second[static_cast<unsigned char>(d[i + 1])])) return true;
+    ++i;
+  }
+  if (clitics.empty()) return false;
+  for (std::size_t i = 0; i + 1 < size;) {
+    const void* hit = std::memchr(d + i, '\'', size - 1 - i);
+    if (!hit) break;
+    i = static_cast<std::size_t>(static_cast<const char*>(hit) - d);
+    if (starting_at(i, clitics)) return true;
+    ++i;
   }
   return false;
 }
