@@ -107,6 +107,9 @@ int near_year(const Ymd& a, int m, int tense) {
 
 // The tense (1 future, -1 past, 0 neither) and quarter talk of an expression, read from the text
 // around it (Anchor::around) on first use.
+class Context;
+int near_year(const Ymd& a, int m, Context& ctx);
+
 class Context {
  public:
   explicit Context(const Anchor& a) : a_(a) {}
@@ -130,6 +133,9 @@ class Context {
   int tense_ = kUnknown, quarter_ = kUnknown;
 };
 
+// The tense is read only when it can change the year: the anchor's own month is a.y whatever it is.
+int near_year(const Ymd& a, int m, Context& ctx) { return m == a.m ? a.y : near_year(a, m, ctx.tense()); }
+
 // `quarters`: whether the quarter talk may change the value (only at the top: "a year ago").
 std::string apply(std::string_view unit, long n, const std::vector<std::string>& args, const Ymd& a,
                   Context& ctx, bool quarters);
@@ -147,18 +153,18 @@ std::string apply(std::string_view unit, long n, const std::vector<std::string>&
   if (unit == "near") {
     const int m = arg(0);
     if (m < 1 || m > 12) return "XXXX-XX";
-    return fmt("%04d-%02d", near_year(a, m, ctx.tense()), m);
+    return fmt("%04d-%02d", near_year(a, m, ctx), m);
   }
   if (unit == "nearyear") {
     const int m = arg(0);
     if (m < 1 || m > 12) return "XXXX";
-    return fmt("%04d", near_year(a, m, ctx.tense()));
+    return fmt("%04d", near_year(a, m, ctx));
   }
   if (unit == "nearmd") {  // args "MM-DD"
     const std::string md = args.empty() ? "" : args[0];
     const int m = std::atoi(md.c_str());
     if (m < 1 || m > 12 || md.size() != 5) return "XXXX-" + md;
-    return fmt("%04d-", near_year(a, m, ctx.tense())) + md;
+    return fmt("%04d-", near_year(a, m, ctx)) + md;
   }
   if (unit == "weekend") {
     // The weekend (ISO week "YYYY-Www-WE") nearest the anchor: on a Saturday or Sunday the current
@@ -166,11 +172,10 @@ std::string apply(std::string_view unit, long n, const std::vector<std::string>&
     const std::string dir = args.empty() ? "" : args[0];
     const long base = days_from_civil(a.y, a.m, a.d);
     const long wd = weekday_of(base);
-    const bool fut = dir == "f" || (dir.empty() && ctx.tense() > 0);
     long day = base;
     if (dir == "p") day = base - 7;
     else if (dir == "f") day = wd >= 6 ? base + 7 : base;
-    else if (wd < 6 && !fut) day = base - 7;
+    else if (wd < 6 && !(dir.empty() && ctx.tense() > 0)) day = base - 7;  // the tense only on a weekday
     return iso_week(day) + "-WE";
   }
   if (unit == "pastquarter") {
@@ -226,7 +231,7 @@ std::string apply(std::string_view unit, long n, const std::vector<std::string>&
     // day offset (US Election Day: the day after the first Monday of November, "11:1:1:1").
     const int m = arg(0), wd = arg(1), nth = arg(2), offset = arg(3);
     if (m < 1 || m > 12 || wd < 1 || wd > 7 || nth < 1 || nth > 5) return "XXXX-XX-XX";
-    const long first = days_from_civil(near_year(a, m, ctx.tense()), m, 1);
+    const long first = days_from_civil(near_year(a, m, ctx), m, 1);
     const long delta = (wd - weekday_of(first) + 7) % 7;
     int y, mm, d;
     if (offset < -7 || offset > 7) return "XXXX-XX-XX";
@@ -244,12 +249,12 @@ std::string apply(std::string_view unit, long n, const std::vector<std::string>&
     const int weekday = arg(0);
     if (weekday < 1 || weekday > 7) return "XXXX-XX-XX";
     const std::string dir = args.size() > 1 ? args[1] : "";
-    const bool fut = dir == "f" || (dir.empty() && ctx.tense() > 0);
     const long wd = weekday_of(base);
     long delta = weekday - wd;  // in -6..6
     if (dir == "p" && delta >= 0) delta -= 7;            // "last Friday" is never today
     else if (dir == "f" && delta <= 0) delta += 7;       // "next Friday" is never today
-    else if (dir.empty()) {
+    else if (dir.empty() && delta != 0) {  // (today is today whatever the tense: not read then)
+      const bool fut = ctx.tense() > 0;
       if (fut && delta < 0) delta += 7;
       if (!fut && delta > 0) delta -= 7;
     }
@@ -272,6 +277,23 @@ namespace {
 
 char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
 bool ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+// dst[0..n) = src[0..n) with A-Z lower-cased (as ascii_lower), 8 bytes at a time.
+void lower_copy(char* dst, const char* src, std::size_t n) {
+  std::size_t k = 0;
+  for (; k + 8 <= n; k += 8) {
+    std::uint64_t x;
+    std::memcpy(&x, src + k, 8);
+    const std::uint64_t hi = 0x8080808080808080ULL;
+    const std::uint64_t low7 = x & ~hi;                         // each byte's low 7 bits: no carries below
+    const std::uint64_t ge_a = low7 + 0x3f3f3f3f3f3f3f3fULL;    // bit 7 set: low7 >= 'A'
+    const std::uint64_t gt_z = low7 + 0x2525252525252525ULL;    // bit 7 set: low7 > 'Z'
+    const std::uint64_t upper = (ge_a & ~gt_z) & ~x & hi;       // and the byte itself is ASCII
+    x |= upper >> 2;                                            // + 32
+    std::memcpy(dst + k, &x, 8);
+  }
+  for (; k < n; ++k) dst[k] = ascii_lower(src[k]);
+}
 
 std::uint32_t head4(const char* p) {  // the first 4 bytes, to compare cues cheaply
   std::uint32_t h;
@@ -384,7 +406,7 @@ bool TenseCues::past_verb_before(std::string_view before) const {
   if (before.size() > 80) before = before.substr(before.size() - 80);
   // The last few words, read backwards (this runs once per timex; keep it cheap), lower-cased.
   char buf[80];
-  for (std::size_t k = 0; k < before.size(); ++k) buf[k] = ascii_lower(before[k]);
+  lower_copy(buf, before.data(), before.size());
   std::string_view words[2];
   int n = 0;
   std::size_t k = before.size();
@@ -422,8 +444,7 @@ bool TenseCues::future_cues(std::string_view before, std::string_view after) con
   // " " + lower-cased `before` + " ", on the stack.
   char buf[84];
   buf[0] = ' ';
-  for (std::size_t k = 0; k < before.size(); ++k)
-    buf[k + 1] = ascii_lower(before[k]);  // std::tolower in the "C" locale
+  lower_copy(buf + 1, before.data(), before.size());  // std::tolower in the "C" locale
   buf[before.size() + 1] = ' ';
   const std::string_view b(buf, before.size() + 2);
   // Any occurrence of a cue that is not one of the exceptions (cue_counts).
@@ -444,7 +465,7 @@ bool TenseCues::future_cues(std::string_view before, std::string_view after) con
       after = after.substr(0, after.find_first_of(".;:?!"));
       thread_local std::string abuf;
       abuf.assign(after.size() + 2, ' ');
-      for (std::size_t k = 0; k < after.size(); ++k) abuf[k + 1] = ascii_lower(after[k]);
+      lower_copy(abuf.data() + 1, after.data(), after.size());
       if (after_.any_in(std::string_view(abuf), any_cue)) return true;
     }
   }
