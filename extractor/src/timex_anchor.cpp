@@ -84,7 +84,30 @@ std::string unresolved(std::string_view unit) {
   return "XXXX";
 }
 
-int season_month(const std::string& s) {
+// The ':'-separated arguments of a function, as views into the value (the first 8; apply reads 4).
+struct Args {
+  std::string_view v[8];
+  std::size_t n = 0;
+  std::size_t size() const { return n; }
+  bool empty() const { return n == 0; }
+  std::string_view operator[](std::size_t i) const { return v[i]; }
+};
+
+// std::atoi of a view (leading C-locale space, a sign, digits).
+int atoi_sv(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size() && (s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r'))) ++i;
+  bool neg = false;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) neg = s[i++] == '-';
+  long v = 0;
+  for (int nd = 0; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i, ++nd) {
+    if (nd == 18) return std::atoi(std::string(s).c_str());  // long enough to overflow: the C library
+    v = v * 10 + (s[i] - '0');
+  }
+  return static_cast<int>(neg ? -v : v);
+}
+
+int season_month(std::string_view s) {
   return s == "SP" ? 3 : s == "SU" ? 6 : s == "FA" ? 9 : s == "WI" ? 12 : 0;
 }
 
@@ -137,18 +160,18 @@ class Context {
 int near_year(const Ymd& a, int m, Context& ctx) { return m == a.m ? a.y : near_year(a, m, ctx.tense()); }
 
 // `quarters`: whether the quarter talk may change the value (only at the top: "a year ago").
-std::string apply(std::string_view unit, long n, const std::vector<std::string>& args, const Ymd& a,
+std::string apply(std::string_view unit, long n, const Args& args, const Ymd& a,
                   Context& ctx, bool quarters);
 
-std::string apply(std::string_view unit, long n, const std::vector<std::string>& args, const Ymd& a,
+std::string apply(std::string_view unit, long n, const Args& args, const Ymd& a,
                   Context& ctx, bool quarters) {
-  auto arg = [&](std::size_t i) { return i < args.size() ? std::atoi(args[i].c_str()) : 0; };
+  auto arg = [&](std::size_t i) { return i < args.size() ? atoi_sv(args[i]) : 0; };
   if (unit.size() > 3 && unit.compare(unit.size() - 3, 3, "ago") == 0) {
     // "a year ago": in quarterly-results prose TimeBank anchors it to the same quarter a year back.
     const std::string_view base = unit.substr(0, unit.size() - 3);
     const long k = args.empty() ? 1 : arg(0);
-    if (base == "year" && quarters && ctx.quarter()) return apply("quarter", -4 * k - 1, {}, a, ctx, false);
-    return apply(base, -k, {}, a, ctx, false);
+    if (base == "year" && quarters && ctx.quarter()) return apply("quarter", -4 * k - 1, Args{}, a, ctx, false);
+    return apply(base, -k, Args{}, a, ctx, false);
   }
   if (unit == "near") {
     const int m = arg(0);
@@ -161,15 +184,15 @@ std::string apply(std::string_view unit, long n, const std::vector<std::string>&
     return fmt("%04d", near_year(a, m, ctx));
   }
   if (unit == "nearmd") {  // args "MM-DD"
-    const std::string md = args.empty() ? "" : args[0];
-    const int m = std::atoi(md.c_str());
-    if (m < 1 || m > 12 || md.size() != 5) return "XXXX-" + md;
-    return fmt("%04d-", near_year(a, m, ctx)) + md;
+    const std::string_view md = args.empty() ? std::string_view() : args[0];
+    const int m = atoi_sv(md);
+    if (m < 1 || m > 12 || md.size() != 5) return std::string("XXXX-").append(md);
+    return fmt("%04d-", near_year(a, m, ctx)).append(md);
   }
   if (unit == "weekend") {
     // The weekend (ISO week "YYYY-Www-WE") nearest the anchor: on a Saturday or Sunday the current
     // one; otherwise the one just past, or the coming one with a future cue (or ':f').
-    const std::string dir = args.empty() ? "" : args[0];
+    const std::string_view dir = args.empty() ? std::string_view() : args[0];
     const long base = days_from_civil(a.y, a.m, a.d);
     const long wd = weekday_of(base);
     long day = base;
@@ -201,9 +224,9 @@ std::string apply(std::string_view unit, long n, const std::vector<std::string>&
     return fmt("%04d-%02d", y, m);
   }
   if (unit == "pastseason" || unit == "nextseason") {
-    const std::string code = args.empty() ? "" : args[0];
+    const std::string_view code = args.empty() ? std::string_view() : args[0];
     const int s = season_month(code);
-    if (!s) return "XXXX-" + code;
+    if (!s) return std::string("XXXX-").append(code);
     // The season's year is the year it starts in; winter starts in December.
     int cur_y = a.y;
     if (a.m <= 2) --cur_y;  // Jan/Feb belong to the previous year's winter
@@ -217,7 +240,7 @@ std::string apply(std::string_view unit, long n, const std::vector<std::string>&
       const long now = a.y * 12L + a.m;
       y = (now < start) ? cur_y : cur_y + 1;
     }
-    return fmt("%04d-", y) + code;
+    return fmt("%04d-", y).append(code);
   }
   if (unit == "quarter" || unit == "half") {
     const int per = unit == "quarter" ? 4 : 2;
@@ -248,7 +271,7 @@ std::string apply(std::string_view unit, long n, const std::vector<std::string>&
   if (unit == "weekday") {
     const int weekday = arg(0);
     if (weekday < 1 || weekday > 7) return "XXXX-XX-XX";
-    const std::string dir = args.size() > 1 ? args[1] : "";
+    const std::string_view dir = args.size() > 1 ? args[1] : std::string_view();
     const long wd = weekday_of(base);
     long delta = weekday - wd;  // in -6..6
     if (dir == "p" && delta >= 0) delta -= 7;            // "last Friday" is never today
@@ -495,38 +518,42 @@ std::string resolve_value(const std::string& value, const Anchor& a) {
   if (value.find('[') == std::string::npos) return value;  // nothing to resolve
   Context ctx(a);
   std::string out;
-  for (std::size_t i = 0; i < value.size(); ++i) {
-    if (value[i] != '[') {
-      out += value[i];
+  const std::string_view v(value);
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (v[i] != '[') {
+      const std::size_t open = std::min(v.find('[', i), v.size());  // the text up to the next function
+      out.append(v.substr(i, open - i));
+      i = open - 1;
       continue;
     }
-    const std::size_t close = value.find(']', i);
-    if (close == std::string::npos) {
-      out += value.substr(i);
+    const std::size_t close = v.find(']', i);
+    if (close == std::string_view::npos) {
+      out.append(v.substr(i));
       break;
     }
-    std::string fn = value.substr(i + 1, close - i - 1);
+    std::string_view fn = v.substr(i + 1, close - i - 1);
     i = close;
     bool anaphoric = false;
     if (!fn.empty() && fn[0] == '@') {
       anaphoric = true;
-      fn.erase(0, 1);
+      fn.remove_prefix(1);
     }
-    std::string unit;
     std::size_t k = 0;
-    while (k < fn.size() && std::isalpha(static_cast<unsigned char>(fn[k]))) unit += fn[k++];
+    while (k < fn.size() && ((fn[k] >= 'a' && fn[k] <= 'z') || (fn[k] >= 'A' && fn[k] <= 'Z'))) ++k;
+    std::string_view unit = fn.substr(0, k);
     long n = 0;
-    std::vector<std::string> args;
+    Args args;
     if (k < fn.size() && fn[k] == ':') {
       std::size_t p = k + 1;
       while (true) {
         const std::size_t q = fn.find(':', p);
-        args.push_back(fn.substr(p, q == std::string::npos ? std::string::npos : q - p));
-        if (q == std::string::npos) break;
+        if (args.n < 8) args.v[args.n++] = fn.substr(p, q == std::string_view::npos ? std::string_view::npos : q - p);
+        if (q == std::string_view::npos) break;
         p = q + 1;
       }
     } else if (k < fn.size()) {
-      n = std::strtol(fn.c_str() + k, nullptr, 10);
+      // (the byte after `fn` is its ']', which ends a number as the end of a copy would)
+      n = std::strtol(value.c_str() + (fn.data() - value.data()) + k, nullptr, 10);
     }
     // "refday": a bare clock time belongs to the day the text last named ("Oct. 23 ... at 10 p.m."),
     // or to the dct when no day has been named yet.
@@ -535,15 +562,15 @@ std::string resolve_value(const std::string& value, const Anchor& a) {
     const std::optional<Ymd>& anchor = refday && a.ref_day ? a.ref_day : anaphoric && a.ref ? a.ref : a.dct;
     if (!anchor) {
       // Keep what the text itself says ("Nov. 19" -> XXXX-11-19).
-      const int a0 = args.empty() ? 0 : std::atoi(args[0].c_str());
+      const int a0 = args.empty() ? 0 : atoi_sv(args[0]);
       if ((unit == "near" || unit == "pastmonth" || unit == "nextmonth") && a0 >= 1 && a0 <= 12)
         out += fmt("XXXX-%02d", a0);
       else if (unit == "nearmd" && !args.empty())
-        out += "XXXX-" + args[0];
+        out.append("XXXX-").append(args[0]);
       else if (unit == "pastquarter" && a0 >= 1 && a0 <= 4)
         out += fmt("XXXX-Q%d", a0);
       else if ((unit == "pastseason" || unit == "nextseason") && !args.empty())
-        out += "XXXX-" + args[0];
+        out.append("XXXX-").append(args[0]);
       else
         out += unresolved(unit);
       continue;
