@@ -1,5 +1,6 @@
 // Second pass of the timex tagger: anchoring underspecified values.
 #include <algorithm>
+#include <bit>
 #include <cctype>
 #include <cstdio>
 #include <cstdint>
@@ -381,13 +382,22 @@ bool TenseCues::CueIndex::any_in(std::string_view b, Counts counts) const {
     return false;
   };
   if (size < 2) return false;
-  for (std::size_t i = 0; i + 1 < size;) {
-    const void* hit = std::memchr(d + i, ' ', size - 1 - i);
-    if (!hit) break;
-    i = static_cast<std::size_t>(static_cast<const char*>(hit) - d);
-    if (starting_at(i, by_second[static_cast<unsigned char>(d[i + 1])])) return true;
-    ++i;
+  static_assert(std::endian::native == std::endian::little, "the byte order of the space masks");
+  const std::size_t lim = size - 1;  // a start needs the byte after it
+  std::size_t j = 0;
+  for (; j + 8 <= lim; j += 8) {  // the spaces of 8 bytes at once (exact zero-byte test of x ^ "        ")
+    std::uint64_t x;
+    std::memcpy(&x, d + j, 8);
+    x ^= 0x2020202020202020ULL;
+    std::uint64_t zero = ~(((x & 0x7f7f7f7f7f7f7f7fULL) + 0x7f7f7f7f7f7f7f7fULL) | x | 0x7f7f7f7f7f7f7f7fULL);
+    while (zero) {
+      const std::size_t i = j + static_cast<std::size_t>(__builtin_ctzll(zero) >> 3);  // little-endian
+      zero &= zero - 1;
+      if (starting_at(i, by_second[static_cast<unsigned char>(d[i + 1])])) return true;
+    }
   }
+  for (; j < lim; ++j)
+    if (d[j] == ' ' && starting_at(j, by_second[static_cast<unsigned char>(d[j + 1])])) return true;
   if (clitics.empty()) return false;
   for (std::size_t i = 0; i + 1 < size;) {
     const void* hit = std::memchr(d + i, '\'', size - 1 - i);
@@ -427,17 +437,19 @@ Result<TenseCues> TenseCues::parse(const std::vector<std::vector<std::string>>& 
 // ("scheduled", "postponed"), which points ahead.
 bool TenseCues::past_verb_before(std::string_view before) const {
   if (before.size() > 80) before = before.substr(before.size() - 80);
-  // The last few words, read backwards (this runs once per timex; keep it cheap), lower-cased.
+  // The last few words, read backwards (this runs once per timex; keep it cheap); each word read is
+  // lower-cased into `buf` at its place (ascii_alpha does not care about case).
   char buf[80];
-  lower_copy(buf, before.data(), before.size());
+  const char* src = before.data();
   std::string_view words[2];
   int n = 0;
   std::size_t k = before.size();
   while (n < 2) {
-    while (k > 0 && !ascii_alpha(buf[k - 1])) --k;
+    while (k > 0 && !ascii_alpha(src[k - 1])) --k;
     if (k == 0) break;
     std::size_t start = k;
-    while (start > 0 && ascii_alpha(buf[start - 1])) --start;
+    while (start > 0 && ascii_alpha(src[start - 1])) --start;
+    lower_copy(buf + start, src + start, k - start);
     const std::string_view w(buf + start, k - start);
     k = start;
     if (n == 0 && among(skip_before_, w)) continue;
@@ -485,7 +497,11 @@ bool TenseCues::future_cues(std::string_view before, std::string_view after) con
     }
     if (initial) {
       // " " + lower-cased `after` up to the clause's end + " ", in a buffer kept per thread.
-      after = after.substr(0, after.find_first_of(".;:?!"));
+      std::size_t end = 0;  // after.find_first_of(".;:?!"), without a memchr of the set per byte
+      while (end < after.size() && after[end] != '.' && after[end] != ';' && after[end] != ':' && after[end] != '?' &&
+             after[end] != '!')
+        ++end;
+      after = after.substr(0, end);
       thread_local std::string abuf;
       abuf.assign(after.size() + 2, ' ');
       lower_copy(abuf.data() + 1, after.data(), after.size());
