@@ -39,6 +39,21 @@ std::string fmt(const char* f, int a, int b = 0, int c = 0) {
       return buf;
     }
     const long v = next < 3 ? args[next++] : 0;
+    if (v >= 0 && v < 10000) {  // years, months, days, weeks: up to 4 digits, no sign
+      const unsigned u = static_cast<unsigned>(v);
+      const int nd = u < 10 ? 1 : u < 100 ? 2 : u < 1000 ? 3 : 4;
+      for (int k = nd; k < width; ++k) out[n++] = '0';
+      switch (nd) {
+        case 4: out[n++] = static_cast<char>('0' + u / 1000);
+          [[fallthrough]];
+        case 3: out[n++] = static_cast<char>('0' + u / 100 % 10);
+          [[fallthrough]];
+        case 2: out[n++] = static_cast<char>('0' + u / 10 % 10);
+          [[fallthrough]];
+        default: out[n++] = static_cast<char>('0' + u % 10);
+      }
+      continue;
+    }
     const unsigned long mag = v < 0 ? static_cast<unsigned long>(-v) : static_cast<unsigned long>(v);
     char digits[24];
     int nd = 0;
