@@ -512,10 +512,14 @@ bool TenseCues::future_cues(std::string_view before, std::string_view after) con
     }
     if (initial) {
       // " " + lower-cased `after` up to the clause's end + " ", in a buffer kept per thread.
-      std::size_t end = 0;  // after.find_first_of(".;:?!"), without a memchr of the set per byte
-      while (end < after.size() && after[end] != '.' && after[end] != ';' && after[end] != ':' && after[end] != '?' &&
-             after[end] != '!')
+      // after.find_first_of(".;:?!"), without a memchr of the set per byte: the five are below 64.
+      constexpr std::uint64_t kEnds = 1ULL << '.' | 1ULL << ';' | 1ULL << ':' | 1ULL << '?' | 1ULL << '!';
+      std::size_t end = 0;
+      while (end < after.size()) {
+        const auto c = static_cast<unsigned char>(after[end]);
+        if (c < 64 && (kEnds >> c & 1)) break;
         ++end;
+      }
       after = after.substr(0, end);
       thread_local std::string abuf;
       abuf.assign(after.size() + 2, ' ');
