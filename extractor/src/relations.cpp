@@ -35,7 +35,7 @@ struct Item {
   signed char tslot = -1;          // type_slot_of(type)
   // What person_cues, words.tsv and offices.tsv match at token tb (to the sentence end), looked up
   // once per item on first use: the rules ask again and again.
-  mutable unsigned char phrases_done = 0;   // bit t: phrases[t] looked up
+  mutable unsigned char phrases_done = 0;   // bit t: item_phrases[index][t] looked up
   // Bit t: table t (person_cues, words, offices) may have a phrase starting at token tb (a word
   // item only; 0 for an entity): a class element needs one of its tables' bits.
   // Bit 7: the bits are known (worked out on first use: RelationRules::Impl::may_class_of).
@@ -48,8 +48,12 @@ struct Item {
   // TOK: lower-cased text (a view of the lower-cased document); a one-word reference ("her") keeps
   // its word too.
   std::string_view lower;
-  mutable const PhraseTable::Entry* phrases[3] = {nullptr, nullptr, nullptr};
 };
+
+// What person_cues, words.tsv and offices.tsv match at an item (Item::phrases_done says which are
+// known), by item index: kept out of Item, which is built for every token, and filled only for the
+// items a class element asks about. Never shrunk nor cleared (phrases_done guards it).
+thread_local std::vector<std::array<const PhraseTable::Entry*, 3>> item_phrases;
 
 }  // namespace
 
@@ -631,16 +635,18 @@ struct RelationRules::Impl {
     const auto& toks = *ctx.tokens;
     std::size_t best = 0;
     const Item& at = items[i];
+    if (item_phrases.size() < items.size()) item_phrases.resize(items.size());
+    auto& phrases = item_phrases[i];
     if ((at.phrases_done & tables) != tables) {
       const PhraseTable* table[3] = {&lex->person_cues, &words, &offices};
       for (unsigned t = 0; t < 3; ++t)
         if ((tables >> t & 1u) && !(at.phrases_done >> t & 1u))
-          at.phrases[t] = table[t]->match(ctx.text, toks, at.tb, sentence_end, true);
+          phrases[t] = table[t]->match(ctx.text, toks, at.tb, sentence_end, true);
       at.phrases_done = static_cast<unsigned char>(at.phrases_done | tables);
     }
     for (unsigned t = 0; t < 3; ++t) {
       if (!(tables >> t & 1u)) continue;
-      const PhraseTable::Entry* e = at.phrases[t];
+      const PhraseTable::Entry* e = phrases[t];
       if (!e || e->value != cls) continue;
       std::size_t n = e->tokens.size();
       if (i + n > items.size()) continue;
