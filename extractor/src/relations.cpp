@@ -219,21 +219,27 @@ void build_items(const DocContext& ctx, std::string_view lowered, const WordId& 
       k = last_te;
       continue;
     }
-    Item& it = items.emplace_back();
-    it.tb = k;
-    it.te = k + 1;
-    it.start = toks[k].start;
-    it.end = toks[k].end;
-    it.lower = lower_of(k);
-    it.word = word_id(it.lower, toks[k].fold);
-    if (maybe_object_pronoun(it.lower))
-      if (auto who = resolve_object_pronoun(ctx, k)) {
-        ent_items.push_back(static_cast<std::uint32_t>(items.size() - 1));
-        it.ent = true;
-        it.entity = *who;
-        it.tslot = 0;   // PER
-      }
-    ++k;
+    // Plain tokens up to the next mention's first token: there neither test above can hold, so
+    // they are built in one run, the same as one at a time.
+    std::size_t stop = k + 1;
+    if (mit == mentions.end()) stop = te;
+    else if (mit->tok_begin > k) stop = std::min<std::size_t>(te, mit->tok_begin);
+    for (const Token* t = toks.data() + k; k < stop; ++k, ++t) {
+      Item& it = items.emplace_back();
+      it.tb = static_cast<std::uint32_t>(k);
+      it.te = static_cast<std::uint32_t>(k + 1);
+      it.start = t->start;
+      it.end = t->end;
+      it.lower = std::string_view(lowered.data() + t->start, t->end - t->start);
+      it.word = word_id(it.lower, t->fold);
+      if (maybe_object_pronoun(it.lower))
+        if (auto who = resolve_object_pronoun(ctx, k)) {
+          ent_items.push_back(static_cast<std::uint32_t>(items.size() - 1));
+          it.ent = true;
+          it.entity = *who;
+          it.tslot = 0;   // PER
+        }
+    }
   }
 }
 
