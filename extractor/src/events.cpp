@@ -208,6 +208,7 @@ bool narrower(const std::string& a, const std::string& b) {
 std::vector<Event> finish(std::vector<Event> evs, const std::vector<Reference>& references,
                           const std::vector<Order>& orders) {
   std::vector<Event> kept;
+  kept.reserve(evs.size());   // (no moves of the events as it grows)
   std::vector<std::size_t> into(evs.size());
   std::vector<std::size_t> candidates;
   for (std::size_t i = 0; i < evs.size(); ++i) {
@@ -309,9 +310,16 @@ std::vector<Event> finish(std::vector<Event> evs, const std::vector<Reference>& 
     if (best < kept.size()) add_order(gov, best, r.relation, r.cue);
   }
   for (const Order& o : orders) add_order(into[o.from], into[o.to], o.relation, o.cue);
+  // Mostly already in text order: then kept is the result as it is (no moves).
+  bool in_order = true;
+  for (std::size_t i = 0; i < perm.size(); ++i) in_order = in_order && perm[i] == i;
   std::vector<Event> result;
-  result.reserve(kept.size());
-  for (std::size_t i : perm) result.push_back(std::move(kept[i]));
+  if (in_order) {
+    result = std::move(kept);
+  } else {
+    result.reserve(kept.size());
+    for (std::size_t i : perm) result.push_back(std::move(kept[i]));
+  }
   for (std::size_t i = 0; i < result.size(); ++i) {
     result[i].id = "ev" + std::to_string(i + 1);
     std::sort(result[i].order.begin(), result[i].order.end(), [](const EventOrder& a, const EventOrder& b) {
