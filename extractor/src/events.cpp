@@ -529,7 +529,12 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
     const Token* const tk = toks.data();
     for (std::size_t t = b; t < e; ++t) {
       // The cheapest test first (the first one has() makes), in a tight loop: most tokens start no trigger.
-      while (t < e && !(first_bits[(tk[t].fold & 0xFFFF) >> 6] >> (tk[t].fold & 63) & 1u)) ++t;
+      {
+        const Token* p = tk + t;
+        const Token* const pe = tk + e;
+        while (p != pe && !(first_bits[(p->fold & 0xFFFF) >> 6] >> (p->fold & 63) & 1u)) ++p;
+        t = static_cast<std::size_t>(p - tk);
+      }
       if (t == e) break;
       if (in_mention[t] >= 0 || !toks[t].has(kWord)) continue;
       if (!im.trigger_firsts.has(toks[t].view(ctx.text), toks[t].fold)) continue;   // starts no trigger: match() says no
