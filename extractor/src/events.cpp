@@ -205,48 +205,34 @@ bool narrower(const std::string& a, const std::string& b) {
 // same role other than the place, dates that nest) becomes one event: the telling with the best date (text, then
 // the narrower interval) gives trigger, date and summary; the others are kept as `evidence`.
 // Then references and in-sentence orders become `order` constraints, and ids are given.
-// finish()'s index key, (type, modality, role, entity), and the same as views: compared alike.
-using Key = std::tuple<std::string, std::string, std::string, std::string>;
-using KeyView = std::tuple<std::string_view, std::string_view, std::string_view, std::string_view>;
-struct KeyLess {
-  using is_transparent = void;
-  static KeyView view(const Key& k) { return {std::get<0>(k), std::get<1>(k), std::get<2>(k), std::get<3>(k)}; }
-  static const KeyView& view(const KeyView& k) { return k; }
-  template <class A, class B>
-  bool operator()(const A& a, const B& b) const { return view(a) < view(b); }
-};
-
 std::vector<Event> finish(std::vector<Event> evs, const std::vector<Reference>& references,
                           const std::vector<Order>& orders) {
   std::vector<Event> kept;
+  kept.reserve(evs.size());   // (no moves of the events as it grows)
   std::vector<std::size_t> into(evs.size());
-  // (type, modality, role, entity) -> kept events with that participant, in order (linear look-up).
-  // (looked up by views of the strings, copied only into a new key; ordered as the strings)
-  std::map<Key, std::vector<std::size_t>, KeyLess> index;
-  auto index_event = [&](std::size_t j) {
-    for (const auto& p : kept[j].participants) {
-      if (std::string_view(p.role) == "place") continue;
-      const KeyView key{kept[j].type, kept[j].modality, p.role, p.entity};
-      auto at = index.lower_bound(key);
-      if (at == index.end() || KeyLess()(key, at->first))
-        at = index.emplace_hint(at, Key{kept[j].type, kept[j].modality, p.role, p.entity}, std::vector<std::size_t>());
-      auto& v = at->second;
-      if (v.empty() || v.back() != j) v.push_back(j);
-    }
-  };
   std::vector<std::size_t> candidates;
   for (std::size_t i = 0; i < evs.size(); ++i) {
     Event& ev = evs[i];
     // The latest dated telling that fits, else the latest undated one.
     // (sorted, each once: a std::set's order without its nodes)
+    // The kept events of the same type and modality sharing a participant (same role, not the
+    // place, same entity): a scan of the few kept events, in order, instead of an index.
     candidates.clear();
-    for (const auto& p : ev.participants) {
-      if (std::string_view(p.role) == "place") continue;
-      auto it = index.find(KeyView{ev.type, ev.modality, p.role, p.entity});
-      if (it != index.end()) candidates.insert(candidates.end(), it->second.begin(), it->second.end());
+    for (std::size_t j = 0; j < kept.size(); ++j) {
+      const Event& k = kept[j];
+      if (k.type != ev.type || k.modality != ev.modality) continue;
+      bool shared = false;
+      for (const auto& p : ev.participants) {
+        if (std::string_view(p.role) == "place") continue;
+        for (const auto& q : k.participants)
+          if (q.entity == p.entity && q.role == p.role) {
+            shared = true;
+            break;
+          }
+        if (shared) break;
+      }
+      if (shared) candidates.push_back(j);
     }
-    std::sort(candidates.begin(), candidates.end());
-    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
     std::size_t target = kept.size();
     for (int dated_pass = 1; dated_pass >= 0 && target == kept.size(); --dated_pass)
       for (auto it = candidates.rbegin(); it != candidates.rend() && target == kept.size(); ++it) {
@@ -259,7 +245,6 @@ std::vector<Event> finish(std::vector<Event> evs, const std::vector<Reference>& 
     into[i] = target;
     if (target == kept.size()) {
       kept.push_back(std::move(ev));
-      index_event(target);
       continue;
     }
     Event& k = kept[target];
@@ -268,7 +253,6 @@ std::vector<Event> finish(std::vector<Event> evs, const std::vector<Reference>& 
       for (const auto& q : k.participants) have = have || q.entity == p.entity;
       if (!have) k.participants.push_back(p);
     }
-    index_event(target);
     if (!k.amount) k.amount = ev.amount;
     bool better = ev.date && (!k.date || source_rank(ev.date_source) > source_rank(k.date_source) ||
                               (source_rank(ev.date_source) == source_rank(k.date_source) && narrower(*ev.date, *k.date)));
@@ -326,9 +310,16 @@ std::vector<Event> finish(std::vector<Event> evs, const std::vector<Reference>& 
     if (best < kept.size()) add_order(gov, best, r.relation, r.cue);
   }
   for (const Order& o : orders) add_order(into[o.from], into[o.to], o.relation, o.cue);
+  // Mostly already in text order: then kept is the result as it is (no moves).
+  bool in_order = true;
+  for (std::size_t i = 0; i < perm.size(); ++i) in_order = in_order && perm[i] == i;
   std::vector<Event> result;
-  result.reserve(kept.size());
-  for (std::size_t i : perm) result.push_back(std::move(kept[i]));
+  if (in_order) {
+    result = std::move(kept);
+  } else {
+    result.reserve(kept.size());
+    for (std::size_t i : perm) result.push_back(std::move(kept[i]));
+  }
   for (std::size_t i = 0; i < result.size(); ++i) {
     result[i].id = "ev" + std::to_string(i + 1);
     std::sort(result[i].order.begin(), result[i].order.end(), [](const EventOrder& a, const EventOrder& b) {
@@ -450,6 +441,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
   const auto& mentions = ctx.mentions_in_order(all_mentions);
   const auto& ents = ctx.entities->entities;
   std::vector<Event> out;
+  out.reserve(8);   // (most documents tell fewer: no Event moves as it grows)
   thread_local std::vector<int> in_mention;
   in_mention.assign(toks.size(), -1);
   for (std::size_t m = 0; m < mentions.size(); ++m)
@@ -537,7 +529,12 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
     const Token* const tk = toks.data();
     for (std::size_t t = b; t < e; ++t) {
       // The cheapest test first (the first one has() makes), in a tight loop: most tokens start no trigger.
-      while (t < e && !(first_bits[(tk[t].fold & 0xFFFF) >> 6] >> (tk[t].fold & 63) & 1u)) ++t;
+      {
+        const Token* p = tk + t;
+        const Token* const pe = tk + e;
+        while (p != pe && !(first_bits[(p->fold & 0xFFFF) >> 6] >> (p->fold & 63) & 1u)) ++p;
+        t = static_cast<std::size_t>(p - tk);
+      }
       if (t == e) break;
       if (in_mention[t] >= 0 || !toks[t].has(kWord)) continue;
       if (!im.trigger_firsts.has(toks[t].view(ctx.text), toks[t].fold)) continue;   // starts no trigger: match() says no

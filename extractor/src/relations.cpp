@@ -35,7 +35,7 @@ struct Item {
   signed char tslot = -1;          // type_slot_of(type)
   // What person_cues, words.tsv and offices.tsv match at token tb (to the sentence end), looked up
   // once per item on first use: the rules ask again and again.
-  mutable unsigned char phrases_done = 0;   // bit t: phrases[t] looked up
+  mutable unsigned char phrases_done = 0;   // bit t: item_phrases[index][t] looked up
   // Bit t: table t (person_cues, words, offices) may have a phrase starting at token tb (a word
   // item only; 0 for an entity): a class element needs one of its tables' bits.
   // Bit 7: the bits are known (worked out on first use: RelationRules::Impl::may_class_of).
@@ -48,8 +48,12 @@ struct Item {
   // TOK: lower-cased text (a view of the lower-cased document); a one-word reference ("her") keeps
   // its word too.
   std::string_view lower;
-  mutable const PhraseTable::Entry* phrases[3] = {nullptr, nullptr, nullptr};
 };
+
+// What person_cues, words.tsv and offices.tsv match at an item (Item::phrases_done says which are
+// known), by item index: kept out of Item, which is built for every token, and filled only for the
+// items a class element asks about. Never shrunk nor cleared (phrases_done guards it).
+thread_local std::vector<std::array<const PhraseTable::Entry*, 3>> item_phrases;
 
 }  // namespace
 
@@ -215,21 +219,27 @@ void build_items(const DocContext& ctx, std::string_view lowered, const WordId& 
       k = last_te;
       continue;
     }
-    Item& it = items.emplace_back();
-    it.tb = k;
-    it.te = k + 1;
-    it.start = toks[k].start;
-    it.end = toks[k].end;
-    it.lower = lower_of(k);
-    it.word = word_id(it.lower, toks[k].fold);
-    if (maybe_object_pronoun(it.lower))
-      if (auto who = resolve_object_pronoun(ctx, k)) {
-        ent_items.push_back(static_cast<std::uint32_t>(items.size() - 1));
-        it.ent = true;
-        it.entity = *who;
-        it.tslot = 0;   // PER
-      }
-    ++k;
+    // Plain tokens up to the next mention's first token: there neither test above can hold, so
+    // they are built in one run, the same as one at a time.
+    std::size_t stop = k + 1;
+    if (mit == mentions.end()) stop = te;
+    else if (mit->tok_begin > k) stop = std::min<std::size_t>(te, mit->tok_begin);
+    for (const Token* t = toks.data() + k; k < stop; ++k, ++t) {
+      Item& it = items.emplace_back();
+      it.tb = static_cast<std::uint32_t>(k);
+      it.te = static_cast<std::uint32_t>(k + 1);
+      it.start = t->start;
+      it.end = t->end;
+      it.lower = std::string_view(lowered.data() + t->start, t->end - t->start);
+      it.word = word_id(it.lower, t->fold);
+      if (maybe_object_pronoun(it.lower))
+        if (auto who = resolve_object_pronoun(ctx, k)) {
+          ent_items.push_back(static_cast<std::uint32_t>(items.size() - 1));
+          it.ent = true;
+          it.entity = *who;
+          it.tslot = 0;   // PER
+        }
+    }
   }
 }
 
@@ -631,16 +641,18 @@ struct RelationRules::Impl {
     const auto& toks = *ctx.tokens;
     std::size_t best = 0;
     const Item& at = items[i];
+    if (item_phrases.size() < items.size()) item_phrases.resize(items.size());
+    auto& phrases = item_phrases[i];
     if ((at.phrases_done & tables) != tables) {
       const PhraseTable* table[3] = {&lex->person_cues, &words, &offices};
       for (unsigned t = 0; t < 3; ++t)
         if ((tables >> t & 1u) && !(at.phrases_done >> t & 1u))
-          at.phrases[t] = table[t]->match(ctx.text, toks, at.tb, sentence_end, true);
+          phrases[t] = table[t]->match(ctx.text, toks, at.tb, sentence_end, true);
       at.phrases_done = static_cast<unsigned char>(at.phrases_done | tables);
     }
     for (unsigned t = 0; t < 3; ++t) {
       if (!(tables >> t & 1u)) continue;
-      const PhraseTable::Entry* e = at.phrases[t];
+      const PhraseTable::Entry* e = phrases[t];
       if (!e || e->value != cls) continue;
       std::size_t n = e->tokens.size();
       if (i + n > items.size()) continue;
