@@ -369,8 +369,9 @@ int run_extract(const Common& c, const ExtractOptions& o) {
             j.json = extractor::to_json(j.x, 2, "\n");
           } else if (lines || j.index > 0) {
             // Written in place, read by emit() from there (news: 7 bytes of JSON per byte of text,
-            // 13 or fewer for 90% of documents; room that is not written is never touched).
-            j.lines.reserve(16 * j.doc.text.size() + 4096);
+            // 13 or fewer for 90% of documents; room that is not written is never touched). Capped,
+            // so that a huge document does not ask for 16x its size at once: past 16 MB it grows.
+            j.lines.reserve(std::min<std::size_t>(16 * j.doc.text.size(), std::size_t{16} << 20) + 4096);
             extractor::to_json(j.x, j.lines, "\n");
           } else {
             continue;
