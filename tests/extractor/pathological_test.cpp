@@ -45,7 +45,9 @@ Extraction run_sane(const std::string& text, std::size_t* cut = nullptr) {
   graph::KnowledgeGraph g = graph::build_graph(docs);
   graph::compute_analytics(g);
   CHECK(g.nodes.size() == x.entities.size());
-  graph::KnowledgeGraph top = graph::filter_graph(g, {.top = 50});
+  graph::FilterOptions keep;
+  keep.top = 50;
+  graph::KnowledgeGraph top = graph::filter_graph(g, keep);
   CHECK(top.nodes.size() <= 50);
   (void)graph::build_timeline(docs);
   return x;
