@@ -284,7 +284,9 @@ TEST_CASE("hostile text never reaches the SVG as markup") {
   CHECK(t.out.find("<script") == std::string::npos);
   auto e = run("extract " + (dir / "h.txt").string());
   CHECK(e.status == 0);
-  CHECK_NOTHROW((void)nlohmann::json::parse(e.out));
+  nlohmann::json j;
+  CHECK_NOTHROW(j = nlohmann::json::parse(e.out));
+  CHECK(j.is_object());
   fs::remove_all(dir);
 }
 
