@@ -142,27 +142,6 @@ const std::vector<MentionSpan>& DocContext::mentions_in_order(std::vector<Mentio
 
 namespace {
 
-// `text` with A-Z lower-cased (what ascii_lower does), eight bytes at a time.
-void ascii_lower_into(std::string_view text, std::string& out) {
-  out.assign(text.data(), text.size());
-  char* p = out.data();
-  const std::size_t n = out.size();
-  std::size_t i = 0;
-  constexpr std::uint64_t k01 = 0x0101010101010101ull, k80 = 0x8080808080808080ull;
-  for (; i + 8 <= n; i += 8) {
-    std::uint64_t x;
-    std::memcpy(&x, p + i, 8);
-    const std::uint64_t low7 = x & ~k80;                       // each byte's low seven bits
-    const std::uint64_t ge_a = low7 + k01 * (0x80 - 'A');      // high bit: low7 >= 'A'
-    const std::uint64_t gt_z = low7 + k01 * (0x7F - 'Z');      // high bit: low7 > 'Z'
-    const std::uint64_t upper = (ge_a & ~gt_z) & ~x & k80;     // ASCII and in A..Z
-    x |= upper >> 2;                                           // 0x80 >> 2 = 0x20
-    std::memcpy(p + i, &x, 8);
-  }
-  for (; i < n; ++i)
-    if (p[i] >= 'A' && p[i] <= 'Z') p[i] = static_cast<char>(p[i] - 'A' + 'a');
-}
-
 // Whether token k may be an object pronoun (him/her): resolve_object_pronoun says no at once otherwise.
 inline bool maybe_object_pronoun(std::string_view lower) {
   return lower.size() == 3 && lower[0] == 'h' &&
@@ -1256,7 +1235,8 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   placed.assign(country_of.size(), 0);
   for (std::size_t i = 0; i < country_of.size(); ++i)
     placed[i] = i < ent_slot.size() && ent_slot[i] == 2 && !country_of[i].empty() && !ctx.entities->is_country[i];   // LOC only
-  ascii_lower_into(ctx.text, lowered);
+  lowered.assign(ctx.text.data(), ctx.text.size());
+  ascii_lower_copy(lowered.data(), lowered.data(), lowered.size());
   lowered.append(8, '\0');   // items' views may be read eight bytes at a time (WordTable::find_padded)
   auto word_id = [&im](std::string_view w, std::uint32_t fold) { return im.word_table.find_fold(w, fold); };
   const int dash_word = im.word_id("-");

@@ -185,9 +185,27 @@ std::size_t json_unescape(std::string_view s, std::size_t i, std::string* out) {
 
 std::string ascii_lower(std::string_view s) {
   std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  ascii_lower_copy(out.data(), out.data(), out.size());
   return out;
+}
+
+void ascii_lower_copy(char* dst, const char* src, std::size_t n) {
+  constexpr std::uint64_t k01 = 0x0101010101010101ull, k80 = 0x8080808080808080ull;
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t x;
+    std::memcpy(&x, src + i, 8);
+    const std::uint64_t low7 = x & ~k80;                       // each byte's low seven bits
+    const std::uint64_t ge_a = low7 + k01 * (0x80 - 'A');      // high bit: low7 >= 'A'
+    const std::uint64_t gt_z = low7 + k01 * (0x7F - 'Z');      // high bit: low7 > 'Z'
+    const std::uint64_t upper = (ge_a & ~gt_z) & ~x & k80;     // ASCII and in A..Z
+    x |= upper >> 2;                                           // 0x80 >> 2 = 0x20
+    std::memcpy(dst + i, &x, 8);
+  }
+  for (; i < n; ++i) {
+    const char c = src[i];
+    dst[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  }
 }
 
 namespace {

@@ -26,6 +26,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "storyline/extractor/ascii.hpp"
 #include "storyline/extractor/timex_value.hpp"
 #include "timex_engine.hpp"
 #include "timex_internal.hpp"
@@ -35,18 +36,6 @@ namespace storyline::extractor {
 namespace {
 
 using timex_internal::Candidate;
-
-// ASCII lower case (what std::tolower does in the "C" locale, which the program never leaves).
-void lower_in_place(std::string& s) {
-  for (char& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  lower_in_place(out);
-  return out;
-}
 
 // "%02d" of a non-negative number.
 std::string two_digits(int n) {
@@ -1415,7 +1404,7 @@ std::string TimexTagger::Impl::normalise(const CompiledRule& r, int g, const std
   if (raw.empty() || r.group_lex[g].empty()) return raw;
   thread_local std::string key, cut;  // scratch: the lookups want a std::string
   key.assign(raw);
-  lower_in_place(key);
+  ascii_lower_copy(key.data(), key.data(), key.size());
   for (const Lexicon* lex : r.group_lex[g]) {
     auto it = lex->values.find(key);
     if (it == lex->values.end() && key.size() > 1 && key.back() == '.') {
@@ -1499,7 +1488,7 @@ std::string TimexTagger::Impl::fill_segs(const CompiledRule& r, const std::vecto
       v = std::to_string(expand_year(n, v.size()));
     } else if (seg.fmt == 'h' && parse_int(v, n)) {
       const std::string ampm =
-          lower(r.ampm_group >= 0 ? normalise(r, r.ampm_group, raw[r.ampm_group], 0) : std::string());
+          ascii_lower(r.ampm_group >= 0 ? normalise(r, r.ampm_group, raw[r.ampm_group], 0) : std::string());
       if (ampm == "pm" && n < 12) n += 12;
       if (ampm == "am" && n == 12) n = 0;
       v = two_digits(n);
@@ -1845,7 +1834,7 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
     Lexicon lex;
     for (const auto& row : parse_tsv(*text)) {
       if (row.empty() || row[0].empty()) continue;
-      const std::string key = lower(row[0]);
+      const std::string key = ascii_lower(row[0]);
       if (!lex.values.count(key)) lex.surfaces.push_back(key);
       lex.values[key] = std::vector<std::string>(row.begin() + 1, row.end());
     }

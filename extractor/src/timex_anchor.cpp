@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "storyline/extractor/ascii.hpp"
 #include "storyline/extractor/timex_value.hpp"
 #include "timex_internal.hpp"
 
@@ -317,23 +318,6 @@ namespace {
 char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
 bool ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
-// dst[0..n) = src[0..n) with A-Z lower-cased (as ascii_lower), 8 bytes at a time.
-void lower_copy(char* dst, const char* src, std::size_t n) {
-  std::size_t k = 0;
-  for (; k + 8 <= n; k += 8) {
-    std::uint64_t x;
-    std::memcpy(&x, src + k, 8);
-    const std::uint64_t hi = 0x8080808080808080ULL;
-    const std::uint64_t low7 = x & ~hi;                         // each byte's low 7 bits: no carries below
-    const std::uint64_t ge_a = low7 + 0x3f3f3f3f3f3f3f3fULL;    // bit 7 set: low7 >= 'A'
-    const std::uint64_t gt_z = low7 + 0x2525252525252525ULL;    // bit 7 set: low7 > 'Z'
-    const std::uint64_t upper = (ge_a & ~gt_z) & ~x & hi;       // and the byte itself is ASCII
-    x |= upper >> 2;                                            // + 32
-    std::memcpy(dst + k, &x, 8);
-  }
-  for (; k < n; ++k) dst[k] = ascii_lower(src[k]);
-}
-
 std::uint32_t head4(const char* p) {  // the first 4 bytes, to compare cues cheaply
   std::uint32_t h;
   std::memcpy(&h, p, 4);
@@ -464,7 +448,7 @@ bool TenseCues::past_verb_before(std::string_view before) const {
     if (k == 0) break;
     std::size_t start = k;
     while (start > 0 && ascii_alpha(src[start - 1])) --start;
-    lower_copy(buf + start, src + start, k - start);
+    ascii_lower_copy(buf + start, src + start, k - start);
     const std::string_view w(buf + start, k - start);
     k = start;
     if (n == 0 && among(skip_before_, w)) continue;
@@ -494,7 +478,7 @@ bool TenseCues::future_cues(std::string_view before, std::string_view after) con
   // " " + lower-cased `before` + " ", on the stack.
   char buf[84];
   buf[0] = ' ';
-  lower_copy(buf + 1, before.data(), before.size());  // std::tolower in the "C" locale
+  ascii_lower_copy(buf + 1, before.data(), before.size());  // std::tolower in the "C" locale
   buf[before.size() + 1] = ' ';
   const std::string_view b(buf, before.size() + 2);
   // Any occurrence of a cue that is not one of the exceptions (cue_counts).
@@ -523,7 +507,7 @@ bool TenseCues::future_cues(std::string_view before, std::string_view after) con
       after = after.substr(0, end);
       thread_local std::string abuf;
       abuf.assign(after.size() + 2, ' ');
-      lower_copy(abuf.data() + 1, after.data(), after.size());
+      ascii_lower_copy(abuf.data() + 1, after.data(), after.size());
       if (after_.any_in(std::string_view(abuf), any_cue)) return true;
     }
   }

@@ -17,6 +17,8 @@
 
 #include "storyline/extractor/types.hpp"
 
+#include "storyline/extractor/ascii.hpp"
+
 namespace storyline::extractor {
 
 // Byte offset of the first invalid UTF-8 sequence, or npos when `s` is valid UTF-8.
@@ -134,8 +136,6 @@ std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex);
 // unless the line break falls inside running lower-case text (wrapped paragraphs).
 std::vector<Sentence> split_sentences(std::string_view text, std::vector<Token>& tokens, const TextLexicons& lex);
 
-// ASCII-lower-cased copy (non-ASCII bytes kept).
-std::string ascii_lower(std::string_view s);
 
 // Whether ascii_lower(a) == b, for a lower-case b, without making the lower-case copy.
 inline bool lower_equals(std::string_view a, std::string_view b) {
