@@ -61,38 +61,6 @@ class FirstWords {
   std::vector<std::uint64_t> bits_ = std::vector<std::uint64_t>(1024, 0);
 };
 
-// CalendarDate::iso() without snprintf (its formats, "%04d-%02d-%02d" and the like, for the
-// usual ranges; anything else goes to iso()).
-std::string iso_of(const CalendarDate& d) {
-  if (d.year < 0 || d.year > 9999 || d.month < 0 || d.month > 99 || d.day < 0 || d.day > 99) return d.iso();
-  char buf[10];
-  auto put = [&](char* at, int v, int width) {
-    for (int i = width - 1; i >= 0; --i, v /= 10) at[i] = static_cast<char>('0' + v % 10);
-  };
-  switch (d.granularity) {
-    case Granularity::decade:
-      if (d.year > 999) return d.iso();
-      put(buf, d.year, 3);
-      return std::string(buf, 3);
-    case Granularity::year:
-      put(buf, d.year, 4);
-      return std::string(buf, 4);
-    case Granularity::day:
-    case Granularity::week:
-      put(buf, d.year, 4);
-      buf[4] = '-';
-      put(buf + 5, d.month, 2);
-      buf[7] = '-';
-      put(buf + 8, d.day, 2);
-      return std::string(buf, 10);
-    default:
-      put(buf, d.year, 4);
-      buf[4] = '-';
-      put(buf + 5, d.month, 2);
-      return std::string(buf, 7);
-  }
-}
-
 // A trigger's value: its index in defs, written by std::to_string at load.
 inline std::size_t def_index(const std::string& v) {
   std::size_t n = 0;
@@ -458,7 +426,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
   std::string last_date_iso;
   auto last_date = [&]() -> const std::string& {
     if (last_date_done != last_date_tx) {
-      last_date_iso = iso_of(*parse_timex_value(last_date_tx->value));
+      last_date_iso = parse_timex_value(last_date_tx->value)->iso();
       last_date_done = last_date_tx;
     }
     return last_date_iso;
@@ -902,7 +870,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       }
       if (best) {
         auto d = parse_timex_value(best->value);
-        ev.date = iso_of(*d);
+        ev.date = d->iso();
         ev.date_source = "text";
       } else if (present && ctx.document_date) {
         ev.date = *ctx.document_date;

@@ -94,6 +94,31 @@ long CalendarDate::last_day() const {
 }
 
 std::string CalendarDate::iso() const {
+  // The usual ranges without snprintf (events write a date per event): the same text.
+  if (year >= 0 && year <= 9999 && month >= 0 && month <= 99 && day >= 0 && day <= 99 &&
+      !(granularity == Granularity::decade && year > 999)) {
+    char out[10];
+    auto put = [&](char* at, int v, int width) {
+      for (int i = width - 1; i >= 0; --i, v /= 10) at[i] = static_cast<char>('0' + v % 10);
+    };
+    switch (granularity) {
+      case Granularity::decade: put(out, year, 3); return std::string(out, 3);
+      case Granularity::year: put(out, year, 4); return std::string(out, 4);
+      case Granularity::day:
+      case Granularity::week:
+        put(out, year, 4);
+        out[4] = '-';
+        put(out + 5, month, 2);
+        out[7] = '-';
+        put(out + 8, day, 2);
+        return std::string(out, 10);
+      default:
+        put(out, year, 4);
+        out[4] = '-';
+        put(out + 5, month, 2);
+        return std::string(out, 7);
+    }
+  }
   char buf[32];
   switch (granularity) {
     case Granularity::decade: std::snprintf(buf, sizeof buf, "%03d", year); break;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdio>
 
 #include <filesystem>
 #include <string>
@@ -351,4 +352,29 @@ TEST_SUITE("extractor.time") {
         CHECK(describe(tg.tag(texts[i], {{0, texts[i].size()}}, std::string("2019-06-01"))) == fresh[i]);
       }
   }
+}
+
+TEST_CASE("CalendarDate::iso writes snprintf's formats, in and out of the fast path's range") {
+  auto want = [](const CalendarDate& d) {
+    char buf[64];
+    switch (d.granularity) {
+      case Granularity::decade: std::snprintf(buf, sizeof buf, "%03d", d.year); break;
+      case Granularity::year: std::snprintf(buf, sizeof buf, "%04d", d.year); break;
+      case Granularity::day:
+      case Granularity::week: std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", d.year, d.month, d.day); break;
+      default: std::snprintf(buf, sizeof buf, "%04d-%02d", d.year, d.month); break;
+    }
+    return std::string(buf);
+  };
+  for (Granularity g : {Granularity::decade, Granularity::year, Granularity::month, Granularity::day, Granularity::week})
+    for (int y : {-5, 0, 7, 42, 199, 999, 1000, 2018, 9999, 10000, 123456})
+      for (int m : {0, 1, 9, 12, 99, 100})
+        for (int d : {0, 5, 31, 99, 100}) {
+          CalendarDate c;
+          c.year = y;
+          c.month = m;
+          c.day = d;
+          c.granularity = g;
+          CHECK(c.iso() == want(c));
+        }
 }
