@@ -210,6 +210,8 @@ void ascii_lower_copy(char* dst, const char* src, std::size_t n) {
 
 namespace {
 
+std::uint32_t fold_word(const char* p, std::size_t n);
+
 // One token that starts at text[i] (not white space), the general way: any UTF-8, inner joiners,
 // hyphen splits, the trailing period. flags holds the white-space flags; appends the token and
 // returns where it ends.
@@ -229,7 +231,10 @@ std::size_t general_token(std::string_view text, std::size_t i, std::uint16_t fl
     std::size_t part_start = i;
     std::size_t hyphens = 0, first_hyphen = 0;   // inner hyphens, the first one's offset
     bool upper_later = false;                     // a part after the first starts upper-case
-    while (j < text.size()) {
+    bool ascii = true;                            // no multi-byte character in the token
+    const unsigned char* p = reinterpret_cast<const unsigned char*>(text.data());
+    const std::size_t n_text = text.size();
+    while (j < n_text) {
       char32_t c;
       std::size_t m;
       const std::uint8_t cls = class_at(text, j, c, m);
@@ -246,11 +251,10 @@ std::size_t general_token(std::string_view text, std::size_t i, std::uint16_t fl
             (up ? upper_part : lower_part) = true;
             if (up && j != i) upper_later = true;
           }
+          if (m != 1) ascii = false;
           j += m;
           // A run of ASCII lower-case letters (the common case): no other state changes.
           {
-            const unsigned char* p = reinterpret_cast<const unsigned char*>(text.data());
-            const std::size_t n_text = text.size();
             std::size_t q = j;
             while (q < n_text && p[q] >= 'a' && p[q] <= 'z') ++q;
             if (q != j) {
@@ -262,14 +266,15 @@ std::size_t general_token(std::string_view text, std::size_t i, std::uint16_t fl
         } else {
           flags |= kDigit;
           j += m;
+          while (j < n_text && p[j] >= '0' && p[j] <= '9') ++j;   // (digits change nothing else)
         }
         continue;
       }
       // Inner joiners: ' ’ - . & followed by an alphanumeric character.
-      if (j + m < text.size() && (c == '-' || c == '.' || c == '&' || is_apostrophe(c))) {
+      if (j + m < n_text && (c == '-' || c == '.' || c == '&' || is_apostrophe(c))) {
         char32_t next;
-        decode(text, j + m, next);
-        if (is_alnum(next)) {
+        std::size_t next_len;
+        if (class_at(text, j + m, next, next_len) & kClsAlnum) {
           // "Renault's": the possessive becomes its own token.
           if (is_apostrophe(c) && (next == 's' || next == 'S')) {
             std::size_t after = j + m + 1;
@@ -281,6 +286,7 @@ std::size_t general_token(std::string_view text, std::size_t i, std::uint16_t fl
             if (hyphens++ == 0) first_hyphen = j;
             part_start = j + m;
           }
+          if (m != 1) ascii = false;
           j += m;
           continue;
         }
@@ -324,7 +330,7 @@ std::size_t general_token(std::string_view text, std::size_t i, std::uint16_t fl
     }
     t.end = static_cast<std::uint32_t>(j);
     t.flags = flags;
-    t.fold = fold_hash(t.view(text));
+    t.fold = ascii ? fold_word(text.data() + i, j - i) : fold_hash(t.view(text));
     toks.push_back(t);
     return j;
   }
@@ -372,8 +378,8 @@ struct ByteClasses {
 };
 constexpr ByteClasses kBytes;
 
-// fold_hash of a token made of ASCII letters, digits and '.': for those bytes the fold to lower
-// case is setting bit 0x20 (digits and '.' have it already).
+// fold_hash of a token made of ASCII letters, digits and the joiners . - & ': for those bytes the
+// fold to lower case is setting bit 0x20 (the others have it already).
 inline std::uint32_t fold_word(const char* p, std::size_t n) {
   constexpr std::uint64_t k20 = 0x2020202020202020ull;
   std::uint64_t h = 0x9E3779B97F4A7C15ull ^ (n * 0xFF51AFD7ED558CCDull);
@@ -607,6 +613,7 @@ std::vector<Sentence> split_sentences(std::string_view text, std::vector<Token>&
   std::vector<Sentence> out;
   if (tokens.empty()) return out;
   const std::size_t n_tokens = tokens.size();
+  out.reserve(n_tokens / 16 + 4);   // news: about 25 tokens a sentence
   Token* const tk = tokens.data();
   auto is_closer = [&](const Token& t) { return (punct_roles(text, t) & kCloser) != 0; };
   auto starts_sentence = [&](const Token& t) {
