@@ -425,6 +425,27 @@ const SingleByteFolds kSingleFolds;
 constexpr std::uint16_t kLeadCase[16] = {0, kCap, kLower, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
 static_assert(kBUpper < 16 && kBLower < 16 && kBDigit < 16);
 
+// kWord, kDigit and the case flags of the ASCII word p[i, j) of letters and digits; first: the
+// class of p[i], seen: the classes of all its bytes.
+inline std::uint16_t ascii_word_flags(const unsigned char* p, std::size_t i, std::size_t j, std::uint8_t first,
+                                      std::uint8_t seen) {
+  std::uint16_t flags = kWord | (seen & kBDigit) | kLeadCase[first];
+  if ((first & kBDigit) && (seen & (kBUpper | kBLower))) {
+    std::size_t f = i;
+    while (!(kBytes.cls[p[f]] & (kBUpper | kBLower))) ++f;   // the first letter
+    flags |= (kBytes.cls[p[f]] & kBUpper) ? kCap : kLower;
+  }
+  if ((seen & (kBUpper | kBLower)) == kBUpper) {   // at least two letters, all upper case?
+    std::size_t uppers = j - i;
+    if (seen & kBDigit) {
+      uppers = 0;
+      for (std::size_t k = i; k < j; ++k) uppers += (kBytes.cls[p[k]] & kBUpper) != 0;
+    }
+    if (uppers >= 2) flags |= kAllCaps;
+  }
+  return flags;
+}
+
 // Whether the "." after the ASCII word text[i, j) belongs to it: initials ("J.") and known
 // abbreviations ("Co."). flags: the word's flags so far.
 [[gnu::noinline]] bool keeps_period(std::string_view text, std::size_t i, std::size_t j, std::uint16_t flags,
@@ -445,7 +466,8 @@ std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
   std::vector<Token> toks;
   toks.reserve(n / 4 + 16);   // news: about one token per five bytes
   // A run of ASCII letters and digits that starts before `bounded` ends before the text does: the
-  // byte before `bounded` is none of them. (0: the text is one such run, or empty.)
+  // byte before `bounded` is none of them. (0: the text is one such run, or empty.) The loop below
+  // stops there; the text's last run, from `bounded` on, goes the general way.
   std::size_t bounded = n;
   while (bounded > 0 && (kBytes.cls[p[bounded - 1]] & kBAlnum)) --bounded;
   std::size_t i = 0;
@@ -464,7 +486,7 @@ std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
     if (ws & kLineSeen) ws |= kBlankLineBefore;
     ws |= kLineSeen | kNewlineBefore;
   };
-  while (i < n) {
+  while (i < bounded) {
     const std::uint8_t c = kBytes.cls[p[i]];
     if (c & kBAlnum) {
       // A run of ASCII letters and digits ended by white space, plain punctuation or the end of
@@ -473,55 +495,37 @@ std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
       std::uint16_t flags = ws & static_cast<std::uint16_t>(~kLineSeen);
       ws = 0;
       std::size_t j = i + 1;
-      std::uint8_t seen = c, ck;   // ck: the class of the byte that ends the run (0: the text's end)
-      if (i < bounded) {
-        for (;;) {   // four bytes a step, no bounds to check
-          ck = kBytes.cls[p[j]];
-          if (!(ck & kBAlnum)) break;
-          seen |= ck;
-          ck = kBytes.cls[p[j + 1]];
-          if (!(ck & kBAlnum)) {
-            j += 1;
-            break;
-          }
-          seen |= ck;
-          ck = kBytes.cls[p[j + 2]];
-          if (!(ck & kBAlnum)) {
-            j += 2;
-            break;
-          }
-          seen |= ck;
-          ck = kBytes.cls[p[j + 3]];
-          if (!(ck & kBAlnum)) {
-            j += 3;
-            break;
-          }
-          seen |= ck;
-          j += 4;
+      std::uint8_t seen = c, ck;   // ck: the class of the byte that ends the run (i < bounded: one does)
+      for (;;) {   // four bytes a step, no bounds to check
+        ck = kBytes.cls[p[j]];
+        if (!(ck & kBAlnum)) break;
+        seen |= ck;
+        ck = kBytes.cls[p[j + 1]];
+        if (!(ck & kBAlnum)) {
+          j += 1;
+          break;
         }
-      } else {
-        while (j < n && (kBytes.cls[p[j]] & kBAlnum)) seen |= kBytes.cls[p[j++]];
-        ck = j < n ? kBytes.cls[p[j]] : 0;
+        seen |= ck;
+        ck = kBytes.cls[p[j + 2]];
+        if (!(ck & kBAlnum)) {
+          j += 2;
+          break;
+        }
+        seen |= ck;
+        ck = kBytes.cls[p[j + 3]];
+        if (!(ck & kBAlnum)) {
+          j += 3;
+          break;
+        }
+        seen |= ck;
+        j += 4;
       }
       if ((ck & (kBHigh | kBJoiner)) &&
           ((ck & kBHigh) || (j + 1 < n && (kBytes.cls[p[j + 1]] & (kBAlnum | kBHigh))))) {
         i = general_token(text, i, flags, toks, lex);
         continue;
       }
-      flags |= kWord | (seen & kBDigit) | kLeadCase[c];
-      if ((c & kBDigit) && (seen & (kBUpper | kBLower))) {
-        std::size_t f = i;
-        while (!(kBytes.cls[p[f]] & (kBUpper | kBLower))) ++f;   // the first letter
-        flags |= (kBytes.cls[p[f]] & kBUpper) ? kCap : kLower;
-      }
-      if ((seen & (kBUpper | kBLower)) == kBUpper) {   // at least two letters, all upper case?
-        std::size_t uppers = j - i;
-        if (seen & kBDigit) {
-          uppers = 0;
-          for (std::size_t k = i; k < j; ++k) uppers += (kBytes.cls[p[k]] & kBUpper) != 0;
-        }
-        if (uppers >= 2) flags |= kAllCaps;
-      }
+      flags |= ascii_word_flags(p, i, j, c, seen);
       if ((ck & kBJoiner) && p[j] == '.' && keeps_period(text, i, j, flags, lex)) {
         ++j;
         flags |= kAbbrev;
@@ -568,6 +572,20 @@ std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
       }
       continue;
     }
+    i = general_token(text, i, flags, toks, lex);
+  }
+  if (i == bounded && i < n) {   // the text ends in a run of letters and digits: a word to the end
+    std::uint8_t seen = 0;
+    for (std::size_t k = i; k < n; ++k) seen |= kBytes.cls[p[k]];
+    const std::uint16_t flags = ws & static_cast<std::uint16_t>(~kLineSeen);
+    toks.push_back(Token{static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(n), 0,
+                         static_cast<std::uint16_t>(flags | ascii_word_flags(p, i, n, kBytes.cls[p[i]], seen)),
+                         fold_word(text.data() + i, n - i)});
+    i = n;
+  }
+  while (i < n) {   // what is left of that run after a token that went into it
+    const std::uint16_t flags = ws & static_cast<std::uint16_t>(~kLineSeen);
+    ws = 0;
     i = general_token(text, i, flags, toks, lex);
   }
   return toks;
