@@ -210,7 +210,7 @@ void ascii_lower_copy(char* dst, const char* src, std::size_t n) {
 
 namespace {
 
-std::uint32_t fold_word(const char* p, std::size_t n);
+inline std::uint32_t fold_word(const char* p, std::size_t n);   // below
 
 // One token that starts at text[i] (not white space), the general way: any UTF-8, inner joiners,
 // hyphen splits, the trailing period. flags holds the white-space flags; appends the token and
@@ -467,7 +467,7 @@ std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
   toks.reserve(n / 4 + 16);   // news: about one token per five bytes
   // A run of ASCII letters and digits that starts before `bounded` ends before the text does: the
   // byte before `bounded` is none of them. (0: the text is one such run, or empty.) The loop below
-  // stops there; the text's last run, from `bounded` on, goes the general way.
+  // stops there; the text's last run, from `bounded` on, is one word after it.
   std::size_t bounded = n;
   while (bounded > 0 && (kBytes.cls[p[bounded - 1]] & kBAlnum)) --bounded;
   std::size_t i = 0;
