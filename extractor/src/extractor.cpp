@@ -93,6 +93,10 @@ struct DocWork {
 // Whether stage_text's cutting at `max` tokens would change the sentences or the tokens' sentence
 // numbers (read only; news sentences are far shorter than the limit).
 bool cut_changes(const std::vector<Sentence>& sentences, const std::vector<Token>& tokens, std::size_t max) {
+  // split_sentences numbers the tokens as its sentences run, and a sentence of at most `max` bytes
+  // has at most `max` tokens (each is a byte or more): then only the sentences need a look.
+  if (std::all_of(sentences.begin(), sentences.end(), [max](const Sentence& s) { return s.end - s.start <= max; }))
+    return false;
   std::size_t k = 0, index = 0;
   while (k < tokens.size()) {
     const std::size_t s = tokens[k].sentence;

@@ -210,6 +210,8 @@ void ascii_lower_copy(char* dst, const char* src, std::size_t n) {
 
 namespace {
 
+inline std::uint32_t fold_word(const char* p, std::size_t n);   // below
+
 // One token that starts at text[i] (not white space), the general way: any UTF-8, inner joiners,
 // hyphen splits, the trailing period. flags holds the white-space flags; appends the token and
 // returns where it ends.
@@ -229,7 +231,10 @@ std::size_t general_token(std::string_view text, std::size_t i, std::uint16_t fl
     std::size_t part_start = i;
     std::size_t hyphens = 0, first_hyphen = 0;   // inner hyphens, the first one's offset
     bool upper_later = false;                     // a part after the first starts upper-case
-    while (j < text.size()) {
+    bool ascii = true;                            // no multi-byte character in the token
+    const unsigned char* p = reinterpret_cast<const unsigned char*>(text.data());
+    const std::size_t n_text = text.size();
+    while (j < n_text) {
       char32_t c;
       std::size_t m;
       const std::uint8_t cls = class_at(text, j, c, m);
@@ -246,11 +251,10 @@ std::size_t general_token(std::string_view text, std::size_t i, std::uint16_t fl
             (up ? upper_part : lower_part) = true;
             if (up && j != i) upper_later = true;
           }
+          if (m != 1) ascii = false;
           j += m;
           // A run of ASCII lower-case letters (the common case): no other state changes.
           {
-            const unsigned char* p = reinterpret_cast<const unsigned char*>(text.data());
-            const std::size_t n_text = text.size();
             std::size_t q = j;
             while (q < n_text && p[q] >= 'a' && p[q] <= 'z') ++q;
             if (q != j) {
@@ -262,14 +266,15 @@ std::size_t general_token(std::string_view text, std::size_t i, std::uint16_t fl
         } else {
           flags |= kDigit;
           j += m;
+          while (j < n_text && p[j] >= '0' && p[j] <= '9') ++j;   // (digits change nothing else)
         }
         continue;
       }
       // Inner joiners: ' ’ - . & followed by an alphanumeric character.
-      if (j + m < text.size() && (c == '-' || c == '.' || c == '&' || is_apostrophe(c))) {
+      if (j + m < n_text && (c == '-' || c == '.' || c == '&' || is_apostrophe(c))) {
         char32_t next;
-        decode(text, j + m, next);
-        if (is_alnum(next)) {
+        std::size_t next_len;
+        if (class_at(text, j + m, next, next_len) & kClsAlnum) {
           // "Renault's": the possessive becomes its own token.
           if (is_apostrophe(c) && (next == 's' || next == 'S')) {
             std::size_t after = j + m + 1;
@@ -281,6 +286,7 @@ std::size_t general_token(std::string_view text, std::size_t i, std::uint16_t fl
             if (hyphens++ == 0) first_hyphen = j;
             part_start = j + m;
           }
+          if (m != 1) ascii = false;
           j += m;
           continue;
         }
@@ -324,7 +330,7 @@ std::size_t general_token(std::string_view text, std::size_t i, std::uint16_t fl
     }
     t.end = static_cast<std::uint32_t>(j);
     t.flags = flags;
-    t.fold = fold_hash(t.view(text));
+    t.fold = ascii ? fold_word(text.data() + i, j - i) : fold_hash(t.view(text));
     toks.push_back(t);
     return j;
   }
@@ -372,8 +378,8 @@ struct ByteClasses {
 };
 constexpr ByteClasses kBytes;
 
-// fold_hash of a token made of ASCII letters, digits and '.': for those bytes the fold to lower
-// case is setting bit 0x20 (digits and '.' have it already).
+// fold_hash of a token made of ASCII letters, digits and the joiners . - & ': for those bytes the
+// fold to lower case is setting bit 0x20 (the others have it already).
 inline std::uint32_t fold_word(const char* p, std::size_t n) {
   constexpr std::uint64_t k20 = 0x2020202020202020ull;
   std::uint64_t h = 0x9E3779B97F4A7C15ull ^ (n * 0xFF51AFD7ED558CCDull);
@@ -415,13 +421,55 @@ struct SingleByteFolds {
 };
 const SingleByteFolds kSingleFolds;
 
+// The case flag of a word that starts with this byte class (a digit: see its first letter).
+constexpr std::uint16_t kLeadCase[16] = {0, kCap, kLower, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+static_assert(kBUpper < 16 && kBLower < 16 && kBDigit < 16);
+
+// kWord, kDigit and the case flags of the ASCII word p[i, j) of letters and digits; first: the
+// class of p[i], seen: the classes of all its bytes.
+inline std::uint16_t ascii_word_flags(const unsigned char* p, std::size_t i, std::size_t j, std::uint8_t first,
+                                      std::uint8_t seen) {
+  std::uint16_t flags = kWord | (seen & kBDigit) | kLeadCase[first];
+  if ((first & kBDigit) && (seen & (kBUpper | kBLower))) {
+    std::size_t f = i;
+    while (!(kBytes.cls[p[f]] & (kBUpper | kBLower))) ++f;   // the first letter
+    flags |= (kBytes.cls[p[f]] & kBUpper) ? kCap : kLower;
+  }
+  if ((seen & (kBUpper | kBLower)) == kBUpper) {   // at least two letters, all upper case?
+    std::size_t uppers = j - i;
+    if (seen & kBDigit) {
+      uppers = 0;
+      for (std::size_t k = i; k < j; ++k) uppers += (kBytes.cls[p[k]] & kBUpper) != 0;
+    }
+    if (uppers >= 2) flags |= kAllCaps;
+  }
+  return flags;
+}
+
+// Whether the "." after the ASCII word text[i, j) belongs to it: initials ("J.") and known
+// abbreviations ("Co."). flags: the word's flags so far.
+[[gnu::noinline]] bool keeps_period(std::string_view text, std::size_t i, std::size_t j, std::uint16_t flags,
+                                    const TextLexicons& lex) {
+  if ((flags & kCap) && j - i <= 2) {
+    int letters = 0;
+    for (std::size_t k = i; k < j; ++k) letters += (kBytes.cls[static_cast<unsigned char>(text[k])] & (kBUpper | kBLower)) != 0;
+    if (letters == 1) return true;
+  }
+  return lex.abbreviations.count(std::string(text.substr(i, j - i)) + '.') != 0;
+}
+
 }  // namespace
 
 std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
-  std::vector<Token> toks;
-  toks.reserve(text.size() / 4 + 16);
   const unsigned char* p = reinterpret_cast<const unsigned char*>(text.data());
   const std::size_t n = text.size();
+  std::vector<Token> toks;
+  toks.reserve(n / 4 + 16);   // news: about one token per five bytes
+  // A run of ASCII letters and digits that starts before `bounded` ends before the text does: the
+  // byte before `bounded` is none of them. (0: the text is one such run, or empty.) The loop below
+  // stops there; the text's last run, from `bounded` on, is one word after it.
+  std::size_t bounded = n;
+  while (bounded > 0 && (kBytes.cls[p[bounded - 1]] & kBAlnum)) --bounded;
   std::size_t i = 0;
   // The white-space flags of the next token, gathered as the blanks go by; kLineSeen marks a
   // line break among them (a second one makes a blank line). The first token starts a line.
@@ -438,45 +486,18 @@ std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
     if (ws & kLineSeen) ws |= kBlankLineBefore;
     ws |= kLineSeen | kNewlineBefore;
   };
-  while (i < n) {
-    std::uint8_t c = kBytes.cls[p[i]];
-    if (c & kBSpace) {
-      if (p[i] == '\n') line_break();
-      ws |= kSpaceBefore;
-      ++i;
-      while (i < n && p[i] == ' ') ++i;   // the common run of blanks
-      continue;
-    }
-    if (c & kBHigh) {
-      char32_t cp;
-      std::size_t m;
-      if (class_at(text, i, cp, m) & kClsSpace) {   // no-break space, U+2000.., BOM
-        if (cp == '\n') line_break();   // (an overlong encoding)
-        ws |= kSpaceBefore;
-        i += m;
-        while (i < n && p[i] == ' ') ++i;
-        continue;
-      }
-    }
-    std::uint16_t flags = ws & static_cast<std::uint16_t>(~kLineSeen);
-    ws = 0;
+  while (i < bounded) {
+    const std::uint8_t c = kBytes.cls[p[i]];
     if (c & kBAlnum) {
       // A run of ASCII letters and digits ended by white space, plain punctuation or the end of
       // the text; anything else (a multi-byte character, a joiner - . & ' before a letter or
       // digit) sends the token the general way, from its start.
-      std::size_t j = i;
-      const std::uint8_t c0 = c;
-      std::uint8_t seen = c;
-      ++j;
-      for (;;) {   // four bytes a step
-        if (j + 4 > n) {
-          while (j < n && ((c = kBytes.cls[p[j]]) & kBAlnum)) {
-            seen |= c;
-            ++j;
-          }
-          break;
-        }
-        std::uint8_t ck = kBytes.cls[p[j]];
+      std::uint16_t flags = ws & static_cast<std::uint16_t>(~kLineSeen);
+      ws = 0;
+      std::size_t j = i + 1;
+      std::uint8_t seen = c, ck;   // ck: the class of the byte that ends the run (i < bounded: one does)
+      for (;;) {   // four bytes a step, no bounds to check
+        ck = kBytes.cls[p[j]];
         if (!(ck & kBAlnum)) break;
         seen |= ck;
         ck = kBytes.cls[p[j + 1]];
@@ -499,61 +520,51 @@ std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
         seen |= ck;
         j += 4;
       }
-      if (j < n) {
-        const std::uint8_t cj = kBytes.cls[p[j]];
-        if ((cj & kBHigh) || ((cj & kBJoiner) && j + 1 < n && (kBytes.cls[p[j + 1]] & (kBAlnum | kBHigh)))) {
-          i = general_token(text, i, flags, toks, lex);
-          continue;
-        }
+      if ((ck & (kBHigh | kBJoiner)) &&
+          ((ck & kBHigh) || (j + 1 < n && (kBytes.cls[p[j + 1]] & (kBAlnum | kBHigh))))) {
+        i = general_token(text, i, flags, toks, lex);
+        continue;
       }
-      flags |= kWord | (seen & kBDigit);
-      if (c0 & kBUpper) {
-        flags |= kCap;
-      } else if (c0 & kBLower) {
-        flags |= kLower;
-      } else if (seen & (kBUpper | kBLower)) {
-        std::size_t f = i;
-        while (!(kBytes.cls[p[f]] & (kBUpper | kBLower))) ++f;   // the first letter
-        flags |= (kBytes.cls[p[f]] & kBUpper) ? kCap : kLower;
+      flags |= ascii_word_flags(p, i, j, c, seen);
+      if ((ck & kBJoiner) && p[j] == '.' && keeps_period(text, i, j, flags, lex)) {
+        ++j;
+        flags |= kAbbrev;
+        ck = j < n ? kBytes.cls[p[j]] : 0;
       }
-      if ((seen & (kBUpper | kBLower)) == kBUpper) {   // at least two letters, all upper case?
-        int uppers = 0;
-        for (std::size_t k = i; k < j; ++k) uppers += (kBytes.cls[p[k]] & kBUpper) != 0;
-        if (uppers >= 2) flags |= kAllCaps;
-      }
-      if (j < n && p[j] == '.') {
-        // Initials ("J.") and known abbreviations ("Co.") keep their period.
-        bool initial = false;
-        if ((flags & kCap) && j - i <= 2) {
-          int letters = 0;
-          for (std::size_t k = i; k < j; ++k) letters += (kBytes.cls[p[k]] & (kBUpper | kBLower)) != 0;
-          initial = letters == 1;
-        }
-        if (initial || lex.abbreviations.count(std::string(text.substr(i, j - i)) + '.')) {
-          ++j;
-          flags |= kAbbrev;
-        }
-      }
-      Token t;
-      t.start = static_cast<std::uint32_t>(i);
-      t.end = static_cast<std::uint32_t>(j);
-      t.flags = flags;
-      t.fold = fold_word(text.data() + i, j - i);
-      toks.push_back(t);
+      toks.push_back(Token{static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(j), 0, flags,
+                           fold_word(text.data() + i, j - i)});
       i = j;
-      if (i < n && p[i] == ' ') {   // the usual one blank after a word
+      if ((ck & kBSpace) && p[i] == ' ') {   // the usual one blank after a word
         ws = kSpaceBefore;
         ++i;
       }
       continue;
     }
-    if (!(c & kBHigh) && p[i] != '\'') {   // one ASCII punctuation character
-      Token t;
-      t.start = static_cast<std::uint32_t>(i);
-      t.end = static_cast<std::uint32_t>(i + 1);
-      t.flags = flags | kPunct;
-      t.fold = kSingleFolds.fold[p[i]];
-      toks.push_back(t);
+    if (c & kBSpace) {
+      if (p[i] == '\n') line_break();
+      ws |= kSpaceBefore;
+      ++i;
+      while (i < n && p[i] == ' ') ++i;   // the common run of blanks
+      continue;
+    }
+    if (c & kBHigh) {
+      char32_t cp;
+      std::size_t m;
+      if (class_at(text, i, cp, m) & kClsSpace) {   // no-break space, U+2000.., BOM
+        if (cp == '\n') line_break();   // (an overlong encoding)
+        ws |= kSpaceBefore;
+        i += m;
+        while (i < n && p[i] == ' ') ++i;
+        continue;
+      }
+    }
+    const std::uint16_t flags = ws & static_cast<std::uint16_t>(~kLineSeen);
+    ws = 0;
+    // One ASCII punctuation character; an apostrophe only when it cannot start a possessive "'s"
+    // (after white space, or first).
+    if (!(c & kBHigh) && (p[i] != '\'' || (flags & kSpaceBefore) || toks.empty())) {
+      toks.push_back(Token{static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(i + 1), 0,
+                           static_cast<std::uint16_t>(flags | kPunct), kSingleFolds.fold[p[i]]});
       ++i;
       if (i < n && p[i] == ' ') {
         ws = kSpaceBefore;
@@ -563,29 +574,82 @@ std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
     }
     i = general_token(text, i, flags, toks, lex);
   }
+  if (i == bounded && i < n) {   // the text ends in a run of letters and digits: a word to the end
+    std::uint8_t seen = 0;
+    for (std::size_t k = i; k < n; ++k) seen |= kBytes.cls[p[k]];
+    const std::uint16_t flags = ws & static_cast<std::uint16_t>(~kLineSeen);
+    toks.push_back(Token{static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(n), 0,
+                         static_cast<std::uint16_t>(flags | ascii_word_flags(p, i, n, kBytes.cls[p[i]], seen)),
+                         fold_word(text.data() + i, n - i)});
+    i = n;
+  }
+  while (i < n) {   // what is left of that run after a token that went into it
+    const std::uint16_t flags = ws & static_cast<std::uint16_t>(~kLineSeen);
+    ws = 0;
+    i = general_token(text, i, flags, toks, lex);
+  }
   return toks;
 }
+
+namespace {
+
+// What a one-character punctuation token can do at a sentence's edge.
+enum : std::uint8_t { kEndsSentence = 1, kCloser = 2, kOpener = 4, kComma = 8 };
+struct PunctRoles {
+  std::uint8_t role[256];
+  constexpr PunctRoles() : role{} {
+    for (unsigned char c : {'.', '!', '?'}) role[c] = kEndsSentence;
+    for (unsigned char c : {'"', '\''}) role[c] = kCloser | kOpener;
+    for (unsigned char c : {')', ']'}) role[c] = kCloser;
+    for (unsigned char c : {'(', '[', '-'}) role[c] = kOpener;
+    role[static_cast<unsigned char>(',')] = kComma;
+  }
+};
+constexpr PunctRoles kPunctRoles;
+
+// The roles of token t: . ! ? and U+2026 end a sentence; " ' ) ] U+201D U+2019 close one; " U+201C '
+// ( [ U+2018 - U+2014 may open the next. None for a token that is not punctuation.
+inline std::uint8_t punct_roles(std::string_view text, const Token& t) {
+  if (!t.has(kPunct)) return 0;
+  const unsigned char* s = reinterpret_cast<const unsigned char*>(text.data()) + t.start;
+  const std::uint32_t len = t.end - t.start;
+  if (len == 1) return kPunctRoles.role[s[0]];
+  if (len == 3 && s[0] == 0xE2 && s[1] == 0x80) {
+    switch (s[2]) {
+      case 0xA6: return kEndsSentence;     // U+2026
+      case 0x9D: case 0x99: return kCloser;   // U+201D U+2019
+      case 0x9C: case 0x98: case 0x94: return kOpener;   // U+201C U+2018 U+2014
+      default: break;
+    }
+  }
+  return 0;
+}
+
+}  // namespace
 
 std::vector<Sentence> split_sentences(std::string_view text, std::vector<Token>& tokens, const TextLexicons& lex) {
   std::vector<Sentence> out;
   if (tokens.empty()) return out;
-  auto is_closer = [&](const Token& t) {
-    if (!t.has(kPunct)) return false;
-    std::string_view v = t.view(text);
-    return v == "\"" || v == "'" || v == ")" || v == "]" || v == "\u201D" || v == "\u2019";
-  };
+  const std::size_t n_tokens = tokens.size();
+  out.reserve(n_tokens / 16 + 4);   // news: about 25 tokens a sentence
+  Token* const tk = tokens.data();
+  auto is_closer = [&](const Token& t) { return (punct_roles(text, t) & kCloser) != 0; };
   auto starts_sentence = [&](const Token& t) {
     if (t.has(kCap) || t.has(kDigit)) return true;
-    if (!t.has(kPunct)) return false;
-    std::string_view v = t.view(text);
-    return v == "\"" || v == "\u201C" || v == "'" || v == "(" || v == "[" || v == "\u2018" || v == "-" ||
-           v == "\u2014";
+    return (punct_roles(text, t) & kOpener) != 0;
   };
   std::size_t begin = 0;
   std::uint32_t index = 0;
   auto close = [&](std::size_t last) {
-    for (std::size_t k = begin; k <= last; ++k) tokens[k].sentence = index;
-    out.push_back({tokens[begin].start, tokens[last].end});
+    std::size_t k = begin;
+    for (; k + 4 <= last + 1; k += 4) {
+      tk[k].sentence = index;
+      tk[k + 1].sentence = index;
+      tk[k + 2].sentence = index;
+      tk[k + 3].sentence = index;
+    }
+    for (; k <= last; ++k) tk[k].sentence = index;
+    out.push_back({tk[begin].start, tk[last].end});
     ++index;
     begin = last + 1;
   };
@@ -593,11 +657,11 @@ std::vector<Sentence> split_sentences(std::string_view text, std::vector<Token>&
   // line (white space, with any line break, only comes before a token flagged kNewlineBefore; the
   // tokens the loop skips, closers without space before, have none).
   std::size_t line_tok = 0;
-  const std::size_t n_tokens = tokens.size();
-  const Token* tk = tokens.data();
   for (std::size_t k = 0; k < n_tokens; ++k) {
-    // Skip the tokens that neither follow a line break nor can end a sentence (most words).
+    // Skip the tokens that neither follow a line break nor can end a sentence (most words), four
+    // at a time while they last.
     constexpr std::uint16_t kMayStop = kNewlineBefore | kPunct | kAbbrev;
+    while (k + 4 < n_tokens && !((tk[k].flags | tk[k + 1].flags | tk[k + 2].flags | tk[k + 3].flags) & kMayStop)) k += 4;
     while (k + 1 < n_tokens && !(tk[k].flags & kMayStop)) ++k;
     const Token& t = tk[k];
     // Line breaks.
@@ -605,29 +669,28 @@ std::vector<Sentence> split_sentences(std::string_view text, std::vector<Token>&
       const std::size_t first = line_tok;
       line_tok = k;
       if (k > begin) {
-        const Token& prev = tokens[k - 1];
+        const Token& prev = tk[k - 1];
         // A wrapped paragraph: the line before is long prose that stops mid-sentence. The last line
         // break before prev is the one before the first token of its line.
-        std::size_t line_start = text.rfind('\n', tokens[first].start);
+        std::size_t line_start = text.rfind('\n', tk[first].start);
         line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
         bool long_line = prev.end - line_start >= 40;
         bool wrapped = !t.has(kBlankLineBefore) && long_line &&
-                       (prev.has(kLower) || (prev.has(kPunct) && prev.view(text) == ","));
+                       (prev.has(kLower) || (punct_roles(text, prev) & kComma));
         if (!wrapped) {
           close(k - 1);
           continue;
         }
       }
     }
-    if (k + 1 >= tokens.size()) break;
-    std::string_view v = t.view(text);
-    bool terminal = t.has(kPunct) && (v == "." || v == "!" || v == "?" || v == "\u2026");
+    if (k + 1 >= n_tokens) break;
+    bool terminal = (punct_roles(text, t) & kEndsSentence) != 0;
     bool abbrev_end = t.has(kAbbrev);
     if (!terminal && !abbrev_end) continue;
     std::size_t last = k;
-    while (last + 1 < tokens.size() && is_closer(tokens[last + 1]) && !tokens[last + 1].has(kSpaceBefore)) ++last;
-    if (last + 1 >= tokens.size()) break;
-    const Token& next = tokens[last + 1];
+    while (last + 1 < n_tokens && is_closer(tk[last + 1]) && !tk[last + 1].has(kSpaceBefore)) ++last;
+    if (last + 1 >= n_tokens) break;
+    const Token& next = tk[last + 1];
     if (!next.has(kSpaceBefore) || next.has(kNewlineBefore)) continue;  // handled by line rule
     if (!starts_sentence(next)) continue;
     if (abbrev_end && !terminal) {
@@ -635,14 +698,14 @@ std::vector<Sentence> split_sentences(std::string_view text, std::vector<Token>&
       // after a lower-case word ("turned the service into X. Musk said") ends the sentence too:
       // an initial follows a given name or a title, not a verb or a preposition.
       std::string word(next.view(text));
-      bool lone_capital = t.end - t.start == 2 && k > begin && tokens[k - 1].has(kLower) &&
-                          tokens[k - 1].has(kWord);
+      bool lone_capital = t.end - t.start == 2 && k > begin && tk[k - 1].has(kLower) &&
+                          tk[k - 1].has(kWord);
       if (!lex.sentence_starters.count(word) && !lone_capital) continue;
     }
     close(last);
     k = last;
   }
-  if (begin < tokens.size()) close(tokens.size() - 1);
+  if (begin < n_tokens) close(n_tokens - 1);
   return out;
 }
 
