@@ -1228,6 +1228,11 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     if (!topic_org) doc_out[w] |= im.needs_org[w];
     if (!topic_country) doc_out[w] |= im.needs_country[w];
   }
+  // The fewest entity items a sentence needs to tell anything: two (co-occurrence, located_in),
+  // or fewer when a rule left for this document needs fewer (its required entity elements).
+  std::size_t min_ents = 2;
+  for (std::size_t ri = 0; ri < im.rules.size(); ++ri)
+    if (!(doc_out[ri / 64] >> (ri % 64) & 1u)) min_ents = std::min<std::size_t>(min_ents, im.ent_need[ri][4]);
   lits_present.assign(im.lit_words_n, 0);
   // Per entity: a place the gazetteer puts in a country, itself no country (for located_in).
   const auto& country_of = ctx.entities->country_of;
@@ -1250,6 +1255,24 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
       const Token* const end = toks.data() + toks.size();
       while (p != end && p->sentence == s) ++p;
       e = static_cast<std::size_t>(p - toks.data());
+    }
+    if (min_ents > 0) {
+      // A sentence with fewer entity items than min_ents tells nothing: passed over unbuilt. Its
+      // entity items are at most the mentions starting in it (build_items first passes over those
+      // left behind, as here) and the tokens that may be object pronouns.
+      while (mit != mentions->end() && mit->tok_begin < k && mit->start < toks[k].start) ++mit;
+      std::size_t most = 0;
+      if (mit != mentions->end() && mit->tok_begin < k) {
+        most = min_ents;   // (a mention left behind that starts in a later token: built as ever)
+      } else {
+        for (auto m = mit; m != mentions->end() && m->tok_begin < e && most < min_ents; ++m) ++most;
+        for (const Token* t = toks.data() + k, *te = toks.data() + e; t != te && most < min_ents; ++t)
+          most += t->end - t->start == 3 && maybe_object_pronoun(std::string_view(lowered.data() + t->start, 3));
+      }
+      if (most < min_ents) {
+        k = e;
+        continue;
+      }
     }
     build_items(ctx, lowered, word_id, dash_word, *mentions, k, e, mit, items, ent_items, ent_slot);
     const Sentence& sent = (*ctx.sentences)[s];
