@@ -510,6 +510,9 @@ struct RelationRules::Impl {
   // start_any | start_cls[m], by a word item's may_class bits m.
   std::array<Mask, 8> start_word_base;
   std::vector<char> word_starts_some;   // by word id + 1: whether word_start has a rule for it
+  // By rule: bit b (0-12) when start_base[b] (b < 5) or start_word_base[b - 5] holds it, bit 13
+  // when start_cls[7] does, bit 14 + t when start_cls[1 << t] does.
+  std::vector<std::uint32_t> rule_sets;
 
   // An item's may_class bits (0 for an entity), worked out once.
   unsigned may_class_of(const DocContext& ctx, const Item& it) const {
@@ -608,6 +611,18 @@ struct RelationRules::Impl {
       start_word_base[m] = start_any;
       for (std::size_t w = 0; w < start_cls[m].size(); ++w) start_word_base[m][w] |= start_cls[m][w];
     }
+    // The same by rule: which of those sets hold it.
+    rule_sets.assign(rules.size(), 0);
+    auto holds = [](const Mask& m, std::size_t ri) { return ri / 64 < m.size() && (m[ri / 64] >> (ri % 64) & 1u); };
+    for (std::size_t ri = 0; ri < rules.size(); ++ri) {
+      std::uint32_t x = 0;
+      for (std::size_t b = 0; b < 13; ++b)
+        if (holds(b < 5 ? start_base[b] : start_word_base[b - 5], ri)) x |= 1u << b;
+      if (holds(start_cls[7], ri)) x |= 1u << 13;
+      for (unsigned t = 0; t < 3; ++t)
+        if (holds(start_cls[1u << t], ri)) x |= 1u << (14 + t);
+      rule_sets[ri] = x;
+    }
   }
 
   // One phrase of class `cls` at items[i]: the longest entry of person_cues (roles) or of
@@ -695,6 +710,8 @@ struct RelationRules::Impl {
   // The rules whose source or target is "$org" ("$country"): they tell nothing in a document
   // without a dominant organisation (country).
   Mask needs_org, needs_country;
+  // The fewest entity items a sentence needs to tell anything, by [topic organisation][topic country].
+  std::size_t min_ents[2][2] = {{2, 2}, {2, 2}};
 
   static int type_slot(const std::string& t) {
     if (t == "PER") return 0;
@@ -743,6 +760,18 @@ struct RelationRules::Impl {
       for (const std::string* end : {&rules[ri].source, &rules[ri].target}) {
         if (*end == "$org") needs_org[ri / 64] |= std::uint64_t{1} << (ri % 64);
         if (*end == "$country") needs_country[ri / 64] |= std::uint64_t{1} << (ri % 64);
+      }
+    // The fewest required entity elements of a rule a document leaves (by whether it has a topic
+    // organisation, country), and no more than two (co-occurrence).
+    for (unsigned org = 0; org < 2; ++org)
+      for (unsigned country = 0; country < 2; ++country) {
+        std::size_t least = 2;
+        for (std::size_t ri = 0; ri < rules.size(); ++ri) {
+          const bool out = (!org && (needs_org[ri / 64] >> (ri % 64) & 1u)) ||
+                           (!country && (needs_country[ri / 64] >> (ri % 64) & 1u));
+          if (!out) least = std::min<std::size_t>(least, ent_need[ri][4]);
+        }
+        min_ents[org][country] = least;
       }
     lit_rules.assign((rules.size() + 63) / 64, 0);
     for (std::size_t ri = 0; ri < rules.size(); ++ri)
@@ -1230,9 +1259,7 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   }
   // The fewest entity items a sentence needs to tell anything: two (co-occurrence, located_in),
   // or fewer when a rule left for this document needs fewer (its required entity elements).
-  std::size_t min_ents = 2;
-  for (std::size_t ri = 0; ri < im.rules.size(); ++ri)
-    if (!(doc_out[ri / 64] >> (ri % 64) & 1u)) min_ents = std::min<std::size_t>(min_ents, im.ent_need[ri][4]);
+  const std::size_t min_ents = im.min_ents[topic_org ? 1 : 0][topic_country ? 1 : 0];
   lits_present.assign(im.lit_words_n, 0);
   // Per entity: a place the gazetteer puts in a country, itself no country (for located_in).
   const auto& country_of = ctx.entities->country_of;
@@ -1327,16 +1354,16 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     unsigned cls_tables = 0;
     std::array<bool, 13> base_live{};
     if (live) {
-      for (std::size_t w = 0; w < ruled_out.size(); ++w) class_first = class_first || (im.start_cls[7][w] & ~ruled_out[w]) != 0;
+      // (by the rules left, each of which knows its sets: Impl::rule_sets)
+      std::uint32_t sets = 0;
+      for (std::size_t w = 0; w < ruled_out.size(); ++w)
+        for (std::uint64_t bits = im.all_rules[w] & ~ruled_out[w]; bits != 0; bits &= bits - 1)
+          sets |= im.rule_sets[w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits))];
+      class_first = (sets >> 13 & 1u) != 0;
       // The tables the rules left that start with a class look into: an item's bits for the others
       // pick no rule (start_cls[m] keeps a rule for the bits its class's tables share with m).
-      for (unsigned t = 0; t < 3; ++t)
-        for (std::size_t w = 0; w < ruled_out.size(); ++w)
-          if (im.start_cls[1u << t][w] & ~ruled_out[w]) cls_tables |= 1u << t;
-      for (std::size_t b = 0; b < 13; ++b) {
-        const Impl::Mask& m = b < 5 ? im.start_base[b] : im.start_word_base[b - 5];
-        for (std::size_t w = 0; w < ruled_out.size(); ++w) base_live[b] = base_live[b] || (m[w] & ~ruled_out[w]) != 0;
-      }
+      cls_tables = sets >> 14 & 7u;
+      for (std::size_t b = 0; b < 13; ++b) base_live[b] = (sets >> b & 1u) != 0;
     }
     // Per item position: the entity items of each type (slots 0-3, all: 4) from there on. Each
     // required entity element of a rule takes an item of its own at or after where the rule
