@@ -1365,25 +1365,19 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
       cls_tables = sets >> 14 & 7u;
       for (std::size_t b = 0; b < 13; ++b) base_live[b] = (sets >> b & 1u) != 0;
     }
-    // Per item position: the entity items of each type (slots 0-3, all: 4) from there on. Each
-    // required entity element of a rule takes an item of its own at or after where the rule
-    // starts, so a rule needing more than are left cannot match from there.
-    thread_local std::vector<std::array<unsigned, 5>> ent_after;
-    if (live) {
-      ent_after.resize(items.size() + 1);
-      ent_after[items.size()] = {0, 0, 0, 0, 0};
-      for (std::size_t i = items.size(); i-- > 0;) {
-        ent_after[i] = ent_after[i + 1];
-        if (items[i].ent) {
-          if (items[i].tslot >= 0) ++ent_after[i][static_cast<std::size_t>(items[i].tslot)];
-          ++ent_after[i][4];
-        }
-      }
-    }
+    // From the item on: the entity items of each type (slots 0-3, all: 4), counted down from the
+    // sentence's as the loop passes them. Each required entity element of a rule takes an item of
+    // its own at or after where the rule starts, so a rule needing more than are left cannot match
+    // from there.
+    std::array<unsigned, 5> left = ent_have;
     for (std::size_t i = 0; live && i < items.size(); ++i) {
       // The rules that may start at the item: start_any with its entity type's or its classes'
       // rules (merged at load) and its word's.
       const Item& at = items[i];
+      if (i > 0 && items[i - 1].ent) {
+        if (items[i - 1].tslot >= 0) --left[static_cast<std::size_t>(items[i - 1].tslot)];
+        --left[4];
+      }
       const unsigned mc = !at.ent && class_first ? im.may_class_in(ctx, at, cls_tables) : 0u;
       const std::size_t bi = at.ent ? (at.tslot >= 0 ? static_cast<std::size_t>(at.tslot) : 4) : 5 + mc;
       if (!base_live[bi] && (at.word < 0 || !im.word_starts_some[static_cast<std::size_t>(at.word) + 1])) continue;
@@ -1395,7 +1389,6 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
         const Rule& r = im.rules[ri];
         {
           const std::array<unsigned, 5>& need = im.ent_need[ri];
-          const std::array<unsigned, 5>& left = ent_after[i];
           unsigned short_of = 0;   // (branch-free: one test for the five types)
           for (std::size_t t = 0; t < 5; ++t) short_of |= static_cast<unsigned>(need[t] > left[t]);
           if (short_of) continue;
