@@ -473,11 +473,14 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
     for (; s_next < s; ++s_next) date_of_sentence(s_next);
     s_next = s + 1;
     std::size_t b = c, e = c;
+    // (eight at a time first: sentence numbers never go down, so all eight between are in s)
+    while (b >= k + 8 && toks[b - 8].sentence == s) b -= 8;
     while (b > k && toks[b - 1].sentence == s) --b;
     {
       // By pointer: a size() per token divides by sizeof(Token).
       const Token* p = toks.data() + e;
       const Token* const end = toks.data() + toks.size();
+      while (end - p > 8 && p[8].sentence == s) p += 8;
       while (p != end && p->sentence == s) ++p;
       e = static_cast<std::size_t>(p - toks.data());
     }
