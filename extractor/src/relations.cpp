@@ -1104,8 +1104,14 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   for (std::size_t i = 0; i < ents.size(); ++i) {
     const std::string& id = ents[i].id;
     std::uint64_t head = 0;
-    for (std::size_t j = 0; j < 8; ++j)
-      head = head << 8 | (j < id.size() ? static_cast<unsigned char>(id[j]) : 0u);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (id.size() >= 8) {   // (most ids: one load)
+      std::memcpy(&head, id.data(), 8);
+      head = __builtin_bswap64(head);
+    } else
+#endif
+      for (std::size_t j = 0; j < 8; ++j)
+        head = head << 8 | (j < id.size() ? static_cast<unsigned char>(id[j]) : 0u);
     by_head[i] = {head, i};
   }
   std::sort(by_head.begin(), by_head.end(), [&](const auto& x, const auto& y) {
