@@ -448,13 +448,39 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
   const bool mentions_by_sentence = std::is_sorted(
       mentions.begin(), mentions.end(), [](const MentionSpan& x, const MentionSpan& y) { return x.sentence < y.sentence; });
   std::size_t m_next = 0;   // the first mention of the sentence read (or of a later one)
+  // What a sentence leaves for the next ones, events or not: its last anchored date.
+  auto date_of_sentence = [&](std::size_t s) {
+    for (const Timex& x : sentence_timexes[s])
+      if (x.sentence == s && std::string_view(x.type) == "DATE" && parse_timex_value(x.value))
+        last_date_tx = &x;
+  };
+  const std::uint64_t* const first_bits = im.trigger_firsts.bits();
+  const Token* const tk = toks.data();
   std::size_t k = 0;
+  std::size_t s_next = 0;   // the first sentence not read yet
   while (k < toks.size()) {
-    std::size_t s = toks[k].sentence, b = k, e = k;
+    // Only a sentence with a token that may start a trigger (the first test the loop below makes)
+    // can tell an event: the others between are passed over, their dates kept.
+    std::size_t c = k;
+    {
+      const Token* p = tk + k;
+      const Token* const pe = tk + toks.size();
+      while (p != pe && !(first_bits[(p->fold & 0xFFFF) >> 6] >> (p->fold & 63) & 1u)) ++p;
+      c = static_cast<std::size_t>(p - tk);
+    }
+    if (c == toks.size()) break;
+    const std::size_t s = toks[c].sentence;
+    for (; s_next < s; ++s_next) date_of_sentence(s_next);
+    s_next = s + 1;
+    std::size_t b = c, e = c;
+    // (eight at a time first: sentence numbers never go down, so all eight between are in s)
+    while (b >= k + 8 && toks[b - 8].sentence == s) b -= 8;
+    while (b > k && toks[b - 1].sentence == s) --b;
     {
       // By pointer: a size() per token divides by sizeof(Token).
       const Token* p = toks.data() + e;
       const Token* const end = toks.data() + toks.size();
+      while (end - p > 8 && p[8].sentence == s) p += 8;
       while (p != end && p->sentence == s) ++p;
       e = static_cast<std::size_t>(p - toks.data());
     }
@@ -493,9 +519,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       }
       return anaphoric_known == 1;
     };
-    const std::uint64_t* const first_bits = im.trigger_firsts.bits();
-    const Token* const tk = toks.data();
-    for (std::size_t t = b; t < e; ++t) {
+    for (std::size_t t = c; t < e; ++t) {   // (no token in [b, c) may start a trigger)
       // The cheapest test first (the first one has() makes), in a tight loop: most tokens start no trigger.
       {
         const Token* p = tk + t;
@@ -1030,9 +1054,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         break;
       }
     }
-    for (const Timex& x : sentence_timexes[s])
-      if (x.sentence == s && std::string_view(x.type) == "DATE" && parse_timex_value(x.value))
-        last_date_tx = &x;
+    date_of_sentence(s);
     for (std::size_t i = first_here; i < out.size(); ++i) last_of_type[out[i].type] = i;
     k = e;
   }

@@ -510,6 +510,9 @@ struct RelationRules::Impl {
   // start_any | start_cls[m], by a word item's may_class bits m.
   std::array<Mask, 8> start_word_base;
   std::vector<char> word_starts_some;   // by word id + 1: whether word_start has a rule for it
+  // By rule: bit b (0-12) when start_base[b] (b < 5) or start_word_base[b - 5] holds it, bit 13
+  // when start_cls[7] does, bit 14 + t when start_cls[1 << t] does.
+  std::vector<std::uint32_t> rule_sets;
 
   // An item's may_class bits (0 for an entity), worked out once.
   unsigned may_class_of(const DocContext& ctx, const Item& it) const {
@@ -608,6 +611,18 @@ struct RelationRules::Impl {
       start_word_base[m] = start_any;
       for (std::size_t w = 0; w < start_cls[m].size(); ++w) start_word_base[m][w] |= start_cls[m][w];
     }
+    // The same by rule: which of those sets hold it.
+    rule_sets.assign(rules.size(), 0);
+    auto holds = [](const Mask& m, std::size_t ri) { return ri / 64 < m.size() && (m[ri / 64] >> (ri % 64) & 1u); };
+    for (std::size_t ri = 0; ri < rules.size(); ++ri) {
+      std::uint32_t x = 0;
+      for (std::size_t b = 0; b < 13; ++b)
+        if (holds(b < 5 ? start_base[b] : start_word_base[b - 5], ri)) x |= 1u << b;
+      if (holds(start_cls[7], ri)) x |= 1u << 13;
+      for (unsigned t = 0; t < 3; ++t)
+        if (holds(start_cls[1u << t], ri)) x |= 1u << (14 + t);
+      rule_sets[ri] = x;
+    }
   }
 
   // One phrase of class `cls` at items[i]: the longest entry of person_cues (roles) or of
@@ -695,6 +710,8 @@ struct RelationRules::Impl {
   // The rules whose source or target is "$org" ("$country"): they tell nothing in a document
   // without a dominant organisation (country).
   Mask needs_org, needs_country;
+  // The fewest entity items a sentence needs to tell anything, by [topic organisation][topic country].
+  std::size_t min_ents[2][2] = {{2, 2}, {2, 2}};
 
   static int type_slot(const std::string& t) {
     if (t == "PER") return 0;
@@ -743,6 +760,18 @@ struct RelationRules::Impl {
       for (const std::string* end : {&rules[ri].source, &rules[ri].target}) {
         if (*end == "$org") needs_org[ri / 64] |= std::uint64_t{1} << (ri % 64);
         if (*end == "$country") needs_country[ri / 64] |= std::uint64_t{1} << (ri % 64);
+      }
+    // The fewest required entity elements of a rule a document leaves (by whether it has a topic
+    // organisation, country), and no more than two (co-occurrence).
+    for (unsigned org = 0; org < 2; ++org)
+      for (unsigned country = 0; country < 2; ++country) {
+        std::size_t least = 2;
+        for (std::size_t ri = 0; ri < rules.size(); ++ri) {
+          const bool out = (!org && (needs_org[ri / 64] >> (ri % 64) & 1u)) ||
+                           (!country && (needs_country[ri / 64] >> (ri % 64) & 1u));
+          if (!out) least = std::min<std::size_t>(least, ent_need[ri][4]);
+        }
+        min_ents[org][country] = least;
       }
     lit_rules.assign((rules.size() + 63) / 64, 0);
     for (std::size_t ri = 0; ri < rules.size(); ++ri)
@@ -1075,8 +1104,14 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   for (std::size_t i = 0; i < ents.size(); ++i) {
     const std::string& id = ents[i].id;
     std::uint64_t head = 0;
-    for (std::size_t j = 0; j < 8; ++j)
-      head = head << 8 | (j < id.size() ? static_cast<unsigned char>(id[j]) : 0u);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (id.size() >= 8) {   // (most ids: one load)
+      std::memcpy(&head, id.data(), 8);
+      head = __builtin_bswap64(head);
+    } else
+#endif
+      for (std::size_t j = 0; j < 8; ++j)
+        head = head << 8 | (j < id.size() ? static_cast<unsigned char>(id[j]) : 0u);
     by_head[i] = {head, i};
   }
   std::sort(by_head.begin(), by_head.end(), [&](const auto& x, const auto& y) {
@@ -1228,6 +1263,9 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     if (!topic_org) doc_out[w] |= im.needs_org[w];
     if (!topic_country) doc_out[w] |= im.needs_country[w];
   }
+  // The fewest entity items a sentence needs to tell anything: two (co-occurrence, located_in),
+  // or fewer when a rule left for this document needs fewer (its required entity elements).
+  const std::size_t min_ents = im.min_ents[topic_org ? 1 : 0][topic_country ? 1 : 0];
   lits_present.assign(im.lit_words_n, 0);
   // Per entity: a place the gazetteer puts in a country, itself no country (for located_in).
   const auto& country_of = ctx.entities->country_of;
@@ -1248,8 +1286,28 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
       // By pointer: a size() per token divides by sizeof(Token).
       const Token* p = toks.data() + e;
       const Token* const end = toks.data() + toks.size();
+      // (eight at a time first: sentence numbers never go down, so all eight are in s)
+      while (end - p > 8 && p[8].sentence == s) p += 8;
       while (p != end && p->sentence == s) ++p;
       e = static_cast<std::size_t>(p - toks.data());
+    }
+    if (min_ents > 0) {
+      // A sentence with fewer entity items than min_ents tells nothing: passed over unbuilt. Its
+      // entity items are at most the mentions starting in it (build_items first passes over those
+      // left behind, as here) and the tokens that may be object pronouns.
+      while (mit != mentions->end() && mit->tok_begin < k && mit->start < toks[k].start) ++mit;
+      std::size_t most = 0;
+      if (mit != mentions->end() && mit->tok_begin < k) {
+        most = min_ents;   // (a mention left behind that starts in a later token: built as ever)
+      } else {
+        for (auto m = mit; m != mentions->end() && m->tok_begin < e && most < min_ents; ++m) ++most;
+        for (const Token* t = toks.data() + k, *te = toks.data() + e; t != te && most < min_ents; ++t)
+          most += t->end - t->start == 3 && maybe_object_pronoun(std::string_view(lowered.data() + t->start, 3));
+      }
+      if (most < min_ents) {
+        k = e;
+        continue;
+      }
     }
     build_items(ctx, lowered, word_id, dash_word, *mentions, k, e, mit, items, ent_items, ent_slot);
     const Sentence& sent = (*ctx.sentences)[s];
@@ -1304,36 +1362,30 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     unsigned cls_tables = 0;
     std::array<bool, 13> base_live{};
     if (live) {
-      for (std::size_t w = 0; w < ruled_out.size(); ++w) class_first = class_first || (im.start_cls[7][w] & ~ruled_out[w]) != 0;
+      // (by the rules left, each of which knows its sets: Impl::rule_sets)
+      std::uint32_t sets = 0;
+      for (std::size_t w = 0; w < ruled_out.size(); ++w)
+        for (std::uint64_t bits = im.all_rules[w] & ~ruled_out[w]; bits != 0; bits &= bits - 1)
+          sets |= im.rule_sets[w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits))];
+      class_first = (sets >> 13 & 1u) != 0;
       // The tables the rules left that start with a class look into: an item's bits for the others
       // pick no rule (start_cls[m] keeps a rule for the bits its class's tables share with m).
-      for (unsigned t = 0; t < 3; ++t)
-        for (std::size_t w = 0; w < ruled_out.size(); ++w)
-          if (im.start_cls[1u << t][w] & ~ruled_out[w]) cls_tables |= 1u << t;
-      for (std::size_t b = 0; b < 13; ++b) {
-        const Impl::Mask& m = b < 5 ? im.start_base[b] : im.start_word_base[b - 5];
-        for (std::size_t w = 0; w < ruled_out.size(); ++w) base_live[b] = base_live[b] || (m[w] & ~ruled_out[w]) != 0;
-      }
+      cls_tables = sets >> 14 & 7u;
+      for (std::size_t b = 0; b < 13; ++b) base_live[b] = (sets >> b & 1u) != 0;
     }
-    // Per item position: the entity items of each type (slots 0-3, all: 4) from there on. Each
-    // required entity element of a rule takes an item of its own at or after where the rule
-    // starts, so a rule needing more than are left cannot match from there.
-    thread_local std::vector<std::array<unsigned, 5>> ent_after;
-    if (live) {
-      ent_after.resize(items.size() + 1);
-      ent_after[items.size()] = {0, 0, 0, 0, 0};
-      for (std::size_t i = items.size(); i-- > 0;) {
-        ent_after[i] = ent_after[i + 1];
-        if (items[i].ent) {
-          if (items[i].tslot >= 0) ++ent_after[i][static_cast<std::size_t>(items[i].tslot)];
-          ++ent_after[i][4];
-        }
-      }
-    }
+    // From the item on: the entity items of each type (slots 0-3, all: 4), counted down from the
+    // sentence's as the loop passes them. Each required entity element of a rule takes an item of
+    // its own at or after where the rule starts, so a rule needing more than are left cannot match
+    // from there.
+    std::array<unsigned, 5> left = ent_have;
     for (std::size_t i = 0; live && i < items.size(); ++i) {
       // The rules that may start at the item: start_any with its entity type's or its classes'
       // rules (merged at load) and its word's.
       const Item& at = items[i];
+      if (i > 0 && items[i - 1].ent) {
+        if (items[i - 1].tslot >= 0) --left[static_cast<std::size_t>(items[i - 1].tslot)];
+        --left[4];
+      }
       const unsigned mc = !at.ent && class_first ? im.may_class_in(ctx, at, cls_tables) : 0u;
       const std::size_t bi = at.ent ? (at.tslot >= 0 ? static_cast<std::size_t>(at.tslot) : 4) : 5 + mc;
       if (!base_live[bi] && (at.word < 0 || !im.word_starts_some[static_cast<std::size_t>(at.word) + 1])) continue;
@@ -1345,7 +1397,6 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
         const Rule& r = im.rules[ri];
         {
           const std::array<unsigned, 5>& need = im.ent_need[ri];
-          const std::array<unsigned, 5>& left = ent_after[i];
           unsigned short_of = 0;   // (branch-free: one test for the five types)
           for (std::size_t t = 0; t < 5; ++t) short_of |= static_cast<unsigned>(need[t] > left[t]);
           if (short_of) continue;
