@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
@@ -389,19 +390,28 @@ void OutputStream::abort() {
   }
 }
 
-Result<bool> OutputStream::flush_file() {
-  const char* p = pending_.data();
-  std::size_t left = pending_.size();
-  while (left > 0) {
-    ssize_t n = ::write(fd_, p, left);
+Result<bool> OutputStream::flush_file(std::string_view more) {
+  // pending_ then `more`, written where they are (a large `more` is not copied into pending_).
+  iovec v[2] = {{pending_.data(), pending_.size()}, {const_cast<char*>(more.data()), more.size()}};
+  int i = 0;   // the first part not yet written in full
+  while (i < 2) {
+    if (v[i].iov_len == 0) {
+      ++i;
+      continue;
+    }
+    ssize_t n = ::writev(fd_, v + i, 2 - i);
     if (n < 0) {
       if (errno == EINTR) continue;
       int err = errno;
       abort();
       return Error{"io.write", path_ + ": write failed (" + std::strerror(err) + ")"};
     }
-    p += n;
-    left -= static_cast<std::size_t>(n);
+    auto done = static_cast<std::size_t>(n);
+    for (; i < 2 && done >= v[i].iov_len; ++i) done -= v[i].iov_len;
+    if (i < 2) {
+      v[i].iov_base = static_cast<char*>(v[i].iov_base) + done;
+      v[i].iov_len -= done;
+    }
   }
   pending_.clear();
   return true;
@@ -438,9 +448,12 @@ Result<bool> OutputStream::write(std::string_view data) {
     if (fd_ < 0) return Error{"io.write", path_ + ": cannot write (" + std::strerror(errno) + ")"};
     tmp_ = buf.data();
   }
-  pending_.append(data);
-  if (pending_.size() >= (1u << 20)) return flush_file();
-  return true;
+  // Small pieces gather in pending_ (written a megabyte at a time); a large one goes out as it is.
+  if (data.size() < (1u << 16) && pending_.size() + data.size() < (1u << 20)) {
+    pending_.append(data);
+    return true;
+  }
+  return flush_file(data);
 }
 
 Result<bool> OutputStream::commit() {

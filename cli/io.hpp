@@ -113,7 +113,7 @@ class OutputStream {
   bool pipe_closed() const { return pipe_closed_; }   // stdout's reader went away (not an error)
 
  private:
-  Result<bool> flush_file();
+  Result<bool> flush_file(std::string_view more = {});
   std::string path_;
   bool hold_ = false;
   bool pipe_closed_ = false;

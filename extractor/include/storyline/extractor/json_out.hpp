@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #if defined(__SSE2__)
@@ -29,6 +30,15 @@ class JsonOut {
  public:
   JsonOut() = default;
   explicit JsonOut(std::size_t capacity) { reserve(capacity); }
+  // A moved-from JsonOut is empty, without a buffer (and usable again).
+  JsonOut(JsonOut&& o) noexcept
+      : data_(std::move(o.data_)), cap_(std::exchange(o.cap_, 0)), len_(std::exchange(o.len_, 0)) {}
+  JsonOut& operator=(JsonOut&& o) noexcept {
+    data_ = std::move(o.data_);
+    cap_ = std::exchange(o.cap_, 0);
+    len_ = std::exchange(o.len_, 0);
+    return *this;
+  }
   std::string take(std::string_view suffix) const {
     std::string s;
     s.reserve(len_ + suffix.size());
