@@ -24,6 +24,12 @@
 
 #include "storyline/extractor/text.hpp"
 
+#if defined(__GNUC__)
+#define STORYLINE_JSON_INLINE [[gnu::always_inline]] inline
+#else
+#define STORYLINE_JSON_INLINE inline
+#endif
+
 namespace storyline::extractor {
 
 class JsonOut {
@@ -50,22 +56,22 @@ class JsonOut {
   std::size_t size() const { return len_; }
   void clear() { len_ = 0; }   // (the buffer is kept for the next text)
   void reserve(std::size_t n) {
-    if (n > cap_) grow(n);
+    if (n > cap_) grow_to(n);
   }
 
   // A fragment of our own (field names and punctuation: plain ASCII, nothing to escape).
   template <std::size_t N>
-  void lit(const char (&s)[N]) {
+  STORYLINE_JSON_INLINE void lit(const char (&s)[N]) {
     constexpr std::size_t n = N - 1;
     std::memcpy(tail(n), s, n);
     len_ += n;
   }
-  void ch(char c) {
+  STORYLINE_JSON_INLINE void ch(char c) {
     *tail(1) = c;
     ++len_;
   }
   template <std::integral I>
-  void num(I v) {
+  STORYLINE_JSON_INLINE void num(I v) {
     char* p = tail(24);
     if constexpr (std::is_signed_v<I>) {
       if (v < 0) {
@@ -75,12 +81,12 @@ class JsonOut {
     }
     len_ += write_digits(p, static_cast<std::uint64_t>(v));
   }
-  void boolean(bool v) {
+  STORYLINE_JSON_INLINE void boolean(bool v) {
     if (v) lit("true");
     else lit("false");
   }
   // A double as nlohmann writes it (halves, the usual weights, directly; others through nlohmann).
-  void dec(double v) {
+  STORYLINE_JSON_INLINE void dec(double v) {
     const double twice = v * 2;
     if (twice > -4e6 && twice < 4e6 && twice == static_cast<double>(static_cast<long>(twice)) &&
         !(v == 0 && std::signbit(v))) {
@@ -95,21 +101,21 @@ class JsonOut {
       len_ = static_cast<std::size_t>(p - data_.get());
       return;
     }
-    dec_general(v);
+    append(dec_general(v));
   }
   // A JSON string (escapes as nlohmann writes them; invalid UTF-8 replaced as its `replace` does).
   // Plain strings (printable ASCII without '"' and '\\': nearly all) are checked and copied in the
   // same loads, a few bytes at a time.
-  void str(std::string_view s) { keyed_str("", s); }
-  void str(const std::string& s) { str(std::string_view(s)); }
+  STORYLINE_JSON_INLINE void str(std::string_view s) { keyed_str("", s); }
+  STORYLINE_JSON_INLINE void str(const std::string& s) { str(std::string_view(s)); }
   void str(const char* s) { str(std::string_view(s)); }
-  void str(const std::optional<std::string>& v) {
+  STORYLINE_JSON_INLINE void str(const std::optional<std::string>& v) {
     if (v) str(std::string_view(*v));
     else lit("null");
   }
   // A fragment that ends in a key (",\"end\":"), then the value (written as its type says).
   template <std::size_t N, class T>
-  void field(const char (&key)[N], const T& v) {
+  STORYLINE_JSON_INLINE void field(const char (&key)[N], const T& v) {
     if constexpr (std::is_same_v<T, double>) {
       lit(key);
       dec(v);
@@ -130,7 +136,7 @@ class JsonOut {
   }
   // [item(v[0]),item(v[1]),...]: item writes one element.
   template <class T, class Item>
-  void list(const std::vector<T>& v, Item&& item) {
+  STORYLINE_JSON_INLINE void list(const std::vector<T>& v, Item&& item) {
     ch('[');
     for (std::size_t i = 0; i < v.size(); ++i) {
       if (i) ch(',');
@@ -143,11 +149,11 @@ class JsonOut {
   }
   // key + string, only when s is not empty.
   template <std::size_t N>
-  void opt_str(const char (&key)[N], const std::string& s) {
+  STORYLINE_JSON_INLINE void opt_str(const char (&key)[N], const std::string& s) {
     if (s.empty()) return;
     keyed_str(key, s);
   }
-  void append(std::string_view s) {
+  STORYLINE_JSON_INLINE void append(std::string_view s) {
     if (s.empty()) return;
     std::memcpy(tail(s.size()), s.data(), s.size());
     len_ += s.size();
@@ -167,7 +173,7 @@ class JsonOut {
   // key (a fragment of ours), then s as a JSON string. Plain strings (printable ASCII without '"'
   // and '\\': nearly all) are checked and copied in the same loads.
   template <std::size_t N>
-  void keyed_str(const char (&key)[N], std::string_view s) {
+  STORYLINE_JSON_INLINE void keyed_str(const char (&key)[N], std::string_view s) {
     constexpr std::size_t k = N - 1;
     const std::size_t n = s.size();
     char* p = tail(k + n + 2);
@@ -175,7 +181,7 @@ class JsonOut {
     p += k;
     if (!copy_plain(p + 1, s.data(), n)) [[unlikely]] {
       len_ += k;
-      return str_escaped(s);
+      return append(str_escaped(s));
     }
     p[0] = '"';
     p[n + 1] = '"';
@@ -305,21 +311,36 @@ class JsonOut {
     pair(p + k + 2, lo % 100);
     return k + 4;
   }
-  void dec_general(double v);              // (extractor.cpp: through nlohmann)
-  void str_escaped(std::string_view s);    // (extractor.cpp)
+  // The slow paths are static and take values, not `this`, and the rest is inlined: a JsonOut that
+  // is a local variable then never has its address taken, so the compiler keeps its size in a
+  // register instead of reloading it after every byte stored (a char store may alias anything
+  // whose address got out).
+  static std::string dec_general(double v);              // (extractor.cpp: through nlohmann)
+  static std::string str_escaped(std::string_view s);    // (extractor.cpp)
   // Room for n more bytes at the returned pointer (written through raw pointers: std::string's
   // per-append capacity checks and terminators were a third of the writer's time).
-  char* tail(std::size_t n) {
-    if (len_ + n > cap_) grow(len_ + n);
+  STORYLINE_JSON_INLINE char* tail(std::size_t n) {
+    if (len_ + n > cap_) grow_to(len_ + n);
     return data_.get() + len_;
   }
-  [[gnu::noinline]] void grow(std::size_t need) {
-    std::size_t cap = cap_ < (1 << 14) ? (1 << 14) : cap_ * 2;
-    while (cap < need) cap *= 2;
-    std::unique_ptr<char[]> bigger(new char[cap]);
-    if (len_) std::memcpy(bigger.get(), data_.get(), len_);
-    data_ = std::move(bigger);
-    cap_ = cap;
+  STORYLINE_JSON_INLINE void grow_to(std::size_t need) {
+    const Grown g = grown(data_.get(), len_, cap_, need);
+    (void)data_.release();   // (freed by grown)
+    data_.reset(g.data);
+    cap_ = g.cap;
+  }
+  struct Grown {
+    char* data;
+    std::size_t cap;
+  };
+  // A buffer of at least `need` bytes holding the len bytes at data, which it frees.
+  [[gnu::noinline]] static Grown grown(char* data, std::size_t len, std::size_t cap, std::size_t need) {
+    std::size_t bigger = cap < (1 << 14) ? (1 << 14) : cap * 2;
+    while (bigger < need) bigger *= 2;
+    char* d = new char[bigger];
+    if (len) std::memcpy(d, data, len);
+    delete[] data;
+    return {d, bigger};
   }
   std::unique_ptr<char[]> data_;
   std::size_t cap_ = 0, len_ = 0;
