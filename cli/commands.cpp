@@ -112,13 +112,16 @@ class Grouper {
   template <class Next>
   bool fill(Group& g, DocumentStream& stream, Next next) {
     std::size_t bytes = 0;
+    g.docs.reserve(limit_);   // (read in place: a DocJob is copied, not moved, when the vector grows)
     while (g.docs.size() < limit_ && bytes < (1u << 20) && (g.docs.empty() || stream.ready())) {
-      DocJob d;
-      if (!next(d.doc)) break;
+      DocJob& d = g.docs.emplace_back();
+      if (!next(d.doc)) {
+        g.docs.pop_back();
+        break;
+      }
       d.index = produced_++;
       d.input_end = stream.bytes_read();
       bytes += d.doc.text.size();
-      g.docs.push_back(std::move(d));
     }
     limit_ = std::min<std::size_t>(limit_ * 2, 64);
     return !g.docs.empty();

@@ -1,6 +1,7 @@
 #include "io.hpp"
 
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -111,7 +112,13 @@ std::string stem_id(const std::string& path) {
 bool parse_jsonl_line(std::string_view line, const std::string& path, std::size_t line_no,
                       const InputOptions& options, InputDoc& d, std::vector<std::string>& problems) {
   if (line.find_first_not_of(" \t\r") == std::string_view::npos) return false;
-  std::string loc = (path == "-" ? std::string("<stdin>") : path) + ":" + std::to_string(line_no);
+  // "file:line" (the document's source, and where a problem is)
+  char num[24];
+  const std::size_t num_len = static_cast<std::size_t>(std::to_chars(num, num + sizeof num, line_no).ptr - num);
+  const std::string_view name = path == "-" ? std::string_view("<stdin>") : std::string_view(path);
+  std::string loc;
+  loc.reserve(name.size() + 1 + num_len);
+  loc.append(name).append(1, ':').append(num, num_len);
   // The fields as the fast flat-object reader gives them, or else from the full parser.
   FlatFields f;
   const bool flat = scan_flat_object(line, f);
@@ -146,7 +153,9 @@ bool parse_jsonl_line(std::string_view line, const std::string& path, std::size_
     return false;
   };
   if (!f.text_string) return problem("no string field \"text\"");
-  d = InputDoc{};
+  d.id.clear();
+  d.date.reset();
+  d.date_source = "none";
   d.text = std::move(f.text);
   // (The fast reader's text is valid UTF-8, and holds no NUL without a \u escape: scan_flat_object.)
   if (std::string why = check_text_known(d.text, flat, flat && !f.text_u_escape); !why.empty()) return problem(why);
