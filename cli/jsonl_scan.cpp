@@ -118,8 +118,7 @@ class Scanner {
   char peek() const { return p_ < s_.size() ? s_[p_] : '\0'; }
 
   // A string at p_ (its opening quote included); decoded into `out` unless out is null.
-  // `allow_escapes` false: declines on any backslash (used for keys).
-  bool string(std::string* out, bool allow_escapes = true) {
+  bool string(std::string* out) {
     if (!eat('"')) return false;
     u_escape_ = false;
     if (!out) return skip_string();
@@ -141,7 +140,7 @@ class Scanner {
         out->assign(d0, static_cast<std::size_t>(d - d0));
         return true;
       }
-      if (c != '\\' || !allow_escapes) return false;  // a control byte, or an escaped key
+      if (c != '\\') return false;  // a control byte
       ++i;
       if (const char plain = i < n ? kPlainEscape[static_cast<unsigned char>(b[i])] : 0) {
         *d++ = plain;
@@ -156,6 +155,15 @@ class Scanner {
       i += used;
       u_escape_ = true;
     }
+  }
+  // A key at p_ (its opening quote included), without escapes (else false): its bytes as they are.
+  bool key(std::string_view& out) {
+    if (!eat('"')) return false;
+    const std::size_t q = find_special(s_.data(), p_, s_.size());
+    if (q == s_.size() || s_[q] != '"') return false;  // an escaped key, a control byte, no end
+    out = s_.substr(p_, q - p_);
+    p_ = q + 1;
+    return true;
   }
   // The last string read had a \u escape (the only way to a NUL byte in it).
   bool u_escape() const { return u_escape_; }
@@ -218,14 +226,14 @@ bool scan_flat_object(std::string_view line, FlatFields& out) {
   // Raw bytes must be valid UTF-8 (the full parser rejects the line otherwise).
   if (!valid_utf8(line)) return false;
   Scanner sc(line);
-  std::string key;
+  std::string_view key;
   sc.skip_space();
   if (!sc.eat('{')) return false;
   sc.skip_space();
   if (!sc.eat('}')) {
     for (;;) {
       sc.skip_space();
-      if (!sc.string(&key, false)) return false;
+      if (!sc.key(key)) return false;
       sc.skip_space();
       if (!sc.eat(':')) return false;
       sc.skip_space();
