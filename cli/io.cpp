@@ -1,6 +1,7 @@
 #include "io.hpp"
 
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -14,6 +15,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
@@ -28,21 +30,35 @@ bool valid_date(const std::string& s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
   for (int i : {0, 1, 2, 3, 5, 6, 8, 9})
     if (s[i] < '0' || s[i] > '9') return false;
-  int y = std::stoi(s.substr(0, 4)), m = std::stoi(s.substr(5, 2)), d = std::stoi(s.substr(8, 2));
+  auto digits = [&](std::size_t at, std::size_t n) {
+    int v = 0;
+    for (std::size_t k = at; k < at + n; ++k) v = v * 10 + (s[k] - '0');
+    return v;
+  };
+  int y = digits(0, 4), m = digits(5, 2), d = digits(8, 2);
   if (m < 1 || m > 12 || d < 1) return false;
   static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
   return d <= days[m - 1] + (m == 2 && leap ? 1 : 0);
 }
 
-std::string check_text(const std::string& text) {
+namespace {
+
+// check_text, for a caller that knows some of it already: the bytes are valid UTF-8, or hold no NUL.
+std::string check_text_known(const std::string& text, bool known_utf8, bool known_no_nul) {
   if (text.find_first_not_of(" \t\r\n\f\v") == std::string::npos) return "empty input (no text)";
-  if (auto nul = text.find('\0'); nul != std::string::npos)
-    return "binary data, not text (NUL byte at offset " + std::to_string(nul) + ")";
-  if (auto bad = extractor::find_invalid_utf8(text); bad != std::string::npos)
-    return "invalid UTF-8 at byte offset " + std::to_string(bad);
+  if (!known_no_nul)
+    if (auto nul = text.find('\0'); nul != std::string::npos)
+      return "binary data, not text (NUL byte at offset " + std::to_string(nul) + ")";
+  if (!known_utf8)
+    if (auto bad = extractor::find_invalid_utf8(text); bad != std::string::npos)
+      return "invalid UTF-8 at byte offset " + std::to_string(bad);
   return "";
 }
+
+}  // namespace
+
+std::string check_text(const std::string& text) { return check_text_known(text, false, false); }
 
 namespace {
 
@@ -96,20 +112,26 @@ std::string stem_id(const std::string& path) {
 bool parse_jsonl_line(std::string_view line, const std::string& path, std::size_t line_no,
                       const InputOptions& options, InputDoc& d, std::vector<std::string>& problems) {
   if (line.find_first_not_of(" \t\r") == std::string_view::npos) return false;
-  const std::string name = path == "-" ? "<stdin>" : path;
-  const std::string loc = name + ":" + std::to_string(line_no);
-  std::string where = loc;
+  // "file:line" (the document's source, and where a problem is)
+  char num[24];
+  const std::size_t num_len = static_cast<std::size_t>(std::to_chars(num, num + sizeof num, line_no).ptr - num);
+  const std::string_view name = path == "-" ? std::string_view("<stdin>") : std::string_view(path);
+  std::string loc;
+  loc.reserve(name.size() + 1 + num_len);
+  loc.append(name).append(1, ':').append(num, num_len);
   // The fields as the fast flat-object reader gives them, or else from the full parser.
   FlatFields f;
-  if (!scan_flat_object(line, f)) {
+  const bool flat = scan_flat_object(line, f);
+  std::string number_id;   // an id given as a number, as JSON (for messages)
+  if (!flat) {
     nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) { problems.push_back(where + ": not a JSON object"); return false; }
+    if (j.is_discarded() || !j.is_object()) { problems.push_back(loc + ": not a JSON object"); return false; }
     f = FlatFields{};
     if (j.contains("id") && j["id"].is_number_integer()) {
       // A number id is printed as written for an integer ("42"), as JSON otherwise.
       f.id_present = f.id_string = true;
       f.id = std::to_string(j["id"].get<long long>());
-      where += " (id " + printable_id(j["id"].dump()) + ")";
+      number_id = j["id"].dump();
     } else if (j.contains("id") && j["id"].is_string()) {
       f.id_present = f.id_string = true;
       f.id = j["id"].get<std::string>();
@@ -122,29 +144,34 @@ bool parse_jsonl_line(std::string_view line, const std::string& path, std::size_
       if ((*is_string = j[key].is_string())) *target = std::move(j[key].get_ref<std::string&>());
     }
   }
-  if (f.id_string && where == loc) where += " (id " + printable_id(f.id) + ")";
-  if (!f.text_string) {
-    problems.push_back(where + ": no string field \"text\"");
+  // "file:line (id 'x')", for a problem (f.id is still there).
+  auto problem = [&](const std::string& why) {
+    std::string where = loc;
+    if (!number_id.empty()) where += " (id " + printable_id(number_id) + ")";
+    else if (f.id_string) where += " (id " + printable_id(f.id) + ")";
+    problems.push_back(where + ": " + why);
     return false;
-  }
-  d = InputDoc{};
+  };
+  if (!f.text_string) return problem("no string field \"text\"");
+  d.id.clear();
+  d.date.reset();
+  d.date_source = "none";
   d.text = std::move(f.text);
-  if (std::string why = check_text(d.text); !why.empty()) { problems.push_back(where + ": " + why); return false; }
-  if (d.text.size() > options.max_bytes) {
-    problems.push_back(where + ": text larger than the limit of " + std::to_string(options.max_bytes) + " bytes");
-    return false;
-  }
-  d.id = f.id_string ? std::move(f.id) : stem_id(path) + "-" + std::to_string(line_no);
-  d.source = loc;
+  // (The fast reader's text is valid UTF-8, and holds no NUL without a \u escape: scan_flat_object.)
+  if (std::string why = check_text_known(d.text, flat, flat && !f.text_u_escape); !why.empty()) return problem(why);
+  if (d.text.size() > options.max_bytes)
+    return problem("text larger than the limit of " + std::to_string(options.max_bytes) + " bytes");
   if (options.date) {
     d.date = options.date;
     d.date_source = "option";
   } else if (f.date_string) {
     std::string date = f.date.substr(0, 10);
-    if (!valid_date(date)) { problems.push_back(where + ": bad \"date\" (want YYYY-MM-DD)"); return false; }
-    d.date = date;
+    if (!valid_date(date)) return problem("bad \"date\" (want YYYY-MM-DD)");
+    d.date = std::move(date);
     d.date_source = "jsonl";
   }
+  d.id = f.id_string ? std::move(f.id) : stem_id(path) + "-" + std::to_string(line_no);
+  d.source = std::move(loc);
   return true;
 }
 
@@ -188,18 +215,23 @@ std::size_t DocumentStream::line_limit() const {
   return options_.max_bytes * 6 + 65536;
 }
 
-// One line from fd_ into `line` (without the newline). False at the end of the file. A line
-// longer than line_limit() is consumed but not stored; `too_long` says so.
-bool DocumentStream::read_line(std::string& line, bool& too_long, bool& failed) {
-  line.clear();
+// One line from fd_ (without the newline) into `line`: a view of buf_ when the line is there whole
+// (most lines: nothing copied), else gathered in line_. False at the end of the file. A line longer
+// than line_limit() is consumed but not stored; `too_long` says so.
+bool DocumentStream::read_line(std::string_view& line, bool& too_long, bool& failed) {
+  line_.clear();
+  line = {};
   too_long = failed = false;
-  bool any = false;
+  bool any = false, gathered = false;
   for (;;) {
     if (buf_pos_ == buf_len_) {
       ssize_t n;
       do n = ::read(fd_, buf_.data(), buf_.size()); while (n < 0 && errno == EINTR);
       if (n < 0) { failed = true; return any; }
-      if (n == 0) return any;
+      if (n == 0) {
+        line = line_;
+        return any;
+      }
       buf_pos_ = 0;
       buf_len_ = static_cast<std::size_t>(n);
     }
@@ -207,18 +239,27 @@ bool DocumentStream::read_line(std::string& line, bool& too_long, bool& failed) 
     const char* start = buf_.data() + buf_pos_;
     const void* nl = std::memchr(start, '\n', buf_len_ - buf_pos_);
     std::size_t take = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - start) : buf_len_ - buf_pos_;
-    if (!too_long) {
-      if (line.size() + take > line_limit()) {
-        too_long = true;
-        line.clear();
-        line.shrink_to_fit();
-      } else {
-        line.append(start, take);
-      }
-    }
     bytes_read_ += take + (nl ? 1 : 0);
     buf_pos_ += take + (nl ? 1 : 0);
-    if (nl) return true;
+    if (nl && !gathered) {
+      if (take > line_limit()) too_long = true;
+      else line = std::string_view(start, take);
+      return true;
+    }
+    gathered = true;
+    if (!too_long) {
+      if (line_.size() + take > line_limit()) {
+        too_long = true;
+        line_.clear();
+        line_.shrink_to_fit();
+      } else {
+        line_.append(start, take);
+      }
+    }
+    if (nl) {
+      line = line_;
+      return true;
+    }
   }
 }
 
@@ -235,23 +276,23 @@ bool DocumentStream::next(InputDoc& doc, std::vector<std::string>& problems) {
   for (;;) {
     if (fd_ >= 0) {
       // Inside a JSON Lines input.
-      std::string line;
+      std::string_view line;
       bool too_long = false, failed = false;
       bool got = read_line(line, too_long, failed);
-      const std::string name = current_ == "-" ? "<stdin>" : current_;
+      auto name = [&] { return current_ == "-" ? std::string("<stdin>") : current_; };
       if (failed) {
-        problems.push_back(name + ": read error");
+        problems.push_back(name() + ": read error");
         close_current();
         continue;
       }
       if (!got) {
-        if (line_no_ == 0) problems.push_back(name + ": empty input (no documents)");
+        if (line_no_ == 0) problems.push_back(name() + ": empty input (no documents)");
         close_current();
         continue;
       }
       ++line_no_;
       if (too_long) {
-        problems.push_back(name + ":" + std::to_string(line_no_) + ": line larger than the limit of " +
+        problems.push_back(name() + ":" + std::to_string(line_no_) + ": line larger than the limit of " +
                            std::to_string(line_limit()) + " bytes (see --max-bytes)");
         continue;
       }
@@ -389,19 +430,28 @@ void OutputStream::abort() {
   }
 }
 
-Result<bool> OutputStream::flush_file() {
-  const char* p = pending_.data();
-  std::size_t left = pending_.size();
-  while (left > 0) {
-    ssize_t n = ::write(fd_, p, left);
+Result<bool> OutputStream::flush_file(std::string_view more) {
+  // pending_ then `more`, written where they are (a large `more` is not copied into pending_).
+  iovec v[2] = {{pending_.data(), pending_.size()}, {const_cast<char*>(more.data()), more.size()}};
+  int i = 0;   // the first part not yet written in full
+  while (i < 2) {
+    if (v[i].iov_len == 0) {
+      ++i;
+      continue;
+    }
+    ssize_t n = ::writev(fd_, v + i, 2 - i);
     if (n < 0) {
       if (errno == EINTR) continue;
       int err = errno;
       abort();
       return Error{"io.write", path_ + ": write failed (" + std::strerror(err) + ")"};
     }
-    p += n;
-    left -= static_cast<std::size_t>(n);
+    auto done = static_cast<std::size_t>(n);
+    for (; i < 2 && done >= v[i].iov_len; ++i) done -= v[i].iov_len;
+    if (i < 2) {
+      v[i].iov_base = static_cast<char*>(v[i].iov_base) + done;
+      v[i].iov_len -= done;
+    }
   }
   pending_.clear();
   return true;
@@ -438,9 +488,12 @@ Result<bool> OutputStream::write(std::string_view data) {
     if (fd_ < 0) return Error{"io.write", path_ + ": cannot write (" + std::strerror(errno) + ")"};
     tmp_ = buf.data();
   }
-  pending_.append(data);
-  if (pending_.size() >= (1u << 20)) return flush_file();
-  return true;
+  // Small pieces gather in pending_ (written a megabyte at a time); a large one goes out as it is.
+  if (data.size() < (1u << 16) && pending_.size() + data.size() < (1u << 20)) {
+    pending_.append(data);
+    return true;
+  }
+  return flush_file(data);
 }
 
 Result<bool> OutputStream::commit() {

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "storyline/extractor/types.hpp"
@@ -52,7 +53,7 @@ class DocumentStream {
   bool ready() const;
 
  private:
-  bool read_line(std::string& line, bool& too_long, bool& failed);
+  bool read_line(std::string_view& line, bool& too_long, bool& failed);
   std::size_t line_limit() const;
   void close_current();
   void make_unique(InputDoc& d);
@@ -65,9 +66,10 @@ class DocumentStream {
   std::string current_;
   std::size_t line_no_ = 0;
   std::string buf_;
+  std::string line_;             // a line that runs over the end of buf_, gathered
   std::size_t buf_pos_ = 0, buf_len_ = 0;
   std::uint64_t bytes_read_ = 0, bytes_total_ = 0;
-  std::map<std::string, int> seen_;
+  std::unordered_map<std::string, int> seen_;   // (only counted: the order is not used)
 };
 
 // Reads every input; a document that cannot be used is reported in `problems` ("file: reason")
@@ -113,7 +115,7 @@ class OutputStream {
   bool pipe_closed() const { return pipe_closed_; }   // stdout's reader went away (not an error)
 
  private:
-  Result<bool> flush_file();
+  Result<bool> flush_file(std::string_view more = {});
   std::string path_;
   bool hold_ = false;
   bool pipe_closed_ = false;

@@ -1,5 +1,6 @@
 #include "jsonl_scan.hpp"
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstdint>
@@ -30,17 +31,22 @@ constexpr auto kPlainEscape = [] {
   return t;
 }();
 
+bool special_byte(char c) { return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20; }
+
+#if defined(__SSE2__)
+// A bit per byte of x that is '"', '\\' or a control byte.
+unsigned special_mask(__m128i x) {
+  const __m128i control = _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1f)), x);   // unsigned x <= 0x1f
+  return static_cast<unsigned>(_mm_movemask_epi8(
+      _mm_or_si128(control, _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')), _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))))));
+}
+#endif
+
 // The first '"', '\\' or control byte of b[i, n), or n (bytes >= 0x80 are plain here: UTF-8 was
 // checked before). 16 bytes at a time.
 std::size_t find_special(const char* b, std::size_t i, std::size_t n) {
 #if defined(__SSE2__)
-  const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), below = _mm_set1_epi8(0x1f);
-  auto special = [&](const char* at) {
-    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
-    const __m128i control = _mm_cmpeq_epi8(_mm_min_epu8(x, below), x);   // unsigned x <= 0x1f
-    return static_cast<unsigned>(
-        _mm_movemask_epi8(_mm_or_si128(control, _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)))));
-  };
+  auto special = [](const char* at) { return special_mask(_mm_loadu_si128(reinterpret_cast<const __m128i*>(at))); };
   for (; i + 16 <= n; i += 16)
     if (const unsigned m = special(b + i)) return i + static_cast<std::size_t>(std::countr_zero(m));
   if (i < n && n >= 16) {
@@ -55,10 +61,27 @@ std::size_t find_special(const char* b, std::size_t i, std::size_t n) {
     if (any_control8(w) | any_byte8(w, '"') | any_byte8(w, '\\')) break;
   }
 #endif
-  for (; i < n; ++i) {
-    const unsigned char c = static_cast<unsigned char>(b[i]);
-    if (c == '"' || c == '\\' || c < 0x20) break;
+  while (i < n && !special_byte(b[i])) ++i;
+  return i;
+}
+
+// Copies b[i, n) to d up to the first '"', '\\' or control byte; returns its place (or n), d
+// moved past the bytes copied. d must not be ahead of b + i in its own buffer, which has room up to
+// the equivalent of b + n: sixteen bytes are stored as they are checked, those after a special byte
+// to be overwritten later.
+std::size_t copy_run(const char* b, std::size_t i, std::size_t n, char*& d) {
+#if defined(__SSE2__)
+  for (; i + 16 <= n; i += 16, d += 16) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + i));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(d), x);
+    if (const unsigned m = special_mask(x)) {
+      const auto k = static_cast<std::size_t>(std::countr_zero(m));
+      d += k;
+      return i + k;
+    }
   }
+#endif
+  for (; i < n && !special_byte(b[i]); ++i) *d++ = b[i];
   return i;
 }
 
@@ -95,36 +118,55 @@ class Scanner {
   char peek() const { return p_ < s_.size() ? s_[p_] : '\0'; }
 
   // A string at p_ (its opening quote included); decoded into `out` unless out is null.
-  // `allow_escapes` false: declines on any backslash (used for keys).
-  bool string(std::string* out, bool allow_escapes = true) {
+  bool string(std::string* out) {
     if (!eat('"')) return false;
-    if (out) out->clear();
+    u_escape_ = false;
+    if (!out) return skip_string();
     const char* const b = s_.data();
     const std::size_t n = s_.size();
+    // Decoded into the scratch buffer (escapes shrink: the rest of the line bounds the string),
+    // then into `out` in one piece: no append per run between escapes, no growth of `out`.
+    thread_local std::string scratch;
+    if (scratch.size() < n - p_) scratch.resize(std::max(n - p_, 2 * scratch.size()));
+    char* const d0 = scratch.data();
+    char* d = d0;
+    std::size_t i = p_;
     for (;;) {
-      const std::size_t q = find_special(b, p_, n);
-      if (out) out->append(b + p_, q - p_);
-      p_ = q;
-      if (p_ == n) return false;
-      const char c = b[p_];
+      i = copy_run(b, i, n, d);
+      if (i == n) return false;
+      const char c = b[i];
       if (c == '"') {
-        ++p_;
+        p_ = i + 1;
+        out->assign(d0, static_cast<std::size_t>(d - d0));
         return true;
       }
-      if (c != '\\' || !allow_escapes) return false;  // a control byte, or an escaped key
-      // Escapes shrink: the rest of the line bounds the rest of the string (one allocation).
-      if (out && out->capacity() - out->size() < n - p_) out->reserve(out->size() + (n - p_));
-      ++p_;
-      if (const char plain = p_ < n ? kPlainEscape[static_cast<unsigned char>(b[p_])] : 0) {
-        if (out) out->push_back(plain);
-        ++p_;
+      if (c != '\\') return false;  // a control byte
+      ++i;
+      if (const char plain = i < n ? kPlainEscape[static_cast<unsigned char>(b[i])] : 0) {
+        *d++ = plain;
+        ++i;
         continue;
       }
-      const std::size_t used = extractor::json_unescape(s_, p_, out);   // \uXXXX, or not JSON
+      std::string unit;   // \uXXXX (or a pair): at most 4 bytes, for 6 or 12 read
+      const std::size_t used = extractor::json_unescape(s_, i, &unit);
       if (used == 0) return false;
-      p_ += used;
+      std::memcpy(d, unit.data(), unit.size());
+      d += unit.size();
+      i += used;
+      u_escape_ = true;
     }
   }
+  // A key at p_ (its opening quote included), without escapes (else false): its bytes as they are.
+  bool key(std::string_view& out) {
+    if (!eat('"')) return false;
+    const std::size_t q = find_special(s_.data(), p_, s_.size());
+    if (q == s_.size() || s_[q] != '"') return false;  // an escaped key, a control byte, no end
+    out = s_.substr(p_, q - p_);
+    p_ = q + 1;
+    return true;
+  }
+  // The last string read had a \u escape (the only way to a NUL byte in it).
+  bool u_escape() const { return u_escape_; }
 
   // A number, true, false or null at p_ (JSON grammar). Nested values are declined.
   bool scalar() {
@@ -145,6 +187,28 @@ class Scanner {
   }
 
  private:
+  // A string's rest from p_ (after its opening quote), read over.
+  bool skip_string() {
+    const char* const b = s_.data();
+    const std::size_t n = s_.size();
+    for (;;) {
+      p_ = find_special(b, p_, n);
+      if (p_ == n) return false;
+      if (b[p_] == '"') {
+        ++p_;
+        return true;
+      }
+      if (b[p_] != '\\') return false;  // a control byte
+      ++p_;
+      if (p_ < n && kPlainEscape[static_cast<unsigned char>(b[p_])]) {
+        ++p_;
+        continue;
+      }
+      const std::size_t used = extractor::json_unescape(s_, p_, nullptr);   // \uXXXX, or not JSON
+      if (used == 0) return false;
+      p_ += used;
+    }
+  }
   std::size_t digits() {
     std::size_t n = 0;
     while (p_ < s_.size() && s_[p_] >= '0' && s_[p_] <= '9') ++p_, ++n;
@@ -152,6 +216,7 @@ class Scanner {
   }
   std::string_view s_;
   std::size_t p_ = 0;
+  bool u_escape_ = false;
 };
 
 }  // namespace
@@ -161,14 +226,14 @@ bool scan_flat_object(std::string_view line, FlatFields& out) {
   // Raw bytes must be valid UTF-8 (the full parser rejects the line otherwise).
   if (!valid_utf8(line)) return false;
   Scanner sc(line);
-  std::string key;
+  std::string_view key;
   sc.skip_space();
   if (!sc.eat('{')) return false;
   sc.skip_space();
   if (!sc.eat('}')) {
     for (;;) {
       sc.skip_space();
-      if (!sc.string(&key, false)) return false;
+      if (!sc.key(key)) return false;
       sc.skip_space();
       if (!sc.eat(':')) return false;
       sc.skip_space();
@@ -181,6 +246,7 @@ bool scan_flat_object(std::string_view line, FlatFields& out) {
       if (sc.peek() == '"') {
         if (!sc.string(target)) return false;
         if (present) *present = *is_string = true;
+        if (target == &out.text) out.text_u_escape = sc.u_escape();
       } else {
         // A non-string id has its own rules (an integer, its printed form): the full parser.
         if (target == &out.id) return false;

@@ -16,6 +16,9 @@ struct FlatFields {
   bool text_present = false, text_string = false;
   bool date_present = false, date_string = false;
   std::string id, text, date;
+  // The text had a \u escape. Without one it holds no NUL byte; it is valid UTF-8 either way (the
+  // line was checked, and an escape never decodes to a lone surrogate).
+  bool text_u_escape = false;
 };
 
 // True when `line` is a flat JSON object this reader handles; `out` then holds its fields.

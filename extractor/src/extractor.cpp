@@ -232,37 +232,38 @@ std::vector<Extraction> Extractor::extract_batch(const std::vector<std::string_v
 }
 
 // The slow paths of JsonOut (json_out.hpp): nlohmann's own number and replacement rules.
-void JsonOut::dec_general(double v) { append(nlohmann::json(v).dump()); }
+std::string JsonOut::dec_general(double v) { return nlohmann::json(v).dump(); }
 
-void JsonOut::str_escaped(std::string_view s) {
-  if (find_invalid_utf8(s) != std::string_view::npos) {
-    append(nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-    return;
-  }
-  ch('"');
+std::string JsonOut::str_escaped(std::string_view s) {
+  if (find_invalid_utf8(s) != std::string_view::npos)
+    return nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string out;
+  out.reserve(s.size() + 8);
+  out += '"';
   std::size_t run = 0;   // start of the bytes not yet written (they need no escape)
   for (std::size_t i = 0; i < s.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
     if (c >= 0x20 && c != '"' && c != '\\') continue;
-    append(s.substr(run, i - run));
+    out.append(s.substr(run, i - run));
     run = i + 1;
     switch (c) {
-      case '"': lit("\\\""); break;
-      case '\\': lit("\\\\"); break;
-      case '\b': lit("\\b"); break;
-      case '\f': lit("\\f"); break;
-      case '\n': lit("\\n"); break;
-      case '\r': lit("\\r"); break;
-      case '\t': lit("\\t"); break;
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
       default: {
         static constexpr char hex[] = "0123456789abcdef";
         const char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-        append(std::string_view(u, 6));
+        out.append(u, 6);
       }
     }
   }
-  append(s.substr(run));
-  ch('"');
+  out.append(s.substr(run));
+  out += '"';
+  return out;
 }
 
 std::string json_reindent(std::string_view c, int indent, std::string_view suffix) {
@@ -462,7 +463,7 @@ class JsonIn {
 // JsonIn it reads into x. Keys, their order and the punctuation between them are the same for the
 // writer and the reader by construction.
 template <class IO, class M>
-void mention_layout(IO& io, M& m) {
+[[gnu::always_inline]] inline void mention_layout(IO& io, M& m) {
   io.field("{\"start\":", m.start);
   io.field(",\"end\":", m.end);
   io.field(",\"text\":", m.text);
@@ -471,31 +472,31 @@ void mention_layout(IO& io, M& m) {
 }
 
 template <class IO, class X>
-void extraction_layout(IO& io, X& x) {
+[[gnu::always_inline]] inline void extraction_layout(IO& io, X& x) {
   io.field("{\"document\":{\"id\":", x.document.id);
   io.field(",\"source\":", x.document.source);
   io.field(",\"date\":", x.document.date);
   io.field(",\"date_source\":", x.document.date_source);
   io.field(",\"bytes\":", x.document.bytes);
   io.lit("},\"sentences\":");
-  io.list(x.sentences, [&](auto& s) {
+  io.list(x.sentences, [&](auto& s) __attribute__((always_inline)) {
     io.field("{\"start\":", s.start);
     io.field(",\"end\":", s.end);
     io.lit("}");
   });
   io.lit(",\"entities\":");
-  io.list(x.entities, [&](auto& e) {
+  io.list(x.entities, [&](auto& e) __attribute__((always_inline)) {
     io.field("{\"id\":", e.id);
     io.field(",\"name\":", e.name);
     io.field(",\"type\":", e.type);
     io.lit(",\"aliases\":");
-    io.list(e.aliases, [&](auto& a) { io.str(a); });
+    io.list(e.aliases, [&](auto& a) __attribute__((always_inline)) { io.str(a); });
     io.lit(",\"mentions\":");
-    io.list(e.mentions, [&](auto& m) { mention_layout(io, m); });
+    io.list(e.mentions, [&](auto& m) __attribute__((always_inline)) { mention_layout(io, m); });
     io.lit("}");
   });
   io.lit(",\"timexes\":");
-  io.list(x.timexes, [&](auto& t) {
+  io.list(x.timexes, [&](auto& t) __attribute__((always_inline)) {
     io.field("{\"start\":", t.start);
     io.field(",\"end\":", t.end);
     io.field(",\"text\":", t.text);
@@ -506,7 +507,7 @@ void extraction_layout(IO& io, X& x) {
     io.lit("}");
   });
   io.lit(",\"events\":");
-  io.list(x.events, [&](auto& ev) {
+  io.list(x.events, [&](auto& ev) __attribute__((always_inline)) {
     io.field("{\"id\":", ev.id);
     io.field(",\"type\":", ev.type);
     // The trigger's sentence is the event's (not written; the reader sets it after the parse).
@@ -516,7 +517,7 @@ void extraction_layout(IO& io, X& x) {
     io.field("},\"date\":", ev.date);
     io.field(",\"date_source\":", ev.date_source);
     io.lit(",\"participants\":");
-    io.list(ev.participants, [&](auto& p) {
+    io.list(ev.participants, [&](auto& p) __attribute__((always_inline)) {
       io.field("{\"entity\":", p.entity);
       io.field(",\"role\":", p.role);
       io.lit("}");
@@ -526,9 +527,9 @@ void extraction_layout(IO& io, X& x) {
     io.field(",\"modality\":", ev.modality);
     io.field(",\"amount\":", ev.amount);
     io.lit(",\"evidence\":");
-    io.list(ev.evidence, [&](auto& m) { mention_layout(io, m); });
+    io.list(ev.evidence, [&](auto& m) __attribute__((always_inline)) { mention_layout(io, m); });
     io.lit(",\"order\":");
-    io.list(ev.order, [&](auto& o) {
+    io.list(ev.order, [&](auto& o) __attribute__((always_inline)) {
       io.field("{\"relation\":", o.relation);
       io.field(",\"event\":", o.event);
       io.field(",\"cue\":", o.cue);
@@ -537,7 +538,7 @@ void extraction_layout(IO& io, X& x) {
     io.lit("}");
   });
   io.lit(",\"relations\":");
-  io.list(x.relations, [&](auto& r) {
+  io.list(x.relations, [&](auto& r) __attribute__((always_inline)) {
     io.field("{\"source\":", r.source);
     io.field(",\"target\":", r.target);
     io.field(",\"type\":", r.type);
@@ -546,7 +547,7 @@ void extraction_layout(IO& io, X& x) {
     io.opt_str(",\"start\":", r.start);   // only when the text gives a span
     io.opt_str(",\"end\":", r.end);
     io.lit(",\"evidence\":");
-    io.list(r.evidence, [&](auto& v) {
+    io.list(r.evidence, [&](auto& v) __attribute__((always_inline)) {
       io.field("{\"sentence\":", v.sentence);
       io.field(",\"start\":", v.start);
       io.field(",\"end\":", v.end);
@@ -559,16 +560,20 @@ void extraction_layout(IO& io, X& x) {
 
 }  // namespace
 
+void to_json(const Extraction& x, JsonOut& out, std::string_view suffix) {
+  // Written through a local JsonOut holding out's buffer (given back at the end): its address is
+  // never taken, so its size stays in a register (json_out.hpp, on the slow paths).
+  JsonOut o = std::move(out);
+  extraction_layout(o, x);
+  o.append(suffix);
+  out = std::move(o);
+}
+
 std::string to_json(const Extraction& x, int indent, std::string_view suffix) {
   thread_local JsonOut o;   // (its buffer serves every document of the thread)
   o.clear();
-  extraction_layout(o, x);
+  to_json(x, o);
   return json_finish(o, indent, suffix);
-}
-
-void to_json(const Extraction& x, JsonOut& out, std::string_view suffix) {
-  extraction_layout(out, x);
-  out.append(suffix);
 }
 
 std::optional<Extraction> from_compact_json(std::string_view text, std::size_t* used) {

@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #if defined(__SSE2__)
@@ -23,12 +24,27 @@
 
 #include "storyline/extractor/text.hpp"
 
+#if defined(__GNUC__)
+#define STORYLINE_JSON_INLINE [[gnu::always_inline]] inline
+#else
+#define STORYLINE_JSON_INLINE inline
+#endif
+
 namespace storyline::extractor {
 
 class JsonOut {
  public:
   JsonOut() = default;
   explicit JsonOut(std::size_t capacity) { reserve(capacity); }
+  // A moved-from JsonOut is empty, without a buffer (and usable again).
+  JsonOut(JsonOut&& o) noexcept
+      : data_(std::move(o.data_)), cap_(std::exchange(o.cap_, 0)), len_(std::exchange(o.len_, 0)) {}
+  JsonOut& operator=(JsonOut&& o) noexcept {
+    data_ = std::move(o.data_);
+    cap_ = std::exchange(o.cap_, 0);
+    len_ = std::exchange(o.len_, 0);
+    return *this;
+  }
   std::string take(std::string_view suffix) const {
     std::string s;
     s.reserve(len_ + suffix.size());
@@ -40,22 +56,22 @@ class JsonOut {
   std::size_t size() const { return len_; }
   void clear() { len_ = 0; }   // (the buffer is kept for the next text)
   void reserve(std::size_t n) {
-    if (n > cap_) grow(n);
+    if (n > cap_) grow_to(n);
   }
 
   // A fragment of our own (field names and punctuation: plain ASCII, nothing to escape).
   template <std::size_t N>
-  void lit(const char (&s)[N]) {
+  STORYLINE_JSON_INLINE void lit(const char (&s)[N]) {
     constexpr std::size_t n = N - 1;
     std::memcpy(tail(n), s, n);
     len_ += n;
   }
-  void ch(char c) {
+  STORYLINE_JSON_INLINE void ch(char c) {
     *tail(1) = c;
     ++len_;
   }
   template <std::integral I>
-  void num(I v) {
+  STORYLINE_JSON_INLINE void num(I v) {
     char* p = tail(24);
     if constexpr (std::is_signed_v<I>) {
       if (v < 0) {
@@ -63,14 +79,14 @@ class JsonOut {
         return;
       }
     }
-    len_ += write_digits(p, static_cast<std::uint64_t>(v));
+    len_ += digits(p, static_cast<std::uint64_t>(v));
   }
-  void boolean(bool v) {
+  STORYLINE_JSON_INLINE void boolean(bool v) {
     if (v) lit("true");
     else lit("false");
   }
   // A double as nlohmann writes it (halves, the usual weights, directly; others through nlohmann).
-  void dec(double v) {
+  STORYLINE_JSON_INLINE void dec(double v) {
     const double twice = v * 2;
     if (twice > -4e6 && twice < 4e6 && twice == static_cast<double>(static_cast<long>(twice)) &&
         !(v == 0 && std::signbit(v))) {
@@ -79,27 +95,27 @@ class JsonOut {
       char* const start = tail(32);
       char* p = start;
       if (k < 0) *p++ = '-';
-      p += write_digits(p, static_cast<std::uint64_t>(whole));
+      p += digits(p, static_cast<std::uint64_t>(whole));
       *p++ = '.';
       *p++ = (k % 2 != 0) ? '5' : '0';
       len_ = static_cast<std::size_t>(p - data_.get());
       return;
     }
-    dec_general(v);
+    append(dec_general(v));
   }
   // A JSON string (escapes as nlohmann writes them; invalid UTF-8 replaced as its `replace` does).
   // Plain strings (printable ASCII without '"' and '\\': nearly all) are checked and copied in the
   // same loads, a few bytes at a time.
-  void str(std::string_view s) { keyed_str("", s); }
-  void str(const std::string& s) { str(std::string_view(s)); }
+  STORYLINE_JSON_INLINE void str(std::string_view s) { keyed_str("", s); }
+  STORYLINE_JSON_INLINE void str(const std::string& s) { str(std::string_view(s)); }
   void str(const char* s) { str(std::string_view(s)); }
-  void str(const std::optional<std::string>& v) {
+  STORYLINE_JSON_INLINE void str(const std::optional<std::string>& v) {
     if (v) str(std::string_view(*v));
     else lit("null");
   }
   // A fragment that ends in a key (",\"end\":"), then the value (written as its type says).
   template <std::size_t N, class T>
-  void field(const char (&key)[N], const T& v) {
+  STORYLINE_JSON_INLINE void field(const char (&key)[N], const T& v) {
     if constexpr (std::is_same_v<T, double>) {
       lit(key);
       dec(v);
@@ -107,7 +123,7 @@ class JsonOut {
       constexpr std::size_t k = N - 1;
       char* const p = tail(k + 20);
       std::memcpy(p, key, k);
-      len_ += k + write_digits(p + k, v);
+      len_ += k + digits(p + k, v);
     } else if constexpr (std::is_integral_v<T>) {
       lit(key);
       num(v);
@@ -120,11 +136,15 @@ class JsonOut {
   }
   // [item(v[0]),item(v[1]),...]: item writes one element.
   template <class T, class Item>
-  void list(const std::vector<T>& v, Item&& item) {
+  STORYLINE_JSON_INLINE void list(const std::vector<T>& v, Item&& item) {
     ch('[');
-    for (std::size_t i = 0; i < v.size(); ++i) {
-      if (i) ch(',');
-      item(v[i]);
+    // (The bounds read once: a char stored may alias the vector's own pointers, so v.size() would
+    // be read again after every element.)
+    const T* const begin = v.data();
+    const T* const end = begin + v.size();
+    for (const T* p = begin; p != end; ++p) {
+      if (p != begin) ch(',');
+      item(*p);
     }
     ch(']');
   }
@@ -133,11 +153,11 @@ class JsonOut {
   }
   // key + string, only when s is not empty.
   template <std::size_t N>
-  void opt_str(const char (&key)[N], const std::string& s) {
+  STORYLINE_JSON_INLINE void opt_str(const char (&key)[N], const std::string& s) {
     if (s.empty()) return;
     keyed_str(key, s);
   }
-  void append(std::string_view s) {
+  STORYLINE_JSON_INLINE void append(std::string_view s) {
     if (s.empty()) return;
     std::memcpy(tail(s.size()), s.data(), s.size());
     len_ += s.size();
@@ -157,7 +177,7 @@ class JsonOut {
   // key (a fragment of ours), then s as a JSON string. Plain strings (printable ASCII without '"'
   // and '\\': nearly all) are checked and copied in the same loads.
   template <std::size_t N>
-  void keyed_str(const char (&key)[N], std::string_view s) {
+  STORYLINE_JSON_INLINE void keyed_str(const char (&key)[N], std::string_view s) {
     constexpr std::size_t k = N - 1;
     const std::size_t n = s.size();
     char* p = tail(k + n + 2);
@@ -165,7 +185,7 @@ class JsonOut {
     p += k;
     if (!copy_plain(p + 1, s.data(), n)) [[unlikely]] {
       len_ += k;
-      return str_escaped(s);
+      return append(str_escaped(s));
     }
     p[0] = '"';
     p[n + 1] = '"';
@@ -255,12 +275,24 @@ class JsonOut {
 #endif
     return true;
   }
+  // write_digits, a single digit (a quarter of the numbers written) without the call.
+  STORYLINE_JSON_INLINE static std::size_t digits(char* p, std::uint64_t v) {
+    if (v < 10) {
+      *p = static_cast<char>('0' + v);
+      return 1;
+    }
+    if (v < 100) {
+      std::memcpy(p, kPairs + 2 * v, 2);
+      return 2;
+    }
+    return write_digits(p, v);
+  }
+  static constexpr char kPairs[201] =
+      "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+      "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+      "8081828384858687888990919293949596979899";
   // v in decimal at p (at most 20 bytes); returns the count. Two digits at a time.
   static std::size_t write_digits(char* p, std::uint64_t v64) {
-    static constexpr char kPairs[201] =
-        "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-        "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-        "8081828384858687888990919293949596979899";
     if (v64 >= 1000000) return static_cast<std::size_t>(std::to_chars(p, p + 20, v64).ptr - p);
     const auto v = static_cast<std::uint32_t>(v64);   // (32-bit division by constants is cheaper)
     auto pair = [&](char* at, std::uint32_t two) { std::memcpy(at, kPairs + 2 * two, 2); };
@@ -295,21 +327,36 @@ class JsonOut {
     pair(p + k + 2, lo % 100);
     return k + 4;
   }
-  void dec_general(double v);              // (extractor.cpp: through nlohmann)
-  void str_escaped(std::string_view s);    // (extractor.cpp)
+  // The slow paths are static and take values, not `this`, and the rest is inlined: a JsonOut that
+  // is a local variable then never has its address taken, so the compiler keeps its size in a
+  // register instead of reloading it after every byte stored (a char store may alias anything
+  // whose address got out).
+  static std::string dec_general(double v);              // (extractor.cpp: through nlohmann)
+  static std::string str_escaped(std::string_view s);    // (extractor.cpp)
   // Room for n more bytes at the returned pointer (written through raw pointers: std::string's
   // per-append capacity checks and terminators were a third of the writer's time).
-  char* tail(std::size_t n) {
-    if (len_ + n > cap_) grow(len_ + n);
+  STORYLINE_JSON_INLINE char* tail(std::size_t n) {
+    if (len_ + n > cap_) grow_to(len_ + n);
     return data_.get() + len_;
   }
-  [[gnu::noinline]] void grow(std::size_t need) {
-    std::size_t cap = cap_ < (1 << 14) ? (1 << 14) : cap_ * 2;
-    while (cap < need) cap *= 2;
-    std::unique_ptr<char[]> bigger(new char[cap]);
-    if (len_) std::memcpy(bigger.get(), data_.get(), len_);
-    data_ = std::move(bigger);
-    cap_ = cap;
+  STORYLINE_JSON_INLINE void grow_to(std::size_t need) {
+    const Grown g = grown(data_.get(), len_, cap_, need);
+    (void)data_.release();   // (freed by grown)
+    data_.reset(g.data);
+    cap_ = g.cap;
+  }
+  struct Grown {
+    char* data;
+    std::size_t cap;
+  };
+  // A buffer of at least `need` bytes holding the len bytes at data, which it frees.
+  [[gnu::noinline]] static Grown grown(char* data, std::size_t len, std::size_t cap, std::size_t need) {
+    std::size_t bigger = cap < (1 << 14) ? (1 << 14) : cap * 2;
+    while (bigger < need) bigger *= 2;
+    char* d = new char[bigger];
+    if (len) std::memcpy(d, data, len);
+    delete[] data;
+    return {d, bigger};
   }
   std::unique_ptr<char[]> data_;
   std::size_t cap_ = 0, len_ = 0;
