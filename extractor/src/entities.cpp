@@ -923,6 +923,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   std::vector<std::uint32_t> capk;   // tokens k with w.cap(k), in order
   std::vector<std::uint32_t> refk;   // words that are "both", "the" or may start a reference, in order
   capk.reserve(toks.size() / 4 + 8);
+  refk.reserve(toks.size() / 8 + 8);
   static const std::uint32_t kFoldBoth = fold_hash("both"), kFoldThe = fold_hash("the");
   // Whether every sentence's tokens are one run, the runs in sentence order (as split_sentences
   // makes them): then a sentence's tokens are exactly srange's.
@@ -1583,6 +1584,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     std::vector<std::uint32_t> at_index(toks.size(), 0);   // candidate starting at a token: index + 1
     auto at = [&](std::size_t k) -> const Cand* { return at_index[k] ? &w.cands[at_index[k] - 1] : nullptr; };
     std::vector<std::uint32_t> starts;   // the tokens where `at` is set, sorted
+    starts.reserve(w.cands.size());
     for (const Cand& c : w.cands) {
       if (c.tb < at_index.size() && c.entity < infos.size()) {
         at_index[c.tb] = static_cast<std::uint32_t>(&c - w.cands.data() + 1);
@@ -1857,6 +1859,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   // Order entities by first mention.
   // (Sorted with the first mention's start beside each entity: the same comparisons.)
   std::vector<std::pair<std::size_t, std::size_t>> first_start;   // (start, entity)
+  first_start.reserve(infos.size());
   for (std::size_t e = 0; e < infos.size(); ++e)
     if (!by_entity[e].empty()) first_start.emplace_back(by_entity[e][0]->start, e);
   std::sort(first_start.begin(), first_start.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
@@ -1980,7 +1983,11 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     alias_list.resize(texts.size() + own_list.size());
     std::merge(texts.begin(), texts.end(), own_list.begin(), own_list.end(), alias_list.begin());
     alias_list.erase(std::unique(alias_list.begin(), alias_list.end()), alias_list.end());
-    ent.aliases.reserve(alias_list.size());
+    // (Reserved for exactly the ones kept: most entities have none but their name, then nothing
+    // is allocated.)
+    const std::string_view ent_name = ent.name;
+    ent.aliases.reserve(alias_list.size() -
+                        static_cast<std::size_t>(std::count(alias_list.begin(), alias_list.end(), ent_name)));
     for (std::string_view a : alias_list)
       if (a != std::string_view(ent.name)) ent.aliases.emplace_back(a);
     ent.mentions.reserve(by_entity[e].size());
