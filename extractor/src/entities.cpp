@@ -858,10 +858,8 @@ constexpr auto kSlugByte = [] {
   return t;
 }();
 
-void append_slug(std::string& out, std::string_view name) {
-  const std::size_t at = out.size();
-  out.resize(at + name.size());   // never longer than the name
-  char* const base = out.data() + at;
+// slug(name) written at `base` (at most max(name.size(), 1) bytes): its length.
+std::size_t write_slug(char* const base, std::string_view name) {
   char* o = base;
   bool dash = false;
   for (const char ch : name) {
@@ -875,8 +873,14 @@ void append_slug(std::string& out, std::string_view name) {
     }
   }
   while (o != base && o[-1] == '-') --o;
-  out.resize(at + static_cast<std::size_t>(o - base));
-  if (o == base) out.push_back('x');
+  if (o == base) *o++ = 'x';
+  return static_cast<std::size_t>(o - base);
+}
+
+void append_slug(std::string& out, std::string_view name) {
+  const std::size_t at = out.size();
+  out.resize(at + std::max<std::size_t>(name.size(), 1));   // never longer than the name (or "x")
+  out.resize(at + write_slug(out.data() + at, name));
 }
 }  // namespace
 
@@ -1954,7 +1958,14 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     std::string& base = ent.id;   // the id, unless taken (built in place)
     if (!infos[e].user_id.empty()) {
       base.assign(infos[e].user_id);
-    } else {   // ascii_lower(type) + ":" + slug(name)
+    } else if (ent.type.size() + name.size() + 2 <= 256) {   // ascii_lower(type) + ":" + slug(name)
+      char buf[256];   // (made here, then copied once)
+      std::size_t n = 0;
+      for (const char ch : ent.type) buf[n++] = (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch - 'A' + 'a') : ch;
+      buf[n++] = ':';
+      n += write_slug(buf + n, name);
+      base.assign(buf, n);
+    } else {
       base.reserve(ent.type.size() + 1 + name.size() + 1);
       base.append(ent.type);
       for (char& ch : base)
@@ -1983,11 +1994,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     alias_list.resize(texts.size() + own_list.size());
     std::merge(texts.begin(), texts.end(), own_list.begin(), own_list.end(), alias_list.begin());
     alias_list.erase(std::unique(alias_list.begin(), alias_list.end()), alias_list.end());
-    // (Reserved for exactly the ones kept: most entities have none but their name, then nothing
-    // is allocated.)
-    const std::string_view ent_name = ent.name;
-    ent.aliases.reserve(alias_list.size() -
-                        static_cast<std::size_t>(std::count(alias_list.begin(), alias_list.end(), ent_name)));
+    // (Most entities have no form but their name: then nothing is allocated.)
+    if (!(alias_list.size() == 1 && alias_list[0] == std::string_view(ent.name))) ent.aliases.reserve(alias_list.size());
     for (std::string_view a : alias_list)
       if (a != std::string_view(ent.name)) ent.aliases.emplace_back(a);
     ent.mentions.reserve(by_entity[e].size());
