@@ -1587,16 +1587,19 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   {
     std::vector<std::uint32_t> at_index(toks.size(), 0);   // candidate starting at a token: index + 1
     auto at = [&](std::size_t k) -> const Cand* { return at_index[k] ? &w.cands[at_index[k] - 1] : nullptr; };
-    std::vector<std::uint32_t> starts;   // the tokens where `at` is set, sorted
-    starts.reserve(w.cands.size());
+    std::vector<std::uint32_t> starts(w.cands.size());   // the tokens where `at` is set, sorted
+    std::size_t nstarts = 0;
+    bool in_order = true;   // (the candidates come in text order but for the hyphen parts: then no sort)
     for (const Cand& c : w.cands) {
       if (c.tb < at_index.size() && c.entity < infos.size()) {
         at_index[c.tb] = static_cast<std::uint32_t>(&c - w.cands.data() + 1);
-        starts.push_back(static_cast<std::uint32_t>(c.tb));
+        in_order = in_order && (nstarts == 0 || starts[nstarts - 1] <= c.tb);
+        starts[nstarts++] = static_cast<std::uint32_t>(c.tb);
       }
       for (std::size_t k = c.tb; k < c.te && k < covered.size(); ++k) covered[k] = 1;
     }
-    std::sort(starts.begin(), starts.end());
+    starts.resize(nstarts);
+    if (!in_order) std::sort(starts.begin(), starts.end());
     // The tokens where an item may start: candidates' first tokens and capitalised words.
     std::vector<std::uint32_t> firsts(starts.size() + capk.size());
     firsts.erase(std::set_union(starts.begin(), starts.end(), capk.begin(), capk.end(), firsts.begin()), firsts.end());
