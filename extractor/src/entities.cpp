@@ -1256,6 +1256,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     std::string_view user_id;
   };
   std::vector<Info> infos;
+  infos.reserve(w.cands.size() + 8);
   AliasTable aliases(text);   // alias text -> entity indices
   // (Aliases made from initials and family names written first are flagged in `aliases`.)
   std::map<std::string, std::vector<std::size_t>, std::less<>> city_first;          // "Toyota" -> "Toyota Motor Corp."
