@@ -782,11 +782,9 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
     c.hyphen_pair = true;  // resolved against known names later ("Nissan-Renault")
     return;
   }
-  bool digits = false, all_common = true;
-  for (std::size_t k = c.tb; k < c.te; ++k) {
+  bool digits = false;
+  for (std::size_t k = c.tb; k < c.te; ++k)
     if (w.toks[k].has(kDigit)) digits = true;
-    if (w.toks[k].has(kWord) && !w.common(k) && !is_connector_at(w, k)) all_common = false;
-  }
   if (digits) {
     c.type = "MISC";
     return;
@@ -829,6 +827,9 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
   for (std::size_t k = c.tb; k < c.te; ++k)
     has_acronym = has_acronym || (w.toks[k].has(kAllCaps) && w.toks[k].has(kWord) && w.tv(k).size() >= 2 &&
                                   w.tv(k).back() != '.');
+  bool all_common = true;   // (only names of several words get here)
+  for (std::size_t k = c.tb; k < c.te && all_common; ++k)
+    if (w.toks[k].has(kWord) && !w.common(k) && !is_connector_at(w, k)) all_common = false;
   if (all_common) c.type = "MISC";
   else if (last_common || has_acronym) c.type = "ORG";
   else c.type = "PER";
