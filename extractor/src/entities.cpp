@@ -1317,7 +1317,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     else add_alias(text.substr(c.start, c.end - c.start), e);
     if (is(c.type, "ORG") && c.user_id.empty()) {
       auto [tb, te] = org_key(c);
-      add_alias_toks(tb, te, e);
+      // (The base name of a name without "The" or a suffix is its text, just added.)
+      if (!(tb == c.tb && te == c.te && c.start == toks[tb].start && c.end == toks[te - 1].end)) add_alias_toks(tb, te, e);
       // Only for a legal name ("Toyota Motor Corp."): "Tokyo Stock Exchange" is not "Tokyo".
       const auto* first_place = lex.places.match(text, toks, tb, tb + 1, false);
       if (te < c.te && c.strong && !toks[tb].has(kHyphenated))
@@ -1333,8 +1334,9 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       if (te - tb >= 2) {
         std::string ini = initials(w, tb, te);
         if (ini.size() >= 2) {
-          add_alias(ini, e);                                              // "General Motors" -> "GM"
-          aliases.item(ini).initials = true;
+          AliasTable::Item& it = aliases.item(ini);                       // "General Motors" -> "GM"
+          if (!it.ids.contains(e)) it.ids.push_back(e);
+          it.initials = true;
         }
       }
     } else if (is(c.type, "PER") && c.te - c.tb >= 2) {
@@ -1350,8 +1352,9 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         }
       }
       if (!w.given_first(c.tb) && !w.common(c.tb) && !toks[c.tb].has(kAbbrev)) {
-        add_alias_toks(c.tb, c.tb + 1, e);                                // family name first ("Wang")
-        aliases.item(w.tv(c.tb)).first_name = true;   // reported only where the text uses it alone
+        AliasTable::Item& it = aliases.item(w.tv(c.tb), toks[c.tb].fold);   // family name first ("Wang")
+        if (!it.ids.contains(e)) it.ids.push_back(e);
+        it.first_name = true;   // reported only where the text uses it alone
       }
     } else if (is(c.type, "LOC") && c.te - c.tb >= 3 && is(w.tv(c.tb + 1), "of")) {
       // "Gulf of Mexico" ... "the Gulf", "Strait of Hormuz" ... "the Strait".
