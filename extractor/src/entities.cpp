@@ -1,5 +1,7 @@
 #include "storyline/extractor/entities.hpp"
 
+#include "storyline/extractor/ascii.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cstdlib>
@@ -1293,9 +1295,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     } else if (is(c.type, "LOC") || is(c.type, "PER")) {
       // "SARASOTA" in a dateline and "Sarasota" in the text are one place (one person).
       const std::size_t at = out.size();
-      out.append(text.substr(c.start, c.end - c.start));   // ascii_lower of it
-      for (std::size_t i = at; i < out.size(); ++i)
-        if (out[i] >= 'A' && out[i] <= 'Z') out[i] = static_cast<char>(out[i] - 'A' + 'a');
+      out.resize(at + (c.end - c.start));   // ascii_lower of it
+      ascii_lower_copy(out.data() + at, text.data() + c.start, c.end - c.start);
     } else if (is(c.type, "ORG")) {
       auto [tb, te] = org_key(c);
       out.append(text.substr(toks[tb].start, toks[te - 1].end - toks[tb].start));
