@@ -1,5 +1,7 @@
 #include "storyline/extractor/entities.hpp"
 
+#include "storyline/extractor/ascii.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cstdlib>
@@ -782,11 +784,9 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
     c.hyphen_pair = true;  // resolved against known names later ("Nissan-Renault")
     return;
   }
-  bool digits = false, all_common = true;
-  for (std::size_t k = c.tb; k < c.te; ++k) {
+  bool digits = false;
+  for (std::size_t k = c.tb; k < c.te; ++k)
     if (w.toks[k].has(kDigit)) digits = true;
-    if (w.toks[k].has(kWord) && !w.common(k) && !is_connector_at(w, k)) all_common = false;
-  }
   if (digits) {
     c.type = "MISC";
     return;
@@ -829,6 +829,9 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
   for (std::size_t k = c.tb; k < c.te; ++k)
     has_acronym = has_acronym || (w.toks[k].has(kAllCaps) && w.toks[k].has(kWord) && w.tv(k).size() >= 2 &&
                                   w.tv(k).back() != '.');
+  bool all_common = true;   // (only names of several words get here)
+  for (std::size_t k = c.tb; k < c.te && all_common; ++k)
+    if (w.toks[k].has(kWord) && !w.common(k) && !is_connector_at(w, k)) all_common = false;
   if (all_common) c.type = "MISC";
   else if (last_common || has_acronym) c.type = "ORG";
   else c.type = "PER";
@@ -858,10 +861,8 @@ constexpr auto kSlugByte = [] {
   return t;
 }();
 
-void append_slug(std::string& out, std::string_view name) {
-  const std::size_t at = out.size();
-  out.resize(at + name.size());   // never longer than the name
-  char* const base = out.data() + at;
+// slug(name) written at `base` (at most max(name.size(), 1) bytes): its length.
+std::size_t write_slug(char* const base, std::string_view name) {
   char* o = base;
   bool dash = false;
   for (const char ch : name) {
@@ -875,8 +876,14 @@ void append_slug(std::string& out, std::string_view name) {
     }
   }
   while (o != base && o[-1] == '-') --o;
-  out.resize(at + static_cast<std::size_t>(o - base));
-  if (o == base) out.push_back('x');
+  if (o == base) *o++ = 'x';
+  return static_cast<std::size_t>(o - base);
+}
+
+void append_slug(std::string& out, std::string_view name) {
+  const std::size_t at = out.size();
+  out.resize(at + std::max<std::size_t>(name.size(), 1));   // never longer than the name (or "x")
+  out.resize(at + write_slug(out.data() + at, name));
 }
 }  // namespace
 
@@ -923,6 +930,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   std::vector<std::uint32_t> capk;   // tokens k with w.cap(k), in order
   std::vector<std::uint32_t> refk;   // words that are "both", "the" or may start a reference, in order
   capk.reserve(toks.size() / 4 + 8);
+  refk.reserve(toks.size() / 8 + 8);
   static const std::uint32_t kFoldBoth = fold_hash("both"), kFoldThe = fold_hash("the");
   // Whether every sentence's tokens are one run, the runs in sentence order (as split_sentences
   // makes them): then a sentence's tokens are exactly srange's.
@@ -1251,6 +1259,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     std::string_view user_id;
   };
   std::vector<Info> infos;
+  infos.reserve(w.cands.size() + 8);
   AliasTable aliases(text);   // alias text -> entity indices
   // (Aliases made from initials and family names written first are flagged in `aliases`.)
   std::map<std::string, std::vector<std::size_t>, std::less<>> city_first;          // "Toyota" -> "Toyota Motor Corp."
@@ -1286,9 +1295,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     } else if (is(c.type, "LOC") || is(c.type, "PER")) {
       // "SARASOTA" in a dateline and "Sarasota" in the text are one place (one person).
       const std::size_t at = out.size();
-      out.append(text.substr(c.start, c.end - c.start));   // ascii_lower of it
-      for (std::size_t i = at; i < out.size(); ++i)
-        if (out[i] >= 'A' && out[i] <= 'Z') out[i] = static_cast<char>(out[i] - 'A' + 'a');
+      out.resize(at + (c.end - c.start));   // ascii_lower of it
+      ascii_lower_copy(out.data() + at, text.data() + c.start, c.end - c.start);
     } else if (is(c.type, "ORG")) {
       auto [tb, te] = org_key(c);
       out.append(text.substr(toks[tb].start, toks[te - 1].end - toks[tb].start));
@@ -1310,7 +1318,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     else add_alias(text.substr(c.start, c.end - c.start), e);
     if (is(c.type, "ORG") && c.user_id.empty()) {
       auto [tb, te] = org_key(c);
-      add_alias_toks(tb, te, e);
+      // (The base name of a name without "The" or a suffix is its text, just added.)
+      if (!(tb == c.tb && te == c.te && c.start == toks[tb].start && c.end == toks[te - 1].end)) add_alias_toks(tb, te, e);
       // Only for a legal name ("Toyota Motor Corp."): "Tokyo Stock Exchange" is not "Tokyo".
       const auto* first_place = lex.places.match(text, toks, tb, tb + 1, false);
       if (te < c.te && c.strong && !toks[tb].has(kHyphenated))
@@ -1326,8 +1335,9 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       if (te - tb >= 2) {
         std::string ini = initials(w, tb, te);
         if (ini.size() >= 2) {
-          add_alias(ini, e);                                              // "General Motors" -> "GM"
-          aliases.item(ini).initials = true;
+          AliasTable::Item& it = aliases.item(ini);                       // "General Motors" -> "GM"
+          if (!it.ids.contains(e)) it.ids.push_back(e);
+          it.initials = true;
         }
       }
     } else if (is(c.type, "PER") && c.te - c.tb >= 2) {
@@ -1343,8 +1353,9 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         }
       }
       if (!w.given_first(c.tb) && !w.common(c.tb) && !toks[c.tb].has(kAbbrev)) {
-        add_alias_toks(c.tb, c.tb + 1, e);                                // family name first ("Wang")
-        aliases.item(w.tv(c.tb)).first_name = true;   // reported only where the text uses it alone
+        AliasTable::Item& it = aliases.item(w.tv(c.tb), toks[c.tb].fold);   // family name first ("Wang")
+        if (!it.ids.contains(e)) it.ids.push_back(e);
+        it.first_name = true;   // reported only where the text uses it alone
       }
     } else if (is(c.type, "LOC") && c.te - c.tb >= 3 && is(w.tv(c.tb + 1), "of")) {
       // "Gulf of Mexico" ... "the Gulf", "Strait of Hormuz" ... "the Strait".
@@ -1582,15 +1593,19 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   {
     std::vector<std::uint32_t> at_index(toks.size(), 0);   // candidate starting at a token: index + 1
     auto at = [&](std::size_t k) -> const Cand* { return at_index[k] ? &w.cands[at_index[k] - 1] : nullptr; };
-    std::vector<std::uint32_t> starts;   // the tokens where `at` is set, sorted
+    std::vector<std::uint32_t> starts(w.cands.size());   // the tokens where `at` is set, sorted
+    std::size_t nstarts = 0;
+    bool in_order = true;   // (the candidates come in text order but for the hyphen parts: then no sort)
     for (const Cand& c : w.cands) {
       if (c.tb < at_index.size() && c.entity < infos.size()) {
         at_index[c.tb] = static_cast<std::uint32_t>(&c - w.cands.data() + 1);
-        starts.push_back(static_cast<std::uint32_t>(c.tb));
+        in_order = in_order && (nstarts == 0 || starts[nstarts - 1] <= c.tb);
+        starts[nstarts++] = static_cast<std::uint32_t>(c.tb);
       }
       for (std::size_t k = c.tb; k < c.te && k < covered.size(); ++k) covered[k] = 1;
     }
-    std::sort(starts.begin(), starts.end());
+    starts.resize(nstarts);
+    if (!in_order) std::sort(starts.begin(), starts.end());
     // The tokens where an item may start: candidates' first tokens and capitalised words.
     std::vector<std::uint32_t> firsts(starts.size() + capk.size());
     firsts.erase(std::set_union(starts.begin(), starts.end(), capk.begin(), capk.end(), firsts.begin()), firsts.end());
@@ -1857,6 +1872,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   // Order entities by first mention.
   // (Sorted with the first mention's start beside each entity: the same comparisons.)
   std::vector<std::pair<std::size_t, std::size_t>> first_start;   // (start, entity)
+  first_start.reserve(infos.size());
   for (std::size_t e = 0; e < infos.size(); ++e)
     if (!by_entity[e].empty()) first_start.emplace_back(by_entity[e][0]->start, e);
   std::sort(first_start.begin(), first_start.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
@@ -1951,7 +1967,14 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     std::string& base = ent.id;   // the id, unless taken (built in place)
     if (!infos[e].user_id.empty()) {
       base.assign(infos[e].user_id);
-    } else {   // ascii_lower(type) + ":" + slug(name)
+    } else if (ent.type.size() + name.size() + 2 <= 256) {   // ascii_lower(type) + ":" + slug(name)
+      char buf[256];   // (made here, then copied once)
+      std::size_t n = 0;
+      for (const char ch : ent.type) buf[n++] = (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch - 'A' + 'a') : ch;
+      buf[n++] = ':';
+      n += write_slug(buf + n, name);
+      base.assign(buf, n);
+    } else {
       base.reserve(ent.type.size() + 1 + name.size() + 1);
       base.append(ent.type);
       for (char& ch : base)
@@ -1980,7 +2003,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     alias_list.resize(texts.size() + own_list.size());
     std::merge(texts.begin(), texts.end(), own_list.begin(), own_list.end(), alias_list.begin());
     alias_list.erase(std::unique(alias_list.begin(), alias_list.end()), alias_list.end());
-    ent.aliases.reserve(alias_list.size());
+    // (Most entities have no form but their name: then nothing is allocated.)
+    if (!(alias_list.size() == 1 && alias_list[0] == std::string_view(ent.name))) ent.aliases.reserve(alias_list.size());
     for (std::string_view a : alias_list)
       if (a != std::string_view(ent.name)) ent.aliases.emplace_back(a);
     ent.mentions.reserve(by_entity[e].size());

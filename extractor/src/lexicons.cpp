@@ -81,6 +81,10 @@ void PhraseTable::add(std::string_view phrase, std::string value, std::string ex
   }
   entries.insert(at, std::move(e));
   ++count_;
+  bucket->multi.clear();
+  for (std::size_t x = 0; x < bucket->singles; ++x)
+    bucket->multi.push_back((std::uint64_t{bucket->second[x]} << 32) | x);
+  std::sort(bucket->multi.begin(), bucket->multi.end());
 }
 
 const PhraseTable::Entry* PhraseTable::match_slot(std::string_view text, const std::vector<Token>& tokens,
@@ -90,24 +94,38 @@ const PhraseTable::Entry* PhraseTable::match_slot(std::string_view text, const s
   const std::size_t count = b->entries.size();
   // No longer entry has the next token as its second one: only the one-token entries can match.
   const bool longer = k + 1 < end && ((b->second_bits >> (tokens[k + 1].fold & 63)) & 1);
-  for (std::size_t x = longer ? 0 : b->singles; x < count; ++x) {
-    const Entry& e = b->entries[x];
-    const std::size_t n = e.tokens.size();
-    if (k + n > end) continue;
-    // The second token's fold hash differs: its text differs in any case (no match).
-    if (n >= 2 && tokens[k + 1].fold != b->second[x]) continue;
-    // The first token equals the key up to case: with any_case it matches already.
-    bool ok = any_case || tokens[k].view(text) == e.tokens[0];
-    for (std::size_t i = 1; i < n && ok; ++i) {
-      // Phrase tokens must be adjacent the way they are in the phrase (no sentence break).
-      if (tokens[k + i].sentence != tokens[k].sentence) {
-        ok = false;
-        break;
+  if (longer) {
+    // Longest first: the entries of two tokens or more come before the single ones. Only those
+    // whose second token has the next token's fold hash can match (any other's text differs in
+    // any case), tried in entry order.
+    const std::uint64_t h2 = tokens[k + 1].fold;
+    auto it = b->multi.begin();
+    if (b->multi.size() > 8) it = std::lower_bound(b->multi.begin(), b->multi.end(), h2 << 32);
+    for (; it != b->multi.end(); ++it) {
+      if ((*it >> 32) != h2) {
+        if ((*it >> 32) > h2) break;
+        continue;
       }
-      std::string_view tv = tokens[k + i].view(text);
-      ok = any_case ? equal_any_case(tv, e.tokens[i]) : tv == e.tokens[i];
+      const Entry& e = b->entries[static_cast<std::uint32_t>(*it)];
+      const std::size_t n = e.tokens.size();
+      if (k + n > end) continue;
+      // The first token equals the key up to case: with any_case it matches already.
+      bool ok = any_case || tokens[k].view(text) == e.tokens[0];
+      for (std::size_t i = 1; i < n && ok; ++i) {
+        // Phrase tokens must be adjacent the way they are in the phrase (no sentence break).
+        if (tokens[k + i].sentence != tokens[k].sentence) {
+          ok = false;
+          break;
+        }
+        std::string_view tv = tokens[k + i].view(text);
+        ok = any_case ? equal_any_case(tv, e.tokens[i]) : tv == e.tokens[i];
+      }
+      if (ok) return &e;
     }
-    if (ok) return &e;
+  }
+  for (std::size_t x = b->singles; x < count; ++x) {
+    const Entry& e = b->entries[x];
+    if (any_case || tokens[k].view(text) == e.tokens[0]) return &e;
   }
   return nullptr;
 }

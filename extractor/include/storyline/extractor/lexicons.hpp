@@ -62,6 +62,9 @@ class PhraseTable {
     std::vector<std::uint32_t> second;   // per entry: fold_hash of its second token (0 if none)
     std::uint64_t second_bits = 0;       // bit (second & 63) of every entry of two tokens or more
     std::size_t singles = 0;             // index of the first one-token entry (they come last)
+    // The entries of two tokens or more as (second << 32) | index, sorted: those whose second
+    // token has a given fold hash, in entry order, without a pass over the others.
+    std::vector<std::uint64_t> multi;
   };
   struct Slot {
     std::uint32_t hash = 0;
