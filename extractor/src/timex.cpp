@@ -46,7 +46,60 @@ std::string two_digits(int n) {
 struct Lexicon {
   std::unordered_map<std::string, std::vector<std::string>> values;  // lower-case surface -> columns
   std::vector<std::string> surfaces;
+  // For a lexicon of words joined by single separators ("twenty-one", "a dozen", "ninety"): a run
+  // of the bytes of its first words, then any number of (separator, one of the words after a
+  // separator, longest first): "[a-z]+(?:[\ \-](?:thousand|...|one))*", a superset of the
+  // surfaces that prefers the longer of two texts at a position, as their alternation does; ""
+  // for other lexicons, or when not much shorter. See CompiledRule::words_re.
+  std::string word_form;
 };
+
+// Lexicon::word_form of `surfaces` (lower case), or "" when it is not shorter than half of their
+// alternation.
+std::string word_form_of(const std::vector<std::string>& surfaces) {
+  std::bitset<128> first_bytes, seps;  // the bytes of first words; separators
+  std::vector<std::string> later;      // distinct words after a separator
+  std::set<std::string> seen;
+  std::size_t alternation = 0;
+  const auto alnum = [](unsigned char c) { return c < 0x80 && std::isalnum(c); };
+  for (const auto& s : surfaces) {
+    alternation += s.size() + 1;
+    for (std::size_t i = 0; i < s.size();) {
+      std::size_t j = i;
+      while (j < s.size() && alnum(static_cast<unsigned char>(s[j]))) ++j;
+      if (j == i) return "";  // empty, or a separator first, last or doubled
+      if (i == 0) {
+        for (std::size_t k = 0; k < j; ++k) first_bytes.set(static_cast<unsigned char>(s[k]));
+      } else if (seen.insert(s.substr(i, j - i)).second) {
+        later.push_back(s.substr(i, j - i));
+      }
+      if (j == s.size()) break;
+      const unsigned char sep = static_cast<unsigned char>(s[j]);
+      if (sep >= 0x80 || sep < 0x20 || j + 1 == s.size()) return "";
+      seps.set(sep);
+      i = j + 1;
+    }
+  }
+  const auto byte_class = [](const std::bitset<128>& b) {
+    std::string c = "[";
+    for (int x = 0x20; x < 0x80; ++x)
+      if (b.test(static_cast<std::size_t>(x))) {
+        if (!std::isalnum(x)) c += '\\';
+        c += static_cast<char>(x);
+      }
+    return c + "]";
+  };
+  std::string out = byte_class(first_bytes) + "+";
+  if (!later.empty()) {
+    // Longest first: of two words that both match at a position, the longer is tried first.
+    std::stable_sort(later.begin(), later.end(),
+                     [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+    out += "(?:" + byte_class(seps) + "(?:";
+    for (std::size_t i = 0; i < later.size(); ++i) out += (i ? "|" : "") + later[i];
+    out += "))*";
+  }
+  return 2 * out.size() < alternation ? out : std::string();
+}
 
 // A value template ("{year}-{month:02}-{day:02}", "[@{u:c2=}+1]") read once at load time: literal
 // text, and captures with their column, format and default (fill() gives what the template says).
@@ -198,6 +251,42 @@ std::size_t group_end(std::string_view p, std::size_t i) {
   return std::string_view::npos;
 }
 
+// Whether the group opening at p[at] is inside a group repeated more than once ("(...)*", "+",
+// "{n,m}"): then a capture there holds only the last repetition. True when not read.
+bool in_repeated_group(std::string_view p, std::size_t at) {
+  std::vector<std::size_t> open;
+  bool in_class = false;
+  for (std::size_t i = 0; i < at; ++i) {
+    const char c = p[i];
+    if (c == '\\') {
+      if (i + 1 < p.size() && p[i + 1] == 'Q') return true;
+      ++i;
+      continue;
+    }
+    if (in_class) {
+      if (c == '[') return true;
+      if (c == ']') in_class = false;
+      continue;
+    }
+    if (c == '[') {
+      in_class = true;
+      if (i + 1 < p.size() && p[i + 1] == '^') ++i;
+      if (i + 1 < p.size() && p[i + 1] == ']') ++i;
+    } else if (c == '(') {
+      open.push_back(i);
+    } else if (c == ')') {
+      if (open.empty()) return true;
+      open.pop_back();
+    }
+  }
+  for (const std::size_t o : open) {
+    const std::size_t e = group_end(p, o);
+    if (e == std::string_view::npos) return true;
+    if (e < p.size() && (p[e] == '*' || p[e] == '+' || p[e] == '{')) return true;
+  }
+  return false;
+}
+
 // For a pattern "(?:H)?(?P<x>...)" ending with that group: "(?:H)"; "" for any other shape.
 std::string optional_head(std::string_view p) {
   if (p.compare(0, 3, "(?:") != 0) return "";
@@ -230,6 +319,17 @@ struct CompiledRule {
   std::shared_ptr<const LazyRe> head;
   std::vector<ValueSeg> value_segs;                    // `value`, parsed
   int ampm_group = -1;                                 // group named "ampm", or -1
+  // The pattern with each lexicon that has a word form ("{number}": 178 surfaces, 40 words) read
+  // as that form in a group of its own, for the capture call: small enough for RE2's bit-state
+  // engine where the full pattern needs its NFA. Its language is larger, but on a span that both
+  // match, the captures agree whenever every word-form group holds a surface of its lexicon: the
+  // parse RE2 picks is the first in priority order among those of the span, the parses of the
+  // pattern are among those of words_re, and they are ordered the same (both prefer, at a lexicon,
+  // the longer text). Else the full pattern is asked. Null when no lexicon has a word form.
+  std::shared_ptr<const LazyRe> words_re;
+  int words_ngroups = 0;
+  std::vector<int> words_index;                        // group of the pattern -> its group in words_re
+  std::vector<std::pair<int, const Lexicon*>> words_checks;  // word-form group in words_re, its lexicon
 };
 
 // The capture names validate() checks.
@@ -360,12 +460,18 @@ int expand_year(int y, std::size_t ndigits) {
 
 std::string escape_literal(const std::string& s) { return RE2::QuoteMeta(s); }
 
+// The name prefix of the groups around word forms (Expander::word_groups).
+constexpr std::string_view kWordGroup = "_w";
+
 // Pattern expansion: "{name}" is a macro (regex) or a lexicon (alternation of its surfaces);
 // "{2}" and "{1,3}" stay regex quantifiers.
 struct Expander {
   const std::map<std::string, std::string>& macros;
   const std::map<std::string, Lexicon>& lexicons;
   std::string error;
+  // When set, a lexicon with a word form expands to "(?P<_wN>form)" instead, and the lexicon of
+  // each such group is appended here (N = its index).
+  std::vector<const Lexicon*>* word_groups = nullptr;
 
   bool ref_at(const std::string& p, std::size_t i, std::string& name, std::size_t& close) const {
     if (p[i] != '{' || (i > 0 && p[i - 1] == '\\')) return false;
@@ -389,7 +495,10 @@ struct Expander {
       if (ref_at(p, i, name, close)) {
         if (auto m = macros.find(name); m != macros.end()) {
           out += "(?:" + expand(m->second, depth + 1) + ")";
-        } else if (auto l = lexicons.find(name); l != lexicons.end()) {
+        } else if (auto l = lexicons.find(name); l != lexicons.end() && word_groups && !l->second.word_form.empty()) {
+          out += "(?P<" + std::string(kWordGroup) + std::to_string(word_groups->size()) + ">" + l->second.word_form + ")";
+          word_groups->push_back(&l->second);
+        } else if (l != lexicons.end()) {
           out += "(?:";
           bool first = true;
           for (const auto& s : l->second.surfaces) {
@@ -423,6 +532,36 @@ struct Expander {
     }
   }
 };
+
+// Sets r.words_re and what reading its captures needs, when some lexicon of `pattern` (the rule's,
+// `named` its named groups) has a word form and no word-form group is repeated.
+void add_words_re(CompiledRule& r, const std::string& pattern, const std::vector<std::pair<int, std::string>>& named,
+                  const std::map<std::string, std::string>& macros, const std::map<std::string, Lexicon>& lexicons,
+                  const RE2::Options& opts) {
+  std::vector<const Lexicon*> lexs;
+  Expander wx{macros, lexicons, {}, &lexs};
+  const std::string words = wx.expand(pattern);
+  if (lexs.empty() || !wx.error.empty()) return;
+  for (const auto& n : named)
+    if (n.second.rfind(kWordGroup, 0) == 0) return;  // the rule's own name
+  std::vector<std::pair<int, std::string>> wnamed;
+  const int wn = capture_groups(words, wnamed);
+  if (wn != r.ngroups + static_cast<int>(lexs.size())) return;
+  std::vector<bool> is_word(static_cast<std::size_t>(wn) + 1, false);
+  std::vector<std::pair<int, const Lexicon*>> checks;
+  for (const auto& [idx, name] : wnamed) {
+    if (name.rfind(kWordGroup, 0) != 0) continue;
+    if (in_repeated_group(words, words.find("(?P<" + name + ">"))) return;
+    is_word[static_cast<std::size_t>(idx)] = true;
+    checks.emplace_back(idx, lexs[static_cast<std::size_t>(std::atoi(name.c_str() + kWordGroup.size()))]);
+  }
+  r.words_index.assign(static_cast<std::size_t>(r.ngroups) + 1, 0);
+  for (int g = 1, at = 1; g <= wn; ++g)
+    if (!is_word[static_cast<std::size_t>(g)]) r.words_index[static_cast<std::size_t>(at++)] = g;
+  r.words_checks = std::move(checks);
+  r.words_ngroups = wn;
+  r.words_re = std::make_shared<const LazyRe>(words, opts);
+}
 
 // For every "(?P<name>" in the raw pattern, the text of the group (balanced parentheses).
 std::map<std::string, std::string> named_group_bodies(const std::string& p) {
@@ -1397,7 +1536,28 @@ struct TimexTagger::Impl {
   void judge(const CompiledRule& r, std::string_view text, std::size_t ms,
              const std::vector<re2::StringPiece>& groups, std::vector<std::string>& caps,
              MatchOutcome& out) const;
+  static bool words_captures(const CompiledRule& r, const re2::StringPiece& window, std::size_t from,
+                             std::size_t to, std::vector<re2::StringPiece>& groups);
 };
+
+// The captures of the span [from, to) of `window` through r.words_re (see there) into `groups`;
+// false (groups unchanged) when that is not sure to give the captures of the full pattern.
+bool TimexTagger::Impl::words_captures(const CompiledRule& r, const re2::StringPiece& window, std::size_t from,
+                                       std::size_t to, std::vector<re2::StringPiece>& groups) {
+  thread_local std::vector<re2::StringPiece> wg;
+  thread_local std::string key;
+  wg.assign(static_cast<std::size_t>(r.words_ngroups) + 1, re2::StringPiece());
+  if (!r.words_re->get().Match(window, from, to, RE2::ANCHOR_BOTH, wg.data(), r.words_ngroups + 1)) return false;
+  for (const auto& [g, lex] : r.words_checks) {
+    const re2::StringPiece w = wg[static_cast<std::size_t>(g)];
+    if (w.data() == nullptr) continue;
+    key.assign(w.data(), w.size());
+    ascii_lower_copy(key.data(), key.data(), key.size());
+    if (!lex->values.count(key)) return false;
+  }
+  for (int g = 0; g <= r.ngroups; ++g) groups[static_cast<std::size_t>(g)] = wg[static_cast<std::size_t>(r.words_index[static_cast<std::size_t>(g)])];
+  return true;
+}
 
 std::string TimexTagger::Impl::normalise(const CompiledRule& r, int g, const std::string& raw,
                                          int column) const {
@@ -1685,7 +1845,8 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
           re2::StringPiece hm;
           if (r.head && (!r.head->get().Match(window, ms0 - w0, me0 - w0, RE2::ANCHOR_START, &hm, 1) || hm.empty())) {
             groups[1] = groups[0];
-          } else if (r.ngroups > 0 && !r.re->get().Match(window, ms0 - w0, me0 - w0, RE2::ANCHOR_BOTH, groups.data(), r.ngroups + 1)) {
+          } else if (r.ngroups > 0 && !(r.words_re && words_captures(r, window, ms0 - w0, me0 - w0, groups)) &&
+                     !r.re->get().Match(window, ms0 - w0, me0 - w0, RE2::ANCHOR_BOTH, groups.data(), r.ngroups + 1)) {
             ++k;  // cannot happen: the span matched
             continue;
           }
@@ -1841,6 +2002,7 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
     // Longest surface first, so leftmost-first alternation prefers "September" over "Sept".
     std::stable_sort(lex.surfaces.begin(), lex.surfaces.end(),
                      [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+    lex.word_form = word_form_of(lex.surfaces);
     impl->lexicons[p.stem().string()] = std::move(lex);
   }
 
@@ -1919,6 +2081,7 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
           return fail("rules.value", "value uses '{" + name + "}' which is not a named capture");
       }
       r.re = std::make_shared<const LazyRe>(r.expanded, opts);
+      add_words_re(r, pattern, named, impl->macros, impl->lexicons, opts);
       if (r.ngroups == 1) {
         if (std::string h = optional_head(r.expanded); !h.empty()) {
           auto& shared = heads[h];  // rules sharing a head share its RE2
@@ -2104,6 +2267,32 @@ std::string timex_engine::group_mismatches(const TimexTagger& t) {
       if (!r.group_name[g].empty()) ours[r.group_name[g]] = g;
     if (!re.ok() || re.NumberOfCapturingGroups() != r.ngroups || re.NamedCapturingGroups() != ours)
       out += r.id + "\n";
+  }
+  return out;
+}
+
+std::string timex_engine::word_form_mismatches(const TimexTagger& t, std::string_view text, std::size_t& taken,
+                                               std::size_t& refused) {
+  std::string out;
+  for (const auto& r : t.impl_->rules) {
+    if (!r.words_re) continue;
+    std::vector<re2::StringPiece> full(static_cast<std::size_t>(r.ngroups) + 1), words(full.size());
+    for (std::size_t p = 0; p < text.size(); ++p) {
+      if (!r.re->get().Match(text, p, text.size(), RE2::ANCHOR_START, full.data(), 1) || full[0].empty()) continue;
+      const std::size_t e = p + full[0].size();
+      const re2::StringPiece window(text.data(), text.size());
+      if (!r.re->get().Match(window, p, e, RE2::ANCHOR_BOTH, full.data(), r.ngroups + 1)) continue;
+      if (!TimexTagger::Impl::words_captures(r, window, p, e, words)) {
+        ++refused;
+        continue;
+      }
+      ++taken;
+      for (std::size_t g = 0; g < full.size(); ++g)
+        if (full[g].data() != words[g].data() || full[g].size() != words[g].size()) {
+          out += r.id + " at " + std::string(text.substr(p, e - p)) + "\n";
+          break;
+        }
+    }
   }
   return out;
 }
