@@ -325,7 +325,8 @@ struct CompiledRule {
   // match, the captures agree whenever every word-form group holds a surface of its lexicon: the
   // parse RE2 picks is the first in priority order among those of the span, the parses of the
   // pattern are among those of words_re, and they are ordered the same (both prefer, at a lexicon,
-  // the longer text). Else the full pattern is asked. Null when no lexicon has a word form.
+  // the longer text). Else the full pattern is asked. Null when no lexicon has a word form; not
+  // used when the full pattern fits the bit-state engine anyway.
   std::shared_ptr<const LazyRe> words_re;
   int words_ngroups = 0;
   std::vector<int> words_index;                        // group of the pattern -> its group in words_re
@@ -459,6 +460,9 @@ int expand_year(int y, std::size_t ndigits) {
 }
 
 std::string escape_literal(const std::string& s) { return RE2::QuoteMeta(s); }
+
+// The largest program RE2 runs with its bit-state engine (re2/prog.cc); larger ones take its NFA.
+constexpr int kBitStateMaxProgram = 512;
 
 // The name prefix of the groups around word forms (Expander::word_groups).
 constexpr std::string_view kWordGroup = "_w";
@@ -1546,6 +1550,9 @@ bool TimexTagger::Impl::words_captures(const CompiledRule& r, const re2::StringP
                                        std::size_t to, std::vector<re2::StringPiece>& groups) {
   thread_local std::vector<re2::StringPiece> wg;
   thread_local std::string key;
+  // Only for patterns too large for RE2's bit-state engine (its limit: 512 instructions): the
+  // others are as quick or quicker read whole.
+  if (r.re->get().ProgramSize() <= kBitStateMaxProgram) return false;
   wg.assign(static_cast<std::size_t>(r.words_ngroups) + 1, re2::StringPiece());
   if (!r.words_re->get().Match(window, from, to, RE2::ANCHOR_BOTH, wg.data(), r.words_ngroups + 1)) return false;
   for (const auto& [g, lex] : r.words_checks) {
