@@ -27,6 +27,7 @@
 #include <unordered_map>
 
 #include "storyline/extractor/ascii.hpp"
+#include "storyline/extractor/text.hpp"
 #include "storyline/extractor/timex_value.hpp"
 #include "timex_engine.hpp"
 #include "timex_internal.hpp"
@@ -46,6 +47,33 @@ std::string two_digits(int n) {
 struct Lexicon {
   std::unordered_map<std::string, std::vector<std::string>> values;  // lower-case surface -> columns
   std::vector<std::string> surfaces;
+  // values[text in ASCII lower case], or null: an open-addressing table over `values` by
+  // fold_hash (no lower-case copy of the text), built by index().
+  const std::vector<std::string>* find(std::string_view text) const {
+    if (slots_.empty()) return nullptr;
+    for (std::size_t i = fold_hash(text) & mask_;; i = (i + 1) & mask_) {
+      const auto* e = slots_[i];
+      if (!e) return nullptr;
+      if (lower_equals(text, e->first)) return &e->second;
+    }
+  }
+  void index() {
+    std::size_t n = 8;
+    while (n < 2 * values.size()) n *= 2;
+    slots_.assign(n, nullptr);
+    mask_ = n - 1;
+    for (const auto& kv : values) {
+      std::size_t i = fold_hash(kv.first) & mask_;
+      while (slots_[i]) i = (i + 1) & mask_;
+      slots_[i] = &kv;
+    }
+  }
+
+ private:
+  std::vector<const std::pair<const std::string, std::vector<std::string>>*> slots_;
+  std::size_t mask_ = 0;
+
+ public:
   // For a lexicon of words joined by single separators ("twenty-one", "a dozen", "ninety"): a run
   // of the bytes of its first words, then any number of (separator, one of the words after a
   // separator, longest first): "[a-z]+(?:[\ \-](?:thousand|...|one))*", a superset of the
@@ -372,19 +400,19 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // Byte classes for the start-position scan: word byte (is_word_byte), ASCII digit, ASCII upper
 // case letter, non-ASCII.
-enum : unsigned char { kWord = 1, kDigit = 2, kUpper = 4, kNonAscii = 8, kFirst = 16 /* see Impl::scan_class */ };
+enum : unsigned char { kWordByte = 1, kDigitByte = 2, kUpper = 4, kNonAscii = 8, kFirst = 16 /* see Impl::scan_class */ };
 const std::array<unsigned char, 256> kByte = [] {
   std::array<unsigned char, 256> t{};
   for (int c = 0; c < 256; ++c) {
-    if (c >= 0x80) t[c] = kWord | kNonAscii;
-    else if (c >= '0' && c <= '9') t[c] = kWord | kDigit;
-    else if (c >= 'A' && c <= 'Z') t[c] = kWord | kUpper;
-    else if (c >= 'a' && c <= 'z') t[c] = kWord;
+    if (c >= 0x80) t[c] = kWordByte | kNonAscii;
+    else if (c >= '0' && c <= '9') t[c] = kWordByte | kDigitByte;
+    else if (c >= 'A' && c <= 'Z') t[c] = kWordByte | kUpper;
+    else if (c >= 'a' && c <= 'z') t[c] = kWordByte;
   }
   return t;
 }();
 
-// kWord for 8 bytes at once: the high bit of each byte of the result is set when that byte of `x`
+// kWordByte for 8 bytes at once: the high bit of each byte of the result is set when that byte of `x`
 // is a word byte (an ASCII letter or digit, or non-ASCII). No sum carries into the next byte: the
 // low 7 bits of a byte plus at most 0x50 stay below 0x100.
 std::uint64_t word_bytes8(std::uint64_t x) {
@@ -1325,7 +1353,7 @@ class PrefixTrie {
     for (int b = 0; b < 256; ++b) {
       if (b >= 0x80) byte_col_[b] = static_cast<std::uint8_t>(c_non_ascii);
       else if (const int s = sym[static_cast<unsigned char>(fold_byte(static_cast<unsigned char>(b)))]) byte_col_[b] = static_cast<std::uint8_t>(s);
-      else byte_col_[b] = static_cast<std::uint8_t>((kByte[b] & kWord) ? 0 : c_other);
+      else byte_col_[b] = static_cast<std::uint8_t>((kByte[b] & kWordByte) ? 0 : c_other);
     }
     space_col_ = sym[static_cast<unsigned char>(' ')] ? sym[static_cast<unsigned char>(' ')] : -1;
     // Breadth first (the nodes near the root, which every walk reads, together).
@@ -1549,7 +1577,6 @@ struct TimexTagger::Impl {
 bool TimexTagger::Impl::words_captures(const CompiledRule& r, const re2::StringPiece& window, std::size_t from,
                                        std::size_t to, std::vector<re2::StringPiece>& groups) {
   thread_local std::vector<re2::StringPiece> wg;
-  thread_local std::string key;
   // Only for patterns too large for RE2's bit-state engine (its limit: 512 instructions): the
   // others are as quick or quicker read whole.
   if (r.re->get().ProgramSize() <= kBitStateMaxProgram) return false;
@@ -1558,9 +1585,7 @@ bool TimexTagger::Impl::words_captures(const CompiledRule& r, const re2::StringP
   for (const auto& [g, lex] : r.words_checks) {
     const re2::StringPiece w = wg[static_cast<std::size_t>(g)];
     if (w.data() == nullptr) continue;
-    key.assign(w.data(), w.size());
-    ascii_lower_copy(key.data(), key.data(), key.size());
-    if (!lex->values.count(key)) return false;
+    if (!lex->find(std::string_view(w.data(), w.size()))) return false;
   }
   for (int g = 0; g <= r.ngroups; ++g) groups[static_cast<std::size_t>(g)] = wg[static_cast<std::size_t>(r.words_index[static_cast<std::size_t>(g)])];
   return true;
@@ -1569,19 +1594,12 @@ bool TimexTagger::Impl::words_captures(const CompiledRule& r, const re2::StringP
 std::string TimexTagger::Impl::normalise(const CompiledRule& r, int g, const std::string& raw,
                                          int column) const {
   if (raw.empty() || r.group_lex[g].empty()) return raw;
-  thread_local std::string key, cut;  // scratch: the lookups want a std::string
-  key.assign(raw);
-  ascii_lower_copy(key.data(), key.data(), key.size());
   for (const Lexicon* lex : r.group_lex[g]) {
-    auto it = lex->values.find(key);
-    if (it == lex->values.end() && key.size() > 1 && key.back() == '.') {
-      cut.assign(key, 0, key.size() - 1);
-      it = lex->values.find(cut);
-    }
-    if (it != lex->values.end()) {
-      const auto& cols = it->second;
-      if (cols.empty()) return raw;
-      return cols[std::min<std::size_t>(column, cols.size() - 1)];
+    const std::vector<std::string>* cols = lex->find(raw);
+    if (!cols && raw.size() > 1 && raw.back() == '.') cols = lex->find(std::string_view(raw).substr(0, raw.size() - 1));
+    if (cols) {
+      if (cols->empty()) return raw;
+      return (*cols)[std::min<std::size_t>(column, cols->size() - 1)];
     }
   }
   return raw;
@@ -1737,7 +1755,7 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
     auto may_start = [&](std::string_view t, std::size_t at, std::size_t end) {
       if (!prefixes.may_match(t, at, end)) return false;
       const unsigned char b = static_cast<unsigned char>(t[at]);
-      if (!(kByte[b] & kDigit) && !(at > 0 && static_cast<unsigned char>(t[at - 1]) >= 0x80)) return true;
+      if (!(kByte[b] & kDigitByte) && !(at > 0 && static_cast<unsigned char>(t[at - 1]) >= 0x80)) return true;
       return start_ok(t, at);
     };
     std::size_t p = bs;
@@ -1770,13 +1788,13 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
           }
         }
         if (carry)  // the rest of a run whose first byte was tried
-          while (p < be && (kByte[static_cast<unsigned char>(text[p])] & kWord)) ++p;
+          while (p < be && (kByte[static_cast<unsigned char>(text[p])] & kWordByte)) ++p;
       }
     }
     while (p < be) {
       const unsigned char c = static_cast<unsigned char>(text[p]);
       const unsigned char cls = scan_class[c];
-      if (!(cls & kWord)) {
+      if (!(cls & kWordByte)) {
         if ((cls & kFirst) && may_start(text, p, be)) try_at(p);
         ++p;
         continue;
@@ -1803,7 +1821,7 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
       }
       for (; q < be; ++q) {
         const unsigned char b = static_cast<unsigned char>(text[q]);
-        if (!(kByte[b] & kWord)) break;
+        if (!(kByte[b] & kWordByte)) break;
         high |= b & 0x80;
       }
     run_end:
@@ -2010,7 +2028,8 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
     std::stable_sort(lex.surfaces.begin(), lex.surfaces.end(),
                      [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
     lex.word_form = word_form_of(lex.surfaces);
-    impl->lexicons[p.stem().string()] = std::move(lex);
+    Lexicon& kept = impl->lexicons[p.stem().string()] = std::move(lex);
+    kept.index();  // pointers into kept.values
   }
 
   Expander ex{impl->macros, impl->lexicons, {}};
@@ -2115,7 +2134,7 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
     auto& of = impl->other_first;
     of.all = false;
     for (int b = 0; b < 0x80; ++b) {
-      if (!(kByte[b] & kWord) && impl->first.test(b)) {
+      if (!(kByte[b] & kWordByte) && impl->first.test(b)) {
         if (of.n == static_cast<int>(of.bytes.size())) {
           of.all = true;
           break;
