@@ -345,6 +345,7 @@ struct CompiledRule {
   // Patterns shaped "(?:H)?(?P<x>...)" with that one capture: H alone. When H matches no non-empty
   // start of a match, the capture is the whole match (no RE2 capture call needed).
   std::shared_ptr<const LazyRe> head;
+  std::bitset<256> head_first;  // the bytes that can begin a non-empty match of H (FirstByteAnalyzer)
   std::vector<ValueSeg> value_segs;                    // `value`, parsed
   int ampm_group = -1;                                 // group named "ampm", or -1
   // The pattern with each lexicon that has a word form ("{number}": 178 surfaces, 40 words) read
@@ -1868,7 +1869,9 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
           // "(?:H)?(?P<x>...)": when H matches no non-empty start of the span, every parse skips
           // it (or matches it empty), so x is the whole span.
           re2::StringPiece hm;
-          if (r.head && (!r.head->get().Match(window, ms0 - w0, me0 - w0, RE2::ANCHOR_START, &hm, 1) || hm.empty())) {
+          // (No RE2 call when the span's first byte cannot begin H.)
+          if (r.head && (!r.head_first.test(static_cast<unsigned char>(text[ms0])) ||
+                         !r.head->get().Match(window, ms0 - w0, me0 - w0, RE2::ANCHOR_START, &hm, 1) || hm.empty())) {
             groups[1] = groups[0];
           } else if (r.ngroups > 0 && !(r.words_re && words_captures(r, window, ms0 - w0, me0 - w0, groups)) &&
                      !r.re->get().Match(window, ms0 - w0, me0 - w0, RE2::ANCHOR_BOTH, groups.data(), r.ngroups + 1)) {
@@ -2113,6 +2116,7 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
           auto& shared = heads[h];  // rules sharing a head share its RE2
           if (!shared) shared = std::make_shared<const LazyRe>(h, opts);
           r.head = shared;
+          r.head_first = FirstByteAnalyzer(h).run().set;
         }
       }
       impl->prefixes.add(PrefixAnalyzer(r.expanded).run());
