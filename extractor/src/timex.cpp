@@ -1578,9 +1578,6 @@ struct TimexTagger::Impl {
 bool TimexTagger::Impl::words_captures(const CompiledRule& r, const re2::StringPiece& window, std::size_t from,
                                        std::size_t to, std::vector<re2::StringPiece>& groups) {
   thread_local std::vector<re2::StringPiece> wg;
-  // Only for patterns too large for RE2's bit-state engine (its limit: 512 instructions): the
-  // others are as quick or quicker read whole.
-  if (r.re->get().ProgramSize() <= kBitStateMaxProgram) return false;
   wg.assign(static_cast<std::size_t>(r.words_ngroups) + 1, re2::StringPiece());
   if (!r.words_re->get().Match(window, from, to, RE2::ANCHOR_BOTH, wg.data(), r.words_ngroups + 1)) return false;
   for (const auto& [g, lex] : r.words_checks) {
@@ -1873,7 +1870,9 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
           if (r.head && (!r.head_first.test(static_cast<unsigned char>(text[ms0])) ||
                          !r.head->get().Match(window, ms0 - w0, me0 - w0, RE2::ANCHOR_START, &hm, 1) || hm.empty())) {
             groups[1] = groups[0];
-          } else if (r.ngroups > 0 && !(r.words_re && words_captures(r, window, ms0 - w0, me0 - w0, groups)) &&
+          } else if (r.ngroups > 0 &&
+                     !(r.words_re && r.re->get().ProgramSize() > kBitStateMaxProgram &&  // (else as quick whole)
+                       words_captures(r, window, ms0 - w0, me0 - w0, groups)) &&
                      !r.re->get().Match(window, ms0 - w0, me0 - w0, RE2::ANCHOR_BOTH, groups.data(), r.ngroups + 1)) {
             ++k;  // cannot happen: the span matched
             continue;
