@@ -1488,10 +1488,11 @@ class OutcomeMemo {
     int rule = 0;
     std::int32_t entry = -1;
   };
-  static std::uint64_t hash(int rule, std::string_view s) {
-    std::uint64_t h = 1469598103934665603ULL ^ static_cast<std::uint64_t>(rule) * 0x9E3779B97F4A7C15ULL;
-    for (const char c : s) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
-    return h ^ (h >> 29);
+  static std::uint64_t hash(int rule, std::string_view s) {  // (case variants collide; memcmp tells them apart)
+    const std::uint64_t h =
+        (std::uint64_t{fold_hash(s)} ^ (static_cast<std::uint64_t>(static_cast<std::uint32_t>(rule)) << 32)) *
+        0x9E3779B97F4A7C15ULL;
+    return h ^ (h >> 32);
   }
   void clear() {   // only the slots in use are reset
     if (slots_.size() != kSlots) slots_.resize(kSlots);
