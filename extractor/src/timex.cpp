@@ -1295,10 +1295,11 @@ class PrefixAnalyzer {
 // only when no rule can match at p a text that keeps its candidate.
 class PrefixTrie {
  public:
-  void add(const PrefixSet& f) {
+  void add(const PrefixSet& f, int rule) {
     for (const auto& e : f) {
       if (e.kind == PrefixEntry::END && e.s.empty()) continue;  // an empty match is refused
       entries_.push_back(e);
+      ruled_.emplace_back(e.s, rule);
     }
   }
   void build() {
@@ -1340,6 +1341,15 @@ class PrefixTrie {
     }
     entries_.clear();
     entries_.shrink_to_fit();
+    // The one rule with an entry ending at each node (kNone, kMany), for rule_at.
+    std::vector<int> own(dense.size(), kNoRule);
+    for (const auto& [str, rule] : ruled_) {
+      int n = 0;
+      for (std::size_t i = 0; i < str.size(); ++i) n = next[n * width + sym[static_cast<unsigned char>(str[i])]];
+      own[static_cast<std::size_t>(n)] = one_rule(own[static_cast<std::size_t>(n)], rule);
+    }
+    ruled_.clear();
+    ruled_.shrink_to_fit();
     // Columns of the table: 0 a letter or digit no entry reads, 1..nsym the symbols, then any other
     // byte no entry reads, then non-ASCII bytes (which stop the reader: may be a folded letter, or
     // what a class or '.' reads).
@@ -1389,6 +1399,37 @@ class PrefixTrie {
       const int c = byte_col_[b];
       root_[b] = root_open_ ? kYes : c == space_col_ ? kSlow : table_[static_cast<std::size_t>(c)];
     }
+    // The whole trie (no stop at an OPEN entry), and per node the one rule with an entry ending on
+    // the way to it (parents come first in `order`).
+    non_ascii_col_ = c_non_ascii;
+    full_.assign(order.size() * static_cast<std::size_t>(cols_), -1);
+    path_rule_.assign(order.size(), kNoRule);
+    path_rule_[0] = own[0];
+    for (std::size_t at = 0; at < order.size(); ++at)
+      for (const auto& [c, child] : kids[static_cast<std::size_t>(order[at])]) {
+        const std::size_t ci = static_cast<std::size_t>(index[child]);
+        full_[at * static_cast<std::size_t>(cols_) + static_cast<std::size_t>(c)] = static_cast<std::int32_t>(ci) * cols_;
+        path_rule_[ci] = one_rule(path_rule_[at], own[static_cast<std::size_t>(child)]);
+      }
+  }
+  static constexpr int kNoRule = -1, kManyRules = -2, kUnknownRules = -3;
+  // The only rule that may match at p, from the entries that are prefixes of the text there
+  // (whatever follows an END entry): kNoRule, kManyRules, or kUnknownRules when the walk meets a
+  // non-ASCII byte (it may be a folded letter).
+  int rule_at(std::string_view text, std::size_t k, std::size_t end) const {
+    const std::int32_t* full = full_.data();
+    std::int32_t row = 0;
+    while (k < end) {
+      const int c = byte_col_[static_cast<unsigned char>(text[k])];
+      if (c == non_ascii_col_) return kUnknownRules;
+      const std::int32_t t = full[row + c];
+      if (t < 0) break;
+      ++k;
+      if (c == space_col_)
+        while (k < end && is_space_byte(static_cast<unsigned char>(text[k]))) ++k;
+      row = t;
+    }
+    return path_rule_[static_cast<std::size_t>(row / cols_)];
   }
   bool may_match(std::string_view text, std::size_t p, std::size_t end) const {
     if (p < end) {  // the first step by the byte itself (most walks end there or one byte later)
@@ -1423,6 +1464,11 @@ class PrefixTrie {
   int end_col_ = 0;
   bool root_open_ = false;
   std::vector<std::int32_t> table_;  // node x column: the next node's row (node x cols_), kNo or kYes
+  static int one_rule(int a, int b) { return a == kNoRule ? b : b == kNoRule || a == b ? a : kManyRules; }
+  std::vector<std::pair<Sym8, int>> ruled_;  // every entry's symbols and rule (until build)
+  int non_ascii_col_ = 0;
+  std::vector<std::int32_t> full_;  // node x column: the next node's row, or -1 (every node)
+  std::vector<int> path_rule_;      // node -> rule_at's answer there
 };
 
 // What take_match makes of a match that passed the boundary check: refused (not ok), or its
@@ -1718,6 +1764,9 @@ std::vector<Candidate> TimexTagger::Impl::extract(std::string_view text) const {
 //    At such a position a refused match adds nothing and sends the rule's scan to the next
 //    position tried anyway (the end of the run, or the next byte). Not so inside UTF-8 runs, where
 //    a refused match skips the rest of the run: there every position is still tried.
+//  - where the trie leaves one rule (or none) at a position, the position is that rule's start
+//    without the set's word: the rule's own anchored match, made for every start anyway, refuses
+//    it when the rule does not match there.
 std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) const {
   std::vector<Candidate> cands;
   // Scratch kept across calls on this thread (the tagger is shared between threads).
@@ -1735,6 +1784,15 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
     for (int ri : hit_rules) starts[ri].clear();
     hit_rules.clear();
     auto try_at = [&](std::size_t p) {
+      // Where the trie leaves at most one rule, that rule's own match (which its scan below makes
+      // anyway) says whether it matches: no set match.
+      if (const int one = prefixes.rule_at(text, p, be); one >= PrefixTrie::kNoRule) {
+        if (one >= 0) {
+          if (starts[one].empty()) hit_rules.push_back(one);
+          starts[one].push_back(static_cast<std::uint32_t>(p));
+        }
+        return;
+      }
       which.clear();
       RE2::Set::ErrorInfo info;
       const re2::StringPiece rest(text.data() + p, be - p);
@@ -1845,7 +1903,7 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
         // The span first (DFA only), then the captures on exactly that span: the submatch engines
         // then read no text past the match.
         if (!r.re->get().Match(text, ms0, be, RE2::ANCHOR_START, groups.data(), 1)) {
-          ++k;  // only after a DFA budget failure in the set: not a start after all
+          ++k;  // a start the trie gave (or all rules after a DFA budget failure in the set): no match here
           continue;
         }
         const std::size_t me0 = ms0 + groups[0].size();
@@ -2119,7 +2177,7 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
           r.head_first = FirstByteAnalyzer(h).run().set;
         }
       }
-      impl->prefixes.add(PrefixAnalyzer(r.expanded).run());
+      impl->prefixes.add(PrefixAnalyzer(r.expanded).run(), static_cast<int>(impl->rules.size()));
       FirstByteAnalyzer fa(r.expanded);
       const FirstBytes fb = fa.run();
       if (fa.context) impl->use_starts = false;
