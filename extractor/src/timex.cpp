@@ -196,15 +196,20 @@ class LazyRe {
  public:
   LazyRe(std::string pattern, const RE2::Options& opts) : pattern_(std::move(pattern)), opts_(opts) {}
   const RE2& get() const {
-    std::call_once(once_, [this] { re_ = std::make_unique<RE2>(pattern_, opts_); });
+    std::call_once(once_, [this] {
+      re_ = std::make_unique<RE2>(pattern_, opts_);
+      ready_.store(true, std::memory_order_release);
+    });
     return *re_;
   }
+  bool compiled() const { return ready_.load(std::memory_order_acquire); }  // get() would not compile
 
  private:
   std::string pattern_;
   RE2::Options opts_;
   mutable std::once_flag once_;
   mutable std::unique_ptr<RE2> re_;
+  mutable std::atomic<bool> ready_{false};
 };
 
 // The capturing groups of an RE2 pattern, as RE2 numbers them: every "(" that is not escaped, not
@@ -1785,8 +1790,10 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
     hit_rules.clear();
     auto try_at = [&](std::size_t p) {
       // Where the trie leaves at most one rule, that rule's own match (which its scan below makes
-      // anyway) says whether it matches: no set match.
-      if (const int one = prefixes.rule_at(text, p, be); one >= PrefixTrie::kNoRule) {
+      // anyway) says whether it matches: no set match. Not for a rule not compiled yet (the set
+      // compiles none: a rule that never matches is never compiled).
+      if (const int one = prefixes.rule_at(text, p, be);
+          one == PrefixTrie::kNoRule || (one >= 0 && rules[static_cast<std::size_t>(one)].re->compiled())) {
         if (one >= 0) {
           if (starts[one].empty()) hit_rules.push_back(one);
           starts[one].push_back(static_cast<std::uint32_t>(p));
