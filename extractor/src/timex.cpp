@@ -576,6 +576,10 @@ struct Expander {
 void add_words_re(CompiledRule& r, const std::string& pattern, const std::vector<std::pair<int, std::string>>& named,
                   const std::map<std::string, std::string>& macros, const std::map<std::string, Lexicon>& lexicons,
                   const RE2::Options& opts) {
+  // Only long patterns: the word form serves those too large for the bit-state engine, and a
+  // program has about as many instructions as its pattern has bytes (the shipped ones: all those
+  // over 512 instructions are over 2,000 bytes, all others under 500).
+  if (r.expanded.size() <= 2 * kBitStateMaxProgram) return;
   std::vector<const Lexicon*> lexs;
   Expander wx{macros, lexicons, {}, &lexs};
   const std::string words = wx.expand(pattern);
