@@ -1411,7 +1411,7 @@ class PrefixTrie {
     // The whole trie (no stop at an OPEN entry), and per node the one rule with an entry ending on
     // the way to it (parents come first in `order`).
     non_ascii_col_ = c_non_ascii;
-    full_.assign(order.size() * static_cast<std::size_t>(cols_), -1);
+    full_ = table_;  // its other cells are negative too: rule_at stops there
     path_rule_.assign(order.size(), kNoRule);
     path_rule_[0] = own[0];
     for (std::size_t at = 0; at < order.size(); ++at)
@@ -1476,7 +1476,7 @@ class PrefixTrie {
   static int one_rule(int a, int b) { return a == kNoRule ? b : b == kNoRule || a == b ? a : kManyRules; }
   std::vector<std::pair<Sym8, int>> ruled_;  // every entry's symbols and rule (until build)
   int non_ascii_col_ = 0;
-  std::vector<std::int32_t> full_;  // node x column: the next node's row, or -1 (every node)
+  std::vector<std::int32_t> full_;  // node x column: the next node's row (every child), or negative
   std::vector<int> path_rule_;      // node -> rule_at's answer there
 };
 
