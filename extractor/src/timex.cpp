@@ -27,6 +27,7 @@
 #include <unordered_map>
 
 #include "storyline/extractor/ascii.hpp"
+#include "storyline/extractor/text.hpp"
 #include "storyline/extractor/timex_value.hpp"
 #include "timex_engine.hpp"
 #include "timex_internal.hpp"
@@ -46,7 +47,87 @@ std::string two_digits(int n) {
 struct Lexicon {
   std::unordered_map<std::string, std::vector<std::string>> values;  // lower-case surface -> columns
   std::vector<std::string> surfaces;
+  // values[text in ASCII lower case], or null: an open-addressing table over `values` by
+  // fold_hash (no lower-case copy of the text), built by index().
+  const std::vector<std::string>* find(std::string_view text) const {
+    if (slots_.empty()) return nullptr;
+    for (std::size_t i = fold_hash(text) & mask_;; i = (i + 1) & mask_) {
+      const auto* e = slots_[i];
+      if (!e) return nullptr;
+      if (lower_equals(text, e->first)) return &e->second;
+    }
+  }
+  void index() {
+    std::size_t n = 8;
+    while (n < 2 * values.size()) n *= 2;
+    slots_.assign(n, nullptr);
+    mask_ = n - 1;
+    for (const auto& kv : values) {
+      std::size_t i = fold_hash(kv.first) & mask_;
+      while (slots_[i]) i = (i + 1) & mask_;
+      slots_[i] = &kv;
+    }
+  }
+
+ private:
+  std::vector<const std::pair<const std::string, std::vector<std::string>>*> slots_;
+  std::size_t mask_ = 0;
+
+ public:
+  // For a lexicon of words joined by single separators ("twenty-one", "a dozen", "ninety"): a run
+  // of the bytes of its first words, then any number of (separator, one of the words after a
+  // separator, longest first): "[a-z]+(?:[\ \-](?:thousand|...|one))*", a superset of the
+  // surfaces that prefers the longer of two texts at a position, as their alternation does; ""
+  // for other lexicons, or when not much shorter. See CompiledRule::words_re.
+  std::string word_form;
 };
+
+// Lexicon::word_form of `surfaces` (lower case), or "" when it is not shorter than half of their
+// alternation.
+std::string word_form_of(const std::vector<std::string>& surfaces) {
+  std::bitset<128> first_bytes, seps;  // the bytes of first words; separators
+  std::vector<std::string> later;      // distinct words after a separator
+  std::set<std::string> seen;
+  std::size_t alternation = 0;
+  const auto alnum = [](unsigned char c) { return c < 0x80 && std::isalnum(c); };
+  for (const auto& s : surfaces) {
+    alternation += s.size() + 1;
+    for (std::size_t i = 0; i < s.size();) {
+      std::size_t j = i;
+      while (j < s.size() && alnum(static_cast<unsigned char>(s[j]))) ++j;
+      if (j == i) return "";  // empty, or a separator first, last or doubled
+      if (i == 0) {
+        for (std::size_t k = 0; k < j; ++k) first_bytes.set(static_cast<unsigned char>(s[k]));
+      } else if (seen.insert(s.substr(i, j - i)).second) {
+        later.push_back(s.substr(i, j - i));
+      }
+      if (j == s.size()) break;
+      const unsigned char sep = static_cast<unsigned char>(s[j]);
+      if (sep >= 0x80 || sep < 0x20 || j + 1 == s.size()) return "";
+      seps.set(sep);
+      i = j + 1;
+    }
+  }
+  const auto byte_class = [](const std::bitset<128>& b) {
+    std::string c = "[";
+    for (int x = 0x20; x < 0x80; ++x)
+      if (b.test(static_cast<std::size_t>(x))) {
+        if (!std::isalnum(x)) c += '\\';
+        c += static_cast<char>(x);
+      }
+    return c + "]";
+  };
+  std::string out = byte_class(first_bytes) + "+";
+  if (!later.empty()) {
+    // Longest first: of two words that both match at a position, the longer is tried first.
+    std::stable_sort(later.begin(), later.end(),
+                     [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+    out += "(?:" + byte_class(seps) + "(?:";
+    for (std::size_t i = 0; i < later.size(); ++i) out += (i ? "|" : "") + later[i];
+    out += "))*";
+  }
+  return 2 * out.size() < alternation ? out : std::string();
+}
 
 // A value template ("{year}-{month:02}-{day:02}", "[@{u:c2=}+1]") read once at load time: literal
 // text, and captures with their column, format and default (fill() gives what the template says).
@@ -115,15 +196,20 @@ class LazyRe {
  public:
   LazyRe(std::string pattern, const RE2::Options& opts) : pattern_(std::move(pattern)), opts_(opts) {}
   const RE2& get() const {
-    std::call_once(once_, [this] { re_ = std::make_unique<RE2>(pattern_, opts_); });
+    std::call_once(once_, [this] {
+      re_ = std::make_unique<RE2>(pattern_, opts_);
+      ready_.store(true, std::memory_order_release);
+    });
     return *re_;
   }
+  bool compiled() const { return ready_.load(std::memory_order_acquire); }  // get() would not compile
 
  private:
   std::string pattern_;
   RE2::Options opts_;
   mutable std::once_flag once_;
   mutable std::unique_ptr<RE2> re_;
+  mutable std::atomic<bool> ready_{false};
 };
 
 // The capturing groups of an RE2 pattern, as RE2 numbers them: every "(" that is not escaped, not
@@ -198,6 +284,42 @@ std::size_t group_end(std::string_view p, std::size_t i) {
   return std::string_view::npos;
 }
 
+// Whether the group opening at p[at] is inside a group repeated more than once ("(...)*", "+",
+// "{n,m}"): then a capture there holds only the last repetition. True when not read.
+bool in_repeated_group(std::string_view p, std::size_t at) {
+  std::vector<std::size_t> open;
+  bool in_class = false;
+  for (std::size_t i = 0; i < at; ++i) {
+    const char c = p[i];
+    if (c == '\\') {
+      if (i + 1 < p.size() && p[i + 1] == 'Q') return true;
+      ++i;
+      continue;
+    }
+    if (in_class) {
+      if (c == '[') return true;
+      if (c == ']') in_class = false;
+      continue;
+    }
+    if (c == '[') {
+      in_class = true;
+      if (i + 1 < p.size() && p[i + 1] == '^') ++i;
+      if (i + 1 < p.size() && p[i + 1] == ']') ++i;
+    } else if (c == '(') {
+      open.push_back(i);
+    } else if (c == ')') {
+      if (open.empty()) return true;
+      open.pop_back();
+    }
+  }
+  for (const std::size_t o : open) {
+    const std::size_t e = group_end(p, o);
+    if (e == std::string_view::npos) return true;
+    if (e < p.size() && (p[e] == '*' || p[e] == '+' || p[e] == '{')) return true;
+  }
+  return false;
+}
+
 // For a pattern "(?:H)?(?P<x>...)" ending with that group: "(?:H)"; "" for any other shape.
 std::string optional_head(std::string_view p) {
   if (p.compare(0, 3, "(?:") != 0) return "";
@@ -228,8 +350,21 @@ struct CompiledRule {
   // Patterns shaped "(?:H)?(?P<x>...)" with that one capture: H alone. When H matches no non-empty
   // start of a match, the capture is the whole match (no RE2 capture call needed).
   std::shared_ptr<const LazyRe> head;
+  std::bitset<256> head_first;  // the bytes that can begin a non-empty match of H (FirstByteAnalyzer)
   std::vector<ValueSeg> value_segs;                    // `value`, parsed
   int ampm_group = -1;                                 // group named "ampm", or -1
+  // The pattern with each lexicon that has a word form ("{number}": 178 surfaces, 40 words) read
+  // as that form in a group of its own, for the capture call: small enough for RE2's bit-state
+  // engine where the full pattern needs its NFA. Its language is larger, but on a span that both
+  // match, the captures agree whenever every word-form group holds a surface of its lexicon: the
+  // parse RE2 picks is the first in priority order among those of the span, the parses of the
+  // pattern are among those of words_re, and they are ordered the same (both prefer, at a lexicon,
+  // the longer text). Else the full pattern is asked. Null when no lexicon has a word form; not
+  // used when the full pattern fits the bit-state engine anyway.
+  std::shared_ptr<const LazyRe> words_re;
+  int words_ngroups = 0;
+  std::vector<int> words_index;                        // group of the pattern -> its group in words_re
+  std::vector<std::pair<int, const Lexicon*>> words_checks;  // word-form group in words_re, its lexicon
 };
 
 // The capture names validate() checks.
@@ -271,19 +406,19 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // Byte classes for the start-position scan: word byte (is_word_byte), ASCII digit, ASCII upper
 // case letter, non-ASCII.
-enum : unsigned char { kWord = 1, kDigit = 2, kUpper = 4, kNonAscii = 8, kFirst = 16 /* see Impl::scan_class */ };
+enum : unsigned char { kWordByte = 1, kDigitByte = 2, kUpper = 4, kNonAscii = 8, kFirst = 16 /* see Impl::scan_class */ };
 const std::array<unsigned char, 256> kByte = [] {
   std::array<unsigned char, 256> t{};
   for (int c = 0; c < 256; ++c) {
-    if (c >= 0x80) t[c] = kWord | kNonAscii;
-    else if (c >= '0' && c <= '9') t[c] = kWord | kDigit;
-    else if (c >= 'A' && c <= 'Z') t[c] = kWord | kUpper;
-    else if (c >= 'a' && c <= 'z') t[c] = kWord;
+    if (c >= 0x80) t[c] = kWordByte | kNonAscii;
+    else if (c >= '0' && c <= '9') t[c] = kWordByte | kDigitByte;
+    else if (c >= 'A' && c <= 'Z') t[c] = kWordByte | kUpper;
+    else if (c >= 'a' && c <= 'z') t[c] = kWordByte;
   }
   return t;
 }();
 
-// kWord for 8 bytes at once: the high bit of each byte of the result is set when that byte of `x`
+// kWordByte for 8 bytes at once: the high bit of each byte of the result is set when that byte of `x`
 // is a word byte (an ASCII letter or digit, or non-ASCII). No sum carries into the next byte: the
 // low 7 bits of a byte plus at most 0x50 stay below 0x100.
 std::uint64_t word_bytes8(std::uint64_t x) {
@@ -360,12 +495,21 @@ int expand_year(int y, std::size_t ndigits) {
 
 std::string escape_literal(const std::string& s) { return RE2::QuoteMeta(s); }
 
+// The largest program RE2 runs with its bit-state engine (re2/prog.cc); larger ones take its NFA.
+constexpr int kBitStateMaxProgram = 512;
+
+// The name prefix of the groups around word forms (Expander::word_groups).
+constexpr std::string_view kWordGroup = "_w";
+
 // Pattern expansion: "{name}" is a macro (regex) or a lexicon (alternation of its surfaces);
 // "{2}" and "{1,3}" stay regex quantifiers.
 struct Expander {
   const std::map<std::string, std::string>& macros;
   const std::map<std::string, Lexicon>& lexicons;
   std::string error;
+  // When set, a lexicon with a word form expands to "(?P<_wN>form)" instead, and the lexicon of
+  // each such group is appended here (N = its index).
+  std::vector<const Lexicon*>* word_groups = nullptr;
 
   bool ref_at(const std::string& p, std::size_t i, std::string& name, std::size_t& close) const {
     if (p[i] != '{' || (i > 0 && p[i - 1] == '\\')) return false;
@@ -389,7 +533,10 @@ struct Expander {
       if (ref_at(p, i, name, close)) {
         if (auto m = macros.find(name); m != macros.end()) {
           out += "(?:" + expand(m->second, depth + 1) + ")";
-        } else if (auto l = lexicons.find(name); l != lexicons.end()) {
+        } else if (auto l = lexicons.find(name); l != lexicons.end() && word_groups && !l->second.word_form.empty()) {
+          out += "(?P<" + std::string(kWordGroup) + std::to_string(word_groups->size()) + ">" + l->second.word_form + ")";
+          word_groups->push_back(&l->second);
+        } else if (l != lexicons.end()) {
           out += "(?:";
           bool first = true;
           for (const auto& s : l->second.surfaces) {
@@ -423,6 +570,40 @@ struct Expander {
     }
   }
 };
+
+// Sets r.words_re and what reading its captures needs, when some lexicon of `pattern` (the rule's,
+// `named` its named groups) has a word form and no word-form group is repeated.
+void add_words_re(CompiledRule& r, const std::string& pattern, const std::vector<std::pair<int, std::string>>& named,
+                  const std::map<std::string, std::string>& macros, const std::map<std::string, Lexicon>& lexicons,
+                  const RE2::Options& opts) {
+  // Only long patterns: the word form serves those too large for the bit-state engine, and a
+  // program has about as many instructions as its pattern has bytes (the shipped ones: all those
+  // over 512 instructions are over 2,000 bytes, all others under 500).
+  if (r.expanded.size() <= 2 * kBitStateMaxProgram) return;
+  std::vector<const Lexicon*> lexs;
+  Expander wx{macros, lexicons, {}, &lexs};
+  const std::string words = wx.expand(pattern);
+  if (lexs.empty() || !wx.error.empty()) return;
+  for (const auto& n : named)
+    if (n.second.rfind(kWordGroup, 0) == 0) return;  // the rule's own name
+  std::vector<std::pair<int, std::string>> wnamed;
+  const int wn = capture_groups(words, wnamed);
+  if (wn != r.ngroups + static_cast<int>(lexs.size())) return;
+  std::vector<bool> is_word(static_cast<std::size_t>(wn) + 1, false);
+  std::vector<std::pair<int, const Lexicon*>> checks;
+  for (const auto& [idx, name] : wnamed) {
+    if (name.rfind(kWordGroup, 0) != 0) continue;
+    if (in_repeated_group(words, words.find("(?P<" + name + ">"))) return;
+    is_word[static_cast<std::size_t>(idx)] = true;
+    checks.emplace_back(idx, lexs[static_cast<std::size_t>(std::atoi(name.c_str() + kWordGroup.size()))]);
+  }
+  r.words_index.assign(static_cast<std::size_t>(r.ngroups) + 1, 0);
+  for (int g = 1, at = 1; g <= wn; ++g)
+    if (!is_word[static_cast<std::size_t>(g)]) r.words_index[static_cast<std::size_t>(at++)] = g;
+  r.words_checks = std::move(checks);
+  r.words_ngroups = wn;
+  r.words_re = std::make_shared<const LazyRe>(words, opts);
+}
 
 // For every "(?P<name>" in the raw pattern, the text of the group (balanced parentheses).
 std::map<std::string, std::string> named_group_bodies(const std::string& p) {
@@ -1123,10 +1304,11 @@ class PrefixAnalyzer {
 // only when no rule can match at p a text that keeps its candidate.
 class PrefixTrie {
  public:
-  void add(const PrefixSet& f) {
+  void add(const PrefixSet& f, int rule) {
     for (const auto& e : f) {
       if (e.kind == PrefixEntry::END && e.s.empty()) continue;  // an empty match is refused
       entries_.push_back(e);
+      ruled_.emplace_back(e.s, rule);
     }
   }
   void build() {
@@ -1168,6 +1350,15 @@ class PrefixTrie {
     }
     entries_.clear();
     entries_.shrink_to_fit();
+    // The one rule with an entry ending at each node (kNone, kMany), for rule_at.
+    std::vector<int> own(dense.size(), kNoRule);
+    for (const auto& [str, rule] : ruled_) {
+      int n = 0;
+      for (std::size_t i = 0; i < str.size(); ++i) n = next[n * width + sym[static_cast<unsigned char>(str[i])]];
+      own[static_cast<std::size_t>(n)] = one_rule(own[static_cast<std::size_t>(n)], rule);
+    }
+    ruled_.clear();
+    ruled_.shrink_to_fit();
     // Columns of the table: 0 a letter or digit no entry reads, 1..nsym the symbols, then any other
     // byte no entry reads, then non-ASCII bytes (which stop the reader: may be a folded letter, or
     // what a class or '.' reads).
@@ -1182,7 +1373,7 @@ class PrefixTrie {
     for (int b = 0; b < 256; ++b) {
       if (b >= 0x80) byte_col_[b] = static_cast<std::uint8_t>(c_non_ascii);
       else if (const int s = sym[static_cast<unsigned char>(fold_byte(static_cast<unsigned char>(b)))]) byte_col_[b] = static_cast<std::uint8_t>(s);
-      else byte_col_[b] = static_cast<std::uint8_t>((kByte[b] & kWord) ? 0 : c_other);
+      else byte_col_[b] = static_cast<std::uint8_t>((kByte[b] & kWordByte) ? 0 : c_other);
     }
     space_col_ = sym[static_cast<unsigned char>(' ')] ? sym[static_cast<unsigned char>(' ')] : -1;
     // Breadth first (the nodes near the root, which every walk reads, together).
@@ -1217,6 +1408,37 @@ class PrefixTrie {
       const int c = byte_col_[b];
       root_[b] = root_open_ ? kYes : c == space_col_ ? kSlow : table_[static_cast<std::size_t>(c)];
     }
+    // The whole trie (no stop at an OPEN entry), and per node the one rule with an entry ending on
+    // the way to it (parents come first in `order`).
+    non_ascii_col_ = c_non_ascii;
+    full_ = table_;  // its other cells are negative too: rule_at stops there
+    path_rule_.assign(order.size(), kNoRule);
+    path_rule_[0] = own[0];
+    for (std::size_t at = 0; at < order.size(); ++at)
+      for (const auto& [c, child] : kids[static_cast<std::size_t>(order[at])]) {
+        const std::size_t ci = static_cast<std::size_t>(index[child]);
+        full_[at * static_cast<std::size_t>(cols_) + static_cast<std::size_t>(c)] = static_cast<std::int32_t>(ci) * cols_;
+        path_rule_[ci] = one_rule(path_rule_[at], own[static_cast<std::size_t>(child)]);
+      }
+  }
+  static constexpr int kNoRule = -1, kManyRules = -2, kUnknownRules = -3;
+  // The only rule that may match at p, from the entries that are prefixes of the text there
+  // (whatever follows an END entry): kNoRule, kManyRules, or kUnknownRules when the walk meets a
+  // non-ASCII byte (it may be a folded letter).
+  int rule_at(std::string_view text, std::size_t k, std::size_t end) const {
+    const std::int32_t* full = full_.data();
+    std::int32_t row = 0;
+    while (k < end) {
+      const int c = byte_col_[static_cast<unsigned char>(text[k])];
+      if (c == non_ascii_col_) return kUnknownRules;
+      const std::int32_t t = full[row + c];
+      if (t < 0) break;
+      ++k;
+      if (c == space_col_)
+        while (k < end && is_space_byte(static_cast<unsigned char>(text[k]))) ++k;
+      row = t;
+    }
+    return path_rule_[static_cast<std::size_t>(row / cols_)];
   }
   bool may_match(std::string_view text, std::size_t p, std::size_t end) const {
     if (p < end) {  // the first step by the byte itself (most walks end there or one byte later)
@@ -1251,6 +1473,11 @@ class PrefixTrie {
   int end_col_ = 0;
   bool root_open_ = false;
   std::vector<std::int32_t> table_;  // node x column: the next node's row (node x cols_), kNo or kYes
+  static int one_rule(int a, int b) { return a == kNoRule ? b : b == kNoRule || a == b ? a : kManyRules; }
+  std::vector<std::pair<Sym8, int>> ruled_;  // every entry's symbols and rule (until build)
+  int non_ascii_col_ = 0;
+  std::vector<std::int32_t> full_;  // node x column: the next node's row (every child), or negative
+  std::vector<int> path_rule_;      // node -> rule_at's answer there
 };
 
 // What take_match makes of a match that passed the boundary check: refused (not ok), or its
@@ -1316,10 +1543,11 @@ class OutcomeMemo {
     int rule = 0;
     std::int32_t entry = -1;
   };
-  static std::uint64_t hash(int rule, std::string_view s) {
-    std::uint64_t h = 1469598103934665603ULL ^ static_cast<std::uint64_t>(rule) * 0x9E3779B97F4A7C15ULL;
-    for (const char c : s) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
-    return h ^ (h >> 29);
+  static std::uint64_t hash(int rule, std::string_view s) {  // (case variants collide; memcmp tells them apart)
+    const std::uint64_t h =
+        (std::uint64_t{fold_hash(s)} ^ (static_cast<std::uint64_t>(static_cast<std::uint32_t>(rule)) << 32)) *
+        0x9E3779B97F4A7C15ULL;
+    return h ^ (h >> 32);
   }
   void clear() {   // only the slots in use are reset
     if (slots_.size() != kSlots) slots_.resize(kSlots);
@@ -1397,24 +1625,35 @@ struct TimexTagger::Impl {
   void judge(const CompiledRule& r, std::string_view text, std::size_t ms,
              const std::vector<re2::StringPiece>& groups, std::vector<std::string>& caps,
              MatchOutcome& out) const;
+  static bool words_captures(const CompiledRule& r, const re2::StringPiece& window, std::size_t from,
+                             std::size_t to, std::vector<re2::StringPiece>& groups);
 };
+
+// The captures of the span [from, to) of `window` through r.words_re (see there) into `groups`;
+// false (groups unchanged) when that is not sure to give the captures of the full pattern.
+bool TimexTagger::Impl::words_captures(const CompiledRule& r, const re2::StringPiece& window, std::size_t from,
+                                       std::size_t to, std::vector<re2::StringPiece>& groups) {
+  thread_local std::vector<re2::StringPiece> wg;
+  wg.assign(static_cast<std::size_t>(r.words_ngroups) + 1, re2::StringPiece());
+  if (!r.words_re->get().Match(window, from, to, RE2::ANCHOR_BOTH, wg.data(), r.words_ngroups + 1)) return false;
+  for (const auto& [g, lex] : r.words_checks) {
+    const re2::StringPiece w = wg[static_cast<std::size_t>(g)];
+    if (w.data() == nullptr) continue;
+    if (!lex->find(std::string_view(w.data(), w.size()))) return false;
+  }
+  for (int g = 0; g <= r.ngroups; ++g) groups[static_cast<std::size_t>(g)] = wg[static_cast<std::size_t>(r.words_index[static_cast<std::size_t>(g)])];
+  return true;
+}
 
 std::string TimexTagger::Impl::normalise(const CompiledRule& r, int g, const std::string& raw,
                                          int column) const {
   if (raw.empty() || r.group_lex[g].empty()) return raw;
-  thread_local std::string key, cut;  // scratch: the lookups want a std::string
-  key.assign(raw);
-  ascii_lower_copy(key.data(), key.data(), key.size());
   for (const Lexicon* lex : r.group_lex[g]) {
-    auto it = lex->values.find(key);
-    if (it == lex->values.end() && key.size() > 1 && key.back() == '.') {
-      cut.assign(key, 0, key.size() - 1);
-      it = lex->values.find(cut);
-    }
-    if (it != lex->values.end()) {
-      const auto& cols = it->second;
-      if (cols.empty()) return raw;
-      return cols[std::min<std::size_t>(column, cols.size() - 1)];
+    const std::vector<std::string>* cols = lex->find(raw);
+    if (!cols && raw.size() > 1 && raw.back() == '.') cols = lex->find(std::string_view(raw).substr(0, raw.size() - 1));
+    if (cols) {
+      if (cols->empty()) return raw;
+      return (*cols)[std::min<std::size_t>(column, cols->size() - 1)];
     }
   }
   return raw;
@@ -1534,6 +1773,9 @@ std::vector<Candidate> TimexTagger::Impl::extract(std::string_view text) const {
 //    At such a position a refused match adds nothing and sends the rule's scan to the next
 //    position tried anyway (the end of the run, or the next byte). Not so inside UTF-8 runs, where
 //    a refused match skips the rest of the run: there every position is still tried.
+//  - where the trie leaves one rule (or none) at a position, the position is that rule's start
+//    without the set's word: the rule's own anchored match, made for every start anyway, refuses
+//    it when the rule does not match there.
 std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) const {
   std::vector<Candidate> cands;
   // Scratch kept across calls on this thread (the tagger is shared between threads).
@@ -1551,6 +1793,17 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
     for (int ri : hit_rules) starts[ri].clear();
     hit_rules.clear();
     auto try_at = [&](std::size_t p) {
+      // Where the trie leaves at most one rule, that rule's own match (which its scan below makes
+      // anyway) says whether it matches: no set match. Not for a rule not compiled yet (the set
+      // compiles none: a rule that never matches is never compiled).
+      if (const int one = prefixes.rule_at(text, p, be);
+          one == PrefixTrie::kNoRule || (one >= 0 && rules[static_cast<std::size_t>(one)].re->compiled())) {
+        if (one >= 0) {
+          if (starts[one].empty()) hit_rules.push_back(one);
+          starts[one].push_back(static_cast<std::uint32_t>(p));
+        }
+        return;
+      }
       which.clear();
       RE2::Set::ErrorInfo info;
       const re2::StringPiece rest(text.data() + p, be - p);
@@ -1570,7 +1823,7 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
     auto may_start = [&](std::string_view t, std::size_t at, std::size_t end) {
       if (!prefixes.may_match(t, at, end)) return false;
       const unsigned char b = static_cast<unsigned char>(t[at]);
-      if (!(kByte[b] & kDigit) && !(at > 0 && static_cast<unsigned char>(t[at - 1]) >= 0x80)) return true;
+      if (!(kByte[b] & kDigitByte) && !(at > 0 && static_cast<unsigned char>(t[at - 1]) >= 0x80)) return true;
       return start_ok(t, at);
     };
     std::size_t p = bs;
@@ -1603,13 +1856,13 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
           }
         }
         if (carry)  // the rest of a run whose first byte was tried
-          while (p < be && (kByte[static_cast<unsigned char>(text[p])] & kWord)) ++p;
+          while (p < be && (kByte[static_cast<unsigned char>(text[p])] & kWordByte)) ++p;
       }
     }
     while (p < be) {
       const unsigned char c = static_cast<unsigned char>(text[p]);
       const unsigned char cls = scan_class[c];
-      if (!(cls & kWord)) {
+      if (!(cls & kWordByte)) {
         if ((cls & kFirst) && may_start(text, p, be)) try_at(p);
         ++p;
         continue;
@@ -1636,7 +1889,7 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
       }
       for (; q < be; ++q) {
         const unsigned char b = static_cast<unsigned char>(text[q]);
-        if (!(kByte[b] & kWord)) break;
+        if (!(kByte[b] & kWordByte)) break;
         high |= b & 0x80;
       }
     run_end:
@@ -1661,7 +1914,7 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
         // The span first (DFA only), then the captures on exactly that span: the submatch engines
         // then read no text past the match.
         if (!r.re->get().Match(text, ms0, be, RE2::ANCHOR_START, groups.data(), 1)) {
-          ++k;  // only after a DFA budget failure in the set: not a start after all
+          ++k;  // a start the trie gave (or all rules after a DFA budget failure in the set): no match here
           continue;
         }
         const std::size_t me0 = ms0 + groups[0].size();
@@ -1683,9 +1936,14 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
           // "(?:H)?(?P<x>...)": when H matches no non-empty start of the span, every parse skips
           // it (or matches it empty), so x is the whole span.
           re2::StringPiece hm;
-          if (r.head && (!r.head->get().Match(window, ms0 - w0, me0 - w0, RE2::ANCHOR_START, &hm, 1) || hm.empty())) {
+          // (No RE2 call when the span's first byte cannot begin H.)
+          if (r.head && (!r.head_first.test(static_cast<unsigned char>(text[ms0])) ||
+                         !r.head->get().Match(window, ms0 - w0, me0 - w0, RE2::ANCHOR_START, &hm, 1) || hm.empty())) {
             groups[1] = groups[0];
-          } else if (r.ngroups > 0 && !r.re->get().Match(window, ms0 - w0, me0 - w0, RE2::ANCHOR_BOTH, groups.data(), r.ngroups + 1)) {
+          } else if (r.ngroups > 0 &&
+                     !(r.words_re && r.re->get().ProgramSize() > kBitStateMaxProgram &&  // (else as quick whole)
+                       words_captures(r, window, ms0 - w0, me0 - w0, groups)) &&
+                     !r.re->get().Match(window, ms0 - w0, me0 - w0, RE2::ANCHOR_BOTH, groups.data(), r.ngroups + 1)) {
             ++k;  // cannot happen: the span matched
             continue;
           }
@@ -1841,7 +2099,9 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
     // Longest surface first, so leftmost-first alternation prefers "September" over "Sept".
     std::stable_sort(lex.surfaces.begin(), lex.surfaces.end(),
                      [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
-    impl->lexicons[p.stem().string()] = std::move(lex);
+    lex.word_form = word_form_of(lex.surfaces);
+    Lexicon& kept = impl->lexicons[p.stem().string()] = std::move(lex);
+    kept.index();  // pointers into kept.values
   }
 
   Expander ex{impl->macros, impl->lexicons, {}};
@@ -1919,14 +2179,16 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
           return fail("rules.value", "value uses '{" + name + "}' which is not a named capture");
       }
       r.re = std::make_shared<const LazyRe>(r.expanded, opts);
+      add_words_re(r, pattern, named, impl->macros, impl->lexicons, opts);
       if (r.ngroups == 1) {
         if (std::string h = optional_head(r.expanded); !h.empty()) {
           auto& shared = heads[h];  // rules sharing a head share its RE2
           if (!shared) shared = std::make_shared<const LazyRe>(h, opts);
           r.head = shared;
+          r.head_first = FirstByteAnalyzer(h).run().set;
         }
       }
-      impl->prefixes.add(PrefixAnalyzer(r.expanded).run());
+      impl->prefixes.add(PrefixAnalyzer(r.expanded).run(), static_cast<int>(impl->rules.size()));
       FirstByteAnalyzer fa(r.expanded);
       const FirstBytes fb = fa.run();
       if (fa.context) impl->use_starts = false;
@@ -1945,7 +2207,7 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
     auto& of = impl->other_first;
     of.all = false;
     for (int b = 0; b < 0x80; ++b) {
-      if (!(kByte[b] & kWord) && impl->first.test(b)) {
+      if (!(kByte[b] & kWordByte) && impl->first.test(b)) {
         if (of.n == static_cast<int>(of.bytes.size())) {
           of.all = true;
           break;
@@ -2104,6 +2366,32 @@ std::string timex_engine::group_mismatches(const TimexTagger& t) {
       if (!r.group_name[g].empty()) ours[r.group_name[g]] = g;
     if (!re.ok() || re.NumberOfCapturingGroups() != r.ngroups || re.NamedCapturingGroups() != ours)
       out += r.id + "\n";
+  }
+  return out;
+}
+
+std::string timex_engine::word_form_mismatches(const TimexTagger& t, std::string_view text, std::size_t& taken,
+                                               std::size_t& refused) {
+  std::string out;
+  for (const auto& r : t.impl_->rules) {
+    if (!r.words_re) continue;
+    std::vector<re2::StringPiece> full(static_cast<std::size_t>(r.ngroups) + 1), words(full.size());
+    for (std::size_t p = 0; p < text.size(); ++p) {
+      if (!r.re->get().Match(text, p, text.size(), RE2::ANCHOR_START, full.data(), 1) || full[0].empty()) continue;
+      const std::size_t e = p + full[0].size();
+      const re2::StringPiece window(text.data(), text.size());
+      if (!r.re->get().Match(window, p, e, RE2::ANCHOR_BOTH, full.data(), r.ngroups + 1)) continue;
+      if (!TimexTagger::Impl::words_captures(r, window, p, e, words)) {
+        ++refused;
+        continue;
+      }
+      ++taken;
+      for (std::size_t g = 0; g < full.size(); ++g)
+        if (full[g].data() != words[g].data() || full[g].size() != words[g].size()) {
+          out += r.id + " at " + std::string(text.substr(p, e - p)) + "\n";
+          break;
+        }
+    }
   }
   return out;
 }

@@ -23,6 +23,13 @@ bool uses_starts(const TimexTagger& t);
 // benchmark that measures every document as new to the tagger.
 void forget_outcomes();
 
+// For every rule with a word-form capture pattern and every position of `text` where the rule
+// matches: the captures through it, when taken, must be those of the full pattern. Returns the
+// rules and spans where they differ ("" when none); `taken` and `refused` count the spans where
+// the word form was used and where the full pattern was asked instead.
+std::string word_form_mismatches(const TimexTagger& t, std::string_view text, std::size_t& taken,
+                                 std::size_t& refused);
+
 // Raw candidates (before overlap resolution) of both engines on `text`: {starts, blocks}.
 std::pair<std::vector<timex_internal::Candidate>, std::vector<timex_internal::Candidate>> both(
     const TimexTagger& t, std::string_view text);

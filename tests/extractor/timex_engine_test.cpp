@@ -67,6 +67,30 @@ TEST_SUITE("extractor.timex") {
     CHECK(timex_engine::group_mismatches(*t) == "");
   }
 
+  TEST_CASE("captures through word forms (\"[a-z]+\" for a lexicon) are those of the full pattern") {
+    auto t = TimexTagger::load(RuleDirs({std::filesystem::path(STORYLINE_SOURCE_DIR) / "extractor/rules"}));
+    REQUIRE(t.ok());
+    // Number words with spaces and hyphens, words that are no numbers where a number would be,
+    // spoken years, upper case, and a long s (U+017F), which RE2 folds to 's' but the check does not.
+    const std::vector<std::string> texts = {
+        "twenty one years, twenty-one-year-old, a dozen years, one hundred days, five more years ago",
+        "the past twenty five years; Ninety-Nine days later; TWENTY TWO MONTHS ago; a thousand years",
+        "every three weeks, three times a week, twice a month, the last seven days, the next 10 years",
+        "nineteen ninety-six, in the spring of nineteen eighty four, March of nineteen ninety nine",
+        "\u017fix years, \u017feven days ago, six \u017feconds, two and a half years, 2 1/2 months",
+        "several more weeks, a few days later, many years ago, the first five days, the final two hours",
+        "one-day strike, eleven-week run, a three-year-old, four year olds, the twelve-month period",
+        "ten thousand years, twenty dozen days, a one year deal, one one years, sixty sixty days ago",
+        "on Mondays, last Friday, next spring, September 11, Sept. 3, 2019, the third quarter of 2020",
+    };
+    std::size_t taken = 0, refused = 0;
+    std::string mismatches;
+    for (const auto& text : texts) mismatches += timex_engine::word_form_mismatches(*t, text, taken, refused);
+    CHECK(mismatches == "");
+    CHECK(taken > 50);   // the word forms are used
+    CHECK(refused > 0);  // and refused where their text is no surface
+  }
+
   TEST_CASE("rules compiled on first use by threads tagging at once give what one thread gives") {
     const auto dirs = RuleDirs({std::filesystem::path(STORYLINE_SOURCE_DIR) / "extractor/rules"});
     const std::vector<std::string> texts = {
