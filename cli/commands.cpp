@@ -426,7 +426,8 @@ int run_extract(const Common& c, const ExtractOptions& o) {
             continue;
           }
           j.line_end = g.lines.size();
-          j.x = {};
+          std::destroy_at(&j.x);
+          std::construct_at(&j.x);
         }
       },
       consume_group,
