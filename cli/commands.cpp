@@ -88,7 +88,7 @@ extractor::Extraction extract_one(const extractor::Extractor& ex, const Common& 
 // A group of documents read together and extracted with Extractor::extract_batch (each stage runs
 // over the whole group, so its tables stay in the caches: ~10% faster on news-sized documents).
 struct DocJob {
-  InputDoc doc;
+  InputDoc doc;                  // (source, date and date_source moved into x.document by extract_group)
   std::size_t index = 0;         // place in the input (extract)
   std::uint64_t input_end = 0;   // input bytes read up to the end of this document
   extractor::Extraction x;
@@ -134,17 +134,27 @@ class Grouper {
 void extract_group(const extractor::Extractor& ex, const Common& c, Group& g) {
   std::vector<std::string_view> texts;
   std::vector<extractor::DocumentInfo> infos;
-  for (const auto& d : g.docs) {
+  texts.reserve(g.docs.size());
+  infos.reserve(g.docs.size());
+  for (auto& d : g.docs) {
     texts.push_back(d.doc.text);
-    infos.push_back(info_of(d.doc));
+    // The source ("file:line") and date move into x.document, not copied (the id is copied:
+    // --out-dir names files after it, and it is short).
+    extractor::DocumentInfo& info = infos.emplace_back();
+    info.id = d.doc.id;
+    info.source = std::move(d.doc.source);
+    info.date = std::move(d.doc.date);
+    info.date_source = std::move(d.doc.date_source);
   }
   extractor::ExtractOptions eo;
   eo.max_sentence_tokens = c.max_sentence_tokens;
   std::vector<std::size_t> cut;
   auto xs = ex.extract_batch(texts, std::move(infos), eo, &cut);
   for (std::size_t i = 0; i < g.docs.size(); ++i) {
-    g.docs[i].x = std::move(xs[i]);
-    g.docs[i].cut = cut[i];
+    DocJob& d = g.docs[i];
+    d.x = std::move(xs[i]);
+    d.cut = cut[i];
+    if (d.cut > 0) d.doc.source = d.x.document.source;   // for warn_cut(), after x is gone
   }
 }
 
@@ -416,7 +426,8 @@ int run_extract(const Common& c, const ExtractOptions& o) {
             continue;
           }
           j.line_end = g.lines.size();
-          j.x = {};
+          std::destroy_at(&j.x);
+          std::construct_at(&j.x);
         }
       },
       consume_group,

@@ -31,19 +31,21 @@ constexpr auto kPlainEscape = [] {
   return t;
 }();
 
-bool special_byte(char c) { return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20; }
+// '"', '\\', a control byte or a byte >= 0x80 (UTF-8, checked where it is met: non_ascii_run).
+bool special_byte(char c) {
+  return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x80;
+}
 
 #if defined(__SSE2__)
-// A bit per byte of x that is '"', '\\' or a control byte.
+// A bit per byte of x that is '"', '\\', a control byte or >= 0x80 (its own top bit).
 unsigned special_mask(__m128i x) {
   const __m128i control = _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1f)), x);   // unsigned x <= 0x1f
-  return static_cast<unsigned>(_mm_movemask_epi8(
-      _mm_or_si128(control, _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')), _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))))));
+  return static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(
+      _mm_or_si128(control, x), _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')), _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))))));
 }
 #endif
 
-// The first '"', '\\' or control byte of b[i, n), or n (bytes >= 0x80 are plain here: UTF-8 was
-// checked before). 16 bytes at a time.
+// The first special_byte() of b[i, n), or n. 16 bytes at a time.
 std::size_t find_special(const char* b, std::size_t i, std::size_t n) {
 #if defined(__SSE2__)
   auto special = [](const char* at) { return special_mask(_mm_loadu_si128(reinterpret_cast<const __m128i*>(at))); };
@@ -58,14 +60,14 @@ std::size_t find_special(const char* b, std::size_t i, std::size_t n) {
   for (; i + 8 <= n; i += 8) {
     using namespace extractor::text_detail;
     const std::uint64_t w = load8(b + i);
-    if (any_control8(w) | any_byte8(w, '"') | any_byte8(w, '\\')) break;
+    if (any_control8(w) | any_non_ascii8(w) | any_byte8(w, '"') | any_byte8(w, '\\')) break;
   }
 #endif
   while (i < n && !special_byte(b[i])) ++i;
   return i;
 }
 
-// Copies b[i, n) to d up to the first '"', '\\' or control byte; returns its place (or n), d
+// Copies b[i, n) to d up to the first special_byte(); returns its place (or n), d
 // moved past the bytes copied. d must not be ahead of b + i in its own buffer, which has room up to
 // the equivalent of b + n: sixteen bytes are stored as they are checked, those after a special byte
 // to be overwritten later.
@@ -85,19 +87,14 @@ std::size_t copy_run(const char* b, std::size_t i, std::size_t n, char*& d) {
   return i;
 }
 
-// find_invalid_utf8(s) == npos, ASCII (most lines) 64 bytes at a time.
-bool valid_utf8(std::string_view s) {
-  std::size_t i = 0;
-#if defined(__SSE2__)
-  const char* const b = s.data();
-  auto at = [&](std::size_t k) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + k)); };
-  for (; i + 64 <= s.size(); i += 64)
-    if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(at(i), at(i + 16)), _mm_or_si128(at(i + 32), at(i + 48))))) break;
-  for (; i + 16 <= s.size(); i += 16)
-    if (_mm_movemask_epi8(at(i))) break;
-#endif
-  // (i is where the non-ASCII bytes may begin: everything before is ASCII.)
-  return extractor::find_invalid_utf8(s.substr(i)) == std::string_view::npos;
+// The end of the bytes >= 0x80 from s[i] (one), or npos when they are not valid UTF-8. A UTF-8
+// sequence holds no ASCII byte, so a line is valid UTF-8 when each such run is: the scanner checks
+// the runs where it meets them, in strings (outside strings, a byte >= 0x80 is not JSON: the full
+// parser decides), instead of a pass over the whole line.
+std::size_t non_ascii_run(std::string_view s, std::size_t i) {
+  std::size_t e = i + 1;
+  while (e < s.size() && static_cast<unsigned char>(s[e]) >= 0x80) ++e;
+  return extractor::find_invalid_utf8(s.substr(i, e - i)) == std::string_view::npos ? e : std::string_view::npos;
 }
 
 class Scanner {
@@ -135,6 +132,14 @@ class Scanner {
       i = copy_run(b, i, n, d);
       if (i == n) return false;
       const char c = b[i];
+      if (static_cast<unsigned char>(c) >= 0x80) {
+        const std::size_t e = non_ascii_run(s_, i);
+        if (e == std::string_view::npos) return false;
+        std::memcpy(d, b + i, e - i);
+        d += e - i;
+        i = e;
+        continue;
+      }
       if (c == '"') {
         p_ = i + 1;
         out->assign(d0, static_cast<std::size_t>(d - d0));
@@ -159,7 +164,10 @@ class Scanner {
   // A key at p_ (its opening quote included), without escapes (else false): its bytes as they are.
   bool key(std::string_view& out) {
     if (!eat('"')) return false;
-    const std::size_t q = find_special(s_.data(), p_, s_.size());
+    std::size_t q = find_special(s_.data(), p_, s_.size());
+    while (q < s_.size() && static_cast<unsigned char>(s_[q]) >= 0x80)
+      if ((q = non_ascii_run(s_, q)) == std::string_view::npos) return false;
+      else q = find_special(s_.data(), q, s_.size());
     if (q == s_.size() || s_[q] != '"') return false;  // an escaped key, a control byte, no end
     out = s_.substr(p_, q - p_);
     p_ = q + 1;
@@ -194,6 +202,10 @@ class Scanner {
     for (;;) {
       p_ = find_special(b, p_, n);
       if (p_ == n) return false;
+      if (static_cast<unsigned char>(b[p_]) >= 0x80) {
+        if ((p_ = non_ascii_run(s_, p_)) == std::string_view::npos) return false;
+        continue;
+      }
       if (b[p_] == '"') {
         ++p_;
         return true;
@@ -223,8 +235,7 @@ class Scanner {
 
 bool scan_flat_object(std::string_view line, FlatFields& out) {
   out = FlatFields{};
-  // Raw bytes must be valid UTF-8 (the full parser rejects the line otherwise).
-  if (!valid_utf8(line)) return false;
+  // Raw bytes must be valid UTF-8 (the full parser rejects the line otherwise): non_ascii_run.
   Scanner sc(line);
   std::string_view key;
   sc.skip_space();
