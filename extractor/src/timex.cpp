@@ -255,31 +255,43 @@ int capture_groups(std::string_view p, std::vector<std::pair<int, std::string>>&
   return n;
 }
 
+// Reading a pattern's groups: at p[i], steps over an escape or a whole character class (i is left
+// on its last byte). kUnread at what group_end and in_repeated_group do not read: \Q...\E, and a
+// '[' inside a class ([[:alpha:]]).
+enum class Skipped { kNo, kYes, kUnread };
+Skipped skip_escape_or_class(std::string_view p, std::size_t& i) {
+  auto escape = [&] {
+    if (i + 1 < p.size() && p[i + 1] == 'Q') return Skipped::kUnread;
+    ++i;
+    return Skipped::kYes;
+  };
+  if (p[i] == '\\') return escape();
+  if (p[i] != '[') return Skipped::kNo;
+  // A ']' right after "[" or "[^" is a literal.
+  if (i + 1 < p.size() && p[i + 1] == '^') ++i;
+  if (i + 1 < p.size() && p[i + 1] == ']') ++i;
+  for (++i; i < p.size(); ++i) {
+    if (p[i] == '\\') {
+      if (escape() == Skipped::kUnread) return Skipped::kUnread;
+    } else if (p[i] == '[') {
+      return Skipped::kUnread;
+    } else if (p[i] == ']') {
+      return Skipped::kYes;
+    }
+  }
+  return Skipped::kYes;   // (a class left open: i is at the end)
+}
+
 // The index past the ")" closing the group that opens at p[i] == '(', or npos when not read
-// (\Q...\E, a '[' inside a class, unbalanced).
+// (see skip_escape_or_class; unbalanced).
 std::size_t group_end(std::string_view p, std::size_t i) {
   int depth = 0;
-  bool in_class = false;
   for (; i < p.size(); ++i) {
-    const char c = p[i];
-    if (c == '\\') {
-      if (i + 1 < p.size() && p[i + 1] == 'Q') return std::string_view::npos;
-      ++i;
-      continue;
-    }
-    if (in_class) {
-      if (c == '[') return std::string_view::npos;  // [[:alpha:]]
-      if (c == ']') in_class = false;
-      continue;
-    }
-    if (c == '[') {
-      in_class = true;
-      if (i + 1 < p.size() && p[i + 1] == '^') ++i;
-      if (i + 1 < p.size() && p[i + 1] == ']') ++i;
-      continue;
-    }
-    if (c == '(') ++depth;
-    if (c == ')' && --depth == 0) return i + 1;
+    const Skipped k = skip_escape_or_class(p, i);
+    if (k == Skipped::kUnread) return std::string_view::npos;
+    if (k == Skipped::kYes) continue;
+    if (p[i] == '(') ++depth;
+    if (p[i] == ')' && --depth == 0) return i + 1;
   }
   return std::string_view::npos;
 }
@@ -288,26 +300,13 @@ std::size_t group_end(std::string_view p, std::size_t i) {
 // "{n,m}"): then a capture there holds only the last repetition. True when not read.
 bool in_repeated_group(std::string_view p, std::size_t at) {
   std::vector<std::size_t> open;
-  bool in_class = false;
   for (std::size_t i = 0; i < at; ++i) {
-    const char c = p[i];
-    if (c == '\\') {
-      if (i + 1 < p.size() && p[i + 1] == 'Q') return true;
-      ++i;
-      continue;
-    }
-    if (in_class) {
-      if (c == '[') return true;
-      if (c == ']') in_class = false;
-      continue;
-    }
-    if (c == '[') {
-      in_class = true;
-      if (i + 1 < p.size() && p[i + 1] == '^') ++i;
-      if (i + 1 < p.size() && p[i + 1] == ']') ++i;
-    } else if (c == '(') {
+    const Skipped k = skip_escape_or_class(p, i);
+    if (k == Skipped::kUnread) return true;
+    if (k == Skipped::kYes) continue;
+    if (p[i] == '(') {
       open.push_back(i);
-    } else if (c == ')') {
+    } else if (p[i] == ')') {
       if (open.empty()) return true;
       open.pop_back();
     }
