@@ -423,17 +423,12 @@ int run_extract(const Common& c, const ExtractOptions& o) {
           g.lines.reserve(g.lines.size() + room);
         }
         for (auto& j : g.docs) {
-          if (to_dir) {
-            j.json = extractor::to_json(j.x, 2, "\n");
-          } else if (lines || j.index > 0) {
-            extractor::to_json(j.x, g.lines, "\n");
-          } else {
-            j.line_end = g.lines.size();
-            continue;
-          }
+          // (The first document stays unwritten until we know whether one document or several come.)
+          const bool keep = !to_dir && !lines && j.index == 0;
+          if (to_dir) j.json = extractor::to_json(j.x, 2, "\n");
+          else if (!keep) extractor::to_json(j.x, g.lines, "\n");
           j.line_end = g.lines.size();
-          std::destroy_at(&j.x);
-          std::construct_at(&j.x);
+          if (!keep) j.x = {};
         }
       },
       consume_group,
