@@ -1407,6 +1407,25 @@ class PrefixTrie {
       const int c = byte_col_[b];
       root_[b] = root_open_ ? kYes : c == space_col_ ? kSlow : table_[static_cast<std::size_t>(c)];
     }
+    // The walk's first three steps at once, by the columns of three bytes (none the end of the
+    // text): kSlow when one of the first two is whitespace (a run folds to one symbol).
+    const std::size_t n = static_cast<std::size_t>(cols_);
+    tri_.assign(n * n * n, kSlow);
+    for (int b = 0; b < 256; ++b) {
+      col1_[b] = byte_col_[b] * cols_;
+      col2_[b] = byte_col_[b] * cols_ * cols_;
+    }
+    for (int c0 = 0; c0 < cols_; ++c0) {
+      if (c0 == space_col_ || c0 == end_col_) continue;
+      const std::int32_t t0 = root_open_ ? kYes : table_[static_cast<std::size_t>(c0)];
+      for (int c1 = 0; c1 < cols_; ++c1) {
+        if (c1 == end_col_ || (t0 >= 0 && c1 == space_col_)) continue;
+        const std::int32_t t1 = t0 < 0 ? t0 : table_[static_cast<std::size_t>(t0 + c1)];
+        std::int32_t* out = &tri_[(static_cast<std::size_t>(c0) * n + static_cast<std::size_t>(c1)) * n];
+        for (int c2 = 0; c2 < cols_; ++c2)
+          if (c2 != end_col_) out[c2] = t1 < 0 ? t1 : table_[static_cast<std::size_t>(t1 + c2)];
+      }
+    }
     // The whole trie (no stop at an OPEN entry), and per node the one rule with an entry ending on
     // the way to it (parents come first in `order`).
     non_ascii_col_ = c_non_ascii;
@@ -1440,6 +1459,18 @@ class PrefixTrie {
     return path_rule_[static_cast<std::size_t>(row / cols_)];
   }
   bool may_match(std::string_view text, std::size_t p, std::size_t end) const {
+    if (p + 3 <= end) {  // three bytes by one table
+      const unsigned char b2 = static_cast<unsigned char>(text[p + 2]);
+      const std::int32_t t = tri_[static_cast<std::size_t>(col2_[static_cast<unsigned char>(text[p])] +
+                                                           col1_[static_cast<unsigned char>(text[p + 1])] + byte_col_[b2])];
+      if (t >= 0) {
+        std::size_t k = p + 3;
+        if (byte_col_[b2] == space_col_)
+          while (k < end && is_space_byte(static_cast<unsigned char>(text[k]))) ++k;
+        return walk(text, k, end, t);
+      }
+      if (t != kSlow) return t == kYes;
+    }
     if (p < end) {  // the first step by the byte itself (most walks end there or one byte later)
       const std::int32_t t = root_[static_cast<unsigned char>(text[p])];
       if (t >= 0) return walk(text, p + 1, end, t);
@@ -1467,6 +1498,8 @@ class PrefixTrie {
   std::array<std::int32_t, 256> root_{};  // the root's step by byte; kSlow: whitespace (see walk)
   PrefixSet entries_;
   std::array<std::uint8_t, 256> byte_col_{};
+  std::array<std::int32_t, 256> col1_{}, col2_{};  // byte_col_ times cols_, times cols_ squared (tri_'s index)
+  std::vector<std::int32_t> tri_;                  // columns (c0, c1, c2) -> the walk's state after them
   int space_col_ = -1;  // the column of whitespace, -1 when no entry reads it
   int cols_ = 0;
   int end_col_ = 0;
