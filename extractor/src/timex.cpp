@@ -83,7 +83,45 @@ struct Lexicon {
   // surfaces that prefers the longer of two texts at a position, as their alternation does; ""
   // for other lexicons, or when not much shorter. See CompiledRule::words_re.
   std::string word_form;
+  // The surfaces as one regex factored by their common prefixes ("sep(?:t(?:ember)?)?"): the
+  // language of their alternation (the set's patterns: no captures, so no parse to keep).
+  std::string factored;
 };
+
+// Lexicon::factored of `surfaces` (lower case, none empty): the alternation as a trie over
+// their UTF-8 characters.
+std::string factored_alternation(std::vector<std::string> surfaces) {
+  std::sort(surfaces.begin(), surfaces.end());
+  surfaces.erase(std::unique(surfaces.begin(), surfaces.end()), surfaces.end());
+  std::string out;
+  const auto char_len = [](const std::string& s, std::size_t d) {
+    std::size_t j = d + 1;
+    while (j < s.size() && (static_cast<unsigned char>(s[j]) & 0xC0) == 0x80) ++j;
+    return j - d;
+  };
+  // The surfaces [lo, hi) share their first d bytes (whole characters); sorted, the one that ends
+  // there (if any) comes first, and those with the same next character are together.
+  const auto emit = [&](auto&& self, std::size_t lo, std::size_t hi, std::size_t d) -> void {
+    const bool ends = surfaces[lo].size() == d;
+    const std::size_t from = ends ? lo + 1 : lo;
+    if (from == hi) return;
+    const std::size_t n0 = char_len(surfaces[from], d);
+    const bool one = surfaces[hi - 1].compare(d, n0, surfaces[from], d, n0) == 0;  // one next character
+    if (ends || !one) out += "(?:";
+    for (std::size_t i = from; i < hi;) {
+      const std::size_t n = char_len(surfaces[i], d);
+      std::size_t j = i + 1;
+      while (j < hi && surfaces[j].compare(d, n, surfaces[i], d, n) == 0) ++j;
+      if (i != from) out += '|';
+      out += RE2::QuoteMeta(re2::StringPiece(surfaces[i].data() + d, n));
+      self(self, i, j, d + n);
+      i = j;
+    }
+    if (ends || !one) out += ends ? ")?" : ")";
+  };
+  if (!surfaces.empty()) emit(emit, 0, surfaces.size(), 0);
+  return out;
+}
 
 // Lexicon::word_form of `surfaces` (lower case), or "" when it is not shorter than half of their
 // alternation.
@@ -525,6 +563,9 @@ struct Expander {
   // When set, a lexicon with a word form expands to "(?P<_wN>form)" instead, and the lexicon of
   // each such group is appended here (N = its index).
   std::vector<const Lexicon*>* word_groups = nullptr;
+  // When set, a lexicon expands to its surfaces factored as a trie (Lexicon::factored): the same
+  // language, read faster by RE2's parser (for the set, which asks no captures).
+  bool factored = false;
 
   bool ref_at(const std::string& p, std::size_t i, std::string& name, std::size_t& close) const {
     if (p[i] != '{' || (i > 0 && p[i - 1] == '\\')) return false;
@@ -551,6 +592,8 @@ struct Expander {
         } else if (auto l = lexicons.find(name); l != lexicons.end() && word_groups && !l->second.word_form.empty()) {
           out += "(?P<" + std::string(kWordGroup) + std::to_string(word_groups->size()) + ">" + l->second.word_form + ")";
           word_groups->push_back(&l->second);
+        } else if (l != lexicons.end() && factored) {
+          out += "(?:" + l->second.factored + ")";
         } else if (l != lexicons.end()) {
           out += "(?:";
           bool first = true;
@@ -2183,11 +2226,14 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
     std::stable_sort(lex.surfaces.begin(), lex.surfaces.end(),
                      [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
     lex.word_form = word_form_of(lex.surfaces);
+    if (!lex.surfaces.empty()) lex.factored = factored_alternation(lex.surfaces);
     Lexicon& kept = impl->lexicons[p.stem().string()] = std::move(lex);
     kept.index();  // pointers into kept.values
   }
 
   Expander ex{impl->macros, impl->lexicons, {}};
+  Expander fx{impl->macros, impl->lexicons, {}};
+  fx.factored = true;
   std::map<std::string, std::shared_ptr<const LazyRe>> heads;
   RE2::Options opts;
   opts.set_case_sensitive(false);
@@ -2236,7 +2282,8 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
       if (!ex.error.empty()) return fail("rules.lexicon", ex.error);
       // The set parses every pattern now (and refuses what RE2 refuses); the rule's own RE2 is
       // compiled on first use, its groups read here as RE2 numbers them.
-      if (std::string err; impl->starts_set->Add(r.expanded, &err) < 0) return fail("rules.pattern", err);
+      // (The set is given the pattern with each lexicon factored: the same language, parsed faster.)
+      if (std::string err; impl->starts_set->Add(fx.expand(pattern), &err) < 0) return fail("rules.pattern", err);
       std::vector<std::pair<int, std::string>> named;
       r.ngroups = capture_groups(r.expanded, named);
       if (r.ngroups < 0) return fail("rules.pattern", "missing closing > in a group name");
