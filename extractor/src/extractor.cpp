@@ -232,9 +232,10 @@ std::vector<Extraction> Extractor::extract_batch(const std::vector<std::string_v
 }
 
 // The slow paths of JsonOut (json_out.hpp): nlohmann's own number and replacement rules.
-std::string JsonOut::dec_general(double v) { return nlohmann::json(v).dump(); }
+namespace json_detail {
+std::string dec_general(double v) { return nlohmann::json(v).dump(); }
 
-std::string JsonOut::str_escaped(std::string_view s) {
+std::string str_escaped(std::string_view s) {
   if (find_invalid_utf8(s) != std::string_view::npos)
     return nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   std::string out;
@@ -265,6 +266,7 @@ std::string JsonOut::str_escaped(std::string_view s) {
   out += '"';
   return out;
 }
+}  // namespace json_detail
 
 std::string json_reindent(std::string_view c, int indent, std::string_view suffix) {
   std::string out;
@@ -558,12 +560,46 @@ template <class IO, class X>
   io.lit("}");
 }
 
+// The most bytes extraction_layout writes for an extraction, read through the same layout: each
+// fragment's size, 24 bytes a number, 32 a double, and a string's quotes and 6 bytes for each of
+// its bytes (an escape "\u001f" is 6; invalid UTF-8 becomes U+FFFD, 3 bytes a byte).
+class JsonBound {
+ public:
+  std::size_t bytes = 0;
+  template <std::size_t N>
+  void lit(const char (&)[N]) {
+    bytes += N - 1;
+  }
+  template <class T, class Item>
+  void list(const std::vector<T>& v, Item&& item) {
+    bytes += 2 + v.size();
+    for (const T& e : v) item(e);
+  }
+  template <std::size_t N, class T>
+  void field(const char (&)[N], const T& v) {
+    bytes += N - 1;
+    if constexpr (std::is_same_v<T, double>) bytes += 32;
+    else if constexpr (std::is_integral_v<T>) bytes += 24;
+    else str(v);
+  }
+  void str(const std::string& s) { bytes += 6 * s.size() + 2; }
+  void str(const std::optional<std::string>& s) { bytes += s ? 6 * s->size() + 2 : 4; }
+  template <std::size_t N>
+  void opt_str(const char (&)[N], const std::string& s) {
+    bytes += N - 1 + 6 * s.size() + 2;
+  }
+};
+
 }  // namespace
 
 void to_json(const Extraction& x, JsonOut& out, std::string_view suffix) {
-  // Written through a local JsonOut holding out's buffer (given back at the end): its address is
+  // Room for the most it can take first (one check instead of one per field), then written
+  // through a local unchecked writer holding out's buffer (given back at the end): its address is
   // never taken, so its size stays in a register (json_out.hpp, on the slow paths).
-  JsonOut o = std::move(out);
+  JsonBound bound;
+  extraction_layout(bound, x);
+  out.reserve(out.size() + bound.bytes + suffix.size());
+  BasicJsonOut<false> o = std::move(out);
   extraction_layout(o, x);
   o.append(suffix);
   out = std::move(o);

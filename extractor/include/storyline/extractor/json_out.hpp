@@ -32,19 +32,33 @@
 
 namespace storyline::extractor {
 
-class JsonOut {
+namespace json_detail {
+std::string dec_general(double v);              // (extractor.cpp: through nlohmann)
+std::string str_escaped(std::string_view s);    // (extractor.cpp)
+}  // namespace json_detail
+
+// JsonOut is BasicJsonOut<true>. BasicJsonOut<false> skips the room checks: for a writer that has
+// made room for all it writes first (to_json measures an extraction's greatest size, then writes).
+template <bool Checked>
+class BasicJsonOut {
  public:
-  JsonOut() = default;
-  explicit JsonOut(std::size_t capacity) { reserve(capacity); }
-  // A moved-from JsonOut is empty, without a buffer (and usable again).
-  JsonOut(JsonOut&& o) noexcept
+  BasicJsonOut() = default;
+  explicit BasicJsonOut(std::size_t capacity) { reserve(capacity); }
+  // A moved-from JsonOut is empty, without a buffer (and usable again). The buffer moves between
+  // the checked and the unchecked kind too.
+  template <bool C>
+  BasicJsonOut(BasicJsonOut<C>&& o) noexcept
       : data_(std::move(o.data_)), cap_(std::exchange(o.cap_, 0)), len_(std::exchange(o.len_, 0)) {}
-  JsonOut& operator=(JsonOut&& o) noexcept {
+  BasicJsonOut(BasicJsonOut&& o) noexcept
+      : data_(std::move(o.data_)), cap_(std::exchange(o.cap_, 0)), len_(std::exchange(o.len_, 0)) {}
+  template <bool C>
+  BasicJsonOut& operator=(BasicJsonOut<C>&& o) noexcept {
     data_ = std::move(o.data_);
     cap_ = std::exchange(o.cap_, 0);
     len_ = std::exchange(o.len_, 0);
     return *this;
   }
+  BasicJsonOut& operator=(BasicJsonOut&& o) noexcept { return operator= <Checked>(std::move(o)); }
   std::string take(std::string_view suffix) const {
     std::string s;
     s.reserve(len_ + suffix.size());
@@ -101,7 +115,7 @@ class JsonOut {
       len_ = static_cast<std::size_t>(p - data_.get());
       return;
     }
-    append(dec_general(v));
+    append(json_detail::dec_general(v));
   }
   // A JSON string (escapes as nlohmann writes them; invalid UTF-8 replaced as its `replace` does).
   // Plain strings (printable ASCII without '"' and '\\': nearly all) are checked and copied in the
@@ -185,7 +199,7 @@ class JsonOut {
     p += k;
     if (!copy_plain(p + 1, s.data(), n)) [[unlikely]] {
       len_ += k;
-      return append(str_escaped(s));
+      return append(json_detail::str_escaped(s));
     }
     p[0] = '"';
     p[n + 1] = '"';
@@ -327,16 +341,16 @@ class JsonOut {
     pair(p + k + 2, lo % 100);
     return k + 4;
   }
-  // The slow paths are static and take values, not `this`, and the rest is inlined: a JsonOut that
+  // The slow paths (grown, json_detail's) take values, not `this`, and the rest is inlined: a JsonOut that
   // is a local variable then never has its address taken, so the compiler keeps its size in a
   // register instead of reloading it after every byte stored (a char store may alias anything
   // whose address got out).
-  static std::string dec_general(double v);              // (extractor.cpp: through nlohmann)
-  static std::string str_escaped(std::string_view s);    // (extractor.cpp)
   // Room for n more bytes at the returned pointer (written through raw pointers: std::string's
   // per-append capacity checks and terminators were a third of the writer's time).
   STORYLINE_JSON_INLINE char* tail(std::size_t n) {
-    if (len_ + n > cap_) grow_to(len_ + n);
+    if constexpr (Checked) {
+      if (len_ + n > cap_) grow_to(len_ + n);
+    }
     return data_.get() + len_;
   }
   STORYLINE_JSON_INLINE void grow_to(std::size_t need) {
@@ -358,9 +372,12 @@ class JsonOut {
     delete[] data;
     return {d, bigger};
   }
+  template <bool C>
+  friend class BasicJsonOut;
   std::unique_ptr<char[]> data_;
   std::size_t cap_ = 0, len_ = 0;
 };
+using JsonOut = BasicJsonOut<true>;
 
 // nlohmann's dump(indent) layout of compact JSON: a line per member and element, `"key": value`,
 // empty objects and arrays kept as {} and []; then suffix.
