@@ -159,19 +159,30 @@ void stage_entities(const Extractor::Impl& im, DocWork& w) {
   w.er = im.entities->tag(w.text, w.tokens, x.sentences, x.timexes);
   const EntityResult& er = w.er;
   // A name the entity rules took over from the date rules ("Theresa May") is not a date.
-  if (!er.mentions.empty()) {
-    std::vector<std::pair<std::size_t, std::size_t>> spans;
-    for (const auto& m : er.mentions) spans.emplace_back(m.start, m.end);
-    std::sort(spans.begin(), spans.end());
+  if (!er.mentions.empty() && !x.timexes.empty()) {
+    // The mentions by start, then end: as they come (text order) unless two that start together
+    // are the other way round.
+    const auto by_span = [](const MentionSpan& a, const MentionSpan& b) {
+      return a.start < b.start || (a.start == b.start && a.end < b.end);
+    };
+    std::vector<MentionSpan> sorted;
+    const std::vector<MentionSpan>* spans = &er.mentions;
+    if (!std::is_sorted(er.mentions.begin(), er.mentions.end(), by_span)) {
+      sorted = er.mentions;
+      std::sort(sorted.begin(), sorted.end(), by_span);
+      spans = &sorted;
+    }
+    const MentionSpan* const first = spans->data();
+    const MentionSpan* const last = first + spans->size();
     std::erase_if(x.timexes, [&](const Timex& t) {
-      auto it = std::lower_bound(spans.begin(), spans.end(), std::make_pair(t.end, std::size_t{0}));
-      while (it != spans.begin()) {
+      const MentionSpan* it = std::partition_point(first, last, [&](const MentionSpan& m) { return m.start < t.end; });
+      while (it != first) {
         --it;
-        if (it->second <= t.start) {
-          if (it->first + 256 < t.start) break;   // spans are short; stop scanning back
+        if (it->end <= t.start) {
+          if (it->start + 256 < t.start) break;   // spans are short; stop scanning back
           continue;
         }
-        return it->first < t.end;
+        return it->start < t.end;
       }
       return false;
     });
