@@ -289,7 +289,7 @@ class BasicJsonOut {
 #endif
     return true;
   }
-  // write_digits, a single digit (a quarter of the numbers written) without the call.
+  // write_digits up to four digits (the offsets and indices of news documents) without the call.
   STORYLINE_JSON_INLINE static std::size_t digits(char* p, std::uint64_t v) {
     if (v < 10) {
       *p = static_cast<char>('0' + v);
@@ -299,35 +299,29 @@ class BasicJsonOut {
       std::memcpy(p, kPairs + 2 * v, 2);
       return 2;
     }
+    if (v < 10000) return digits3or4(p, static_cast<std::uint32_t>(v));
     return write_digits(p, v);
+  }
+  // 100 <= v < 10000 (32-bit: division by constants is cheaper).
+  STORYLINE_JSON_INLINE static std::size_t digits3or4(char* p, std::uint32_t v) {
+    if (v < 1000) {
+      *p = static_cast<char>('0' + v / 100);
+      std::memcpy(p + 1, kPairs + 2 * (v % 100), 2);
+      return 3;
+    }
+    std::memcpy(p, kPairs + 2 * (v / 100), 2);
+    std::memcpy(p + 2, kPairs + 2 * (v % 100), 2);
+    return 4;
   }
   static constexpr char kPairs[201] =
       "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
       "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
       "8081828384858687888990919293949596979899";
-  // v in decimal at p (at most 20 bytes); returns the count. Two digits at a time.
+  // v >= 10000 in decimal at p (at most 20 bytes); returns the count. Two digits at a time.
   static std::size_t write_digits(char* p, std::uint64_t v64) {
     if (v64 >= 1000000) return static_cast<std::size_t>(std::to_chars(p, p + 20, v64).ptr - p);
     const auto v = static_cast<std::uint32_t>(v64);   // (32-bit division by constants is cheaper)
     auto pair = [&](char* at, std::uint32_t two) { std::memcpy(at, kPairs + 2 * two, 2); };
-    if (v < 100) {
-      if (v < 10) {
-        *p = static_cast<char>('0' + v);
-        return 1;
-      }
-      pair(p, v);
-      return 2;
-    }
-    if (v < 10000) {
-      if (v < 1000) {
-        *p = static_cast<char>('0' + v / 100);
-        pair(p + 1, v % 100);
-        return 3;
-      }
-      pair(p, v / 100);
-      pair(p + 2, v % 100);
-      return 4;
-    }
     const std::uint32_t hi = v / 10000, lo = v % 10000;
     std::size_t k;
     if (hi < 10) {
