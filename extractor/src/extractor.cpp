@@ -159,19 +159,30 @@ void stage_entities(const Extractor::Impl& im, DocWork& w) {
   w.er = im.entities->tag(w.text, w.tokens, x.sentences, x.timexes);
   const EntityResult& er = w.er;
   // A name the entity rules took over from the date rules ("Theresa May") is not a date.
-  if (!er.mentions.empty()) {
-    std::vector<std::pair<std::size_t, std::size_t>> spans;
-    for (const auto& m : er.mentions) spans.emplace_back(m.start, m.end);
-    std::sort(spans.begin(), spans.end());
+  if (!er.mentions.empty() && !x.timexes.empty()) {
+    // The mentions by start, then end: as they come (text order) unless two that start together
+    // are the other way round.
+    const auto by_span = [](const MentionSpan& a, const MentionSpan& b) {
+      return a.start < b.start || (a.start == b.start && a.end < b.end);
+    };
+    std::vector<MentionSpan> sorted;
+    const std::vector<MentionSpan>* spans = &er.mentions;
+    if (!std::is_sorted(er.mentions.begin(), er.mentions.end(), by_span)) {
+      sorted = er.mentions;
+      std::sort(sorted.begin(), sorted.end(), by_span);
+      spans = &sorted;
+    }
+    const MentionSpan* const first = spans->data();
+    const MentionSpan* const last = first + spans->size();
     std::erase_if(x.timexes, [&](const Timex& t) {
-      auto it = std::lower_bound(spans.begin(), spans.end(), std::make_pair(t.end, std::size_t{0}));
-      while (it != spans.begin()) {
+      const MentionSpan* it = std::partition_point(first, last, [&](const MentionSpan& m) { return m.start < t.end; });
+      while (it != first) {
         --it;
-        if (it->second <= t.start) {
-          if (it->first + 256 < t.start) break;   // spans are short; stop scanning back
+        if (it->end <= t.start) {
+          if (it->start + 256 < t.start) break;   // spans are short; stop scanning back
           continue;
         }
-        return it->first < t.end;
+        return it->start < t.end;
       }
       return false;
     });
@@ -232,9 +243,10 @@ std::vector<Extraction> Extractor::extract_batch(const std::vector<std::string_v
 }
 
 // The slow paths of JsonOut (json_out.hpp): nlohmann's own number and replacement rules.
-std::string JsonOut::dec_general(double v) { return nlohmann::json(v).dump(); }
+namespace json_detail {
+std::string dec_general(double v) { return nlohmann::json(v).dump(); }
 
-std::string JsonOut::str_escaped(std::string_view s) {
+std::string str_escaped(std::string_view s) {
   if (find_invalid_utf8(s) != std::string_view::npos)
     return nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   std::string out;
@@ -265,6 +277,7 @@ std::string JsonOut::str_escaped(std::string_view s) {
   out += '"';
   return out;
 }
+}  // namespace json_detail
 
 std::string json_reindent(std::string_view c, int indent, std::string_view suffix) {
   std::string out;
@@ -558,12 +571,46 @@ template <class IO, class X>
   io.lit("}");
 }
 
+// The most bytes extraction_layout writes for an extraction, read through the same layout: each
+// fragment's size, 24 bytes a number, 32 a double, and a string's quotes and 6 bytes for each of
+// its bytes (an escape "\u001f" is 6; invalid UTF-8 becomes U+FFFD, 3 bytes a byte).
+class JsonBound {
+ public:
+  std::size_t bytes = 0;
+  template <std::size_t N>
+  void lit(const char (&)[N]) {
+    bytes += N - 1;
+  }
+  template <class T, class Item>
+  void list(const std::vector<T>& v, Item&& item) {
+    bytes += 2 + v.size();
+    for (const T& e : v) item(e);
+  }
+  template <std::size_t N, class T>
+  void field(const char (&)[N], const T& v) {
+    bytes += N - 1;
+    if constexpr (std::is_same_v<T, double>) bytes += 32;
+    else if constexpr (std::is_integral_v<T>) bytes += 24;
+    else str(v);
+  }
+  void str(const std::string& s) { bytes += 6 * s.size() + 2; }
+  void str(const std::optional<std::string>& s) { bytes += s ? 6 * s->size() + 2 : 4; }
+  template <std::size_t N>
+  void opt_str(const char (&)[N], const std::string& s) {
+    bytes += N - 1 + 6 * s.size() + 2;
+  }
+};
+
 }  // namespace
 
 void to_json(const Extraction& x, JsonOut& out, std::string_view suffix) {
-  // Written through a local JsonOut holding out's buffer (given back at the end): its address is
+  // Room for the most it can take first (one check instead of one per field), then written
+  // through a local unchecked writer holding out's buffer (given back at the end): its address is
   // never taken, so its size stays in a register (json_out.hpp, on the slow paths).
-  JsonOut o = std::move(out);
+  JsonBound bound;
+  extraction_layout(bound, x);
+  out.reserve(out.size() + bound.bytes + suffix.size());
+  BasicJsonOut<false> o = std::move(out);
   extraction_layout(o, x);
   o.append(suffix);
   out = std::move(o);

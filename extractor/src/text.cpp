@@ -212,6 +212,39 @@ namespace {
 
 inline std::uint32_t fold_word(const char* p, std::size_t n);   // below
 
+// What a one-character punctuation token can do at a sentence's edge.
+enum : std::uint8_t { kEndsSentence = 1, kCloser = 2, kOpener = 4, kComma = 8 };
+struct PunctRoles {
+  std::uint8_t role[256];
+  constexpr PunctRoles() : role{} {
+    for (unsigned char c : {'.', '!', '?'}) role[c] = kEndsSentence;
+    for (unsigned char c : {'"', '\''}) role[c] = kCloser | kOpener;
+    for (unsigned char c : {')', ']'}) role[c] = kCloser;
+    for (unsigned char c : {'(', '[', '-'}) role[c] = kOpener;
+    role[static_cast<unsigned char>(',')] = kComma;
+  }
+};
+constexpr PunctRoles kPunctRoles;
+
+// The roles of token t: . ! ? and U+2026 end a sentence; " ' ) ] U+201D U+2019 close one; " U+201C '
+// ( [ U+2018 - U+2014 may open the next. None for a token that is not punctuation.
+inline std::uint8_t punct_roles(std::string_view text, const Token& t) {
+  if (!t.has(kPunct)) return 0;
+  const unsigned char* s = reinterpret_cast<const unsigned char*>(text.data()) + t.start;
+  const std::uint32_t len = t.end - t.start;
+  if (len == 1) return kPunctRoles.role[s[0]];
+  if (len == 3 && s[0] == 0xE2 && s[1] == 0x80) {
+    switch (s[2]) {
+      case 0xA6: return kEndsSentence;     // U+2026
+      case 0x9D: case 0x99: return kCloser;   // U+201D U+2019
+      case 0x9C: case 0x98: case 0x94: return kOpener;   // U+201C U+2018 U+2014
+      default: break;
+    }
+  }
+  return 0;
+}
+
+
 // One token that starts at text[i] (not white space), the general way: any UTF-8, inner joiners,
 // hyphen splits, the trailing period. flags holds the white-space flags; appends the token and
 // returns where it ends.
@@ -350,6 +383,7 @@ std::size_t general_token(std::string_view text, std::size_t i, std::uint16_t fl
   }
   t.end = static_cast<std::uint32_t>(i + n);
   t.flags = flags | kPunct;
+  t.punct_roles = punct_roles(text, t);
   t.fold = fold_hash(t.view(text));
   toks.push_back(t);
   return i + n;
@@ -531,7 +565,7 @@ std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
         flags |= kAbbrev;
         ck = j < n ? kBytes.cls[p[j]] : 0;
       }
-      toks.push_back(Token{static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(j), 0, flags,
+      toks.push_back(Token{static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(j), 0, flags, 0,
                            fold_word(text.data() + i, j - i)});
       i = j;
       if ((ck & kBSpace) && p[i] == ' ') {   // the usual one blank after a word
@@ -564,7 +598,7 @@ std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
     // (after white space, or first).
     if (!(c & kBHigh) && (p[i] != '\'' || (flags & kSpaceBefore) || toks.empty())) {
       toks.push_back(Token{static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(i + 1), 0,
-                           static_cast<std::uint16_t>(flags | kPunct), kSingleFolds.fold[p[i]]});
+                           static_cast<std::uint16_t>(flags | kPunct), kPunctRoles.role[p[i]], kSingleFolds.fold[p[i]]});
       ++i;
       if (i < n && p[i] == ' ') {
         ws = kSpaceBefore;
@@ -579,7 +613,7 @@ std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
     for (std::size_t k = i; k < n; ++k) seen |= kBytes.cls[p[k]];
     const std::uint16_t flags = ws & static_cast<std::uint16_t>(~kLineSeen);
     toks.push_back(Token{static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(n), 0,
-                         static_cast<std::uint16_t>(flags | ascii_word_flags(p, i, n, kBytes.cls[p[i]], seen)),
+                         static_cast<std::uint16_t>(flags | ascii_word_flags(p, i, n, kBytes.cls[p[i]], seen)), 0,
                          fold_word(text.data() + i, n - i)});
     i = n;
   }
@@ -591,52 +625,16 @@ std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
   return toks;
 }
 
-namespace {
-
-// What a one-character punctuation token can do at a sentence's edge.
-enum : std::uint8_t { kEndsSentence = 1, kCloser = 2, kOpener = 4, kComma = 8 };
-struct PunctRoles {
-  std::uint8_t role[256];
-  constexpr PunctRoles() : role{} {
-    for (unsigned char c : {'.', '!', '?'}) role[c] = kEndsSentence;
-    for (unsigned char c : {'"', '\''}) role[c] = kCloser | kOpener;
-    for (unsigned char c : {')', ']'}) role[c] = kCloser;
-    for (unsigned char c : {'(', '[', '-'}) role[c] = kOpener;
-    role[static_cast<unsigned char>(',')] = kComma;
-  }
-};
-constexpr PunctRoles kPunctRoles;
-
-// The roles of token t: . ! ? and U+2026 end a sentence; " ' ) ] U+201D U+2019 close one; " U+201C '
-// ( [ U+2018 - U+2014 may open the next. None for a token that is not punctuation.
-inline std::uint8_t punct_roles(std::string_view text, const Token& t) {
-  if (!t.has(kPunct)) return 0;
-  const unsigned char* s = reinterpret_cast<const unsigned char*>(text.data()) + t.start;
-  const std::uint32_t len = t.end - t.start;
-  if (len == 1) return kPunctRoles.role[s[0]];
-  if (len == 3 && s[0] == 0xE2 && s[1] == 0x80) {
-    switch (s[2]) {
-      case 0xA6: return kEndsSentence;     // U+2026
-      case 0x9D: case 0x99: return kCloser;   // U+201D U+2019
-      case 0x9C: case 0x98: case 0x94: return kOpener;   // U+201C U+2018 U+2014
-      default: break;
-    }
-  }
-  return 0;
-}
-
-}  // namespace
-
 std::vector<Sentence> split_sentences(std::string_view text, std::vector<Token>& tokens, const TextLexicons& lex) {
   std::vector<Sentence> out;
   if (tokens.empty()) return out;
   const std::size_t n_tokens = tokens.size();
   out.reserve(n_tokens / 16 + 4);   // news: about 25 tokens a sentence
   Token* const tk = tokens.data();
-  auto is_closer = [&](const Token& t) { return (punct_roles(text, t) & kCloser) != 0; };
+  auto is_closer = [](const Token& t) { return (t.punct_roles & kCloser) != 0; };
   auto starts_sentence = [&](const Token& t) {
     if (t.has(kCap) || t.has(kDigit)) return true;
-    return (punct_roles(text, t) & kOpener) != 0;
+    return (t.punct_roles & kOpener) != 0;
   };
   std::size_t begin = 0;
   std::uint32_t index = 0;
@@ -658,11 +656,14 @@ std::vector<Sentence> split_sentences(std::string_view text, std::vector<Token>&
   // tokens the loop skips, closers without space before, have none).
   std::size_t line_tok = 0;
   for (std::size_t k = 0; k < n_tokens; ++k) {
-    // Skip the tokens that neither follow a line break nor can end a sentence (most words), four
-    // at a time while they last.
-    constexpr std::uint16_t kMayStop = kNewlineBefore | kPunct | kAbbrev;
-    while (k + 4 < n_tokens && !((tk[k].flags | tk[k + 1].flags | tk[k + 2].flags | tk[k + 3].flags) & kMayStop)) k += 4;
-    while (k + 1 < n_tokens && !(tk[k].flags & kMayStop)) ++k;
+    // Skip the tokens that neither follow a line break nor can end a sentence (most words, commas),
+    // four at a time while they last.
+    constexpr std::uint16_t kMayStop = kNewlineBefore | kAbbrev;
+    while (k + 4 < n_tokens &&
+           !((tk[k].flags | tk[k + 1].flags | tk[k + 2].flags | tk[k + 3].flags) & kMayStop) &&
+           !((tk[k].punct_roles | tk[k + 1].punct_roles | tk[k + 2].punct_roles | tk[k + 3].punct_roles) & kEndsSentence))
+      k += 4;
+    while (k + 1 < n_tokens && !(tk[k].flags & kMayStop) && !(tk[k].punct_roles & kEndsSentence)) ++k;
     const Token& t = tk[k];
     // Line breaks.
     if (t.has(kNewlineBefore)) {
@@ -676,7 +677,7 @@ std::vector<Sentence> split_sentences(std::string_view text, std::vector<Token>&
         line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
         bool long_line = prev.end - line_start >= 40;
         bool wrapped = !t.has(kBlankLineBefore) && long_line &&
-                       (prev.has(kLower) || (punct_roles(text, prev) & kComma));
+                       (prev.has(kLower) || (prev.punct_roles & kComma));
         if (!wrapped) {
           close(k - 1);
           continue;
@@ -684,7 +685,7 @@ std::vector<Sentence> split_sentences(std::string_view text, std::vector<Token>&
       }
     }
     if (k + 1 >= n_tokens) break;
-    bool terminal = (punct_roles(text, t) & kEndsSentence) != 0;
+    bool terminal = (t.punct_roles & kEndsSentence) != 0;
     bool abbrev_end = t.has(kAbbrev);
     if (!terminal && !abbrev_end) continue;
     std::size_t last = k;

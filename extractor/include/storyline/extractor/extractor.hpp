@@ -59,7 +59,9 @@ std::string to_json(const Extraction& x, int indent = 2, std::string_view suffix
 
 // to_json(x, -1, suffix) appended to `out` (json_out.hpp; out.view() is the text): a JsonOut kept
 // from one document to the next is written with no allocation or copy.
-class JsonOut;
+template <bool Checked>
+class BasicJsonOut;
+using JsonOut = BasicJsonOut<true>;
 void to_json(const Extraction& x, JsonOut& out, std::string_view suffix = {});
 
 // The inverse of to_json(x, -1): the Extraction whose compact JSON starts `text` (layout and key

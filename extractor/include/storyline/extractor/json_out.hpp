@@ -32,19 +32,33 @@
 
 namespace storyline::extractor {
 
-class JsonOut {
+namespace json_detail {
+std::string dec_general(double v);              // (extractor.cpp: through nlohmann)
+std::string str_escaped(std::string_view s);    // (extractor.cpp)
+}  // namespace json_detail
+
+// JsonOut is BasicJsonOut<true>. BasicJsonOut<false> skips the room checks: for a writer that has
+// made room for all it writes first (to_json measures an extraction's greatest size, then writes).
+template <bool Checked>
+class BasicJsonOut {
  public:
-  JsonOut() = default;
-  explicit JsonOut(std::size_t capacity) { reserve(capacity); }
-  // A moved-from JsonOut is empty, without a buffer (and usable again).
-  JsonOut(JsonOut&& o) noexcept
+  BasicJsonOut() = default;
+  explicit BasicJsonOut(std::size_t capacity) { reserve(capacity); }
+  // A moved-from JsonOut is empty, without a buffer (and usable again). The buffer moves between
+  // the checked and the unchecked kind too.
+  template <bool C>
+  BasicJsonOut(BasicJsonOut<C>&& o) noexcept
       : data_(std::move(o.data_)), cap_(std::exchange(o.cap_, 0)), len_(std::exchange(o.len_, 0)) {}
-  JsonOut& operator=(JsonOut&& o) noexcept {
+  BasicJsonOut(BasicJsonOut&& o) noexcept
+      : data_(std::move(o.data_)), cap_(std::exchange(o.cap_, 0)), len_(std::exchange(o.len_, 0)) {}
+  template <bool C>
+  BasicJsonOut& operator=(BasicJsonOut<C>&& o) noexcept {
     data_ = std::move(o.data_);
     cap_ = std::exchange(o.cap_, 0);
     len_ = std::exchange(o.len_, 0);
     return *this;
   }
+  BasicJsonOut& operator=(BasicJsonOut&& o) noexcept { return operator= <Checked>(std::move(o)); }
   std::string take(std::string_view suffix) const {
     std::string s;
     s.reserve(len_ + suffix.size());
@@ -101,7 +115,7 @@ class JsonOut {
       len_ = static_cast<std::size_t>(p - data_.get());
       return;
     }
-    append(dec_general(v));
+    append(json_detail::dec_general(v));
   }
   // A JSON string (escapes as nlohmann writes them; invalid UTF-8 replaced as its `replace` does).
   // Plain strings (printable ASCII without '"' and '\\': nearly all) are checked and copied in the
@@ -185,7 +199,7 @@ class JsonOut {
     p += k;
     if (!copy_plain(p + 1, s.data(), n)) [[unlikely]] {
       len_ += k;
-      return append(str_escaped(s));
+      return append(json_detail::str_escaped(s));
     }
     p[0] = '"';
     p[n + 1] = '"';
@@ -275,7 +289,7 @@ class JsonOut {
 #endif
     return true;
   }
-  // write_digits, a single digit (a quarter of the numbers written) without the call.
+  // write_digits up to four digits (the offsets and indices of news documents) without the call.
   STORYLINE_JSON_INLINE static std::size_t digits(char* p, std::uint64_t v) {
     if (v < 10) {
       *p = static_cast<char>('0' + v);
@@ -285,35 +299,29 @@ class JsonOut {
       std::memcpy(p, kPairs + 2 * v, 2);
       return 2;
     }
+    if (v < 10000) return digits3or4(p, static_cast<std::uint32_t>(v));
     return write_digits(p, v);
+  }
+  // 100 <= v < 10000 (32-bit: division by constants is cheaper).
+  STORYLINE_JSON_INLINE static std::size_t digits3or4(char* p, std::uint32_t v) {
+    if (v < 1000) {
+      *p = static_cast<char>('0' + v / 100);
+      std::memcpy(p + 1, kPairs + 2 * (v % 100), 2);
+      return 3;
+    }
+    std::memcpy(p, kPairs + 2 * (v / 100), 2);
+    std::memcpy(p + 2, kPairs + 2 * (v % 100), 2);
+    return 4;
   }
   static constexpr char kPairs[201] =
       "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
       "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
       "8081828384858687888990919293949596979899";
-  // v in decimal at p (at most 20 bytes); returns the count. Two digits at a time.
+  // v >= 10000 in decimal at p (at most 20 bytes); returns the count. Two digits at a time.
   static std::size_t write_digits(char* p, std::uint64_t v64) {
     if (v64 >= 1000000) return static_cast<std::size_t>(std::to_chars(p, p + 20, v64).ptr - p);
     const auto v = static_cast<std::uint32_t>(v64);   // (32-bit division by constants is cheaper)
     auto pair = [&](char* at, std::uint32_t two) { std::memcpy(at, kPairs + 2 * two, 2); };
-    if (v < 100) {
-      if (v < 10) {
-        *p = static_cast<char>('0' + v);
-        return 1;
-      }
-      pair(p, v);
-      return 2;
-    }
-    if (v < 10000) {
-      if (v < 1000) {
-        *p = static_cast<char>('0' + v / 100);
-        pair(p + 1, v % 100);
-        return 3;
-      }
-      pair(p, v / 100);
-      pair(p + 2, v % 100);
-      return 4;
-    }
     const std::uint32_t hi = v / 10000, lo = v % 10000;
     std::size_t k;
     if (hi < 10) {
@@ -327,16 +335,16 @@ class JsonOut {
     pair(p + k + 2, lo % 100);
     return k + 4;
   }
-  // The slow paths are static and take values, not `this`, and the rest is inlined: a JsonOut that
+  // The slow paths (grown, json_detail's) take values, not `this`, and the rest is inlined: a JsonOut that
   // is a local variable then never has its address taken, so the compiler keeps its size in a
   // register instead of reloading it after every byte stored (a char store may alias anything
   // whose address got out).
-  static std::string dec_general(double v);              // (extractor.cpp: through nlohmann)
-  static std::string str_escaped(std::string_view s);    // (extractor.cpp)
   // Room for n more bytes at the returned pointer (written through raw pointers: std::string's
   // per-append capacity checks and terminators were a third of the writer's time).
   STORYLINE_JSON_INLINE char* tail(std::size_t n) {
-    if (len_ + n > cap_) grow_to(len_ + n);
+    if constexpr (Checked) {
+      if (len_ + n > cap_) grow_to(len_ + n);
+    }
     return data_.get() + len_;
   }
   STORYLINE_JSON_INLINE void grow_to(std::size_t need) {
@@ -358,9 +366,12 @@ class JsonOut {
     delete[] data;
     return {d, bigger};
   }
+  template <bool C>
+  friend class BasicJsonOut;
   std::unique_ptr<char[]> data_;
   std::size_t cap_ = 0, len_ = 0;
 };
+using JsonOut = BasicJsonOut<true>;
 
 // nlohmann's dump(indent) layout of compact JSON: a line per member and element, `"key": value`,
 // empty objects and arrays kept as {} and []; then suffix.

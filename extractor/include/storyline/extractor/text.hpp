@@ -52,6 +52,9 @@ struct Token {
   std::uint32_t end = 0;
   std::uint32_t sentence = 0;
   std::uint16_t flags = 0;
+  // Set by tokenize for a punctuation token: what it can do at a sentence's edge (end one, close
+  // one, open the next, a comma), as split_sentences reads it; 0 for words.
+  std::uint8_t punct_roles = 0;
   std::uint32_t fold = 0;   // fold_hash of the token's text, set by tokenize (word lists key on it)
   bool has(TokenFlags f) const { return (flags & f) != 0; }
   // (No bounds check: a token is a range of the text it was made from.)
