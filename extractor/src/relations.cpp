@@ -539,13 +539,20 @@ struct RelationRules::Impl {
   WordTable word_table;
   std::vector<Mask> word_start;                          // start_lit by word id + 1 (0: no word)
   std::vector<std::vector<std::size_t>> word_lits;       // lit_words by word id
-  std::size_t lit_words_n = 0;                           // 64-bit words in a bit set over required literals
-  std::vector<std::uint64_t> word_lit_bits;              // by word id + 1: the literals the word satisfies
-  struct LitRange {
-    std::uint32_t w0 = 0, w1 = 0;      // words of the bit set
-    std::uint64_t m0 = 0, m1 = 0;      // the rule's literals in them
+  // The required literals by position: rule ri's j-th required literal is met in a sentence when
+  // some word's row has bit ri in block j. A row is lit_blocks blocks of rule-mask words
+  // (lit_stride words in all); lit_none has, per block, the rules with fewer required literals.
+  // A rule is out when some block of the sentence's rows (OR-ed over its words) misses it.
+  std::size_t lit_blocks = 0, lit_stride = 0;
+  // A word's row, its words that are not zero only: word_lit_rules[word_lit_first[w + 1] ..
+  // word_lit_first[w + 2]) for word id w (0: no word).
+  struct LitWord {
+    std::uint32_t at;     // the word of the row
+    std::uint64_t bits;
   };
-  std::vector<LitRange> rule_lits;                       // by rule: its required literals
+  std::vector<LitWord> word_lit_rules;
+  std::vector<std::uint32_t> word_lit_first;
+  std::vector<std::uint64_t> lit_none;                   // lit_stride words
   std::array<Mask, 4> start_ent_slot;                    // start_ent by type slot
   int word_id(std::string_view lower) const { return lower.empty() ? -1 : word_table.find(lower); }
   // The same, for a view with seven readable bytes after it.
@@ -579,23 +586,27 @@ struct RelationRules::Impl {
     }
     for (const auto& [w, ids] : lit_words) word_lits[static_cast<std::size_t>(word_table.find(w))] = ids;
     word_table.index_folds();
-    // The same as bit sets over the required literals: by word id + 1 (0: no word), and per rule.
-    lit_words_n = (lit_first.back() + 63) / 64;
-    word_lit_bits.assign((word_table.size() + 1) * lit_words_n, 0);
-    for (std::size_t w = 0; w < word_lits.size(); ++w)
-      for (std::size_t id : word_lits[w]) word_lit_bits[(w + 1) * lit_words_n + id / 64] |= std::uint64_t{1} << (id % 64);
-    // A rule's required literals are numbered in a row: their bits lie in one or two words.
-    rule_lits.assign(rules.size(), LitRange{});
-    for (std::size_t ri = 0; ri < rules.size(); ++ri) {
-      LitRange& r = rule_lits[ri];
-      if (lit_first[ri + 1] == lit_first[ri]) continue;
-      r.w0 = static_cast<std::uint32_t>(lit_first[ri] / 64);
-      r.w1 = static_cast<std::uint32_t>((lit_first[ri + 1] - 1) / 64);
-      for (std::size_t id = lit_first[ri]; id < lit_first[ri + 1]; ++id)
-        (id / 64 == r.w0 ? r.m0 : r.m1) |= std::uint64_t{1} << (id % 64);
-      // More than two words (over 64 literals in one rule): no literal test for it (it is only a shortcut).
-      if (r.w1 > r.w0 + 1) lit_rules[ri / 64] &= ~(std::uint64_t{1} << (ri % 64));
+    // The same by position (see lit_blocks): by word id + 1 (0: no word).
+    const std::size_t rule_words = all_rules.size();
+    lit_blocks = 0;
+    for (std::size_t ri = 0; ri < rules.size(); ++ri) lit_blocks = std::max(lit_blocks, lit_first[ri + 1] - lit_first[ri]);
+    lit_stride = lit_blocks * rule_words;
+    word_lit_rules.clear();
+    word_lit_first.assign(word_table.size() + 2, 0);
+    for (std::size_t w = 0; w < word_lits.size(); ++w) {
+      std::vector<std::uint64_t> row(lit_stride, 0);
+      for (std::size_t id : word_lits[w]) {
+        const std::size_t ri = lit_rule[id], j = id - lit_first[ri];
+        row[j * rule_words + ri / 64] |= std::uint64_t{1} << (ri % 64);
+      }
+      for (std::size_t at = 0; at < row.size(); ++at)
+        if (row[at] != 0) word_lit_rules.push_back(LitWord{static_cast<std::uint32_t>(at), row[at]});
+      word_lit_first[w + 2] = static_cast<std::uint32_t>(word_lit_rules.size());
     }
+    lit_none.assign(lit_stride, 0);
+    for (std::size_t ri = 0; ri < rules.size(); ++ri)
+      for (std::size_t j = lit_first[ri + 1] - lit_first[ri]; j < lit_blocks; ++j)
+        lit_none[j * rule_words + ri / 64] |= std::uint64_t{1} << (ri % 64);
     for (const auto& [t, m] : start_ent)
       if (int slot = type_slot_of(t); slot >= 0) start_ent_slot[static_cast<std::size_t>(slot)] = m;
     for (std::size_t b = 0; b < start_base.size(); ++b) {
@@ -703,9 +714,7 @@ struct RelationRules::Impl {
   // The same as masks: need_more[t][n] has the rules that need more than n entity elements of
   // slot t (n up to the most any rule needs; beyond it, none), so a sentence rules them out at once.
   std::array<std::vector<Mask>, 5> need_more;
-  // The rules with required literals (the others pass that test in every sentence), as a mask,
-  // and the rule each required literal belongs to.
-  Mask lit_rules;
+  // The rule each required literal belongs to.
   std::vector<std::uint32_t> lit_rule;
   // The rules whose source or target is "$org" ("$country"): they tell nothing in a document
   // without a dominant organisation (country).
@@ -773,9 +782,6 @@ struct RelationRules::Impl {
         }
         min_ents[org][country] = least;
       }
-    lit_rules.assign((rules.size() + 63) / 64, 0);
-    for (std::size_t ri = 0; ri < rules.size(); ++ri)
-      if (lit_first[ri + 1] > lit_first[ri]) lit_rules[ri / 64] |= std::uint64_t{1} << (ri % 64);
     start_tests.assign(rules.size(), StartTest{});
     for (std::size_t ri = 0; ri < rules.size(); ++ri) {
       const auto& elems = rules[ri].elems;
@@ -1249,7 +1255,7 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     Evidence ev;
     std::size_t after;   // token one past the match
   };
-  thread_local std::vector<std::uint64_t> lits_present;   // required literals with a word in the sentence
+  thread_local std::vector<std::uint64_t> lits_present;   // by position: the rules whose literal a word of the sentence meets
   thread_local std::vector<Item> items;
   thread_local std::vector<std::uint32_t> ent_items;   // the indices of the entity items, in order
   thread_local std::vector<Found> found;
@@ -1266,7 +1272,7 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   // The fewest entity items a sentence needs to tell anything: two (co-occurrence, located_in),
   // or fewer when a rule left for this document needs fewer (its required entity elements).
   const std::size_t min_ents = im.min_ents[topic_org ? 1 : 0][topic_country ? 1 : 0];
-  lits_present.assign(im.lit_words_n, 0);
+  lits_present.assign(im.lit_stride, 0);
   // Per entity: a place the gazetteer puts in a country, itself no country (for located_in).
   const auto& country_of = ctx.entities->country_of;
   thread_local std::vector<char> placed;
@@ -1336,22 +1342,20 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     bool live = any_live();   // some rule may still match in this sentence
     if (live) {
       // The required literals some word of the sentence satisfies; a rule missing one is out.
-      const std::size_t n = im.lit_words_n;
-      std::fill(lits_present.begin(), lits_present.end(), 0);
+      std::copy(im.lit_none.begin(), im.lit_none.end(), lits_present.begin());
       std::uint64_t* const lp = lits_present.data();
-      const std::uint64_t* const bits = im.word_lit_bits.data();
+      const Impl::LitWord* const rows = im.word_lit_rules.data();
+      const std::uint32_t* const first = im.word_lit_first.data();
       for (const Item& it : items) {
         if (it.word < 0) continue;   // row 0 (no word) is empty
-        const std::uint64_t* x = bits + static_cast<std::size_t>(it.word + 1) * n;
-        for (std::size_t w = 0; w < n; ++w) lp[w] |= x[w];
+        const std::size_t w = static_cast<std::size_t>(it.word) + 1;
+        for (const Impl::LitWord* x = rows + first[w], *end = rows + first[w + 1]; x != end; ++x) lp[x->at] |= x->bits;
       }
-      for (std::size_t w = 0; w < ruled_out.size(); ++w)
-        for (std::uint64_t bits = im.lit_rules[w] & ~ruled_out[w]; bits != 0; bits &= bits - 1) {
-          const std::size_t ri = w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits));
-          const Impl::LitRange& need = im.rule_lits[ri];
-          if ((need.m0 & ~lits_present[need.w0]) | (need.m1 & ~lits_present[need.w1]))
-            ruled_out[w] |= bits & -bits;
-        }
+      for (std::size_t w = 0; w < ruled_out.size(); ++w) {
+        std::uint64_t met = ~std::uint64_t{0};
+        for (std::size_t j = 0; j < im.lit_blocks; ++j) met &= lp[j * ruled_out.size() + w];
+        ruled_out[w] |= ~met;
+      }
       live = any_live();
     }
     // Per sentence: whether a rule left may start with a class (then word items need their
