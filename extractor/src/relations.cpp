@@ -36,10 +36,6 @@ struct Item {
   // What person_cues, words.tsv and offices.tsv match at token tb (to the sentence end), looked up
   // once per item on first use: the rules ask again and again.
   mutable unsigned char phrases_done = 0;   // bit t: item_phrases[index][t] looked up
-  // Bit t: table t (person_cues, words, offices) may have a phrase starting at token tb (a word
-  // item only; 0 for an entity): a class element needs one of its tables' bits.
-  // Bit 7: the bits are known (worked out on first use: RelationRules::Impl::may_class_of).
-  mutable unsigned char may_class = 0;
   int word = -1;                   // `lower` in the rules' word table (RelationRules::Impl::word_id), or -1
   // 32 bits, as Token's offsets: a smaller item is cheaper to build.
   std::uint32_t entity = 0;
@@ -514,25 +510,26 @@ struct RelationRules::Impl {
   // when start_cls[7] does, bit 14 + t when start_cls[1 << t] does.
   std::vector<std::uint32_t> rule_sets;
 
-  // An item's may_class bits (0 for an entity), worked out once.
-  unsigned may_class_of(const DocContext& ctx, const Item& it) const {
-    if (it.ent) return 0;
-    if (!(it.may_class & 0x80u)) {
-      // Which tables may have a phrase starting at the item's token (for class elements).
-      const Token& t = (*ctx.tokens)[it.tb];
-      it.may_class = static_cast<unsigned char>(0x80u | (lex->person_cues.may_start(t) ? 1u : 0u) |
-                                                (words.may_start(t) ? 2u : 0u) | (offices.may_start(t) ? 4u : 0u));
-    }
-    return it.may_class & 7u;
+  // By a token's fold hash (its bits in class_mask): bit t when table t (person_cues, words.tsv,
+  // offices.tsv) has a phrase whose first token hashes alike, so that one may start there (a class
+  // element needs one of its tables' bits). One read for the three tables' may_start.
+  std::vector<unsigned char> class_starts;
+  std::uint32_t class_mask = 0;
+  void index_class_starts() {
+    const PhraseTable* table[3] = {&lex->person_cues, &words, &offices};
+    std::vector<std::uint32_t> hashes[3];
+    std::size_t n = 0;
+    for (unsigned t = 0; t < 3; ++t) n += (hashes[t] = table[t]->start_hashes()).size();
+    std::size_t cap = 4096;
+    while (cap < 16 * n) cap *= 2;   // as sparse as may_start's bits
+    class_starts.assign(cap, 0);
+    class_mask = static_cast<std::uint32_t>(cap - 1);
+    for (unsigned t = 0; t < 3; ++t)
+      for (std::uint32_t h : hashes[t]) class_starts[h & class_mask] |= static_cast<unsigned char>(1u << t);
   }
-  // may_class_of(it) & tables, without looking into the other tables when not yet known.
-  unsigned may_class_in(const DocContext& ctx, const Item& it, unsigned tables) const {
-    if (it.ent) return 0;
-    if (it.may_class & 0x80u) return it.may_class & tables;
-    if (tables == 7u) return may_class_of(ctx, it);
-    const Token& t = (*ctx.tokens)[it.tb];
-    return ((tables & 1u) && lex->person_cues.may_start(t) ? 1u : 0u) | ((tables & 2u) && words.may_start(t) ? 2u : 0u) |
-           ((tables & 4u) && offices.may_start(t) ? 4u : 0u);
+  // An item's may_class bits: which tables may have a phrase starting at its token (0 for an entity).
+  unsigned may_class_of(const DocContext& ctx, const Item& it) const {
+    return it.ent ? 0u : class_starts[(*ctx.tokens)[it.tb].fold & class_mask];
   }
 
   // The rules' words (every literal alternative and start word): start_lit and lit_words by id.
@@ -1087,6 +1084,7 @@ Result<RelationRules> RelationRules::load(const RuleDirs& dirs, std::shared_ptr<
   impl->index_starts();
   impl->index_start_tests();
   impl->index_words();
+  impl->index_class_starts();
   static std::atomic<std::uint64_t> serials{0};
   impl->serial = ++serials;
   RelationRules rr;
@@ -1390,7 +1388,7 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
         if (items[i - 1].tslot >= 0) --left[static_cast<std::size_t>(items[i - 1].tslot)];
         --left[4];
       }
-      const unsigned mc = !at.ent && class_first ? im.may_class_in(ctx, at, cls_tables) : 0u;
+      const unsigned mc = !at.ent && class_first ? (im.may_class_of(ctx, at) & cls_tables) : 0u;
       const std::size_t bi = at.ent ? (at.tslot >= 0 ? static_cast<std::size_t>(at.tslot) : 4) : 5 + mc;
       if (!base_live[bi] && (at.word < 0 || !im.word_starts_some[static_cast<std::size_t>(at.word) + 1])) continue;
       const std::uint64_t* base = (at.ent ? im.start_base[bi] : im.start_word_base[mc]).data();
