@@ -694,6 +694,9 @@ struct RelationRules::Impl {
   struct StartTest {
     enum Kind : unsigned char { kAlways, kEntType, kLitAlts, kWord } kind = kAlways;
     const Elem* elem = nullptr;
+    // A required literal right after a first element that takes one item (an entity, a literal):
+    // the next item's word must be one of its alternatives.
+    const Elem* next = nullptr;
   };
   std::vector<StartTest> start_tests;
   // Per rule: its required (not optional) literal elements. A literal matches only an item whose
@@ -791,12 +794,21 @@ struct RelationRules::Impl {
       else if (e.kind == Elem::kLit) t.kind = StartTest::kLitAlts;
       else if (e.kind == Elem::kClass) t.kind = StartTest::kWord;
       else t.kind = StartTest::kAlways;
+      if ((t.kind == StartTest::kLitAlts || (t.kind == StartTest::kEntType && e.kind == Elem::kEnt)) &&
+          elems.size() > 1 && elems[1].kind == Elem::kLit && !elems[1].optional)
+        t.next = &elems[1];
     }
   }
 
-  // Whether rules[ri] may start at `it`.
-  bool may_start_fast(std::size_t ri, const Item& it) const {
+  // Whether rules[ri] may start at items[i].
+  bool may_start_fast(std::size_t ri, const std::vector<Item>& items, std::size_t i) const {
     const StartTest& t = start_tests[ri];
+    const Item& it = items[i];
+    if (t.next) {
+      if (i + 1 >= items.size()) return false;
+      const int w = items[i + 1].word;
+      if (w < 0 || std::find(t.next->alt_ids.begin(), t.next->alt_ids.end(), w) == t.next->alt_ids.end()) return false;
+    }
     switch (t.kind) {
       case StartTest::kEntType:
         return it.ent && type_ok(*t.elem, it);
@@ -1403,7 +1415,7 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
           for (std::size_t t = 0; t < 5; ++t) short_of |= static_cast<unsigned>(need[t] > left[t]);
           if (short_of) continue;
         }
-        if (!im.may_start_fast(ri, items[i])) continue;
+        if (!im.may_start_fast(ri, items, i)) continue;
         MatchState& st = states[ri];
         if (st.dirty) {
           for (auto& v : st.ents) v.clear();
