@@ -1177,55 +1177,14 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     it->second.evidence.push_back(ev);
     return &it->second;
   };
-  // co_occurs relations (when Impl::co_apart), as add() would make them, built at the end: by
-  // (rank, rank) in an open-addressing table over co_pairs, their evidence in co_evs in the
-  // order told.
-  struct CoPair {
-    std::uint64_t key;            // rank_of[a] << 32 | rank_of[b], plus one
-    std::uint32_t a, b;           // entities (a's id ranks first)
-    std::uint32_t n = 0;          // evidence count
-    std::size_t last_start = 0, last_end = 0;     // the last evidence (sentences come in order)
-  };
-  thread_local std::vector<std::pair<std::uint64_t, std::uint32_t>> co_slots;   // key (0: empty), index
-  thread_local std::vector<CoPair> co_pairs;
-  thread_local std::vector<std::pair<std::uint32_t, Evidence>> co_evs;          // pair index, evidence
-  co_pairs.clear();
-  co_evs.clear();
-  co_slots.assign(64, {0, 0});
-  auto add_co = [&](std::size_t a, std::size_t b, Evidence ev) {
-    if (a == b) return;
-    if (rank_of[a] > rank_of[b]) std::swap(a, b);
-    const std::uint64_t key = (static_cast<std::uint64_t>(rank_of[a]) << 32 | rank_of[b]) + 1;
-    std::size_t mask = co_slots.size() - 1;
-    std::size_t p = (key * 0x9E3779B97F4A7C15ull) >> 40 & mask;
-    while (co_slots[p].first != 0 && co_slots[p].first != key) p = (p + 1) & mask;
-    if (co_slots[p].first == 0) {
-      if (4 * (co_pairs.size() + 1) > 3 * co_slots.size()) {
-        // Grow (at most three quarters full), then find the key's slot again.
-        std::vector<std::pair<std::uint64_t, std::uint32_t>> old(2 * co_slots.size(), {0, 0});
-        old.swap(co_slots);
-        mask = co_slots.size() - 1;
-        for (const auto& o : old)
-          if (o.first != 0) {
-            std::size_t q = (o.first * 0x9E3779B97F4A7C15ull) >> 40 & mask;
-            while (co_slots[q].first != 0) q = (q + 1) & mask;
-            co_slots[q] = o;
-          }
-        p = (key * 0x9E3779B97F4A7C15ull) >> 40 & mask;
-        while (co_slots[p].first != 0) p = (p + 1) & mask;
-      }
-      co_slots[p] = {key, static_cast<std::uint32_t>(co_pairs.size())};
-      co_pairs.push_back(CoPair{key, static_cast<std::uint32_t>(a), static_cast<std::uint32_t>(b)});
-    }
-    const std::uint32_t at = co_slots[p].second;
-    CoPair& c = co_pairs[at];
-    // The same span told again (add() keeps one): sentences come in order, so only the last may be it.
-    if (c.n > 0 && c.last_start == ev.start && c.last_end == ev.end) return;
-    ++c.n;
-    c.last_start = ev.start;
-    c.last_end = ev.end;
-    co_evs.emplace_back(at, ev);
-  };
+  // co_occurs relations (when Impl::co_apart), as add() would make them, built at the end: each
+  // telling as (rank_of[a] << 32 | rank_of[b], a's id ranking first; its sentence in co_sents),
+  // sorted at the end, which groups a pair's tellings in the order told and the pairs in the
+  // output's order.
+  thread_local std::vector<std::pair<std::uint64_t, std::uint32_t>> co_told;
+  thread_local std::vector<Evidence> co_sents;   // the sentences that tell a pair
+  co_told.clear();
+  co_sents.clear();
   // What an article is about, when it says so unambiguously: the organisation (or country) named
   // or referred to ("the company") at least three times and at least half again as often as any
   // other. Roles told without an organisation ("Musk remained executive chairman", "became prime
@@ -1521,10 +1480,20 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     for (std::uint32_t q : ent_items)
       if (std::find(present.begin(), present.end(), items[q].entity) == present.end()) present.push_back(items[q].entity);
     if (present.size() > kMaxCooccurring) present.resize(kMaxCooccurring);
-    for (std::size_t x = 0; x < present.size(); ++x)
-      for (std::size_t y = x + 1; y < present.size(); ++y)
-        if (im.co_apart) add_co(present[x], present[y], Evidence{s, sent.start, sent.end});
-        else add(present[x], present[y], kCoOccurs, kNoType, false, Evidence{s, sent.start, sent.end}, 0.5);
+    if (im.co_apart && present.size() > 1) {
+      const auto at = static_cast<std::uint32_t>(co_sents.size());
+      co_sents.push_back(Evidence{s, sent.start, sent.end});
+      for (std::size_t x = 0; x < present.size(); ++x)
+        for (std::size_t y = x + 1; y < present.size(); ++y) {
+          std::uint64_t ra = rank_of[present[x]], rb = rank_of[present[y]];   // (present: no entity twice)
+          if (ra > rb) std::swap(ra, rb);
+          co_told.emplace_back(ra << 32 | rb, at);
+        }
+    } else if (!im.co_apart) {
+      for (std::size_t x = 0; x < present.size(); ++x)
+        for (std::size_t y = x + 1; y < present.size(); ++y)
+          add(present[x], present[y], kCoOccurs, kNoType, false, Evidence{s, sent.start, sent.end}, 0.5);
+    }
     k = e;
   }
   // Relations that extracted events tell (relations/from_events.tsv): "Grant succeeded Baker" is
@@ -1654,42 +1623,36 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   }
   // Keyed by id ranks, type and qualifier (each Relation's own fields): already in output order.
   // co_occurs relations kept apart go in among them, by ranks (then type: no other is co_occurs).
+  std::sort(co_told.begin(), co_told.end());
+  std::size_t co_n = 0;   // pairs
+  for (std::size_t i = 0; i < co_told.size(); ++i) co_n += i == 0 || co_told[i].first != co_told[i - 1].first;
   std::vector<Relation> rels;
-  rels.reserve(out.size() + co_pairs.size());
-  // Their evidence grouped by pair (in the order told), then each relation built in place.
-  thread_local std::vector<std::uint32_t> co_first;
-  thread_local std::vector<Evidence> co_grouped;
-  co_first.assign(co_pairs.size() + 1, 0);
-  for (std::size_t i = 0; i < co_pairs.size(); ++i) co_first[i + 1] = co_first[i] + co_pairs[i].n;
-  co_grouped.resize(co_evs.size());
-  {
-    thread_local std::vector<std::uint32_t> fill;
-    fill.assign(co_first.begin(), co_first.end() - 1);
-    for (const auto& [at, ev] : co_evs) co_grouped[fill[at]++] = ev;
-  }
-  thread_local std::vector<std::pair<std::uint64_t, std::uint32_t>> co_order;   // key, index in co_pairs
-  co_order.clear();
-  for (std::size_t i = 0; i < co_pairs.size(); ++i) co_order.emplace_back(co_pairs[i].key, static_cast<std::uint32_t>(i));
-  std::sort(co_order.begin(), co_order.end());
-  auto put_co = [&](std::uint32_t i) {
-    const CoPair& c = co_pairs[i];
+  rels.reserve(out.size() + co_n);
+  // The pair at co, built in place from its run of tellings; co moves past them.
+  auto put_co = [&](std::vector<std::pair<std::uint64_t, std::uint32_t>>::const_iterator& co) {
+    const std::uint64_t key = co->first;
+    auto run_end = co;
+    while (run_end != co_told.cend() && run_end->first == key) ++run_end;
     Relation& r = rels.emplace_back();
-    r.source = ents[c.a].id;
-    r.target = ents[c.b].id;
+    r.source = ents[by_rank[key >> 32]].id;
+    r.target = ents[by_rank[key & 0xFFFFFFFFu]].id;
     r.type = kCoOccurs;
-    r.weight = 0.5 * c.n;   // what adding 0.5 per telling gives (exact in a double)
-    r.evidence.assign(co_grouped.begin() + co_first[i], co_grouped.begin() + co_first[i + 1]);
-  };
-  auto co = co_order.begin();
-  for (auto& [key, r] : out) {
-    const std::uint64_t ranks = (static_cast<std::uint64_t>(std::get<0>(key)) << 32 | std::get<1>(key)) + 1;
-    while (co != co_order.end() && (co->first < ranks || (co->first == ranks && kCoOccurs < std::get<2>(key)))) {
-      put_co(co->second);
-      ++co;
+    r.evidence.reserve(static_cast<std::size_t>(run_end - co));
+    for (; co != run_end; ++co) {
+      const Evidence& ev = co_sents[co->second];
+      // The same span told again (add() keeps one).
+      if (!r.evidence.empty() && r.evidence.back().start == ev.start && r.evidence.back().end == ev.end) continue;
+      r.evidence.push_back(ev);
     }
+    r.weight = 0.5 * static_cast<double>(r.evidence.size());   // what adding 0.5 per telling gives (exact)
+  };
+  auto co = co_told.cbegin();
+  for (auto& [key, r] : out) {
+    const std::uint64_t ranks = static_cast<std::uint64_t>(std::get<0>(key)) << 32 | std::get<1>(key);
+    while (co != co_told.cend() && (co->first < ranks || (co->first == ranks && kCoOccurs < std::get<2>(key)))) put_co(co);
     rels.push_back(std::move(r));
   }
-  for (; co != co_order.end(); ++co) put_co(co->second);
+  while (co != co_told.cend()) put_co(co);
   states_serial = im.serial;   // every state clean or marked dirty: reusable
   return rels;
 }
