@@ -145,7 +145,7 @@ inline bool maybe_object_pronoun(std::string_view lower) {
 }
 
 template <class WordId>
-void build_items(const DocContext& ctx, std::string_view lowered, const WordId& word_id, int dash_word,
+void build_items(const DocContext& ctx, std::string_view lowered, WordId word_id, int dash_word,
                  const std::vector<MentionSpan>& mentions, std::size_t tb, std::size_t te,
                  std::vector<MentionSpan>::const_iterator& mit, std::vector<Item>& items,
                  std::vector<std::uint32_t>& ent_items, const std::vector<signed char>& ent_slot) {
@@ -200,13 +200,10 @@ void build_items(const DocContext& ctx, std::string_view lowered, const WordId& 
     if (mit == mentions.end()) stop = te;
     else if (mit->tok_begin > k) stop = std::min<std::size_t>(te, mit->tok_begin);
     for (const Token* t = toks.data() + k; k < stop; ++k, ++t) {
-      Item& it = items.emplace_back();
-      it.tb = static_cast<std::uint32_t>(k);
-      it.te = static_cast<std::uint32_t>(k + 1);
-      it.start = t->start;
-      it.end = t->end;
-      it.lower = std::string_view(lowered.data() + t->start, t->end - t->start);
-      it.word = word_id(it.lower, t->fold);
+      const std::string_view lower(lowered.data() + t->start, t->end - t->start);
+      // (built whole, not field by field over a value-initialised one)
+      Item& it = items.emplace_back(Item{false, -1, 0, word_id(lower, t->fold), 0, static_cast<std::uint32_t>(k),
+                                         static_cast<std::uint32_t>(k + 1), t->start, t->end, lower});
       if (maybe_object_pronoun(it.lower))
         if (auto who = resolve_object_pronoun(ctx, k)) {
           ent_items.push_back(static_cast<std::uint32_t>(items.size() - 1));
