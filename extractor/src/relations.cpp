@@ -1348,14 +1348,23 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     // its own at or after where the rule starts, so a rule needing more than are left cannot match
     // from there.
     std::array<unsigned, 5> left = ent_have;
+    // No rule left starts at a word item but by its word: only entities and start words are visited.
+    bool words_idle = true;
+    for (std::size_t b = 5; b < 13; ++b) words_idle = words_idle && !base_live[b];
     for (std::size_t i = 0; live && i < items.size(); ++i) {
-      // The rules that may start at the item: start_any with its entity type's or its classes'
-      // rules (merged at load) and its word's.
-      const Item& at = items[i];
       if (i > 0 && items[i - 1].ent) {
         if (items[i - 1].tslot >= 0) --left[static_cast<std::size_t>(items[i - 1].tslot)];
         --left[4];
       }
+      if (words_idle) {
+        while (i < items.size() && !items[i].ent &&
+               (items[i].word < 0 || !im.word_starts_some[static_cast<std::size_t>(items[i].word) + 1]))
+          ++i;
+        if (i == items.size()) break;
+      }
+      // The rules that may start at the item: start_any with its entity type's or its classes'
+      // rules (merged at load) and its word's.
+      const Item& at = items[i];
       const unsigned mc = !at.ent && class_first ? (im.may_class_of(ctx, at) & cls_tables) : 0u;
       const std::size_t bi = at.ent ? (at.tslot >= 0 ? static_cast<std::size_t>(at.tslot) : 4) : 5 + mc;
       if (!base_live[bi] && (at.word < 0 || !im.word_starts_some[static_cast<std::size_t>(at.word) + 1])) continue;
