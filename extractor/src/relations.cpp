@@ -1348,20 +1348,18 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     // its own at or after where the rule starts, so a rule needing more than are left cannot match
     // from there.
     std::array<unsigned, 5> left = ent_have;
-    // No rule left starts at a word item but by its word: only entities and start words are visited.
-    bool words_idle = true;
-    for (std::size_t b = 5; b < 13; ++b) words_idle = words_idle && !base_live[b];
     for (std::size_t i = 0; live && i < items.size(); ++i) {
       if (i > 0 && items[i - 1].ent) {
         if (items[i - 1].tslot >= 0) --left[static_cast<std::size_t>(items[i - 1].tslot)];
         --left[4];
       }
-      if (words_idle) {
-        while (i < items.size() && !items[i].ent &&
-               (items[i].word < 0 || !im.word_starts_some[static_cast<std::size_t>(items[i].word) + 1]))
-          ++i;
-        if (i == items.size()) break;
-      }
+      // The word items no rule left may start at (by their classes' tables or their word), in a
+      // tight loop.
+      while (i < items.size() && !items[i].ent &&
+             !base_live[5 + (class_first ? im.may_class_of(ctx, items[i]) & cls_tables : 0u)] &&
+             (items[i].word < 0 || !im.word_starts_some[static_cast<std::size_t>(items[i].word) + 1]))
+        ++i;
+      if (i == items.size()) break;
       // The rules that may start at the item: start_any with its entity type's or its classes'
       // rules (merged at load) and its word's.
       const Item& at = items[i];
