@@ -36,10 +36,6 @@ struct Item {
   // What person_cues, words.tsv and offices.tsv match at token tb (to the sentence end), looked up
   // once per item on first use: the rules ask again and again.
   mutable unsigned char phrases_done = 0;   // bit t: item_phrases[index][t] looked up
-  // Bit t: table t (person_cues, words, offices) may have a phrase starting at token tb (a word
-  // item only; 0 for an entity): a class element needs one of its tables' bits.
-  // Bit 7: the bits are known (worked out on first use: RelationRules::Impl::may_class_of).
-  mutable unsigned char may_class = 0;
   int word = -1;                   // `lower` in the rules' word table (RelationRules::Impl::word_id), or -1
   // 32 bits, as Token's offsets: a smaller item is cheaper to build.
   std::uint32_t entity = 0;
@@ -149,7 +145,7 @@ inline bool maybe_object_pronoun(std::string_view lower) {
 }
 
 template <class WordId>
-void build_items(const DocContext& ctx, std::string_view lowered, const WordId& word_id, int dash_word,
+void build_items(const DocContext& ctx, std::string_view lowered, WordId word_id, int dash_word,
                  const std::vector<MentionSpan>& mentions, std::size_t tb, std::size_t te,
                  std::vector<MentionSpan>::const_iterator& mit, std::vector<Item>& items,
                  std::vector<std::uint32_t>& ent_items, const std::vector<signed char>& ent_slot) {
@@ -204,13 +200,10 @@ void build_items(const DocContext& ctx, std::string_view lowered, const WordId& 
     if (mit == mentions.end()) stop = te;
     else if (mit->tok_begin > k) stop = std::min<std::size_t>(te, mit->tok_begin);
     for (const Token* t = toks.data() + k; k < stop; ++k, ++t) {
-      Item& it = items.emplace_back();
-      it.tb = static_cast<std::uint32_t>(k);
-      it.te = static_cast<std::uint32_t>(k + 1);
-      it.start = t->start;
-      it.end = t->end;
-      it.lower = std::string_view(lowered.data() + t->start, t->end - t->start);
-      it.word = word_id(it.lower, t->fold);
+      const std::string_view lower(lowered.data() + t->start, t->end - t->start);
+      // (built whole, not field by field over a value-initialised one)
+      Item& it = items.emplace_back(Item{false, -1, 0, word_id(lower, t->fold), 0, static_cast<std::uint32_t>(k),
+                                         static_cast<std::uint32_t>(k + 1), t->start, t->end, lower});
       if (maybe_object_pronoun(it.lower))
         if (auto who = resolve_object_pronoun(ctx, k)) {
           ent_items.push_back(static_cast<std::uint32_t>(items.size() - 1));
@@ -514,38 +507,46 @@ struct RelationRules::Impl {
   // when start_cls[7] does, bit 14 + t when start_cls[1 << t] does.
   std::vector<std::uint32_t> rule_sets;
 
-  // An item's may_class bits (0 for an entity), worked out once.
-  unsigned may_class_of(const DocContext& ctx, const Item& it) const {
-    if (it.ent) return 0;
-    if (!(it.may_class & 0x80u)) {
-      // Which tables may have a phrase starting at the item's token (for class elements).
-      const Token& t = (*ctx.tokens)[it.tb];
-      it.may_class = static_cast<unsigned char>(0x80u | (lex->person_cues.may_start(t) ? 1u : 0u) |
-                                                (words.may_start(t) ? 2u : 0u) | (offices.may_start(t) ? 4u : 0u));
-    }
-    return it.may_class & 7u;
+  // By a token's fold hash (its bits in class_mask): bit t when table t (person_cues, words.tsv,
+  // offices.tsv) has a phrase whose first token hashes alike, so that one may start there (a class
+  // element needs one of its tables' bits). One read for the three tables' may_start.
+  std::vector<unsigned char> class_starts;
+  std::uint32_t class_mask = 0;
+  void index_class_starts() {
+    const PhraseTable* table[3] = {&lex->person_cues, &words, &offices};
+    std::vector<std::uint32_t> hashes[3];
+    std::size_t n = 0;
+    for (unsigned t = 0; t < 3; ++t) n += (hashes[t] = table[t]->start_hashes()).size();
+    std::size_t cap = 4096;
+    while (cap < 16 * n) cap *= 2;   // as sparse as may_start's bits
+    class_starts.assign(cap, 0);
+    class_mask = static_cast<std::uint32_t>(cap - 1);
+    for (unsigned t = 0; t < 3; ++t)
+      for (std::uint32_t h : hashes[t]) class_starts[h & class_mask] |= static_cast<unsigned char>(1u << t);
   }
-  // may_class_of(it) & tables, without looking into the other tables when not yet known.
-  unsigned may_class_in(const DocContext& ctx, const Item& it, unsigned tables) const {
-    if (it.ent) return 0;
-    if (it.may_class & 0x80u) return it.may_class & tables;
-    if (tables == 7u) return may_class_of(ctx, it);
-    const Token& t = (*ctx.tokens)[it.tb];
-    return ((tables & 1u) && lex->person_cues.may_start(t) ? 1u : 0u) | ((tables & 2u) && words.may_start(t) ? 2u : 0u) |
-           ((tables & 4u) && offices.may_start(t) ? 4u : 0u);
+  // An item's may_class bits: which tables may have a phrase starting at its token (0 for an entity).
+  unsigned may_class_of(const DocContext& ctx, const Item& it) const {
+    return it.ent ? 0u : class_starts[(*ctx.tokens)[it.tb].fold & class_mask];
   }
 
   // The rules' words (every literal alternative and start word): start_lit and lit_words by id.
   WordTable word_table;
   std::vector<Mask> word_start;                          // start_lit by word id + 1 (0: no word)
   std::vector<std::vector<std::size_t>> word_lits;       // lit_words by word id
-  std::size_t lit_words_n = 0;                           // 64-bit words in a bit set over required literals
-  std::vector<std::uint64_t> word_lit_bits;              // by word id + 1: the literals the word satisfies
-  struct LitRange {
-    std::uint32_t w0 = 0, w1 = 0;      // words of the bit set
-    std::uint64_t m0 = 0, m1 = 0;      // the rule's literals in them
+  // The required literals by position: rule ri's j-th required literal is met in a sentence when
+  // some word's row has bit ri in block j. A row is lit_blocks blocks of rule-mask words
+  // (lit_stride words in all); lit_none has, per block, the rules with fewer required literals.
+  // A rule is out when some block of the sentence's rows (OR-ed over its words) misses it.
+  std::size_t lit_blocks = 0, lit_stride = 0;
+  // A word's row, its words that are not zero only: word_lit_rules[word_lit_first[w + 1] ..
+  // word_lit_first[w + 2]) for word id w (0: no word).
+  struct LitWord {
+    std::uint32_t at;     // the word of the row
+    std::uint64_t bits;
   };
-  std::vector<LitRange> rule_lits;                       // by rule: its required literals
+  std::vector<LitWord> word_lit_rules;
+  std::vector<std::uint32_t> word_lit_first;
+  std::vector<std::uint64_t> lit_none;                   // lit_stride words
   std::array<Mask, 4> start_ent_slot;                    // start_ent by type slot
   int word_id(std::string_view lower) const { return lower.empty() ? -1 : word_table.find(lower); }
   // The same, for a view with seven readable bytes after it.
@@ -579,23 +580,27 @@ struct RelationRules::Impl {
     }
     for (const auto& [w, ids] : lit_words) word_lits[static_cast<std::size_t>(word_table.find(w))] = ids;
     word_table.index_folds();
-    // The same as bit sets over the required literals: by word id + 1 (0: no word), and per rule.
-    lit_words_n = (lit_first.back() + 63) / 64;
-    word_lit_bits.assign((word_table.size() + 1) * lit_words_n, 0);
-    for (std::size_t w = 0; w < word_lits.size(); ++w)
-      for (std::size_t id : word_lits[w]) word_lit_bits[(w + 1) * lit_words_n + id / 64] |= std::uint64_t{1} << (id % 64);
-    // A rule's required literals are numbered in a row: their bits lie in one or two words.
-    rule_lits.assign(rules.size(), LitRange{});
-    for (std::size_t ri = 0; ri < rules.size(); ++ri) {
-      LitRange& r = rule_lits[ri];
-      if (lit_first[ri + 1] == lit_first[ri]) continue;
-      r.w0 = static_cast<std::uint32_t>(lit_first[ri] / 64);
-      r.w1 = static_cast<std::uint32_t>((lit_first[ri + 1] - 1) / 64);
-      for (std::size_t id = lit_first[ri]; id < lit_first[ri + 1]; ++id)
-        (id / 64 == r.w0 ? r.m0 : r.m1) |= std::uint64_t{1} << (id % 64);
-      // More than two words (over 64 literals in one rule): no literal test for it (it is only a shortcut).
-      if (r.w1 > r.w0 + 1) lit_rules[ri / 64] &= ~(std::uint64_t{1} << (ri % 64));
+    // The same by position (see lit_blocks): by word id + 1 (0: no word).
+    const std::size_t rule_words = all_rules.size();
+    lit_blocks = 0;
+    for (std::size_t ri = 0; ri < rules.size(); ++ri) lit_blocks = std::max(lit_blocks, lit_first[ri + 1] - lit_first[ri]);
+    lit_stride = lit_blocks * rule_words;
+    word_lit_rules.clear();
+    word_lit_first.assign(word_table.size() + 2, 0);
+    for (std::size_t w = 0; w < word_lits.size(); ++w) {
+      std::vector<std::uint64_t> row(lit_stride, 0);
+      for (std::size_t id : word_lits[w]) {
+        const std::size_t ri = lit_rule[id], j = id - lit_first[ri];
+        row[j * rule_words + ri / 64] |= std::uint64_t{1} << (ri % 64);
+      }
+      for (std::size_t at = 0; at < row.size(); ++at)
+        if (row[at] != 0) word_lit_rules.push_back(LitWord{static_cast<std::uint32_t>(at), row[at]});
+      word_lit_first[w + 2] = static_cast<std::uint32_t>(word_lit_rules.size());
     }
+    lit_none.assign(lit_stride, 0);
+    for (std::size_t ri = 0; ri < rules.size(); ++ri)
+      for (std::size_t j = lit_first[ri + 1] - lit_first[ri]; j < lit_blocks; ++j)
+        lit_none[j * rule_words + ri / 64] |= std::uint64_t{1} << (ri % 64);
     for (const auto& [t, m] : start_ent)
       if (int slot = type_slot_of(t); slot >= 0) start_ent_slot[static_cast<std::size_t>(slot)] = m;
     for (std::size_t b = 0; b < start_base.size(); ++b) {
@@ -686,6 +691,9 @@ struct RelationRules::Impl {
   struct StartTest {
     enum Kind : unsigned char { kAlways, kEntType, kLitAlts, kWord } kind = kAlways;
     const Elem* elem = nullptr;
+    // A required literal right after a first element that takes one item (an entity, a literal):
+    // the next item's word must be one of its alternatives.
+    const Elem* next = nullptr;
   };
   std::vector<StartTest> start_tests;
   // Per rule: its required (not optional) literal elements. A literal matches only an item whose
@@ -703,9 +711,7 @@ struct RelationRules::Impl {
   // The same as masks: need_more[t][n] has the rules that need more than n entity elements of
   // slot t (n up to the most any rule needs; beyond it, none), so a sentence rules them out at once.
   std::array<std::vector<Mask>, 5> need_more;
-  // The rules with required literals (the others pass that test in every sentence), as a mask,
-  // and the rule each required literal belongs to.
-  Mask lit_rules;
+  // The rule each required literal belongs to.
   std::vector<std::uint32_t> lit_rule;
   // The rules whose source or target is "$org" ("$country"): they tell nothing in a document
   // without a dominant organisation (country).
@@ -773,9 +779,6 @@ struct RelationRules::Impl {
         }
         min_ents[org][country] = least;
       }
-    lit_rules.assign((rules.size() + 63) / 64, 0);
-    for (std::size_t ri = 0; ri < rules.size(); ++ri)
-      if (lit_first[ri + 1] > lit_first[ri]) lit_rules[ri / 64] |= std::uint64_t{1} << (ri % 64);
     start_tests.assign(rules.size(), StartTest{});
     for (std::size_t ri = 0; ri < rules.size(); ++ri) {
       const auto& elems = rules[ri].elems;
@@ -788,12 +791,21 @@ struct RelationRules::Impl {
       else if (e.kind == Elem::kLit) t.kind = StartTest::kLitAlts;
       else if (e.kind == Elem::kClass) t.kind = StartTest::kWord;
       else t.kind = StartTest::kAlways;
+      if ((t.kind == StartTest::kLitAlts || (t.kind == StartTest::kEntType && e.kind == Elem::kEnt)) &&
+          elems.size() > 1 && elems[1].kind == Elem::kLit && !elems[1].optional)
+        t.next = &elems[1];
     }
   }
 
-  // Whether rules[ri] may start at `it`.
-  bool may_start_fast(std::size_t ri, const Item& it) const {
+  // Whether rules[ri] may start at items[i].
+  bool may_start_fast(std::size_t ri, const std::vector<Item>& items, std::size_t i) const {
     const StartTest& t = start_tests[ri];
+    const Item& it = items[i];
+    if (t.next) {
+      if (i + 1 >= items.size()) return false;
+      const int w = items[i + 1].word;
+      if (w < 0 || std::find(t.next->alt_ids.begin(), t.next->alt_ids.end(), w) == t.next->alt_ids.end()) return false;
+    }
     switch (t.kind) {
       case StartTest::kEntType:
         return it.ent && type_ok(*t.elem, it);
@@ -1081,6 +1093,7 @@ Result<RelationRules> RelationRules::load(const RuleDirs& dirs, std::shared_ptr<
   impl->index_starts();
   impl->index_start_tests();
   impl->index_words();
+  impl->index_class_starts();
   static std::atomic<std::uint64_t> serials{0};
   impl->serial = ++serials;
   RelationRules rr;
@@ -1161,55 +1174,14 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     it->second.evidence.push_back(ev);
     return &it->second;
   };
-  // co_occurs relations (when Impl::co_apart), as add() would make them, built at the end: by
-  // (rank, rank) in an open-addressing table over co_pairs, their evidence in co_evs in the
-  // order told.
-  struct CoPair {
-    std::uint64_t key;            // rank_of[a] << 32 | rank_of[b], plus one
-    std::uint32_t a, b;           // entities (a's id ranks first)
-    std::uint32_t n = 0;          // evidence count
-    std::size_t last_start = 0, last_end = 0;     // the last evidence (sentences come in order)
-  };
-  thread_local std::vector<std::pair<std::uint64_t, std::uint32_t>> co_slots;   // key (0: empty), index
-  thread_local std::vector<CoPair> co_pairs;
-  thread_local std::vector<std::pair<std::uint32_t, Evidence>> co_evs;          // pair index, evidence
-  co_pairs.clear();
-  co_evs.clear();
-  co_slots.assign(64, {0, 0});
-  auto add_co = [&](std::size_t a, std::size_t b, Evidence ev) {
-    if (a == b) return;
-    if (rank_of[a] > rank_of[b]) std::swap(a, b);
-    const std::uint64_t key = (static_cast<std::uint64_t>(rank_of[a]) << 32 | rank_of[b]) + 1;
-    std::size_t mask = co_slots.size() - 1;
-    std::size_t p = (key * 0x9E3779B97F4A7C15ull) >> 40 & mask;
-    while (co_slots[p].first != 0 && co_slots[p].first != key) p = (p + 1) & mask;
-    if (co_slots[p].first == 0) {
-      if (4 * (co_pairs.size() + 1) > 3 * co_slots.size()) {
-        // Grow (at most three quarters full), then find the key's slot again.
-        std::vector<std::pair<std::uint64_t, std::uint32_t>> old(2 * co_slots.size(), {0, 0});
-        old.swap(co_slots);
-        mask = co_slots.size() - 1;
-        for (const auto& o : old)
-          if (o.first != 0) {
-            std::size_t q = (o.first * 0x9E3779B97F4A7C15ull) >> 40 & mask;
-            while (co_slots[q].first != 0) q = (q + 1) & mask;
-            co_slots[q] = o;
-          }
-        p = (key * 0x9E3779B97F4A7C15ull) >> 40 & mask;
-        while (co_slots[p].first != 0) p = (p + 1) & mask;
-      }
-      co_slots[p] = {key, static_cast<std::uint32_t>(co_pairs.size())};
-      co_pairs.push_back(CoPair{key, static_cast<std::uint32_t>(a), static_cast<std::uint32_t>(b)});
-    }
-    const std::uint32_t at = co_slots[p].second;
-    CoPair& c = co_pairs[at];
-    // The same span told again (add() keeps one): sentences come in order, so only the last may be it.
-    if (c.n > 0 && c.last_start == ev.start && c.last_end == ev.end) return;
-    ++c.n;
-    c.last_start = ev.start;
-    c.last_end = ev.end;
-    co_evs.emplace_back(at, ev);
-  };
+  // co_occurs relations (when Impl::co_apart), as add() would make them, built at the end: each
+  // telling as (rank_of[a] << 32 | rank_of[b], a's id ranking first; its sentence in co_sents),
+  // sorted at the end, which groups a pair's tellings in the order told and the pairs in the
+  // output's order.
+  thread_local std::vector<std::pair<std::uint64_t, std::uint32_t>> co_told;
+  thread_local std::vector<Evidence> co_sents;   // the sentences that tell a pair
+  co_told.clear();
+  co_sents.clear();
   // What an article is about, when it says so unambiguously: the organisation (or country) named
   // or referred to ("the company") at least three times and at least half again as often as any
   // other. Roles told without an organisation ("Musk remained executive chairman", "became prime
@@ -1249,7 +1221,7 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     Evidence ev;
     std::size_t after;   // token one past the match
   };
-  thread_local std::vector<std::uint64_t> lits_present;   // required literals with a word in the sentence
+  thread_local std::vector<std::uint64_t> lits_present;   // by position: the rules whose literal a word of the sentence meets
   thread_local std::vector<Item> items;
   thread_local std::vector<std::uint32_t> ent_items;   // the indices of the entity items, in order
   thread_local std::vector<Found> found;
@@ -1266,7 +1238,7 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   // The fewest entity items a sentence needs to tell anything: two (co-occurrence, located_in),
   // or fewer when a rule left for this document needs fewer (its required entity elements).
   const std::size_t min_ents = im.min_ents[topic_org ? 1 : 0][topic_country ? 1 : 0];
-  lits_present.assign(im.lit_words_n, 0);
+  lits_present.assign(im.lit_stride, 0);
   // Per entity: a place the gazetteer puts in a country, itself no country (for located_in).
   const auto& country_of = ctx.entities->country_of;
   thread_local std::vector<char> placed;
@@ -1336,22 +1308,20 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     bool live = any_live();   // some rule may still match in this sentence
     if (live) {
       // The required literals some word of the sentence satisfies; a rule missing one is out.
-      const std::size_t n = im.lit_words_n;
-      std::fill(lits_present.begin(), lits_present.end(), 0);
+      std::copy(im.lit_none.begin(), im.lit_none.end(), lits_present.begin());
       std::uint64_t* const lp = lits_present.data();
-      const std::uint64_t* const bits = im.word_lit_bits.data();
+      const Impl::LitWord* const rows = im.word_lit_rules.data();
+      const std::uint32_t* const first = im.word_lit_first.data();
       for (const Item& it : items) {
         if (it.word < 0) continue;   // row 0 (no word) is empty
-        const std::uint64_t* x = bits + static_cast<std::size_t>(it.word + 1) * n;
-        for (std::size_t w = 0; w < n; ++w) lp[w] |= x[w];
+        const std::size_t w = static_cast<std::size_t>(it.word) + 1;
+        for (const Impl::LitWord* x = rows + first[w], *end = rows + first[w + 1]; x != end; ++x) lp[x->at] |= x->bits;
       }
-      for (std::size_t w = 0; w < ruled_out.size(); ++w)
-        for (std::uint64_t bits = im.lit_rules[w] & ~ruled_out[w]; bits != 0; bits &= bits - 1) {
-          const std::size_t ri = w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits));
-          const Impl::LitRange& need = im.rule_lits[ri];
-          if ((need.m0 & ~lits_present[need.w0]) | (need.m1 & ~lits_present[need.w1]))
-            ruled_out[w] |= bits & -bits;
-        }
+      for (std::size_t w = 0; w < ruled_out.size(); ++w) {
+        std::uint64_t met = ~std::uint64_t{0};
+        for (std::size_t j = 0; j < im.lit_blocks; ++j) met &= lp[j * ruled_out.size() + w];
+        ruled_out[w] |= ~met;
+      }
       live = any_live();
     }
     // Per sentence: whether a rule left may start with a class (then word items need their
@@ -1379,14 +1349,21 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     // from there.
     std::array<unsigned, 5> left = ent_have;
     for (std::size_t i = 0; live && i < items.size(); ++i) {
-      // The rules that may start at the item: start_any with its entity type's or its classes'
-      // rules (merged at load) and its word's.
-      const Item& at = items[i];
       if (i > 0 && items[i - 1].ent) {
         if (items[i - 1].tslot >= 0) --left[static_cast<std::size_t>(items[i - 1].tslot)];
         --left[4];
       }
-      const unsigned mc = !at.ent && class_first ? im.may_class_in(ctx, at, cls_tables) : 0u;
+      // The word items no rule left may start at (by their classes' tables or their word), in a
+      // tight loop.
+      while (i < items.size() && !items[i].ent &&
+             !base_live[5 + (class_first ? im.may_class_of(ctx, items[i]) & cls_tables : 0u)] &&
+             (items[i].word < 0 || !im.word_starts_some[static_cast<std::size_t>(items[i].word) + 1]))
+        ++i;
+      if (i == items.size()) break;
+      // The rules that may start at the item: start_any with its entity type's or its classes'
+      // rules (merged at load) and its word's.
+      const Item& at = items[i];
+      const unsigned mc = !at.ent && class_first ? (im.may_class_of(ctx, at) & cls_tables) : 0u;
       const std::size_t bi = at.ent ? (at.tslot >= 0 ? static_cast<std::size_t>(at.tslot) : 4) : 5 + mc;
       if (!base_live[bi] && (at.word < 0 || !im.word_starts_some[static_cast<std::size_t>(at.word) + 1])) continue;
       const std::uint64_t* base = (at.ent ? im.start_base[bi] : im.start_word_base[mc]).data();
@@ -1401,7 +1378,7 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
           for (std::size_t t = 0; t < 5; ++t) short_of |= static_cast<unsigned>(need[t] > left[t]);
           if (short_of) continue;
         }
-        if (!im.may_start_fast(ri, items[i])) continue;
+        if (!im.may_start_fast(ri, items, i)) continue;
         MatchState& st = states[ri];
         if (st.dirty) {
           for (auto& v : st.ents) v.clear();
@@ -1507,10 +1484,20 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     for (std::uint32_t q : ent_items)
       if (std::find(present.begin(), present.end(), items[q].entity) == present.end()) present.push_back(items[q].entity);
     if (present.size() > kMaxCooccurring) present.resize(kMaxCooccurring);
-    for (std::size_t x = 0; x < present.size(); ++x)
-      for (std::size_t y = x + 1; y < present.size(); ++y)
-        if (im.co_apart) add_co(present[x], present[y], Evidence{s, sent.start, sent.end});
-        else add(present[x], present[y], kCoOccurs, kNoType, false, Evidence{s, sent.start, sent.end}, 0.5);
+    if (im.co_apart && present.size() > 1) {
+      const auto at = static_cast<std::uint32_t>(co_sents.size());
+      co_sents.push_back(Evidence{s, sent.start, sent.end});
+      for (std::size_t x = 0; x < present.size(); ++x)
+        for (std::size_t y = x + 1; y < present.size(); ++y) {
+          std::uint64_t ra = rank_of[present[x]], rb = rank_of[present[y]];   // (present: no entity twice)
+          if (ra > rb) std::swap(ra, rb);
+          co_told.emplace_back(ra << 32 | rb, at);
+        }
+    } else if (!im.co_apart) {
+      for (std::size_t x = 0; x < present.size(); ++x)
+        for (std::size_t y = x + 1; y < present.size(); ++y)
+          add(present[x], present[y], kCoOccurs, kNoType, false, Evidence{s, sent.start, sent.end}, 0.5);
+    }
     k = e;
   }
   // Relations that extracted events tell (relations/from_events.tsv): "Grant succeeded Baker" is
@@ -1640,42 +1627,36 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   }
   // Keyed by id ranks, type and qualifier (each Relation's own fields): already in output order.
   // co_occurs relations kept apart go in among them, by ranks (then type: no other is co_occurs).
+  std::sort(co_told.begin(), co_told.end());
+  std::size_t co_n = 0;   // pairs
+  for (std::size_t i = 0; i < co_told.size(); ++i) co_n += i == 0 || co_told[i].first != co_told[i - 1].first;
   std::vector<Relation> rels;
-  rels.reserve(out.size() + co_pairs.size());
-  // Their evidence grouped by pair (in the order told), then each relation built in place.
-  thread_local std::vector<std::uint32_t> co_first;
-  thread_local std::vector<Evidence> co_grouped;
-  co_first.assign(co_pairs.size() + 1, 0);
-  for (std::size_t i = 0; i < co_pairs.size(); ++i) co_first[i + 1] = co_first[i] + co_pairs[i].n;
-  co_grouped.resize(co_evs.size());
-  {
-    thread_local std::vector<std::uint32_t> fill;
-    fill.assign(co_first.begin(), co_first.end() - 1);
-    for (const auto& [at, ev] : co_evs) co_grouped[fill[at]++] = ev;
-  }
-  thread_local std::vector<std::pair<std::uint64_t, std::uint32_t>> co_order;   // key, index in co_pairs
-  co_order.clear();
-  for (std::size_t i = 0; i < co_pairs.size(); ++i) co_order.emplace_back(co_pairs[i].key, static_cast<std::uint32_t>(i));
-  std::sort(co_order.begin(), co_order.end());
-  auto put_co = [&](std::uint32_t i) {
-    const CoPair& c = co_pairs[i];
+  rels.reserve(out.size() + co_n);
+  // The pair at co, built in place from its run of tellings; co moves past them.
+  auto put_co = [&](std::vector<std::pair<std::uint64_t, std::uint32_t>>::const_iterator& co) {
+    const std::uint64_t key = co->first;
+    auto run_end = co;
+    while (run_end != co_told.cend() && run_end->first == key) ++run_end;
     Relation& r = rels.emplace_back();
-    r.source = ents[c.a].id;
-    r.target = ents[c.b].id;
+    r.source = ents[by_rank[key >> 32]].id;
+    r.target = ents[by_rank[key & 0xFFFFFFFFu]].id;
     r.type = kCoOccurs;
-    r.weight = 0.5 * c.n;   // what adding 0.5 per telling gives (exact in a double)
-    r.evidence.assign(co_grouped.begin() + co_first[i], co_grouped.begin() + co_first[i + 1]);
-  };
-  auto co = co_order.begin();
-  for (auto& [key, r] : out) {
-    const std::uint64_t ranks = (static_cast<std::uint64_t>(std::get<0>(key)) << 32 | std::get<1>(key)) + 1;
-    while (co != co_order.end() && (co->first < ranks || (co->first == ranks && kCoOccurs < std::get<2>(key)))) {
-      put_co(co->second);
-      ++co;
+    r.evidence.reserve(static_cast<std::size_t>(run_end - co));
+    for (; co != run_end; ++co) {
+      const Evidence& ev = co_sents[co->second];
+      // The same span told again (add() keeps one).
+      if (!r.evidence.empty() && r.evidence.back().start == ev.start && r.evidence.back().end == ev.end) continue;
+      r.evidence.push_back(ev);
     }
+    r.weight = 0.5 * static_cast<double>(r.evidence.size());   // what adding 0.5 per telling gives (exact)
+  };
+  auto co = co_told.cbegin();
+  for (auto& [key, r] : out) {
+    const std::uint64_t ranks = static_cast<std::uint64_t>(std::get<0>(key)) << 32 | std::get<1>(key);
+    while (co != co_told.cend() && (co->first < ranks || (co->first == ranks && kCoOccurs < std::get<2>(key)))) put_co(co);
     rels.push_back(std::move(r));
   }
-  for (; co != co_order.end(); ++co) put_co(co->second);
+  while (co != co_told.cend()) put_co(co);
   states_serial = im.serial;   // every state clean or marked dirty: reusable
   return rels;
 }
