@@ -1137,8 +1137,14 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
     Entity& ent = r.entities.emplace_back();   // built in place (reserved above); in id_slots once named
     ent.type = infos[e].type;
     // The surface forms, sorted, once each (what the keys of a std::map of them would be).
+    // (Most forms repeat one already seen: looked for among the first few forms by size and bytes,
+    // cheaper than sorting them again.)
     texts.clear();
-    for (const Cand* c : by_entity[e]) texts.push_back(text.substr(c->start, c->end - c->start));
+    for (const Cand* c : by_entity[e]) {
+      const std::string_view t = text.substr(c->start, c->end - c->start);
+      const auto seen = texts.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(texts.size(), 8));
+      if (std::find(texts.begin(), seen, t) == seen) texts.push_back(t);
+    }
     std::sort(texts.begin(), texts.end());
     texts.erase(std::unique(texts.begin(), texts.end()), texts.end());
     // Name: for people the longest form; otherwise the most frequent base name (not an acronym).
@@ -1216,7 +1222,7 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
     // merged with the sorted surface forms.)
     own_list.clear();
     for (const std::string_view a : own_aliases[e])   // derived short forms: surnames, base names
-      if (!std::binary_search(texts.begin(), texts.end(), a)) own_list.push_back(a);
+      if (std::find(texts.begin(), texts.end(), a) == texts.end()) own_list.push_back(a);   // (few forms: by size first)
     std::sort(own_list.begin(), own_list.end());
     alias_list.resize(texts.size() + own_list.size());
     std::merge(texts.begin(), texts.end(), own_list.begin(), own_list.end(), alias_list.begin());
