@@ -929,22 +929,36 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
   const std::vector<Token>& toks = w.toks;
   const Lexicons& lex = w.lex;
   const EntityTagger::Index& ix = w.ix;
-  std::size_t pass1_ci = 0;
+  // Without user patterns nothing happens but at capitalised words: the loop goes from one to the
+  // next through capk (a cursor into it), not through the words between.
+  const bool users = !lex.user_entities.empty();
+  std::size_t ci = 0;
   for (std::size_t s = 0; s < nsentences; ++s) {
     const std::size_t a = srange[s].first, b = srange[s].second;   // not a structured binding: clang 14 cannot capture one
+    if (!users && ci > 0 && capk[ci - 1] >= a)   // (a sentence before the last one's tokens)
+      ci = static_cast<std::size_t>(std::lower_bound(capk.begin(), capk.end(), a) - capk.begin());
     std::size_t k = a;
     while (k < b) {
-      if (const auto* u = lex.user_entities.may_start(toks[k]) ? lex.user_entities.match(text, toks, k, b, false) : nullptr) {
-        Cand c{k, k + u->tokens.size(), toks[k].start, toks[k + u->tokens.size() - 1].end, s, u->value, true};
-        c.user_id = u->extra;
-        w.cands.push_back(c);
-        k = c.te;
-        continue;
-      }
-      if (w.blocked[k] || !w.cap(k)) {
-        // Without user patterns nothing happens before the next capitalised word.
-        k = lex.user_entities.empty() ? std::min(next_in(capk, k, pass1_ci, toks.size()), b) : k + 1;
-        continue;
+      if (!users) {
+        while (ci < capk.size() && capk[ci] < k) ++ci;
+        if (ci == capk.size() || capk[ci] >= b) break;
+        k = capk[ci];
+        if (w.blocked[k]) {
+          ++k;
+          continue;
+        }
+      } else {
+        if (const auto* u = lex.user_entities.may_start(toks[k]) ? lex.user_entities.match(text, toks, k, b, false) : nullptr) {
+          Cand c{k, k + u->tokens.size(), toks[k].start, toks[k + u->tokens.size() - 1].end, s, u->value, true};
+          c.user_id = u->extra;
+          w.cands.push_back(c);
+          k = c.te;
+          continue;
+        }
+        if (w.blocked[k] || !w.cap(k)) {
+          ++k;
+          continue;
+        }
       }
       if (headline[s]) {
         const auto* p = lex.places.match(text, toks, k, b, headline[s] == 2);
