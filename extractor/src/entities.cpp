@@ -1751,19 +1751,30 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
       counted = true;
       // Only words some candidate asks about are counted: a bit per fold_hash of them (a word
       // whose bit is set but that nobody asks about is counted too, harmlessly).
-      std::vector<std::uint64_t> asked(64, 0);
+      std::array<std::uint64_t, 64> asked{};
+      auto bit = [](const std::array<std::uint64_t, 64>& bits, std::uint32_t h) {
+        return (bits[(h >> 6) & 63] >> (h & 63)) & 1;
+      };
       for (const Cand& c : w.cands)
         if (asks(c)) asked[(toks[c.tb].fold >> 6) & 63] |= std::uint64_t{1} << (toks[c.tb].fold & 63);
-      for (std::size_t q = 0; q < toks.size(); ++q) {
-        if (!toks[q].has(kWord)) continue;
-        if (!((asked[(toks[q].fold >> 6) & 63] >> (toks[q].fold & 63)) & 1)) continue;
-        if (toks[q].has(kLower)) {
-          const std::string_view t = w.tv(q);
-          if (std::none_of(t.begin(), t.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; })) lower_uses.add(t, toks[q].fold);
-        } else if (toks[q].has(kCap) && q > 0 && toks[q - 1].sentence == toks[q].sentence &&
-                   !toks[q - 1].has(kPunct)) {
+      // The capitalised words first, from their list (words with kCap are in it); then the words
+      // in lower case, a pass over every token, only for the words capitalised twice inside
+      // sentences (the others are no name whatever their lower-case uses): most documents have none.
+      for (const std::uint32_t q : capk)
+        if (bit(asked, toks[q].fold) && !toks[q].has(kLower) && toks[q].has(kCap) && q > 0 &&
+            toks[q - 1].sentence == toks[q].sentence && !toks[q - 1].has(kPunct))
           cap_inside.add(w.tv(q), toks[q].fold);
+      std::array<std::uint64_t, 64> twice{};
+      bool any_twice = false;
+      for (const Cand& c : w.cands)
+        if (asks(c) && cap_inside.get(w.tv(c.tb), toks[c.tb].fold) >= 2) {
+          twice[(toks[c.tb].fold >> 6) & 63] |= std::uint64_t{1} << (toks[c.tb].fold & 63);
+          any_twice = true;
         }
+      for (std::size_t q = 0; any_twice && q < toks.size(); ++q) {
+        if (!toks[q].has(kWord) || !toks[q].has(kLower) || !bit(twice, toks[q].fold)) continue;
+        const std::string_view t = w.tv(q);
+        if (std::none_of(t.begin(), t.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; })) lower_uses.add(t, toks[q].fold);
       }
     }
     const std::string_view t = w.tv(k);
