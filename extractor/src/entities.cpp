@@ -489,7 +489,7 @@ class FoldedCounter {
   void grow() {
     std::vector<Slot> old;
     old.swap(slots_);
-    slots_.assign(old.empty() ? 256 : old.size() * 2, Slot{});
+    slots_.assign(old.empty() ? 16 : old.size() * 2, Slot{});   // (most documents count a few words)
     const std::size_t mask = slots_.size() - 1;
     for (const Slot& s : old) {
       if (s.count == 0) continue;
