@@ -489,7 +489,7 @@ class FoldedCounter {
   void grow() {
     std::vector<Slot> old;
     old.swap(slots_);
-    slots_.assign(old.empty() ? 256 : old.size() * 2, Slot{});
+    slots_.assign(old.empty() ? 16 : old.size() * 2, Slot{});   // (most documents count a few words)
     const std::size_t mask = slots_.size() - 1;
     for (const Slot& s : old) {
       if (s.count == 0) continue;
@@ -893,119 +893,72 @@ std::string slug(std::string_view name) {
   return out;
 }
 
-EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& toks,
-                               const std::vector<Sentence>& sentences, const std::vector<Timex>& timexes) const {
-  const Lexicons& lex = *lex_;
-  const Index& ix = *index_;
-  Work w{text, toks, lex, *index_, std::vector<char>(toks.size(), 0), {}, {}};
-  w.memo.assign(toks.size(), 0);
-  w.cands.reserve(toks.size() / 8 + 16);
-  // Tokens inside temporal expressions are never names ("November", "Tuesday").
-  {
-    // A token that ends at or before the start of the current timex neither moves to the next
-    // timex (its end is after the token's start) nor overlaps it: such tokens are skipped by a
-    // binary search (tokens end in increasing order).
-    std::size_t ti = 0;
-    for (std::size_t k = 0; k < toks.size(); ++k) {
-      if (ti >= timexes.size()) break;
-      if (toks[k].end <= timexes[ti].start && timexes[ti].start <= timexes[ti].end) {
-        k = static_cast<std::size_t>(
-            std::partition_point(toks.begin() + k, toks.end(), [&](const Token& t) { return t.end <= timexes[ti].start; }) -
-            toks.begin());
-        if (k >= toks.size()) break;
-      }
-      while (ti < timexes.size() && timexes[ti].end <= toks[k].start) ++ti;
-      if (ti < timexes.size() && timexes[ti].start < toks[k].end && toks[k].start < timexes[ti].end) w.blocked[k] = 1;
-    }
-  }
+namespace {
+// An entity of tag() before it is named (the names are chosen from the mentions at the end).
+struct EntityInfo {
+  std::string_view type;      // (views as Cand's)
+  std::string_view user_id;
+};
 
-  // One walk over the tokens: the token range of each sentence, whether it is a headline (title
-  // case or upper case: names by lookup only), the capitalised words (the later passes visit only
-  // them), the words a reference may start with, and the capitalised words the document puts after
-  // "in", "near" ... (a word after another of its sentence; for pass 2).
-  std::set<std::string_view> locative;   // views of the text
-  std::vector<std::pair<std::size_t, std::size_t>> srange(sentences.size(), {0, 0});
-  std::vector<char> headline(sentences.size(), 0);
-  std::vector<char> commas(sentences.size(), 0);   // whether srange's tokens have a ","
-  std::vector<std::uint32_t> capk;   // tokens k with w.cap(k), in order
-  std::vector<std::uint32_t> refk;   // words that are "both", "the" or may start a reference, in order
-  capk.reserve(toks.size() / 4 + 8);
-  refk.reserve(toks.size() / 8 + 8);
-  static const std::uint32_t kFoldBoth = fold_hash("both"), kFoldThe = fold_hash("the");
-  // Whether every sentence's tokens are one run, the runs in sentence order (as split_sentences
-  // makes them): then a sentence's tokens are exactly srange's.
-  bool runs_in_order = true;
-  std::size_t prev_s = 0;
-  const std::size_t ntoks = toks.size();
-  for (std::size_t k = 0; k < ntoks;) {
-    const std::size_t s = toks[k].sentence;
-    runs_in_order = runs_in_order && s < srange.size() && (k == 0 || s > prev_s);
-    prev_s = s;
-    std::size_t e = k;
-    int words = 0, caps = 0, upper = 0;
-    bool comma = false;
-    // (Through a pointer and the flags read once: the pushes below cannot move the tokens.)
-    const Token* const tp = toks.data();
-    for (; e < ntoks && tp[e].sentence == s; ++e) {
-      const Token& t = tp[e];
-      const unsigned flags = t.flags;
-      if (!(flags & kWord)) {
-        comma = comma || (t.end - t.start == 1 && text[t.start] == ',');
-        continue;
-      }
-      // (A superset of the words the step acts on: it passes over the others.)
-      if (ix.may_refer(t.fold)) refk.push_back(static_cast<std::uint32_t>(e));
-      if (flags & (kCap | kAllCaps)) {
-        capk.push_back(static_cast<std::uint32_t>(e));
-        if (e > k) {
-          const std::string* cue = ix.cues_before.folded(w.tv(e - 1), tp[e - 1].fold);
-          if (cue && is(*cue, "LOC")) locative.insert(w.tv(e));
-        }
-      }
-      if (flags & kDigit) continue;
-      ++words;
-      if (flags & kAllCaps) ++upper;
-      if (s != 0) continue;   // (caps decide only for the first sentence)
-      if ((flags & kCap) && !(e == k)) ++caps;
-      else if ((flags & kLower) && is_title_lower_or_connector_ci(w.tv(e), t.fold)) ++caps;  // "of" in titles
-    }
-    if (s < srange.size()) {
-      srange[s] = {k, e};
-      commas[s] = comma;
-      headline[s] = 0;
-      if (words >= 3 && upper * 10 >= words * 7) headline[s] = 2;
-      else if (s == 0 && words >= 4 && (caps + 1) * 10 >= words * 9) headline[s] = 1;   // a title-case headline
-    }
-    k = e;
-  }
-  bool any_upper_headline = false;
-  for (char h : headline) any_upper_headline = any_upper_headline || h == 2;
-  // The first token after k in a sorted list of tokens (or none: toks.size()); `ci` is a cursor
-  // into the list, moved forward (a search when k went back).
-  auto next_in = [&](const std::vector<std::uint32_t>& list, std::size_t k, std::size_t& ci) -> std::size_t {
-    if (ci > 0 && ci <= list.size() && list[ci - 1] > k)
-      ci = static_cast<std::size_t>(std::upper_bound(list.begin(), list.end(), k) - list.begin());
-    while (ci < list.size() && list[ci] <= k) ++ci;
-    return ci < list.size() ? list[ci] : toks.size();
-  };
+// The tokens of an organisation's base name: without "The", legal suffixes, a last "," or "&".
+std::pair<std::size_t, std::size_t> org_key_of(const Work& w, const Cand& c) {
+  std::size_t tb = c.tb, te = c.te;
+  if (te - tb >= 2 && is(w.tv(tb), "The")) ++tb;
+  while (te - tb >= 2 && w.has(w.ix.org_suffixes, te - 1)) --te;
+  while (te - tb >= 2 && (is(w.tv(te - 1), ",") || is(w.tv(te - 1), "&"))) --te;
+  return std::make_pair(tb, te);
+}
 
-  // Pass 1: chunks.
-  std::size_t pass1_ci = 0;
-  for (std::size_t s = 0; s < sentences.size(); ++s) {
+// The first token after k in a sorted list of tokens (or none: n); `ci` is a cursor into the
+// list, moved forward (a search when k went back).
+std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::size_t& ci, std::size_t n) {
+  if (ci > 0 && ci <= list.size() && list[ci - 1] > k)
+    ci = static_cast<std::size_t>(std::upper_bound(list.begin(), list.end(), k) - list.begin());
+  while (ci < list.size() && list[ci] <= k) ++ci;
+  return ci < list.size() ? list[ci] : n;
+}
+
+// Pass 1 of tag(): the candidates (capitalised chunks split at person cues, classified), in text
+// order. srange, headline: per sentence its tokens and whether it is a headline; capk: the
+// capitalised words. (Its own function: its loop keeps its registers whatever tag() does around it.)
+[[gnu::noinline, gnu::flatten]] void find_chunks(Work& w, std::size_t nsentences,
+                                                  const std::vector<std::pair<std::size_t, std::size_t>>& srange,
+                                                  const std::vector<char>& headline,
+                                                  const std::vector<std::uint32_t>& capk) {
+  const std::string_view text = w.text;
+  const std::vector<Token>& toks = w.toks;
+  const Lexicons& lex = w.lex;
+  const EntityTagger::Index& ix = w.ix;
+  // Without user patterns nothing happens but at capitalised words: the loop goes from one to the
+  // next through capk (a cursor into it), not through the words between.
+  const bool users = !lex.user_entities.empty();
+  std::size_t ci = 0;
+  for (std::size_t s = 0; s < nsentences; ++s) {
     const std::size_t a = srange[s].first, b = srange[s].second;   // not a structured binding: clang 14 cannot capture one
+    if (!users && ci > 0 && capk[ci - 1] >= a)   // (a sentence before the last one's tokens)
+      ci = static_cast<std::size_t>(std::lower_bound(capk.begin(), capk.end(), a) - capk.begin());
     std::size_t k = a;
     while (k < b) {
-      if (const auto* u = lex.user_entities.may_start(toks[k]) ? lex.user_entities.match(text, toks, k, b, false) : nullptr) {
-        Cand c{k, k + u->tokens.size(), toks[k].start, toks[k + u->tokens.size() - 1].end, s, u->value, true};
-        c.user_id = u->extra;
-        w.cands.push_back(c);
-        k = c.te;
-        continue;
-      }
-      if (w.blocked[k] || !w.cap(k)) {
-        // Without user patterns nothing happens before the next capitalised word.
-        k = lex.user_entities.empty() ? std::min(next_in(capk, k, pass1_ci), b) : k + 1;
-        continue;
+      if (!users) {
+        while (ci < capk.size() && capk[ci] < k) ++ci;
+        if (ci == capk.size() || capk[ci] >= b) break;
+        k = capk[ci];
+        if (w.blocked[k]) {
+          ++k;
+          continue;
+        }
+      } else {
+        if (const auto* u = lex.user_entities.may_start(toks[k]) ? lex.user_entities.match(text, toks, k, b, false) : nullptr) {
+          Cand c{k, k + u->tokens.size(), toks[k].start, toks[k + u->tokens.size() - 1].end, s, u->value, true};
+          c.user_id = u->extra;
+          w.cands.push_back(c);
+          k = c.te;
+          continue;
+        }
+        if (w.blocked[k] || !w.cap(k)) {
+          ++k;
+          continue;
+        }
       }
       if (headline[s]) {
         const auto* p = lex.places.match(text, toks, k, b, headline[s] == 2);
@@ -1135,6 +1088,365 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       k = std::max(j, k + 1);
     }
   }
+}
+
+// tag()'s entities: per entity (in the order of first mention) its name, id, aliases and mentions;
+// r.mentions; the country of each place. (Its own function: its loops keep their registers
+// whatever tag() does around them.)
+[[gnu::noinline, gnu::flatten]] void build_entities(const Work& w, const std::vector<EntityInfo>& infos,
+                                                     const AliasTable& aliases, EntityResult& r) {
+  const std::string_view text = w.text;
+  const std::vector<Token>& toks = w.toks;
+  // Per entity its candidates in order, and below its unambiguous aliases: groups in one vector.
+  const Grouped<const Cand*> by_entity(infos.size(), w.cands.size(), [&](auto&& add) {
+    for (const Cand& c : w.cands) add(c.entity, &c);
+  });
+  // Order entities by first mention.
+  // (Sorted with the first mention's start beside each entity: the same comparisons.)
+  std::vector<std::pair<std::size_t, std::size_t>> first_start;   // (start, entity)
+  first_start.reserve(infos.size());
+  for (std::size_t e = 0; e < infos.size(); ++e)
+    if (!by_entity[e].empty()) first_start.emplace_back(by_entity[e][0]->start, e);
+  std::sort(first_start.begin(), first_start.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  std::vector<std::size_t> ent_order(first_start.size());
+  for (std::size_t i = 0; i < first_start.size(); ++i) ent_order[i] = first_start[i].second;
+  std::vector<std::size_t> new_index(infos.size(), static_cast<std::size_t>(-1));
+  // (Without the ones made from initials or family names written first: those are reported only
+  // where the text uses them, i.e. among the surface forms.)
+  const Grouped<std::string_view> own_aliases(infos.size(), aliases.size(), [&](auto&& add) {
+    for (const AliasTable::Item& it : aliases.items())
+      if (it.ids.size() == 1 && it.ids[0] < infos.size() && !it.initials && !it.first_name) add(it.ids[0], it.key);
+  });
+  // Ids taken so far: views of r.entities' ids (reserved below, so they stay put), open addressing
+  // on a hash of the bytes.
+  r.entities.reserve(ent_order.size());
+  // Sized once for every entity (at most half full): no growth, each id hashed once.
+  std::size_t id_cap = 16;
+  while (id_cap < ent_order.size() * 2 + 2) id_cap *= 2;
+  std::vector<std::uint32_t> id_slots(id_cap, 0);
+  const std::size_t id_mask = id_cap - 1;
+  // The slot holding `id` (`found`), else the empty slot where it would go.
+  auto id_find = [&](std::string_view id, bool& found) {
+    // (Hashed by its length and its first and last eight bytes: ids that share them only
+    // share slots.)
+    std::uint64_t head = 0, tail = 0;
+    std::memcpy(&head, id.data(), std::min<std::size_t>(id.size(), 8));
+    if (id.size() > 8) std::memcpy(&tail, id.data() + id.size() - 8, 8);
+    const std::uint64_t h = (head * 0x9E3779B97F4A7C15ull) ^ (tail * 0xC2B2AE3D27D4EB4Full) ^ id.size();
+    for (std::size_t i = (h * 0x9E3779B97F4A7C15ull >> 20) & id_mask;;
+         i = (i + 1) & id_mask) {
+      if (id_slots[i] == 0) {
+        found = false;
+        return i;
+      }
+      if (r.entities[id_slots[i] - 1].id == id) {
+        found = true;
+        return i;
+      }
+    }
+  };
+  // Reused for every entity: views of the document's text (or of the alias keys).
+  std::vector<std::string_view> texts, keys, full_bases, alias_list, own_list;
+  for (std::size_t e : ent_order) {
+    Entity& ent = r.entities.emplace_back();   // built in place (reserved above); in id_slots once named
+    ent.type = infos[e].type;
+    // The surface forms, sorted, once each (what the keys of a std::map of them would be).
+    // (Most forms repeat one already seen: looked for among the first few forms by size and bytes,
+    // cheaper than sorting them again.)
+    texts.clear();
+    for (const Cand* c : by_entity[e]) {
+      const std::string_view t = text.substr(c->start, c->end - c->start);
+      const auto seen = texts.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(texts.size(), 8));
+      if (std::find(texts.begin(), seen, t) == seen) texts.push_back(t);
+    }
+    std::sort(texts.begin(), texts.end());
+    texts.erase(std::unique(texts.begin(), texts.end()), texts.end());
+    // Name: for people the longest form; otherwise the most frequent base name (not an acronym).
+    std::string_view name;
+    if (is(ent.type, "PER") || is(ent.type, "LOC")) {
+      auto mixed = [](std::string_view t) { return std::any_of(t.begin(), t.end(), [](char ch) { return ch >= 'a' && ch <= 'z'; }); };
+      for (std::string_view t : texts)   // the longest form; of equal ones, not the one in capitals
+        if (t.size() > name.size() || (t.size() == name.size() && mixed(t) && !mixed(name))) name = t;
+    } else {
+      int best = -1;
+      keys.clear();
+      full_bases.clear();   // base names of mentions with a legal suffix or head
+      for (const Cand* c : by_entity[e]) {
+        std::string_view t = text.substr(c->start, c->end - c->start);
+        if (is(c->type, "ORG") || is(infos[e].type, "ORG")) {
+          if (c->te > c->tb && c->start == toks[c->tb].start && c->end == toks[c->te - 1].end) {
+            auto [tb, te] = org_key_of(w, *c);   // (a function of the token range only)
+            t = text.substr(toks[tb].start, toks[te - 1].end - toks[tb].start);
+            if (c->strong && c->te - c->tb >= 2) full_bases.push_back(t);
+          }
+        }
+        keys.push_back(t);
+      }
+      std::sort(keys.begin(), keys.end());
+      std::sort(full_bases.begin(), full_bases.end());
+      // Each distinct key in order with its count.
+      for (std::size_t i = 0; i < keys.size();) {
+        const std::string_view t = keys[i];
+        std::size_t j = i + 1;
+        while (j < keys.size() && keys[j] == t) ++j;
+        const int n = static_cast<int>(j - i);
+        i = j;
+        if (t.empty() || t.rfind("id:", 0) == 0) continue;
+        bool acr = t.size() <= 6 && std::all_of(t.begin(), t.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; });
+        int score = n * 2 + (acr ? -1000 : 0) + (std::binary_search(full_bases.begin(), full_bases.end(), t) ? 1 : 0);
+        if (score > best || (score == best && t.size() < name.size())) {
+          best = score;
+          name = t;
+        }
+      }
+      if (name.empty()) name = texts.front();
+    }
+    ent.name.assign(name);
+    std::string& base = ent.id;   // the id, unless taken (built in place)
+    if (!infos[e].user_id.empty()) {
+      base.assign(infos[e].user_id);
+    } else if (ent.type.size() + name.size() + 2 <= 256) {   // ascii_lower(type) + ":" + slug(name)
+      char buf[256];   // (made here, then copied once)
+      std::size_t n = 0;
+      for (const char ch : ent.type) buf[n++] = (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch - 'A' + 'a') : ch;
+      buf[n++] = ':';
+      n += write_slug(buf + n, name);
+      base.assign(buf, n);
+    } else {
+      base.reserve(ent.type.size() + 1 + name.size() + 1);
+      base.append(ent.type);
+      for (char& ch : base)
+        if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+      base.push_back(':');
+      append_slug(base, name);
+    }
+    bool used = false;
+    std::size_t id_slot = id_find(base, used);
+    if (used) {
+      std::string id;
+      for (int n = 2;; ++n) {
+        id = base + "-" + std::to_string(n);
+        id_slot = id_find(id, used);
+        if (!used) break;
+      }
+      ent.id = std::move(id);
+    }
+    // The surface forms and the entity's own aliases, sorted, once each, without the name.
+    // (An own alias that is a surface form is there already; the others are sorted apart, then
+    // merged with the sorted surface forms.)
+    own_list.clear();
+    for (const std::string_view a : own_aliases[e])   // derived short forms: surnames, base names
+      if (std::find(texts.begin(), texts.end(), a) == texts.end()) own_list.push_back(a);   // (few forms: by size first)
+    std::sort(own_list.begin(), own_list.end());
+    alias_list.resize(texts.size() + own_list.size());
+    std::merge(texts.begin(), texts.end(), own_list.begin(), own_list.end(), alias_list.begin());
+    alias_list.erase(std::unique(alias_list.begin(), alias_list.end()), alias_list.end());
+    // (Most entities have no form but their name: then nothing is allocated.)
+    if (!(alias_list.size() == 1 && alias_list[0] == std::string_view(ent.name))) ent.aliases.reserve(alias_list.size());
+    for (std::string_view a : alias_list)
+      if (a != std::string_view(ent.name)) ent.aliases.emplace_back(a);
+    ent.mentions.reserve(by_entity[e].size());
+    for (const Cand* c : by_entity[e])   // (the text made once, as a new string: no assign)
+      ent.mentions.push_back(Mention{c->start, c->end, std::string(text.substr(c->start, c->end - c->start)), c->sentence});
+    new_index[e] = r.entities.size() - 1;
+    id_slots[id_slot] = static_cast<std::uint32_t>(r.entities.size());
+  }
+  r.mentions.reserve(w.cands.size());
+  for (const Cand& c : w.cands)
+    r.mentions.push_back(MentionSpan{c.start, c.end, c.tb, c.te, c.sentence, new_index[c.entity]});
+  r.country_of.assign(r.entities.size(), "");
+  r.is_country.assign(r.entities.size(), 0);
+  for (const Cand& c : w.cands) {
+    std::size_t e = new_index[c.entity];
+    if (e >= r.entities.size() || !is(r.entities[e].type, "LOC") || c.place_code.empty()) continue;
+    r.country_of[e].assign(c.place_code.substr(0, 2));
+    if (c.place_is_country) r.is_country[e] = 1;
+  }
+}
+
+// Light coreference (see tag()): "he", "the company", "the two automakers" -> the last named
+// entities of their type. (Its own function: it does not weigh on the registers of tag's passes.)
+[[gnu::noinline, gnu::flatten]] void add_references(const Work& w,
+                                                     const std::vector<std::pair<std::size_t, std::size_t>>& srange,
+                                                     const std::vector<std::uint32_t>& refk,
+                                                     const std::vector<char>& covered, EntityResult& r) {
+  const std::string_view text = w.text;
+  const std::vector<Token>& toks = w.toks;
+  const Lexicons& lex = w.lex;
+  const EntityTagger::Index& ix = w.ix;
+  static const std::uint32_t kFoldBoth = fold_hash("both"), kFoldThe = fold_hash("the");
+  // (covered: the tokens of every mention, i.e. of every candidate, as made above)
+  // type -> last mention: the document's few types numbered once (a linear search of them per
+  // entity, not per mention), the last mention per number.
+  std::vector<std::string_view> types;
+  std::vector<std::uint32_t> type_of(r.entities.size());
+  for (std::size_t e = 0; e < r.entities.size(); ++e) {
+    const std::string_view t = r.entities[e].type;
+    std::size_t i = 0;
+    // (Compared inline: types are a few bytes, and most entities have the first or second one.)
+    auto same = [](std::string_view x, std::string_view y) {
+      if (x.size() != y.size()) return false;
+      for (std::size_t q = 0; q < x.size(); ++q)
+        if (x[q] != y[q]) return false;
+      return true;
+    };
+    while (i < types.size() && !same(types[i], t)) ++i;
+    if (i == types.size()) types.push_back(t);
+    type_of[e] = static_cast<std::uint32_t>(i);
+  }
+  std::vector<const MentionSpan*> last(types.size(), nullptr);
+  auto last_of = [&](std::string_view type) -> const MentionSpan** {   // (nullptr: none of that type yet)
+    for (std::size_t i = 0; i < types.size(); ++i)
+      if (types[i] == type) return last[i] ? &last[i] : nullptr;
+    return nullptr;
+  };
+  std::size_t mi = 0;
+  // Only "both", "the" and words a reference can start with (refk) do anything below: the last
+  // mentions are brought up to date just before they can be read. Returns the last token used.
+  auto step = [&](std::size_t k) -> std::size_t {
+    if (!lex.references.may_start(toks[k]) && toks[k].fold != kFoldBoth && toks[k].fold != kFoldThe) return k;
+    if (covered[k]) return k;
+    while (mi < r.mentions.size() && r.mentions[mi].tok_begin <= k) {
+      const MentionSpan& m = r.mentions[mi++];
+      if (m.entity < r.entities.size()) last[type_of[m.entity]] = &m;
+    }
+    std::size_t b = srange[toks[k].sentence].second;
+    // "the two automakers", "both companies": the pair of that type named together last.
+    const std::string_view tk = w.tv(k);
+    std::size_t noun = 0;
+    // (A word whose fold hash differs is neither "both" nor "the".)
+    if (toks[k].fold == kFoldBoth && lower_equals(tk, "both")) noun = k + 1;
+    else if (toks[k].fold == kFoldThe && lower_equals(tk, "the") && k + 1 < b && lower_equals(w.tv(k + 1), "two"))
+      noun = k + 2;
+    if (noun > 0) {
+      for (std::size_t q = noun; q < b && q < noun + 2; ++q) {   // one adjective may come between
+        const std::string* pn = w.lowered_in(ix.pair_nouns, q);
+        if (!pn) continue;
+        // Latest sentence before this word that names exactly two entities of that type.
+        std::vector<std::size_t> pair;
+        for (std::size_t m = 0; m < r.mentions.size() && r.mentions[m].start < toks[k].start; ++m) {
+          const MentionSpan& ms = r.mentions[m];
+          if (ms.entity >= r.entities.size() || r.entities[ms.entity].type != *pn) continue;
+          if (!pair.empty() && r.mentions[pair.back()].sentence != ms.sentence) pair.clear();
+          bool seen = false;
+          for (std::size_t pm : pair) seen = seen || r.mentions[pm].entity == ms.entity;
+          if (!seen) pair.push_back(m);
+        }
+        if (pair.size() == 2) {
+          for (std::size_t pm : pair)
+            r.references.push_back(
+                MentionSpan{toks[k].start, toks[q].end, k, q + 1, toks[k].sentence, r.mentions[pm].entity});
+          k = q;
+        }
+        break;
+      }
+      if (k >= noun) return k;
+    }
+    if (!lex.references.may_start(toks[k])) return k;   // (match() would be nullptr)
+    const auto* ref = lex.references.match(text, toks, k, b, true);
+    if (!ref) return k;
+    const MentionSpan** it = last_of(ref->value);
+    std::size_t te = k + ref->tokens.size();
+    if (it && (*it)->sentence + 2 >= toks[k].sentence)
+      r.references.push_back(MentionSpan{toks[k].start, toks[te - 1].end, k, te, toks[k].sentence, (*it)->entity});
+    return te - 1;
+  };
+  std::size_t from = 0;   // (the tokens before it were used by the last step)
+  for (const std::uint32_t k : refk)
+    if (k >= from) from = step(k) + 1;
+}
+}  // namespace
+
+[[gnu::flatten]] EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& toks,
+                               const std::vector<Sentence>& sentences, const std::vector<Timex>& timexes) const {
+  const Lexicons& lex = *lex_;
+  const Index& ix = *index_;
+  Work w{text, toks, lex, *index_, std::vector<char>(toks.size(), 0), {}, {}};
+  w.memo.resize(toks.size());   // (all 0: nothing known yet)
+  w.cands.reserve(toks.size() / 8 + 16);
+  // Tokens inside temporal expressions are never names ("November", "Tuesday").
+  {
+    // A token that ends at or before the start of the current timex neither moves to the next
+    // timex (its end is after the token's start) nor overlaps it: such tokens are skipped by a
+    // binary search (tokens end in increasing order).
+    std::size_t ti = 0;
+    for (std::size_t k = 0; k < toks.size(); ++k) {
+      if (ti >= timexes.size()) break;
+      if (toks[k].end <= timexes[ti].start && timexes[ti].start <= timexes[ti].end) {
+        k = static_cast<std::size_t>(
+            std::partition_point(toks.begin() + k, toks.end(), [&](const Token& t) { return t.end <= timexes[ti].start; }) -
+            toks.begin());
+        if (k >= toks.size()) break;
+      }
+      while (ti < timexes.size() && timexes[ti].end <= toks[k].start) ++ti;
+      if (ti < timexes.size() && timexes[ti].start < toks[k].end && toks[k].start < timexes[ti].end) w.blocked[k] = 1;
+    }
+  }
+
+  // One walk over the tokens: the token range of each sentence, whether it is a headline (title
+  // case or upper case: names by lookup only), the capitalised words (the later passes visit only
+  // them), the words a reference may start with, and the capitalised words the document puts after
+  // "in", "near" ... (a word after another of its sentence; for pass 2).
+  std::set<std::string_view> locative;   // views of the text
+  std::vector<std::pair<std::size_t, std::size_t>> srange(sentences.size(), {0, 0});
+  std::vector<char> headline(sentences.size(), 0);
+  std::vector<char> commas(sentences.size(), 0);   // whether srange's tokens have a ","
+  std::vector<std::uint32_t> capk;   // tokens k with w.cap(k), in order
+  std::vector<std::uint32_t> refk;   // words that are "both", "the" or may start a reference, in order
+  capk.reserve(toks.size() / 4 + 8);
+  refk.reserve(toks.size() / 8 + 8);
+  // Whether every sentence's tokens are one run, the runs in sentence order (as split_sentences
+  // makes them): then a sentence's tokens are exactly srange's.
+  bool runs_in_order = true;
+  std::size_t prev_s = 0;
+  const std::size_t ntoks = toks.size();
+  for (std::size_t k = 0; k < ntoks;) {
+    const std::size_t s = toks[k].sentence;
+    runs_in_order = runs_in_order && s < srange.size() && (k == 0 || s > prev_s);
+    prev_s = s;
+    std::size_t e = k;
+    int words = 0, caps = 0, upper = 0;
+    bool comma = false;
+    // (Through a pointer and the flags read once: the pushes below cannot move the tokens.)
+    const Token* const tp = toks.data();
+    for (; e < ntoks && tp[e].sentence == s; ++e) {
+      const Token& t = tp[e];
+      const unsigned flags = t.flags;
+      if (!(flags & kWord)) {
+        comma = comma || (t.end - t.start == 1 && text[t.start] == ',');
+        continue;
+      }
+      // (A superset of the words the step acts on: it passes over the others.)
+      if (ix.may_refer(t.fold)) refk.push_back(static_cast<std::uint32_t>(e));
+      if (flags & (kCap | kAllCaps)) {
+        capk.push_back(static_cast<std::uint32_t>(e));
+        if (e > k) {
+          const std::string* cue = ix.cues_before.folded(w.tv(e - 1), tp[e - 1].fold);
+          if (cue && is(*cue, "LOC")) locative.insert(w.tv(e));
+        }
+      }
+      if (flags & kDigit) continue;
+      ++words;
+      if (flags & kAllCaps) ++upper;
+      if (s != 0) continue;   // (caps decide only for the first sentence)
+      if ((flags & kCap) && !(e == k)) ++caps;
+      else if ((flags & kLower) && is_title_lower_or_connector_ci(w.tv(e), t.fold)) ++caps;  // "of" in titles
+    }
+    if (s < srange.size()) {
+      srange[s] = {k, e};
+      commas[s] = comma;
+      headline[s] = 0;
+      if (words >= 3 && upper * 10 >= words * 7) headline[s] = 2;
+      else if (s == 0 && words >= 4 && (caps + 1) * 10 >= words * 9) headline[s] = 1;   // a title-case headline
+    }
+    k = e;
+  }
+  bool any_upper_headline = false;
+  for (char h : headline) any_upper_headline = any_upper_headline || h == 2;
+
+
+  // Pass 1: chunks.
+  find_chunks(w, sentences.size(), srange, headline, capk);
 
   // Results tables ("Chicago 5 Detroit 3"): a city or region followed by a number in a sentence with
   // several such pairs is a team, an organisation.
@@ -1254,11 +1566,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
 
   // Pass 2: entities from strong candidates, with aliases.
   EntityResult r;
-  struct Info {   // (the names are chosen from the mentions at the end)
-    std::string_view type;      // (views as Cand's)
-    std::string_view user_id;
-  };
-  std::vector<Info> infos;
+  std::vector<EntityInfo> infos;
   infos.reserve(w.cands.size() + 8);
   AliasTable aliases(text);   // alias text -> entity indices
   // (Aliases made from initials and family names written first are flagged in `aliases`.)
@@ -1277,13 +1585,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     EntityIds& v = te == tb + 1 ? aliases.item(a, toks[tb].fold).ids : aliases[a];
     if (!v.contains(e)) v.push_back(e);
   };
-  auto org_key = [&](const Cand& c) {
-    std::size_t tb = c.tb, te = c.te;
-    if (te - tb >= 2 && is(w.tv(tb), "The")) ++tb;
-    while (te - tb >= 2 && w.has(ix.org_suffixes, te - 1)) --te;
-    while (te - tb >= 2 && (is(w.tv(te - 1), ",") || is(w.tv(te - 1), "&"))) --te;
-    return std::make_pair(tb, te);
-  };
+  auto org_key = [&](const Cand& c) { return org_key_of(w, c); };
   // Appends the candidate's key to `out`.
   auto append_key = [&](const Cand& c, std::string& out) {
     if (!c.user_id.empty()) {
@@ -1310,7 +1612,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     return out;
   };
   auto new_entity = [&](std::string_view type) {
-    infos.push_back(Info{type, {}});
+    infos.push_back(EntityInfo{type, {}});
     return infos.size() - 1;
   };
   auto register_aliases = [&](const Cand& c, std::size_t e) {
@@ -1449,19 +1751,30 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       counted = true;
       // Only words some candidate asks about are counted: a bit per fold_hash of them (a word
       // whose bit is set but that nobody asks about is counted too, harmlessly).
-      std::vector<std::uint64_t> asked(64, 0);
+      std::array<std::uint64_t, 64> asked{};
+      auto bit = [](const std::array<std::uint64_t, 64>& bits, std::uint32_t h) {
+        return (bits[(h >> 6) & 63] >> (h & 63)) & 1;
+      };
       for (const Cand& c : w.cands)
         if (asks(c)) asked[(toks[c.tb].fold >> 6) & 63] |= std::uint64_t{1} << (toks[c.tb].fold & 63);
-      for (std::size_t q = 0; q < toks.size(); ++q) {
-        if (!toks[q].has(kWord)) continue;
-        if (!((asked[(toks[q].fold >> 6) & 63] >> (toks[q].fold & 63)) & 1)) continue;
-        if (toks[q].has(kLower)) {
-          const std::string_view t = w.tv(q);
-          if (std::none_of(t.begin(), t.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; })) lower_uses.add(t, toks[q].fold);
-        } else if (toks[q].has(kCap) && q > 0 && toks[q - 1].sentence == toks[q].sentence &&
-                   !toks[q - 1].has(kPunct)) {
+      // The capitalised words first, from their list (words with kCap are in it); then the words
+      // in lower case, a pass over every token, only for the words capitalised twice inside
+      // sentences (the others are no name whatever their lower-case uses): most documents have none.
+      for (const std::uint32_t q : capk)
+        if (bit(asked, toks[q].fold) && !toks[q].has(kLower) && toks[q].has(kCap) && q > 0 &&
+            toks[q - 1].sentence == toks[q].sentence && !toks[q - 1].has(kPunct))
           cap_inside.add(w.tv(q), toks[q].fold);
+      std::array<std::uint64_t, 64> twice{};
+      bool any_twice = false;
+      for (const Cand& c : w.cands)
+        if (asks(c) && cap_inside.get(w.tv(c.tb), toks[c.tb].fold) >= 2) {
+          twice[(toks[c.tb].fold >> 6) & 63] |= std::uint64_t{1} << (toks[c.tb].fold & 63);
+          any_twice = true;
         }
+      for (std::size_t q = 0; any_twice && q < toks.size(); ++q) {
+        if (!toks[q].has(kWord) || !toks[q].has(kLower) || !bit(twice, toks[q].fold)) continue;
+        const std::string_view t = w.tv(q);
+        if (std::none_of(t.begin(), t.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; })) lower_uses.add(t, toks[q].fold);
       }
     }
     const std::string_view t = w.tv(k);
@@ -1621,7 +1934,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       for (std::size_t k = a; k < b;) {
         // Items: a candidate, or one capitalised word nothing took; separators: ",", "and", "or".
         if (!at_index[k] && !w.cap(k)) {   // (no first item here, nor before the next capital or candidate)
-          k = std::min(next_in(firsts, k, first_ci), b);
+          k = std::min(next_in(firsts, k, first_ci, toks.size()), b);
           continue;
         }
         items.clear();
@@ -1865,235 +2178,10 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       w.cands = std::move(sorted);
     }
   }
-  // Per entity its candidates in order, and below its unambiguous aliases: groups in one vector.
-  const Grouped<const Cand*> by_entity(infos.size(), w.cands.size(), [&](auto&& add) {
-    for (const Cand& c : w.cands) add(c.entity, &c);
-  });
-  // Order entities by first mention.
-  // (Sorted with the first mention's start beside each entity: the same comparisons.)
-  std::vector<std::pair<std::size_t, std::size_t>> first_start;   // (start, entity)
-  first_start.reserve(infos.size());
-  for (std::size_t e = 0; e < infos.size(); ++e)
-    if (!by_entity[e].empty()) first_start.emplace_back(by_entity[e][0]->start, e);
-  std::sort(first_start.begin(), first_start.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
-  std::vector<std::size_t> ent_order(first_start.size());
-  for (std::size_t i = 0; i < first_start.size(); ++i) ent_order[i] = first_start[i].second;
-  std::vector<std::size_t> new_index(infos.size(), static_cast<std::size_t>(-1));
-  // (Without the ones made from initials or family names written first: those are reported only
-  // where the text uses them, i.e. among the surface forms.)
-  const Grouped<std::string_view> own_aliases(infos.size(), aliases.size(), [&](auto&& add) {
-    for (const AliasTable::Item& it : aliases.items())
-      if (it.ids.size() == 1 && it.ids[0] < infos.size() && !it.initials && !it.first_name) add(it.ids[0], it.key);
-  });
-  // Ids taken so far: views of r.entities' ids (reserved below, so they stay put), open addressing
-  // on a hash of the bytes.
-  r.entities.reserve(ent_order.size());
-  // Sized once for every entity (at most half full): no growth, each id hashed once.
-  std::size_t id_cap = 16;
-  while (id_cap < ent_order.size() * 2 + 2) id_cap *= 2;
-  std::vector<std::uint32_t> id_slots(id_cap, 0);
-  const std::size_t id_mask = id_cap - 1;
-  // The slot holding `id` (`found`), else the empty slot where it would go.
-  auto id_find = [&](std::string_view id, bool& found) {
-    // (Hashed by its length and its first and last eight bytes: ids that share them only
-    // share slots.)
-    std::uint64_t head = 0, tail = 0;
-    std::memcpy(&head, id.data(), std::min<std::size_t>(id.size(), 8));
-    if (id.size() > 8) std::memcpy(&tail, id.data() + id.size() - 8, 8);
-    const std::uint64_t h = (head * 0x9E3779B97F4A7C15ull) ^ (tail * 0xC2B2AE3D27D4EB4Full) ^ id.size();
-    for (std::size_t i = (h * 0x9E3779B97F4A7C15ull >> 20) & id_mask;;
-         i = (i + 1) & id_mask) {
-      if (id_slots[i] == 0) {
-        found = false;
-        return i;
-      }
-      if (r.entities[id_slots[i] - 1].id == id) {
-        found = true;
-        return i;
-      }
-    }
-  };
-  // Reused for every entity: views of the document's text (or of the alias keys).
-  std::vector<std::string_view> texts, keys, full_bases, alias_list, own_list;
-  for (std::size_t e : ent_order) {
-    Entity& ent = r.entities.emplace_back();   // built in place (reserved above); in id_slots once named
-    ent.type = infos[e].type;
-    // The surface forms, sorted, once each (what the keys of a std::map of them would be).
-    texts.clear();
-    for (const Cand* c : by_entity[e]) texts.push_back(text.substr(c->start, c->end - c->start));
-    std::sort(texts.begin(), texts.end());
-    texts.erase(std::unique(texts.begin(), texts.end()), texts.end());
-    // Name: for people the longest form; otherwise the most frequent base name (not an acronym).
-    std::string_view name;
-    if (is(ent.type, "PER") || is(ent.type, "LOC")) {
-      auto mixed = [](std::string_view t) { return std::any_of(t.begin(), t.end(), [](char ch) { return ch >= 'a' && ch <= 'z'; }); };
-      for (std::string_view t : texts)   // the longest form; of equal ones, not the one in capitals
-        if (t.size() > name.size() || (t.size() == name.size() && mixed(t) && !mixed(name))) name = t;
-    } else {
-      int best = -1;
-      keys.clear();
-      full_bases.clear();   // base names of mentions with a legal suffix or head
-      for (const Cand* c : by_entity[e]) {
-        std::string_view t = text.substr(c->start, c->end - c->start);
-        if (is(c->type, "ORG") || is(infos[e].type, "ORG")) {
-          if (c->te > c->tb && c->start == toks[c->tb].start && c->end == toks[c->te - 1].end) {
-            auto [tb, te] = org_key(*c);   // (a function of the token range only)
-            t = text.substr(toks[tb].start, toks[te - 1].end - toks[tb].start);
-            if (c->strong && c->te - c->tb >= 2) full_bases.push_back(t);
-          }
-        }
-        keys.push_back(t);
-      }
-      std::sort(keys.begin(), keys.end());
-      std::sort(full_bases.begin(), full_bases.end());
-      // Each distinct key in order with its count.
-      for (std::size_t i = 0; i < keys.size();) {
-        const std::string_view t = keys[i];
-        std::size_t j = i + 1;
-        while (j < keys.size() && keys[j] == t) ++j;
-        const int n = static_cast<int>(j - i);
-        i = j;
-        if (t.empty() || t.rfind("id:", 0) == 0) continue;
-        bool acr = t.size() <= 6 && std::all_of(t.begin(), t.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; });
-        int score = n * 2 + (acr ? -1000 : 0) + (std::binary_search(full_bases.begin(), full_bases.end(), t) ? 1 : 0);
-        if (score > best || (score == best && t.size() < name.size())) {
-          best = score;
-          name = t;
-        }
-      }
-      if (name.empty()) name = texts.front();
-    }
-    ent.name.assign(name);
-    std::string& base = ent.id;   // the id, unless taken (built in place)
-    if (!infos[e].user_id.empty()) {
-      base.assign(infos[e].user_id);
-    } else if (ent.type.size() + name.size() + 2 <= 256) {   // ascii_lower(type) + ":" + slug(name)
-      char buf[256];   // (made here, then copied once)
-      std::size_t n = 0;
-      for (const char ch : ent.type) buf[n++] = (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch - 'A' + 'a') : ch;
-      buf[n++] = ':';
-      n += write_slug(buf + n, name);
-      base.assign(buf, n);
-    } else {
-      base.reserve(ent.type.size() + 1 + name.size() + 1);
-      base.append(ent.type);
-      for (char& ch : base)
-        if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
-      base.push_back(':');
-      append_slug(base, name);
-    }
-    bool used = false;
-    std::size_t id_slot = id_find(base, used);
-    if (used) {
-      std::string id;
-      for (int n = 2;; ++n) {
-        id = base + "-" + std::to_string(n);
-        id_slot = id_find(id, used);
-        if (!used) break;
-      }
-      ent.id = std::move(id);
-    }
-    // The surface forms and the entity's own aliases, sorted, once each, without the name.
-    // (An own alias that is a surface form is there already; the others are sorted apart, then
-    // merged with the sorted surface forms.)
-    own_list.clear();
-    for (const std::string_view a : own_aliases[e])   // derived short forms: surnames, base names
-      if (!std::binary_search(texts.begin(), texts.end(), a)) own_list.push_back(a);
-    std::sort(own_list.begin(), own_list.end());
-    alias_list.resize(texts.size() + own_list.size());
-    std::merge(texts.begin(), texts.end(), own_list.begin(), own_list.end(), alias_list.begin());
-    alias_list.erase(std::unique(alias_list.begin(), alias_list.end()), alias_list.end());
-    // (Most entities have no form but their name: then nothing is allocated.)
-    if (!(alias_list.size() == 1 && alias_list[0] == std::string_view(ent.name))) ent.aliases.reserve(alias_list.size());
-    for (std::string_view a : alias_list)
-      if (a != std::string_view(ent.name)) ent.aliases.emplace_back(a);
-    ent.mentions.reserve(by_entity[e].size());
-    for (const Cand* c : by_entity[e])   // (the text made once, as a new string: no assign)
-      ent.mentions.push_back(Mention{c->start, c->end, std::string(text.substr(c->start, c->end - c->start)), c->sentence});
-    new_index[e] = r.entities.size() - 1;
-    id_slots[id_slot] = static_cast<std::uint32_t>(r.entities.size());
-  }
-  r.mentions.reserve(w.cands.size());
-  for (const Cand& c : w.cands)
-    r.mentions.push_back(MentionSpan{c.start, c.end, c.tb, c.te, c.sentence, new_index[c.entity]});
+  build_entities(w, infos, aliases, r);
   // Light coreference: pronouns and definite descriptions point back to the last named entity of
   // their type (within two sentences).
-  {
-    // (covered: the tokens of every mention, i.e. of every candidate, as made above)
-    // type -> last mention: a few types, looked up by a linear search
-    std::vector<std::pair<std::string_view, const MentionSpan*>> last;
-    auto last_of = [&](std::string_view type) -> const MentionSpan** {
-      for (auto& [t, m] : last)
-        if (t == type) return &m;
-      return nullptr;
-    };
-    std::size_t mi = 0;
-    // Only "both", "the" and words a reference can start with (refk) do anything below: the last
-    // mentions are brought up to date just before they can be read. Returns the last token used.
-    auto step = [&](std::size_t k) -> std::size_t {
-      if (!lex.references.may_start(toks[k]) && toks[k].fold != kFoldBoth && toks[k].fold != kFoldThe) return k;
-      if (covered[k]) return k;
-      while (mi < r.mentions.size() && r.mentions[mi].tok_begin <= k) {
-        const MentionSpan& m = r.mentions[mi++];
-        if (m.entity < r.entities.size()) {
-          const std::string& type = r.entities[m.entity].type;
-          if (const MentionSpan** slot = last_of(type)) *slot = &m;
-          else last.emplace_back(type, &m);
-        }
-      }
-      std::size_t b = srange[toks[k].sentence].second;
-      // "the two automakers", "both companies": the pair of that type named together last.
-      const std::string_view tk = w.tv(k);
-      std::size_t noun = 0;
-      // (A word whose fold hash differs is neither "both" nor "the".)
-      if (toks[k].fold == kFoldBoth && lower_equals(tk, "both")) noun = k + 1;
-      else if (toks[k].fold == kFoldThe && lower_equals(tk, "the") && k + 1 < b && lower_equals(w.tv(k + 1), "two"))
-        noun = k + 2;
-      if (noun > 0) {
-        for (std::size_t q = noun; q < b && q < noun + 2; ++q) {   // one adjective may come between
-          const std::string* pn = w.lowered_in(ix.pair_nouns, q);
-          if (!pn) continue;
-          // Latest sentence before this word that names exactly two entities of that type.
-          std::vector<std::size_t> pair;
-          for (std::size_t m = 0; m < r.mentions.size() && r.mentions[m].start < toks[k].start; ++m) {
-            const MentionSpan& ms = r.mentions[m];
-            if (ms.entity >= r.entities.size() || r.entities[ms.entity].type != *pn) continue;
-            if (!pair.empty() && r.mentions[pair.back()].sentence != ms.sentence) pair.clear();
-            bool seen = false;
-            for (std::size_t pm : pair) seen = seen || r.mentions[pm].entity == ms.entity;
-            if (!seen) pair.push_back(m);
-          }
-          if (pair.size() == 2) {
-            for (std::size_t pm : pair)
-              r.references.push_back(
-                  MentionSpan{toks[k].start, toks[q].end, k, q + 1, toks[k].sentence, r.mentions[pm].entity});
-            k = q;
-          }
-          break;
-        }
-        if (k >= noun) return k;
-      }
-      if (!lex.references.may_start(toks[k])) return k;   // (match() would be nullptr)
-      const auto* ref = lex.references.match(text, toks, k, b, true);
-      if (!ref) return k;
-      const MentionSpan** it = last_of(ref->value);
-      std::size_t te = k + ref->tokens.size();
-      if (it && (*it)->sentence + 2 >= toks[k].sentence)
-        r.references.push_back(MentionSpan{toks[k].start, toks[te - 1].end, k, te, toks[k].sentence, (*it)->entity});
-      return te - 1;
-    };
-    std::size_t from = 0;   // (the tokens before it were used by the last step)
-    for (const std::uint32_t k : refk)
-      if (k >= from) from = step(k) + 1;
-  }
-  r.country_of.assign(r.entities.size(), "");
-  r.is_country.assign(r.entities.size(), 0);
-  for (const Cand& c : w.cands) {
-    std::size_t e = new_index[c.entity];
-    if (e >= r.entities.size() || !is(r.entities[e].type, "LOC") || c.place_code.empty()) continue;
-    r.country_of[e].assign(c.place_code.substr(0, 2));
-    if (c.place_is_country) r.is_country[e] = 1;
-  }
+  add_references(w, srange, refk, covered, r);
   return r;
 }
 

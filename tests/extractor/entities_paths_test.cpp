@@ -1,0 +1,54 @@
+// The entity tagger's pass over a sentence goes from one capitalised word to the next when there
+// are no user patterns, and word by word when there are (a user pattern may start with any word).
+// Both ways must find the same names: a user gazetteer whose only pattern occurs nowhere changes
+// nothing in any extraction.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "storyline/extractor/extractor.hpp"
+#include "extract_support.hpp"
+#include "test_support.hpp"
+
+using namespace storyline::extractor;
+
+TEST_SUITE("extractor.entities_paths") {
+
+TEST_CASE("a user pattern that matches nowhere leaves every extraction as it was") {
+  namespace fs = std::filesystem;
+  auto dir = testsupport::temp_dir("entities-paths");
+  fs::create_directories(dir / "en" / "gazetteer");
+  testsupport::spit((dir / "en" / "gazetteer" / "none.jsonl").string(),
+                    "{\"label\": \"ORG\", \"pattern\": \"Qzxv Wqzx Holdings\", \"id\": \"org:qzxv\"}\n");
+  RuleDirs dirs = RuleDirs::defaults();
+  dirs.add(dir);
+  auto with_users = Extractor::load(dirs);
+  REQUIRE(with_users.ok());
+
+  std::vector<std::string> texts = {
+      // Headlines, upper-case lines, names after dates the date rules took, sentences that start
+      // with capitalised common words, connectors, and a sentence with no capital at all.
+      "NISSAN AND RENAULT SIGN NEW ALLIANCE DEAL\nTOKYO, Feb. 6, 2023 - Nissan Motor Co. and Renault SA said "
+      "on Monday that Carlos Ghosn will not return. Theresa May met the Bank of England governor in May.",
+      "ROBERTO DURAN WINS AGAIN\nShares of Toyota rose. the market was calm. In Paris, the Gulf of Mexico "
+      "spill was discussed by BP and the Federal Aviation Administration (FAA).",
+      "no capital letters here at all. Then Apple, Samsung and Qualcomm answered; Australian Tom Moody agreed."};
+  for (const auto& f : fs::directory_iterator(testsupport::source_dir() + "/examples"))
+    if (f.path().extension() == ".txt") texts.push_back(testsupport::slurp(f.path().string()));
+
+  for (const std::string& text : texts) {
+    DocumentInfo a;
+    a.id = "t";
+    a.source = "t.txt";
+    DocumentInfo b = a;
+    const Extraction plain = testing::extractor().extract(text, a);
+    const Extraction users = with_users->extract(text, b);
+    CHECK(to_json(plain, -1) == to_json(users, -1));
+    CHECK_FALSE(plain.entities.empty());
+  }
+  fs::remove_all(dir);
+}
+
+}  // TEST_SUITE
