@@ -145,6 +145,46 @@ bool PhraseTable::has_single(std::string_view word, std::uint32_t fold) const {
   return false;
 }
 
+void WordSet::reserve(std::size_t n) {
+  std::size_t cap = slots_.empty() ? 16 : slots_.size();
+  while (n * 2 > cap) cap *= 2;
+  if (cap != slots_.size()) rehash(cap);
+  words_.reserve(n);
+}
+
+void WordSet::rehash(std::size_t cap) {
+  std::vector<Slot> fresh(cap);
+  for (const Slot& s : slots_) {
+    if (s.word == 0) continue;
+    std::size_t i = s.hash & (cap - 1);
+    while (fresh[i].word != 0) i = (i + 1) & (cap - 1);
+    fresh[i] = s;
+  }
+  slots_.swap(fresh);
+}
+
+bool WordSet::emplace(std::string_view word) {
+  if ((words_.size() + 1) * 2 > slots_.size()) rehash(slots_.empty() ? 16 : slots_.size() * 2);
+  const std::uint32_t h = fold_hash(word);
+  const std::size_t mask = slots_.size() - 1;
+  std::size_t i = h & mask;
+  for (; slots_[i].word != 0; i = (i + 1) & mask)
+    if (slots_[i].hash == h && words_[slots_[i].word - 1] == word) return false;
+  words_.emplace_back(word);
+  slots_[i].hash = h;
+  slots_[i].word = static_cast<std::uint32_t>(words_.size());
+  return true;
+}
+
+std::size_t WordSet::count(std::string_view word) const {
+  if (slots_.empty()) return 0;
+  const std::uint32_t h = fold_hash(word);
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = h & mask; slots_[i].word != 0; i = (i + 1) & mask)
+    if (slots_[i].hash == h && words_[slots_[i].word - 1] == word) return 1;
+  return 0;
+}
+
 bool Lexicons::is_demonym(std::string_view word) const {
   if (word.size() < 4) return false;
   // The word as a one-token phrase of the demonym table (case-sensitive).

@@ -88,6 +88,29 @@ inline const PhraseTable::Entry* PhraseTable::match(std::string_view text, const
   return match_slot(text, tokens, k, end, any_case);
 }
 
+// Distinct words in the order first added, looked up by their exact text (open addressing on
+// fold_hash, at most half full): a set of many words without a node and a hash per word.
+// Word tables elsewhere keep views of the strings: a loaded set is not changed.
+class WordSet {
+ public:
+  void reserve(std::size_t n);
+  bool emplace(std::string_view word);   // false (and nothing added) when already there
+  std::size_t count(std::string_view word) const;
+  std::size_t size() const { return words_.size(); }
+  bool empty() const { return words_.empty(); }
+  std::vector<std::string>::const_iterator begin() const { return words_.begin(); }
+  std::vector<std::string>::const_iterator end() const { return words_.end(); }
+
+ private:
+  struct Slot {
+    std::uint32_t hash = 0;
+    std::uint32_t word = 0;   // index into words_ + 1; 0 = empty slot
+  };
+  std::vector<std::string> words_;
+  std::vector<Slot> slots_;   // a power of two
+  void rehash(std::size_t cap);
+};
+
 struct Lexicons {
   TextLexicons text;
   PhraseTable places;          // value: LOC, extra: kind (country | region | city)
@@ -102,9 +125,9 @@ struct Lexicons {
   std::unordered_map<std::string, std::string> misc_heads;     // word -> last | suffix ("exit": "Brexit")
   std::unordered_map<std::string, std::string> facility_heads; // "rig" -> MISC, "mine" -> LOC, "oil" -> mod, "the" -> det
   PhraseTable known_names;     // well-known names without a head word ("Nasdaq"): value: type, extra: kind
-  std::unordered_set<std::string> given_names;
+  WordSet given_names;
   std::unordered_set<std::string> numbered_heads;  // "Flight" (610), "Euro" (96)
-  std::unordered_set<std::string> common_words;   // lower-case English words
+  WordSet common_words;   // lower-case English words
   std::unordered_set<std::string> non_entities;   // "The", "But", ...
   std::map<std::pair<std::string, std::string>, std::string> context_cues;   // (word, side) -> type
   // The same cues by side, for lookups by one key: word -> type.
