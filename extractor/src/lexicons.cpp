@@ -146,10 +146,11 @@ bool PhraseTable::has_single(std::string_view word, std::uint32_t fold) const {
 }
 
 void WordSet::reserve(std::size_t n) {
-  std::size_t cap = slots_.empty() ? 16 : slots_.size();
+  words_.reserve(n);
+  if (slots_.empty()) return;   // (sized when the index is made)
+  std::size_t cap = slots_.size();
   while (n * 2 > cap) cap *= 2;
   if (cap != slots_.size()) rehash(cap);
-  words_.reserve(n);
 }
 
 void WordSet::rehash(std::size_t cap) {
@@ -163,8 +164,29 @@ void WordSet::rehash(std::size_t cap) {
   slots_.swap(fresh);
 }
 
+void WordSet::index() {
+  std::size_t cap = 16;
+  while ((std::max(words_.size() + 1, words_.capacity())) * 2 > cap) cap *= 2;
+  slots_.assign(cap, Slot{});
+  for (std::size_t w = 0; w < words_.size(); ++w) {
+    const std::uint32_t h = fold_hash(words_[w]);
+    std::size_t i = h & (cap - 1);
+    while (slots_[i].word != 0) i = (i + 1) & (cap - 1);
+    slots_[i].hash = h;
+    slots_[i].word = static_cast<std::uint32_t>(w + 1);
+  }
+}
+
 bool WordSet::emplace(std::string_view word) {
-  if ((words_.size() + 1) * 2 > slots_.size()) rehash(slots_.empty() ? 16 : slots_.size() * 2);
+  if (slots_.empty()) {
+    // Ascending so far: a word after the last one is new; one out of order needs the index.
+    if (words_.empty() || std::string_view(words_.back()) < word) {
+      words_.emplace_back(word);
+      return true;
+    }
+    index();
+  }
+  if ((words_.size() + 1) * 2 > slots_.size()) rehash(slots_.size() * 2);
   const std::uint32_t h = fold_hash(word);
   const std::size_t mask = slots_.size() - 1;
   std::size_t i = h & mask;
@@ -177,7 +199,11 @@ bool WordSet::emplace(std::string_view word) {
 }
 
 std::size_t WordSet::count(std::string_view word) const {
-  if (slots_.empty()) return 0;
+  if (slots_.empty()) {
+    auto it = std::lower_bound(words_.begin(), words_.end(), word,
+                               [](const std::string& a, std::string_view b) { return std::string_view(a) < b; });
+    return it != words_.end() && *it == word ? 1 : 0;
+  }
   const std::uint32_t h = fold_hash(word);
   const std::size_t mask = slots_.size() - 1;
   for (std::size_t i = h & mask; slots_[i].word != 0; i = (i + 1) & mask)

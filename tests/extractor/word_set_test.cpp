@@ -31,6 +31,24 @@ TEST_CASE("WordSet holds distinct words, looked up by exact text") {
     for (const char* w : {"a", "A", "ab", "aB", "Ab", "bbb", "BBB", "", "abab"})
       CHECK(set.count(w) == ref.count(w));
   }
+  // Ascending words keep no index until one comes out of order.
+  WordSet sorted;
+  sorted.reserve(4);
+  for (const char* w : {"Ann", "Bob", "ann", "bob"}) CHECK(sorted.emplace(w));
+  CHECK_FALSE(sorted.emplace("bob"));
+  CHECK(sorted.count("Bob") == 1);
+  CHECK(sorted.count("BOB") == 0);
+  CHECK(sorted.count("zed") == 0);
+  CHECK_FALSE(sorted.emplace("Ann"));   // out of order and already there
+  CHECK(sorted.emplace("Al"));          // out of order and new
+  for (int i = 0; i < 100; ++i) CHECK(sorted.emplace("w" + std::to_string(i)));
+  CHECK_FALSE(sorted.emplace("w7"));
+  CHECK(sorted.size() == 105);
+  CHECK(sorted.count("Al") == 1);
+  CHECK(sorted.count("ann") == 1);
+  CHECK(sorted.count("w99") == 1);
+  CHECK(std::vector<std::string>(sorted.begin(), sorted.begin() + 5) ==
+        std::vector<std::string>{"Ann", "Bob", "ann", "bob", "Al"});
   WordSet empty;
   CHECK(empty.count("x") == 0);
   CHECK(empty.empty());

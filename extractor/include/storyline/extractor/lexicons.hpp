@@ -88,8 +88,10 @@ inline const PhraseTable::Entry* PhraseTable::match(std::string_view text, const
   return match_slot(text, tokens, k, end, any_case);
 }
 
-// Distinct words in the order first added, looked up by their exact text (open addressing on
-// fold_hash, at most half full): a set of many words without a node and a hash per word.
+// Distinct words in the order first added, looked up by their exact text: a set of many words
+// without a node and a hash per word. While the words come in strictly ascending order (sorted
+// word lists) no index is kept (count() searches the sorted words); from the first word out of
+// order on, an index by fold_hash (open addressing, at most half full).
 // Word tables elsewhere keep views of the strings: a loaded set is not changed.
 class WordSet {
  public:
@@ -107,8 +109,9 @@ class WordSet {
     std::uint32_t word = 0;   // index into words_ + 1; 0 = empty slot
   };
   std::vector<std::string> words_;
-  std::vector<Slot> slots_;   // a power of two
+  std::vector<Slot> slots_;   // a power of two; empty while words_ is strictly ascending
   void rehash(std::size_t cap);
+  void index();   // the slots for words_ (from the first word out of order on)
 };
 
 struct Lexicons {
