@@ -20,6 +20,31 @@ inline const PhraseTable::Bucket* PhraseTable::find(std::string_view word, std::
   }
 }
 
+void PhraseTable::reserve(std::size_t phrases) {
+  buckets_.reserve(buckets_.size() + phrases);
+  std::size_t cap = slots_.empty() ? 16 : slots_.size();
+  while ((buckets_.size() + phrases) * 4 > cap) cap *= 2;
+  if (cap != slots_.size()) grow(cap);
+}
+
+void PhraseTable::grow(std::size_t cap) {
+  std::vector<Slot> fresh(cap);
+  for (const Slot& s : slots_) {
+    if (s.bucket == 0) continue;
+    std::size_t i = s.hash & (cap - 1);
+    while (fresh[i].bucket != 0) i = (i + 1) & (cap - 1);
+    fresh[i] = s;
+  }
+  slots_.swap(fresh);
+  starts_.assign(cap * 4 / 64, 0);
+  start_mask_ = starts_.size() * 64 - 1;
+  for (const Slot& s : slots_)
+    if (s.bucket != 0) {
+      const std::size_t x = start_bit(s.hash);
+      starts_[x >> 6] |= std::uint64_t{1} << (x & 63);
+    }
+}
+
 void PhraseTable::add(std::string_view phrase, std::string value, std::string extra, const TextLexicons& lex,
                       std::string code) {
   std::vector<Token> toks = tokenize(phrase, lex);
@@ -36,21 +61,7 @@ void PhraseTable::add(std::string_view phrase, std::string value, std::string ex
     if ((buckets_.size() + 1) * 4 > slots_.size()) {
       std::size_t cap = slots_.empty() ? 16 : slots_.size() * 2;
       while ((buckets_.size() + 1) * 4 > cap) cap *= 2;
-      std::vector<Slot> fresh(cap);
-      for (const Slot& s : slots_) {
-        if (s.bucket == 0) continue;
-        std::size_t i = s.hash & (cap - 1);
-        while (fresh[i].bucket != 0) i = (i + 1) & (cap - 1);
-        fresh[i] = s;
-      }
-      slots_.swap(fresh);
-      starts_.assign(cap * 4 / 64, 0);
-      start_mask_ = starts_.size() * 64 - 1;
-      for (const Slot& s : slots_)
-        if (s.bucket != 0) {
-          const std::size_t x = start_bit(s.hash);
-          starts_[x >> 6] |= std::uint64_t{1} << (x & 63);
-        }
+      grow(cap);
     }
     Bucket b;
     b.key = ascii_lower(e.tokens.front());
@@ -79,12 +90,18 @@ void PhraseTable::add(std::string_view phrase, std::string value, std::string ex
     bucket->second_bits |= std::uint64_t{1} << (second & 63);
     ++bucket->singles;   // longest first: an entry of two tokens or more goes before the single ones
   }
+  const std::size_t pos = static_cast<std::size_t>(at - entries.begin());
   entries.insert(at, std::move(e));
   ++count_;
-  bucket->multi.clear();
-  for (std::size_t x = 0; x < bucket->singles; ++x)
-    bucket->multi.push_back((std::uint64_t{bucket->second[x]} << 32) | x);
-  std::sort(bucket->multi.begin(), bucket->multi.end());
+  if (toks.size() >= 2) {
+    // multi stays sorted: the entries after the new one move up by one (within a second hash
+    // their order holds), and the new one goes where the sort would put it. A one-token entry
+    // goes after every longer one and leaves multi as it is.
+    for (std::uint64_t& m : bucket->multi)
+      if (static_cast<std::uint32_t>(m) >= pos) ++m;
+    const std::uint64_t v = (std::uint64_t{second} << 32) | pos;
+    bucket->multi.insert(std::lower_bound(bucket->multi.begin(), bucket->multi.end(), v), v);
+  }
 }
 
 const PhraseTable::Entry* PhraseTable::match_slot(std::string_view text, const std::vector<Token>& tokens,
@@ -277,6 +294,7 @@ Result<Lexicons> Lexicons::load(const RuleDirs& dirs) {
   for (Row row : *common) lex.common_words.emplace(row[0]);
   for (Row row : *suffixes) lex.org_suffixes[S(row[0])] = row.size() > 1 ? row[1] : row[0];
   for (Row row : *heads) lex.org_heads[S(row[0])] = row.size() > 1 ? row[1] : "any";
+  lex.places.reserve(places_extra->size() + places->size());
   for (const TsvRows* list : {&*places_extra, &*places})   // hand-written first: they win on duplicates
     for (Row row : *list)
       lex.places.add(row[0], S(row.size() > 1 ? row[1] : "LOC"), S(row.size() > 2 ? row[2] : ""), lex.text,

@@ -47,6 +47,8 @@ class PhraseTable {
     return (starts_[x >> 6] >> (x & 63)) & 1;
   }
   std::size_t size() const { return count_; }
+  // Room for `phrases` more phrases (at most that many new first words) without regrowing.
+  void reserve(std::size_t phrases);
   // fold_hash of every phrase's first token (once each).
   std::vector<std::uint32_t> start_hashes() const {
     std::vector<std::uint32_t> out;
@@ -76,6 +78,7 @@ class PhraseTable {
   std::size_t start_mask_ = 0;          // starts_.size() * 64 - 1 (0 while empty)
   std::size_t start_bit(std::uint32_t h) const { return (h ^ (h >> 15)) & start_mask_; }
   std::size_t count_ = 0;
+  void grow(std::size_t cap);   // slots_ (and starts_) to `cap` slots, a power of two
   const Bucket* find(std::string_view word, std::uint32_t hash) const;   // bucket whose key is ascii_lower(word)
   const Entry* match_slot(std::string_view text, const std::vector<Token>& tokens, std::size_t k, std::size_t end,
                           bool any_case) const;
