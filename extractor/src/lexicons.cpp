@@ -20,6 +20,31 @@ inline const PhraseTable::Bucket* PhraseTable::find(std::string_view word, std::
   }
 }
 
+void PhraseTable::reserve(std::size_t phrases) {
+  buckets_.reserve(buckets_.size() + phrases);
+  std::size_t cap = slots_.empty() ? 16 : slots_.size();
+  while ((buckets_.size() + phrases) * 4 > cap) cap *= 2;
+  if (cap != slots_.size()) grow(cap);
+}
+
+void PhraseTable::grow(std::size_t cap) {
+  std::vector<Slot> fresh(cap);
+  for (const Slot& s : slots_) {
+    if (s.bucket == 0) continue;
+    std::size_t i = s.hash & (cap - 1);
+    while (fresh[i].bucket != 0) i = (i + 1) & (cap - 1);
+    fresh[i] = s;
+  }
+  slots_.swap(fresh);
+  starts_.assign(cap * 4 / 64, 0);
+  start_mask_ = starts_.size() * 64 - 1;
+  for (const Slot& s : slots_)
+    if (s.bucket != 0) {
+      const std::size_t x = start_bit(s.hash);
+      starts_[x >> 6] |= std::uint64_t{1} << (x & 63);
+    }
+}
+
 void PhraseTable::add(std::string_view phrase, std::string value, std::string extra, const TextLexicons& lex,
                       std::string code) {
   std::vector<Token> toks = tokenize(phrase, lex);
@@ -36,21 +61,7 @@ void PhraseTable::add(std::string_view phrase, std::string value, std::string ex
     if ((buckets_.size() + 1) * 4 > slots_.size()) {
       std::size_t cap = slots_.empty() ? 16 : slots_.size() * 2;
       while ((buckets_.size() + 1) * 4 > cap) cap *= 2;
-      std::vector<Slot> fresh(cap);
-      for (const Slot& s : slots_) {
-        if (s.bucket == 0) continue;
-        std::size_t i = s.hash & (cap - 1);
-        while (fresh[i].bucket != 0) i = (i + 1) & (cap - 1);
-        fresh[i] = s;
-      }
-      slots_.swap(fresh);
-      starts_.assign(cap * 4 / 64, 0);
-      start_mask_ = starts_.size() * 64 - 1;
-      for (const Slot& s : slots_)
-        if (s.bucket != 0) {
-          const std::size_t x = start_bit(s.hash);
-          starts_[x >> 6] |= std::uint64_t{1} << (x & 63);
-        }
+      grow(cap);
     }
     Bucket b;
     b.key = ascii_lower(e.tokens.front());
@@ -79,12 +90,18 @@ void PhraseTable::add(std::string_view phrase, std::string value, std::string ex
     bucket->second_bits |= std::uint64_t{1} << (second & 63);
     ++bucket->singles;   // longest first: an entry of two tokens or more goes before the single ones
   }
+  const std::size_t pos = static_cast<std::size_t>(at - entries.begin());
   entries.insert(at, std::move(e));
   ++count_;
-  bucket->multi.clear();
-  for (std::size_t x = 0; x < bucket->singles; ++x)
-    bucket->multi.push_back((std::uint64_t{bucket->second[x]} << 32) | x);
-  std::sort(bucket->multi.begin(), bucket->multi.end());
+  if (toks.size() >= 2) {
+    // multi stays sorted: the entries after the new one move up by one (within a second hash
+    // their order holds), and the new one goes where the sort would put it. A one-token entry
+    // goes after every longer one and leaves multi as it is.
+    for (std::uint64_t& m : bucket->multi)
+      if (static_cast<std::uint32_t>(m) >= pos) ++m;
+    const std::uint64_t v = (std::uint64_t{second} << 32) | pos;
+    bucket->multi.insert(std::lower_bound(bucket->multi.begin(), bucket->multi.end(), v), v);
+  }
 }
 
 const PhraseTable::Entry* PhraseTable::match_slot(std::string_view text, const std::vector<Token>& tokens,
@@ -143,6 +160,72 @@ bool PhraseTable::has_single(std::string_view word, std::uint32_t fold) const {
   for (const Entry& e : b->entries)
     if (e.tokens.size() == 1 && e.tokens[0] == word) return true;
   return false;
+}
+
+void WordSet::reserve(std::size_t n) {
+  words_.reserve(n);
+  if (slots_.empty()) return;   // (sized when the index is made)
+  std::size_t cap = slots_.size();
+  while (n * 2 > cap) cap *= 2;
+  if (cap != slots_.size()) rehash(cap);
+}
+
+void WordSet::rehash(std::size_t cap) {
+  std::vector<Slot> fresh(cap);
+  for (const Slot& s : slots_) {
+    if (s.word == 0) continue;
+    std::size_t i = s.hash & (cap - 1);
+    while (fresh[i].word != 0) i = (i + 1) & (cap - 1);
+    fresh[i] = s;
+  }
+  slots_.swap(fresh);
+}
+
+void WordSet::index() {
+  std::size_t cap = 16;
+  while ((std::max(words_.size() + 1, words_.capacity())) * 2 > cap) cap *= 2;
+  slots_.assign(cap, Slot{});
+  for (std::size_t w = 0; w < words_.size(); ++w) {
+    const std::uint32_t h = fold_hash(words_[w]);
+    std::size_t i = h & (cap - 1);
+    while (slots_[i].word != 0) i = (i + 1) & (cap - 1);
+    slots_[i].hash = h;
+    slots_[i].word = static_cast<std::uint32_t>(w + 1);
+  }
+}
+
+bool WordSet::emplace(std::string_view word) {
+  if (slots_.empty()) {
+    // Ascending so far: a word after the last one is new; one out of order needs the index.
+    if (words_.empty() || std::string_view(words_.back()) < word) {
+      words_.emplace_back(word);
+      return true;
+    }
+    index();
+  }
+  if ((words_.size() + 1) * 2 > slots_.size()) rehash(slots_.size() * 2);
+  const std::uint32_t h = fold_hash(word);
+  const std::size_t mask = slots_.size() - 1;
+  std::size_t i = h & mask;
+  for (; slots_[i].word != 0; i = (i + 1) & mask)
+    if (slots_[i].hash == h && words_[slots_[i].word - 1] == word) return false;
+  words_.emplace_back(word);
+  slots_[i].hash = h;
+  slots_[i].word = static_cast<std::uint32_t>(words_.size());
+  return true;
+}
+
+std::size_t WordSet::count(std::string_view word) const {
+  if (slots_.empty()) {
+    auto it = std::lower_bound(words_.begin(), words_.end(), word,
+                               [](const std::string& a, std::string_view b) { return std::string_view(a) < b; });
+    return it != words_.end() && *it == word ? 1 : 0;
+  }
+  const std::uint32_t h = fold_hash(word);
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = h & mask; slots_[i].word != 0; i = (i + 1) & mask)
+    if (slots_[i].hash == h && words_[slots_[i].word - 1] == word) return 1;
+  return 0;
 }
 
 bool Lexicons::is_demonym(std::string_view word) const {
@@ -211,6 +294,7 @@ Result<Lexicons> Lexicons::load(const RuleDirs& dirs) {
   for (Row row : *common) lex.common_words.emplace(row[0]);
   for (Row row : *suffixes) lex.org_suffixes[S(row[0])] = row.size() > 1 ? row[1] : row[0];
   for (Row row : *heads) lex.org_heads[S(row[0])] = row.size() > 1 ? row[1] : "any";
+  lex.places.reserve(places_extra->size() + places->size());
   for (const TsvRows* list : {&*places_extra, &*places})   // hand-written first: they win on duplicates
     for (Row row : *list)
       lex.places.add(row[0], S(row.size() > 1 ? row[1] : "LOC"), S(row.size() > 2 ? row[2] : ""), lex.text,

@@ -9,6 +9,10 @@
 
 #include <unistd.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace storyline::extractor {
 namespace fs = std::filesystem;
 
@@ -99,27 +103,48 @@ std::vector<std::vector<std::string>> parse_tsv(const std::string& text) {
 }
 
 TsvRows::TsvRows(std::string text) : text_(std::make_unique<std::string>(std::move(text))) {
-  const std::string& t = *text_;
-  const std::size_t lines = static_cast<std::size_t>(std::count(t.begin(), t.end(), '\n')) + 1;
-  ends_.reserve(lines);
-  fields_.reserve(lines * 2);
-  std::size_t pos = 0;
-  while (pos < t.size()) {
-    std::size_t nl = t.find('\n', pos);
-    if (nl == std::string::npos) nl = t.size();
-    std::string_view line(t.data() + pos, nl - pos);
-    pos = nl + 1;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty() || line.front() == '#') continue;
-    std::size_t f = 0;
-    while (true) {
-      std::size_t tab = line.find('\t', f);
-      fields_.push_back(line.substr(f, tab == std::string_view::npos ? std::string_view::npos : tab - f));
-      if (tab == std::string_view::npos) break;
-      f = tab + 1;
+  // One pass over the bytes that end something: a TAB ends a field, a '\n' (or the text's end)
+  // a line; a line's last '\r' is dropped, and blank lines and '#' comments keep no row.
+  const char* const base = text_->data();
+  const char* const end = base + text_->size();
+  ends_.reserve(text_->size() / 8 + 1);   // most rows are a word or two; the vectors grow past this
+  fields_.reserve(text_->size() / 8 + 1);
+  const char* line = base;   // the current line's first byte
+  const char* f = base;      // the current field's first byte
+  std::size_t first = 0;     // fields_.size() when the line began
+  auto finish = [&](const char* nl) {   // the line is [line, nl)
+    const char* stop = nl;
+    if (stop > line && stop[-1] == '\r') --stop;
+    if (stop == line || *line == '#') {
+      fields_.resize(first);
+    } else {
+      fields_.emplace_back(f, static_cast<std::size_t>(stop - f));
+      ends_.push_back(static_cast<std::uint32_t>(fields_.size()));
     }
-    ends_.push_back(static_cast<std::uint32_t>(fields_.size()));
+    line = f = nl + 1;
+    first = fields_.size();
+  };
+  auto at = [&](const char* q) {   // *q is a TAB or a '\n'
+    if (*q == '\t') {
+      fields_.emplace_back(f, static_cast<std::size_t>(q - f));
+      f = q + 1;
+    } else {
+      finish(q);
+    }
+  };
+  const char* p = base;
+#if defined(__SSE2__)
+  const __m128i tab = _mm_set1_epi8('\t'), nl = _mm_set1_epi8('\n');
+  for (; end - p >= 16; p += 16) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    for (unsigned m = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, tab), _mm_cmpeq_epi8(x, nl))));
+         m != 0; m &= m - 1)
+      at(p + __builtin_ctz(m));
   }
+#endif
+  for (; p < end; ++p)
+    if (*p == '\t' || *p == '\n') at(p);
+  if (line < end) finish(end);   // a last line without '\n'
 }
 
 }  // namespace storyline::extractor

@@ -47,6 +47,8 @@ class PhraseTable {
     return (starts_[x >> 6] >> (x & 63)) & 1;
   }
   std::size_t size() const { return count_; }
+  // Room for `phrases` more phrases (at most that many new first words) without regrowing.
+  void reserve(std::size_t phrases);
   // fold_hash of every phrase's first token (once each).
   std::vector<std::uint32_t> start_hashes() const {
     std::vector<std::uint32_t> out;
@@ -76,6 +78,7 @@ class PhraseTable {
   std::size_t start_mask_ = 0;          // starts_.size() * 64 - 1 (0 while empty)
   std::size_t start_bit(std::uint32_t h) const { return (h ^ (h >> 15)) & start_mask_; }
   std::size_t count_ = 0;
+  void grow(std::size_t cap);   // slots_ (and starts_) to `cap` slots, a power of two
   const Bucket* find(std::string_view word, std::uint32_t hash) const;   // bucket whose key is ascii_lower(word)
   const Entry* match_slot(std::string_view text, const std::vector<Token>& tokens, std::size_t k, std::size_t end,
                           bool any_case) const;
@@ -87,6 +90,32 @@ inline const PhraseTable::Entry* PhraseTable::match(std::string_view text, const
   if (k >= end || !may_start(tokens[k])) return nullptr;
   return match_slot(text, tokens, k, end, any_case);
 }
+
+// Distinct words in the order first added, looked up by their exact text: a set of many words
+// without a node and a hash per word. While the words come in strictly ascending order (sorted
+// word lists) no index is kept (count() searches the sorted words); from the first word out of
+// order on, an index by fold_hash (open addressing, at most half full).
+// Word tables elsewhere keep views of the strings: a loaded set is not changed.
+class WordSet {
+ public:
+  void reserve(std::size_t n);
+  bool emplace(std::string_view word);   // false (and nothing added) when already there
+  std::size_t count(std::string_view word) const;
+  std::size_t size() const { return words_.size(); }
+  bool empty() const { return words_.empty(); }
+  std::vector<std::string>::const_iterator begin() const { return words_.begin(); }
+  std::vector<std::string>::const_iterator end() const { return words_.end(); }
+
+ private:
+  struct Slot {
+    std::uint32_t hash = 0;
+    std::uint32_t word = 0;   // index into words_ + 1; 0 = empty slot
+  };
+  std::vector<std::string> words_;
+  std::vector<Slot> slots_;   // a power of two; empty while words_ is strictly ascending
+  void rehash(std::size_t cap);
+  void index();   // the slots for words_ (from the first word out of order on)
+};
 
 struct Lexicons {
   TextLexicons text;
@@ -102,9 +131,9 @@ struct Lexicons {
   std::unordered_map<std::string, std::string> misc_heads;     // word -> last | suffix ("exit": "Brexit")
   std::unordered_map<std::string, std::string> facility_heads; // "rig" -> MISC, "mine" -> LOC, "oil" -> mod, "the" -> det
   PhraseTable known_names;     // well-known names without a head word ("Nasdaq"): value: type, extra: kind
-  std::unordered_set<std::string> given_names;
+  WordSet given_names;
   std::unordered_set<std::string> numbered_heads;  // "Flight" (610), "Euro" (96)
-  std::unordered_set<std::string> common_words;   // lower-case English words
+  WordSet common_words;   // lower-case English words
   std::unordered_set<std::string> non_entities;   // "The", "But", ...
   std::map<std::pair<std::string, std::string>, std::string> context_cues;   // (word, side) -> type
   // The same cues by side, for lookups by one key: word -> type.
