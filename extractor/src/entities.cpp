@@ -1357,7 +1357,7 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
 }
 }  // namespace
 
-[[gnu::flatten]] EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& toks,
+EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& toks,
                                const std::vector<Sentence>& sentences, const std::vector<Timex>& timexes) const {
   const Lexicons& lex = *lex_;
   const Index& ix = *index_;
