@@ -1387,7 +1387,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   // case or upper case: names by lookup only), the capitalised words (the later passes visit only
   // them), the words a reference may start with, and the capitalised words the document puts after
   // "in", "near" ... (a word after another of its sentence; for pass 2).
-  std::set<std::string_view> locative;   // views of the text
+  // (Pushed in text order, looked up rarely (a city that names a company here): a list, not a set.)
+  std::vector<std::string_view> locative;   // views of the text
   std::vector<std::pair<std::size_t, std::size_t>> srange(sentences.size(), {0, 0});
   std::vector<char> headline(sentences.size(), 0);
   std::vector<char> commas(sentences.size(), 0);   // whether srange's tokens have a ","
@@ -1422,7 +1423,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         capk.push_back(static_cast<std::uint32_t>(e));
         if (e > k) {
           const std::string* cue = ix.cues_before.folded(w.tv(e - 1), tp[e - 1].fold);
-          if (cue && is(*cue, "LOC")) locative.insert(w.tv(e));
+          if (cue && is(*cue, "LOC")) locative.push_back(w.tv(e));
         }
       }
       if (flags & kDigit) continue;
@@ -1451,7 +1452,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   // Results tables ("Chicago 5 Detroit 3"): a city or region followed by a number in a sentence with
   // several such pairs is a team, an organisation.
   {
-    std::map<std::size_t, int> scored;   // sentence -> names followed by a number
+    std::vector<int> scored(sentences.size() + 1, 0);   // sentence -> names followed by a number
     auto followed_by_number = [&](const Cand& c) {
       return c.te < toks.size() && toks[c.te].sentence == c.sentence && toks[c.te].has(kDigit) &&
              !w.blocked[c.te];
@@ -1703,7 +1704,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       auto cf = yields ? city_first.find(text.substr(c.start, c.end - c.start)) : city_first.end();
       if (al && al->size() == 1 && (infos[(*al)[0]].type == c.type || yields)) {
         c.entity = (*al)[0];
-      } else if (cf != city_first.end() && cf->second.size() == 1 && !locative.count(cf->first)) {
+      } else if (cf != city_first.end() && cf->second.size() == 1 && std::find(locative.begin(), locative.end(), std::string_view(cf->first)) == locative.end()) {
         // A city that names a company named in full here ("Toyota Motor Corp." ... "Shares of
         // Toyota") is the company, unless the document also uses it as a place ("in Toyota").
         c.entity = cf->second[0];
