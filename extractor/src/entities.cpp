@@ -2015,10 +2015,10 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     std::vector<std::uint64_t> looked(64, 0);
     std::vector<std::size_t> lengths;   // (of 64 bytes or more; the shorter ones are bits of short_lengths)
     std::uint64_t short_lengths = 0;
-    // Per length under 64, a bit per first byte (case folded: (byte | 0x20) & 63) of the words of
-    // that length: an alias prefix whose bit is clear is none of them.
-    std::array<std::uint64_t, 64> first_bytes{};
-    auto first_bit = [](char ch) { return std::uint64_t{1} << ((static_cast<unsigned char>(ch) | 0x20) & 63); };
+    // Per first byte (case folded: (byte | 0x20) & 63), a bit per length under 64 of the words
+    // starting with it: an alias prefix of a length whose bit is clear is none of them.
+    std::array<std::uint64_t, 64> lengths_of_first{};
+    auto first_of = [](char ch) { return (static_cast<unsigned char>(ch) | 0x20) & 63; };
     std::vector<std::size_t> eligible;   // the tokens the loop below looks at (unless covered by then)
     auto eligible_add = [&](std::size_t k) {
       eligible.push_back(k);
@@ -2026,7 +2026,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       const std::size_t len = toks[k].end - toks[k].start;
       if (len < 64) {
         short_lengths |= std::uint64_t{1} << len;
-        first_bytes[len] |= first_bit(text[toks[k].start]);
+        lengths_of_first[first_of(text[toks[k].start])] |= std::uint64_t{1} << len;
       } else if (std::find(lengths.begin(), lengths.end(), len) == lengths.end()) lengths.push_back(len);
     };
     if (!any_upper_headline) {   // only capitalised words: the list of them
@@ -2066,12 +2066,10 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         const std::uint32_t h = fold_hash(a.substr(0, len));
         return ((looked[(h >> 6) & 63] >> (h & 63)) & 1) != 0;
       };
-      std::uint64_t m = a.size() >= 63 ? short_lengths : short_lengths & ((std::uint64_t{2} << a.size()) - 1);
-      const std::uint64_t a0 = first_bit(a[0]);
-      for (; m != 0; m &= m - 1) {
-        const std::size_t len = static_cast<std::size_t>(__builtin_ctzll(m));
-        if ((first_bytes[len] & a0) && try_len(len)) return true;
-      }
+      const std::uint64_t starting = lengths_of_first[first_of(a[0])];
+      std::uint64_t m = a.size() >= 63 ? starting : starting & ((std::uint64_t{2} << a.size()) - 1);
+      for (; m != 0; m &= m - 1)
+        if (try_len(static_cast<std::size_t>(__builtin_ctzll(m)))) return true;
       for (std::size_t len : lengths)
         if (len <= a.size() && try_len(len)) return true;
       return false;
