@@ -1387,7 +1387,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   // case or upper case: names by lookup only), the capitalised words (the later passes visit only
   // them), the words a reference may start with, and the capitalised words the document puts after
   // "in", "near" ... (a word after another of its sentence; for pass 2).
-  std::set<std::string_view> locative;   // views of the text
+  // (Pushed in text order, looked up rarely (a city that names a company here): a list, not a set.)
+  std::vector<std::string_view> locative;   // views of the text
   std::vector<std::pair<std::size_t, std::size_t>> srange(sentences.size(), {0, 0});
   std::vector<char> headline(sentences.size(), 0);
   std::vector<char> commas(sentences.size(), 0);   // whether srange's tokens have a ","
@@ -1422,7 +1423,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         capk.push_back(static_cast<std::uint32_t>(e));
         if (e > k) {
           const std::string* cue = ix.cues_before.folded(w.tv(e - 1), tp[e - 1].fold);
-          if (cue && is(*cue, "LOC")) locative.insert(w.tv(e));
+          if (cue && is(*cue, "LOC")) locative.push_back(w.tv(e));
         }
       }
       if (flags & kDigit) continue;
@@ -1451,7 +1452,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   // Results tables ("Chicago 5 Detroit 3"): a city or region followed by a number in a sentence with
   // several such pairs is a team, an organisation.
   {
-    std::map<std::size_t, int> scored;   // sentence -> names followed by a number
+    std::vector<int> scored(sentences.size() + 1, 0);   // sentence -> names followed by a number
     auto followed_by_number = [&](const Cand& c) {
       return c.te < toks.size() && toks[c.te].sentence == c.sentence && toks[c.te].has(kDigit) &&
              !w.blocked[c.te];
@@ -1703,7 +1704,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       auto cf = yields ? city_first.find(text.substr(c.start, c.end - c.start)) : city_first.end();
       if (al && al->size() == 1 && (infos[(*al)[0]].type == c.type || yields)) {
         c.entity = (*al)[0];
-      } else if (cf != city_first.end() && cf->second.size() == 1 && !locative.count(cf->first)) {
+      } else if (cf != city_first.end() && cf->second.size() == 1 && std::find(locative.begin(), locative.end(), std::string_view(cf->first)) == locative.end()) {
         // A city that names a company named in full here ("Toyota Motor Corp." ... "Shares of
         // Toyota") is the company, unless the document also uses it as a place ("in Toyota").
         c.entity = cf->second[0];
@@ -2014,10 +2015,10 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     std::vector<std::uint64_t> looked(64, 0);
     std::vector<std::size_t> lengths;   // (of 64 bytes or more; the shorter ones are bits of short_lengths)
     std::uint64_t short_lengths = 0;
-    // Per length under 64, a bit per first byte (case folded: (byte | 0x20) & 63) of the words of
-    // that length: an alias prefix whose bit is clear is none of them.
-    std::array<std::uint64_t, 64> first_bytes{};
-    auto first_bit = [](char ch) { return std::uint64_t{1} << ((static_cast<unsigned char>(ch) | 0x20) & 63); };
+    // Per first byte (case folded: (byte | 0x20) & 63), a bit per length under 64 of the words
+    // starting with it: an alias prefix of a length whose bit is clear is none of them.
+    std::array<std::uint64_t, 64> lengths_of_first{};
+    auto first_of = [](char ch) { return (static_cast<unsigned char>(ch) | 0x20) & 63; };
     std::vector<std::size_t> eligible;   // the tokens the loop below looks at (unless covered by then)
     auto eligible_add = [&](std::size_t k) {
       eligible.push_back(k);
@@ -2025,7 +2026,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       const std::size_t len = toks[k].end - toks[k].start;
       if (len < 64) {
         short_lengths |= std::uint64_t{1} << len;
-        first_bytes[len] |= first_bit(text[toks[k].start]);
+        lengths_of_first[first_of(text[toks[k].start])] |= std::uint64_t{1} << len;
       } else if (std::find(lengths.begin(), lengths.end(), len) == lengths.end()) lengths.push_back(len);
     };
     if (!any_upper_headline) {   // only capitalised words: the list of them
@@ -2065,12 +2066,10 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         const std::uint32_t h = fold_hash(a.substr(0, len));
         return ((looked[(h >> 6) & 63] >> (h & 63)) & 1) != 0;
       };
-      std::uint64_t m = a.size() >= 63 ? short_lengths : short_lengths & ((std::uint64_t{2} << a.size()) - 1);
-      const std::uint64_t a0 = first_bit(a[0]);
-      for (; m != 0; m &= m - 1) {
-        const std::size_t len = static_cast<std::size_t>(__builtin_ctzll(m));
-        if ((first_bytes[len] & a0) && try_len(len)) return true;
-      }
+      const std::uint64_t starting = lengths_of_first[first_of(a[0])];
+      std::uint64_t m = a.size() >= 63 ? starting : starting & ((std::uint64_t{2} << a.size()) - 1);
+      for (; m != 0; m &= m - 1)
+        if (try_len(static_cast<std::size_t>(__builtin_ctzll(m)))) return true;
       for (std::size_t len : lengths)
         if (len <= a.size() && try_len(len)) return true;
       return false;
