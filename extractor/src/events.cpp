@@ -414,8 +414,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
   thread_local std::vector<MentionSpan> all_mentions;
   const auto& mentions = ctx.mentions_in_order(all_mentions);
   const auto& ents = ctx.entities->entities;
-  std::vector<Event> out;
-  out.reserve(8);   // (most documents tell fewer: no Event moves as it grows)
+  std::vector<Event> out;   // (8 reserved at its first event: most documents tell fewer, many none)
   thread_local std::vector<int> in_mention;
   in_mention.assign(toks.size(), -1);
   for (std::size_t m = 0; m < mentions.size(); ++m)
@@ -552,7 +551,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         if (t >= a.begin && t < a.end) inside = &a;
       // "the crash", "a split", "the second crash": after a determiner (and at most one more
       // lower-case word) a verb form is a noun.
-      std::string pos = def.pos;
+      std::string_view pos = def.pos;   // (a view: "noun" below is a literal)
       if (std::string_view(pos) == "verb" && t > b && in_mention[t - 1] < 0) {
         if (is_word(t - 1, im.determiners, nullptr)) pos = "noun";
         else if (t > b + 1 && in_mention[t - 2] < 0 && toks[t - 1].has(kWord) && !toks[t - 1].has(kCap) &&
@@ -763,11 +762,12 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         more_objects.push_back(mi);
         cur = mi;
       }
-      auto add = [&](int mi, const std::string& role) {
+      auto add = [&](int mi, const char* role) {   // (a literal: its std::string made only when added)
         if (mi < 0) return;
         const std::string& id = ents[mentions[mi].entity].id;
         for (const auto& p : ev.participants)
           if (p.entity == id) return;
+        if (ev.participants.empty()) ev.participants.reserve(4);
         ev.participants.push_back({id, role});
       };
       // "Nissan Motor Co. and Renault SA have abandoned": every conjunct is a participant.
@@ -1004,6 +1004,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         t = te - 1;
         continue;
       }
+      if (out.empty()) out.reserve(8);
       out.push_back(std::move(ev));
       trig_tok.push_back(t);
       controls.push_back(def.control);
