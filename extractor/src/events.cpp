@@ -175,6 +175,11 @@ bool narrower(const std::string& a, const std::string& b) {
 // Then references and in-sentence orders become `order` constraints, and ids are given.
 std::vector<Event> finish(std::vector<Event> evs, const std::vector<Reference>& references,
                           const std::vector<Order>& orders) {
+  // Most documents tell no event or one: nothing to merge or order (an order needs two events).
+  if (evs.size() <= 1) {
+    if (!evs.empty()) evs[0].id = "ev1";
+    return evs;
+  }
   std::vector<Event> kept;
   kept.reserve(evs.size());   // (no moves of the events as it grows)
   std::vector<std::size_t> into(evs.size());
@@ -252,8 +257,9 @@ std::vector<Event> finish(std::vector<Event> evs, const std::vector<Reference>& 
       if (o.event == id_of(to) && o.relation == relation) return;
     kept[from].order.push_back({relation, id_of(to), cue});
   };
-  std::map<std::string, std::vector<std::size_t>> by_type;
-  for (std::size_t j = 0; j < kept.size(); ++j) by_type[kept[j].type].push_back(j);
+  std::map<std::string, std::vector<std::size_t>> by_type;   // (only references read it)
+  if (!references.empty())
+    for (std::size_t j = 0; j < kept.size(); ++j) by_type[kept[j].type].push_back(j);
   for (const Reference& r : references) {
     if (r.relation != "after" && r.relation != "before") continue;
     std::size_t gov = into[r.event];
@@ -408,8 +414,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
   thread_local std::vector<MentionSpan> all_mentions;
   const auto& mentions = ctx.mentions_in_order(all_mentions);
   const auto& ents = ctx.entities->entities;
-  std::vector<Event> out;
-  out.reserve(8);   // (most documents tell fewer: no Event moves as it grows)
+  std::vector<Event> out;   // (8 reserved at its first event: most documents tell fewer, many none)
   thread_local std::vector<int> in_mention;
   in_mention.assign(toks.size(), -1);
   for (std::size_t m = 0; m < mentions.size(); ++m)
@@ -546,7 +551,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         if (t >= a.begin && t < a.end) inside = &a;
       // "the crash", "a split", "the second crash": after a determiner (and at most one more
       // lower-case word) a verb form is a noun.
-      std::string pos = def.pos;
+      std::string_view pos = def.pos;   // (a view: "noun" below is a literal)
       if (std::string_view(pos) == "verb" && t > b && in_mention[t - 1] < 0) {
         if (is_word(t - 1, im.determiners, nullptr)) pos = "noun";
         else if (t > b + 1 && in_mention[t - 2] < 0 && toks[t - 1].has(kWord) && !toks[t - 1].has(kCap) &&
@@ -757,11 +762,12 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         more_objects.push_back(mi);
         cur = mi;
       }
-      auto add = [&](int mi, const std::string& role) {
+      auto add = [&](int mi, const char* role) {   // (a literal: its std::string made only when added)
         if (mi < 0) return;
         const std::string& id = ents[mentions[mi].entity].id;
         for (const auto& p : ev.participants)
           if (p.entity == id) return;
+        if (ev.participants.empty()) ev.participants.reserve(4);
         ev.participants.push_back({id, role});
       };
       // "Nissan Motor Co. and Renault SA have abandoned": every conjunct is a participant.
@@ -907,7 +913,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         ev.date_source = "none";
       }
       // Summary: subject, past-tense label, object or the next few words, place.
-      std::string summary = subject;
+      std::string summary = std::move(subject);
       auto append = [&](const std::string& w) {
         if (w.empty()) return;
         if (!summary.empty()) summary += ' ';
@@ -917,9 +923,18 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       std::size_t tail_from = of_subject ? e : te;
       {
         // "held an election held on ...": the label already says it.
-        std::string first_tail = te < e ? ascii_lower(toks[te].view(ctx.text)) : "";
-        std::string padded = " " + def.label + " ";
-        if (!first_tail.empty() && padded.find(" " + first_tail + " ") != std::string::npos) tail_from = te + 1;
+        // (the lower-cased word against each space-separated word of the label, without copies)
+        const std::string_view first_tail = te < e ? toks[te].view(ctx.text) : std::string_view();
+        const std::string_view label = def.label;
+        for (std::size_t p = 0; !first_tail.empty() && p <= label.size();) {
+          std::size_t q = label.find(' ', p);
+          if (q == std::string_view::npos) q = label.size();
+          if (lower_equals(first_tail, label.substr(p, q - p))) {
+            tail_from = te + 1;
+            break;
+          }
+          p = q + 1;
+        }
       }
       // The words after the trigger, as written, up to a clause boundary: "Nissan's chief executive",
       // "to pay more than $2.5 billion". Dates are left out (the timeline shows them).
@@ -948,7 +963,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       }
       if (place >= 0 && summary.find(ents[mentions[place].entity].name) == std::string::npos)
         append("in " + ents[mentions[place].entity].name);
-      ev.summary = summary;
+      ev.summary = std::move(summary);
       ev.amount = im.amount_after(ctx, te, e);
       // An event nobody named takes part in ("renamed", "the deal soured") cannot be placed in the
       // story: it is left out rather than shown as an anonymous mark.
@@ -989,6 +1004,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         t = te - 1;
         continue;
       }
+      if (out.empty()) out.reserve(8);
       out.push_back(std::move(ev));
       trig_tok.push_back(t);
       controls.push_back(def.control);
