@@ -7,7 +7,6 @@
 #include <memory>
 #include <cstring>
 #include <functional>
-#include <future>
 #include <optional>
 #include <type_traits>
 
@@ -60,14 +59,11 @@ std::string hash_rules(const RuleDirs& dirs) {
 }
 }  // namespace
 
-Result<Extractor> Extractor::load(const RuleDirs& dirs, unsigned threads) {
-  // (A future's destructor waits for its thread: an early return or a throw below still joins it.)
-  std::future<Result<TimexTagger>> timex_later;
-  if (threads >= 2) timex_later = std::async(std::launch::async, [&dirs] { return TimexTagger::load(dirs); });
+Result<Extractor> Extractor::load(const RuleDirs& dirs) {
   auto lex = Lexicons::load(dirs);
   if (!lex) return lex.error();
   auto shared = std::make_shared<const Lexicons>(std::move(*lex));
-  auto timex = timex_later.valid() ? timex_later.get() : TimexTagger::load(dirs);
+  auto timex = TimexTagger::load(dirs);
   if (!timex) return timex.error();
   auto events = EventRules::load(dirs, shared);
   if (!events) return events.error();

@@ -634,40 +634,6 @@ TEST_CASE("rules override: a user gazetteer adds names without rebuilding") {
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("rules loaded on two threads extract what one thread's load does, and fail the same way") {
-  const std::string text = "WASHINGTON, March 3, 2021 - Acme Corp. said on Tuesday that Jane Doe, its chief "
-                           "executive, will leave the company in 2022. She joined Acme in 2015.";
-  DocumentInfo info;
-  auto one = Extractor::load(RuleDirs::defaults(), 1);
-  auto two = Extractor::load(RuleDirs::defaults(), 2);
-  REQUIRE(one.ok());
-  REQUIRE(two.ok());
-  CHECK(one->rules_hash() == two->rules_hash());
-  const std::string a = to_json(one->extract(text, info), -1);
-  CHECK(a.find("2022") != std::string::npos);
-  CHECK(a == to_json(two->extract(text, info), -1));
-
-  // A broken temporal rule (loaded on the second thread) and then also a broken gazetteer file
-  // (loaded on the first): the message is the same for one and two threads, the lexicon's first.
-  auto dir = testsupport::temp_dir("rules2");
-  std::filesystem::create_directories(dir / "en" / "timex");
-  std::filesystem::create_directories(dir / "en" / "gazetteer");
-  testsupport::spit((dir / "en" / "timex" / "mine.json").string(),
-                    "{\"dimension\": \"timex\", \"rules\": [{\"id\": \"mine.broken\"}]}");
-  RuleDirs dirs = RuleDirs::defaults();
-  dirs.add(dir);
-  for (int round = 0; round < 2; ++round) {
-    auto bad1 = Extractor::load(dirs, 1);
-    auto bad2 = Extractor::load(dirs, 2);
-    REQUIRE_FALSE(bad1.ok());
-    REQUIRE_FALSE(bad2.ok());
-    CHECK(bad1.error().message == bad2.error().message);
-    CHECK(bad1.error().message.find(round == 0 ? "mine.json" : "bad.jsonl") != std::string::npos);
-    testsupport::spit((dir / "en" / "gazetteer" / "bad.jsonl").string(), "{\"label\": \"ORG\"}\n");
-  }
-  std::filesystem::remove_all(dir);
-}
-
 TEST_CASE("dateline gives the article date when none is passed") {
   auto x = run("TOKYO, Feb. 6, 2023 - Nissan Motor Co. has agreed to a new deal.");
   REQUIRE(x.document.date);

@@ -29,11 +29,8 @@ struct ExtractOptions {
 
 class Extractor {
  public:
-  // Loads and validates every rule file; Error{"rules.*"} names the file and rule. With
-  // `threads` >= 2 the temporal rules (two thirds of the loading) compile on a second thread
-  // beside the rest; the result and the error reported (the first in the order below) are
-  // the same either way.
-  static Result<Extractor> load(const RuleDirs& dirs, unsigned threads = 1);
+  // Loads and validates every rule file; Error{"rules.*"} names the file and rule.
+  static Result<Extractor> load(const RuleDirs& dirs);
 
   // `info.date` empty: a dateline date is looked for (info.date_source becomes "dateline").
   Extraction extract(std::string_view text, DocumentInfo info, const ExtractOptions& options = {}) const;
