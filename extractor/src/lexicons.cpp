@@ -20,6 +20,29 @@ inline const PhraseTable::Bucket* PhraseTable::find(std::string_view word, std::
   }
 }
 
+namespace {
+
+// The open-addressing tables here (PhraseTable's slots, WordSet's index): linear probing from a
+// slot's `hash`, a power-of-two size; `used` tells a taken slot from a free one.
+template <class Slot, class Used>
+void probe_insert(std::vector<Slot>& slots, const Slot& s, Used used) {
+  const std::size_t mask = slots.size() - 1;
+  std::size_t i = s.hash & mask;
+  while (used(slots[i])) i = (i + 1) & mask;
+  slots[i] = s;
+}
+
+// The taken slots moved into `cap` fresh ones.
+template <class Slot, class Used>
+void reslot(std::vector<Slot>& slots, std::size_t cap, Used used) {
+  std::vector<Slot> fresh(cap);
+  for (const Slot& s : slots)
+    if (used(s)) probe_insert(fresh, s, used);
+  slots.swap(fresh);
+}
+
+}  // namespace
+
 void PhraseTable::reserve(std::size_t phrases) {
   buckets_.reserve(buckets_.size() + phrases);
   std::size_t cap = slots_.empty() ? 16 : slots_.size();
@@ -28,14 +51,7 @@ void PhraseTable::reserve(std::size_t phrases) {
 }
 
 void PhraseTable::grow(std::size_t cap) {
-  std::vector<Slot> fresh(cap);
-  for (const Slot& s : slots_) {
-    if (s.bucket == 0) continue;
-    std::size_t i = s.hash & (cap - 1);
-    while (fresh[i].bucket != 0) i = (i + 1) & (cap - 1);
-    fresh[i] = s;
-  }
-  slots_.swap(fresh);
+  reslot(slots_, cap, [](const Slot& s) { return s.bucket != 0; });
   starts_.assign(cap * 4 / 64, 0);
   start_mask_ = starts_.size() * 64 - 1;
   for (const Slot& s : slots_)
@@ -171,27 +187,16 @@ void WordSet::reserve(std::size_t n) {
 }
 
 void WordSet::rehash(std::size_t cap) {
-  std::vector<Slot> fresh(cap);
-  for (const Slot& s : slots_) {
-    if (s.word == 0) continue;
-    std::size_t i = s.hash & (cap - 1);
-    while (fresh[i].word != 0) i = (i + 1) & (cap - 1);
-    fresh[i] = s;
-  }
-  slots_.swap(fresh);
+  reslot(slots_, cap, [](const Slot& s) { return s.word != 0; });
 }
 
 void WordSet::index() {
   std::size_t cap = 16;
   while ((std::max(words_.size() + 1, words_.capacity())) * 2 > cap) cap *= 2;
   slots_.assign(cap, Slot{});
-  for (std::size_t w = 0; w < words_.size(); ++w) {
-    const std::uint32_t h = fold_hash(words_[w]);
-    std::size_t i = h & (cap - 1);
-    while (slots_[i].word != 0) i = (i + 1) & (cap - 1);
-    slots_[i].hash = h;
-    slots_[i].word = static_cast<std::uint32_t>(w + 1);
-  }
+  for (std::size_t w = 0; w < words_.size(); ++w)
+    probe_insert(slots_, Slot{fold_hash(words_[w]), static_cast<std::uint32_t>(w + 1)},
+                 [](const Slot& s) { return s.word != 0; });
 }
 
 bool WordSet::emplace(std::string_view word) {

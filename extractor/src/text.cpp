@@ -244,7 +244,6 @@ inline std::uint8_t punct_roles(std::string_view text, const Token& t) {
   return 0;
 }
 
-
 // One token that starts at text[i] (not white space), the general way: any UTF-8, inner joiners,
 // hyphen splits, the trailing period. flags holds the white-space flags; appends the token and
 // returns where it ends.
