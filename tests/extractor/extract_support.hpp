@@ -29,4 +29,12 @@ inline Extraction run(const std::string& text, std::optional<std::string> date =
   return extractor().extract(text, info);
 }
 
+// The relation source -type-> target of x, or null.
+inline const Relation* relation(const Extraction& x, const std::string& src, const std::string& type,
+                                const std::string& tgt) {
+  for (const auto& r : x.relations)
+    if (r.source == src && r.type == type && r.target == tgt) return &r;
+  return nullptr;
+}
+
 }  // namespace storyline::extractor::testing

@@ -15,6 +15,7 @@ namespace {
 
 using testing::extractor;
 
+using testing::relation;
 using testing::run;
 
 const Entity* entity(const Extraction& x, const std::string& name) {
@@ -25,12 +26,6 @@ const Entity* entity(const Extraction& x, const std::string& name) {
 
 bool has_alias(const Entity& e, const std::string& a) {
   return std::find(e.aliases.begin(), e.aliases.end(), a) != e.aliases.end();
-}
-
-const Relation* relation(const Extraction& x, const std::string& src, const std::string& type, const std::string& tgt) {
-  for (const auto& r : x.relations)
-    if (r.source == src && r.type == type && r.target == tgt) return &r;
-  return nullptr;
 }
 
 std::vector<std::string> names(const Extraction& x) {
