@@ -209,9 +209,10 @@ struct Work {
   const std::vector<Token>& toks;
   const Lexicons& lex;
   const EntityTagger::Index& ix;
-  std::vector<char> blocked;         // token covered by a timex
-  std::vector<Cand> cands;
-  std::string scratch = {};          // reused for keys made of several words
+  // (The vectors and the string are a thread's scratch, reused from document to document.)
+  std::vector<char>& blocked;        // token covered by a timex
+  std::vector<Cand>& cands;
+  std::string& scratch;              // reused for keys made of several words
 
   std::string_view tv(std::size_t k) const { return toks[k].view(text); }
   // The token (case-sensitive) in a word list: its value, or nullptr.
@@ -234,7 +235,7 @@ struct Work {
   bool cap(std::size_t k) const { return toks[k].has(kWord) && (toks[k].has(kCap) || toks[k].has(kAllCaps)); }
   // Memoised per token (the word lists are consulted many times for the same token): bit 0 set
   // when common() is known, bit 1 its answer; bits 2 and 3 the same for demonym(). Sized by tag().
-  mutable std::vector<unsigned char> memo = {};
+  std::vector<unsigned char>& memo;
   [[gnu::always_inline]] bool common(std::size_t k) const {
     const unsigned char m = memo[k];
     return (m & 1) ? (m & 2) != 0 : common_slow(k);
@@ -1355,14 +1356,32 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
   for (const std::uint32_t k : refk)
     if (k >= from) from = step(k) + 1;
 }
+// tag()'s working vectors, one set per thread, reused from document to document (cleared or
+// assigned before use): their memory is allocated once, not per document.
+struct TagScratch {
+  std::vector<char> blocked, headline, commas, covered;
+  std::vector<unsigned char> memo;
+  std::vector<Cand> cands, sorted;
+  std::string text;
+  std::vector<std::pair<std::size_t, std::size_t>> srange;
+  std::vector<std::uint32_t> capk, refk, at_index, starts, firsts;
+  std::vector<std::string_view> locative;
+  std::vector<EntityInfo> infos;
+  std::vector<std::size_t> order, at, last_seen, eligible;
+  std::vector<int> scored;
+  std::vector<std::pair<std::uint64_t, std::size_t>> idx;
+};
 }  // namespace
 
 EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& toks,
                                const std::vector<Sentence>& sentences, const std::vector<Timex>& timexes) const {
   const Lexicons& lex = *lex_;
   const Index& ix = *index_;
-  Work w{text, toks, lex, *index_, std::vector<char>(toks.size(), 0), {}, {}};
-  w.memo.resize(toks.size());   // (all 0: nothing known yet)
+  thread_local TagScratch sc;
+  sc.blocked.assign(toks.size(), 0);
+  sc.memo.assign(toks.size(), 0);   // (nothing known yet)
+  sc.cands.clear();
+  Work w{text, toks, lex, *index_, sc.blocked, sc.cands, sc.text, sc.memo};
   w.cands.reserve(toks.size() / 8 + 16);
   // Tokens inside temporal expressions are never names ("November", "Tuesday").
   {
@@ -1388,12 +1407,18 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   // them), the words a reference may start with, and the capitalised words the document puts after
   // "in", "near" ... (a word after another of its sentence; for pass 2).
   // (Pushed in text order, looked up rarely (a city that names a company here): a list, not a set.)
-  std::vector<std::string_view> locative;   // views of the text
-  std::vector<std::pair<std::size_t, std::size_t>> srange(sentences.size(), {0, 0});
-  std::vector<char> headline(sentences.size(), 0);
-  std::vector<char> commas(sentences.size(), 0);   // whether srange's tokens have a ","
-  std::vector<std::uint32_t> capk;   // tokens k with w.cap(k), in order
-  std::vector<std::uint32_t> refk;   // words that are "both", "the" or may start a reference, in order
+  std::vector<std::string_view>& locative = sc.locative;   // views of the text
+  locative.clear();
+  std::vector<std::pair<std::size_t, std::size_t>>& srange = sc.srange;
+  srange.assign(sentences.size(), {0, 0});
+  std::vector<char>& headline = sc.headline;
+  headline.assign(sentences.size(), 0);
+  std::vector<char>& commas = sc.commas;   // whether srange's tokens have a ","
+  commas.assign(sentences.size(), 0);
+  std::vector<std::uint32_t>& capk = sc.capk;   // tokens k with w.cap(k), in order
+  std::vector<std::uint32_t>& refk = sc.refk;   // words that are "both", "the" or may start a reference, in order
+  capk.clear();
+  refk.clear();
   capk.reserve(toks.size() / 4 + 8);
   refk.reserve(toks.size() / 8 + 8);
   // Whether every sentence's tokens are one run, the runs in sentence order (as split_sentences
@@ -1452,7 +1477,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   // Results tables ("Chicago 5 Detroit 3"): a city or region followed by a number in a sentence with
   // several such pairs is a team, an organisation.
   {
-    std::vector<int> scored(sentences.size() + 1, 0);   // sentence -> names followed by a number
+    std::vector<int>& scored = sc.scored;   // sentence -> names followed by a number
+    scored.assign(sentences.size() + 1, 0);
     auto followed_by_number = [&](const Cand& c) {
       return c.te < toks.size() && toks[c.te].sentence == c.sentence && toks[c.te].has(kDigit) &&
              !w.blocked[c.te];
@@ -1567,7 +1593,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
 
   // Pass 2: entities from strong candidates, with aliases.
   EntityResult r;
-  std::vector<EntityInfo> infos;
+  std::vector<EntityInfo>& infos = sc.infos;
+  infos.clear();
   infos.reserve(w.cands.size() + 8);
   AliasTable aliases(text);   // alias text -> entity indices
   // (Aliases made from initials and family names written first are flagged in `aliases`.)
@@ -1669,11 +1696,13 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   // Multi-token strong candidates first, so single words resolve to them.
   // (A counting sort by token count, longest first, in candidate order among equal counts: what
   // a stable sort by count gives.)
-  std::vector<std::size_t> order(w.cands.size());
+  std::vector<std::size_t>& order = sc.order;
+  order.resize(w.cands.size());   // (every element set below)
   {
     std::size_t longest = 0;
     for (const Cand& c : w.cands) longest = std::max(longest, c.te - c.tb);
-    std::vector<std::size_t> at(longest + 2, 0);   // at[longest - n + 1]: candidates longer than n
+    std::vector<std::size_t>& at = sc.at;
+    at.assign(longest + 2, 0);   // at[longest - n + 1]: candidates longer than n
     for (const Cand& c : w.cands) ++at[longest - (c.te - c.tb) + 1];
     for (std::size_t i = 1; i < at.size(); ++i) at[i] += at[i - 1];
     for (std::size_t i = 0; i < w.cands.size(); ++i) order[at[longest - (w.cands[i].te - w.cands[i].tb)]++] = i;
@@ -1793,7 +1822,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       c.drop_unless_known = false;
 
   // Weak candidates: resolve by alias, else new entities.
-  std::vector<std::size_t> last_seen(infos.size(), 0);
+  std::vector<std::size_t>& last_seen = sc.last_seen;
+  last_seen.assign(infos.size(), 0);
   auto resolve = [&](std::string_view s, std::uint32_t h, std::size_t pos) -> std::size_t {   // h = fold_hash(s)
     const EntityIds* ids = aliases.find(s, h);
     if (!ids) return static_cast<std::size_t>(-1);
@@ -1900,14 +1930,17 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
 
   // The tokens some candidate covers: made for the lists below, brought up to date as candidates
   // are added (pass 3 and the coreference step read it).
-  std::vector<char> covered(toks.size(), 0);
+  std::vector<char>& covered = sc.covered;
+  covered.assign(toks.size(), 0);
   // Lists of names ("such as Apple, Samsung and Qualcomm", "Apple, Nvidia, Samsung and Alphabet"):
   // a lone capitalised dictionary word among at least two names of one type, in a list of three or
   // more items closed by "and" or "or", is a name of that type.
   {
-    std::vector<std::uint32_t> at_index(toks.size(), 0);   // candidate starting at a token: index + 1
+    std::vector<std::uint32_t>& at_index = sc.at_index;   // candidate starting at a token: index + 1
+    at_index.assign(toks.size(), 0);
     auto at = [&](std::size_t k) -> const Cand* { return at_index[k] ? &w.cands[at_index[k] - 1] : nullptr; };
-    std::vector<std::uint32_t> starts(w.cands.size());   // the tokens where `at` is set, sorted
+    std::vector<std::uint32_t>& starts = sc.starts;   // the tokens where `at` is set, sorted
+    starts.resize(w.cands.size());
     std::size_t nstarts = 0;
     bool in_order = true;   // (the candidates come in text order but for the hyphen parts: then no sort)
     for (const Cand& c : w.cands) {
@@ -1921,7 +1954,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     starts.resize(nstarts);
     if (!in_order) std::sort(starts.begin(), starts.end());
     // The tokens where an item may start: candidates' first tokens and capitalised words.
-    std::vector<std::uint32_t> firsts(starts.size() + capk.size());
+    std::vector<std::uint32_t>& firsts = sc.firsts;
+    firsts.resize(starts.size() + capk.size());
     firsts.erase(std::set_union(starts.begin(), starts.end(), capk.begin(), capk.end(), firsts.begin()), firsts.end());
     std::size_t first_ci = 0;
     std::vector<Cand> listed;
@@ -2019,7 +2053,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     // starting with it: an alias prefix of a length whose bit is clear is none of them.
     std::array<std::uint64_t, 64> lengths_of_first{};
     auto first_of = [](char ch) { return (static_cast<unsigned char>(ch) | 0x20) & 63; };
-    std::vector<std::size_t> eligible;   // the tokens the loop below looks at (unless covered by then)
+    std::vector<std::size_t>& eligible = sc.eligible;   // the tokens the loop below looks at (unless covered by then)
+    eligible.clear();
     auto eligible_add = [&](std::size_t k) {
       eligible.push_back(k);
       looked[(toks[k].fold >> 6) & 63] |= std::uint64_t{1} << (toks[k].fold & 63);
@@ -2153,7 +2188,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     // The order (start ascending, end descending) as one packed key per candidate: every
     // comparison answers as before. Already strictly in order (no two equal): nothing to do, as
     // a sort of distinct keys has one result.
-    std::vector<std::pair<std::uint64_t, std::size_t>> idx(w.cands.size());
+    std::vector<std::pair<std::uint64_t, std::size_t>>& idx = sc.idx;
+    idx.resize(w.cands.size());   // (every element set below)
     for (std::size_t i = 0; i < idx.size(); ++i)
       idx[i] = {(static_cast<std::uint64_t>(w.cands[i].start) << 32) | (0xFFFFFFFFull - static_cast<std::uint32_t>(w.cands[i].end)), i};
     // Candidates come in text order but for those added after pass 1 at the end: the sorted
@@ -2171,10 +2207,10 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       for (std::size_t i = 1; i < both.size() && distinct; ++i) distinct = both[i - 1].first < both[i].first;
       if (distinct) idx.swap(both);
       else std::sort(idx.begin(), idx.end(), by_key);
-      std::vector<Cand> sorted;
-      sorted.reserve(w.cands.size());
+      std::vector<Cand>& sorted = sc.sorted;
+      sorted.clear();
       for (const auto& [key, i] : idx) sorted.push_back(std::move(w.cands[i]));
-      w.cands = std::move(sorted);
+      w.cands.swap(sorted);
     }
   }
   build_entities(w, infos, aliases, r);
