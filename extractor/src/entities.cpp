@@ -280,8 +280,9 @@ bool listed(const std::string_view (&list)[N], std::string_view word) {
   return false;
 }
 
-// Items grouped by a key in [0, n), each group in the order the items come: `each(add)` calls
-// add(key, item) for every item and is run twice (count, then place).
+// Items grouped by a key in [0, n), each group in the order the items come: `fill(n, expected,
+// each)`: each(add) calls add(key, item) for every item and is run twice (count, then place).
+// (Filled again for each document: its vectors keep their memory.)
 template <typename T>
 class Grouped {
  public:
@@ -295,19 +296,22 @@ class Grouped {
     const T& operator[](std::size_t i) const { return b[i]; }
   };
   template <typename Each>
-  Grouped(std::size_t n, std::size_t expected, Each each) : start_(n + 1, 0) {
+  void fill(std::size_t n, std::size_t expected, Each each) {
+    start_.assign(n + 1, 0);
+    items_.clear();
     items_.reserve(expected);
     each([&](std::size_t key, const T&) { ++start_[key + 1]; });
     for (std::size_t i = 0; i < n; ++i) start_[i + 1] += start_[i];
     items_.resize(start_[n]);
-    std::vector<std::size_t> at(start_.begin(), start_.end() - 1);
-    each([&](std::size_t key, const T& item) { items_[at[key]++] = item; });
+    at_.assign(start_.begin(), start_.end() - 1);
+    each([&](std::size_t key, const T& item) { items_[at_[key]++] = item; });
   }
   Group operator[](std::size_t key) const { return Group{items_.data() + start_[key], items_.data() + start_[key + 1]}; }
 
  private:
   std::vector<std::size_t> start_;
   std::vector<T> items_;
+  std::vector<std::size_t> at_;   // (fill's cursor per group)
 };
 
 // s == lit, inline (the type names are compared often).
@@ -1098,23 +1102,38 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
                                                      const AliasTable& aliases, EntityResult& r) {
   const std::string_view text = w.text;
   const std::vector<Token>& toks = w.toks;
+  // The working vectors, a thread's scratch reused from document to document.
+  struct Scratch {
+    Grouped<const Cand*> by_entity;
+    Grouped<std::string_view> own_aliases;
+    std::vector<std::pair<std::size_t, std::size_t>> first_start;
+    std::vector<std::size_t> ent_order, new_index;
+    std::vector<std::uint32_t> id_slots;
+    std::vector<std::string_view> texts, keys, full_bases, alias_list, own_list;
+  };
+  thread_local Scratch sc;
   // Per entity its candidates in order, and below its unambiguous aliases: groups in one vector.
-  const Grouped<const Cand*> by_entity(infos.size(), w.cands.size(), [&](auto&& add) {
+  Grouped<const Cand*>& by_entity = sc.by_entity;
+  by_entity.fill(infos.size(), w.cands.size(), [&](auto&& add) {
     for (const Cand& c : w.cands) add(c.entity, &c);
   });
   // Order entities by first mention.
   // (Sorted with the first mention's start beside each entity: the same comparisons.)
-  std::vector<std::pair<std::size_t, std::size_t>> first_start;   // (start, entity)
+  std::vector<std::pair<std::size_t, std::size_t>>& first_start = sc.first_start;   // (start, entity)
+  first_start.clear();
   first_start.reserve(infos.size());
   for (std::size_t e = 0; e < infos.size(); ++e)
     if (!by_entity[e].empty()) first_start.emplace_back(by_entity[e][0]->start, e);
   std::sort(first_start.begin(), first_start.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
-  std::vector<std::size_t> ent_order(first_start.size());
+  std::vector<std::size_t>& ent_order = sc.ent_order;
+  ent_order.resize(first_start.size());   // (every element set below)
   for (std::size_t i = 0; i < first_start.size(); ++i) ent_order[i] = first_start[i].second;
-  std::vector<std::size_t> new_index(infos.size(), static_cast<std::size_t>(-1));
+  std::vector<std::size_t>& new_index = sc.new_index;
+  new_index.assign(infos.size(), static_cast<std::size_t>(-1));
   // (Without the ones made from initials or family names written first: those are reported only
   // where the text uses them, i.e. among the surface forms.)
-  const Grouped<std::string_view> own_aliases(infos.size(), aliases.size(), [&](auto&& add) {
+  Grouped<std::string_view>& own_aliases = sc.own_aliases;
+  own_aliases.fill(infos.size(), aliases.size(), [&](auto&& add) {
     for (const AliasTable::Item& it : aliases.items())
       if (it.ids.size() == 1 && it.ids[0] < infos.size() && !it.initials && !it.first_name) add(it.ids[0], it.key);
   });
@@ -1124,7 +1143,8 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
   // Sized once for every entity (at most half full): no growth, each id hashed once.
   std::size_t id_cap = 16;
   while (id_cap < ent_order.size() * 2 + 2) id_cap *= 2;
-  std::vector<std::uint32_t> id_slots(id_cap, 0);
+  std::vector<std::uint32_t>& id_slots = sc.id_slots;
+  id_slots.assign(id_cap, 0);
   const std::size_t id_mask = id_cap - 1;
   // The slot holding `id` (`found`), else the empty slot where it would go.
   auto id_find = [&](std::string_view id, bool& found) {
@@ -1147,7 +1167,8 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
     }
   };
   // Reused for every entity: views of the document's text (or of the alias keys).
-  std::vector<std::string_view> texts, keys, full_bases, alias_list, own_list;
+  std::vector<std::string_view>&texts = sc.texts, &keys = sc.keys, &full_bases = sc.full_bases,
+                               &alias_list = sc.alias_list, &own_list = sc.own_list;
   for (std::size_t e : ent_order) {
     Entity& ent = r.entities.emplace_back();   // built in place (reserved above); in id_slots once named
     ent.type = infos[e].type;
