@@ -516,7 +516,12 @@ class AliasTable {
     bool initials = false;     // made from initials ("GM")
     bool first_name = false;   // a family name written first ("Wang" of "Wang Jianlin")
   };
-  explicit AliasTable(std::string_view text) : text_(text) {
+  AliasTable() { reset({}); }
+  // Empty, for the aliases of `text` (the memory kept: a table is reused from document to document).
+  void reset(std::string_view text) {
+    text_ = text;
+    owned_.clear();
+    items_.clear();
     items_.reserve(64);
     slots_.assign(128, 0);
   }
@@ -583,7 +588,14 @@ class AliasTable {
 // (literals and the lexicons' strings). Only looked up, never iterated.
 class TypedKeys {
  public:
-  TypedKeys() : slots_(64) { bytes_.reserve(1024); }
+  TypedKeys() { reset(); }
+  // Empty (the memory kept: a table is reused from document to document).
+  void reset() {
+    slots_.assign(64, Slot{});
+    used_ = 0;
+    bytes_.clear();
+    bytes_.reserve(1024);
+  }
   // The entity of (type, key), or nullptr; kh = fold_hash(key).
   std::size_t* find(std::string_view type, std::string_view key, std::uint32_t kh) {
     const std::uint32_t h = hash(type, kh);
@@ -1300,8 +1312,12 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
   // (covered: the tokens of every mention, i.e. of every candidate, as made above)
   // type -> last mention: the document's few types numbered once (a linear search of them per
   // entity, not per mention), the last mention per number.
-  std::vector<std::string_view> types;
-  std::vector<std::uint32_t> type_of(r.entities.size());
+  // (A thread's scratch, reused from document to document.)
+  thread_local std::vector<std::string_view> types;
+  thread_local std::vector<std::uint32_t> type_of;
+  thread_local std::vector<const MentionSpan*> last;
+  types.clear();
+  type_of.resize(r.entities.size());   // (every element set below)
   for (std::size_t e = 0; e < r.entities.size(); ++e) {
     const std::string_view t = r.entities[e].type;
     std::size_t i = 0;
@@ -1316,7 +1332,7 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
     if (i == types.size()) types.push_back(t);
     type_of[e] = static_cast<std::uint32_t>(i);
   }
-  std::vector<const MentionSpan*> last(types.size(), nullptr);
+  last.assign(types.size(), nullptr);
   auto last_of = [&](std::string_view type) -> const MentionSpan** {   // (nullptr: none of that type yet)
     for (std::size_t i = 0; i < types.size(); ++i)
       if (types[i] == type) return last[i] ? &last[i] : nullptr;
@@ -1391,6 +1407,8 @@ struct TagScratch {
   std::vector<std::size_t> order, at, last_seen, eligible;
   std::vector<int> scored;
   std::vector<std::pair<std::uint64_t, std::size_t>> idx;
+  AliasTable aliases;
+  TypedKeys by_key;
 };
 }  // namespace
 
@@ -1617,13 +1635,15 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   std::vector<EntityInfo>& infos = sc.infos;
   infos.clear();
   infos.reserve(w.cands.size() + 8);
-  AliasTable aliases(text);   // alias text -> entity indices
+  AliasTable& aliases = sc.aliases;   // alias text -> entity indices
+  aliases.reset(text);
   // (Aliases made from initials and family names written first are flagged in `aliases`.)
   std::map<std::string, std::vector<std::size_t>, std::less<>> city_first;          // "Toyota" -> "Toyota Motor Corp."
   // (locative: capitalised words the document puts after "in", "near" ..., found above)
   std::map<std::string, std::vector<std::size_t>, std::less<>> first_words;         // common first words of ORG names
   // (type, key) -> entity; only looked up.
-  TypedKeys by_key;
+  TypedKeys& by_key = sc.by_key;
+  by_key.reset();
   auto add_alias = [&](std::string_view a, std::size_t e) {
     EntityIds& v = aliases[a];
     if (!v.contains(e)) v.push_back(e);
