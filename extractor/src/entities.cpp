@@ -1569,6 +1569,9 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     auto facility_type = [&](const Cand& c) -> std::string_view {
       if (c.strong || c.hyphen_pair || !c.user_id.empty() || (c.te - c.tb == 1 && toks[c.tb].has(kAllCaps)))
         return "";
+      // (No facility word right after the name, modifier or head: no facility, whatever comes before;
+      // most names are turned away here, with one look-up.)
+      if (!kind(c.te)) return "";
       bool det = false;   // "the", "its", "BP's": at most two lower-case words or numbers between
       for (std::size_t back = 1; back <= 3 && back <= c.tb && !det; ++back) {
         std::size_t q = c.tb - back;
