@@ -209,9 +209,10 @@ struct Work {
   const std::vector<Token>& toks;
   const Lexicons& lex;
   const EntityTagger::Index& ix;
-  std::vector<char> blocked;         // token covered by a timex
-  std::vector<Cand> cands;
-  std::string scratch = {};          // reused for keys made of several words
+  // (The vectors and the string are a thread's scratch, reused from document to document.)
+  std::vector<char>& blocked;        // token covered by a timex
+  std::vector<Cand>& cands;
+  std::string& scratch;              // reused for keys made of several words
 
   std::string_view tv(std::size_t k) const { return toks[k].view(text); }
   // The token (case-sensitive) in a word list: its value, or nullptr.
@@ -234,7 +235,7 @@ struct Work {
   bool cap(std::size_t k) const { return toks[k].has(kWord) && (toks[k].has(kCap) || toks[k].has(kAllCaps)); }
   // Memoised per token (the word lists are consulted many times for the same token): bit 0 set
   // when common() is known, bit 1 its answer; bits 2 and 3 the same for demonym(). Sized by tag().
-  mutable std::vector<unsigned char> memo = {};
+  std::vector<unsigned char>& memo;
   [[gnu::always_inline]] bool common(std::size_t k) const {
     const unsigned char m = memo[k];
     return (m & 1) ? (m & 2) != 0 : common_slow(k);
@@ -279,8 +280,9 @@ bool listed(const std::string_view (&list)[N], std::string_view word) {
   return false;
 }
 
-// Items grouped by a key in [0, n), each group in the order the items come: `each(add)` calls
-// add(key, item) for every item and is run twice (count, then place).
+// Items grouped by a key in [0, n), each group in the order the items come: `fill(n, expected,
+// each)`: each(add) calls add(key, item) for every item and is run twice (count, then place).
+// (Filled again for each document: its vectors keep their memory.)
 template <typename T>
 class Grouped {
  public:
@@ -294,19 +296,22 @@ class Grouped {
     const T& operator[](std::size_t i) const { return b[i]; }
   };
   template <typename Each>
-  Grouped(std::size_t n, std::size_t expected, Each each) : start_(n + 1, 0) {
+  void fill(std::size_t n, std::size_t expected, Each each) {
+    start_.assign(n + 1, 0);
+    items_.clear();
     items_.reserve(expected);
     each([&](std::size_t key, const T&) { ++start_[key + 1]; });
     for (std::size_t i = 0; i < n; ++i) start_[i + 1] += start_[i];
     items_.resize(start_[n]);
-    std::vector<std::size_t> at(start_.begin(), start_.end() - 1);
-    each([&](std::size_t key, const T& item) { items_[at[key]++] = item; });
+    at_.assign(start_.begin(), start_.end() - 1);
+    each([&](std::size_t key, const T& item) { items_[at_[key]++] = item; });
   }
   Group operator[](std::size_t key) const { return Group{items_.data() + start_[key], items_.data() + start_[key + 1]}; }
 
  private:
   std::vector<std::size_t> start_;
   std::vector<T> items_;
+  std::vector<std::size_t> at_;   // (fill's cursor per group)
 };
 
 // s == lit, inline (the type names are compared often).
@@ -511,7 +516,12 @@ class AliasTable {
     bool initials = false;     // made from initials ("GM")
     bool first_name = false;   // a family name written first ("Wang" of "Wang Jianlin")
   };
-  explicit AliasTable(std::string_view text) : text_(text) {
+  AliasTable() { reset({}); }
+  // Empty, for the aliases of `text` (the memory kept: a table is reused from document to document).
+  void reset(std::string_view text) {
+    text_ = text;
+    owned_.clear();
+    items_.clear();
     items_.reserve(64);
     slots_.assign(128, 0);
   }
@@ -578,7 +588,14 @@ class AliasTable {
 // (literals and the lexicons' strings). Only looked up, never iterated.
 class TypedKeys {
  public:
-  TypedKeys() : slots_(64) { bytes_.reserve(1024); }
+  TypedKeys() { reset(); }
+  // Empty (the memory kept: a table is reused from document to document).
+  void reset() {
+    slots_.assign(64, Slot{});
+    used_ = 0;
+    bytes_.clear();
+    bytes_.reserve(1024);
+  }
   // The entity of (type, key), or nullptr; kh = fold_hash(key).
   std::size_t* find(std::string_view type, std::string_view key, std::uint32_t kh) {
     const std::uint32_t h = hash(type, kh);
@@ -1097,23 +1114,38 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
                                                      const AliasTable& aliases, EntityResult& r) {
   const std::string_view text = w.text;
   const std::vector<Token>& toks = w.toks;
+  // The working vectors, a thread's scratch reused from document to document.
+  struct Scratch {
+    Grouped<const Cand*> by_entity;
+    Grouped<std::string_view> own_aliases;
+    std::vector<std::pair<std::size_t, std::size_t>> first_start;
+    std::vector<std::size_t> ent_order, new_index;
+    std::vector<std::uint32_t> id_slots;
+    std::vector<std::string_view> texts, keys, full_bases, alias_list, own_list;
+  };
+  thread_local Scratch sc;
   // Per entity its candidates in order, and below its unambiguous aliases: groups in one vector.
-  const Grouped<const Cand*> by_entity(infos.size(), w.cands.size(), [&](auto&& add) {
+  Grouped<const Cand*>& by_entity = sc.by_entity;
+  by_entity.fill(infos.size(), w.cands.size(), [&](auto&& add) {
     for (const Cand& c : w.cands) add(c.entity, &c);
   });
   // Order entities by first mention.
   // (Sorted with the first mention's start beside each entity: the same comparisons.)
-  std::vector<std::pair<std::size_t, std::size_t>> first_start;   // (start, entity)
+  std::vector<std::pair<std::size_t, std::size_t>>& first_start = sc.first_start;   // (start, entity)
+  first_start.clear();
   first_start.reserve(infos.size());
   for (std::size_t e = 0; e < infos.size(); ++e)
     if (!by_entity[e].empty()) first_start.emplace_back(by_entity[e][0]->start, e);
   std::sort(first_start.begin(), first_start.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
-  std::vector<std::size_t> ent_order(first_start.size());
+  std::vector<std::size_t>& ent_order = sc.ent_order;
+  ent_order.resize(first_start.size());   // (every element set below)
   for (std::size_t i = 0; i < first_start.size(); ++i) ent_order[i] = first_start[i].second;
-  std::vector<std::size_t> new_index(infos.size(), static_cast<std::size_t>(-1));
+  std::vector<std::size_t>& new_index = sc.new_index;
+  new_index.assign(infos.size(), static_cast<std::size_t>(-1));
   // (Without the ones made from initials or family names written first: those are reported only
   // where the text uses them, i.e. among the surface forms.)
-  const Grouped<std::string_view> own_aliases(infos.size(), aliases.size(), [&](auto&& add) {
+  Grouped<std::string_view>& own_aliases = sc.own_aliases;
+  own_aliases.fill(infos.size(), aliases.size(), [&](auto&& add) {
     for (const AliasTable::Item& it : aliases.items())
       if (it.ids.size() == 1 && it.ids[0] < infos.size() && !it.initials && !it.first_name) add(it.ids[0], it.key);
   });
@@ -1123,7 +1155,8 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
   // Sized once for every entity (at most half full): no growth, each id hashed once.
   std::size_t id_cap = 16;
   while (id_cap < ent_order.size() * 2 + 2) id_cap *= 2;
-  std::vector<std::uint32_t> id_slots(id_cap, 0);
+  std::vector<std::uint32_t>& id_slots = sc.id_slots;
+  id_slots.assign(id_cap, 0);
   const std::size_t id_mask = id_cap - 1;
   // The slot holding `id` (`found`), else the empty slot where it would go.
   auto id_find = [&](std::string_view id, bool& found) {
@@ -1146,7 +1179,8 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
     }
   };
   // Reused for every entity: views of the document's text (or of the alias keys).
-  std::vector<std::string_view> texts, keys, full_bases, alias_list, own_list;
+  std::vector<std::string_view>&texts = sc.texts, &keys = sc.keys, &full_bases = sc.full_bases,
+                               &alias_list = sc.alias_list, &own_list = sc.own_list;
   for (std::size_t e : ent_order) {
     Entity& ent = r.entities.emplace_back();   // built in place (reserved above); in id_slots once named
     ent.type = infos[e].type;
@@ -1278,8 +1312,12 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
   // (covered: the tokens of every mention, i.e. of every candidate, as made above)
   // type -> last mention: the document's few types numbered once (a linear search of them per
   // entity, not per mention), the last mention per number.
-  std::vector<std::string_view> types;
-  std::vector<std::uint32_t> type_of(r.entities.size());
+  // (A thread's scratch, reused from document to document.)
+  thread_local std::vector<std::string_view> types;
+  thread_local std::vector<std::uint32_t> type_of;
+  thread_local std::vector<const MentionSpan*> last;
+  types.clear();
+  type_of.resize(r.entities.size());   // (every element set below)
   for (std::size_t e = 0; e < r.entities.size(); ++e) {
     const std::string_view t = r.entities[e].type;
     std::size_t i = 0;
@@ -1294,7 +1332,7 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
     if (i == types.size()) types.push_back(t);
     type_of[e] = static_cast<std::uint32_t>(i);
   }
-  std::vector<const MentionSpan*> last(types.size(), nullptr);
+  last.assign(types.size(), nullptr);
   auto last_of = [&](std::string_view type) -> const MentionSpan** {   // (nullptr: none of that type yet)
     for (std::size_t i = 0; i < types.size(); ++i)
       if (types[i] == type) return last[i] ? &last[i] : nullptr;
@@ -1355,14 +1393,34 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
   for (const std::uint32_t k : refk)
     if (k >= from) from = step(k) + 1;
 }
+// tag()'s working vectors, one set per thread, reused from document to document (cleared or
+// assigned before use): their memory is allocated once, not per document.
+struct TagScratch {
+  std::vector<char> blocked, headline, commas, covered;
+  std::vector<unsigned char> memo;
+  std::vector<Cand> cands, sorted;
+  std::string text;
+  std::vector<std::pair<std::size_t, std::size_t>> srange;
+  std::vector<std::uint32_t> capk, refk, at_index, starts, firsts;
+  std::vector<std::string_view> locative;
+  std::vector<EntityInfo> infos;
+  std::vector<std::size_t> order, at, last_seen, eligible;
+  std::vector<int> scored;
+  std::vector<std::pair<std::uint64_t, std::size_t>> idx;
+  AliasTable aliases;
+  TypedKeys by_key;
+};
 }  // namespace
 
 EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& toks,
                                const std::vector<Sentence>& sentences, const std::vector<Timex>& timexes) const {
   const Lexicons& lex = *lex_;
   const Index& ix = *index_;
-  Work w{text, toks, lex, *index_, std::vector<char>(toks.size(), 0), {}, {}};
-  w.memo.resize(toks.size());   // (all 0: nothing known yet)
+  thread_local TagScratch sc;
+  sc.blocked.assign(toks.size(), 0);
+  sc.memo.assign(toks.size(), 0);   // (nothing known yet)
+  sc.cands.clear();
+  Work w{text, toks, lex, *index_, sc.blocked, sc.cands, sc.text, sc.memo};
   w.cands.reserve(toks.size() / 8 + 16);
   // Tokens inside temporal expressions are never names ("November", "Tuesday").
   {
@@ -1388,12 +1446,18 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   // them), the words a reference may start with, and the capitalised words the document puts after
   // "in", "near" ... (a word after another of its sentence; for pass 2).
   // (Pushed in text order, looked up rarely (a city that names a company here): a list, not a set.)
-  std::vector<std::string_view> locative;   // views of the text
-  std::vector<std::pair<std::size_t, std::size_t>> srange(sentences.size(), {0, 0});
-  std::vector<char> headline(sentences.size(), 0);
-  std::vector<char> commas(sentences.size(), 0);   // whether srange's tokens have a ","
-  std::vector<std::uint32_t> capk;   // tokens k with w.cap(k), in order
-  std::vector<std::uint32_t> refk;   // words that are "both", "the" or may start a reference, in order
+  std::vector<std::string_view>& locative = sc.locative;   // views of the text
+  locative.clear();
+  std::vector<std::pair<std::size_t, std::size_t>>& srange = sc.srange;
+  srange.assign(sentences.size(), {0, 0});
+  std::vector<char>& headline = sc.headline;
+  headline.assign(sentences.size(), 0);
+  std::vector<char>& commas = sc.commas;   // whether srange's tokens have a ","
+  commas.assign(sentences.size(), 0);
+  std::vector<std::uint32_t>& capk = sc.capk;   // tokens k with w.cap(k), in order
+  std::vector<std::uint32_t>& refk = sc.refk;   // words that are "both", "the" or may start a reference, in order
+  capk.clear();
+  refk.clear();
   capk.reserve(toks.size() / 4 + 8);
   refk.reserve(toks.size() / 8 + 8);
   // Whether every sentence's tokens are one run, the runs in sentence order (as split_sentences
@@ -1452,7 +1516,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   // Results tables ("Chicago 5 Detroit 3"): a city or region followed by a number in a sentence with
   // several such pairs is a team, an organisation.
   {
-    std::vector<int> scored(sentences.size() + 1, 0);   // sentence -> names followed by a number
+    std::vector<int>& scored = sc.scored;   // sentence -> names followed by a number
+    scored.assign(sentences.size() + 1, 0);
     auto followed_by_number = [&](const Cand& c) {
       return c.te < toks.size() && toks[c.te].sentence == c.sentence && toks[c.te].has(kDigit) &&
              !w.blocked[c.te];
@@ -1504,6 +1569,9 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     auto facility_type = [&](const Cand& c) -> std::string_view {
       if (c.strong || c.hyphen_pair || !c.user_id.empty() || (c.te - c.tb == 1 && toks[c.tb].has(kAllCaps)))
         return "";
+      // (No facility word right after the name, modifier or head: no facility, whatever comes before;
+      // most names are turned away here, with one look-up.)
+      if (!kind(c.te)) return "";
       bool det = false;   // "the", "its", "BP's": at most two lower-case words or numbers between
       for (std::size_t back = 1; back <= 3 && back <= c.tb && !det; ++back) {
         std::size_t q = c.tb - back;
@@ -1567,15 +1635,18 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
 
   // Pass 2: entities from strong candidates, with aliases.
   EntityResult r;
-  std::vector<EntityInfo> infos;
+  std::vector<EntityInfo>& infos = sc.infos;
+  infos.clear();
   infos.reserve(w.cands.size() + 8);
-  AliasTable aliases(text);   // alias text -> entity indices
+  AliasTable& aliases = sc.aliases;   // alias text -> entity indices
+  aliases.reset(text);
   // (Aliases made from initials and family names written first are flagged in `aliases`.)
   std::map<std::string, std::vector<std::size_t>, std::less<>> city_first;          // "Toyota" -> "Toyota Motor Corp."
   // (locative: capitalised words the document puts after "in", "near" ..., found above)
   std::map<std::string, std::vector<std::size_t>, std::less<>> first_words;         // common first words of ORG names
   // (type, key) -> entity; only looked up.
-  TypedKeys by_key;
+  TypedKeys& by_key = sc.by_key;
+  by_key.reset();
   auto add_alias = [&](std::string_view a, std::size_t e) {
     EntityIds& v = aliases[a];
     if (!v.contains(e)) v.push_back(e);
@@ -1669,11 +1740,13 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   // Multi-token strong candidates first, so single words resolve to them.
   // (A counting sort by token count, longest first, in candidate order among equal counts: what
   // a stable sort by count gives.)
-  std::vector<std::size_t> order(w.cands.size());
+  std::vector<std::size_t>& order = sc.order;
+  order.resize(w.cands.size());   // (every element set below)
   {
     std::size_t longest = 0;
     for (const Cand& c : w.cands) longest = std::max(longest, c.te - c.tb);
-    std::vector<std::size_t> at(longest + 2, 0);   // at[longest - n + 1]: candidates longer than n
+    std::vector<std::size_t>& at = sc.at;
+    at.assign(longest + 2, 0);   // at[longest - n + 1]: candidates longer than n
     for (const Cand& c : w.cands) ++at[longest - (c.te - c.tb) + 1];
     for (std::size_t i = 1; i < at.size(); ++i) at[i] += at[i - 1];
     for (std::size_t i = 0; i < w.cands.size(); ++i) order[at[longest - (w.cands[i].te - w.cands[i].tb)]++] = i;
@@ -1793,7 +1866,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       c.drop_unless_known = false;
 
   // Weak candidates: resolve by alias, else new entities.
-  std::vector<std::size_t> last_seen(infos.size(), 0);
+  std::vector<std::size_t>& last_seen = sc.last_seen;
+  last_seen.assign(infos.size(), 0);
   auto resolve = [&](std::string_view s, std::uint32_t h, std::size_t pos) -> std::size_t {   // h = fold_hash(s)
     const EntityIds* ids = aliases.find(s, h);
     if (!ids) return static_cast<std::size_t>(-1);
@@ -1900,14 +1974,17 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
 
   // The tokens some candidate covers: made for the lists below, brought up to date as candidates
   // are added (pass 3 and the coreference step read it).
-  std::vector<char> covered(toks.size(), 0);
+  std::vector<char>& covered = sc.covered;
+  covered.assign(toks.size(), 0);
   // Lists of names ("such as Apple, Samsung and Qualcomm", "Apple, Nvidia, Samsung and Alphabet"):
   // a lone capitalised dictionary word among at least two names of one type, in a list of three or
   // more items closed by "and" or "or", is a name of that type.
   {
-    std::vector<std::uint32_t> at_index(toks.size(), 0);   // candidate starting at a token: index + 1
+    std::vector<std::uint32_t>& at_index = sc.at_index;   // candidate starting at a token: index + 1
+    at_index.assign(toks.size(), 0);
     auto at = [&](std::size_t k) -> const Cand* { return at_index[k] ? &w.cands[at_index[k] - 1] : nullptr; };
-    std::vector<std::uint32_t> starts(w.cands.size());   // the tokens where `at` is set, sorted
+    std::vector<std::uint32_t>& starts = sc.starts;   // the tokens where `at` is set, sorted
+    starts.resize(w.cands.size());
     std::size_t nstarts = 0;
     bool in_order = true;   // (the candidates come in text order but for the hyphen parts: then no sort)
     for (const Cand& c : w.cands) {
@@ -1921,7 +1998,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     starts.resize(nstarts);
     if (!in_order) std::sort(starts.begin(), starts.end());
     // The tokens where an item may start: candidates' first tokens and capitalised words.
-    std::vector<std::uint32_t> firsts(starts.size() + capk.size());
+    std::vector<std::uint32_t>& firsts = sc.firsts;
+    firsts.resize(starts.size() + capk.size());
     firsts.erase(std::set_union(starts.begin(), starts.end(), capk.begin(), capk.end(), firsts.begin()), firsts.end());
     std::size_t first_ci = 0;
     std::vector<Cand> listed;
@@ -2019,7 +2097,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     // starting with it: an alias prefix of a length whose bit is clear is none of them.
     std::array<std::uint64_t, 64> lengths_of_first{};
     auto first_of = [](char ch) { return (static_cast<unsigned char>(ch) | 0x20) & 63; };
-    std::vector<std::size_t> eligible;   // the tokens the loop below looks at (unless covered by then)
+    std::vector<std::size_t>& eligible = sc.eligible;   // the tokens the loop below looks at (unless covered by then)
+    eligible.clear();
     auto eligible_add = [&](std::size_t k) {
       eligible.push_back(k);
       looked[(toks[k].fold >> 6) & 63] |= std::uint64_t{1} << (toks[k].fold & 63);
@@ -2153,7 +2232,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     // The order (start ascending, end descending) as one packed key per candidate: every
     // comparison answers as before. Already strictly in order (no two equal): nothing to do, as
     // a sort of distinct keys has one result.
-    std::vector<std::pair<std::uint64_t, std::size_t>> idx(w.cands.size());
+    std::vector<std::pair<std::uint64_t, std::size_t>>& idx = sc.idx;
+    idx.resize(w.cands.size());   // (every element set below)
     for (std::size_t i = 0; i < idx.size(); ++i)
       idx[i] = {(static_cast<std::uint64_t>(w.cands[i].start) << 32) | (0xFFFFFFFFull - static_cast<std::uint32_t>(w.cands[i].end)), i};
     // Candidates come in text order but for those added after pass 1 at the end: the sorted
@@ -2171,10 +2251,10 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       for (std::size_t i = 1; i < both.size() && distinct; ++i) distinct = both[i - 1].first < both[i].first;
       if (distinct) idx.swap(both);
       else std::sort(idx.begin(), idx.end(), by_key);
-      std::vector<Cand> sorted;
-      sorted.reserve(w.cands.size());
+      std::vector<Cand>& sorted = sc.sorted;
+      sorted.clear();
       for (const auto& [key, i] : idx) sorted.push_back(std::move(w.cands[i]));
-      w.cands = std::move(sorted);
+      w.cands.swap(sorted);
     }
   }
   build_entities(w, infos, aliases, r);
