@@ -29,6 +29,7 @@ inline int type_slot_of(const std::string& t) {
   }
   return -1;
 }
+constexpr int kPerSlot = 0;   // type_slot_of("PER")
 
 struct Item {
   bool ent = false;
@@ -109,12 +110,12 @@ std::optional<std::size_t> resolve_object_pronoun(const DocContext& ctx, std::si
   std::optional<std::size_t> subject;
   for (const auto& m : mentions) {
     if (m.tok_begin >= k) break;
-    if (m.sentence != s || ents[m.entity].type != "PER") continue;
+    if (m.sentence != s || type_slot_of(ents[m.entity].type) != kPerSlot) continue;
     if (m.tok_begin >= clause && !subject) subject = m.entity;
   }
   if (!subject) {
     for (const auto& m : mentions)
-      if (m.sentence == s && m.tok_begin < k && ents[m.entity].type == "PER") {
+      if (m.sentence == s && m.tok_begin < k && type_slot_of(ents[m.entity].type) == kPerSlot) {
         subject = m.entity;
         break;
       }
@@ -122,7 +123,7 @@ std::optional<std::size_t> resolve_object_pronoun(const DocContext& ctx, std::si
   std::optional<std::size_t> best;
   for (const auto& m : mentions) {
     if (m.tok_begin >= k) break;
-    if (ents[m.entity].type != "PER" || (subject && m.entity == *subject)) continue;
+    if (type_slot_of(ents[m.entity].type) != kPerSlot || (subject && m.entity == *subject)) continue;
     if (m.sentence + 2 < s) continue;   // no further back than the previous two sentences
     best = m.entity;
   }
@@ -753,20 +754,12 @@ struct RelationRules::Impl {
   // The fewest entity items a sentence needs to tell anything, by [topic organisation][topic country].
   std::size_t min_ents[2][2] = {{2, 2}, {2, 2}};
 
-  static int type_slot(const std::string& t) {
-    if (t == "PER") return 0;
-    if (t == "ORG") return 1;
-    if (t == "LOC") return 2;
-    if (t == "MISC") return 3;
-    return -1;
-  }
-
   void index_start_tests() {
     ent_need.assign(rules.size(), {0, 0, 0, 0, 0});
     for (std::size_t ri = 0; ri < rules.size(); ++ri)
       for (const Elem& e : rules[ri].elems)
         if ((e.kind == Elem::kEnt || e.kind == Elem::kEntList) && !e.optional) {
-          int slot = type_slot(e.type);
+          int slot = type_slot_of(e.type);
           if (slot >= 0) ++ent_need[ri][static_cast<std::size_t>(slot)];
           ++ent_need[ri][4];
         }
