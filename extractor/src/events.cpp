@@ -859,6 +859,13 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         if (after >= 0) object = ents[mentions[after].entity].name;
       }
       add(place, "place");
+      // Nobody named takes part: the event is left out below unless it is a definite noun of a type
+      // told before (whose participants it takes); its date, summary and amount are not worked out.
+      if (ev.participants.empty() &&
+          !(pos == "noun" && t > b && last_of_type.count(def.type) && is_word(t - 1, im.determiners, "definite"))) {
+        t = te - 1;
+        continue;
+      }
       // Date: the nearest anchored date in the sentence, else the article date for present reports.
       const Timex* best = nullptr;
       std::size_t best_dist = 0;

@@ -29,6 +29,7 @@ inline int type_slot_of(const std::string& t) {
   }
   return -1;
 }
+constexpr int kPerSlot = 0;   // type_slot_of("PER")
 
 struct Item {
   bool ent = false;
@@ -44,6 +45,32 @@ struct Item {
   // TOK: lower-cased text (a view of the lower-cased document); a one-word reference ("her") keeps
   // its word too.
   std::string_view lower;
+};
+
+// One sentence's items: a buffer that only grows (kept per thread), written without a capacity
+// test per item: add() after room(n) for at most n items.
+class ItemList {
+ public:
+  std::size_t size() const { return n_; }
+  const Item& operator[](std::size_t i) const { return p_[i]; }
+  const Item* begin() const { return p_.get(); }
+  const Item* end() const { return p_.get() + n_; }
+  void clear() { n_ = 0; }
+  // Room for n more items.
+  void room(std::size_t n) {
+    if (n_ + n <= cap_) return;
+    std::size_t cap = std::max<std::size_t>(64, 2 * cap_);
+    while (cap < n_ + n) cap *= 2;
+    std::unique_ptr<Item[]> p(new Item[cap]);
+    std::copy(p_.get(), p_.get() + n_, p.get());
+    p_ = std::move(p);
+    cap_ = cap;
+  }
+  Item& add(const Item& it) { return p_[n_++] = it; }
+
+ private:
+  std::unique_ptr<Item[]> p_;
+  std::size_t n_ = 0, cap_ = 0;
 };
 
 // What person_cues, words.tsv and offices.tsv match at an item (Item::phrases_done says which are
@@ -83,12 +110,12 @@ std::optional<std::size_t> resolve_object_pronoun(const DocContext& ctx, std::si
   std::optional<std::size_t> subject;
   for (const auto& m : mentions) {
     if (m.tok_begin >= k) break;
-    if (m.sentence != s || ents[m.entity].type != "PER") continue;
+    if (m.sentence != s || type_slot_of(ents[m.entity].type) != kPerSlot) continue;
     if (m.tok_begin >= clause && !subject) subject = m.entity;
   }
   if (!subject) {
     for (const auto& m : mentions)
-      if (m.sentence == s && m.tok_begin < k && ents[m.entity].type == "PER") {
+      if (m.sentence == s && m.tok_begin < k && type_slot_of(ents[m.entity].type) == kPerSlot) {
         subject = m.entity;
         break;
       }
@@ -96,7 +123,7 @@ std::optional<std::size_t> resolve_object_pronoun(const DocContext& ctx, std::si
   std::optional<std::size_t> best;
   for (const auto& m : mentions) {
     if (m.tok_begin >= k) break;
-    if (ents[m.entity].type != "PER" || (subject && m.entity == *subject)) continue;
+    if (type_slot_of(ents[m.entity].type) != kPerSlot || (subject && m.entity == *subject)) continue;
     if (m.sentence + 2 < s) continue;   // no further back than the previous two sentences
     best = m.entity;
   }
@@ -144,10 +171,11 @@ inline bool maybe_object_pronoun(std::string_view lower) {
          ((lower[1] == 'i' && lower[2] == 'm') || (lower[1] == 'e' && lower[2] == 'r'));
 }
 
-template <class WordId>
-void build_items(const DocContext& ctx, std::string_view lowered, WordId word_id, int dash_word,
+// The items of tokens [tb, te); on_word(id) for each item's word id (>= 0) as it is built.
+template <class WordId, class OnWord>
+void build_items(const DocContext& ctx, std::string_view lowered, WordId word_id, OnWord on_word, int dash_word,
                  const std::vector<MentionSpan>& mentions, std::size_t tb, std::size_t te,
-                 std::vector<MentionSpan>::const_iterator& mit, std::vector<Item>& items,
+                 std::vector<MentionSpan>::const_iterator& mit, ItemList& items,
                  std::vector<std::uint32_t>& ent_items, const std::vector<signed char>& ent_slot) {
   const auto& toks = *ctx.tokens;
   items.clear();
@@ -162,7 +190,9 @@ void build_items(const DocContext& ctx, std::string_view lowered, WordId word_id
       bool first = true;
       while (mit != mentions.end() && mit->tok_begin == k) {
         if (!first) {
-          Item& dash = items.emplace_back();
+          items.room(1);
+          Item& dash = items.add(Item{});
+          if (dash_word >= 0) on_word(dash_word);
           dash.lower = "-";
           dash.word = dash_word;
           dash.tb = k;
@@ -171,7 +201,8 @@ void build_items(const DocContext& ctx, std::string_view lowered, WordId word_id
         }
         first = false;
         ent_items.push_back(static_cast<std::uint32_t>(items.size()));
-        Item& it = items.emplace_back();
+        items.room(1);
+        Item& it = items.add(Item{});
         it.ent = true;
         it.entity = mit->entity;
         // An object pronoun the reference pass resolved to the clause's own subject ("Grant
@@ -182,6 +213,7 @@ void build_items(const DocContext& ctx, std::string_view lowered, WordId word_id
           if (maybe_object_pronoun(it.lower))
             if (auto who = resolve_object_pronoun(ctx, k)) it.entity = *who;
           it.word = word_id(it.lower, toks[k].fold);
+          if (it.word >= 0) on_word(it.word);
         }
         it.tslot = ent_slot[it.entity];
         it.tb = mit->tok_begin;
@@ -199,11 +231,14 @@ void build_items(const DocContext& ctx, std::string_view lowered, WordId word_id
     std::size_t stop = k + 1;
     if (mit == mentions.end()) stop = te;
     else if (mit->tok_begin > k) stop = std::min<std::size_t>(te, mit->tok_begin);
+    items.room(stop - k);
     for (const Token* t = toks.data() + k; k < stop; ++k, ++t) {
       const std::string_view lower(lowered.data() + t->start, t->end - t->start);
+      const int w = word_id(lower, t->fold);
+      if (w >= 0) on_word(w);
       // (built whole, not field by field over a value-initialised one)
-      Item& it = items.emplace_back(Item{false, -1, 0, word_id(lower, t->fold), 0, static_cast<std::uint32_t>(k),
-                                         static_cast<std::uint32_t>(k + 1), t->start, t->end, lower});
+      Item& it = items.add(Item{false, -1, 0, w, 0, static_cast<std::uint32_t>(k),
+                                static_cast<std::uint32_t>(k + 1), t->start, t->end, lower});
       if (maybe_object_pronoun(it.lower))
         if (auto who = resolve_object_pronoun(ctx, k)) {
           ent_items.push_back(static_cast<std::uint32_t>(items.size() - 1));
@@ -634,7 +669,7 @@ struct RelationRules::Impl {
   // relations/words.tsv; returns the number of items it covers (0 = none).
   // `tables`: bit t set when table t (person_cues, words, offices) may hold class `cls`; the others
   // are not looked into.
-  std::size_t match_one_class(const DocContext& ctx, const std::vector<Item>& items, std::size_t i,
+  std::size_t match_one_class(const DocContext& ctx, const ItemList& items, std::size_t i,
                               const std::string& cls, unsigned tables, std::size_t sentence_end) const {
     if (i >= items.size() || items[i].ent) return 0;
     const auto& toks = *ctx.tokens;
@@ -664,7 +699,7 @@ struct RelationRules::Impl {
   }
 
   // Matches a class phrase at items[i]; returns the number of items consumed (0 = no match).
-  std::size_t match_class(const DocContext& ctx, const std::vector<Item>& items, std::size_t i, const std::string& cls,
+  std::size_t match_class(const DocContext& ctx, const ItemList& items, std::size_t i, const std::string& cls,
                           unsigned tables, std::size_t sentence_end, std::string* text) const {
     std::size_t n = match_one_class(ctx, items, i, cls, tables, sentence_end);
     if (n == 0) return 0;
@@ -719,20 +754,12 @@ struct RelationRules::Impl {
   // The fewest entity items a sentence needs to tell anything, by [topic organisation][topic country].
   std::size_t min_ents[2][2] = {{2, 2}, {2, 2}};
 
-  static int type_slot(const std::string& t) {
-    if (t == "PER") return 0;
-    if (t == "ORG") return 1;
-    if (t == "LOC") return 2;
-    if (t == "MISC") return 3;
-    return -1;
-  }
-
   void index_start_tests() {
     ent_need.assign(rules.size(), {0, 0, 0, 0, 0});
     for (std::size_t ri = 0; ri < rules.size(); ++ri)
       for (const Elem& e : rules[ri].elems)
         if ((e.kind == Elem::kEnt || e.kind == Elem::kEntList) && !e.optional) {
-          int slot = type_slot(e.type);
+          int slot = type_slot_of(e.type);
           if (slot >= 0) ++ent_need[ri][static_cast<std::size_t>(slot)];
           ++ent_need[ri][4];
         }
@@ -798,7 +825,7 @@ struct RelationRules::Impl {
   }
 
   // Whether rules[ri] may start at items[i].
-  bool may_start_fast(std::size_t ri, const std::vector<Item>& items, std::size_t i) const {
+  bool may_start_fast(std::size_t ri, const ItemList& items, std::size_t i) const {
     const StartTest& t = start_tests[ri];
     const Item& it = items[i];
     if (t.next) {
@@ -818,7 +845,7 @@ struct RelationRules::Impl {
     }
   }
 
-  bool match(const DocContext& ctx, const std::vector<Item>& items, const Rule& r, std::size_t ei, std::size_t ii,
+  bool match(const DocContext& ctx, const ItemList& items, const Rule& r, std::size_t ei, std::size_t ii,
              std::size_t sentence_end, MatchState& st) const {
     if (ei == r.elems.size()) {
       st.last = ii;
@@ -1222,7 +1249,7 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     std::size_t after;   // token one past the match
   };
   thread_local std::vector<std::uint64_t> lits_present;   // by position: the rules whose literal a word of the sentence meets
-  thread_local std::vector<Item> items;
+  thread_local ItemList items;
   thread_local std::vector<std::uint32_t> ent_items;   // the indices of the entity items, in order
   thread_local std::vector<Found> found;
   thread_local std::vector<std::size_t> present;
@@ -1281,7 +1308,19 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
         continue;
       }
     }
-    build_items(ctx, lowered, word_id, dash_word, *mentions, k, e, mit, items, ent_items, ent_slot);
+    // The required literals some word of the sentence satisfies (a rule missing one is out below),
+    // gathered as the items are built.
+    std::copy(im.lit_none.begin(), im.lit_none.end(), lits_present.begin());
+    std::uint64_t* const lp = lits_present.data();
+    {
+      const Impl::LitWord* const rows = im.word_lit_rules.data();
+      const std::uint32_t* const first = im.word_lit_first.data();
+      auto on_word = [lp, rows, first](int id) {
+        const std::size_t w = static_cast<std::size_t>(id) + 1;
+        for (const Impl::LitWord* x = rows + first[w], *end = rows + first[w + 1]; x != end; ++x) lp[x->at] |= x->bits;
+      };
+      build_items(ctx, lowered, word_id, on_word, dash_word, *mentions, k, e, mit, items, ent_items, ent_slot);
+    }
     const Sentence& sent = (*ctx.sentences)[s];
     found.clear();
     // Rules out the rules this document (topic) and the sentence's entities (too few of a type)
@@ -1307,16 +1346,7 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     };
     bool live = any_live();   // some rule may still match in this sentence
     if (live) {
-      // The required literals some word of the sentence satisfies; a rule missing one is out.
-      std::copy(im.lit_none.begin(), im.lit_none.end(), lits_present.begin());
-      std::uint64_t* const lp = lits_present.data();
-      const Impl::LitWord* const rows = im.word_lit_rules.data();
-      const std::uint32_t* const first = im.word_lit_first.data();
-      for (const Item& it : items) {
-        if (it.word < 0) continue;   // row 0 (no word) is empty
-        const std::size_t w = static_cast<std::size_t>(it.word) + 1;
-        for (const Impl::LitWord* x = rows + first[w], *end = rows + first[w + 1]; x != end; ++x) lp[x->at] |= x->bits;
-      }
+      // A rule missing a required literal is out.
       for (std::size_t w = 0; w < ruled_out.size(); ++w) {
         std::uint64_t met = ~std::uint64_t{0};
         for (std::size_t j = 0; j < im.lit_blocks; ++j) met &= lp[j * ruled_out.size() + w];
