@@ -502,7 +502,8 @@ std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
   // byte before `bounded` is none of them. (0: the text is one such run, or empty.) The loop below
   // stops there; the text's last run, from `bounded` on, is one word after it.
   std::size_t bounded = n;
-  while (bounded > 0 && (kBytes.cls[p[bounded - 1]] & kBAlnum)) --bounded;
+  std::uint8_t tail_seen = 0;   // the classes of that last run's bytes
+  for (std::uint8_t c; bounded > 0 && ((c = kBytes.cls[p[bounded - 1]]) & kBAlnum); --bounded) tail_seen |= c;
   std::size_t i = 0;
   // The white-space flags of the next token, gathered as the blanks go by; kLineSeen marks a
   // line break among them (a second one makes a blank line). The first token starts a line.
@@ -608,11 +609,9 @@ std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
     i = general_token(text, i, flags, toks, lex);
   }
   if (i == bounded && i < n) {   // the text ends in a run of letters and digits: a word to the end
-    std::uint8_t seen = 0;
-    for (std::size_t k = i; k < n; ++k) seen |= kBytes.cls[p[k]];
     const std::uint16_t flags = ws & static_cast<std::uint16_t>(~kLineSeen);
     toks.push_back(Token{static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(n), 0,
-                         static_cast<std::uint16_t>(flags | ascii_word_flags(p, i, n, kBytes.cls[p[i]], seen)), 0,
+                         static_cast<std::uint16_t>(flags | ascii_word_flags(p, i, n, kBytes.cls[p[i]], tail_seen)), 0,
                          fold_word(text.data() + i, n - i)});
     i = n;
   }
