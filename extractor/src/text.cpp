@@ -4,6 +4,10 @@
 #include <cstdint>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace storyline::extractor {
 namespace {
 
@@ -190,6 +194,20 @@ std::string ascii_lower(std::string_view s) {
 }
 
 void ascii_lower_copy(char* dst, const char* src, std::size_t n) {
+#if defined(__SSE2__)
+  if (n >= 16) {   // sixteen bytes a step; the last sixteen overlap (lower-casing twice changes nothing)
+    auto lower16 = [&](std::size_t at) {
+      const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + at));
+      // 'A'..'Z': x + (128 - 'A') < -128 + 26 as signed bytes
+      const __m128i upper = _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8(static_cast<char>(128 - 'A'))),
+                                           _mm_set1_epi8(static_cast<char>(-128 + 26)));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + at), _mm_or_si128(x, _mm_and_si128(upper, _mm_set1_epi8(0x20))));
+    };
+    for (std::size_t i = 0; i + 16 < n; i += 16) lower16(i);
+    lower16(n - 16);
+    return;
+  }
+#endif
   constexpr std::uint64_t k01 = 0x0101010101010101ull, k80 = 0x8080808080808080ull;
   std::size_t i = 0;
   for (; i + 8 <= n; i += 8) {
