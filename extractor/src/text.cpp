@@ -4,6 +4,10 @@
 #include <cstdint>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace storyline::extractor {
 namespace {
 
@@ -190,6 +194,20 @@ std::string ascii_lower(std::string_view s) {
 }
 
 void ascii_lower_copy(char* dst, const char* src, std::size_t n) {
+#if defined(__SSE2__)
+  if (n >= 16) {   // sixteen bytes a step; the last sixteen overlap (lower-casing twice changes nothing)
+    auto lower16 = [&](std::size_t at) {
+      const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + at));
+      // 'A'..'Z': x + (128 - 'A') < -128 + 26 as signed bytes
+      const __m128i upper = _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8(static_cast<char>(128 - 'A'))),
+                                           _mm_set1_epi8(static_cast<char>(-128 + 26)));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + at), _mm_or_si128(x, _mm_and_si128(upper, _mm_set1_epi8(0x20))));
+    };
+    for (std::size_t i = 0; i + 16 < n; i += 16) lower16(i);
+    lower16(n - 16);
+    return;
+  }
+#endif
   constexpr std::uint64_t k01 = 0x0101010101010101ull, k80 = 0x8080808080808080ull;
   std::size_t i = 0;
   for (; i + 8 <= n; i += 8) {
@@ -502,7 +520,8 @@ std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
   // byte before `bounded` is none of them. (0: the text is one such run, or empty.) The loop below
   // stops there; the text's last run, from `bounded` on, is one word after it.
   std::size_t bounded = n;
-  while (bounded > 0 && (kBytes.cls[p[bounded - 1]] & kBAlnum)) --bounded;
+  std::uint8_t tail_seen = 0;   // the classes of that last run's bytes
+  for (std::uint8_t c; bounded > 0 && ((c = kBytes.cls[p[bounded - 1]]) & kBAlnum); --bounded) tail_seen |= c;
   std::size_t i = 0;
   // The white-space flags of the next token, gathered as the blanks go by; kLineSeen marks a
   // line break among them (a second one makes a blank line). The first token starts a line.
@@ -608,11 +627,9 @@ std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
     i = general_token(text, i, flags, toks, lex);
   }
   if (i == bounded && i < n) {   // the text ends in a run of letters and digits: a word to the end
-    std::uint8_t seen = 0;
-    for (std::size_t k = i; k < n; ++k) seen |= kBytes.cls[p[k]];
     const std::uint16_t flags = ws & static_cast<std::uint16_t>(~kLineSeen);
     toks.push_back(Token{static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(n), 0,
-                         static_cast<std::uint16_t>(flags | ascii_word_flags(p, i, n, kBytes.cls[p[i]], seen)), 0,
+                         static_cast<std::uint16_t>(flags | ascii_word_flags(p, i, n, kBytes.cls[p[i]], tail_seen)), 0,
                          fold_word(text.data() + i, n - i)});
     i = n;
   }

@@ -101,6 +101,7 @@ class BasicJsonOut {
   }
   // A double as nlohmann writes it (halves, the usual weights, directly; others through nlohmann).
   STORYLINE_JSON_INLINE void dec(double v) {
+    if (v == 0.5) return lit("0.5");   // (the usual weight: one co-occurrence)
     const double twice = v * 2;
     if (twice > -4e6 && twice < 4e6 && twice == static_cast<double>(static_cast<long>(twice)) &&
         !(v == 0 && std::signbit(v))) {
