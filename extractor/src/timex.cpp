@@ -1000,7 +1000,8 @@ class SymN {
   template <class S>
   S widen() const {
     S o;
-    for (std::size_t i = 0; i < len_; ++i) o.push_back((*this)[i]);
+    o.bits_ = static_cast<decltype(o.bits_)>(bits_) << (8 * (S::kCap - kCap));
+    o.len_ = len_;
     return o;
   }
   bool operator==(const SymN& o) const { return bits_ == o.bits_; }
@@ -1008,6 +1009,8 @@ class SymN {
   bool operator<(const SymN& o) const { return bits_ < o.bits_; }
 
  private:
+  template <class>
+  friend class SymN;
   Bits bits_ = 0;
   unsigned char len_ = 0;
 };
