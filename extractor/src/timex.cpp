@@ -956,53 +956,75 @@ class FirstByteAnalyzer {
 // one. Anything not understood (classes it cannot list, '.', non-ASCII bytes, which may fold to
 // ASCII letters) ends the entry as OPEN, which only widens the answer. Repetitions end the entry too
 // (OPEN), except a run of whitespace (folded to one ' ') and small counted ones ({1,3}).
-// Up to 8 symbols (never 0) packed first-symbol-highest, so that integers compare as strings.
-class Sym8 {
+// Up to kCap symbols (never 0) packed first-symbol-highest, so that integers compare as strings:
+// 8 in a 64-bit word (Sym8), 16 in a 128-bit one (Sym16: the trie's, and kLongSymbols, below).
+template <class Bits>
+class SymN {
  public:
-  static constexpr std::size_t kCap = 8;
-  Sym8() = default;
-  Sym8(const char* z) {  // NOLINT: implicit, for {"the", END}
+  static constexpr std::size_t kCap = sizeof(Bits);
+  SymN() = default;
+  SymN(const char* z) {  // NOLINT: implicit, for {"the", END}
     for (; *z; ++z) push_back(*z);
   }
   std::size_t size() const { return len_; }
   bool empty() const { return len_ == 0; }
-  char operator[](std::size_t i) const { return static_cast<char>((bits_ >> (56 - 8 * i)) & 0xFF); }
+  char operator[](std::size_t i) const { return static_cast<char>((bits_ >> (8 * (kCap - 1 - i))) & 0xFF); }
   char back() const { return (*this)[len_ - 1]; }
   void push_back(char c) {  // requires size() < kCap
-    bits_ |= static_cast<std::uint64_t>(static_cast<unsigned char>(c)) << (56 - 8 * len_);
+    bits_ |= static_cast<Bits>(static_cast<unsigned char>(c)) << (8 * (kCap - 1 - len_));
     ++len_;
   }
-  // Appends g's symbols from index `from` (<= g.size()), as many as fit; false when some did not.
-  bool append(const Sym8& g, std::size_t from) {
-    const std::size_t take = g.len_ - from, room = kCap - len_, k = std::min(take, room);
+  // Appends g's symbols from index `from` (<= g.size()), as many as fit in `cap` (<= kCap); false
+  // when some did not.
+  bool append(const SymN& g, std::size_t from, std::size_t cap = kCap) {
+    const std::size_t take = g.len_ - from, room = cap - len_, k = std::min(take, room);
     if (k > 0) {
-      std::uint64_t gb = g.bits_ << (8 * from);  // from < g.len_ <= 8 here
-      if (k < kCap) gb &= ~std::uint64_t{0} << (64 - 8 * k);
-      bits_ |= gb >> (8 * len_);  // len_ < 8 here
+      Bits gb = g.bits_ << (8 * from);  // from < g.len_ <= kCap here
+      if (k < kCap) gb &= ~Bits{0} << (8 * (kCap - k));
+      bits_ |= gb >> (8 * len_);  // len_ < kCap here
       len_ = static_cast<unsigned char>(len_ + k);
     }
     return take <= room;
   }
-  Sym8 prefix(std::size_t t) const {
-    Sym8 o;
+  SymN prefix(std::size_t t) const {
+    SymN o;
     for (std::size_t i = 0; i < t && i < len_; ++i) o.push_back((*this)[i]);
     return o;
   }
-  bool operator==(const Sym8& o) const { return bits_ == o.bits_; }
-  bool operator!=(const Sym8& o) const { return bits_ != o.bits_; }
-  bool operator<(const Sym8& o) const { return bits_ < o.bits_; }
+  // The symbols into out[0, size()).
+  void chars(char* out) const {
+    Bits b = bits_;
+    for (std::size_t i = 0; i < len_; ++i, b <<= 8) out[i] = static_cast<char>(b >> (8 * (kCap - 1)));
+  }
+  // The same symbols in a type at least as wide.
+  template <class S>
+  S widen() const {
+    S o;
+    o.bits_ = static_cast<decltype(o.bits_)>(bits_) << (8 * (S::kCap - kCap));
+    o.len_ = len_;
+    return o;
+  }
+  bool operator==(const SymN& o) const { return bits_ == o.bits_; }
+  bool operator!=(const SymN& o) const { return bits_ != o.bits_; }
+  bool operator<(const SymN& o) const { return bits_ < o.bits_; }
 
  private:
-  std::uint64_t bits_ = 0;
+  template <class>
+  friend class SymN;
+  Bits bits_ = 0;
   unsigned char len_ = 0;
 };
+using Sym8 = SymN<std::uint64_t>;
+__extension__ using Sym16 = SymN<unsigned __int128>;
 
-struct PrefixEntry {
-  Sym8 s;
+template <class S>
+struct PrefixEntryT {
+  S s;
   enum Kind : unsigned char { END, OPEN } kind;
-  bool operator<(const PrefixEntry& o) const { return s != o.s ? s < o.s : kind < o.kind; }
-  bool operator==(const PrefixEntry& o) const { return s == o.s && kind == o.kind; }
+  bool operator<(const PrefixEntryT& o) const { return s != o.s ? s < o.s : kind < o.kind; }
+  bool operator==(const PrefixEntryT& o) const { return s == o.s && kind == o.kind; }
 };
+using PrefixEntry = PrefixEntryT<Sym8>;
 using PrefixSet = std::vector<PrefixEntry>;
 
 bool is_space_byte(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'; }
@@ -1015,9 +1037,16 @@ char fold_byte(unsigned char c) {
   return static_cast<char>(c);
 }
 
-class PrefixAnalyzer {
+template <class S, std::size_t kMaxLen = S::kCap>  // kMaxLen: symbols kept per entry
+class PrefixAnalyzerT {
+  using PrefixEntry = PrefixEntryT<S>;
+  using PrefixSet = std::vector<PrefixEntry>;
+
  public:
-  explicit PrefixAnalyzer(std::string_view p) : p_(p) {}
+  // With a `budget`, an analysis whose concatenations would make more entries than that stops
+  // (too_big()) instead of shortening them.
+  explicit PrefixAnalyzerT(std::string_view p, std::size_t budget = 0) : p_(p), budget_(budget) {}
+  bool too_big() const { return too_big_; }
 
   PrefixSet run() {
     PrefixSet f = alt();
@@ -1027,7 +1056,6 @@ class PrefixAnalyzer {
 
  private:
   static constexpr std::size_t kMaxEntries = 20000;  // per concatenation
-  static constexpr std::size_t kMaxLen = Sym8::kCap;  // symbols kept per entry
   static PrefixSet open() { return {PrefixEntry{"", PrefixEntry::OPEN}}; }
   static PrefixSet empty() { return {PrefixEntry{"", PrefixEntry::END}}; }
   // Sorts and deduplicates. The sets arrive as a few sorted runs (the alternatives of alt(), the
@@ -1067,16 +1095,20 @@ class PrefixAnalyzer {
     if (c >= 0x80) f.push_back({"\x80", PrefixEntry::OPEN});
     else if (c < 0x09) f.push_back({"", PrefixEntry::OPEN});
     else {
-      Sym8 one;
+      S one;
       one.push_back(fold_byte(c));
       f.push_back({one, PrefixEntry::END});
     }
   }
-  static PrefixSet concat(const PrefixSet& a, const PrefixSet& b) {
-    PrefixSet out;
-    out.reserve(a.size() + b.size());
+  PrefixSet concat(const PrefixSet& a, const PrefixSet& b) {
     std::size_t ends = 0;
     for (const auto& e : a) ends += e.kind == PrefixEntry::END;
+    if (budget_ && (too_big_ || ends * b.size() > budget_)) {
+      too_big_ = true;
+      return a;
+    }
+    PrefixSet out;
+    out.reserve(a.size() + b.size());
     // Too many: only the first t symbols of what follows are kept (the rest OPEN), t as large as fits.
     PrefixSet cut;
     const PrefixSet* bp = &b;
@@ -1096,10 +1128,10 @@ class PrefixAnalyzer {
         continue;
       }
       for (const auto& g : *bp) {
-        Sym8 s = e.s;
+        S s = e.s;
         // Whitespace runs fold to one ' ': " " + " " is " ".
         std::size_t from = !s.empty() && s.back() == ' ' && !g.s.empty() && g.s[0] == ' ' ? 1 : 0;
-        const bool cut_off = !s.append(g.s, from);
+        const bool cut_off = !s.append(g.s, from, kMaxLen);
         out.push_back({s, cut_off ? PrefixEntry::OPEN : g.kind});
       }
     }
@@ -1109,7 +1141,7 @@ class PrefixAnalyzer {
   // One or more repetitions: an entry may be followed by more of the same.
   static PrefixSet plus(PrefixSet f) {
     bool spaces = true;  // only whitespace: any repetition folds to " "
-    for (const auto& e : f) spaces = spaces && e.kind == PrefixEntry::END && e.s == Sym8(" ");
+    for (const auto& e : f) spaces = spaces && e.kind == PrefixEntry::END && e.s == S(" ");
     if (spaces) return f;
     for (auto& e : f)
       if (e.kind == PrefixEntry::END && !e.s.empty()) e.kind = PrefixEntry::OPEN;
@@ -1354,31 +1386,44 @@ class PrefixAnalyzer {
   }
 
   std::string_view p_;
+  std::size_t budget_;
+  bool too_big_ = false;
   std::size_t i_ = 0;
   bool failed_ = false;
 };
+using PrefixAnalyzer = PrefixAnalyzerT<Sym8>;
+
+// A rule whose 8-symbol analysis has at most kFewEntries entries is read to kLongSymbols symbols,
+// unless that makes more than kLongBudget entries: the trie then refuses more text where such a
+// rule cannot match ("on Saturday " for "(?:on\s+)?{weekday_plural}") while it, and so the
+// loading, stay small.
+constexpr std::size_t kFewEntries = 30, kLongSymbols = 12, kLongBudget = 400;
 
 // The entries of every rule as a trie over the reduced alphabet; may_match(text, p, end) is false
 // only when no rule can match at p a text that keeps its candidate.
 class PrefixTrie {
  public:
-  void add(const PrefixSet& f, int rule) {
+  template <class S>
+  void add(const std::vector<PrefixEntryT<S>>& f, int rule) {
     for (const auto& e : f) {
-      if (e.kind == PrefixEntry::END && e.s.empty()) continue;  // an empty match is refused
-      entries_.push_back(e);
-      ruled_.emplace_back(e.s, rule);
+      if (e.kind == PrefixEntryT<S>::END && e.s.empty()) continue;  // an empty match is refused
+      entries_.push_back({e.s.template widen<Sym16>(), e.kind == PrefixEntryT<S>::OPEN, rule});
     }
   }
   void build() {
-    std::sort(entries_.begin(), entries_.end());
-    entries_.erase(std::unique(entries_.begin(), entries_.end()), entries_.end());
+    // (Entries are not deduplicated: adding one twice changes nothing.)
     std::array<int, 256> sym{};
     int nsym = 0;
-    for (const auto& e : entries_)
+    char cs[Sym16::kCap];
+    std::size_t most_nodes = 1;
+    for (const auto& e : entries_) {
+      most_nodes += e.s.size();
+      e.s.chars(cs);
       for (std::size_t i = 0; i < e.s.size(); ++i) {
-        const unsigned char c = static_cast<unsigned char>(e.s[i]);
+        const unsigned char c = static_cast<unsigned char>(cs[i]);
         if (!sym[c]) sym[c] = ++nsym;
       }
+    }
     const int width = nsym + 1;
     // A trie with children by symbol first, then the transition table the reader uses.
     struct Dense {
@@ -1386,37 +1431,37 @@ class PrefixTrie {
     };
     std::vector<Dense> dense(1);
     std::vector<int> next(width, -1);
+    next.reserve(most_nodes * static_cast<std::size_t>(width));  // (no copies as it grows)
+    dense.reserve(most_nodes);
     // Each node's children as {symbol, child}, for the walks below (most nodes have one or two).
     std::vector<std::vector<std::pair<int, int>>> kids(1);
+    // The one rule with an entry ending at each node (kNone, kMany), for rule_at.
+    std::vector<int> own(1, kNoRule);
+    kids.reserve(most_nodes);
+    own.reserve(most_nodes);
     for (const auto& e : entries_) {
       int n = 0;
+      e.s.chars(cs);
       for (std::size_t i = 0; i < e.s.size(); ++i) {
-        const int c = sym[static_cast<unsigned char>(e.s[i])];
+        const int c = sym[static_cast<unsigned char>(cs[i])];
         if (next[n * width + c] < 0) {
           next[n * width + c] = static_cast<int>(dense.size());
           kids[static_cast<std::size_t>(n)].emplace_back(c, static_cast<int>(dense.size()));
           dense.emplace_back();
           kids.emplace_back();
+          own.push_back(kNoRule);
           next.resize(next.size() + width, -1);
         }
         n = next[n * width + c];
       }
-      if (e.kind == PrefixEntry::OPEN) dense[n].open = true;
+      own[static_cast<std::size_t>(n)] = one_rule(own[static_cast<std::size_t>(n)], e.rule);
+      if (e.open) dense[n].open = true;
       else if (!e.s.empty() && (std::isalpha(static_cast<unsigned char>(e.s.back())) || e.s.back() == '0'))
         dense[n].end_alnum = true;
       else dense[n].open = true;  // an END entry ending in another byte: nothing to check after it
     }
     entries_.clear();
     entries_.shrink_to_fit();
-    // The one rule with an entry ending at each node (kNone, kMany), for rule_at.
-    std::vector<int> own(dense.size(), kNoRule);
-    for (const auto& [str, rule] : ruled_) {
-      int n = 0;
-      for (std::size_t i = 0; i < str.size(); ++i) n = next[n * width + sym[static_cast<unsigned char>(str[i])]];
-      own[static_cast<std::size_t>(n)] = one_rule(own[static_cast<std::size_t>(n)], rule);
-    }
-    ruled_.clear();
-    ruled_.shrink_to_fit();
     // Columns of the table: 0 a letter or digit no entry reads, 1..nsym the symbols, then any other
     // byte no entry reads, then non-ASCII bytes (which stop the reader: may be a folded letter, or
     // what a class or '.' reads).
@@ -1555,7 +1600,12 @@ class PrefixTrie {
 
   static constexpr std::int32_t kNo = -1, kYes = -2, kSlow = -3;
   std::array<std::int32_t, 256> root_{};  // the root's step by byte; kSlow: whitespace (see walk)
-  PrefixSet entries_;
+  struct Entry {
+    Sym16 s;
+    bool open;  // an OPEN entry (else END)
+    int rule;
+  };
+  std::vector<Entry> entries_;  // every rule's entries (until build)
   std::array<std::uint8_t, 256> byte_col_{};
   std::array<std::int32_t, 256> col1_{}, col2_{};  // byte_col_ times cols_, times cols_ squared (tri_'s index)
   std::vector<std::int32_t> tri_;                  // columns (c0, c1, c2) -> the walk's state after them
@@ -1565,7 +1615,6 @@ class PrefixTrie {
   bool root_open_ = false;
   std::vector<std::int32_t> table_;  // node x column: the next node's row (node x cols_), kNo or kYes
   static int one_rule(int a, int b) { return a == kNoRule ? b : b == kNoRule || a == b ? a : kManyRules; }
-  std::vector<std::pair<Sym8, int>> ruled_;  // every entry's symbols and rule (until build)
   int non_ascii_col_ = 0;
   std::vector<std::int32_t> full_;  // node x column: the next node's row (every child), or negative
   std::vector<int> path_rule_;      // node -> rule_at's answer there
@@ -2318,7 +2367,15 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
           r.head_first = FirstByteAnalyzer(h).run().set;
         }
       }
-      impl->prefixes.add(PrefixAnalyzer(r.expanded).run(), static_cast<int>(impl->rules.size()));
+      // Entries of 8 symbols, or of kLongSymbols for a rule with few (see kFewEntries).
+      if (PrefixSet f8 = PrefixAnalyzer(r.expanded).run(); f8.size() <= kFewEntries) {
+        PrefixAnalyzerT<Sym16, kLongSymbols> a16(r.expanded, kLongBudget);
+        std::vector<PrefixEntryT<Sym16>> f16 = a16.run();
+        if (!a16.too_big() && f16.size() <= kLongBudget) impl->prefixes.add(f16, static_cast<int>(impl->rules.size()));
+        else impl->prefixes.add(f8, static_cast<int>(impl->rules.size()));
+      } else {
+        impl->prefixes.add(f8, static_cast<int>(impl->rules.size()));
+      }
       FirstByteAnalyzer fa(r.expanded);
       const FirstBytes fb = fa.run();
       if (fa.context) impl->use_starts = false;
