@@ -2360,7 +2360,7 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
         if (!r.group_index.count(name))
           return fail("rules.value", "value uses '{" + name + "}' which is not a named capture");
       }
-      r.re = std::make_shared<const LazyRe>(std::move(factored), opts);
+      r.re = std::make_shared<const LazyRe>(factored, opts);
       add_words_re(r, pattern, named, impl->macros, impl->lexicons, opts);
       if (r.ngroups == 1) {
         if (std::string h = optional_head(r.expanded); !h.empty()) {
@@ -2379,7 +2379,7 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
       } else {
         impl->prefixes.add(f8, static_cast<int>(impl->rules.size()));
       }
-      FirstByteAnalyzer fa(r.expanded);
+      FirstByteAnalyzer fa(factored);   // (the same bytes as of r.expanded, read faster)
       const FirstBytes fb = fa.run();
       if (fa.context) impl->use_starts = false;
       impl->first |= fb.set;
