@@ -564,9 +564,7 @@ struct Expander {
   // each such group is appended here (N = its index).
   std::vector<const Lexicon*>* word_groups = nullptr;
   // When set, a lexicon expands to its surfaces factored as a trie (Lexicon::factored): the same
-  // language, read faster by RE2's parser (for the set, and for a rule's own RE2: the groups are
-  // the same, and the surfaces one input can match are prefixes of one another, tried longest first
-  // either way, so leftmost-longest matching captures the same text).
+  // language, read faster by RE2's parser (for the set, which asks no captures).
   bool factored = false;
 
   bool ref_at(const std::string& p, std::size_t i, std::string& name, std::size_t& close) const {
@@ -2333,8 +2331,8 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
       if (!ex.error.empty()) return fail("rules.lexicon", ex.error);
       // The set parses every pattern now (and refuses what RE2 refuses); the rule's own RE2 is
       // compiled on first use, its groups read here as RE2 numbers them.
-      // (Both are given the pattern with each lexicon factored: the same language, parsed faster.)
-      std::string factored = fx.expand(pattern);
+      // (The set is given the pattern with each lexicon factored: the same language, parsed faster.)
+      const std::string factored = fx.expand(pattern);
       if (std::string err; impl->starts_set->Add(factored, &err) < 0) return fail("rules.pattern", err);
       std::vector<std::pair<int, std::string>> named;
       r.ngroups = capture_groups(r.expanded, named);
@@ -2360,7 +2358,7 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
         if (!r.group_index.count(name))
           return fail("rules.value", "value uses '{" + name + "}' which is not a named capture");
       }
-      r.re = std::make_shared<const LazyRe>(factored, opts);
+      r.re = std::make_shared<const LazyRe>(r.expanded, opts);
       add_words_re(r, pattern, named, impl->macros, impl->lexicons, opts);
       if (r.ngroups == 1) {
         if (std::string h = optional_head(r.expanded); !h.empty()) {
