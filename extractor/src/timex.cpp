@@ -2332,7 +2332,8 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
       // The set parses every pattern now (and refuses what RE2 refuses); the rule's own RE2 is
       // compiled on first use, its groups read here as RE2 numbers them.
       // (The set is given the pattern with each lexicon factored: the same language, parsed faster.)
-      if (std::string err; impl->starts_set->Add(fx.expand(pattern), &err) < 0) return fail("rules.pattern", err);
+      const std::string factored = fx.expand(pattern);
+      if (std::string err; impl->starts_set->Add(factored, &err) < 0) return fail("rules.pattern", err);
       std::vector<std::pair<int, std::string>> named;
       r.ngroups = capture_groups(r.expanded, named);
       if (r.ngroups < 0) return fail("rules.pattern", "missing closing > in a group name");
@@ -2376,7 +2377,7 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
       } else {
         impl->prefixes.add(f8, static_cast<int>(impl->rules.size()));
       }
-      FirstByteAnalyzer fa(r.expanded);
+      FirstByteAnalyzer fa(factored);   // (the same bytes as of r.expanded, read faster)
       const FirstBytes fb = fa.run();
       if (fa.context) impl->use_starts = false;
       impl->first |= fb.set;
