@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The speed table of README.md / docs/scale.md (issue 7) in one run, on generated news-like corpora
 # of 1, 5 and 50 MB (bench/make_corpus.py; made once, kept in the corpus folder):
-#  - each extraction stage on one core (build/extract_bench, 5 MB) and the story stages (story_bench);
+#  - each extraction stage on one core (build/extract_bench, 5 MB) and the story and render stages
+#    (story_bench, render_bench);
 #  - `storyline extract` on 50 MB with 1 and 2 threads, and on 5 MB (10x input vs time);
 #  - peak memory (/usr/bin/time) of extract, merge, graph and timeline on 5 and 50 MB;
 #  - chrono-node and compromise on the same text, when node and ../shared/anchors' packages are
@@ -82,6 +83,37 @@ for mb in 5 50; do
   read -r cpu _ peak < <(measure "$bin" timeline --jsonl "$corpora/news$mb.jsonl" -j 1 --quiet -o "$out/t$mb.json")
   echo "| timeline news$mb to JSON (extraction included) | $cpu | $peak |"
 done
+
+echo
+echo "## After extraction (story_bench: the examples and CoNLL dev, 0.28 MB; render_bench: generated graphs)"
+echo
+echo "| benchmark | MB/s of text, or seconds per picture |"
+echo "| --- | --- |"
+{ "$build/story_bench" --benchmark_min_time=0.2 --benchmark_format=json 2>/dev/null
+  "$build/render_bench" --benchmark_filter='BM_Graph/svg/1000|BM_Timeline/svg/2000' --benchmark_format=json 2>/dev/null
+} | python3 -c '
+import json, sys
+names = {"BM_GraphPerDocument": "graph build + analytics, one document at a time",
+         "BM_GraphMerged": "one graph of the whole corpus (merged, exact betweenness)",
+         "BM_TimelineMerged": "timeline build, whole corpus",
+         "BM_LayoutRenderPerDocument/iterations:1": "Graphviz layout + SVG of each document'"'"'s two diagrams",
+         "BM_Graph/svg/1000/min_time:1.000": "1,000-entity relationship map, layout + SVG",
+         "BM_Timeline/svg/2000/min_time:1.000": "2,000-event timeline, layout + SVG"}
+dec = json.JSONDecoder()
+text, i = sys.stdin.read(), 0
+while i < len(text):   # two JSON documents, one after the other
+    if text[i].isspace():
+        i += 1
+        continue
+    doc, i = dec.raw_decode(text, i)
+    for b in doc["benchmarks"]:
+        if b["name"] not in names: continue
+        if b["name"].startswith(("BM_Graph/", "BM_Timeline/")):
+            secs = b["cpu_time"] / {"ms": 1e3, "us": 1e6, "ns": 1e9, "s": 1}[b["time_unit"]]
+            print("| %s | %.2f s |" % (names[b["name"]], secs))
+        else:
+            print("| %s | %.2f MB/s |" % (names[b["name"]], b["bytes_per_second"] / 1e6))
+'
 
 anchors=${ANCHORS_DIR:-/opt/anchors}
 if command -v node >/dev/null && [ -d "$anchors/node_modules" ] && [ -f ../shared/anchors/bench.mjs ]; then
