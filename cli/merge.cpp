@@ -107,11 +107,20 @@ Result<extractor::Extraction> parse_extraction(const json& j) {
                           get_or<std::string>(o, "cue", "")});
     x.events.push_back(std::move(ev));
   }
+  // Relations name their entities by id; Relation holds their indices (the first entity with the id).
+  std::map<std::string, std::size_t, std::less<>> entity_of;
+  for (std::size_t i = 0; i < x.entities.size(); ++i) entity_of.emplace(x.entities[i].id, i);
   for (const auto& jr : j.value("relations", json::array())) {
     Relation r;
-    r.source = get_or<std::string>(jr, "source", "");
-    r.target = get_or<std::string>(jr, "target", "");
-    r.type = get_or<std::string>(jr, "type", "");
+    for (auto [key, end] : {std::pair{"source", &r.source}, std::pair{"target", &r.target}}) {
+      const std::string id = get_or<std::string>(jr, key, "");
+      const auto it = entity_of.find(id);
+      if (it == entity_of.end())
+        return Error{"merge.input", "document '" + x.document.id + "': a relation's " + key + " '" + id +
+                                        "' is no entity of the document"};
+      *end = it->second;
+    }
+    r.type = RelationType(get_or<std::string>(jr, "type", ""));
     r.qualifier = get_or<std::string>(jr, "qualifier", "");
     r.weight = get_or<double>(jr, "weight", 1.0);
     r.start = get_or<std::string>(jr, "start", "");

@@ -8,6 +8,8 @@
 #include <cstring>
 #include <functional>
 #include <optional>
+#include <stdexcept>
+#include <string>
 #include <type_traits>
 
 #include <nlohmann/json.hpp>
@@ -456,6 +458,40 @@ class JsonIn {
     out.emplace();
     str(*out);
   }
+  // A relation type: read, then interned (the types read last are kept, so most take no look-up in
+  // the process-wide table).
+  void str(RelationType& out) {
+    str(scratch_);
+    if (!ok_) return;
+    for (const RelationType& t : types_)
+      if (t == std::string_view(scratch_)) {
+        out = t;
+        return;
+      }
+    out = RelationType(scratch_);
+    if (types_.size() < 16) types_.push_back(out);
+  }
+  // key + an entity id, as the index of the entity of `entities` that has it (the first, if several
+  // have it); an id no entity has stops the read.
+  template <std::size_t N>
+  void entity(const char (&key)[N], const std::vector<Entity>& entities, std::size_t& v) {
+    lit(key);
+    str(scratch_);
+    if (!ok_) return;
+    if (ids_.size() != entities.size()) {   // (first use in this document: the entities are all read)
+      ids_.clear();
+      ids_.reserve(entities.size());
+      for (std::size_t i = 0; i < entities.size(); ++i) ids_.emplace_back(entities[i].id, i);
+      std::stable_sort(ids_.begin(), ids_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    }
+    const std::string_view id = scratch_;
+    const auto it = std::lower_bound(ids_.begin(), ids_.end(), id, [](const auto& e, std::string_view k) { return e.first < k; });
+    if (it == ids_.end() || it->first != id) {
+      ok_ = false;
+      return;
+    }
+    v = it->second;
+  }
   // The fragment s when it comes next (taken), else nothing (and ok() unchanged).
   template <std::size_t N>
   bool lit_if(const char (&s)[N]) {
@@ -470,7 +506,27 @@ class JsonIn {
   const char* e_;
   const char* b_;
   bool ok_ = true;
+  std::string scratch_;
+  std::vector<RelationType> types_;                             // relation types read so far
+  std::vector<std::pair<std::string_view, std::size_t>> ids_;   // entity ids by id, with their indices
 };
+
+[[noreturn, gnu::cold, gnu::noinline]] void no_such_entity(std::size_t i, std::size_t n) {
+  throw std::out_of_range("storyline::extractor::to_json: a relation names entity " + std::to_string(i) + " of " +
+                          std::to_string(n));
+}
+
+class JsonBound;
+
+// A relation's end, for writing: the id of entity i. JsonBound, which to_json runs over x before
+// anything is written, checks that i is one of x's entities; the writer after it need not.
+template <class IO>
+[[gnu::always_inline]] inline const std::string& entity_id(const Extraction& x, std::size_t i) {
+  if constexpr (std::is_same_v<IO, JsonBound>) {
+    if (i >= x.entities.size()) [[unlikely]] no_such_entity(i, x.entities.size());
+  }
+  return x.entities[i].id;
+}
 
 // The extract JSON's layout, written once for both directions: with JsonOut it writes x, with
 // JsonIn it reads into x. Keys, their order and the punctuation between them are the same for the
@@ -552,8 +608,14 @@ template <class IO, class X>
   });
   io.lit(",\"relations\":");
   io.list(x.relations, [&](auto& r) __attribute__((always_inline)) {
-    io.field("{\"source\":", r.source);
-    io.field(",\"target\":", r.target);
+    // The ends by entity id (Relation holds indices into x.entities).
+    if constexpr (std::is_same_v<IO, JsonIn>) {
+      io.entity("{\"source\":", x.entities, r.source);
+      io.entity(",\"target\":", x.entities, r.target);
+    } else {
+      io.field("{\"source\":", entity_id<IO>(x, r.source));
+      io.field(",\"target\":", entity_id<IO>(x, r.target));
+    }
     io.field(",\"type\":", r.type);
     io.field(",\"qualifier\":", r.qualifier);
     io.field(",\"weight\":", r.weight);
@@ -594,6 +656,7 @@ class JsonBound {
     else str(v);
   }
   void str(const std::string& s) { bytes += 6 * s.size() + 2; }
+  void str(RelationType t) { bytes += 6 * t.name().size() + 2; }
   void str(const std::optional<std::string>& s) { bytes += s ? 6 * s->size() + 2 : 4; }
   template <std::size_t N>
   void opt_str(const char (&)[N], const std::string& s) {

@@ -16,7 +16,8 @@
 namespace storyline::extractor {
 namespace {
 
-const std::string kNoType, kCoOccurs = "co_occurs", kLocatedIn = "located_in";
+const std::string kNoType;
+const RelationType kCoOccurs{"co_occurs"}, kLocatedIn{"located_in"};
 
 // PER, ORG, LOC, MISC -> 0..3; anything else -1.
 inline int type_slot_of(const std::string& t) {
@@ -267,7 +268,7 @@ struct Elem {
 struct Rule {
   std::string id;
   int priority = 0;
-  std::string relation;
+  RelationType relation;
   bool directed = true;
   std::vector<Elem> elems;
   std::string source, target, qualifier;
@@ -408,13 +409,15 @@ struct RelationRules::Impl {
   struct FromEvent {
     std::string event_type;
     std::vector<std::string> triggers;   // lower-cased trigger texts; empty = any
-    std::string relation, source_role, target_role;
+    RelationType relation;
+    std::string source_role, target_role;
     std::vector<std::string> source_types, target_types;
     std::vector<std::string> unless;     // words within five tokens after the trigger that block it
   };
   std::vector<FromEvent> from_events;  // relations/from_events.tsv
   struct Implies {
-    std::string relation, implied, condition;   // condition: "-" or a words.tsv class the target's last word is in
+    RelationType relation, implied;
+    std::string condition;   // condition: "-" or a words.tsv class the target's last word is in
   };
   std::vector<Implies> implies;        // relations/implies.tsv
   // Whether co_occurs is a relation only co-occurrence tells (no pattern, event or implication
@@ -1047,7 +1050,7 @@ Result<RelationRules> RelationRules::load(const RuleDirs& dirs, std::shared_ptr<
     if (row.size() < 8)
       return Error{"rules.parse",
                    "en/relations/from_events.tsv: row '" + (row.empty() ? "" : row[0]) + "' needs 8 columns"};
-    Impl::FromEvent f{row[0],          split_commas(row[1]), row[2], row[3], row[4], split_commas(row[5]),
+    Impl::FromEvent f{row[0],       split_commas(row[1]), RelationType(row[2]), row[3], row[4], split_commas(row[5]),
                       split_commas(row[6]), split_commas(row[7])};
     for (auto* col : {&f.source_types, &f.target_types})
       for (auto& t : *col)
@@ -1058,7 +1061,7 @@ Result<RelationRules> RelationRules::load(const RuleDirs& dirs, std::shared_ptr<
   if (!imp) return imp.error();
   for (auto& row : parse_tsv(*imp)) {
     if (row.size() < 3) return Error{"rules.parse", "en/relations/implies.tsv: rows need 3 columns"};
-    impl->implies.push_back({row[0], row[1], row[2]});
+    impl->implies.push_back({RelationType(row[0]), RelationType(row[1]), row[2]});
   }
   auto spans = dirs.read("en/relations/spans.tsv");
   if (!spans) return spans.error();
@@ -1078,7 +1081,7 @@ Result<RelationRules> RelationRules::load(const RuleDirs& dirs, std::shared_ptr<
     if (r.id.empty() || !jr.contains("pattern") || !jr["pattern"].is_array())
       return Error{"rules.pattern", where + ": needs \"id\" and a \"pattern\" array"};
     r.priority = jr.value("priority", 0);
-    r.relation = jr.value("relation", "");
+    r.relation = RelationType(jr.value("relation", ""));
     r.directed = jr.value("directed", true);
     r.source = jr.value("source", "");
     r.target = jr.value("target", "");
@@ -1135,7 +1138,7 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   // key: source, target, type, qualifier, the entities by the rank of their ids (ids are unique),
   // so the map's order is the output's order (source id, target id, type, qualifier).
   // (std::less<>: looked up with references to the strings, not copies)
-  std::map<std::tuple<std::size_t, std::size_t, std::string, std::string>, Relation, std::less<>> out;
+  std::map<std::tuple<std::size_t, std::size_t, RelationType, std::string>, Relation, std::less<>> out;
   thread_local std::vector<std::size_t> by_rank, rank_of;
   // Sorted by id on the ids' first eight bytes (big-endian, zero-padded: the same order as the
   // strings' when they differ), the whole ids only when those are alike.
@@ -1179,7 +1182,7 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   }
   // Marked unknown while in use: a call left by an exception leaves states to be rebuilt.
   states_serial = 0;
-  auto add = [&](std::size_t a, std::size_t b, const std::string& type, const std::string& qual, bool directed,
+  auto add = [&](std::size_t a, std::size_t b, RelationType type, const std::string& qual, bool directed,
                  Evidence ev, double w) -> Relation* {
     if (a == b) return nullptr;
     if (!directed && rank_of[a] > rank_of[b]) std::swap(a, b);
@@ -1189,8 +1192,8 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
       it = out.emplace_hint(it, std::piecewise_construct, std::forward_as_tuple(rank_of[a], rank_of[b], type, qual),
                             std::forward_as_tuple());
       Relation& r = it->second;   // built in place
-      r.source = ents[a].id;
-      r.target = ents[b].id;
+      r.source = a;
+      r.target = b;
       r.type = type;
       r.qualifier = qual;
       r.weight = 0;
@@ -1635,7 +1638,7 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   // One relation implying another (relations/implies.tsv): an acquirer owns what it bought; the
   // leader of a party is a member of it.
   if (!im.implies.empty()) {
-    std::vector<std::pair<std::tuple<std::size_t, std::size_t, std::string, std::string>, Relation>> more;
+    std::vector<std::pair<std::tuple<std::size_t, std::size_t, RelationType, std::string>, Relation>> more;
     for (const auto& [key, r] : out)
       for (const auto& rule : im.implies) {
         if (rule.relation != r.type) continue;
@@ -1668,8 +1671,8 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     auto run_end = co;
     while (run_end != co_told.cend() && run_end->first == key) ++run_end;
     Relation& r = rels.emplace_back();
-    r.source = ents[by_rank[key >> 32]].id;
-    r.target = ents[by_rank[key & 0xFFFFFFFFu]].id;
+    r.source = by_rank[key >> 32];
+    r.target = by_rank[key & 0xFFFFFFFFu];
     r.type = kCoOccurs;
     r.evidence.reserve(static_cast<std::size_t>(run_end - co));
     for (; co != run_end; ++co) {

@@ -202,22 +202,24 @@ struct StoryBuilder::Impl {
 
   void add_relations(const DocumentInput& doc, std::size_t d, const std::map<std::string, std::string>& node_of) {
     const std::string doc_name = detail::document_name(doc, d);
+    const auto& ents = doc.extraction->entities;
     for (const auto& r : doc.extraction->relations) {
-      auto s = node_of.find(r.source);
-      auto t = node_of.find(r.target);
-      if (s == node_of.end() || t == node_of.end()) continue;   // dangling relation: nothing to draw
+      if (r.source >= ents.size() || r.target >= ents.size()) continue;   // dangling relation: nothing to draw
+      auto s = node_of.find(ents[r.source].id);
+      auto t = node_of.find(ents[r.target].id);
+      if (s == node_of.end() || t == node_of.end()) continue;
       std::string source = s->second;
       std::string target = t->second;
       if (source == target) continue;   // self-loops carry no story and break nothing by leaving
-      const bool symmetric = is_symmetric(r.type);
+      const bool symmetric = is_symmetric(r.type.name());
       if (symmetric && target < source) std::swap(source, target);
-      Key key{source, target, r.type, r.qualifier};
+      Key key{source, target, r.type.name(), r.qualifier};
       auto [it, inserted] = edges.try_emplace(key);
       Edge& e = it->second;
       if (inserted) {
         e.source = source;
         e.target = target;
-        e.type = r.type;
+        e.type = r.type.name();
         e.qualifier = r.qualifier;
         e.directed = !symmetric;
         e.weight = 0;

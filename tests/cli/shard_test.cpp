@@ -265,11 +265,49 @@ TEST_CASE("merge reads inputs as streams: a broken file adds nothing; compact an
   a_first = a_first.substr(0, a_first.find('\n') + 1);
   auto x = nlohmann::json::parse(a_first);
   x["entities"] = nlohmann::json::array();
+  x["relations"] = nlohmann::json::array();   // (they name entities: without them, an error)
   spit((dir / "twin.jsonl").string(), x.dump() + "\n");
   auto ab = run("merge " + a + " " + q(dir / "twin.jsonl"));
   auto ba = run("merge " + q(dir / "twin.jsonl") + " " + a);
   CHECK(ab.status == 0);
   CHECK(ab.err.find("seen twice with different content") != std::string::npos);
   CHECK(ab.out == ba.out);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("merge: a relation naming an entity its document does not have is an error, in any JSON form") {
+  auto dir = testsupport::temp_dir("merge-dangling");
+  auto lines = corpus_lines();
+  spit((dir / "a.jsonl").string(), join(lines, 0, 4));
+  REQUIRE(run("extract -j 1 --compact " + q(dir / "a.jsonl") + " -o " + q(dir / "a.out.jsonl")).status == 0);
+  const std::string a = q(dir / "a.out.jsonl");
+  auto only_a = run("merge " + a);
+  REQUIRE_MESSAGE(only_a.status == 0, only_a.err);
+  // A document of another id whose first relation's target is an id no entity has: compact (read
+  // by the strict reader, which refuses it, then by the general parser) and pretty.
+  std::string first = slurp((dir / "a.out.jsonl").string());
+  first = first.substr(0, first.find('\n'));
+  auto x = nlohmann::json::parse(first);
+  REQUIRE(!x["relations"].empty());
+  x["document"]["id"] = "dangling";
+  x["relations"][0]["target"] = "org:nobody-here";
+  spit((dir / "compact.jsonl").string(), x.dump() + "\n");
+  spit((dir / "pretty.json").string(), x.dump(2) + "\n");
+  for (const char* bad : {"compact.jsonl", "pretty.json"}) {
+    INFO(bad);
+    auto r = run("merge " + a + " " + q(dir / bad));
+    CHECK(r.status == 1);
+    CHECK_MESSAGE(r.err.find(std::string(bad) + ": document 'dangling': a relation's target 'org:nobody-here' is no "
+                             "entity of the document") != std::string::npos,
+                  r.err);
+    CHECK(r.out == only_a.out);   // the document is left out; the rest is merged
+  }
+  // A relation without a source names no entity either.
+  x["relations"][0]["target"] = x["relations"][0]["source"];
+  x["relations"][0].erase("source");
+  spit((dir / "nosource.json").string(), x.dump(2) + "\n");
+  auto r = run("merge " + q(dir / "nosource.json"));
+  CHECK(r.status == 1);
+  CHECK_MESSAGE(r.err.find("a relation's source '' is no entity") != std::string::npos, r.err);
   fs::remove_all(dir);
 }

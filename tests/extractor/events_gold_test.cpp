@@ -137,9 +137,9 @@ Score score_example(const Extractor& ex, const std::filesystem::path& gold_path)
     bool symmetric = gr["type"] == "partner_of";
     bool found = false;
     for (std::size_t i = 0; i < rels.size() && !found; ++i) {
-      if (rused[i] || rels[i]->type != gr["type"]) continue;
-      const Surfaces& s = sys_names[rels[i]->source];
-      const Surfaces& t = sys_names[rels[i]->target];
+      if (rused[i] || rels[i]->type != gr["type"].get<std::string>()) continue;
+      const Surfaces& s = sys_names[x.entities[rels[i]->source].id];
+      const Surfaces& t = sys_names[x.entities[rels[i]->target].id];
       bool same = overlaps(a, s) && overlaps(b, t);
       bool swapped = symmetric && overlaps(a, t) && overlaps(b, s);
       if (same || swapped) found = rused[i] = true;
@@ -150,8 +150,8 @@ Score score_example(const Extractor& ex, const std::filesystem::path& gold_path)
   }
   for (std::size_t i = 0; i < rels.size(); ++i)
     if (!rused[i])
-      log << "  extra relation " << sys_label[rels[i]->source] << " " << rels[i]->type << " "
-          << sys_label[rels[i]->target] << " (" << rels[i]->qualifier << ")\n";
+      log << "  extra relation " << sys_label[x.entities[rels[i]->source].id] << " " << rels[i]->type.name() << " "
+          << sys_label[x.entities[rels[i]->target].id] << " (" << rels[i]->qualifier << ")\n";
   sc.misses = log.str();
   return sc;
 }

@@ -29,11 +29,11 @@ inline Extraction run(const std::string& text, std::optional<std::string> date =
   return extractor().extract(text, info);
 }
 
-// The relation source -type-> target of x, or null.
+// The relation source -type-> target of x (by entity id), or null.
 inline const Relation* relation(const Extraction& x, const std::string& src, const std::string& type,
                                 const std::string& tgt) {
   for (const auto& r : x.relations)
-    if (r.source == src && r.type == type && r.target == tgt) return &r;
+    if (x.entities.at(r.source).id == src && r.type == type && x.entities.at(r.target).id == tgt) return &r;
   return nullptr;
 }
 

@@ -4,8 +4,11 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <stdexcept>
+#include <string_view>
 
 #include "storyline/extractor/extractor.hpp"
+#include "storyline/extractor/json_out.hpp"
 #include "extract_support.hpp"
 #include "test_support.hpp"
 
@@ -140,6 +143,67 @@ TEST_CASE("role patterns: ORG ROLE PER, PER, ROLE of ORG, ORG's ROLE PER, with f
   CHECK(relation(x, "per:ravi-patel", "role_of", "org:globex"));
   CHECK(r1->evidence.size() == 1);
   CHECK(r1->evidence[0].sentence == 0);
+}
+
+TEST_CASE("a relation's source and target are the indices of the entities it names") {
+  auto x = run("Former Acme Corp. chief executive Jane Holloway joined Globex Inc. on Monday. "
+               "Tom Reyes, the chairman of Initech LLC, agreed. Globex's chairman Ravi Patel said so.");
+  const Entity* jane = entity(x, "Jane Holloway");
+  REQUIRE(jane);
+  const Relation* r1 = relation(x, jane->id, "role_of", "org:acme");
+  REQUIRE(r1);
+  CHECK(&x.entities[r1->source] == jane);
+  CHECK(x.entities[r1->target].id == "org:acme");
+  CHECK(x.entities[r1->target].type == "ORG");
+  // Every relation names two entities of x; the JSON writes their ids and reads back the indices.
+  REQUIRE(x.relations.size() > 3);
+  const std::string compact = to_json(x, -1);
+  const auto tree = nlohmann::json::parse(compact);
+  REQUIRE(tree["relations"].size() == x.relations.size());
+  const auto back = from_compact_json(compact);
+  REQUIRE(back.has_value());
+  REQUIRE(back->relations.size() == x.relations.size());
+  for (std::size_t i = 0; i < x.relations.size(); ++i) {
+    const Relation& r = x.relations[i];
+    INFO("relation " << i);
+    REQUIRE(r.source < x.entities.size());
+    REQUIRE(r.target < x.entities.size());
+    CHECK(r.source != r.target);
+    CHECK(tree["relations"][i]["source"] == x.entities[r.source].id);
+    CHECK(tree["relations"][i]["target"] == x.entities[r.target].id);
+    CHECK(tree["relations"][i]["type"] == r.type.name());
+    CHECK(back->relations[i].source == r.source);
+    CHECK(back->relations[i].target == r.target);
+    CHECK(back->relations[i].type == r.type);
+  }
+  // An index that is no entity of x: to_json throws before writing anything.
+  Extraction bad = x;
+  bad.relations.back().target = bad.entities.size();
+  CHECK_THROWS_AS(to_json(bad, -1), std::out_of_range);
+  JsonOut out;
+  out.append("kept");
+  CHECK_THROWS_AS(to_json(bad, out), std::out_of_range);
+  CHECK(out.view() == "kept");
+}
+
+TEST_CASE("relation types are interned names: equal by name, ordered by name, never dangling") {
+  RelationType a("role_of");
+  {
+    std::string name = "role_of";
+    const RelationType b(name);
+    name = "changed";
+    CHECK(a == b);
+    CHECK(b.name() == "role_of");
+  }
+  CHECK(a == "role_of");
+  CHECK(a != "role_of ");
+  CHECK(RelationType().empty());
+  CHECK(RelationType() == "");
+  CHECK(RelationType("") == RelationType());
+  CHECK(RelationType("co_occurs") < RelationType("role_of"));
+  CHECK(RelationType("role_of") > RelationType("partner_of"));
+  CHECK(std::string_view(a) == "role_of");
+  CHECK(sizeof(RelationType) == sizeof(void*));
 }
 
 TEST_CASE("dismissals and resignations leave a former role") {
@@ -483,13 +547,16 @@ TEST_CASE("relation weights are written as nlohmann::json writes doubles") {
   // The writer prints halves itself and hands every other double to nlohmann: the bytes must be
   // the same either way.
   Extraction x;
+  x.entities.resize(2);
+  x.entities[0].id = "a";
+  x.entities[1].id = "b";
   const std::vector<double> weights = {0.0, -0.0, 0.5, 1.0, 1.5, 2.0, 12.5, -2.5, 1999999.5, 2000000.5,
                                        3e6, 0.25, 0.1, 1.0 / 3, 1e-7, 1e20, -7.0};
   for (double w : weights) {
     Relation r;
-    r.source = "a";
-    r.target = "b";
-    r.type = "co_occurs";
+    r.source = 0;
+    r.target = 1;
+    r.type = RelationType("co_occurs");
     r.weight = w;
     x.relations.push_back(r);
   }
@@ -526,8 +593,8 @@ TEST_CASE("extract JSON: compact and indented output are nlohmann's layout of th
   ev.order.push_back({"before", "e2", ":"});
   x.events.push_back(ev);
   Relation r;
-  r.source = "a";
-  r.target = "b";
+  r.source = 0;   // "org:a,b"
+  r.target = 1;   // ""
   r.weight = 1.5;
   r.start = "2019";
   x.relations.push_back(r);
@@ -554,9 +621,10 @@ TEST_CASE("from_compact_json reads back what to_json writes, and only that form"
   REQUIRE(!x.entities.empty());
   REQUIRE(!x.timexes.empty());
   x.entities[0].aliases.push_back("quote \" back\\slash \x01 tab\t \xC3\xA9 \xF0\x9F\x98\x80");
+  REQUIRE(x.entities.size() >= 2);
   Relation r;
-  r.source = "a";
-  r.target = "b";
+  r.source = 1;
+  r.target = 0;
   r.weight = 1.0 / 3;
   r.start = "2019";
   x.relations.push_back(r);
@@ -571,7 +639,9 @@ TEST_CASE("from_compact_json reads back what to_json writes, and only that form"
 
   // Escapes a JSON writer may use and to_json does not: read as nlohmann reads them.
   const std::string escaped = "{\"document\":{\"id\":\"a\\/b \\u00e9 \\ud83d\\ude00 \\u0041\",\"source\":\"\","
-                              "\"date\":null,\"date_source\":\"none\",\"bytes\":0},\"sentences\":[],\"entities\":[],"
+                              "\"date\":null,\"date_source\":\"none\",\"bytes\":0},\"sentences\":[],\"entities\":["
+                              "{\"id\":\"b\",\"name\":\"B\",\"type\":\"ORG\",\"aliases\":[],\"mentions\":[]},"
+                              "{\"id\":\"a\",\"name\":\"A\",\"type\":\"ORG\",\"aliases\":[],\"mentions\":[]}],"
                               "\"timexes\":[],\"events\":[],\"relations\":[{\"source\":\"a\",\"target\":\"b\",\"type\":\"t\","
                               "\"qualifier\":\"\",\"weight\":2.50e-1,\"evidence\":[]}]}";
   auto e = from_compact_json(escaped);
@@ -579,6 +649,10 @@ TEST_CASE("from_compact_json reads back what to_json writes, and only that form"
   const auto tree = nlohmann::json::parse(escaped);
   CHECK(e->document.id == tree["document"]["id"].get<std::string>());
   CHECK(e->relations[0].weight == tree["relations"][0]["weight"].get<double>());
+  // The ids read back as the indices of the entities that have them.
+  CHECK(e->relations[0].source == 1);
+  CHECK(e->relations[0].target == 0);
+  CHECK(e->relations[0].type == "t");
 
   // Every other form is refused (the caller falls back to a JSON parser): pretty, reordered, other
   // number forms, invalid strings, cut short.
@@ -605,6 +679,11 @@ TEST_CASE("from_compact_json reads back what to_json writes, and only that form"
   CHECK(from_compact_json(with("\"weight\":2.50e-1,", "\"weight\":2.50e-1,\"start\":\"2019\",")).has_value());
   CHECK_FALSE(from_compact_json(with("\"weight\":2.50e-1,", "\"weight\":2.50e-1,\"start\":\"\",")).has_value());
   CHECK_FALSE(from_compact_json(with("\"source\":\"\",\"date\"", "\"date\":null,\"source\":\"\",\"x\"")).has_value());
+  // A relation naming an id that no entity has is refused too (an index has nothing to point at).
+  CHECK(from_compact_json(with("\"target\":\"b\"", "\"target\":\"a\"")).has_value());
+  CHECK_FALSE(from_compact_json(with("\"target\":\"b\"", "\"target\":\"c\"")).has_value());
+  CHECK_FALSE(from_compact_json(with("\"source\":\"a\"", "\"source\":\"\"")).has_value());
+  CHECK_FALSE(from_compact_json(with("\"entities\":[{\"id\":\"b\"", "\"entities\":[{\"id\":\"B\"")).has_value());
 }
 
 TEST_CASE("rules override: a user gazetteer adds names without rebuilding") {

@@ -38,6 +38,8 @@ Extraction worst_extraction(std::size_t n) {
   e.aliases = {worst(n, 0), worst(n, 1)};
   e.mentions.push_back({big, big, worst(n, 0), big});
   x.entities.push_back(e);
+  e.id = worst(n, 1);   // (the relation's target)
+  x.entities.push_back(e);
   x.timexes.push_back({big, big, worst(n, 1), worst(n, 0), worst(n, 2), big, worst(n, 0)});
   Event ev;
   ev.id = worst(n, 0);
@@ -54,9 +56,9 @@ Extraction worst_extraction(std::size_t n) {
   ev.order.push_back({worst(n, 0), worst(n, 1), worst(n, 0)});
   x.events.push_back(ev);
   Relation r;
-  r.source = worst(n, 0);
-  r.target = worst(n, 1);
-  r.type = worst(n, 0);
+  r.source = 0;   // id worst(n, 0)
+  r.target = 1;   // id worst(n, 1)
+  r.type = RelationType(worst(n, 0));
   r.qualifier = worst(n, 1);
   r.weight = -1.2345678901234567e-300;   // (nlohmann's longest number form)
   r.start = worst(n, 0);

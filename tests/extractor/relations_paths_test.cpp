@@ -49,7 +49,8 @@ TEST_CASE("relations come sorted by source, target, type, qualifier, co_occurs a
   for (std::size_t i = 0; i + 1 < x.relations.size(); ++i) {
     const Relation& a = x.relations[i];
     const Relation& b = x.relations[i + 1];
-    CHECK(std::tie(a.source, a.target, a.type, a.qualifier) < std::tie(b.source, b.target, b.type, b.qualifier));
+    CHECK(std::tie(x.entities[a.source].id, x.entities[a.target].id, a.type, a.qualifier) <
+          std::tie(x.entities[b.source].id, x.entities[b.target].id, b.type, b.qualifier));
   }
 }
 

@@ -20,7 +20,8 @@ using testing::run;
 const Relation* relation(const Extraction& x, const std::string& src, const std::string& type, const std::string& tgt,
                          const std::string& qualifier = "*") {
   for (const auto& r : x.relations)
-    if (r.source == src && r.type == type && r.target == tgt && (qualifier == "*" || r.qualifier == qualifier))
+    if (x.entities.at(r.source).id == src && r.type == type && x.entities.at(r.target).id == tgt &&
+        (qualifier == "*" || r.qualifier == qualifier))
       return &r;
   return nullptr;
 }

@@ -16,8 +16,9 @@ TEST_SUITE("extractor.sentence_skip") {
 
 TEST_CASE("one name and an object pronoun make a sentence worth reading") {
   auto x = run("Halvor Mining fired Tom Baker in March. In April, the board said that Lisa Grant succeeded him.");
-  const bool replaced = std::any_of(x.relations.begin(), x.relations.end(), [](const Relation& r) {
-    return r.source == "per:lisa-grant" && r.type == "replaced" && r.target == "per:tom-baker";
+  const bool replaced = std::any_of(x.relations.begin(), x.relations.end(), [&](const Relation& r) {
+    return x.entities[r.source].id == "per:lisa-grant" && r.type == "replaced" &&
+           x.entities[r.target].id == "per:tom-baker";
   });
   CHECK(replaced);
 }

@@ -59,10 +59,19 @@ class DocBuilder {
     throw std::runtime_error("fixture: no entity " + id);
   }
 
+  // By entity id (the first entity with it); an id no entity has yet is an index past every
+  // entity: a dangling relation.
   void relation(const std::string& source, const std::string& target, const std::string& type,
                 const std::string& qualifier, double weight, std::size_t sentence) {
     const auto& s = x.sentences.at(sentence);
-    x.relations.push_back({source, target, type, qualifier, weight, {{sentence, s.start, s.end}}, {}, {}});
+    x.relations.push_back({index_of(source), index_of(target), extractor::RelationType(type), qualifier, weight,
+                           {{sentence, s.start, s.end}}, {}, {}});
+  }
+
+  std::size_t index_of(const std::string& id) const {
+    for (std::size_t i = 0; i < x.entities.size(); ++i)
+      if (x.entities[i].id == id) return i;
+    return static_cast<std::size_t>(-1);
   }
 
   extractor::Event& event(const std::string& id, const std::string& type, std::optional<std::string> date,

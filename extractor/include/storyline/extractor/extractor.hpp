@@ -55,6 +55,8 @@ class Extractor {
 
 // The extract JSON of one document (see README "JSON written by extract"): stable key order.
 // indent < 0: compact, one line. suffix is appended (a "\n" for JSON Lines costs no second copy).
+// A relation's source and target are written as the ids of the entities they index; an index
+// that is no entity of x throws std::out_of_range (before anything is written).
 std::string to_json(const Extraction& x, int indent = 2, std::string_view suffix = {});
 
 // to_json(x, -1, suffix) appended to `out` (json_out.hpp; out.view() is the text): a JsonOut kept
@@ -68,6 +70,8 @@ void to_json(const Extraction& x, JsonOut& out, std::string_view suffix = {});
 // order exactly as to_json writes them); *used = the bytes it took. nullopt for any other form
 // (pretty-printed, reordered, other number forms, invalid JSON): parse those with a JSON library.
 // What it accepts it reads as a JSON parser would (escapes, \u surrogate pairs, UTF-8 checked).
+// A relation's "source" and "target" ids become indices into the entities (the first entity with
+// that id); a relation naming an id no entity has is nullopt too.
 std::optional<Extraction> from_compact_json(std::string_view text, std::size_t* used = nullptr);
 
 }  // namespace storyline::extractor

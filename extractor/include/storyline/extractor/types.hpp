@@ -5,11 +5,15 @@
 //
 //   Extraction x = extractor.extract(doc);       // see extractor.hpp
 //   for (const Entity& e : x.entities) std::cout << e.id << ' ' << e.name << '\n';
+//   for (const Relation& r : x.relations)
+//     std::cout << x.entities[r.source].id << ' ' << r.type.name() << ' ' << x.entities[r.target].id << '\n';
 #pragma once
 
+#include <compare>
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -118,10 +122,46 @@ struct Evidence {
   std::size_t end = 0;
 };
 
+// A relation's type name: "role_of", "partner_of", "located_in", "co_occurs", ... Types come from
+// the rule files (an open set), so a type is a name, interned: a RelationType is one pointer to a
+// process-wide copy of its name, which lives until the process ends (it never dangles, whatever
+// becomes of the rules or the Extraction that named it). Copying one is copying a pointer; two are
+// equal when their names are; they order as their names do.
+//
+//   RelationType t("role_of");      // interns (a look-up under a lock: keep it out of inner loops)
+//   t == "role_of"; t.name();        // and it converts to std::string_view
+//
+// Every distinct name ever interned is kept (a few dozen from the rules; JSON read back adds the
+// names it holds).
+class RelationType {
+ public:
+  RelationType() noexcept;                          // the empty name
+  explicit RelationType(std::string_view name);     // the interned copy of `name`
+  const std::string& name() const noexcept { return *name_; }
+  operator std::string_view() const noexcept { return *name_; }   // NOLINT(google-explicit-constructor)
+  bool empty() const noexcept { return name_->empty(); }
+
+  friend bool operator==(RelationType a, RelationType b) noexcept { return a.name_ == b.name_; }   // (interned)
+  friend bool operator==(RelationType a, std::string_view b) noexcept { return std::string_view(*a.name_) == b; }
+  friend std::strong_ordering operator<=>(RelationType a, RelationType b) noexcept {
+    return a.name_ == b.name_ ? std::strong_ordering::equal : std::string_view(*a.name_) <=> std::string_view(*b.name_);
+  }
+  friend std::strong_ordering operator<=>(RelationType a, std::string_view b) noexcept {
+    return std::string_view(*a.name_) <=> b;
+  }
+
+ private:
+  const std::string* name_;
+};
+
 struct Relation {
-  std::string source;  // entity id
-  std::string target;  // entity id
-  std::string type;    // role_of | partner_of | located_in | co_occurs ...
+  // The two entities, as indices into the Extraction's `entities` (x.entities[r.source].id is the
+  // source's id): every relation of an Extraction names entities of that Extraction, and
+  // to_json() writes their ids. Reading JSON back maps the ids to indices (a relation naming an id
+  // that no entity has is an error).
+  std::size_t source = 0;
+  std::size_t target = 0;
+  RelationType type;      // role_of | partner_of | located_in | co_occurs ...
   std::string qualifier;  // e.g. "former", role name "CEO"; empty when none
   double weight = 1.0;
   std::vector<Evidence> evidence;
@@ -145,7 +185,7 @@ struct Extraction {
   std::vector<Entity> entities;
   std::vector<Timex> timexes;
   std::vector<Event> events;
-  std::vector<Relation> relations;
+  std::vector<Relation> relations;   // source and target: indices into `entities`
 };
 
 }  // namespace storyline::extractor
