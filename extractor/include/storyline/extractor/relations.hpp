@@ -44,6 +44,7 @@ std::optional<std::size_t> resolve_object_pronoun(const DocContext& ctx, std::si
 class RelationRules {
  public:
   static Result<RelationRules> load(const RuleDirs& dirs, std::shared_ptr<const Lexicons> lex);
+  // Each relation's source and target index ctx.entities->entities (the Extraction's entities).
   std::vector<Relation> relations(const DocContext& ctx) const;
   struct Impl;
   std::shared_ptr<const Impl> impl_;

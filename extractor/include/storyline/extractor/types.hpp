@@ -135,7 +135,7 @@ struct Evidence {
 // names it holds).
 class RelationType {
  public:
-  RelationType() noexcept;                          // the empty name
+  RelationType() noexcept : name_(empty_name()) {}   // the empty name
   explicit RelationType(std::string_view name);     // the interned copy of `name`
   const std::string& name() const noexcept { return *name_; }
   operator std::string_view() const noexcept { return *name_; }   // NOLINT(google-explicit-constructor)
@@ -151,6 +151,11 @@ class RelationType {
   }
 
  private:
+  // (Never destroyed, like the interned names: a RelationType may be read during static destruction.)
+  static const std::string* empty_name() noexcept {
+    static const std::string* const empty = new std::string;
+    return empty;
+  }
   const std::string* name_;
 };
 
