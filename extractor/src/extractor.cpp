@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <cstring>
@@ -478,19 +479,32 @@ class JsonIn {
     lit(key);
     str(scratch_);
     if (!ok_) return;
-    if (ids_.size() != entities.size()) {   // (first use in this document: the entities are all read)
-      ids_.clear();
-      ids_.reserve(entities.size());
-      for (std::size_t i = 0; i < entities.size(); ++i) ids_.emplace_back(entities[i].id, i);
-      std::stable_sort(ids_.begin(), ids_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    if (!ids_built_) {   // (first use in this document: the entities are all read)
+      ids_built_ = true;
+      std::size_t n = 8;
+      while (n < 2 * entities.size()) n *= 2;
+      ids_.assign(n, 0);
+      for (std::size_t i = 0; i < entities.size(); ++i)
+        for (std::size_t h = id_hash(entities[i].id);; ++h) {
+          std::uint32_t& slot = ids_[h & (n - 1)];
+          if (slot == 0) {
+            slot = static_cast<std::uint32_t>(i + 1);
+            break;
+          }
+          if (entities[slot - 1].id == entities[i].id) break;   // (the first with an id keeps it)
+        }
     }
-    const std::string_view id = scratch_;
-    const auto it = std::lower_bound(ids_.begin(), ids_.end(), id, [](const auto& e, std::string_view k) { return e.first < k; });
-    if (it == ids_.end() || it->first != id) {
-      ok_ = false;
-      return;
+    for (std::size_t h = id_hash(scratch_);; ++h) {
+      const std::uint32_t slot = ids_[h & (ids_.size() - 1)];
+      if (slot == 0) {
+        ok_ = false;
+        return;
+      }
+      if (entities[slot - 1].id == scratch_) {
+        v = slot - 1;
+        return;
+      }
     }
-    v = it->second;
   }
   // The fragment s when it comes next (taken), else nothing (and ok() unchanged).
   template <std::size_t N>
@@ -508,7 +522,22 @@ class JsonIn {
   bool ok_ = true;
   std::string scratch_;
   std::vector<RelationType> types_;                             // relation types read so far
-  std::vector<std::pair<std::string_view, std::size_t>> ids_;   // entity ids by id, with their indices
+  // The entities by id: open addressing, each slot an entity's index + 1 (0: empty).
+  std::vector<std::uint32_t> ids_;
+  bool ids_built_ = false;
+
+  // An entity id's hash from its length and its first and last eight bytes (ids differ there).
+  static std::size_t id_hash(std::string_view s) {
+    std::uint64_t a = 0, b = 0;
+    if (s.size() >= 8) {
+      std::memcpy(&a, s.data(), 8);
+      std::memcpy(&b, s.data() + s.size() - 8, 8);
+    } else {
+      std::memcpy(&a, s.data(), s.size());
+    }
+    std::uint64_t h = (a ^ (b * 0x9E3779B97F4A7C15ull) ^ s.size()) * 0xFF51AFD7ED558CCDull;
+    return static_cast<std::size_t>(h ^ (h >> 32));
+  }
 };
 
 [[noreturn, gnu::cold, gnu::noinline]] void no_such_entity(std::size_t i, std::size_t n) {

@@ -186,6 +186,45 @@ TEST_CASE("a relation's source and target are the indices of the entities it nam
   CHECK(out.view() == "kept");
 }
 
+TEST_CASE("from_compact_json maps relation ids to entity indices: many entities, alike ids, a repeated id") {
+  Extraction x;
+  x.document.id = "d";
+  auto add = [&](const std::string& id) {
+    x.entities.emplace_back().id = id;
+    return x.entities.size() - 1;
+  };
+  for (int i = 0; i < 100; ++i) add("e" + std::to_string(i));   // short ids
+  // Long ids alike in length and in their first and last eight bytes (the reader's hash looks there).
+  for (int i = 0; i < 20; ++i) add("per:aaaaaaaa-" + std::to_string(10 + i) + "-zzzzzzzz");
+  add("");
+  const std::size_t first_x = add("org:x");
+  const std::size_t again_x = add("org:x");   // a repeated id: read back as the first entity with it
+  for (std::size_t i = 0; i < x.entities.size(); ++i) {
+    Relation& r = x.relations.emplace_back();
+    r.source = i;
+    r.target = (i * 37 + 11) % x.entities.size();
+    r.type = RelationType(i % 2 ? "co_occurs" : "role_of");
+  }
+  const std::string compact = to_json(x, -1);
+  const auto back = from_compact_json(compact);
+  REQUIRE(back.has_value());
+  REQUIRE(back->relations.size() == x.relations.size());
+  for (std::size_t i = 0; i < x.relations.size(); ++i) {
+    INFO("relation " << i);
+    auto expect = [&](std::size_t e) { return e == again_x ? first_x : e; };
+    CHECK(back->relations[i].source == expect(x.relations[i].source));
+    CHECK(back->relations[i].target == expect(x.relations[i].target));
+    CHECK(back->relations[i].type == x.relations[i].type);
+  }
+  CHECK(to_json(*back, -1) == compact);
+  // An id like the alike ones but no entity's: refused.
+  std::string unknown = compact;
+  const std::string known = "\"target\":\"per:aaaaaaaa-10-zzzzzzzz\"";
+  const std::size_t at = unknown.find(known);
+  REQUIRE(at != std::string::npos);
+  CHECK(from_compact_json(unknown.replace(at, known.size(), "\"target\":\"per:aaaaaaaa-99-zzzzzzzz\"")) == std::nullopt);
+}
+
 TEST_CASE("relation types are interned names: equal by name, ordered by name, never dangling") {
   RelationType a("role_of");
   {
