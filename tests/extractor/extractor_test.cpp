@@ -135,55 +135,50 @@ TEST_CASE("role patterns: ORG ROLE PER, PER, ROLE of ORG, ORG's ROLE PER, with f
   REQUIRE(jane);
   const Relation* r1 = relation(x, jane->id, "role_of", "org:acme");
   REQUIRE(r1);
-  CHECK(r1->qualifier == "former chief executive");
-  CHECK_FALSE(relation(x, jane->id, "role_of", "org:globex"));
-  const Relation* r2 = relation(x, "per:tom-reyes", "role_of", "org:initech");
-  REQUIRE(r2);
-  CHECK(r2->qualifier == "chairman");
-  CHECK(relation(x, "per:ravi-patel", "role_of", "org:globex"));
-  CHECK(r1->evidence.size() == 1);
-  CHECK(r1->evidence[0].sentence == 0);
-}
-
-TEST_CASE("a relation's source and target are the indices of the entities it names") {
-  auto x = run("Former Acme Corp. chief executive Jane Holloway joined Globex Inc. on Monday. "
-               "Tom Reyes, the chairman of Initech LLC, agreed. Globex's chairman Ravi Patel said so.");
-  const Entity* jane = entity(x, "Jane Holloway");
-  REQUIRE(jane);
-  const Relation* r1 = relation(x, jane->id, "role_of", "org:acme");
-  REQUIRE(r1);
-  CHECK(&x.entities[r1->source] == jane);
-  CHECK(x.entities[r1->target].id == "org:acme");
-  CHECK(x.entities[r1->target].type == "ORG");
-  // Every relation names two entities of x; the JSON writes their ids and reads back the indices.
-  REQUIRE(x.relations.size() > 3);
-  const std::string compact = to_json(x, -1);
-  const auto tree = nlohmann::json::parse(compact);
-  REQUIRE(tree["relations"].size() == x.relations.size());
-  const auto back = from_compact_json(compact);
-  REQUIRE(back.has_value());
-  REQUIRE(back->relations.size() == x.relations.size());
-  for (std::size_t i = 0; i < x.relations.size(); ++i) {
-    const Relation& r = x.relations[i];
-    INFO("relation " << i);
-    REQUIRE(r.source < x.entities.size());
-    REQUIRE(r.target < x.entities.size());
-    CHECK(r.source != r.target);
-    CHECK(tree["relations"][i]["source"] == x.entities[r.source].id);
-    CHECK(tree["relations"][i]["target"] == x.entities[r.target].id);
-    CHECK(tree["relations"][i]["type"] == r.type.name());
-    CHECK(back->relations[i].source == r.source);
-    CHECK(back->relations[i].target == r.target);
-    CHECK(back->relations[i].type == r.type);
+  SUBCASE("the roles, their qualifiers and evidence") {
+    CHECK(r1->qualifier == "former chief executive");
+    CHECK_FALSE(relation(x, jane->id, "role_of", "org:globex"));
+    const Relation* r2 = relation(x, "per:tom-reyes", "role_of", "org:initech");
+    REQUIRE(r2);
+    CHECK(r2->qualifier == "chairman");
+    CHECK(relation(x, "per:ravi-patel", "role_of", "org:globex"));
+    CHECK(r1->evidence.size() == 1);
+    CHECK(r1->evidence[0].sentence == 0);
   }
-  // An index that is no entity of x: to_json throws before writing anything.
-  Extraction bad = x;
-  bad.relations.back().target = bad.entities.size();
-  CHECK_THROWS_AS(to_json(bad, -1), std::out_of_range);
-  JsonOut out;
-  out.append("kept");
-  CHECK_THROWS_AS(to_json(bad, out), std::out_of_range);
-  CHECK(out.view() == "kept");
+  SUBCASE("a relation's source and target are the indices of the entities it names") {
+    CHECK(&x.entities[r1->source] == jane);
+    CHECK(x.entities[r1->target].id == "org:acme");
+    CHECK(x.entities[r1->target].type == "ORG");
+    // Every relation names two entities of x; the JSON writes their ids and reads back the indices.
+    REQUIRE(x.relations.size() > 3);
+    const std::string compact = to_json(x, -1);
+    const auto tree = nlohmann::json::parse(compact);
+    REQUIRE(tree["relations"].size() == x.relations.size());
+    const auto back = from_compact_json(compact);
+    REQUIRE(back.has_value());
+    REQUIRE(back->relations.size() == x.relations.size());
+    for (std::size_t i = 0; i < x.relations.size(); ++i) {
+      const Relation& r = x.relations[i];
+      INFO("relation " << i);
+      REQUIRE(r.source < x.entities.size());
+      REQUIRE(r.target < x.entities.size());
+      CHECK(r.source != r.target);
+      CHECK(tree["relations"][i]["source"] == x.entities[r.source].id);
+      CHECK(tree["relations"][i]["target"] == x.entities[r.target].id);
+      CHECK(tree["relations"][i]["type"] == r.type.name());
+      CHECK(back->relations[i].source == r.source);
+      CHECK(back->relations[i].target == r.target);
+      CHECK(back->relations[i].type == r.type);
+    }
+    // An index that is no entity of x: to_json throws before writing anything.
+    Extraction bad = x;
+    bad.relations.back().target = bad.entities.size();
+    CHECK_THROWS_AS(to_json(bad, -1), std::out_of_range);
+    JsonOut out;
+    out.append("kept");
+    CHECK_THROWS_AS(to_json(bad, out), std::out_of_range);
+    CHECK(out.view() == "kept");
+  }
 }
 
 TEST_CASE("from_compact_json maps relation ids to entity indices: many entities, alike ids, a repeated id") {
