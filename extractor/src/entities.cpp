@@ -1160,14 +1160,7 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
   const std::size_t id_mask = id_cap - 1;
   // The slot holding `id` (`found`), else the empty slot where it would go.
   auto id_find = [&](std::string_view id, bool& found) {
-    // (Hashed by its length and its first and last eight bytes: ids that share them only
-    // share slots.)
-    std::uint64_t head = 0, tail = 0;
-    std::memcpy(&head, id.data(), std::min<std::size_t>(id.size(), 8));
-    if (id.size() > 8) std::memcpy(&tail, id.data() + id.size() - 8, 8);
-    const std::uint64_t h = (head * 0x9E3779B97F4A7C15ull) ^ (tail * 0xC2B2AE3D27D4EB4Full) ^ id.size();
-    for (std::size_t i = (h * 0x9E3779B97F4A7C15ull >> 20) & id_mask;;
-         i = (i + 1) & id_mask) {
+    for (std::size_t i = static_cast<std::size_t>(id_hash(id)) & id_mask;; i = (i + 1) & id_mask) {
       if (id_slots[i] == 0) {
         found = false;
         return i;

@@ -525,19 +525,6 @@ class JsonIn {
   // The entities by id: open addressing, each slot an entity's index + 1 (0: empty).
   std::vector<std::uint32_t> ids_;
   bool ids_built_ = false;
-
-  // An entity id's hash from its length and its first and last eight bytes (ids differ there).
-  static std::size_t id_hash(std::string_view s) {
-    std::uint64_t a = 0, b = 0;
-    if (s.size() >= 8) {
-      std::memcpy(&a, s.data(), 8);
-      std::memcpy(&b, s.data() + s.size() - 8, 8);
-    } else {
-      std::memcpy(&a, s.data(), s.size());
-    }
-    std::uint64_t h = (a ^ (b * 0x9E3779B97F4A7C15ull) ^ s.size()) * 0xFF51AFD7ED558CCDull;
-    return static_cast<std::size_t>(h ^ (h >> 32));
-  }
 };
 
 [[noreturn, gnu::cold, gnu::noinline]] void no_such_entity(std::size_t i, std::size_t n) {

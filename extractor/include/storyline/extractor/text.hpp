@@ -8,6 +8,7 @@
 // split_sentences.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -87,6 +88,17 @@ inline std::uint64_t any_byte8(std::uint64_t w, unsigned char c) {
   return (v - kOnes8) & ~v & kHigh8;
 }
 }  // namespace text_detail
+
+// A hash of an entity id for the open-addressing id tables (build_entities, the JSON reader): its
+// length and its first and last eight bytes mixed, so ids that share all three only share slots.
+// Take the low bits (a mask of the table's size).
+inline std::uint64_t id_hash(std::string_view s) {
+  std::uint64_t head = 0, tail = 0;
+  std::memcpy(&head, s.data(), std::min<std::size_t>(s.size(), 8));   // (an empty id: no bytes read)
+  if (s.size() > 8) std::memcpy(&tail, s.data() + s.size() - 8, 8);
+  const std::uint64_t h = (head * 0x9E3779B97F4A7C15ull) ^ (tail * 0xC2B2AE3D27D4EB4Full) ^ s.size();
+  return h * 0x9E3779B97F4A7C15ull >> 20;
+}
 
 inline std::uint32_t fold_hash(std::string_view s) {
   // Whole words (overlapping loads for short keys, as wyhash reads them).
