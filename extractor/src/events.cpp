@@ -2,9 +2,11 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <tuple>
+#include <unordered_map>
 
 #include "storyline/extractor/relations.hpp"
 #include "storyline/extractor/timex_value.hpp"
@@ -138,6 +140,31 @@ std::vector<Aside> find_asides(const DocContext& ctx, std::size_t b, std::size_t
   return out;
 }
 
+// Sentences longer than this many tokens get prefix counts and indexes for their look-ups.
+constexpr std::size_t kLongSentence = 64;
+// A walk over names from a trigger (to its subject, its object) looks at this many at most.
+constexpr std::size_t kWalk = 64;
+
+// Prefix counts over a sentence's tokens (entry i: its first i tokens) of what ends a subject (";",
+// ", and", ", but"), a clause (those and "—"), and of barrier words (all; those that open another time).
+struct SentenceCounts {
+  std::vector<std::uint32_t> semi, stop, conj, barrier, date_barrier;
+  void reset(std::size_t n) {
+    for (auto* v : {&semi, &stop, &conj, &barrier, &date_barrier}) v->assign(n + 1, 0);
+  }
+  void push(std::size_t i, bool is_semi, bool is_stop, bool is_conj, bool is_barrier, bool is_date_barrier) {
+    semi[i + 1] = semi[i] + is_semi;
+    stop[i + 1] = stop[i] + is_stop;
+    conj[i + 1] = conj[i] + is_conj;
+    barrier[i + 1] = barrier[i] + is_barrier;
+    date_barrier[i + 1] = date_barrier[i] + is_date_barrier;
+  }
+  // Whether one is counted in [from, to) (relative to the sentence's first token).
+  static bool any(const std::vector<std::uint32_t>& v, std::size_t from, std::size_t to) {
+    return from < to && v[to] != v[from];
+  }
+};
+
 // A noun that refers to an event told elsewhere ("after the takeover").
 struct Reference {
   std::size_t event = 0;      // index of the event of its clause
@@ -173,6 +200,11 @@ bool narrower(const std::string& a, const std::string& b) {
 // same role other than the place, dates that nest) becomes one event: the telling with the best date (text, then
 // the narrower interval) gives trigger, date and summary; the others are kept as `evidence`.
 // Then references and in-sentence orders become `order` constraints, and ids are given.
+// Every step is linear in the events (give or take a logarithm), so that a long text that tells the
+// same kind of event thousands of times costs no more per event than a short one: a telling is
+// looked for among the kMergeWindow latest kept events of its type sharing one of its participants.
+constexpr std::size_t kMergeWindow = 256;
+
 std::vector<Event> finish(std::vector<Event> evs, const std::vector<Reference>& references,
                           const std::vector<Order>& orders) {
   // Most documents tell no event or one: nothing to merge or order (an order needs two events).
@@ -184,47 +216,89 @@ std::vector<Event> finish(std::vector<Event> evs, const std::vector<Reference>& 
   kept.reserve(evs.size());   // (no moves of the events as it grows)
   std::vector<std::size_t> into(evs.size());
   std::vector<std::size_t> candidates;
+  // The kept events by (type, modality, role, participant), each list ascending: built when kept
+  // first grows past a few dozen events (a scan of the few kept events serves until then).
+  constexpr std::size_t kScan = 48;
+  std::unordered_map<std::string, std::vector<std::size_t>> index;
+  bool indexed = false;
+  std::string key;
+  auto key_of = [&](const Event& k, const Participant& p) -> const std::string& {
+    key.clear();
+    key.append(k.type).push_back('\x1f');
+    key.append(k.modality).push_back('\x1f');
+    key.append(p.role).push_back('\x1f');
+    key.append(p.entity);
+    return key;
+  };
+  auto index_add = [&](std::size_t j, const Participant& p) {
+    if (std::string_view(p.role) == "place") return;
+    auto& list = index[key_of(kept[j], p)];
+    if (list.empty() || list.back() < j) list.push_back(j);
+    else if (auto it = std::lower_bound(list.begin(), list.end(), j); it == list.end() || *it != j) list.insert(it, j);
+  };
   for (std::size_t i = 0; i < evs.size(); ++i) {
     Event& ev = evs[i];
-    // The latest dated telling that fits, else the latest undated one.
-    // (sorted, each once: a std::set's order without its nodes)
     // The kept events of the same type and modality sharing a participant (same role, not the
-    // place, same entity): a scan of the few kept events, in order, instead of an index.
+    // place, same entity), in order.
     candidates.clear();
-    for (std::size_t j = 0; j < kept.size(); ++j) {
-      const Event& k = kept[j];
-      if (k.type != ev.type || k.modality != ev.modality) continue;
-      bool shared = false;
+    if (kept.size() <= kScan) {
+      for (std::size_t j = 0; j < kept.size(); ++j) {
+        const Event& k = kept[j];
+        if (k.type != ev.type || k.modality != ev.modality) continue;
+        bool shared = false;
+        for (const auto& p : ev.participants) {
+          if (std::string_view(p.role) == "place") continue;
+          for (const auto& q : k.participants)
+            if (q.entity == p.entity && q.role == p.role) {
+              shared = true;
+              break;
+            }
+          if (shared) break;
+        }
+        if (shared) candidates.push_back(j);
+      }
+    } else {
+      if (!indexed)
+        for (std::size_t j = 0; j < kept.size(); ++j)
+          for (const auto& p : kept[j].participants) index_add(j, p);
+      indexed = true;
       for (const auto& p : ev.participants) {
         if (std::string_view(p.role) == "place") continue;
-        for (const auto& q : k.participants)
-          if (q.entity == p.entity && q.role == p.role) {
-            shared = true;
-            break;
-          }
-        if (shared) break;
+        auto it = index.find(key_of(ev, p));
+        if (it == index.end()) continue;
+        const auto& list = it->second;
+        candidates.insert(candidates.end(), list.end() - static_cast<std::ptrdiff_t>(std::min(list.size(), kMergeWindow)),
+                          list.end());
       }
-      if (shared) candidates.push_back(j);
+      std::sort(candidates.begin(), candidates.end());
+      candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
     }
+    if (candidates.size() > kMergeWindow)
+      candidates.erase(candidates.begin(), candidates.end() - static_cast<std::ptrdiff_t>(kMergeWindow));
+    // The latest dated telling that fits, else the latest undated one. (A telling without a date
+    // cannot be checked against a dated one: only an undated one takes it.)
     std::size_t target = kept.size();
-    for (int dated_pass = 1; dated_pass >= 0 && target == kept.size(); --dated_pass)
+    for (int dated_pass = ev.date ? 1 : 0; dated_pass >= 0 && target == kept.size(); --dated_pass)
       for (auto it = candidates.rbegin(); it != candidates.rend() && target == kept.size(); ++it) {
         const Event& k = kept[*it];
         if (k.date.has_value() != (dated_pass == 1) || !dates_nest(k.date, ev.date)) continue;
-        // A later telling without a date cannot be checked against a dated one: kept apart.
-        if (!ev.date && k.date) continue;
         target = *it;
       }
     into[i] = target;
     if (target == kept.size()) {
       kept.push_back(std::move(ev));
+      if (indexed)
+        for (const auto& p : kept.back().participants) index_add(target, p);
       continue;
     }
     Event& k = kept[target];
     for (const auto& p : ev.participants) {
       bool have = false;
       for (const auto& q : k.participants) have = have || q.entity == p.entity;
-      if (!have) k.participants.push_back(p);
+      if (!have) {
+        k.participants.push_back(p);
+        if (indexed) index_add(target, p);
+      }
     }
     if (!k.amount) k.amount = ev.amount;
     bool better = ev.date && (!k.date || source_rank(ev.date_source) > source_rank(k.date_source) ||
@@ -240,9 +314,11 @@ std::vector<Event> finish(std::vector<Event> evs, const std::vector<Reference>& 
       k.evidence.push_back(ev.trigger);
     }
     for (auto& m : ev.evidence) k.evidence.push_back(m);
-    std::sort(k.evidence.begin(), k.evidence.end(),
-              [](const Mention& a, const Mention& b) { return a.start < b.start; });
   }
+  // Each telling once, in text order (sorted once here, not at each merge).
+  for (Event& k : kept)
+    if (k.evidence.size() > 1)
+      std::sort(k.evidence.begin(), k.evidence.end(), [](const Mention& a, const Mention& b) { return a.start < b.start; });
   // Text order of the main telling; ids follow it.
   std::vector<std::size_t> perm(kept.size());
   for (std::size_t i = 0; i < perm.size(); ++i) perm[i] = i;
@@ -251,37 +327,68 @@ std::vector<Event> finish(std::vector<Event> evs, const std::vector<Reference>& 
   std::vector<std::size_t> rank(kept.size());
   for (std::size_t i = 0; i < perm.size(); ++i) rank[perm[i]] = i;
   auto id_of = [&](std::size_t kidx) { return "ev" + std::to_string(rank[kidx] + 1); };
+  std::set<std::tuple<std::size_t, std::size_t, std::string>> ordered;   // (from, to, relation) given
   auto add_order = [&](std::size_t from, std::size_t to, const std::string& relation, const std::string& cue) {
-    if (from == to) return;
-    for (const auto& o : kept[from].order)
-      if (o.event == id_of(to) && o.relation == relation) return;
+    if (from == to || !ordered.emplace(from, to, relation).second) return;
     kept[from].order.push_back({relation, id_of(to), cue});
   };
-  std::map<std::string, std::vector<std::size_t>> by_type;   // (only references read it)
-  if (!references.empty())
-    for (std::size_t j = 0; j < kept.size(); ++j) by_type[kept[j].type].push_back(j);
-  for (const Reference& r : references) {
-    if (r.relation != "after" && r.relation != "before") continue;
-    std::size_t gov = into[r.event];
-    // The event referred to: the latest of its type told before the reference, else the first after.
-    std::size_t best = kept.size(), after_ref = kept.size();
-    std::size_t best_start = 0;
-    auto same_type = by_type.find(r.type);
-    if (same_type == by_type.end()) continue;
-    for (std::size_t j : same_type->second) {
-      if (j == gov) continue;
-      std::vector<std::size_t> starts{kept[j].trigger.start};
-      for (const auto& m : kept[j].evidence) starts.push_back(m.start);
-      for (std::size_t st : starts) {
-        if (st < r.start && (best == kept.size() || st > best_start)) {
-          best = j;
-          best_start = st;
+  if (!references.empty()) {
+    // Per event type, every telling (main and evidence) as (start, kept event), by start; for each
+    // position the nearest earlier telling of another event, and from each position on the two
+    // events of lowest rank.
+    struct Telling {
+      std::size_t start, event;
+    };
+    struct TypeTellings {
+      std::vector<Telling> all;
+      std::vector<std::ptrdiff_t> prev_other;   // index of the last earlier telling of another event, or -1
+      std::vector<std::pair<std::size_t, std::size_t>> lowest;   // from i on: two events of lowest rank (npos: none)
+    };
+    std::map<std::string, TypeTellings> by_type;
+    for (std::size_t j = 0; j < kept.size(); ++j) {
+      auto& tt = by_type[kept[j].type];
+      tt.all.push_back({kept[j].trigger.start, j});
+      for (const auto& m : kept[j].evidence) tt.all.push_back({m.start, j});
+    }
+    constexpr std::size_t none = static_cast<std::size_t>(-1);
+    for (auto& [type, tt] : by_type) {
+      std::sort(tt.all.begin(), tt.all.end(), [](const Telling& a, const Telling& b) {
+        return std::tie(a.start, a.event) < std::tie(b.start, b.event);
+      });
+      const std::size_t n = tt.all.size();
+      tt.prev_other.assign(n, -1);
+      for (std::size_t i = 1; i < n; ++i)
+        tt.prev_other[i] = tt.all[i - 1].event != tt.all[i].event ? static_cast<std::ptrdiff_t>(i - 1) : tt.prev_other[i - 1];
+      tt.lowest.assign(n + 1, {none, none});
+      for (std::size_t i = n; i-- > 0;) {
+        auto [a, b] = tt.lowest[i + 1];
+        const std::size_t j = tt.all[i].event;
+        if (j != a && j != b) {
+          if (a == none || rank[j] < rank[a]) b = a, a = j;
+          else if (b == none || rank[j] < rank[b]) b = j;
         }
-        if (st > r.start && (after_ref == kept.size() || rank[j] < rank[after_ref])) after_ref = j;
+        tt.lowest[i] = {a, b};
       }
     }
-    if (best == kept.size()) best = after_ref;
-    if (best < kept.size()) add_order(gov, best, r.relation, r.cue);
+    for (const Reference& r : references) {
+      if (r.relation != "after" && r.relation != "before") continue;
+      std::size_t gov = into[r.event];
+      // The event referred to: the latest of its type told before the reference, else the first after.
+      auto same_type = by_type.find(r.type);
+      if (same_type == by_type.end()) continue;
+      const TypeTellings& tt = same_type->second;
+      const auto at = std::partition_point(tt.all.begin(), tt.all.end(), [&](const Telling& x) { return x.start < r.start; });
+      std::ptrdiff_t p = (at - tt.all.begin()) - 1;
+      if (p >= 0 && tt.all[p].event == gov) p = tt.prev_other[p];
+      std::size_t best = p >= 0 ? tt.all[p].event : none;
+      if (best == none) {
+        // (a telling at the reference's own start is neither before nor after it)
+        const auto after = std::partition_point(at, tt.all.end(), [&](const Telling& x) { return x.start <= r.start; });
+        auto [a, b] = tt.lowest[after - tt.all.begin()];
+        best = a != gov ? a : b;
+      }
+      if (best != none) add_order(gov, best, r.relation, r.cue);
+    }
   }
   for (const Order& o : orders) add_order(into[o.from], into[o.to], o.relation, o.cue);
   // Mostly already in text order: then kept is the result as it is (no moves).
@@ -411,10 +518,76 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
   const auto& toks = *ctx.tokens;
   // Names plus resolved references ("he", "the company"), in text order. Scratch buffers are kept
   // per thread across documents.
-  thread_local std::vector<MentionSpan> all_mentions;
-  const auto& mentions = ctx.mentions_in_order(all_mentions);
+  thread_local std::vector<MentionSpan> all_mentions, sorted_mentions;
+  const std::vector<MentionSpan>* in_order = &ctx.mentions_in_order(all_mentions);
+  // The look-ups below find mentions by position (binary search): they must be in text order, by start.
+  const auto by_start = [](const MentionSpan& x, const MentionSpan& y) { return x.start < y.start; };
+  if (!std::is_sorted(in_order->begin(), in_order->end(), by_start)) {
+    sorted_mentions = *in_order;
+    std::stable_sort(sorted_mentions.begin(), sorted_mentions.end(), by_start);
+    in_order = &sorted_mentions;
+  }
+  const auto& mentions = *in_order;
   const auto& ents = ctx.entities->entities;
+  // Worked out when a trigger first needs them (most documents need none): each entity's kind;
+  // for each mention, the furthest token reached by it or an earlier one, and the last person and
+  // the last organisation named before it; an entity by id.
+  enum class Kind : unsigned char { other, per, org, loc, misc, demonym };
+  constexpr auto unknown = static_cast<Kind>(255);
+  std::vector<Kind> kinds;
+  auto kind = [&](const MentionSpan& ms) __attribute__((always_inline)) {
+    if (kinds.empty()) kinds.resize(ents.size(), unknown);
+    Kind& kd = kinds[ms.entity];
+    if (kd == unknown) {
+      const std::string_view ty = ents[ms.entity].type;
+      kd = ty == "PER" ? Kind::per : ty == "ORG" ? Kind::org : ty == "LOC" ? Kind::loc
+         : ty != "MISC" ? Kind::other : im.lex->is_demonym(ents[ms.entity].name) ? Kind::demonym : Kind::misc;
+    }
+    return kd;
+  };
+  std::vector<std::size_t> reach_of;
+  auto reach = [&](std::size_t mi) {
+    if (reach_of.empty()) {
+      reach_of.resize(mentions.size());
+      for (std::size_t i = 0, r = 0; i < mentions.size(); ++i) reach_of[i] = r = std::max(r, mentions[i].tok_end);
+    }
+    return reach_of[mi];
+  };
+  std::vector<int> last_per, last_org;   // [n]: the last mention of that kind among the first n, or -1
+  // The last person (or organisation) named before byte `pos`, or -1: usually a few names back;
+  // when not, looked up in tables of the last one before each mention.
+  auto last_named = [&](Kind want, std::size_t pos) {
+    const auto n = std::partition_point(mentions.begin(), mentions.end(),
+                                        [&](const MentionSpan& x) { return x.start < pos; }) - mentions.begin();
+    for (auto mi = n, stop = std::max<std::ptrdiff_t>(0, n - static_cast<std::ptrdiff_t>(kWalk)); mi-- > stop;)
+      if (kind(mentions[static_cast<std::size_t>(mi)]) == want) return static_cast<int>(mi);
+    if (n <= static_cast<std::ptrdiff_t>(kWalk)) return -1;
+    if (last_per.empty()) {
+      last_per.assign(mentions.size() + 1, -1);
+      last_org.assign(mentions.size() + 1, -1);
+      for (std::size_t i = 0; i < mentions.size(); ++i) {
+        const Kind kd = kind(mentions[i]);
+        last_per[i + 1] = kd == Kind::per ? static_cast<int>(i) : last_per[i];
+        last_org[i + 1] = kd == Kind::org ? static_cast<int>(i) : last_org[i];
+      }
+    }
+    return (want == Kind::per ? last_per : last_org)[static_cast<std::size_t>(n)];
+  };
+  std::unordered_map<std::string_view, std::size_t> by_id;
+  auto entity_of = [&](const std::string& id) -> std::optional<std::size_t> {
+    if (ents.size() <= kWalk) {   // (a few: a scan)
+      for (std::size_t i = 0; i < ents.size(); ++i)
+        if (ents[i].id == id) return i;
+      return std::nullopt;
+    }
+    if (by_id.empty())
+      for (std::size_t i = 0; i < ents.size(); ++i) by_id.emplace(ents[i].id, i);
+    auto it = by_id.find(id);
+    if (it == by_id.end()) return std::nullopt;
+    return it->second;
+  };
   std::vector<Event> out;   // (8 reserved at its first event: most documents tell fewer, many none)
+  thread_local SentenceCounts sc;
   thread_local std::vector<int> in_mention;
   in_mention.assign(toks.size(), -1);
   for (std::size_t m = 0; m < mentions.size(); ++m)
@@ -524,6 +697,88 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       }
       return anaphoric_known == 1;
     };
+    // A long sentence (a run-on text, a list with no full stop) gets prefix counts and indexes, built
+    // when a trigger first needs them, so that each look-up below costs the same whatever its
+    // length; a short one is read by plain scans, which give the same answers.
+    const bool long_sentence = e - b > kLongSentence;
+    bool counts_done = false, marks_done = false, locs_done = false, by_entity_done = false;
+    auto counts = [&]() -> const SentenceCounts& {
+      if (!counts_done) {
+        thread_local std::vector<std::size_t> duration_ends;   // ends of the sentence's durations, sorted
+        duration_ends.clear();
+        for (const Timex& x : sentence_timexes[s])
+          if (x.type == "DURATION") duration_ends.push_back(x.end);
+        std::sort(duration_ends.begin(), duration_ends.end());
+        sc.reset(e - b);
+        for (std::size_t q = b; q < e; ++q) {
+          const std::string_view v = toks[q].view(ctx.text);
+          const bool conj = v == "," && q + 1 < e &&
+                            (lower_equals(toks[q + 1].view(ctx.text), "and") || lower_equals(toks[q + 1].view(ctx.text), "but"));
+          bool barrier = false, date_barrier = false;
+          if (in_mention[q] < 0)
+            if (const auto* w = im.barriers.match(ctx.text, toks, q, q + 1, true)) {
+              barrier = true;
+              // (a duration ending right before it: "two months after")
+              const std::size_t at = toks[q].start;
+              auto d = std::lower_bound(duration_ends.begin(), duration_ends.end(), at == 0 ? 0 : at - 1);
+              date_barrier = w->value == "none" || (d != duration_ends.end() && *d <= at);
+            }
+          sc.push(q - b, v == ";", v == ";" || v == "—", conj, barrier, date_barrier);
+        }
+        counts_done = true;
+      }
+      return sc;
+    };
+    // Per token of a long sentence: 1 when inside a timex, 2 when overlapping one.
+    thread_local std::vector<unsigned char> marks;
+    auto timex_marks = [&]() -> const std::vector<unsigned char>& {
+      if (!marks_done) {
+        marks.assign(e - b, 0);
+        for (const Timex& x : sentence_timexes[s]) {
+          std::size_t q = static_cast<std::size_t>(
+              std::partition_point(tk + b, tk + e, [&](const Token& y) { return y.end <= x.start; }) - tk);
+          for (; q < e && toks[q].start < x.end; ++q)
+            marks[q - b] |= static_cast<unsigned char>(2 | (toks[q].start >= x.start && toks[q].end <= x.end ? 1 : 0));
+        }
+        marks_done = true;
+      }
+      return marks;
+    };
+    // The sentence's places (LOC mentions), in order.
+    thread_local std::vector<std::size_t> locs;
+    auto places = [&]() -> const std::vector<std::size_t>& {
+      if (!locs_done) {
+        locs.clear();
+        for (std::size_t mi = m_lo; mi < m_hi; ++mi)
+          if (mentions[mi].sentence == s && kind(mentions[mi]) == Kind::loc) locs.push_back(mi);
+        locs_done = true;
+      }
+      return locs;
+    };
+    // The sentence's mentions as (entity, mention), sorted.
+    thread_local std::vector<std::pair<std::size_t, std::size_t>> by_entity;
+    auto mentions_by_entity = [&]() -> const std::vector<std::pair<std::size_t, std::size_t>>& {
+      if (!by_entity_done) {
+        by_entity.clear();
+        for (std::size_t mi = m_lo; mi < m_hi; ++mi)
+          if (mentions[mi].sentence == s) by_entity.emplace_back(mentions[mi].entity, mi);
+        std::sort(by_entity.begin(), by_entity.end());
+        by_entity_done = true;
+      }
+      return by_entity;
+    };
+    // The first mention of the sentence that begins at or after token q.
+    auto mention_from = [&](std::size_t q) {
+      return static_cast<std::size_t>(
+          std::partition_point(mentions.begin() + static_cast<std::ptrdiff_t>(m_lo), mentions.begin() + static_cast<std::ptrdiff_t>(m_hi),
+                               [&](const MentionSpan& x) { return x.tok_begin < q; }) -
+          mentions.begin());
+    };
+    // Asides come in text order and overlap by a comma at most: the one that may contain token x is
+    // the last that begins at or before it (and the one before that).
+    auto aside_at = [&](std::size_t x) {
+      return std::partition_point(asides.begin(), asides.end(), [&](const Aside& a) { return a.begin <= x; });
+    };
     for (std::size_t t = c; t < e; ++t) {   // (no token in [b, c) may start a trigger)
       // The cheapest test first (the first one has() makes), in a tight loop: most tokens start no trigger.
       {
@@ -546,9 +801,8 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         asides = find_asides(ctx, b, e);
         asides_done = true;
       }
-      const Aside* inside = nullptr;
-      for (const Aside& a : asides)
-        if (t >= a.begin && t < a.end) inside = &a;
+      const Aside* inside = nullptr;   // the last aside containing t
+      if (auto a = aside_at(t); a != asides.begin() && std::prev(a)->end > t) inside = &*std::prev(a);
       // "the crash", "a split", "the second crash": after a determiner (and at most one more
       // lower-case word) a verb form is a noun.
       std::string_view pos = def.pos;   // (a view: "noun" below is a literal)
@@ -625,7 +879,9 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         if (toks[q].has(kPunct) && ctx.text.substr(toks[q].start, 1) != "'") break;
         if (in_mention[q] >= 0) break;
         bool in_timex = false;   // "on 4 May 2021 and replaced": the month is no modal
-        for (const Timex& x : sentence_timexes[s]) in_timex = in_timex || (toks[q].start >= x.start && toks[q].end <= x.end);
+        if (long_sentence) in_timex = timex_marks()[q - b] & 1;
+        else
+          for (const Timex& x : sentence_timexes[s]) in_timex = in_timex || (toks[q].start >= x.start && toks[q].end <= x.end);
         if (in_timex) continue;
         const auto* mm = im.modality.match(ctx.text, toks, q, t, true);
         if (!mm) continue;
@@ -654,7 +910,14 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       // ("Ghosn, who was arrested"); the object is the nearest entity after it.
       int before = -1, after = -1, place = -1, by_agent = -1;
       // The object sits in the trigger's clause: ", and John J. Ray III" after "resigned" is not it.
+      const std::size_t rel_b = b;   // (counts are relative to the sentence's first token)
+      auto fast = [&](std::size_t from, std::size_t to) { return long_sentence && from >= b && to <= e; };
       auto clause_break = [&](std::size_t from, std::size_t to) {
+        if (fast(from, to)) {
+          const auto& n = counts();
+          return SentenceCounts::any(n.stop, from - rel_b, to - rel_b) ||
+                 (to > from + 1 && SentenceCounts::any(n.conj, from - rel_b, to - 1 - rel_b));
+        }
         for (std::size_t q = from; q < to; ++q) {
           std::string_view v = toks[q].view(ctx.text);
           if (v == ";" || v == "—" || (v == "," && q + 1 < to && (lower_equals(toks[q + 1].view(ctx.text), "and") ||
@@ -664,6 +927,11 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         return false;
       };
       auto subject_break = [&](std::size_t from, std::size_t to) {
+        if (fast(from, to)) {
+          const auto& n = counts();
+          return SentenceCounts::any(n.semi, from - rel_b, to - rel_b) ||
+                 (to > from + 1 && SentenceCounts::any(n.conj, from - rel_b, to - 1 - rel_b));
+        }
         for (std::size_t q = from; q < to; ++q) {
           std::string_view v = toks[q].view(ctx.text);
           if (v == ";" || (v == "," && q + 1 < to && (lower_equals(toks[q + 1].view(ctx.text), "and") ||
@@ -672,6 +940,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         return false;
       };
       auto barrier_between = [&](std::size_t from, std::size_t to) {
+        if (fast(from, to)) return SentenceCounts::any(counts().barrier, from - rel_b, to - rel_b);
         for (std::size_t q = from; q < to; ++q)
           if (in_mention[q] < 0 && is_word(q, im.barriers, nullptr)) return true;
         return false;
@@ -680,6 +949,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       // distance ("two months after Son agreed": not the same date; "in October 2016 after Nissan
       // acquired": the same month).
       auto date_barrier = [&](std::size_t from, std::size_t to) {
+        if (fast(from, to)) return SentenceCounts::any(counts().date_barrier, from - rel_b, to - rel_b);
         for (std::size_t q = from; q < to; ++q) {
           if (in_mention[q] >= 0) continue;
           const auto* w = im.barriers.match(ctx.text, toks, q, q + 1, true);
@@ -691,53 +961,87 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         return false;
       };
       std::size_t subject_limit = inside && inside->relative ? inside->begin : t;
-      auto in_aside = [&](const MentionSpan& ms, bool object = false) {
-        for (const Aside& a : asides)
-          if (ms.tok_begin >= a.begin && ms.tok_begin < a.end && &a != inside && !(object && a.name)) return true;
+      // Whether token x sits in an aside other than the trigger's (for an object: other than a name's).
+      auto other_aside = [&](std::size_t x, bool object = false) {
+        for (auto a = aside_at(x); a != asides.begin();) {
+          --a;
+          if (a->end <= x) break;   // (ends grow with begins: the earlier ones end before x too)
+          if (&*a != inside && !(object && a->name)) return true;
+        }
         return false;
       };
-      for (std::size_t mi = m_lo; mi < m_hi; ++mi) {
+      auto in_aside = [&](const MentionSpan& ms, bool object = false) { return other_aside(ms.tok_begin, object); };
+      // Participants: the subject is the nearest entity before the trigger outside asides
+      // (", the former president of X,"), or before the relative clause the trigger sits in
+      // ("Ghosn, who was arrested"); the object is the nearest entity after it; places and
+      // nationality words ("the French carmaker": they describe an actor) are neither.
+      // The subject, walking back from the trigger:
+      std::size_t walked = 0;
+      for (std::size_t mi = mention_from(subject_limit); mi-- > m_lo && walked++ < kWalk;) {
         const MentionSpan& ms = mentions[mi];
-        if (ms.sentence != s) continue;
-        const std::string& type = ents[ms.entity].type;
-        // Nationality words ("the French carmaker") describe an actor; they are not one.
-        if (std::string_view(type) == "MISC" && im.lex->is_demonym(ents[ms.entity].name)) continue;
-        if (std::string_view(type) == "LOC") {
-          if (ms.start >= ev.trigger.end && (place < 0 || mentions[place].start < ev.trigger.start)) place = mi;
-          else if (place < 0) place = mi;
+        if (ms.sentence != s || ms.tok_end > subject_limit) continue;
+        const Kind kd = kind(ms);
+        if (kd == Kind::demonym || kd == Kind::loc) continue;
+        // "Musk announced it, and the new logo replaced the bird": not across ", and" or ";" (and
+        // then, when no earlier name reaches further, none of them either).
+        if (subject_break(ms.tok_end, subject_limit)) {
+          if (subject_break(reach(mi), subject_limit)) break;
           continue;
         }
-        if (ms.tok_end <= subject_limit) {
-          // "Musk announced it, and the new logo replaced the bird": not across ", and" or ";".
-          if (subject_break(ms.tok_end, subject_limit)) continue;
-          // "rose 25% on the Nasdaq, in the largest offering": a name after "on", "at", "from", "into"
-          // is a circumstance, not the subject.
-          if (ms.tok_begin > b) {
-            std::size_t q = ms.tok_begin - 1;
-            if (q > b && lower_equals(toks[q].view(ctx.text), "the")) --q;
-            if (is_word(q, im.references, "place")) continue;
-          }
-          if (!in_aside(ms) || (inside && inside->relative)) before = static_cast<int>(mi);
-        } else if (ms.start >= ev.trigger.end && after < 0 && !(in_aside(ms, true) && !inside) &&
-                   !(before >= 0 && mentions[before].entity == ms.entity) &&   // "fired her deputy": not the subject
-                   !clause_break(te, ms.tok_begin) && !barrier_between(te, ms.tok_begin)) {
-          after = static_cast<int>(mi);
-          if (ms.tok_begin > 0 && lower_equals(toks[ms.tok_begin - 1].view(ctx.text), "by")) by_agent = mi;
+        // "rose 25% on the Nasdaq, in the largest offering": a name after "on", "at", "from", "into"
+        // is a circumstance, not the subject.
+        if (ms.tok_begin > b) {
+          std::size_t q = ms.tok_begin - 1;
+          if (q > b && lower_equals(toks[q].view(ctx.text), "the")) --q;
+          if (is_word(q, im.references, "place")) continue;
+        }
+        if (!in_aside(ms) || (inside && inside->relative)) {
+          before = static_cast<int>(mi);
+          break;
+        }
+      }
+      // The object, walking on from the trigger up to the end of its clause or a barrier word:
+      walked = 0;
+      for (std::size_t mi = static_cast<std::size_t>(
+               std::partition_point(mentions.begin() + static_cast<std::ptrdiff_t>(m_lo), mentions.begin() + static_cast<std::ptrdiff_t>(m_hi),
+                                    [&](const MentionSpan& x) { return x.start < ev.trigger.end; }) - mentions.begin());
+           mi < m_hi && walked++ < kWalk; ++mi) {
+        const MentionSpan& ms = mentions[mi];
+        if (ms.sentence != s) continue;
+        const Kind kd = kind(ms);
+        if (kd == Kind::demonym || kd == Kind::loc) continue;
+        if ((in_aside(ms, true) && !inside) ||
+            (before >= 0 && mentions[before].entity == ms.entity))   // "fired her deputy": not the subject
+          continue;
+        // (past the end of the clause or a barrier word, so is every later name)
+        if (clause_break(te, ms.tok_begin) || barrier_between(te, ms.tok_begin)) break;
+        after = static_cast<int>(mi);
+        if (ms.tok_begin > 0 && lower_equals(toks[ms.tok_begin - 1].view(ctx.text), "by")) by_agent = static_cast<int>(mi);
+        break;
+      }
+      // The place: the first named after the trigger, else the first of the sentence.
+      if (const auto& lc = places(); !lc.empty()) {
+        place = static_cast<int>(lc.front());
+        if (mentions[lc.front()].start < ev.trigger.start) {
+          auto it = std::partition_point(lc.begin(), lc.end(), [&](std::size_t mi) { return mentions[mi].start < ev.trigger.end; });
+          if (it != lc.end()) place = static_cast<int>(*it);
         }
       }
       if (inside && inside->relative && before >= 0) {
         // The antecedent of "who" is the entity right before the clause, even inside an earlier aside.
-        for (std::size_t mi = m_lo; mi < m_hi; ++mi)
-          if (mentions[mi].sentence == s && mentions[mi].tok_end <= inside->begin &&
-              ents[mentions[mi].entity].type != "LOC")
+        walked = 0;
+        for (std::size_t mi = mention_from(inside->begin); mi-- > m_lo && walked++ < kWalk;)
+          if (mentions[mi].sentence == s && mentions[mi].tok_end <= inside->begin && kind(mentions[mi]) != Kind::loc) {
             before = static_cast<int>(mi);
+            break;
+          }
       }
       // "replaced him with Hunt", "merged with Globex": the name after "with" in the clause takes part.
       int with_object = -1;
-      for (std::size_t mi = m_lo; mi < m_hi; ++mi) {
+      for (std::size_t mi = mention_from(te + 1); mi < m_hi && mentions[mi].tok_begin <= te + 5; ++mi) {
         const MentionSpan& ms = mentions[mi];
-        if (ms.sentence != s || ms.tok_begin <= te || ms.tok_begin > te + 5 || ms.tok_begin == 0) continue;
-        if (std::string_view(ents[ms.entity].type) == "LOC" || !lower_equals(toks[ms.tok_begin - 1].view(ctx.text), "with")) continue;
+        if (ms.sentence != s) continue;
+        if (kind(ms) == Kind::loc || !lower_equals(toks[ms.tok_begin - 1].view(ctx.text), "with")) continue;
         if (clause_break(te, ms.tok_begin) || barrier_between(te, ms.tok_begin)) continue;
         with_object = static_cast<int>(mi);
         break;
@@ -808,16 +1112,23 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
           if (!lower_equals(w, "he") && !lower_equals(w, "she") && !it_word) continue;
           // "it" is the subject of an earlier event of the sentence ("Binance signed ..., but it
           // abandoned the deal"), else the last organisation named.
-          const char* want = it_word ? "ORG" : "PER";
-          for (std::size_t mi = 0; mi < mentions.size() && mentions[mi].start < toks[t - back].start; ++mi)
-            if (ents[mentions[mi].entity].type == want) before = static_cast<int>(mi);
-          if (it_word)
-            for (std::size_t i = first_here; i < out.size(); ++i)
-              for (std::size_t mi = m_lo; mi < m_hi; ++mi)
-                if (mentions[mi].sentence == s && mentions[mi].start < ev.trigger.start &&
-                    ents[mentions[mi].entity].id == (out[i].participants.empty() ? "" : out[i].participants[0].entity) &&
-                    out[i].participants[0].role == "agent")
-                  before = static_cast<int>(mi);
+          if (int last = last_named(it_word ? Kind::org : Kind::per, toks[t - back].start); last >= 0) before = last;
+          // (the latest such event whose agent is named in the sentence before the trigger: its last mention)
+          std::size_t looked = 0;
+          for (std::size_t i = out.size(); it_word && i-- > first_here && looked++ < kWalk;) {
+            if (out[i].participants.empty() || out[i].participants[0].role != "agent") continue;
+            const auto agent = entity_of(out[i].participants[0].entity);
+            if (!agent) continue;
+            const auto& be = mentions_by_entity();
+            auto lo = std::lower_bound(be.begin(), be.end(), std::pair{*agent, std::size_t{0}});
+            auto hi = std::partition_point(lo, be.end(), [&](const auto& x) {
+              return x.first == *agent && mentions[x.second].start < ev.trigger.start;
+            });
+            if (hi != lo) {
+              before = static_cast<int>(std::prev(hi)->second);
+              break;
+            }
+          }
           break;
         }
       }
@@ -825,9 +1136,8 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       // the one it happened to, told as the subject.
       bool of_subject = false;
       if (std::string_view(pos) == "noun" && te < e && lower_equals(toks[te].view(ctx.text), "of")) {
-        for (std::size_t mi = m_lo; mi < m_hi; ++mi)
-          if (mentions[mi].sentence == s && mentions[mi].tok_begin > te && mentions[mi].tok_begin <= te + 6 &&
-              ents[mentions[mi].entity].type == "PER") {
+        for (std::size_t mi = mention_from(te + 1); mi < m_hi && mentions[mi].tok_begin <= te + 6; ++mi)
+          if (mentions[mi].sentence == s && kind(mentions[mi]) == Kind::per) {
             before = static_cast<int>(mi);
             after = -1;
             more_objects.clear();
@@ -839,8 +1149,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       // "convicted the 32-year-old": an age stands for the last person named.
       if (after < 0 && te + 1 < e && lower_equals(toks[te].view(ctx.text), "the") &&
           toks[te + 1].view(ctx.text).ends_with("-year-old")) {
-        for (std::size_t mi = 0; mi < mentions.size() && mentions[mi].start < toks[te].start; ++mi)
-          if (ents[mentions[mi].entity].type == "PER") after = static_cast<int>(mi);
+        after = last_named(Kind::per, toks[te].start);
       }
       std::string subject, object;
       if (passive && pos == "verb") {
@@ -874,19 +1183,16 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         if (!parse_timex_value(x.value)) continue;
         // A date inside another aside or relative clause belongs to it ("who had led the company
         // since 2013"), and an attributive year belongs to its noun ("the 2010 oil spill").
-        std::size_t xt = b;
-        while (xt < e && toks[xt].end <= x.start) ++xt;
-        bool foreign = false;
-        for (const Aside& a : asides)
-          if (xt >= a.begin && xt < a.end && &a != inside) foreign = true;
-        if (foreign) continue;
+        const std::size_t xt = static_cast<std::size_t>(
+            std::partition_point(tk + b, tk + e, [&](const Token& y) { return y.end <= x.start; }) - tk);
+        if (other_aside(xt)) continue;
         // An event told in a relative clause takes only a date from that clause
         // ("Musk, who had run the company since the takeover, said in May").
         if (inside && inside->relative && (xt < inside->begin || xt >= inside->end)) continue;
         // Nor a date across ", and", ";" or a word opening another clause ("in September 2016, two
         // months after Son agreed to buy it").
-        std::size_t xe = xt;
-        while (xe < e && toks[xe].start < x.end) ++xe;
+        const std::size_t xe = static_cast<std::size_t>(
+            std::partition_point(tk + xt, tk + e, [&](const Token& y) { return y.start < x.end; }) - tk);
         std::size_t g0 = xe <= t ? xe : te, g1 = xe <= t ? t : xt;
         if (g0 < g1 && date_barrier(g0, g1)) continue;
         // Across ", and" only when the trigger's own clause has no date ("resigned the same day, and
@@ -957,8 +1263,10 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
                        !(lower_equals(v, "as") && q == te + 1);
         if (is_stop && in_mention[q] < 0) break;
         bool in_timex = false;
-        for (const Timex& x : sentence_timexes[s])
-          if (x.sentence == s && toks[q].start < x.end && x.start < toks[q].end) in_timex = true;
+        if (long_sentence) in_timex = timex_marks()[q - b] & 2;
+        else
+          for (const Timex& x : sentence_timexes[s])
+            if (x.sentence == s && toks[q].start < x.end && x.start < toks[q].end) in_timex = true;
         if (in_timex) break;
         tail_end = q + 1;
         if (toks[q].has(kWord)) ++words;
@@ -1001,8 +1309,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
             if (p.role == "place") continue;
             ev.participants.push_back(p);
             std::string& list = p.role == "agent" ? agents : patients;
-            for (const auto& en : ents)
-              if (en.id == p.entity) list += (list.empty() ? "" : " and ") + en.name;
+            if (auto en = entity_of(p.entity)) list += (list.empty() ? "" : " and ") + ents[*en].name;
           }
           ev.summary = agents + (agents.empty() ? "" : " ") + def.label + (patients.empty() ? "" : " " + patients);
         }
@@ -1023,7 +1330,8 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       if (!controls[a]) continue;
       for (std::size_t c = a + 1; c < drop.size(); ++c) {
         std::size_t ta = trig_tok[a], tc = trig_tok[c];
-        if (tc - ta > 12 || !lower_equals(toks[tc - 1].view(ctx.text), "to")) continue;
+        if (tc - ta > 12) break;   // (triggers come in text order)
+        if (!lower_equals(toks[tc - 1].view(ctx.text), "to")) continue;
         Event& outer = out[first_here + a];
         Event& inner = out[first_here + c];
         std::vector<Participant> merged;
@@ -1046,18 +1354,26 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         break;
       }
     }
-    for (std::size_t a = drop.size(); a-- > 0;)
-      if (drop[a]) {
-        out.erase(out.begin() + static_cast<long>(first_here + a));
-        trig_tok.erase(trig_tok.begin() + static_cast<long>(a));
-      }
+    if (std::find(drop.begin(), drop.end(), true) != drop.end()) {
+      std::size_t kept = 0;
+      for (std::size_t a = 0; a < drop.size(); ++a)
+        if (!drop[a]) {
+          if (kept != a) {
+            out[first_here + kept] = std::move(out[first_here + a]);
+            trig_tok[kept] = trig_tok[a];
+          }
+          ++kept;
+        }
+      out.erase(out.begin() + static_cast<std::ptrdiff_t>(first_here + kept), out.end());
+      trig_tok.resize(kept);
+    }
     // References ("after the takeover") order the nearest event of the sentence before them (or
     // after them, when none precedes).
     for (const PendingRef& r : pending) {
       if (out.size() == first_here) break;
-      std::size_t gov = first_here;
-      for (std::size_t i = first_here; i < out.size(); ++i)
-        if (trig_tok[i - first_here] < r.tok) gov = i;
+      // (the last event whose trigger comes before it, else the first)
+      const auto before_ref = std::partition_point(trig_tok.begin(), trig_tok.end(), [&](std::size_t x) { return x < r.tok; });
+      const std::size_t gov = first_here + (before_ref == trig_tok.begin() ? 0 : static_cast<std::size_t>(before_ref - trig_tok.begin()) - 1);
       references.push_back({gov, r.start, r.relation, r.type, r.cue});
     }
     // "A, two months after B": between two events of the sentence, after | before orders them.
