@@ -181,16 +181,6 @@ int source_rank(const std::string& source) {
   return source == "text" ? 3 : source == "anaphoric" ? 2 : source == "document" ? 1 : 0;
 }
 
-// Two dates that may name the same day: equal, one missing, or one inside the other ("2022" and
-// "2022-10-27").
-bool dates_nest(const std::optional<std::string>& a, const std::optional<std::string>& b) {
-  if (!a || !b) return true;
-  auto da = parse_timex_value(*a), db = parse_timex_value(*b);
-  if (!da || !db) return *a == *b;
-  return (da->first_day() >= db->first_day() && da->last_day() <= db->last_day()) ||
-         (db->first_day() >= da->first_day() && db->last_day() <= da->last_day());
-}
-
 bool narrower(const std::string& a, const std::string& b) {
   auto da = parse_timex_value(a), db = parse_timex_value(b);
   return da && db && da->last_day() - da->first_day() < db->last_day() - db->first_day();
@@ -214,6 +204,24 @@ std::vector<Event> finish(std::vector<Event> evs, const std::vector<Reference>& 
   }
   std::vector<Event> kept;
   kept.reserve(evs.size());   // (no moves of the events as it grows)
+  // Two dates may name the same day when equal, one missing, or one inside the other ("2022" and
+  // "2022-10-27"): each kept event's date is parsed once, as days (first, last).
+  struct Span {
+    bool parsed = false;
+    long first = 0, last = 0;
+  };
+  auto span_of = [](const std::optional<std::string>& d) {
+    Span sp;
+    if (auto v = d ? parse_timex_value(*d) : std::nullopt) sp = {true, v->first_day(), v->last_day()};
+    return sp;
+  };
+  std::vector<Span> spans;
+  spans.reserve(evs.size());
+  auto nest = [&](const Event& k, const Span& ks, const Event& ev, const Span& es) {
+    if (!k.date || !ev.date) return true;
+    if (!ks.parsed || !es.parsed) return *k.date == *ev.date;
+    return (ks.first >= es.first && ks.last <= es.last) || (es.first >= ks.first && es.last <= ks.last);
+  };
   std::vector<std::size_t> into(evs.size());
   std::vector<std::size_t> candidates;
   // The kept events by (type, modality, role, participant), each list ascending: built when kept
@@ -267,26 +275,30 @@ std::vector<Event> finish(std::vector<Event> evs, const std::vector<Reference>& 
         auto it = index.find(key_of(ev, p));
         if (it == index.end()) continue;
         const auto& list = it->second;
+        const auto mid = static_cast<std::ptrdiff_t>(candidates.size());
         candidates.insert(candidates.end(), list.end() - static_cast<std::ptrdiff_t>(std::min(list.size(), kMergeWindow)),
                           list.end());
+        std::inplace_merge(candidates.begin(), candidates.begin() + mid, candidates.end());
+        candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
       }
-      std::sort(candidates.begin(), candidates.end());
-      candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+      // (each list is in order: merged, not sorted)
     }
     if (candidates.size() > kMergeWindow)
       candidates.erase(candidates.begin(), candidates.end() - static_cast<std::ptrdiff_t>(kMergeWindow));
     // The latest dated telling that fits, else the latest undated one. (A telling without a date
     // cannot be checked against a dated one: only an undated one takes it.)
     std::size_t target = kept.size();
+    const Span ev_span = span_of(ev.date);
     for (int dated_pass = ev.date ? 1 : 0; dated_pass >= 0 && target == kept.size(); --dated_pass)
       for (auto it = candidates.rbegin(); it != candidates.rend() && target == kept.size(); ++it) {
         const Event& k = kept[*it];
-        if (k.date.has_value() != (dated_pass == 1) || !dates_nest(k.date, ev.date)) continue;
+        if (k.date.has_value() != (dated_pass == 1) || !nest(k, spans[*it], ev, ev_span)) continue;
         target = *it;
       }
     into[i] = target;
     if (target == kept.size()) {
       kept.push_back(std::move(ev));
+      spans.push_back(ev_span);
       if (indexed)
         for (const auto& p : kept.back().participants) index_add(target, p);
       continue;
@@ -308,6 +320,7 @@ std::vector<Event> finish(std::vector<Event> evs, const std::vector<Reference>& 
       k.trigger = ev.trigger;
       k.sentence = ev.sentence;
       k.date = ev.date;
+      spans[target] = ev_span;
       k.date_source = ev.date_source;
       k.summary = ev.summary;
     } else {

@@ -1182,6 +1182,8 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   }
   // Marked unknown while in use: a call left by an exception leaves states to be rebuilt.
   states_serial = 0;
+  constexpr std::size_t kScanTellings = 16;
+  std::set<std::tuple<const Relation*, std::size_t, std::size_t>> many_tellings;
   auto add = [&](std::size_t a, std::size_t b, RelationType type, const std::string& qual, bool directed,
                  Evidence ev, double w) -> Relation* {
     if (a == b) return nullptr;
@@ -1198,10 +1200,19 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
       r.qualifier = qual;
       r.weight = 0;
     }
-    for (const Evidence& old : it->second.evidence)
-      if (old.start == ev.start && old.end == ev.end) return &it->second;
+    // Each telling once: a scan of a relation's few tellings; past kScanTellings (a pair told
+    // again and again), a look-up in the set of all tellings of such relations.
+    auto& evs = it->second.evidence;
+    if (evs.size() < kScanTellings) {
+      for (const Evidence& old : evs)
+        if (old.start == ev.start && old.end == ev.end) return &it->second;
+    } else {
+      if (evs.size() == kScanTellings)   // (its tellings so far join the set)
+        for (const Evidence& old : evs) many_tellings.emplace(&it->second, old.start, old.end);
+      if (!many_tellings.emplace(&it->second, ev.start, ev.end).second) return &it->second;
+    }
     it->second.weight += w;
-    it->second.evidence.push_back(ev);
+    evs.push_back(ev);
     return &it->second;
   };
   // co_occurs relations (when Impl::co_apart), as add() would make them, built at the end: each
@@ -1555,6 +1566,8 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
       }
       return std::nullopt;
     };
+    std::set<std::tuple<std::size_t, std::size_t, RelationType, std::size_t>> told_at;
+    bool told_indexed = false;
     for (const Event& ev : *ctx.events) {
       if (ev.modality != "asserted") continue;
       std::string trig = ascii_lower(ev.trigger.text);
@@ -1583,19 +1596,21 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
         // Told by a pattern in that sentence: in the same direction it is already there; in the other
         // direction the pattern, which reads the words, beats the event's guess at its roles ("and
         // replaced her with Y": Y replaced her).
+        // (whether (from, to, relation) has a telling in the event's sentence: every telling so
+        // far indexed once, at the first question, then kept up to date)
         auto told_in_sentence = [&](std::size_t from, std::size_t to) {
-          bool told = false;
-          from = rank_of[from];
-          to = rank_of[to];
-          for (auto it = out.lower_bound(std::make_tuple(from, to, fe.relation, std::string()));
-               it != out.end() && std::get<0>(it->first) == from && std::get<1>(it->first) == to &&
-               std::get<2>(it->first) == fe.relation;
-               ++it)
-            for (const Evidence& x : it->second.evidence) told = told || x.sentence == ev.sentence;
-          return told;
+          if (!told_indexed) {
+            for (const auto& [key, r] : out)
+              for (const Evidence& x : r.evidence)
+                told_at.emplace(std::get<0>(key), std::get<1>(key), std::get<2>(key), x.sentence);
+            told_indexed = true;
+          }
+          return told_at.count(std::make_tuple(rank_of[from], rank_of[to], fe.relation, ev.sentence)) > 0;
         };
         if (told_in_sentence(*a, *b) || told_in_sentence(*b, *a)) continue;
-        add(*a, *b, fe.relation, kNoType, true, Evidence{ev.sentence, ev.trigger.start, ev.trigger.end}, 1.0);
+        if (add(*a, *b, fe.relation, kNoType, true, Evidence{ev.sentence, ev.trigger.start, ev.trigger.end}, 1.0) &&
+            told_indexed)
+          told_at.emplace(rank_of[*a], rank_of[*b], fe.relation, ev.sentence);
       }
     }
   }
