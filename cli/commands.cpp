@@ -16,18 +16,33 @@
 
 namespace storyline::cli {
 
-std::string reduce_for_layout(graph::KnowledgeGraph& g, std::size_t max_entities, bool quiet) {
-  if (max_entities == 0 || g.nodes.size() <= max_entities) return "";
-  const std::size_t all = g.nodes.size();
-  graph::FilterOptions keep;
-  keep.top = max_entities;
-  g = graph::filter_graph(g, keep);
-  const std::string note = "The " + std::to_string(g.nodes.size()) + " most central of " + std::to_string(all) +
-                           " entities are drawn; " + std::to_string(all - g.nodes.size()) +
-                           " are left out (see --top and --max-entities).";
-  if (!quiet)
-    std::cerr << "storyline: note: " << all << " entities are too many to lay out in time; drawing the "
-              << g.nodes.size() << " most central (raise --max-entities, or narrow with --top or --min-weight)\n";
+std::string reduce_for_layout(graph::KnowledgeGraph& g, std::size_t max_entities, std::size_t max_relations,
+                              bool quiet) {
+  std::string note;
+  if (max_entities > 0 && g.nodes.size() > max_entities) {
+    const std::size_t all = g.nodes.size();
+    graph::FilterOptions keep;
+    keep.top = max_entities;
+    g = graph::filter_graph(g, keep);
+    note = "The " + std::to_string(g.nodes.size()) + " most central of " + std::to_string(all) +
+           " entities are drawn; " + std::to_string(all - g.nodes.size()) + " are left out (see --top and --max-entities).";
+    if (!quiet)
+      std::cerr << "storyline: note: " << all << " entities are too many to lay out in time; drawing the "
+                << g.nodes.size() << " most central (raise --max-entities, or narrow with --top or --min-weight)\n";
+  }
+  // Layout time grows with the relations as much as with the entities (with neato and sfdp each
+  // labelled relation is a node of its own): a dense graph keeps its heaviest relations.
+  if (max_relations > 0 && g.edges.size() > max_relations) {
+    const std::size_t all = g.edges.size();
+    graph::FilterOptions keep;
+    keep.max_edges = max_relations;
+    g = graph::filter_graph(g, keep);
+    note += std::string(note.empty() ? "" : " ") + "The " + std::to_string(g.edges.size()) + " strongest of " +
+            std::to_string(all) + " relations are drawn (see --min-weight and --max-relations).";
+    if (!quiet)
+      std::cerr << "storyline: note: " << all << " relations are too many to lay out in time; drawing the "
+                << g.edges.size() << " strongest (raise --max-relations, or narrow with --top or --min-weight)\n";
+  }
   return note;
 }
 namespace {
@@ -488,7 +503,7 @@ int run_diagram(const Common& c, const DiagramOptions& o, Diagram which) {
       return 1;
     }
     const bool layout = format != "json" && format != "graphml";
-    if (layout) ro.note = reduce_for_layout(g, o.max_entities, c.quiet);
+    if (layout) ro.note = reduce_for_layout(g, o.max_entities, o.max_relations, c.quiet);
     if (format == "json") bytes = graph::to_json(g) + "\n";
     else if (format == "graphml") bytes = graph::to_graphml(g);
     else if (format == "csv") {

@@ -40,6 +40,7 @@ struct DiagramOptions {
   int depth = 1;
   bool no_cooccurrence = false;
   std::size_t max_entities = 1000;   // a drawn graph keeps only this many, the most central (layout time)
+  std::size_t max_relations = 3000;  // and of their relations, only this many, the heaviest (layout time)
   std::optional<int> from_year, to_year;
   bool all_modalities = false;
   double dpi = 96;                   // png only
@@ -71,9 +72,11 @@ std::optional<Loaded> load_and_extract(const Common& c);   // nullopt after repo
 std::string headline(const std::vector<InputDoc>& docs);   // first line of a single article, or "N documents"
 graph::KnowledgeGraph story_graph(const std::vector<graph::DocumentInput>& inputs, const DiagramOptions& o,
                                   const std::string& title);
-// Past max_entities (0 = no limit) keeps the most central ones (graph::filter_graph top N), says so
-// on stderr unless quiet, and returns the note the picture carries; "" when nothing was left out.
-std::string reduce_for_layout(graph::KnowledgeGraph& g, std::size_t max_entities, bool quiet);
+// Past max_entities (0 = no limit) keeps the most central ones (graph::filter_graph top N), then
+// past max_relations (0 = no limit) the heaviest relations among them; says so on stderr unless
+// quiet, and returns the note the picture carries; "" when nothing was left out.
+std::string reduce_for_layout(graph::KnowledgeGraph& g, std::size_t max_entities, std::size_t max_relations,
+                              bool quiet);
 graph::Timeline story_timeline(const std::vector<graph::DocumentInput>& inputs, const DiagramOptions& o,
                                const std::string& title);
 // The same two on a graph or timeline already built.

@@ -71,6 +71,9 @@ int main(int argc, char** argv) {
   graph->add_option("--max-entities", dg.max_entities,
                     "draw at most this many entities, the most central; a note in the picture counts the rest (0 = all)")
       ->capture_default_str();
+  graph->add_option("--max-relations", dg.max_relations,
+                    "draw at most this many relations among them, the heaviest; the note counts the rest (0 = all)")
+      ->capture_default_str();
   graph->add_flag("--no-cooccurrence", dg.no_cooccurrence, "leave out same-sentence co-occurrence links");
   timeline->add_option("--from", dg.from_year, "first year shown");
   timeline->add_option("--to", dg.to_year, "last year shown");

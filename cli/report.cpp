@@ -104,7 +104,7 @@ int run_report(const Common& c, const DiagramOptions& o) {
 
   graph::KnowledgeGraph g = story_graph(inputs, o, title);
   graph::Timeline t = story_timeline(inputs, o, title);
-  const std::string note = reduce_for_layout(g, o.max_entities, c.quiet);
+  const std::string note = reduce_for_layout(g, o.max_entities, o.max_relations, c.quiet);
 
   std::vector<std::string> diagnostics;
   render::RenderOptions ro;

@@ -124,6 +124,20 @@ KnowledgeGraph filter_graph(const KnowledgeGraph& g, const FilterOptions& option
     cur = restrict(cur, keep);
   }
 
+  if (options.max_edges > 0 && cur.edges.size() > options.max_edges) {
+    std::vector<std::size_t> order(cur.edges.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return cur.edges[a].weight > cur.edges[b].weight; });
+    std::vector<bool> kept(cur.edges.size(), false);
+    for (std::size_t i = 0; i < options.max_edges; ++i) kept[order[i]] = true;
+    std::vector<Edge> edges;
+    edges.reserve(options.max_edges);
+    for (std::size_t i = 0; i < cur.edges.size(); ++i)
+      if (kept[i]) edges.push_back(std::move(cur.edges[i]));
+    cur.edges = std::move(edges);
+  }
+
   if (options.drop_isolated) {
     std::set<std::string> keep;
     for (const Edge& e : cur.edges) {

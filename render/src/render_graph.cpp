@@ -32,6 +32,7 @@ constexpr std::size_t kMaxNodes = 1500;   // beyond this, keep the most importan
 constexpr std::size_t kDotUpTo = 40;          // dot places edge labels without overlaps
 constexpr std::size_t kCurvedEdgesUpTo = 50;
 constexpr std::size_t kNeatoUpTo = 400;
+constexpr std::size_t kPolyominoUpTo = 100;   // components packed as polyominoes; more go in rows
 constexpr std::size_t kPngSizeFrom = 150;
 
 struct PreparedNode {
@@ -226,9 +227,11 @@ Plan prepare(const graph::KnowledgeGraph& kg, std::vector<std::string>& notes) {
   return plan;
 }
 
-const char* engine_for(std::size_t nodes) {
+// dot for a few entities; past that neato, or sfdp when the nodes it would lay out (entities, and
+// a node per labelled relation: see below) are too many for neato's time, which grows with their square.
+const char* engine_for(std::size_t nodes, std::size_t labelled_edges) {
   if (nodes <= kDotUpTo) return "dot";
-  return nodes <= kNeatoUpTo ? "neato" : "sfdp";
+  return nodes + labelled_edges <= kNeatoUpTo ? "neato" : "sfdp";
 }
 
 // Title, a one-line summary and the key, as one HTML-like graph label at the top.
@@ -298,7 +301,9 @@ Result<std::string> render_graph(const graph::KnowledgeGraph& kg, const RenderOp
   std::vector<std::string> notes;
   const Plan plan = prepare(kg, notes);
   const std::size_t n = plan.nodes.size();
-  const char* engine = engine_for(n);
+  std::size_t labelled = 0;
+  for (const PreparedEdge& pe : plan.edges) labelled += !relation_label(*pe.edge).empty();
+  const char* engine = engine_for(n, labelled);
   const std::string title = clean_text(options.title.empty() ? kg.title : options.title);
 
   GvSession session(options.diagnostics);
@@ -326,6 +331,9 @@ Result<std::string> render_graph(const graph::KnowledgeGraph& kg, const RenderOp
   // dot lays out components together (and draws them as clusters below); its pack mode in 2.42
   // drops or misplaces edge labels (found by the overlap test: 2 of 15 labels drawn, far away).
   if (std::string(engine) != "dot") default_attr(g, AGRAPH, "pack", "true");
+  // Polyomino packing (the default) fits components together in time that grows with the square of
+  // their number (a thousand loose entities: 10 s); past kPolyominoUpTo they go in rows instead.
+  if (std::string(engine) != "dot" && plan.components > kPolyominoUpTo) default_attr(g, AGRAPH, "packmode", "array");
   default_attr(g, AGRAPH, "id", "storyline-graph");
   default_attr(g, AGRAPH, "class", "storyline relationship-diagram " + th.name);
   if (std::string(engine) == "dot") {

@@ -311,6 +311,18 @@ TEST_CASE("limits are options with clear messages") {
   auto all = run("graph " + in + " --max-entities 0 -o '" + (dir / "all.svg").string() + "'");
   CHECK(all.status == 0);
   CHECK(slurp((dir / "all.svg").string()).find("left out") == std::string::npos);
+  // Too many relations among them (neato and sfdp lay out a node per labelled relation): the
+  // heaviest are drawn, and the picture says how many of how many.
+  const std::size_t relations = nlohmann::json::parse(slurp((dir / "g.json").string()))["edges"].size();
+  REQUIRE(relations > 40);
+  auto dense = run("graph " + in + " --max-entities 0 --max-relations 40 -o '" + (dir / "d.svg").string() + "'");
+  CHECK_MESSAGE(dense.status == 0, dense.err);
+  CHECK_MESSAGE(dense.err.find("drawing the 40 strongest") != std::string::npos, dense.err);
+  svg = slurp((dir / "d.svg").string());
+  CHECK_MESSAGE(svg.find("The 40 strongest of " + std::to_string(relations) + " relations are drawn") != std::string::npos,
+                svg.substr(0, 2000));
+  CHECK(count_occurrences(svg, "class=\"node") == total);
+  CHECK(count_occurrences(svg, "<g id=\"e_") - count_occurrences(svg, "_to\" class=") == 40);
 
   std::string run_on;
   for (int i = 0; i < 3000; ++i) run_on += "word ";

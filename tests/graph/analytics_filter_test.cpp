@@ -204,6 +204,20 @@ TEST_CASE("filter_graph: min_weight, top, focus and depth, drop_isolated") {
     CHECK(f.nodes.empty());
     CHECK(f.edges.empty());
   }
+  SUBCASE("max_edges keeps the heaviest edges, the first in id order on a tie, and every node") {
+    KnowledgeGraph h = g;
+    h.edges[2].weight = 3.0;   // c-d the heaviest
+    FilterOptions o;
+    o.max_edges = 2;
+    auto f = filter_graph(h, o);
+    REQUIRE(f.edges.size() == 2);
+    CHECK(f.edges[0].source == "a");   // a-b, first of the 2.0 ties in (source, target) order
+    CHECK(f.edges[1].source == "c");   // c-d
+    CHECK(f.nodes.size() == 7);
+    CHECK(f.find("e")->degree == 0.0);   // analytics recomputed on what is kept
+    o.max_edges = 10;                    // more than there are: nothing left out
+    CHECK(filter_graph(h, o).edges.size() == 5);
+  }
   SUBCASE("focus survives top") {
     FilterOptions o;
     o.focus = "a";

@@ -240,6 +240,44 @@ TEST_CASE("graph: a few hundred entities lay out with straight edges") {
   CHECK(dot->find("splines=line") != std::string::npos);
 }
 
+TEST_CASE("graph: the engine counts labelled relations; many components are packed in rows") {
+  // 60 entities in 30 pairs, each pair joined by a labelled relation: 90 nodes for neato (each
+  // label is a node of its own), 30 components.
+  graph::KnowledgeGraph g;
+  auto add_pairs = [&](int from, int to, const std::string& type) {
+    for (int i = from; i < to; ++i) {
+      char a[16], b[16];
+      std::snprintf(a, sizeof a, "org:a%03d", i);
+      std::snprintf(b, sizeof b, "org:b%03d", i);
+      g.nodes.push_back(fixtures::node(a, "Buyer " + std::to_string(i), "ORG", 2, 1));
+      g.nodes.push_back(fixtures::node(b, "Target " + std::to_string(i), "ORG", 1, 1));
+      g.edges.push_back(fixtures::edge(a, b, type));
+    }
+  };
+  add_pairs(0, 30, "acquired");
+  RenderOptions o;
+  o.format = "dot";
+  auto layout_of = [&] {
+    auto dot = render::render_graph(g, o);
+    REQUIRE(dot.ok());
+    return *dot;
+  };
+  std::string dot = layout_of();
+  CHECK(dot.find("mode=major") != std::string::npos);   // neato: 90 nodes
+  CHECK(dot.find("packmode") == std::string::npos);     // 30 components: polyominoes
+  // 150 pairs: 300 entities (neato's share by count) but 450 nodes with their labels: sfdp; and 150
+  // components go in rows.
+  add_pairs(30, 150, "acquired");
+  dot = layout_of();
+  CHECK(dot.find("mode=major") == std::string::npos);
+  CHECK(dot.find("packmode=array") != std::string::npos);
+  o.format = "svg";
+  const std::string svg = layout_of();
+  std::size_t entities = 0;   // (label nodes are nodes too: entities are the n_ ones)
+  for (std::size_t at = svg.find("<g id=\"n_"); at != std::string::npos; at = svg.find("<g id=\"n_", at + 1)) ++entities;
+  CHECK(entities == g.nodes.size());
+}
+
 TEST_CASE("graph: concurrent renders are serialised and identical") {
   const auto g = fixtures::ghosn_graph();
   const std::string reference = svg_of(g);

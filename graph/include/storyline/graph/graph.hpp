@@ -50,6 +50,7 @@ void compute_analytics(KnowledgeGraph& g);
 struct FilterOptions {
   double min_weight = 0;          // drop edges lighter than this
   std::size_t top = 0;            // keep the N most important nodes (0 = all)
+  std::size_t max_edges = 0;      // then keep the N heaviest edges (0 = all; ties: the first in id order)
   std::string focus;              // keep the ego graph of this node (name, alias or id)
   int depth = 1;                  // ego graph radius
   bool drop_isolated = false;     // drop nodes with no edge after filtering
