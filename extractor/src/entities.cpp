@@ -435,6 +435,12 @@ class EntityIds {
       if ((*this)[i] == e) return true;
     return false;
   }
+  // An alias names at most kMax entities (a text of a thousand Smiths would otherwise make every
+  // "Smith" a scan of them all): the later ones keep their longer names.
+  static constexpr std::size_t kMax = 64;
+  void add(std::size_t e) {
+    if (n_ < kMax && !contains(e)) push_back(e);
+  }
   struct Iter {
     const EntityIds* ids;
     std::size_t i;
@@ -654,7 +660,7 @@ class TypedKeys {
           static_cast<unsigned char>(type.back());
     return kh ^ (t * 0x9E3779B1u);
   }
-  std::size_t slot_of(std::string_view type, std::string_view key, std::uint32_t h) const {
+  [[gnu::always_inline]] std::size_t slot_of(std::string_view type, std::string_view key, std::uint32_t h) const {
     const std::size_t mask = slots_.size() - 1;
     for (std::size_t i = (h * 0x85EBCA6Bu >> 8) & mask;; i = (i + 1) & mask) {
       const Slot& s = slots_[i];
@@ -1641,14 +1647,12 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   TypedKeys& by_key = sc.by_key;
   by_key.reset();
   auto add_alias = [&](std::string_view a, std::size_t e) {
-    EntityIds& v = aliases[a];
-    if (!v.contains(e)) v.push_back(e);
+    aliases[a].add(e);
   };
   // add_alias of the text of tokens [tb, te) (its fold hash known when it is one token).
   auto add_alias_toks = [&](std::size_t tb, std::size_t te, std::size_t e) {
     const std::string_view a = text.substr(toks[tb].start, toks[te - 1].end - toks[tb].start);
-    EntityIds& v = te == tb + 1 ? aliases.item(a, toks[tb].fold).ids : aliases[a];
-    if (!v.contains(e)) v.push_back(e);
+    (te == tb + 1 ? aliases.item(a, toks[tb].fold).ids : aliases[a]).add(e);
   };
   auto org_key = [&](const Cand& c) { return org_key_of(w, c); };
   // Appends the candidate's key to `out`.
@@ -1703,7 +1707,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         std::string ini = initials(w, tb, te);
         if (ini.size() >= 2) {
           AliasTable::Item& it = aliases.item(ini);                       // "General Motors" -> "GM"
-          if (!it.ids.contains(e)) it.ids.push_back(e);
+          it.ids.add(e);
           it.initials = true;
         }
       }
@@ -1721,7 +1725,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       }
       if (!w.given_first(c.tb) && !w.common(c.tb) && !toks[c.tb].has(kAbbrev)) {
         AliasTable::Item& it = aliases.item(w.tv(c.tb), toks[c.tb].fold);   // family name first ("Wang")
-        if (!it.ids.contains(e)) it.ids.push_back(e);
+        it.ids.add(e);
         it.first_name = true;   // reported only where the text uses it alone
       }
     } else if (is(c.type, "LOC") && c.te - c.tb >= 3 && is(w.tv(c.tb + 1), "of")) {
@@ -2074,6 +2078,8 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     // keys, sorted by the folded hash of the first token.
     struct AliasPhrase {
       std::uint32_t hash;
+      bool single;            // one word (the last of its first word's group)
+      std::uint32_t hash2;    // fold hash of the second word (0 for one word)
       std::size_t first, n;   // tokens: alias_toks[first, first + n)
       std::size_t entity;
       std::uint32_t item;     // index into aliases.items()
@@ -2154,50 +2160,73 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       if (ents.size() != 1 || a.size() < 2 || (short_lengths == 0 && lengths.empty()) || !may_match(a)) continue;
       const std::vector<Token> at = tokenize(a, lex.text);
       if (at.empty()) continue;
-      alias_phrases.push_back(AliasPhrase{at[0].fold, alias_toks.size(), at.size(), ents[0], static_cast<std::uint32_t>(ai)});
+      alias_phrases.push_back(AliasPhrase{at[0].fold, at.size() == 1, at.size() > 1 ? at[1].fold : 0, alias_toks.size(),
+                                          at.size(), ents[0], static_cast<std::uint32_t>(ai)});
       for (const Token& t : at) alias_toks.push_back(t.view(a));
     }
     // Longest first among phrases of one first word; among equal lengths the order of the
     // aliases' std::unordered_map (the first match wins). That order matters only where two
     // phrases of different entities can match the same words, i.e. are equal ignoring case: only
-    // then is it worked out; otherwise any order gives the same matches.
-    std::sort(alias_phrases.begin(), alias_phrases.end(), [](const AliasPhrase& x, const AliasPhrase& y) {
-      if (x.hash != y.hash) return x.hash < y.hash;
+    // then is it worked out; otherwise any order gives the same matches. Phrases of several words
+    // are grouped by their second word too (only those whose second word is the text's can
+    // match), so a look-up reads the few phrases that may match, not all of one first word's.
+    auto group = [](const AliasPhrase& x) { return std::tie(x.hash, x.single, x.hash2); };
+    auto by_item = [&](const AliasPhrase& x, const AliasPhrase& y) {
+      if (group(x) != group(y)) return group(x) < group(y);
       if (x.n != y.n) return x.n > y.n;
       return x.item < y.item;
-    });
+    };
+    std::sort(alias_phrases.begin(), alias_phrases.end(), by_item);
+    // Phrases equal ignoring case sit together (same group, same length): compared in twos where
+    // a run is short, through their lower-cased words where it is long.
+    auto same_words = [&](const AliasPhrase& x, const AliasPhrase& y) {
+      for (std::size_t q = 0; q < x.n; ++q)
+        if (!equal_any_case(alias_toks[x.first + q], alias_toks[y.first + q])) return false;
+      return true;
+    };
     bool ties_matter = false;
-    for (std::size_t i = 0; i < alias_phrases.size() && !ties_matter; ++i)
-      for (std::size_t j = i + 1; j < alias_phrases.size() && alias_phrases[j].hash == alias_phrases[i].hash &&
-                                  alias_phrases[j].n == alias_phrases[i].n && !ties_matter;
-           ++j) {
-        const AliasPhrase& x = alias_phrases[i];
-        const AliasPhrase& y = alias_phrases[j];
-        if (x.entity == y.entity) continue;
-        bool same = true;
-        for (std::size_t q = 0; q < x.n && same; ++q) same = equal_any_case(alias_toks[x.first + q], alias_toks[y.first + q]);
-        ties_matter = same;
+    for (std::size_t i = 0, j = 0; i < alias_phrases.size() && !ties_matter; i = j) {
+      const AliasPhrase& x = alias_phrases[i];
+      for (j = i + 1; j < alias_phrases.size() && group(alias_phrases[j]) == group(x) && alias_phrases[j].n == x.n;) ++j;
+      if (j - i <= 8) {
+        for (std::size_t a = i; a < j && !ties_matter; ++a)
+          for (std::size_t b = a + 1; b < j && !ties_matter; ++b)
+            ties_matter = alias_phrases[a].entity != alias_phrases[b].entity && same_words(alias_phrases[a], alias_phrases[b]);
+      } else {
+        std::unordered_map<std::string, std::size_t> entity_of_words;   // words lower-cased -> entity
+        for (std::size_t a = i; a < j && !ties_matter; ++a) {
+          std::string words;
+          for (std::size_t q = 0; q < alias_phrases[a].n; ++q) words += ascii_lower(alias_toks[alias_phrases[a].first + q]) + '\x1f';
+          auto [at, fresh] = entity_of_words.emplace(std::move(words), alias_phrases[a].entity);
+          ties_matter = !fresh && at->second != alias_phrases[a].entity;
+        }
       }
+    }
     if (ties_matter) {
       const std::vector<std::uint32_t> rank = aliases.unordered_map_ranks();
       std::sort(alias_phrases.begin(), alias_phrases.end(), [&](const AliasPhrase& x, const AliasPhrase& y) {
-        if (x.hash != y.hash) return x.hash < y.hash;
+        if (group(x) != group(y)) return group(x) < group(y);
         if (x.n != y.n) return x.n > y.n;
         return rank[x.item] < rank[y.item];
       });
     }
     auto alias_match = [&](std::size_t k, std::size_t end, bool any_case) -> const AliasPhrase* {
       const std::uint32_t h = toks[k].fold;
-      auto it = std::lower_bound(alias_phrases.begin(), alias_phrases.end(), h,
-                                 [](const AliasPhrase& x, std::uint32_t v) { return x.hash < v; });
-      for (; it != alias_phrases.end() && it->hash == h; ++it) {
-        if (k + it->n > end) continue;
-        bool ok = true;
-        for (std::size_t i = 0; i < it->n && ok; ++i) {
-          if (i > 0 && toks[k + i].sentence != toks[k].sentence) ok = false;
-          else ok = any_case ? equal_any_case(w.tv(k + i), alias_toks[it->first + i]) : w.tv(k + i) == alias_toks[it->first + i];
+      // Several words (when the next word is in the sentence), then one.
+      for (const bool single : {false, true}) {
+        if (!single && (k + 1 >= end || toks[k + 1].sentence != toks[k].sentence)) continue;
+        const auto key = std::make_tuple(h, single, single ? std::uint32_t{0} : toks[k + 1].fold);
+        auto it = std::lower_bound(alias_phrases.begin(), alias_phrases.end(), key,
+                                   [&](const AliasPhrase& x, const auto& v) { return group(x) < v; });
+        for (; it != alias_phrases.end() && group(*it) == key; ++it) {
+          if (k + it->n > end) continue;
+          bool ok = true;
+          for (std::size_t i = 0; i < it->n && ok; ++i) {
+            if (i > 0 && toks[k + i].sentence != toks[k].sentence) ok = false;
+            else ok = any_case ? equal_any_case(w.tv(k + i), alias_toks[it->first + i]) : w.tv(k + i) == alias_toks[it->first + i];
+          }
+          if (ok) return &*it;
         }
-        if (ok) return &*it;
       }
       return nullptr;
     };
