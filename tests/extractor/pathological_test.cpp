@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -120,6 +121,26 @@ TEST_CASE("many short sentences and many distinct entities stay linear") {
   for (int i = 0; i < 20'000; ++i) text += "Company" + std::to_string(i) + " Corp. hired Person" + std::to_string(i) + ". ";
   Extraction x = run_sane(text);
   CHECK(x.sentences.size() >= 10'000);
+}
+
+TEST_CASE("a thousand people with one family name") {
+  // "Smith" alone names none of them (it is ambiguous); each full name is one person. The alias
+  // "Smith" names at most 64 of them (a look-up over every Smith for every "Smith" made this
+  // quadratic), which keeps it ambiguous.
+  const char* syllables[] = {"Ka", "Ro", "Vel", "Mi", "Da", "Si", "Or", "Te", "Lu", "Ma", "No", "Bri"};
+  std::string text;
+  for (int i = 0; i < 1000; ++i) {
+    std::string given = std::string(syllables[i % 12]) + char('a' + (i / 12) % 26) + "kane" + char('a' + i / 312);
+    text += "Chief executive " + given + " Smith joined Acme Corp. in 2020. Smith said the firm would grow. ";
+  }
+  Extraction x = run_sane(text);
+  std::size_t smiths = 0, bare = 0;
+  for (const auto& e : x.entities) {
+    if (e.type == "PER" && e.name.ends_with(" Smith") && e.mentions.size() == 1) ++smiths;
+    if (e.name == "Smith") ++bare;
+  }
+  CHECK(smiths == 1000);
+  CHECK(bare == 0);
 }
 
 }  // TEST_SUITE
