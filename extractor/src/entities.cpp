@@ -2051,7 +2051,11 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
             for (const Item& it : items)
               if (!it.c) listed.push_back(Cand{it.tb, it.te, toks[it.tb].start, toks[it.te - 1].end, s, type, true});
         }
-        k = items.empty() ? k + 1 : std::max(k + 1, items.front().te);
+        // A walk that ended without "and"/"or" ends there from every later item of it too: the
+        // next start worth trying is where it ended (a run of 2,000 names and commas was read again
+        // from each of its names).
+        if (items.empty()) k = k + 1;
+        else k = closed ? std::max(k + 1, items.front().te) : std::max(k + 1, q);
       }
     }
     for (Cand& c : listed) {
