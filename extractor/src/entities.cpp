@@ -50,7 +50,7 @@ class WordTable {
     }
   }
   // The value of the key equal to ascii_lower(word), or nullptr; hash = fold_hash(word).
-  const std::string* folded(std::string_view word, std::uint32_t hash) const {
+  [[gnu::always_inline]] const std::string* folded(std::string_view word, std::uint32_t hash) const {
     if (!maybe(hash)) return nullptr;
     for (std::size_t i = hash & mask_;; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];
@@ -2002,6 +2002,14 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     std::vector<Cand> listed;
     struct Item { std::size_t tb, te; const Cand* c; };
     std::vector<Item> items;   // reused for every start
+    // Per suffix of a closed list (items [j, end)): its named items' type (the first non-empty
+    // one), whether they agree (every named item after that first one has its type), how many are named.
+    struct Suffix {
+      std::string_view type;
+      bool agree = true;
+      int named = 0;
+    };
+    thread_local std::vector<Suffix> suffix;
     for (std::size_t s = 0; s < sentences.size(); ++s) {
       const std::size_t a = srange[s].first, b = srange[s].second;
       // (A list of three items or more has a "," between two of them: (see below) "and" or "or"
@@ -2035,27 +2043,36 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
             break;
           }
         }
-        bool complete = closed && items.size() >= 3 && items.back().te <= q;
-        if (complete) {
-          std::string_view type;
-          int named = 0;
-          bool agree = true;
-          for (const Item& it : items) {
-            if (!it.c) continue;
-            const std::string_view t = infos[it.c->entity].type;
-            if (type.empty()) type = t;
-            agree = agree && t == type;
-            ++named;
+        // A walk from any later item of the list is the rest of this one (the same items, ended
+        // the same way): a walk that ended without "and"/"or" ends so from each of them too, and
+        // a closed one is read for each of its suffixes here, from the back, instead of walked
+        // again from each item (a list of 2,000 names cost the square of that).
+        const bool complete = closed && items.size() >= 3 && items.back().te <= q;   // (then so are its suffixes of 3 or more)
+        suffix.assign(complete ? items.size() + 1 : 0, Suffix{});
+        std::string_view common;   // the rest's named items all have this type, when `uniform`
+        bool uniform = true;
+        for (std::size_t j = suffix.empty() ? 0 : items.size(); j-- > 0;) {
+          Suffix& cur = suffix[j];
+          cur = suffix[j + 1];
+          if (!items[j].c) continue;
+          const std::string_view t = infos[items[j].c->entity].type;
+          const bool rest_named = cur.named > 0;
+          if (!t.empty()) {
+            cur.type = t;
+            cur.agree = !rest_named || (uniform && common == t);
           }
-          if (agree && named >= 2 && named < static_cast<int>(items.size()) && !is(type, "MISC"))
-            for (const Item& it : items)
-              if (!it.c) listed.push_back(Cand{it.tb, it.te, toks[it.tb].start, toks[it.te - 1].end, s, type, true});
+          uniform = uniform && (!rest_named || common == t);
+          common = t;
+          ++cur.named;
         }
-        // A walk that ended without "and"/"or" ends there from every later item of it too: the
-        // next start worth trying is where it ended (a run of 2,000 names and commas was read again
-        // from each of its names).
-        if (items.empty()) k = k + 1;
-        else k = closed ? std::max(k + 1, items.front().te) : std::max(k + 1, q);
+        for (std::size_t j = 0; complete && j + 3 <= items.size(); ++j) {
+          const Suffix& sf = suffix[j];
+          if (sf.agree && sf.named >= 2 && sf.named < static_cast<int>(items.size() - j) && !is(sf.type, "MISC"))
+            for (std::size_t i = j; i < items.size(); ++i)
+              if (!items[i].c)
+                listed.push_back(Cand{items[i].tb, items[i].te, toks[items[i].tb].start, toks[items[i].te - 1].end, s, sf.type, true});
+        }
+        k = items.empty() ? k + 1 : std::max(k + 1, q);
       }
     }
     for (Cand& c : listed) {

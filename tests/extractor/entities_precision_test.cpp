@@ -268,6 +268,12 @@ TEST_CASE("lists: a dictionary word among names of one type takes their type") {
   // Two items are not a list; a lone dictionary word stays out.
   x = run("The fund sold its stakes in Quillon Corp. and Orchard on Friday.");
   CHECK(entity(x, "Orchard") == nullptr);
+  // A place first: the whole list disagrees, but the rest of it, from Quillon Corp. on, is a list
+  // of companies (every suffix of a list is read, in one pass from its end).
+  x = run("The fund sold its stakes in Paris, Quillon Corp., Orchard, Brevant Systems and Harbor on Friday.");
+  CHECK(type_of(x, "Paris") == "LOC");
+  CHECK(type_of(x, "Orchard") == "ORG");
+  CHECK(type_of(x, "Harbor") == "ORG");
 }
 
 TEST_CASE("roles and acronyms: 'an analyst at X' and 'X LNG' are organisations") {
