@@ -58,6 +58,10 @@ KINDS = {
         for _ in range(n)) + ".", 800),
     "list": (lambda rng, n: "Members include " + ", ".join(
         f"{name(rng)} {rng.choice(['Corp.', 'Inc.', 'Ltd.', 'Group'])}" for _ in range(n)) + ".", 4000),
+    # lists closed by "and", 500 names each (a list is read for each of its suffixes)
+    "andlists": (lambda rng, n: " ".join(
+        "Members include " + ", ".join(f"{name(rng)} {rng.choice(['Corp.', 'Inc.', 'Ltd.', 'Group'])}" for _ in range(499)) +
+        f" and {name(rng)} Corp." for _ in range(n)), 8),
 }
 
 
