@@ -715,6 +715,11 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
     // length; a short one is read by plain scans, which give the same answers.
     const bool long_sentence = e - b > kLongSentence;
     bool counts_done = false, marks_done = false, locs_done = false, by_entity_done = false;
+    // ", and" / ", but" at token q, both words before token `to`: it ends a clause and a subject.
+    auto comma_conj = [&](std::size_t q, std::size_t to) {
+      return toks[q].view(ctx.text) == "," && q + 1 < to &&
+             (lower_equals(toks[q + 1].view(ctx.text), "and") || lower_equals(toks[q + 1].view(ctx.text), "but"));
+    };
     auto counts = [&]() -> const SentenceCounts& {
       if (!counts_done) {
         thread_local std::vector<std::size_t> duration_ends;   // ends of the sentence's durations, sorted
@@ -725,8 +730,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         sc.reset(e - b);
         for (std::size_t q = b; q < e; ++q) {
           const std::string_view v = toks[q].view(ctx.text);
-          const bool conj = v == "," && q + 1 < e &&
-                            (lower_equals(toks[q + 1].view(ctx.text), "and") || lower_equals(toks[q + 1].view(ctx.text), "but"));
+          const bool conj = comma_conj(q, e);
           bool barrier = false, date_barrier = false;
           if (in_mention[q] < 0)
             if (const auto* w = im.barriers.match(ctx.text, toks, q, q + 1, true)) {
@@ -923,37 +927,32 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       // ("Ghosn, who was arrested"); the object is the nearest entity after it.
       int before = -1, after = -1, place = -1, by_agent = -1;
       // The object sits in the trigger's clause: ", and John J. Ray III" after "resigned" is not it.
-      const std::size_t rel_b = b;   // (counts are relative to the sentence's first token)
+      // (counts are relative to the sentence's first token b)
       auto fast = [&](std::size_t from, std::size_t to) { return long_sentence && from >= b && to <= e; };
       auto clause_break = [&](std::size_t from, std::size_t to) {
         if (fast(from, to)) {
           const auto& n = counts();
-          return SentenceCounts::any(n.stop, from - rel_b, to - rel_b) ||
-                 (to > from + 1 && SentenceCounts::any(n.conj, from - rel_b, to - 1 - rel_b));
+          return SentenceCounts::any(n.stop, from - b, to - b) ||
+                 (to > from + 1 && SentenceCounts::any(n.conj, from - b, to - 1 - b));
         }
         for (std::size_t q = from; q < to; ++q) {
           std::string_view v = toks[q].view(ctx.text);
-          if (v == ";" || v == "—" || (v == "," && q + 1 < to && (lower_equals(toks[q + 1].view(ctx.text), "and") ||
-                                      lower_equals(toks[q + 1].view(ctx.text), "but"))))
-            return true;
+          if (v == ";" || v == "—" || comma_conj(q, to)) return true;
         }
         return false;
       };
       auto subject_break = [&](std::size_t from, std::size_t to) {
         if (fast(from, to)) {
           const auto& n = counts();
-          return SentenceCounts::any(n.semi, from - rel_b, to - rel_b) ||
-                 (to > from + 1 && SentenceCounts::any(n.conj, from - rel_b, to - 1 - rel_b));
+          return SentenceCounts::any(n.semi, from - b, to - b) ||
+                 (to > from + 1 && SentenceCounts::any(n.conj, from - b, to - 1 - b));
         }
-        for (std::size_t q = from; q < to; ++q) {
-          std::string_view v = toks[q].view(ctx.text);
-          if (v == ";" || (v == "," && q + 1 < to && (lower_equals(toks[q + 1].view(ctx.text), "and") ||
-                                      lower_equals(toks[q + 1].view(ctx.text), "but")))) return true;
-        }
+        for (std::size_t q = from; q < to; ++q)
+          if (toks[q].view(ctx.text) == ";" || comma_conj(q, to)) return true;
         return false;
       };
       auto barrier_between = [&](std::size_t from, std::size_t to) {
-        if (fast(from, to)) return SentenceCounts::any(counts().barrier, from - rel_b, to - rel_b);
+        if (fast(from, to)) return SentenceCounts::any(counts().barrier, from - b, to - b);
         for (std::size_t q = from; q < to; ++q)
           if (in_mention[q] < 0 && is_word(q, im.barriers, nullptr)) return true;
         return false;
@@ -962,7 +961,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       // distance ("two months after Son agreed": not the same date; "in October 2016 after Nissan
       // acquired": the same month).
       auto date_barrier = [&](std::size_t from, std::size_t to) {
-        if (fast(from, to)) return SentenceCounts::any(counts().date_barrier, from - rel_b, to - rel_b);
+        if (fast(from, to)) return SentenceCounts::any(counts().date_barrier, from - b, to - b);
         for (std::size_t q = from; q < to; ++q) {
           if (in_mention[q] >= 0) continue;
           const auto* w = im.barriers.match(ctx.text, toks, q, q + 1, true);
