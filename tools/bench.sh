@@ -132,14 +132,46 @@ while i < len(text):   # two JSON documents, one after the other
 
 anchors=${ANCHORS_DIR:-/opt/anchors}
 if command -v node >/dev/null && [ -d "$anchors/node_modules" ] && [ -f ../shared/anchors/bench.mjs ]; then
+  # Each JavaScript run is paired with the storyline benchmark of the same text run right before it,
+  # and the ratio taken within the pair: on the VM of issue 7 the machine's speed moved by a third
+  # within a minute (the timex stage read 66 then 38 MB/s two runs apart), so ratios of runs made
+  # minutes apart said as much about the VM as about the tools. Three pairs per tool, the median
+  # ratio. The storyline side is the library (extract_bench: rules loaded, warm), as bench.mjs times
+  # the JavaScript tool after loading it and a warm-up.
+  lib_mbps() {  # BENCHMARK CORPUS: one extract_bench run, MB/s (10^6 bytes)
+    STORYLINE_BENCH_CORPUS="$2" "$build/extract_bench" --benchmark_filter="^$1\$" --benchmark_min_time=1 \
+      --benchmark_format=json 2>/dev/null |
+      python3 -c 'import json, sys; print("%.2f" % (json.load(sys.stdin)["benchmarks"][0]["bytes_per_second"] / 1e6))'
+  }
+  js_mbps() {  # TOOL FILE: one bench.mjs run, MB/s
+    node ../shared/anchors/bench.mjs "$1" "$2" --split 4000 --modules "$anchors/node_modules" 2>"$out/js_err" |
+      python3 -c 'import json, sys; print(json.loads(sys.stdin.read().strip().splitlines()[-1])["mb_per_s"])' || {
+      cat "$out/js_err" >&2
+      return 1
+    }
+  }
   echo
-  echo "## The JavaScript libraries on the same text (../shared/anchors/bench.mjs --split 4000)"
+  echo "## The JavaScript libraries on the same text (../shared/anchors/bench.mjs --split 4000), in pairs"
   echo
-  for tool in chrono:5 compromise:1; do
-    name=${tool%%:*} mb=${tool##*:}
-    echo "### $name, news$mb"
-    node ../shared/anchors/bench.mjs "$name" "$corpora/news$mb.txt" --split 4000 --modules "$anchors/node_modules" 2>&1 | tail -n 5
+  echo "| pair | storyline stage | MB/s | JavaScript tool | MB/s | ratio |"
+  echo "| --- | --- | --- | --- | --- | --- |"
+  : >"$out/r_chrono"
+  : >"$out/r_comp"
+  for pair in 1 2 3; do
+    ours=$(lib_mbps BM_Timexes "$corpora/news5.jsonl")
+    theirs=$(js_mbps chrono "$corpora/news5.txt")
+    ratio=$(awk -v a="$ours" -v b="$theirs" 'BEGIN { printf "%.1f", a / b }')
+    echo "$ratio" >>"$out/r_chrono"
+    echo "| $pair | temporal expressions, news5 | $ours | chrono-node, news5 | $theirs | ${ratio}x |"
+    ours=$(lib_mbps BM_FullExtractBatch/64 "$corpora/news1.jsonl")
+    theirs=$(js_mbps compromise "$corpora/news1.txt")
+    ratio=$(awk -v a="$ours" -v b="$theirs" 'BEGIN { printf "%.0f", a / b }')
+    echo "$ratio" >>"$out/r_comp"
+    echo "| $pair | full extraction (groups of 64), news1 | $ours | compromise (entities + dates), news1 | $theirs | ${ratio}x |"
   done
+  echo
+  echo "- timex stage vs chrono-node: $(paste -sd' ' "$out/r_chrono")x, median **$(median <"$out/r_chrono")x**"
+  echo "- full extraction vs compromise: $(paste -sd' ' "$out/r_comp")x, median **$(median <"$out/r_comp")x**"
 else
   echo
   echo "(node or the anchors' packages are missing: no JavaScript comparison)"

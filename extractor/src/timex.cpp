@@ -1435,8 +1435,8 @@ class PrefixTrie {
     dense.reserve(most_nodes);
     // Each node's children as {symbol, child}, for the walks below (most nodes have one or two).
     std::vector<std::vector<std::pair<int, int>>> kids(1);
-    // The one rule with an entry ending at each node (kNone, kMany), for rule_at.
-    std::vector<int> own(1, kNoRule);
+    // The rules with an entry ending at each node (up to two, else kManyRules), for rules_at.
+    std::vector<Two> own(1);
     kids.reserve(most_nodes);
     own.reserve(most_nodes);
     for (const auto& e : entries_) {
@@ -1449,12 +1449,12 @@ class PrefixTrie {
           kids[static_cast<std::size_t>(n)].emplace_back(c, static_cast<int>(dense.size()));
           dense.emplace_back();
           kids.emplace_back();
-          own.push_back(kNoRule);
+          own.emplace_back();
           next.resize(next.size() + width, -1);
         }
         n = next[n * width + c];
       }
-      own[static_cast<std::size_t>(n)] = one_rule(own[static_cast<std::size_t>(n)], e.rule);
+      own[static_cast<std::size_t>(n)] = own[static_cast<std::size_t>(n)].with(e.rule);
       if (e.open) dense[n].open = true;
       else if (!e.s.empty() && (std::isalpha(static_cast<unsigned char>(e.s.back())) || e.s.back() == '0'))
         dense[n].end_alnum = true;
@@ -1530,29 +1530,48 @@ class PrefixTrie {
           if (c2 != end_col_) out[c2] = t1 < 0 ? t1 : table_[static_cast<std::size_t>(t1 + c2)];
       }
     }
-    // The whole trie (no stop at an OPEN entry), and per node the one rule with an entry ending on
+    // The whole trie (no stop at an OPEN entry), and per node the rules with an entry ending on
     // the way to it (parents come first in `order`).
     non_ascii_col_ = c_non_ascii;
-    full_ = table_;  // its other cells are negative too: rule_at stops there
-    path_rule_.assign(order.size(), kNoRule);
-    path_rule_[0] = own[0];
+    full_ = table_;  // its other cells are negative too: rules_at stops there
+    path_rules_.assign(order.size(), Two{});
+    path_rules_[0] = own[0];
     for (std::size_t at = 0; at < order.size(); ++at)
       for (const auto& [c, child] : kids[static_cast<std::size_t>(order[at])]) {
         const std::size_t ci = static_cast<std::size_t>(index[child]);
         full_[at * static_cast<std::size_t>(cols_) + static_cast<std::size_t>(c)] = static_cast<std::int32_t>(ci) * cols_;
-        path_rule_[ci] = one_rule(path_rule_[at], own[static_cast<std::size_t>(child)]);
+        path_rules_[ci] = path_rules_[at].with(own[static_cast<std::size_t>(child)]);
       }
   }
   static constexpr int kNoRule = -1, kManyRules = -2, kUnknownRules = -3;
-  // The only rule that may match at p, from the entries that are prefixes of the text there
-  // (whatever follows an END entry): kNoRule, kManyRules, or kUnknownRules when the walk meets a
-  // non-ASCII byte (it may be a folded letter).
-  int rule_at(std::string_view text, std::size_t k, std::size_t end) const {
+  // At most two rules: {kNoRule, kNoRule} (none), {a, kNoRule} (one), {a, b} (two, a < b), or
+  // {kManyRules or kUnknownRules, kNoRule}.
+  struct Two {
+    int a = kNoRule, b = kNoRule;
+    Two with(int r) const {
+      if (a < 0 && a != kNoRule) return *this;  // many (or unknown) stay so
+      if (r == a || r == b) return *this;
+      if (a == kNoRule) return {r, kNoRule};
+      if (b == kNoRule) return r < a ? Two{r, a} : Two{a, r};
+      return {kManyRules, kNoRule};
+    }
+    Two with(Two o) const {
+      if (o.a < 0 && o.a != kNoRule) return o;
+      Two t = *this;
+      if (o.a != kNoRule) t = t.with(o.a);
+      if (o.b != kNoRule) t = t.with(o.b);
+      return t;
+    }
+  };
+  // The rules (none, one, two, or kManyRules) that may match at p, from the entries that are
+  // prefixes of the text there (whatever follows an END entry); {kUnknownRules} when the walk
+  // meets a non-ASCII byte (it may be a folded letter).
+  Two rules_at(std::string_view text, std::size_t k, std::size_t end) const {
     const std::int32_t* full = full_.data();
     std::int32_t row = 0;
     while (k < end) {
       const int c = byte_col_[static_cast<unsigned char>(text[k])];
-      if (c == non_ascii_col_) return kUnknownRules;
+      if (c == non_ascii_col_) return {kUnknownRules, kNoRule};
       const std::int32_t t = full[row + c];
       if (t < 0) break;
       ++k;
@@ -1560,7 +1579,7 @@ class PrefixTrie {
         while (k < end && is_space_byte(static_cast<unsigned char>(text[k]))) ++k;
       row = t;
     }
-    return path_rule_[static_cast<std::size_t>(row / cols_)];
+    return path_rules_[static_cast<std::size_t>(row / cols_)];
   }
   bool may_match(std::string_view text, std::size_t p, std::size_t end) const {
     if (p + 3 <= end) {  // three bytes by one table
@@ -1614,10 +1633,9 @@ class PrefixTrie {
   int end_col_ = 0;
   bool root_open_ = false;
   std::vector<std::int32_t> table_;  // node x column: the next node's row (node x cols_), kNo or kYes
-  static int one_rule(int a, int b) { return a == kNoRule ? b : b == kNoRule || a == b ? a : kManyRules; }
   int non_ascii_col_ = 0;
   std::vector<std::int32_t> full_;  // node x column: the next node's row (every child), or negative
-  std::vector<int> path_rule_;      // node -> rule_at's answer there
+  std::vector<Two> path_rules_;     // node -> rules_at's answer there
 };
 
 // What take_match makes of a match that passed the boundary check: refused (not ok), or its
@@ -1943,15 +1961,18 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
     for (int ri : hit_rules) starts[ri].clear();
     hit_rules.clear();
     auto try_at = [&](std::size_t p) {
-      // Where the trie leaves at most one rule, that rule's own match (which its scan below makes
-      // anyway) says whether it matches: no set match. Not for a rule not compiled yet (the set
-      // compiles none: a rule that never matches is never compiled).
-      if (const int one = prefixes.rule_at(text, p, be);
-          one == PrefixTrie::kNoRule || (one >= 0 && rules[static_cast<std::size_t>(one)].re->compiled())) {
-        if (one >= 0) {
-          if (starts[one].empty()) hit_rules.push_back(one);
-          starts[one].push_back(static_cast<std::uint32_t>(p));
-        }
+      // Where the trie leaves at most two rules, their own matches (which their scans below make
+      // anyway for a rule that matches) say which match: no set match, which costs about as much
+      // as two of them. Not for a rule not compiled yet (the set compiles none: a rule that never
+      // matches is never compiled).
+      const auto add = [&](int ri) {
+        if (starts[ri].empty()) hit_rules.push_back(ri);
+        starts[ri].push_back(static_cast<std::uint32_t>(p));
+      };
+      const auto ready = [&](int ri) { return ri == PrefixTrie::kNoRule || (ri >= 0 && rules[static_cast<std::size_t>(ri)].re->compiled()); };
+      if (const PrefixTrie::Two two = prefixes.rules_at(text, p, be); ready(two.a) && ready(two.b)) {
+        if (two.a >= 0) add(two.a);
+        if (two.b >= 0) add(two.b);
         return;
       }
       which.clear();
@@ -1962,10 +1983,7 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
         which.clear();  // DFA budget exhausted: every rule is a candidate here
         for (std::size_t i = 0; i < rules.size(); ++i) which.push_back(static_cast<int>(i));
       }
-      for (int ri : which) {
-        if (starts[ri].empty()) hit_rules.push_back(ri);
-        starts[ri].push_back(static_cast<std::uint32_t>(p));
-      }
+      for (int ri : which) add(ri);
     };
     // The prefilters of a position outside UTF-8 runs: the trie, then start_ok, which can refuse
     // only a digit or a byte after a non-ASCII one (the byte before a run start is no letter or
