@@ -61,7 +61,7 @@ std::unique_ptr<extractor::Extractor> load_extractor(const Common& c) {
   }
   extractor::RuleDirs dirs = extractor::RuleDirs::defaults();
   for (const auto& r : c.rules) dirs.add(r);
-  auto ex = extractor::Extractor::load(dirs);
+  auto ex = extractor::Extractor::load(dirs, resolve_threads(c.threads));
   if (!ex) {
     fail(ex.error().message);
     return nullptr;

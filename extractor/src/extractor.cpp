@@ -8,6 +8,7 @@
 #include <memory>
 #include <cstring>
 #include <functional>
+#include <future>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -62,11 +63,15 @@ std::string hash_rules(const RuleDirs& dirs) {
 }
 }  // namespace
 
-Result<Extractor> Extractor::load(const RuleDirs& dirs) {
+Result<Extractor> Extractor::load(const RuleDirs& dirs, unsigned threads) {
+  // The temporal rules share nothing with the others: on a second thread when there is one. (The
+  // future's get() waits for it and passes on what it threw; an early return below waits too.)
+  std::future<Result<TimexTagger>> timex_loading;
+  if (threads >= 2) timex_loading = std::async(std::launch::async, [&dirs] { return TimexTagger::load(dirs); });
   auto lex = Lexicons::load(dirs);
   if (!lex) return lex.error();
   auto shared = std::make_shared<const Lexicons>(std::move(*lex));
-  auto timex = TimexTagger::load(dirs);
+  auto timex = timex_loading.valid() ? timex_loading.get() : TimexTagger::load(dirs);
   if (!timex) return timex.error();
   auto events = EventRules::load(dirs, shared);
   if (!events) return events.error();

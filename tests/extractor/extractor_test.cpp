@@ -742,6 +742,43 @@ TEST_CASE("rules override: a user gazetteer adds names without rebuilding") {
   std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("loading on two threads: the same extractor, the same errors, in the same order") {
+  const std::string text =
+      "TOKYO, March 3, 2021 - Acme Corp. said on Tuesday that Jane Doe, its chief executive since "
+      "2018, will step down next year. Acme acquired Widget Ltd. in 2019.";
+  DocumentInfo info;
+  auto one = Extractor::load(RuleDirs::defaults(), 1);
+  auto two = Extractor::load(RuleDirs::defaults(), 2);
+  REQUIRE(one.ok());
+  REQUIRE(two.ok());
+  const std::string expected = to_json(one->extract(text, info), -1);
+  CHECK(expected.find("\"timexes\":[{") != std::string::npos);   // the temporal rules were loaded and used
+  CHECK(to_json(two->extract(text, info), -1) == expected);
+  CHECK(two->rules_hash() == one->rules_hash());
+  // A broken temporal rule file (loaded on the second thread) is reported as on one thread; with
+  // a broken lexicon file too, the lexicon's error comes first either way.
+  auto dir = testsupport::temp_dir("rules-threads");
+  std::filesystem::create_directories(dir / "en" / "timex");
+  testsupport::spit((dir / "en" / "timex" / "broken.json").string(), "{\"rules\": [{\"id\": \"x\"}]}\n");
+  RuleDirs dirs = RuleDirs::defaults();
+  dirs.add(dir);
+  for (unsigned threads : {1u, 2u}) {
+    CAPTURE(threads);
+    auto bad = Extractor::load(dirs, threads);
+    REQUIRE_FALSE(bad.ok());
+    CHECK(bad.error().message.find("broken.json") != std::string::npos);
+  }
+  std::filesystem::create_directories(dir / "en" / "gazetteer");
+  testsupport::spit((dir / "en" / "gazetteer" / "bad.jsonl").string(), "{\"label\": \"ORG\"}\n");
+  for (unsigned threads : {1u, 2u}) {
+    CAPTURE(threads);
+    auto bad = Extractor::load(dirs, threads);
+    REQUIRE_FALSE(bad.ok());
+    CHECK(bad.error().message.find("bad.jsonl:1") != std::string::npos);
+  }
+  std::filesystem::remove_all(dir);
+}
+
 TEST_CASE("dateline gives the article date when none is passed") {
   auto x = run("TOKYO, Feb. 6, 2023 - Nissan Motor Co. has agreed to a new deal.");
   REQUIRE(x.document.date);
