@@ -133,17 +133,21 @@ Result<extractor::Extraction> parse_extraction(const json& j) {
   return x;
 }
 
-// Re-indents a nested nlohmann dump by `extra` spaces (dumps never hold a raw newline inside a string).
-std::string nest(std::string dumped, std::size_t extra) {
-  if (extra == 0) return dumped;
-  std::string out;
-  out.reserve(dumped.size() + dumped.size() / 8);
-  const std::string pad = "\n" + std::string(extra, ' ');
-  for (char c : dumped) {
-    if (c == '\n') out += pad;
-    else out += c;
+// Appends `dumped` to `out` re-indented by `extra` spaces (dumps never hold a raw newline inside a
+// string).
+void nest_into(std::string& out, std::string_view dumped, std::size_t extra) {
+  if (extra == 0) {
+    out += dumped;
+    return;
   }
-  return out;
+  const std::string pad = "\n" + std::string(extra, ' ');
+  for (std::size_t at = 0;;) {
+    const std::size_t nl = dumped.find('\n', at);
+    out += dumped.substr(at, nl - at);
+    if (nl == std::string_view::npos) break;
+    out += pad;
+    at = nl + 1;
+  }
 }
 
 // The documents of the merge, kept out of memory: each one's canonical compact JSON is appended
@@ -390,7 +394,7 @@ int run_merge(const MergeOptions& o) {
       buf += canon;
     } else {
       buf += "\n  ";
-      buf += nest(extractor::to_json(*x, indent), 2);
+      nest_into(buf, extractor::to_json(*x, indent), 2);
     }
     first_doc = false;
     if (!flush(false)) return 1;
@@ -400,16 +404,27 @@ int run_merge(const MergeOptions& o) {
     out.abort();
     return 1;
   }
-  graph::KnowledgeGraph g = story.graph();
-  graph::compute_analytics(g);
-  const graph::Timeline t = story.timeline();
-  if (indent < 0) {
-    buf += "],\"graph\":" + graph::to_json(g, indent);
-    buf += ",\"timeline\":" + graph::timeline_to_json(t, indent) + "}\n";
-  } else {
-    buf += "\n ],\n \"graph\": " + nest(graph::to_json(g, indent), 1);
-    buf += ",\n \"timeline\": " + nest(graph::timeline_to_json(t, indent), 1) + "\n}\n";
+  // The graph, then the timeline, each written out as soon as it is made and dropped before the
+  // next: for a large collection each is tens of MB, and no concatenated copy of them is kept.
+  buf += indent < 0 ? "],\"graph\":" : "\n ],\n \"graph\": ";
+  {
+    graph::KnowledgeGraph g = story.graph();
+    graph::compute_analytics(g);
+    if (indent < 0) {
+      if (!flush(true)) return 1;
+      buf = graph::to_json(g, indent);
+    } else {
+      nest_into(buf, graph::to_json(g, indent), 1);
+    }
   }
+  buf += indent < 0 ? ",\"timeline\":" : ",\n \"timeline\": ";
+  if (!flush(true)) return 1;
+  {
+    const graph::Timeline t = story.timeline();
+    if (indent < 0) buf = graph::timeline_to_json(t, indent);
+    else nest_into(buf, graph::timeline_to_json(t, indent), 1);
+  }
+  buf += indent < 0 ? "}\n" : "\n}\n";
   if (!flush(true)) return 1;
   if (auto c = out.commit(); !c) {
     std::cerr << "storyline: error: " << c.error().message << "\n";
