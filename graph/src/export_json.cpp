@@ -166,6 +166,7 @@ std::string timeline_to_json(const Timeline& t, int indent) {
     else o.str(clean_text(e.amount));
     o.lit(",\"sources\":");
     write_evidence_list(o, e.sources);
+    if (e.sources_total > e.sources.size()) o.field(",\"sources_total\":", e.sources_total);
     o.lit(",\"after\":");
     o.strings(e.after);
     o.ch('}');
@@ -241,6 +242,8 @@ std::string timeline_to_timelinejs(const Timeline& t) {
     for (const auto& src : e.sources.empty() ? one : e.sources)
       body += "<p><small>" + html_escape(clean_text(src.doc)) + " [" + std::to_string(src.start) + "-" +
               std::to_string(src.end) + "]</small></p>";
+    if (e.sources_total > e.sources.size())
+      body += "<p><small>(" + std::to_string(e.sources_total - e.sources.size()) + " more tellings)</small></p>";
     j["text"]["headline"] = html_escape(clean_text(headline));
     j["text"]["text"] = body;
     j["group"] = html_escape(clean_text(e.lane));

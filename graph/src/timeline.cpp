@@ -12,8 +12,9 @@
 // right side of it. TimelineEvent::after lists the ids it follows.
 //
 // The same event told twice — same type, modality and date value, and participant nodes that
-// overlap — is one event: the first in that order, with the union of participants and every
-// telling in `sources` (in one article or across articles).
+// overlap — is one event: the first in that order, with the union of participants and its tellings
+// in `sources` (in one article or across articles; the first kEvidenceKept, all of them counted in
+// sources_total, so that an event a whole collection retells does not grow with the collection).
 #include <algorithm>
 #include <map>
 #include <set>
@@ -138,7 +139,6 @@ void TimelineAccumulator::add(const DocumentInput& doc, std::size_t d,
     }
     te.evidence = {doc_name, ev.trigger.sentence, ev.trigger.start, ev.trigger.end,
                    detail::sentence_text(doc, ev.trigger.sentence)};
-    te.sources = {te.evidence};
     te.amount = ev.amount.value_or("");
     k.event = std::move(te);
     k.doc = d;
@@ -198,6 +198,8 @@ Timeline TimelineAccumulator::finish(const std::vector<Node>& nodes, bool severa
     }
     if (into == nullptr) {
       same.push_back(t.events.size());
+      k.event.sources = {k.event.evidence};
+      k.event.sources_total = 1;
       t.events.push_back(std::move(k.event));
       continue;
     }
@@ -210,7 +212,8 @@ Timeline TimelineAccumulator::finish(const std::vector<Node>& nodes, bool severa
     }
     if (into->amount.empty()) into->amount = k.event.amount;
     merged_into[k.event.id] = into->id;
-    into->sources.push_back(k.event.evidence);
+    if (into->sources.size() < kEvidenceKept) into->sources.push_back(std::move(k.event.evidence));
+    ++into->sources_total;
   }
   std::set<std::string> present;
   for (const auto& e : t.events) present.insert(e.id);

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <memory>
 #include <set>
 #include <sstream>
 
@@ -67,6 +68,41 @@ TEST_CASE("the same event told in two articles is one timeline event with both t
   CHECK(e.participants == std::vector<std::string>{"per:ghosn", "loc:tokyo"});   // union
   auto j = nlohmann::json::parse(timeline_to_json(t));
   CHECK(j["events"][0]["sources"].size() == 2);
+  CHECK_FALSE(j["events"][0].contains("sources_total"));   // nothing left out
+}
+
+TEST_CASE("an event a whole collection retells keeps its first kEvidenceKept tellings and counts them all") {
+  // Five more articles than the cap, each telling the same arrest (the dates of the articles order
+  // the tellings: d100 first). The timeline keeps one event, the first tellings in timeline order,
+  // and the JSON and TimelineJS exports say how many there were.
+  const std::size_t n = kEvidenceKept + 5;
+  std::vector<std::unique_ptr<DocBuilder>> docs;
+  std::vector<DocumentInput> inputs;
+  for (std::size_t i = 0; i < n; ++i) {
+    auto d = std::make_unique<DocBuilder>("d" + std::to_string(100 + i));
+    d->sentence("Police arrested Carlos Ghosn in Tokyo on 19 November 2018.");
+    d->entity("per:ghosn", "Carlos Ghosn", "PER");
+    d->event("ev1", "arrest", "2018-11-19", {"per:ghosn"}, "arrested", 0);
+    inputs.push_back(d->input());
+    docs.push_back(std::move(d));
+  }
+  const Timeline t = build_timeline(inputs);
+  REQUIRE(t.events.size() == 1);
+  const TimelineEvent& e = t.events[0];
+  CHECK(e.sources.size() == kEvidenceKept);
+  CHECK(e.sources_total == n);
+  CHECK(e.sources.front().doc == "d100");
+  CHECK(e.sources.back().doc == "d" + std::to_string(100 + kEvidenceKept - 1));
+  CHECK(e.evidence.doc == "d100");
+  const auto j = nlohmann::json::parse(timeline_to_json(t));
+  CHECK(j["events"][0]["sources"].size() == kEvidenceKept);
+  CHECK(j["events"][0]["sources_total"] == n);
+  const auto tj = nlohmann::json::parse(timeline_to_timelinejs(t));
+  CHECK(tj["events"][0]["text"]["text"].get<std::string>().find("(5 more tellings)") != std::string::npos);
+  // A streamed story gives the same.
+  StoryBuilder streamed(StoryBuilder::Parts::timeline);
+  for (const auto& in : inputs) streamed.add(in);
+  CHECK(timeline_to_json(streamed.timeline()) == timeline_to_json(t));
 }
 
 TEST_CASE("to_neo4j_csv: typed headers, one row per node and edge, quoting") {

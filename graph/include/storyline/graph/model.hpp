@@ -17,8 +17,8 @@
 
 namespace storyline::graph {
 
-// How many pieces of evidence a node or an edge keeps when built from documents: the first ones in
-// document order. A collection's busiest nodes and edges are told thousands of times; keeping
+// How many pieces of evidence a node or an edge keeps, and how many tellings a timeline event keeps,
+// when built from documents: the first ones in document (timeline) order. A collection's busiest nodes and edges are told thousands of times; keeping
 // them all would make a merged graph grow with the text instead of with the distinct entities.
 constexpr std::size_t kEvidenceKept = 20;
 
@@ -79,8 +79,11 @@ struct TimelineEvent {
   std::vector<std::string> participant_names;
   std::string lane;          // main participant's name (or type), chosen by build_timeline
   EvidenceRef evidence;      // the first telling (timeline order)
-  // Every telling of the same event, in one article or across articles; the first is `evidence`.
+  // Tellings of the same event, in one article or across articles, in timeline order; the first is
+  // `evidence`. Built from documents: the first kEvidenceKept, and sources_total counts them all
+  // (0 in a hand-made event: `sources` is then the whole list).
   std::vector<EvidenceRef> sources;
+  std::size_t sources_total = 0;
   std::string amount;        // money as written ("$44 billion"); empty when none
   // Partial order from the text ("after the takeover"): ids of timeline events this one follows.
   // An undated event with such a constraint to a dated one is placed beside it (date_source "order").
