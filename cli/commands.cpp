@@ -466,14 +466,6 @@ int run_extract(const Common& c, const ExtractOptions& o) {
   return problems ? 1 : 0;
 }
 
-namespace {
-// A JSON text with its final newline, without a second copy of the text (s + "\n" would make one).
-std::string with_newline(std::string s) {
-  s += '\n';
-  return s;
-}
-}  // namespace
-
 int run_diagram(const Common& c, const DiagramOptions& o, Diagram which) {
   std::string format = o.format.empty() ? extension_of(c.output) : o.format;
   if (format.empty()) format = "svg";
@@ -512,7 +504,7 @@ int run_diagram(const Common& c, const DiagramOptions& o, Diagram which) {
     }
     const bool layout = format != "json" && format != "graphml";
     if (layout) ro.note = reduce_for_layout(g, o.max_entities, o.max_relations, c.quiet);
-    if (format == "json") bytes = with_newline(graph::to_json(g));
+    if (format == "json") bytes = graph::to_json(g);   // the files' form: indent 2, one final newline
     else if (format == "graphml") bytes = graph::to_graphml(g);
     else if (format == "csv") {
       // Neo4j bulk import: -o graph.csv writes graph.nodes.csv and graph.edges.csv.
@@ -529,8 +521,8 @@ int run_diagram(const Common& c, const DiagramOptions& o, Diagram which) {
     else bytes = render::render_graph(g, ro);
   } else {
     graph::Timeline t = story_timeline(streamed->story.timeline(), o, title);
-    if (format == "json") bytes = with_newline(graph::timeline_to_json(t));
-    else if (format == "timelinejs") bytes = with_newline(graph::timeline_to_timelinejs(t));
+    if (format == "json") bytes = graph::timeline_to_json(t);
+    else if (format == "timelinejs") bytes = graph::timeline_to_timelinejs(t);
     else bytes = render::render_timeline(t, ro);
   }
   if (!c.quiet)

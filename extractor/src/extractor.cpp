@@ -287,29 +287,45 @@ std::string str_escaped(std::string_view s) {
 }
 }  // namespace json_detail
 
-std::string json_reindent(std::string_view c, int indent, std::string_view suffix) {
-  std::string out;
-  out.reserve(c.size() * 2 + suffix.size());
+namespace {
+// nlohmann's dump(indent) layout of compact JSON, handed to `out` piece by piece: out.run(text),
+// out.ch(c) and out.pad(n) (a newline and n spaces). json_reindent runs it twice, counting and then
+// writing, so that the text is made in a buffer of exactly its size, through a plain pointer (a large
+// graph's JSON is tens of MB; std::string's appends were half of the time).
+template <class Out>
+void reindent_into(Out& out, std::string_view c, int indent) {
   std::size_t depth = 0;
-  const auto line = [&] {
-    out += '\n';
-    out.append(depth * static_cast<std::size_t>(indent), ' ');
+  const auto line = [&] { out.pad(depth * static_cast<std::size_t>(indent)); };
+  const auto structural = [](char ch) {
+    return ch == '"' || ch == '{' || ch == '}' || ch == '[' || ch == ']' || ch == ',' || ch == ':';
   };
   for (std::size_t i = 0; i < c.size(); ++i) {
     const char ch = c[i];
     switch (ch) {
       case '"': {
+        // The closing quote: the next one not escaped (after an even run of backslashes).
         std::size_t j = i + 1;
-        while (j < c.size() && c[j] != '"') j += c[j] == '\\' ? 2 : 1;
-        out.append(c.substr(i, j + 1 - i));
+        for (;;) {
+          const void* q = std::memchr(c.data() + j, '"', c.size() - j);
+          if (q == nullptr) {
+            j = c.size();
+            break;
+          }
+          j = static_cast<std::size_t>(static_cast<const char*>(q) - c.data());
+          std::size_t b = j;
+          while (b > i + 1 && c[b - 1] == '\\') --b;
+          if ((j - b) % 2 == 0) break;
+          ++j;
+        }
+        out.run(c.substr(i, j + 1 - i));
         i = j;
         break;
       }
       case '{':
       case '[':
-        out += ch;
+        out.ch(ch);
         if (i + 1 < c.size() && c[i + 1] == (ch == '{' ? '}' : ']')) {
-          out += c[++i];
+          out.ch(c[++i]);
           break;
         }
         ++depth;
@@ -319,17 +335,51 @@ std::string json_reindent(std::string_view c, int indent, std::string_view suffi
       case ']':
         --depth;
         line();
-        out += ch;
+        out.ch(ch);
         break;
       case ',':
-        out += ',';
+        out.ch(',');
         line();
         break;
-      case ':': out += ": "; break;
-      default: out += ch;
+      case ':':
+        out.ch(':');
+        out.ch(' ');
+        break;
+      default: {   // a number or a literal: up to the next structural byte
+        std::size_t j = i + 1;
+        while (j < c.size() && !structural(c[j])) ++j;
+        out.run(c.substr(i, j - i));
+        i = j - 1;
+      }
     }
   }
-  out.append(suffix);
+}
+}  // namespace
+
+std::string json_reindent(std::string_view c, int indent, std::string_view suffix) {
+  struct Count {
+    std::size_t n = 0;
+    void run(std::string_view s) { n += s.size(); }
+    void ch(char) { ++n; }
+    void pad(std::size_t k) { n += 1 + k; }
+  } count;
+  reindent_into(count, c, indent);
+  std::string out(count.n + suffix.size(), '\0');
+  struct Write {
+    char* p;
+    void run(std::string_view s) {
+      std::memcpy(p, s.data(), s.size());
+      p += s.size();
+    }
+    void ch(char c) { *p++ = c; }
+    void pad(std::size_t k) {
+      *p++ = '\n';
+      std::memset(p, ' ', k);
+      p += k;
+    }
+  } write{out.data()};
+  reindent_into(write, c, indent);
+  std::memcpy(write.p, suffix.data(), suffix.size());
   return out;
 }
 

@@ -269,6 +269,24 @@ TEST_CASE("seed article: the --from 2018 timeline shows the arrest") {
   }
 }
 
+TEST_CASE("graph and timeline data files end with one newline, like extract's") {
+  auto dir = testsupport::temp_dir("cli-newline");
+  testsupport::spit((dir / "a.txt").string(),
+                    "Acme Corp. hired Jane Holloway in 2020. Acme Corp. sued Globex on 4 May 2021.\n");
+  const std::string in = (dir / "a.txt").string();
+  for (const std::string& cmd : {"graph " + in + " --format json", "graph " + in + " --format graphml",
+                                "timeline " + in + " --format json", "timeline " + in + " --format timelinejs",
+                                "extract " + in}) {
+    INFO(cmd);
+    auto r = run(cmd);
+    REQUIRE(r.status == 0);
+    REQUIRE(r.out.size() > 2);
+    CHECK(r.out.back() == '\n');
+    CHECK(r.out[r.out.size() - 2] != '\n');
+  }
+  fs::remove_all(dir);
+}
+
 TEST_CASE("hostile text never reaches the SVG as markup") {
   auto dir = testsupport::temp_dir("cli-hostile");
   testsupport::spit((dir / "h.txt").string(),

@@ -610,7 +610,7 @@ TEST_CASE("extract JSON: compact and indented output are nlohmann's layout of th
   // is made by re-indenting the compact one, so structure characters inside strings must survive.
   Extraction x;
   x.document.id = "say \"{a}, [b]: c\" end";
-  x.document.source = "C:\\path\\{x}";
+  x.document.source = "C:\\path\\{x}\\";   // ends in a backslash: "...\\\\" closes the string
   x.document.date = "2020-01-02";
   x.document.date_source = "given";
   x.sentences.push_back({0, 10});
