@@ -21,6 +21,7 @@
 #include "commands.hpp"
 #include "io.hpp"
 #include "storyline/extractor/extractor.hpp"
+#include "storyline/extractor/json_out.hpp"
 #include "storyline/graph/graph.hpp"
 
 namespace storyline::cli {
@@ -131,23 +132,6 @@ Result<extractor::Extraction> parse_extraction(const json& j) {
     x.relations.push_back(std::move(r));
   }
   return x;
-}
-
-// Appends `dumped` to `out` re-indented by `extra` spaces (dumps never hold a raw newline inside a
-// string).
-void nest_into(std::string& out, std::string_view dumped, std::size_t extra) {
-  if (extra == 0) {
-    out += dumped;
-    return;
-  }
-  const std::string pad = "\n" + std::string(extra, ' ');
-  for (std::size_t at = 0;;) {
-    const std::size_t nl = dumped.find('\n', at);
-    out += dumped.substr(at, nl - at);
-    if (nl == std::string_view::npos) break;
-    out += pad;
-    at = nl + 1;
-  }
 }
 
 // The documents of the merge, kept out of memory: each one's canonical compact JSON is appended
@@ -394,7 +378,7 @@ int run_merge(const MergeOptions& o) {
       buf += canon;
     } else {
       buf += "\n  ";
-      nest_into(buf, extractor::to_json(*x, indent), 2);
+      buf += extractor::json_reindent(canon, indent, {}, 2);
     }
     first_doc = false;
     if (!flush(false)) return 1;
@@ -410,19 +394,15 @@ int run_merge(const MergeOptions& o) {
   {
     graph::KnowledgeGraph g = story.graph();
     graph::compute_analytics(g);
-    if (indent < 0) {
-      if (!flush(true)) return 1;
-      buf = graph::to_json(g, indent);
-    } else {
-      nest_into(buf, graph::to_json(g, indent), 1);
-    }
+    if (!flush(true)) return 1;
+    buf = indent < 0 ? graph::to_json(g, indent) : extractor::json_reindent(graph::to_json(g, -1), indent, {}, 1);
   }
   buf += indent < 0 ? ",\"timeline\":" : ",\n \"timeline\": ";
   if (!flush(true)) return 1;
   {
     const graph::Timeline t = story.timeline();
-    if (indent < 0) buf = graph::timeline_to_json(t, indent);
-    else nest_into(buf, graph::timeline_to_json(t, indent), 1);
+    buf = indent < 0 ? graph::timeline_to_json(t, indent)
+                     : extractor::json_reindent(graph::timeline_to_json(t, -1), indent, {}, 1);
   }
   buf += indent < 0 ? "}\n" : "\n}\n";
   if (!flush(true)) return 1;

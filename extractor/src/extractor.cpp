@@ -293,9 +293,9 @@ namespace {
 // writing, so that the text is made in a buffer of exactly its size, through a plain pointer (a large
 // graph's JSON is tens of MB; std::string's appends were half of the time).
 template <class Out>
-void reindent_into(Out& out, std::string_view c, int indent) {
+void reindent_into(Out& out, std::string_view c, int indent, std::size_t nested) {
   std::size_t depth = 0;
-  const auto line = [&] { out.pad(depth * static_cast<std::size_t>(indent)); };
+  const auto line = [&] { out.pad(nested + depth * static_cast<std::size_t>(indent)); };
   const auto structural = [](char ch) {
     return ch == '"' || ch == '{' || ch == '}' || ch == '[' || ch == ']' || ch == ',' || ch == ':';
   };
@@ -356,14 +356,14 @@ void reindent_into(Out& out, std::string_view c, int indent) {
 }
 }  // namespace
 
-std::string json_reindent(std::string_view c, int indent, std::string_view suffix) {
+std::string json_reindent(std::string_view c, int indent, std::string_view suffix, std::size_t nested) {
   struct Count {
     std::size_t n = 0;
     void run(std::string_view s) { n += s.size(); }
     void ch(char) { ++n; }
     void pad(std::size_t k) { n += 1 + k; }
   } count;
-  reindent_into(count, c, indent);
+  reindent_into(count, c, indent, nested);
   std::string out(count.n + suffix.size(), '\0');
   struct Write {
     char* p;
@@ -378,7 +378,7 @@ std::string json_reindent(std::string_view c, int indent, std::string_view suffi
       p += k;
     }
   } write{out.data()};
-  reindent_into(write, c, indent);
+  reindent_into(write, c, indent, nested);
   std::memcpy(write.p, suffix.data(), suffix.size());
   return out;
 }

@@ -375,8 +375,9 @@ class BasicJsonOut {
 using JsonOut = BasicJsonOut<true>;
 
 // nlohmann's dump(indent) layout of compact JSON: a line per member and element, `"key": value`,
-// empty objects and arrays kept as {} and []; then suffix.
-std::string json_reindent(std::string_view compact, int indent, std::string_view suffix = {});
+// empty objects and arrays kept as {} and []; then suffix. `nested` more spaces begin every line
+// after the first: the layout of the same value `nested` levels of one space deep in a dump(1).
+std::string json_reindent(std::string_view compact, int indent, std::string_view suffix = {}, std::size_t nested = 0);
 
 // compact as is (indent < 0) or re-indented, then suffix.
 inline std::string json_finish(const JsonOut& o, int indent, std::string_view suffix = {}) {
