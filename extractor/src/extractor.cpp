@@ -379,7 +379,7 @@ std::string json_reindent(std::string_view c, int indent, std::string_view suffi
     }
   } write{out.data()};
   reindent_into(write, c, indent, nested);
-  std::memcpy(write.p, suffix.data(), suffix.size());
+  if (!suffix.empty()) std::memcpy(write.p, suffix.data(), suffix.size());
   return out;
 }
 

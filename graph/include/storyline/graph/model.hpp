@@ -17,9 +17,10 @@
 
 namespace storyline::graph {
 
-// How many pieces of evidence a node or an edge keeps, and how many tellings a timeline event keeps,
-// when built from documents: the first ones in document (timeline) order. A collection's busiest nodes and edges are told thousands of times; keeping
-// them all would make a merged graph grow with the text instead of with the distinct entities.
+// How many pieces of evidence a node or an edge keeps, and how many tellings a timeline event
+// keeps, when built from documents: the first ones in document (timeline) order. A collection's
+// busiest nodes, edges and events are told thousands of times; keeping them all would make a merged
+// story grow with the text instead of with the distinct entities and events.
 constexpr std::size_t kEvidenceKept = 20;
 
 // Where a fact was read: document id, byte span, and the sentence text (for tooltips).
