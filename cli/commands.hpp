@@ -52,6 +52,7 @@ struct MergeOptions {
   std::string output;
   bool compact = false;
   bool quiet = false;
+  unsigned threads = 0;              // documents parsed in parallel (0 = all cores)
 };
 
 enum class Diagram { graph, timeline };

@@ -103,6 +103,9 @@ int main(int argc, char** argv) {
   merge->add_option("-o,--output", mg.output, "output file (- or none: stdout)");
   merge->add_flag("--compact", mg.compact, "one line of JSON");
   merge->add_flag("--quiet", mg.quiet, "no warnings on stderr");
+  merge->add_option("-j,--threads", mg.threads,
+                    "documents parsed in parallel (0 = all cores); the output is the same for any number")
+      ->check(CLI::Range(0u, 1024u))->capture_default_str();
 
   try {
     app.parse(argc, argv);

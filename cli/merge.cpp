@@ -20,6 +20,7 @@
 
 #include "commands.hpp"
 #include "io.hpp"
+#include "pipeline.hpp"
 #include "storyline/extractor/extractor.hpp"
 #include "storyline/extractor/json_out.hpp"
 #include "storyline/graph/graph.hpp"
@@ -266,6 +267,7 @@ int run_merge(const MergeOptions& o) {
   }
   std::map<std::string, DocumentSpill::Slot> index;   // id -> its document in the spill
   bool problems = false;
+  const unsigned threads = resolve_threads(o.threads);
   for (const auto& path : o.inputs) {
     FileTake pending;
     auto take_x = [&](const extractor::Extraction& x) {
@@ -309,15 +311,53 @@ int run_merge(const MergeOptions& o) {
     }
     std::string bad;
     if (first != 0 && lines_mode) {
-      // Line `first` is in `line` unless it was taken; go on from there.
-      do {
-        if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-        if (take_fast(line)) continue;
-        if (!for_each_document(line, take)) {
-          bad = path + ":" + std::to_string(n) + ": not JSON";
-          break;
-        }
-      } while ((++n, std::getline(in, line)));
+      // Line `first` is in `line` unless it was taken; go on from there, in groups of lines read
+      // here: the lines in the compact form are parsed and made canonical on the worker threads,
+      // the others parsed here, and every document goes to the spill here in input order (the
+      // same spill, index and bytes for any number of threads).
+      struct Lines {
+        std::vector<std::string> text;
+        std::vector<std::size_t> number;
+        std::vector<char> compact;   // the line was in the compact form: its documents are in docs
+        std::vector<std::vector<std::pair<std::string, std::string>>> docs;   // (id, canonical JSON)
+      };
+      bool held = true;   // `line` (line n) is not handled yet
+      ordered_map<Lines>(
+          threads, 4 * threads,
+          [&](Lines& b) {
+            while (b.text.size() < 64) {
+              if (!held) {
+                if (!std::getline(in, line)) break;
+                ++n;
+              }
+              held = false;
+              if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+              b.text.push_back(std::move(line));
+              b.number.push_back(n);
+            }
+            return !b.text.empty();
+          },
+          [&](Lines& b) {
+            b.compact.assign(b.text.size(), 0);
+            b.docs.resize(b.text.size());
+            for (std::size_t i = 0; i < b.text.size(); ++i) {
+              b.compact[i] = take_compact_line(b.text[i], [&](const extractor::Extraction& x) {
+                b.docs[i].emplace_back(x.document.id, extractor::to_json(x, -1));
+              });
+              if (!b.compact[i]) b.docs[i].clear();
+            }
+          },
+          [&](Lines& b) {
+            for (std::size_t i = 0; i < b.text.size(); ++i) {
+              if (b.compact[i]) {
+                for (const auto& [id, canon] : b.docs[i]) pending.docs.push_back({id, spill.put(canon), ""});
+              } else if (!for_each_document(b.text[i], take)) {
+                bad = path + ":" + std::to_string(b.number[i]) + ": not JSON";
+                return false;
+              }
+            }
+            return true;
+          });
     } else if (first != 0) {
       std::ifstream whole(path, std::ios::binary);
       if (!for_each_document(whole, take)) bad = path + ":" + std::to_string(first) + ": not JSON";
@@ -366,23 +406,51 @@ int run_merge(const MergeOptions& o) {
     }
     return true;
   };
-  for (const auto& [id, slot] : index) {
-    const std::string canon = spill.get(slot);
-    auto fast = extractor::from_compact_json(canon);   // the spill holds to_json's compact text
-    const auto x = fast ? Result<extractor::Extraction>(std::move(*fast)) : parse_extraction(json::parse(canon));
-    story.add({&*x, nullptr});
-    buf += first_doc ? "" : ",";
-    // extractor::to_json writes what nlohmann's dump of the same tree writes, at any indent: the
-    // compact form is the canonical text itself.
-    if (indent < 0) {
-      buf += canon;
-    } else {
-      buf += "\n  ";
-      buf += extractor::json_reindent(canon, indent, {}, 2);
-    }
-    first_doc = false;
-    if (!flush(false)) return 1;
-  }
+  // Groups of documents in id order: read from the spill on this thread, parsed (and laid out, for
+  // the indented form) on the worker threads, added to the story and written here in order, so the
+  // bytes are the same for any number of threads.
+  struct Batch {
+    std::vector<std::string> text;   // canonical compact JSON, then the text to write
+    std::vector<extractor::Extraction> x;
+  };
+  constexpr std::size_t kBatch = 64;
+  auto next_doc = index.begin();
+  bool stopped = false;
+  ordered_map<Batch>(
+      threads, 4 * threads,
+      [&](Batch& b) {
+        for (; next_doc != index.end() && b.text.size() < kBatch; ++next_doc) b.text.push_back(spill.get(next_doc->second));
+        return !b.text.empty();
+      },
+      [&](Batch& b) {
+        b.x.resize(b.text.size());
+        for (std::size_t i = 0; i < b.text.size(); ++i) {
+          std::string& canon = b.text[i];
+          if (auto fast = extractor::from_compact_json(canon)) {   // the spill holds to_json's compact text
+            b.x[i] = std::move(*fast);
+          } else if (auto parsed = parse_extraction(json::parse(canon))) {
+            b.x[i] = std::move(*parsed);
+          }
+          // extractor::to_json writes what nlohmann's dump of the same tree writes, at any indent:
+          // the compact form is the canonical text itself.
+          if (indent >= 0) canon = extractor::json_reindent(canon, indent, {}, 2);
+        }
+      },
+      [&](Batch& b) {
+        for (std::size_t i = 0; i < b.text.size(); ++i) {
+          story.add({&b.x[i], nullptr});
+          buf += first_doc ? "" : ",";
+          if (indent >= 0) buf += "\n  ";
+          buf += b.text[i];
+          first_doc = false;
+          if (!flush(false)) {
+            stopped = true;
+            return false;
+          }
+        }
+        return true;
+      });
+  if (stopped) return 1;
   if (!spill.ok()) {
     std::cerr << "storyline: error: the merge's temporary file could not be written or read back\n";
     out.abort();

@@ -34,7 +34,8 @@ def extract_shard(binary, shard, out, extra):
 
 
 def merge_files(binary, out, compact, *inputs):
-    return run([binary, "merge", *(["--compact"] if compact else []), "--quiet", *inputs, "-o", out])
+    # -j 1: a worker process per core, as for extract.
+    return run([binary, "merge", *(["--compact"] if compact else []), "-j", "1", "--quiet", *inputs, "-o", out])
 
 
 def cut_shards(inputs, shard_docs, work_dir):

@@ -96,6 +96,50 @@ TEST_CASE("--threads 1 and --threads 2 give byte-identical output") {
   fs::remove_all(dir);
 }
 
+TEST_CASE("merge: --threads 1 and --threads 2 give the same bytes over many batches of documents") {
+  // Every paragraph of every example is a document (a few hundred: merge reads them back in groups
+  // of 64, so several groups are in flight on two threads), compact and indented.
+  auto dir = testsupport::temp_dir("merge-threads");
+  std::vector<fs::path> files;
+  for (const auto& f : fs::directory_iterator(testsupport::source_dir() + "/examples"))
+    if (f.path().extension() == ".txt") files.push_back(f.path());
+  std::sort(files.begin(), files.end());
+  std::string corpus;
+  std::size_t docs = 0;
+  for (int copy = 0; copy < 5; ++copy)
+    for (const auto& f : files) {
+      const std::string text = slurp(f.string());
+      for (std::size_t at = 0; at < text.size();) {
+        std::size_t end = text.find("\n\n", at);
+        if (end == std::string::npos) end = text.size();
+        if (end > at + 20) {
+          nlohmann::json j;
+          j["id"] = "p" + std::to_string(100000 + docs++);
+          j["date"] = "2023-0" + std::to_string(1 + copy) + "-15";
+          j["text"] = text.substr(at, end - at);
+          corpus += j.dump() + "\n";
+        }
+        at = end + 2;
+      }
+    }
+  REQUIRE(docs > 3 * 64);
+  spit((dir / "c.jsonl").string(), corpus);
+  REQUIRE(run("extract --compact " + q(dir / "c.jsonl") + " -o " + q(dir / "x.jsonl")).status == 0);
+  for (const char* form : {"", " --compact"}) {
+    const std::string base = std::string("merge") + form + " " + q(dir / "x.jsonl");
+    auto one = run(base + " -j 1");
+    REQUIRE_MESSAGE(one.status == 0, one.err);
+    CHECK(nlohmann::json::parse(one.out)["documents"].size() == docs);
+    CHECK(run(base + " -j 2").out == one.out);
+    CHECK(run(base + " -j 3").out == one.out);
+    CHECK(run(base).out == one.out);
+  }
+  CHECK(nlohmann::json::parse(run("merge " + q(dir / "x.jsonl") + " -j 2").out) ==
+        nlohmann::json::parse(run("merge --compact " + q(dir / "x.jsonl") + " -j 2").out));
+  CHECK(run("merge -j -1 " + q(dir / "x.jsonl")).status == 2);
+  fs::remove_all(dir);
+}
+
 TEST_CASE("extract streams: a document per line out as it is read, also from a pipe") {
   auto dir = testsupport::temp_dir("stream");
   auto lines = corpus_lines();
