@@ -13,11 +13,13 @@
 //    When distinct nodes want the same id, the first keeps it and the others become
 //    "<id>@<document>" (then "<id>@<document>#2", ...).
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -49,6 +51,19 @@ const Node* find_sorted(const std::vector<Node>& nodes, const std::string& id) {
 
 namespace {
 
+// EntityMerger's index key of (type, surface) in `key`: the type's length (4 bytes), the type, the
+// surface folded as fold_case folds it (ASCII letters lowered).
+const std::string& surface_key(std::string& key, std::string_view type, std::string_view surface) {
+  const auto n = static_cast<std::uint32_t>(type.size());
+  key.assign(reinterpret_cast<const char*>(&n), sizeof n);
+  key.append(type);
+  const std::size_t at = key.size();
+  key.append(surface);
+  for (std::size_t i = at; i < key.size(); ++i)
+    if (key[i] >= 'A' && key[i] <= 'Z') key[i] = static_cast<char>(key[i] - 'A' + 'a');
+  return key;
+}
+
 std::string fallback_id(const extractor::Entity& e) {
   std::string id = fold_case(e.type) + ":";
   for (char c : fold_case(e.name)) id += (c == ' ' ? '_' : c);
@@ -69,13 +84,13 @@ std::map<std::string, std::string> EntityMerger::add(const DocumentInput& doc, s
   // Name matches go first so that an alias cannot steal a node that a name match wants.
   std::vector<std::optional<std::size_t>> target(x.entities.size());
   std::vector<bool> skip(x.entities.size(), false);
-  std::set<std::string> seen_ids;
+  std::set<std::string_view> seen_ids;
   for (std::size_t i = 0; i < x.entities.size(); ++i) {
     skip[i] = !seen_ids.insert(x.entities[i].id).second;   // duplicate id in a document: first wins
   }
   auto lookup = [&](const Index& index, const std::string& type,
                     const std::string& surface) -> std::optional<std::size_t> {
-    auto it = index.find({type, fold_case(surface)});
+    auto it = index.find(surface_key(key_, type, surface));
     if (it == index.end()) return std::nullopt;
     for (std::size_t p : it->second) {
       if (used.count(p) == 0) return p;
@@ -129,7 +144,7 @@ std::map<std::string, std::string> EntityMerger::add(const DocumentInput& doc, s
     }
     auto remember = [&](Index& index, const std::string& form) {
       if (form.empty()) return;
-      auto& list = index[{e.type, fold_case(form)}];
+      auto& list = index[surface_key(key_, e.type, form)];
       if (std::find(list.begin(), list.end(), t) == list.end()) {
         list.push_back(t);
         std::sort(list.begin(), list.end());
@@ -191,8 +206,20 @@ struct StoryBuilder::Impl {
   bool want_graph = true;
   std::string first_name;   // the title of a one-document story
   detail::EntityMerger merger;
-  using Key = std::tuple<std::string, std::string, std::string, std::string>;
-  std::map<Key, Edge> edges;   // std::map: output order is the key order
+  using Key = std::tuple<std::string, std::string, std::string, std::string>;   // source, target, type, qualifier
+  using KeyView = std::tuple<std::string_view, std::string_view, std::string_view, std::string_view>;
+  // Orders keys and their views alike (byte order, as std::string's <), so a relation already drawn
+  // is found without copying its four strings.
+  struct KeyLess {
+    using is_transparent = void;
+    static KeyView view(const Key& k) { return {std::get<0>(k), std::get<1>(k), std::get<2>(k), std::get<3>(k)}; }
+    static const KeyView& view(const KeyView& k) { return k; }
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const {
+      return view(a) < view(b);
+    }
+  };
+  std::map<Key, Edge, KeyLess> edges;   // std::map: output order is the key order
   detail::TimelineAccumulator timeline;
 
   std::string title() const {
@@ -208,17 +235,19 @@ struct StoryBuilder::Impl {
       auto s = node_of.find(ents[r.source].id);
       auto t = node_of.find(ents[r.target].id);
       if (s == node_of.end() || t == node_of.end()) continue;
-      std::string source = s->second;
-      std::string target = t->second;
-      if (source == target) continue;   // self-loops carry no story and break nothing by leaving
+      const std::string* source = &s->second;
+      const std::string* target = &t->second;
+      if (*source == *target) continue;   // self-loops carry no story and break nothing by leaving
       const bool symmetric = is_symmetric(r.type.name());
-      if (symmetric && target < source) std::swap(source, target);
-      Key key{source, target, r.type.name(), r.qualifier};
-      auto [it, inserted] = edges.try_emplace(key);
+      if (symmetric && *target < *source) std::swap(source, target);
+      const KeyView key{*source, *target, r.type.name(), r.qualifier};
+      auto it = edges.lower_bound(key);
+      const bool inserted = it == edges.end() || KeyLess{}(key, it->first);
+      if (inserted) it = edges.emplace_hint(it, Key{*source, *target, r.type.name(), r.qualifier}, Edge{});
       Edge& e = it->second;
       if (inserted) {
-        e.source = source;
-        e.target = target;
+        e.source = *source;
+        e.target = *target;
         e.type = r.type.name();
         e.qualifier = r.qualifier;
         e.directed = !symmetric;

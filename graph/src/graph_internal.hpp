@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "storyline/graph/model.hpp"
@@ -50,8 +51,11 @@ class EntityMerger {
     std::vector<EvidenceRef> evidence;  // first mention per document (at most kEvidenceKept)
     std::size_t evidence_total = 0;
   };
-  // (type, folded surface) -> protos having that surface, in creation order.
-  using Index = std::map<std::pair<std::string, std::string>, std::vector<std::size_t>>;
+  // (type, folded surface) -> protos having that surface, in creation order. The key is one string
+  // (surface_key: the type's length, the type, the surface with ASCII letters lowered), looked up
+  // through a scratch key: no allocation per look-up. Only looked up, never iterated.
+  using Index = std::unordered_map<std::string, std::vector<std::size_t>>;
+  std::string key_;   // scratch for surface_key
   std::vector<Proto> protos_;
   Index by_surface_;   // every name and alias
   Index by_name_;      // canonical names only
