@@ -419,7 +419,8 @@ int run_merge(const MergeOptions& o) {
   ordered_map<Batch>(
       threads, 4 * threads,
       [&](Batch& b) {
-        for (; next_doc != index.end() && b.text.size() < kBatch; ++next_doc) b.text.push_back(spill.get(next_doc->second));
+        for (; next_doc != index.end() && b.text.size() < kBatch; ++next_doc)
+          b.text.push_back(spill.get(next_doc->second));
         return !b.text.empty();
       },
       [&](Batch& b) {
