@@ -1969,7 +1969,9 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
         if (starts[ri].empty()) hit_rules.push_back(ri);
         starts[ri].push_back(static_cast<std::uint32_t>(p));
       };
-      const auto ready = [&](int ri) { return ri == PrefixTrie::kNoRule || (ri >= 0 && rules[static_cast<std::size_t>(ri)].re->compiled()); };
+      const auto ready = [&](int ri) {
+        return ri == PrefixTrie::kNoRule || (ri >= 0 && rules[static_cast<std::size_t>(ri)].re->compiled());
+      };
       if (const PrefixTrie::Two two = prefixes.rules_at(text, p, be); ready(two.a) && ready(two.b)) {
         if (two.a >= 0) add(two.a);
         if (two.b >= 0) add(two.b);

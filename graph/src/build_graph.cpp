@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "graph_internal.hpp"
+#include "storyline/extractor/ascii.hpp"
 #include "storyline/graph/graph.hpp"
 
 namespace storyline::graph {
@@ -58,9 +59,8 @@ const std::string& surface_key(std::string& key, std::string_view type, std::str
   key.assign(reinterpret_cast<const char*>(&n), sizeof n);
   key.append(type);
   const std::size_t at = key.size();
-  key.append(surface);
-  for (std::size_t i = at; i < key.size(); ++i)
-    if (key[i] >= 'A' && key[i] <= 'Z') key[i] = static_cast<char>(key[i] - 'A' + 'a');
+  key.resize(at + surface.size());
+  extractor::ascii_lower_copy(key.data() + at, surface.data(), surface.size());
   return key;
 }
 
@@ -206,13 +206,16 @@ struct StoryBuilder::Impl {
   bool want_graph = true;
   std::string first_name;   // the title of a one-document story
   detail::EntityMerger merger;
-  using Key = std::tuple<std::string, std::string, std::string, std::string>;   // source, target, type, qualifier
+  // (source, target, type, qualifier)
+  using Key = std::tuple<std::string, std::string, std::string, std::string>;
   using KeyView = std::tuple<std::string_view, std::string_view, std::string_view, std::string_view>;
   // Orders keys and their views alike (byte order, as std::string's <), so a relation already drawn
   // is found without copying its four strings.
   struct KeyLess {
     using is_transparent = void;
-    static KeyView view(const Key& k) { return {std::get<0>(k), std::get<1>(k), std::get<2>(k), std::get<3>(k)}; }
+    static KeyView view(const Key& k) {
+      return {std::get<0>(k), std::get<1>(k), std::get<2>(k), std::get<3>(k)};
+    }
     static const KeyView& view(const KeyView& k) { return k; }
     template <class A, class B>
     bool operator()(const A& a, const B& b) const {

@@ -72,9 +72,9 @@ TEST_CASE("the same event told in two articles is one timeline event with both t
 }
 
 TEST_CASE("an event a whole collection retells keeps its first kEvidenceKept tellings and counts them all") {
-  // Five more articles than the cap, each telling the same arrest (the dates of the articles order
-  // the tellings: d100 first). The timeline keeps one event, the first tellings in timeline order,
-  // and the JSON and TimelineJS exports say how many there were.
+  // Five more articles than the cap, each telling the same arrest on the same date (document order
+  // breaks the tie: d100 first). The timeline keeps one event, the first tellings in timeline
+  // order, and the JSON and TimelineJS exports say how many there were.
   const std::size_t n = kEvidenceKept + 5;
   std::vector<std::unique_ptr<DocBuilder>> docs;
   std::vector<DocumentInput> inputs;
