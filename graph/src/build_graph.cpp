@@ -14,6 +14,7 @@
 //    "<id>@<document>" (then "<id>@<document>#2", ...).
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -72,10 +73,11 @@ std::string fallback_id(const extractor::Entity& e) {
 
 }  // namespace
 
-std::map<std::string, std::string> EntityMerger::add(const DocumentInput& doc, std::size_t d) {
-  std::map<std::string, std::string> node_of;
+EntityMerger::DocNodes EntityMerger::add(const DocumentInput& doc, std::size_t d) {
+  DocNodes node_of;
   if (doc.extraction == nullptr) return node_of;
   const auto& x = *doc.extraction;
+  node_of.of_entity.assign(x.entities.size(), DocNodes::npos);
   const std::string doc_name = document_name(doc, d);
   std::set<std::size_t> used;   // protos already joined by an entity of this document
 
@@ -84,9 +86,8 @@ std::map<std::string, std::string> EntityMerger::add(const DocumentInput& doc, s
   // Name matches go first so that an alias cannot steal a node that a name match wants.
   std::vector<std::optional<std::size_t>> target(x.entities.size());
   std::vector<bool> skip(x.entities.size(), false);
-  std::set<std::string_view> seen_ids;
   for (std::size_t i = 0; i < x.entities.size(); ++i) {
-    skip[i] = !seen_ids.insert(x.entities[i].id).second;   // duplicate id in a document: first wins
+    skip[i] = !node_of.entity_of_id.emplace(x.entities[i].id, i).second;   // duplicate id in a document: first wins
   }
   auto lookup = [&](const Index& index, const std::string& type,
                     const std::string& surface) -> std::optional<std::size_t> {
@@ -131,7 +132,7 @@ std::map<std::string, std::string> EntityMerger::add(const DocumentInput& doc, s
     }
     const std::size_t t = *target[i];
     Proto& p = protos_[t];
-    node_of[e.id] = p.id;
+    node_of.of_entity[i] = t;
     // A node is named by the longest canonical name among its entities (ties: byte order).
     if (p.name.empty() || e.name.size() > p.name.size() || (e.name.size() == p.name.size() && e.name < p.name))
       p.name = e.name;
@@ -158,13 +159,10 @@ std::map<std::string, std::string> EntityMerger::add(const DocumentInput& doc, s
       if (!alias.empty()) p.surfaces.insert(alias);
     }
   }
+  // An entity whose id an earlier one of the document has stands for that one's node.
+  for (std::size_t i = 0; i < x.entities.size(); ++i)
+    if (skip[i]) node_of.of_entity[i] = node_of.of_entity[node_of.entity_of_id.find(x.entities[i].id)->second];
   return node_of;
-}
-
-const std::string& EntityMerger::type_of(const std::string& node_id) const {
-  static const std::string none;
-  auto it = proto_of_id_.find(node_id);
-  return it == proto_of_id_.end() ? none : protos_[it->second].type;
 }
 
 std::vector<Node> EntityMerger::nodes() const {
@@ -206,23 +204,60 @@ struct StoryBuilder::Impl {
   bool want_graph = true;
   std::string first_name;   // the title of a one-document story
   detail::EntityMerger merger;
-  // (source, target, type, qualifier)
-  using Key = std::tuple<std::string, std::string, std::string, std::string>;
+  // The relations drawn so far, in the order first told; found by (source, target, type,
+  // qualifier) through an open-addressing table of their indices (hash kept beside the index, so a
+  // probe compares strings only on a likely hit). Sorted by that key, in byte order, by graph().
   using KeyView = std::tuple<std::string_view, std::string_view, std::string_view, std::string_view>;
-  // Orders keys and their views alike (byte order, as std::string's <), so a relation already drawn
-  // is found without copying its four strings.
-  struct KeyLess {
-    using is_transparent = void;
-    static KeyView view(const Key& k) {
-      return {std::get<0>(k), std::get<1>(k), std::get<2>(k), std::get<3>(k)};
-    }
-    static const KeyView& view(const KeyView& k) { return k; }
-    template <class A, class B>
-    bool operator()(const A& a, const B& b) const {
-      return view(a) < view(b);
-    }
+  static KeyView key_of(const Edge& e) { return {e.source, e.target, e.type, e.qualifier}; }
+  static std::uint64_t hash_of(const KeyView& k) {
+    std::uint64_t h = 0x9E3779B97F4A7C15ULL;
+    auto mix = [&h](std::string_view s) {
+      h = (h ^ std::hash<std::string_view>{}(s)) * 0xFF51AFD7ED558CCDULL;
+      h ^= h >> 32;
+    };
+    mix(std::get<0>(k));
+    mix(std::get<1>(k));
+    mix(std::get<2>(k));
+    mix(std::get<3>(k));
+    return h;
+  }
+  struct Slot {
+    std::uint64_t hash = 0;
+    std::uint32_t edge = 0;   // index + 1; 0 = empty
   };
-  std::map<Key, Edge, KeyLess> edges;   // std::map: output order is the key order
+  std::vector<Edge> edges;
+  std::vector<Slot> slots = std::vector<Slot>(64);
+  // The edge with key `k` (hash `h`), made empty (its key fields set) when new.
+  Edge& edge_for(const KeyView& k, std::uint64_t h, bool& inserted) {
+    if (2 * (edges.size() + 1) > slots.size()) {   // at most half full
+      std::vector<Slot> bigger(slots.size() * 2);
+      for (const Slot& o : slots)
+        if (o.edge != 0)
+          for (std::size_t j = o.hash & (bigger.size() - 1);; j = (j + 1) & (bigger.size() - 1))
+            if (bigger[j].edge == 0) {
+              bigger[j] = o;
+              break;
+            }
+      slots.swap(bigger);
+    }
+    for (std::size_t j = h & (slots.size() - 1);; j = (j + 1) & (slots.size() - 1)) {
+      Slot& slot = slots[j];
+      if (slot.edge == 0) {
+        slot = {h, static_cast<std::uint32_t>(edges.size() + 1)};
+        Edge& e = edges.emplace_back();
+        e.source = std::get<0>(k);
+        e.target = std::get<1>(k);
+        e.type = std::get<2>(k);
+        e.qualifier = std::get<3>(k);
+        inserted = true;
+        return e;
+      }
+      if (slot.hash == h && key_of(edges[slot.edge - 1]) == k) {
+        inserted = false;
+        return edges[slot.edge - 1];
+      }
+    }
+  }
   detail::TimelineAccumulator timeline;
 
   std::string title() const {
@@ -230,29 +265,22 @@ struct StoryBuilder::Impl {
     return std::to_string(added) + " documents";
   }
 
-  void add_relations(const DocumentInput& doc, std::size_t d, const std::map<std::string, std::string>& node_of) {
+  void add_relations(const DocumentInput& doc, std::size_t d, const detail::EntityMerger::DocNodes& node_of) {
     const std::string doc_name = detail::document_name(doc, d);
     const auto& ents = doc.extraction->entities;
     for (const auto& r : doc.extraction->relations) {
       if (r.source >= ents.size() || r.target >= ents.size()) continue;   // dangling relation: nothing to draw
-      auto s = node_of.find(ents[r.source].id);
-      auto t = node_of.find(ents[r.target].id);
-      if (s == node_of.end() || t == node_of.end()) continue;
-      const std::string* source = &s->second;
-      const std::string* target = &t->second;
+      const std::size_t s = node_of.of_entity[r.source], t = node_of.of_entity[r.target];
+      if (s == detail::EntityMerger::DocNodes::npos || t == detail::EntityMerger::DocNodes::npos) continue;
+      const std::string* source = &merger.id_at(s);
+      const std::string* target = &merger.id_at(t);
       if (*source == *target) continue;   // self-loops carry no story and break nothing by leaving
       const bool symmetric = is_symmetric(r.type.name());
       if (symmetric && *target < *source) std::swap(source, target);
       const KeyView key{*source, *target, r.type.name(), r.qualifier};
-      auto it = edges.lower_bound(key);
-      const bool inserted = it == edges.end() || KeyLess{}(key, it->first);
-      if (inserted) it = edges.emplace_hint(it, Key{*source, *target, r.type.name(), r.qualifier}, Edge{});
-      Edge& e = it->second;
+      bool inserted = false;
+      Edge& e = edge_for(key, hash_of(key), inserted);
       if (inserted) {
-        e.source = *source;
-        e.target = *target;
-        e.type = r.type.name();
-        e.qualifier = r.qualifier;
         e.directed = !symmetric;
         e.weight = 0;
       }
@@ -289,9 +317,15 @@ KnowledgeGraph StoryBuilder::graph() {
   KnowledgeGraph g;
   g.title = impl_->title();
   g.nodes = impl_->merger.nodes();
-  g.edges.reserve(impl_->edges.size());
-  for (auto& [key, e] : impl_->edges) g.edges.push_back(std::move(e));
-  impl_->edges.clear();
+  auto& edges = impl_->edges;
+  std::vector<std::uint32_t> order(edges.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<std::uint32_t>(i);
+  std::sort(order.begin(), order.end(),
+            [&edges](std::uint32_t a, std::uint32_t b) { return Impl::key_of(edges[a]) < Impl::key_of(edges[b]); });
+  g.edges.reserve(edges.size());
+  for (std::uint32_t i : order) g.edges.push_back(std::move(edges[i]));
+  edges.clear();
+  impl_->slots.assign(64, {});
   return g;
 }
 

@@ -34,10 +34,23 @@ std::string document_name(const DocumentInput& doc, std::size_t index);
 // is final when it is made; its name (the longest canonical name) only when every document is in.
 class EntityMerger {
  public:
-  // Merges document `index`'s entities; returns its extractor entity id -> node id.
-  std::map<std::string, std::string> add(const DocumentInput& doc, std::size_t index);
-  // The node's type ("" for an unknown id).
-  const std::string& type_of(const std::string& node_id) const;
+  // The nodes of one document's entities, valid until the next add().
+  struct DocNodes {
+    static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+    std::vector<std::size_t> of_entity;   // by entity index: the node (proto) index, or npos
+    std::map<std::string_view, std::size_t> entity_of_id;   // extractor entity id -> its first entity
+    // The node index of the entity with extractor id `id`, or npos.
+    std::size_t find(std::string_view id) const {
+      auto it = entity_of_id.find(id);
+      return it == entity_of_id.end() ? npos : of_entity[it->second];
+    }
+  };
+  // Merges document `index`'s entities; returns which node each of them joined (views of the
+  // document's entity ids: valid while the document is).
+  DocNodes add(const DocumentInput& doc, std::size_t index);
+  // A node's id and type by its index in DocNodes.
+  const std::string& id_at(std::size_t node) const { return protos_[node].id; }
+  const std::string& type_at(std::size_t node) const { return protos_[node].type; }
   // Every node so far, sorted by id; analytics not computed.
   std::vector<Node> nodes() const;
 
@@ -80,7 +93,7 @@ struct TimelineAccumulator {
   // Event -> events it must follow (from "after" and the reverse of "before").
   std::map<EventKey, std::set<EventKey>> follows;
 
-  void add(const DocumentInput& doc, std::size_t index, const std::map<std::string, std::string>& node_of,
+  void add(const DocumentInput& doc, std::size_t index, const EntityMerger::DocNodes& nodes,
            const EntityMerger& merger);
   // `several`: the story has several documents, so timeline ids are "<document>:<event>".
   Timeline finish(const std::vector<Node>& nodes, bool several);

@@ -79,7 +79,7 @@ void order_equal_dates(std::vector<Keyed>& v, const std::map<std::string, std::s
 namespace detail {
 
 void TimelineAccumulator::add(const DocumentInput& doc, std::size_t d,
-                              const std::map<std::string, std::string>& node_of, const EntityMerger& merger) {
+                              const EntityMerger::DocNodes& nodes, const EntityMerger& merger) {
   if (!enabled || doc.extraction == nullptr) return;
   const auto& x = *doc.extraction;
   const std::string doc_name = detail::document_name(doc, d);
@@ -131,11 +131,12 @@ void TimelineAccumulator::add(const DocumentInput& doc, std::size_t d,
     te.modality = ev.modality;
     Keyed k;
     for (const auto& p : ev.participants) {
-      auto it = node_of.find(p.entity);
-      if (it == node_of.end()) continue;
-      if (std::find(te.participants.begin(), te.participants.end(), it->second) != te.participants.end()) continue;
-      te.participants.push_back(it->second);
-      if (is_lane_type(merger.type_of(it->second))) k.lane_nodes.push_back(it->second);
+      const std::size_t node = nodes.find(p.entity);
+      if (node == EntityMerger::DocNodes::npos) continue;
+      const std::string& id = merger.id_at(node);
+      if (std::find(te.participants.begin(), te.participants.end(), id) != te.participants.end()) continue;
+      te.participants.push_back(id);
+      if (is_lane_type(merger.type_at(node))) k.lane_nodes.push_back(id);
     }
     te.evidence = {doc_name, ev.trigger.sentence, ev.trigger.start, ev.trigger.end,
                    detail::sentence_text(doc, ev.trigger.sentence)};

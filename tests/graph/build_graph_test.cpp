@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -119,6 +120,53 @@ TEST_CASE("build_graph never merges two entities of one document, and alias-to-a
   REQUIRE(g.nodes.size() == 2);
   CHECK(g.find("per:anna_smith")->name == "Anna Smith");
   CHECK(g.find("per:john_smith")->name == "John Smith");
+}
+
+TEST_CASE("build_graph: an entity repeating an earlier entity's id in one document stands for that entity's node") {
+  DocBuilder a("a");
+  a.sentence("Acme hired Lee. Acme again.");
+  a.entity("org:acme", "Acme", "ORG");
+  a.entity("per:lee", "Lee", "PER");
+  a.entity("org:acme", "Acme Group", "ORG");   // a second entity with the first one's id
+  a.mention("org:acme", "Acme", 0);
+  // The relation names the second Acme by its index (2): it is drawn to the first one's node.
+  const auto& s0 = a.x.sentences[0];
+  a.x.relations.push_back({2, 1, storyline::extractor::RelationType("employs"), "", 1.0, {{0, s0.start, s0.end}}, {}, {}});
+  a.event("ev1", "hire", "2020-01-02", {"org:acme", "per:lee"}, "hired", 0);
+  storyline::graph::StoryBuilder sb;
+  sb.add(a.input());
+  const KnowledgeGraph g = sb.graph();
+  REQUIRE(g.nodes.size() == 2);
+  REQUIRE(g.edges.size() == 1);
+  CHECK(g.edges[0].source == "org:acme");
+  CHECK(g.edges[0].target == "per:lee");
+  CHECK(g.edges[0].type == "employs");
+  const storyline::graph::Timeline t = sb.timeline();
+  REQUIRE(t.events.size() == 1);
+  CHECK(t.events[0].participants == std::vector<std::string>{"org:acme", "per:lee"});
+}
+
+TEST_CASE("build_graph: edges come out in (source, target, type, qualifier) byte order, whatever order they are told in") {
+  // Enough edges for the relation table to grow several times, told in reverse order and twice.
+  DocBuilder a("a");
+  a.sentence("Many firms met.");
+  const int n = 90;
+  for (int i = 0; i < n; ++i) a.entity("org:f" + std::to_string(i), "Firm " + std::to_string(i), "ORG");
+  for (int round = 0; round < 2; ++round)
+    for (int i = n - 1; i > 0; --i) {
+      a.relation("org:f" + std::to_string(i), "org:f" + std::to_string(i - 1), "supplies", i % 3 ? "" : "chips", 1.0, 0);
+      a.relation("org:f" + std::to_string(i), "org:f0", "co_occurs", "", 1.0, 0);
+    }
+  const KnowledgeGraph g = build_graph({a.input()});
+  // supplies: one per i (both rounds tell the same sentence: one telling, weight 2);
+  // co_occurs: symmetric, f0 with each of f1..f89 (f1's told twice a round: supplies is separate).
+  REQUIRE(g.edges.size() == static_cast<std::size_t>(2 * (n - 1)));
+  for (std::size_t i = 1; i < g.edges.size(); ++i) {
+    const storyline::graph::Edge& p = g.edges[i - 1];
+    const storyline::graph::Edge& e = g.edges[i];
+    CHECK(std::tie(p.source, p.target, p.type, p.qualifier) < std::tie(e.source, e.target, e.type, e.qualifier));
+  }
+  for (const storyline::graph::Edge& e : g.edges) CHECK(e.weight == 2.0);
 }
 
 TEST_CASE("build_graph carries a relation's time span: the earliest start and the latest end over tellings") {
