@@ -14,6 +14,10 @@
 #include <string>
 #include <type_traits>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <nlohmann/json.hpp>
 
 #include "storyline/extractor/entities.hpp"
@@ -486,6 +490,31 @@ class JsonIn {
     for (;;) {
       const char* q = p_;
       bool ascii = true;
+#if defined(__SSE2__)
+      // Sixteen bytes at a time while none is a quote, a backslash or a control byte (the text of
+      // a document is most of what is read); the bytes' high bits say whether any is non-ASCII.
+      {
+        const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
+        const __m128i high3 = _mm_set1_epi8(static_cast<char>(0xE0)), zero = _mm_setzero_si128();
+        unsigned high = 0;
+        while (e_ - q >= 16) {
+          const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
+          const __m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                                            _mm_cmpeq_epi8(_mm_and_si128(v, high3), zero));   // < 0x20
+          const unsigned at = static_cast<unsigned>(_mm_movemask_epi8(stop));
+          const unsigned hi = static_cast<unsigned>(_mm_movemask_epi8(v));
+          if (at != 0) {   // the bytes before the first stop
+            const unsigned n = static_cast<unsigned>(__builtin_ctz(at));
+            high |= hi & ((1u << n) - 1u);
+            q += n;
+            break;
+          }
+          high |= hi;
+          q += 16;
+        }
+        ascii = high == 0;
+      }
+#endif
       while (q < e_ && *q != '"' && *q != '\\' && static_cast<unsigned char>(*q) >= 0x20) {
         ascii = ascii && static_cast<unsigned char>(*q) < 0x80;
         ++q;

@@ -713,6 +713,22 @@ TEST_CASE("from_compact_json reads back what to_json writes, and only that form"
   CHECK(from_compact_json(with("\"weight\":2.50e-1,", "\"weight\":2.50e-1,\"start\":\"2019\",")).has_value());
   CHECK_FALSE(from_compact_json(with("\"weight\":2.50e-1,", "\"weight\":2.50e-1,\"start\":\"\",")).has_value());
   CHECK_FALSE(from_compact_json(with("\"source\":\"\",\"date\"", "\"date\":null,\"source\":\"\",\"x\"")).has_value());
+  // Strings longer than a 16-byte block, with the byte that ends a plain run at every place in it
+  // (the reader scans blocks, then bytes): an escape and a valid two-byte letter read as nlohmann
+  // reads them; an invalid byte and a raw control byte are refused wherever they are, also after a
+  // valid non-ASCII letter earlier in the same block.
+  for (std::size_t at = 0; at <= 40; ++at) {
+    const std::string head(at, 'x'), tail(40 - at, 'y');
+    for (const std::string& mid : {std::string("\\\""), std::string("\xC3\xA9"), std::string("\xC3\xA9\\n")}) {
+      const std::string text = with("a\\/b", head + mid + tail);
+      auto ok = from_compact_json(text);
+      REQUIRE(ok.has_value());
+      CHECK(ok->document.id == nlohmann::json::parse(text)["document"]["id"].get<std::string>());
+    }
+    for (const std::string& mid : {std::string("\xFF"), std::string("\t"), std::string("\xC3\xA9z\xC3"),
+                                   std::string("\xC3\xA9\x01")})
+      CHECK_FALSE(from_compact_json(with("a\\/b", head + mid + tail)).has_value());
+  }
   // A relation naming an id that no entity has is refused too (an index has nothing to point at).
   CHECK(from_compact_json(with("\"target\":\"b\"", "\"target\":\"a\"")).has_value());
   CHECK_FALSE(from_compact_json(with("\"target\":\"b\"", "\"target\":\"c\"")).has_value());
