@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <map>
 #include <sstream>
 #include <type_traits>
@@ -268,7 +269,11 @@ int run_merge(const MergeOptions& o) {
   std::map<std::string, DocumentSpill::Slot> index;   // id -> its document in the spill
   bool problems = false;
   const unsigned threads = resolve_threads(o.threads);
-  for (const auto& path : o.inputs) {
+  // "-" reads standard input (once); iostreams not tied to C stdio, so reading it is not char by char.
+  if (std::find(o.inputs.begin(), o.inputs.end(), "-") != o.inputs.end()) std::ios::sync_with_stdio(false);
+  for (const auto& input : o.inputs) {
+    const bool from_stdin = input == "-";
+    const std::string path = from_stdin ? "<stdin>" : input;   // as messages name it
     FileTake pending;
     auto take_x = [&](const extractor::Extraction& x) {
       pending.docs.push_back({x.document.id, spill.put(extractor::to_json(x, -1)), ""});
@@ -290,12 +295,14 @@ int run_merge(const MergeOptions& o) {
       return false;
     };
     // JSON Lines when the first non-blank line is a whole JSON value; else one JSON text.
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
+    std::ifstream file;
+    if (!from_stdin) file.open(input, std::ios::binary);
+    if (!from_stdin && !file) {
       std::cerr << "storyline: error: " << path << ": cannot open\n";
       problems = true;
       continue;
     }
+    std::istream& in = from_stdin ? std::cin : file;
     std::string line;
     std::size_t n = 0, first = 0;
     bool lines_mode = false;
@@ -359,8 +366,19 @@ int run_merge(const MergeOptions& o) {
             return true;
           });
     } else if (first != 0) {
-      std::ifstream whole(path, std::ios::binary);
-      if (!for_each_document(whole, take)) bad = path + ":" + std::to_string(first) + ": not JSON";
+      // One JSON text: a file is read again from its start; standard input, which cannot be, is
+      // the line already read and the rest.
+      bool good = false;
+      if (from_stdin) {
+        std::string text = std::move(line);
+        text += '\n';
+        text.append(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+        good = for_each_document(text, take);
+      } else {
+        std::ifstream whole(input, std::ios::binary);
+        good = for_each_document(whole, take);
+      }
+      if (!good) bad = path + ":" + std::to_string(first) + ": not JSON";
     }
     if (!bad.empty()) {
       std::cerr << "storyline: error: " << bad << "\n";

@@ -45,7 +45,7 @@ TEST_CASE("--help on every command and --version") {
   auto v = run("--version");
   CHECK(v.status == 0);
   CHECK(v.out.rfind("storyline ", 0) == 0);
-  for (const char* cmd : {"", "extract ", "graph ", "timeline "}) {
+  for (const char* cmd : {"", "extract ", "graph ", "timeline ", "merge "}) {
     auto h = run(std::string(cmd) + "--help");
     CHECK(h.status == 0);
     CHECK(h.out.find("Usage") != std::string::npos);
@@ -96,6 +96,27 @@ TEST_CASE("stdin and stdout with -") {
   CHECK(j["document"]["date"] == "2023-02-06");
   CHECK(j["document"]["date_source"] == "option");
   CHECK(!j["entities"].empty());
+
+  // merge reads standard input too: JSON Lines, or one JSON text (an earlier, indented merge), with
+  // the bytes of the same merge from a file.
+  auto dir = testsupport::temp_dir("cli-merge-stdin");
+  const std::string lines = (dir / "x.jsonl").string(), merged = (dir / "m.json").string();
+  REQUIRE(run("extract --compact --quiet -o " + lines + " " + example("nissan_renault.txt") + " " +
+              example("arm_listing.txt")).status == 0);
+  const auto from_file = run("merge --compact " + lines);
+  REQUIRE(from_file.status == 0);
+  const auto from_stdin = run("merge --compact -", lines);
+  CHECK(from_stdin.status == 0);
+  CHECK(from_stdin.out == from_file.out);
+  REQUIRE(run("merge -o " + merged + " " + lines).status == 0);
+  const auto again = run("merge --compact -", merged);
+  CHECK(again.status == 0);
+  CHECK(again.out == from_file.out);
+  testsupport::spit((dir / "bad.txt").string(), "not json\n");
+  const auto bad = run("merge -", (dir / "bad.txt").string());
+  CHECK(bad.status != 0);
+  CHECK(bad.err.find("<stdin>:1: not JSON") != std::string::npos);
+  fs::remove_all(dir);
 }
 
 // Documents are extracted in groups, but a group never waits for input that has not arrived: a
