@@ -152,12 +152,11 @@ EntityMerger::DocNodes EntityMerger::add(const DocumentInput& doc, std::size_t d
       }
     };
     remember(by_name_, e.name);
-    remember(by_surface_, e.name);
-    if (!e.name.empty()) p.surfaces.insert(e.name);
-    for (const auto& alias : e.aliases) {
-      remember(by_surface_, alias);
-      if (!alias.empty()) p.surfaces.insert(alias);
-    }
+    // A form the node has already is in by_surface_ with it (the two are only ever added to
+    // together): a node told in many documents costs a set look-up, not a hash of its key.
+    if (!e.name.empty() && p.surfaces.insert(e.name).second) remember(by_surface_, e.name);
+    for (const auto& alias : e.aliases)
+      if (!alias.empty() && p.surfaces.insert(alias).second) remember(by_surface_, alias);
   }
   // An entity whose id an earlier one of the document has stands for that one's node.
   for (std::size_t i = 0; i < x.entities.size(); ++i)
