@@ -9,6 +9,8 @@
 // of (re-serialised, sorted by id, one per id), the merged graph and the merged timeline, so that
 // merging is associative and commutative: any grouping and any order give the same bytes.
 #include <algorithm>
+#include <atomic>
+#include <cerrno>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -18,6 +20,8 @@
 #include <type_traits>
 
 #include <nlohmann/json.hpp>
+
+#include <unistd.h>
 
 #include "commands.hpp"
 #include "io.hpp"
@@ -139,39 +143,52 @@ Result<extractor::Extraction> parse_extraction(const json& j) {
 // The documents of the merge, kept out of memory: each one's canonical compact JSON is appended
 // to an anonymous temporary file and only its id and place are remembered. Two different
 // documents with one id: the smaller serialisation wins, whatever the input order (commutativity).
+// Written and read at explicit offsets (pwrite/pread: no seek, no stdio buffer to copy through), so
+// documents may be read back on any thread.
 class DocumentSpill {
  public:
-  DocumentSpill() : file_(std::tmpfile()) {}
+  DocumentSpill() : file_(std::tmpfile()), fd_(file_ != nullptr ? ::fileno(file_) : -1) {}
   ~DocumentSpill() {
     if (file_ != nullptr) std::fclose(file_);
   }
   DocumentSpill(const DocumentSpill&) = delete;
   DocumentSpill& operator=(const DocumentSpill&) = delete;
-  bool ok() const { return file_ != nullptr && !failed_; }
+  bool ok() const { return fd_ >= 0 && !failed_.load(); }
 
   struct Slot {
-    long offset = 0;
+    off_t offset = 0;
     std::size_t size = 0;
   };
-  // Appends a document's canonical JSON; its slot.
+  // Appends a document's canonical JSON; its slot. (One thread at a time.)
   Slot put(const std::string& canon) {
     Slot slot{end_, canon.size()};
-    if (std::fseek(file_, end_, SEEK_SET) != 0 || std::fwrite(canon.data(), 1, canon.size(), file_) != canon.size())
-      failed_ = true;
-    end_ += static_cast<long>(canon.size());
+    if (!all(canon.data(), canon.size(), end_, true)) failed_ = true;
+    end_ += static_cast<off_t>(canon.size());
     return slot;
   }
-  std::string get(const Slot& slot) {
+  // Any thread, once the documents are all in.
+  std::string get(const Slot& slot) const {
     std::string out(slot.size, '\0');
-    if (std::fseek(file_, slot.offset, SEEK_SET) != 0 || std::fread(out.data(), 1, slot.size, file_) != slot.size)
-      failed_ = true;
+    if (!all(out.data(), slot.size, slot.offset, false)) failed_ = true;
     return out;
   }
 
  private:
+  bool all(const char* data, std::size_t n, off_t at, bool write) const {
+    while (n > 0) {
+      const ssize_t k = write ? ::pwrite(fd_, data, n, at) : ::pread(fd_, const_cast<char*>(data), n, at);
+      if (k < 0 && errno == EINTR) continue;
+      if (k <= 0) return false;
+      data += k;
+      n -= static_cast<std::size_t>(k);
+      at += static_cast<off_t>(k);
+    }
+    return true;
+  }
   std::FILE* file_ = nullptr;
-  long end_ = 0;
-  bool failed_ = false;
+  int fd_ = -1;
+  off_t end_ = 0;
+  mutable std::atomic<bool> failed_{false};
 };
 
 // What one input file gave, applied only when the whole file was read (a broken file adds nothing).
@@ -424,10 +441,11 @@ int run_merge(const MergeOptions& o) {
     }
     return true;
   };
-  // Groups of documents in id order: read from the spill on this thread, parsed (and laid out, for
-  // the indented form) on the worker threads, added to the story and written here in order, so the
-  // bytes are the same for any number of threads.
+  // Groups of documents in id order: read from the spill and parsed (and laid out, for the indented
+  // form) on the worker threads, added to the story and written here in order, so the bytes are the
+  // same for any number of threads.
   struct Batch {
+    std::vector<DocumentSpill::Slot> slots;
     std::vector<std::string> text;   // canonical compact JSON, then the text to write
     std::vector<extractor::Extraction> x;
   };
@@ -437,14 +455,15 @@ int run_merge(const MergeOptions& o) {
   ordered_map<Batch>(
       threads, 4 * threads,
       [&](Batch& b) {
-        for (; next_doc != index.end() && b.text.size() < kBatch; ++next_doc)
-          b.text.push_back(spill.get(next_doc->second));
-        return !b.text.empty();
+        for (; next_doc != index.end() && b.slots.size() < kBatch; ++next_doc) b.slots.push_back(next_doc->second);
+        return !b.slots.empty();
       },
       [&](Batch& b) {
-        b.x.resize(b.text.size());
+        b.text.resize(b.slots.size());
+        b.x.resize(b.slots.size());
         for (std::size_t i = 0; i < b.text.size(); ++i) {
           std::string& canon = b.text[i];
+          canon = spill.get(b.slots[i]);
           if (auto fast = extractor::from_compact_json(canon)) {   // the spill holds to_json's compact text
             b.x[i] = std::move(*fast);
           } else if (auto parsed = parse_extraction(json::parse(canon))) {
