@@ -131,7 +131,8 @@ TEST_CASE("build_graph: an entity repeating an earlier entity's id in one docume
   a.mention("org:acme", "Acme", 0);
   // The relation names the second Acme by its index (2): it is drawn to the first one's node.
   const auto& s0 = a.x.sentences[0];
-  a.x.relations.push_back({2, 1, storyline::extractor::RelationType("employs"), "", 1.0, {{0, s0.start, s0.end}}, {}, {}});
+  a.x.relations.push_back(
+      {2, 1, storyline::extractor::RelationType("employs"), "", 1.0, {{0, s0.start, s0.end}}, {}, {}});
   a.event("ev1", "hire", "2020-01-02", {"org:acme", "per:lee"}, "hired", 0);
   storyline::graph::StoryBuilder sb;
   sb.add(a.input());
@@ -146,7 +147,7 @@ TEST_CASE("build_graph: an entity repeating an earlier entity's id in one docume
   CHECK(t.events[0].participants == std::vector<std::string>{"org:acme", "per:lee"});
 }
 
-TEST_CASE("build_graph: edges come out in (source, target, type, qualifier) byte order, whatever order they are told in") {
+TEST_CASE("build_graph: edges come out in (source, target, type, qualifier) byte order, in any telling order") {
   // Enough edges for the relation table to grow several times, told in reverse order and twice.
   DocBuilder a("a");
   a.sentence("Many firms met.");
@@ -154,12 +155,13 @@ TEST_CASE("build_graph: edges come out in (source, target, type, qualifier) byte
   for (int i = 0; i < n; ++i) a.entity("org:f" + std::to_string(i), "Firm " + std::to_string(i), "ORG");
   for (int round = 0; round < 2; ++round)
     for (int i = n - 1; i > 0; --i) {
-      a.relation("org:f" + std::to_string(i), "org:f" + std::to_string(i - 1), "supplies", i % 3 ? "" : "chips", 1.0, 0);
+      a.relation("org:f" + std::to_string(i), "org:f" + std::to_string(i - 1), "supplies", i % 3 ? "" : "chips", 1.0,
+                 0);
       a.relation("org:f" + std::to_string(i), "org:f0", "co_occurs", "", 1.0, 0);
     }
   const KnowledgeGraph g = build_graph({a.input()});
-  // supplies: one per i (both rounds tell the same sentence: one telling, weight 2);
-  // co_occurs: symmetric, f0 with each of f1..f89 (f1's told twice a round: supplies is separate).
+  // supplies f(i) -> f(i-1) and co_occurs f0 -- f(i) (symmetric: f0 first) for each i from 1 to 89,
+  // each told once a round: weight 2.
   REQUIRE(g.edges.size() == static_cast<std::size_t>(2 * (n - 1)));
   for (std::size_t i = 1; i < g.edges.size(); ++i) {
     const storyline::graph::Edge& p = g.edges[i - 1];
