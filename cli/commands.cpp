@@ -238,13 +238,14 @@ graph::KnowledgeGraph story_graph(const std::vector<graph::DocumentInput>& input
   return story_graph(graph::build_graph(inputs), o, title);
 }
 
-graph::KnowledgeGraph story_graph(graph::KnowledgeGraph g, const DiagramOptions& o, const std::string& title) {
+graph::KnowledgeGraph story_graph(graph::KnowledgeGraph g, const DiagramOptions& o, const std::string& title,
+                                  unsigned threads) {
   g.title = title;
   if (o.no_cooccurrence)
     g.edges.erase(std::remove_if(g.edges.begin(), g.edges.end(),
                                  [](const graph::Edge& e) { return e.type == "co_occurs"; }),
                   g.edges.end());
-  graph::compute_analytics(g);
+  graph::compute_analytics(g, threads);
   graph::FilterOptions fo;
   fo.min_weight = o.min_weight;
   fo.top = o.top;
@@ -497,7 +498,7 @@ int run_diagram(const Common& c, const DiagramOptions& o, Diagram which) {
   ro.diagnostics = &diagnostics;
   Result<std::string> bytes = std::string();
   if (which == Diagram::graph) {
-    graph::KnowledgeGraph g = story_graph(streamed->story.graph(), o, title);
+    graph::KnowledgeGraph g = story_graph(streamed->story.graph(), o, title, resolve_threads(c.threads));
     if (!o.focus.empty() && g.nodes.empty()) {
       fail("--focus '" + o.focus + "': no entity with that name, alias or id");
       return 1;

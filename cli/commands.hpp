@@ -81,7 +81,9 @@ std::string reduce_for_layout(graph::KnowledgeGraph& g, std::size_t max_entities
 graph::Timeline story_timeline(const std::vector<graph::DocumentInput>& inputs, const DiagramOptions& o,
                                const std::string& title);
 // The same two on a graph or timeline already built.
-graph::KnowledgeGraph story_graph(graph::KnowledgeGraph g, const DiagramOptions& o, const std::string& title);
+// (`threads`: for the betweenness of a large component; the result is the same for any number.)
+graph::KnowledgeGraph story_graph(graph::KnowledgeGraph g, const DiagramOptions& o, const std::string& title,
+                                  unsigned threads = 1);
 graph::Timeline story_timeline(graph::Timeline t, const DiagramOptions& o, const std::string& title);
 
 // The graph and timeline commands' input: documents read, extracted on --threads threads and added

@@ -499,7 +499,7 @@ int run_merge(const MergeOptions& o) {
   buf += indent < 0 ? "],\"graph\":" : "\n ],\n \"graph\": ";
   {
     graph::KnowledgeGraph g = story.graph();
-    graph::compute_analytics(g);
+    graph::compute_analytics(g, threads);
     if (!flush(true)) return 1;
     buf = indent < 0 ? graph::to_json(g, indent) : extractor::json_reindent(graph::to_json(g, -1), indent, {}, 1);
   }

@@ -1,11 +1,14 @@
 // Everything that includes Boost.Graph: analytics and GraphML export. Kept in this one
 // translation unit because the BGL headers cost ~13 s per file to compile.
 #include <algorithm>
+#include <condition_variable>
 #include <cstdint>
 #include <map>
+#include <mutex>
 #include <numeric>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -47,7 +50,7 @@ namespace {
 // brandes_betweenness_centrality (each unordered pair counted from both ends); with a sample of
 // sources it is the pivot estimate of Brandes & Pich (2007), scaled by |V| / |sources|.
 void sampled_brandes(const std::vector<std::vector<std::size_t>>& adj, const std::vector<std::size_t>& sources,
-                     std::vector<double>& out) {
+                     std::vector<double>& out, unsigned threads) {
   const std::size_t n = adj.size();
   // The adjacency lists in one array (same order): the inner loops run over 31-bit indices.
   std::vector<std::uint32_t> first(n + 1, 0), next;
@@ -56,11 +59,16 @@ void sampled_brandes(const std::vector<std::vector<std::size_t>>& adj, const std
     for (std::size_t w : adj[v]) next.push_back(static_cast<std::uint32_t>(w));
   }
   first[n] = static_cast<std::uint32_t>(next.size());
-  std::vector<double> sigma(n), delta(n);
-  std::vector<std::int32_t> dist(n, -1);
-  std::vector<std::uint32_t> order;   // breadth-first order; read backwards, it is Brandes' stack
-  order.reserve(n);
-  for (std::size_t s : sources) {
+  struct Scratch {
+    std::vector<double> sigma, delta;
+    std::vector<std::int32_t> dist;
+    std::vector<std::uint32_t> order;   // breadth-first order; read backwards, it is Brandes' stack
+    explicit Scratch(std::size_t n) : sigma(n), delta(n), dist(n, -1) { order.reserve(n); }
+  };
+  // One source's dependencies, handed to add(w, delta) for every w it reaches but itself, in
+  // Brandes' stack order; the scratch is left clean.
+  auto one_source = [&first, &next](std::size_t s, Scratch& sc, auto&& add) {
+    auto& [sigma, delta, dist, order] = sc;
     order.clear();
     order.push_back(static_cast<std::uint32_t>(s));
     dist[s] = 0;
@@ -85,13 +93,61 @@ void sampled_brandes(const std::vector<std::vector<std::size_t>>& adj, const std
         const std::uint32_t v = next[k];
         if (dist[v] == dv) delta[v] += sigma[v] / sw * share;
       }
-      if (w != s) out[w] += delta[w];
+      if (w != s) add(w, delta[w]);
     }
     for (std::uint32_t v : order) {   // reset only what this source touched: O(component), not O(V)
       dist[v] = -1;
       sigma[v] = 0;
       delta[v] = 0;
     }
+  };
+  // Small work, or one thread: every source in turn, straight into out.
+  if (threads <= 1 || sources.size() * (n + next.size()) < 4'000'000) {
+    Scratch sc(n);
+    for (std::size_t s : sources) one_source(s, sc, [&out](std::uint32_t w, double d) { out[w] += d; });
+  } else {
+    // Sources on worker threads, each source's dependencies in a row of a ring of rows; this
+    // thread adds the rows to out in source order. out[w] gets the same additions in the same order
+    // as above (a row's other entries are 0.0, and x + 0.0 is x for the non-negative sums here), so
+    // the doubles are the same for any number of threads.
+    const std::size_t ring = 2 * static_cast<std::size_t>(threads);
+    std::vector<std::vector<double>> rows(ring, std::vector<double>(n, 0.0));
+    std::vector<char> done(sources.size(), 0);
+    std::vector<Scratch> scratch;
+    scratch.reserve(threads);
+    for (unsigned t = 0; t < threads; ++t) scratch.emplace_back(n);
+    std::size_t claimed = 0, added = 0;
+    std::mutex m;
+    std::condition_variable changed;
+    std::vector<std::thread> workers;
+    for (unsigned t = 0; t < threads; ++t)
+      workers.emplace_back([&, t] {
+        std::unique_lock lock(m);
+        for (;;) {
+          if (claimed == sources.size()) return;
+          const std::size_t i = claimed++;
+          changed.wait(lock, [&] { return i < added + ring; });   // its row is free
+          lock.unlock();
+          std::vector<double>& row = rows[i % ring];
+          one_source(sources[i], scratch[t], [&row](std::uint32_t w, double d) { row[w] = d; });
+          lock.lock();
+          done[i] = 1;
+          changed.notify_all();
+        }
+      });
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+      {
+        std::unique_lock lock(m);
+        changed.wait(lock, [&] { return done[i] != 0; });
+      }
+      std::vector<double>& row = rows[i % ring];
+      for (std::size_t w = 0; w < n; ++w) out[w] += row[w];
+      std::fill(row.begin(), row.end(), 0.0);
+      std::lock_guard lock(m);
+      ++added;
+      changed.notify_all();
+    }
+    for (auto& w : workers) w.join();
   }
   // Halved like BGL's undirected result: each unordered pair was counted from both of its ends.
   const double scale =
@@ -101,7 +157,7 @@ void sampled_brandes(const std::vector<std::vector<std::size_t>>& adj, const std
 
 }  // namespace
 
-void compute_analytics(KnowledgeGraph& g) {
+void compute_analytics(KnowledgeGraph& g, unsigned threads) {
   const std::size_t n = g.nodes.size();
   const auto index = index_of(g);
 
@@ -174,7 +230,7 @@ void compute_analytics(KnowledgeGraph& g) {
           }
       std::vector<std::size_t> all(vs.size());
       std::iota(all.begin(), all.end(), std::size_t{0});
-      sampled_brandes(adj, all, part);
+      sampled_brandes(adj, all, part, threads);
     } else {
       std::vector<std::vector<std::size_t>> adj(vs.size());
       for (std::size_t v : vs)
@@ -183,7 +239,7 @@ void compute_analytics(KnowledgeGraph& g) {
                                                     kMinBetweennessPivots, vs.size());
       std::vector<std::size_t> pivots;
       for (std::size_t i = 0; i < k; ++i) pivots.push_back(i * vs.size() / k);
-      sampled_brandes(adj, pivots, part);
+      sampled_brandes(adj, pivots, part, threads);
     }
     for (std::size_t i = 0; i < vs.size(); ++i) centrality[vs[i]] = part[i];
   }
@@ -205,9 +261,9 @@ void compute_analytics(KnowledgeGraph& g) {
 
 namespace detail {
 std::vector<double> betweenness_from(const std::vector<std::vector<std::size_t>>& adj,
-                                     const std::vector<std::size_t>& sources) {
+                                     const std::vector<std::size_t>& sources, unsigned threads) {
   std::vector<double> out(adj.size(), 0.0);
-  sampled_brandes(adj, sources, out);
+  sampled_brandes(adj, sources, out, threads);
   return out;
 }
 }  // namespace detail

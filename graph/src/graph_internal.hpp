@@ -105,7 +105,8 @@ const Node* find_sorted(const std::vector<Node>& nodes, const std::string& id);
 // Brandes betweenness (raw, undirected: each pair counted once) of an unweighted graph given as
 // adjacency lists, accumulated from `sources` only and scaled by |V| / |sources| (the pivot estimate
 // compute_analytics uses for components too big for exact Brandes). Exact when sources are all.
+// With threads > 1 the sources run on that many threads; the doubles are the same for any number.
 std::vector<double> betweenness_from(const std::vector<std::vector<std::size_t>>& adj,
-                                     const std::vector<std::size_t>& sources);
+                                     const std::vector<std::size_t>& sources, unsigned threads = 1);
 
 }  // namespace storyline::graph::detail

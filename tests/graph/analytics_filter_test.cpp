@@ -64,7 +64,12 @@ TEST_CASE("compute_analytics: many small components and one component past the e
     links.emplace_back("hub", names.back(), 1.0);
   }
   KnowledgeGraph g = small_graph(names, links);
+  KnowledgeGraph g3 = g;
   compute_analytics(g);
+  compute_analytics(g3, 3);   // the sampled star on three threads: the same doubles
+  int differ = 0;
+  for (std::size_t i = 0; i < g.nodes.size(); ++i) differ += g.nodes[i].betweenness != g3.nodes[i].betweenness;
+  CHECK(differ == 0);
   const double n = static_cast<double>(g.nodes.size());
   const double norm = 2.0 / ((n - 1) * (n - 2));
   CHECK(g.find("p10000b")->betweenness == doctest::Approx(1.0 * norm));
@@ -83,9 +88,11 @@ TEST_CASE("compute_analytics: exact betweenness is BGL's brandes_betweenness_cen
     state = state * 6364136223846793005ull + 1442695040888963407ull;
     return (state >> 33) % bound;
   };
-  for (int round = 0; round < 12; ++round) {
-    const std::size_t n = 20 + next(180);
-    const std::size_t m = n / 2 + next(n * 3);
+  // Rounds 12-14 are large enough for the betweenness to run on several threads (compute_analytics'
+  // second argument): every thread count must give BGL's doubles too.
+  for (int round = 0; round < 15; ++round) {
+    const std::size_t n = round < 12 ? 20 + next(180) : 1200 + next(400);
+    const std::size_t m = round < 12 ? n / 2 + next(n * 3) : n + next(n * 2);
     std::vector<std::string> names;
     for (std::size_t i = 0; i < n; ++i) names.push_back("n" + std::to_string(10000 + i));
     std::set<std::pair<std::size_t, std::size_t>> pairs;
@@ -97,18 +104,22 @@ TEST_CASE("compute_analytics: exact betweenness is BGL's brandes_betweenness_cen
       links.emplace_back(names[a], names[b], 1.0);
       pairs.insert(std::minmax(a, b));
     }
-    KnowledgeGraph g = small_graph(names, links);
-    compute_analytics(g);
+    const KnowledgeGraph built = small_graph(names, links);
     Ref ref(n);
     for (const auto& [a, b] : pairs) boost::add_edge(a, b, ref);
     std::vector<double> bc(n, 0.0);
     boost::brandes_betweenness_centrality(
         ref, boost::make_iterator_property_map(bc.begin(), boost::get(boost::vertex_index, ref)));
     const double norm = 2.0 / (static_cast<double>(n - 1) * static_cast<double>(n - 2));
-    int differ = 0;
-    for (std::size_t i = 0; i < n; ++i) differ += g.find(names[i])->betweenness != bc[i] * norm;
-    INFO("round " << round << ": " << n << " nodes, " << pairs.size() << " edges");
-    CHECK(differ == 0);
+    for (unsigned threads : {1u, 2u, 3u}) {
+      if (round < 12 && threads > 1) continue;
+      KnowledgeGraph g = built;
+      compute_analytics(g, threads);
+      int differ = 0;
+      for (std::size_t i = 0; i < n; ++i) differ += g.find(names[i])->betweenness != bc[i] * norm;
+      INFO("round " << round << ": " << n << " nodes, " << pairs.size() << " edges, " << threads << " threads");
+      CHECK(differ == 0);
+    }
   }
 }
 

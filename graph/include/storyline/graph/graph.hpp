@@ -45,7 +45,8 @@ class StoryBuilder {
 };
 
 // Fills Node::degree, betweenness (Brandes, relative), component (0 = largest). Boost.Graph.
-void compute_analytics(KnowledgeGraph& g);
+// Betweenness of a large component runs on `threads` threads; the doubles are the same for any number.
+void compute_analytics(KnowledgeGraph& g, unsigned threads = 1);
 
 struct FilterOptions {
   double min_weight = 0;          // drop edges lighter than this
