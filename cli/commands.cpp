@@ -481,8 +481,15 @@ int run_diagram(const Common& c, const DiagramOptions& o, Diagram which) {
   }
   if (format == "gv") format = "dot";
   // Documents stream through extraction into the story: memory grows with the story, not the text.
-  auto streamed = stream_story(c, which == Diagram::graph ? graph::StoryBuilder::Parts::graph
-                                                          : graph::StoryBuilder::Parts::timeline);
+  // Extract JSON (extract's output, a merged file) goes into the story as it is.
+  const auto parts = which == Diagram::graph ? graph::StoryBuilder::Parts::graph : graph::StoryBuilder::Parts::timeline;
+  const auto json_inputs =
+      static_cast<std::size_t>(std::count_if(c.inputs.begin(), c.inputs.end(), is_extract_json));
+  if (json_inputs > 0 && json_inputs < c.inputs.size()) {
+    fail("some inputs are extract JSON and some are not: give articles or storyline's JSON, not both");
+    return 2;
+  }
+  auto streamed = json_inputs > 0 ? story_from_extractions(c, parts) : stream_story(c, parts);
   if (!streamed) return 1;
   int status = streamed->problems ? 1 : 0;
   std::string title = o.title.empty() ? streamed->headline : o.title;

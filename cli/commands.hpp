@@ -97,4 +97,13 @@ struct Streamed {
 };
 std::optional<Streamed> stream_story(const Common& c, graph::StoryBuilder::Parts parts);
 
+// Whether a file is storyline's extract JSON (an extract object, JSON Lines of them, or a merged
+// file): its first key is "document" or "storyline". Not for "-".
+bool is_extract_json(const std::string& path);
+// Extract JSON inputs read as `merge` reads them (one document per id, in id order; a document
+// told twice with different content: the smaller serialisation) into a story, without
+// extracting again. Evidence keeps its spans; its sentence text is not in the JSON and stays
+// empty. nullopt after reporting a problem.
+std::optional<Streamed> story_from_extractions(const Common& c, graph::StoryBuilder::Parts parts);
+
 }  // namespace storyline::cli

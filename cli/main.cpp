@@ -57,8 +57,13 @@ int main(int argc, char** argv) {
 
   auto* graph = app.add_subcommand("graph", "draw the relationship diagram (svg, png, pdf, dot, json, graphml)");
   add_common(graph);
+  const std::string drawn_inputs =
+      "article files (UTF-8 text), JSON Lines files (.jsonl), or - for stdin; or storyline's extract JSON or merged "
+      "files (drawn as they are, without extracting again)";
+  graph->get_option("inputs")->description(drawn_inputs);
   auto* timeline = app.add_subcommand("timeline", "draw the timeline of dated events (svg, png, pdf, dot, json)");
   add_common(timeline);
+  timeline->get_option("inputs")->description(drawn_inputs);
   for (CLI::App* sub : {graph, timeline}) {
     sub->add_option("--format", dg.format, "output format when -o has no telling extension (svg png pdf dot json ...)");
     sub->add_option("--title", dg.title, "diagram title (default: the article headline or file name)");

@@ -275,20 +275,26 @@ bool take_compact_line(std::string_view line, Take&& take) {
   return json::accept(rest);
 }
 
-}  // namespace
-
-int run_merge(const MergeOptions& o) {
+// The documents of a merge: pass 1 puts every input's documents in the spill, one per id.
+struct Collected {
   DocumentSpill spill;
+  std::map<std::string, DocumentSpill::Slot> index;   // id -> its document in the spill
+  bool problems = false;                               // an input or document was reported and left out
+};
+
+// Pass 1. False (reported) when the spill cannot be made; a bad input is reported, marked in
+// `problems` and left out.
+bool collect(const std::vector<std::string>& inputs, unsigned threads, bool quiet, Collected& c) {
+  DocumentSpill& spill = c.spill;
+  auto& index = c.index;
+  bool& problems = c.problems;
   if (!spill.ok()) {
     std::cerr << "storyline: error: cannot create a temporary file for the merge\n";
-    return 1;
+    return false;
   }
-  std::map<std::string, DocumentSpill::Slot> index;   // id -> its document in the spill
-  bool problems = false;
-  const unsigned threads = resolve_threads(o.threads);
   // "-" reads standard input (once); iostreams not tied to C stdio, so reading it is not char by char.
-  if (std::find(o.inputs.begin(), o.inputs.end(), "-") != o.inputs.end()) std::ios::sync_with_stdio(false);
-  for (const auto& input : o.inputs) {
+  if (std::find(inputs.begin(), inputs.end(), "-") != inputs.end()) std::ios::sync_with_stdio(false);
+  for (const auto& input : inputs) {
     const bool from_stdin = input == "-";
     const std::string path = from_stdin ? "<stdin>" : input;   // as messages name it
     FileTake pending;
@@ -412,14 +418,116 @@ int run_merge(const MergeOptions& o) {
       if (fresh) continue;
       const std::string canon = spill.get(d.slot), kept = spill.get(it->second);
       if (canon != kept) {
-        if (!o.quiet)
+        if (!quiet)
           std::cerr << "storyline: warning: " << path << ": document id '" << d.id
                     << "' seen twice with different content; keeping one deterministically\n";
         if (canon < kept) it->second = d.slot;
       }
     }
   }
-  if (index.empty()) {
+  return true;
+}
+
+// Pass 2: the documents in id order, read from the spill and parsed (and laid out, for `indent` >= 0)
+// on the worker threads, handed to take(extraction, text) here in order, so what is made of them is
+// the same for any number of threads; `text` is the canonical compact JSON, or its layout. False
+// when take() said stop or the spill could not be read back (reported).
+template <class Take>
+bool for_each_collected(Collected& c, unsigned threads, int indent, Take take) {
+  struct Batch {
+    std::vector<DocumentSpill::Slot> slots;
+    std::vector<std::string> text;   // canonical compact JSON, then the text to write
+    std::vector<extractor::Extraction> x;
+  };
+  constexpr std::size_t kBatch = 64;
+  auto next_doc = c.index.begin();
+  bool stopped = false;
+  ordered_map<Batch>(
+      threads, 4 * threads,
+      [&](Batch& b) {
+        for (; next_doc != c.index.end() && b.slots.size() < kBatch; ++next_doc) b.slots.push_back(next_doc->second);
+        return !b.slots.empty();
+      },
+      [&](Batch& b) {
+        b.text.resize(b.slots.size());
+        b.x.resize(b.slots.size());
+        for (std::size_t i = 0; i < b.text.size(); ++i) {
+          std::string& canon = b.text[i];
+          canon = c.spill.get(b.slots[i]);
+          if (auto fast = extractor::from_compact_json(canon)) {   // the spill holds to_json's compact text
+            b.x[i] = std::move(*fast);
+          } else if (auto parsed = parse_extraction(json::parse(canon))) {
+            b.x[i] = std::move(*parsed);
+          }
+          // extractor::to_json writes what nlohmann's dump of the same tree writes, at any indent:
+          // the compact form is the canonical text itself.
+          if (indent >= 0) canon = extractor::json_reindent(canon, indent, {}, 2);
+        }
+      },
+      [&](Batch& b) {
+        for (std::size_t i = 0; i < b.text.size(); ++i)
+          if (!take(b.x[i], b.text[i])) {
+            stopped = true;
+            return false;
+          }
+        return true;
+      });
+  if (stopped) return false;
+  if (!c.spill.ok()) {
+    std::cerr << "storyline: error: the merge's temporary file could not be written or read back\n";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool is_extract_json(const std::string& path) {
+  if (path == "-") return false;
+  std::ifstream in(path, std::ios::binary);
+  char head[4096];
+  in.read(head, sizeof head);
+  const std::string_view s(head, static_cast<std::size_t>(in.gcount()));
+  std::size_t i = 0;
+  auto blank = [&] {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n')) ++i;
+  };
+  blank();
+  if (i >= s.size() || s[i] != '{') return false;
+  ++i;
+  blank();
+  return s.substr(i, 10) == "\"document\"" || s.substr(i, 11) == "\"storyline\"";
+}
+
+std::optional<Streamed> story_from_extractions(const Common& c, graph::StoryBuilder::Parts parts) {
+  Collected in;
+  const unsigned threads = resolve_threads(c.threads);
+  if (!collect(c.inputs, threads, c.quiet, in)) return std::nullopt;
+  if (in.problems && !c.keep_going) {
+    std::cerr << "storyline: error: stopped at the first bad input (--no-keep-going); nothing written\n";
+    return std::nullopt;
+  }
+  if (in.index.empty()) {   // (after a problem: already reported)
+    if (!in.problems) std::cerr << "storyline: error: no documents in the extract JSON inputs\n";
+    return std::nullopt;
+  }
+  Streamed s{graph::StoryBuilder(parts), 0, {}, in.problems};
+  const bool read = for_each_collected(in, threads, -1, [&](const extractor::Extraction& x, const std::string&) {
+    if (s.documents++ == 0) s.headline = x.document.id;
+    s.story.add({&x, nullptr});
+    return true;
+  });
+  if (!read) return std::nullopt;
+  if (s.documents > 1) s.headline = std::to_string(s.documents) + " documents";
+  return s;
+}
+
+int run_merge(const MergeOptions& o) {
+  Collected in;
+  const unsigned threads = resolve_threads(o.threads);
+  if (!collect(o.inputs, threads, o.quiet, in)) return 1;
+  const bool problems = in.problems;
+  if (in.index.empty()) {
     std::cerr << "storyline: error: no documents to merge\n";
     return 1;
   }
@@ -441,56 +549,15 @@ int run_merge(const MergeOptions& o) {
     }
     return true;
   };
-  // Groups of documents in id order: read from the spill and parsed (and laid out, for the indented
-  // form) on the worker threads, added to the story and written here in order, so the bytes are the
-  // same for any number of threads.
-  struct Batch {
-    std::vector<DocumentSpill::Slot> slots;
-    std::vector<std::string> text;   // canonical compact JSON, then the text to write
-    std::vector<extractor::Extraction> x;
-  };
-  constexpr std::size_t kBatch = 64;
-  auto next_doc = index.begin();
-  bool stopped = false;
-  ordered_map<Batch>(
-      threads, 4 * threads,
-      [&](Batch& b) {
-        for (; next_doc != index.end() && b.slots.size() < kBatch; ++next_doc) b.slots.push_back(next_doc->second);
-        return !b.slots.empty();
-      },
-      [&](Batch& b) {
-        b.text.resize(b.slots.size());
-        b.x.resize(b.slots.size());
-        for (std::size_t i = 0; i < b.text.size(); ++i) {
-          std::string& canon = b.text[i];
-          canon = spill.get(b.slots[i]);
-          if (auto fast = extractor::from_compact_json(canon)) {   // the spill holds to_json's compact text
-            b.x[i] = std::move(*fast);
-          } else if (auto parsed = parse_extraction(json::parse(canon))) {
-            b.x[i] = std::move(*parsed);
-          }
-          // extractor::to_json writes what nlohmann's dump of the same tree writes, at any indent:
-          // the compact form is the canonical text itself.
-          if (indent >= 0) canon = extractor::json_reindent(canon, indent, {}, 2);
-        }
-      },
-      [&](Batch& b) {
-        for (std::size_t i = 0; i < b.text.size(); ++i) {
-          story.add({&b.x[i], nullptr});
-          buf += first_doc ? "" : ",";
-          if (indent >= 0) buf += "\n  ";
-          buf += b.text[i];
-          first_doc = false;
-          if (!flush(false)) {
-            stopped = true;
-            return false;
-          }
-        }
-        return true;
-      });
-  if (stopped) return 1;
-  if (!spill.ok()) {
-    std::cerr << "storyline: error: the merge's temporary file could not be written or read back\n";
+  const bool read = for_each_collected(in, threads, indent, [&](const extractor::Extraction& x, const std::string& text) {
+    story.add({&x, nullptr});
+    buf += first_doc ? "" : ",";
+    if (indent >= 0) buf += "\n  ";
+    buf += text;
+    first_doc = false;
+    return flush(false);
+  });
+  if (!read) {
     out.abort();
     return 1;
   }

@@ -290,6 +290,45 @@ TEST_CASE("seed article: the --from 2018 timeline shows the arrest") {
   }
 }
 
+TEST_CASE("graph and timeline draw extract JSON and merged files as they are, as merge's own graph and timeline") {
+  auto dir = testsupport::temp_dir("cli-drawn-json");
+  const std::string lines = (dir / "x.jsonl").string(), merged = (dir / "m.json").string(),
+                    one = (dir / "one.json").string();
+  REQUIRE(run("extract --compact --quiet -o " + lines + " " + example("nissan_renault.txt") + " " +
+              example("arm_listing.txt") + " " + example("boeing_737_max.txt")).status == 0);
+  REQUIRE(run("extract --quiet -o " + one + " " + example("arm_listing.txt")).status == 0);   // indented
+  REQUIRE(run("merge --quiet -o " + merged + " " + lines).status == 0);
+  const auto m = nlohmann::json::parse(testsupport::slurp(merged));
+  for (const std::string& input : {merged, lines}) {
+    const auto g = run("graph --quiet --format json " + input);
+    REQUIRE(g.status == 0);
+    const auto gj = nlohmann::json::parse(g.out);
+    CHECK(gj["nodes"] == m["graph"]["nodes"]);
+    CHECK(gj["edges"] == m["graph"]["edges"]);
+    CHECK(gj["title"] == "3 documents");
+    const auto t = run("timeline --quiet --format json " + input);
+    REQUIRE(t.status == 0);
+    CHECK(nlohmann::json::parse(t.out)["events"] == m["timeline"]["events"]);
+  }
+  // A single indented extract file: its own entities, titled by its id; an SVG too.
+  const auto g1 = run("graph --quiet --format json " + one);
+  REQUIRE(g1.status == 0);
+  const auto g1j = nlohmann::json::parse(g1.out);
+  CHECK(g1j["title"] == "arm_listing");
+  CHECK(g1j["nodes"].size() == nlohmann::json::parse(testsupport::slurp(one))["entities"].size());
+  const auto svg = run("graph --quiet -o " + (dir / "m.svg").string() + " " + merged);
+  CHECK(svg.status == 0);
+  CHECK(testsupport::slurp((dir / "m.svg").string()).find("SoftBank") != std::string::npos);
+  // Articles and extract JSON together: refused, one line.
+  expect_clean_failure(run("graph " + merged + " " + example("arm_listing.txt") + " -o " + (dir / "x.svg").string()),
+                       "some inputs are extract JSON and some are not", dir / "x.svg");
+  // Broken extract JSON: one line naming the file, no output.
+  testsupport::spit((dir / "bad.json").string(), "{\"document\": {\"id\": \"x\"\n");
+  expect_clean_failure(run("timeline " + (dir / "bad.json").string() + " -o " + (dir / "t.svg").string()),
+                       "bad.json:1: not JSON", dir / "t.svg");
+  fs::remove_all(dir);
+}
+
 TEST_CASE("graph and timeline data files end with one newline, like extract's") {
   auto dir = testsupport::temp_dir("cli-newline");
   testsupport::spit((dir / "a.txt").string(),
