@@ -341,6 +341,11 @@ bool DocumentStream::next(InputDoc& doc, std::vector<std::string>& problems) {
       problems.push_back(name + ": " + why);
       continue;
     }
+    if (path == "-" && looks_like_extract_json(data)) {   // (a named file is seen before it is read)
+      problems.push_back(name + ": storyline's extract JSON, not an article (graph and timeline draw it when it "
+                                "is given as a file)");
+      continue;
+    }
     doc = InputDoc{stem_id(path), path, std::move(data), options_.date, options_.date ? "option" : "none"};
     make_unique(doc);
     return true;
@@ -519,5 +524,17 @@ Result<bool> OutputStream::commit() {
 }
 
 bool stderr_is_tty() { return ::isatty(2) == 1; }
+
+bool looks_like_extract_json(std::string_view s) {
+  std::size_t i = 0;
+  auto blank = [&] {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n')) ++i;
+  };
+  blank();
+  if (i >= s.size() || s[i] != '{') return false;
+  ++i;
+  blank();
+  return s.substr(i, 10) == "\"document\"" || s.substr(i, 11) == "\"storyline\"";
+}
 
 }  // namespace storyline::cli

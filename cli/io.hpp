@@ -124,6 +124,10 @@ class OutputStream {
   std::string pending_;
 };
 
+// Whether text begins like storyline's own JSON: an object whose first key is "document" (extract
+// output) or "storyline" (a merged file), after blanks.
+bool looks_like_extract_json(std::string_view head);
+
 // Lower-case extension of an output path without the dot ("svg"), "" for stdout.
 std::string extension_of(const std::string& path);
 

@@ -487,16 +487,7 @@ bool is_extract_json(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   char head[4096];
   in.read(head, sizeof head);
-  const std::string_view s(head, static_cast<std::size_t>(in.gcount()));
-  std::size_t i = 0;
-  auto blank = [&] {
-    while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n')) ++i;
-  };
-  blank();
-  if (i >= s.size() || s[i] != '{') return false;
-  ++i;
-  blank();
-  return s.substr(i, 10) == "\"document\"" || s.substr(i, 11) == "\"storyline\"";
+  return looks_like_extract_json(std::string_view(head, static_cast<std::size_t>(in.gcount())));
 }
 
 std::optional<Streamed> story_from_extractions(const Common& c, graph::StoryBuilder::Parts parts) {

@@ -322,6 +322,9 @@ TEST_CASE("graph and timeline draw extract JSON and merged files as they are, as
   // Articles and extract JSON together: refused, one line.
   expect_clean_failure(run("graph " + merged + " " + example("arm_listing.txt") + " -o " + (dir / "x.svg").string()),
                        "some inputs are extract JSON and some are not", dir / "x.svg");
+  // On standard input it cannot be told in time from an article: refused, not drawn as text.
+  expect_clean_failure(run("graph -o " + (dir / "s.svg").string() + " -", merged), "<stdin>: storyline's extract JSON",
+                       dir / "s.svg");
   // Broken extract JSON: one line naming the file, no output.
   testsupport::spit((dir / "bad.json").string(), "{\"document\": {\"id\": \"x\"\n");
   expect_clean_failure(run("timeline " + (dir / "bad.json").string() + " -o " + (dir / "t.svg").string()),
