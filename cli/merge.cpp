@@ -12,6 +12,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -275,6 +276,173 @@ bool take_compact_line(std::string_view line, Take&& take) {
   return json::accept(rest);
 }
 
+// An input read in chunks: lines, or, inside a compact merged file, one document at a time (so a
+// merged file of any size, which is one line, is never held whole).
+class Reader {
+ public:
+  explicit Reader(std::istream& in) : in_(in) {}
+  // As std::getline: the next line without its newline; false at the end with nothing read.
+  bool getline(std::string& line) {
+    for (std::size_t from = pos_;;) {
+      if (const void* nl = std::memchr(buf_.data() + from, '\n', buf_.size() - from)) {
+        const std::size_t at = static_cast<std::size_t>(static_cast<const char*>(nl) - buf_.data());
+        line.assign(buf_, pos_, at - pos_);
+        pos_ = at + 1;
+        return true;
+      }
+      from = buf_.size();
+      if (!more()) {
+        if (pos_ == buf_.size()) return false;
+        line.assign(buf_, pos_, std::string::npos);
+        pos_ = buf_.size();
+        return true;
+      }
+      from -= drop_front(from);
+    }
+  }
+  // Whether the bytes from here begin with p (nothing taken).
+  bool starts_with(std::string_view p) {
+    while (buf_.size() - pos_ < p.size() && more()) {}
+    return std::string_view(buf_).substr(pos_, p.size()) == p;
+  }
+  // The next byte (-1 at the end), left; and taking it.
+  int peek() {
+    if (pos_ == buf_.size() && !more()) return -1;
+    return static_cast<unsigned char>(buf_[pos_]);
+  }
+  void skip(std::size_t k) {
+    pos_ = std::min(pos_ + k, buf_.size());
+    drop_front(pos_);
+  }
+  // A JSON object from here on one line: from its "{" to its matching "}" (strings skipped whole),
+  // taken into out; false (out unspecified) when the bytes here are no such object.
+  bool object(std::string& out) {
+    if (peek() != '{') return false;
+    drop_front(pos_);
+    std::size_t i = pos_ + 1, depth = 1;
+    for (;;) {
+      while (i == buf_.size())
+        if (!more()) return false;
+      const char ch = buf_[i];
+      if (ch == '"') {   // to the closing quote: the next one after an even run of backslashes
+        for (std::size_t j = i + 1;;) {
+          const void* q = j < buf_.size() ? std::memchr(buf_.data() + j, '"', buf_.size() - j) : nullptr;
+          if (q == nullptr) {
+            j = buf_.size();
+            if (!more()) return false;
+            continue;
+          }
+          j = static_cast<std::size_t>(static_cast<const char*>(q) - buf_.data());
+          std::size_t b = j;
+          while (b > i + 1 && buf_[b - 1] == '\\') --b;
+          if ((j - b) % 2 == 0) {
+            i = j + 1;
+            break;
+          }
+          ++j;
+        }
+        continue;
+      }
+      if (ch == '\n') return false;
+      if (ch == '{' || ch == '[') ++depth;
+      if ((ch == '}' || ch == ']') && --depth == 0) {
+        out.assign(buf_, pos_, i + 1 - pos_);
+        pos_ = i + 1;
+        return true;
+      }
+      ++i;
+    }
+  }
+  // The rest, whole (a JSON text that is not JSON Lines, on standard input).
+  std::string rest() {
+    while (more()) {}
+    std::string out = buf_.substr(pos_);
+    pos_ = buf_.size();
+    return out;
+  }
+
+ private:
+  // Reads another chunk; false at the end.
+  bool more() {
+    if (!in_) return false;
+    const std::size_t had = buf_.size();
+    buf_.resize(had + kChunk);
+    in_.read(buf_.data() + had, static_cast<std::streamsize>(kChunk));
+    buf_.resize(had + static_cast<std::size_t>(in_.gcount()));
+    return buf_.size() > had;
+  }
+  // Drops what was taken before `upto` (at most pos_) once it is a large part of the buffer; how
+  // many bytes were dropped (offsets past them move down by as much).
+  std::size_t drop_front(std::size_t upto) {
+    const std::size_t k = std::min(upto, pos_);
+    if (k < kChunk || 2 * k < buf_.size()) return 0;
+    buf_.erase(0, k);
+    pos_ -= k;
+    return k;
+  }
+  static constexpr std::size_t kChunk = 1 << 20;
+  std::istream& in_;
+  std::string buf_;
+  std::size_t pos_ = 0;
+};
+
+// "{", then the reader's bytes up to the newline (merged_tail_ok's input).
+struct TailIt {
+  using iterator_category = std::input_iterator_tag;
+  using value_type = char;
+  using difference_type = std::ptrdiff_t;
+  using pointer = const char*;
+  using reference = char;
+  Reader* rd = nullptr;
+  bool opened = false;
+  bool at_end() const {
+    if (rd == nullptr) return true;
+    if (!opened) return false;
+    const int c = rd->peek();
+    return c < 0 || c == '\n';
+  }
+  char operator*() const { return opened ? static_cast<char>(rd->peek()) : '{'; }
+  TailIt& operator++() {
+    if (opened) rd->skip(1);
+    opened = true;
+    return *this;
+  }
+  bool operator==(const TailIt& o) const { return at_end() && o.at_end(); }
+  bool operator!=(const TailIt& o) const { return !(*this == o); }
+};
+
+// The bytes after a compact merged file's documents array, up to the end of its line: "}" or
+// ",\"graph\":...}" must close the object as the general parser would require (checked as a JSON
+// object, streamed: a collection's graph and timeline are tens of MB); false also when it has a
+// second "documents" key (the general parser takes both arrays).
+bool merged_tail_ok(Reader& rd) {
+  if (rd.peek() == ',') rd.skip(1);
+  else if (rd.peek() != '}') return false;
+  struct Check : json::json_sax_t {
+    int depth = 0;
+    bool second_documents = false;
+    bool null() override { return true; }
+    bool boolean(bool) override { return true; }
+    bool number_integer(number_integer_t) override { return true; }
+    bool number_unsigned(number_unsigned_t) override { return true; }
+    bool number_float(number_float_t, const string_t&) override { return true; }
+    bool string(string_t&) override { return true; }
+    bool binary(binary_t&) override { return true; }
+    bool start_object(std::size_t) override { return ++depth, true; }
+    bool key(string_t& k) override {
+      if (depth == 1 && k == "documents") second_documents = true;
+      return true;
+    }
+    bool end_object() override { return --depth, true; }
+    bool start_array(std::size_t) override { return ++depth, true; }
+    bool end_array() override { return --depth, true; }
+    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+  } check;
+  const bool ok = json::sax_parse(TailIt{&rd}, TailIt{}, &check) && !check.second_documents;
+  if (rd.peek() == '\n') rd.skip(1);
+  return ok;
+}
+
 // The documents of a merge: pass 1 puts every input's documents in the spill, one per id.
 struct Collected {
   DocumentSpill spill;
@@ -326,10 +494,20 @@ bool collect(const std::vector<std::string>& inputs, unsigned threads, bool quie
       continue;
     }
     std::istream& in = from_stdin ? std::cin : file;
+    Reader rd(in);
     std::string line;
     std::size_t n = 0, first = 0;
     bool lines_mode = false;
-    while (std::getline(in, line)) {
+    // A compact merged file is one line of any size: its documents are read one at a time, as if
+    // each were a line of its own (line 1 for messages), then its closing bytes are checked.
+    constexpr std::string_view kMergedHead = "{\"storyline\":\"merged\",\"documents\":[";
+    bool in_merged = rd.starts_with(kMergedHead), merged_bad = false;
+    if (in_merged) {
+      rd.skip(kMergedHead.size());
+      n = first = 1;
+      lines_mode = true;
+    }
+    while (!in_merged && rd.getline(line)) {
       ++n;
       if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
       first = n;
@@ -351,13 +529,29 @@ bool collect(const std::vector<std::string>& inputs, unsigned threads, bool quie
         std::vector<char> compact;   // the line was in the compact form: its documents are in docs
         std::vector<std::vector<std::pair<std::string, std::string>>> docs;   // (id, canonical JSON)
       };
-      bool held = true;   // `line` (line n) is not handled yet
+      bool held = !in_merged;   // `line` (line n) is not handled yet
       ordered_map<Lines>(
           threads, 4 * threads,
           [&](Lines& b) {
             while (b.text.size() < 64) {
+              if (in_merged) {   // the next document of the merged file, or its end
+                if (rd.peek() == ']') {
+                  rd.skip(1);
+                  in_merged = false;
+                  if (merged_tail_ok(rd)) continue;
+                  merged_bad = true;
+                  return false;
+                }
+                if (!rd.object(line) || (rd.peek() == ',' ? (rd.skip(1), false) : rd.peek() != ']')) {
+                  merged_bad = true;
+                  return false;
+                }
+                b.text.push_back(std::move(line));
+                b.number.push_back(1);
+                continue;
+              }
               if (!held) {
-                if (!std::getline(in, line)) break;
+                if (!rd.getline(line)) break;
                 ++n;
               }
               held = false;
@@ -388,6 +582,17 @@ bool collect(const std::vector<std::string>& inputs, unsigned threads, bool quie
             }
             return true;
           });
+      // A merged file whose documents or closing bytes are not in the compact form: a named file is
+      // read again by the general parser (which also reports what is wrong); standard input cannot be.
+      if (merged_bad && bad.empty()) {
+        pending.docs.clear();
+        if (from_stdin) {
+          bad = path + ":1: not JSON";
+        } else {
+          std::ifstream whole(input, std::ios::binary);
+          if (!for_each_document(whole, take)) bad = path + ":1: not JSON";
+        }
+      }
     } else if (first != 0) {
       // One JSON text: a file is read again from its start; standard input, which cannot be, is
       // the line already read and the rest.
@@ -395,7 +600,7 @@ bool collect(const std::vector<std::string>& inputs, unsigned threads, bool quie
       if (from_stdin) {
         std::string text = std::move(line);
         text += '\n';
-        text.append(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+        text += rd.rest();
         good = for_each_document(text, take);
       } else {
         std::ifstream whole(input, std::ios::binary);
@@ -518,8 +723,8 @@ int run_merge(const MergeOptions& o) {
   const unsigned threads = resolve_threads(o.threads);
   if (!collect(o.inputs, threads, o.quiet, in)) return 1;
   const bool problems = in.problems;
-  if (in.index.empty()) {
-    std::cerr << "storyline: error: no documents to merge\n";
+  if (in.index.empty()) {   // (after a problem: already reported, in one line)
+    if (!in.problems) std::cerr << "storyline: error: no documents to merge\n";
     return 1;
   }
 

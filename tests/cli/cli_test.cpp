@@ -290,6 +290,49 @@ TEST_CASE("seed article: the --from 2018 timeline shows the arrest") {
   }
 }
 
+TEST_CASE("merge reads a compact merged file one document at a time, and its odd forms as before") {
+  auto dir = testsupport::temp_dir("cli-merged-stream");
+  auto path = [&](const std::string& name) { return (dir / name).string(); };
+  REQUIRE(run("extract --compact --quiet -o " + path("x.jsonl") + " " + example("nissan_renault.txt") + " " +
+              example("arm_listing.txt")).status == 0);
+  // One document with an alias of 2.5 MB: its object spans several of the reader's 1 MB chunks.
+  std::string lines = testsupport::slurp(path("x.jsonl"));
+  auto doc = nlohmann::json::parse(lines.substr(0, lines.find('\n')));
+  doc["entities"][0]["aliases"].push_back(std::string(2'500'000, 'x') + "\"\\" + std::string(600'000, 'y'));
+  testsupport::spit(path("big.jsonl"), doc.dump() + "\n" + lines.substr(lines.find('\n') + 1));
+  REQUIRE(run("merge --compact --quiet -o " + path("m.json") + " " + path("big.jsonl")).status == 0);
+  const std::string m = testsupport::slurp(path("m.json"));
+  REQUIRE(m.size() > 3'000'000);
+  // Merged again, from a file and from standard input: the same bytes.
+  const auto again = run("merge --compact " + path("m.json"));
+  CHECK(again.status == 0);
+  CHECK(again.out == m);
+  const auto piped = run("merge --compact -", path("m.json"));
+  CHECK(piped.status == 0);
+  CHECK(piped.out == m);
+  // A document not in the compact form (a space after its first key) is read by the general parser.
+  std::string spaced = m;
+  spaced.insert(spaced.find("{\"document\":") + 12, " ");
+  testsupport::spit(path("spaced.json"), spaced);
+  CHECK(run("merge --compact " + path("spaced.json")).out == m);
+  // A second "documents" array after the graph: both arrays are read (the general parser's way).
+  std::string second = m;
+  second.insert(second.size() - 2, ",\"documents\":[]");
+  testsupport::spit(path("second.json"), second);
+  const auto two = run("merge --compact " + path("second.json"));
+  CHECK(two.status == 0);
+  CHECK(two.out == m);
+  // Cut short after its documents: one line naming the file, from a file and from standard input.
+  testsupport::spit(path("cut.json"), m.substr(0, m.size() - 2));
+  const auto cut = run("merge --compact " + path("cut.json"));
+  CHECK(cut.status == 1);
+  CHECK(cut.err == "storyline: error: " + path("cut.json") + ":1: not JSON\n");
+  const auto cut_in = run("merge --compact -", path("cut.json"));
+  CHECK(cut_in.status == 1);
+  CHECK(cut_in.err.find("<stdin>:1: not JSON") != std::string::npos);
+  fs::remove_all(dir);
+}
+
 TEST_CASE("graph and timeline draw extract JSON and merged files as they are, as merge's own graph and timeline") {
   auto dir = testsupport::temp_dir("cli-drawn-json");
   const std::string lines = (dir / "x.jsonl").string(), merged = (dir / "m.json").string(),
