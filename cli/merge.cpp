@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -167,6 +168,7 @@ class DocumentSpill {
     end_ += static_cast<off_t>(canon.size());
     return slot;
   }
+  std::uint64_t size() const { return static_cast<std::uint64_t>(end_); }
   // Any thread, once the documents are all in.
   std::string get(const Slot& slot) const {
     std::string out(slot.size, '\0');
@@ -353,6 +355,8 @@ class Reader {
       ++i;
     }
   }
+  // Bytes read from the stream so far (for progress).
+  std::uint64_t bytes_read() const { return read_; }
   // The rest, whole (a JSON text that is not JSON Lines, on standard input).
   std::string rest() {
     while (more()) {}
@@ -369,6 +373,7 @@ class Reader {
     buf_.resize(had + kChunk);
     in_.read(buf_.data() + had, static_cast<std::streamsize>(kChunk));
     buf_.resize(had + static_cast<std::size_t>(in_.gcount()));
+    read_ += static_cast<std::uint64_t>(in_.gcount());
     return buf_.size() > had;
   }
   // Drops what was taken before `upto` (at most pos_) once it is a large part of the buffer; how
@@ -384,6 +389,7 @@ class Reader {
   std::istream& in_;
   std::string buf_;
   std::size_t pos_ = 0;
+  std::uint64_t read_ = 0;
 };
 
 // "{", then the reader's bytes up to the newline (merged_tail_ok's input).
@@ -462,6 +468,15 @@ bool collect(const std::vector<std::string>& inputs, unsigned threads, bool quie
   }
   // "-" reads standard input (once); iostreams not tied to C stdio, so reading it is not char by char.
   if (std::find(inputs.begin(), inputs.end(), "-") != inputs.end()) std::ios::sync_with_stdio(false);
+  // Progress on a terminal: documents and bytes read, with an ETA when every input is a file.
+  std::uint64_t total = 0, done_bytes = 0;
+  std::size_t seen = 0;
+  for (const auto& input : inputs) {
+    std::error_code ec;
+    const auto size = input == "-" ? 0 : std::filesystem::file_size(input, ec);
+    total = (input == "-" || ec || total == std::uint64_t(-1)) ? std::uint64_t(-1) : total + size;
+  }
+  Progress progress(!quiet && stderr_is_tty(), total == std::uint64_t(-1) ? 0 : total, "read ");
   for (const auto& input : inputs) {
     const bool from_stdin = input == "-";
     const std::string path = from_stdin ? "<stdin>" : input;   // as messages name it
@@ -548,6 +563,7 @@ bool collect(const std::vector<std::string>& inputs, unsigned threads, bool quie
                 }
                 b.text.push_back(std::move(line));
                 b.number.push_back(1);
+                progress.update(++seen, done_bytes + rd.bytes_read());
                 continue;
               }
               if (!held) {
@@ -558,6 +574,7 @@ bool collect(const std::vector<std::string>& inputs, unsigned threads, bool quie
               if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
               b.text.push_back(std::move(line));
               b.number.push_back(n);
+              progress.update(++seen, done_bytes + rd.bytes_read());
             }
             return !b.text.empty();
           },
@@ -608,7 +625,9 @@ bool collect(const std::vector<std::string>& inputs, unsigned threads, bool quie
       }
       if (!good) bad = path + ":" + std::to_string(first) + ": not JSON";
     }
+    done_bytes += rd.bytes_read();
     if (!bad.empty()) {
+      progress.finish();
       std::cerr << "storyline: error: " << bad << "\n";
       problems = true;
       continue;
@@ -630,6 +649,8 @@ bool collect(const std::vector<std::string>& inputs, unsigned threads, bool quie
       }
     }
   }
+  progress.update(index.size(), done_bytes, true);
+  progress.finish();
   return true;
 }
 
@@ -638,7 +659,10 @@ bool collect(const std::vector<std::string>& inputs, unsigned threads, bool quie
 // the same for any number of threads; `text` is the canonical compact JSON, or its layout. False
 // when take() said stop or the spill could not be read back (reported).
 template <class Take>
-bool for_each_collected(Collected& c, unsigned threads, int indent, Take take) {
+bool for_each_collected(Collected& c, unsigned threads, int indent, bool quiet, Take take) {
+  Progress progress(!quiet && stderr_is_tty(), c.spill.size(), "merged ");
+  std::size_t done = 0;
+  std::uint64_t done_bytes = 0;
   struct Batch {
     std::vector<DocumentSpill::Slot> slots;
     std::vector<std::string> text;   // canonical compact JSON, then the text to write
@@ -670,13 +694,18 @@ bool for_each_collected(Collected& c, unsigned threads, int indent, Take take) {
         }
       },
       [&](Batch& b) {
-        for (std::size_t i = 0; i < b.text.size(); ++i)
+        for (std::size_t i = 0; i < b.text.size(); ++i) {
           if (!take(b.x[i], b.text[i])) {
             stopped = true;
             return false;
           }
+          done_bytes += b.slots[i].size;
+          progress.update(++done, done_bytes);
+        }
         return true;
       });
+  progress.update(done, done_bytes, true);
+  progress.finish();
   if (stopped) return false;
   if (!c.spill.ok()) {
     std::cerr << "storyline: error: the merge's temporary file could not be written or read back\n";
@@ -708,7 +737,7 @@ std::optional<Streamed> story_from_extractions(const Common& c, graph::StoryBuil
     return std::nullopt;
   }
   Streamed s{graph::StoryBuilder(parts), 0, {}, in.problems};
-  const bool read = for_each_collected(in, threads, -1, [&](const extractor::Extraction& x, const std::string&) {
+  const bool read = for_each_collected(in, threads, -1, c.quiet, [&](const extractor::Extraction& x, const std::string&) {
     if (s.documents++ == 0) s.headline = x.document.id;
     s.story.add({&x, nullptr});
     return true;
@@ -745,7 +774,7 @@ int run_merge(const MergeOptions& o) {
     }
     return true;
   };
-  const bool read = for_each_collected(in, threads, indent, [&](const extractor::Extraction& x, const std::string& text) {
+  const bool read = for_each_collected(in, threads, indent, o.quiet, [&](const extractor::Extraction& x, const std::string& text) {
     story.add({&x, nullptr});
     buf += first_doc ? "" : ",";
     if (indent >= 0) buf += "\n  ";

@@ -17,8 +17,12 @@ void parallel_for(std::size_t n, unsigned threads, const std::function<void(std:
   for (auto& t : pool) t.join();
 }
 
-Progress::Progress(bool enabled, std::uint64_t total_bytes)
-    : enabled_(enabled), total_(total_bytes), start_(std::chrono::steady_clock::now()), last_(start_) {}
+Progress::Progress(bool enabled, std::uint64_t total_bytes, std::string label)
+    : enabled_(enabled),
+      total_(total_bytes),
+      label_(std::move(label)),
+      start_(std::chrono::steady_clock::now()),
+      last_(start_) {}
 
 void Progress::update(std::size_t documents, std::uint64_t bytes, bool force) {
   if (!enabled_) return;
@@ -28,7 +32,8 @@ void Progress::update(std::size_t documents, std::uint64_t bytes, bool force) {
   double secs = std::chrono::duration<double>(now - start_).count();
   double mb = bytes / 1e6, rate = secs > 0 ? mb / secs : 0;
   char line[160];
-  int n = std::snprintf(line, sizeof line, "\rstoryline: %zu documents, %.1f MB, %.1f MB/s", documents, mb, rate);
+  int n = std::snprintf(line, sizeof line, "\rstoryline: %s%zu documents, %.1f MB, %.1f MB/s", label_.c_str(),
+                        documents, mb, rate);
   std::string out(line, static_cast<std::size_t>(n));
   if (total_ > 0 && rate > 0 && bytes <= total_) {
     auto eta = static_cast<long long>((total_ - bytes) / 1e6 / rate + 0.5);

@@ -126,7 +126,8 @@ void ordered_map(unsigned threads, std::size_t window, Produce produce, Work wor
 // only when enabled (a terminal, not --quiet). total_bytes 0: no ETA.
 class Progress {
  public:
-  Progress(bool enabled, std::uint64_t total_bytes);
+  // `label` goes before the counts ("storyline: <label>12 documents, ...").
+  Progress(bool enabled, std::uint64_t total_bytes, std::string label = {});
   void update(std::size_t documents, std::uint64_t bytes, bool force = false);
   void finish();   // ends the line
 
@@ -134,6 +135,7 @@ class Progress {
   bool enabled_;
   bool shown_ = false;
   std::uint64_t total_;
+  std::string label_;
   std::chrono::steady_clock::time_point start_, last_;
 };
 

@@ -290,6 +290,32 @@ TEST_CASE("seed article: the --from 2018 timeline shows the arrest") {
   }
 }
 
+TEST_CASE("merge shows its progress on a terminal, and not when stderr is piped or with --quiet") {
+  auto dir = testsupport::temp_dir("cli-merge-progress");
+  const std::string lines = (dir / "x.jsonl").string(), out = (dir / "m.json").string(), tty = (dir / "tty.txt").string();
+  REQUIRE(run("extract --compact --quiet -o " + lines + " " + example("nissan_renault.txt") + " " +
+              example("arm_listing.txt")).status == 0);
+  const auto piped = run("merge -o " + out + " " + lines);
+  CHECK(piped.status == 0);
+  CHECK(piped.err.empty());
+  // script(1) (util-linux) gives the command a terminal; its output is what the terminal showed.
+  if (std::system("command -v script >/dev/null 2>&1") != 0) {
+    MESSAGE("script(1) not installed: the terminal case is not run");
+  } else {
+    auto on_tty = [&](const std::string& extra) {
+      const std::string cmd = "script -qec \"'" + testsupport::binary() + "' merge " + extra + " -o " + out + " " + lines +
+                              "\" /dev/null > " + tty + " 2>&1 </dev/null";
+      REQUIRE(std::system(cmd.c_str()) == 0);
+      return testsupport::slurp(tty);
+    };
+    const std::string shown = on_tty("");
+    CHECK(shown.find("storyline: read 2 documents") != std::string::npos);
+    CHECK(shown.find("storyline: merged 2 documents") != std::string::npos);
+    CHECK(on_tty("--quiet").find("storyline:") == std::string::npos);
+  }
+  fs::remove_all(dir);
+}
+
 TEST_CASE("merge reads a compact merged file one document at a time, and its odd forms as before") {
   auto dir = testsupport::temp_dir("cli-merged-stream");
   auto path = [&](const std::string& name) { return (dir / name).string(); };
