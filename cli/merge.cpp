@@ -23,6 +23,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "commands.hpp"
@@ -145,13 +148,16 @@ Result<extractor::Extraction> parse_extraction(const json& j) {
 // The documents of the merge, kept out of memory: each one's canonical compact JSON is appended
 // to an anonymous temporary file and only its id and place are remembered. Two different
 // documents with one id: the smaller serialisation wins, whatever the input order (commutativity).
-// Written and read at explicit offsets (pwrite/pread: no seek, no stdio buffer to copy through), so
-// documents may be read back on any thread.
+// A document whose input line already is its canonical JSON (what `extract --compact` and
+// `merge --compact` write) is not copied: its place in the input file is remembered instead, so
+// the temporary file holds only the rest. Written and read at explicit offsets (pwrite/pread: no
+// seek, no stdio buffer to copy through), so documents may be read back on any thread.
 class DocumentSpill {
  public:
   DocumentSpill() : file_(std::tmpfile()), fd_(file_ != nullptr ? ::fileno(file_) : -1) {}
   ~DocumentSpill() {
     if (file_ != nullptr) std::fclose(file_);
+    for (const Source& src : sources_) ::close(src.fd);
   }
   DocumentSpill(const DocumentSpill&) = delete;
   DocumentSpill& operator=(const DocumentSpill&) = delete;
@@ -160,26 +166,56 @@ class DocumentSpill {
   struct Slot {
     off_t offset = 0;
     std::size_t size = 0;
+    std::uint32_t source = 0;   // 0: the temporary file; k: input source k (see source())
   };
   // Appends a document's canonical JSON; its slot. (One thread at a time.)
   Slot put(const std::string& canon) {
-    Slot slot{end_, canon.size()};
-    if (!all(canon.data(), canon.size(), end_, true)) failed_ = true;
+    Slot slot{end_, canon.size(), 0};
+    if (!all(fd_, canon.data(), canon.size(), end_, true)) failed_ = true;
     end_ += static_cast<off_t>(canon.size());
     return slot;
+  }
+  // An input file whose lines may be referred to (read back with pread later): its source number,
+  // or 0 when it cannot be (not a regular file, or already many open: those go to the spill).
+  std::uint32_t source(const std::string& path) {
+    if (sources_.size() >= kMaxSources) return 0;
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    struct stat st{};
+    if (fd < 0) return 0;
+    // (Half the descriptors at most: the inputs still to be read need theirs.)
+    struct rlimit lim{};
+    const bool room = ::getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur == RLIM_INFINITY ||
+                      static_cast<rlim_t>(fd) < lim.rlim_cur / 2;
+    if (!room || ::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+      ::close(fd);
+      return 0;
+    }
+    sources_.push_back({fd, path, st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec});
+    return static_cast<std::uint32_t>(sources_.size());
+  }
+  // The input file that changed since it was read (its documents would not read back), or "".
+  std::string changed_source() const {
+    for (const Source& src : sources_) {
+      struct stat st{};
+      if (::fstat(src.fd, &st) != 0 || st.st_size != src.size || st.st_mtim.tv_sec != src.sec ||
+          st.st_mtim.tv_nsec != src.nsec)
+        return src.path;
+    }
+    return {};
   }
   std::uint64_t size() const { return static_cast<std::uint64_t>(end_); }
   // Any thread, once the documents are all in.
   std::string get(const Slot& slot) const {
     std::string out(slot.size, '\0');
-    if (!all(out.data(), slot.size, slot.offset, false)) failed_ = true;
+    const int fd = slot.source == 0 ? fd_ : sources_[slot.source - 1].fd;
+    if (!all(fd, out.data(), slot.size, slot.offset, false)) failed_ = true;
     return out;
   }
 
  private:
-  bool all(const char* data, std::size_t n, off_t at, bool write) const {
+  static bool all(int fd, const char* data, std::size_t n, off_t at, bool write) {
     while (n > 0) {
-      const ssize_t k = write ? ::pwrite(fd_, data, n, at) : ::pread(fd_, const_cast<char*>(data), n, at);
+      const ssize_t k = write ? ::pwrite(fd, data, n, at) : ::pread(fd, const_cast<char*>(data), n, at);
       if (k < 0 && errno == EINTR) continue;
       if (k <= 0) return false;
       data += k;
@@ -188,9 +224,17 @@ class DocumentSpill {
     }
     return true;
   }
+  struct Source {
+    int fd;
+    std::string path;
+    off_t size;
+    long sec, nsec;
+  };
+  static constexpr std::size_t kMaxSources = 64;
   std::FILE* file_ = nullptr;
   int fd_ = -1;
   off_t end_ = 0;
+  std::vector<Source> sources_;
   mutable std::atomic<bool> failed_{false};
 };
 
@@ -357,6 +401,8 @@ class Reader {
   }
   // Bytes read from the stream so far (for progress).
   std::uint64_t bytes_read() const { return read_; }
+  // The stream offset of the next byte to be taken.
+  off_t offset() const { return static_cast<off_t>(dropped_ + pos_); }
   // The rest, whole (a JSON text that is not JSON Lines, on standard input).
   std::string rest() {
     while (more()) {}
@@ -383,13 +429,14 @@ class Reader {
     if (k < kChunk || 2 * k < buf_.size()) return 0;
     buf_.erase(0, k);
     pos_ -= k;
+    dropped_ += k;
     return k;
   }
   static constexpr std::size_t kChunk = 1 << 20;
   std::istream& in_;
   std::string buf_;
   std::size_t pos_ = 0;
-  std::uint64_t read_ = 0;
+  std::uint64_t read_ = 0, dropped_ = 0;
 };
 
 // "{", then the reader's bytes up to the newline (merged_tail_ok's input).
@@ -541,9 +588,15 @@ bool collect(const std::vector<std::string>& inputs, unsigned threads, bool quie
       struct Lines {
         std::vector<std::string> text;
         std::vector<std::size_t> number;
+        std::vector<off_t> at;       // where the line (or the merged file's document) starts in the file
         std::vector<char> compact;   // the line was in the compact form: its documents are in docs
         std::vector<std::vector<std::pair<std::string, std::string>>> docs;   // (id, canonical JSON)
+        // The line is one document's canonical JSON, of this size (its docs entry then has no text):
+        // it is read back from the input file, not copied to the spill; 0 otherwise.
+        std::vector<std::size_t> same;
       };
+      // (Documents are referred to in a named regular file only; standard input is copied.)
+      const std::uint32_t source = from_stdin ? 0 : spill.source(input);
       bool held = !in_merged;   // `line` (line n) is not handled yet
       ordered_map<Lines>(
           threads, 4 * threads,
@@ -557,16 +610,20 @@ bool collect(const std::vector<std::string>& inputs, unsigned threads, bool quie
                   merged_bad = true;
                   return false;
                 }
+                const off_t at = rd.offset();
                 if (!rd.object(line) || (rd.peek() == ',' ? (rd.skip(1), false) : rd.peek() != ']')) {
                   merged_bad = true;
                   return false;
                 }
                 b.text.push_back(std::move(line));
                 b.number.push_back(1);
+                b.at.push_back(at);
                 progress.update(++seen, done_bytes + rd.bytes_read());
                 continue;
               }
+              off_t at = -1;   // (the held first line is never referred to: it is not compact)
               if (!held) {
+                at = rd.offset();
                 if (!rd.getline(line)) break;
                 ++n;
               }
@@ -574,23 +631,38 @@ bool collect(const std::vector<std::string>& inputs, unsigned threads, bool quie
               if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
               b.text.push_back(std::move(line));
               b.number.push_back(n);
+              b.at.push_back(at);
               progress.update(++seen, done_bytes + rd.bytes_read());
             }
             return !b.text.empty();
           },
           [&](Lines& b) {
             b.compact.assign(b.text.size(), 0);
+            b.same.assign(b.text.size(), 0);
             b.docs.resize(b.text.size());
             for (std::size_t i = 0; i < b.text.size(); ++i) {
               b.compact[i] = take_compact_line(b.text[i], [&](const extractor::Extraction& x) {
                 b.docs[i].emplace_back(x.document.id, extractor::to_json(x, -1));
               });
-              if (!b.compact[i]) b.docs[i].clear();
+              if (!b.compact[i]) {
+                b.docs[i].clear();
+              } else if (source != 0 && b.at[i] >= 0 && b.docs[i].size() == 1) {
+                std::string_view text = b.text[i];   // (as take_compact_line reads it)
+                while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r'))
+                  text.remove_suffix(1);
+                std::string& canon = b.docs[i][0].second;
+                if (canon == text) {
+                  b.same[i] = canon.size();
+                  std::string().swap(canon);
+                }
+              }
             }
           },
           [&](Lines& b) {
             for (std::size_t i = 0; i < b.text.size(); ++i) {
-              if (b.compact[i]) {
+              if (b.compact[i] && b.same[i] != 0) {
+                pending.docs.push_back({b.docs[i][0].first, DocumentSpill::Slot{b.at[i], b.same[i], source}, ""});
+              } else if (b.compact[i]) {
                 for (const auto& [id, canon] : b.docs[i]) pending.docs.push_back({id, spill.put(canon), ""});
               } else if (!for_each_document(b.text[i], take)) {
                 bad = path + ":" + std::to_string(b.number[i]) + ": not JSON";
@@ -660,7 +732,15 @@ bool collect(const std::vector<std::string>& inputs, unsigned threads, bool quie
 // when take() said stop or the spill could not be read back (reported).
 template <class Take>
 bool for_each_collected(Collected& c, unsigned threads, int indent, bool quiet, Take take) {
-  Progress progress(!quiet && stderr_is_tty(), c.spill.size(), "merged ");
+  auto unchanged = [&c] {
+    const std::string changed = c.spill.changed_source();
+    if (!changed.empty()) std::cerr << "storyline: error: " << changed << ": changed while it was being merged\n";
+    return changed.empty();
+  };
+  if (!unchanged()) return false;
+  std::uint64_t total = 0;
+  for (const auto& [id, slot] : c.index) total += slot.size;
+  Progress progress(!quiet && stderr_is_tty(), total, "merged ");
   std::size_t done = 0;
   std::uint64_t done_bytes = 0;
   struct Batch {
@@ -711,7 +791,7 @@ bool for_each_collected(Collected& c, unsigned threads, int indent, bool quiet, 
     std::cerr << "storyline: error: the merge's temporary file could not be written or read back\n";
     return false;
   }
-  return true;
+  return unchanged();
 }
 
 }  // namespace

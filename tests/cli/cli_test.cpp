@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include <poll.h>
@@ -288,6 +289,51 @@ TEST_CASE("seed article: the --from 2018 timeline shows the arrest") {
     auto svg = run("timeline " + f.path().string() + " --from 2018");
     CHECK(svg.out.find("Carlos Ghosn arrested in Japan") != std::string::npos);
   }
+}
+
+TEST_CASE("merge reads canonical input lines back from the input files: the same bytes as through the spill") {
+  auto dir = testsupport::temp_dir("cli-merge-refs");
+  auto path = [&](const std::string& name) { return (dir / name).string(); };
+  REQUIRE(run("extract --compact --quiet -o " + path("x.jsonl") + " " + example("nissan_renault.txt") + " " +
+              example("arm_listing.txt") + " " + example("boeing_737_max.txt")).status == 0);
+  std::vector<std::string> lines;
+  {
+    std::istringstream in(testsupport::slurp(path("x.jsonl")));
+    for (std::string l; std::getline(in, l);) lines.push_back(l);
+  }
+  REQUIRE(lines.size() == 3);
+  // A line ending in CRLF, one with trailing blanks, one not canonical (a space after its first key),
+  // blank lines between.
+  std::string odd = lines[2];
+  odd.insert(12, " ");
+  testsupport::spit(path("odd.jsonl"), lines[0] + "\r\n\n" + lines[1] + "  \t\n\n" + odd + "\n");
+  const auto from_file = run("merge --compact " + path("odd.jsonl"));
+  const auto through_spill = run("merge --compact -", path("odd.jsonl"));   // standard input is copied
+  REQUIRE(from_file.status == 0);
+  CHECK(from_file.out == through_spill.out);
+  CHECK(from_file.out == run("merge --compact " + path("x.jsonl")).out);
+  // More input files than are kept open (64): the rest go through the spill, the bytes are the same.
+  std::string all;
+  std::string args;
+  for (int k = 0; k < 70; ++k) {
+    auto doc = nlohmann::json::parse(lines[static_cast<std::size_t>(k % 3)]);
+    doc["document"]["id"] = "doc" + std::to_string(100 + k);
+    const std::string line = doc.dump() + "\n";
+    testsupport::spit(path("f" + std::to_string(k) + ".jsonl"), line);
+    all += line;
+    args += " " + path("f" + std::to_string(k) + ".jsonl");
+  }
+  testsupport::spit(path("all.jsonl"), all);
+  const auto many = run("merge --compact" + args);
+  REQUIRE(many.status == 0);
+  CHECK(many.out == run("merge --compact -", path("all.jsonl")).out);
+  CHECK(nlohmann::json::parse(many.out)["documents"].size() == 70);
+  // With few file descriptors allowed (fewer than the inputs), the same bytes.
+  const std::string low = "ulimit -n 40 && '" + testsupport::binary() + "' merge --compact --quiet -o " + path("low.json") +
+                          args + " 2>" + path("low.err");
+  CHECK(std::system(low.c_str()) == 0);
+  CHECK(testsupport::slurp(path("low.json")) == many.out);
+  fs::remove_all(dir);
 }
 
 TEST_CASE("merge shows its progress on a terminal, and not when stderr is piped or with --quiet") {
