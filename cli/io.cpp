@@ -341,7 +341,7 @@ bool DocumentStream::next(InputDoc& doc, std::vector<std::string>& problems) {
       problems.push_back(name + ": " + why);
       continue;
     }
-    if (path == "-" && looks_like_extract_json(data)) {   // (a named file is seen before it is read)
+    if (looks_like_extract_json(data)) {   // (graph and timeline take such a named file before this)
       problems.push_back(name + ": storyline's extract JSON, not an article (graph and timeline draw it when it "
                                 "is given as a file)");
       continue;

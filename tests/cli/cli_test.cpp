@@ -437,6 +437,9 @@ TEST_CASE("graph and timeline draw extract JSON and merged files as they are, as
   // Articles and extract JSON together: refused, one line.
   expect_clean_failure(run("graph " + merged + " " + example("arm_listing.txt") + " -o " + (dir / "x.svg").string()),
                        "some inputs are extract JSON and some are not", dir / "x.svg");
+  // extract and report take articles: storyline's JSON is refused, not read as text.
+  expect_clean_failure(run("extract -o " + (dir / "e.json").string() + " " + merged), "storyline's extract JSON",
+                       dir / "e.json");
   // On standard input it cannot be told in time from an article: refused, not drawn as text.
   expect_clean_failure(run("graph -o " + (dir / "s.svg").string() + " -", merged), "<stdin>: storyline's extract JSON",
                        dir / "s.svg");
