@@ -467,6 +467,27 @@ int run_extract(const Common& c, const ExtractOptions& o) {
   return problems ? 1 : 0;
 }
 
+namespace {
+
+// Compact JSON laid out as the data files are (indent 2, one final newline) straight into the
+// output, a piece at a time; false after reporting a write error.
+bool write_laid_out(const std::string& output, const std::string& compact) {
+  OutputStream out(output);
+  std::string error;
+  const bool written = extractor::json_reindent_to(compact, 2, "\n", 0, [&](std::string_view piece) {
+    auto w = out.write(piece);
+    if (!w) error = w.error().message;
+    return static_cast<bool>(w);
+  });
+  if (written) {
+    if (auto done = out.commit(); !done) error = done.error().message;
+  }
+  if (!error.empty()) fail(error);
+  return error.empty();
+}
+
+}  // namespace
+
 int run_diagram(const Common& c, const DiagramOptions& o, Diagram which) {
   std::string format = o.format.empty() ? extension_of(c.output) : o.format;
   if (format.empty()) format = "svg";
@@ -512,8 +533,12 @@ int run_diagram(const Common& c, const DiagramOptions& o, Diagram which) {
     }
     const bool layout = format != "json" && format != "graphml";
     if (layout) ro.note = reduce_for_layout(g, o.max_entities, o.max_relations, c.quiet);
-    if (format == "json") bytes = graph::to_json(g);   // the files' form: indent 2, one final newline
-    else if (format == "graphml") bytes = graph::to_graphml(g);
+    if (format == "json") {   // the files' form (indent 2, one final newline), written as it is laid out
+      std::string compact = graph::to_json(g, -1);
+      g = {};
+      return write_laid_out(c.output, compact) ? status : 1;
+    }
+    if (format == "graphml") bytes = graph::to_graphml(g);
     else if (format == "csv") {
       // Neo4j bulk import: -o graph.csv writes graph.nodes.csv and graph.edges.csv.
       std::string stem = c.output.empty() || c.output == "-" ? "graph" : c.output;
@@ -529,8 +554,12 @@ int run_diagram(const Common& c, const DiagramOptions& o, Diagram which) {
     else bytes = render::render_graph(g, ro);
   } else {
     graph::Timeline t = story_timeline(streamed->story.timeline(), o, title);
-    if (format == "json") bytes = graph::timeline_to_json(t);
-    else if (format == "timelinejs") bytes = graph::timeline_to_timelinejs(t);
+    if (format == "json") {
+      std::string compact = graph::timeline_to_json(t, -1);
+      t = {};
+      return write_laid_out(c.output, compact) ? status : 1;
+    }
+    if (format == "timelinejs") bytes = graph::timeline_to_timelinejs(t);
     else bytes = render::render_timeline(t, ro);
   }
   if (!c.quiet)

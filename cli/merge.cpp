@@ -20,6 +20,7 @@
 #include <map>
 #include <sstream>
 #include <type_traits>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -869,18 +870,28 @@ int run_merge(const MergeOptions& o) {
   // The graph, then the timeline, each written out as soon as it is made and dropped before the
   // next: for a large collection each is tens of MB, and no concatenated copy of them is kept.
   buf += indent < 0 ? "],\"graph\":" : "\n ],\n \"graph\": ";
+  // (Indented: the compact text laid out straight into the output, without a laid-out copy.)
+  auto lay_out = [&](const std::string& compact) {
+    return extractor::json_reindent_to(compact, indent, {}, 1, [&](std::string_view piece) {
+      buf.assign(piece);
+      return flush(true);
+    });
+  };
   {
     graph::KnowledgeGraph g = story.graph();
     graph::compute_analytics(g, threads);
     if (!flush(true)) return 1;
-    buf = indent < 0 ? graph::to_json(g, indent) : extractor::json_reindent(graph::to_json(g, -1), indent, {}, 1);
+    buf = graph::to_json(g, -1);
+    g = {};
+    if (indent >= 0 && !lay_out(std::exchange(buf, std::string()))) return 1;
   }
   buf += indent < 0 ? ",\"timeline\":" : ",\n \"timeline\": ";
   if (!flush(true)) return 1;
   {
-    const graph::Timeline t = story.timeline();
-    buf = indent < 0 ? graph::timeline_to_json(t, indent)
-                     : extractor::json_reindent(graph::timeline_to_json(t, -1), indent, {}, 1);
+    graph::Timeline t = story.timeline();
+    buf = graph::timeline_to_json(t, -1);
+    t = {};
+    if (indent >= 0 && !lay_out(std::exchange(buf, std::string()))) return 1;
   }
   buf += indent < 0 ? "}\n" : "\n}\n";
   if (!flush(true)) return 1;

@@ -387,6 +387,38 @@ std::string json_reindent(std::string_view c, int indent, std::string_view suffi
   return out;
 }
 
+bool json_reindent_to(std::string_view c, int indent, std::string_view suffix, std::size_t nested,
+                      const std::function<bool(std::string_view)>& out, std::size_t chunk) {
+  struct Pieces {
+    std::string buf;
+    const std::function<bool(std::string_view)>& out;
+    std::size_t chunk;
+    bool ok = true;
+    void flush_if_full() {
+      if (buf.size() < chunk) return;
+      ok = ok && out(buf);
+      buf.clear();
+    }
+    void run(std::string_view s) {
+      buf.append(s);
+      flush_if_full();
+    }
+    void ch(char c) {
+      buf.push_back(c);
+      flush_if_full();
+    }
+    void pad(std::size_t k) {
+      buf.push_back('\n');
+      buf.append(k, ' ');
+      flush_if_full();
+    }
+  } pieces{{}, out, std::max<std::size_t>(chunk, 1)};
+  pieces.buf.reserve(pieces.chunk + 4096);
+  reindent_into(pieces, c, indent, nested);
+  pieces.buf.append(suffix);
+  return pieces.ok && (pieces.buf.empty() || out(pieces.buf));
+}
+
 namespace {
 
 // The compact extract JSON read back by the fragments the writer above puts out, in its order. Any

@@ -641,6 +641,28 @@ TEST_CASE("extract JSON: compact and indented output are nlohmann's layout of th
   }
   CHECK(to_json(x, 2, "\n") == to_json(x, 2) + "\n");
   CHECK(to_json(x, -1, "\n") == compact + "\n");
+  // Laid out in pieces (json_reindent_to, for outputs too large to hold twice): the same text for
+  // any piece size, pieces of about that size, and a refusing reader stops it.
+  const std::string whole = storyline::extractor::json_reindent(compact, 2, "\n", 1);
+  for (std::size_t chunk : {std::size_t{1}, std::size_t{7}, std::size_t{64}, std::size_t{1} << 20}) {
+    INFO("chunk " << chunk);
+    std::string joined;
+    std::size_t pieces = 0;
+    CHECK(storyline::extractor::json_reindent_to(compact, 2, "\n", 1, [&](std::string_view piece) {
+      joined.append(piece);
+      ++pieces;
+      return true;
+    }, chunk));
+    CHECK(joined == whole);
+    CHECK(pieces >= whole.size() / (chunk + compact.size()));
+    CHECK(pieces <= whole.size() / chunk + 2);
+  }
+  std::size_t calls = 0;
+  CHECK_FALSE(storyline::extractor::json_reindent_to(compact, 2, "\n", 1, [&](std::string_view) {
+    ++calls;
+    return false;
+  }, 16));
+  CHECK(calls == 1);
 }
 
 TEST_CASE("from_compact_json reads back what to_json writes, and only that form") {

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -378,6 +379,11 @@ using JsonOut = BasicJsonOut<true>;
 // empty objects and arrays kept as {} and []; then suffix. `nested` more spaces begin every line
 // after the first: the layout of the same value `nested` levels of one space deep in a dump(1).
 std::string json_reindent(std::string_view compact, int indent, std::string_view suffix = {}, std::size_t nested = 0);
+
+// json_reindent's text handed to out() in pieces of about `chunk` bytes instead of made whole (a
+// large graph's layout need not be held next to its compact text); false once out() returns false.
+bool json_reindent_to(std::string_view compact, int indent, std::string_view suffix, std::size_t nested,
+                      const std::function<bool(std::string_view)>& out, std::size_t chunk = std::size_t{1} << 20);
 
 // compact as is (indent < 0) or re-indented, then suffix.
 inline std::string json_finish(const JsonOut& o, int indent, std::string_view suffix = {}) {
