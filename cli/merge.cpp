@@ -285,9 +285,18 @@ bool for_each_document(Input&& input, Take&& take) {
 // each document read by extractor::from_compact_json and handed to take. False when the line is in
 // any other form or is not JSON (the caller then parses it with nlohmann, which reports errors);
 // documents already handed over are then the caller's to drop.
+// How a compact merged file begins (`merge --compact`).
+constexpr std::string_view kMergedHead = "{\"storyline\":\"merged\",\"documents\":[";
+
+// A line without the blanks and carriage return that may end it.
+std::string_view trim_line_end(std::string_view line) {
+  while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) line.remove_suffix(1);
+  return line;
+}
+
 template <class Take>
 bool take_compact_line(std::string_view line, Take&& take) {
-  while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) line.remove_suffix(1);
+  line = trim_line_end(line);
   std::size_t used = 0;
   if (line.substr(0, 12) == "{\"document\":") {
     auto x = extractor::from_compact_json(line, &used);
@@ -295,9 +304,8 @@ bool take_compact_line(std::string_view line, Take&& take) {
     take(*x);
     return true;
   }
-  constexpr std::string_view head = "{\"storyline\":\"merged\",\"documents\":[";
-  if (line.substr(0, head.size()) != head) return false;
-  std::size_t at = head.size();
+  if (line.substr(0, kMergedHead.size()) != kMergedHead) return false;
+  std::size_t at = kMergedHead.size();
   if (at < line.size() && line[at] != ']') {
     for (;;) {
       auto x = extractor::from_compact_json(line.substr(at), &used);
@@ -563,7 +571,6 @@ bool collect(const std::vector<std::string>& inputs, unsigned threads, bool quie
     bool lines_mode = false;
     // A compact merged file is one line of any size: its documents are read one at a time, as if
     // each were a line of its own (line 1 for messages), then its closing bytes are checked.
-    constexpr std::string_view kMergedHead = "{\"storyline\":\"merged\",\"documents\":[";
     bool in_merged = rd.starts_with(kMergedHead), merged_bad = false;
     if (in_merged) {
       rd.skip(kMergedHead.size());
@@ -648,11 +655,8 @@ bool collect(const std::vector<std::string>& inputs, unsigned threads, bool quie
               if (!b.compact[i]) {
                 b.docs[i].clear();
               } else if (source != 0 && b.at[i] >= 0 && b.docs[i].size() == 1) {
-                std::string_view text = b.text[i];   // (as take_compact_line reads it)
-                while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r'))
-                  text.remove_suffix(1);
                 std::string& canon = b.docs[i][0].second;
-                if (canon == text) {
+                if (canon == trim_line_end(b.text[i])) {   // (as take_compact_line reads it)
                   b.same[i] = canon.size();
                   std::string().swap(canon);
                 }
@@ -818,7 +822,7 @@ std::optional<Streamed> story_from_extractions(const Common& c, graph::StoryBuil
     return std::nullopt;
   }
   Streamed s{graph::StoryBuilder(parts), 0, {}, in.problems};
-  const bool read = for_each_collected(in, threads, -1, c.quiet, [&](const extractor::Extraction& x, const std::string&) {
+  const bool read = for_each_collected(in, threads, -1, c.quiet, [&](const extractor::Extraction& x, const auto&) {
     if (s.documents++ == 0) s.headline = x.document.id;
     s.story.add({&x, nullptr});
     return true;
@@ -841,8 +845,7 @@ int run_merge(const MergeOptions& o) {
   // Second pass, in id order: each document into the story and straight to the output.
   const int indent = o.compact ? -1 : 1;
   OutputStream out(o.output);
-  std::string buf = indent < 0 ? "{\"storyline\":\"merged\",\"documents\":["
-                               : "{\n \"storyline\": \"merged\",\n \"documents\": [";
+  std::string buf(indent < 0 ? kMergedHead : "{\n \"storyline\": \"merged\",\n \"documents\": [");
   graph::StoryBuilder story;
   bool first_doc = true;
   auto flush = [&](bool force) -> bool {
@@ -855,7 +858,7 @@ int run_merge(const MergeOptions& o) {
     }
     return true;
   };
-  const bool read = for_each_collected(in, threads, indent, o.quiet, [&](const extractor::Extraction& x, const std::string& text) {
+  const bool read = for_each_collected(in, threads, indent, o.quiet, [&](const extractor::Extraction& x, const auto& text) {
     story.add({&x, nullptr});
     buf += first_doc ? "" : ",";
     if (indent >= 0) buf += "\n  ";

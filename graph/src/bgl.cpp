@@ -34,6 +34,8 @@ using Bgl = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, 
 // Exact Brandes costs |V|·|E| per component; past this many steps a component is sampled.
 constexpr std::size_t kExactBetweennessWork = 50'000'000;
 constexpr std::size_t kMinBetweennessPivots = 64;
+// Below this many steps (sources x (vertices + edge ends)) a component's Brandes stays on one thread.
+constexpr std::size_t kParallelBetweennessWork = 4'000'000;
 
 std::map<std::string, std::size_t> index_of(const KnowledgeGraph& g) {
   std::map<std::string, std::size_t> index;
@@ -102,7 +104,7 @@ void sampled_brandes(const std::vector<std::vector<std::size_t>>& adj, const std
     }
   };
   // Small work, or one thread: every source in turn, straight into out.
-  if (threads <= 1 || sources.size() * (n + next.size()) < 4'000'000) {
+  if (threads <= 1 || sources.size() * (n + next.size()) < kParallelBetweennessWork) {
     Scratch sc(n);
     for (std::size_t s : sources) one_source(s, sc, [&out](std::uint32_t w, double d) { out[w] += d; });
   } else {

@@ -329,8 +329,8 @@ TEST_CASE("merge reads canonical input lines back from the input files: the same
   CHECK(many.out == run("merge --compact -", path("all.jsonl")).out);
   CHECK(nlohmann::json::parse(many.out)["documents"].size() == 70);
   // With few file descriptors allowed (fewer than the inputs), the same bytes.
-  const std::string low = "ulimit -n 40 && '" + testsupport::binary() + "' merge --compact --quiet -o " + path("low.json") +
-                          args + " 2>" + path("low.err");
+  const std::string low = "ulimit -n 40 && '" + testsupport::binary() + "' merge --compact --quiet -o " +
+                          path("low.json") + args + " 2>" + path("low.err");
   CHECK(std::system(low.c_str()) == 0);
   CHECK(testsupport::slurp(path("low.json")) == many.out);
   fs::remove_all(dir);
@@ -338,7 +338,8 @@ TEST_CASE("merge reads canonical input lines back from the input files: the same
 
 TEST_CASE("merge shows its progress on a terminal, and not when stderr is piped or with --quiet") {
   auto dir = testsupport::temp_dir("cli-merge-progress");
-  const std::string lines = (dir / "x.jsonl").string(), out = (dir / "m.json").string(), tty = (dir / "tty.txt").string();
+  const std::string lines = (dir / "x.jsonl").string(), out = (dir / "m.json").string(),
+                    tty = (dir / "tty.txt").string();
   REQUIRE(run("extract --compact --quiet -o " + lines + " " + example("nissan_renault.txt") + " " +
               example("arm_listing.txt")).status == 0);
   const auto piped = run("merge -o " + out + " " + lines);
@@ -349,8 +350,8 @@ TEST_CASE("merge shows its progress on a terminal, and not when stderr is piped 
     MESSAGE("script(1) not installed: the terminal case is not run");
   } else {
     auto on_tty = [&](const std::string& extra) {
-      const std::string cmd = "script -qec \"'" + testsupport::binary() + "' merge " + extra + " -o " + out + " " + lines +
-                              "\" /dev/null > " + tty + " 2>&1 </dev/null";
+      const std::string cmd = "script -qec \"'" + testsupport::binary() + "' merge " + extra + " -o " + out + " " +
+                              lines + "\" /dev/null > " + tty + " 2>&1 </dev/null";
       REQUIRE(std::system(cmd.c_str()) == 0);
       return testsupport::slurp(tty);
     };
