@@ -2,12 +2,16 @@
 // formats, determinism, and the bundled examples.
 #include <doctest/doctest.h>
 
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <functional>
 #include <sstream>
 #include <nlohmann/json.hpp>
 
 #include <poll.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "test_support.hpp"
@@ -333,6 +337,54 @@ TEST_CASE("merge reads canonical input lines back from the input files: the same
                           path("low.json") + args + " 2>" + path("low.err");
   CHECK(std::system(low.c_str()) == 0);
   CHECK(testsupport::slurp(path("low.json")) == many.out);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("merge refuses an input file that changed between reading it and reading its documents back") {
+  auto dir = testsupport::temp_dir("cli-merge-changed");
+  auto path = [&](const std::string& name) { return (dir / name).string(); };
+  REQUIRE(run("extract --compact --quiet -o " + path("a.jsonl") + " " + example("nissan_renault.txt") + " " +
+              example("arm_listing.txt")).status == 0);
+  const std::string a = testsupport::slurp(path("a.jsonl"));
+  // Standard input, read after a.jsonl: well over a pipe's buffer (64 KB) of other documents, so
+  // when the last write returns, merge is reading it and has read all of a.jsonl (inputs are read
+  // in order), and a.jsonl's documents are still to be read back (pass 2 starts after the last input).
+  std::string more;
+  {
+    const auto doc = nlohmann::json::parse(a.substr(0, a.find('\n')));
+    for (int k = 0; more.size() < (1u << 20); ++k) {
+      auto d = doc;
+      d["document"]["id"] = "stdin-" + std::to_string(k);
+      more += d.dump() + "\n";
+    }
+  }
+  // merge a.jsonl -, with `change` done to a.jsonl once merge is reading standard input.
+  auto merge_while = [&](const std::function<void()>& change) {
+    const std::string cmd = "'" + testsupport::binary() + "' merge --compact --quiet -o " + path("m.json") + " " +
+                            path("a.jsonl") + " - 2>" + path("err.txt");
+    ::signal(SIGPIPE, SIG_IGN);   // (a merge that stops early fails the checks, not the test run)
+    std::FILE* p = ::popen(cmd.c_str(), "w");
+    REQUIRE(p != nullptr);
+    CHECK(std::fwrite(more.data(), 1, more.size(), p) == more.size());
+    CHECK(std::fflush(p) == 0);
+    change();
+    const int st = ::pclose(p);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  };
+  // Untouched: merged.
+  CHECK(merge_while([] {}) == 0);
+  CHECK(nlohmann::json::parse(testsupport::slurp(path("m.json")))["documents"].size() ==
+        2 + static_cast<std::size_t>(count_lines(more)));
+  fs::remove(path("m.json"));
+  // A line appended to a.jsonl meanwhile: its documents would not read back as they were read.
+  const int status = merge_while([&] {
+    std::ofstream(path("a.jsonl"), std::ios::app) << a.substr(0, a.find('\n') + 1);
+  });
+  CHECK(status != 0);
+  const std::string err = testsupport::slurp(path("err.txt"));
+  CHECK(count_lines(err) == 1);
+  CHECK_MESSAGE(err.find(path("a.jsonl") + ": changed while it was being merged") != std::string::npos, err);
+  CHECK_FALSE(fs::exists(path("m.json")));
   fs::remove_all(dir);
 }
 
