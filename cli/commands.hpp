@@ -1,6 +1,7 @@
 // storyline CLI — subcommand options and entry points (one options struct + run_x per command).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -103,7 +104,9 @@ bool is_extract_json(const std::string& path);
 // Extract JSON inputs read as `merge` reads them (one document per id, in id order; a document
 // told twice with different content: the smaller serialisation) into a story, without
 // extracting again. Evidence keeps its spans; its sentence text is not in the JSON and stays
-// empty. nullopt after reporting a problem.
-std::optional<Streamed> story_from_extractions(const Common& c, graph::StoryBuilder::Parts parts);
+// empty. `each`, when given, sees every document as it goes into the story. nullopt after
+// reporting a problem.
+std::optional<Streamed> story_from_extractions(const Common& c, graph::StoryBuilder::Parts parts,
+                                               const std::function<void(const extractor::Extraction&)>& each = {});
 
 }  // namespace storyline::cli

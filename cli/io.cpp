@@ -341,9 +341,9 @@ bool DocumentStream::next(InputDoc& doc, std::vector<std::string>& problems) {
       problems.push_back(name + ": " + why);
       continue;
     }
-    if (looks_like_extract_json(data)) {   // (graph and timeline take such a named file before this)
-      problems.push_back(name + ": storyline's extract JSON, not an article (graph and timeline draw it when it "
-                                "is given as a file)");
+    if (looks_like_extract_json(data)) {   // (graph, timeline and report take such a named file before this)
+      problems.push_back(name + ": storyline's extract JSON, not an article (graph, timeline and report read it "
+                                "when it is given as a file)");
       continue;
     }
     doc = InputDoc{stem_id(path), path, std::move(data), options_.date, options_.date ? "option" : "none"};

@@ -3,7 +3,7 @@
 //   storyline extract  ARTICLE.txt [--date 2023-02-06] [-o facts.json]
 //   storyline graph    ARTICLE.txt [--date 2023-02-06] -o relationships.svg
 //   storyline timeline ARTICLE.txt [--date 2023-02-06] --from 2018 -o timeline.svg
-//   storyline report   ARTICLE.txt [--date 2023-02-06] -o report.html
+//   storyline report   ARTICLE.txt [--date 2023-02-06] -o report.html   (or extract JSON / merged.json)
 //
 // This file is glue: options in, library calls, one line per problem on stderr. Exit codes:
 // 0 success, 1 some input or output failed, 2 usage error.
@@ -91,7 +91,8 @@ int main(int argc, char** argv) {
 
   auto* report = app.add_subcommand("report", "write a self-contained HTML report: both diagrams, entities, events with evidence");
   add_common(report);
-  report->add_option("--title", dg.title, "report title (default: the article headline or file name)");
+  report->get_option("inputs")->description(drawn_inputs);
+  report->add_option("--title", dg.title, "report title (default: the article headline or file name; \"N documents\" for several)");
   report->add_option("--theme", dg.theme, "light or dark")->check(CLI::IsMember({"light", "dark"}))->capture_default_str();
   report->add_option("--top", dg.top, "diagram: keep the N most central entities (0 = all)");
   report->add_option("--min-weight", dg.min_weight, "diagram: hide relations lighter than W");

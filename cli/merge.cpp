@@ -809,7 +809,8 @@ bool is_extract_json(const std::string& path) {
   return looks_like_extract_json(std::string_view(head, static_cast<std::size_t>(in.gcount())));
 }
 
-std::optional<Streamed> story_from_extractions(const Common& c, graph::StoryBuilder::Parts parts) {
+std::optional<Streamed> story_from_extractions(const Common& c, graph::StoryBuilder::Parts parts,
+                                               const std::function<void(const extractor::Extraction&)>& each) {
   Collected in;
   const unsigned threads = resolve_threads(c.threads);
   if (!collect(c.inputs, threads, c.quiet, in)) return std::nullopt;
@@ -825,6 +826,7 @@ std::optional<Streamed> story_from_extractions(const Common& c, graph::StoryBuil
   const bool read = for_each_collected(in, threads, -1, c.quiet, [&](const extractor::Extraction& x, const auto&) {
     if (s.documents++ == 0) s.headline = x.document.id;
     s.story.add({&x, nullptr});
+    if (each) each(x);
     return true;
   });
   if (!read) return std::nullopt;

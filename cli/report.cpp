@@ -10,11 +10,13 @@
 #include <algorithm>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "commands.hpp"
 #include "io.hpp"
+#include "pipeline.hpp"
 #include "storyline/extractor/extractor.hpp"
 #include "storyline/graph/graph.hpp"
 #include "storyline/render/render.hpp"
@@ -46,8 +48,6 @@ std::string inline_svg(const std::string& svg, const std::string& label) {
   }
   return out;
 }
-
-std::string sentence_of(const graph::EvidenceRef& ev) { return ev.sentence_text; }
 
 const char* type_name(const std::string& t) {
   if (t == "PER") return "Person";
@@ -84,7 +84,101 @@ const char* kStyle =
     "blockquote{margin:0;color:var(--muted);font-style:italic}"
     "span.tag{display:inline-block;font-size:11px;padding:0 5px;border:1px solid var(--rule);border-radius:8px;"
     "color:var(--muted);margin-left:4px;font-style:normal}"
-    "nav a{color:var(--accent);margin-right:14px}footer{margin-top:40px;color:var(--muted);font-size:12px}";
+    "nav a{color:var(--accent);margin-right:14px}footer{margin-top:40px;color:var(--muted);font-size:12px}"
+    "span.where{color:var(--muted);font-size:12px}";
+
+// What the page shows, read from articles or from storyline's extract JSON.
+struct Story {
+  std::string title;   // the default title: a single article's headline, a document id or "N documents"
+  std::vector<std::pair<std::string, std::optional<std::string>>> docs;   // id and date, in story order
+  graph::KnowledgeGraph graph;
+  graph::Timeline timeline;
+  struct Undated {
+    std::string summary, type, doc;
+    graph::EvidenceRef where;   // its sentence, with the sentence's text when there is one
+  };
+  std::vector<Undated> undated;   // the events without a usable date
+  bool texts = true;              // sentence texts known (articles; extract JSON has spans only)
+  bool problems = false;
+};
+
+// An undated event as the page lists it (or nothing: dated, or a modality left out).
+std::optional<Story::Undated> undated_event(const extractor::Event& e, const extractor::Extraction& x,
+                                            const std::string* text, const DiagramOptions& o) {
+  if (e.date) return std::nullopt;
+  if (!o.all_modalities && e.modality != "asserted") return std::nullopt;
+  Story::Undated u{e.summary, e.type, x.document.id, {x.document.id, e.sentence, 0, 0, {}}};
+  if (e.sentence < x.sentences.size()) {
+    const extractor::Sentence& s = x.sentences[e.sentence];
+    u.where.start = s.start;
+    u.where.end = s.end;
+    if (text != nullptr && s.start <= s.end && s.end <= text->size())
+      u.where.sentence_text = text->substr(s.start, s.end - s.start);
+  } else {
+    u.where.start = e.trigger.start;
+    u.where.end = e.trigger.end;
+  }
+  return u;
+}
+
+std::optional<Story> story_of_articles(const Common& c, const DiagramOptions& o) {
+  auto loaded = load_and_extract(c);
+  if (!loaded) return std::nullopt;
+  Story s;
+  s.problems = loaded->problems;
+  std::vector<graph::DocumentInput> inputs;
+  for (std::size_t i = 0; i < loaded->docs.size(); ++i) {
+    inputs.push_back({&loaded->extractions[i], &loaded->docs[i].text});
+    s.docs.emplace_back(loaded->docs[i].id, loaded->docs[i].date);
+  }
+  s.title = headline(loaded->docs);
+  const std::string& title = o.title.empty() ? s.title : o.title;
+  s.graph = story_graph(inputs, o, title);
+  s.timeline = story_timeline(inputs, o, title);
+  for (std::size_t i = 0; i < loaded->extractions.size(); ++i)
+    for (const extractor::Event& e : loaded->extractions[i].events)
+      if (auto u = undated_event(e, loaded->extractions[i], &loaded->docs[i].text, o)) s.undated.push_back(std::move(*u));
+  return s;
+}
+
+// Extract JSON and merged files, read as graph and timeline read them (one document per id, in id
+// order), without extracting again.
+std::optional<Story> story_of_extractions(const Common& c, const DiagramOptions& o) {
+  Story s;
+  s.texts = false;
+  auto streamed = story_from_extractions(c, graph::StoryBuilder::Parts::both, [&](const extractor::Extraction& x) {
+    s.docs.emplace_back(x.document.id, x.document.date);
+    for (const extractor::Event& e : x.events)
+      if (auto u = undated_event(e, x, nullptr, o)) s.undated.push_back(std::move(*u));
+  });
+  if (!streamed) return std::nullopt;
+  s.problems = streamed->problems;
+  s.title = streamed->headline;
+  const std::string& title = o.title.empty() ? s.title : o.title;
+  s.graph = story_graph(streamed->story.graph(), o, title, resolve_threads(c.threads));
+  s.timeline = story_timeline(streamed->story.timeline(), o, title);
+  return s;
+}
+
+// Where a fact was read: its sentence quoted, or, without the text (extract JSON), its place.
+std::string evidence_html(const graph::EvidenceRef& ev) {
+  if (!ev.sentence_text.empty()) return "<blockquote>" + esc(ev.sentence_text) + "</blockquote>";
+  return "<span class=\"where\">sentence " + std::to_string(ev.sentence) + ", bytes " + std::to_string(ev.start) +
+         "&#8211;" + std::to_string(ev.end) + "</span>";
+}
+
+// The documents line: every id (and date) for a few, the first kListed and a count for many.
+std::string sources_html(const Story& s) {
+  constexpr std::size_t kListed = 20;
+  std::string sources;
+  for (std::size_t i = 0; i < s.docs.size() && i < kListed; ++i) {
+    if (!sources.empty()) sources += " \xC2\xB7 ";
+    sources += esc(s.docs[i].first);
+    if (s.docs[i].second) sources += " (" + esc(*s.docs[i].second) + ")";
+  }
+  if (s.docs.size() > kListed) sources += " \xC2\xB7 and " + std::to_string(s.docs.size() - kListed) + " more";
+  return std::to_string(s.docs.size()) + (s.docs.size() == 1 ? " article: " : " articles: ") + sources;
+}
 
 }  // namespace
 
@@ -94,17 +188,21 @@ int run_report(const Common& c, const DiagramOptions& o) {
     fail("storyline report writes HTML; use -o NAME.html (got '" + c.output + "')");
     return 2;
   }
-  auto loaded = load_and_extract(c);
-  if (!loaded) return 1;
-  int status = loaded->problems ? 1 : 0;
-  std::vector<graph::DocumentInput> inputs;
-  for (std::size_t i = 0; i < loaded->docs.size(); ++i)
-    inputs.push_back({&loaded->extractions[i], &loaded->docs[i].text});
-  const std::string title = o.title.empty() ? headline(loaded->docs) : o.title;
-
-  graph::KnowledgeGraph g = story_graph(inputs, o, title);
-  graph::Timeline t = story_timeline(inputs, o, title);
+  // Articles, or storyline's JSON (extract's output, merged files) as it is: not both.
+  const auto json_inputs =
+      static_cast<std::size_t>(std::count_if(c.inputs.begin(), c.inputs.end(), is_extract_json));
+  if (json_inputs > 0 && json_inputs < c.inputs.size()) {
+    fail("some inputs are extract JSON and some are not: give articles or storyline's JSON, not both");
+    return 2;
+  }
+  std::optional<Story> story = json_inputs > 0 ? story_of_extractions(c, o) : story_of_articles(c, o);
+  if (!story) return 1;
+  const int status = story->problems ? 1 : 0;
+  const std::string title = o.title.empty() ? story->title : o.title;
+  graph::KnowledgeGraph& g = story->graph;
+  const graph::Timeline& t = story->timeline;
   const std::string note = reduce_for_layout(g, o.max_entities, o.max_relations, c.quiet);
+  const bool many = story->docs.size() > 1;
 
   std::vector<std::string> diagnostics;
   render::RenderOptions ro;
@@ -139,14 +237,7 @@ int run_report(const Common& c, const DiagramOptions& o) {
   h += "<h1>" + esc(title) + "</h1>\n";
 
   // Where it came from: documents, dates.
-  std::string sources;
-  for (const InputDoc& d : loaded->docs) {
-    if (!sources.empty()) sources += " \xC2\xB7 ";
-    sources += esc(d.id);
-    if (d.date) sources += " (" + esc(*d.date) + ")";
-  }
-  h += "<p class=\"meta\">" + std::to_string(loaded->docs.size()) +
-       (loaded->docs.size() == 1 ? " article: " : " articles: ") + sources + "</p>\n";
+  h += "<p class=\"meta\">" + sources_html(*story) + "</p>\n";
   h += "<p class=\"meta\">" + std::to_string(g.nodes.size()) + " entities \xC2\xB7 " +
        std::to_string(g.edges.size()) + " relations \xC2\xB7 " + std::to_string(t.events.size()) +
        " dated events</p>\n";
@@ -154,7 +245,8 @@ int run_report(const Common& c, const DiagramOptions& o) {
        "<a href=\"#entities\">Entities</a><a href=\"#events\">Events</a></nav>\n";
 
   h += "<h2 id=\"relationships\">Relationships</h2>\n<figure class=\"relationships\">\n" + inline_svg(*graph_svg, "Relationship diagram") +
-       "\n<figcaption>Hover a name or a line for the sentence it was read from.</figcaption>\n</figure>\n";
+       (story->texts ? "\n<figcaption>Hover a name or a line for the sentence it was read from.</figcaption>\n</figure>\n"
+                     : "\n<figcaption>Hover a name or a line for what it stands for.</figcaption>\n</figure>\n");
   h += "<h2 id=\"timeline\">Timeline</h2>\n<figure class=\"timeline\">\n" + inline_svg(*timeline_svg, "Timeline") +
        "\n<figcaption>Hollow markers and bars: dates known only to the month, quarter or year; diamonds: "
        "dated by the article's publication date.</figcaption>\n</figure>\n";
@@ -179,8 +271,8 @@ int run_report(const Common& c, const DiagramOptions& o) {
     }
     std::string first;
     if (!n->evidence.empty()) {
-      first = "<blockquote>" + esc(sentence_of(n->evidence.front())) + "</blockquote>";
-      if (loaded->docs.size() > 1) first += "<span class=\"tag\">" + esc(n->evidence.front().doc) + "</span>";
+      first = evidence_html(n->evidence.front());
+      if (many) first += "<span class=\"tag\">" + esc(n->evidence.front().doc) + "</span>";
     }
     h += "<tr id=\"entity-" + esc(n->id) + "\"><td>" + esc(n->name) + "</td><td>" + type_name(n->type) +
          "</td><td class=\"n\">" + std::to_string(n->mentions) + "</td><td class=\"n\">" +
@@ -202,40 +294,30 @@ int run_report(const Common& c, const DiagramOptions& o) {
       if (!who.empty()) who += ", ";
       who += esc(p);
     }
-    std::string evidence = "<blockquote>" + esc(sentence_of(e.evidence)) + "</blockquote>";
-    if (loaded->docs.size() > 1) evidence += "<span class=\"tag\">" + esc(e.evidence.doc) + "</span>";
+    std::string evidence = evidence_html(e.evidence);
+    if (many) evidence += "<span class=\"tag\">" + esc(e.evidence.doc) + "</span>";
     h += "<tr id=\"event-" + esc(e.id) + "\"><td class=\"date\">" + date + "</td><td>" + what + "</td><td>" + who +
          "</td><td>" + evidence + "</td></tr>\n";
   }
-  std::size_t undated = 0;
-  for (std::size_t i = 0; i < loaded->extractions.size(); ++i) {
-    const extractor::Extraction& x = loaded->extractions[i];
-    const std::string& text = loaded->docs[i].text;
-    for (const extractor::Event& e : x.events) {
-      if (e.date) continue;
-      if (!o.all_modalities && e.modality != "asserted") continue;
-      ++undated;
-      std::string sentence;
-      if (e.sentence < x.sentences.size()) {
-        const extractor::Sentence& s = x.sentences[e.sentence];
-        if (s.start <= s.end && s.end <= text.size()) sentence = text.substr(s.start, s.end - s.start);
-      }
-      std::string what = esc(e.summary);
-      if (!e.type.empty()) what += "<span class=\"tag\">" + esc(e.type) + "</span>";
-      std::string evidence = "<blockquote>" + esc(sentence) + "</blockquote>";
-      if (loaded->docs.size() > 1) evidence += "<span class=\"tag\">" + esc(x.document.id) + "</span>";
-      h += "<tr class=\"undated\"><td class=\"date\">no date</td><td>" + what + "</td><td></td><td>" + evidence +
-           "</td></tr>\n";
-    }
+  for (const Story::Undated& u : story->undated) {
+    std::string what = esc(u.summary);
+    if (!u.type.empty()) what += "<span class=\"tag\">" + esc(u.type) + "</span>";
+    std::string evidence = evidence_html(u.where);
+    if (many) evidence += "<span class=\"tag\">" + esc(u.doc) + "</span>";
+    h += "<tr class=\"undated\"><td class=\"date\">no date</td><td>" + what + "</td><td></td><td>" + evidence +
+         "</td></tr>\n";
   }
   h += "</tbody>\n</table>\n";
-  if (undated > 0) {
+  if (const std::size_t undated = story->undated.size(); undated > 0) {
     h += "<p class=\"meta\">" + std::to_string(undated) +
          (undated == 1 ? " event has" : " events have") + " no usable date and " +
          (undated == 1 ? "is" : "are") + " listed without one; the timeline leaves them out.</p>\n";
   }
-  h += "<footer>Made by storyline " STORYLINE_VERSION " from the text alone: every entity, relation and "
-       "event above links back to the sentence it was read from.</footer>\n";
+  h += story->texts ? "<footer>Made by storyline " STORYLINE_VERSION " from the text alone: every entity, relation "
+                      "and event above links back to the sentence it was read from.</footer>\n"
+                    : "<footer>Made by storyline " STORYLINE_VERSION " from storyline's extract JSON, which keeps "
+                      "where each fact was read (sentence and bytes of its document) but not the sentences' "
+                      "text: extract the articles again for a report that quotes them.</footer>\n";
   h += "</main>\n</body>\n</html>\n";
 
   auto w = write_output(c.output, h);

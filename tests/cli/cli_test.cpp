@@ -490,7 +490,7 @@ TEST_CASE("graph and timeline draw extract JSON and merged files as they are, as
   // Articles and extract JSON together: refused, one line.
   expect_clean_failure(run("graph " + merged + " " + example("arm_listing.txt") + " -o " + (dir / "x.svg").string()),
                        "some inputs are extract JSON and some are not", dir / "x.svg");
-  // extract and report take articles: storyline's JSON is refused, not read as text.
+  // extract takes articles: storyline's JSON is refused, not read as text.
   expect_clean_failure(run("extract -o " + (dir / "e.json").string() + " " + merged), "storyline's extract JSON",
                        dir / "e.json");
   // On standard input it cannot be told in time from an article: refused, not drawn as text.
@@ -500,6 +500,43 @@ TEST_CASE("graph and timeline draw extract JSON and merged files as they are, as
   testsupport::spit((dir / "bad.json").string(), "{\"document\": {\"id\": \"x\"\n");
   expect_clean_failure(run("timeline " + (dir / "bad.json").string() + " -o " + (dir / "t.svg").string()),
                        "bad.json:1: not JSON", dir / "t.svg");
+  fs::remove_all(dir);
+}
+
+TEST_CASE("report reads extract JSON and merged files: the merged story, each fact's place instead of its sentence") {
+  auto dir = testsupport::temp_dir("cli-report-json");
+  auto path = [&](const std::string& name) { return (dir / name).string(); };
+  REQUIRE(run("extract --compact --quiet -o " + path("x.jsonl") + " " + example("nissan_renault.txt") + " " +
+              example("arm_listing.txt") + " " + example("boeing_737_max.txt")).status == 0);
+  REQUIRE(run("merge --quiet -o " + path("m.json") + " " + path("x.jsonl")).status == 0);
+  const auto m = nlohmann::json::parse(testsupport::slurp(path("m.json")));
+  const auto from_merged = run("report --quiet -o " + path("m.html") + " " + path("m.json"));
+  REQUIRE(from_merged.status == 0);
+  CHECK(from_merged.err.empty());
+  const std::string html = testsupport::slurp(path("m.html"));
+  // The extractions themselves give the same page (one story, documents in id order).
+  REQUIRE(run("report --quiet -o " + path("x.html") + " " + path("x.jsonl")).status == 0);
+  CHECK(testsupport::slurp(path("x.html")) == html);
+  CHECK(html.find("3 articles: arm_listing \xC2\xB7 boeing_737_max \xC2\xB7 nissan_renault") != std::string::npos);
+  // The merged graph's entities and relations, and its timeline's events.
+  CHECK(html.find(std::to_string(m["graph"]["nodes"].size()) + " entities \xC2\xB7 " +
+                  std::to_string(m["graph"]["edges"].size()) + " relations \xC2\xB7 " +
+                  std::to_string(m["timeline"]["events"].size()) + " dated events") != std::string::npos);
+  for (const auto& n : m["graph"]["nodes"])
+    CHECK_MESSAGE(html.find("<tr id=\"entity-" + n["id"].get<std::string>() + "\">") != std::string::npos, n["id"]);
+  // No sentence is quoted (the JSON has none): each fact's place in its document instead.
+  CHECK(html.find("<blockquote>") == std::string::npos);
+  const auto& first = m["timeline"]["events"][0]["evidence"];
+  CHECK(html.find("<span class=\"where\">sentence " + std::to_string(first["sentence"].get<int>()) + ", bytes " +
+                  std::to_string(first["start"].get<int>()) + "&#8211;" + std::to_string(first["end"].get<int>()) +
+                  "</span><span class=\"tag\">" + first["doc"].get<std::string>() + "</span>") != std::string::npos);
+  CHECK(html.find("not the sentences' text") != std::string::npos);
+  // Articles and extract JSON together: refused, one line, no page.
+  expect_clean_failure(run("report -o " + path("mixed.html") + " " + path("m.json") + " " + example("arm_listing.txt")),
+                       "some inputs are extract JSON and some are not", dir / "mixed.html");
+  // From the articles, the page quotes the sentences.
+  REQUIRE(run("report --quiet -o " + path("a.html") + " " + example("arm_listing.txt")).status == 0);
+  CHECK(testsupport::slurp(path("a.html")).find("<blockquote>") != std::string::npos);
   fs::remove_all(dir);
 }
 
