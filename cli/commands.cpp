@@ -87,25 +87,6 @@ InputOptions input_options(const Common& c) {
   return io;
 }
 
-// One document's extraction; `cut` counts sentences cut at --max-sentence-tokens.
-extractor::DocumentInfo info_of(const InputDoc& d) {
-  extractor::DocumentInfo info;
-  info.id = d.id;
-  info.source = d.source;
-  info.date = d.date;
-  info.date_source = d.date_source;
-  return info;
-}
-
-extractor::Extraction extract_one(const extractor::Extractor& ex, const Common& c, const InputDoc& d,
-                                  std::size_t& cut) {
-  const extractor::DocumentInfo info = info_of(d);
-  extractor::ExtractOptions eo;
-  eo.max_sentence_tokens = c.max_sentence_tokens;
-  eo.sentences_cut = &cut;
-  return ex.extract(d.text, info, eo);
-}
-
 // A group of documents read together and extracted with Extractor::extract_batch (each stage runs
 // over the whole group, so its tables stay in the caches: ~10% faster on news-sized documents).
 struct DocJob {
@@ -187,39 +168,6 @@ void warn_cut(const Common& c, const InputDoc& d, std::size_t cut) {
 
 }  // namespace
 
-// Options -> rules -> inputs -> extractions (on --threads threads, results in input order).
-std::optional<Loaded> load_and_extract(const Common& c) {
-  auto ex = load_extractor(c);
-  if (!ex) return std::nullopt;
-  std::vector<std::string> problems;
-  Loaded l;
-  l.docs = read_inputs(c.inputs, input_options(c), problems);
-  for (const auto& p : problems) fail(p);
-  l.problems = !problems.empty();
-  if (l.problems && !c.keep_going) {
-    fail("stopped at the first bad input (--no-keep-going); nothing written");
-    return std::nullopt;
-  }
-  if (l.docs.empty()) return std::nullopt;
-  std::uint64_t total = 0;
-  for (const auto& d : l.docs) total += d.text.size();
-  Progress progress(!c.quiet && stderr_is_tty() && l.docs.size() > 1, total);
-  std::vector<std::size_t> cut(l.docs.size(), 0);
-  l.extractions.resize(l.docs.size());
-  std::atomic<std::size_t> done_docs{0};
-  std::atomic<std::uint64_t> done_bytes{0};
-  std::mutex progress_mutex;
-  parallel_for(l.docs.size(), resolve_threads(c.threads), [&](std::size_t i) {
-    l.extractions[i] = extract_one(*ex, c, l.docs[i], cut[i]);
-    std::size_t n = ++done_docs;
-    std::uint64_t b = done_bytes += l.docs[i].text.size();
-    if (std::unique_lock lock(progress_mutex, std::try_to_lock); lock) progress.update(n, b, n == l.docs.size());
-  });
-  progress.finish();
-  for (std::size_t i = 0; i < l.docs.size(); ++i) warn_cut(c, l.docs[i], cut[i]);
-  return l;
-}
-
 // The first line of a single article when it reads like a headline.
 std::string headline(const std::vector<InputDoc>& docs) {
   if (docs.size() != 1) return std::to_string(docs.size()) + " documents";
@@ -265,7 +213,8 @@ graph::Timeline story_timeline(graph::Timeline t, const DiagramOptions& o, const
   return graph::filter_timeline(t, o.from_year, o.to_year, o.all_modalities);
 }
 
-std::optional<Streamed> stream_story(const Common& c, graph::StoryBuilder::Parts parts) {
+std::optional<Streamed> stream_story(const Common& c, graph::StoryBuilder::Parts parts,
+                                     const std::function<void(const extractor::Extraction&, const InputDoc&)>& each) {
   auto ex = load_extractor(c);
   if (!ex) return std::nullopt;
   DocumentStream stream(c.inputs, input_options(c));
@@ -294,6 +243,7 @@ std::optional<Streamed> stream_story(const Common& c, graph::StoryBuilder::Parts
           warn_cut(c, j.doc, j.cut);
           if (s.documents++ == 0) s.headline = headline({j.doc});
           s.story.add({&j.x, &j.doc.text});
+          if (each) each(j.x, j.doc);
           progress.update(s.documents, j.input_end);
         }
         return true;

@@ -63,14 +63,7 @@ int run_merge(const MergeOptions& o);   // cli/merge.cpp
 int run_diagram(const Common& c, const DiagramOptions& o, Diagram which);
 int run_report(const Common& c, const DiagramOptions& o);   // cli/report.cpp
 
-// Shared by run_diagram and run_report: the inputs read and extracted, and the story built from
-// them exactly as the graph and timeline commands build it.
-struct Loaded {
-  std::vector<InputDoc> docs;
-  std::vector<extractor::Extraction> extractions;
-  bool problems = false;
-};
-std::optional<Loaded> load_and_extract(const Common& c);   // nullopt after reporting a fatal problem
+// Shared by run_diagram and run_report.
 std::string headline(const std::vector<InputDoc>& docs);   // first line of a single article, or "N documents"
 graph::KnowledgeGraph story_graph(const std::vector<graph::DocumentInput>& inputs, const DiagramOptions& o,
                                   const std::string& title);
@@ -87,16 +80,19 @@ graph::KnowledgeGraph story_graph(graph::KnowledgeGraph g, const DiagramOptions&
                                   unsigned threads = 1);
 graph::Timeline story_timeline(graph::Timeline t, const DiagramOptions& o, const std::string& title);
 
-// The graph and timeline commands' input: documents read, extracted on --threads threads and added
-// to a StoryBuilder in input order, a few per thread alive at a time (memory grows with the story,
-// not with the text). nullopt after reporting a fatal problem or when there is no document.
+// The graph, timeline and report commands' input: documents read, extracted on --threads threads
+// and added to a StoryBuilder in input order, a few per thread alive at a time (memory grows with
+// the story, not with the text); `each`, when given, sees every document and its extraction as it
+// goes into the story. nullopt after reporting a fatal problem or when there is no document.
 struct Streamed {
   graph::StoryBuilder story;
   std::size_t documents = 0;
   std::string headline;   // headline() of the documents
   bool problems = false;
 };
-std::optional<Streamed> stream_story(const Common& c, graph::StoryBuilder::Parts parts);
+std::optional<Streamed> stream_story(
+    const Common& c, graph::StoryBuilder::Parts parts,
+    const std::function<void(const extractor::Extraction&, const InputDoc&)>& each = {});
 
 // Whether a file is storyline's extract JSON (an extract object, JSON Lines of them, or a merged
 // file): its first key is "document" or "storyline". Not for "-".

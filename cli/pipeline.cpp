@@ -5,18 +5,6 @@
 
 namespace storyline::cli {
 
-void parallel_for(std::size_t n, unsigned threads, const std::function<void(std::size_t)>& f) {
-  threads = static_cast<unsigned>(std::min<std::size_t>(std::max(threads, 1u), std::max<std::size_t>(n, 1)));
-  std::atomic<std::size_t> next{0};
-  auto loop = [&] {
-    for (std::size_t i; (i = next.fetch_add(1)) < n;) f(i);
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(loop);
-  loop();
-  for (auto& t : pool) t.join();
-}
-
 Progress::Progress(bool enabled, std::uint64_t total_bytes, std::string label)
     : enabled_(enabled),
       total_(total_bytes),

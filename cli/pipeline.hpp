@@ -36,9 +36,6 @@ inline unsigned resolve_threads(unsigned requested) {
   return n == 0 ? 1 : n;
 }
 
-// f(0) .. f(n-1) on `threads` threads (the calling thread is one of them); each index once.
-void parallel_for(std::size_t n, unsigned threads, const std::function<void(std::size_t)>& f);
-
 template <class Job, class Produce, class Work, class Consume, class Ready>
 void ordered_map(unsigned threads, std::size_t window, Produce produce, Work work, Consume consume, Ready ready) {
   window = std::max<std::size_t>(window, 1);

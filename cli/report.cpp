@@ -121,24 +121,28 @@ std::optional<Story::Undated> undated_event(const extractor::Event& e, const ext
   return u;
 }
 
-std::optional<Story> story_of_articles(const Common& c, const DiagramOptions& o) {
-  auto loaded = load_and_extract(c);
-  if (!loaded) return std::nullopt;
-  Story s;
-  s.problems = loaded->problems;
-  std::vector<graph::DocumentInput> inputs;
-  for (std::size_t i = 0; i < loaded->docs.size(); ++i) {
-    inputs.push_back({&loaded->extractions[i], &loaded->docs[i].text});
-    s.docs.emplace_back(loaded->docs[i].id, loaded->docs[i].date);
-  }
-  s.title = headline(loaded->docs);
+// The story's graph and timeline, as graph and timeline draw them.
+std::optional<Story> finish(Story s, std::optional<Streamed> streamed, const Common& c, const DiagramOptions& o) {
+  if (!streamed) return std::nullopt;
+  s.problems = streamed->problems;
+  s.title = streamed->headline;
   const std::string& title = o.title.empty() ? s.title : o.title;
-  s.graph = story_graph(inputs, o, title);
-  s.timeline = story_timeline(inputs, o, title);
-  for (std::size_t i = 0; i < loaded->extractions.size(); ++i)
-    for (const extractor::Event& e : loaded->extractions[i].events)
-      if (auto u = undated_event(e, loaded->extractions[i], &loaded->docs[i].text, o)) s.undated.push_back(std::move(*u));
+  s.graph = story_graph(streamed->story.graph(), o, title, resolve_threads(c.threads));
+  s.timeline = story_timeline(streamed->story.timeline(), o, title);
   return s;
+}
+
+// Articles, streamed through extraction into the story as graph and timeline read them: memory
+// grows with the story (and the page), not with the text.
+std::optional<Story> story_of_articles(const Common& c, const DiagramOptions& o) {
+  Story s;
+  auto streamed = stream_story(c, graph::StoryBuilder::Parts::both,
+                               [&](const extractor::Extraction& x, const InputDoc& d) {
+                                 s.docs.emplace_back(x.document.id, x.document.date);   // (date moved there)
+                                 for (const extractor::Event& e : x.events)
+                                   if (auto u = undated_event(e, x, &d.text, o)) s.undated.push_back(std::move(*u));
+                               });
+  return finish(std::move(s), std::move(streamed), c, o);
 }
 
 // Extract JSON and merged files, read as graph and timeline read them (one document per id, in id
@@ -151,13 +155,7 @@ std::optional<Story> story_of_extractions(const Common& c, const DiagramOptions&
     for (const extractor::Event& e : x.events)
       if (auto u = undated_event(e, x, nullptr, o)) s.undated.push_back(std::move(*u));
   });
-  if (!streamed) return std::nullopt;
-  s.problems = streamed->problems;
-  s.title = streamed->headline;
-  const std::string& title = o.title.empty() ? s.title : o.title;
-  s.graph = story_graph(streamed->story.graph(), o, title, resolve_threads(c.threads));
-  s.timeline = story_timeline(streamed->story.timeline(), o, title);
-  return s;
+  return finish(std::move(s), std::move(streamed), c, o);
 }
 
 // Where a fact was read: its sentence quoted, or, without the text (extract JSON), its place.

@@ -4,7 +4,7 @@
 #  - each extraction stage on one core (build/extract_bench, 5 MB) and the story and render stages
 #    (story_bench, render_bench);
 #  - `storyline extract` on 50 MB with 1 and 2 threads, and on 5 MB (10x input vs time);
-#  - peak memory (/usr/bin/time) of extract, merge, graph and timeline on 5 and 50 MB;
+#  - peak memory (/usr/bin/time) of extract, merge, graph, timeline and report on 5 and 50 MB;
 #  - chrono-node and compromise on the same text, when node and ../shared/anchors' packages are
 #    installed (/opt/anchors, see ../shared/anchors/README.md).
 # Usage: tools/bench.sh [BUILD_DIR] [CORPUS_DIR]     (defaults: build, /tmp/storyline-bench)
@@ -97,6 +97,8 @@ for mb in 5 50; do
   echo "| graph news$mb to SVG (extraction included) | $cpu | $peak |"
   read -r cpu _ peak < <(measure "$bin" timeline --jsonl "$corpora/news$mb.jsonl" -j 1 --quiet -o "$out/t$mb.json")
   echo "| timeline news$mb to JSON (extraction included) | $cpu | $peak |"
+  read -r cpu _ peak < <(measure "$bin" report --jsonl "$corpora/news$mb.jsonl" -j 1 --quiet -o "$out/r$mb.html")
+  echo "| report news$mb to HTML (extraction included) | $cpu | $peak |"
 done
 
 echo
