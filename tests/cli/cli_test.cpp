@@ -537,6 +537,21 @@ TEST_CASE("report reads extract JSON and merged files: the merged story, each fa
   // From the articles, the page quotes the sentences.
   REQUIRE(run("report --quiet -o " + path("a.html") + " " + example("arm_listing.txt")).status == 0);
   CHECK(testsupport::slurp(path("a.html")).find("<blockquote>") != std::string::npos);
+  // Markup in the JSON (a name, an id, a summary) arrives as text.
+  const std::string lines = testsupport::slurp(path("x.jsonl"));
+  auto doc = nlohmann::json::parse(lines.substr(0, lines.find('\n')));
+  doc["document"]["id"] = "<b>doc</b>";
+  doc["entities"][0]["name"] = "<script>alert(1)</script>";
+  for (auto& e : doc["events"]) e["summary"] = "</td><img src=x onerror=alert(2)>";
+  testsupport::spit(path("hostile.json"), doc.dump());
+  REQUIRE(run("report --quiet -o " + path("h.html") + " " + path("hostile.json")).status == 0);
+  const std::string hostile = testsupport::slurp(path("h.html"));
+  CHECK(hostile.find("<script") == std::string::npos);
+  CHECK(hostile.find("<img") == std::string::npos);
+  CHECK(hostile.find("<b>") == std::string::npos);
+  CHECK(hostile.find("&lt;script&gt;alert(1)&lt;/script&gt;") != std::string::npos);
+  CHECK(hostile.find("&lt;/td&gt;&lt;img src=x onerror=alert(2)&gt;") != std::string::npos);
+  CHECK(hostile.find("&lt;b&gt;doc&lt;/b&gt;") != std::string::npos);
   fs::remove_all(dir);
 }
 
