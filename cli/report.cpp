@@ -244,7 +244,7 @@ int run_report(const Common& c, const DiagramOptions& o) {
 
   h += "<h2 id=\"relationships\">Relationships</h2>\n<figure class=\"relationships\">\n" + inline_svg(*graph_svg, "Relationship diagram") +
        (story->texts ? "\n<figcaption>Hover a name or a line for the sentence it was read from.</figcaption>\n</figure>\n"
-                     : "\n<figcaption>Hover a name or a line for what it stands for.</figcaption>\n</figure>\n");
+                     : "\n<figcaption>Hover a name or a line for where it was read.</figcaption>\n</figure>\n");
   h += "<h2 id=\"timeline\">Timeline</h2>\n<figure class=\"timeline\">\n" + inline_svg(*timeline_svg, "Timeline") +
        "\n<figcaption>Hollow markers and bars: dates known only to the month, quarter or year; diamonds: "
        "dated by the article's publication date.</figcaption>\n</figure>\n";

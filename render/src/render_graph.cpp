@@ -80,9 +80,11 @@ std::string relation_label(const graph::Edge& e) {
   return label;
 }
 
+// The sentence quoted and its document; without the sentence's text (a story read from extract
+// JSON keeps only where each fact was read), the document and the sentence's number.
 std::string evidence_line(const graph::EvidenceRef& ev) {
   std::string s = ellipsize(clean_text(ev.sentence_text), 300);
-  if (s.empty()) return {};
+  if (s.empty()) return ev.doc.empty() ? std::string() : evidence_place(ev.doc, ev.sentence);
   std::string out = "\xE2\x80\x9C" + s + "\xE2\x80\x9D";   // “…”
   if (!ev.doc.empty()) out += " [" + clean_text(ev.doc) + "]";
   return out;

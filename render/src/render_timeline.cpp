@@ -212,6 +212,8 @@ std::string tooltip_for(const Ev& ev) {
     std::string line = "\xE2\x80\x9C" + s + "\xE2\x80\x9D";
     if (!e.evidence.doc.empty()) line += " [" + clean_text(e.evidence.doc) + "]";
     out += "\\n" + gv_text(line);
+  } else if (!e.evidence.doc.empty()) {   // (read from extract JSON: where, not what)
+    out += "\\n" + gv_text(evidence_place(e.evidence.doc, e.evidence.sentence));
   }
   return out;
 }

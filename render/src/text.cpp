@@ -142,6 +142,10 @@ std::size_t utf8_length(std::string_view s) {
   return n;
 }
 
+std::string evidence_place(std::string_view doc, std::size_t sentence) {
+  return "[" + clean_text(doc) + ", sentence " + std::to_string(sentence) + "]";
+}
+
 std::string ellipsize(std::string_view s, std::size_t max_chars) {
   if (utf8_length(s) <= max_chars || max_chars == 0) return std::string(s);
   std::size_t n = 0;

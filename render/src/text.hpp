@@ -33,6 +33,10 @@ std::string class_token(std::string_view s);
 // Shortens clean text to at most max_chars code points, ending with "…" when cut.
 std::string ellipsize(std::string_view s, std::size_t max_chars);
 
+// Where a fact was read, for a tooltip when its sentence's text is not known (a story read from
+// extract JSON): "[DOC, sentence N]", N as the JSON numbers sentences (from 0). Clean text.
+std::string evidence_place(std::string_view doc, std::size_t sentence);
+
 // Number of code points in valid UTF-8.
 std::size_t utf8_length(std::string_view s);
 

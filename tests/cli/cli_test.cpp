@@ -486,7 +486,16 @@ TEST_CASE("graph and timeline draw extract JSON and merged files as they are, as
   CHECK(g1j["nodes"].size() == nlohmann::json::parse(testsupport::slurp(one))["entities"].size());
   const auto svg = run("graph --quiet -o " + (dir / "m.svg").string() + " " + merged);
   CHECK(svg.status == 0);
-  CHECK(testsupport::slurp((dir / "m.svg").string()).find("SoftBank") != std::string::npos);
+  const std::string map = testsupport::slurp((dir / "m.svg").string());
+  CHECK(map.find("SoftBank") != std::string::npos);
+  // Tooltips say where each fact was read (the JSON has no sentence texts to quote).
+  CHECK(map.find("&#10;[arm_listing, sentence ") != std::string::npos);
+  CHECK(map.find("\xE2\x80\x9C") == std::string::npos);   // no empty quote
+  REQUIRE(run("timeline --quiet -o " + (dir / "tl.svg").string() + " " + merged).status == 0);
+  const auto& ev = m["timeline"]["events"][0]["evidence"];
+  CHECK(testsupport::slurp((dir / "tl.svg").string())
+            .find("&#10;[" + ev["doc"].get<std::string>() + ", sentence " + std::to_string(ev["sentence"].get<int>()) +
+                  "]") != std::string::npos);
   // Articles and extract JSON together: refused, one line.
   expect_clean_failure(run("graph " + merged + " " + example("arm_listing.txt") + " -o " + (dir / "x.svg").string()),
                        "some inputs are extract JSON and some are not", dir / "x.svg");
