@@ -63,6 +63,20 @@ class FirstWords {
   std::vector<std::uint64_t> bits_ = std::vector<std::uint64_t>(1024, 0);
 };
 
+// The first token in [p, pe) whose fold hash has its bit set in `bits` (FirstWords::bits()), else
+// pe: four tokens per bound test, as most tokens have no bit.
+inline const Token* next_may_start(const Token* p, const Token* pe, const std::uint64_t* bits) {
+  auto hit = [bits](const Token& t) { return (bits[(t.fold & 0xFFFF) >> 6] >> (t.fold & 63) & 1u) != 0; };
+  for (; pe - p >= 4; p += 4) {
+    if (hit(p[0])) return p;
+    if (hit(p[1])) return p + 1;
+    if (hit(p[2])) return p + 2;
+    if (hit(p[3])) return p + 3;
+  }
+  while (p != pe && !hit(*p)) ++p;
+  return p;
+}
+
 // A trigger's value: its index in defs, written by std::to_string at load.
 inline std::size_t def_index(const std::string& v) {
   std::size_t n = 0;
@@ -654,10 +668,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
     // can tell an event: the others between are passed over, their dates kept.
     std::size_t c = k;
     {
-      const Token* p = tk + k;
-      const Token* const pe = tk + toks.size();
-      while (p != pe && !(first_bits[(p->fold & 0xFFFF) >> 6] >> (p->fold & 63) & 1u)) ++p;
-      c = static_cast<std::size_t>(p - tk);
+      c = static_cast<std::size_t>(next_may_start(tk + k, tk + toks.size(), first_bits) - tk);
     }
     if (c == toks.size()) break;
     const std::size_t s = toks[c].sentence;
@@ -799,10 +810,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
     for (std::size_t t = c; t < e; ++t) {   // (no token in [b, c) may start a trigger)
       // The cheapest test first (the first one has() makes), in a tight loop: most tokens start no trigger.
       {
-        const Token* p = tk + t;
-        const Token* const pe = tk + e;
-        while (p != pe && !(first_bits[(p->fold & 0xFFFF) >> 6] >> (p->fold & 63) & 1u)) ++p;
-        t = static_cast<std::size_t>(p - tk);
+        t = static_cast<std::size_t>(next_may_start(tk + t, tk + e, first_bits) - tk);
       }
       if (t == e) break;
       if (in_mention[t] >= 0 || !toks[t].has(kWord)) continue;
