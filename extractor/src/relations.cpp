@@ -68,6 +68,14 @@ class ItemList {
     cap_ = cap;
   }
   Item& add(const Item& it) { return p_[n_++] = it; }
+  // n more items, to be written by the caller: their first (the count is kept in a register of the
+  // caller's loop, not in this thread-local list per item).
+  Item* extend(std::size_t n) {
+    room(n);
+    Item* at = p_.get() + n_;
+    n_ += n;
+    return at;
+  }
 
  private:
   std::unique_ptr<Item[]> p_;
@@ -232,17 +240,17 @@ void build_items(const DocContext& ctx, std::string_view lowered, WordId word_id
     std::size_t stop = k + 1;
     if (mit == mentions.end()) stop = te;
     else if (mit->tok_begin > k) stop = std::min<std::size_t>(te, mit->tok_begin);
-    items.room(stop - k);
-    for (const Token* t = toks.data() + k; k < stop; ++k, ++t) {
+    Item* out = items.extend(stop - k);
+    for (const Token* t = toks.data() + k; k < stop; ++k, ++t, ++out) {
       const std::string_view lower(lowered.data() + t->start, t->end - t->start);
       const int w = word_id(lower, t->fold);
       if (w >= 0) on_word(w);
       // (built whole, not field by field over a value-initialised one)
-      Item& it = items.add(Item{false, -1, 0, w, 0, static_cast<std::uint32_t>(k),
-                                static_cast<std::uint32_t>(k + 1), t->start, t->end, lower});
+      Item& it = *out = Item{false, -1, 0, w, 0, static_cast<std::uint32_t>(k),
+                             static_cast<std::uint32_t>(k + 1), t->start, t->end, lower};
       if (maybe_object_pronoun(it.lower))
         if (auto who = resolve_object_pronoun(ctx, k)) {
-          ent_items.push_back(static_cast<std::uint32_t>(items.size() - 1));
+          ent_items.push_back(static_cast<std::uint32_t>(out - items.begin()));
           it.ent = true;
           it.entity = *who;
           it.tslot = 0;   // PER
