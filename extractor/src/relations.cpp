@@ -1235,7 +1235,8 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   // or referred to ("the company") at least three times and at least half again as often as any
   // other. Roles told without an organisation ("Musk remained executive chairman", "became prime
   // minister") belong to it.
-  std::vector<std::size_t> told(ents.size(), 0);   // names and references ("the company")
+  thread_local std::vector<std::size_t> told;   // names and references ("the company"); kept per thread
+  told.resize(ents.size());
   for (std::size_t i = 0; i < ents.size(); ++i) told[i] = ents[i].mentions.size();
   for (const MentionSpan& m : ctx.entities->references)
     if (m.entity < told.size()) ++told[m.entity];
