@@ -374,6 +374,7 @@ struct CompiledRule {
   std::string id;
   std::string file;
   std::string type;
+  bool dated = false;  // type is DATE or TIME (their values move the reference date)
   std::string value;
   int priority = 0;
   bool latent = false;
@@ -2334,6 +2335,7 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
         return fail("rules.schema", "missing integer priority");
       r.priority = jr["priority"].get<int>();
       r.type = jr.value("type", "");
+      r.dated = r.type == "DATE" || r.type == "TIME";
       if (r.type != "DATE" && r.type != "TIME" && r.type != "DURATION" && r.type != "SET")
         return fail("rules.schema", "type must be DATE|TIME|DURATION|SET");
       r.value = jr.value("value", "");
@@ -2526,15 +2528,16 @@ std::vector<Timex> TimexTagger::tag_until(std::string_view text, const std::vect
   const bool doc_quarters = timex_internal::quarter_mentions(text) >= 2;
   out.reserve(kept.size());
   std::size_t si = 0;
-  for (const auto& c : kept) {
+  for (auto& c : kept) {
     const CompiledRule& r = impl_->rules[c.rule];
-    if (first_day && r.type != "DATE" && r.type != "TIME") continue;
+    if (first_day && !r.dated) continue;
     while (si + 1 < sentences.size() && sentences[si].end <= c.start) ++si;
     const std::size_t sent_start = sentences.empty() ? 0 : std::min(sentences[si].start, c.start);
     // Tense and quarter talk only matter to some functions of a value ("[weekday:5]"); most
     // values are already complete ("2019-03"): resolve_value reads the text around only if needed.
     timex_internal::Anchor::Around around;
-    if (c.value.find('[') != std::string::npos) {
+    const bool functions = c.value.find('[') != std::string::npos;
+    if (functions) {
       around.cues = &impl_->tense;
       around.before = text.substr(sent_start, c.start - sent_start);
       around.after = text.substr(c.end, std::min<std::size_t>(120, text.size() - c.end));
@@ -2545,18 +2548,19 @@ std::vector<Timex> TimexTagger::tag_until(std::string_view text, const std::vect
       around.doc_quarters = doc_quarters;
     }
     anchor.around = &around;
-    Timex t;
+    Timex& t = out.emplace_back();  // (built in place: no Timex moved or destroyed)
     t.start = c.start;
     t.end = c.end;
-    t.text = std::string(text.substr(c.start, c.end - c.start));
+    t.text.assign(text.data() + c.start, c.end - c.start);
     t.type = r.type;
-    t.value = timex_internal::resolve_value(c.value, anchor);
+    // A value without functions is final (resolve_value would return a copy): moved instead.
+    if (functions) t.value = timex_internal::resolve_value(c.value, anchor);
+    else t.value = std::move(c.value);
     t.sentence = sentences.empty() ? 0 : si;
     t.rule = r.id;
     anchor.around = nullptr;
-    if (t.type == "DATE" || t.type == "TIME") timex_internal::update_ref(t.value, anchor);
-    out.push_back(std::move(t));
-    if (first_day && day_of(out.back())) break;
+    if (r.dated) timex_internal::update_ref(t.value, anchor);
+    if (first_day && day_of(t)) break;
   }
   return out;
 }
