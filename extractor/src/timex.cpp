@@ -1907,9 +1907,9 @@ std::string TimexTagger::Impl::fill_segs(const CompiledRule& r, const std::vecto
 }
 
 // Blocks of text that no timex crosses: paragraphs (split at blank lines), and in a block that grows
-// past 4 KB without one, lines.
-static std::vector<std::pair<std::size_t, std::size_t>> blocks_of(std::string_view text) {
-  std::vector<std::pair<std::size_t, std::size_t>> out;
+// past 4 KB without one, lines; into `out` (cleared first, so that a caller can keep its storage).
+static void blocks_of(std::string_view text, std::vector<std::pair<std::size_t, std::size_t>>& out) {
+  out.clear();
   constexpr std::size_t kLong = 4096;
   std::size_t start = 0;
   for (std::size_t i = text.find('\n'); i != std::string_view::npos; i = text.find('\n', i + 1)) {
@@ -1920,7 +1920,6 @@ static std::vector<std::pair<std::size_t, std::size_t>> blocks_of(std::string_vi
     }
   }
   if (start < text.size()) out.emplace_back(start, text.size());
-  return out;
 }
 
 std::vector<Candidate> TimexTagger::Impl::extract(std::string_view text) const {
@@ -1956,7 +1955,9 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
   for (int ri : hit_rules) starts[ri].clear();
   hit_rules.clear();
   if (starts.size() < rules.size()) starts.resize(rules.size());
-  for (const auto& block : blocks_of(text)) {
+  thread_local std::vector<std::pair<std::size_t, std::size_t>> blocks;
+  blocks_of(text, blocks);
+  for (const auto& block : blocks) {
     // Named copies: a lambda may not capture a structured binding in C++17 (clang refuses).
     const std::size_t bs = block.first, be = block.second;
     for (int ri : hit_rules) starts[ri].clear();
@@ -2174,7 +2175,9 @@ std::vector<Candidate> TimexTagger::Impl::extract_blocks(std::string_view text, 
   std::vector<std::string> caps;
   // Per block, the RE2::Set says which rules can match there; only those scan the block. Most
   // paragraphs wake a handful of the ~100 rules, so this beats one scan of the document per rule.
-  for (const auto& [bs, be] : blocks_of(text)) {
+  std::vector<std::pair<std::size_t, std::size_t>> blocks;
+  blocks_of(text, blocks);
+  for (const auto& [bs, be] : blocks) {
     which.clear();
     RE2::Set::ErrorInfo info;
     if (!block_set.Match(text.substr(bs, be - bs), &which, &info) && info.kind != RE2::Set::kNoError) {
@@ -2524,8 +2527,9 @@ std::vector<Timex> TimexTagger::tag_until(std::string_view text, const std::vect
   anchor.dct = doc;
   anchor.ref = doc;
   // Earnings reports: a document that mentions fiscal quarters more than once reads "a year ago"
-  // as the same quarter a year back, even far from the word "quarter".
-  const bool doc_quarters = timex_internal::quarter_mentions(text) >= 2;
+  // as the same quarter a year back, even far from the word "quarter". Counted at the first value
+  // with functions (only those read it): a document without one is not scanned.
+  int doc_quarters = -1;  // unknown yet
   out.reserve(kept.size());
   std::size_t si = 0;
   for (auto& c : kept) {
@@ -2545,7 +2549,8 @@ std::vector<Timex> TimexTagger::tag_until(std::string_view text, const std::vect
       const std::size_t ws = std::max(sent_start, c.start > 200 ? c.start - 200 : 0);
       const std::size_t we = std::min(sent_end, c.end + 200);
       around.window = text.substr(ws, we - ws);
-      around.doc_quarters = doc_quarters;
+      if (doc_quarters < 0) doc_quarters = timex_internal::quarter_mentions(text) >= 2;
+      around.doc_quarters = doc_quarters != 0;
     }
     anchor.around = &around;
     Timex& t = out.emplace_back();  // (built in place: no Timex moved or destroyed)
