@@ -237,6 +237,9 @@ class LazyRe {
  public:
   LazyRe(std::string pattern, const RE2::Options& opts) : pattern_(std::move(pattern)), opts_(opts) {}
   const RE2& get() const {
+    // Compiled already (nearly every call): no call_once, which costs a call and thread-local
+    // set-up each time. (ready_ is set, with release, only once re_ is.)
+    if (ready_.load(std::memory_order_acquire)) return *re_;
     std::call_once(once_, [this] {
       re_ = std::make_unique<RE2>(pattern_, opts_);
       ready_.store(true, std::memory_order_release);
