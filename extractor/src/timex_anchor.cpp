@@ -325,7 +325,11 @@ std::uint32_t head4(const char* p) {  // the first 4 bytes, to compare cues chea
 }
 
 bool among(const std::vector<std::string>& words, std::string_view w) {
-  return std::find(words.begin(), words.end(), w) != words.end();
+  // (Length and first byte before memcmp: the lists are short and their words rarely match.)
+  if (w.empty()) return std::find(words.begin(), words.end(), w) != words.end();
+  for (const std::string& x : words)
+    if (x.size() == w.size() && x[0] == w[0] && std::memcmp(x.data(), w.data(), w.size()) == 0) return true;
+  return false;
 }
 
 // Whether the cue found at `i` of `b` counts: the exceptions of the future cues, for the cue words
@@ -448,7 +452,7 @@ bool TenseCues::past_verb_before(std::string_view before) const {
     if (k == 0) break;
     std::size_t start = k;
     while (start > 0 && ascii_alpha(src[start - 1])) --start;
-    ascii_lower_copy(buf + start, src + start, k - start);
+    for (std::size_t x = start; x < k; ++x) buf[x] = ascii_lower(src[x]);  // (a short word: no call)
     const std::string_view w(buf + start, k - start);
     k = start;
     if (n == 0 && among(skip_before_, w)) continue;
