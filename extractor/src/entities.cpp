@@ -688,7 +688,9 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
   std::size_t n = c.te - c.tb;
   bool upper = true;
   for (std::size_t k = c.tb; k < c.te; ++k) upper = upper && (w.toks[k].has(kAllCaps) || !w.toks[k].has(kWord));
-  if (const auto* p = lex.places.match(w.text, w.toks, c.tb, c.te, upper); p && p->tokens.size() == n) {
+  // (Kept: the "Real Madrid" rule below asks the same of the same words when `upper` is false.)
+  const PhraseTable::Entry* const place = lex.places.match(w.text, w.toks, c.tb, c.te, upper);
+  if (const auto* p = place; p && p->tokens.size() == n) {
     c.type = "LOC";
     c.strong = true;
     c.place_code = p->code;
@@ -762,13 +764,7 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
       return;
     }
   }
-  if (n == 1 && w.toks[c.tb].has(kAllCaps)) {   // "LONDON" in a dateline
-    if (const auto* p = lex.places.match(w.text, w.toks, c.tb, c.te, true); p && p->tokens.size() == 1) {
-      c.type = "LOC";
-      c.strong = true;
-      return;
-    }
-  }
+  // ("LONDON" in a dateline: one word in capitals is `upper`, looked up in any case above.)
   std::string_view cue;   // (a view of the lexicons' value)
   // "an analyst at Credit Suisse", "an economist at Morgan Stanley": a role at a name is a job at
   // an organisation (a place would have been typed above).
@@ -838,11 +834,13 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
     return;  // unknown single word: resolved by alias, else ORG
   }
   // "Real Madrid", "Air France", "Bristol City": a name built on a place is an organisation.
-  for (std::size_t k = c.tb; k < c.te; ++k)
-    if (const auto* p = lex.places.match(w.text, w.toks, k, c.te, false); p && (k > c.tb || !given_first)) {
+  for (std::size_t k = c.tb; k < c.te; ++k) {
+    if (k == c.tb && given_first) continue;   // (a place first counts only without a given name)
+    if (k == c.tb && !upper ? place : lex.places.match(w.text, w.toks, k, c.te, false)) {
       c.type = "ORG";
       return;
     }
+  }
   // "Alameda Research", "Deepwater Horizon": a last word from the dictionary makes a person unlikely.
   bool last_common = w.common(c.te - 1) && !w.toks[c.te - 1].has(kAllCaps) && w.tv(c.te - 1).size() > 4;
   // "Gorgon LNG", "Banco BPI": an upper-case word of two letters or more is an acronym, not part of
