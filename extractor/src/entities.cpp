@@ -885,16 +885,14 @@ constexpr auto kSlugByte = [] {
 // slug(name) written at `base` (at most max(name.size(), 1) bytes): its length.
 std::size_t write_slug(char* const base, std::string_view name) {
   char* o = base;
-  bool dash = false;
-  for (const char ch : name) {
-    const char x = kSlugByte[static_cast<unsigned char>(ch)];
-    if (x != 0) {
-      *o++ = x;
-      dash = false;
-    } else if (o != base && !dash) {
-      *o++ = '-';
-      dash = true;
-    }
+  const char* p = name.data();
+  const char* const end = p + name.size();
+  // Runs of kept bytes, each run of separators after one a single "-" (kept bytes are never "-").
+  while (p != end) {
+    for (char x; p != end && (x = kSlugByte[static_cast<unsigned char>(*p)]) != 0; ++p) *o++ = x;
+    if (p == end) break;
+    while (p != end && kSlugByte[static_cast<unsigned char>(*p)] == 0) ++p;
+    if (o != base) *o++ = '-';
   }
   while (o != base && o[-1] == '-') --o;
   if (o == base) *o++ = 'x';
@@ -1840,10 +1838,17 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
           twice[(toks[c.tb].fold >> 6) & 63] |= std::uint64_t{1} << (toks[c.tb].fold & 63);
           any_twice = true;
         }
-      for (std::size_t q = 0; any_twice && q < toks.size(); ++q) {
-        if (!toks[q].has(kWord) || !toks[q].has(kLower) || !bit(twice, toks[q].fold)) continue;
-        const std::string_view t = w.tv(q);
-        if (std::none_of(t.begin(), t.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; })) lower_uses.add(t, toks[q].fold);
+      // (Through a pointer, the flags tested at once, and first a bit per (fold & 63) of those words:
+      // most tokens are turned away by one or two tests.)
+      std::uint64_t twice_low = 0;
+      for (const std::uint64_t x : twice) twice_low |= x;
+      const Token* const tp = toks.data();
+      for (std::size_t q = 0, n = any_twice ? toks.size() : 0; q < n; ++q) {
+        const Token& t = tp[q];
+        if (!((twice_low >> (t.fold & 63)) & 1) || (t.flags & (kWord | kLower)) != (kWord | kLower) || !bit(twice, t.fold))
+          continue;
+        const std::string_view tx = t.view(text);
+        if (std::none_of(tx.begin(), tx.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; })) lower_uses.add(tx, t.fold);
       }
     }
     const std::string_view t = w.tv(k);
