@@ -687,7 +687,7 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
   const Lexicons& lex = w.lex;
   std::size_t n = c.te - c.tb;
   bool upper = true;
-  for (std::size_t k = c.tb; k < c.te; ++k) upper = upper && (w.toks[k].has(kAllCaps) || !w.toks[k].has(kWord));
+  for (std::size_t k = c.tb; k < c.te && upper; ++k) upper = w.toks[k].has(kAllCaps) || !w.toks[k].has(kWord);
   // (Kept: the "Real Madrid" rule below asks the same of the same words when `upper` is false.)
   const PhraseTable::Entry* const place = lex.places.match(w.text, w.toks, c.tb, c.te, upper);
   if (const auto* p = place; p && p->tokens.size() == n) {
