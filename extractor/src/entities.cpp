@@ -863,7 +863,7 @@ std::string initials(const Work& w, std::size_t tb, std::size_t te) {
   std::string out;
   for (std::size_t k = tb; k < te; ++k)
     if (w.cap(k) && !w.toks[k].has(kAllCaps)) out.push_back(w.tv(k)[0]);
-    else if (w.toks[k].has(kAllCaps)) out += std::string(w.tv(k));
+    else if (w.toks[k].has(kAllCaps)) out.append(w.tv(k));
   return out;
 }
 
