@@ -1465,7 +1465,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     runs_in_order = runs_in_order && s < srange.size() && (k == 0 || s > prev_s);
     prev_s = s;
     std::size_t e = k;
-    int words = 0, caps = 0, upper = 0;
+    int words = 0, upper = 0;
     bool comma = false;
     // (Through a pointer and the flags read once: the pushes below cannot move the tokens.)
     const Token* const tp = toks.data();
@@ -1488,16 +1488,25 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       if (flags & kDigit) continue;
       ++words;
       if (flags & kAllCaps) ++upper;
-      if (s != 0) continue;   // (caps decide only for the first sentence)
-      if ((flags & kCap) && !(e == k)) ++caps;
-      else if ((flags & kLower) && is_title_lower_or_connector_ci(w.tv(e), t.fold)) ++caps;  // "of" in titles
     }
+    // The words of the run in title case: capitalised but the first, or in lower case as titles
+    // leave "of". (Counted only where they decide: the first sentence, of four words or more.)
+    auto title_caps = [&] {
+      int caps = 0;
+      for (std::size_t q = k; q < e; ++q) {
+        const unsigned flags = tp[q].flags;
+        if (!(flags & kWord) || (flags & kDigit)) continue;
+        if ((flags & kCap) && q != k) ++caps;
+        else if ((flags & kLower) && is_title_lower_or_connector_ci(w.tv(q), tp[q].fold)) ++caps;  // "of" in titles
+      }
+      return caps;
+    };
     if (s < srange.size()) {
       srange[s] = {k, e};
       commas[s] = comma;
       headline[s] = 0;
       if (words >= 3 && upper * 10 >= words * 7) headline[s] = 2;
-      else if (s == 0 && words >= 4 && (caps + 1) * 10 >= words * 9) headline[s] = 1;   // a title-case headline
+      else if (s == 0 && words >= 4 && (title_caps() + 1) * 10 >= words * 9) headline[s] = 1;   // a title-case headline
     }
     k = e;
   }
