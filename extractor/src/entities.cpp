@@ -952,16 +952,19 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
   // next through capk (a cursor into it), not through the words between.
   const bool users = !lex.user_entities.empty();
   std::size_t ci = 0;
+  // (Through a pointer and a count: read once, not again after every candidate pushed.)
+  const std::uint32_t* const cap = capk.data();
+  const std::size_t ncap = capk.size();
   for (std::size_t s = 0; s < nsentences; ++s) {
     const std::size_t a = srange[s].first, b = srange[s].second;   // not a structured binding: clang 14 cannot capture one
-    if (!users && ci > 0 && capk[ci - 1] >= a)   // (a sentence before the last one's tokens)
-      ci = static_cast<std::size_t>(std::lower_bound(capk.begin(), capk.end(), a) - capk.begin());
+    if (!users && ci > 0 && cap[ci - 1] >= a)   // (a sentence before the last one's tokens)
+      ci = static_cast<std::size_t>(std::lower_bound(cap, cap + ncap, a) - cap);
     std::size_t k = a;
     while (k < b) {
       if (!users) {
-        while (ci < capk.size() && capk[ci] < k) ++ci;
-        if (ci == capk.size() || capk[ci] >= b) break;
-        k = capk[ci];
+        while (ci < ncap && cap[ci] < k) ++ci;
+        if (ci == ncap || cap[ci] >= b) break;
+        k = cap[ci];
         if (w.blocked[k]) {
           ++k;
           continue;
