@@ -955,6 +955,7 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
   // (Through a pointer and a count: read once, not again after every candidate pushed.)
   const std::uint32_t* const cap = capk.data();
   const std::size_t ncap = capk.size();
+  char* const blocked = w.blocked.data();   // (the same: one per token)
   for (std::size_t s = 0; s < nsentences; ++s) {
     const std::size_t a = srange[s].first, b = srange[s].second;   // not a structured binding: clang 14 cannot capture one
     if (!users && ci > 0 && cap[ci - 1] >= a)   // (a sentence before the last one's tokens)
@@ -965,7 +966,7 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
         while (ci < ncap && cap[ci] < k) ++ci;
         if (ci == ncap || cap[ci] >= b) break;
         k = cap[ci];
-        if (w.blocked[k]) {
+        if (blocked[k]) {
           ++k;
           continue;
         }
@@ -977,7 +978,7 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
           k = c.te;
           continue;
         }
-        if (w.blocked[k] || !w.cap(k)) {
+        if (blocked[k] || !w.cap(k)) {
           ++k;
           continue;
         }
@@ -994,7 +995,7 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
         }
         // "ROBERTO DURAN": a given name and a surname in an upper-case line.
         if (headline[s] == 2 && k + 1 < b && toks[k].has(kAllCaps) && toks[k + 1].has(kAllCaps) &&
-            !w.blocked[k + 1]) {
+            !blocked[k + 1]) {
           std::string title(w.tv(k));   // the first byte, then ascii_lower of the rest
           for (std::size_t i = 1; i < title.size(); ++i)
             if (title[i] >= 'A' && title[i] <= 'Z') title[i] = static_cast<char>(title[i] - 'A' + 'a');
@@ -1020,11 +1021,11 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
       }
       std::size_t j = k + 1;
       // "Theresa May": a capitalised word the date rules took ("May") is a surname after a given name.
-      if (j < b && w.blocked[j] && w.cap(j) && w.has(w.ix.given_names, k) && !w.common(k) &&
+      if (j < b && blocked[j] && w.cap(j) && w.has(w.ix.given_names, k) && !w.common(k) &&
           (j + 1 >= b || !toks[j + 1].has(kDigit))) {
-        w.blocked[j] = 0;
+        blocked[j] = 0;
       }
-      while (j < b && !w.blocked[j]) {
+      while (j < b && !blocked[j]) {
         if (w.cap(j) && !toks[j].has(kNewlineBefore)) {
           if (const auto* cue = lex.person_cues.may_start(toks[j]) ? lex.person_cues.match(text, toks, j, b, false) : nullptr;
               cue && !cue_before_head(cue, j))
@@ -1036,7 +1037,7 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
         auto of_ok = [&] {
           return !is(lw, "of") || w.common(j - 1) || w.has(w.ix.org_heads, j - 1) || w.has(w.ix.loc_heads, j - 1);
         };
-        if (is_connector_at(w, j) && of_ok() && j + 1 < b && w.cap(j + 1) && !w.blocked[j + 1]) {
+        if (is_connector_at(w, j) && of_ok() && j + 1 < b && w.cap(j + 1) && !blocked[j + 1]) {
           ++j;
           continue;
         }
