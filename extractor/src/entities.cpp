@@ -1270,13 +1270,17 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
     own_list.clear();
     for (const std::string_view a : own_aliases[e])   // derived short forms: surnames, base names
       if (std::find(texts.begin(), texts.end(), a) == texts.end()) own_list.push_back(a);   // (few forms: by size first)
-    std::sort(own_list.begin(), own_list.end());
-    alias_list.resize(texts.size() + own_list.size());
-    std::merge(texts.begin(), texts.end(), own_list.begin(), own_list.end(), alias_list.begin());
-    alias_list.erase(std::unique(alias_list.begin(), alias_list.end()), alias_list.end());
+    // (Mostly none: then the surface forms are the list, sorted and once each already.)
+    if (!own_list.empty()) {
+      std::sort(own_list.begin(), own_list.end());
+      alias_list.resize(texts.size() + own_list.size());
+      std::merge(texts.begin(), texts.end(), own_list.begin(), own_list.end(), alias_list.begin());
+      alias_list.erase(std::unique(alias_list.begin(), alias_list.end()), alias_list.end());
+    }
+    const std::vector<std::string_view>& forms = own_list.empty() ? texts : alias_list;
     // (Most entities have no form but their name: then nothing is allocated.)
-    if (!(alias_list.size() == 1 && alias_list[0] == std::string_view(ent.name))) ent.aliases.reserve(alias_list.size());
-    for (std::string_view a : alias_list)
+    if (!(forms.size() == 1 && forms[0] == std::string_view(ent.name))) ent.aliases.reserve(forms.size());
+    for (std::string_view a : forms)
       if (a != std::string_view(ent.name)) ent.aliases.emplace_back(a);
     ent.mentions.reserve(by_entity[e].size());
     for (const Cand* c : by_entity[e])   // (the text made once, as a new string: no assign)
