@@ -1192,8 +1192,10 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
       const auto seen = texts.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(texts.size(), 8));
       if (std::find(texts.begin(), seen, t) == seen) texts.push_back(t);
     }
-    std::sort(texts.begin(), texts.end());
-    texts.erase(std::unique(texts.begin(), texts.end()), texts.end());
+    if (texts.size() > 1) {   // (most entities have one form)
+      std::sort(texts.begin(), texts.end());
+      texts.erase(std::unique(texts.begin(), texts.end()), texts.end());
+    }
     // Name: for people the longest form; otherwise the most frequent base name (not an acronym).
     std::string_view name;
     if (is(ent.type, "PER") || is(ent.type, "LOC")) {
@@ -1215,8 +1217,8 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
         }
         keys.push_back(t);
       }
-      std::sort(keys.begin(), keys.end());
-      std::sort(full_bases.begin(), full_bases.end());
+      if (keys.size() > 1) std::sort(keys.begin(), keys.end());
+      if (full_bases.size() > 1) std::sort(full_bases.begin(), full_bases.end());
       // Each distinct key in order with its count.
       for (std::size_t i = 0; i < keys.size();) {
         const std::string_view t = keys[i];
