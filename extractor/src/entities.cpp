@@ -1280,10 +1280,14 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
       alias_list.erase(std::unique(alias_list.begin(), alias_list.end()), alias_list.end());
     }
     const std::vector<std::string_view>& forms = own_list.empty() ? texts : alias_list;
+    // (The name is mostly a view of one of the forms: the same bytes at once, else compared.)
+    auto is_name = [&](std::string_view a) { return a.size() == name.size() && (a.data() == name.data() || a == name); };
     // (Most entities have no form but their name: then nothing is allocated.)
-    if (!(forms.size() == 1 && forms[0] == std::string_view(ent.name))) ent.aliases.reserve(forms.size());
-    for (std::string_view a : forms)
-      if (a != std::string_view(ent.name)) ent.aliases.emplace_back(a);
+    if (!(forms.size() == 1 && is_name(forms[0]))) {
+      ent.aliases.reserve(forms.size());
+      for (std::string_view a : forms)
+        if (!is_name(a)) ent.aliases.emplace_back(a);
+    }
     ent.mentions.reserve(by_entity[e].size());
     for (const Cand* c : by_entity[e])   // (the text made once, as a new string: no assign)
       ent.mentions.push_back(Mention{c->start, c->end, std::string(text.substr(c->start, c->end - c->start)), c->sentence});
