@@ -1270,8 +1270,11 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
     // (An own alias that is a surface form is there already; the others are sorted apart, then
     // merged with the sorted surface forms.)
     own_list.clear();
-    for (const std::string_view a : own_aliases[e])   // derived short forms: surnames, base names
-      if (std::find(texts.begin(), texts.end(), a) == texts.end()) own_list.push_back(a);   // (few forms: by size first)
+    for (const std::string_view a : own_aliases[e]) {   // derived short forms: surnames, base names
+      // (Few forms, compared by size first, then address: an alias of a form is mostly the same view.)
+      auto same = [a](std::string_view t) { return t.size() == a.size() && (t.data() == a.data() || t == a); };
+      if (std::find_if(texts.begin(), texts.end(), same) == texts.end()) own_list.push_back(a);
+    }
     // (Mostly none: then the surface forms are the list, sorted and once each already.)
     if (!own_list.empty()) {
       std::sort(own_list.begin(), own_list.end());
