@@ -1303,8 +1303,9 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
   r.country_of.assign(r.entities.size(), "");
   r.is_country.assign(r.entities.size(), 0);
   for (const Cand& c : w.cands) {
+    if (c.place_code.empty()) continue;   // (most candidates: no look-up of their entity)
     std::size_t e = new_index[c.entity];
-    if (e >= r.entities.size() || !is(r.entities[e].type, "LOC") || c.place_code.empty()) continue;
+    if (e >= r.entities.size() || !is(r.entities[e].type, "LOC")) continue;
     r.country_of[e].assign(c.place_code.substr(0, 2));
     if (c.place_is_country) r.is_country[e] = 1;
   }
