@@ -1127,6 +1127,7 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
     std::vector<std::pair<std::size_t, std::size_t>> first_start;
     std::vector<std::size_t> ent_order, new_index;
     std::vector<std::uint32_t> id_slots;
+    std::vector<char> seen;
     std::vector<std::string_view> texts, keys, full_bases, alias_list, own_list;
   };
   thread_local Scratch sc;
@@ -1140,9 +1141,24 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
   std::vector<std::pair<std::size_t, std::size_t>>& first_start = sc.first_start;   // (start, entity)
   first_start.clear();
   first_start.reserve(infos.size());
-  for (std::size_t e = 0; e < infos.size(); ++e)
-    if (!by_entity[e].empty()) first_start.emplace_back(by_entity[e][0]->start, e);
-  std::sort(first_start.begin(), first_start.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  // (The candidates are in text order: each entity's first one, met in that order, is its first
+  // mention, so the entities come sorted by it. Only where two start at the same byte is the order
+  // std::sort gives equal keys wanted: then they are sorted as before.)
+  std::vector<char>& seen = sc.seen;
+  seen.assign(infos.size(), 0);
+  bool ties = false;
+  for (const Cand& c : w.cands)
+    if (!seen[c.entity]) {
+      seen[c.entity] = 1;
+      ties = ties || (!first_start.empty() && first_start.back().first == c.start);
+      first_start.emplace_back(c.start, c.entity);
+    }
+  if (ties) {
+    first_start.clear();
+    for (std::size_t e = 0; e < infos.size(); ++e)
+      if (!by_entity[e].empty()) first_start.emplace_back(by_entity[e][0]->start, e);
+    std::sort(first_start.begin(), first_start.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  }
   std::vector<std::size_t>& ent_order = sc.ent_order;
   ent_order.resize(first_start.size());   // (every element set below)
   for (std::size_t i = 0; i < first_start.size(); ++i) ent_order[i] = first_start[i].second;
