@@ -597,7 +597,9 @@ class TypedKeys {
   TypedKeys() { reset(); }
   // Empty (the memory kept: a table is reused from document to document).
   void reset() {
-    slots_.assign(64, Slot{});
+    // (A slot's other fields are read only while it is used: clearing that flag empties it.)
+    slots_.resize(64);
+    for (Slot& s : slots_) s.used = false;
     used_ = 0;
     bytes_.clear();
     bytes_.reserve(1024);
