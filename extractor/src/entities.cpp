@@ -2049,7 +2049,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     std::size_t first_ci = 0;
     std::vector<Cand> listed;
     struct Item { std::size_t tb, te; const Cand* c; };
-    std::vector<Item> items;   // reused for every start
+    thread_local std::vector<Item> items;   // reused for every start (and document)
     // Per suffix of a closed list (items [j, end)): its named items' type (the first non-empty
     // one), whether they agree (every named item after that first one has its type), how many are named.
     struct Suffix {
@@ -2158,7 +2158,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     // fold_hash, and their lengths. An alias that starts with an ASCII character other than
     // white space starts with its first token; when no looked-up word's length of its start has
     // a set bit, it matches nowhere and is not tokenised.
-    std::vector<std::uint64_t> looked(64, 0);
+    std::array<std::uint64_t, 64> looked{};
     std::vector<std::size_t> lengths;   // (of 64 bytes or more; the shorter ones are bits of short_lengths)
     std::uint64_t short_lengths = 0;
     // Per first byte (case folded: (byte | 0x20) & 63), a bit per length under 64 of the words
@@ -2221,8 +2221,11 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         if (len <= a.size() && try_len(len)) return true;
       return false;
     };
-    std::vector<std::string_view> alias_toks;
-    std::vector<AliasPhrase> alias_phrases;
+    // (A thread's scratch, reused from document to document.)
+    thread_local std::vector<std::string_view> alias_toks;
+    thread_local std::vector<AliasPhrase> alias_phrases;
+    alias_toks.clear();
+    alias_phrases.clear();
     for (std::size_t ai = 0; ai < aliases.items().size(); ++ai) {
       const std::string_view a = aliases.items()[ai].key;
       const EntityIds& ents = aliases.items()[ai].ids;
