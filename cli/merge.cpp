@@ -280,11 +280,6 @@ bool for_each_document(Input&& input, Take&& take) {
   return true;
 }
 
-// One line in the compact form storyline writes: an extract object (`extract --compact`, JSON
-// Lines) or a whole compact merged file ({"storyline":"merged","documents":[...],"graph":...}),
-// each document read by extractor::from_compact_json and handed to take. False when the line is in
-// any other form or is not JSON (the caller then parses it with nlohmann, which reports errors);
-// documents already handed over are then the caller's to drop.
 // How a compact merged file begins (`merge --compact`).
 constexpr std::string_view kMergedHead = "{\"storyline\":\"merged\",\"documents\":[";
 
@@ -294,6 +289,11 @@ std::string_view trim_line_end(std::string_view line) {
   return line;
 }
 
+// One line in the compact form storyline writes: an extract object (`extract --compact`, JSON
+// Lines) or a whole compact merged file ({"storyline":"merged","documents":[...],"graph":...}),
+// each document read by extractor::from_compact_json and handed to take. False when the line is in
+// any other form or is not JSON (the caller then parses it with nlohmann, which reports errors);
+// documents already handed over are then the caller's to drop.
 template <class Take>
 bool take_compact_line(std::string_view line, Take&& take) {
   line = trim_line_end(line);

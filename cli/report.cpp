@@ -90,16 +90,25 @@ const char* kStyle =
 // What the page shows, read from articles or from storyline's extract JSON.
 struct Story {
   std::string title;   // the default title: a single article's headline, a document id or "N documents"
-  std::vector<std::pair<std::string, std::optional<std::string>>> docs;   // id and date, in story order
+  // The first kListed documents' ids and dates, in story order (the sources line shows no more),
+  // and how many there are.
+  static constexpr std::size_t kListed = 20;
+  std::vector<std::pair<std::string, std::optional<std::string>>> listed;
+  std::size_t documents = 0;
   graph::KnowledgeGraph graph;
   graph::Timeline timeline;
   struct Undated {
-    std::string summary, type, doc;
-    graph::EvidenceRef where;   // its sentence, with the sentence's text when there is one
+    std::string summary, type;
+    graph::EvidenceRef where;   // its document and sentence, with the sentence's text when there is one
   };
   std::vector<Undated> undated;   // the events without a usable date
   bool texts = true;              // sentence texts known (articles; extract JSON has spans only)
   bool problems = false;
+
+  // (The id and date as the extraction has them: extract moves the date there from the input.)
+  void list(const extractor::Extraction& x) {
+    if (listed.size() < kListed) listed.emplace_back(x.document.id, x.document.date);
+  }
 };
 
 // An undated event as the page lists it (or nothing: dated, or a modality left out).
@@ -107,7 +116,7 @@ std::optional<Story::Undated> undated_event(const extractor::Event& e, const ext
                                             const std::string* text, const DiagramOptions& o) {
   if (e.date) return std::nullopt;
   if (!o.all_modalities && e.modality != "asserted") return std::nullopt;
-  Story::Undated u{e.summary, e.type, x.document.id, {x.document.id, e.sentence, 0, 0, {}}};
+  Story::Undated u{e.summary, e.type, {x.document.id, e.sentence, 0, 0, {}}};
   if (e.sentence < x.sentences.size()) {
     const extractor::Sentence& s = x.sentences[e.sentence];
     u.where.start = s.start;
@@ -125,6 +134,7 @@ std::optional<Story::Undated> undated_event(const extractor::Event& e, const ext
 std::optional<Story> finish(Story s, std::optional<Streamed> streamed, const Common& c, const DiagramOptions& o) {
   if (!streamed) return std::nullopt;
   s.problems = streamed->problems;
+  s.documents = streamed->documents;
   s.title = streamed->headline;
   const std::string& title = o.title.empty() ? s.title : o.title;
   s.graph = story_graph(streamed->story.graph(), o, title, resolve_threads(c.threads));
@@ -138,7 +148,7 @@ std::optional<Story> story_of_articles(const Common& c, const DiagramOptions& o)
   Story s;
   auto streamed = stream_story(c, graph::StoryBuilder::Parts::both,
                                [&](const extractor::Extraction& x, const InputDoc& d) {
-                                 s.docs.emplace_back(x.document.id, x.document.date);   // (date moved there)
+                                 s.list(x);
                                  for (const extractor::Event& e : x.events)
                                    if (auto u = undated_event(e, x, &d.text, o)) s.undated.push_back(std::move(*u));
                                });
@@ -151,7 +161,7 @@ std::optional<Story> story_of_extractions(const Common& c, const DiagramOptions&
   Story s;
   s.texts = false;
   auto streamed = story_from_extractions(c, graph::StoryBuilder::Parts::both, [&](const extractor::Extraction& x) {
-    s.docs.emplace_back(x.document.id, x.document.date);
+    s.list(x);
     for (const extractor::Event& e : x.events)
       if (auto u = undated_event(e, x, nullptr, o)) s.undated.push_back(std::move(*u));
   });
@@ -165,17 +175,16 @@ std::string evidence_html(const graph::EvidenceRef& ev) {
          "&#8211;" + std::to_string(ev.end) + "</span>";
 }
 
-// The documents line: every id (and date) for a few, the first kListed and a count for many.
+// The documents line: every id (and date) for a few, the first Story::kListed and a count for many.
 std::string sources_html(const Story& s) {
-  constexpr std::size_t kListed = 20;
   std::string sources;
-  for (std::size_t i = 0; i < s.docs.size() && i < kListed; ++i) {
+  for (const auto& [id, date] : s.listed) {
     if (!sources.empty()) sources += " \xC2\xB7 ";
-    sources += esc(s.docs[i].first);
-    if (s.docs[i].second) sources += " (" + esc(*s.docs[i].second) + ")";
+    sources += esc(id);
+    if (date) sources += " (" + esc(*date) + ")";
   }
-  if (s.docs.size() > kListed) sources += " \xC2\xB7 and " + std::to_string(s.docs.size() - kListed) + " more";
-  return std::to_string(s.docs.size()) + (s.docs.size() == 1 ? " article: " : " articles: ") + sources;
+  if (s.documents > s.listed.size()) sources += " \xC2\xB7 and " + std::to_string(s.documents - s.listed.size()) + " more";
+  return std::to_string(s.documents) + (s.documents == 1 ? " article: " : " articles: ") + sources;
 }
 
 }  // namespace
@@ -200,7 +209,7 @@ int run_report(const Common& c, const DiagramOptions& o) {
   graph::KnowledgeGraph& g = story->graph;
   const graph::Timeline& t = story->timeline;
   const std::string note = reduce_for_layout(g, o.max_entities, o.max_relations, c.quiet);
-  const bool many = story->docs.size() > 1;
+  const bool many = story->documents > 1;
 
   std::vector<std::string> diagnostics;
   render::RenderOptions ro;
@@ -301,7 +310,7 @@ int run_report(const Common& c, const DiagramOptions& o) {
     std::string what = esc(u.summary);
     if (!u.type.empty()) what += "<span class=\"tag\">" + esc(u.type) + "</span>";
     std::string evidence = evidence_html(u.where);
-    if (many) evidence += "<span class=\"tag\">" + esc(u.doc) + "</span>";
+    if (many) evidence += "<span class=\"tag\">" + esc(u.where.doc) + "</span>";
     h += "<tr class=\"undated\"><td class=\"date\">no date</td><td>" + what + "</td><td></td><td>" + evidence +
          "</td></tr>\n";
   }
