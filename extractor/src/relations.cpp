@@ -202,6 +202,9 @@ void build_items(const DocContext& ctx, std::string_view lowered, WordId word_id
           items.room(1);
           Item& dash = items.add(Item{});
           if (dash_word >= 0) on_word(dash_word);
+          // A class phrase may start at it (its token is the whole word): that word's literals
+          // are met too (more than needed, never less).
+          if (const int w = word_id(lower_of(k), toks[k].fold); w >= 0) on_word(w);
           dash.lower = "-";
           dash.word = dash_word;
           dash.tb = k;
@@ -744,7 +747,9 @@ struct RelationRules::Impl {
   std::vector<StartTest> start_tests;
   // Per rule: its required (not optional) literal elements. A literal matches only an item whose
   // lower-cased word is one of its alternatives, and every match passes every required element, so
-  // a rule with a literal none of whose words is in the sentence cannot match there.
+  // a rule with a literal none of whose words is in the sentence cannot match there. A required
+  // class counts as a literal whose words are the first words of its phrases: a phrase starts
+  // only at a word item that lower-cases to its first word (PhraseTable::for_each_entry).
   // Required literals are numbered; lit_first[ri]..lit_first[ri + 1] are rule ri's, and
   // lit_words maps each alternative word to the literals it satisfies.
   std::vector<std::size_t> lit_first;
@@ -785,16 +790,33 @@ struct RelationRules::Impl {
     }
     lit_first.assign(1, 0);
     std::size_t n = 0;
+    // A class's first words, by table (bits as Elem::tables) and class.
+    std::map<std::string, std::set<std::string>> class_words[3];
+    {
+      const PhraseTable* table[3] = {&lex->person_cues, &this->words, &offices};
+      for (unsigned t = 0; t < 3; ++t)
+        table[t]->for_each_entry([&](std::string_view key, const PhraseTable::Entry& e) {
+          class_words[t][e.value].emplace(key);
+        });
+    }
     for (std::size_t ri = 0; ri < rules.size(); ++ri) {
-      for (const Elem& e : rules[ri].elems)
-        if (e.kind == Elem::kLit && !e.optional) {
-          for (const std::string& a : e.alts)
-            if (!a.empty()) {
-              auto& ids = lit_words[a];
-              if (ids.empty() || ids.back() != n) ids.push_back(n);
-            }
-          ++n;
+      for (const Elem& e : rules[ri].elems) {
+        if (e.optional || (e.kind != Elem::kLit && e.kind != Elem::kClass)) continue;
+        auto met_by = [&](const std::string& a) {
+          if (a.empty()) return;
+          auto& ids = lit_words[a];
+          if (ids.empty() || ids.back() != n) ids.push_back(n);
+        };
+        if (e.kind == Elem::kLit) {
+          for (const std::string& a : e.alts) met_by(a);
+        } else {
+          for (unsigned t = 0; t < 3; ++t)
+            if (e.tables >> t & 1u)
+              if (auto c = class_words[t].find(e.cls); c != class_words[t].end())
+                for (const std::string& a : c->second) met_by(a);
         }
+        ++n;
+      }
       lit_first.push_back(n);
       lit_rule.resize(n, static_cast<std::uint32_t>(ri));
     }

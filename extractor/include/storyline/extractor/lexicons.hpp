@@ -49,6 +49,13 @@ class PhraseTable {
   std::size_t size() const { return count_; }
   // Room for `phrases` more phrases (at most that many new first words) without regrowing.
   void reserve(std::size_t phrases);
+  // f(key, entry) for every entry, key its first token lower-cased: match() with any_case finds
+  // an entry only at a token that lower-cases to its key.
+  template <class F>
+  void for_each_entry(F&& f) const {
+    for (const Bucket& b : buckets_)
+      for (const Entry& e : b.entries) f(std::string_view(b.key), e);
+  }
   // fold_hash of every phrase's first token (once each).
   std::vector<std::uint32_t> start_hashes() const {
     std::vector<std::uint32_t> out;
