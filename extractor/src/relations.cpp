@@ -1706,7 +1706,24 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   }
   // Keyed by id ranks, type and qualifier (each Relation's own fields): already in output order.
   // co_occurs relations kept apart go in among them, by ranks (then type: no other is co_occurs).
-  std::sort(co_told.begin(), co_told.end());
+  {
+    // Sorted as pairs (the tellings of a pair in the order told: at rises): a stable counting
+    // sort by the second rank, then by the first (ranks < ents.size()), what std::sort of the
+    // (ranks, at) pairs gives, without comparisons.
+    thread_local std::vector<std::pair<std::uint64_t, std::uint32_t>> co_tmp;
+    thread_local std::vector<std::uint32_t> co_count;
+    co_tmp.resize(co_told.size());
+    auto by = [&](const auto& from, auto& to, auto rank) {
+      co_count.assign(ents.size() + 1, 0);
+      for (const auto& x : from) ++co_count[rank(x.first) + 1];
+      for (std::size_t r = 1; r < co_count.size(); ++r) co_count[r] += co_count[r - 1];
+      for (const auto& x : from) to[co_count[rank(x.first)]++] = x;
+    };
+    if (co_told.size() > 1) {
+      by(co_told, co_tmp, [](std::uint64_t key) { return key & 0xFFFFFFFFu; });
+      by(co_tmp, co_told, [](std::uint64_t key) { return key >> 32; });
+    }
+  }
   std::size_t co_n = 0;   // pairs
   for (std::size_t i = 0; i < co_told.size(); ++i) co_n += i == 0 || co_told[i].first != co_told[i - 1].first;
   std::vector<Relation> rels;
