@@ -759,9 +759,15 @@ struct RelationRules::Impl {
   // all (ENT included). Each consumes its own item, so a sentence with fewer such mentions cannot
   // match the rule.
   std::vector<std::array<unsigned, 5>> ent_need;
-  // The same as masks: need_more[t][n] has the rules that need more than n entity elements of
-  // slot t (n up to the most any rule needs; beyond it, none), so a sentence rules them out at once.
-  std::array<std::vector<Mask>, 5> need_more;
+  // The same as masks: need_row(t, n) has the rules that need more than n entity elements of slot
+  // t (none beyond the most any rule needs), so a sentence rules them out at once. Rows of
+  // all_rules.size() words, one block of rows per slot (need_at[t]: its first; need_top[t]: its
+  // last, the empty row).
+  std::vector<std::uint64_t> need_more;
+  std::array<std::size_t, 5> need_at{}, need_top{};
+  const std::uint64_t* need_row(std::size_t t, std::size_t n) const {
+    return need_more.data() + (need_at[t] + std::min(n, need_top[t])) * all_rules.size();
+  }
   // The rule each required literal belongs to.
   std::vector<std::uint32_t> lit_rule;
   // The rules whose source or target is "$org" ("$country"): they tell nothing in a document
@@ -780,13 +786,18 @@ struct RelationRules::Impl {
           ++ent_need[ri][4];
         }
     const std::size_t words = (rules.size() + 63) / 64;
+    need_more.clear();
     for (std::size_t t = 0; t < 5; ++t) {
       unsigned most = 0;
       for (const auto& need : ent_need) most = std::max(most, need[t]);
-      need_more[t].assign(most + 1, Mask(words, 0));
-      for (unsigned n = 0; n <= most; ++n)
+      need_at[t] = need_more.size() / std::max<std::size_t>(words, 1);
+      need_top[t] = most;
+      for (unsigned n = 0; n <= most; ++n) {
+        const std::size_t row = need_more.size();
+        need_more.resize(row + words, 0);
         for (std::size_t ri = 0; ri < rules.size(); ++ri)
-          if (ent_need[ri][t] > n) need_more[t][n][ri / 64] |= std::uint64_t{1} << (ri % 64);
+          if (ent_need[ri][t] > n) need_more[row + ri / 64] |= std::uint64_t{1} << (ri % 64);
+      }
     }
     lit_first.assign(1, 0);
     std::size_t n = 0;
@@ -1371,7 +1382,11 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     // Rules out the rules this document (topic) and the sentence's entities (too few of a type)
     // leave no chance; then, if any is left, those with a required literal none of whose words is
     // in the sentence.
-    std::copy(doc_out.begin(), doc_out.end(), ruled_out.begin());
+    // (rule masks through pointers: nw words each)
+    const std::size_t nw = im.all_rules.size();
+    std::uint64_t* const out_now = ruled_out.data();
+    const std::uint64_t* const all = im.all_rules.data();
+    std::copy(doc_out.data(), doc_out.data() + nw, out_now);
     std::array<unsigned, 5> ent_have = {0, 0, 0, 0, 0};
     for (std::uint32_t q : ent_items) {
       const Item& it = items[q];
@@ -1379,23 +1394,22 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
       ++ent_have[4];
     }
     for (std::size_t t = 0; t < 5; ++t) {
-      const auto& by_have = im.need_more[t];
-      if (ent_have[t] >= by_have.size()) continue;   // more than any rule needs
-      const Impl::Mask& m = by_have[ent_have[t]];
-      for (std::size_t w = 0; w < ruled_out.size(); ++w) ruled_out[w] |= m[w];
+      const std::uint64_t* m = im.need_row(t, ent_have[t]);
+      for (std::size_t w = 0; w < nw; ++w) out_now[w] |= m[w];
     }
     auto any_live = [&] {
       bool live = false;
-      for (std::size_t w = 0; w < ruled_out.size(); ++w) live = live || (~ruled_out[w] & im.all_rules[w]) != 0;
+      for (std::size_t w = 0; w < nw; ++w) live = live || (~out_now[w] & all[w]) != 0;
       return live;
     };
     bool live = any_live();   // some rule may still match in this sentence
     if (live) {
       // A rule missing a required literal is out.
-      for (std::size_t w = 0; w < ruled_out.size(); ++w) {
+      const std::size_t blocks = im.lit_blocks;
+      for (std::size_t w = 0; w < nw; ++w) {
         std::uint64_t met = ~std::uint64_t{0};
-        for (std::size_t j = 0; j < im.lit_blocks; ++j) met &= lp[j * ruled_out.size() + w];
-        ruled_out[w] |= ~met;
+        for (std::size_t j = 0; j < blocks; ++j) met &= lp[j * nw + w];
+        out_now[w] |= ~met;
       }
       live = any_live();
     }
@@ -1409,8 +1423,8 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     if (live) {
       // (by the rules left, each of which knows its sets: Impl::rule_sets)
       std::uint32_t sets = 0;
-      for (std::size_t w = 0; w < ruled_out.size(); ++w)
-        for (std::uint64_t bits = im.all_rules[w] & ~ruled_out[w]; bits != 0; bits &= bits - 1)
+      for (std::size_t w = 0; w < nw; ++w)
+        for (std::uint64_t bits = all[w] & ~out_now[w]; bits != 0; bits &= bits - 1)
           sets |= im.rule_sets[w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits))];
       class_first = (sets >> 13 & 1u) != 0;
       // The tables the rules left that start with a class look into: an item's bits for the others
@@ -1443,8 +1457,8 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
       if (!base_live[bi] && (at.word < 0 || !im.word_starts_some[static_cast<std::size_t>(at.word) + 1])) continue;
       const std::uint64_t* base = (at.ent ? im.start_base[bi] : im.start_word_base[mc]).data();
       const std::uint64_t* by_word = im.word_start[at.word >= 0 ? static_cast<std::size_t>(at.word) + 1 : 0].data();
-      for (std::size_t w = 0; w < ruled_out.size(); ++w)
-      for (std::uint64_t bits = (base[w] | by_word[w]) & ~ruled_out[w]; bits != 0; bits &= bits - 1) {
+      for (std::size_t w = 0; w < nw; ++w)
+      for (std::uint64_t bits = (base[w] | by_word[w]) & ~out_now[w]; bits != 0; bits &= bits - 1) {
         const std::size_t ri = w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits));
         const Rule& r = im.rules[ri];
         {
