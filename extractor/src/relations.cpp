@@ -853,8 +853,15 @@ struct RelationRules::Impl {
     start_tests.assign(rules.size(), StartTest{});
     for (std::size_t ri = 0; ri < rules.size(); ++ri) {
       const auto& elems = rules[ri].elems;
-      if (elems.empty()) continue;
-      const Elem& e = elems[0];
+      // Look-aheads ("!,", "!list") consume nothing: the first element that does takes the
+      // rule's first item, the one after it (when that one takes one item) the next.
+      auto consuming = [&](std::size_t from) {
+        while (from < elems.size() && (elems[from].kind == Elem::kNotLit || elems[from].kind == Elem::kNotList)) ++from;
+        return from;
+      };
+      const std::size_t f = consuming(0);
+      if (f == elems.size()) continue;
+      const Elem& e = elems[f];
       StartTest& t = start_tests[ri];
       t.elem = &e;
       if (e.optional || e.kind == Elem::kSkip) t.kind = StartTest::kAlways;
@@ -862,9 +869,10 @@ struct RelationRules::Impl {
       else if (e.kind == Elem::kLit) t.kind = StartTest::kLitAlts;
       else if (e.kind == Elem::kClass) t.kind = StartTest::kWord;
       else t.kind = StartTest::kAlways;
+      const std::size_t g = consuming(f + 1);
       if ((t.kind == StartTest::kLitAlts || (t.kind == StartTest::kEntType && e.kind == Elem::kEnt)) &&
-          elems.size() > 1 && elems[1].kind == Elem::kLit && !elems[1].optional)
-        t.next = &elems[1];
+          g < elems.size() && elems[g].kind == Elem::kLit && !elems[g].optional)
+        t.next = &elems[g];
     }
   }
 
