@@ -15,7 +15,7 @@ inline const PhraseTable::Bucket* PhraseTable::find(std::string_view word, std::
     if (s.bucket == 0) return nullptr;
     if (s.hash == h) {
       const Bucket& b = buckets_[s.bucket - 1];
-      if (lower_equals(word, b.key)) return &b;
+      if (lexicon_detail::folded_equals(word, b.key)) return &b;
     }
   }
 }

@@ -20,6 +20,35 @@
 
 namespace storyline::extractor {
 
+namespace lexicon_detail {
+// The n (< 8) bytes at p as one number, read inside them: n >= 4 as two overlapping 4-byte loads;
+// shorter, their first, middle and last bytes (which are all of them). Two strings of one length
+// n are equal exactly when these numbers are.
+inline std::uint64_t load_short(const char* p, std::size_t n) {
+  if (n >= 4) {
+    std::uint32_t a, b;
+    std::memcpy(&a, p, 4);
+    std::memcpy(&b, p + n - 4, 4);
+    return a | (static_cast<std::uint64_t>(b) << 32);
+  }
+  if (n == 0) return 0;
+  return static_cast<unsigned char>(p[0]) | (static_cast<std::uint64_t>(static_cast<unsigned char>(p[n / 2])) << 8) |
+         (static_cast<std::uint64_t>(static_cast<unsigned char>(p[n - 1])) << 16);
+}
+// lower_equals(word, key) (key as it is, word with 'A'..'Z' lower-cased), eight bytes at a time:
+// a word a hash look-up found is mostly equal to the key, all its bytes compared.
+inline bool folded_equals(std::string_view word, std::string_view key) {
+  const std::size_t n = word.size();
+  if (n != key.size()) return false;
+  const char* p = word.data();
+  const char* q = key.data();
+  if (n < 8) return text_detail::fold8(load_short(p, n)) == load_short(q, n);
+  for (std::size_t i = 0; i + 8 < n; i += 8)
+    if (text_detail::fold8(text_detail::load8(p + i)) != text_detail::load8(q + i)) return false;
+  return text_detail::fold8(text_detail::load8(p + n - 8)) == text_detail::load8(q + n - 8);   // (the last eight)
+}
+}  // namespace lexicon_detail
+
 // Multi-token phrases matched on token boundaries, longest first.
 class PhraseTable {
  public:
