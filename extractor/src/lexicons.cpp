@@ -122,43 +122,48 @@ void PhraseTable::add(std::string_view phrase, std::string value, std::string ex
 
 const PhraseTable::Entry* PhraseTable::match_slot(std::string_view text, const std::vector<Token>& tokens,
                                                   std::size_t k, std::size_t end, bool any_case) const {
-  const Bucket* b = find(tokens[k].view(text), tokens[k].fold);
+  const std::string_view word = tokens[k].view(text);
+  const Bucket* b = find(word, tokens[k].fold);
   if (!b) return nullptr;
-  const std::size_t count = b->entries.size();
-  // No longer entry has the next token as its second one: only the one-token entries can match.
-  const bool longer = k + 1 < end && ((b->second_bits >> (tokens[k + 1].fold & 63)) & 1);
-  if (longer) {
-    // Longest first: the entries of two tokens or more come before the single ones. Only those
-    // whose second token has the next token's fold hash can match (any other's text differs in
-    // any case), tried in entry order.
-    const std::uint64_t h2 = tokens[k + 1].fold;
-    auto it = b->multi.begin();
-    if (b->multi.size() > 8) it = std::lower_bound(b->multi.begin(), b->multi.end(), h2 << 32);
-    for (; it != b->multi.end(); ++it) {
-      if ((*it >> 32) != h2) {
-        if ((*it >> 32) > h2) break;
-        continue;
-      }
-      const Entry& e = b->entries[static_cast<std::uint32_t>(*it)];
-      const std::size_t n = e.tokens.size();
-      if (k + n > end) continue;
-      // The first token equals the key up to case: with any_case it matches already.
-      bool ok = any_case || tokens[k].view(text) == e.tokens[0];
-      for (std::size_t i = 1; i < n && ok; ++i) {
-        // Phrase tokens must be adjacent the way they are in the phrase (no sentence break).
-        if (tokens[k + i].sentence != tokens[k].sentence) {
-          ok = false;
-          break;
-        }
-        std::string_view tv = tokens[k + i].view(text);
-        ok = any_case ? equal_any_case(tv, e.tokens[i]) : tv == e.tokens[i];
-      }
-      if (ok) return &e;
+  // Some longer entry has the next token as its second one (else only the one-token entries can
+  // match): those first, longest first. (Out of line: the usual path keeps few registers.)
+  if (k + 1 < end && ((b->second_bits >> (tokens[k + 1].fold & 63)) & 1))
+    if (const Entry* e = match_longer(*b, text, tokens, k, end, any_case)) return e;
+  const Entry* const last = b->entries.data() + b->entries.size();
+  for (const Entry* e = b->entries.data() + b->singles; e != last; ++e)
+    if (any_case || word == e->tokens[0]) return e;
+  return nullptr;
+}
+
+[[gnu::noinline]] const PhraseTable::Entry* PhraseTable::match_longer(const Bucket& bucket, std::string_view text,
+                                                                      const std::vector<Token>& tokens, std::size_t k,
+                                                                      std::size_t end, bool any_case) const {
+  const Bucket* const b = &bucket;
+  // Only the entries whose second token has the next token's fold hash can match (any other's
+  // text differs in any case), tried in entry order.
+  const std::uint64_t h2 = tokens[k + 1].fold;
+  auto it = b->multi.begin();
+  if (b->multi.size() > 8) it = std::lower_bound(b->multi.begin(), b->multi.end(), h2 << 32);
+  for (; it != b->multi.end(); ++it) {
+    if ((*it >> 32) != h2) {
+      if ((*it >> 32) > h2) break;
+      continue;
     }
-  }
-  for (std::size_t x = b->singles; x < count; ++x) {
-    const Entry& e = b->entries[x];
-    if (any_case || tokens[k].view(text) == e.tokens[0]) return &e;
+    const Entry& e = b->entries[static_cast<std::uint32_t>(*it)];
+    const std::size_t n = e.tokens.size();
+    if (k + n > end) continue;
+    // The first token equals the key up to case: with any_case it matches already.
+    bool ok = any_case || tokens[k].view(text) == e.tokens[0];
+    for (std::size_t i = 1; i < n && ok; ++i) {
+      // Phrase tokens must be adjacent the way they are in the phrase (no sentence break).
+      if (tokens[k + i].sentence != tokens[k].sentence) {
+        ok = false;
+        break;
+      }
+      std::string_view tv = tokens[k + i].view(text);
+      ok = any_case ? equal_any_case(tv, e.tokens[i]) : tv == e.tokens[i];
+    }
+    if (ok) return &e;
   }
   return nullptr;
 }

@@ -118,6 +118,9 @@ class PhraseTable {
   const Bucket* find(std::string_view word, std::uint32_t hash) const;   // bucket whose key is ascii_lower(word)
   const Entry* match_slot(std::string_view text, const std::vector<Token>& tokens, std::size_t k, std::size_t end,
                           bool any_case) const;
+  // match_slot's entries of two tokens or more in bucket b (nullptr if none matches).
+  const Entry* match_longer(const Bucket& b, std::string_view text, const std::vector<Token>& tokens, std::size_t k,
+                            std::size_t end, bool any_case) const;
 };
 
 inline const PhraseTable::Entry* PhraseTable::match(std::string_view text, const std::vector<Token>& tokens,
