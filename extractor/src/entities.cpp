@@ -55,16 +55,7 @@ class WordTable {
     for (std::size_t i = hash & mask_;; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];
       if (s.item == 0) return nullptr;
-      if (s.hash == hash) {
-        const std::string_view key = items_[s.item - 1].first;
-        bool same = key.size() == word.size();
-        for (std::size_t q = 0; q < word.size() && same; ++q) {
-          char x = word[q];
-          if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-          same = x == key[q];
-        }
-        if (same) return items_[s.item - 1].second;
-      }
+      if (s.hash == hash && lexicon_detail::folded_equals(word, items_[s.item - 1].first)) return items_[s.item - 1].second;
     }
   }
 
