@@ -46,7 +46,7 @@ class WordTable {
     for (std::size_t i = hash & mask_;; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];
       if (s.item == 0) return nullptr;
-      if (s.hash == hash && items_[s.item - 1].first == word) return items_[s.item - 1].second;
+      if (s.hash == hash && lexicon_detail::same_bytes(items_[s.item - 1].first, word)) return items_[s.item - 1].second;
     }
   }
   // The value of the key equal to ascii_lower(word), or nullptr; hash = fold_hash(word).

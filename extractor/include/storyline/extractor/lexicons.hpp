@@ -47,6 +47,17 @@ inline bool folded_equals(std::string_view word, std::string_view key) {
     if (text_detail::fold8(text_detail::load8(p + i)) != text_detail::load8(q + i)) return false;
   return text_detail::fold8(text_detail::load8(p + n - 8)) == text_detail::load8(q + n - 8);   // (the last eight)
 }
+// a == b, the same way (no call: the strings compared here are short).
+inline bool same_bytes(std::string_view a, std::string_view b) {
+  const std::size_t n = a.size();
+  if (n != b.size()) return false;
+  const char* p = a.data();
+  const char* q = b.data();
+  if (n < 8) return load_short(p, n) == load_short(q, n);
+  for (std::size_t i = 0; i + 8 < n; i += 8)
+    if (text_detail::load8(p + i) != text_detail::load8(q + i)) return false;
+  return text_detail::load8(p + n - 8) == text_detail::load8(q + n - 8);
+}
 }  // namespace lexicon_detail
 
 // Multi-token phrases matched on token boundaries, longest first.
