@@ -1192,14 +1192,16 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
   for (std::size_t e : ent_order) {
     Entity& ent = r.entities.emplace_back();   // built in place (reserved above); in id_slots once named
     ent.type = infos[e].type;
+    const Grouped<const Cand*>::Group cands = by_entity[e];   // (found once, read four times)
     // The surface forms, sorted, once each (what the keys of a std::map of them would be).
     // (Most forms repeat one already seen: looked for among the first few forms by size and bytes,
     // cheaper than sorting them again.)
     texts.clear();
-    for (const Cand* c : by_entity[e]) {
+    for (const Cand* c : cands) {
       const std::string_view t = text.substr(c->start, c->end - c->start);
       const auto seen = texts.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(texts.size(), 8));
-      if (std::find(texts.begin(), seen, t) == seen) texts.push_back(t);
+      if (std::none_of(texts.begin(), seen, [t](std::string_view x) { return lexicon_detail::same_bytes(x, t); }))
+        texts.push_back(t);
     }
     if (texts.size() > 1) {   // (most entities have one form)
       std::sort(texts.begin(), texts.end());
@@ -1215,7 +1217,7 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
       int best = -1;
       keys.clear();
       full_bases.clear();   // base names of mentions with a legal suffix or head
-      for (const Cand* c : by_entity[e]) {
+      for (const Cand* c : cands) {
         std::string_view t = text.substr(c->start, c->end - c->start);
         if (is(c->type, "ORG") || is(infos[e].type, "ORG")) {
           if (c->te > c->tb && c->start == toks[c->tb].start && c->end == toks[c->te - 1].end) {
@@ -1232,7 +1234,7 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
       for (std::size_t i = 0; i < keys.size();) {
         const std::string_view t = keys[i];
         std::size_t j = i + 1;
-        while (j < keys.size() && keys[j] == t) ++j;
+        while (j < keys.size() && lexicon_detail::same_bytes(keys[j], t)) ++j;
         const int n = static_cast<int>(j - i);
         i = j;
         if (t.empty() || t.rfind("id:", 0) == 0) continue;
@@ -1300,8 +1302,8 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
       for (std::string_view a : forms)
         if (!is_name(a)) ent.aliases.emplace_back(a);
     }
-    ent.mentions.reserve(by_entity[e].size());
-    for (const Cand* c : by_entity[e])   // (the text made once, as a new string: no assign)
+    ent.mentions.reserve(cands.size());
+    for (const Cand* c : cands)   // (the text made once, as a new string: no assign)
       ent.mentions.push_back(Mention{c->start, c->end, std::string(text.substr(c->start, c->end - c->start)), c->sentence});
     new_index[e] = r.entities.size() - 1;
     id_slots[id_slot] = static_cast<std::uint32_t>(r.entities.size());
