@@ -163,7 +163,7 @@ namespace {
 // Lexicons::is_demonym(word), the rule loop answered by the derived set; fold = fold_hash(word).
 bool is_demonym(const Lexicons& lex, const EntityTagger::Index& ix, std::string_view word, std::uint32_t fold) {
   if (word.size() < 4) return false;
-  if (lex.demonyms.has_single(word, fold)) return true;
+  if (lex.demonyms.may_start(fold) && lex.demonyms.has_single(word, fold)) return true;   // (the bit inline: mostly clear)
   const bool plural = word.back() == 's';
   for (int i = 0; i < (plural ? 2 : 1); ++i) {
     const std::string_view f = i == 0 ? word : word.substr(0, word.size() - 1);

@@ -81,9 +81,10 @@ class PhraseTable {
   bool empty() const { return buckets_.empty(); }
   // False when no phrase can start with the token (then match() at it is nullptr): one bit read
   // (a bit per first token's fold hash, at least 16 bits per key).
-  bool may_start(const Token& t) const {
+  bool may_start(const Token& t) const { return may_start(t.fold); }
+  bool may_start(std::uint32_t fold) const {   // fold = fold_hash of the first token's text
     if (start_mask_ == 0) return false;   // (no phrase)
-    const std::size_t x = start_bit(t.fold);
+    const std::size_t x = start_bit(fold);
     return (starts_[x >> 6] >> (x & 63)) & 1;
   }
   std::size_t size() const { return count_; }
