@@ -373,7 +373,15 @@ constexpr bool is_connector(std::string_view word) {
 static_assert(is_connector("della") && is_connector("&") && is_connector("ibn") && !is_connector("dell") &&
               !is_connector("ofx") && !is_connector("delta") && is_connector("von"));
 
-inline bool is_connector_at(const Work& w, std::size_t k) { return is_connector(w.tv(k)); }
+// (A word with an upper-case letter is none: the connectors are in lower case. Most words asked
+// about are capitalised: one flag test.)
+inline bool is_connector_at(const Work& w, std::size_t k) { return !w.toks[k].has(kCap) && is_connector(w.tv(k)); }
+static_assert([] {
+  for (std::string_view x : kConnectors)
+    for (char ch : x)
+      if (ch >= 'A' && ch <= 'Z') return false;
+  return true;
+}());
 
 // Generation suffixes that are not surnames.
 constexpr std::string_view kNameSuffixes[] = {"Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV", "V"};
