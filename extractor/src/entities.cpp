@@ -1441,6 +1441,72 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
   for (const std::uint32_t k : refk)
     if (k >= from) from = step(k) + 1;
 }
+// tag()'s first walk over the tokens (see there): srange, headline, commas (sized per sentence),
+// capk, refk and locative filled; whether every sentence's tokens are one run, the runs in
+// sentence order. (Its own function: its loop keeps its registers whatever tag() does around it.)
+[[gnu::noinline, gnu::flatten]] bool walk_tokens(const Work& w, std::vector<std::pair<std::size_t, std::size_t>>& srange,
+                                                 std::vector<char>& headline, std::vector<char>& commas,
+                                                 std::vector<std::uint32_t>& capk, std::vector<std::uint32_t>& refk,
+                                                 std::vector<std::string_view>& locative) {
+  const std::string_view text = w.text;
+  const std::vector<Token>& toks = w.toks;
+  const EntityTagger::Index& ix = w.ix;
+  const std::size_t ntoks = toks.size();
+  bool runs_in_order = true;
+  std::size_t prev_s = 0;
+  for (std::size_t k = 0; k < ntoks;) {
+    const std::size_t s = toks[k].sentence;
+    runs_in_order = runs_in_order && s < srange.size() && (k == 0 || s > prev_s);
+    prev_s = s;
+    std::size_t e = k;
+    int words = 0, upper = 0;
+    bool comma = false;
+    // (Through a pointer and the flags read once: the pushes below cannot move the tokens.)
+    const Token* const tp = toks.data();
+    for (; e < ntoks && tp[e].sentence == s; ++e) {
+      const Token& t = tp[e];
+      const unsigned flags = t.flags;
+      if (!(flags & kWord)) {
+        comma = comma || (t.end - t.start == 1 && text[t.start] == ',');
+        continue;
+      }
+      // (A superset of the words the step acts on: it passes over the others.)
+      if (ix.may_refer(t.fold)) refk.push_back(static_cast<std::uint32_t>(e));
+      if (flags & (kCap | kAllCaps)) {
+        capk.push_back(static_cast<std::uint32_t>(e));
+        if (e > k) {
+          const std::string* cue = ix.cues_before.folded(w.tv(e - 1), tp[e - 1].fold);
+          if (cue && is(*cue, "LOC")) locative.push_back(w.tv(e));
+        }
+      }
+      if (flags & kDigit) continue;
+      ++words;
+      if (flags & kAllCaps) ++upper;
+    }
+    // The words of the run in title case: capitalised but the first, or in lower case as titles
+    // leave "of". (Counted only where they decide: the first sentence, of four words or more.)
+    auto title_caps = [&] {
+      int caps = 0;
+      for (std::size_t q = k; q < e; ++q) {
+        const unsigned flags = tp[q].flags;
+        if (!(flags & kWord) || (flags & kDigit)) continue;
+        if ((flags & kCap) && q != k) ++caps;
+        else if ((flags & kLower) && is_title_lower_or_connector_ci(w.tv(q), tp[q].fold)) ++caps;  // "of" in titles
+      }
+      return caps;
+    };
+    if (s < srange.size()) {
+      srange[s] = {k, e};
+      commas[s] = comma;
+      headline[s] = 0;
+      if (words >= 3 && upper * 10 >= words * 7) headline[s] = 2;
+      else if (s == 0 && words >= 4 && (title_caps() + 1) * 10 >= words * 9) headline[s] = 1;   // a title-case headline
+    }
+    k = e;
+  }
+  return runs_in_order;
+}
+
 // tag()'s working vectors, one set per thread, reused from document to document (cleared or
 // assigned before use): their memory is allocated once, not per document.
 struct TagScratch {
@@ -1510,59 +1576,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   refk.reserve(toks.size() / 8 + 8);
   // Whether every sentence's tokens are one run, the runs in sentence order (as split_sentences
   // makes them): then a sentence's tokens are exactly srange's.
-  bool runs_in_order = true;
-  std::size_t prev_s = 0;
-  const std::size_t ntoks = toks.size();
-  for (std::size_t k = 0; k < ntoks;) {
-    const std::size_t s = toks[k].sentence;
-    runs_in_order = runs_in_order && s < srange.size() && (k == 0 || s > prev_s);
-    prev_s = s;
-    std::size_t e = k;
-    int words = 0, upper = 0;
-    bool comma = false;
-    // (Through a pointer and the flags read once: the pushes below cannot move the tokens.)
-    const Token* const tp = toks.data();
-    for (; e < ntoks && tp[e].sentence == s; ++e) {
-      const Token& t = tp[e];
-      const unsigned flags = t.flags;
-      if (!(flags & kWord)) {
-        comma = comma || (t.end - t.start == 1 && text[t.start] == ',');
-        continue;
-      }
-      // (A superset of the words the step acts on: it passes over the others.)
-      if (ix.may_refer(t.fold)) refk.push_back(static_cast<std::uint32_t>(e));
-      if (flags & (kCap | kAllCaps)) {
-        capk.push_back(static_cast<std::uint32_t>(e));
-        if (e > k) {
-          const std::string* cue = ix.cues_before.folded(w.tv(e - 1), tp[e - 1].fold);
-          if (cue && is(*cue, "LOC")) locative.push_back(w.tv(e));
-        }
-      }
-      if (flags & kDigit) continue;
-      ++words;
-      if (flags & kAllCaps) ++upper;
-    }
-    // The words of the run in title case: capitalised but the first, or in lower case as titles
-    // leave "of". (Counted only where they decide: the first sentence, of four words or more.)
-    auto title_caps = [&] {
-      int caps = 0;
-      for (std::size_t q = k; q < e; ++q) {
-        const unsigned flags = tp[q].flags;
-        if (!(flags & kWord) || (flags & kDigit)) continue;
-        if ((flags & kCap) && q != k) ++caps;
-        else if ((flags & kLower) && is_title_lower_or_connector_ci(w.tv(q), tp[q].fold)) ++caps;  // "of" in titles
-      }
-      return caps;
-    };
-    if (s < srange.size()) {
-      srange[s] = {k, e};
-      commas[s] = comma;
-      headline[s] = 0;
-      if (words >= 3 && upper * 10 >= words * 7) headline[s] = 2;
-      else if (s == 0 && words >= 4 && (title_caps() + 1) * 10 >= words * 9) headline[s] = 1;   // a title-case headline
-    }
-    k = e;
-  }
+  const bool runs_in_order = walk_tokens(w, srange, headline, commas, capk, refk, locative);
   bool any_upper_headline = false;
   for (char h : headline) any_upper_headline = any_upper_headline || h == 2;
 
