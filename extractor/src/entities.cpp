@@ -1515,7 +1515,7 @@ struct TagScratch {
   std::vector<Cand> cands, sorted;
   std::string text;
   std::vector<std::pair<std::size_t, std::size_t>> srange;
-  std::vector<std::uint32_t> capk, refk, at_index, starts, firsts;
+  std::vector<std::uint32_t> capk, refk, at_index, starts;
   std::vector<std::string_view> locative;
   std::vector<EntityInfo> infos;
   std::vector<std::size_t> order, at, last_seen, eligible;
@@ -2073,11 +2073,9 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     }
     starts.resize(nstarts);
     if (!in_order) std::sort(starts.begin(), starts.end());
-    // The tokens where an item may start: candidates' first tokens and capitalised words.
-    std::vector<std::uint32_t>& firsts = sc.firsts;
-    firsts.resize(starts.size() + capk.size());
-    firsts.erase(std::set_union(starts.begin(), starts.end(), capk.begin(), capk.end(), firsts.begin()), firsts.end());
-    std::size_t first_ci = 0;
+    // The tokens where an item may start: candidates' first tokens and capitalised words (the
+    // next one of either list: a cursor into each, not a merged list made for every document).
+    std::size_t start_ci = 0, cap_ci = 0;
     std::vector<Cand> listed;
     struct Item { std::size_t tb, te; const Cand* c; };
     thread_local std::vector<Item> items;   // reused for every start (and document)
@@ -2097,7 +2095,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       for (std::size_t k = a; k < b;) {
         // Items: a candidate, or one capitalised word nothing took; separators: ",", "and", "or".
         if (!at_index[k] && !w.cap(k)) {   // (no first item here, nor before the next capital or candidate)
-          k = std::min(next_in(firsts, k, first_ci, toks.size()), b);
+          k = std::min({next_in(starts, k, start_ci, toks.size()), next_in(capk, k, cap_ci, toks.size()), b});
           continue;
         }
         items.clear();
