@@ -2331,8 +2331,13 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       }
       return nullptr;
     };
+    // A bit per fold hash of the phrases' first words (4096 bits): a word whose bit is clear
+    // starts none of them (alias_match finds them by it), and most eligible words start none.
+    std::array<std::uint64_t, 64> first_bits{};
+    for (const AliasPhrase& x : alias_phrases) first_bits[(x.hash >> 6) & 63] |= std::uint64_t{1} << (x.hash & 63);
     for (const std::size_t k : eligible) {
       if (covered[k]) continue;   // (a match covers its tokens: the loop went on after them)
+      if (!((first_bits[(toks[k].fold >> 6) & 63] >> (toks[k].fold & 63)) & 1)) continue;
       std::size_t s = toks[k].sentence;
       bool any_case = s < headline.size() && headline[s] == 2;
       std::size_t b = s < srange.size() ? srange[s].second : toks.size();
