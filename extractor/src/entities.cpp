@@ -1441,17 +1441,18 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
   for (const std::uint32_t k : refk)
     if (k >= from) from = step(k) + 1;
 }
-// tag()'s first walk over the tokens (see there): srange, headline, commas (sized per sentence),
+// tag()'s first walk over the tokens (see there): srange, headline, lists (sized per sentence),
 // capk, refk and locative filled; whether every sentence's tokens are one run, the runs in
 // sentence order. (Its own function: its loop keeps its registers whatever tag() does around it.)
 [[gnu::noinline, gnu::flatten]] bool walk_tokens(const Work& w, std::vector<std::pair<std::size_t, std::size_t>>& srange,
-                                                 std::vector<char>& headline, std::vector<char>& commas,
+                                                 std::vector<char>& headline, std::vector<char>& lists,
                                                  std::vector<std::uint32_t>& capk, std::vector<std::uint32_t>& refk,
                                                  std::vector<std::string_view>& locative) {
   const std::string_view text = w.text;
   const std::vector<Token>& toks = w.toks;
   const EntityTagger::Index& ix = w.ix;
   const std::size_t ntoks = toks.size();
+  static const std::uint32_t kFoldAnd = fold_hash("and"), kFoldOr = fold_hash("or");
   bool runs_in_order = true;
   std::size_t prev_s = 0;
   for (std::size_t k = 0; k < ntoks;) {
@@ -1460,7 +1461,7 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
     prev_s = s;
     std::size_t e = k;
     int words = 0, upper = 0;
-    bool comma = false;
+    bool comma = false, conj = false;   // a ","; a word that may be "and" or "or" (its fold hash)
     // (Through a pointer and the flags read once: the pushes below cannot move the tokens.)
     const Token* const tp = toks.data();
     for (; e < ntoks && tp[e].sentence == s; ++e) {
@@ -1470,6 +1471,7 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
         comma = comma || (t.end - t.start == 1 && text[t.start] == ',');
         continue;
       }
+      conj = conj || t.fold == kFoldAnd || t.fold == kFoldOr;
       // (A superset of the words the step acts on: it passes over the others.)
       if (ix.may_refer(t.fold)) refk.push_back(static_cast<std::uint32_t>(e));
       if (flags & (kCap | kAllCaps)) {
@@ -1497,7 +1499,7 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
     };
     if (s < srange.size()) {
       srange[s] = {k, e};
-      commas[s] = comma;
+      lists[s] = comma && conj;
       headline[s] = 0;
       if (words >= 3 && upper * 10 >= words * 7) headline[s] = 2;
       else if (s == 0 && words >= 4 && (title_caps() + 1) * 10 >= words * 9) headline[s] = 1;   // a title-case headline
@@ -1510,7 +1512,7 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
 // tag()'s working vectors, one set per thread, reused from document to document (cleared or
 // assigned before use): their memory is allocated once, not per document.
 struct TagScratch {
-  std::vector<char> blocked, headline, commas, covered;
+  std::vector<char> blocked, headline, lists, covered;
   std::vector<unsigned char> memo;
   std::vector<Cand> cands, sorted;
   std::string text;
@@ -1566,8 +1568,9 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   srange.assign(sentences.size(), {0, 0});
   std::vector<char>& headline = sc.headline;
   headline.assign(sentences.size(), 0);
-  std::vector<char>& commas = sc.commas;   // whether srange's tokens have a ","
-  commas.assign(sentences.size(), 0);
+  // Whether srange's tokens may hold a closed list: a "," and "and" or "or" (words of that fold hash).
+  std::vector<char>& lists = sc.lists;
+  lists.assign(sentences.size(), 0);
   std::vector<std::uint32_t>& capk = sc.capk;   // tokens k with w.cap(k), in order
   std::vector<std::uint32_t>& refk = sc.refk;   // words that are "both", "the" or may start a reference, in order
   capk.clear();
@@ -1576,7 +1579,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   refk.reserve(toks.size() / 8 + 8);
   // Whether every sentence's tokens are one run, the runs in sentence order (as split_sentences
   // makes them): then a sentence's tokens are exactly srange's.
-  const bool runs_in_order = walk_tokens(w, srange, headline, commas, capk, refk, locative);
+  const bool runs_in_order = walk_tokens(w, srange, headline, lists, capk, refk, locative);
   bool any_upper_headline = false;
   for (char h : headline) any_upper_headline = any_upper_headline || h == 2;
 
@@ -2089,9 +2092,9 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     thread_local std::vector<Suffix> suffix;
     for (std::size_t s = 0; s < sentences.size(); ++s) {
       const std::size_t a = srange[s].first, b = srange[s].second;
-      // (A list of three items or more has a "," between two of them: (see below) "and" or "or"
-      // closes it after the next item.)
-      if (headline[s] || !commas[s]) continue;
+      // (A list of three items or more has a "," between two of them, and (see below) only one
+      // closed by "and" or "or" after its next item names anything.)
+      if (headline[s] || !lists[s]) continue;
       for (std::size_t k = a; k < b;) {
         // Items: a candidate, or one capitalised word nothing took; separators: ",", "and", "or".
         if (!at_index[k] && !w.cap(k)) {   // (no first item here, nor before the next capital or candidate)
