@@ -1759,9 +1759,10 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     infos.push_back(EntityInfo{type, {}});
     return infos.size() - 1;
   };
-  auto register_aliases = [&](const Cand& c, std::size_t e) {
+  // (surface_hash: fold_hash of the candidate's text, mostly known where it is registered.)
+  auto register_aliases = [&](const Cand& c, std::size_t e, std::uint32_t surface_hash) {
     if (c.te == c.tb + 1 && c.start == toks[c.tb].start && c.end == toks[c.tb].end) add_alias_toks(c.tb, c.te, e);
-    else add_alias(text.substr(c.start, c.end - c.start), e);
+    else aliases.item(text.substr(c.start, c.end - c.start), surface_hash).ids.add(e);
     if (is(c.type, "ORG") && c.user_id.empty()) {
       auto [tb, te] = org_key(c);
       // (The base name of a name without "The" or a suffix is its text, just added.)
@@ -1861,7 +1862,10 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       c.entity = *known;
     }
     infos[c.entity].user_id = c.user_id;
-    register_aliases(c, c.entity);
+    // (The key's hash is the text's when the key is the text up to case: not coded, no base name.)
+    register_aliases(c, c.entity, one_tok ? toks[c.tb].fold
+                                  : !coded && !is(c.type, "ORG") ? key_hash
+                                  : fold_hash(text.substr(c.start, c.end - c.start)));
   }
   // Acronyms defined in brackets: "Federal Aviation Administration (FAA)".
   for (std::size_t i = 0; i + 1 < w.cands.size(); ++i) {
@@ -1877,7 +1881,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         a.strong = true;
         a.entity = new_entity(a.type);
         by_key.set(a.type, key_of(a), a.entity);
-        register_aliases(a, a.entity);
+        register_aliases(a, a.entity, fold_hash(text.substr(a.start, a.end - a.start)));
       }
       aliases[acr] = {a.entity};
       b.type = infos[a.entity].type;
@@ -2039,7 +2043,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         c.type = type;
         e = new_entity(type);
         known = e;
-        register_aliases(c, e);
+        register_aliases(c, e, surface_hash);
       }
     }
     c.entity = e;
@@ -2159,13 +2163,14 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       const std::string_view surface = text.substr(c.start, c.end - c.start);
       bool fresh = false;
       const bool one_tok = c.te == c.tb + 1;   // (its bytes are the token's)
-      std::size_t& known = by_key.emplace(c.type, surface, one_tok ? toks[c.tb].fold : fold_hash(surface), 0, fresh);   // (one look-up; filled in below when new)
+      const std::uint32_t surface_hash = one_tok ? toks[c.tb].fold : fold_hash(surface);
+      std::size_t& known = by_key.emplace(c.type, surface, surface_hash, 0, fresh);   // (one look-up; filled in below when new)
       if (!fresh) {
         c.entity = known;
       } else {
         c.entity = new_entity(c.type);
         known = c.entity;
-        register_aliases(c, c.entity);
+        register_aliases(c, c.entity, surface_hash);
       }
       w.cands.push_back(c);
       for (std::size_t k = c.tb; k < c.te; ++k) covered[k] = 1;
