@@ -1356,28 +1356,30 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
   const std::vector<Token>& toks = w.toks;
   const Lexicons& lex = w.lex;
   const EntityTagger::Index& ix = w.ix;
-  static const std::uint32_t kFoldBoth = fold_hash("both"), kFoldThe = fold_hash("the");
+  static const std::uint32_t kFoldBoth = fold_hash("both"), kFoldThe = fold_hash("the"), kFoldTwo = fold_hash("two");
   // (covered: the tokens of every mention, i.e. of every candidate, as made above)
   // type -> last mention: the document's few types numbered once (a linear search of them per
   // entity, not per mention), the last mention per number.
   // (A thread's scratch, reused from document to document.)
   thread_local std::vector<std::string_view> types;
+  thread_local std::vector<std::uint64_t> type_codes;   // per type: its bytes as one number, when under 8
   thread_local std::vector<std::uint32_t> type_of;
   thread_local std::vector<const MentionSpan*> last;
   types.clear();
+  type_codes.clear();
   type_of.resize(r.entities.size());   // (every element set below)
   for (std::size_t e = 0; e < r.entities.size(); ++e) {
     const std::string_view t = r.entities[e].type;
     std::size_t i = 0;
-    // (Compared inline: types are a few bytes, and most entities have the first or second one.)
-    auto same = [](std::string_view x, std::string_view y) {
-      if (x.size() != y.size()) return false;
-      for (std::size_t q = 0; q < x.size(); ++q)
-        if (x[q] != y[q]) return false;
-      return true;
-    };
-    while (i < types.size() && !same(types[i], t)) ++i;
-    if (i == types.size()) types.push_back(t);
+    // (Types are a few bytes, compared as one number of the same length; most entities have the
+    // first or second one.)
+    const bool small = t.size() < 8;
+    const std::uint64_t code = small ? lexicon_detail::load_short(t.data(), t.size()) : 0;
+    while (i < types.size() && !(types[i].size() == t.size() && (small ? type_codes[i] == code : types[i] == t))) ++i;
+    if (i == types.size()) {
+      types.push_back(t);
+      type_codes.push_back(code);
+    }
     type_of[e] = static_cast<std::uint32_t>(i);
   }
   last.assign(types.size(), nullptr);
@@ -1402,7 +1404,8 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
     std::size_t noun = 0;
     // (A word whose fold hash differs is neither "both" nor "the".)
     if (toks[k].fold == kFoldBoth && lower_equals(tk, "both")) noun = k + 1;
-    else if (toks[k].fold == kFoldThe && lower_equals(tk, "the") && k + 1 < b && lower_equals(w.tv(k + 1), "two"))
+    else if (toks[k].fold == kFoldThe && k + 1 < b && toks[k + 1].fold == kFoldTwo && lower_equals(tk, "the") &&
+             lower_equals(w.tv(k + 1), "two"))
       noun = k + 2;
     if (noun > 0) {
       for (std::size_t q = noun; q < b && q < noun + 2; ++q) {   // one adjective may come between
