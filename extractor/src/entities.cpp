@@ -1526,6 +1526,7 @@ struct TagScratch {
   std::vector<std::size_t> order, at, last_seen, eligible;
   std::vector<int> scored;
   std::vector<std::pair<std::uint64_t, std::size_t>> idx;
+  std::vector<Cand*> numbered;
   AliasTable aliases;
   TypedKeys by_key;
 };
@@ -1599,9 +1600,16 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       return c.te < toks.size() && toks[c.te].sentence == c.sentence && toks[c.te].has(kDigit) &&
              !w.blocked[c.te];
     };
-    for (const Cand& c : w.cands)
-      if (followed_by_number(c)) scored[c.sentence]++;
-    for (Cand& c : w.cands) {
+    // The candidates followed by a number, in order: the rules below look at no others (most
+    // candidates are turned away here, by one flag).
+    std::vector<Cand*>& numbered = sc.numbered;
+    numbered.clear();
+    for (Cand& c : w.cands)
+      if (c.te < toks.size() && toks[c.te].has(kDigit)) numbered.push_back(&c);
+    for (const Cand* c : numbered)
+      if (followed_by_number(*c)) scored[c->sentence]++;
+    for (Cand* const cp : numbered) {
+      Cand& c = *cp;
       if (!is(c.type, "LOC") || !followed_by_number(c) || scored[c.sentence] < 2) continue;
       const auto* p = lex.places.match(text, toks, c.tb, c.te, true);
       if (p && !is(p->extra, "country")) c.type = "ORG";
@@ -1617,10 +1625,10 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     auto line_start = [&](const Cand& c) { return c.tb == 0 || toks[c.tb].has(kNewlineBefore); };
     auto on_line = [&](std::size_t k) { return k < toks.size() && !toks[k].has(kNewlineBefore); };
     std::vector<Cand*> rows;
-    for (Cand& c : w.cands)
-      if (line_start(c) && on_line(c.te) && on_line(c.te + 1) && toks[c.te].has(kDigit) &&
-          toks[c.te + 1].has(kDigit) && city(c))
-        rows.push_back(&c);
+    for (Cand* const c : numbered)
+      if (line_start(*c) && on_line(c->te) && on_line(c->te + 1) && toks[c->te].has(kDigit) &&
+          toks[c->te + 1].has(kDigit) && city(*c))
+        rows.push_back(c);
     if (rows.size() >= 3) {
       for (Cand* c : rows) c->type = "ORG";
       for (std::size_t i = 0; i + 1 < w.cands.size(); ++i) {
