@@ -1327,8 +1327,13 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
         if (!is_name(a)) ent.aliases.emplace_back(a);
     }
     ent.mentions.reserve(cands.size());
-    for (const Cand* c : cands)   // (the text made once, as a new string: no assign)
-      ent.mentions.push_back(Mention{c->start, c->end, std::string(text.substr(c->start, c->end - c->start)), c->sentence});
+    for (const Cand* c : cands) {   // (each built in place, its text copied into its empty string: no temporary moved)
+      Mention& m = ent.mentions.emplace_back();
+      m.start = c->start;
+      m.end = c->end;
+      m.text.assign(text.data() + c->start, c->end - c->start);
+      m.sentence = c->sentence;
+    }
     new_index[e] = r.entities.size() - 1;
     id_slots[id_slot] = static_cast<std::uint32_t>(r.entities.size());
   }
