@@ -546,9 +546,11 @@ class AliasTable {
     }
     const bool in_text = key.data() >= text_.data() && key.data() + key.size() <= text_.data() + text_.size();
     if (!in_text) key = owned_.emplace_front(key);
-    items_.push_back(Item{key, h, {}});
+    Item& it = items_.emplace_back();   // (in place: no temporary moved in)
+    it.key = key;
+    it.hash = h;
     slots_[at] = static_cast<std::uint32_t>(items_.size());
-    return items_.back();
+    return it;
   }
   const std::vector<Item>& items() const { return items_; }
   std::size_t size() const { return items_.size(); }
