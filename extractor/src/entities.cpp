@@ -121,7 +121,8 @@ struct EntityTagger::Index {
   WordTable derived_demonyms_table, country_names;   // the same sets, looked up by fold_hash
   std::vector<std::string> misc_suffixes;   // misc_heads.tsv entries with position "suffix"
   // A bit per fold hash (4096 bits) of the words the coreference step may act on: the first
-  // words of references, "both" and "the". A word whose bit is clear is none of them.
+  // words of references, "both" and "the"; and of "and" and "or" (for the first walk). A word
+  // whose bit is clear is none of them.
   std::array<std::uint64_t, 64> ref_words{};
   bool may_refer(std::uint32_t h) const { return (ref_words[(h >> 6) & 63] >> (h & 63)) & 1; }
 };
@@ -154,6 +155,10 @@ EntityTagger::EntityTagger(std::shared_ptr<const Lexicons> lex) : lex_(std::move
   std::vector<std::uint32_t> ref_hashes = lex_->references.start_hashes();
   ref_hashes.push_back(fold_hash("both"));
   ref_hashes.push_back(fold_hash("the"));
+  // (And "and" and "or", which the first walk looks for among the words whose bit is set; the
+  // coreference step passes over them.)
+  ref_hashes.push_back(fold_hash("and"));
+  ref_hashes.push_back(fold_hash("or"));
   for (std::uint32_t h : ref_hashes) index->ref_words[(h >> 6) & 63] |= std::uint64_t{1} << (h & 63);
   index_ = std::move(index);
 }
@@ -1481,9 +1486,12 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
         comma = comma || (t.end - t.start == 1 && text[t.start] == ',');
         continue;
       }
-      conj = conj || t.fold == kFoldAnd || t.fold == kFoldOr;
-      // (A superset of the words the step acts on: it passes over the others.)
-      if (ix.may_refer(t.fold)) refk.push_back(static_cast<std::uint32_t>(e));
+      // (A superset of the words the step acts on: it passes over the others. "and" and "or" have
+      // their bits set too: looked for only here.)
+      if (ix.may_refer(t.fold)) {
+        refk.push_back(static_cast<std::uint32_t>(e));
+        conj = conj || t.fold == kFoldAnd || t.fold == kFoldOr;
+      }
       if (flags & (kCap | kAllCaps)) {
         capk.push_back(static_cast<std::uint32_t>(e));
         if (e > k) {
