@@ -1474,35 +1474,37 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
     const std::size_t s = toks[k].sentence;
     runs_in_order = runs_in_order && s < srange.size() && (k == 0 || s > prev_s);
     prev_s = s;
-    std::size_t e = k;
     int words = 0, upper = 0;
     bool comma = false, conj = false;   // a ","; a word that may be "and" or "or" (its fold hash)
-    // (Through a pointer and the flags read once: the pushes below cannot move the tokens.)
+    // (Through a pointer and the flags read once: the pushes below cannot move the tokens. The
+    // token walked by a pointer of its own, its index worked out where it is pushed.)
     const Token* const tp = toks.data();
-    for (; e < ntoks && tp[e].sentence == s; ++e) {
-      const Token& t = tp[e];
-      const unsigned flags = t.flags;
+    const Token* const tend = tp + ntoks;
+    const Token* t = tp + k;
+    for (; t != tend && t->sentence == s; ++t) {
+      const unsigned flags = t->flags;
       if (!(flags & kWord)) {
-        comma = comma || (t.end - t.start == 1 && text[t.start] == ',');
+        comma = comma || (t->end - t->start == 1 && text[t->start] == ',');
         continue;
       }
       // (A superset of the words the step acts on: it passes over the others. "and" and "or" have
       // their bits set too: looked for only here.)
-      if (ix.may_refer(t.fold)) {
-        refk.push_back(static_cast<std::uint32_t>(e));
-        conj = conj || t.fold == kFoldAnd || t.fold == kFoldOr;
+      if (ix.may_refer(t->fold)) {
+        refk.push_back(static_cast<std::uint32_t>(t - tp));
+        conj = conj || t->fold == kFoldAnd || t->fold == kFoldOr;
       }
       if (flags & (kCap | kAllCaps)) {
-        capk.push_back(static_cast<std::uint32_t>(e));
-        if (e > k) {
-          const std::string* cue = ix.cues_before.folded(w.tv(e - 1), tp[e - 1].fold);
-          if (cue && is(*cue, "LOC")) locative.push_back(w.tv(e));
+        capk.push_back(static_cast<std::uint32_t>(t - tp));
+        if (t != tp + k) {
+          const std::string* cue = ix.cues_before.folded(t[-1].view(text), t[-1].fold);
+          if (cue && is(*cue, "LOC")) locative.push_back(t->view(text));
         }
       }
       if (flags & kDigit) continue;
       ++words;
       if (flags & kAllCaps) ++upper;
     }
+    const std::size_t e = static_cast<std::size_t>(t - tp);
     // The words of the run in title case: capitalised but the first, or in lower case as titles
     // leave "of". (Counted only where they decide: the first sentence, of four words or more.)
     auto title_caps = [&] {
