@@ -1088,32 +1088,25 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
         if (lead_common) k = q;
         break;
       }
-      // "Australian Tom Moody": a leading nationality word is its own (MISC) mention.
-      Cand whole{k, end, k < end ? toks[k].start : 0, k < end ? toks[end - 1].end : 0, s, "", false};
-      if (k < end) classify(w, whole, a);
-      Cand* same = k < end ? &whole : nullptr;   // classify() is a function of the span: reused
-      if (k + 1 < end && !(whole.strong && !is(whole.type, "PER"))) {
-        const auto* d = lex.demonyms.match(text, toks, k, end, false);
-        std::size_t dlen = d ? d->tokens.size() : w.demonym(k) ? 1 : 0;
-        if (dlen > 0 && k + dlen < end && !lex.places.match(text, toks, k, end, false)) {
-          std::size_t de = k + dlen;
-          Cand rest{de, end, toks[de].start, toks[end - 1].end, s, "", false};
-          classify(w, rest, a);
-          if (!is(rest.type, "ORG") && !is(rest.type, "LOC")) {
-            w.cands.push_back(Cand{k, de, toks[k].start, toks[de - 1].end, s, "MISC", true});
-            k = de;
-            whole = rest;   // (whole is not needed any more: it holds the rest's answer)
-            same = &whole;
-          }
-        }
-      }
+      // The candidate, classified where it is kept (classify() is a function of the span).
       if (k < end) {
-        if (same && same->tb == k && same->te == end) {
-          w.cands.push_back(std::move(*same));
-        } else {
-          Cand c{k, end, toks[k].start, toks[end - 1].end, s, "", false};
-          classify(w, c, a);
-          w.cands.push_back(c);
+        Cand& whole = w.cands.emplace_back(k, end, toks[k].start, toks[end - 1].end, s, "", false);
+        classify(w, whole, a);
+        // "Australian Tom Moody": a leading nationality word is its own (MISC) mention, before
+        // the rest's.
+        if (k + 1 < end && !(whole.strong && !is(whole.type, "PER"))) {
+          const auto* d = lex.demonyms.match(text, toks, k, end, false);
+          std::size_t dlen = d ? d->tokens.size() : w.demonym(k) ? 1 : 0;
+          if (dlen > 0 && k + dlen < end && !lex.places.match(text, toks, k, end, false)) {
+            std::size_t de = k + dlen;
+            Cand rest{de, end, toks[de].start, toks[end - 1].end, s, "", false};
+            classify(w, rest, a);
+            if (!is(rest.type, "ORG") && !is(rest.type, "LOC")) {
+              whole = Cand{k, de, toks[k].start, toks[de - 1].end, s, "MISC", true};
+              w.cands.push_back(rest);
+              k = de;
+            }
+          }
         }
       }
       k = std::max(j, k + 1);
