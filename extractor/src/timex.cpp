@@ -1143,10 +1143,31 @@ class PrefixAnalyzerT {
     return out;
   }
   // One or more repetitions: an entry may be followed by more of the same.
-  static PrefixSet plus(PrefixSet f) {
+  PrefixSet plus(PrefixSet f) {
     bool spaces = true;  // only whitespace: any repetition folds to " "
     for (const auto& e : f) spaces = spaces && e.kind == PrefixEntry::END && e.s == S(" ");
     if (spaces) return f;
+    // Spelled out, f | ff | fff ..., while some entry is still an END one: each step lengthens them
+    // until concat cuts them off (OPEN) at kMaxLen symbols. Not when an END entry may not grow (an
+    // empty one, or whitespace that folds into the whitespace before it): then, as for a budget
+    // stop, every END entry that is not empty becomes OPEN.
+    bool grows = true;
+    for (const auto& e : f) grows = grows && !(e.kind == PrefixEntry::END && (e.s.empty() || e.s[0] == ' '));
+    if (grows) {
+      PrefixSet out = f, power = f;
+      const bool was_big = too_big_;
+      for (std::size_t k = 0; k <= kMaxLen; ++k) {
+        bool any_end = false;
+        for (const auto& e : power) any_end = any_end || e.kind == PrefixEntry::END;
+        if (!any_end) {
+          tidy(out);
+          return out;
+        }
+        power = concat(power, f);
+        if (too_big_ != was_big) break;
+        out.insert(out.end(), power.begin(), power.end());
+      }
+    }
     for (auto& e : f)
       if (e.kind == PrefixEntry::END && !e.s.empty()) e.kind = PrefixEntry::OPEN;
     tidy(f);
