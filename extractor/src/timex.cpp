@@ -373,6 +373,365 @@ std::string optional_head(std::string_view p) {
   return std::string(p.substr(0, e1));
 }
 
+// Where an anchored match of a rule can end, without a call into RE2, for the patterns the rules
+// are made of: literal bytes, classes ([...], \d, \s, \w), groups, alternation and the
+// quantifiers ? * + {n,m}, read as RE2 reads them here (case-insensitive, longest match). The
+// pattern becomes an NFA at load (Thompson's construction; only its language matters, so captures
+// are plain groups and x{n,m} is n copies of x and m-n of x?); each thread runs it as a DFA built
+// lazily, state by state (SpanDfa), which costs a table look-up per byte where RE2's own DFA costs
+// some 800 instructions a call before its first byte. Its answer is RE2's: the end of the longest
+// match is the last accepting state the DFA passes before it dies. It reads only ASCII text (RE2
+// folds 'k' and 's' with non-ASCII letters): at another byte it gives up (kUnknown) and RE2 answers.
+class SpanNfa {
+ public:
+  static constexpr int kUnknown = -2;
+  // Null when the pattern holds anything else (., ^, $, \b, flags, negated classes, non-ASCII).
+  static std::shared_ptr<const SpanNfa> parse(std::string_view p) {
+    auto m = std::make_shared<SpanNfa>();
+    m->p_ = p;
+    Frag f = m->alt();
+    if (m->bad_ || m->i_ != p.size()) return nullptr;
+    m->patch(f, m->add({kMatch, -1, -1, -1}));
+    m->start_ = f.start;
+    m->p_ = {};
+    m->holes_.clear();
+    m->holes_.shrink_to_fit();
+    return m;
+  }
+
+ private:
+  friend class SpanDfa;
+  enum Op : unsigned char { kByte, kSplit, kEmpty, kMatch };
+  struct State {
+    Op op;
+    int cls;        // kByte: index into classes_
+    int out, out1;  // next states (kSplit: both)
+  };
+  struct Bytes {  // a set of ASCII bytes
+    std::uint64_t w[2] = {0, 0};
+    void add(unsigned c) { w[c >> 6] |= std::uint64_t{1} << (c & 63); }
+    bool has(unsigned c) const { return (w[c >> 6] >> (c & 63)) & 1; }
+  };
+  // A piece of the NFA: its first state and the list of its dangling exits (holes_ from `holes`).
+  struct Frag {
+    int start = -1;
+    int holes = -1;  // head of a linked list in holes_: {state, which out, next}
+  };
+  struct Hole {
+    int state, which, next;
+  };
+
+  int add(State s) {
+    states_.push_back(s);
+    return static_cast<int>(states_.size()) - 1;
+  }
+  int hole(int state, int which, int next) {
+    holes_.push_back({state, which, next});
+    return static_cast<int>(holes_.size()) - 1;
+  }
+  static int join(std::vector<Hole>& hs, int a, int b) {  // the list a, then b
+    if (a < 0) return b;
+    int k = a;
+    while (hs[static_cast<std::size_t>(k)].next >= 0) k = hs[static_cast<std::size_t>(k)].next;
+    hs[static_cast<std::size_t>(k)].next = b;
+    return a;
+  }
+  void patch(const Frag& f, int to) {
+    for (int k = f.holes; k >= 0; k = holes_[static_cast<std::size_t>(k)].next) {
+      State& s = states_[static_cast<std::size_t>(holes_[static_cast<std::size_t>(k)].state)];
+      (holes_[static_cast<std::size_t>(k)].which ? s.out1 : s.out) = to;
+    }
+  }
+  Frag empty() {
+    const int s = add({kEmpty, -1, -1, -1});
+    return {s, hole(s, 0, -1)};
+  }
+  Frag cat(Frag a, Frag b) {
+    if (a.start < 0) return b;
+    patch(a, b.start);
+    return {a.start, b.holes};
+  }
+  Frag optional(Frag a) {
+    const int s = add({kSplit, -1, a.start, -1});
+    return {s, join(holes_, a.holes, hole(s, 1, -1))};
+  }
+  Frag star(Frag a) {
+    const int s = add({kSplit, -1, a.start, -1});
+    patch(a, s);
+    return {s, hole(s, 1, -1)};
+  }
+
+  // The parser (recursive descent over RE2's syntax, refusing what it does not read).
+  Frag alt() {
+    Frag f = seq();
+    while (!bad_ && i_ < p_.size() && p_[i_] == '|') {
+      ++i_;
+      Frag g = seq();
+      const int s = add({kSplit, -1, f.start, g.start});
+      f = {s, join(holes_, f.holes, g.holes)};
+    }
+    return f;
+  }
+  Frag seq() {
+    Frag f;
+    while (!bad_ && i_ < p_.size() && p_[i_] != '|' && p_[i_] != ')') f = cat(f, item());
+    return f.start < 0 ? empty() : f;
+  }
+  Frag item() {
+    const std::size_t from = i_;
+    Frag a = atom();
+    if (bad_ || i_ >= p_.size()) return a;
+    int n = 1, m = 1;  // m -1: no bound
+    const char q = p_[i_];
+    if (q == '?') {
+      n = 0;
+    } else if (q == '*') {
+      n = 0;
+      m = -1;
+    } else if (q == '+') {
+      m = -1;
+    } else if (q == '{') {
+      if (!repeat(n, m)) return fail();
+      --i_;  // (at the '}', as at the other quantifiers)
+    } else {
+      return a;
+    }
+    ++i_;
+    if (i_ < p_.size() && p_[i_] == '?') ++i_;  // non-greedy: the same language
+    if (i_ < p_.size() && std::strchr("?*+{", p_[i_]) != nullptr) return fail();
+    const std::size_t after = i_;
+    auto copy = [&] {  // the atom again, as new states
+      i_ = from;
+      Frag c = atom();
+      i_ = after;
+      return c;
+    };
+    Frag f;
+    for (int k = 0; k < n; ++k) f = cat(f, k == 0 ? a : copy());
+    if (m < 0) {
+      f = cat(f, star(n == 0 ? a : copy()));
+    } else {
+      for (int k = n; k < m; ++k) f = cat(f, optional(k == 0 ? a : copy()));
+    }
+    return f.start < 0 ? empty() : f;
+  }
+  // "{n}", "{n,}", "{n,m}" at i_ (small counts): i_ after the '}'.
+  bool repeat(int& n, int& m) {
+    std::size_t j = i_ + 1;
+    auto number = [&](int& v) {
+      const std::size_t from = j;
+      v = 0;
+      while (j < p_.size() && j - from < 3 && p_[j] >= '0' && p_[j] <= '9') v = v * 10 + (p_[j++] - '0');
+      return j > from;
+    };
+    if (!number(n)) return false;
+    if (j < p_.size() && p_[j] == ',') {
+      ++j;
+      if (j < p_.size() && p_[j] == '}') m = -1;
+      else if (!number(m) || m < n) return false;
+    } else {
+      m = n;
+    }
+    if (j >= p_.size() || p_[j] != '}' || n > 16 || m > 16) return false;
+    i_ = j + 1;
+    return true;
+  }
+  static void add_folded(Bytes& b, unsigned c) {  // (case-insensitive: a letter stands for both cases)
+    b.add(c);
+    if (c >= 'a' && c <= 'z') b.add(c - 32);
+    if (c >= 'A' && c <= 'Z') b.add(c + 32);
+  }
+  // \d \s \w, or an escaped ASCII punctuation byte or space; false for anything else.
+  static bool escape(char e, Bytes& b) {
+    const unsigned char u = static_cast<unsigned char>(e);
+    if (e == 'd') {
+      for (unsigned c = '0'; c <= '9'; ++c) b.add(c);
+    } else if (e == 's') {
+      for (const unsigned c : {' ', '\t', '\n', '\f', '\r'}) b.add(c);
+    } else if (e == 'w') {
+      for (unsigned c = 0; c < 128; ++c)
+        if (std::isalnum(static_cast<int>(c)) || c == '_') b.add(c);
+    } else if (u < 0x80 && (std::ispunct(u) || e == ' ')) {
+      b.add(u);
+    } else {
+      return false;
+    }
+    return true;
+  }
+  Frag atom() {
+    const char c = p_[i_];
+    if (c == '(') {
+      ++i_;
+      if (p_.compare(i_, 2, "?:") == 0) {
+        i_ += 2;
+      } else if (p_.compare(i_, 3, "?P<") == 0) {
+        const std::size_t close = p_.find('>', i_);
+        if (close == std::string_view::npos) return fail();
+        i_ = close + 1;
+      } else if (i_ < p_.size() && p_[i_] == '?') {
+        return fail();  // flags, other group kinds
+      }
+      Frag f = alt();
+      if (bad_ || i_ >= p_.size() || p_[i_] != ')') return fail();
+      ++i_;
+      return f;
+    }
+    Bytes b;
+    if (c == '[') {
+      ++i_;
+      if (i_ < p_.size() && p_[i_] == '^') return fail();
+      bool first = true;
+      while (i_ < p_.size() && (p_[i_] != ']' || first)) {
+        first = false;
+        const char x = p_[i_++];
+        unsigned lo = static_cast<unsigned char>(x);
+        if (x == '\\') {
+          if (i_ >= p_.size()) return fail();
+          const char e = p_[i_++];
+          Bytes eb;
+          if (!escape(e, eb)) return fail();
+          if (e == 'd' || e == 's' || e == 'w') {
+            b.w[0] |= eb.w[0];
+            b.w[1] |= eb.w[1];
+            continue;
+          }
+          lo = static_cast<unsigned char>(e);
+        } else if (x == '[' || lo >= 0x80) {
+          return fail();
+        }
+        if (i_ + 1 < p_.size() && p_[i_] == '-' && p_[i_ + 1] != ']') {  // a range
+          ++i_;
+          const unsigned char hi = static_cast<unsigned char>(p_[i_++]);
+          if (hi == '\\' || hi == '[' || hi >= 0x80 || hi < lo) return fail();
+          for (unsigned k = lo; k <= hi; ++k) add_folded(b, k);
+        } else {
+          add_folded(b, lo);
+        }
+      }
+      if (i_ >= p_.size()) return fail();
+      ++i_;  // ']'
+    } else if (c == '\\') {
+      if (i_ + 1 >= p_.size() || !escape(p_[i_ + 1], b)) return fail();
+      i_ += 2;
+    } else {
+      if (static_cast<unsigned char>(c) >= 0x80 || std::strchr(".^$|()[]{}?*+", c) != nullptr) return fail();
+      add_folded(b, static_cast<unsigned char>(c));
+      ++i_;
+    }
+    classes_.push_back(b);
+    const int s = add({kByte, static_cast<int>(classes_.size()) - 1, -1, -1});
+    return {s, hole(s, 0, -1)};
+  }
+  Frag fail() {
+    bad_ = true;
+    i_ = p_.size();
+    return empty();
+  }
+
+  std::vector<State> states_;
+  std::vector<Bytes> classes_;
+  int start_ = -1;
+  std::vector<Hole> holes_;  // while parsing
+  std::string_view p_;
+  std::size_t i_ = 0;
+  bool bad_ = false;
+};
+
+// SpanNfa run as a DFA, its states made as the text reaches them; one per rule and thread.
+class SpanDfa {
+ public:
+  // The length of the longest match of text[at, end) anchored at `at`, -1 when none, or kUnknown.
+  int longest(const SpanNfa& nfa, std::string_view text, std::size_t at, std::size_t end) {
+    if (sets_.empty() || sets_.size() > kMaxStates) reset(nfa);
+    const unsigned char* s = reinterpret_cast<const unsigned char*>(text.data());
+    int st = 0;
+    int last = accept_[0] ? 0 : -1;
+    for (std::size_t i = at; i < end; ++i) {
+      const unsigned char c = s[i];
+      if (c >= 0x80) return SpanNfa::kUnknown;
+      int t = next_[static_cast<std::size_t>(st) * 128 + c];
+      if (t == kUnbuilt) t = build(nfa, st, c);
+      if (t < 0) return last;
+      st = t;
+      if (accept_[static_cast<std::size_t>(st)]) last = static_cast<int>(i + 1 - at);
+    }
+    return last;
+  }
+
+ private:
+  static constexpr int kUnbuilt = -2, kDead = -1;
+  static constexpr std::size_t kMaxStates = 4096;  // then it starts again (bounded memory)
+  void reset(const SpanNfa& nfa) {
+    next_.clear();
+    accept_.clear();
+    sets_.clear();
+    index_.clear();
+    std::vector<int> start;
+    new_marks(nfa);
+    closure(nfa, nfa.start_, start);
+    intern(nfa, std::move(start));
+  }
+  void new_marks(const SpanNfa& nfa) {  // (closure's marks, for one new state)
+    if (seen_.size() < nfa.states_.size()) seen_.assign(nfa.states_.size(), 0);
+    if (++mark_ == 0) {
+      std::fill(seen_.begin(), seen_.end(), 0);
+      mark_ = 1;
+    }
+  }
+  // Adds to `out` the byte and match states reached from `s` without reading a byte (each once
+  // since new_marks).
+  void closure(const SpanNfa& nfa, int s, std::vector<int>& out) {
+    stack_.assign(1, s);
+    while (!stack_.empty()) {
+      const int k = stack_.back();
+      stack_.pop_back();
+      if (seen_[static_cast<std::size_t>(k)] == mark_) continue;
+      seen_[static_cast<std::size_t>(k)] = mark_;
+      const SpanNfa::State& x = nfa.states_[static_cast<std::size_t>(k)];
+      if (x.op == SpanNfa::kSplit) {
+        stack_.push_back(x.out1);
+        stack_.push_back(x.out);
+      } else if (x.op == SpanNfa::kEmpty) {
+        stack_.push_back(x.out);
+      } else {
+        out.push_back(k);
+      }
+    }
+  }
+  int intern(const SpanNfa& nfa, std::vector<int>&& set) {
+    if (set.empty()) return kDead;
+    std::sort(set.begin(), set.end());
+    if (auto it = index_.find(set); it != index_.end()) return it->second;
+    const int id = static_cast<int>(sets_.size());
+    bool match = false;
+    for (const int k : set) match = match || nfa.states_[static_cast<std::size_t>(k)].op == SpanNfa::kMatch;
+    index_.emplace(set, id);
+    sets_.push_back(std::move(set));
+    next_.resize(sets_.size() * 128, kUnbuilt);
+    accept_.push_back(match ? 1 : 0);
+    return id;
+  }
+  int build(const SpanNfa& nfa, int st, unsigned char c) {
+    new_marks(nfa);
+    std::vector<int> to;
+    for (const int k : sets_[static_cast<std::size_t>(st)]) {
+      const SpanNfa::State& x = nfa.states_[static_cast<std::size_t>(k)];
+      if (x.op == SpanNfa::kByte && nfa.classes_[static_cast<std::size_t>(x.cls)].has(c)) closure(nfa, x.out, to);
+    }
+    const int t = intern(nfa, std::move(to));
+    next_[static_cast<std::size_t>(st) * 128 + c] = t;
+    return t;
+  }
+
+  std::vector<std::int32_t> next_;    // state x byte: the next state, kDead or kUnbuilt
+  std::vector<unsigned char> accept_; // per state: a match ends here
+  std::vector<std::vector<int>> sets_;
+  std::map<std::vector<int>, int> index_;
+  std::vector<int> stack_;
+  std::vector<std::uint32_t> seen_;
+  std::uint32_t mark_ = 0;
+};
+
 struct CompiledRule {
   std::string id;
   std::string file;
@@ -384,6 +743,9 @@ struct CompiledRule {
   std::string require_capital;  // capture whose first letter must be upper case ("" = none, "*" = span)
   std::string expanded;
   std::shared_ptr<const LazyRe> re;
+  // The pattern as a SpanNfa (null when it reads something SpanNfa does not): the start-position
+  // engine asks it, not RE2, where a match ends.
+  std::shared_ptr<const SpanNfa> span;
   int ngroups = 0;
   std::vector<std::string> group_name;                 // index -> name ("" for unnamed / 0)
   std::vector<std::vector<const Lexicon*>> group_lex;  // index -> lexicons referenced inside
@@ -1749,6 +2111,21 @@ class OutcomeMemo {
 // Per thread (the tagger is shared between threads).
 thread_local OutcomeMemo t_outcomes;
 
+// Each rule's SpanDfa, per thread, for one tagger (by its serial).
+struct SpanDfas {
+  std::uint64_t owner = 0;
+  std::vector<SpanDfa> rules;
+  std::vector<SpanDfa>& of(std::uint64_t serial, std::size_t n) {
+    if (owner != serial) {
+      rules.clear();
+      owner = serial;
+    }
+    if (rules.size() < n) rules.resize(n);
+    return rules;
+  }
+};
+thread_local SpanDfas t_span_dfas;
+
 std::atomic<std::uint64_t> g_tagger_serial{0};
 
 }  // namespace
@@ -1976,6 +2353,7 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
   thread_local std::vector<re2::StringPiece> groups;
   thread_local std::vector<std::string> caps;
   OutcomeMemo& memo = t_outcomes;
+  std::vector<SpanDfa>& dfas = t_span_dfas.of(serial, rules.size());
   for (int ri : hit_rules) starts[ri].clear();
   hit_rules.clear();
   if (starts.size() < rules.size()) starts.resize(rules.size());
@@ -1989,14 +2367,16 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
     auto try_at = [&](std::size_t p) {
       // Where the trie leaves at most two rules, their own matches (which their scans below make
       // anyway for a rule that matches) say which match: no set match, which costs about as much
-      // as two of them. Not for a rule not compiled yet (the set compiles none: a rule that never
-      // matches is never compiled).
+      // as two of them. Not for a rule whose pattern SpanNfa does not read and whose RE2 is not
+      // compiled yet (the set compiles none: a rule that never matches is never compiled).
       const auto add = [&](int ri) {
         if (starts[ri].empty()) hit_rules.push_back(ri);
         starts[ri].push_back(static_cast<std::uint32_t>(p));
       };
       const auto ready = [&](int ri) {
-        return ri == PrefixTrie::kNoRule || (ri >= 0 && rules[static_cast<std::size_t>(ri)].re->compiled());
+        if (ri < 0) return ri == PrefixTrie::kNoRule;
+        const CompiledRule& r = rules[static_cast<std::size_t>(ri)];
+        return r.span || r.re->compiled();
       };
       if (const PrefixTrie::Two two = prefixes.rules_at(text, p, be); ready(two.a) && ready(two.b)) {
         if (two.a >= 0) add(two.a);
@@ -2132,9 +2512,12 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
         while (k < at.size() && at[k] < pos) ++k;
         if (k == at.size()) break;
         const std::size_t ms0 = at[k];
-        // The span first (DFA only), then the captures on exactly that span: the submatch engines
-        // then read no text past the match.
-        if (!r.re->get().Match(text, ms0, be, RE2::ANCHOR_START, groups.data(), 1)) {
+        // The span first (the rule's SpanDfa, else RE2's DFA), then the captures on exactly that
+        // span: the submatch engines then read no text past the match.
+        const int len = r.span ? dfas[static_cast<std::size_t>(ri)].longest(*r.span, text, ms0, be) : SpanNfa::kUnknown;
+        if (len >= 0) {
+          groups[0] = re2::StringPiece(text.data() + ms0, static_cast<std::size_t>(len));
+        } else if (len == -1 || !r.re->get().Match(text, ms0, be, RE2::ANCHOR_START, groups.data(), 1)) {
           ++k;  // a start the trie gave (or all rules after a DFA budget failure in the set): no match here
           continue;
         }
@@ -2383,6 +2766,7 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
       // (The set is given the pattern with each lexicon factored: the same language, parsed faster.)
       const std::string factored = fx.expand(pattern);
       if (std::string err; impl->starts_set->Add(factored, &err) < 0) return fail("rules.pattern", err);
+      r.span = SpanNfa::parse(factored);  // (the language is all it reads)
       std::vector<std::pair<int, std::string>> named;
       r.ngroups = capture_groups(r.expanded, named);
       if (r.ngroups < 0) return fail("rules.pattern", "missing closing > in a group name");
