@@ -391,20 +391,43 @@ class SpanNfa {
     m->p_ = p;
     Frag f = m->alt();
     if (m->bad_ || m->i_ != p.size()) return nullptr;
-    m->patch(f, m->add({kMatch, -1, -1, -1}));
+    m->patch(f, m->add({kMatch, 0, -1, -1}));
     m->start_ = f.start;
     m->p_ = {};
     m->holes_.clear();
     m->holes_.shrink_to_fit();
     return m;
   }
+  // The union of `nfas` (null ones left out), each match state telling its index there.
+  static std::shared_ptr<const SpanNfa> combine(const std::vector<const SpanNfa*>& nfas) {
+    auto u = std::make_shared<SpanNfa>();
+    int start = -1;
+    for (std::size_t r = 0; r < nfas.size(); ++r) {
+      if (!nfas[r]) continue;
+      const int base = static_cast<int>(u->states_.size()), cbase = static_cast<int>(u->classes_.size());
+      for (State x : nfas[r]->states_) {
+        if (x.op == kByte) x.cls += cbase;
+        if (x.op == kMatch) x.cls = static_cast<int>(r);
+        if (x.out >= 0) x.out += base;
+        if (x.out1 >= 0) x.out1 += base;
+        u->states_.push_back(x);
+      }
+      u->classes_.insert(u->classes_.end(), nfas[r]->classes_.begin(), nfas[r]->classes_.end());
+      const int s = base + nfas[r]->start_;
+      start = start < 0 ? s : u->add({kSplit, -1, start, s});
+    }
+    u->start_ = start < 0 ? u->add({kSplit, -1, -1, -1}) : start;
+    u->rules_ = nfas.size();
+    return u;
+  }
+  std::size_t rules() const { return rules_; }
 
  private:
   friend class SpanDfa;
   enum Op : unsigned char { kByte, kSplit, kEmpty, kMatch };
   struct State {
     Op op;
-    int cls;        // kByte: index into classes_
+    int cls;        // kByte: index into classes_; kMatch: the rule it ends (0 but in a union)
     int out, out1;  // next states (kSplit: both)
   };
   struct Bytes {  // a set of ASCII bytes
@@ -631,6 +654,7 @@ class SpanNfa {
   std::vector<State> states_;
   std::vector<Bytes> classes_;
   int start_ = -1;
+  std::size_t rules_ = 1;  // the rules of its match states (a union's: combine's count)
   std::vector<Hole> holes_;  // while parsing
   std::string_view p_;
   std::size_t i_ = 0;
@@ -645,7 +669,7 @@ class SpanDfa {
     if (sets_.empty() || sets_.size() > kMaxStates) reset(nfa);
     const unsigned char* s = reinterpret_cast<const unsigned char*>(text.data());
     int st = 0;
-    int last = accept_[0] ? 0 : -1;
+    int last = accept_[0] ? 0 : -1;  // (one rule: one word of bits, bit 0)
     for (std::size_t i = at; i < end; ++i) {
       const unsigned char c = s[i];
       if (c >= 0x80) return SpanNfa::kUnknown;
@@ -657,6 +681,28 @@ class SpanDfa {
     }
     return last;
   }
+  // For a union (SpanNfa::combine): sets in `rules` the bit of each rule with an anchored match
+  // of text[at, end) (as RE2::Set::Match says); false (and `rules` as it was) at a non-ASCII byte.
+  bool matching(const SpanNfa& nfa, std::string_view text, std::size_t at, std::size_t end, std::uint64_t* rules) {
+    if (sets_.empty() || sets_.size() > kMaxStates) reset(nfa);
+    const unsigned char* s = reinterpret_cast<const unsigned char*>(text.data());
+    thread_local std::vector<int> seen;  // the accepting states passed
+    seen.clear();
+    int st = 0;
+    if (accept_[0]) seen.push_back(0);
+    for (std::size_t i = at; i < end; ++i) {
+      const unsigned char c = s[i];
+      if (c >= 0x80) return false;
+      int t = next_[static_cast<std::size_t>(st) * 128 + c];
+      if (t == kUnbuilt) t = build(nfa, st, c);
+      if (t < 0) break;
+      st = t;
+      if (accept_[static_cast<std::size_t>(st)]) seen.push_back(st);
+    }
+    for (const int a : seen)
+      for (std::size_t w = 0; w < words_; ++w) rules[w] |= bits_[static_cast<std::size_t>(a) * words_ + w];
+    return true;
+  }
 
  private:
   static constexpr int kUnbuilt = -2, kDead = -1;
@@ -664,6 +710,8 @@ class SpanDfa {
   void reset(const SpanNfa& nfa) {
     next_.clear();
     accept_.clear();
+    bits_.clear();
+    words_ = (nfa.rules_ + 63) / 64;
     sets_.clear();
     index_.clear();
     std::vector<int> start;
@@ -685,7 +733,7 @@ class SpanDfa {
     while (!stack_.empty()) {
       const int k = stack_.back();
       stack_.pop_back();
-      if (seen_[static_cast<std::size_t>(k)] == mark_) continue;
+      if (k < 0 || seen_[static_cast<std::size_t>(k)] == mark_) continue;
       seen_[static_cast<std::size_t>(k)] = mark_;
       const SpanNfa::State& x = nfa.states_[static_cast<std::size_t>(k)];
       if (x.op == SpanNfa::kSplit) {
@@ -704,7 +752,12 @@ class SpanDfa {
     if (auto it = index_.find(set); it != index_.end()) return it->second;
     const int id = static_cast<int>(sets_.size());
     bool match = false;
-    for (const int k : set) match = match || nfa.states_[static_cast<std::size_t>(k)].op == SpanNfa::kMatch;
+    bits_.resize(bits_.size() + words_, 0);
+    for (const int k : set)
+      if (const SpanNfa::State& x = nfa.states_[static_cast<std::size_t>(k)]; x.op == SpanNfa::kMatch) {
+        match = true;
+        bits_[bits_.size() - words_ + static_cast<std::size_t>(x.cls) / 64] |= std::uint64_t{1} << (x.cls % 64);
+      }
     index_.emplace(set, id);
     sets_.push_back(std::move(set));
     next_.resize(sets_.size() * 128, kUnbuilt);
@@ -725,6 +778,8 @@ class SpanDfa {
 
   std::vector<std::int32_t> next_;    // state x byte: the next state, kDead or kUnbuilt
   std::vector<unsigned char> accept_; // per state: a match ends here
+  std::vector<std::uint64_t> bits_;   // per state, words_ words: the rules whose match ends here
+  std::size_t words_ = 1;
   std::vector<std::vector<int>> sets_;
   std::map<std::vector<int>, int> index_;
   std::vector<int> stack_;
@@ -1826,6 +1881,12 @@ class PrefixTrie {
     std::vector<Two> own(1);
     kids.reserve(most_nodes);
     own.reserve(most_nodes);
+    // The same as bit sets, `words_` words a node, for rule_bits.
+    int most_rule = 0;
+    for (const auto& e : entries_) most_rule = std::max(most_rule, e.rule);
+    words_ = static_cast<std::size_t>(most_rule) / 64 + 1;
+    std::vector<std::uint64_t> own_bits(words_);
+    own_bits.reserve(most_nodes * words_);
     for (const auto& e : entries_) {
       int n = 0;
       e.s.chars(cs);
@@ -1837,11 +1898,13 @@ class PrefixTrie {
           dense.emplace_back();
           kids.emplace_back();
           own.emplace_back();
+          own_bits.resize(own_bits.size() + words_);
           next.resize(next.size() + width, -1);
         }
         n = next[n * width + c];
       }
       own[static_cast<std::size_t>(n)] = own[static_cast<std::size_t>(n)].with(e.rule);
+      own_bits[static_cast<std::size_t>(n) * words_ + static_cast<std::size_t>(e.rule) / 64] |= std::uint64_t{1} << (e.rule % 64);
       if (e.open) dense[n].open = true;
       else if (!e.s.empty() && (std::isalpha(static_cast<unsigned char>(e.s.back())) || e.s.back() == '0'))
         dense[n].end_alnum = true;
@@ -1923,11 +1986,15 @@ class PrefixTrie {
     full_ = table_;  // its other cells are negative too: rules_at stops there
     path_rules_.assign(order.size(), Two{});
     path_rules_[0] = own[0];
+    path_bits_.assign(order.size() * words_, 0);
+    std::copy(own_bits.begin(), own_bits.begin() + static_cast<std::ptrdiff_t>(words_), path_bits_.begin());
     for (std::size_t at = 0; at < order.size(); ++at)
       for (const auto& [c, child] : kids[static_cast<std::size_t>(order[at])]) {
         const std::size_t ci = static_cast<std::size_t>(index[child]);
         full_[at * static_cast<std::size_t>(cols_) + static_cast<std::size_t>(c)] = static_cast<std::int32_t>(ci) * cols_;
         path_rules_[ci] = path_rules_[at].with(own[static_cast<std::size_t>(child)]);
+        for (std::size_t w = 0; w < words_; ++w)
+          path_bits_[ci * words_ + w] = path_bits_[at * words_ + w] | own_bits[static_cast<std::size_t>(child) * words_ + w];
       }
   }
   static constexpr int kNoRule = -1, kManyRules = -2, kUnknownRules = -3;
@@ -1953,7 +2020,8 @@ class PrefixTrie {
   // The rules (none, one, two, or kManyRules) that may match at p, from the entries that are
   // prefixes of the text there (whatever follows an END entry); {kUnknownRules} when the walk
   // meets a non-ASCII byte (it may be a folded letter).
-  Two rules_at(std::string_view text, std::size_t k, std::size_t end) const {
+  // (`node`: where the walk ended, for rule_bits; not set for kUnknownRules.)
+  Two rules_at(std::string_view text, std::size_t k, std::size_t end, std::size_t& node) const {
     const std::int32_t* full = full_.data();
     std::int32_t row = 0;
     while (k < end) {
@@ -1966,8 +2034,12 @@ class PrefixTrie {
         while (k < end && is_space_byte(static_cast<unsigned char>(text[k]))) ++k;
       row = t;
     }
-    return path_rules_[static_cast<std::size_t>(row / cols_)];
+    node = static_cast<std::size_t>(row / cols_);
+    return path_rules_[node];
   }
+  // Every rule with an entry on the way to `node` (what rules_at counts), words() words of bits.
+  const std::uint64_t* rule_bits(std::size_t node) const { return path_bits_.data() + node * words_; }
+  std::size_t words() const { return words_; }
   bool may_match(std::string_view text, std::size_t p, std::size_t end) const {
     if (p + 3 <= end) {  // three bytes by one table
       const unsigned char b2 = static_cast<unsigned char>(text[p + 2]);
@@ -2023,6 +2095,8 @@ class PrefixTrie {
   int non_ascii_col_ = 0;
   std::vector<std::int32_t> full_;  // node x column: the next node's row (every child), or negative
   std::vector<Two> path_rules_;     // node -> rules_at's answer there
+  std::size_t words_ = 1;
+  std::vector<std::uint64_t> path_bits_;  // node -> rule_bits
 };
 
 // What take_match makes of a match that passed the boundary check: refused (not ok), or its
@@ -2115,13 +2189,15 @@ thread_local OutcomeMemo t_outcomes;
 struct SpanDfas {
   std::uint64_t owner = 0;
   std::vector<SpanDfa> rules;
-  std::vector<SpanDfa>& of(std::uint64_t serial, std::size_t n) {
+  SpanDfa all;  // of Impl::all_spans
+  SpanDfas& of(std::uint64_t serial, std::size_t n) {
     if (owner != serial) {
       rules.clear();
+      all = SpanDfa();
       owner = serial;
     }
     if (rules.size() < n) rules.resize(n);
-    return rules;
+    return *this;
   }
 };
 thread_local SpanDfas t_span_dfas;
@@ -2174,6 +2250,10 @@ struct TimexTagger::Impl {
 #endif
   } other_first;
   PrefixTrie prefixes;  // what text can begin a match (a necessary condition, see PrefixAnalyzer)
+  // The union of the rules' SpanNfas, which tells the rules that match at a position as the set
+  // does, where the trie leaves no rule without one (`no_span`, PrefixTrie::words() words).
+  std::shared_ptr<const SpanNfa> all_spans;
+  std::vector<std::uint64_t> no_span;
   bool use_starts = false;
   timex_internal::TenseCues tense;   // tense.tsv: the cues that say ahead or back
   std::uint64_t serial = 0;  // unique per loaded tagger (keys the per-thread outcome memo)
@@ -2353,7 +2433,8 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
   thread_local std::vector<re2::StringPiece> groups;
   thread_local std::vector<std::string> caps;
   OutcomeMemo& memo = t_outcomes;
-  std::vector<SpanDfa>& dfas = t_span_dfas.of(serial, rules.size());
+  SpanDfas& span_dfas = t_span_dfas.of(serial, rules.size());
+  std::vector<SpanDfa>& dfas = span_dfas.rules;
   for (int ri : hit_rules) starts[ri].clear();
   hit_rules.clear();
   if (starts.size() < rules.size()) starts.resize(rules.size());
@@ -2378,10 +2459,25 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
         const CompiledRule& r = rules[static_cast<std::size_t>(ri)];
         return r.span || r.re->compiled();
       };
-      if (const PrefixTrie::Two two = prefixes.rules_at(text, p, be); ready(two.a) && ready(two.b)) {
+      std::size_t node = 0;
+      const PrefixTrie::Two two = prefixes.rules_at(text, p, be, node);
+      if (ready(two.a) && ready(two.b)) {
         if (two.a >= 0) add(two.a);
         if (two.b >= 0) add(two.b);
         return;
+      }
+      // More rules, all with a SpanNfa: their union's DFA says which match, as the set would, at
+      // a table look-up a byte where the set's call costs some 1,000 instructions first.
+      if (two.a == PrefixTrie::kManyRules) {
+        const std::uint64_t* bits = prefixes.rule_bits(node);
+        bool all = true;
+        for (std::size_t w = 0; w < prefixes.words(); ++w) all = all && !(bits[w] & no_span[w]);
+        std::uint64_t m[4] = {0, 0, 0, 0};
+        if (all && no_span.size() <= 4 && span_dfas.all.matching(*all_spans, text, p, be, m)) {
+          for (std::size_t w = 0; w < no_span.size(); ++w)
+            for (std::uint64_t b = m[w]; b; b &= b - 1) add(static_cast<int>(w * 64 + static_cast<std::size_t>(std::countr_zero(b))));
+          return;
+        }
       }
       which.clear();
       RE2::Set::ErrorInfo info;
@@ -2823,6 +2919,13 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
   // Only the set the engine uses is compiled (compiling is most of the loading time).
   if (impl->use_starts) {
     impl->prefixes.build();
+    impl->no_span.assign(std::max(impl->prefixes.words(), impl->rules.size() / 64 + 1), 0);
+    std::vector<const SpanNfa*> spans;
+    for (std::size_t i = 0; i < impl->rules.size(); ++i) {
+      spans.push_back(impl->rules[i].span.get());
+      if (!impl->rules[i].span) impl->no_span[i / 64] |= std::uint64_t{1} << (i % 64);
+    }
+    impl->all_spans = SpanNfa::combine(spans);
     for (int b = 0; b < 256; ++b)
       impl->scan_class[b] = static_cast<unsigned char>(kByte[b] | (impl->first.test(b) ? kFirst : 0));
     auto& of = impl->other_first;
