@@ -2446,29 +2446,28 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
     for (int ri : hit_rules) starts[ri].clear();
     hit_rules.clear();
     auto try_at = [&](std::size_t p) {
-      // Where the trie leaves at most two rules, their own matches (which their scans below make
-      // anyway for a rule that matches) say which match: no set match, which costs about as much
-      // as two of them. Not for a rule whose pattern SpanNfa does not read and whose RE2 is not
+      // Where the trie leaves one rule, its own match (which its scan below makes anyway for a
+      // rule that matches) says whether it matches: no set match, which costs about as much as
+      // two of them; so too for two rules whose RE2s are compiled, where their union's DFA (below)
+      // cannot tell. Not for a rule whose pattern SpanNfa does not read and whose RE2 is not
       // compiled yet (the set compiles none: a rule that never matches is never compiled).
       const auto add = [&](int ri) {
         if (starts[ri].empty()) hit_rules.push_back(ri);
         starts[ri].push_back(static_cast<std::uint32_t>(p));
       };
-      const auto ready = [&](int ri) {
-        if (ri < 0) return ri == PrefixTrie::kNoRule;
-        const CompiledRule& r = rules[static_cast<std::size_t>(ri)];
-        return r.span || r.re->compiled();
-      };
+      const auto compiled = [&](int ri) { return ri >= 0 && rules[static_cast<std::size_t>(ri)].re->compiled(); };
+      const auto ready = [&](int ri) { return ri >= 0 && (rules[static_cast<std::size_t>(ri)].span || compiled(ri)); };
       std::size_t node = 0;
       const PrefixTrie::Two two = prefixes.rules_at(text, p, be, node);
-      if (ready(two.a) && ready(two.b)) {
-        if (two.a >= 0) add(two.a);
-        if (two.b >= 0) add(two.b);
+      if (two.a == PrefixTrie::kNoRule) return;
+      if (two.b == PrefixTrie::kNoRule && ready(two.a)) {
+        add(two.a);
         return;
       }
-      // More rules, all with a SpanNfa: their union's DFA says which match, as the set would, at
-      // a table look-up a byte where the set's call costs some 1,000 instructions first.
-      if (two.a == PrefixTrie::kManyRules) {
+      // Two rules or more, all with a SpanNfa: their union's DFA says which match, as the set
+      // would, at a table look-up a byte (where the set's call costs some 1,000 instructions first,
+      // and a rule's own refused match a few dozen).
+      if (two.a == PrefixTrie::kManyRules || two.b >= 0) {
         const std::uint64_t* bits = prefixes.rule_bits(node);
         bool all = true;
         for (std::size_t w = 0; w < prefixes.words(); ++w) all = all && !(bits[w] & no_span[w]);
@@ -2478,6 +2477,11 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
             for (std::uint64_t b = m[w]; b; b &= b - 1) add(static_cast<int>(w * 64 + static_cast<std::size_t>(std::countr_zero(b))));
           return;
         }
+      }
+      if (compiled(two.a) && compiled(two.b)) {
+        add(two.a);
+        add(two.b);
+        return;
       }
       which.clear();
       RE2::Set::ErrorInfo info;
