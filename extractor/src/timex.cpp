@@ -389,6 +389,9 @@ class SpanNfa {
   static std::shared_ptr<const SpanNfa> parse(std::string_view p) {
     auto m = std::make_shared<SpanNfa>();
     m->p_ = p;
+    m->states_.reserve(p.size() + 1);  // (about a state, a class and an exit a byte of the pattern)
+    m->classes_.reserve(p.size());
+    m->holes_.reserve(p.size());
     Frag f = m->alt();
     if (m->bad_ || m->i_ != p.size()) return nullptr;
     m->patch(f, m->add({kMatch, 0, -1, -1}));
@@ -2040,7 +2043,7 @@ class PrefixTrie {
   // Every rule with an entry on the way to `node` (what rules_at counts), words() words of bits.
   const std::uint64_t* rule_bits(std::size_t node) const { return path_bits_.data() + node * words_; }
   std::size_t words() const { return words_; }
-  bool may_match(std::string_view text, std::size_t p, std::size_t end) const {
+  [[gnu::always_inline]] bool may_match(std::string_view text, std::size_t p, std::size_t end) const {  // (hot: inlined in the scan)
     if (p + 3 <= end) {  // three bytes by one table
       const unsigned char b2 = static_cast<unsigned char>(text[p + 2]);
       const std::int32_t t = tri_[static_cast<std::size_t>(col2_[static_cast<unsigned char>(text[p])] +
@@ -2496,7 +2499,7 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
     // The prefilters of a position outside UTF-8 runs: the trie, then start_ok, which can refuse
     // only a digit or a byte after a non-ASCII one (the byte before a run start is no letter or
     // digit, and a byte that is neither is never refused after an ASCII one).
-    auto may_start = [&](std::string_view t, std::size_t at, std::size_t end) {
+    auto may_start = [&](std::string_view t, std::size_t at, std::size_t end) __attribute__((always_inline)) {  // (hot: GCC may not inline it otherwise)
       if (!prefixes.may_match(t, at, end)) return false;
       const unsigned char b = static_cast<unsigned char>(t[at]);
       if (!(kByte[b] & kDigitByte) && !(at > 0 && static_cast<unsigned char>(t[at - 1]) >= 0x80)) return true;
