@@ -562,8 +562,9 @@ class SpanNfa {
     i_ = j + 1;
     return true;
   }
-  static void add_folded(Bytes& b, unsigned c) {  // (case-insensitive: a letter stands for both cases)
+  void add_folded(Bytes& b, unsigned c) const {  // (case-insensitive: a letter stands for both cases)
     b.add(c);
+    if (!fold_) return;
     if (c >= 'a' && c <= 'z') b.add(c - 32);
     if (c >= 'A' && c <= 'Z') b.add(c + 32);
   }
@@ -588,8 +589,12 @@ class SpanNfa {
     const char c = p_[i_];
     if (c == '(') {
       ++i_;
+      const bool fold = fold_;
       if (p_.compare(i_, 2, "?:") == 0) {
         i_ += 2;
+      } else if (p_.compare(i_, 5, "?-i:") == 0) {  // case-sensitive inside
+        i_ += 4;
+        fold_ = false;
       } else if (p_.compare(i_, 3, "?P<") == 0) {
         const std::size_t close = p_.find('>', i_);
         if (close == std::string_view::npos) return fail();
@@ -598,6 +603,7 @@ class SpanNfa {
         return fail();  // flags, other group kinds
       }
       Frag f = alt();
+      fold_ = fold;
       if (bad_ || i_ >= p_.size() || p_[i_] != ')') return fail();
       ++i_;
       return f;
@@ -636,6 +642,19 @@ class SpanNfa {
       }
       if (i_ >= p_.size()) return fail();
       ++i_;  // ']'
+    } else if (c == '\\' && p_.compare(i_, 3, "\\x{") == 0) {
+      // A code point: an ASCII one is that byte; another matches no ASCII byte (nor does RE2 on
+      // ASCII text, and the DFA reads no other).
+      const std::size_t close = p_.find('}', i_);
+      if (close == std::string_view::npos || close == i_ + 3 || close - i_ > 9) return fail();
+      unsigned long cp = 0;
+      for (std::size_t k = i_ + 3; k < close; ++k) {
+        if (!std::isxdigit(static_cast<unsigned char>(p_[k]))) return fail();
+        cp = cp * 16 + static_cast<unsigned long>(std::isdigit(static_cast<unsigned char>(p_[k])) ? p_[k] - '0' : std::tolower(static_cast<unsigned char>(p_[k])) - 'a' + 10);
+      }
+      if (cp > 0x10FFFF) return fail();
+      if (cp < 0x80) add_folded(b, static_cast<unsigned>(cp));
+      i_ = close + 1;
     } else if (c == '\\') {
       if (i_ + 1 >= p_.size() || !escape(p_[i_ + 1], b)) return fail();
       i_ += 2;
@@ -662,6 +681,7 @@ class SpanNfa {
   std::string_view p_;
   std::size_t i_ = 0;
   bool bad_ = false;
+  bool fold_ = true;  // letters match both cases (RE2's case_sensitive(false)), but in (?-i:...)
 };
 
 // SpanNfa run as a DFA, its states made as the text reaches them; one per rule and thread.
