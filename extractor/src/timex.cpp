@@ -2239,6 +2239,14 @@ struct TimexTagger::Impl {
   // position; only positions whose byte can begin some rule (`first`) are tried. Off (plain
   // per-block scans) when a rule reads outside its match (^, $, \b) or could not be read.
   std::unique_ptr<RE2::Set> starts_set;
+  // The set is compiled on first use (about 45 M instructions; the SpanDfas leave it only positions
+  // with non-ASCII text, and most runs never need it); null when it does not compile.
+  const RE2::Set* start_set() const {
+    std::call_once(starts_once_, [this] { starts_ok_ = starts_set->Compile(); });
+    return starts_ok_ ? starts_set.get() : nullptr;
+  }
+  mutable std::once_flag starts_once_;
+  mutable bool starts_ok_ = false;  // (written once, in call_once)
   std::bitset<256> first;
   std::array<unsigned char, 256> scan_class{};  // kByte, plus kFirst for the bytes in `first`
   // The ASCII bytes other than letters and digits in `first` ("'" of "'90s"), when there are at most
@@ -2510,8 +2518,8 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
       RE2::Set::ErrorInfo info;
       const re2::StringPiece rest(text.data() + p, be - p);
       // The prefilters leave mostly positions where some rule matches: one call, with the rules.
-      if (!starts_set->Match(rest, &which, &info) && info.kind != RE2::Set::kNoError) {
-        which.clear();  // DFA budget exhausted: every rule is a candidate here
+      if (const RE2::Set* ss = start_set(); !ss || (!ss->Match(rest, &which, &info) && info.kind != RE2::Set::kNoError)) {
+        which.clear();  // DFA budget exhausted (or no set): every rule is a candidate here
         for (std::size_t i = 0; i < rules.size(); ++i) which.push_back(static_cast<int>(i));
       }
       for (int ri : which) add(ri);
@@ -2966,8 +2974,7 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
         of.bytes[static_cast<std::size_t>(of.n++)] = static_cast<unsigned char>(b);
       }
     }
-    impl->set.reset();
-    if (!impl->starts_set->Compile()) return Error{"rules.compile", base + ": RE2::Set compilation failed"};
+    impl->set.reset();  // (starts_set is compiled when first needed: Impl::start_set)
   } else {
     impl->starts_set.reset();
     for (const auto& r : impl->rules)
