@@ -1780,6 +1780,11 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     infos.push_back(EntityInfo{type, {}});
     return infos.size() - 1;
   };
+  // An entity is listed once under a first word however often its name is told: the look-ups
+  // below want one entity (size() == 1), not one telling.
+  auto add_once = [](std::vector<std::size_t>& v, std::size_t e) {
+    if (std::find(v.begin(), v.end(), e) == v.end()) v.push_back(e);
+  };
   // (surface_hash: fold_hash of the candidate's text, mostly known where it is registered.)
   auto register_aliases = [&](const Cand& c, std::size_t e, std::uint32_t surface_hash) {
     if (c.te == c.tb + 1 && c.start == toks[c.tb].start && c.end == toks[c.tb].end) add_alias_toks(c.tb, c.te, e);
@@ -1792,14 +1797,14 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       const auto* first_place = lex.places.match(text, toks, tb, tb + 1, false);
       if (te < c.te && c.strong && !toks[tb].has(kHyphenated))
         if (first_place && is(first_place->extra, "city"))
-          city_first[std::string(w.tv(tb))].push_back(e);                 // "Toyota Motor Corp." -> "Toyota"
+          add_once(city_first[std::string(w.tv(tb))], e);                 // "Toyota Motor Corp." -> "Toyota"
       bool plain_first = !first_place &&
                          !w.has(ix.org_heads, tb) && !toks[tb].has(kHyphenated) &&
                          !w.demonym(tb);   // "American Airlines" is not "American"
       if (te - tb >= 2 && plain_first && !w.common(tb))
         add_alias_toks(tb, tb + 1, e);                                    // "Nissan Motor" -> "Nissan"
       else if (te - tb >= 2 && plain_first)
-        first_words[std::string(w.tv(tb))].push_back(e);                  // "Fiat" only inside "Peugeot-Fiat"
+        add_once(first_words[std::string(w.tv(tb))], e);                  // "Fiat" only inside "Peugeot-Fiat"
       if (te - tb >= 2) {
         std::string ini = initials(w, tb, te);
         if (ini.size() >= 2) {

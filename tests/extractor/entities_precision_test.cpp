@@ -344,6 +344,18 @@ TEST_CASE("city-named companies: 'Kobe Steel Ltd.' ... 'Kobe' is the company unl
   CHECK(type_of(x, "Kobe Steel") == "ORG");
 }
 
+TEST_CASE("city-named companies: a company named in full twice still takes its city's name") {
+  // The city "Kobe" is the company when exactly one company starts with it; naming that company
+  // twice is still one company (it was counted per telling, and the short name fell back to a place).
+  Extraction x = run("Kobe Steel Ltd. cut its forecast on Monday. Kobe Steel Ltd. also named a new chief. "
+                     "Shares of Kobe fell 4% after the announcement.");
+  const Entity* k = entity(x, "Kobe Steel");
+  REQUIRE(k != nullptr);
+  CHECK(k->type == "ORG");
+  CHECK(k->mentions.size() == 3);
+  CHECK(entity(x, "Kobe") == nullptr);
+}
+
 }  // TEST_SUITE
 
 TEST_CASE("aliases: in an upper-case headline, case variants of one word naming two entities keep their tie-break") {
