@@ -5,7 +5,9 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <cctype>
 #include <fstream>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -87,6 +89,59 @@ TEST_SUITE("extractor.timex") {
         "once a week, twice a month, three times a year, several times a day, once ayear",
     };
     CHECK(engine_differences(*t, texts) == 0);
+  }
+
+  // The start engine finds where a rule's match ends, and which of several rules match at a
+  // position, with its own DFAs (SpanNfa / SpanDfa) on ASCII text, and asks RE2 only elsewhere; the
+  // block scans ask RE2 everywhere. Word soup of the rules' own vocabulary, in random case, spacing
+  // and punctuation, with non-ASCII bytes here and there, must give both the same candidates.
+  TEST_CASE("random word soup: the start engine's DFAs find what RE2's block scans find") {
+    auto t = TimexTagger::load(RuleDirs({std::filesystem::path(STORYLINE_SOURCE_DIR) / "extractor/rules"}));
+    REQUIRE(t.ok());
+    REQUIRE(timex_engine::uses_starts(*t));
+    const std::vector<std::string> words = {
+        "January", "Feb.", "March", "Sept", "sept.", "Dec", "May", "june", "Monday", "Tues.", "Friday", "Saturdays",
+        "weekend", "spring", "summer", "fall", "winter", "noon", "midnight", "morning", "tonight", "today", "tomorrow",
+        "yesterday", "day", "days", "week", "weeks", "month", "months", "year", "years", "decade", "century", "hour",
+        "hours", "minutes", "quarter", "half", "fiscal", "Q3", "H1", "FY2020", "mid", "mid-", "early", "late", "last",
+        "next", "this", "that", "the", "a", "an", "of", "in", "on", "at", "by", "since", "until", "from", "to", "ago",
+        "later", "earlier", "past", "previous", "coming", "every", "each", "once", "twice", "times", "per", "one",
+        "two", "three", "twelve", "twenty", "twenty-five", "hundred", "dozen", "few", "several", "first", "second",
+        "third", "1", "3", "12", "15", "31", "2019", "1998", "2000s", "'90s", "1990s", "10:30", "7am", "p.m.", "a.m.",
+        "12/04/2019", "2021-03-03", "3rd", "21st", "GMT", "EST", "B.C.", "AD", "now", "recently", "currently", "era",
+        "annual", "daily", "weekly", "old", "-year-old", "long", "term", "end", "start", "beginning", "caf\u00e9",
+        "\u00e92010", "\u2019", "\u2014", "\u00a0", "x", "#", "$", "%", "(", ")", "'", "\"", ";"};
+    const std::vector<std::string> gaps = {" ", " ", " ", " ", "  ", "\t", ", ", ". ", "-", "/", "", "\n", "\n\n", " -- "};
+    std::mt19937 rng(20261127);
+    auto pick = [&](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
+    std::vector<std::string> texts;
+    for (int k = 0; k < 24; ++k) {
+      std::string text;
+      for (int w = 0; w < 400; ++w) {
+        std::string word = words[pick(words.size())];
+        switch (pick(6)) {  // case: mostly as written
+          case 0:
+            for (char& c : word) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+            break;
+          case 1:
+            for (char& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            break;
+          default:
+            break;
+        }
+        text += word;
+        text += gaps[pick(gaps.size())];
+      }
+      texts.push_back(std::move(text));
+    }
+    std::size_t found = 0;
+    int failures = 0;
+    for (const auto& text : texts) {
+      timex_engine::forget_outcomes();  // every text read by the DFAs, not remembered
+      failures += engine_differences(*t, {text}, &found);
+    }
+    CHECK(failures == 0);
+    CHECK(found > 1000);  // the soup does wake the rules
   }
 
   TEST_CASE("long trie entries: \"on Saturdays\" is a set, \"on Saturday\" is not") {
