@@ -1340,7 +1340,8 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
   r.mentions.reserve(w.cands.size());
   for (const Cand& c : w.cands)
     r.mentions.push_back(MentionSpan{c.start, c.end, c.tb, c.te, c.sentence, new_index[c.entity]});
-  r.country_of.assign(r.entities.size(), "");
+  r.country_of.clear();   // (then made empty in place: no copy of an empty string per entity)
+  r.country_of.resize(r.entities.size());
   r.is_country.assign(r.entities.size(), 0);
   for (const Cand& c : w.cands) {
     if (c.place_code.empty()) continue;   // (most candidates: no look-up of their entity)
