@@ -704,12 +704,14 @@ std::vector<Sentence> split_sentences(std::string_view text, std::vector<Token>&
       if (k > begin) {
         const Token& prev = tk[k - 1];
         // A wrapped paragraph: the line before is long prose that stops mid-sentence. The last line
-        // break before prev is the one before the first token of its line.
-        std::size_t line_start = text.rfind('\n', tk[first].start);
-        line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
-        bool long_line = prev.end - line_start >= 40;
-        bool wrapped = !t.has(kBlankLineBefore) && long_line &&
-                       (prev.has(kLower) || (prev.punct_roles & kComma));
+        // break before prev is the one before the first token of its line (looked for only when the
+        // rest holds).
+        auto long_line = [&] {
+          std::size_t line_start = text.rfind('\n', tk[first].start);
+          line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
+          return prev.end - line_start >= 40;
+        };
+        bool wrapped = !t.has(kBlankLineBefore) && (prev.has(kLower) || (prev.punct_roles & kComma)) && long_line();
         if (!wrapped) {
           close(k - 1);
           continue;
