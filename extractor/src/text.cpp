@@ -1,8 +1,6 @@
 #include "storyline/extractor/text.hpp"
 
 #include <algorithm>
-#include <bit>
-#include <cstddef>
 #include <cstdint>
 #include <cstring>
 
@@ -643,22 +641,6 @@ std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
   return toks;
 }
 
-namespace {
-
-// A token's flags and punct_roles (adjacent in Token) read as one word, and the bits of it that
-// may stop split_sentences' skip: a line break before, an abbreviation, a sentence end. (The
-// padding byte after punct_roles is read too, and masked out.)
-static_assert(offsetof(Token, punct_roles) == offsetof(Token, flags) + 2 && offsetof(Token, fold) >= offsetof(Token, flags) + 4);
-inline std::uint32_t edge_word(const Token& t) {
-  std::uint32_t w;
-  std::memcpy(&w, reinterpret_cast<const char*>(&t) + offsetof(Token, flags), 4);
-  return w;
-}
-static_assert(std::endian::native == std::endian::little, "edge_word's byte order");
-constexpr std::uint32_t kMayStopWord = (kNewlineBefore | kAbbrev) | static_cast<std::uint32_t>(kEndsSentence) << 16;
-
-}  // namespace
-
 std::vector<Sentence> split_sentences(std::string_view text, std::vector<Token>& tokens, const TextLexicons& lex) {
   std::vector<Sentence> out;
   if (tokens.empty()) return out;
@@ -692,10 +674,12 @@ std::vector<Sentence> split_sentences(std::string_view text, std::vector<Token>&
   for (std::size_t k = 0; k < n_tokens; ++k) {
     // Skip the tokens that neither follow a line break nor can end a sentence (most words, commas),
     // four at a time while they last.
+    constexpr std::uint16_t kMayStop = kNewlineBefore | kAbbrev;
     while (k + 4 < n_tokens &&
-           !((edge_word(tk[k]) | edge_word(tk[k + 1]) | edge_word(tk[k + 2]) | edge_word(tk[k + 3])) & kMayStopWord))
+           !((tk[k].flags | tk[k + 1].flags | tk[k + 2].flags | tk[k + 3].flags) & kMayStop) &&
+           !((tk[k].punct_roles | tk[k + 1].punct_roles | tk[k + 2].punct_roles | tk[k + 3].punct_roles) & kEndsSentence))
       k += 4;
-    while (k + 1 < n_tokens && !(edge_word(tk[k]) & kMayStopWord)) ++k;
+    while (k + 1 < n_tokens && !(tk[k].flags & kMayStop) && !(tk[k].punct_roles & kEndsSentence)) ++k;
     const Token& t = tk[k];
     // Line breaks.
     if (t.has(kNewlineBefore)) {
