@@ -380,8 +380,11 @@ std::string optional_head(std::string_view p) {
 // are plain groups and x{n,m} is n copies of x and m-n of x?); each thread runs it as a DFA built
 // lazily, state by state (SpanDfa), which costs a table look-up per byte where RE2's own DFA costs
 // some 800 instructions a call before its first byte. Its answer is RE2's: the end of the longest
-// match is the last accepting state the DFA passes before it dies. It reads only ASCII text (RE2
-// folds 'k' and 's' with non-ASCII letters): at another byte it gives up (kUnknown) and RE2 answers.
+// match is the last accepting state the DFA passes before it dies. It reads UTF-8 as RE2 does, byte
+// by byte: the only non-ASCII text a rule can match is a \x{...} code point (its bytes) and, where
+// case folds, the Kelvin sign of 'k' and the long s of 's' (RE2's case folding, \w included). A
+// code point whose case folding is not known here makes the NFA give up at a non-ASCII byte
+// (kUnknown) and RE2 answer.
 class SpanNfa {
  public:
   static constexpr int kUnknown = -2;
@@ -421,6 +424,7 @@ class SpanNfa {
     }
     u->start_ = start < 0 ? u->add({kSplit, -1, -1, -1}) : start;
     u->rules_ = nfas.size();
+    for (const SpanNfa* n : nfas) u->utf8_ = u->utf8_ && (!n || n->utf8_);
     return u;
   }
   std::size_t rules() const { return rules_; }
@@ -433,8 +437,8 @@ class SpanNfa {
     int cls;        // kByte: index into classes_; kMatch: the rule it ends (0 but in a union)
     int out, out1;  // next states (kSplit: both)
   };
-  struct Bytes {  // a set of ASCII bytes
-    std::uint64_t w[2] = {0, 0};
+  struct Bytes {  // a set of bytes
+    std::uint64_t w[4] = {0, 0, 0, 0};
     void add(unsigned c) { w[c >> 6] |= std::uint64_t{1} << (c & 63); }
     bool has(unsigned c) const { return (w[c >> 6] >> (c & 63)) & 1; }
   };
@@ -592,7 +596,7 @@ class SpanNfa {
       const bool fold = fold_;
       if (p_.compare(i_, 2, "?:") == 0) {
         i_ += 2;
-      } else if (p_.compare(i_, 5, "?-i:") == 0) {  // case-sensitive inside
+      } else if (p_.compare(i_, 4, "?-i:") == 0) {  // case-sensitive inside
         i_ += 4;
         fold_ = false;
       } else if (p_.compare(i_, 3, "?P<") == 0) {
@@ -609,6 +613,7 @@ class SpanNfa {
       return f;
     }
     Bytes b;
+    std::vector<std::string> extra;  // byte strings it also matches (non-ASCII)
     if (c == '[') {
       ++i_;
       if (i_ < p_.size() && p_[i_] == '^') return fail();
@@ -643,8 +648,9 @@ class SpanNfa {
       if (i_ >= p_.size()) return fail();
       ++i_;  // ']'
     } else if (c == '\\' && p_.compare(i_, 3, "\\x{") == 0) {
-      // A code point: an ASCII one is that byte; another matches no ASCII byte (nor does RE2 on
-      // ASCII text, and the DFA reads no other).
+      // A code point: an ASCII one is that byte; another its UTF-8 bytes, when it has no case
+      // folding (Latin-1's signs but the micro sign; ½ is the rules' one); else only ASCII text is
+      // read (utf8_ false).
       const std::size_t close = p_.find('}', i_);
       if (close == std::string_view::npos || close == i_ + 3 || close - i_ > 9) return fail();
       unsigned long cp = 0;
@@ -654,6 +660,8 @@ class SpanNfa {
       }
       if (cp > 0x10FFFF) return fail();
       if (cp < 0x80) add_folded(b, static_cast<unsigned>(cp));
+      else if (!fold_ || (cp <= 0xBF && cp != 0xB5)) extra.push_back(utf8(cp));
+      else utf8_ = false;
       i_ = close + 1;
     } else if (c == '\\') {
       if (i_ + 1 >= p_.size() || !escape(p_[i_ + 1], b)) return fail();
@@ -663,9 +671,46 @@ class SpanNfa {
       add_folded(b, static_cast<unsigned char>(c));
       ++i_;
     }
-    classes_.push_back(b);
-    const int s = add({kByte, static_cast<int>(classes_.size()) - 1, -1, -1});
-    return {s, hole(s, 0, -1)};
+    if (fold_ && (b.has('k') || b.has('K'))) extra.emplace_back("\xE2\x84\xAA");  // U+212A KELVIN SIGN
+    if (fold_ && (b.has('s') || b.has('S'))) extra.emplace_back("\xC5\xBF");      // U+017F LATIN SMALL LETTER LONG S
+    Frag f;
+    if (extra.empty() || b.w[0] || b.w[1]) {
+      classes_.push_back(b);
+      const int s = add({kByte, static_cast<int>(classes_.size()) - 1, -1, -1});
+      f = {s, hole(s, 0, -1)};
+    }
+    for (const std::string& x : extra) {  // each an alternative: its bytes in a row
+      Frag g;
+      for (const char y : x) {
+        Bytes one;
+        one.add(static_cast<unsigned char>(y));
+        classes_.push_back(one);
+        const int s = add({kByte, static_cast<int>(classes_.size()) - 1, -1, -1});
+        g = cat(g, Frag{s, hole(s, 0, -1)});
+      }
+      if (f.start < 0) {
+        f = g;
+      } else {
+        const int s = add({kSplit, -1, f.start, g.start});
+        f = {s, join(holes_, f.holes, g.holes)};
+      }
+    }
+    return f;
+  }
+  static std::string utf8(unsigned long cp) {  // (cp >= 0x80)
+    std::string u;
+    if (cp < 0x800) {
+      u += static_cast<char>(0xC0 | (cp >> 6));
+    } else if (cp < 0x10000) {
+      u += static_cast<char>(0xE0 | (cp >> 12));
+      u += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    } else {
+      u += static_cast<char>(0xF0 | (cp >> 18));
+      u += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+      u += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    }
+    u += static_cast<char>(0x80 | (cp & 0x3F));
+    return u;
   }
   Frag fail() {
     bad_ = true;
@@ -682,6 +727,7 @@ class SpanNfa {
   std::size_t i_ = 0;
   bool bad_ = false;
   bool fold_ = true;  // letters match both cases (RE2's case_sensitive(false)), but in (?-i:...)
+  bool utf8_ = true;  // it reads non-ASCII text as RE2 does (else the DFA gives up there)
 };
 
 // SpanNfa run as a DFA, its states made as the text reaches them; one per rule and thread.
@@ -695,9 +741,14 @@ class SpanDfa {
     int last = accept_[0] ? 0 : -1;  // (one rule: one word of bits, bit 0)
     for (std::size_t i = at; i < end; ++i) {
       const unsigned char c = s[i];
-      if (c >= 0x80) return SpanNfa::kUnknown;
-      int t = next_[static_cast<std::size_t>(st) * 128 + c];
-      if (t == kUnbuilt) t = build(nfa, st, c);
+      int t;
+      if (c < 0x80) {
+        t = next_[static_cast<std::size_t>(st) * 128 + c];
+        if (t == kUnbuilt) t = build(nfa, st, c);
+      } else {
+        if (!nfa.utf8_) return SpanNfa::kUnknown;
+        t = high(nfa, st, c);
+      }
       if (t < 0) return last;
       st = t;
       if (accept_[static_cast<std::size_t>(st)]) last = static_cast<int>(i + 1 - at);
@@ -705,7 +756,8 @@ class SpanDfa {
     return last;
   }
   // For a union (SpanNfa::combine): sets in `rules` the bit of each rule with an anchored match
-  // of text[at, end) (as RE2::Set::Match says); false (and `rules` as it was) at a non-ASCII byte.
+  // of text[at, end) (as RE2::Set::Match says); false (and `rules` as it was) at a non-ASCII byte
+  // when some rule's NFA does not read them (SpanNfa::utf8_).
   bool matching(const SpanNfa& nfa, std::string_view text, std::size_t at, std::size_t end, std::uint64_t* rules) {
     if (sets_.empty() || sets_.size() > kMaxStates) reset(nfa);
     const unsigned char* s = reinterpret_cast<const unsigned char*>(text.data());
@@ -715,9 +767,14 @@ class SpanDfa {
     if (accept_[0]) seen.push_back(0);
     for (std::size_t i = at; i < end; ++i) {
       const unsigned char c = s[i];
-      if (c >= 0x80) return false;
-      int t = next_[static_cast<std::size_t>(st) * 128 + c];
-      if (t == kUnbuilt) t = build(nfa, st, c);
+      int t;
+      if (c < 0x80) {
+        t = next_[static_cast<std::size_t>(st) * 128 + c];
+        if (t == kUnbuilt) t = build(nfa, st, c);
+      } else {
+        if (!nfa.utf8_) return false;
+        t = high(nfa, st, c);
+      }
       if (t < 0) break;
       st = t;
       if (accept_[static_cast<std::size_t>(st)]) seen.push_back(st);
@@ -737,6 +794,7 @@ class SpanDfa {
     words_ = (nfa.rules_ + 63) / 64;
     sets_.clear();
     index_.clear();
+    high_.clear();
     std::vector<int> start;
     new_marks(nfa);
     closure(nfa, nfa.start_, start);
@@ -787,15 +845,26 @@ class SpanDfa {
     accept_.push_back(match ? 1 : 0);
     return id;
   }
-  int build(const SpanNfa& nfa, int st, unsigned char c) {
+  int step(const SpanNfa& nfa, int st, unsigned char c) {
     new_marks(nfa);
     std::vector<int> to;
     for (const int k : sets_[static_cast<std::size_t>(st)]) {
       const SpanNfa::State& x = nfa.states_[static_cast<std::size_t>(k)];
       if (x.op == SpanNfa::kByte && nfa.classes_[static_cast<std::size_t>(x.cls)].has(c)) closure(nfa, x.out, to);
     }
-    const int t = intern(nfa, std::move(to));
+    return intern(nfa, std::move(to));
+  }
+  int build(const SpanNfa& nfa, int st, unsigned char c) {
+    const int t = step(nfa, st, c);
     next_[static_cast<std::size_t>(st) * 128 + c] = t;
+    return t;
+  }
+  // A non-ASCII byte's transition (rare: kept in a map, not in the table).
+  int high(const SpanNfa& nfa, int st, unsigned char c) {
+    const std::uint32_t key = static_cast<std::uint32_t>(st) << 8 | c;
+    if (auto it = high_.find(key); it != high_.end()) return it->second;
+    const int t = step(nfa, st, c);
+    high_.emplace(key, t);
     return t;
   }
 
@@ -805,6 +874,7 @@ class SpanDfa {
   std::size_t words_ = 1;
   std::vector<std::vector<int>> sets_;
   std::map<std::vector<int>, int> index_;
+  std::unordered_map<std::uint32_t, int> high_;  // state << 8 | byte (>= 0x80): the next state
   std::vector<int> stack_;
   std::vector<std::uint32_t> seen_;
   std::uint32_t mark_ = 0;
@@ -2497,11 +2567,16 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
       }
       // Two rules or more, all with a SpanNfa: their union's DFA says which match, as the set
       // would, at a table look-up a byte (where the set's call costs some 1,000 instructions first,
-      // and a rule's own refused match a few dozen).
-      if (two.a == PrefixTrie::kManyRules || two.b >= 0) {
-        const std::uint64_t* bits = prefixes.rule_bits(node);
+      // and a rule's own refused match a few dozen). Where the trie cannot tell (its walk met a
+      // non-ASCII byte), every rule is a candidate: the DFA then needs all rules' NFAs.
+      if (two.a == PrefixTrie::kManyRules || two.a == PrefixTrie::kUnknownRules || two.b >= 0) {
         bool all = true;
-        for (std::size_t w = 0; w < prefixes.words(); ++w) all = all && !(bits[w] & no_span[w]);
+        if (two.a == PrefixTrie::kUnknownRules) {
+          for (const std::uint64_t w : no_span) all = all && !w;
+        } else {
+          const std::uint64_t* bits = prefixes.rule_bits(node);
+          for (std::size_t w = 0; w < prefixes.words(); ++w) all = all && !(bits[w] & no_span[w]);
+        }
         std::uint64_t m[4] = {0, 0, 0, 0};
         if (all && no_span.size() <= 4 && span_dfas.all.matching(*all_spans, text, p, be, m)) {
           for (std::size_t w = 0; w < no_span.size(); ++w)
