@@ -740,15 +740,8 @@ class SpanDfa {
     int st = 0;
     int last = accept_[0] ? 0 : -1;  // (one rule: one word of bits, bit 0)
     for (std::size_t i = at; i < end; ++i) {
-      const unsigned char c = s[i];
-      int t;
-      if (c < 0x80) {
-        t = next_[static_cast<std::size_t>(st) * 128 + c];
-        if (t == kUnbuilt) t = build(nfa, st, c);
-      } else {
-        if (!nfa.utf8_) return SpanNfa::kUnknown;
-        t = high(nfa, st, c);
-      }
+      const int t = next(nfa, st, s[i]);
+      if (t == kUnread) return SpanNfa::kUnknown;
       if (t < 0) return last;
       st = t;
       if (accept_[static_cast<std::size_t>(st)]) last = static_cast<int>(i + 1 - at);
@@ -766,15 +759,8 @@ class SpanDfa {
     int st = 0;
     if (accept_[0]) seen.push_back(0);
     for (std::size_t i = at; i < end; ++i) {
-      const unsigned char c = s[i];
-      int t;
-      if (c < 0x80) {
-        t = next_[static_cast<std::size_t>(st) * 128 + c];
-        if (t == kUnbuilt) t = build(nfa, st, c);
-      } else {
-        if (!nfa.utf8_) return false;
-        t = high(nfa, st, c);
-      }
+      const int t = next(nfa, st, s[i]);
+      if (t == kUnread) return false;
       if (t < 0) break;
       st = t;
       if (accept_[static_cast<std::size_t>(st)]) seen.push_back(st);
@@ -785,7 +771,14 @@ class SpanDfa {
   }
 
  private:
-  static constexpr int kUnbuilt = -2, kDead = -1;
+  static constexpr int kUnbuilt = -2, kDead = -1, kUnread = -3;
+  // The state after byte c from st (built when new): kDead when none, kUnread at a non-ASCII byte
+  // that the NFA does not read (SpanNfa::utf8_).
+  [[gnu::always_inline]] int next(const SpanNfa& nfa, int st, unsigned char c) {
+    if (c >= 0x80) return nfa.utf8_ ? high(nfa, st, c) : kUnread;
+    const int t = next_[static_cast<std::size_t>(st) * 128 + c];
+    return t == kUnbuilt ? build(nfa, st, c) : t;
+  }
   static constexpr std::size_t kMaxStates = 4096;  // then it starts again (bounded memory)
   void reset(const SpanNfa& nfa) {
     next_.clear();
