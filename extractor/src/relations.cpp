@@ -1755,8 +1755,10 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     const std::uint64_t key = co->first;
     auto run_end = co;
     while (run_end != co_told.cend() && run_end->first == key) ++run_end;
-    // (built with its ends and type, not default-built and then assigned; GCC still zeroes it first)
-    Relation& r = rels.emplace_back(by_rank[key >> 32], by_rank[key & 0xFFFFFFFFu], kCoOccurs);
+    Relation& r = rels.emplace_back();
+    r.source = by_rank[key >> 32];
+    r.target = by_rank[key & 0xFFFFFFFFu];
+    r.type = kCoOccurs;
     r.evidence.reserve(static_cast<std::size_t>(run_end - co));
     for (; co != run_end; ++co) {
       const Evidence& ev = co_sents[co->second];
