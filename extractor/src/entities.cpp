@@ -1261,24 +1261,8 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
       base.assign(infos[e].user_id);
     } else if (ent.type.size() + name.size() + 2 <= 256) {   // ascii_lower(type) + ":" + slug(name)
       char buf[256];   // (made here, then copied once)
-      std::size_t n = ent.type.size();
-      if (n <= 8) {
-        // (Types are a few bytes: lower-cased as one number. For n < 8 the bytes written past n
-        // are written over by the ':' and the slug, or are past the id's end.)
-        const std::uint64_t v = text_detail::fold8(lexicon_detail::load_short(ent.type.data(), n));
-        if (n >= 4) {   // (load_short: the first four bytes, then the last four)
-          const auto lo = static_cast<std::uint32_t>(v), hi = static_cast<std::uint32_t>(v >> 32);
-          std::memcpy(buf, &lo, 4);
-          std::memcpy(buf + n - 4, &hi, 4);
-        } else {        // (n <= 3: its bytes in order)
-          std::memcpy(buf, &v, 4);
-        }
-      } else {
-        for (std::size_t q = 0; q < n; ++q) {
-          const char ch = ent.type[q];
-          buf[q] = (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch - 'A' + 'a') : ch;
-        }
-      }
+      std::size_t n = 0;
+      for (const char ch : ent.type) buf[n++] = (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch - 'A' + 'a') : ch;
       buf[n++] = ':';
       n += write_slug(buf + n, name);
       base.assign(buf, n);
