@@ -1768,13 +1768,21 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     }
     r.weight = 0.5 * static_cast<double>(r.evidence.size());   // what adding 0.5 per telling gives (exact)
   };
+  // (one loop, so put_co has one caller and is inlined: it runs once per co_occurs pair)
   auto co = co_told.cbegin();
-  for (auto& [key, r] : out) {
-    const std::uint64_t ranks = static_cast<std::uint64_t>(std::get<0>(key)) << 32 | std::get<1>(key);
-    while (co != co_told.cend() && (co->first < ranks || (co->first == ranks && kCoOccurs < std::get<2>(key)))) put_co(co);
-    rels.push_back(std::move(r));
+  auto o = out.begin();
+  while (co != co_told.cend() || o != out.end()) {
+    if (o != out.end()) {
+      const auto& key = o->first;
+      const std::uint64_t ranks = static_cast<std::uint64_t>(std::get<0>(key)) << 32 | std::get<1>(key);
+      if (co == co_told.cend() || !(co->first < ranks || (co->first == ranks && kCoOccurs < std::get<2>(key)))) {
+        rels.push_back(std::move(o->second));
+        ++o;
+        continue;
+      }
+    }
+    put_co(co);
   }
-  while (co != co_told.cend()) put_co(co);
   states_serial = im.serial;   // every state clean or marked dirty: reusable
   return rels;
 }
