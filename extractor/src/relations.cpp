@@ -1388,38 +1388,30 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     const Sentence& sent = (*ctx.sentences)[s];
     found.clear();
     // Rules out the rules this document (topic) and the sentence's entities (too few of a type)
-    // leave no chance; then, if any is left, those with a required literal none of whose words is
-    // in the sentence.
-    // (rule masks through pointers: nw words each)
+    // leave no chance, and those with a required literal none of whose words is in the sentence:
+    // one pass over the rule-mask words (nw), each word's masks OR-ed at once.
     const std::size_t nw = im.all_rules.size();
     std::uint64_t* const out_now = ruled_out.data();
     const std::uint64_t* const all = im.all_rules.data();
-    std::copy(doc_out.data(), doc_out.data() + nw, out_now);
     std::array<unsigned, 5> ent_have = {0, 0, 0, 0, 0};
     for (std::uint32_t q : ent_items) {
       const Item& it = items[q];
       if (it.tslot >= 0) ++ent_have[static_cast<std::size_t>(it.tslot)];
       ++ent_have[4];
     }
-    for (std::size_t t = 0; t < 5; ++t) {
-      const std::uint64_t* m = im.need_row(t, ent_have[t]);
-      for (std::size_t w = 0; w < nw; ++w) out_now[w] |= m[w];
-    }
-    auto any_live = [&] {
-      bool live = false;
-      for (std::size_t w = 0; w < nw; ++w) live = live || (~out_now[w] & all[w]) != 0;
-      return live;
-    };
-    bool live = any_live();   // some rule may still match in this sentence
-    if (live) {
-      // A rule missing a required literal is out.
+    const std::uint64_t* need[5];
+    for (std::size_t t = 0; t < 5; ++t) need[t] = im.need_row(t, ent_have[t]);
+    bool live = false;   // some rule may still match in this sentence
+    {
       const std::size_t blocks = im.lit_blocks;
+      const std::uint64_t* const doc = doc_out.data();
       for (std::size_t w = 0; w < nw; ++w) {
-        std::uint64_t met = ~std::uint64_t{0};
+        std::uint64_t met = ~std::uint64_t{0};   // (a rule missing a required literal is out)
         for (std::size_t j = 0; j < blocks; ++j) met &= lp[j * nw + w];
-        out_now[w] |= ~met;
+        const std::uint64_t x = doc[w] | need[0][w] | need[1][w] | need[2][w] | need[3][w] | need[4][w] | ~met;
+        out_now[w] = x;
+        live = live || (~x & all[w]) != 0;
       }
-      live = any_live();
     }
     // Per sentence: whether a rule left may start with a class (then word items need their
     // may_class bits; else start_word_base[0] does for all), and which start sets have a rule left
