@@ -1406,7 +1406,9 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
       const std::size_t blocks = im.lit_blocks;
       const std::uint64_t* const doc = doc_out.data();
       for (std::size_t w = 0; w < nw; ++w) {
-        std::uint64_t met = ~std::uint64_t{0};   // (a rule missing a required literal is out)
+        // (a rule missing a required literal is out; when the entities leave none, out_now is not
+        // read, and its literal part is no matter)
+        std::uint64_t met = ~std::uint64_t{0};
         for (std::size_t j = 0; j < blocks; ++j) met &= lp[j * nw + w];
         const std::uint64_t x = doc[w] | need[0][w] | need[1][w] | need[2][w] | need[3][w] | need[4][w] | ~met;
         out_now[w] = x;
@@ -1760,7 +1762,9 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     }
     r.weight = 0.5 * static_cast<double>(r.evidence.size());   // what adding 0.5 per telling gives (exact)
   };
-  // (one loop, so put_co has one caller and is inlined: it runs once per co_occurs pair)
+  // The relations of `out` and the co_occurs pairs merged in output order: a pair goes first when
+  // its ranks are less, or equal and co_occurs sorts before the relation's type. (One loop, so that
+  // put_co has one caller and is inlined: it runs once per pair.)
   auto co = co_told.cbegin();
   auto o = out.begin();
   while (co != co_told.cend() || o != out.end()) {
