@@ -906,8 +906,8 @@ struct CompiledRule {
   // match, the captures agree whenever every word-form group holds a surface of its lexicon: the
   // parse RE2 picks is the first in priority order among those of the span, the parses of the
   // pattern are among those of words_re, and they are ordered the same (both prefer, at a lexicon,
-  // the longer text). Else the full pattern is asked. Null when no lexicon has a word form; not
-  // used when the full pattern fits the bit-state engine anyway.
+  // the longer text). Else the full pattern is asked. Null when no lexicon has a word form, and
+  // when the full pattern is short enough for the bit-state engine anyway (add_words_re).
   std::shared_ptr<const LazyRe> words_re;
   int words_ngroups = 0;
   std::vector<int> words_index;                        // group of the pattern -> its group in words_re
@@ -2744,8 +2744,10 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
                          !r.head->get().Match(window, ms0 - w0, me0 - w0, RE2::ANCHOR_START, &hm, 1) || hm.empty())) {
             groups[1] = groups[0];
           } else if (r.ngroups > 0 &&
-                     !(r.words_re && r.re->get().ProgramSize() > kBitStateMaxProgram &&  // (else as quick whole)
-                       words_captures(r, window, ms0 - w0, me0 - w0, groups)) &&
+                     // (words_re exists only for patterns too large for the bit-state engine,
+                     // judged at load by their size: asking RE2 for the program size here would
+                     // compile the full pattern, the costliest of all, for nothing.)
+                     !(r.words_re && words_captures(r, window, ms0 - w0, me0 - w0, groups)) &&
                      !r.re->get().Match(window, ms0 - w0, me0 - w0, RE2::ANCHOR_BOTH, groups.data(), r.ngroups + 1)) {
             ++k;  // cannot happen: the span matched
             continue;
