@@ -826,25 +826,33 @@ class SpanDfa {
     }
     return last;
   }
-  // For a union (SpanNfa::combine): sets in `rules` the bit of each rule with an anchored match
-  // of text[at, end) (as RE2::Set::Match says); false (and `rules` as it was) at a non-ASCII byte
-  // when some rule's NFA does not read them (SpanNfa::utf8_).
-  bool matching(const SpanNfa& nfa, std::string_view text, std::size_t at, std::size_t end, std::uint64_t* rules) {
+  // For a union (SpanNfa::combine): sets in `rules` (all clear) the bit of each rule with an
+  // anchored match of text[at, end) (as RE2::Set::Match says), and in ends[r] the length of rule
+  // r's longest one (what its own DFA's longest() says: the union's state holds the rule's); false
+  // (and `rules` as it was) at a non-ASCII byte when some rule's NFA does not read them
+  // (SpanNfa::utf8_).
+  bool matching(const SpanNfa& nfa, std::string_view text, std::size_t at, std::size_t end, std::uint64_t* rules,
+                std::int32_t* ends) {
     if (sets_.empty() || sets_.size() > kMaxStates) reset(nfa);
     const unsigned char* s = reinterpret_cast<const unsigned char*>(text.data());
-    thread_local std::vector<int> seen;  // the accepting states passed
+    thread_local std::vector<std::pair<int, std::int32_t>> seen;  // the accepting states passed, the length there
     seen.clear();
     int st = 0;
-    if (accept_[0]) seen.push_back(0);
+    if (accept_[0]) seen.emplace_back(0, 0);
     for (std::size_t i = at; i < end; ++i) {
       const int t = next(nfa, st, s[i]);
       if (t == kUnread) return false;
       if (t < 0) break;
       st = t;
-      if (accept_[static_cast<std::size_t>(st)]) seen.push_back(st);
+      if (accept_[static_cast<std::size_t>(st)]) seen.emplace_back(st, static_cast<std::int32_t>(i + 1 - at));
     }
-    for (const int a : seen)
-      for (std::size_t w = 0; w < words_; ++w) rules[w] |= bits_[static_cast<std::size_t>(a) * words_ + w];
+    // The last state a rule's bit is seen in ends its longest match.
+    for (auto a = seen.rbegin(); a != seen.rend(); ++a)
+      for (std::size_t w = 0; w < words_; ++w) {
+        const std::uint64_t fresh = bits_[static_cast<std::size_t>(a->first) * words_ + w] & ~rules[w];
+        rules[w] |= fresh;
+        for (std::uint64_t b = fresh; b; b &= b - 1) ends[w * 64 + static_cast<std::size_t>(std::countr_zero(b))] = a->second;
+      }
     return true;
   }
 
@@ -2620,7 +2628,13 @@ std::vector<Candidate> TimexTagger::Impl::extract(std::string_view text) const {
 std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) const {
   std::vector<Candidate> cands;
   // Scratch kept across calls on this thread (the tagger is shared between threads).
-  thread_local std::vector<std::vector<std::uint32_t>> starts;
+  // Per rule, the positions where it may match and, when the union's DFA told (else -1), the
+  // length of its longest match there.
+  struct Start {
+    std::uint32_t pos;
+    std::int32_t len;
+  };
+  thread_local std::vector<std::vector<Start>> starts;
   thread_local std::vector<int> hit_rules, which;
   thread_local std::vector<re2::StringPiece> groups;
   thread_local std::vector<std::string> caps;
@@ -2643,9 +2657,9 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
       // two of them; so too for two rules whose RE2s are compiled, where their union's DFA (below)
       // cannot tell. Not for a rule whose pattern SpanNfa does not read and whose RE2 is not
       // compiled yet (the set compiles none: a rule that never matches is never compiled).
-      const auto add = [&](int ri) {
+      const auto add = [&](int ri, std::int32_t len = -1) {
         if (starts[ri].empty()) hit_rules.push_back(ri);
-        starts[ri].push_back(static_cast<std::uint32_t>(p));
+        starts[ri].push_back(Start{static_cast<std::uint32_t>(p), len});
       };
       const auto compiled = [&](int ri) { return ri >= 0 && rules[static_cast<std::size_t>(ri)].re->compiled(); };
       const auto ready = [&](int ri) { return ri >= 0 && (rules[static_cast<std::size_t>(ri)].span || compiled(ri)); };
@@ -2669,9 +2683,13 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
           for (std::size_t w = 0; w < prefixes.words(); ++w) all = all && !(bits[w] & no_span[w]);
         }
         std::uint64_t m[4] = {0, 0, 0, 0};
-        if (all && no_span.size() <= 4 && span_dfas.all.matching(*all_spans, text, p, be, m)) {
+        std::int32_t ends[4 * 64];  // (read only where m has a bit)
+        if (all && no_span.size() <= 4 && span_dfas.all.matching(*all_spans, text, p, be, m, ends)) {
           for (std::size_t w = 0; w < no_span.size(); ++w)
-            for (std::uint64_t b = m[w]; b; b &= b - 1) add(static_cast<int>(w * 64 + static_cast<std::size_t>(std::countr_zero(b))));
+            for (std::uint64_t b = m[w]; b; b &= b - 1) {
+              const std::size_t ri = w * 64 + static_cast<std::size_t>(std::countr_zero(b));
+              add(static_cast<int>(ri), ends[ri]);
+            }
           return;
         }
       }
@@ -2806,12 +2824,14 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
       const auto& at = starts[ri];
       std::size_t pos = bs, k = 0;
       while (pos < be) {
-        while (k < at.size() && at[k] < pos) ++k;
+        while (k < at.size() && at[k].pos < pos) ++k;
         if (k == at.size()) break;
-        const std::size_t ms0 = at[k];
-        // The span first (the rule's SpanDfa, else RE2's DFA), then the captures on exactly that
-        // span: the submatch engines then read no text past the match.
-        const int len = r.span ? dfas[static_cast<std::size_t>(ri)].longest(*r.span, text, ms0, be) : SpanNfa::kUnknown;
+        const std::size_t ms0 = at[k].pos;
+        // The span first (the union's DFA told it, or the rule's SpanDfa, else RE2's DFA), then
+        // the captures on exactly that span: the submatch engines then read no text past the match.
+        const int len = at[k].len >= 0 ? at[k].len
+                        : r.span        ? dfas[static_cast<std::size_t>(ri)].longest(*r.span, text, ms0, be)
+                                        : SpanNfa::kUnknown;
         if (len >= 0) {
           groups[0] = re2::StringPiece(text.data() + ms0, static_cast<std::size_t>(len));
         } else if (len == -1 || !r.re->get().Match(text, ms0, be, RE2::ANCHOR_START, groups.data(), 1)) {
