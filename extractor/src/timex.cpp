@@ -233,6 +233,67 @@ std::vector<ValueSeg> parse_value(const std::string& t, const std::map<std::stri
 // A rule's RE2, compiled on first use (most runs read a few documents that wake a part of the
 // rules; the set that finds start positions was already given every pattern at load time, and
 // refused the ones that do not parse). Thread-safe: std::call_once.
+// For an ASCII text (no Kelvin sign, no long s to fold), a case-insensitive pattern matches as
+// the pattern with its letters lower-cased matches the text lower-cased, case-sensitively, with
+// the same parse (the same syntax tree, each atom matching the same characters): "" when the
+// pattern holds what that reading does not cover: a non-ASCII byte (the Kelvin sign folds to
+// 'k'), an escape other than \d \s \w \D \S \W and punctuation, flags, an upper-case letter in
+// a class (a lower-cased text never holds one: [A-Z]), a POSIX class; or for case-sensitive
+// options.
+std::string lowered_pattern(std::string_view p, const RE2::Options& opts) {
+  if (opts.case_sensitive()) return "";
+  std::string out;
+  out.reserve(p.size());
+  bool in_class = false;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(p[i]);
+    if (c >= 0x80) return "";
+    if (c == '\\') {
+      if (i + 1 >= p.size()) return "";
+      const unsigned char e = static_cast<unsigned char>(p[i + 1]);
+      if (std::isalnum(e) && !std::strchr("dswDSW", e)) return "";
+      out += p.substr(i, 2);
+      ++i;
+      continue;
+    }
+    if (in_class) {
+      if (c == '[' || (c >= 'A' && c <= 'Z')) return "";
+      // A range over the upper-case letters ("[!-~]") holds them too.
+      if (c == '-' && i + 1 < p.size() && p[i + 1] != ']' && static_cast<unsigned char>(out.back()) < 'A' &&
+          out.back() != '[' && static_cast<unsigned char>(p[i + 1]) > 'Z')
+        return "";
+      if (c == ']') in_class = false;  // (a literal ']' first in the class was read with its '[')
+      out += static_cast<char>(c);
+      continue;
+    }
+    if (c == '[') {
+      in_class = true;
+      out += '[';
+      if (i + 1 < p.size() && p[i + 1] == '^') out += p[++i];
+      if (i + 1 < p.size() && p[i + 1] == ']') out += p[++i];
+      continue;
+    }
+    if (c == '(' && i + 1 < p.size() && p[i + 1] == '?') {
+      if (p.compare(i, 3, "(?:") == 0) {
+        out += "(?:";
+        i += 2;
+        continue;
+      }
+      std::size_t name = 0;
+      if (p.compare(i, 4, "(?P<") == 0) name = i + 4;
+      else if (p.compare(i, 3, "(?<") == 0) name = i + 3;
+      else return "";  // flags
+      const std::size_t close = p.find('>', name);
+      if (close == std::string_view::npos) return "";
+      out += p.substr(i, close + 1 - i);  // the group's name as it is
+      i = close;
+      continue;
+    }
+    out += static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  }
+  return out;
+}
+
 class LazyRe {
  public:
   LazyRe(std::string pattern, const RE2::Options& opts) : pattern_(std::move(pattern)), opts_(opts) {}
@@ -266,66 +327,6 @@ class LazyRe {
   }
 
  private:
-  // For an ASCII text (no Kelvin sign, no long s to fold), a case-insensitive pattern matches as
-  // the pattern with its letters lower-cased matches the text lower-cased, case-sensitively, with
-  // the same parse (the same syntax tree, each atom matching the same characters): "" when the
-  // pattern holds what that reading does not cover: a non-ASCII byte (the Kelvin sign folds to
-  // 'k'), an escape other than \d \s \w \D \S \W and punctuation, flags, an upper-case letter in
-  // a class (a lower-cased text never holds one: [A-Z]), a POSIX class; or for case-sensitive
-  // options.
-  static std::string lowered_pattern(std::string_view p, const RE2::Options& opts) {
-    if (opts.case_sensitive()) return "";
-    std::string out;
-    out.reserve(p.size());
-    bool in_class = false;
-    for (std::size_t i = 0; i < p.size(); ++i) {
-      const unsigned char c = static_cast<unsigned char>(p[i]);
-      if (c >= 0x80) return "";
-      if (c == '\\') {
-        if (i + 1 >= p.size()) return "";
-        const unsigned char e = static_cast<unsigned char>(p[i + 1]);
-        if (std::isalnum(e) && !std::strchr("dswDSW", e)) return "";
-        out += p.substr(i, 2);
-        ++i;
-        continue;
-      }
-      if (in_class) {
-        if (c == '[' || (c >= 'A' && c <= 'Z')) return "";
-        // A range over the upper-case letters ("[!-~]") holds them too.
-        if (c == '-' && i + 1 < p.size() && p[i + 1] != ']' && static_cast<unsigned char>(out.back()) < 'A' &&
-            out.back() != '[' && static_cast<unsigned char>(p[i + 1]) > 'Z')
-          return "";
-        if (c == ']') in_class = false;  // (a literal ']' first in the class was read with its '[')
-        out += static_cast<char>(c);
-        continue;
-      }
-      if (c == '[') {
-        in_class = true;
-        out += '[';
-        if (i + 1 < p.size() && p[i + 1] == '^') out += p[++i];
-        if (i + 1 < p.size() && p[i + 1] == ']') out += p[++i];
-        continue;
-      }
-      if (c == '(' && i + 1 < p.size() && p[i + 1] == '?') {
-        if (p.compare(i, 3, "(?:") == 0) {
-          out += "(?:";
-          i += 2;
-          continue;
-        }
-        std::size_t name = 0;
-        if (p.compare(i, 4, "(?P<") == 0) name = i + 4;
-        else if (p.compare(i, 3, "(?<") == 0) name = i + 3;
-        else return "";  // flags
-        const std::size_t close = p.find('>', name);
-        if (close == std::string_view::npos) return "";
-        out += p.substr(i, close + 1 - i);  // the group's name as it is
-        i = close;
-        continue;
-      }
-      out += static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
-    }
-    return out;
-  }
 
   std::string pattern_;
   RE2::Options opts_;
@@ -2400,11 +2401,19 @@ struct TimexTagger::Impl {
   // Start-position engine: `starts_set` (anchored at the start) says which rules match at a
   // position; only positions whose byte can begin some rule (`first`) are tried. Off (plain
   // per-block scans) when a rule reads outside its match (^, $, \b) or could not be read.
-  std::unique_ptr<RE2::Set> starts_set;
-  // The set is compiled on first use (about 45 M instructions; the SpanDfas leave it only positions
-  // with non-ASCII text, and most runs never need it); null when it does not compile.
+  mutable std::unique_ptr<RE2::Set> starts_set;
+  // The set is made and compiled on first use (about 85 M instructions; the SpanDfas leave it only
+  // positions with non-ASCII text, and most runs never need it), of `start_patterns` (the rules'
+  // patterns, lexicons factored, which load() had RE2 parse); null when it does not compile.
+  std::vector<std::string> start_patterns;
+  RE2::Options set_options;
   const RE2::Set* start_set() const {
-    std::call_once(starts_once_, [this] { starts_ok_ = starts_set->Compile(); });
+    std::call_once(starts_once_, [this] {
+      starts_set = std::make_unique<RE2::Set>(set_options, RE2::ANCHOR_START);
+      bool ok = true;
+      for (const std::string& p : start_patterns) ok = ok && starts_set->Add(p, nullptr) >= 0;
+      starts_ok_ = ok && starts_set->Compile();
+    });
     return starts_ok_ ? starts_set.get() : nullptr;
   }
   mutable std::once_flag starts_once_;
@@ -3057,8 +3066,21 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
   opts.set_log_errors(false);
   opts.set_max_mem(64 << 20);
   impl->set = std::make_unique<RE2::Set>(opts, RE2::UNANCHORED);
-  impl->starts_set = std::make_unique<RE2::Set>(opts, RE2::ANCHOR_START);
+  impl->set_options = opts;
   impl->use_starts = true;
+  // Every pattern is parsed now, to refuse what RE2 refuses (the start set is made of them only
+  // when first needed). A pattern with a lowered_pattern is parsed as that, case-sensitively (the
+  // same syntax: lower-casing letters outside escapes, classes and names changes no error), which
+  // costs RE2's parser less than its case folding; the pattern itself when that fails (for RE2's
+  // message) or when it has none. Sets that are never compiled: only their parse is paid.
+  RE2::Options parse_lowered_opts = opts;
+  parse_lowered_opts.set_case_sensitive(true);
+  RE2::Set parse_lowered(parse_lowered_opts, RE2::ANCHOR_START), parse_folded(opts, RE2::ANCHOR_START);
+  const auto parses = [&](const std::string& p, std::string& err) {
+    if (const std::string low = lowered_pattern(p, opts); !low.empty() && parse_lowered.Add(low, nullptr) >= 0)
+      return true;
+    return parse_folded.Add(p, &err) >= 0;
+  };
   std::set<std::string> ids;
 
   for (const auto& p : dirs.list(base, ".json")) {
@@ -3101,7 +3123,8 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
       // compiled on first use, its groups read here as RE2 numbers them.
       // (The set is given the pattern with each lexicon factored: the same language, parsed faster.)
       const std::string factored = fx.expand(pattern);
-      if (std::string err; impl->starts_set->Add(factored, &err) < 0) return fail("rules.pattern", err);
+      if (std::string err; !parses(factored, err)) return fail("rules.pattern", err);
+      impl->start_patterns.push_back(factored);
       r.span = SpanNfa::parse(factored);  // (the language is all it reads)
       std::vector<std::pair<int, std::string>> named;
       r.ngroups = capture_groups(r.expanded, named);
@@ -3181,7 +3204,7 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
     }
     impl->set.reset();  // (starts_set is compiled when first needed: Impl::start_set)
   } else {
-    impl->starts_set.reset();
+    impl->start_patterns.clear();
     for (const auto& r : impl->rules)
       if (impl->set->Add(r.expanded, nullptr) < 0) return Error{"rules.pattern", r.file + ": rule '" + r.id + "': RE2::Set rejected pattern"};
     if (!impl->set->Compile()) return Error{"rules.compile", base + ": RE2::Set compilation failed"};
