@@ -242,40 +242,35 @@ std::vector<ValueSeg> parse_value(const std::string& t, const std::map<std::stri
 // options.
 std::string lowered_pattern(std::string_view p, const RE2::Options& opts) {
   if (opts.case_sensitive()) return "";
-  std::string out;
-  out.reserve(p.size());
+  const auto upper = [](unsigned char c) { return c >= 'A' && c <= 'Z'; };
+  std::string out(p);  // lower-cased in place
   bool in_class = false;
   for (std::size_t i = 0; i < p.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(p[i]);
     if (c >= 0x80) return "";
     if (c == '\\') {
       if (i + 1 >= p.size()) return "";
-      const unsigned char e = static_cast<unsigned char>(p[i + 1]);
-      if (std::isalnum(e) && !std::strchr("dswDSW", e)) return "";
-      out += p.substr(i, 2);
-      ++i;
+      const unsigned char e = static_cast<unsigned char>(p[++i]);
+      if (e >= 0x80 || (std::isalnum(e) && !std::strchr("dswDSW", e))) return "";
       continue;
     }
     if (in_class) {
-      if (c == '[' || (c >= 'A' && c <= 'Z')) return "";
+      if (c == '[' || upper(c)) return "";
       // A range over the upper-case letters ("[!-~]") holds them too.
-      if (c == '-' && i + 1 < p.size() && p[i + 1] != ']' && static_cast<unsigned char>(out.back()) < 'A' &&
-          out.back() != '[' && static_cast<unsigned char>(p[i + 1]) > 'Z')
+      if (c == '-' && i + 1 < p.size() && p[i + 1] != ']' && p[i - 1] != '[' &&
+          static_cast<unsigned char>(p[i - 1]) < 'A' && static_cast<unsigned char>(p[i + 1]) > 'Z')
         return "";
       if (c == ']') in_class = false;  // (a literal ']' first in the class was read with its '[')
-      out += static_cast<char>(c);
       continue;
     }
     if (c == '[') {
       in_class = true;
-      out += '[';
-      if (i + 1 < p.size() && p[i + 1] == '^') out += p[++i];
-      if (i + 1 < p.size() && p[i + 1] == ']') out += p[++i];
+      if (i + 1 < p.size() && p[i + 1] == '^') ++i;
+      if (i + 1 < p.size() && p[i + 1] == ']') ++i;
       continue;
     }
     if (c == '(' && i + 1 < p.size() && p[i + 1] == '?') {
       if (p.compare(i, 3, "(?:") == 0) {
-        out += "(?:";
         i += 2;
         continue;
       }
@@ -283,13 +278,11 @@ std::string lowered_pattern(std::string_view p, const RE2::Options& opts) {
       if (p.compare(i, 4, "(?P<") == 0) name = i + 4;
       else if (p.compare(i, 3, "(?<") == 0) name = i + 3;
       else return "";  // flags
-      const std::size_t close = p.find('>', name);
-      if (close == std::string_view::npos) return "";
-      out += p.substr(i, close + 1 - i);  // the group's name as it is
-      i = close;
+      i = p.find('>', name);  // (the group's name as it is)
+      if (i == std::string_view::npos) return "";
       continue;
     }
-    out += static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    if (upper(c)) out[i] = static_cast<char>(c + 32);
   }
   return out;
 }
