@@ -3237,8 +3237,9 @@ std::vector<Candidate> timex_internal::resolve_overlaps(std::vector<Candidate> c
     taken.assign(limit, 0);
     for (const std::uint32_t i : order) {
       const Candidate& c = cands[i];
-      bool clash = false;
-      for (std::size_t p = c.start; p < c.end && !clash; ++p) clash = taken[p] != 0;
+      // Kept spans are no shorter (the order's first key): one that overlaps c holds its first or
+      // its last byte (else it would lie strictly inside c).
+      const bool clash = taken[c.start] != 0 || taken[c.end - 1] != 0;
       if (!clash) {
         std::fill(taken.begin() + static_cast<std::ptrdiff_t>(c.start), taken.begin() + static_cast<std::ptrdiff_t>(c.end), 1);
         kept.push_back(i);
