@@ -2395,9 +2395,10 @@ struct TimexTagger::Impl {
   // position; only positions whose byte can begin some rule (`first`) are tried. Off (plain
   // per-block scans) when a rule reads outside its match (^, $, \b) or could not be read.
   mutable std::unique_ptr<RE2::Set> starts_set;
-  // The set is made and compiled on first use (about 85 M instructions; the SpanDfas leave it only
-  // positions with non-ASCII text, and most runs never need it), of `start_patterns` (the rules'
-  // patterns, lexicons factored, which load() had RE2 parse); null when it does not compile.
+  // The set is made and compiled on first use (its parse and compiling cost some 85 M
+  // instructions; the SpanDfas leave it only positions with non-ASCII text, and most runs never
+  // need it), of `start_patterns` (the rules' patterns, lexicons factored, which load() had RE2
+  // parse); null when it does not compile.
   std::vector<std::string> start_patterns;
   RE2::Options set_options;
   const RE2::Set* start_set() const {
@@ -3112,9 +3113,10 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
       if (pattern.empty()) return fail("rules.schema", "missing pattern");
       r.expanded = ex.expand(pattern);
       if (!ex.error.empty()) return fail("rules.lexicon", ex.error);
-      // The set parses every pattern now (and refuses what RE2 refuses); the rule's own RE2 is
-      // compiled on first use, its groups read here as RE2 numbers them.
-      // (The set is given the pattern with each lexicon factored: the same language, parsed faster.)
+      // RE2 parses every pattern now (`parses`: and refuses what RE2 refuses); the rule's own RE2
+      // is compiled on first use, its groups read here as RE2 numbers them.
+      // (The parse and the start set take the pattern with each lexicon factored: the same
+      // language, parsed faster.)
       const std::string factored = fx.expand(pattern);
       if (std::string err; !parses(factored, err)) return fail("rules.pattern", err);
       impl->start_patterns.push_back(factored);
