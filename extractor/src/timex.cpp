@@ -946,7 +946,16 @@ class SpanDfa {
   std::vector<std::uint64_t> bits_;   // per state, words_ words: the rules whose match ends here
   std::size_t words_ = 1;
   std::vector<std::vector<int>> sets_;
-  std::map<std::vector<int>, int> index_;
+  // The state of each set, hashed (an ordered map's compares of long sets cost more than the
+  // rest of building a state).
+  struct SetHash {
+    std::size_t operator()(const std::vector<int>& v) const {
+      std::uint64_t h = v.size();
+      for (const int k : v) h = (h ^ static_cast<std::uint32_t>(k)) * 0x9E3779B97F4A7C15ULL;
+      return static_cast<std::size_t>(h ^ (h >> 32));
+    }
+  };
+  std::unordered_map<std::vector<int>, int, SetHash> index_;
   std::unordered_map<std::uint32_t, int> high_;  // state << 8 | byte (>= 0x80): the next state
   std::vector<int> stack_;
   std::vector<std::uint32_t> seen_;
