@@ -77,6 +77,14 @@ inline const Token* next_may_start(const Token* p, const Token* pe, const std::u
   return p;
 }
 
+// PhraseTable::match with its first test (may_start: one bit) made here, inline: most tokens start
+// no phrase, and GCC calls match itself out of line.
+[[gnu::always_inline]] inline const PhraseTable::Entry* phrase_at(const PhraseTable& table, std::string_view text,
+                                                                 const std::vector<Token>& toks, std::size_t k,
+                                                                 std::size_t end) {
+  return k < end && table.may_start(toks[k]) ? table.match(text, toks, k, end, true) : nullptr;
+}
+
 // A trigger's value: its index in defs, written by std::to_string at load.
 inline std::size_t def_index(const std::string& v) {
   std::size_t n = 0;
@@ -457,14 +465,14 @@ struct EventRules::Impl {
   std::optional<std::string> amount_after(const DocContext& ctx, std::size_t from, std::size_t end) const {
     const auto& toks = *ctx.tokens;
     for (std::size_t q = from; q < end && q < from + 10; ++q) {
-      const auto* cur = amounts.match(ctx.text, toks, q, end, true);
+      const auto* cur = phrase_at(amounts, ctx.text, toks, q, end);
       if (!cur || cur->value != "currency") continue;
       std::size_t n = q + cur->tokens.size();
       if (n >= end || !toks[n].has(kWord) || !(toks[n].view(ctx.text)[0] >= '0' && toks[n].view(ctx.text)[0] <= '9'))
         continue;
       std::size_t last = n;
       if (n + 1 < end) {
-        const auto* sc = amounts.match(ctx.text, toks, n + 1, end, true);
+        const auto* sc = phrase_at(amounts, ctx.text, toks, n + 1, end);
         if (sc && sc->value == "scale") last = n + sc->tokens.size();
       }
       return std::string(ctx.text.substr(toks[q].start, toks[last].end - toks[q].start));
@@ -480,7 +488,7 @@ struct EventRules::Impl {
     for (std::size_t q = k, n = 0; q < end && n < 6; ++q) {
       if (q >= in_mention.size() || in_mention[q] < 0) ++n;   // a name's words are looked at, not counted
       for (const PhraseTable* table : {&lex->person_cues, &words}) {
-        const auto* e = table->match(ctx.text, toks, q, end, true);
+        const auto* e = phrase_at(*table, ctx.text, toks, q, end);
         if (e && e->value == cls) return true;
       }
     }
@@ -646,7 +654,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
   for (const Timex& x : *ctx.timexes)
     if (x.sentence < n_sentences) sentence_timexes[x.sentence].push_back(std::cref(x));
   auto is_word = [&](std::size_t q, const PhraseTable& table, const char* value) {
-    const auto* m = table.match(ctx.text, toks, q, q + 1, true);
+    const auto* m = phrase_at(table, ctx.text, toks, q, q + 1);
     return m && (value == nullptr || m->value == value);
   };
 
@@ -716,7 +724,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
     auto anaphoric_cue = [&]() {
       if (anaphoric_known < 0) {
         bool cue = false;
-        for (std::size_t q = b; q < e && !cue; ++q) cue = im.anaphora.match(ctx.text, toks, q, e, true) != nullptr;
+        for (std::size_t q = b; q < e && !cue; ++q) cue = phrase_at(im.anaphora, ctx.text, toks, q, e) != nullptr;
         anaphoric_known = cue ? 1 : 0;
       }
       return anaphoric_known == 1;
@@ -744,7 +752,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
           const bool conj = comma_conj(q, e);
           bool barrier = false, date_barrier = false;
           if (in_mention[q] < 0)
-            if (const auto* w = im.barriers.match(ctx.text, toks, q, q + 1, true)) {
+            if (const auto* w = phrase_at(im.barriers, ctx.text, toks, q, q + 1)) {
               barrier = true;
               // (a duration ending right before it: "two months after")
               const std::size_t at = toks[q].start;
@@ -845,7 +853,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         for (std::size_t back = 1; back <= 6 && t >= b + back; ++back) {
           std::size_t q = t - back;
           if (toks[q].has(kPunct) && ctx.text.substr(toks[q].start, 1) != "'") break;
-          const auto* r = im.references.match(ctx.text, toks, q, t, true);
+          const auto* r = phrase_at(im.references, ctx.text, toks, q, t);
           if (!r || r->value == "place") continue;
           relation = r->value;
           from = q;
@@ -908,7 +916,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         else
           for (const Timex& x : sentence_timexes[s]) in_timex = in_timex || (toks[q].start >= x.start && toks[q].end <= x.end);
         if (in_timex) continue;
-        const auto* mm = im.modality.match(ctx.text, toks, q, t, true);
+        const auto* mm = phrase_at(im.modality, ctx.text, toks, q, t);
         if (!mm) continue;
         const std::string& v = mm->value;
         if (v == "present") present = true;
@@ -922,7 +930,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       // "announced that she would step down": the announcement is the event, told as done.
       if (modal_tok < t && v_is(modal_tok, "would")) {
         for (std::size_t q = modal_tok; q-- > b && modal_tok - q <= 15;) {
-          const auto* mm = im.modality.match(ctx.text, toks, q, modal_tok, true);
+          const auto* mm = phrase_at(im.modality, ctx.text, toks, q, modal_tok);
           if (mm && mm->value == "announce") {
             ev.modality = "asserted";
             break;
@@ -972,7 +980,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         if (fast(from, to)) return SentenceCounts::any(counts().date_barrier, from - b, to - b);
         for (std::size_t q = from; q < to; ++q) {
           if (in_mention[q] >= 0) continue;
-          const auto* w = im.barriers.match(ctx.text, toks, q, q + 1, true);
+          const auto* w = phrase_at(im.barriers, ctx.text, toks, q, q + 1);
           if (!w) continue;
           if (w->value == "none") return true;
           for (const Timex& x : sentence_timexes[s])
@@ -1401,7 +1409,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       std::size_t a = trig_tok[i - first_here], c = trig_tok[i + 1 - first_here];
       for (std::size_t q = a + 1; q < c; ++q) {
         if (in_mention[q] >= 0) continue;
-        const auto* w = im.barriers.match(ctx.text, toks, q, c, true);
+        const auto* w = phrase_at(im.barriers, ctx.text, toks, q, c);
         if (!w || w->value == "none") continue;
         bool nominal = false;   // "after the takeover" is a reference, handled above
         for (const PendingRef& r : pending) nominal = nominal || (r.tok > q && r.tok < c);
