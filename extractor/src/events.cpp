@@ -129,6 +129,7 @@ std::vector<Aside> find_asides(const DocContext& ctx, std::size_t b, std::size_t
   const auto& toks = *ctx.tokens;
   std::vector<Aside> out;
   for (std::size_t k = b; k + 1 < e; ++k) {
+    if (!toks[k].has(kPunct)) continue;   // (an aside opens at "(" or ",": punctuation; most tokens are words)
     std::string_view v = toks[k].view(ctx.text);
     if (v == "(") {
       std::size_t q = k + 1;
@@ -952,6 +953,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
                  (to > from + 1 && SentenceCounts::any(n.conj, from - b, to - 1 - b));
         }
         for (std::size_t q = from; q < to; ++q) {
+          if (!toks[q].has(kPunct)) continue;   // (";", "—", ", and": punctuation first; most tokens are words)
           std::string_view v = toks[q].view(ctx.text);
           if (v == ";" || v == "—" || comma_conj(q, to)) return true;
         }
@@ -964,7 +966,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
                  (to > from + 1 && SentenceCounts::any(n.conj, from - b, to - 1 - b));
         }
         for (std::size_t q = from; q < to; ++q)
-          if (toks[q].view(ctx.text) == ";" || comma_conj(q, to)) return true;
+          if (toks[q].has(kPunct) && (toks[q].view(ctx.text) == ";" || comma_conj(q, to))) return true;
         return false;
       };
       auto barrier_between = [&](std::size_t from, std::size_t to) {
