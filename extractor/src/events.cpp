@@ -19,12 +19,15 @@ namespace {
 // probe for a word not in the set; the rare collisions are told apart by comparing.
 class FirstWords {
  public:
+  // The bit of a fold hash in bits(): one per 16 of its bits, the top ten picking the word and the
+  // low six the bit in it (a shift, no mask, on the token scan's path).
+  static bool bit(const std::uint64_t* bits, std::uint32_t fold) { return bits[fold >> 22] >> (fold & 63) & 1u; }
   // Whether a word of this fold hash may be in the set (has() asks this first): a bit test.
-  bool may_have(std::uint32_t fold) const { return bits_[(fold & 0xFFFF) >> 6] >> (fold & 63) & 1u; }
+  bool may_have(std::uint32_t fold) const { return bit(bits_.data(), fold); }
   const std::uint64_t* bits() const { return bits_.data(); }
   bool has(std::string_view w, std::uint32_t fold) const {
-    // A bit per fold hash's low 16 bits first (8 KB, stays in cache): most words stop there.
-    if (!(bits_[(fold & 0xFFFF) >> 6] >> (fold & 63) & 1u)) return false;
+    // A bit per 16 bits of the fold hash first (8 KB, stays in cache): most words stop there.
+    if (!bit(bits_.data(), fold)) return false;
     if (slots_.empty()) return false;
     const std::size_t mask = slots_.size() - 1;
     for (std::size_t p = fold & mask;; p = (p + 1) & mask) {
@@ -37,7 +40,7 @@ class FirstWords {
     if (has(lower, fold_hash(lower))) return;
     keys_.push_back(lower);
     const std::uint32_t h = fold_hash(lower);
-    bits_[(h & 0xFFFF) >> 6] |= std::uint64_t{1} << (h & 63);
+    bits_[h >> 22] |= std::uint64_t{1} << (h & 63);
     if (4 * keys_.size() > slots_.size()) {
       slots_.assign(slots_.empty() ? 64 : 2 * slots_.size(), Slot{});
       for (std::size_t i = 0; i < keys_.size(); ++i) place(i);
@@ -66,7 +69,7 @@ class FirstWords {
 // The first token in [p, pe) whose fold hash has its bit set in `bits` (FirstWords::bits()), else
 // pe: four tokens per bound test, as most tokens have no bit.
 inline const Token* next_may_start(const Token* p, const Token* pe, const std::uint64_t* bits) {
-  auto hit = [bits](const Token& t) { return (bits[(t.fold & 0xFFFF) >> 6] >> (t.fold & 63) & 1u) != 0; };
+  auto hit = [bits](const Token& t) { return FirstWords::bit(bits, t.fold); };
   for (; pe - p >= 4; p += 4) {
     if (hit(p[0])) return p;
     if (hit(p[1])) return p + 1;
