@@ -665,16 +665,21 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
   const bool mentions_by_sentence = std::is_sorted(
       mentions.begin(), mentions.end(), [](const MentionSpan& x, const MentionSpan& y) { return x.sentence < y.sentence; });
   std::size_t m_next = 0;   // the first mention of the sentence read (or of a later one)
-  // What a sentence leaves for the next ones, events or not: its last anchored date.
+  // What a sentence leaves for the next ones, events or not: its last anchored date, if it has
+  // one (looked for from its end: the first found is the last).
   auto date_of_sentence = [&](std::size_t s) {
-    for (const Timex& x : sentence_timexes[s])
-      if (x.sentence == s && std::string_view(x.type) == "DATE" && parse_timex_value(x.value))
-        last_date_tx = &x;
+    const auto& xs = sentence_timexes[s];
+    for (auto x = xs.rbegin(); x != xs.rend(); ++x)
+      if (x->get().sentence == s && std::string_view(x->get().type) == "DATE" && parse_timex_value(x->get().value)) {
+        last_date_tx = &x->get();
+        return true;
+      }
+    return false;
   };
   const std::uint64_t* const first_bits = im.trigger_firsts.bits();
   const Token* const tk = toks.data();
   std::size_t k = 0;
-  std::size_t s_next = 0;   // the first sentence not read yet
+  std::size_t s_next = 0;   // the first sentence whose date is not looked at yet
   while (k < toks.size()) {
     // Only a sentence with a token that may start a trigger (the first test the loop below makes)
     // can tell an event: the others between are passed over, their dates kept.
@@ -684,8 +689,11 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
     }
     if (c == toks.size()) break;
     const std::size_t s = toks[c].sentence;
-    for (; s_next < s; ++s_next) date_of_sentence(s_next);
-    s_next = s + 1;
+    // The sentences since the last one read (that one too): only the last with an anchored date
+    // counts, looked for from the last back.
+    for (std::size_t q = s; q-- > s_next && !date_of_sentence(q);) {
+    }
+    s_next = s;
     std::size_t b = c, e = c;
     // (eight at a time first: sentence numbers never go down, so all eight between are in s)
     while (b >= k + 8 && toks[b - 8].sentence == s) b -= 8;
@@ -1426,7 +1434,6 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         break;
       }
     }
-    date_of_sentence(s);
     for (std::size_t i = first_here; i < out.size(); ++i) last_of_type[out[i].type] = i;
     k = e;
   }
