@@ -1131,6 +1131,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         mi = mi - 1;
       }
       auto names = [&](int last) {
+        if (conjuncts.empty()) return ents[mentions[last].entity].name;   // (most subjects: one name)
         std::vector<int> all(conjuncts.rbegin(), conjuncts.rend());
         all.push_back(last);
         std::vector<std::string> unique;   // "Nissan and Renault", not "Nissan, Renault" (a name and its reference)
