@@ -228,8 +228,10 @@ std::vector<Event> finish(std::vector<Event> evs, const std::vector<Reference>& 
     if (!evs.empty()) evs[0].id = "ev1";
     return evs;
   }
-  std::vector<Event> kept;
-  kept.reserve(evs.size());   // (no moves of the events as it grows)
+  // The events kept are evs' first n_kept: one kept moves down over the merged ones before it
+  // (most documents merge none: no move).
+  std::vector<Event>& kept = evs;
+  std::size_t n_kept = 0;
   // Two dates may name the same day when equal, one missing, or one inside the other ("2022" and
   // "2022-10-27"): each kept event's date is parsed once, as days (first, last).
   struct Span {
@@ -275,8 +277,8 @@ std::vector<Event> finish(std::vector<Event> evs, const std::vector<Reference>& 
     // The kept events of the same type and modality sharing a participant (same role, not the
     // place, same entity), in order.
     candidates.clear();
-    if (kept.size() <= kScan) {
-      for (std::size_t j = 0; j < kept.size(); ++j) {
+    if (n_kept <= kScan) {
+      for (std::size_t j = 0; j < n_kept; ++j) {
         const Event& k = kept[j];
         if (k.type != ev.type || k.modality != ev.modality) continue;
         bool shared = false;
@@ -293,7 +295,7 @@ std::vector<Event> finish(std::vector<Event> evs, const std::vector<Reference>& 
       }
     } else {
       if (!indexed)
-        for (std::size_t j = 0; j < kept.size(); ++j)
+        for (std::size_t j = 0; j < n_kept; ++j)
           for (const auto& p : kept[j].participants) index_add(j, p);
       indexed = true;
       for (const auto& p : ev.participants) {
@@ -313,20 +315,21 @@ std::vector<Event> finish(std::vector<Event> evs, const std::vector<Reference>& 
       candidates.erase(candidates.begin(), candidates.end() - static_cast<std::ptrdiff_t>(kMergeWindow));
     // The latest dated telling that fits, else the latest undated one. (A telling without a date
     // cannot be checked against a dated one: only an undated one takes it.)
-    std::size_t target = kept.size();
+    std::size_t target = n_kept;
     const Span ev_span = span_of(ev.date);
-    for (int dated_pass = ev.date ? 1 : 0; dated_pass >= 0 && target == kept.size(); --dated_pass)
-      for (auto it = candidates.rbegin(); it != candidates.rend() && target == kept.size(); ++it) {
+    for (int dated_pass = ev.date ? 1 : 0; dated_pass >= 0 && target == n_kept; --dated_pass)
+      for (auto it = candidates.rbegin(); it != candidates.rend() && target == n_kept; ++it) {
         const Event& k = kept[*it];
         if (k.date.has_value() != (dated_pass == 1) || !nest(k, spans[*it], ev, ev_span)) continue;
         target = *it;
       }
     into[i] = target;
-    if (target == kept.size()) {
-      kept.push_back(std::move(ev));
+    if (target == n_kept) {
+      if (n_kept != i) kept[n_kept] = std::move(ev);
+      ++n_kept;
       spans.push_back(ev_span);
       if (indexed)
-        for (const auto& p : kept.back().participants) index_add(target, p);
+        for (const auto& p : kept[target].participants) index_add(target, p);
       continue;
     }
     Event& k = kept[target];
@@ -354,6 +357,7 @@ std::vector<Event> finish(std::vector<Event> evs, const std::vector<Reference>& 
     }
     for (auto& m : ev.evidence) k.evidence.push_back(m);
   }
+  evs.erase(evs.begin() + static_cast<std::ptrdiff_t>(n_kept), evs.end());
   // Each telling once, in text order (sorted once here, not at each merge).
   for (Event& k : kept)
     if (k.evidence.size() > 1)
