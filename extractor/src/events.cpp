@@ -95,9 +95,13 @@ inline std::size_t def_index(const std::string& v) {
   return n;
 }
 
+// A trigger's part of speech: its pos column, "verb" or "noun" (any other word: neither).
+enum class Pos : unsigned char { other, verb, noun };
+
 struct Trigger {
   std::string type, pos, label, requires_class;
   bool control = false;   // takes an infinitive that may carry the real event ("agreed to sell")
+  Pos part = Pos::other;  // pos, as compared per trigger found
 };
 
 std::vector<std::string> split(const std::string& s, char sep) {
@@ -519,6 +523,7 @@ Result<EventRules> EventRules::load(const RuleDirs& dirs, std::shared_ptr<const 
     if (row.size() > 5 && row[5] != "control" && row[5] != "-")
       return Error{"rules.events", "en/events/triggers.tsv: row " + std::to_string(row_no) + ": unknown frame '" +
                                        row[5] + "'"};
+    t.part = t.pos == "verb" ? Pos::verb : t.pos == "noun" ? Pos::noun : Pos::other;
     impl->defs.push_back(t);
     for (const std::string& form : split(row[2], ',')) {
       impl->triggers.add(form, std::to_string(impl->defs.size() - 1), "", lex->text);
@@ -854,14 +859,14 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       if (auto a = aside_at(t); a != asides.begin() && std::prev(a)->end > t) inside = &*std::prev(a);
       // "the crash", "a split", "the second crash": after a determiner (and at most one more
       // lower-case word) a verb form is a noun.
-      std::string_view pos = def.pos;   // (a view: "noun" below is a literal)
-      if (std::string_view(pos) == "verb" && t > b && in_mention[t - 1] < 0) {
-        if (is_word(t - 1, im.determiners, nullptr)) pos = "noun";
+      Pos pos = def.part;
+      if (pos == Pos::verb && t > b && in_mention[t - 1] < 0) {
+        if (is_word(t - 1, im.determiners, nullptr)) pos = Pos::noun;
         else if (t > b + 1 && in_mention[t - 2] < 0 && toks[t - 1].has(kWord) && !toks[t - 1].has(kCap) &&
                  is_word(t - 2, im.determiners, nullptr))
-          pos = "noun";
+          pos = Pos::noun;
       }
-      if (std::string_view(pos) == "noun") {
+      if (pos == Pos::noun) {
         // "after the takeover", "over the 2010 oil spill", "at the trial": a reference to an event
         // told elsewhere, not a new one. It may order the event of its clause.
         std::string relation;
@@ -889,7 +894,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
           continue;
         }
       }
-      if (std::string_view(pos) == "verb") last_verb = t;
+      if (pos == Pos::verb) last_verb = t;
 
       Event ev;
       ev.type = def.type;
@@ -898,7 +903,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         for (std::size_t q = te; q < e && q < te + 4; ++q) {
           if (toks[q].has(kPunct) || in_mention[q] >= 0) break;
           const auto* inner = im.triggers.match(ctx.text, toks, q, e, true);
-          if (inner && im.defs[def_index(inner->value)].pos == "noun") {
+          if (inner && im.defs[def_index(inner->value)].part == Pos::noun) {
             ev.type = im.defs[def_index(inner->value)].type;
             break;
           }
@@ -1181,7 +1186,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       // "the departure of former CEO Carlos Ghosn": after a noun, the person of the "of" phrase is
       // the one it happened to, told as the subject.
       bool of_subject = false;
-      if (std::string_view(pos) == "noun" && te < e && lower_equals(toks[te].view(ctx.text), "of")) {
+      if (pos == Pos::noun && te < e && lower_equals(toks[te].view(ctx.text), "of")) {
         for (std::size_t mi = mention_from(te + 1); mi < m_hi && mentions[mi].tok_begin <= te + 6; ++mi)
           if (mentions[mi].sentence == s && kind(mentions[mi]) == Kind::per) {
             before = static_cast<int>(mi);
@@ -1198,7 +1203,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         after = last_named(Kind::per, toks[te].start);
       }
       std::string subject, object;
-      if (passive && pos == "verb") {
+      if (passive && pos == Pos::verb) {
         for (auto it = conjuncts.rbegin(); it != conjuncts.rend(); ++it) add(*it, "patient");
         add(before, "patient");
         add(by_agent, "agent");
@@ -1217,7 +1222,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       // Nobody named takes part: the event is left out below unless it is a definite noun of a type
       // told before (whose participants it takes); its date, summary and amount are not worked out.
       if (ev.participants.empty() &&
-          !(pos == "noun" && t > b && last_of_type.count(def.type) && is_word(t - 1, im.determiners, "definite"))) {
+          !(pos == Pos::noun && t > b && last_of_type.count(def.type) && is_word(t - 1, im.determiners, "definite"))) {
         t = te - 1;
         continue;
       }
@@ -1340,13 +1345,13 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       };
       // "the explosion was caused by ...", "The deal follows months of talks": "the" + a noun of a type
       // already told, with no date of its own right after it, is that event again, not a new one.
-      if (std::string_view(pos) == "noun" && t > b && lower_equals(toks[t - 1].view(ctx.text), "the") && !date_close()) {
+      if (pos == Pos::noun && t > b && lower_equals(toks[t - 1].view(ctx.text), "the") && !date_close()) {
         if (last_of_type.count(ev.type)) {
           t = te - 1;
           continue;
         }
       }
-      if (ev.participants.empty() && pos == "noun" && t > b && is_word(t - 1, im.determiners, "definite") &&
+      if (ev.participants.empty() && pos == Pos::noun && t > b && is_word(t - 1, im.determiners, "definite") &&
           date_close()) {
         if (auto it = last_of_type.find(def.type); it != last_of_type.end()) {
           const std::size_t i = it->second;
