@@ -472,15 +472,16 @@ struct SingleByteFolds {
 };
 const SingleByteFolds kSingleFolds;
 
-// The case flag of a word that starts with this byte class (a digit: see its first letter).
-constexpr std::uint16_t kLeadCase[16] = {0, kCap, kLower, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+// kWord and the case flag of a word that starts with this byte class (a digit: see its first letter).
+constexpr std::uint16_t kLeadCase[16] = {kWord, kWord | kCap, kWord | kLower, kWord, kWord, kWord, kWord, kWord,
+                                         kWord, kWord, kWord, kWord, kWord, kWord, kWord, kWord};
 static_assert(kBUpper < 16 && kBLower < 16 && kBDigit < 16);
 
 // kWord, kDigit and the case flags of the ASCII word p[i, j) of letters and digits; first: the
 // class of p[i], seen: the classes of all its bytes.
 inline std::uint16_t ascii_word_flags(const unsigned char* p, std::size_t i, std::size_t j, std::uint8_t first,
                                       std::uint8_t seen) {
-  std::uint16_t flags = kWord | (seen & kBDigit) | kLeadCase[first];
+  std::uint16_t flags = (seen & kBDigit) | kLeadCase[first];
   if ((first & kBDigit) && (seen & (kBUpper | kBLower))) {
     std::size_t f = i;
     while (!(kBytes.cls[p[f]] & (kBUpper | kBLower))) ++f;   // the first letter
