@@ -730,7 +730,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
     bool asides_done = false;
     const std::size_t first_here = out.size();
     std::vector<std::size_t> trig_tok;   // per event of this sentence: first trigger token
-    std::vector<bool> controls;
+    std::vector<unsigned char> controls;   // (bytes: a vector<bool> push_back is a call)
     struct PendingRef {
       std::size_t tok = 0, start = 0;
       std::string relation, type, cue;
@@ -1122,7 +1122,9 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         for (const auto& p : ev.participants)
           if (p.entity == id) return;
         if (ev.participants.empty()) ev.participants.reserve(4);
-        ev.participants.push_back({id, role});
+        Participant& np = ev.participants.emplace_back();   // (filled in place: no temporary moved in)
+        np.entity = id;
+        np.role = role;
       };
       // "Nissan Motor Co. and Renault SA have abandoned": every conjunct is a participant.
       std::vector<int> conjuncts;
@@ -1376,7 +1378,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       t = te - 1;
     }
     // "agreed to sell Arm": one event, of the inner type, with the outer subject and date.
-    std::vector<bool> drop(out.size() - first_here, false);
+    std::vector<unsigned char> drop(out.size() - first_here, 0);
     for (std::size_t a = 0; a < drop.size(); ++a) {
       if (!controls[a]) continue;
       for (std::size_t c = a + 1; c < drop.size(); ++c) {
@@ -1401,11 +1403,11 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         if (outer.modality != "asserted") inner.modality = outer.modality;
         if (!inner.amount) inner.amount = outer.amount;
         inner.summary = outer.summary;   // "SoftBank agreed to sell Arm to Nvidia for $40 billion"
-        drop[a] = true;
+        drop[a] = 1;
         break;
       }
     }
-    if (std::find(drop.begin(), drop.end(), true) != drop.end()) {
+    if (std::find(drop.begin(), drop.end(), 1) != drop.end()) {
       std::size_t kept = 0;
       for (std::size_t a = 0; a < drop.size(); ++a)
         if (!drop[a]) {
