@@ -896,7 +896,10 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       }
       if (pos == Pos::verb) last_verb = t;
 
-      Event ev;
+      // Made in place, at out's end (taken off again when it is left out below): no move of the
+      // finished event into out.
+      if (out.empty()) out.reserve(8);
+      Event& ev = out.emplace_back();
       ev.type = def.type;
       if (std::string_view(def.type) == "launch") {
         // "launched a major restructuring effort": the launch of an event is that event.
@@ -1168,7 +1171,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
           if (int last = last_named(it_word ? Kind::org : Kind::per, toks[t - back].start); last >= 0) before = last;
           // (the latest such event whose agent is named in the sentence before the trigger: its last mention)
           std::size_t looked = 0;
-          for (std::size_t i = out.size(); it_word && i-- > first_here && looked++ < kWalk;) {
+          for (std::size_t i = out.size() - 1; it_word && i-- > first_here && looked++ < kWalk;) {   // (not ev)
             if (out[i].participants.empty() || out[i].participants[0].role != "agent") continue;
             const auto agent = entity_of(out[i].participants[0].entity);
             if (!agent) continue;
@@ -1225,6 +1228,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       // told before (whose participants it takes); its date, summary and amount are not worked out.
       if (ev.participants.empty() &&
           !(pos == Pos::noun && t > b && last_of_type.count(def.type) && is_word(t - 1, im.determiners, "definite"))) {
+        out.pop_back();
         t = te - 1;
         continue;
       }
@@ -1349,6 +1353,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       // already told, with no date of its own right after it, is that event again, not a new one.
       if (pos == Pos::noun && t > b && lower_equals(toks[t - 1].view(ctx.text), "the") && !date_close()) {
         if (last_of_type.count(ev.type)) {
+          out.pop_back();
           t = te - 1;
           continue;
         }
@@ -1368,11 +1373,10 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         }
       }
       if (ev.participants.empty()) {
+        out.pop_back();
         t = te - 1;
         continue;
       }
-      if (out.empty()) out.reserve(8);
-      out.push_back(std::move(ev));
       trig_tok.push_back(t);
       controls.push_back(def.control);
       t = te - 1;
