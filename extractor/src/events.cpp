@@ -1284,7 +1284,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       }
       // Summary: subject, past-tense label, object or the next few words, place.
       std::string summary = std::move(subject);
-      auto append = [&](const std::string& w) {
+      auto append = [&](std::string_view w) {   // (a view: the words after the trigger are not copied first)
         if (w.empty()) return;
         if (!summary.empty()) summary += ' ';
         summary += w;
@@ -1329,7 +1329,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
         if (toks[q].has(kWord)) ++words;
       }
       if (tail_end > tail_from) {
-        append(std::string(ctx.text.substr(toks[tail_from].start, toks[tail_end - 1].end - toks[tail_from].start)));
+        append(ctx.text.substr(toks[tail_from].start, toks[tail_end - 1].end - toks[tail_from].start));
       } else if (!object.empty() && summary.find(object) == std::string::npos) {
         append(object);
       }
