@@ -639,7 +639,9 @@ std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
     ws = 0;
     i = general_token(text, i, flags, toks, lex);
   }
-  return toks;
+  // (Moved out, not returned by name: toks stays in this frame, so the loop's push_backs reach its
+  // end and capacity at fixed places rather than through the address of the caller's vector.)
+  return std::vector<Token>(std::move(toks));
 }
 
 std::vector<Sentence> split_sentences(std::string_view text, std::vector<Token>& tokens, const TextLexicons& lex) {
