@@ -129,10 +129,13 @@ std::vector<Aside> find_asides(const DocContext& ctx, std::size_t b, std::size_t
   static constexpr std::string_view openers[] = {"the", "a", "an", "at", "then", "now", "once", "also",
                                                  "previously", "formerly", "its", "his", "her", "their",
                                                  "both", "until", "since", "including"};
-  // (compared ASCII-case-insensitively: the lists are lower-case; no lower-cased copy)
-  auto in = [](std::string_view w, const auto& list) {
-    return std::any_of(std::begin(list), std::end(list), [&](std::string_view x) { return lower_equals(w, x); });
+  // Asked ASCII-case-insensitively by a token's fold hash (most words after a comma: one bit each).
+  auto set_of = [](const auto& list) {
+    FirstWords set;
+    for (std::string_view w : list) set.add(std::string(w));
+    return set;
   };
+  static const FirstWords relatives = set_of(relative), opening = set_of(openers);
   const auto& toks = *ctx.tokens;
   std::vector<Aside> out;
   for (std::size_t k = b; k + 1 < e; ++k) {
@@ -157,8 +160,8 @@ std::vector<Aside> find_asides(const DocContext& ctx, std::size_t b, std::size_t
       }
     }
     const std::string_view next = toks[k + 1].view(ctx.text);
-    bool rel = in(next, relative);
-    bool app = in(next, openers);
+    bool rel = relatives.has(next, toks[k + 1].fold);
+    bool app = opening.has(next, toks[k + 1].fold);
     if (!rel && !app) continue;
     std::size_t q = k + 1;
     while (q < e && q < k + 20 && toks[q].view(ctx.text) != "," && toks[q].view(ctx.text) != "—") ++q;
