@@ -540,6 +540,15 @@ class AliasTable {
     const std::uint32_t at = slot_of(key, h);
     return slots_[at] ? &items_[slots_[at] - 1].ids : nullptr;
   }
+  // find(ascii_lower(key), h) without making it (h = fold_hash(key): the same, case ignored).
+  const EntityIds* find_lowered(std::string_view key, std::uint32_t h) const {
+    const std::uint32_t mask = static_cast<std::uint32_t>(slots_.size() - 1);
+    for (std::uint32_t i = (h * 0x9E3779B1u >> 7) & mask;; i = (i + 1) & mask) {
+      const std::uint32_t x = slots_[i];
+      if (x == 0) return nullptr;
+      if (items_[x - 1].hash == h && lexicon_detail::folded_equals(key, items_[x - 1].key)) return &items_[x - 1].ids;
+    }
+  }
   EntityIds& operator[](std::string_view key) { return item(key).ids; }
   Item& item(std::string_view key) { return item(key, fold_hash(key)); }
   Item& item(std::string_view key, std::uint32_t h) {   // inserted (no ids) when absent; h = fold_hash(key)
@@ -610,24 +619,25 @@ class TypedKeys {
     bytes_.clear();
     bytes_.reserve(1024);
   }
-  // The entity of (type, key), or nullptr; kh = fold_hash(key).
-  std::size_t* find(std::string_view type, std::string_view key, std::uint32_t kh) {
+  // The entity of (type, key), or nullptr; kh = fold_hash(key). With `folded` the key is
+  // ascii_lower(key) (kh the same: fold_hash ignores case), not made.
+  std::size_t* find(std::string_view type, std::string_view key, std::uint32_t kh, bool folded = false) {
     const std::uint32_t h = hash(type, kh);
-    Slot& s = slots_[slot_of(type, key, h)];
+    Slot& s = slots_[slot_of(type, key, h, folded)];
     return s.used ? &s.value : nullptr;
   }
   // The entity of (type, key), inserted as `value` when absent (then `inserted`); kh = fold_hash(key).
   std::size_t& emplace(std::string_view type, std::string_view key, std::uint32_t kh, std::size_t value,
-                       bool& inserted) {
+                       bool& inserted, bool folded = false) {   // (folded: as find's)
     const std::uint32_t h = hash(type, kh);
-    std::size_t at = slot_of(type, key, h);
+    std::size_t at = slot_of(type, key, h, folded);
     if (slots_[at].used) {
       inserted = false;
       return slots_[at].value;
     }
     if ((used_ + 1) * 2 > slots_.size()) {
       grow();
-      at = slot_of(type, key, h);
+      at = slot_of(type, key, h, folded);
     }
     inserted = true;
     ++used_;
@@ -637,14 +647,19 @@ class TypedKeys {
     s.type = type;
     s.off = static_cast<std::uint32_t>(bytes_.size());
     s.len = static_cast<std::uint32_t>(key.size());
-    bytes_.append(key);
+    if (folded) {
+      bytes_.resize(s.off + key.size());
+      ascii_lower_copy(bytes_.data() + s.off, key.data(), key.size());
+    } else {
+      bytes_.append(key);
+    }
     s.value = value;
     return s.value;
   }
-  // by_key[(type, key)] = value.
-  void set(std::string_view type, std::string_view key, std::uint32_t kh, std::size_t value) {
+  // by_key[(type, key)] = value (folded: as find's).
+  void set(std::string_view type, std::string_view key, std::uint32_t kh, std::size_t value, bool folded = false) {
     bool inserted;
-    emplace(type, key, kh, value, inserted) = value;
+    emplace(type, key, kh, value, inserted, folded) = value;
   }
   void set(std::string_view type, std::string_view key, std::size_t value) { set(type, key, fold_hash(key), value); }
 
@@ -668,13 +683,15 @@ class TypedKeys {
           static_cast<unsigned char>(type.back());
     return kh ^ (t * 0x9E3779B1u);
   }
-  [[gnu::always_inline]] std::size_t slot_of(std::string_view type, std::string_view key, std::uint32_t h) const {
+  [[gnu::always_inline]] std::size_t slot_of(std::string_view type, std::string_view key, std::uint32_t h,
+                                             bool folded) const {
     const std::size_t mask = slots_.size() - 1;
     for (std::size_t i = (h * 0x85EBCA6Bu >> 8) & mask;; i = (i + 1) & mask) {
       const Slot& s = slots_[i];
       if (!s.used) return i;
       if (s.hash == h && s.len == key.size() && s.type == type &&
-          std::memcmp(bytes_.data() + s.off, key.data(), key.size()) == 0)
+          (folded ? lexicon_detail::folded_equals(key, std::string_view(bytes_.data() + s.off, s.len))
+                  : std::memcmp(bytes_.data() + s.off, key.data(), key.size()) == 0))
         return i;
     }
   }
@@ -1835,24 +1852,35 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     for (std::size_t i = 1; i < at.size(); ++i) at[i] += at[i - 1];
     for (std::size_t i = 0; i < w.cands.size(); ++i) order[at[longest - (w.cands[i].te - w.cands[i].tb)]++] = i;
   }
-  std::string key_buf;   // key_of(c), reused
+  std::string key_buf;   // key_of(c) when made from an id or a place code, reused
   for (std::size_t i : order) {
     Cand& c = w.cands[i];
     if (!c.strong) continue;
-    key_buf.clear();
-    append_key(c, key_buf);
-    const std::string_view key = key_buf;
     // The key is the candidate's text up to case (fold_hash ignores case) unless made from an id
     // or a place code (append_key): for one token its hash is the token's.
     const bool one_tok = c.te == c.tb + 1 && c.start == toks[c.tb].start && c.end == toks[c.tb].end;
     const bool coded = !c.user_id.empty() || (is(c.type, "LOC") && ((c.place_is_country && !c.place_code.empty()) ||
                                                                     c.place_code.find('-') != std::string::npos));
+    // append_key(c) made only when coded: otherwise a view of the text, whose ascii_lower is the
+    // key of a place or person (`lowered`: the tables compare it so, and store it lower-cased).
+    std::string_view key;
+    const bool lowered = !coded && (is(c.type, "LOC") || is(c.type, "PER"));
+    if (coded) {
+      key_buf.clear();
+      append_key(c, key_buf);
+      key = key_buf;
+    } else if (!lowered && is(c.type, "ORG")) {
+      auto [tb, te] = org_key(c);
+      key = text.substr(toks[tb].start, toks[te - 1].end - toks[tb].start);
+    } else {
+      key = text.substr(c.start, c.end - c.start);
+    }
     const std::uint32_t key_hash = one_tok && !coded ? toks[c.tb].fold : fold_hash(key);
-    const std::size_t* known = by_key.find(c.type, key, key_hash);
+    const std::size_t* known = by_key.find(c.type, key, key_hash, lowered);
     if (!known) {
       // A strong single word that is a known alias of the same type ("Mr. Ghosn").
       const EntityIds* al =
-          !is(c.type, "LOC") ? aliases.find(key, key_hash)
+          !is(c.type, "LOC") ? (lowered ? aliases.find_lowered(key, key_hash) : aliases.find(key, key_hash))
           : !coded           ? aliases.find(text.substr(c.start, c.end - c.start), key_hash)   // (the same up to case)
           : aliases.find(text.substr(c.start, c.end - c.start), one_tok ? toks[c.tb].fold : fold_hash(text.substr(c.start, c.end - c.start)));
       // A one-word place that is also the short name of an organisation or person named in full in
@@ -1867,7 +1895,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
         c.entity = cf->second[0];
       } else {
         c.entity = new_entity(c.type);
-        by_key.set(c.type, key, key_hash, c.entity);
+        by_key.set(c.type, key, key_hash, c.entity, lowered);
       }
     } else {
       c.entity = *known;
