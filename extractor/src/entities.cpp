@@ -37,6 +37,22 @@ class WordTable {
     t.finish();
     return t;
   }
+  // The distinct words each(add) gives through add(word), copied into `store` (the table keeps
+  // views of them: `store` is reserved for `most` words, at least as many as are given).
+  template <typename Each>
+  static WordTable from_words(std::vector<std::string>& store, std::size_t most, Each each) {
+    static const std::string none;
+    WordTable t;
+    t.reserve(most);
+    store.reserve(most);
+    each([&](std::string_view word) {
+      const std::uint32_t h = fold_hash(word);
+      if (t.exact_probe(word, h)) return;   // (given before)
+      t.add(store.emplace_back(word), &none, h);
+    });
+    t.finish();
+    return t;
+  }
   // The value of the key equal to `word` (case-sensitive), or nullptr; hash = fold_hash(word).
   // (The bit test inline where the word is looked up: most words find their bit clear.)
   [[gnu::always_inline]] const std::string* exact(std::string_view word, std::uint32_t hash) const {
@@ -92,7 +108,8 @@ class WordTable {
     slots_.assign(cap, Slot{});
     mask_ = cap - 1;
   }
-  void add(const std::string& key, const std::string* value) {
+  void add(const std::string& key, const std::string* value) { add(key, value, fold_hash(key)); }
+  void add(const std::string& key, const std::string* value, std::uint32_t hash) {   // hash = fold_hash(key)
     items_.emplace_back(key, value);
     if (items_.size() * 2 > slots_.size()) {
       std::vector<Slot> old(slots_.size() * 2);
@@ -101,7 +118,7 @@ class WordTable {
       for (const Slot& s : old)
         if (s.item != 0) place(s);
     }
-    place(Slot{fold_hash(key), static_cast<std::uint32_t>(items_.size())});
+    place(Slot{hash, static_cast<std::uint32_t>(items_.size())});
   }
   void place(const Slot& s) {
     std::size_t i = s.hash & mask_;
@@ -116,8 +133,8 @@ struct EntityTagger::Index {
   WordTable org_heads, loc_heads, misc_heads, org_suffixes, given_names, numbered_heads, non_entities,
       common_words, cues_before, cues_after, cues_fixture, facility_heads, pair_nouns;
   // Lexicons::is_demonym without the rule loop: every word the demonym rules turn into a one-word
-  // country or region ("Rwandan" -> "Rwanda"), stems of three letters or more.
-  std::unordered_set<std::string> derived_demonyms;
+  // country or region ("Rwandan" -> "Rwanda"), stems of three letters or more (once each).
+  std::vector<std::string> derived_demonyms;
   WordTable derived_demonyms_table, country_names;   // the same sets, looked up by fold_hash
   std::vector<std::string> misc_suffixes;   // misc_heads.tsv entries with position "suffix"
   // A bit per fold hash (4096 bits) of the words the coreference step may act on: the first
@@ -129,12 +146,19 @@ struct EntityTagger::Index {
 
 EntityTagger::EntityTagger(std::shared_ptr<const Lexicons> lex) : lex_(std::move(lex)) {
   auto index = std::make_shared<Index>();
-  for (const std::string& country : lex_->country_names)
-    for (const auto& [strip, add] : lex_->demonym_rules) {
-      if (country.size() < add.size() + 3 || country.compare(country.size() - add.size(), add.size(), add) != 0)
-        continue;
-      index->derived_demonyms.insert(country.substr(0, country.size() - add.size()) + strip);
-    }
+  // (Made into the table at once, not first into a set of strings: thousands of words.)
+  index->derived_demonyms_table = WordTable::from_words(
+      index->derived_demonyms, lex_->country_names.size() * lex_->demonym_rules.size(), [&](auto&& add_word) {
+        std::string word;   // (reused)
+        for (const std::string& country : lex_->country_names)
+          for (const auto& [strip, add] : lex_->demonym_rules) {
+            if (country.size() < add.size() + 3 || country.compare(country.size() - add.size(), add.size(), add) != 0)
+              continue;
+            word.assign(country, 0, country.size() - add.size());
+            word += strip;
+            add_word(word);
+          }
+      });
   for (const auto& [suffix, pos] : lex_->misc_heads)
     if (pos == "suffix") index->misc_suffixes.push_back(suffix);
   index->org_heads = WordTable::from_map(lex_->org_heads);
@@ -151,7 +175,6 @@ EntityTagger::EntityTagger(std::shared_ptr<const Lexicons> lex) : lex_(std::move
   index->facility_heads = WordTable::from_map(lex_->facility_heads);
   index->pair_nouns = WordTable::from_map(lex_->pair_nouns);
   index->country_names = WordTable::from_set(lex_->country_names);
-  index->derived_demonyms_table = WordTable::from_set(index->derived_demonyms);
   std::vector<std::uint32_t> ref_hashes = lex_->references.start_hashes();
   ref_hashes.push_back(fold_hash("both"));
   ref_hashes.push_back(fold_hash("the"));
