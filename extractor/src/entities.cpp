@@ -142,6 +142,16 @@ struct EntityTagger::Index {
   // whose bit is clear is none of them.
   std::array<std::uint64_t, 64> ref_words{};
   bool may_refer(std::uint32_t h) const { return (ref_words[(h >> 6) & 63] >> (h & 63)) & 1; }
+  // Whether references.match() at a word can find anything, before the look-up: a bit per fold
+  // hash of the first word of a one-word reference ("he"), and one per pair of fold hashes of
+  // the first two words of a longer one ("the company"). Most "the"s start none.
+  std::array<std::uint64_t, 64> ref_singles{}, ref_pairs{};
+  static std::uint32_t pair_bit(std::uint32_t h1, std::uint32_t h2) { return ((h1 * 0x9E3779B1u) ^ h2) & 4095; }
+  bool may_match_ref(std::uint32_t h1, std::uint32_t h2, bool has_next) const {
+    if ((ref_singles[(h1 >> 6) & 63] >> (h1 & 63)) & 1) return true;
+    const std::uint32_t x = pair_bit(h1, h2);
+    return has_next && ((ref_pairs[x >> 6] >> (x & 63)) & 1);
+  }
 };
 
 EntityTagger::EntityTagger(std::shared_ptr<const Lexicons> lex) : lex_(std::move(lex)) {
@@ -183,6 +193,15 @@ EntityTagger::EntityTagger(std::shared_ptr<const Lexicons> lex) : lex_(std::move
   ref_hashes.push_back(fold_hash("and"));
   ref_hashes.push_back(fold_hash("or"));
   for (std::uint32_t h : ref_hashes) index->ref_words[(h >> 6) & 63] |= std::uint64_t{1} << (h & 63);
+  lex_->references.for_each_entry([&](std::string_view, const PhraseTable::Entry& e) {
+    const std::uint32_t h1 = fold_hash(e.tokens[0]);
+    if (e.tokens.size() == 1) {
+      index->ref_singles[(h1 >> 6) & 63] |= std::uint64_t{1} << (h1 & 63);
+    } else {
+      const std::uint32_t x = Index::pair_bit(h1, fold_hash(e.tokens[1]));
+      index->ref_pairs[x >> 6] |= std::uint64_t{1} << (x & 63);
+    }
+  });
   index_ = std::move(index);
 }
 
@@ -1462,6 +1481,8 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
       if (k >= noun) return k;
     }
     if (!lex.references.may_start(toks[k])) return k;   // (match() would be nullptr)
+    // (Nor can it find anything when no reference starts with this word, or with it and the next.)
+    if (!ix.may_match_ref(toks[k].fold, k + 1 < b ? toks[k + 1].fold : 0, k + 1 < b)) return k;
     const auto* ref = lex.references.match(text, toks, k, b, true);
     if (!ref) return k;
     const MentionSpan** it = last_of(ref->value);
