@@ -52,7 +52,9 @@ void PhraseTable::reserve(std::size_t phrases) {
 
 void PhraseTable::grow(std::size_t cap) {
   reslot(slots_, cap, [](const Slot& s) { return s.bucket != 0; });
-  starts_.assign(cap * 4 / 64, 0);
+  // (At least 16384 bits: a small table, whose few first words are mostly absent from a text, is
+  // asked about every capitalised word; a clear bit is what turns those away.)
+  starts_.assign(std::max<std::size_t>(cap * 4, 16384) / 64, 0);
   start_mask_ = starts_.size() * 64 - 1;
   for (const Slot& s : slots_)
     if (s.bucket != 0) {
