@@ -83,7 +83,8 @@ class WordTable {
   std::vector<std::pair<std::string_view, const std::string*>> items_;
   std::vector<Slot> slots_ = std::vector<Slot>(16);
   std::size_t mask_ = 15;
-  // A bit per key's hash (at least 16 bits per key): a word whose bit is clear is no key.
+  // A bit per key's hash (at least 16 bits per key, and 16384): a word whose bit is clear is no
+  // key. (Most words asked about are none: the small lists are asked about every capitalised word.)
   std::vector<std::uint64_t> bits_ = std::vector<std::uint64_t>(1, 0);
   std::size_t bit_mask_ = 63;
   bool maybe(std::uint32_t h) const {
@@ -91,7 +92,7 @@ class WordTable {
     return (bits_[x >> 6] >> (x & 63)) & 1;
   }
   void finish() {
-    std::size_t n = 64;
+    std::size_t n = 16384;
     while (n < items_.size() * 16) n *= 2;
     bits_.assign(n / 64, 0);
     bit_mask_ = n - 1;
