@@ -1415,24 +1415,30 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
   thread_local std::vector<std::uint64_t> type_codes;   // per type: its bytes as one number, when under 8
   thread_local std::vector<std::uint32_t> type_of;
   thread_local std::vector<const MentionSpan*> last;
-  types.clear();
-  type_codes.clear();
-  type_of.resize(r.entities.size());   // (every element set below)
-  for (std::size_t e = 0; e < r.entities.size(); ++e) {
-    const std::string_view t = r.entities[e].type;
-    std::size_t i = 0;
-    // (Types are a few bytes, compared as one number of the same length; most entities have the
-    // first or second one.)
-    const bool small = t.size() < 8;
-    const std::uint64_t code = small ? lexicon_detail::load_short(t.data(), t.size()) : 0;
-    while (i < types.size() && !(types[i].size() == t.size() && (small ? type_codes[i] == code : types[i] == t))) ++i;
-    if (i == types.size()) {
-      types.push_back(t);
-      type_codes.push_back(code);
+  // (Numbered, and the last mentions brought up to date, only where a reference was found: most
+  // words looked at are none.)
+  bool numbered = false;
+  auto number_types = [&] {
+    numbered = true;
+    types.clear();
+    type_codes.clear();
+    type_of.resize(r.entities.size());   // (every element set below)
+    for (std::size_t e = 0; e < r.entities.size(); ++e) {
+      const std::string_view t = r.entities[e].type;
+      std::size_t i = 0;
+      // (Types are a few bytes, compared as one number of the same length; most entities have the
+      // first or second one.)
+      const bool small = t.size() < 8;
+      const std::uint64_t code = small ? lexicon_detail::load_short(t.data(), t.size()) : 0;
+      while (i < types.size() && !(types[i].size() == t.size() && (small ? type_codes[i] == code : types[i] == t))) ++i;
+      if (i == types.size()) {
+        types.push_back(t);
+        type_codes.push_back(code);
+      }
+      type_of[e] = static_cast<std::uint32_t>(i);
     }
-    type_of[e] = static_cast<std::uint32_t>(i);
-  }
-  last.assign(types.size(), nullptr);
+    last.assign(types.size(), nullptr);
+  };
   auto last_of = [&](std::string_view type) -> const MentionSpan** {   // (nullptr: none of that type yet)
     for (std::size_t i = 0; i < types.size(); ++i)
       if (types[i] == type) return last[i] ? &last[i] : nullptr;
@@ -1444,10 +1450,6 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
   auto step = [&](std::size_t k) -> std::size_t {
     if (!lex.references.may_start(toks[k]) && toks[k].fold != kFoldBoth && toks[k].fold != kFoldThe) return k;
     if (covered[k]) return k;
-    while (mi < r.mentions.size() && r.mentions[mi].tok_begin <= k) {
-      const MentionSpan& m = r.mentions[mi++];
-      if (m.entity < r.entities.size()) last[type_of[m.entity]] = &m;
-    }
     std::size_t b = srange[toks[k].sentence].second;
     // "the two automakers", "both companies": the pair of that type named together last.
     const std::string_view tk = w.tv(k);
@@ -1486,6 +1488,11 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
     if (!ix.may_match_ref(toks[k].fold, k + 1 < b ? toks[k + 1].fold : 0, k + 1 < b)) return k;
     const auto* ref = lex.references.match(text, toks, k, b, true);
     if (!ref) return k;
+    if (!numbered) number_types();
+    while (mi < r.mentions.size() && r.mentions[mi].tok_begin <= k) {
+      const MentionSpan& m = r.mentions[mi++];
+      if (m.entity < r.entities.size()) last[type_of[m.entity]] = &m;
+    }
     const MentionSpan** it = last_of(ref->value);
     std::size_t te = k + ref->tokens.size();
     if (it && (*it)->sentence + 2 >= toks[k].sentence)
