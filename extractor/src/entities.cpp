@@ -1504,12 +1504,11 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
     if (k >= from) from = step(k) + 1;
 }
 // tag()'s first walk over the tokens (see there): srange, headline, lists (sized per sentence),
-// capk, refk and locative filled; whether every sentence's tokens are one run, the runs in
+// capk and refk filled; whether every sentence's tokens are one run, the runs in
 // sentence order. (Its own function: its loop keeps its registers whatever tag() does around it.)
 [[gnu::noinline, gnu::flatten]] bool walk_tokens(const Work& w, std::vector<std::pair<std::size_t, std::size_t>>& srange,
                                                  std::vector<char>& headline, std::vector<char>& lists,
-                                                 std::vector<std::uint32_t>& capk, std::vector<std::uint32_t>& refk,
-                                                 std::vector<std::string_view>& locative) {
+                                                 std::vector<std::uint32_t>& capk, std::vector<std::uint32_t>& refk) {
   const std::string_view text = w.text;
   const std::vector<Token>& toks = w.toks;
   const EntityTagger::Index& ix = w.ix;
@@ -1540,13 +1539,7 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
         refk.push_back(static_cast<std::uint32_t>(t - tp));
         conj = conj || t->fold == kFoldAnd || t->fold == kFoldOr;
       }
-      if (flags & (kCap | kAllCaps)) {
-        capk.push_back(static_cast<std::uint32_t>(t - tp));
-        if (t != tp + k) {
-          const std::string* cue = ix.cues_before.folded(t[-1].view(text), t[-1].fold);
-          if (cue && is(*cue, "LOC")) locative.push_back(t->view(text));
-        }
-      }
+      if (flags & (kCap | kAllCaps)) capk.push_back(static_cast<std::uint32_t>(t - tp));
       if (flags & kDigit) continue;
       ++words;
       if (flags & kAllCaps) ++upper;
@@ -1627,11 +1620,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
 
   // One walk over the tokens: the token range of each sentence, whether it is a headline (title
   // case or upper case: names by lookup only), the capitalised words (the later passes visit only
-  // them), the words a reference may start with, and the capitalised words the document puts after
-  // "in", "near" ... (a word after another of its sentence; for pass 2).
-  // (Pushed in text order, looked up rarely (a city that names a company here): a list, not a set.)
-  std::vector<std::string_view>& locative = sc.locative;   // views of the text
-  locative.clear();
+  // them) and the words a reference may start with.
   std::vector<std::pair<std::size_t, std::size_t>>& srange = sc.srange;
   srange.assign(sentences.size(), {0, 0});
   std::vector<char>& headline = sc.headline;
@@ -1647,7 +1636,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   refk.reserve(toks.size() / 8 + 8);
   // Whether every sentence's tokens are one run, the runs in sentence order (as split_sentences
   // makes them): then a sentence's tokens are exactly srange's.
-  const bool runs_in_order = walk_tokens(w, srange, headline, lists, capk, refk, locative);
+  const bool runs_in_order = walk_tokens(w, srange, headline, lists, capk, refk);
   bool any_upper_headline = false;
   for (char h : headline) any_upper_headline = any_upper_headline || h == 2;
 
@@ -1791,7 +1780,23 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   aliases.reset(text);
   // (Aliases made from initials and family names written first are flagged in `aliases`.)
   std::map<std::string, std::vector<std::size_t>, std::less<>> city_first;          // "Toyota" -> "Toyota Motor Corp."
-  // (locative: capitalised words the document puts after "in", "near" ..., found above)
+  // The capitalised words the document puts after "in", "near" ... (a word after another of its
+  // sentence), in text order: made from capk where first asked about (a city that names a
+  // company here: in few documents). (Looked up rarely: a list, not a set.)
+  std::vector<std::string_view>& locative = sc.locative;   // views of the text
+  bool locative_made = false;
+  auto used_as_place = [&](std::string_view name) {
+    if (!locative_made) {
+      locative_made = true;
+      locative.clear();
+      for (const std::uint32_t q : capk)
+        if (q > 0 && toks[q - 1].sentence == toks[q].sentence) {
+          const std::string* cue = ix.cues_before.folded(w.tv(q - 1), toks[q - 1].fold);
+          if (cue && is(*cue, "LOC")) locative.push_back(w.tv(q));
+        }
+    }
+    return std::find(locative.begin(), locative.end(), name) != locative.end();
+  };
   std::map<std::string, std::vector<std::size_t>, std::less<>> first_words;         // common first words of ORG names
   // (type, key) -> entity; only looked up.
   TypedKeys& by_key = sc.by_key;
@@ -1941,7 +1946,7 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
       auto cf = yields ? city_first.find(text.substr(c.start, c.end - c.start)) : city_first.end();
       if (al && al->size() == 1 && (infos[(*al)[0]].type == c.type || yields)) {
         c.entity = (*al)[0];
-      } else if (cf != city_first.end() && cf->second.size() == 1 && std::find(locative.begin(), locative.end(), std::string_view(cf->first)) == locative.end()) {
+      } else if (cf != city_first.end() && cf->second.size() == 1 && !used_as_place(cf->first)) {
         // A city that names a company named in full here ("Toyota Motor Corp." ... "Shares of
         // Toyota") is the company, unless the document also uses it as a place ("in Toyota").
         c.entity = cf->second[0];
