@@ -1897,22 +1897,27 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   };
   // Multi-token strong candidates first, so single words resolve to them.
   // (A counting sort by token count, longest first, in candidate order among equal counts: what
-  // a stable sort by count gives.)
+  // a stable sort by count gives. Of the strong ones only: the loop takes no other, and makes none.)
   std::vector<std::size_t>& order = sc.order;
-  order.resize(w.cands.size());   // (every element set below)
   {
-    std::size_t longest = 0;
-    for (const Cand& c : w.cands) longest = std::max(longest, c.te - c.tb);
+    std::size_t longest = 0, strong = 0;
+    for (const Cand& c : w.cands)
+      if (c.strong) {
+        longest = std::max(longest, c.te - c.tb);
+        ++strong;
+      }
+    order.resize(strong);   // (every element set below)
     std::vector<std::size_t>& at = sc.at;
     at.assign(longest + 2, 0);   // at[longest - n + 1]: candidates longer than n
-    for (const Cand& c : w.cands) ++at[longest - (c.te - c.tb) + 1];
+    for (const Cand& c : w.cands)
+      if (c.strong) ++at[longest - (c.te - c.tb) + 1];
     for (std::size_t i = 1; i < at.size(); ++i) at[i] += at[i - 1];
-    for (std::size_t i = 0; i < w.cands.size(); ++i) order[at[longest - (w.cands[i].te - w.cands[i].tb)]++] = i;
+    for (std::size_t i = 0; i < w.cands.size(); ++i)
+      if (w.cands[i].strong) order[at[longest - (w.cands[i].te - w.cands[i].tb)]++] = i;
   }
   std::string key_buf;   // key_of(c) when made from an id or a place code, reused
   for (std::size_t i : order) {
     Cand& c = w.cands[i];
-    if (!c.strong) continue;
     // The key is the candidate's text up to case (fold_hash ignores case) unless made from an id
     // or a place code (append_key): for one token its hash is the token's.
     const bool one_tok = c.te == c.tb + 1 && c.start == toks[c.tb].start && c.end == toks[c.tb].end;
