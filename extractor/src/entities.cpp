@@ -2164,23 +2164,29 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
   // a lone capitalised dictionary word among at least two names of one type, in a list of three or
   // more items closed by "and" or "or", is a name of that type.
   {
+    for (const Cand& c : w.cands)
+      for (std::size_t k = c.tb; k < c.te && k < covered.size(); ++k) covered[k] = 1;
+    // (The lists are looked for only in the sentences that may hold one: without any, no index of
+    // the candidates' first tokens is made.)
+    bool any_list = false;
+    for (std::size_t s = 0; s < sentences.size() && !any_list; ++s) any_list = !headline[s] && lists[s];
     std::vector<std::uint32_t>& at_index = sc.at_index;   // candidate starting at a token: index + 1
-    at_index.assign(toks.size(), 0);
     auto at = [&](std::size_t k) -> const Cand* { return at_index[k] ? &w.cands[at_index[k] - 1] : nullptr; };
     std::vector<std::uint32_t>& starts = sc.starts;   // the tokens where `at` is set, sorted
-    starts.resize(w.cands.size());
-    std::size_t nstarts = 0;
-    bool in_order = true;   // (the candidates come in text order but for the hyphen parts: then no sort)
-    for (const Cand& c : w.cands) {
-      if (c.tb < at_index.size() && c.entity < infos.size()) {
-        at_index[c.tb] = static_cast<std::uint32_t>(&c - w.cands.data() + 1);
-        in_order = in_order && (nstarts == 0 || starts[nstarts - 1] <= c.tb);
-        starts[nstarts++] = static_cast<std::uint32_t>(c.tb);
-      }
-      for (std::size_t k = c.tb; k < c.te && k < covered.size(); ++k) covered[k] = 1;
+    if (any_list) {
+      at_index.assign(toks.size(), 0);
+      starts.resize(w.cands.size());
+      std::size_t nstarts = 0;
+      bool in_order = true;   // (the candidates come in text order but for the hyphen parts: then no sort)
+      for (const Cand& c : w.cands)
+        if (c.tb < at_index.size() && c.entity < infos.size()) {
+          at_index[c.tb] = static_cast<std::uint32_t>(&c - w.cands.data() + 1);
+          in_order = in_order && (nstarts == 0 || starts[nstarts - 1] <= c.tb);
+          starts[nstarts++] = static_cast<std::uint32_t>(c.tb);
+        }
+      starts.resize(nstarts);
+      if (!in_order) std::sort(starts.begin(), starts.end());
     }
-    starts.resize(nstarts);
-    if (!in_order) std::sort(starts.begin(), starts.end());
     // The tokens where an item may start: candidates' first tokens and capitalised words (the
     // next one of either list: a cursor into each, not a merged list made for every document).
     std::size_t start_ci = 0, cap_ci = 0;
