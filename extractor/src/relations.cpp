@@ -1336,9 +1336,9 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   placed.assign(country_of.size(), 0);
   for (std::size_t i = 0; i < country_of.size(); ++i)
     placed[i] = i < ent_slot.size() && ent_slot[i] == 2 && !country_of[i].empty() && !ctx.entities->is_country[i];   // LOC only
-  lowered.assign(ctx.text.data(), ctx.text.size());
-  ascii_lower_copy(lowered.data(), lowered.data(), lowered.size());
-  lowered.append(8, '\0');   // items' views may be read eight bytes at a time (WordTable::find_padded)
+  // Lower-cased a sentence at a time, as the sentences are built (many are passed over unbuilt);
+  // the bytes of the others are left as they are (no item views them).
+  if (lowered.size() < ctx.text.size()) lowered.resize(ctx.text.size());
   auto word_id = [&im](std::string_view w, std::uint32_t fold) { return im.word_table.find_fold(w, fold); };
   const int dash_word = im.word_id("-");
   std::size_t k = 0;
@@ -1365,7 +1365,12 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
       } else {
         for (auto m = mit; m != mentions->end() && m->tok_begin < e && most < min_ents; ++m) ++most;
         for (const Token* t = toks.data() + k, *te = toks.data() + e; t != te && most < min_ents; ++t)
-          most += t->end - t->start == 3 && maybe_object_pronoun(std::string_view(lowered.data() + t->start, 3));
+          if (t->end - t->start == 3) {
+            // (ASCII | 0x20 lower-cases h, i, m, e and r as ascii_lower does, and makes nothing else one)
+            const char* c = ctx.text.data() + t->start;
+            const char w[3] = {static_cast<char>(c[0] | 0x20), static_cast<char>(c[1] | 0x20), static_cast<char>(c[2] | 0x20)};
+            most += maybe_object_pronoun(std::string_view(w, 3));
+          }
       }
       if (most < min_ents) {
         k = e;
@@ -1374,6 +1379,8 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     }
     // The required literals some word of the sentence satisfies (a rule missing one is out below),
     // gathered as the items are built.
+    if (const std::size_t a = toks[k].start, b = toks[e - 1].end; b > a)
+      ascii_lower_copy(lowered.data() + a, ctx.text.data() + a, b - a);
     std::copy(im.lit_none.begin(), im.lit_none.end(), lits_present.begin());
     std::uint64_t* const lp = lits_present.data();
     {
