@@ -580,7 +580,9 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
   // Worked out when a trigger first needs them (most documents need none): each entity's kind;
   // for each mention, the furthest token reached by it or an earlier one, and the last person and
   // the last organisation named before it; an entity by id.
-  enum class Kind : unsigned char { other, per, org, loc, misc, demonym };
+  // (a MISC entity is some_misc until asked whether it is a demonym: only the participants'
+  // walks ask; the others only tell persons, organisations and places apart)
+  enum class Kind : unsigned char { other, per, org, loc, misc, demonym, some_misc };
   constexpr auto unknown = static_cast<Kind>(255);
   std::vector<Kind> kinds;
   auto kind = [&](const MentionSpan& ms) __attribute__((always_inline)) {
@@ -589,9 +591,17 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
     if (kd == unknown) {
       const std::string_view ty = ents[ms.entity].type;
       kd = ty == "PER" ? Kind::per : ty == "ORG" ? Kind::org : ty == "LOC" ? Kind::loc
-         : ty != "MISC" ? Kind::other : im.lex->is_demonym(ents[ms.entity].name) ? Kind::demonym : Kind::misc;
+         : ty != "MISC" ? Kind::other : Kind::some_misc;
     }
     return kd;
+  };
+  // A place or a nationality word ("the French carmaker"): no participant.
+  auto place_or_demonym = [&](const MentionSpan& ms) {
+    const Kind kd = kind(ms);
+    if (kd != Kind::some_misc) return kd == Kind::loc || kd == Kind::demonym;
+    const bool d = im.lex->is_demonym(ents[ms.entity].name);
+    kinds[ms.entity] = d ? Kind::demonym : Kind::misc;
+    return d;
   };
   std::vector<std::size_t> reach_of;
   auto reach = [&](std::size_t mi) {
@@ -638,9 +648,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
   thread_local SentenceCounts sc;
   thread_local std::vector<int> in_mention;
   in_mention.assign(toks.size(), -1);
-  for (std::size_t m = 0; m < mentions.size(); ++m)
-    for (std::size_t k = mentions[m].tok_begin; k < mentions[m].tok_end && k < toks.size(); ++k)
-      in_mention[k] = static_cast<int>(m);
+  std::size_t in_mention_next = 0;   // the first mention not yet marked in in_mention (or passed over)
 
   // Nouns that refer to an event told elsewhere ("after the takeover"), resolved once all events
   // are known; and ordering constraints between events of one sentence.
@@ -714,6 +722,15 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       while (end - p > 8 && p[8].sentence == s) p += 8;
       while (p != end && p->sentence == s) ++p;
       e = static_cast<std::size_t>(p - toks.data());
+    }
+    // The names' tokens marked in in_mention for the sentence read (only its tokens are asked
+    // about): the mentions that start before its end, from its first token to the mention's end
+    // (a mention reaching past it stays marked for the next); those in sentences passed over are
+    // passed over unmarked. (Mentions are in text order, so their first tokens never go down.)
+    for (; in_mention_next < mentions.size() && mentions[in_mention_next].tok_begin < e; ++in_mention_next) {
+      const MentionSpan& ms = mentions[in_mention_next];
+      for (std::size_t q = std::max(ms.tok_begin, b), qe = std::min(ms.tok_end, toks.size()); q < qe; ++q)
+        in_mention[q] = static_cast<int>(in_mention_next);
     }
     // The mentions of this sentence, [m_lo, m_hi): every look-up below that wants only them reads
     // only them (all of them when the mentions are not in sentence order).
@@ -1033,8 +1050,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       for (std::size_t mi = mention_from(subject_limit); mi-- > m_lo && walked++ < kWalk;) {
         const MentionSpan& ms = mentions[mi];
         if (ms.sentence != s || ms.tok_end > subject_limit) continue;
-        const Kind kd = kind(ms);
-        if (kd == Kind::demonym || kd == Kind::loc) continue;
+        if (place_or_demonym(ms)) continue;
         // "Musk announced it, and the new logo replaced the bird": not across ", and" or ";" (and
         // then, when no earlier name reaches further, none of them either).
         if (subject_break(ms.tok_end, subject_limit)) {
@@ -1061,8 +1077,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
            mi < m_hi && walked++ < kWalk; ++mi) {
         const MentionSpan& ms = mentions[mi];
         if (ms.sentence != s) continue;
-        const Kind kd = kind(ms);
-        if (kd == Kind::demonym || kd == Kind::loc) continue;
+        if (place_or_demonym(ms)) continue;
         if ((in_aside(ms, true) && !inside) ||
             (before >= 0 && mentions[before].entity == ms.entity))   // "fired her deputy": not the subject
           continue;
