@@ -294,13 +294,11 @@ inline bool type_ok(const std::string& want, const std::string& have) {
 // type_ok(e.type, *it.type) by slots (an element's type is ENT or one of the four).
 inline bool type_ok(const Elem& e, const Item& it) { return e.any_type || (e.tslot >= 0 && e.tslot == it.tslot); }
 
-// Lower-cased words -> dense ids (open addressing), looked up by view: one probe per item. The
-// hash reads eight bytes at a time; find_padded() may read up to seven bytes past the word (the
-// caller's buffer has them), find() copies.
+// Lower-cased words -> dense ids (open addressing), looked up by view: one probe per item (the
+// items by their token's fold hash, find_fold). The hash reads eight bytes at a time.
 class WordTable {
  public:
-  int find(std::string_view w) const { return find_hashed(w, hash(w, false)); }
-  int find_padded(std::string_view w) const { return find_hashed(w, hash(w, true)); }
+  int find(std::string_view w) const { return find_hashed(w, hash(w)); }
   int add(const std::string& w) {
     int id = find(w);
     if (id >= 0) return id;
@@ -349,23 +347,15 @@ class WordTable {
 
  private:
   // The bytes w[at, at + n) (n <= 8) as the low bytes of a word, the rest zero.
-  static std::uint64_t chunk(std::string_view w, std::size_t at, std::size_t n, bool padded) {
+  static std::uint64_t chunk(std::string_view w, std::size_t at, std::size_t n) {
     std::uint64_t x = 0;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    if (padded) {
-      std::memcpy(&x, w.data() + at, 8);
-      return n == 8 ? x : x & ((std::uint64_t{1} << (8 * n)) - 1);
-    }
-#else
-    (void)padded;
-#endif
     for (std::size_t i = 0; i < n; ++i) x |= std::uint64_t{static_cast<unsigned char>(w[at + i])} << (8 * i);
     return x;
   }
-  static std::uint64_t hash(std::string_view w, bool padded) {
+  static std::uint64_t hash(std::string_view w) {
     std::uint64_t h = w.size() * 0x9E3779B97F4A7C15ull;
     for (std::size_t at = 0; at < w.size(); at += 8) {
-      h = (h ^ chunk(w, at, std::min<std::size_t>(8, w.size() - at), padded)) * 0xBF58476D1CE4E5B9ull;
+      h = (h ^ chunk(w, at, std::min<std::size_t>(8, w.size() - at))) * 0xBF58476D1CE4E5B9ull;
       h ^= h >> 31;
     }
     return h;
@@ -382,7 +372,7 @@ class WordTable {
   }
   void place(int id) {
     const std::size_t mask = slots_.size() - 1;
-    std::size_t p = hash(keys_[static_cast<std::size_t>(id)], false) & mask;
+    std::size_t p = hash(keys_[static_cast<std::size_t>(id)]) & mask;
     while (slots_[p] >= 0) p = (p + 1) & mask;
     slots_[p] = id;
   }
@@ -598,8 +588,6 @@ struct RelationRules::Impl {
   std::vector<std::uint64_t> lit_none;                   // lit_stride words
   std::array<Mask, 4> start_ent_slot;                    // start_ent by type slot
   int word_id(std::string_view lower) const { return lower.empty() ? -1 : word_table.find(lower); }
-  // The same, for a view with seven readable bytes after it.
-  int word_id_padded(std::string_view lower) const { return lower.empty() ? -1 : word_table.find_padded(lower); }
 
   void index_elems() {
     for (Rule& r : rules)
