@@ -2475,16 +2475,24 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     // The order (start ascending, end descending) as one packed key per candidate: every
     // comparison answers as before. Already strictly in order (no two equal): nothing to do, as
     // a sort of distinct keys has one result.
-    std::vector<std::pair<std::uint64_t, std::size_t>>& idx = sc.idx;
-    idx.resize(w.cands.size());   // (every element set below)
-    for (std::size_t i = 0; i < idx.size(); ++i)
-      idx[i] = {(static_cast<std::uint64_t>(w.cands[i].start) << 32) | (0xFFFFFFFFull - static_cast<std::uint32_t>(w.cands[i].end)), i};
+    auto order_key = [](const Cand& c) {
+      return (static_cast<std::uint64_t>(c.start) << 32) | (0xFFFFFFFFull - static_cast<std::uint32_t>(c.end));
+    };
     // Candidates come in text order but for those added after pass 1 at the end: the sorted
     // prefix merged with the sorted rest. When no two keys are equal that is what std::sort
-    // gives (distinct keys have one sorted order); otherwise std::sort itself decides.
-    std::size_t prefix = idx.empty() ? 0 : 1;
-    while (prefix < idx.size() && idx[prefix - 1].first < idx[prefix].first) ++prefix;
-    if (prefix < idx.size()) {
+    // gives (distinct keys have one sorted order); otherwise std::sort itself decides. (The
+    // prefix found on the candidates: in most documents it is all of them, and no index is made.)
+    const std::size_t ncands = w.cands.size();
+    std::size_t prefix = ncands == 0 ? 0 : 1;
+    for (std::uint64_t prev = ncands == 0 ? 0 : order_key(w.cands[0]); prefix < ncands; ++prefix) {
+      const std::uint64_t next = order_key(w.cands[prefix]);
+      if (!(prev < next)) break;
+      prev = next;
+    }
+    if (prefix < ncands) {
+      std::vector<std::pair<std::uint64_t, std::size_t>>& idx = sc.idx;
+      idx.resize(ncands);   // (every element set below)
+      for (std::size_t i = 0; i < ncands; ++i) idx[i] = {order_key(w.cands[i]), i};
       auto by_key = [](const auto& x, const auto& y) { return x.first < y.first; };
       std::vector<std::pair<std::uint64_t, std::size_t>> merged(idx.begin() + prefix, idx.end());
       std::sort(merged.begin(), merged.end(), by_key);
