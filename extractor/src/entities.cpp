@@ -39,15 +39,17 @@ class WordTable {
   }
   // The distinct words each(add) gives through add(word), copied into `store` (the table keeps
   // views of them: `store` is reserved for `most` words, at least as many as are given).
+  // (Without the words of `unless`, when given.)
   template <typename Each>
-  static WordTable from_words(std::vector<std::string>& store, std::size_t most, Each each) {
+  static WordTable from_words(std::vector<std::string>& store, std::size_t most, Each each,
+                              const WordTable* unless = nullptr) {
     static const std::string none;
     WordTable t;
     t.reserve(most);
     store.reserve(most);
     each([&](std::string_view word) {
       const std::uint32_t h = fold_hash(word);
-      if (t.exact_probe(word, h)) return;   // (given before)
+      if (t.exact_probe(word, h) || (unless && unless->exact(word, h))) return;   // (given before, or not wanted)
       t.add(store.emplace_back(word), &none, h);
     });
     t.finish();
@@ -134,9 +136,10 @@ struct EntityTagger::Index {
   WordTable org_heads, loc_heads, misc_heads, org_suffixes, given_names, numbered_heads, non_entities,
       common_words, cues_before, cues_after, cues_fixture, facility_heads, pair_nouns;
   // Lexicons::is_demonym without the rule loop: every word the demonym rules turn into a one-word
-  // country or region ("Rwandan" -> "Rwanda"), stems of three letters or more (once each).
+  // country or region ("Rwandan" -> "Rwanda"), stems of three letters or more (once each), but
+  // the countries and regions themselves (a place is not its demonym).
   std::vector<std::string> derived_demonyms;
-  WordTable derived_demonyms_table, country_names;   // the same sets, looked up by fold_hash
+  WordTable derived_demonyms_table;   // the same set, looked up by fold_hash
   std::vector<std::string> misc_suffixes;   // misc_heads.tsv entries with position "suffix"
   // A bit per fold hash (4096 bits) of the words the coreference step may act on: the first
   // words of references, "both" and "the"; and of "and" and "or" (for the first walk). A word
@@ -158,6 +161,7 @@ struct EntityTagger::Index {
 EntityTagger::EntityTagger(std::shared_ptr<const Lexicons> lex) : lex_(std::move(lex)) {
   auto index = std::make_shared<Index>();
   // (Made into the table at once, not first into a set of strings: thousands of words.)
+  const WordTable countries = WordTable::from_set(lex_->country_names);
   index->derived_demonyms_table = WordTable::from_words(
       index->derived_demonyms, lex_->country_names.size() * lex_->demonym_rules.size(), [&](auto&& add_word) {
         std::string word;   // (reused)
@@ -169,7 +173,8 @@ EntityTagger::EntityTagger(std::shared_ptr<const Lexicons> lex) : lex_(std::move
             word += strip;
             add_word(word);
           }
-      });
+      },
+      &countries);
   for (const auto& [suffix, pos] : lex_->misc_heads)
     if (pos == "suffix") index->misc_suffixes.push_back(suffix);
   index->org_heads = WordTable::from_map(lex_->org_heads);
@@ -185,7 +190,6 @@ EntityTagger::EntityTagger(std::shared_ptr<const Lexicons> lex) : lex_(std::move
   index->cues_fixture = WordTable::from_map(lex_->cues_fixture);
   index->facility_heads = WordTable::from_map(lex_->facility_heads);
   index->pair_nouns = WordTable::from_map(lex_->pair_nouns);
-  index->country_names = WordTable::from_set(lex_->country_names);
   std::vector<std::uint32_t> ref_hashes = lex_->references.start_hashes();
   ref_hashes.push_back(fold_hash("both"));
   ref_hashes.push_back(fold_hash("the"));
@@ -212,14 +216,11 @@ namespace {
 bool is_demonym(const Lexicons& lex, const EntityTagger::Index& ix, std::string_view word, std::uint32_t fold) {
   if (word.size() < 4) return false;
   if (lex.demonyms.may_start(fold) && lex.demonyms.has_single(word, fold)) return true;   // (the bit inline: mostly clear)
-  const bool plural = word.back() == 's';
-  for (int i = 0; i < (plural ? 2 : 1); ++i) {
-    const std::string_view f = i == 0 ? word : word.substr(0, word.size() - 1);
-    const std::uint32_t h = i == 0 ? fold : fold_hash(f);
-    if (ix.country_names.exact(f, h)) continue;   // the place itself is not its demonym
-    if (ix.derived_demonyms_table.exact(f, h)) return true;
-  }
-  return false;
+  // (The word, then without a plural "s"; the places themselves are not in the derived set.)
+  if (ix.derived_demonyms_table.exact(word, fold)) return true;
+  if (word.back() != 's') return false;
+  const std::string_view singular = word.substr(0, word.size() - 1);
+  return ix.derived_demonyms_table.exact(singular, fold_hash(singular)) != nullptr;
 }
 
 struct Cand {
