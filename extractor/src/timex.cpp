@@ -1080,6 +1080,9 @@ std::uint32_t word_bytes16(__m128i x) {
 }
 #endif
 
+// std::isalnum in the "C" locale (the program sets none) by the table: no libc call per byte.
+inline bool ascii_alnum(unsigned char c) { return (kByte[c] & (kWordByte | kNonAscii)) == kWordByte; }
+
 // Word boundaries, plus the number-shaped neighbours that make a digit string part of something
 // else: "$2018", "2,018", "2018.5", "650-650-6500", "20%".
 // The half of boundaries_ok that reads only the start (the start-position engine's prefilter).
@@ -1090,8 +1093,8 @@ bool start_ok(std::string_view text, std::size_t start) {
       std::size_t i = start - 1;
       while (i > 0 && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) --i;
       if (!non_ascii_is_punct(text, i)) return false;
-    } else if (std::isalnum(p)) {
-      if (std::isalnum(static_cast<unsigned char>(text[start]))) return false;
+    } else if (ascii_alnum(p)) {
+      if (ascii_alnum(static_cast<unsigned char>(text[start]))) return false;
     }
     if (is_digit(text[start])) {
       if (p == '$' || p == '#') return false;
@@ -1108,8 +1111,8 @@ bool boundaries_ok(std::string_view text, std::size_t start, std::size_t end) {
     const unsigned char n = static_cast<unsigned char>(text[end]);
     if (n >= 0x80) {
       if (!non_ascii_is_punct(text, end)) return false;
-    } else if (std::isalnum(n)) {
-      if (std::isalnum(static_cast<unsigned char>(text[end - 1]))) return false;
+    } else if (ascii_alnum(n)) {
+      if (ascii_alnum(static_cast<unsigned char>(text[end - 1]))) return false;
     }
     if (is_digit(text[end - 1])) {
       if (n == '%') return false;
