@@ -2462,6 +2462,8 @@ struct TimexTagger::Impl {
   // does, where the trie leaves no rule without one (`no_span`, PrefixTrie::words() words).
   std::shared_ptr<const SpanNfa> all_spans;
   std::vector<std::uint64_t> no_span;
+  bool union_alone = false;  // no_span has no bit, at most 4 words, and no rule matches the empty text
+  bool nullable_rule = false;  // some rule matches the empty text (FirstBytes::nullable)
   bool use_starts = false;
   timex_internal::TenseCues tense;   // tense.tsv: the cues that say ahead or back
   std::uint64_t serial = 0;  // unique per loaded tagger (keys the per-thread outcome memo)
@@ -2678,6 +2680,23 @@ std::vector<Candidate> TimexTagger::Impl::extract_starts(std::string_view text) 
       };
       const auto compiled = [&](int ri) { return ri >= 0 && rules[static_cast<std::size_t>(ri)].re->compiled(); };
       const auto ready = [&](int ri) { return ri >= 0 && (rules[static_cast<std::size_t>(ri)].span || compiled(ri)); };
+      // Every rule with a SpanNfa and none matching the empty text (the usual rule set): their
+      // union's DFA alone says which rules match here and where their matches end, with no walk of
+      // the trie first (the rules the trie would leave hold every rule with a non-empty match
+      // here). The trie below when the DFA cannot read the text (a non-ASCII byte some NFA does
+      // not read).
+      if (union_alone) {
+        std::uint64_t m[4] = {0, 0, 0, 0};
+        std::int32_t ends[4 * 64];  // (read only where m has a bit)
+        if (span_dfas.all.matching(*all_spans, text, p, be, m, ends)) {
+          for (std::size_t w = 0; w < no_span.size(); ++w)
+            for (std::uint64_t b = m[w]; b; b &= b - 1) {
+              const std::size_t ri = w * 64 + static_cast<std::size_t>(std::countr_zero(b));
+              add(static_cast<int>(ri), ends[ri]);
+            }
+          return;
+        }
+      }
       std::size_t node = 0;
       const PrefixTrie::Two two = prefixes.rules_at(text, p, be, node);
       if (two.a == PrefixTrie::kNoRule) return;
@@ -3180,7 +3199,10 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
       const FirstBytes fb = fa.run();
       if (fa.context) impl->use_starts = false;
       impl->first |= fb.set;
-      if (fb.nullable) impl->first.set();
+      if (fb.nullable) {
+        impl->first.set();
+        impl->nullable_rule = true;
+      }
       impl->ids.push_back(r.id);
       impl->rules.push_back(std::move(r));
     }
@@ -3196,6 +3218,8 @@ Result<TimexTagger> TimexTagger::load(const RuleDirs& dirs) {
       if (!impl->rules[i].span) impl->no_span[i / 64] |= std::uint64_t{1} << (i % 64);
     }
     impl->all_spans = SpanNfa::combine(spans);
+    impl->union_alone = !impl->nullable_rule && impl->no_span.size() <= 4 &&
+                        std::all_of(impl->no_span.begin(), impl->no_span.end(), [](std::uint64_t w) { return w == 0; });
     for (int b = 0; b < 256; ++b)
       impl->scan_class[b] = static_cast<unsigned char>(kByte[b] | (impl->first.test(b) ? kFirst : 0));
     auto& of = impl->other_first;
