@@ -829,24 +829,27 @@ class SpanDfa {
                 std::int32_t* ends) {
     if (sets_.empty() || sets_.size() > kMaxStates) reset(nfa);
     const unsigned char* s = reinterpret_cast<const unsigned char*>(text.data());
-    thread_local std::vector<std::pair<int, std::int32_t>> seen;  // the accepting states passed, the length there
-    seen.clear();
+    // At each accepting state passed, its rules' ends move to the length read: the last state a
+    // rule's bit is seen in ends its longest match (no list of the states passed, read back after).
+    const auto passed = [&](int state, std::int32_t len) {
+      const std::uint64_t* b = bits_.data() + static_cast<std::size_t>(state) * words_;
+      for (std::size_t w = 0; w < words_; ++w) {
+        rules[w] |= b[w];
+        for (std::uint64_t x = b[w]; x; x &= x - 1) ends[w * 64 + static_cast<std::size_t>(std::countr_zero(x))] = len;
+      }
+    };
     int st = 0;
-    if (accept_[0]) seen.emplace_back(0, 0);
+    if (accept_[0]) passed(0, 0);
     for (std::size_t i = at; i < end; ++i) {
       const int t = next(nfa, st, s[i]);
-      if (t == kUnread) return false;
+      if (t == kUnread) {
+        std::fill(rules, rules + words_, 0);  // (all clear on entry)
+        return false;
+      }
       if (t < 0) break;
       st = t;
-      if (accept_[static_cast<std::size_t>(st)]) seen.emplace_back(st, static_cast<std::int32_t>(i + 1 - at));
+      if (accept_[static_cast<std::size_t>(st)]) passed(st, static_cast<std::int32_t>(i + 1 - at));
     }
-    // The last state a rule's bit is seen in ends its longest match.
-    for (auto a = seen.rbegin(); a != seen.rend(); ++a)
-      for (std::size_t w = 0; w < words_; ++w) {
-        const std::uint64_t fresh = bits_[static_cast<std::size_t>(a->first) * words_ + w] & ~rules[w];
-        rules[w] |= fresh;
-        for (std::uint64_t b = fresh; b; b &= b - 1) ends[w * 64 + static_cast<std::size_t>(std::countr_zero(b))] = a->second;
-      }
     return true;
   }
 
