@@ -133,7 +133,7 @@ const PhraseTable::Entry* PhraseTable::match_slot(std::string_view text, const s
     if (const Entry* e = match_longer(*b, text, tokens, k, end, any_case)) return e;
   const Entry* const last = b->entries.data() + b->entries.size();
   for (const Entry* e = b->entries.data() + b->singles; e != last; ++e)
-    if (any_case || word == e->tokens[0]) return e;
+    if (any_case || lexicon_detail::same_bytes(word, e->tokens[0])) return e;
   return nullptr;
 }
 
@@ -155,7 +155,7 @@ const PhraseTable::Entry* PhraseTable::match_slot(std::string_view text, const s
     const std::size_t n = e.tokens.size();
     if (k + n > end) continue;
     // The first token equals the key up to case: with any_case it matches already.
-    bool ok = any_case || tokens[k].view(text) == e.tokens[0];
+    bool ok = any_case || lexicon_detail::same_bytes(tokens[k].view(text), e.tokens[0]);
     for (std::size_t i = 1; i < n && ok; ++i) {
       // Phrase tokens must be adjacent the way they are in the phrase (no sentence break).
       if (tokens[k + i].sentence != tokens[k].sentence) {
@@ -163,7 +163,7 @@ const PhraseTable::Entry* PhraseTable::match_slot(std::string_view text, const s
         break;
       }
       std::string_view tv = tokens[k + i].view(text);
-      ok = any_case ? equal_any_case(tv, e.tokens[i]) : tv == e.tokens[i];
+      ok = any_case ? equal_any_case(tv, e.tokens[i]) : lexicon_detail::same_bytes(tv, e.tokens[i]);
     }
     if (ok) return &e;
   }
@@ -181,7 +181,7 @@ bool PhraseTable::has_single(std::string_view word, std::uint32_t fold) const {
   const Bucket* b = find(word, fold);
   if (!b) return false;
   for (const Entry& e : b->entries)
-    if (e.tokens.size() == 1 && e.tokens[0] == word) return true;
+    if (e.tokens.size() == 1 && lexicon_detail::same_bytes(e.tokens[0], word)) return true;
   return false;
 }
 
