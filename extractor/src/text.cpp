@@ -378,8 +378,9 @@ constexpr ByteClasses kBytes;
 // One token that starts at text[i] (not white space), the general way: any UTF-8, inner joiners,
 // hyphen splits, the trailing period. flags holds the white-space flags; appends the token and
 // returns where it ends.
-[[gnu::noinline]] std::size_t general_token_decoded(std::string_view text, std::size_t i, std::uint16_t flags,
-                                                    std::vector<Token>& toks, const TextLexicons& lex) {
+std::size_t general_token(std::string_view text, std::size_t i, std::uint16_t flags, std::vector<Token>& toks,
+                          const TextLexicons& lex) {
+  if (const std::size_t e = ascii_joined_token(text, i, flags, toks, lex)) return e;
   char32_t cp;
   std::size_t n;
   const std::uint8_t cls0 = class_at(text, i, cp, n);
@@ -517,15 +518,6 @@ constexpr ByteClasses kBytes;
   t.fold = fold_hash(t.view(text));
   toks.push_back(t);
   return i + n;
-}
-
-// A token the general way: the ASCII word with joiners by ascii_joined_token, any other decoded.
-// (Two calls, not one function that starts with the other: the common word does not pay for the
-// large function's frame, its saved registers.)
-inline std::size_t general_token(std::string_view text, std::size_t i, std::uint16_t flags, std::vector<Token>& toks,
-                                 const TextLexicons& lex) {
-  if (const std::size_t e = ascii_joined_token(text, i, flags, toks, lex)) return e;
-  return general_token_decoded(text, i, flags, toks, lex);
 }
 
 // fold_hash of a token made of ASCII letters, digits and the joiners . - & ': for those bytes the
