@@ -262,125 +262,11 @@ inline std::uint8_t punct_roles(std::string_view text, const Token& t) {
   return 0;
 }
 
-// Byte classes for tokenize's fast path: ASCII letters and digits, white space (as char_class
-// has it: is_space, control characters, DEL), the joiners - . & ' and bytes of multi-byte
-// characters (>= 0x80, handed to general_token).
-enum : std::uint8_t { kBUpper = 1, kBLower = 2, kBSpace = 4, kBDigit = 8, kBJoiner = 16, kBHigh = 32 };
-static_assert(static_cast<int>(kBDigit) == static_cast<int>(kDigit), "a word's kDigit is its bytes' kBDigit");
-constexpr std::uint8_t kBAlnum = kBUpper | kBLower | kBDigit;
-struct ByteClasses {
-  std::uint8_t cls[256];
-  constexpr ByteClasses() : cls{} {
-    for (int b = 0; b < 256; ++b) {
-      std::uint8_t c = 0;
-      if (b >= 'A' && b <= 'Z') c = kBUpper;
-      else if (b >= 'a' && b <= 'z') c = kBLower;
-      else if (b >= '0' && b <= '9') c = kBDigit;
-      else if (b <= 0x20 || b == 0x7F) c = kBSpace;
-      else if (b == '-' || b == '.' || b == '&' || b == '\'') c = kBJoiner;
-      else if (b >= 0x80) c = kBHigh;
-      cls[b] = c;
-    }
-  }
-};
-constexpr ByteClasses kBytes;
-
-// general_token for a word of ASCII bytes with inner joiners (the usual "Tokyo-based", "U.S.",
-// "2.5", "don't"): the same joins, hyphen split and flags, read from the byte classes instead of
-// decoded code points. Returns 0, having added nothing, for any other token (one that is not a
-// run of ASCII letters and digits, then a joiner and a letter or digit) and at a byte >= 0x80
-// that the word may take: general_token reads those.
-[[gnu::noinline]] std::size_t ascii_joined_token(std::string_view text, std::size_t i, std::uint16_t flags,
-                                                 std::vector<Token>& toks, const TextLexicons& lex) {
-  const unsigned char* p = reinterpret_cast<const unsigned char*>(text.data());
-  const std::size_t n = text.size();
-  constexpr std::uint8_t kBLetter = kBUpper | kBLower;
-  const std::uint8_t first = kBytes.cls[p[i]];
-  if (!(first & kBAlnum)) return 0;
-  std::size_t j = i;
-  std::uint8_t seen = 0;   // the classes of its letters and digits
-  std::uint8_t c = first;
-  do {
-    seen |= c;
-    ++j;
-  } while (j < n && ((c = kBytes.cls[p[j]]) & kBAlnum));
-  if (j + 1 >= n || !(c & kBJoiner) || !(kBytes.cls[p[j + 1]] & kBAlnum)) return 0;
-  std::size_t hyphens = 0, first_hyphen = 0;
-  // The case of each hyphen part's first letter (a part that starts with a digit has none), and
-  // whether a part after the first starts upper-case.
-  bool upper_part = (first & kBUpper) != 0, lower_part = (first & kBLower) != 0, upper_later = false;
-  bool dotted = false;
-  for (;;) {   // at the byte p[j] (j < n, its class c) after a run
-    if (c & kBHigh) return 0;
-    // Inner joiners: - . & ' followed by a letter or digit.
-    if (!(c & kBJoiner) || j + 1 >= n) break;
-    const std::uint8_t next = kBytes.cls[p[j + 1]];
-    if (next & kBHigh) return 0;
-    if (!(next & kBAlnum)) break;
-    const unsigned char jc = p[j];
-    if (jc == '\'' && (p[j + 1] == 's' || p[j + 1] == 'S')) {   // "Renault's": the possessive on its own
-      if (j + 2 >= n) break;
-      const std::uint8_t after = kBytes.cls[p[j + 2]];
-      if (after & kBHigh) return 0;
-      if (!(after & kBAlnum)) break;
-    }
-    if (jc == '-') {
-      if (hyphens++ == 0) first_hyphen = j;
-      if (next & kBUpper) upper_part = upper_later = true;
-      else if (next & kBLower) lower_part = true;
-    } else if (jc == '.') {
-      dotted = true;
-    }
-    ++j;
-    c = next;
-    do {
-      seen |= c;
-      ++j;
-    } while (j < n && ((c = kBytes.cls[p[j]]) & kBAlnum));
-    if (j >= n) break;
-  }
-  flags |= kWord;
-  if (seen & kBLetter) {   // the case of the first letter
-    std::size_t f = i;
-    while (!(kBytes.cls[p[f]] & kBLetter)) ++f;
-    flags |= (kBytes.cls[p[f]] & kBUpper) ? kCap : kLower;
-  }
-  // Split "Tokyo-based" and "al-Assad", as general_token does; then the flags of the first part.
-  const bool first_upper = (first & kBUpper) != 0;
-  if (upper_part && lower_part && ((first_upper && !upper_later) || (!first_upper && hyphens == 1))) {
-    j = first_hyphen;
-    seen = 0;
-    for (std::size_t k = i; k < j; ++k) seen |= kBytes.cls[p[k]];
-  } else if (hyphens != 0) {
-    flags |= kHyphenated;
-  }
-  flags |= seen & kBDigit;
-  if ((seen & kBLetter) == kBUpper) {   // at least two letters, all upper case?
-    int letters = 0;
-    for (std::size_t k = i; k < j && letters < 2; ++k) letters += (kBytes.cls[p[k]] & kBLetter) != 0;
-    if (letters >= 2) flags |= kAllCaps;
-  }
-  // The trailing period (never after a split word, which ends at its hyphen). An initial ("J.") is
-  // two bytes at most, and this word, with a joiner, is three or more.
-  if (j < n && p[j] == '.' && (dotted || lex.abbreviations.count(std::string(text.substr(i, j - i)) + '.'))) {
-    ++j;
-    flags |= kAbbrev;
-  }
-  Token t;
-  t.start = static_cast<std::uint32_t>(i);
-  t.end = static_cast<std::uint32_t>(j);
-  t.flags = flags;
-  t.fold = fold_word(text.data() + i, j - i);
-  toks.push_back(t);
-  return j;
-}
-
 // One token that starts at text[i] (not white space), the general way: any UTF-8, inner joiners,
 // hyphen splits, the trailing period. flags holds the white-space flags; appends the token and
 // returns where it ends.
 std::size_t general_token(std::string_view text, std::size_t i, std::uint16_t flags, std::vector<Token>& toks,
                           const TextLexicons& lex) {
-  if (const std::size_t e = ascii_joined_token(text, i, flags, toks, lex)) return e;
   char32_t cp;
   std::size_t n;
   const std::uint8_t cls0 = class_at(text, i, cp, n);
@@ -519,6 +405,29 @@ std::size_t general_token(std::string_view text, std::size_t i, std::uint16_t fl
   toks.push_back(t);
   return i + n;
 }
+
+// Byte classes for tokenize's fast path: ASCII letters and digits, white space (as char_class
+// has it: is_space, control characters, DEL), the joiners - . & ' and bytes of multi-byte
+// characters (>= 0x80, handed to general_token).
+enum : std::uint8_t { kBUpper = 1, kBLower = 2, kBSpace = 4, kBDigit = 8, kBJoiner = 16, kBHigh = 32 };
+static_assert(static_cast<int>(kBDigit) == static_cast<int>(kDigit), "a word's kDigit is its bytes' kBDigit");
+constexpr std::uint8_t kBAlnum = kBUpper | kBLower | kBDigit;
+struct ByteClasses {
+  std::uint8_t cls[256];
+  constexpr ByteClasses() : cls{} {
+    for (int b = 0; b < 256; ++b) {
+      std::uint8_t c = 0;
+      if (b >= 'A' && b <= 'Z') c = kBUpper;
+      else if (b >= 'a' && b <= 'z') c = kBLower;
+      else if (b >= '0' && b <= '9') c = kBDigit;
+      else if (b <= 0x20 || b == 0x7F) c = kBSpace;
+      else if (b == '-' || b == '.' || b == '&' || b == '\'') c = kBJoiner;
+      else if (b >= 0x80) c = kBHigh;
+      cls[b] = c;
+    }
+  }
+};
+constexpr ByteClasses kBytes;
 
 // fold_hash of a token made of ASCII letters, digits and the joiners . - & ': for those bytes the
 // fold to lower case is setting bit 0x20 (the others have it already).
