@@ -230,9 +230,14 @@ std::vector<ValueSeg> parse_value(const std::string& t, const std::map<std::stri
   return out;
 }
 
-// A rule's RE2, compiled on first use (most runs read a few documents that wake a part of the
-// rules; the set that finds start positions was already given every pattern at load time, and
-// refused the ones that do not parse). Thread-safe: std::call_once.
+// At a class's "[" (p[i]), the index of its last opening byte: a ']' right after "[" or "[^" is
+// a literal, read with the opening.
+inline std::size_t class_opening_end(std::string_view p, std::size_t i) {
+  if (i + 1 < p.size() && p[i + 1] == '^') ++i;
+  if (i + 1 < p.size() && p[i + 1] == ']') ++i;
+  return i;
+}
+
 // For an ASCII text (no Kelvin sign, no long s to fold), a case-insensitive pattern matches as
 // the pattern with its letters lower-cased matches the text lower-cased, case-sensitively, with
 // the same parse (the same syntax tree, each atom matching the same characters): "" when the
@@ -265,8 +270,7 @@ std::string lowered_pattern(std::string_view p, const RE2::Options& opts) {
     }
     if (c == '[') {
       in_class = true;
-      if (i + 1 < p.size() && p[i + 1] == '^') ++i;
-      if (i + 1 < p.size() && p[i + 1] == ']') ++i;
+      i = class_opening_end(p, i);
       continue;
     }
     if (c == '(' && i + 1 < p.size() && p[i + 1] == '?') {
@@ -287,6 +291,9 @@ std::string lowered_pattern(std::string_view p, const RE2::Options& opts) {
   return out;
 }
 
+// A rule's RE2, compiled on first use (most runs read a few documents that wake a part of the
+// rules; every pattern was parsed at load time, and what RE2 refuses was refused there).
+// Thread-safe: std::call_once.
 class LazyRe {
  public:
   LazyRe(std::string pattern, const RE2::Options& opts) : pattern_(std::move(pattern)), opts_(opts) {}
@@ -351,9 +358,7 @@ int capture_groups(std::string_view p, std::vector<std::pair<int, std::string>>&
     }
     if (c == '[') {
       in_class = true;
-      // A ']' right after "[" or "[^" is a literal.
-      if (i + 1 < p.size() && p[i + 1] == '^') ++i;
-      if (i + 1 < p.size() && p[i + 1] == ']') ++i;
+      i = class_opening_end(p, i);
       continue;
     }
     if (c != '(') continue;
@@ -383,9 +388,7 @@ Skipped skip_escape_or_class(std::string_view p, std::size_t& i) {
   };
   if (p[i] == '\\') return escape();
   if (p[i] != '[') return Skipped::kNo;
-  // A ']' right after "[" or "[^" is a literal.
-  if (i + 1 < p.size() && p[i + 1] == '^') ++i;
-  if (i + 1 < p.size() && p[i + 1] == ']') ++i;
+  i = class_opening_end(p, i);
   for (++i; i < p.size(); ++i) {
     if (p[i] == '\\') {
       if (escape() == Skipped::kUnread) return Skipped::kUnread;
