@@ -1521,7 +1521,7 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
     const std::size_t s = toks[k].sentence;
     runs_in_order = runs_in_order && s < srange.size() && (k == 0 || s > prev_s);
     prev_s = s;
-    int words = 0, upper = 0;
+    int upper = 0;   // words in capitals (no digit)
     bool comma = false, conj = false;   // a ","; a word that may be "and" or "or" (its fold hash)
     // (Through a pointer and the flags read once: the pushes below cannot move the tokens. The
     // token walked by a pointer of its own, its index worked out where it is pushed.)
@@ -1540,12 +1540,20 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
         refk.push_back(static_cast<std::uint32_t>(t - tp));
         conj = conj || t->fold == kFoldAnd || t->fold == kFoldOr;
       }
-      if (flags & (kCap | kAllCaps)) capk.push_back(static_cast<std::uint32_t>(t - tp));
-      if (flags & kDigit) continue;
-      ++words;
-      if (flags & kAllCaps) ++upper;
+      if (flags & (kCap | kAllCaps)) {
+        capk.push_back(static_cast<std::uint32_t>(t - tp));
+        upper += (flags & (kAllCaps | kDigit)) == kAllCaps;
+      }
     }
     const std::size_t e = static_cast<std::size_t>(t - tp);
+    // The words without a digit, counted only where they decide (below): an upper-case headline
+    // has at least three words and seven tenths of them in capitals, so three in capitals; the
+    // title-case rule asks only about the first sentence.
+    auto count_words = [&] {
+      int n = 0;
+      for (std::size_t q = k; q < e; ++q) n += (tp[q].flags & (kWord | kDigit)) == kWord;
+      return n;
+    };
     // The words of the run in title case: capitalised but the first, or in lower case as titles
     // leave "of". (Counted only where they decide: the first sentence, of four words or more.)
     auto title_caps = [&] {
@@ -1562,8 +1570,11 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
       srange[s] = {k, e};
       lists[s] = comma && conj;
       headline[s] = 0;
-      if (words >= 3 && upper * 10 >= words * 7) headline[s] = 2;
-      else if (s == 0 && words >= 4 && (title_caps() + 1) * 10 >= words * 9) headline[s] = 1;   // a title-case headline
+      if (upper >= 3 || s == 0) {
+        const int words = count_words();
+        if (words >= 3 && upper * 10 >= words * 7) headline[s] = 2;
+        else if (s == 0 && words >= 4 && (title_caps() + 1) * 10 >= words * 9) headline[s] = 1;   // a title-case headline
+      }
     }
     k = e;
   }
