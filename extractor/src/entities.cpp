@@ -1529,23 +1529,28 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
     const Token* const tp = toks.data();
     const Token* const tend = tp + ntoks;
     const Token* t = tp + k;
-    for (; t != tend && t->sentence == s; ++t) {
-      const unsigned flags = t->flags;
+    auto visit = [&](const Token* u) {
+      const unsigned flags = u->flags;
       if (!(flags & kWord)) {
-        comma = comma || (t->end - t->start == 1 && text[t->start] == ',');
-        continue;
+        comma = comma || (u->end - u->start == 1 && text[u->start] == ',');
+        return;
       }
       // (A superset of the words the step acts on: it passes over the others. "and" and "or" have
       // their bits set too: looked for only here.)
-      if (ix.may_refer(t->fold)) {
-        refk.push_back(static_cast<std::uint32_t>(t - tp));
-        conj = conj || t->fold == kFoldAnd || t->fold == kFoldOr;
+      if (ix.may_refer(u->fold)) {
+        refk.push_back(static_cast<std::uint32_t>(u - tp));
+        conj = conj || u->fold == kFoldAnd || u->fold == kFoldOr;
       }
       if (flags & (kCap | kAllCaps)) {
-        capk.push_back(static_cast<std::uint32_t>(t - tp));
+        capk.push_back(static_cast<std::uint32_t>(u - tp));
         upper += (flags & (kAllCaps | kDigit)) == kAllCaps;
       }
-    }
+    };
+    // (When the last token is of another sentence the run ends before it: no test of the end.)
+    if (tend[-1].sentence != s)
+      for (; t->sentence == s; ++t) visit(t);
+    else
+      for (; t != tend && t->sentence == s; ++t) visit(t);
     const std::size_t e = static_cast<std::size_t>(t - tp);
     // The words without a digit, counted only where they decide (below): an upper-case headline
     // has at least three words and seven tenths of them in capitals, so three in capitals; the
