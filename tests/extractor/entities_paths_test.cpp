@@ -51,4 +51,23 @@ TEST_CASE("a user pattern that matches nowhere leaves every extraction as it was
   fs::remove_all(dir);
 }
 
+// The first walk counts a sentence's words only when three or more are in capitals (or in the
+// first sentence): an upper-case line needs seven tenths of at least three words in capitals.
+// At the edge: a later line of three words in capitals out of four is such a line (its words
+// are names only by look-up: none here); out of five it is not, nor is a line of two words.
+TEST_CASE("an upper-case line after the first is told by the share of its words in capitals") {
+  auto names = [](const std::string& line) {
+    DocumentInfo info;
+    info.id = "t";
+    info.source = "t.txt";
+    const Extraction x = testing::extractor().extract("Shares rose on Monday.\n" + line + "\n", info);
+    std::vector<std::string> out;
+    for (const Entity& e : x.entities) out.push_back(e.name);
+    return out;
+  };
+  CHECK(names("QORVANT ZELMAX LAUNCH rocket").empty());
+  CHECK(names("QORVANT ZELMAX LAUNCH big rocket") == std::vector<std::string>{"QORVANT ZELMAX LAUNCH"});
+  CHECK(names("QORVANT ZELMAX") == std::vector<std::string>{"QORVANT ZELMAX"});
+}
+
 }  // TEST_SUITE
