@@ -1186,7 +1186,7 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
   // The working vectors, a thread's scratch reused from document to document.
   struct Scratch {
     Grouped<const Cand*> by_entity;
-    Grouped<std::string_view> own_aliases;
+    std::vector<std::uint32_t> own_first, own_last, own_next;
     std::vector<std::pair<std::size_t, std::size_t>> first_start;
     std::vector<std::size_t> ent_order, new_index;
     std::vector<std::uint32_t> id_slots;
@@ -1229,11 +1229,23 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
   new_index.assign(infos.size(), static_cast<std::size_t>(-1));
   // (Without the ones made from initials or family names written first: those are reported only
   // where the text uses them, i.e. among the surface forms.)
-  Grouped<std::string_view>& own_aliases = sc.own_aliases;
-  own_aliases.fill(infos.size(), aliases.size(), [&](auto&& add) {
-    for (const AliasTable::Item& it : aliases.items())
-      if (it.ids.size() == 1 && it.ids[0] < infos.size() && !it.initials && !it.first_name) add(it.ids[0], it.key);
-  });
+  // Per entity its own aliases in the order added, chained through the items (one pass over them):
+  // own_first[e] and own_next[i] are an item's index + 1 (0: no more); own_last[e] is read only
+  // where own_first[e] is set.
+  const std::vector<AliasTable::Item>& alias_items = aliases.items();
+  std::vector<std::uint32_t>&own_first = sc.own_first, &own_last = sc.own_last, &own_next = sc.own_next;
+  own_first.assign(infos.size(), 0);
+  own_last.resize(infos.size());
+  own_next.resize(alias_items.size());
+  for (std::size_t i = 0; i < alias_items.size(); ++i) {
+    const AliasTable::Item& it = alias_items[i];
+    if (it.ids.size() != 1 || it.ids[0] >= infos.size() || it.initials || it.first_name) continue;
+    const std::size_t e = it.ids[0];
+    const std::uint32_t x = static_cast<std::uint32_t>(i + 1);
+    own_next[i] = 0;
+    (own_first[e] ? own_next[own_last[e] - 1] : own_first[e]) = x;
+    own_last[e] = x;
+  }
   // Ids taken so far: views of r.entities' ids (reserved below, so they stay put), open addressing
   // on a hash of the bytes.
   r.entities.reserve(ent_order.size());
@@ -1351,7 +1363,8 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
     // (An own alias that is a surface form is there already; the others are sorted apart, then
     // merged with the sorted surface forms.)
     own_list.clear();
-    for (const std::string_view a : own_aliases[e]) {   // derived short forms: surnames, base names
+    for (std::uint32_t x = own_first[e]; x != 0; x = own_next[x - 1]) {   // derived short forms: surnames, base names
+      const std::string_view a = alias_items[x - 1].key;
       // (Few forms, compared by size first, then address: an alias of a form is mostly the same view.)
       auto same = [a](std::string_view t) { return t.size() == a.size() && (t.data() == a.data() || t == a); };
       if (std::find_if(texts.begin(), texts.end(), same) == texts.end()) own_list.push_back(a);
