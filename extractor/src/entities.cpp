@@ -1271,6 +1271,13 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
   // Reused for every entity: views of the document's text (or of the alias keys).
   std::vector<std::string_view>&texts = sc.texts, &keys = sc.keys, &full_bases = sc.full_bases,
                                &alias_list = sc.alias_list, &own_list = sc.own_list;
+  // ascii_lower of the types lately lowered for an id, as eight bytes, found by the views' addresses
+  // (the types are views of a few literals and of the lexicons' strings).
+  struct LoweredType {
+    std::string_view type;
+    std::uint64_t code = 0;
+  };
+  LoweredType lowered_types[8];
   for (std::size_t e : ent_order) {
     Entity& ent = r.entities.emplace_back();   // built in place (reserved above); in id_slots once named
     ent.type = infos[e].type;
@@ -1280,7 +1287,7 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
     // cheaper than sorting them again.)
     texts.clear();
     for (const Cand* c : cands) {
-      const std::string_view t = text.substr(c->start, c->end - c->start);
+      const std::string_view t(text.data() + c->start, c->end - c->start);   // (a candidate's bytes are in the text)
       const auto seen = texts.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(texts.size(), 8));
       if (std::none_of(texts.begin(), seen, [t](std::string_view x) { return lexicon_detail::same_bytes(x, t); }))
         texts.push_back(t);
@@ -1300,11 +1307,11 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
       keys.clear();
       full_bases.clear();   // base names of mentions with a legal suffix or head
       for (const Cand* c : cands) {
-        std::string_view t = text.substr(c->start, c->end - c->start);
+        std::string_view t(text.data() + c->start, c->end - c->start);
         if (is(c->type, "ORG") || is(infos[e].type, "ORG")) {
           if (c->te > c->tb && c->start == toks[c->tb].start && c->end == toks[c->te - 1].end) {
             auto [tb, te] = org_key_of(w, *c);   // (a function of the token range only)
-            t = text.substr(toks[tb].start, toks[te - 1].end - toks[tb].start);
+            t = std::string_view(text.data() + toks[tb].start, toks[te - 1].end - toks[tb].start);
             if (c->strong && c->te - c->tb >= 2) full_bases.push_back(t);
           }
         }
@@ -1336,7 +1343,21 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
     } else if (ent.type.size() + name.size() + 2 <= 256) {   // ascii_lower(type) + ":" + slug(name)
       char buf[256];   // (made here, then copied once)
       std::size_t n = 0;
-      for (const char ch : ent.type) buf[n++] = (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch - 'A' + 'a') : ch;
+      const std::string_view type = infos[e].type;
+      if (type.size() < 8) {   // (eight bytes, lowered once per type view and kept by its address)
+        LoweredType& lt = lowered_types[(reinterpret_cast<std::uintptr_t>(type.data()) >> 2) & 7];
+        if (lt.type.data() != type.data() || lt.type.size() != type.size()) {
+          lt.type = type;
+          char b[8] = {};
+          for (std::size_t i = 0; i < type.size(); ++i)
+            b[i] = (type[i] >= 'A' && type[i] <= 'Z') ? static_cast<char>(type[i] - 'A' + 'a') : type[i];
+          std::memcpy(&lt.code, b, 8);
+        }
+        std::memcpy(buf, &lt.code, 8);
+        n = type.size();
+      } else {
+        for (const char ch : type) buf[n++] = (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch - 'A' + 'a') : ch;
+      }
       buf[n++] = ':';
       n += write_slug(buf + n, name);
       base.assign(buf, n);

@@ -70,4 +70,20 @@ TEST_CASE("an upper-case line after the first is told by the share of its words 
   CHECK(names("QORVANT ZELMAX") == std::vector<std::string>{"QORVANT ZELMAX"});
 }
 
+// An id is the type lower-cased, ":", the slug of the name; the lower-cased types are kept per
+// type while the ids are made, the types coming in any order.
+TEST_CASE("ids of entities of types met in turn each start with their own type") {
+  DocumentInfo info;
+  info.id = "t";
+  info.source = "t.txt";
+  const Extraction x = testing::extractor().extract(
+      "Carlos Ghosn of Nissan Motor Co. flew to Tokyo with Rwandan officials. Later Jane Holloway of "
+      "Toyota Motor Corp. went to Paris, and Brexit talks resumed.\n",
+      info);
+  std::vector<std::string> ids;
+  for (const Entity& e : x.entities) ids.push_back(e.id);
+  CHECK(ids == std::vector<std::string>{"per:carlos-ghosn", "org:nissan-motor", "loc:tokyo", "misc:rwandan",
+                                        "per:jane-holloway", "org:toyota-motor", "loc:paris", "misc:brexit"});
+}
+
 }  // TEST_SUITE
