@@ -1656,17 +1656,26 @@ EntityResult EntityTagger::tag(std::string_view text, const std::vector<Token>& 
     // A token that ends at or before the start of the current timex neither moves to the next
     // timex (its end is after the token's start) nor overlaps it: such tokens are skipped by a
     // binary search (tokens end in increasing order).
+    // (The search gallops from the token: the next timex is mostly a few tokens on, the text's end
+    // far. Sizes read once, the flags set through a pointer.)
+    const Token* const tp = toks.data();
+    const std::size_t ntoks = toks.size(), ntimex = timexes.size();
+    char* const blocked = w.blocked.data();
     std::size_t ti = 0;
-    for (std::size_t k = 0; k < toks.size(); ++k) {
-      if (ti >= timexes.size()) break;
-      if (toks[k].end <= timexes[ti].start && timexes[ti].start <= timexes[ti].end) {
-        k = static_cast<std::size_t>(
-            std::partition_point(toks.begin() + k, toks.end(), [&](const Token& t) { return t.end <= timexes[ti].start; }) -
-            toks.begin());
-        if (k >= toks.size()) break;
+    for (std::size_t k = 0; k < ntoks && ti < ntimex; ++k) {
+      const std::size_t ts = timexes[ti].start;
+      if (tp[k].end <= ts && ts <= timexes[ti].end) {
+        std::size_t lo = k, step = 1;   // tp[lo] ends at or before ts; the first token that does not is after it
+        while (lo + step < ntoks && tp[lo + step].end <= ts) {
+          lo += step;
+          step *= 2;
+        }
+        const Token* const hi = tp + std::min(lo + step, ntoks);   // (ends after ts, or the end)
+        k = static_cast<std::size_t>(std::partition_point(tp + lo + 1, hi, [ts](const Token& t) { return t.end <= ts; }) - tp);
+        if (k >= ntoks) break;
       }
-      while (ti < timexes.size() && timexes[ti].end <= toks[k].start) ++ti;
-      if (ti < timexes.size() && timexes[ti].start < toks[k].end && toks[k].start < timexes[ti].end) w.blocked[k] = 1;
+      while (ti < ntimex && timexes[ti].end <= tp[k].start) ++ti;
+      if (ti < ntimex && timexes[ti].start < tp[k].end && tp[k].start < timexes[ti].end) blocked[k] = 1;
     }
   }
 

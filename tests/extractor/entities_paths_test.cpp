@@ -86,4 +86,32 @@ TEST_CASE("ids of entities of types met in turn each start with their own type")
                                         "per:jane-holloway", "org:toyota-motor", "loc:paris", "misc:brexit"});
 }
 
+// The tokens of a timex are never names: the walk over them finds each timex's first token by a
+// galloping search from the last one, here at gaps of 0 to 34 words (one timex at the end).
+TEST_CASE("the words of dates at any distance from the last one are no names") {
+  std::string text = "On Monday Acme Corp. said";
+  const char* const days[] = {"Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January",
+                              "February", "March"};
+  const int gaps[] = {0, 1, 2, 3, 5, 8, 13, 21, 34};
+  const std::string filler = "the company said that it would keep its plans for the new plant in the north of the country";
+  for (int i = 0; i < 9; ++i) {
+    std::string words;
+    for (int n = 0; n < gaps[i]; ++n) {
+      std::size_t at = 0;   // the (n mod 19)th word of the filler
+      for (int skip = n % 19; skip > 0; --skip) at = filler.find(' ', at) + 1;
+      words += filler.substr(at, filler.find(' ', at) - at) + " ";
+    }
+    text += " " + words + "on " + days[i];
+  }
+  text += ". Globex agreed in March.\n";
+  DocumentInfo info;
+  info.id = "t";
+  info.source = "t.txt";
+  const Extraction x = testing::extractor().extract(text, info);
+  std::vector<std::string> names;
+  for (const Entity& e : x.entities) names.push_back(e.name);
+  CHECK(names == std::vector<std::string>{"Acme", "Globex"});
+  CHECK(x.timexes.size() >= 10);
+}
+
 }  // TEST_SUITE
