@@ -315,22 +315,35 @@ class WordTable {
   std::size_t size() const { return keys_.size(); }
   // The same lookup by the fold_hash of the word (a token's Token::fold: its text lower-cased
   // hashes alike): no hashing per token. index_folds() after the last add().
-  int find_fold(std::string_view w, std::uint32_t fold) const {
-    // A bit per fold hash's low 16 bits first (8 KB): most words are in no rule and stop there.
-    if (!(fold_bits_[(fold & 0xFFFF) >> 6] >> (fold & 63) & 1u)) return -1;
-    const std::size_t mask = fold_slots_.size() - 1;
-    for (std::size_t p = fold & mask;; p = (p + 1) & mask) {
-      const FoldSlot& f = fold_slots_[p];
-      if (f.id < 0) return -1;
-      if (f.fold == fold) {
-        const std::string& key = keys_[static_cast<std::size_t>(f.id)];
-        if (key.size() != w.size()) continue;
-        std::size_t i = 0;   // short words: compared in place (no call)
-        while (i < w.size() && key[i] == w[i]) ++i;
-        if (i == w.size()) return f.id;
+  int find_fold(std::string_view w, std::uint32_t fold) const { return fold_probe()(w, fold); }
+  struct FoldSlot {
+    std::uint32_t fold = 0;
+    int id = -1;
+  };
+  // find_fold by the tables' addresses, taken once: a loop calling it by value keeps them in
+  // registers while it writes items (through chars, which could alias the vectors).
+  struct FoldProbe {
+    const std::uint64_t* bits;
+    const FoldSlot* slots;
+    std::size_t mask;
+    const std::string* keys;
+    int operator()(std::string_view w, std::uint32_t fold) const {
+      // A bit per fold hash's low 16 bits first (8 KB): most words are in no rule and stop there.
+      if (!(bits[(fold & 0xFFFF) >> 6] >> (fold & 63) & 1u)) return -1;
+      for (std::size_t p = fold & mask;; p = (p + 1) & mask) {
+        const FoldSlot& f = slots[p];
+        if (f.id < 0) return -1;
+        if (f.fold == fold) {
+          const std::string& key = keys[static_cast<std::size_t>(f.id)];
+          if (key.size() != w.size()) continue;
+          std::size_t i = 0;   // short words: compared in place (no call)
+          while (i < w.size() && key[i] == w[i]) ++i;
+          if (i == w.size()) return f.id;
+        }
       }
     }
-  }
+  };
+  FoldProbe fold_probe() const { return FoldProbe{fold_bits_.data(), fold_slots_.data(), fold_slots_.size() - 1, keys_.data()}; }
   void index_folds() {
     std::size_t cap = 64;
     while (cap < 8 * keys_.size()) cap *= 2;   // mostly one probe for a word not in the table
@@ -378,10 +391,6 @@ class WordTable {
   }
   std::vector<std::string> keys_;
   std::vector<int> slots_;
-  struct FoldSlot {
-    std::uint32_t fold = 0;
-    int id = -1;
-  };
   std::vector<FoldSlot> fold_slots_;
   std::vector<std::uint64_t> fold_bits_ = std::vector<std::uint64_t>(1024, 0);
 };
@@ -1305,6 +1314,8 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   thread_local std::vector<std::uint32_t> ent_items;   // the indices of the entity items, in order
   thread_local std::vector<Found> found;
   thread_local std::vector<std::size_t> present;
+  thread_local std::vector<std::uint32_t> in_present;   // per entity: 1 + the last sentence that put it in present
+  in_present.assign(ents.size(), 0);
   thread_local std::string lowered;   // the document, ASCII-lower-cased: items' words are views of it
   thread_local Impl::Mask ruled_out;   // rules found impossible in this sentence
   thread_local Impl::Mask doc_out;     // rules found impossible in this document
@@ -1327,7 +1338,7 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   // Lower-cased a sentence at a time, as the sentences are built (many are passed over unbuilt);
   // the bytes of the others are left as they are (no item views them).
   if (lowered.size() < ctx.text.size()) lowered.resize(ctx.text.size());
-  auto word_id = [&im](std::string_view w, std::uint32_t fold) { return im.word_table.find_fold(w, fold); };
+  const auto word_id = im.word_table.fold_probe();
   const int dash_word = im.word_id("-");
   std::size_t k = 0;
   const std::size_t kMaxCooccurring = 12;
@@ -1566,10 +1577,14 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
       }
     }
     // Same-sentence co-occurrence: a weak, weighted link.
+    // (the sentence's first kMaxCooccurring entities, each once: in_present marks those taken)
     present.clear();
-    for (std::uint32_t q : ent_items)
-      if (std::find(present.begin(), present.end(), items[q].entity) == present.end()) present.push_back(items[q].entity);
-    if (present.size() > kMaxCooccurring) present.resize(kMaxCooccurring);
+    for (std::uint32_t q : ent_items) {
+      const std::uint32_t x = items[q].entity;
+      if (in_present[x] == s + 1 || present.size() == kMaxCooccurring) continue;
+      in_present[x] = static_cast<std::uint32_t>(s + 1);
+      present.push_back(x);
+    }
     if (im.co_apart && present.size() > 1) {
       const auto at = static_cast<std::uint32_t>(co_sents.size());
       co_sents.push_back(Evidence{s, sent.start, sent.end});
