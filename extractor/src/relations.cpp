@@ -1353,17 +1353,20 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
       while (p != end && p->sentence == s) ++p;
       e = static_cast<std::size_t>(p - toks.data());
     }
+    // At most how many entity items the sentence has, counted to two (or min_ents).
+    std::size_t most = 2;
     if (min_ents > 0) {
       // A sentence with fewer entity items than min_ents tells nothing: passed over unbuilt. Its
       // entity items are at most the mentions starting in it (build_items first passes over those
       // left behind, as here) and the tokens that may be object pronouns.
       while (mit != mentions->end() && mit->tok_begin < k && mit->start < toks[k].start) ++mit;
-      std::size_t most = 0;
+      const std::size_t enough = std::max<std::size_t>(min_ents, 2);
+      most = 0;
       if (mit != mentions->end() && mit->tok_begin < k) {
-        most = min_ents;   // (a mention left behind that starts in a later token: built as ever)
+        most = enough;   // (a mention left behind that starts in a later token: built as ever)
       } else {
-        for (auto m = mit; m != mentions->end() && m->tok_begin < e && most < min_ents; ++m) ++most;
-        for (const Token* t = toks.data() + k, *te = toks.data() + e; t != te && most < min_ents; ++t)
+        for (auto m = mit; m != mentions->end() && m->tok_begin < e && most < enough; ++m) ++most;
+        for (const Token* t = toks.data() + k, *te = toks.data() + e; t != te && most < enough; ++t)
           if (t->end - t->start == 3) {
             // (ASCII | 0x20 lower-cases h, i, m, e and r as ascii_lower does, and makes nothing else one)
             const char* c = ctx.text.data() + t->start;
@@ -1382,15 +1385,36 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
       ascii_lower_copy(lowered.data() + a, ctx.text.data() + a, b - a);
     std::copy(im.lit_none.begin(), im.lit_none.end(), lits_present.begin());
     std::uint64_t* const lp = lits_present.data();
-    {
-      const Impl::LitWord* const rows = im.word_lit_rules.data();
-      const std::uint32_t* const first = im.word_lit_first.data();
-      auto on_word = [lp, rows, first](int id) {
-        const std::size_t w = static_cast<std::size_t>(id) + 1;
-        for (const Impl::LitWord* x = rows + first[w], *end = rows + first[w + 1]; x != end; ++x) lp[x->at] |= x->bits;
-      };
-      build_items(ctx, lowered, word_id, on_word, dash_word, *mentions, k, e, mit, items, ent_items, ent_slot);
+    const Impl::LitWord* const rows = im.word_lit_rules.data();
+    const std::uint32_t* const first = im.word_lit_first.data();
+    auto on_word = [lp, rows, first](int id) {
+      const std::size_t w = static_cast<std::size_t>(id) + 1;
+      for (const Impl::LitWord* x = rows + first[w], *end = rows + first[w + 1]; x != end; ++x) lp[x->at] |= x->bits;
+    };
+    if (most < 2) {
+      // One entity item at most (the document has a topic that lets a rule tell with one:
+      // "$org", "$country"). Co-occurrence and located_in need two, so the sentence tells
+      // something only when a rule needing one is left by its words; mostly none is: then it is
+      // passed over unbuilt. (The words of all its tokens, those in a name too: more literals
+      // than the items meet, never fewer; and one entity item of each type.)
+      for (const Token* t = toks.data() + k, *te = toks.data() + e; t != te; ++t)
+        if (const int w = word_id(std::string_view(lowered.data() + t->start, t->end - t->start), t->fold); w >= 0)
+          on_word(w);
+      const std::size_t nw = im.all_rules.size();
+      bool may_tell = false;
+      for (std::size_t w = 0; w < nw; ++w) {
+        std::uint64_t x = doc_out[w];
+        for (std::size_t t = 0; t < 5; ++t) x |= im.need_row(t, 1)[w];
+        for (std::size_t j = 0; j < im.lit_blocks; ++j) x |= ~lp[j * nw + w];
+        may_tell = may_tell || (im.all_rules[w] & ~x) != 0;
+      }
+      if (!may_tell) {
+        k = e;
+        continue;
+      }
+      std::copy(im.lit_none.begin(), im.lit_none.end(), lits_present.begin());   // (built as ever)
     }
+    build_items(ctx, lowered, word_id, on_word, dash_word, *mentions, k, e, mit, items, ent_items, ent_slot);
     const Sentence& sent = (*ctx.sentences)[s];
     found.clear();
     // Rules out the rules this document (topic) and the sentence's entities (too few of a type)

@@ -1,6 +1,6 @@
 // The relation and event stages pass over sentences that cannot tell anything (relations: fewer
-// possible entity items than any rule or co-occurrence needs; events: no token that may start a
-// trigger). What such sentences still carry must survive: an object pronoun counts as a possible
+// possible entity items than any rule or co-occurrence needs, or one and no rule needing one left
+// by the words; events: no token that may start a trigger). What such sentences still carry must survive: an object pronoun counts as a possible
 // entity, and a passed-over sentence's date still anchors "days later" after it.
 #include <doctest/doctest.h>
 
@@ -26,6 +26,19 @@ TEST_CASE("one name and an object pronoun make a sentence worth reading") {
 TEST_CASE("a sentence with one name and nothing else tells no relation") {
   auto x = run("Lisa Grant spoke. Tom Baker listened.");
   CHECK(x.relations.empty());
+}
+
+TEST_CASE("a sentence with one name tells a role of the article's organisation, when its words allow one") {
+  // (a topic organisation lets a rule tell with one name: such sentences are read only when a
+  // rule needing one is left by their words)
+  auto x = run("Halvor Mining reported results on Monday. Halvor Mining hired new staff. Shares of Halvor Mining "
+               "rose. Tom Baker spoke to reporters. Lisa Grant became chief executive in 2019.");
+  REQUIRE(x.relations.size() == 1);
+  const Relation& r = x.relations[0];
+  CHECK(x.entities[r.source].id == "per:lisa-grant");
+  CHECK(r.type == "role_of");
+  CHECK(x.entities[r.target].id == "org:halvor-mining");
+  CHECK(r.qualifier == "chief executive");
 }
 
 TEST_CASE("the date of a sentence without events carries over to 'days later'") {
