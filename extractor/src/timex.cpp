@@ -843,15 +843,26 @@ class SpanDfa {
     };
     int st = 0;
     if (accept_[0]) passed(0, 0);
+    // (Hot: the tables by local pointers, which the writes through `rules` and `ends` cannot
+    // change, reloaded only after next() built a state; a built ASCII step takes one test.)
+    const std::int32_t* nx = next_.data();
+    const unsigned char* acc = accept_.data();
     for (std::size_t i = at; i < end; ++i) {
-      const int t = next(nfa, st, s[i]);
-      if (t == kUnread) {
-        std::fill(rules, rules + words_, 0);  // (all clear on entry)
-        return false;
+      const unsigned char c = s[i];
+      int t = c < 0x80 ? nx[static_cast<std::size_t>(st) * 128 + c] : kUnbuilt;
+      if (t < 0) {
+        if (t == kDead) break;
+        t = next(nfa, st, c);
+        if (t == kUnread) {
+          std::fill(rules, rules + words_, 0);  // (all clear on entry)
+          return false;
+        }
+        if (t < 0) break;
+        nx = next_.data();
+        acc = accept_.data();
       }
-      if (t < 0) break;
       st = t;
-      if (accept_[static_cast<std::size_t>(st)]) passed(st, static_cast<std::int32_t>(i + 1 - at));
+      if (acc[static_cast<std::size_t>(st)]) passed(st, static_cast<std::int32_t>(i + 1 - at));
     }
     return true;
   }
