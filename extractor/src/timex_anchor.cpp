@@ -70,6 +70,19 @@ std::string fmt(const char* f, int a, int b = 0, int c = 0) {
   return std::string(out, std::min<std::size_t>(n, 31));  // as the 32-byte buffer of snprintf
 }
 
+// fmt("%04d-%02d-%02d", y, m, d) and its shorter forms "%04d-%02d" and "%04d" (`parts` numbers),
+// which make most values, with no format to read: written directly when each number fits its
+// width, else by fmt.
+std::string iso_date(int parts, int y, int m = 0, int d = 0) {
+  if (y < 0 || y > 9999 || m < 0 || m > 99 || d < 0 || d > 99)
+    return fmt(parts == 3 ? "%04d-%02d-%02d" : parts == 2 ? "%04d-%02d" : "%04d", y, m, d);
+  const char b[10] = {static_cast<char>('0' + y / 1000), static_cast<char>('0' + y / 100 % 10),
+                      static_cast<char>('0' + y / 10 % 10), static_cast<char>('0' + y % 10), '-',
+                      static_cast<char>('0' + m / 10), static_cast<char>('0' + m % 10), '-',
+                      static_cast<char>('0' + d / 10), static_cast<char>('0' + d % 10)};
+  return std::string(b, parts == 3 ? 10 : parts == 2 ? 7 : 4);
+}
+
 long weekday_of(long days) { return ((days % 7) + 7 + 3) % 7 + 1; }  // 1 = Monday
 
 std::string iso_week(long days) {
@@ -193,12 +206,12 @@ std::string apply(std::string_view unit, long n, const Args& args, const Ymd& a,
   if (unit == "near") {
     const int m = arg(0);
     if (m < 1 || m > 12) return "XXXX-XX";
-    return fmt("%04d-%02d", near_year(a, m, ctx), m);
+    return iso_date(2, near_year(a, m, ctx), m);
   }
   if (unit == "nearyear") {
     const int m = arg(0);
     if (m < 1 || m > 12) return "XXXX";
-    return fmt("%04d", near_year(a, m, ctx));
+    return iso_date(1, near_year(a, m, ctx));
   }
   if (unit == "nearmd") {  // args "MM-DD"
     const std::string_view md = args.empty() ? std::string_view() : args[0];
@@ -225,12 +238,12 @@ std::string apply(std::string_view unit, long n, const Args& args, const Ymd& a,
     return fmt("%04d-Q%d", start <= a.m ? a.y : a.y - 1, q);
   }
   if (unit == "lastq") return fmt("%d", ((a.m - 1) / 3 + 3) % 4 + 1);  // latest completed quarter
-  if (unit == "year") return fmt("%04d", a.y + static_cast<int>(n));
+  if (unit == "year") return iso_date(1, a.y + static_cast<int>(n));
   if (unit == "decade") return fmt("%03d", a.y / 10 + static_cast<int>(n));
   if (unit == "century") return fmt("%02d", a.y / 100 + static_cast<int>(n));
   if (unit == "month") {
     long idx = a.y * 12L + (a.m - 1) + n;
-    return fmt("%04d-%02d", static_cast<int>(idx / 12), static_cast<int>(idx % 12 + 1));
+    return iso_date(2, static_cast<int>(idx / 12), static_cast<int>(idx % 12 + 1));
   }
   if (unit == "pastmonth" || unit == "nextmonth") {
     const int m = arg(0);
@@ -238,7 +251,7 @@ std::string apply(std::string_view unit, long n, const Args& args, const Ymd& a,
     int y = a.y;
     if (unit == "pastmonth" && m >= a.m) --y;
     if (unit == "nextmonth" && m <= a.m) ++y;
-    return fmt("%04d-%02d", y, m);
+    return iso_date(2, y, m);
   }
   if (unit == "pastseason" || unit == "nextseason") {
     const std::string_view code = args.empty() ? std::string_view() : args[0];
@@ -276,13 +289,13 @@ std::string apply(std::string_view unit, long n, const Args& args, const Ymd& a,
     int y, mm, d;
     if (offset < -7 || offset > 7) return "XXXX-XX-XX";
     civil_from_days(first + delta + 7L * (nth - 1) + offset, y, mm, d);
-    return fmt("%04d-%02d-%02d", y, mm, d);
+    return iso_date(3, y, mm, d);
   }
   const long base = days_from_civil(a.y, a.m, a.d);
   if (unit == "day") {
     int y, m, d;
     civil_from_days(base + n, y, m, d);
-    return fmt("%04d-%02d-%02d", y, m, d);
+    return iso_date(3, y, m, d);
   }
   if (unit == "week") return iso_week(base + 7 * n);
   if (unit == "weekday") {
@@ -300,7 +313,7 @@ std::string apply(std::string_view unit, long n, const Args& args, const Ymd& a,
     }
     int y, m, d;
     civil_from_days(base + delta, y, m, d);
-    return fmt("%04d-%02d-%02d", y, m, d);
+    return iso_date(3, y, m, d);
   }
   return "XXXX";
 }
