@@ -378,3 +378,19 @@ TEST_CASE("CalendarDate::iso writes snprintf's formats, in and out of the fast p
           CHECK(c.iso() == want(c));
         }
 }
+
+TEST_CASE("anchoring writes snprintf's year and month formats, in and out of iso_date's range") {
+  timex_internal::Anchor a;
+  a.dct = timex_internal::Ymd{2019, 3, 5};
+  a.ref = a.dct;
+  char buf[64];
+  for (long n : {-100000L, -3000L, -2020L, -2019L, -1L, 0L, 1L, 7980L, 7981L, 100000L}) {
+    std::snprintf(buf, sizeof buf, "%04d", static_cast<int>(2019 + n));
+    CHECK(timex_internal::resolve_value("[year" + std::string(n < 0 ? "" : "+") + std::to_string(n) + "]", a) == buf);
+    const long idx = 2019 * 12L + 2 + n;
+    std::snprintf(buf, sizeof buf, "%04d-%02d", static_cast<int>(idx / 12), static_cast<int>(idx % 12 + 1));
+    CHECK(timex_internal::resolve_value("[month" + std::string(n < 0 ? "" : "+") + std::to_string(n) + "]", a) == buf);
+  }
+  CHECK(timex_internal::resolve_value("[day+1]", a) == "2019-03-06");
+  CHECK(timex_internal::resolve_value("[day-64]", a) == "2018-12-31");
+}
