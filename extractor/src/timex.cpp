@@ -3349,8 +3349,8 @@ std::vector<Timex> TimexTagger::tag_until(std::string_view text, const std::vect
   anchor.dct = doc;
   anchor.ref = doc;
   // Earnings reports: a document that mentions fiscal quarters more than once reads "a year ago"
-  // as the same quarter a year back, even far from the word "quarter". Counted at the first value
-  // with functions (only those read it): a document without one is not scanned.
+  // as the same quarter a year back, even far from the word "quarter". Counted when a value's
+  // function first asks (Around::doc_about_quarters): most documents are not scanned.
   int doc_quarters = -1;  // unknown yet
   out.reserve(kept.size());
   std::size_t si = 0;
@@ -3371,8 +3371,8 @@ std::vector<Timex> TimexTagger::tag_until(std::string_view text, const std::vect
       const std::size_t ws = std::max(sent_start, c.start > 200 ? c.start - 200 : 0);
       const std::size_t we = std::min(sent_end, c.end + 200);
       around.window = text.substr(ws, we - ws);
-      if (doc_quarters < 0) doc_quarters = timex_internal::quarter_mentions(text) >= 2;
-      around.doc_quarters = doc_quarters != 0;
+      around.doc = text;
+      around.doc_quarters = &doc_quarters;
     }
     anchor.around = &around;
     Timex& t = out.emplace_back();  // (built in place: no Timex moved or destroyed)

@@ -176,7 +176,7 @@ class Context {
   }
   bool quarter() {
     if (quarter_ == kUnknown)
-      quarter_ = a_.around && (a_.around->doc_quarters || quarter_context(a_.around->window));
+      quarter_ = a_.around && (a_.around->doc_about_quarters() || quarter_context(a_.around->window));
     return quarter_ != 0;
   }
 

@@ -32,6 +32,8 @@ struct Ymd {
 
 class TenseCues;
 
+int quarter_mentions(std::string_view text);  // how often "quarter" occurs
+
 struct Anchor {
   std::optional<Ymd> dct;  // document date
   std::optional<Ymd> ref;  // last anchored date in the text (starts as dct)
@@ -43,7 +45,15 @@ struct Anchor {
     const TenseCues* cues = nullptr;  // the tagger's tense cues (tense.tsv)
     std::string_view before, after;   // TenseCues::context's arguments
     std::string_view window;          // quarter_context's argument
-    bool doc_quarters = false;        // quarter talk anyway (the document is about quarters)
+    // Quarter talk anyway (the document is about quarters: quarter_mentions(doc) >= 2), counted
+    // on first use into *doc_quarters (-1 until then; 0 or 1), which the caller keeps per document.
+    std::string_view doc;
+    int* doc_quarters = nullptr;
+    bool doc_about_quarters() const {
+      if (!doc_quarters) return false;
+      if (*doc_quarters < 0) *doc_quarters = quarter_mentions(doc) >= 2;
+      return *doc_quarters != 0;
+    }
   };
   const Around* around = nullptr;
 };
@@ -82,7 +92,6 @@ class TenseCues {
 
 // True when the window mentions a fiscal quarter.
 bool quarter_context(std::string_view window);
-int quarter_mentions(std::string_view text);  // how often "quarter" occurs
 
 // Resolves the bracketed functions of an underspecified value:
 //   [year|month|day|week|quarter|half|decade|century(+N|-N)]  relative to the dct,

@@ -394,3 +394,17 @@ TEST_CASE("anchoring writes snprintf's year and month formats, in and out of iso
   CHECK(timex_internal::resolve_value("[day+1]", a) == "2019-03-06");
   CHECK(timex_internal::resolve_value("[day-64]", a) == "2018-12-31");
 }
+
+TEST_CASE("'a year ago' in a document about quarters: the quarter a year back, counted on demand") {
+  // More than 200 bytes between the quarter talk and the expression: only the document's count
+  // (Around::doc_about_quarters, read when the function asks) can see it.
+  const std::string filler(260, ' ');
+  const std::string twice = "Its quarterly dividend and quarterly sales rose." + filler + "Profit fell from a year ago.";
+  const std::string once = "Its quarterly dividend rose." + filler + "Profit fell from a year ago.";
+  const auto xs = tagger().tag(twice, {{0, twice.size()}}, "2018-11-21");
+  REQUIRE(xs.size() == 1);
+  CHECK(xs[0].value == "2017-Q3");
+  const auto ys = tagger().tag(once, {{0, once.size()}}, "2018-11-21");
+  REQUIRE(ys.size() == 1);
+  CHECK(ys[0].value == "2017");
+}
