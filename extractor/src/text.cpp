@@ -373,7 +373,7 @@ std::size_t general_token(std::string_view text, std::size_t i, std::uint16_t fl
       std::string_view word = text.substr(i, j - i);
       bool dotted = word.find('.') != std::string_view::npos;
       bool initial = letters == 1 && (flags & kCap) && (j - i) <= 2;
-      if (dotted || initial || lex.abbreviations.count(std::string(word) + '.')) {
+      if (dotted || initial || lex.abbreviations.count(text.substr(i, j + 1 - i))) {   // (the word and its ".")
         ++j;
         flags |= kAbbrev;
       }
@@ -507,7 +507,7 @@ inline std::uint16_t ascii_word_flags(const unsigned char* p, std::size_t i, std
     for (std::size_t k = i; k < j; ++k) letters += (kBytes.cls[static_cast<unsigned char>(text[k])] & (kBUpper | kBLower)) != 0;
     if (letters == 1) return true;
   }
-  return lex.abbreviations.count(std::string(text.substr(i, j - i)) + '.') != 0;
+  return lex.abbreviations.count(text.substr(i, j + 1 - i)) != 0;   // (the word and its ".")
 }
 
 }  // namespace
@@ -719,7 +719,7 @@ std::vector<Sentence> split_sentences(std::string_view text, std::vector<Token>&
       // "Nissan Motor Co. The alliance ...": only a typical sentence starter ends it. A lone capital
       // after a lower-case word ("turned the service into X. Musk said") ends the sentence too:
       // an initial follows a given name or a title, not a verb or a preposition.
-      std::string word(next.view(text));
+      const std::string_view word = next.view(text);
       bool lone_capital = t.end - t.start == 2 && k > begin && tk[k - 1].has(kLower) &&
                           tk[k - 1].has(kWord);
       if (!lex.sentence_starters.count(word) && !lone_capital) continue;

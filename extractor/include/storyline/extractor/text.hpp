@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -139,9 +140,16 @@ inline std::uint32_t fold_hash(std::string_view s) {
   return static_cast<std::uint32_t>(h);
 }
 
+// A set of strings that answers a string_view without making a string of it.
+struct StringViewHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+using StringViewSet = std::unordered_set<std::string, StringViewHash, std::equal_to<>>;
+
 struct TextLexicons {
-  std::unordered_set<std::string> abbreviations;   // "Mr.", "Co." (case-sensitive)
-  std::unordered_set<std::string> sentence_starters;  // words that start a sentence after "Co."
+  StringViewSet abbreviations;       // "Mr.", "Co." (case-sensitive)
+  StringViewSet sentence_starters;   // words that start a sentence after "Co."
 };
 
 std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex);
