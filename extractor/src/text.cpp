@@ -584,8 +584,9 @@ std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
         flags |= kAbbrev;
         ck = j < n ? kBytes.cls[p[j]] : 0;
       }
-      toks.push_back(Token{static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(j), 0, flags, 0,
-                           fold_word(text.data() + i, j - i)});
+      // (The token first, then its hash: the hash's registers are free by then, nothing spilled.)
+      toks.push_back(Token{static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(j), 0, flags, 0, 0});
+      toks.back().fold = fold_word(text.data() + i, j - i);
       i = j;
       if ((ck & kBSpace) && p[i] == ' ') {   // the usual one blank after a word
         ws = kSpaceBefore;
