@@ -445,8 +445,8 @@ class JsonIn {
     return false;
   }
   // "[" then elements separated by ",", then "]", each appended to v and read by item(element).
-  template <class T, class Item>
-  void list(std::vector<T>& v, Item&& item) {
+  template <class V, class Item>
+  void list(V& v, Item&& item) {
     if (!lit("[")) return;
     if (take(']')) return;
     do item(v.emplace_back());
@@ -775,10 +775,10 @@ class JsonBound {
   void lit(const char (&)[N]) {
     bytes += N - 1;
   }
-  template <class T, class Item>
-  void list(const std::vector<T>& v, Item&& item) {
+  template <class V, class Item>
+  void list(const V& v, Item&& item) {
     bytes += 2 + v.size();
-    for (const T& e : v) item(e);
+    for (const auto& e : v) item(e);
   }
   template <std::size_t N, class T>
   void field(const char (&)[N], const T& v) {

@@ -150,9 +150,11 @@ class BasicJsonOut {
       str(v);
     }
   }
-  // [item(v[0]),item(v[1]),...]: item writes one element.
-  template <class T, class Item>
-  STORYLINE_JSON_INLINE void list(const std::vector<T>& v, Item&& item) {
+  // [item(v[0]),item(v[1]),...]: item writes one element. (v: a std::vector, or another
+  // contiguous container such as Relation::evidence's small_vector.)
+  template <class V, class Item>
+  STORYLINE_JSON_INLINE void list(const V& v, Item&& item) {
+    using T = typename V::value_type;
     ch('[');
     // (The bounds read once: a char stored may alias the vector's own pointers, so v.size() would
     // be read again after every element.)

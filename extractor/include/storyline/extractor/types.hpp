@@ -9,6 +9,8 @@
 //     std::cout << x.entities[r.source].id << ' ' << r.type.name() << ' ' << x.entities[r.target].id << '\n';
 #pragma once
 
+#include <boost/container/small_vector.hpp>
+
 #include <compare>
 #include <cstddef>
 #include <optional>
@@ -169,7 +171,9 @@ struct Relation {
   RelationType type;      // role_of | partner_of | located_in | co_occurs ...
   std::string qualifier;  // e.g. "former", role name "CEO"; empty when none
   double weight = 1.0;
-  std::vector<Evidence> evidence;
+  // The sentences that tell it, in text order. (Nine relations in ten are told once, most of them
+  // co-occurrences: the first telling is kept inline, so such a relation costs no allocation.)
+  boost::container::small_vector<Evidence, 1> evidence;
   // Time span the text gives for the relation ("chief executive from 2010 to 2017", "has led X
   // since 2019"): TIMEX3 values; empty when the text gives none.
   std::string start;
