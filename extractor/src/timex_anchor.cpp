@@ -166,13 +166,21 @@ int near_year(const Ymd& a, int m, Context& ctx);
 class Context {
  public:
   explicit Context(const Anchor& a) : a_(a) {}
+  // A past-tense verb right before the expression ("said Friday", "met on Monday") wins over cues
+  // further back (quotes: "... will concentrate on ...," he said Friday).
   int tense() {
     if (tense_ == kUnknown) {
-      bool future = false, past = false;
-      if (a_.around && a_.around->cues) a_.around->cues->context(a_.around->before, a_.around->after, future, past);
-      tense_ = future ? 1 : past ? -1 : 0;
+      const bool future = !past() && a_.around && a_.around->cues &&
+                          a_.around->cues->future_cues(a_.around->before, a_.around->after);
+      tense_ = future ? 1 : past() ? -1 : 0;
     }
     return tense_;
+  }
+  // Whether tense() is -1, without reading the future cues.
+  bool past() {
+    if (past_ == kUnknown)
+      past_ = a_.around && a_.around->cues && a_.around->cues->past_verb_before(a_.around->before);
+    return past_ != 0;
   }
   bool quarter() {
     if (quarter_ == kUnknown)
@@ -183,11 +191,17 @@ class Context {
  private:
   static constexpr int kUnknown = 2;
   const Anchor& a_;
-  int tense_ = kUnknown, quarter_ = kUnknown;
+  int tense_ = kUnknown, past_ = kUnknown, quarter_ = kUnknown;
 };
 
-// The tense is read only when it can change the year: the anchor's own month is a.y whatever it is.
-int near_year(const Ymd& a, int m, Context& ctx) { return m == a.m ? a.y : near_year(a, m, ctx.tense()); }
+// The tense is read only when it can change the year: the anchor's own month is a.y whatever it is;
+// and where a future cue gives the same year as no cue, only a past-tense verb can change it (the
+// future cues, the dearer half, are not read then).
+int near_year(const Ymd& a, int m, Context& ctx) {
+  if (m == a.m) return a.y;
+  if (near_year(a, m, 1) == near_year(a, m, 0)) return near_year(a, m, ctx.past() ? -1 : 0);
+  return near_year(a, m, ctx.tense());
+}
 
 // `quarters`: whether the quarter talk may change the value (only at the top: "a year ago").
 std::string apply(std::string_view unit, long n, const Args& args, const Ymd& a,
@@ -480,13 +494,6 @@ bool TenseCues::past_verb_before(std::string_view before) const {
   for (const auto& sfx : past_suffixes_)
     if (v.size() > 3 && v.size() > sfx.size() && v.compare(v.size() - sfx.size(), sfx.size(), sfx) == 0) return true;
   return false;
-}
-
-void TenseCues::context(std::string_view before, std::string_view after, bool& future, bool& past) const {
-  // A past-tense verb right before the expression ("said Friday", "met on Monday") wins over cues
-  // further back (quotes: "... will concentrate on ...," he said Friday).
-  past = past_verb_before(before);
-  future = !past && future_cues(before, after);
 }
 
 bool TenseCues::future_cues(std::string_view before, std::string_view after) const {

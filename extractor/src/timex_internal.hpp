@@ -43,7 +43,7 @@ struct Anchor {
   // do). Unset: no tense, no quarter talk.
   struct Around {
     const TenseCues* cues = nullptr;  // the tagger's tense cues (tense.tsv)
-    std::string_view before, after;   // TenseCues::context's arguments
+    std::string_view before, after;   // TenseCues' arguments (past_verb_before, future_cues)
     std::string_view window;          // quarter_context's argument
     // Quarter talk anyway (the document is about quarters: quarter_mentions(doc) >= 2), counted
     // on first use into *doc_quarters (-1 until then; 0 or 1), which the caller keeps per document.
@@ -64,9 +64,13 @@ std::optional<Ymd> parse_ymd(std::string_view s);  // "YYYY-MM-DD..." or nullopt
 class TenseCues {
  public:
   static Result<TenseCues> parse(const std::vector<std::vector<std::string>>& rows, const std::string& file);
-  // future: the words before the expression (same sentence) or, for a clause-initial one, the
-  // rest of its clause point ahead; past: the word right before it is a past-tense verb. Never both.
-  void context(std::string_view before, std::string_view after, bool& future, bool& past) const;
+  // An expression's tense is past when past_verb_before, else future when future_cues (the
+  // dearer of the two, read only when needed).
+  // Whether the word right before the expression is a past-tense verb.
+  bool past_verb_before(std::string_view before) const;
+  // Whether the words before the expression (same sentence) or, for a clause-initial one, the rest
+  // of its clause point ahead.
+  bool future_cues(std::string_view before, std::string_view after) const;
 
  private:
   // Cues by the byte after their leading ' ' (" will "), clitics ("'ll ") apart.
@@ -82,8 +86,6 @@ class TenseCues {
     template <class Counts>
     bool any_in(std::string_view b, Counts counts) const;
   };
-  bool past_verb_before(std::string_view before) const;
-  bool future_cues(std::string_view before, std::string_view after) const;
 
   std::vector<std::string> skip_before_, past_verbs_, past_suffixes_, planning_verbs_, not_past_after_,
       initial_words_;

@@ -395,6 +395,22 @@ TEST_CASE("anchoring writes snprintf's year and month formats, in and out of iso
   CHECK(timex_internal::resolve_value("[day-64]", a) == "2018-12-31");
 }
 
+TEST_CASE("a bare month takes its year from the tense; only a past verb where a future cue changes nothing") {
+  // Anchor March 2019: June (3 months ahead) is this year unless a past-tense verb points back (a
+  // future cue gives this year too: near_year reads only the past verb there); November (8 ahead)
+  // is last year unless a future cue points ahead.
+  const auto value = [](const std::string& s) {
+    const auto xs = tagger().tag(s, {{0, s.size()}}, "2019-03-05");
+    return xs.size() == 1 ? xs[0].value : std::string("?");
+  };
+  CHECK(value("The plant opens in June.") == "2019-06");
+  CHECK(value("The plant will open in June.") == "2019-06");
+  CHECK(value("The plant closed June.") == "2018-06");
+  CHECK(value("The plant opens in November.") == "2018-11");
+  CHECK(value("The plant will open in November.") == "2019-11");
+  CHECK(value("The plant closed November.") == "2018-11");
+}
+
 TEST_CASE("'a year ago' in a document about quarters: the quarter a year back, counted on demand") {
   // More than 200 bytes between the quarter talk and the expression: only the document's count
   // (Around::doc_about_quarters, read when the function asks) can see it.
