@@ -888,7 +888,7 @@ class SpanDfa {
     std::vector<int> start;
     new_marks(nfa);
     closure(nfa, nfa.start_, start);
-    intern(nfa, std::move(start));
+    intern(nfa, start);
   }
   void new_marks(const SpanNfa& nfa) {  // (closure's marks, for one new state)
     if (seen_.size() < nfa.states_.size()) seen_.assign(nfa.states_.size(), 0);
@@ -917,10 +917,23 @@ class SpanDfa {
       }
     }
   }
-  int intern(const SpanNfa& nfa, std::vector<int>&& set) {
+  // The state of `set`, the byte and match states closure() gave since new_marks (each once, in
+  // no particular order). Sets are not sorted: the hash adds a mix of each state (any order gives
+  // it), and a stored set is this one when it has as many states, all marked since new_marks
+  // (it then holds only states of this set).
+  int intern(const SpanNfa& nfa, const std::vector<int>& set) {
     if (set.empty()) return kDead;
-    std::sort(set.begin(), set.end());
-    if (auto it = index_.find(set); it != index_.end()) return it->second;
+    std::uint64_t h = set.size();
+    for (const int k : set) {
+      std::uint64_t x = (static_cast<std::uint64_t>(static_cast<std::uint32_t>(k)) + 1) * 0x9E3779B97F4A7C15ULL;
+      h += x ^ (x >> 29);
+    }
+    for (auto [it, last] = index_.equal_range(h); it != last; ++it) {
+      const std::vector<int>& old = sets_[static_cast<std::size_t>(it->second)];
+      if (old.size() == set.size() &&
+          std::all_of(old.begin(), old.end(), [&](int k) { return seen_[static_cast<std::size_t>(k)] == mark_; }))
+        return it->second;
+    }
     const int id = static_cast<int>(sets_.size());
     bool match = false;
     bits_.resize(bits_.size() + words_, 0);
@@ -929,20 +942,20 @@ class SpanDfa {
         match = true;
         bits_[bits_.size() - words_ + static_cast<std::size_t>(x.cls) / 64] |= std::uint64_t{1} << (x.cls % 64);
       }
-    index_.emplace(set, id);
-    sets_.push_back(std::move(set));
+    index_.emplace(h, id);
+    sets_.push_back(set);
     next_.resize(sets_.size() * 128, kUnbuilt);
     accept_.push_back(match ? 1 : 0);
     return id;
   }
   int step(const SpanNfa& nfa, int st, unsigned char c) {
     new_marks(nfa);
-    std::vector<int> to;
+    to_.clear();  // (kept: most steps reach a state already made)
     for (const int k : sets_[static_cast<std::size_t>(st)]) {
       const SpanNfa::State& x = nfa.states_[static_cast<std::size_t>(k)];
-      if (x.op == SpanNfa::kByte && nfa.classes_[static_cast<std::size_t>(x.cls)].has(c)) closure(nfa, x.out, to);
+      if (x.op == SpanNfa::kByte && nfa.classes_[static_cast<std::size_t>(x.cls)].has(c)) closure(nfa, x.out, to_);
     }
-    return intern(nfa, std::move(to));
+    return intern(nfa, to_);
   }
   int build(const SpanNfa& nfa, int st, unsigned char c) {
     const int t = step(nfa, st, c);
@@ -963,18 +976,11 @@ class SpanDfa {
   std::vector<std::uint64_t> bits_;   // per state, words_ words: the rules whose match ends here
   std::size_t words_ = 1;
   std::vector<std::vector<int>> sets_;
-  // The state of each set, hashed (an ordered map's compares of long sets cost more than the
-  // rest of building a state).
-  struct SetHash {
-    std::size_t operator()(const std::vector<int>& v) const {
-      std::uint64_t h = v.size();
-      for (const int k : v) h = (h ^ static_cast<std::uint32_t>(k)) * 0x9E3779B97F4A7C15ULL;
-      return static_cast<std::size_t>(h ^ (h >> 32));
-    }
-  };
-  std::unordered_map<std::vector<int>, int, SetHash> index_;
+  // The states by the hash of their sets (intern's; sorting each set and hashing it as a key cost
+  // more than the rest of building a state).
+  std::unordered_multimap<std::uint64_t, int> index_;
   std::unordered_map<std::uint32_t, int> high_;  // state << 8 | byte (>= 0x80): the next state
-  std::vector<int> stack_;
+  std::vector<int> stack_, to_;
   std::vector<std::uint32_t> seen_;
   std::uint32_t mark_ = 0;
 };
@@ -2258,7 +2264,7 @@ class PrefixTrie {
 
  private:
   // The walk from the node of `row`, reading text from k.
-  bool walk(std::string_view text, std::size_t k, std::size_t end, std::int32_t row) const {
+  [[gnu::always_inline]] bool walk(std::string_view text, std::size_t k, std::size_t end, std::int32_t row) const {  // (hot: GCC may not inline it otherwise)
     const std::int32_t* table = table_.data();
     while (true) {
       const int c = k == end ? end_col_ : byte_col_[static_cast<unsigned char>(text[k])];
