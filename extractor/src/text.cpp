@@ -263,10 +263,10 @@ inline std::uint8_t punct_roles(std::string_view text, const Token& t) {
 }
 
 // One token that starts at text[i] (not white space), the general way: any UTF-8, inner joiners,
-// hyphen splits, the trailing period. flags holds the white-space flags; appends the token and
-// returns where it ends.
-std::size_t general_token(std::string_view text, std::size_t i, std::uint16_t flags, std::vector<Token>& toks,
-                          const TextLexicons& lex) {
+// hyphen splits, the trailing period. flags holds the white-space flags; after_token: a token
+// comes before this one. Returns the token (it ends at its end).
+Token general_token(std::string_view text, std::size_t i, std::uint16_t flags, bool after_token,
+                    const TextLexicons& lex) {
   char32_t cp;
   std::size_t n;
   const std::uint8_t cls0 = class_at(text, i, cp, n);
@@ -381,11 +381,10 @@ std::size_t general_token(std::string_view text, std::size_t i, std::uint16_t fl
     t.end = static_cast<std::uint32_t>(j);
     t.flags = flags;
     t.fold = ascii ? fold_word(text.data() + i, j - i) : fold_hash(t.view(text));
-    toks.push_back(t);
-    return j;
+    return t;
   }
   // "'s" possessive after a word, and any other single character: punctuation.
-  if (is_apostrophe(cp) && i + n < text.size() && (text[i + n] == 's' || text[i + n] == 'S') && !toks.empty() &&
+  if (is_apostrophe(cp) && i + n < text.size() && (text[i + n] == 's' || text[i + n] == 'S') && after_token &&
       !(flags & kSpaceBefore)) {
     std::size_t after = i + n + 1;
     char32_t c2 = 0;
@@ -394,16 +393,14 @@ std::size_t general_token(std::string_view text, std::size_t i, std::uint16_t fl
       t.end = static_cast<std::uint32_t>(after);
       t.flags = flags | kWord | kLower;
       t.fold = fold_hash(t.view(text));
-      toks.push_back(t);
-      return after;
+      return t;
     }
   }
   t.end = static_cast<std::uint32_t>(i + n);
   t.flags = flags | kPunct;
   t.punct_roles = punct_roles(text, t);
   t.fold = fold_hash(t.view(text));
-  toks.push_back(t);
-  return i + n;
+  return t;
 }
 
 // Byte classes for tokenize's fast path: ASCII letters and digits, white space (as char_class
@@ -575,7 +572,9 @@ std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
       }
       if ((ck & (kBHigh | kBJoiner)) &&
           ((ck & kBHigh) || (j + 1 < n && (kBytes.cls[p[j + 1]] & (kBAlnum | kBHigh))))) {
-        i = general_token(text, i, flags, toks, lex);
+        const Token t = general_token(text, i, flags, !toks.empty(), lex);
+        toks.push_back(t);
+        i = t.end;
         continue;
       }
       flags |= ascii_word_flags(p, i, j, c, seen);
@@ -626,7 +625,9 @@ std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
       }
       continue;
     }
-    i = general_token(text, i, flags, toks, lex);
+    const Token t = general_token(text, i, flags, !toks.empty(), lex);
+    toks.push_back(t);
+    i = t.end;
   }
   if (i == bounded && i < n) {   // the text ends in a run of letters and digits: a word to the end
     const std::uint16_t flags = ws & static_cast<std::uint16_t>(~kLineSeen);
@@ -638,7 +639,9 @@ std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
   while (i < n) {   // what is left of that run after a token that went into it
     const std::uint16_t flags = ws & static_cast<std::uint16_t>(~kLineSeen);
     ws = 0;
-    i = general_token(text, i, flags, toks, lex);
+    const Token t = general_token(text, i, flags, !toks.empty(), lex);
+    toks.push_back(t);
+    i = t.end;
   }
   // (Moved out, not returned by name: toks stays in this frame, so the loop's push_backs reach its
   // end and capacity at fixed places rather than through the address of the caller's vector.)
