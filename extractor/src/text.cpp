@@ -1,6 +1,7 @@
 #include "storyline/extractor/text.hpp"
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 
@@ -507,6 +508,25 @@ inline std::uint16_t ascii_word_flags(const unsigned char* p, std::size_t i, std
   return lex.abbreviations.count(text.substr(i, j + 1 - i)) != 0;   // (the word and its ".")
 }
 
+// A token's flags and punct_roles as one load, for split_sentences' skip loop that tests both on
+// every token: they sit side by side in Token, the byte after them padding (masked off).
+static_assert(offsetof(Token, punct_roles) == offsetof(Token, flags) + 2 &&
+              offsetof(Token, fold) >= offsetof(Token, flags) + 4);
+inline std::uint32_t flags_and_roles(const Token& t) {
+  std::uint32_t v;
+  std::memcpy(&v, reinterpret_cast<const unsigned char*>(&t) + offsetof(Token, flags), 4);
+  return v;
+}
+// The mask that picks these flags and roles out of flags_and_roles (in the machine's byte order).
+inline std::uint32_t flags_and_roles_mask(std::uint16_t flags, std::uint8_t roles) {
+  unsigned char b[4] = {};
+  std::memcpy(b, &flags, 2);
+  b[2] = roles;
+  std::uint32_t v;
+  std::memcpy(&v, b, 4);
+  return v;
+}
+
 }  // namespace
 
 std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
@@ -678,15 +698,14 @@ std::vector<Sentence> split_sentences(std::string_view text, std::vector<Token>&
   // line (white space, with any line break, only comes before a token flagged kNewlineBefore; the
   // tokens the loop skips, closers without space before, have none).
   std::size_t line_tok = 0;
+  const std::uint32_t may_stop = flags_and_roles_mask(kNewlineBefore | kAbbrev, kEndsSentence);
   for (std::size_t k = 0; k < n_tokens; ++k) {
     // Skip the tokens that neither follow a line break nor can end a sentence (most words, commas),
     // four at a time while they last.
-    constexpr std::uint16_t kMayStop = kNewlineBefore | kAbbrev;
-    while (k + 4 < n_tokens &&
-           !((tk[k].flags | tk[k + 1].flags | tk[k + 2].flags | tk[k + 3].flags) & kMayStop) &&
-           !((tk[k].punct_roles | tk[k + 1].punct_roles | tk[k + 2].punct_roles | tk[k + 3].punct_roles) & kEndsSentence))
+    while (k + 4 < n_tokens && !((flags_and_roles(tk[k]) | flags_and_roles(tk[k + 1]) | flags_and_roles(tk[k + 2]) |
+                                  flags_and_roles(tk[k + 3])) & may_stop))
       k += 4;
-    while (k + 1 < n_tokens && !(tk[k].flags & kMayStop) && !(tk[k].punct_roles & kEndsSentence)) ++k;
+    while (k + 1 < n_tokens && !(flags_and_roles(tk[k]) & may_stop)) ++k;
     const Token& t = tk[k];
     // Line breaks.
     if (t.has(kNewlineBefore)) {
