@@ -679,17 +679,12 @@ std::vector<Sentence> split_sentences(std::string_view text, std::vector<Token>&
     if (t.has(kCap) || t.has(kDigit)) return true;
     return (t.punct_roles & kOpener) != 0;
   };
+  // Each token is numbered as the loop passes it (skips it or looks at it), with the sentence then
+  // open, which is its own: a sentence ends no earlier than right before the token the loop stops
+  // at (the closers after that token are numbered as they join it, the rest at the end).
   std::size_t begin = 0;
   std::uint32_t index = 0;
-  auto close = [&](std::size_t last) {
-    std::size_t k = begin;
-    for (; k + 4 <= last + 1; k += 4) {
-      tk[k].sentence = index;
-      tk[k + 1].sentence = index;
-      tk[k + 2].sentence = index;
-      tk[k + 3].sentence = index;
-    }
-    for (; k <= last; ++k) tk[k].sentence = index;
+  auto close = [&](std::size_t last) {   // (its tokens numbered)
     out.push_back({tk[begin].start, tk[last].end});
     ++index;
     begin = last + 1;
@@ -703,9 +698,14 @@ std::vector<Sentence> split_sentences(std::string_view text, std::vector<Token>&
     // Skip the tokens that neither follow a line break nor can end a sentence (most words, commas),
     // four at a time while they last.
     while (k + 4 < n_tokens && !((flags_and_roles(tk[k]) | flags_and_roles(tk[k + 1]) | flags_and_roles(tk[k + 2]) |
-                                  flags_and_roles(tk[k + 3])) & may_stop))
+                                  flags_and_roles(tk[k + 3])) & may_stop)) {
+      tk[k].sentence = index;
+      tk[k + 1].sentence = index;
+      tk[k + 2].sentence = index;
+      tk[k + 3].sentence = index;
       k += 4;
-    while (k + 1 < n_tokens && !(flags_and_roles(tk[k]) & may_stop)) ++k;
+    }
+    while (k + 1 < n_tokens && !(flags_and_roles(tk[k]) & may_stop)) tk[k++].sentence = index;
     const Token& t = tk[k];
     // Line breaks.
     if (t.has(kNewlineBefore)) {
@@ -724,11 +724,13 @@ std::vector<Sentence> split_sentences(std::string_view text, std::vector<Token>&
         bool wrapped = !t.has(kBlankLineBefore) && (prev.has(kLower) || (prev.punct_roles & kComma)) && long_line();
         if (!wrapped) {
           close(k - 1);
+          tk[k].sentence = index;
           continue;
         }
       }
     }
-    if (k + 1 >= n_tokens) break;
+    if (k + 1 >= n_tokens) break;   // (numbered below)
+    tk[k].sentence = index;
     bool terminal = (t.punct_roles & kEndsSentence) != 0;
     bool abbrev_end = t.has(kAbbrev);
     if (!terminal && !abbrev_end) continue;
@@ -747,10 +749,14 @@ std::vector<Sentence> split_sentences(std::string_view text, std::vector<Token>&
                           tk[k - 1].has(kWord);
       if (!lex.sentence_starters.count(word) && !lone_capital) continue;
     }
+    for (std::size_t m = k + 1; m <= last; ++m) tk[m].sentence = index;   // the closers
     close(last);
     k = last;
   }
-  if (begin < n_tokens) close(n_tokens - 1);
+  if (begin < n_tokens) {   // the last sentence, from the tokens the loop stopped before
+    for (std::size_t m = begin; m < n_tokens; ++m) tk[m].sentence = index;
+    close(n_tokens - 1);
+  }
   return out;
 }
 
