@@ -470,16 +470,35 @@ struct SingleByteFolds {
 };
 const SingleByteFolds kSingleFolds;
 
-// kWord and the case flag of a word that starts with this byte class (a digit: see its first letter).
-constexpr std::uint16_t kLeadCase[16] = {kWord, kWord | kCap, kWord | kLower, kWord, kWord, kWord, kWord, kWord,
-                                         kWord, kWord, kWord, kWord, kWord, kWord, kWord, kWord};
+// kWord, kDigit and the case flag of an ASCII word of letters and digits by the class of its first
+// byte and the classes of all its bytes, with kAskMore where these do not tell all: a first letter
+// after digits, or upper-case letters only (kAllCaps wants two).
+constexpr std::uint16_t kAskMore = 0x8000;
+static_assert((kAskMore & (kWord | kCap | kAllCaps | kDigit | kPunct | kSpaceBefore | kNewlineBefore |
+                           kBlankLineBefore | kHyphenated | kAbbrev | kLower)) == 0);
 static_assert(kBUpper < 16 && kBLower < 16 && kBDigit < 16);
+struct WordFlags {
+  std::uint16_t flags[16][16];
+  constexpr WordFlags() : flags{} {
+    for (int first = 0; first < 16; ++first) {
+      for (int seen = 0; seen < 16; ++seen) {
+        int f = kWord | (seen & kBDigit) | ((first & kBUpper) ? kCap : (first & kBLower) ? kLower : 0);
+        if (((first & kBDigit) && (seen & (kBUpper | kBLower))) || (seen & (kBUpper | kBLower)) == kBUpper)
+          f |= kAskMore;
+        flags[first][seen] = static_cast<std::uint16_t>(f);
+      }
+    }
+  }
+};
+constexpr WordFlags kWordFlags;
 
-// kWord, kDigit and the case flags of the ASCII word p[i, j) of letters and digits; first: the
-// class of p[i], seen: the classes of all its bytes.
+// kWord, kDigit, kAllCaps and the case flags of the ASCII word p[i, j) of letters and digits; first:
+// the class of p[i], seen: the classes of all its bytes.
 inline std::uint16_t ascii_word_flags(const unsigned char* p, std::size_t i, std::size_t j, std::uint8_t first,
                                       std::uint8_t seen) {
-  std::uint16_t flags = (seen & kBDigit) | kLeadCase[first];
+  std::uint16_t flags = kWordFlags.flags[first & 15][seen & 15];
+  if (!(flags & kAskMore)) return flags;
+  flags &= static_cast<std::uint16_t>(~kAskMore);
   if ((first & kBDigit) && (seen & (kBUpper | kBLower))) {
     std::size_t f = i;
     while (!(kBytes.cls[p[f]] & (kBUpper | kBLower))) ++f;   // the first letter
