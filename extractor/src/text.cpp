@@ -406,8 +406,8 @@ Token general_token(std::string_view text, std::size_t i, std::uint16_t flags, b
 
 // Byte classes for tokenize's fast path: ASCII letters and digits, white space (as char_class
 // has it: is_space, control characters, DEL), the joiners - . & ' and bytes of multi-byte
-// characters (>= 0x80, handed to general_token).
-enum : std::uint8_t { kBUpper = 1, kBLower = 2, kBSpace = 4, kBDigit = 8, kBJoiner = 16, kBHigh = 32 };
+// characters (>= 0x80, handed to general_token); kBBlank: ' ' (white space too).
+enum : std::uint8_t { kBUpper = 1, kBLower = 2, kBSpace = 4, kBDigit = 8, kBJoiner = 16, kBHigh = 32, kBBlank = 64 };
 static_assert(static_cast<int>(kBDigit) == static_cast<int>(kDigit), "a word's kDigit is its bytes' kBDigit");
 constexpr std::uint8_t kBAlnum = kBUpper | kBLower | kBDigit;
 struct ByteClasses {
@@ -418,7 +418,7 @@ struct ByteClasses {
       if (b >= 'A' && b <= 'Z') c = kBUpper;
       else if (b >= 'a' && b <= 'z') c = kBLower;
       else if (b >= '0' && b <= '9') c = kBDigit;
-      else if (b <= 0x20 || b == 0x7F) c = kBSpace;
+      else if (b <= 0x20 || b == 0x7F) c = b == ' ' ? kBSpace | kBBlank : kBSpace;
       else if (b == '-' || b == '.' || b == '&' || b == '\'') c = kBJoiner;
       else if (b >= 0x80) c = kBHigh;
       cls[b] = c;
@@ -626,7 +626,7 @@ std::vector<Token> tokenize(std::string_view text, const TextLexicons& lex) {
       toks.push_back(Token{static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(j), 0, flags, 0, 0});
       toks.back().fold = fold_word(text.data() + i, j - i);
       i = j;
-      if ((ck & kBSpace) && p[i] == ' ') {   // the usual one blank after a word
+      if (ck & kBBlank) {   // the usual one blank after a word
         ws = kSpaceBefore;
         ++i;
       }
