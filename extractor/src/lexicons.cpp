@@ -52,15 +52,6 @@ void PhraseTable::reserve(std::size_t phrases) {
 
 void PhraseTable::grow(std::size_t cap) {
   reslot(slots_, cap, [](const Slot& s) { return s.bucket != 0; });
-  // (At least 16384 bits: a small table, whose few first words are mostly absent from a text, is
-  // asked about every capitalised word; a clear bit is what turns those away.)
-  starts_.assign(std::max<std::size_t>(cap * 4, 16384) / 64, 0);
-  start_mask_ = starts_.size() * 64 - 1;
-  for (const Slot& s : slots_)
-    if (s.bucket != 0) {
-      const std::size_t x = start_bit(s.hash);
-      starts_[x >> 6] |= std::uint64_t{1} << (x & 63);
-    }
 }
 
 void PhraseTable::add(std::string_view phrase, std::string value, std::string extra, const TextLexicons& lex,
@@ -90,8 +81,7 @@ void PhraseTable::add(std::string_view phrase, std::string value, std::string ex
     while (slots_[i].bucket != 0) i = (i + 1) & mask;
     slots_[i].hash = h;
     slots_[i].bucket = static_cast<std::uint32_t>(buckets_.size());
-    const std::size_t x = start_bit(h);
-    starts_[x >> 6] |= std::uint64_t{1} << (x & 63);
+    starts_[h >> 16] = 1;
     bucket = &buckets_.back();
   }
   auto& entries = bucket->entries;
@@ -174,10 +164,8 @@ bool PhraseTable::has_single(std::string_view word) const { return has_single(wo
 
 bool PhraseTable::has_single(std::string_view word, std::uint32_t fold) const {
   // The bucket's key is ascii_lower(word), of the same fold hash: no phrase starts with a word
-  // whose may_start bit is clear.
-  if (start_mask_ == 0) return false;
-  const std::size_t x = start_bit(fold);
-  if (!((starts_[x >> 6] >> (x & 63)) & 1)) return false;
+  // may_start turns away.
+  if (!may_start(fold)) return false;
   const Bucket* b = find(word, fold);
   if (!b) return false;
   for (const Entry& e : b->entries)

@@ -79,14 +79,10 @@ class PhraseTable {
   bool has_single(std::string_view word) const;
   bool has_single(std::string_view word, std::uint32_t fold) const;   // fold = fold_hash(word)
   bool empty() const { return buckets_.empty(); }
-  // False when no phrase can start with the token (then match() at it is nullptr): one bit read
-  // (a bit per first token's fold hash, at least 16 bits per key).
+  // False when no phrase can start with the token (then match() at it is nullptr): one load and
+  // compare (a byte per value of the top 16 bits of the first token's fold hash).
   bool may_start(const Token& t) const { return may_start(t.fold); }
-  bool may_start(std::uint32_t fold) const {   // fold = fold_hash of the first token's text
-    if (start_mask_ == 0) return false;   // (no phrase)
-    const std::size_t x = start_bit(fold);
-    return (starts_[x >> 6] >> (x & 63)) & 1;
-  }
+  bool may_start(std::uint32_t fold) const { return starts_[fold >> 16] != 0; }   // fold = fold_hash of the first token's text
   std::size_t size() const { return count_; }
   // Room for `phrases` more phrases (at most that many new first words) without regrowing.
   void reserve(std::size_t phrases);
@@ -122,11 +118,11 @@ class PhraseTable {
   };
   std::vector<Bucket> buckets_;
   std::vector<Slot> slots_;       // open addressing on fold_hash, a power of two, at most a quarter full
-  std::vector<std::uint64_t> starts_;   // may_start's bits: slots_.size() * 4 of them
-  std::size_t start_mask_ = 0;          // starts_.size() * 64 - 1 (0 while empty)
-  std::size_t start_bit(std::uint32_t h) const { return (h ^ (h >> 15)) & start_mask_; }
+  // may_start's bytes, 64 KB whatever the size (an empty table's all clear): a fixed index (the
+  // fold's top half) needs no shift or mask on the token scans' path.
+  std::vector<std::uint8_t> starts_ = std::vector<std::uint8_t>(std::size_t{1} << 16, 0);
   std::size_t count_ = 0;
-  void grow(std::size_t cap);   // slots_ (and starts_) to `cap` slots, a power of two
+  void grow(std::size_t cap);   // slots_ to `cap` slots, a power of two
   const Bucket* find(std::string_view word, std::uint32_t hash) const;   // bucket whose key is ascii_lower(word)
   const Entry* match_slot(std::string_view text, const std::vector<Token>& tokens, std::size_t k, std::size_t end,
                           bool any_case) const;
