@@ -93,9 +93,8 @@ void PhraseTable::add(std::string_view phrase, std::string value, std::string ex
   auto at = std::find_if(entries.begin(), entries.end(),
                          [&](const Entry& old) { return old.tokens.size() < e.tokens.size(); });
   const std::uint32_t second = toks.size() >= 2 ? toks[1].fold : 0;
-  bucket->second.insert(bucket->second.begin() + (at - entries.begin()), second);
   if (toks.size() >= 2) {
-    bucket->second_bits |= std::uint64_t{1} << (second & 63);
+    bucket->second_bits |= std::uint32_t{1} << (second & 31);
     ++bucket->singles;   // longest first: an entry of two tokens or more goes before the single ones
   }
   const std::size_t pos = static_cast<std::size_t>(at - entries.begin());
@@ -119,7 +118,7 @@ const PhraseTable::Entry* PhraseTable::match_slot(std::string_view text, const s
   if (!b) return nullptr;
   // Some longer entry has the next token as its second one (else only the one-token entries can
   // match): those first, longest first. (Out of line: the usual path keeps few registers.)
-  if (k + 1 < end && ((b->second_bits >> (tokens[k + 1].fold & 63)) & 1))
+  if (k + 1 < end && ((b->second_bits >> (tokens[k + 1].fold & 31)) & 1))
     if (const Entry* e = match_longer(*b, text, tokens, k, end, any_case)) return e;
   const Entry* const last = b->entries.data() + b->entries.size();
   for (const Entry* e = b->entries.data() + b->singles; e != last; ++e)

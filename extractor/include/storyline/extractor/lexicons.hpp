@@ -102,12 +102,14 @@ class PhraseTable {
   }
 
  private:
-  struct Bucket {
+  // A first word's entries. What match_slot reads of it (the key, the entries, the filter on
+  // second tokens and where the one-token entries start) fills the first 64 bytes, one cache line:
+  // a look-up that finds a bucket mostly ends there or at its entries.
+  struct alignas(64) Bucket {
     std::string key;              // lower-cased first token
     std::vector<Entry> entries;   // longest first, insertion order among equal lengths
-    std::vector<std::uint32_t> second;   // per entry: fold_hash of its second token (0 if none)
-    std::uint64_t second_bits = 0;       // bit (second & 63) of every entry of two tokens or more
-    std::size_t singles = 0;             // index of the first one-token entry (they come last)
+    std::uint32_t second_bits = 0;   // bit (fold_hash of the second token & 31) of every entry of two tokens or more
+    std::uint32_t singles = 0;       // index of the first one-token entry (they come last)
     // The entries of two tokens or more as (second << 32) | index, sorted: those whose second
     // token has a given fold hash, in entry order, without a pass over the others.
     std::vector<std::uint64_t> multi;
