@@ -52,6 +52,12 @@ void PhraseTable::reserve(std::size_t phrases) {
 
 void PhraseTable::grow(std::size_t cap) {
   reslot(slots_, cap, [](const Slot& s) { return s.bucket != 0; });
+  // A byte per 4 slots (16 per first word at least), 4 KB at least (a small table's few first
+  // words are asked about by every word of a text: a clear byte turns those away), 64 KB at most.
+  starts_.assign(std::clamp<std::size_t>(cap * 16, 4096, 65536), 0);
+  start_mask_ = static_cast<std::uint32_t>(starts_.size() - 1);
+  for (const Slot& s : slots_)
+    if (s.bucket != 0) starts_[s.hash & start_mask_] = 1;
 }
 
 void PhraseTable::add(std::string_view phrase, std::string value, std::string extra, const TextLexicons& lex,
@@ -81,7 +87,7 @@ void PhraseTable::add(std::string_view phrase, std::string value, std::string ex
     while (slots_[i].bucket != 0) i = (i + 1) & mask;
     slots_[i].hash = h;
     slots_[i].bucket = static_cast<std::uint32_t>(buckets_.size());
-    starts_[h >> 16] = 1;
+    starts_[h & start_mask_] = 1;
     bucket = &buckets_.back();
   }
   auto& entries = bucket->entries;
