@@ -911,8 +911,6 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
       return;
     }
   }
-  // "Alameda Research", "Deepwater Horizon": a last word from the dictionary makes a person unlikely.
-  bool last_common = w.common(c.te - 1) && !w.toks[c.te - 1].has(kAllCaps) && w.tv(c.te - 1).size() > 4;
   // "Gorgon LNG", "Banco BPI": an upper-case word of two letters or more is an acronym, not part of
   // a person's name. Whole names in capitals outside headlines (short table lines) fall here too:
   // people in capitals were taken by the given-name rule above.
@@ -922,9 +920,14 @@ void classify(Work& w, Cand& c, std::size_t sentence_begin) {
                                   w.tv(k).back() != '.');
   bool all_common = true;   // (only names of several words get here)
   for (std::size_t k = c.tb; k < c.te && all_common; ++k)
-    if (w.toks[k].has(kWord) && !w.common(k) && !is_connector_at(w, k)) all_common = false;
+    if (w.toks[k].has(kWord) && !is_connector_at(w, k) && !w.common(k)) all_common = false;
+  // "Alameda Research", "Deepwater Horizon": a last word from the dictionary makes a person unlikely.
+  // (Asked last, after the cheap tests: common() looks in a big table.)
+  auto last_common = [&] {
+    return !w.toks[c.te - 1].has(kAllCaps) && w.tv(c.te - 1).size() > 4 && w.common(c.te - 1);
+  };
   if (all_common) c.type = "MISC";
-  else if (last_common || has_acronym) c.type = "ORG";
+  else if (has_acronym || last_common()) c.type = "ORG";
   else c.type = "PER";
 }
 
@@ -1134,7 +1137,8 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
         if (is_connector_at(w, k)) { ++k; continue; }
         if (w.has(ix.non_entities, k) && !(end - k > 1 && known())) { ++k; continue; }
         bool cap_follows = k + 1 < end && w.cap(k + 1);
-        if (initial(k) && w.common(k) && !toks[k].has(kAllCaps) && !cap_follows && !known()) {
+        // (common() after the flag tests: the common-words table is big, its look-ups miss the cache.)
+        if (initial(k) && !toks[k].has(kAllCaps) && !cap_follows && w.common(k) && !known()) {
           // "Shares of Nissan ..." but keep "Mark Zuckerberg" (given name + capitalised word).
           ++k;
           continue;
