@@ -143,12 +143,13 @@ struct EntityTagger::Index {
   std::vector<std::string> derived_demonyms;
   WordTable derived_demonyms_table;   // the same set, looked up by fold_hash
   std::vector<std::string> misc_suffixes;   // misc_heads.tsv entries with position "suffix"
-  // A mark per fold hash (its low 12 bits) of the words the coreference step may act on: the
+  // A mark per fold hash (its low 10 bits) of the words the coreference step may act on: the
   // first words of references, "both" and "the"; and of "and" and "or" (for the first walk). A
   // word whose mark is clear is none of them. (A byte per mark, not a bit: asked about every word
-  // of the text, one load and no shifts.)
-  std::array<unsigned char, 4096> ref_words{};
-  bool may_refer(std::uint32_t h) const { return ref_words[h & 4095] != 0; }
+  // of the text, one load and no shifts. 1 KB, not 4: it stays in the data cache; the few more
+  // words let through are passed over by the step.)
+  std::array<unsigned char, 1024> ref_words{};
+  bool may_refer(std::uint32_t h) const { return ref_words[h & 1023] != 0; }
   // Whether references.match() at a word can find anything, before the look-up: a bit per fold
   // hash of the first word of a one-word reference ("he"), and one per pair of fold hashes of
   // the first two words of a longer one ("the company"). Most "the"s start none.
@@ -200,7 +201,7 @@ EntityTagger::EntityTagger(std::shared_ptr<const Lexicons> lex) : lex_(std::move
   // coreference step passes over them.)
   ref_hashes.push_back(fold_hash("and"));
   ref_hashes.push_back(fold_hash("or"));
-  for (std::uint32_t h : ref_hashes) index->ref_words[h & 4095] = 1;
+  for (std::uint32_t h : ref_hashes) index->ref_words[h & 1023] = 1;
   lex_->references.for_each_entry([&](std::string_view, const PhraseTable::Entry& e) {
     const std::uint32_t h1 = fold_hash(e.tokens[0]);
     if (e.tokens.size() == 1) {
