@@ -19,16 +19,15 @@ namespace {
 // probe for a word not in the set; the rare collisions are told apart by comparing.
 class FirstWords {
  public:
-  // The filter's answer for a fold hash: a byte per value of its top 16 bits, set when a word of
-  // the set has them (one load and compare per token on the token scan's path; a bit table needs
-  // twice that to pick the bit).
-  static bool bit(const std::uint8_t* filter, std::uint32_t fold) { return filter[fold >> 16] != 0; }
-  // Whether a word of this fold hash may be in the set (has() asks this first).
-  bool may_have(std::uint32_t fold) const { return bit(filter_.data(), fold); }
-  const std::uint8_t* filter() const { return filter_.data(); }
+  // The bit of a fold hash in bits(): one per 16 of its bits, the top ten picking the word and the
+  // low six the bit in it (a shift, no mask, on the token scan's path).
+  static bool bit(const std::uint64_t* bits, std::uint32_t fold) { return bits[fold >> 22] >> (fold & 63) & 1u; }
+  // Whether a word of this fold hash may be in the set (has() asks this first): a bit test.
+  bool may_have(std::uint32_t fold) const { return bit(bits_.data(), fold); }
+  const std::uint64_t* bits() const { return bits_.data(); }
   bool has(std::string_view w, std::uint32_t fold) const {
-    // The filter first (64 KB): most words stop there.
-    if (!bit(filter_.data(), fold)) return false;
+    // A bit per 16 bits of the fold hash first (8 KB, stays in cache): most words stop there.
+    if (!bit(bits_.data(), fold)) return false;
     if (slots_.empty()) return false;
     const std::size_t mask = slots_.size() - 1;
     for (std::size_t p = fold & mask;; p = (p + 1) & mask) {
@@ -41,7 +40,7 @@ class FirstWords {
     if (has(lower, fold_hash(lower))) return;
     keys_.push_back(lower);
     const std::uint32_t h = fold_hash(lower);
-    filter_[h >> 16] = 1;
+    bits_[h >> 22] |= std::uint64_t{1} << (h & 63);
     if (4 * keys_.size() > slots_.size()) {
       slots_.assign(slots_.empty() ? 64 : 2 * slots_.size(), Slot{});
       for (std::size_t i = 0; i < keys_.size(); ++i) place(i);
@@ -64,13 +63,13 @@ class FirstWords {
   }
   std::vector<std::string> keys_;
   std::vector<Slot> slots_;
-  std::vector<std::uint8_t> filter_ = std::vector<std::uint8_t>(65536, 0);
+  std::vector<std::uint64_t> bits_ = std::vector<std::uint64_t>(1024, 0);
 };
 
-// The first token in [p, pe) whose fold hash passes `filter` (FirstWords::filter()), else pe: eight
-// tokens per bound test, as most tokens do not pass.
-inline const Token* next_may_start(const Token* p, const Token* pe, const std::uint8_t* filter) {
-  auto hit = [filter](const Token& t) { return FirstWords::bit(filter, t.fold); };
+// The first token in [p, pe) whose fold hash has its bit set in `bits` (FirstWords::bits()), else
+// pe: eight tokens per bound test, as most tokens have no bit.
+inline const Token* next_may_start(const Token* p, const Token* pe, const std::uint64_t* bits) {
+  auto hit = [bits](const Token& t) { return FirstWords::bit(bits, t.fold); };
   for (; pe - p >= 8; p += 8)
     for (int u = 0; u < 8; ++u)
       if (hit(p[u])) return p + u;
@@ -694,7 +693,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
       }
     return false;
   };
-  const std::uint8_t* const first_filter = im.trigger_firsts.filter();
+  const std::uint64_t* const first_bits = im.trigger_firsts.bits();
   const Token* const tk = toks.data();
   std::size_t k = 0;
   std::size_t s_next = 0;   // the first sentence whose date is not looked at yet
@@ -703,7 +702,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
     // can tell an event: the others between are passed over, their dates kept.
     std::size_t c = k;
     {
-      c = static_cast<std::size_t>(next_may_start(tk + k, tk + toks.size(), first_filter) - tk);
+      c = static_cast<std::size_t>(next_may_start(tk + k, tk + toks.size(), first_bits) - tk);
     }
     if (c == toks.size()) break;
     const std::size_t s = toks[c].sentence;
@@ -857,7 +856,7 @@ std::vector<Event> EventRules::events(const DocContext& ctx) const {
     for (std::size_t t = c; t < e; ++t) {   // (no token in [b, c) may start a trigger)
       // The cheapest test first (the first one has() makes), in a tight loop: most tokens start no trigger.
       {
-        t = static_cast<std::size_t>(next_may_start(tk + t, tk + e, first_filter) - tk);
+        t = static_cast<std::size_t>(next_may_start(tk + t, tk + e, first_bits) - tk);
       }
       if (t == e) break;
       if (in_mention[t] >= 0 || !toks[t].has(kWord)) continue;

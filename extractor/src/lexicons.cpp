@@ -52,12 +52,15 @@ void PhraseTable::reserve(std::size_t phrases) {
 
 void PhraseTable::grow(std::size_t cap) {
   reslot(slots_, cap, [](const Slot& s) { return s.bucket != 0; });
-  // A byte per 4 slots (16 per first word at least), 4 KB at least (a small table's few first
-  // words are asked about by every word of a text: a clear byte turns those away), 64 KB at most.
-  starts_.assign(std::clamp<std::size_t>(cap * 16, 4096, 65536), 0);
-  start_mask_ = static_cast<std::uint32_t>(starts_.size() - 1);
+  // (At least 16384 bits: a small table, whose few first words are mostly absent from a text, is
+  // asked about every capitalised word; a clear bit is what turns those away.)
+  starts_.assign(std::max<std::size_t>(cap * 4, 16384) / 64, 0);
+  start_mask_ = starts_.size() * 64 - 1;
   for (const Slot& s : slots_)
-    if (s.bucket != 0) starts_[s.hash & start_mask_] = 1;
+    if (s.bucket != 0) {
+      const std::size_t x = start_bit(s.hash);
+      starts_[x >> 6] |= std::uint64_t{1} << (x & 63);
+    }
 }
 
 void PhraseTable::add(std::string_view phrase, std::string value, std::string extra, const TextLexicons& lex,
@@ -87,7 +90,8 @@ void PhraseTable::add(std::string_view phrase, std::string value, std::string ex
     while (slots_[i].bucket != 0) i = (i + 1) & mask;
     slots_[i].hash = h;
     slots_[i].bucket = static_cast<std::uint32_t>(buckets_.size());
-    starts_[h & start_mask_] = 1;
+    const std::size_t x = start_bit(h);
+    starts_[x >> 6] |= std::uint64_t{1} << (x & 63);
     bucket = &buckets_.back();
   }
   auto& entries = bucket->entries;
@@ -169,8 +173,10 @@ bool PhraseTable::has_single(std::string_view word) const { return has_single(wo
 
 bool PhraseTable::has_single(std::string_view word, std::uint32_t fold) const {
   // The bucket's key is ascii_lower(word), of the same fold hash: no phrase starts with a word
-  // may_start turns away.
-  if (!may_start(fold)) return false;
+  // whose may_start bit is clear.
+  if (start_mask_ == 0) return false;
+  const std::size_t x = start_bit(fold);
+  if (!((starts_[x >> 6] >> (x & 63)) & 1)) return false;
   const Bucket* b = find(word, fold);
   if (!b) return false;
   for (const Entry& e : b->entries)

@@ -43,7 +43,7 @@ TEST_CASE("PhraseTable::reserve: the same matches as a table grown phrase by phr
         const PhraseTable::Entry* e = t->match(text, toks, k, toks.size(), any_case);
         CAPTURE(k);
         CHECK((e ? e->value : "") == (g ? g->value : ""));
-        if (e) CHECK(t->may_start(toks[k]));   // (a clear mark says no phrase starts there)
+        if (e) CHECK(t->may_start(toks[k]));   // (a clear bit says no phrase starts there)
         CHECK(t->has_single(toks[k].view(text)) == grown.has_single(toks[k].view(text)));
       }
     }

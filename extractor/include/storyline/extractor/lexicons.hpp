@@ -79,10 +79,14 @@ class PhraseTable {
   bool has_single(std::string_view word) const;
   bool has_single(std::string_view word, std::uint32_t fold) const;   // fold = fold_hash(word)
   bool empty() const { return buckets_.empty(); }
-  // False when no phrase can start with the token (then match() at it is nullptr): a mask, one
-  // load and a compare (a byte per value of the low bits of the first token's fold hash).
+  // False when no phrase can start with the token (then match() at it is nullptr): one bit read
+  // (a bit per first token's fold hash, at least 16 bits per key).
   bool may_start(const Token& t) const { return may_start(t.fold); }
-  bool may_start(std::uint32_t fold) const { return starts_[fold & start_mask_] != 0; }   // fold = fold_hash of the first token's text
+  bool may_start(std::uint32_t fold) const {   // fold = fold_hash of the first token's text
+    if (start_mask_ == 0) return false;   // (no phrase)
+    const std::size_t x = start_bit(fold);
+    return (starts_[x >> 6] >> (x & 63)) & 1;
+  }
   std::size_t size() const { return count_; }
   // Room for `phrases` more phrases (at most that many new first words) without regrowing.
   void reserve(std::size_t phrases);
@@ -120,10 +124,9 @@ class PhraseTable {
   };
   std::vector<Bucket> buckets_;
   std::vector<Slot> slots_;       // open addressing on fold_hash, a power of two, at most a quarter full
-  // may_start's bytes: 16 or more per first word, 4 to 64 KB (a byte, not a bit: no shift to
-  // pick it on the token scans' path; sized to the table, not 64 KB each: 18 tables share the cache).
-  std::vector<std::uint8_t> starts_ = std::vector<std::uint8_t>(1, 0);
-  std::uint32_t start_mask_ = 0;   // starts_.size() - 1 (0 while empty: its one byte is clear)
+  std::vector<std::uint64_t> starts_;   // may_start's bits: slots_.size() * 4 of them
+  std::size_t start_mask_ = 0;          // starts_.size() * 64 - 1 (0 while empty)
+  std::size_t start_bit(std::uint32_t h) const { return (h ^ (h >> 15)) & start_mask_; }
   std::size_t count_ = 0;
   void grow(std::size_t cap);   // slots_ (and starts_) to `cap` slots, a power of two
   const Bucket* find(std::string_view word, std::uint32_t hash) const;   // bucket whose key is ascii_lower(word)
