@@ -1278,13 +1278,6 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
   // Reused for every entity: views of the document's text (or of the alias keys).
   std::vector<std::string_view>&texts = sc.texts, &keys = sc.keys, &full_bases = sc.full_bases,
                                &alias_list = sc.alias_list, &own_list = sc.own_list;
-  // ascii_lower of the types lately lowered for an id, as eight bytes, found by the views' addresses
-  // (the types are views of a few literals and of the lexicons' strings).
-  struct LoweredType {
-    std::string_view type;
-    std::uint64_t code = 0;
-  };
-  LoweredType lowered_types[8];
   for (std::size_t e : ent_order) {
     Entity& ent = r.entities.emplace_back();   // built in place (reserved above); in id_slots once named
     ent.type = infos[e].type;
@@ -1349,22 +1342,9 @@ std::size_t next_in(const std::vector<std::uint32_t>& list, std::size_t k, std::
       base.assign(infos[e].user_id);
     } else if (ent.type.size() + name.size() + 2 <= 256) {   // ascii_lower(type) + ":" + slug(name)
       char buf[256];   // (made here, then copied once)
-      std::size_t n = 0;
       const std::string_view type = infos[e].type;
-      if (type.size() < 8) {   // (eight bytes, lowered once per type view and kept by its address)
-        LoweredType& lt = lowered_types[(reinterpret_cast<std::uintptr_t>(type.data()) >> 2) & 7];
-        if (lt.type.data() != type.data() || lt.type.size() != type.size()) {
-          lt.type = type;
-          char b[8] = {};
-          for (std::size_t i = 0; i < type.size(); ++i)
-            b[i] = (type[i] >= 'A' && type[i] <= 'Z') ? static_cast<char>(type[i] - 'A' + 'a') : type[i];
-          std::memcpy(&lt.code, b, 8);
-        }
-        std::memcpy(buf, &lt.code, 8);
-        n = type.size();
-      } else {
-        for (const char ch : type) buf[n++] = (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch - 'A' + 'a') : ch;
-      }
+      ascii_lower_copy(buf, type.data(), type.size());
+      std::size_t n = type.size();
       buf[n++] = ':';
       n += write_slug(buf + n, name);
       base.assign(buf, n);

@@ -1340,6 +1340,28 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   if (lowered.size() < ctx.text.size()) lowered.resize(ctx.text.size());
   const auto word_id = im.word_table.fold_probe();
   const int dash_word = im.word_id("-");
+  // Rules out, into ruled_out, the rules this document (topic), too few entities of a slot (need:
+  // a need_row per slot) and a required literal no word of the sentence meets (lits_present) leave
+  // no chance: one pass over the rule-mask words, each word's masks OR-ed at once. Whether a rule
+  // is left.
+  auto rules_left = [&](const std::uint64_t* const* need) __attribute__((always_inline)) {   // (inlined: called per sentence)
+    const std::size_t nw = im.all_rules.size(), blocks = im.lit_blocks;
+    const std::uint64_t* const lp = lits_present.data();
+    const std::uint64_t* const doc = doc_out.data();
+    const std::uint64_t* const all = im.all_rules.data();
+    std::uint64_t* const out_now = ruled_out.data();
+    bool live = false;
+    for (std::size_t w = 0; w < nw; ++w) {
+      // (a rule missing a required literal is out; when the entities leave none, out_now is not
+      // read, and its literal part is no matter)
+      std::uint64_t met = ~std::uint64_t{0};
+      for (std::size_t j = 0; j < blocks; ++j) met &= lp[j * nw + w];
+      const std::uint64_t x = doc[w] | need[0][w] | need[1][w] | need[2][w] | need[3][w] | need[4][w] | ~met;
+      out_now[w] = x;
+      live = live || (~x & all[w]) != 0;
+    }
+    return live;
+  };
   std::size_t k = 0;
   const std::size_t kMaxCooccurring = 12;
   while (k < toks.size()) {
@@ -1400,15 +1422,9 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
       for (const Token* t = toks.data() + k, *te = toks.data() + e; t != te; ++t)
         if (const int w = word_id(std::string_view(lowered.data() + t->start, t->end - t->start), t->fold); w >= 0)
           on_word(w);
-      const std::size_t nw = im.all_rules.size();
-      bool may_tell = false;
-      for (std::size_t w = 0; w < nw; ++w) {
-        std::uint64_t x = doc_out[w];
-        for (std::size_t t = 0; t < 5; ++t) x |= im.need_row(t, 1)[w];
-        for (std::size_t j = 0; j < im.lit_blocks; ++j) x |= ~lp[j * nw + w];
-        may_tell = may_tell || (im.all_rules[w] & ~x) != 0;
-      }
-      if (!may_tell) {
+      const std::uint64_t* one_each[5];
+      for (std::size_t t = 0; t < 5; ++t) one_each[t] = im.need_row(t, 1);
+      if (!rules_left(one_each)) {
         k = e;
         continue;
       }
@@ -1417,9 +1433,8 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     build_items(ctx, lowered, word_id, on_word, dash_word, *mentions, k, e, mit, items, ent_items, ent_slot);
     const Sentence& sent = (*ctx.sentences)[s];
     found.clear();
-    // Rules out the rules this document (topic) and the sentence's entities (too few of a type)
-    // leave no chance, and those with a required literal none of whose words is in the sentence:
-    // one pass over the rule-mask words (nw), each word's masks OR-ed at once.
+    // The rules the document, the sentence's entities (too few of a type) and its words leave
+    // (rules_left, by the entity items each slot has).
     const std::size_t nw = im.all_rules.size();
     std::uint64_t* const out_now = ruled_out.data();
     const std::uint64_t* const all = im.all_rules.data();
@@ -1431,20 +1446,7 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     }
     const std::uint64_t* need[5];
     for (std::size_t t = 0; t < 5; ++t) need[t] = im.need_row(t, ent_have[t]);
-    bool live = false;   // some rule may still match in this sentence
-    {
-      const std::size_t blocks = im.lit_blocks;
-      const std::uint64_t* const doc = doc_out.data();
-      for (std::size_t w = 0; w < nw; ++w) {
-        // (a rule missing a required literal is out; when the entities leave none, out_now is not
-        // read, and its literal part is no matter)
-        std::uint64_t met = ~std::uint64_t{0};
-        for (std::size_t j = 0; j < blocks; ++j) met &= lp[j * nw + w];
-        const std::uint64_t x = doc[w] | need[0][w] | need[1][w] | need[2][w] | need[3][w] | need[4][w] | ~met;
-        out_now[w] = x;
-        live = live || (~x & all[w]) != 0;
-      }
-    }
+    const bool live = rules_left(need);   // some rule may still match in this sentence
     // Per sentence: whether a rule left may start with a class (then word items need their
     // may_class bits; else start_word_base[0] does for all), and which start sets have a rule left
     // (entity slots 0-4, then word items by may_class bits 0-7): an item with none of those and no
