@@ -71,16 +71,10 @@ std::string fmt(const char* f, int a, int b = 0, int c = 0) {
 }
 
 // fmt("%04d-%02d-%02d", y, m, d) and its shorter forms "%04d-%02d" and "%04d" (`parts` numbers),
-// which make most values, with no format to read: written directly when each number fits its
-// width, else by fmt.
+// which make most values: CalendarDate::iso's text, written without a format in the usual ranges.
 std::string iso_date(int parts, int y, int m = 0, int d = 0) {
-  if (y < 0 || y > 9999 || m < 0 || m > 99 || d < 0 || d > 99)
-    return fmt(parts == 3 ? "%04d-%02d-%02d" : parts == 2 ? "%04d-%02d" : "%04d", y, m, d);
-  const char b[10] = {static_cast<char>('0' + y / 1000), static_cast<char>('0' + y / 100 % 10),
-                      static_cast<char>('0' + y / 10 % 10), static_cast<char>('0' + y % 10), '-',
-                      static_cast<char>('0' + m / 10), static_cast<char>('0' + m % 10), '-',
-                      static_cast<char>('0' + d / 10), static_cast<char>('0' + d % 10)};
-  return std::string(b, parts == 3 ? 10 : parts == 2 ? 7 : 4);
+  const Granularity g = parts == 3 ? Granularity::day : parts == 2 ? Granularity::month : Granularity::year;
+  return CalendarDate{y, m, d, g}.iso();
 }
 
 long weekday_of(long days) { return ((days % 7) + 7 + 3) % 7 + 1; }  // 1 = Monday
