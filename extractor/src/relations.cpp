@@ -31,6 +31,9 @@ inline int type_slot_of(const std::string& t) {
   return -1;
 }
 constexpr int kPerSlot = 0;   // type_slot_of("PER")
+// Bytes readable past the end of relations()' lower-cased copy of the document, so that a word
+// in it may be read eight bytes at a time (WordTable::FoldProbe).
+constexpr std::size_t kWordPad = 8;
 
 struct Item {
   bool ent = false;
@@ -181,9 +184,10 @@ inline bool maybe_object_pronoun(std::string_view lower) {
 }
 
 // The items of tokens [tb, te); on_word(id) for each item's word id (>= 0) as it is built.
+// him_her: the word ids of "him" and "her" (Impl::him_her).
 template <class WordId, class OnWord>
 void build_items(const DocContext& ctx, std::string_view lowered, WordId word_id, OnWord on_word, int dash_word,
-                 const std::vector<MentionSpan>& mentions, std::size_t tb, std::size_t te,
+                 std::array<int, 2> him_her, const std::vector<MentionSpan>& mentions, std::size_t tb, std::size_t te,
                  std::vector<MentionSpan>::const_iterator& mit, ItemList& items,
                  std::vector<std::uint32_t>& ent_items, const std::vector<signed char>& ent_slot) {
   const auto& toks = *ctx.tokens;
@@ -247,17 +251,22 @@ void build_items(const DocContext& ctx, std::string_view lowered, WordId word_id
     for (const Token* t = toks.data() + k; k < stop; ++k, ++t, ++out) {
       const std::string_view lower(lowered.data() + t->start, t->end - t->start);
       const int w = word_id(lower, t->fold);
-      if (w >= 0) on_word(w);
       // (built whole, not field by field over a value-initialised one)
       Item& it = *out = Item{false, -1, 0, w, 0, static_cast<std::uint32_t>(k),
                              static_cast<std::uint32_t>(k + 1), t->start, t->end, lower};
-      if (maybe_object_pronoun(it.lower))
-        if (auto who = resolve_object_pronoun(ctx, k)) {
-          ent_items.push_back(static_cast<std::uint32_t>(out - items.begin()));
-          it.ent = true;
-          it.entity = *who;
-          it.tslot = 0;   // PER
-        }
+      if (w >= 0) {
+        on_word(w);
+        // An object pronoun is a word of the table (maybe_object_pronoun(lower) is w being one of
+        // those two): no test of its letters per token, whose length (three letters: "the",
+        // "and") is too often the pronouns' to be predicted.
+        if (w == him_her[0] || w == him_her[1])
+          if (auto who = resolve_object_pronoun(ctx, k)) {
+            ent_items.push_back(static_cast<std::uint32_t>(out - items.begin()));
+            it.ent = true;
+            it.entity = *who;
+            it.tslot = 0;   // PER
+          }
+      }
     }
   }
 }
@@ -320,13 +329,23 @@ class WordTable {
     std::uint32_t fold = 0;
     int id = -1;
   };
+  // A key of 1 to 8 bytes as one word: its bytes (zero-padded) and a mask of them, so that a word
+  // is compared with it by one load, with no branch per byte (a loop over the bytes mispredicts its
+  // exit at most matches, and most words are that short). size 0 or over 8: compared byte by byte.
+  struct KeyHead {
+    std::uint64_t bytes = 0, mask = 0;
+    std::size_t size = 0;
+  };
   // find_fold by the tables' addresses, taken once: a loop calling it by value keeps them in
   // registers while it writes items (through chars, which could alias the vectors).
+  // w must have eight readable bytes from its start (relations() pads its lower-cased copy of
+  // the document: kWordPad).
   struct FoldProbe {
     const std::uint64_t* bits;
     const FoldSlot* slots;
     std::size_t mask;
     const std::string* keys;
+    const KeyHead* heads;
     int operator()(std::string_view w, std::uint32_t fold) const {
       // A bit per fold hash's low 16 bits first (8 KB): most words are in no rule and stop there.
       if (!(bits[(fold & 0xFFFF) >> 6] >> (fold & 63) & 1u)) return -1;
@@ -334,22 +353,39 @@ class WordTable {
         const FoldSlot& f = slots[p];
         if (f.id < 0) return -1;
         if (f.fold == fold) {
+          const KeyHead& head = heads[static_cast<std::size_t>(f.id)];
+          if (head.size != w.size()) continue;
+          if (head.size - 1 < 8) {   // (1 to 8 bytes)
+            std::uint64_t x;
+            std::memcpy(&x, w.data(), 8);
+            if (((x ^ head.bytes) & head.mask) == 0) return f.id;
+            continue;
+          }
           const std::string& key = keys[static_cast<std::size_t>(f.id)];
-          if (key.size() != w.size()) continue;
-          std::size_t i = 0;   // short words: compared in place (no call)
+          std::size_t i = 0;
           while (i < w.size() && key[i] == w[i]) ++i;
           if (i == w.size()) return f.id;
         }
       }
     }
   };
-  FoldProbe fold_probe() const { return FoldProbe{fold_bits_.data(), fold_slots_.data(), fold_slots_.size() - 1, keys_.data()}; }
+  FoldProbe fold_probe() const {
+    return FoldProbe{fold_bits_.data(), fold_slots_.data(), fold_slots_.size() - 1, keys_.data(), heads_.data()};
+  }
   void index_folds() {
     std::size_t cap = 64;
     while (cap < 8 * keys_.size()) cap *= 2;   // mostly one probe for a word not in the table
     fold_slots_.assign(cap, FoldSlot{});
     fold_bits_.assign(1024, 0);
+    heads_.assign(keys_.size(), KeyHead{});
     for (std::size_t i = 0; i < keys_.size(); ++i) {
+      KeyHead& head = heads_[i];
+      head.size = keys_[i].size();
+      if (head.size - 1 < 8) {
+        const unsigned char ones[8] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+        std::memcpy(&head.bytes, keys_[i].data(), head.size);
+        std::memcpy(&head.mask, ones, head.size);
+      }
       const std::uint32_t h = fold_hash(keys_[i]);
       fold_bits_[(h & 0xFFFF) >> 6] |= std::uint64_t{1} << (h & 63);
       std::size_t p = h & (cap - 1);
@@ -392,6 +428,7 @@ class WordTable {
   std::vector<std::string> keys_;
   std::vector<int> slots_;
   std::vector<FoldSlot> fold_slots_;
+  std::vector<KeyHead> heads_;   // by id
   std::vector<std::uint64_t> fold_bits_ = std::vector<std::uint64_t>(1024, 0);
 };
 
@@ -597,6 +634,8 @@ struct RelationRules::Impl {
   std::vector<std::uint64_t> lit_none;                   // lit_stride words
   std::array<Mask, 4> start_ent_slot;                    // start_ent by type slot
   int word_id(std::string_view lower) const { return lower.empty() ? -1 : word_table.find(lower); }
+  // The ids of "him" and "her" in word_table, added to it for build_items' object pronouns.
+  std::array<int, 2> him_her{-1, -1};
 
   void index_elems() {
     for (Rule& r : rules)
@@ -617,6 +656,8 @@ struct RelationRules::Impl {
           for (const std::string& a : e.alts) e.alt_ids.push_back(word_table.add(a));
     for (const auto& [w, m] : start_lit) word_table.add(w);
     for (const auto& [w, ids] : lit_words) word_table.add(w);
+    // (in no rule's literals unless one names them: then the same id)
+    him_her = {word_table.add("him"), word_table.add("her")};
     // By word id + 1 (0: no word), each as long as start_any.
     word_start.assign(word_table.size() + 1, Mask(start_any.size(), 0));
     word_lits.assign(word_table.size(), {});
@@ -1337,7 +1378,7 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
     placed[i] = i < ent_slot.size() && ent_slot[i] == 2 && !country_of[i].empty() && !ctx.entities->is_country[i];   // LOC only
   // Lower-cased a sentence at a time, as the sentences are built (many are passed over unbuilt);
   // the bytes of the others are left as they are (no item views them).
-  if (lowered.size() < ctx.text.size()) lowered.resize(ctx.text.size());
+  if (lowered.size() < ctx.text.size() + kWordPad) lowered.resize(ctx.text.size() + kWordPad);
   const auto word_id = im.word_table.fold_probe();
   const int dash_word = im.word_id("-");
   // Rules out, into ruled_out, the rules this document (topic), too few entities of a slot (need:
@@ -1372,7 +1413,15 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
       const Token* const end = toks.data() + toks.size();
       // (eight at a time first: sentence numbers never go down, so all eight are in s)
       while (end - p > 8 && p[8].sentence == s) p += 8;
-      while (p != end && p->sentence == s) ++p;
+      if (end - p > 8) {
+        // p is in s and p[8] is not: the sentence's tokens among p[1..7] counted, not scanned (a
+        // loop's exit is mispredicted once per sentence).
+        std::size_t n = 1;
+        for (int u = 1; u < 8; ++u) n += static_cast<std::size_t>(p[u].sentence == s);
+        p += n;
+      } else {
+        while (p != end && p->sentence == s) ++p;
+      }
       e = static_cast<std::size_t>(p - toks.data());
     }
     // At most how many entity items the sentence has, counted to two (or min_ents).
@@ -1430,7 +1479,7 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
       }
       std::copy(im.lit_none.begin(), im.lit_none.end(), lits_present.begin());   // (built as ever)
     }
-    build_items(ctx, lowered, word_id, on_word, dash_word, *mentions, k, e, mit, items, ent_items, ent_slot);
+    build_items(ctx, lowered, word_id, on_word, dash_word, im.him_her, *mentions, k, e, mit, items, ent_items, ent_slot);
     const Sentence& sent = (*ctx.sentences)[s];
     found.clear();
     // The rules the document, the sentence's entities (too few of a type) and its words leave
