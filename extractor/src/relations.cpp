@@ -1380,6 +1380,7 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
   // the bytes of the others are left as they are (no item views them).
   if (lowered.size() < ctx.text.size() + kWordPad) lowered.resize(ctx.text.size() + kWordPad);
   const auto word_id = im.word_table.fold_probe();
+  static const std::uint32_t fold_him = fold_hash("him"), fold_her = fold_hash("her");
   const int dash_word = im.word_id("-");
   // Rules out, into ruled_out, the rules this document (topic), too few entities of a slot (need:
   // a need_row per slot) and a required literal no word of the sentence meets (lits_present) leave
@@ -1437,13 +1438,12 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
         most = enough;   // (a mention left behind that starts in a later token: built as ever)
       } else {
         for (auto m = mit; m != mentions->end() && m->tok_begin < e && most < enough; ++m) ++most;
+        // By fold hash (alike in any case): every him/her has one of the two, and a rare other
+        // word that has one only makes the sentence built as ever. No branch per token (three-
+        // letter words are too common for a test of the length to be predicted), and the text
+        // is not read.
         for (const Token* t = toks.data() + k, *te = toks.data() + e; t != te && most < enough; ++t)
-          if (t->end - t->start == 3) {
-            // (ASCII | 0x20 lower-cases h, i, m, e and r as ascii_lower does, and makes nothing else one)
-            const char* c = ctx.text.data() + t->start;
-            const char w[3] = {static_cast<char>(c[0] | 0x20), static_cast<char>(c[1] | 0x20), static_cast<char>(c[2] | 0x20)};
-            most += maybe_object_pronoun(std::string_view(w, 3));
-          }
+          most += static_cast<std::size_t>((t->fold == fold_him) | (t->fold == fold_her));
       }
       if (most < min_ents) {
         k = e;
@@ -1665,9 +1665,9 @@ std::vector<Relation> RelationRules::relations(const DocContext& ctx) const {
       co_sents.push_back(Evidence{s, sent.start, sent.end});
       for (std::size_t x = 0; x < present.size(); ++x)
         for (std::size_t y = x + 1; y < present.size(); ++y) {
-          std::uint64_t ra = rank_of[present[x]], rb = rank_of[present[y]];   // (present: no entity twice)
-          if (ra > rb) std::swap(ra, rb);
-          co_told.emplace_back(ra << 32 | rb, at);
+          const std::uint64_t ra = rank_of[present[x]], rb = rank_of[present[y]];   // (present: no entity twice)
+          // (min/max, not a swap: which ranks first is a coin toss a branch mispredicts)
+          co_told.emplace_back(std::min(ra, rb) << 32 | std::max(ra, rb), at);
         }
     } else if (!im.co_apart) {
       for (std::size_t x = 0; x < present.size(); ++x)
