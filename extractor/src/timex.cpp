@@ -2141,50 +2141,10 @@ class PrefixTrie {
         order.push_back(child);
       }
     root_open_ = dense[0].open;
-    table_.resize(order.size() * static_cast<std::size_t>(cols_));
-    // Every row starts as one of two templates: a non-ASCII byte says yes; a match ending at a
-    // node with an END entry (a letter or digit last) may keep its candidate before anything but
-    // a letter or digit, or at the end of the text (boundaries_ok refuses the others).
-    std::vector<std::int32_t> plain(static_cast<std::size_t>(cols_), kNo), after_end(plain);
-    plain[static_cast<std::size_t>(c_non_ascii)] = kYes;
-    for (int c = 0; c < cols_; ++c)
-      if (!col_alnum[static_cast<std::size_t>(c)]) after_end[static_cast<std::size_t>(c)] = kYes;
-    for (std::size_t at = 0; at < order.size(); ++at) {
-      const Dense& d = dense[order[at]];
-      std::int32_t* row = &table_[at * static_cast<std::size_t>(cols_)];
-      std::copy((d.end_alnum ? after_end : plain).begin(), (d.end_alnum ? after_end : plain).end(), row);
-      for (const auto& [c, child] : kids[static_cast<std::size_t>(order[at])]) {
-        if (d.end_alnum && !col_alnum[static_cast<std::size_t>(c)]) continue;
-        row[c] = dense[child].open ? kYes : index[child] * cols_;  // the child's row
-      }
-    }
-    for (int b = 0; b < 256; ++b) {
-      const int c = byte_col_[b];
-      root_[b] = root_open_ ? kYes : c == space_col_ ? kSlow : table_[static_cast<std::size_t>(c)];
-    }
-    // The walk's first three steps at once, by the columns of three bytes (none the end of the
-    // text): kSlow when one of the first two is whitespace (a run folds to one symbol).
-    const std::size_t n = static_cast<std::size_t>(cols_);
-    tri_.assign(n * n * n, kSlow);
-    for (int b = 0; b < 256; ++b) {
-      col1_[b] = byte_col_[b] * cols_;
-      col2_[b] = byte_col_[b] * cols_ * cols_;
-    }
-    for (int c0 = 0; c0 < cols_; ++c0) {
-      if (c0 == space_col_ || c0 == end_col_) continue;
-      const std::int32_t t0 = root_open_ ? kYes : table_[static_cast<std::size_t>(c0)];
-      for (int c1 = 0; c1 < cols_; ++c1) {
-        if (c1 == end_col_ || (t0 >= 0 && c1 == space_col_)) continue;
-        const std::int32_t t1 = t0 < 0 ? t0 : table_[static_cast<std::size_t>(t0 + c1)];
-        std::int32_t* out = &tri_[(static_cast<std::size_t>(c0) * n + static_cast<std::size_t>(c1)) * n];
-        for (int c2 = 0; c2 < cols_; ++c2)
-          if (c2 != end_col_) out[c2] = t1 < 0 ? t1 : table_[static_cast<std::size_t>(t1 + c2)];
-      }
-    }
     // The whole trie (no stop at an OPEN entry), and per node the rules with an entry ending on
     // the way to it (parents come first in `order`).
     non_ascii_col_ = c_non_ascii;
-    full_ = table_;  // its other cells are negative too: rules_at stops there
+    full_.assign(order.size() * static_cast<std::size_t>(cols_), kNo);  // rules_at stops at a negative cell
     path_rules_.assign(order.size(), Two{});
     path_rules_[0] = own[0];
     path_bits_.assign(order.size() * words_, 0);
@@ -2197,6 +2157,75 @@ class PrefixTrie {
         for (std::size_t w = 0; w < words_; ++w)
           path_bits_[ci * words_ + w] = path_bits_[at * words_ + w] | own_bits[static_cast<std::size_t>(child) * words_ + w];
       }
+    // The walk's table holds only the nodes it can reach (those above every OPEN entry and every
+    // stop after an END one: some 7,000 of 18,000), by 16-bit index: about 0.5 MB, where the
+    // whole trie's 2.8 MB of row offsets missed the L2 cache at most steps after the first three
+    // bytes. Breadth first still (the nodes near the root together). Past kMaxNodes nodes the cells
+    // to the others say yes: may_match is only a necessary condition.
+    // A walk goes on to a child unless an entry ends there as OPEN (yes), or at an END entry a
+    // letter or digit last, by a byte that is neither (yes: boundaries_ok refuses the others).
+    const auto stops = [&](const Dense& d, int c, int child) {
+      return dense[static_cast<std::size_t>(child)].open || (d.end_alnum && !col_alnum[static_cast<std::size_t>(c)]);
+    };
+    std::vector<std::int32_t> node_of(order.size(), -1);  // trie node (in `order`) -> its node in the walk's table
+    node_of[0] = 0;
+    std::int32_t nodes = 1;
+    for (std::size_t at = 0; at < order.size() && nodes < kMaxNodes; ++at) {
+      if (node_of[at] < 0) continue;  // (a parent comes before its children)
+      const Dense& d = dense[static_cast<std::size_t>(order[at])];
+      for (const auto& [c, child] : kids[static_cast<std::size_t>(order[at])])
+        if (!stops(d, c, child) && nodes < kMaxNodes) node_of[static_cast<std::size_t>(index[child])] = nodes++;
+    }
+    // Every row starts as one of two templates: a non-ASCII byte says yes; a match ending at a
+    // node with an END entry (a letter or digit last) may keep its candidate before anything but
+    // a letter or digit, or at the end of the text.
+    std::vector<std::uint16_t> plain(static_cast<std::size_t>(cols_), kNo16), after_end(plain);
+    plain[static_cast<std::size_t>(c_non_ascii)] = kYes16;
+    for (int c = 0; c < cols_; ++c)
+      if (!col_alnum[static_cast<std::size_t>(c)]) after_end[static_cast<std::size_t>(c)] = kYes16;
+    table_.resize(static_cast<std::size_t>(nodes) * static_cast<std::size_t>(cols_));
+    for (std::size_t at = 0; at < order.size(); ++at) {
+      if (node_of[at] < 0) continue;
+      const Dense& d = dense[static_cast<std::size_t>(order[at])];
+      std::uint16_t* row = &table_[static_cast<std::size_t>(node_of[at]) * static_cast<std::size_t>(cols_)];
+      std::copy((d.end_alnum ? after_end : plain).begin(), (d.end_alnum ? after_end : plain).end(), row);
+      for (const auto& [c, child] : kids[static_cast<std::size_t>(order[at])]) {
+        if (d.end_alnum && !col_alnum[static_cast<std::size_t>(c)]) continue;  // (yes, as the template says)
+        const std::int32_t to = node_of[static_cast<std::size_t>(index[child])];
+        row[c] = to >= 0 ? static_cast<std::uint16_t>(to) : kYes16;  // an OPEN entry's end (or a node left out)
+      }
+    }
+    // A cell of the walk's table as root_ and tri_ keep it: a node's index, kNo or kYes.
+    const auto cell = [&](std::size_t node, int c) -> std::int32_t {
+      const std::uint16_t t = table_[node * static_cast<std::size_t>(cols_) + static_cast<std::size_t>(c)];
+      return t == kNo16 ? kNo : t == kYes16 ? kYes : t;
+    };
+    for (int b = 0; b < 256; ++b) {
+      const int c = byte_col_[b];
+      root_[b] = root_open_ ? kYes : c == space_col_ ? kSlow : cell(0, c);
+    }
+    // The walk's first three steps at once, by the columns of three bytes (none the end of the
+    // text): kSlow when one of the first two is whitespace (a run folds to one symbol).
+    const std::size_t n = static_cast<std::size_t>(cols_);
+    tri_.assign(n * n * n, kSlow16);
+    for (int b = 0; b < 256; ++b) {
+      col1_[b] = byte_col_[b] * cols_;
+      col2_[b] = byte_col_[b] * cols_ * cols_;
+    }
+    for (int c0 = 0; c0 < cols_; ++c0) {
+      if (c0 == space_col_ || c0 == end_col_) continue;
+      const std::int32_t t0 = root_open_ ? kYes : cell(0, c0);
+      for (int c1 = 0; c1 < cols_; ++c1) {
+        if (c1 == end_col_ || (t0 >= 0 && c1 == space_col_)) continue;
+        const std::int32_t t1 = t0 < 0 ? t0 : cell(static_cast<std::size_t>(t0), c1);
+        std::uint16_t* out = &tri_[(static_cast<std::size_t>(c0) * n + static_cast<std::size_t>(c1)) * n];
+        for (int c2 = 0; c2 < cols_; ++c2)
+          if (c2 != end_col_) {
+            const std::int32_t t2 = t1 < 0 ? t1 : cell(static_cast<std::size_t>(t1), c2);
+            out[c2] = t2 >= 0 ? static_cast<std::uint16_t>(t2) : t2 == kNo ? kNo16 : kYes16;
+          }
+      }
+    }
   }
   static constexpr int kNoRule = -1, kManyRules = -2, kUnknownRules = -3;
   // At most two rules: {kNoRule, kNoRule} (none), {a, kNoRule} (one), {a, b} (two, a < b), or
@@ -2244,15 +2273,15 @@ class PrefixTrie {
   [[gnu::always_inline]] bool may_match(std::string_view text, std::size_t p, std::size_t end) const {  // (hot: inlined in the scan)
     if (p + 3 <= end) {  // three bytes by one table
       const unsigned char b2 = static_cast<unsigned char>(text[p + 2]);
-      const std::int32_t t = tri_[static_cast<std::size_t>(col2_[static_cast<unsigned char>(text[p])] +
-                                                           col1_[static_cast<unsigned char>(text[p + 1])] + byte_col_[b2])];
-      if (t >= 0) {
+      const std::uint16_t t = tri_[static_cast<std::size_t>(col2_[static_cast<unsigned char>(text[p])] +
+                                                            col1_[static_cast<unsigned char>(text[p + 1])] + byte_col_[b2])];
+      if (t < kSlow16) {
         std::size_t k = p + 3;
         if (byte_col_[b2] == space_col_)
           while (k < end && is_space_byte(static_cast<unsigned char>(text[k]))) ++k;
         return walk(text, k, end, t);
       }
-      if (t != kSlow) return t == kYes;
+      if (t != kSlow16) return t == kYes16;
     }
     if (p < end) {  // the first step by the byte itself (most walks end there or one byte later)
       const std::int32_t t = root_[static_cast<unsigned char>(text[p])];
@@ -2263,22 +2292,26 @@ class PrefixTrie {
   }
 
  private:
-  // The walk from the node of `row`, reading text from k.
-  [[gnu::always_inline]] bool walk(std::string_view text, std::size_t k, std::size_t end, std::int32_t row) const {  // (hot: GCC may not inline it otherwise)
-    const std::int32_t* table = table_.data();
+  // The walk from `node` (of the walk's table), reading text from k.
+  [[gnu::always_inline]] bool walk(std::string_view text, std::size_t k, std::size_t end, std::size_t node) const {  // (hot: GCC may not inline it otherwise)
+    const std::uint16_t* table = table_.data();
+    const std::size_t cols = static_cast<std::size_t>(cols_);
     while (true) {
       const int c = k == end ? end_col_ : byte_col_[static_cast<unsigned char>(text[k])];
-      const std::int32_t t = table[row + c];
-      if (t < 0) return t == kYes;  // always so in the end column
+      const std::uint16_t t = table[node * cols + static_cast<std::size_t>(c)];
+      if (t >= kYes16) return t == kYes16;  // always so in the end column
       ++k;
       if (c == space_col_)
         while (k < end && is_space_byte(static_cast<unsigned char>(text[k]))) ++k;
-      row = t;
+      node = t;
     }
   }
 
   static constexpr std::int32_t kNo = -1, kYes = -2, kSlow = -3;
-  std::array<std::int32_t, 256> root_{};  // the root's step by byte; kSlow: whitespace (see walk)
+  // The same in the walk's table and tri_ (16 bits a cell), above every node's index.
+  static constexpr std::uint16_t kNo16 = 0xFFFF, kYes16 = 0xFFFE, kSlow16 = 0xFFFD;
+  static constexpr std::int32_t kMaxNodes = kSlow16;  // the walk's table's nodes at most
+  std::array<std::int32_t, 256> root_{};  // the root's step by byte (a node of the walk's table); kSlow: whitespace (see walk)
   struct Entry {
     Sym16 s;
     bool open;  // an OPEN entry (else END)
@@ -2287,12 +2320,12 @@ class PrefixTrie {
   std::vector<Entry> entries_;  // every rule's entries (until build)
   std::array<std::uint8_t, 256> byte_col_{};
   std::array<std::int32_t, 256> col1_{}, col2_{};  // byte_col_ times cols_, times cols_ squared (tri_'s index)
-  std::vector<std::int32_t> tri_;                  // columns (c0, c1, c2) -> the walk's state after them
+  std::vector<std::uint16_t> tri_;                 // columns (c0, c1, c2) -> the walk's node after them, kNo16, kYes16, kSlow16
   int space_col_ = -1;  // the column of whitespace, -1 when no entry reads it
   int cols_ = 0;
   int end_col_ = 0;
   bool root_open_ = false;
-  std::vector<std::int32_t> table_;  // node x column: the next node's row (node x cols_), kNo or kYes
+  std::vector<std::uint16_t> table_;  // node x column: the next node (what the walk reaches only), kNo16 or kYes16
   int non_ascii_col_ = 0;
   std::vector<std::int32_t> full_;  // node x column: the next node's row (every child), or negative
   std::vector<Two> path_rules_;     // node -> rules_at's answer there
