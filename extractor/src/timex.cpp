@@ -2195,28 +2195,34 @@ class PrefixTrie {
         row[c] = to >= 0 ? static_cast<std::uint16_t>(to) : kYes16;  // an OPEN entry's end (or a node left out)
       }
     }
+    // A run of whitespace reads as one symbol: a node reached by whitespace stays there at more
+    // whitespace (no entry has two in a row), so the walk reads every byte alike, with no skip of
+    // the run (a branch the text decides, often mispredicted) and no slow path for it.
+    if (space_col_ >= 0)
+      for (std::size_t at = 0; at < order.size(); ++at)
+        for (const auto& [c, child] : kids[static_cast<std::size_t>(order[at])])
+          if (const std::int32_t to = node_of[static_cast<std::size_t>(index[child])]; c == space_col_ && to >= 0)
+            table_[static_cast<std::size_t>(to) * static_cast<std::size_t>(cols_) + static_cast<std::size_t>(space_col_)] =
+                static_cast<std::uint16_t>(to);
     // A cell of the walk's table as root_ and tri_ keep it: a node's index, kNo or kYes.
     const auto cell = [&](std::size_t node, int c) -> std::int32_t {
       const std::uint16_t t = table_[node * static_cast<std::size_t>(cols_) + static_cast<std::size_t>(c)];
       return t == kNo16 ? kNo : t == kYes16 ? kYes : t;
     };
-    for (int b = 0; b < 256; ++b) {
-      const int c = byte_col_[b];
-      root_[b] = root_open_ ? kYes : c == space_col_ ? kSlow : cell(0, c);
-    }
+    for (int b = 0; b < 256; ++b) root_[b] = root_open_ ? kYes : cell(0, byte_col_[b]);
     // The walk's first three steps at once, by the columns of three bytes (none the end of the
-    // text): kSlow when one of the first two is whitespace (a run folds to one symbol).
+    // text).
     const std::size_t n = static_cast<std::size_t>(cols_);
-    tri_.assign(n * n * n, kSlow16);
+    tri_.assign(n * n * n, kNo16);
     for (int b = 0; b < 256; ++b) {
       col1_[b] = byte_col_[b] * cols_;
       col2_[b] = byte_col_[b] * cols_ * cols_;
     }
     for (int c0 = 0; c0 < cols_; ++c0) {
-      if (c0 == space_col_ || c0 == end_col_) continue;
+      if (c0 == end_col_) continue;
       const std::int32_t t0 = root_open_ ? kYes : cell(0, c0);
       for (int c1 = 0; c1 < cols_; ++c1) {
-        if (c1 == end_col_ || (t0 >= 0 && c1 == space_col_)) continue;
+        if (c1 == end_col_) continue;
         const std::int32_t t1 = t0 < 0 ? t0 : cell(static_cast<std::size_t>(t0), c1);
         std::uint16_t* out = &tri_[(static_cast<std::size_t>(c0) * n + static_cast<std::size_t>(c1)) * n];
         for (int c2 = 0; c2 < cols_; ++c2)
@@ -2275,18 +2281,11 @@ class PrefixTrie {
       const unsigned char b2 = static_cast<unsigned char>(text[p + 2]);
       const std::uint16_t t = tri_[static_cast<std::size_t>(col2_[static_cast<unsigned char>(text[p])] +
                                                             col1_[static_cast<unsigned char>(text[p + 1])] + byte_col_[b2])];
-      if (t < kSlow16) {
-        std::size_t k = p + 3;
-        if (byte_col_[b2] == space_col_)
-          while (k < end && is_space_byte(static_cast<unsigned char>(text[k]))) ++k;
-        return walk(text, k, end, t);
-      }
-      if (t != kSlow16) return t == kYes16;
+      return t < kYes16 ? walk(text, p + 3, end, t) : t == kYes16;
     }
-    if (p < end) {  // the first step by the byte itself (most walks end there or one byte later)
+    if (p < end) {  // the first step by the byte itself
       const std::int32_t t = root_[static_cast<unsigned char>(text[p])];
-      if (t >= 0) return walk(text, p + 1, end, t);
-      if (t != kSlow) return t == kYes;
+      return t >= 0 ? walk(text, p + 1, end, static_cast<std::size_t>(t)) : t == kYes;
     }
     return root_open_ || walk(text, p, end, 0);
   }
@@ -2301,17 +2300,15 @@ class PrefixTrie {
       const std::uint16_t t = table[node * cols + static_cast<std::size_t>(c)];
       if (t >= kYes16) return t == kYes16;  // always so in the end column
       ++k;
-      if (c == space_col_)
-        while (k < end && is_space_byte(static_cast<unsigned char>(text[k]))) ++k;
       node = t;
     }
   }
 
-  static constexpr std::int32_t kNo = -1, kYes = -2, kSlow = -3;
+  static constexpr std::int32_t kNo = -1, kYes = -2;
   // The same in the walk's table and tri_ (16 bits a cell), above every node's index.
-  static constexpr std::uint16_t kNo16 = 0xFFFF, kYes16 = 0xFFFE, kSlow16 = 0xFFFD;
-  static constexpr std::int32_t kMaxNodes = kSlow16;  // the walk's table's nodes at most
-  std::array<std::int32_t, 256> root_{};  // the root's step by byte (a node of the walk's table); kSlow: whitespace (see walk)
+  static constexpr std::uint16_t kNo16 = 0xFFFF, kYes16 = 0xFFFE;
+  static constexpr std::int32_t kMaxNodes = kYes16;  // the walk's table's nodes at most
+  std::array<std::int32_t, 256> root_{};  // the root's step by byte: a node of the walk's table, kNo or kYes
   struct Entry {
     Sym16 s;
     bool open;  // an OPEN entry (else END)
@@ -2320,7 +2317,7 @@ class PrefixTrie {
   std::vector<Entry> entries_;  // every rule's entries (until build)
   std::array<std::uint8_t, 256> byte_col_{};
   std::array<std::int32_t, 256> col1_{}, col2_{};  // byte_col_ times cols_, times cols_ squared (tri_'s index)
-  std::vector<std::uint16_t> tri_;                 // columns (c0, c1, c2) -> the walk's node after them, kNo16, kYes16, kSlow16
+  std::vector<std::uint16_t> tri_;                 // columns (c0, c1, c2) -> the walk's node after them, kNo16 or kYes16
   int space_col_ = -1;  // the column of whitespace, -1 when no entry reads it
   int cols_ = 0;
   int end_col_ = 0;
