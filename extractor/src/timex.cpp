@@ -2176,14 +2176,20 @@ class PrefixTrie {
       for (const auto& [c, child] : kids[static_cast<std::size_t>(order[at])])
         if (!stops(d, c, child) && nodes < kMaxNodes) node_of[static_cast<std::size_t>(index[child])] = nodes++;
     }
+    // No and yes are two more nodes, which stay where they are at every byte (and at the end of
+    // the text): the walk then takes its first step after tri_ before it asks whether it is over,
+    // one branch a walk that the text decides, not two.
+    no_ = static_cast<std::uint16_t>(nodes);
+    yes_ = static_cast<std::uint16_t>(nodes + 1);
     // Every row starts as one of two templates: a non-ASCII byte says yes; a match ending at a
     // node with an END entry (a letter or digit last) may keep its candidate before anything but
     // a letter or digit, or at the end of the text.
-    std::vector<std::uint16_t> plain(static_cast<std::size_t>(cols_), kNo16), after_end(plain);
-    plain[static_cast<std::size_t>(c_non_ascii)] = kYes16;
+    std::vector<std::uint16_t> plain(static_cast<std::size_t>(cols_), no_), after_end(plain);
+    plain[static_cast<std::size_t>(c_non_ascii)] = yes_;
     for (int c = 0; c < cols_; ++c)
-      if (!col_alnum[static_cast<std::size_t>(c)]) after_end[static_cast<std::size_t>(c)] = kYes16;
-    table_.resize(static_cast<std::size_t>(nodes) * static_cast<std::size_t>(cols_));
+      if (!col_alnum[static_cast<std::size_t>(c)]) after_end[static_cast<std::size_t>(c)] = yes_;
+    table_.assign(static_cast<std::size_t>(nodes + 1) * static_cast<std::size_t>(cols_), no_);  // (no_'s row is no_)
+    table_.resize(table_.size() + static_cast<std::size_t>(cols_), yes_);
     for (std::size_t at = 0; at < order.size(); ++at) {
       if (node_of[at] < 0) continue;
       const Dense& d = dense[static_cast<std::size_t>(order[at])];
@@ -2192,7 +2198,7 @@ class PrefixTrie {
       for (const auto& [c, child] : kids[static_cast<std::size_t>(order[at])]) {
         if (d.end_alnum && !col_alnum[static_cast<std::size_t>(c)]) continue;  // (yes, as the template says)
         const std::int32_t to = node_of[static_cast<std::size_t>(index[child])];
-        row[c] = to >= 0 ? static_cast<std::uint16_t>(to) : kYes16;  // an OPEN entry's end (or a node left out)
+        row[c] = to >= 0 ? static_cast<std::uint16_t>(to) : yes_;  // an OPEN entry's end (or a node left out)
       }
     }
     // A run of whitespace reads as one symbol: a node reached by whitespace stays there at more
@@ -2207,13 +2213,13 @@ class PrefixTrie {
     // A cell of the walk's table as root_ and tri_ keep it: a node's index, kNo or kYes.
     const auto cell = [&](std::size_t node, int c) -> std::int32_t {
       const std::uint16_t t = table_[node * static_cast<std::size_t>(cols_) + static_cast<std::size_t>(c)];
-      return t == kNo16 ? kNo : t == kYes16 ? kYes : t;
+      return t == no_ ? kNo : t == yes_ ? kYes : t;
     };
     for (int b = 0; b < 256; ++b) root_[b] = root_open_ ? kYes : cell(0, byte_col_[b]);
     // The walk's first three steps at once, by the columns of three bytes (none the end of the
     // text).
     const std::size_t n = static_cast<std::size_t>(cols_);
-    tri_.assign(n * n * n, kNo16);
+    tri_.assign(n * n * n, no_);
     for (int b = 0; b < 256; ++b) {
       col1_[b] = byte_col_[b] * cols_;
       col2_[b] = byte_col_[b] * cols_ * cols_;
@@ -2228,7 +2234,7 @@ class PrefixTrie {
         for (int c2 = 0; c2 < cols_; ++c2)
           if (c2 != end_col_) {
             const std::int32_t t2 = t1 < 0 ? t1 : cell(static_cast<std::size_t>(t1), c2);
-            out[c2] = t2 >= 0 ? static_cast<std::uint16_t>(t2) : t2 == kNo ? kNo16 : kYes16;
+            out[c2] = t2 >= 0 ? static_cast<std::uint16_t>(t2) : t2 == kNo ? no_ : yes_;
           }
       }
     }
@@ -2281,7 +2287,7 @@ class PrefixTrie {
       const unsigned char b2 = static_cast<unsigned char>(text[p + 2]);
       const std::uint16_t t = tri_[static_cast<std::size_t>(col2_[static_cast<unsigned char>(text[p])] +
                                                             col1_[static_cast<unsigned char>(text[p + 1])] + byte_col_[b2])];
-      return t < kYes16 ? walk(text, p + 3, end, t) : t == kYes16;
+      return walk(text, p + 3, end, t);
     }
     if (p < end) {  // the first step by the byte itself
       const std::int32_t t = root_[static_cast<unsigned char>(text[p])];
@@ -2291,23 +2297,23 @@ class PrefixTrie {
   }
 
  private:
-  // The walk from `node` (of the walk's table), reading text from k.
+  // The walk from `node` (of the walk's table, or no_ or yes_), reading text from k: at least one
+  // step (none changes no_ or yes_).
   [[gnu::always_inline]] bool walk(std::string_view text, std::size_t k, std::size_t end, std::size_t node) const {  // (hot: GCC may not inline it otherwise)
     const std::uint16_t* table = table_.data();
-    const std::size_t cols = static_cast<std::size_t>(cols_);
-    while (true) {
-      const int c = k == end ? end_col_ : byte_col_[static_cast<unsigned char>(text[k])];
-      const std::uint16_t t = table[node * cols + static_cast<std::size_t>(c)];
-      if (t >= kYes16) return t == kYes16;  // always so in the end column
+    const std::size_t cols = static_cast<std::size_t>(cols_), over = no_;
+    do {
+      const int c = k < end ? byte_col_[static_cast<unsigned char>(text[k])] : end_col_;
+      node = table[node * cols + static_cast<std::size_t>(c)];
       ++k;
-      node = t;
-    }
+    } while (node < over);  // (no_ and yes_ are the last two nodes)
+    return node == yes_;
   }
 
   static constexpr std::int32_t kNo = -1, kYes = -2;
-  // The same in the walk's table and tri_ (16 bits a cell), above every node's index.
-  static constexpr std::uint16_t kNo16 = 0xFFFF, kYes16 = 0xFFFE;
-  static constexpr std::int32_t kMaxNodes = kYes16;  // the walk's table's nodes at most
+  // The walk's table and tri_ hold 16-bit nodes: kMaxNodes nodes at most, then no_ and yes_.
+  static constexpr std::int32_t kMaxNodes = 0xFFFE;
+  std::uint16_t no_ = 0, yes_ = 0;  // the nodes of no and yes (the last two)
   std::array<std::int32_t, 256> root_{};  // the root's step by byte: a node of the walk's table, kNo or kYes
   struct Entry {
     Sym16 s;
@@ -2317,12 +2323,12 @@ class PrefixTrie {
   std::vector<Entry> entries_;  // every rule's entries (until build)
   std::array<std::uint8_t, 256> byte_col_{};
   std::array<std::int32_t, 256> col1_{}, col2_{};  // byte_col_ times cols_, times cols_ squared (tri_'s index)
-  std::vector<std::uint16_t> tri_;                 // columns (c0, c1, c2) -> the walk's node after them, kNo16 or kYes16
+  std::vector<std::uint16_t> tri_;                 // columns (c0, c1, c2) -> the walk's node after them (no_ or yes_ when over)
   int space_col_ = -1;  // the column of whitespace, -1 when no entry reads it
   int cols_ = 0;
   int end_col_ = 0;
   bool root_open_ = false;
-  std::vector<std::uint16_t> table_;  // node x column: the next node (what the walk reaches only), kNo16 or kYes16
+  std::vector<std::uint16_t> table_;  // node x column: the next node (what the walk reaches only, then no_ and yes_)
   int non_ascii_col_ = 0;
   std::vector<std::int32_t> full_;  // node x column: the next node's row (every child), or negative
   std::vector<Two> path_rules_;     // node -> rules_at's answer there

@@ -242,4 +242,28 @@ TEST_SUITE("extractor.timex") {
     CHECK(date);
     fs::remove_all(dir);
   }
+
+  // The prefix trie's first three bytes (tri_) can already say yes: an entry that ends OPEN within
+  // them ("ab" of "ab.c" reads anything next). The walk then still takes one step, from the node
+  // that stands for yes, which must stay yes; whitespace runs read as one symbol the same way.
+  TEST_CASE("prefix trie: a yes within the first three bytes stays yes") {
+    namespace fs = std::filesystem;
+    const fs::path dir = testsupport::temp_dir("timex-trie");
+    fs::create_directories(dir / "en/timex");
+    {
+      std::ofstream f(dir / "en/timex/zz_open.json");
+      f << R"({"rules": [{"id": "test.qz_open", "priority": 1, "type": "DURATION", "value": "P2W",)"
+        << R"( "pattern": "qz.k"}, {"id": "test.qzv_space", "priority": 1, "type": "DURATION", "value": "P3W",)"
+        << R"( "pattern": "qzv\\s+w"}]})";
+    }
+    auto t = TimexTagger::load(RuleDirs({fs::path(STORYLINE_SOURCE_DIR) / "extractor/rules", dir}));
+    REQUIRE(t.ok());
+    REQUIRE(timex_engine::uses_starts(*t));
+    const std::vector<std::string> texts = {"qzxk", "a qz-k b", "QZ k.", "qzk", "qz", "qzv w", "qzv \n\t w, qzvw",
+                                            "qzv  w"};
+    std::size_t found = 0;
+    CHECK(engine_differences(*t, texts, &found) == 0);
+    CHECK(found >= 5);
+    fs::remove_all(dir);
+  }
 }
