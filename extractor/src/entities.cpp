@@ -34,6 +34,7 @@ class WordTable {
     WordTable t;
     t.reserve(m.size());
     for (const auto& k : m) t.add(k, &none);
+    t.only_ = &none;
     t.finish();
     return t;
   }
@@ -52,6 +53,7 @@ class WordTable {
       if (t.exact_probe(word, h) || (unless && unless->exact(word, h))) return;   // (given before, or not wanted)
       t.add(store.emplace_back(word), &none, h);
     });
+    t.only_ = &none;
     t.finish();
     return t;
   }
@@ -61,28 +63,47 @@ class WordTable {
     return maybe(hash) ? exact_probe(word, hash) : nullptr;
   }
   [[gnu::noinline]] const std::string* exact_probe(std::string_view word, std::uint32_t hash) const {
-    for (std::size_t i = hash & mask_;; i = (i + 1) & mask_) {
-      const Slot& s = slots_[i];
-      if (s.item == 0) return nullptr;
-      if (s.hash == hash && lexicon_detail::same_bytes(items_[s.item - 1].first, word)) return items_[s.item - 1].second;
-    }
+    return probe(word, hash, head(word), false);
   }
   // The value of the key equal to ascii_lower(word), or nullptr; hash = fold_hash(word).
   [[gnu::always_inline]] const std::string* folded(std::string_view word, std::uint32_t hash) const {
     if (!maybe(hash)) return nullptr;
-    for (std::size_t i = hash & mask_;; i = (i + 1) & mask_) {
-      const Slot& s = slots_[i];
-      if (s.item == 0) return nullptr;
-      if (s.hash == hash && lexicon_detail::folded_equals(word, items_[s.item - 1].first)) return items_[s.item - 1].second;
-    }
+    return probe(word, hash, text_detail::fold8(head(word)), true);
   }
 
  private:
+  // A key's hash, length and first eight bytes are in its slot: a key of eight bytes or less (most
+  // words) is told from a word by its slot alone, one cache line, not the slot, the item and the
+  // string's bytes (three lines, which a big table's look-ups mostly miss).
   struct Slot {
+    std::uint64_t head = 0;   // head(key)
     std::uint32_t hash = 0;
-    std::uint32_t item = 0;   // index into items_ + 1; 0 = empty
+    std::uint32_t item = 0;   // index into items_ + 1 (0 = empty; the lists are far under 2^24 words),
+                              // and min(key length, 255) << 24
   };
+  static constexpr std::uint32_t kItemBits = 0xFFFFFF;
+  static std::uint32_t short_size(std::size_t n) { return static_cast<std::uint32_t>(std::min<std::size_t>(n, 255)) << 24; }
+  // The word's first eight bytes as one number (all of a shorter word, read as load_short does):
+  // two words of one length up to eight are equal exactly when these are.
+  static std::uint64_t head(std::string_view w) {
+    return w.size() < 8 ? lexicon_detail::load_short(w.data(), w.size()) : text_detail::load8(w.data());
+  }
+  // The value of the key equal to `word` (up to case when `fold`; `want` is head(word), folded
+  // when `fold`).
+  [[gnu::always_inline]] const std::string* probe(std::string_view word, std::uint32_t hash, std::uint64_t want,
+                                                  bool fold) const {
+    const std::uint32_t size = short_size(word.size());
+    for (std::size_t i = hash & mask_;; i = (i + 1) & mask_) {
+      const Slot& s = slots_[i];
+      if (s.item == 0) return nullptr;
+      if (s.hash != hash || (s.item & ~kItemBits) != size || s.head != want) continue;
+      const auto& [key, value] = items_[(s.item & kItemBits) - 1];
+      if (word.size() <= 8 || (fold ? lexicon_detail::folded_equals(word, key) : lexicon_detail::same_bytes(key, word)))
+        return only_ ? only_ : value;   // (a set's one value, without reading its item)
+    }
+  }
   std::vector<std::pair<std::string_view, const std::string*>> items_;
+  const std::string* only_ = nullptr;   // the value of every key of a set (nullptr: a map)
   std::vector<Slot> slots_ = std::vector<Slot>(16);
   std::size_t mask_ = 15;
   // A bit per key's hash (at least 16 bits per key, and 1024): a word whose bit is clear is no
@@ -113,8 +134,9 @@ class WordTable {
     slots_.assign(cap, Slot{});
     mask_ = cap - 1;
   }
-  void add(const std::string& key, const std::string* value) { add(key, value, fold_hash(key)); }
-  void add(const std::string& key, const std::string* value, std::uint32_t hash) {   // hash = fold_hash(key)
+  // (Inline in the from_* loops: tens of thousands of words at load.)
+  [[gnu::always_inline]] void add(const std::string& key, const std::string* value) { add(key, value, fold_hash(key)); }
+  [[gnu::always_inline]] void add(const std::string& key, const std::string* value, std::uint32_t hash) {   // hash = fold_hash(key)
     items_.emplace_back(key, value);
     if (items_.size() * 2 > slots_.size()) {
       std::vector<Slot> old(slots_.size() * 2);
@@ -123,7 +145,7 @@ class WordTable {
       for (const Slot& s : old)
         if (s.item != 0) place(s);
     }
-    place(Slot{hash, static_cast<std::uint32_t>(items_.size())});
+    place(Slot{head(key), hash, static_cast<std::uint32_t>(items_.size()) | short_size(key.size())});
   }
   void place(const Slot& s) {
     std::size_t i = s.hash & mask_;
