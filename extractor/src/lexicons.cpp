@@ -70,6 +70,7 @@ void PhraseTable::add(std::string_view phrase, std::string value, std::string ex
   Entry e;
   e.tokens.reserve(toks.size());
   for (const Token& t : toks) e.tokens.emplace_back(t.view(phrase));
+  if (e.tokens[0].size() <= 8) e.first_case = lexicon_detail::case_bits(e.tokens[0]);
   e.value = std::move(value);
   e.extra = std::move(extra);
   e.code = std::move(code);
@@ -132,7 +133,7 @@ const PhraseTable::Entry* PhraseTable::match_slot(std::string_view text, const s
     if (const Entry* e = match_longer(*b, text, tokens, k, end, any_case)) return e;
   const Entry* const last = b->entries.data() + b->entries.size();
   for (const Entry* e = b->entries.data() + b->singles; e != last; ++e)
-    if (any_case || lexicon_detail::same_bytes(word, e->tokens[0])) return e;
+    if (any_case || same_first(word, *e)) return e;
   return nullptr;
 }
 
@@ -154,7 +155,7 @@ const PhraseTable::Entry* PhraseTable::match_slot(std::string_view text, const s
     const std::size_t n = e.tokens.size();
     if (k + n > end) continue;
     // The first token equals the key up to case: with any_case it matches already.
-    bool ok = any_case || lexicon_detail::same_bytes(tokens[k].view(text), e.tokens[0]);
+    bool ok = any_case || same_first(tokens[k].view(text), e);
     for (std::size_t i = 1; i < n && ok; ++i) {
       // Phrase tokens must be adjacent the way they are in the phrase (no sentence break).
       if (tokens[k + i].sentence != tokens[k].sentence) {
@@ -180,7 +181,7 @@ bool PhraseTable::has_single(std::string_view word, std::uint32_t fold) const {
   const Bucket* b = find(word, fold);
   if (!b) return false;
   for (const Entry& e : b->entries)
-    if (e.tokens.size() == 1 && lexicon_detail::same_bytes(e.tokens[0], word)) return true;
+    if (e.tokens.size() == 1 && same_first(word, e)) return true;
   return false;
 }
 

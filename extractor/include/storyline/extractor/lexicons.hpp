@@ -58,6 +58,12 @@ inline bool same_bytes(std::string_view a, std::string_view b) {
     if (text_detail::load8(p + i) != text_detail::load8(q + i)) return false;
   return text_detail::load8(p + n - 8) == text_detail::load8(q + n - 8);
 }
+// The ASCII capitals of a word of at most eight bytes, as bits (0x20 at each, read as
+// load_short reads): two words of one length and equal up to case are equal exactly when these are.
+inline std::uint64_t case_bits(std::string_view w) {
+  const std::uint64_t x = w.size() < 8 ? load_short(w.data(), w.size()) : text_detail::load8(w.data());
+  return x ^ text_detail::fold8(x);
+}
 }  // namespace lexicon_detail
 
 // Multi-token phrases matched on token boundaries, longest first.
@@ -65,6 +71,10 @@ class PhraseTable {
  public:
   struct Entry {
     std::vector<std::string> tokens;   // surface tokens of the phrase
+    // case_bits(tokens[0]) when it is at most eight bytes: a token that equals it up to case (as
+    // every token that found its bucket does) equals it exactly when its capitals are these; the
+    // entry's own line says so, not the tokens' bytes, one more cache line away.
+    std::uint64_t first_case = 0;
     std::string value;                 // payload (type, kind, canonical form ...)
     std::string extra;
     std::string code;                  // places: ISO code ("US", "US-DE", city: its country's)
@@ -135,6 +145,10 @@ class PhraseTable {
   // match_slot's entries of two tokens or more in bucket b (nullptr if none matches).
   const Entry* match_longer(const Bucket& b, std::string_view text, const std::vector<Token>& tokens, std::size_t k,
                             std::size_t end, bool any_case) const;
+  // word == e.tokens[0], for a word equal to it up to case (one whose bucket is e's).
+  static bool same_first(std::string_view word, const Entry& e) {
+    return word.size() <= 8 ? lexicon_detail::case_bits(word) == e.first_case : lexicon_detail::same_bytes(word, e.tokens[0]);
+  }
 };
 
 inline const PhraseTable::Entry* PhraseTable::match(std::string_view text, const std::vector<Token>& tokens,
