@@ -16,8 +16,8 @@ namespace storyline::extractor {
 
 namespace {
 // A word list keyed by fold_hash (Token::fold), so a token is looked up without making a string.
-// Keys are unique (they come from the lexicons' sets and maps); keys and values are views of the
-// lexicons' strings (the tagger keeps the lexicons alive).
+// Keys are unique (they come from the lexicons' sets and maps); the keys are copied into the
+// table, the values are pointers to the lexicons' strings (the tagger keeps the lexicons alive).
 class WordTable {
  public:
   template <typename Map>
@@ -78,8 +78,8 @@ class WordTable {
   struct Slot {
     std::uint64_t head = 0;   // head(key)
     std::uint32_t hash = 0;
-    std::uint32_t item = 0;   // index into items_ + 1 (0 = empty; the lists are far under 2^24 words),
-                              // and min(key length, 255) << 24
+    std::uint32_t item = 0;   // where the key starts in pool_ + 1 (0 = empty; the pools are far under
+                              // 2^24 bytes), and min(key length, 255) << 24
   };
   static constexpr std::uint32_t kItemBits = 0xFFFFFF;
   static std::uint32_t short_size(std::size_t n) { return static_cast<std::uint32_t>(std::min<std::size_t>(n, 255)) << 24; }
@@ -97,12 +97,25 @@ class WordTable {
       const Slot& s = slots_[i];
       if (s.item == 0) return nullptr;
       if (s.hash != hash || (s.item & ~kItemBits) != size || s.head != want) continue;
-      const auto& [key, value] = items_[(s.item & kItemBits) - 1];
-      if (word.size() <= 8 || (fold ? lexicon_detail::folded_equals(word, key) : lexicon_detail::same_bytes(key, word)))
-        return only_ ? only_ : value;   // (a set's one value, without reading its item)
+      const char* const at = pool_.data() + (s.item & kItemBits) - 1;
+      if (word.size() > 8) {
+        std::uint32_t n;
+        std::memcpy(&n, at + sizeof(const std::string*), sizeof n);
+        const std::string_view key(at + kHeader, n);
+        if (!(fold ? lexicon_detail::folded_equals(word, key) : lexicon_detail::same_bytes(key, word))) continue;
+      }
+      if (only_) return only_;   // (a set's one value, without reading the pool)
+      const std::string* value;
+      std::memcpy(&value, at, sizeof value);
+      return value;
     }
   }
-  std::vector<std::pair<std::string_view, const std::string*>> items_;
+  // Each key as its value (a pointer's bytes), its length (four bytes) and its bytes, one after
+  // the other: a key longer than eight bytes is compared with the bytes its slot leads to, not
+  // through an item to a string elsewhere (one cache line fewer).
+  static constexpr std::size_t kHeader = sizeof(const std::string*) + sizeof(std::uint32_t);
+  std::vector<char> pool_;
+  std::size_t count_ = 0;
   const std::string* only_ = nullptr;   // the value of every key of a set (nullptr: a map)
   std::vector<Slot> slots_ = std::vector<Slot>(16);
   std::size_t mask_ = 15;
@@ -118,7 +131,7 @@ class WordTable {
   }
   void finish() {
     std::size_t n = 1024;
-    while (n < items_.size() * 16) n *= 2;
+    while (n < count_ * 16) n *= 2;
     bits_.assign(n / 64, 0);
     bit_mask_ = n - 1;
     for (const Slot& sl : slots_)
@@ -128,7 +141,7 @@ class WordTable {
       }
   }
   void reserve(std::size_t n) {
-    items_.reserve(n);
+    pool_.reserve(n * (kHeader + 12));
     std::size_t cap = 16;
     while (cap < n * 2) cap *= 2;
     slots_.assign(cap, Slot{});
@@ -137,15 +150,20 @@ class WordTable {
   // (Inline in the from_* loops: tens of thousands of words at load.)
   [[gnu::always_inline]] void add(const std::string& key, const std::string* value) { add(key, value, fold_hash(key)); }
   [[gnu::always_inline]] void add(const std::string& key, const std::string* value, std::uint32_t hash) {   // hash = fold_hash(key)
-    items_.emplace_back(key, value);
-    if (items_.size() * 2 > slots_.size()) {
+    const std::size_t at = pool_.size();
+    const auto n = static_cast<std::uint32_t>(key.size());
+    pool_.resize(at + kHeader + n);
+    std::memcpy(pool_.data() + at, &value, sizeof value);
+    std::memcpy(pool_.data() + at + sizeof value, &n, sizeof n);
+    std::memcpy(pool_.data() + at + kHeader, key.data(), n);
+    if (++count_ * 2 > slots_.size()) {
       std::vector<Slot> old(slots_.size() * 2);
       old.swap(slots_);
       mask_ = slots_.size() - 1;
       for (const Slot& s : old)
         if (s.item != 0) place(s);
     }
-    place(Slot{head(key), hash, static_cast<std::uint32_t>(items_.size()) | short_size(key.size())});
+    place(Slot{head(key), hash, static_cast<std::uint32_t>(at + 1) | short_size(key.size())});
   }
   void place(const Slot& s) {
     std::size_t i = s.hash & mask_;
