@@ -38,20 +38,17 @@ class WordTable {
     t.finish();
     return t;
   }
-  // The distinct words each(add) gives through add(word), copied into `store` (the table keeps
-  // views of them: `store` is reserved for `most` words, at least as many as are given).
-  // (Without the words of `unless`, when given.)
+  // The distinct words each(add) gives through add(word), at most `most` of them. (Without the
+  // words of `unless`, when given.)
   template <typename Each>
-  static WordTable from_words(std::vector<std::string>& store, std::size_t most, Each each,
-                              const WordTable* unless = nullptr) {
+  static WordTable from_words(std::size_t most, Each each, const WordTable* unless = nullptr) {
     static const std::string none;
     WordTable t;
     t.reserve(most);
-    store.reserve(most);
     each([&](std::string_view word) {
       const std::uint32_t h = fold_hash(word);
       if (t.exact_probe(word, h) || (unless && unless->exact(word, h))) return;   // (given before, or not wanted)
-      t.add(store.emplace_back(word), &none, h);
+      t.add(word, &none, h);
     });
     t.only_ = &none;
     t.finish();
@@ -148,8 +145,8 @@ class WordTable {
     mask_ = cap - 1;
   }
   // (Inline in the from_* loops: tens of thousands of words at load.)
-  [[gnu::always_inline]] void add(const std::string& key, const std::string* value) { add(key, value, fold_hash(key)); }
-  [[gnu::always_inline]] void add(const std::string& key, const std::string* value, std::uint32_t hash) {   // hash = fold_hash(key)
+  [[gnu::always_inline]] void add(std::string_view key, const std::string* value) { add(key, value, fold_hash(key)); }
+  [[gnu::always_inline]] void add(std::string_view key, const std::string* value, std::uint32_t hash) {   // hash = fold_hash(key)
     const std::size_t at = pool_.size();
     const auto n = static_cast<std::uint32_t>(key.size());
     pool_.resize(at + kHeader + n);
@@ -180,8 +177,7 @@ struct EntityTagger::Index {
   // Lexicons::is_demonym without the rule loop: every word the demonym rules turn into a one-word
   // country or region ("Rwandan" -> "Rwanda"), stems of three letters or more (once each), but
   // the countries and regions themselves (a place is not its demonym).
-  std::vector<std::string> derived_demonyms;
-  WordTable derived_demonyms_table;   // the same set, looked up by fold_hash
+  WordTable derived_demonyms_table;
   std::vector<std::string> misc_suffixes;   // misc_heads.tsv entries with position "suffix"
   // A mark per fold hash (its low 10 bits) of the words the coreference step may act on: the
   // first words of references, "both" and "the"; and of "and" and "or" (for the first walk). A
@@ -207,7 +203,7 @@ EntityTagger::EntityTagger(std::shared_ptr<const Lexicons> lex) : lex_(std::move
   // (Made into the table at once, not first into a set of strings: thousands of words.)
   const WordTable countries = WordTable::from_set(lex_->country_names);
   index->derived_demonyms_table = WordTable::from_words(
-      index->derived_demonyms, lex_->country_names.size() * lex_->demonym_rules.size(), [&](auto&& add_word) {
+      lex_->country_names.size() * lex_->demonym_rules.size(), [&](auto&& add_word) {
         std::string word;   // (reused)
         for (const std::string& country : lex_->country_names)
           for (const auto& [strip, add] : lex_->demonym_rules) {
