@@ -9,6 +9,7 @@
 #include <forward_list>
 #include <map>
 #include <set>
+#include <stdexcept>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -149,6 +150,10 @@ class WordTable {
   [[gnu::always_inline]] void add(std::string_view key, const std::string* value, std::uint32_t hash) {   // hash = fold_hash(key)
     const std::size_t at = pool_.size();
     const auto n = static_cast<std::uint32_t>(key.size());
+    // A slot has 24 bits for where its key starts: a word list past 16 MB (only a rules folder
+    // could give one) is refused at load, never looked up wrong.
+    if (at + kHeader + n > kItemBits)
+      throw std::length_error("a word list of the entity rules is larger than 16 MB");
     pool_.resize(at + kHeader + n);
     std::memcpy(pool_.data() + at, &value, sizeof value);
     std::memcpy(pool_.data() + at + sizeof value, &n, sizeof n);
