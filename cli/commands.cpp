@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <set>
@@ -133,7 +134,11 @@ class Grouper {
   std::size_t limit_ = 1, produced_ = 0;
 };
 
-void extract_group(const extractor::Extractor& ex, const Common& c, Group& g) {
+// Extracts the group's documents into their DocJob::x, or, when `done` is set, hands each
+// document's Extraction to done(job, x) as soon as it is complete instead (x is not kept unless
+// done moves it into job.x).
+void extract_group(const extractor::Extractor& ex, const Common& c, Group& g,
+                   const std::function<void(DocJob&, extractor::Extraction&)>& done = {}) {
   std::vector<std::string_view> texts;
   std::vector<extractor::DocumentInfo> infos;
   texts.reserve(g.docs.size());
@@ -151,13 +156,13 @@ void extract_group(const extractor::Extractor& ex, const Common& c, Group& g) {
   extractor::ExtractOptions eo;
   eo.max_sentence_tokens = c.max_sentence_tokens;
   std::vector<std::size_t> cut;
-  auto xs = ex.extract_batch(texts, std::move(infos), eo, &cut);
-  for (std::size_t i = 0; i < g.docs.size(); ++i) {
+  ex.extract_batch(texts, std::move(infos), eo, &cut, [&](std::size_t i, extractor::Extraction& x) {
     DocJob& d = g.docs[i];
-    d.x = std::move(xs[i]);
     d.cut = cut[i];
-    if (d.cut > 0) d.doc.source = d.x.document.source;   // for warn_cut(), after x is gone
-  }
+    if (d.cut > 0) d.doc.source = x.document.source;   // for warn_cut(), after x is gone
+    if (done) done(d, x);
+    else d.x = std::move(x);
+  });
 }
 
 void warn_cut(const Common& c, const InputDoc& d, std::size_t cut) {
@@ -379,7 +384,6 @@ int run_extract(const Common& c, const ExtractOptions& o) {
         }) && !stopped;
       },
       [&](Group& g) {
-        extract_group(*ex, c, g);
         if (!to_dir) {
           // Written in place, read by emit() from there (news: 7 bytes of JSON per byte of text,
           // 13 or fewer for 90% of documents; room that is not written is never touched). Capped,
@@ -388,14 +392,16 @@ int run_extract(const Common& c, const ExtractOptions& o) {
           for (const auto& j : g.docs) room += std::min<std::size_t>(16 * j.doc.text.size(), std::size_t{16} << 20) + 4096;
           g.lines.reserve(g.lines.size() + room);
         }
-        for (auto& j : g.docs) {
+        // Each document written as soon as it is extracted, while its Extraction is in the caches
+        // (written after the whole group, to_json read them back from memory).
+        extract_group(*ex, c, g, [&](DocJob& j, extractor::Extraction& x) {
           // (The first document stays unwritten until we know whether one document or several come.)
           const bool keep = !to_dir && !lines && j.index == 0;
-          if (to_dir) j.json = extractor::to_json(j.x, 2, "\n");
-          else if (!keep) extractor::to_json(j.x, g.lines, "\n");
+          if (to_dir) j.json = extractor::to_json(x, 2, "\n");
+          else if (!keep) extractor::to_json(x, g.lines, "\n");
+          else j.x = std::move(x);
           j.line_end = g.lines.size();
-          if (!keep) j.x = {};
-        }
+        });
       },
       consume_group,
       [&] { return stream.ready(); });

@@ -232,6 +232,14 @@ std::vector<Extraction> Extractor::extract_batch(const std::vector<std::string_v
                                                  std::vector<DocumentInfo> infos,
                                                  const ExtractOptions& options,
                                                  std::vector<std::size_t>* cut_each) const {
+  std::vector<Extraction> out(texts.size());
+  extract_batch(texts, std::move(infos), options, cut_each, [&out](std::size_t i, Extraction& x) { out[i] = std::move(x); });
+  return out;
+}
+
+void Extractor::extract_batch(const std::vector<std::string_view>& texts, std::vector<DocumentInfo> infos,
+                              const ExtractOptions& options, std::vector<std::size_t>* cut_each,
+                              const std::function<void(std::size_t, Extraction&)>& done) const {
   const Impl& im = *impl_;
   std::vector<DocWork> ws(texts.size());
   if (cut_each) cut_each->assign(texts.size(), 0);
@@ -247,11 +255,11 @@ std::vector<Extraction> Extractor::extract_batch(const std::vector<std::string_v
   for (auto& w : ws) stage_timexes(im, w);
   for (auto& w : ws) stage_entities(im, w);
   for (auto& w : ws) stage_events(im, w);
-  for (auto& w : ws) stage_relations(im, w);
-  std::vector<Extraction> out;
-  out.reserve(ws.size());
-  for (auto& w : ws) out.push_back(std::move(w.x));
-  return out;
+  for (std::size_t i = 0; i < ws.size(); ++i) {
+    stage_relations(im, ws[i]);
+    done(i, ws[i].x);
+    ws[i] = DocWork{};   // (its memory, hot, for the next document's relations and done)
+  }
 }
 
 // The slow paths of JsonOut (json_out.hpp): nlohmann's own number and replacement rules.

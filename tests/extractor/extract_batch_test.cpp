@@ -74,3 +74,32 @@ TEST_CASE("extract_batch counts cut sentences per document and in total") {
   CHECK(each[3] >= 1);
   CHECK(total == each[0] + each[1] + each[2] + each[3]);
 }
+
+TEST_CASE("extract_batch hands each document to done as soon as it is complete, in order") {
+  // extract JSON Lines writes each document from done, while its Extraction is in the caches:
+  // done must see every document once, in order, with extract()'s result and its cut count set.
+  std::string long_one;
+  for (int i = 0; i < 30; ++i) long_one += "word" + std::to_string(i) + " ";
+  std::vector<std::string> texts = {"Theresa May met Angela Merkel in Berlin on Tuesday.", long_one, "",
+                                    "Nissan said on Monday that Carlos Ghosn was arrested in Tokyo."};
+  std::vector<std::string_view> views(texts.begin(), texts.end());
+  std::vector<DocumentInfo> infos(texts.size());
+  for (std::size_t i = 0; i < texts.size(); ++i) infos[i].id = "d" + std::to_string(i);
+  ExtractOptions eo;
+  eo.max_sentence_tokens = 10;
+  const Extractor& ex = storyline::extractor::testing::extractor();
+  std::vector<std::size_t> cut;
+  std::vector<std::size_t> order, cut_seen;
+  std::vector<std::string> json;
+  ex.extract_batch(views, infos, eo, &cut, [&](std::size_t i, Extraction& x) {
+    order.push_back(i);
+    cut_seen.push_back(cut[i]);
+    json.push_back(to_json(x, -1));
+    x = {};   // done may take x away
+  });
+  CHECK(order == std::vector<std::size_t>{0, 1, 2, 3});
+  CHECK(cut_seen == cut);   // set before done saw them
+  CHECK(cut[1] == 1);
+  REQUIRE(json.size() == texts.size());
+  for (std::size_t i = 0; i < texts.size(); ++i) CHECK(json[i] == to_json(ex.extract(views[i], infos[i], eo), -1));
+}

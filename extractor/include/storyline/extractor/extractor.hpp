@@ -11,6 +11,7 @@
 // extract() is thread-safe.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -47,6 +48,14 @@ class Extractor {
   std::vector<Extraction> extract_batch(const std::vector<std::string_view>& texts, std::vector<DocumentInfo> infos,
                                         const ExtractOptions& options = {},
                                         std::vector<std::size_t>* cut_each = nullptr) const;
+
+  // extract_batch, each document's Extraction handed to done(i, x) as soon as its last stage is
+  // through (in order; done may move x away), not returned with the others at the end: a caller
+  // that writes x out reads it while it is still in the caches (a batch's Extractions together
+  // are larger than they are), and its memory is freed for the next document's.
+  void extract_batch(const std::vector<std::string_view>& texts, std::vector<DocumentInfo> infos,
+                     const ExtractOptions& options, std::vector<std::size_t>* cut_each,
+                     const std::function<void(std::size_t, Extraction&)>& done) const;
 
   // Short hash of the rule files' contents (recorded in the output).
   const std::string& rules_hash() const;
