@@ -74,43 +74,27 @@ TEST_CASE("a rule word that is the document's last byte is matched (read from th
   CHECK(relation(y, "org:halvor-mining", "based_in", "loc:oslo"));
 }
 
-TEST_CASE("object pronouns him and her, in any case, also where 'her' is a rule's own word") {
-  auto x = run("Halvor Mining fired Tom Baker in March. Lisa Grant succeeded him in April.");
-  CHECK(relation(x, "per:lisa-grant", "replaced", "per:tom-baker"));
+TEST_CASE("object pronouns him and her in capitals (the lower-case forms: relations_test)") {
   auto y = run("Halvor Mining fired Tom Baker in March. Lisa Grant succeeded HIM in April.");
   CHECK(relation(y, "per:lisa-grant", "replaced", "per:tom-baker"));
-  // "her" is a literal of some rules ("its|his|her?"): the same word id serves both.
-  auto z = run("The coach benched Ann Lee on Friday and replaced her with Maria Olsen.");
-  CHECK(relation(z, "per:maria-olsen", "replaced", "per:ann-lee"));
   auto w = run("Halvor Mining fired Ann Lee in March. Lisa Grant succeeded Her in April.");
   CHECK(relation(w, "per:lisa-grant", "replaced", "per:ann-lee"));
 }
 
 TEST_CASE("object pronouns found by the relation stage itself: him, her, in any case") {
-  CHECK(told_without_references("Halvor Mining fired Tom Baker in March. Lisa Grant succeeded him in April.",
-                                "per:lisa-grant", "replaced", "per:tom-baker"));
-  CHECK(told_without_references("Halvor Mining fired Tom Baker in March. Lisa Grant succeeded HIM in April.",
-                                "per:lisa-grant", "replaced", "per:tom-baker"));
-  CHECK(told_without_references("Halvor Mining fired Ann Lee in March. Lisa Grant succeeded her in April.",
-                                "per:lisa-grant", "replaced", "per:ann-lee"));
-  CHECK(told_without_references("Halvor Mining fired Ann Lee in March. Lisa Grant succeeded Her in April.",
-                                "per:lisa-grant", "replaced", "per:ann-lee"));
-  // A word like them that is neither: no pronoun.
-  CHECK_FALSE(told_without_references("Halvor Mining fired Ann Lee in March. Lisa Grant succeeded hem in April.",
-                                      "per:lisa-grant", "replaced", "per:ann-lee"));
-}
-
-TEST_CASE("a sentence with one name and an object pronoun is read, the pronoun in any case") {
-  // (no references: the pronoun is the sentence's second possible entity only by its own count;
-  // no other capitalised word in it, which with no timexes given might be tagged as a name)
-  for (const char* him : {"him", "HIM", "Him"})
-    CHECK(told_without_references(std::string("Halvor Mining fired Tom Baker in March. The board said that "
-                                              "Lisa Grant succeeded ") + him + ".",
-                                  "per:lisa-grant", "replaced", "per:tom-baker"));
-  for (const char* her : {"her", "HER"})
-    CHECK(told_without_references(std::string("Halvor Mining fired Ann Lee in March. The board said that "
-                                              "Lisa Grant succeeded ") + her + ".",
-                                  "per:lisa-grant", "replaced", "per:ann-lee"));
+  // With and without more words before the name: in the second, the pronoun is the sentence's
+  // second possible entity only by its own count (no other capitalised word in it, which with no
+  // timexes given might be tagged as a name).
+  for (const std::string lead : {"", "The board said that "}) {
+    const std::string tom = "Halvor Mining fired Tom Baker in March. " + lead + "Lisa Grant succeeded ";
+    const std::string ann = "Halvor Mining fired Ann Lee in March. " + lead + "Lisa Grant succeeded ";
+    for (const char* him : {"him", "HIM", "Him"})
+      CHECK(told_without_references(tom + him + ".", "per:lisa-grant", "replaced", "per:tom-baker"));
+    for (const char* her : {"her", "HER", "Her"})
+      CHECK(told_without_references(ann + her + ".", "per:lisa-grant", "replaced", "per:ann-lee"));
+    // A word like them that is neither: no pronoun.
+    CHECK_FALSE(told_without_references(ann + "hem.", "per:lisa-grant", "replaced", "per:ann-lee"));
+  }
 }
 
 TEST_CASE("sentences of every length from 6 to 20 tokens keep their own relations, no more") {
