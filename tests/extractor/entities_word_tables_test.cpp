@@ -44,10 +44,12 @@ TEST_CASE("capitalised common words of eight bytes and of more are found up to c
 // organisation's (a set's look-up answers one value for all its words; these answer each word's).
 TEST_CASE("head words are found with their own values") {
   const auto names = names_of(
-      "Officials of the Qorvant Alliance met Christopher Zell at Grace Road. The Zelmax Authority and Lake "
-      "Vellor were named. Maximiliano Drou joined Bank Qorr.");
+      "The talks went on for a week. Officials of the Qorvant Alliance met Christopher Zell at Grace Road. "
+      "The Zelmax Authority and Lake Vellor were named. Maximiliano Drou joined Bank Qorr.");
+  // (The first sentence is plain: a first sentence this full of capitals reads as a headline.)
   const std::vector<std::pair<std::string, std::string>> want = {
-      {"Zelmax Authority", "ORG"}, {"Lake Vellor", "LOC"}, {"Maximiliano Drou", "PER"}, {"Bank Qorr", "ORG"}};
+      {"Qorvant Alliance", "ORG"}, {"Christopher Zell", "PER"}, {"Grace Road", "LOC"}, {"Zelmax Authority", "ORG"},
+      {"Lake Vellor", "LOC"},      {"Maximiliano Drou", "PER"}, {"Bank Qorr", "ORG"}};
   CHECK(names == want);
 }
 }
